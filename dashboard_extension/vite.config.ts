@@ -1,0 +1,29 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+
+// The Django app serves the built bundle under /dashboard/ (the manifest's appUrl),
+// so every asset URL in dist/index.html must be prefixed with that path.
+export default defineConfig({
+  base: "/dashboard/",
+  plugins: [react()],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    rolldownOptions: {
+      output: {
+        // Long-lived vendor chunks: app changes don't invalidate the cached UI kit.
+        codeSplitting: {
+          groups: [
+            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 3 },
+            { name: "macaw-ui", test: /node_modules[\\/](@saleor[\\/]macaw-ui|@radix-ui|@floating-ui|@vanilla-extract|@dessert-box|downshift|lucide-react)[\\/]/, priority: 2 },
+            { name: "vendor", test: /node_modules[\\/]/, priority: 1 },
+          ],
+        },
+      },
+    },
+  },
+  test: {
+    include: ["src/**/*.test.ts"],
+    environment: "node",
+  },
+});

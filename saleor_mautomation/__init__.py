@@ -1,0 +1,1 @@
+"""saleor-mautomation: marketing automation as a Saleor app."""

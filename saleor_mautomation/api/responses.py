@@ -1,0 +1,19 @@
+"""Error bodies in Saleor's shape, ``{"error": {"message": ..., "code": ...}}``.
+
+Saleor shows ``error.message`` to the admin when an installation fails, so it says why.
+"""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+
+
+def error_response(status: int, message: str, code: str, **headers: str) -> JsonResponse:
+    response = JsonResponse({"error": {"message": message, "code": code}}, status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def unavailable(message: str = "Temporarily unavailable, please retry") -> JsonResponse:
+    return error_response(503, message, "unavailable", Retry_After="5")

@@ -1,0 +1,13 @@
+from django.urls import path, re_path
+
+from saleor_mautomation.api.views import dashboard, health, manifest, register, webhooks
+
+urlpatterns = [
+    path("api/manifest", manifest.manifest, name="manifest"),
+    path("api/register", register.register, name="register"),
+    path("api/webhooks/saleor", webhooks.saleor_webhook, name="saleor-webhook"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    re_path(r"^dashboard/(?!assets/)(?!customer-widget$).*$", dashboard.dashboard_index,
+            name="dashboard"),
+]

@@ -1,0 +1,99 @@
+"""Outbound HTTP: one httpx client with timeouts, and a guard against private addresses.
+
+Saleor refuses to call loopback and private addresses by default, and so does the app: a URL
+an outsider can make us call (a Saleor API URL at registration, a webhook step) must not reach
+the app's own network. The host is resolved once, every address checked, and the connection
+pinned to a checked address (the Host header and TLS SNI keep the name), so a DNS answer that
+changes between check and connect cannot slip through.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from saleor_mautomation.core.errors import PermanentError, RetryableError
+
+
+class AddressNotAllowed(PermanentError):
+    code = "address_not_allowed"
+
+
+class NetworkError(RetryableError):
+    code = "network_error"
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    timeout: float = 10.0
+    allow_private: bool = False
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def resolve_checked(host: str, port: int, *, allow_private: bool) -> str:
+    """Resolve ``host`` and return an address that may be called, or raise."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise NetworkError(f"Cannot resolve {host}: {exc}") from exc
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not addresses:
+        raise NetworkError(f"Cannot resolve {host}")
+    if not allow_private:
+        refused = [str(a) for a in addresses if not _is_public(a)]
+        if refused:
+            raise AddressNotAllowed(
+                f"{host} resolves to a loopback or private address ({refused[0]}); "
+                "set SALEOR_ALLOW_LOOPBACK to allow it"
+            )
+    return str(addresses[0])
+
+
+@cache
+def _client(timeout: float) -> httpx.Client:
+    return httpx.Client(
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=50, max_keepalive_connections=10),
+        headers={"User-Agent": "saleor-mautomation/0.1"},
+    )
+
+
+def request(
+    method: str,
+    url: str,
+    *,
+    policy: HttpPolicy,
+    headers: dict[str, str] | None = None,
+    json: Any = None,
+) -> httpx.Response:
+    """Send one request to a checked address; network faults raise ``NetworkError``."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise PermanentError(f"Not an http(s) URL: {url}", code="invalid_url")
+    host = parts.hostname
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = resolve_checked(host, port, allow_private=policy.allow_private)
+    literal = f"[{address}]" if ":" in address else address
+    pinned = urlunsplit(
+        (parts.scheme, f"{literal}:{port}", parts.path or "/", parts.query, "")
+    )
+    sent_headers = {"Host": parts.netloc.rsplit("@", 1)[-1], **(headers or {})}
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    try:
+        return _client(policy.timeout).request(
+            method, pinned, headers=sent_headers, json=json, extensions=extensions
+        )
+    except httpx.TransportError as exc:
+        raise NetworkError(f"{method} {url} failed: {exc.__class__.__name__}: {exc}") from exc

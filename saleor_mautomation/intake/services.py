@@ -1,0 +1,212 @@
+"""Receiving and processing Saleor webhook deliveries.
+
+``delivery_receive`` runs in the web request: find the installation, verify the signature over
+the raw bytes, store the delivery (once per body) and nudge the drain task after commit.
+``deliveries_drain`` runs in workers: claim pending deliveries in batches with
+``SELECT ... FOR UPDATE SKIP LOCKED`` (any number of workers, no collisions), parse each with
+its payload model and run its handler in a savepoint, so one bad delivery never spoils a batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pydantic
+from django.db import connection, transaction
+
+from saleor_mautomation.core import clock
+from saleor_mautomation.core.errors import IgnoredError, PermanentError, RetryableError
+from saleor_mautomation.intake.errors import DeliveryRejected
+from saleor_mautomation.intake.models import Delivery
+from saleor_mautomation.intake.registry import WEBHOOKS
+from saleor_mautomation.saleor import jose, jwks
+from saleor_mautomation.saleor.errors import InstallationNotFound, SelfIssued, SignatureInvalid
+from saleor_mautomation.saleor.models import Installation
+from saleor_mautomation.saleor.selectors import installation_by_api_url
+
+logger = logging.getLogger(__name__)
+
+
+class Received(StrEnum):
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+
+
+def signature_verify(installation: Installation, signature: str, body: bytes) -> None:
+    """Verify with the cached JWKS; on failure fetch it once more (Saleor rotated its key)."""
+    try:
+        jose.verify_webhook_signature(signature, body, jwks.key_set(installation))
+    except SignatureInvalid:
+        if not jwks.refresh_allowed(installation):
+            raise
+        logger.info("Signature check failed for %s: refreshing its JWKS", installation)
+        jose.verify_webhook_signature(signature, body, jwks.jwks_refresh(installation))
+
+
+def _insert(installation_id: int, event: str, body: bytes, status: str, error: str) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING; True if the row is new (one round trip)."""
+    table = Delivery._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (installation_id, event, body, body_sha256, status, attempts, "  # noqa: S608
+        "error, received_at) VALUES (%s, %s, %s, %s, %s, 0, %s, %s) "
+        "ON CONFLICT (installation_id, body_sha256) DO NOTHING RETURNING id"
+    )
+    digest = hashlib.sha256(body).hexdigest()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [installation_id, event, body, digest, status, error, clock.now()])
+        return cursor.fetchone() is not None
+
+
+def delivery_receive(
+    *,
+    saleor_api_url: str,
+    event: str,
+    signature: str,
+    body: bytes,
+    on_stored: Callable[[], None],
+) -> Received:
+    """Verify and store one delivery; ``on_stored`` runs after commit for a new one.
+
+    Raises ``InstallationNotFound`` or ``SignatureInvalid`` (answer 401), and
+    ``DeliveryRejected`` after storing the delivery for inspection (answer 400).
+    """
+    installation = installation_by_api_url(saleor_api_url)
+    if installation is None:
+        raise InstallationNotFound(f"No active installation for {saleor_api_url!r}")
+    signature_verify(installation, signature, body)
+
+    event = event.upper()
+    problem = ""
+    if event not in WEBHOOKS:
+        problem = f"Unknown event {event!r}"
+    else:
+        try:
+            parsed = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problem = f"Body is not JSON: {exc}"
+        else:
+            if not isinstance(parsed, dict):
+                problem = "Body is not a JSON object"
+    if problem:
+        _insert(installation.pk, event[:64], body, Delivery.Status.REJECTED, problem)
+        raise DeliveryRejected(problem)
+
+    created = _insert(installation.pk, event, body, Delivery.Status.PENDING, "")
+    if created:
+        transaction.on_commit(on_stored)
+    return Received.STORED if created else Received.DUPLICATE
+
+
+class DrainNudger:
+    """Wake the drain task at most once per window per process, plus one trailing nudge.
+
+    The trailing nudge guarantees a drain that starts after every stored delivery, even when a
+    drain already running finished its last empty claim just before that delivery committed.
+    """
+
+    def __init__(self, send: Callable[[float], None], window: float) -> None:
+        self._lock = threading.Lock()
+        self._last = float("-inf")
+        self._trailing_at = float("-inf")
+        self.send = send
+        self.window = window
+
+    def nudge(self) -> None:
+        now = clock.monotonic()
+        with self._lock:
+            if now - self._last >= self.window:
+                self._last = now
+                delay = 0.0
+            elif self._trailing_at <= self._last:
+                self._trailing_at = self._last + self.window
+                delay = self._trailing_at - now
+            else:
+                return
+        self.send(delay)
+
+
+@dataclass
+class DrainResult:
+    processed: int = 0
+    ignored: int = 0
+    failed: int = 0
+    retried: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.processed + self.ignored + self.failed + self.retried
+
+
+def _process(delivery: Delivery, installation: Installation, max_attempts: int) -> None:
+    """Run one delivery's handler and set its outcome on the (unsaved) row."""
+    delivery.attempts += 1
+    try:
+        if not installation.is_active:
+            raise IgnoredError("The installation is uninstalled")
+        webhook = WEBHOOKS[delivery.event]
+        try:
+            payload = webhook.spec.parse(bytes(delivery.body))
+        except pydantic.ValidationError as exc:
+            raise PermanentError(f"Payload does not match its model: {exc}") from exc
+        delivery.issued_at = payload.issued_at
+        principal = payload.issuing_principal
+        if principal and principal.typename == "App" and principal.id == installation.app_id:
+            raise SelfIssued("Issued by this app itself")
+        with transaction.atomic():
+            webhook.handler(installation, payload)
+    except IgnoredError as exc:
+        delivery.status, delivery.error = Delivery.Status.IGNORED, exc.message
+    except RetryableError as exc:
+        if delivery.attempts >= max_attempts:
+            delivery.status, delivery.error = Delivery.Status.FAILED, exc.message
+        else:
+            delivery.status, delivery.error = Delivery.Status.PENDING, exc.message
+            return
+    except PermanentError as exc:
+        logger.warning("Delivery %s failed: %s", delivery.pk, exc.message)
+        delivery.status, delivery.error = Delivery.Status.FAILED, exc.message
+    else:
+        delivery.status, delivery.error = Delivery.Status.PROCESSED, ""
+    delivery.processed_at = clock.now()
+
+
+def deliveries_drain(*, batch_size: int, max_batches: int, max_attempts: int) -> DrainResult:
+    """Claim and process pending deliveries until none are left (or ``max_batches``)."""
+    result = DrainResult()
+    retried: list[int] = []
+    for _ in range(max_batches):
+        with transaction.atomic():
+            batch = list(
+                Delivery.objects.select_for_update(skip_locked=True)
+                .filter(status=Delivery.Status.PENDING)
+                .exclude(id__in=retried)
+                .order_by("id")[:batch_size]
+            )
+            if not batch:
+                break
+            installation_ids = {d.installation_id for d in batch}
+            installations = Installation.objects.in_bulk(installation_ids)
+            for delivery in batch:
+                _process(delivery, installations[delivery.installation_id], max_attempts)
+            Delivery.objects.bulk_update(
+                batch, ["status", "error", "attempts", "issued_at", "processed_at"]
+            )
+        for delivery in batch:
+            match delivery.status:
+                case Delivery.Status.PROCESSED:
+                    result.processed += 1
+                case Delivery.Status.IGNORED:
+                    result.ignored += 1
+                case Delivery.Status.FAILED:
+                    result.failed += 1
+                case _:
+                    # Left pending for a later drain rather than retried at once.
+                    result.retried += 1
+                    retried.append(delivery.pk)
+    return result

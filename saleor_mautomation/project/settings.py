@@ -1,0 +1,176 @@
+"""Settings: the only module that reads the environment.
+
+Every setting has a working default for the embedded mode (an SQLite file and a filesystem
+Celery broker under ``var/``, keys generated there on first use), so ``mautomation serve`` runs
+on a fresh machine with no server to install. Production sets ``DATABASE_URL`` (PostgreSQL),
+``CELERY_BROKER_URL`` (Redis), ``SECRET_KEY`` and ``ENCRYPTION_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from cryptography.fernet import Fernet
+
+env = os.environ
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _csv(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+VAR_DIR = Path(env.get("MAUTOMATION_VAR_DIR", Path.cwd() / "var")).resolve()
+
+
+def _generated_secret(filename: str, make: object) -> str:
+    """Read a key from ``var/``, making it on first use (embedded default only)."""
+    path = VAR_DIR / filename
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        value = make() if callable(make) else str(make)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value)
+    return path.read_text().strip()
+
+
+DEBUG = _flag("DEBUG")
+APP_URL = env.get("APP_URL", f"http://localhost:{env.get('PORT', '8080')}").rstrip("/")
+PORT = int(env.get("PORT", "8080"))
+
+SECRET_KEY = env.get("SECRET_KEY") or _generated_secret(
+    "secret_key", lambda: secrets.token_urlsafe(50)
+)
+# Comma-separated Fernet keys: the first encrypts, all decrypt (rotation).
+ENCRYPTION_KEYS = _csv(
+    env.get("ENCRYPTION_KEY")
+    or _generated_secret("encryption_key", lambda: Fernet.generate_key().decode())
+)
+
+ALLOWED_HOSTS = _csv(env.get("ALLOWED_HOSTS", "")) or [
+    urlsplit(APP_URL).hostname or "localhost"
+]
+ALLOWED_SALEOR_URLS = _csv(env.get("ALLOWED_SALEOR_URLS", "*"))
+SALEOR_ALLOW_LOOPBACK = _flag("SALEOR_ALLOW_LOOPBACK")
+# Saleor versions the app supports (manifest ``requiredSaleorVersion``).
+SALEOR_REQUIRED_VERSION = ">=3.22 <4"
+# Outbound HTTP: (connect, read) seconds and retries on network faults and 5xx.
+SALEOR_HTTP_TIMEOUT = float(env.get("SALEOR_HTTP_TIMEOUT", "10"))
+SALEOR_HTTP_RETRIES = int(env.get("SALEOR_HTTP_RETRIES", "3"))
+# A JWKS refresh after a failed verification happens at most this often per installation.
+SALEOR_JWKS_REFRESH_INTERVAL = float(env.get("SALEOR_JWKS_REFRESH_INTERVAL", "30"))
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "graphene_django",
+    "saleor_mautomation.apps.MautomationConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "saleor_mautomation.project.middleware.DashboardWhiteNoise",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "saleor_mautomation.project.urls"
+WSGI_APPLICATION = "saleor_mautomation.project.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": []},
+    }
+]
+
+_default_db = f"sqlite:///{VAR_DIR / 'mautomation.sqlite3'}"
+DATABASE_URL = env.get("DATABASE_URL", _default_db)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # Web, worker and scheduler share the file: WAL lets readers run beside the writer, and
+    # IMMEDIATE transactions take the write lock up front instead of failing on upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en"
+USE_I18N = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+DASHBOARD_DIST = Path(
+    env.get("DASHBOARD_DIST", Path(__file__).resolve().parents[2] / "dashboard_extension" / "dist")
+)
+
+# Responses are framed only by the Saleor Dashboard pages that need it (per view).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+CELERY_BROKER_URL = env.get("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = VAR_DIR / "broker"
+    for sub in ("queue", "processed"):
+        (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+CELERY_TASK_ALWAYS_EAGER = _flag("CELERY_TASK_ALWAYS_EAGER")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ROUTES = {"saleor_mautomation.intake.tasks.*": {"queue": "intake"}}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# Intake: a drain task claims stored deliveries in batches; the web process nudges it at most
+# once per window (plus a trailing nudge), and the scheduler sweeps as a safety net.
+INTAKE_BATCH_SIZE = int(env.get("INTAKE_BATCH_SIZE", "200"))
+INTAKE_NUDGE_WINDOW = float(env.get("INTAKE_NUDGE_WINDOW", "0.25"))
+INTAKE_MAX_ATTEMPTS = int(env.get("INTAKE_MAX_ATTEMPTS", "5"))
+CELERY_BEAT_SCHEDULE = {
+    "intake-sweep": {
+        "task": "saleor_mautomation.intake.tasks.deliveries_drain",
+        "schedule": float(env.get("INTAKE_SWEEP_INTERVAL", "10")),
+    }
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+EMAIL_URL = env.get("EMAIL_URL", "console://")
+
+GRAPHENE = {"SCHEMA": "saleor_mautomation.graphql.schema.schema"}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}

@@ -1,0 +1,53 @@
+"""Who is calling the app: Saleor Dashboard users, by the App Bridge token.
+
+The token is an RS256 JWT from the installation's Saleor (same JWKS as webhooks): signature,
+expiry and ``iss`` are verified, ``app`` must be this installation's app and ``type`` a
+third-party app token, and the staff user's permissions travel with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from saleor_mautomation.saleor import jose, jwks
+from saleor_mautomation.saleor.errors import PermissionMissing, SignatureInvalid, TokenInvalid
+from saleor_mautomation.saleor.models import Installation
+
+
+@dataclass(frozen=True)
+class DashboardUser:
+    installation: Installation
+    user_id: str
+    email: str
+    permissions: frozenset[str]
+
+    def require(self, *permissions: str) -> None:
+        missing = [p for p in permissions if p not in self.permissions]
+        if missing:
+            raise PermissionMissing(f"You need the {', '.join(missing)} permission in Saleor")
+
+
+def _claims(installation: Installation, token: str) -> dict[str, object]:
+    keys = jwks.key_set(installation)
+    try:
+        jose.verify_kid_known(token, keys)
+    except SignatureInvalid:
+        if jwks.refresh_allowed(installation):
+            keys = jwks.jwks_refresh(installation)
+    return jose.decode_token(token, keys, issuer=installation.saleor_api_url)
+
+
+def dashboard_user(installation: Installation, token: str) -> DashboardUser:
+    claims = _claims(installation, token)
+    if claims.get("type") != "thirdparty":
+        raise TokenInvalid("Not a Dashboard app token", code="token_wrong_type")
+    if claims.get("app") != installation.app_id:
+        raise TokenInvalid("The token was issued for another app", code="token_wrong_app")
+    permissions = claims.get("user_permissions") or []
+    return DashboardUser(
+        installation=installation,
+        user_id=str(claims.get("user_id", "")),
+        email=str(claims.get("email", "")),
+        permissions=frozenset(str(p) for p in permissions) if isinstance(permissions, list)
+        else frozenset(),
+    )
