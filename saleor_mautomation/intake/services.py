@@ -110,7 +110,13 @@ class DrainNudger:
     drain already running finished its last empty claim just before that delivery committed.
     """
 
-    def __init__(self, send: Callable[[float], None], window: float) -> None:
+    def __init__(
+        self,
+        send: Callable[[float], None],
+        window: float,
+        monotonic: Callable[[], float] = clock.monotonic,
+    ) -> None:
+        self._monotonic = monotonic
         self._lock = threading.Lock()
         self._last = float("-inf")
         self._trailing_at = float("-inf")
@@ -118,7 +124,7 @@ class DrainNudger:
         self.window = window
 
     def nudge(self) -> None:
-        now = clock.monotonic()
+        now = self._monotonic()
         with self._lock:
             if now - self._last >= self.window:
                 self._last = now

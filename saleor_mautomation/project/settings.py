@@ -68,6 +68,7 @@ SALEOR_REQUIRED_VERSION = ">=3.22 <4"
 # Outbound HTTP: (connect, read) seconds and retries on network faults and 5xx.
 SALEOR_HTTP_TIMEOUT = float(env.get("SALEOR_HTTP_TIMEOUT", "10"))
 SALEOR_HTTP_RETRIES = int(env.get("SALEOR_HTTP_RETRIES", "3"))
+SALEOR_HTTP_BACKOFF = float(env.get("SALEOR_HTTP_BACKOFF", "0.5"))
 # A JWKS refresh after a failed verification happens at most this often per installation.
 SALEOR_JWKS_REFRESH_INTERVAL = float(env.get("SALEOR_JWKS_REFRESH_INTERVAL", "30"))
 
@@ -119,6 +120,7 @@ USE_I18N = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 DASHBOARD_DIST = Path(
     env.get("DASHBOARD_DIST", Path(__file__).resolve().parents[2] / "dashboard_extension" / "dist")
 )

@@ -33,7 +33,7 @@ def http_policy() -> http.HttpPolicy:
 
 
 def retry_policy() -> RetryPolicy:
-    return RetryPolicy(attempts=settings.SALEOR_HTTP_RETRIES)
+    return RetryPolicy(attempts=settings.SALEOR_HTTP_RETRIES, backoff=settings.SALEOR_HTTP_BACKOFF)
 
 
 def jwks_url_for(saleor_api_url: str) -> str:

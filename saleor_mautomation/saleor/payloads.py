@@ -66,7 +66,7 @@ class CountryCode(Payload):
 
 
 class Channel(Payload):
-    id: str
+    id: str | None = None
     slug: str
     name: str | None = None
     currency_code: str | None = None

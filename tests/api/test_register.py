@@ -1,0 +1,132 @@
+import json
+
+import pytest
+from django.db import connection
+
+from saleor_mautomation.saleor.models import Installation
+from tests.conftest import make_installation
+
+
+def post_register(client, api_url, token="app-token-1"):
+    return client.post(
+        "/api/register",
+        data=json.dumps({"auth_token": token}),
+        content_type="application/json",
+        headers={"Saleor-Api-Url": api_url, "Saleor-Domain": "127.0.0.1:8000"},
+    )
+
+
+@pytest.mark.django_db
+def test_register_proves_the_token_fetches_the_jwks_and_stores_the_installation(client, standin):
+    # when
+    response = post_register(client, standin.api_url)
+
+    # then
+    assert response.status_code == 200
+    installation = Installation.objects.get()
+    assert installation.saleor_api_url == standin.api_url
+    assert installation.app_id == "QXBwOjE="
+    assert installation.auth_token == "app-token-1"
+    assert installation.jwks == standin.jwks()
+    assert installation.status == Installation.Status.ACTIVE
+    graphql = standin.requests_to("/graphql/")
+    assert "app" in graphql[0].json()["query"]
+    assert graphql[0].headers["Authorization"] == "Bearer app-token-1"
+    assert len(standin.requests_to("/.well-known/jwks.json")) == 1
+
+
+@pytest.mark.django_db
+def test_the_token_is_encrypted_at_rest(client, standin):
+    post_register(client, standin.api_url)
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT auth_token FROM {Installation._meta.db_table}")  # noqa: S608
+        (stored,) = cursor.fetchone()
+    assert "app-token-1" not in stored
+    assert stored.startswith("gAAAA")
+
+
+@pytest.mark.django_db
+def test_reinstall_replaces_the_token_and_app_id(client, standin):
+    make_installation(saleor_api_url=standin.api_url, app_id="QXBwOjk=", auth_token="old",
+                      status=Installation.Status.UNINSTALLED)
+    standin.valid_tokens = {"app-token-2"}
+    standin.app_id = "QXBwOjEw"
+
+    response = post_register(client, standin.api_url, token="app-token-2")
+
+    assert response.status_code == 200
+    installation = Installation.objects.get()
+    assert (installation.app_id, installation.auth_token, installation.status) == (
+        "QXBwOjEw", "app-token-2", Installation.Status.ACTIVE
+    )
+
+
+@pytest.mark.django_db
+def test_many_saleors_install_side_by_side(client, standin):
+    from tests.support.standin import StandInSaleor, serve
+
+    other = StandInSaleor(keys=standin.keys, app_id="QXBwOjc=")
+    stop = serve(other)
+    try:
+        assert post_register(client, standin.api_url).status_code == 200
+        assert post_register(client, other.api_url).status_code == 200
+    finally:
+        stop()
+
+    assert sorted(Installation.objects.values_list("app_id", flat=True)) == ["QXBwOjE=", "QXBwOjc="]
+
+
+@pytest.mark.django_db
+def test_a_saleor_outside_the_allow_list_is_refused_with_a_message(client, standin, settings):
+    settings.ALLOWED_SALEOR_URLS = ["https://*.saleor.cloud/graphql/"]
+
+    response = post_register(client, standin.api_url)
+
+    assert response.status_code == 403
+    assert "ALLOWED_SALEOR_URLS" in response.json()["error"]["message"]
+    assert standin.requests == []
+    assert not Installation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_loopback_saleor_is_refused_unless_allowed(client, standin, settings):
+    settings.SALEOR_ALLOW_LOOPBACK = False
+
+    response = post_register(client, standin.api_url)
+
+    assert response.status_code == 403
+    assert "SALEOR_ALLOW_LOOPBACK" in response.json()["error"]["message"]
+    assert standin.requests == []
+    assert not Installation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_token_saleor_does_not_accept_is_refused(client, standin):
+    response = post_register(client, standin.api_url, token="forged")
+
+    assert response.status_code == 400
+    assert "did not accept the app token" in response.json()["error"]["message"]
+    assert not Installation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unreachable_saleor_answers_503_and_stores_nothing(client, standin):
+    standin.fail_next(*[(503, {})] * 3)
+
+    response = post_register(client, standin.api_url)
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "saleor_unavailable"
+    assert not Installation.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", [b"", b"{}", b'{"auth_token": 5}', b"not json"])
+def test_a_malformed_registration_is_a_400(client, standin, body):
+    response = client.post("/api/register", data=body, content_type="application/json",
+                           headers={"Saleor-Api-Url": standin.api_url})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["message"]
+    assert standin.requests == []

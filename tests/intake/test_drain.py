@@ -1,0 +1,173 @@
+import json
+import threading
+
+import pytest
+from django.db import connection
+
+from saleor_mautomation.intake.models import Delivery
+from saleor_mautomation.intake.services import DrainNudger, deliveries_drain, delivery_receive
+from saleor_mautomation.saleor.models import Installation
+from tests.conftest import make_installation
+from tests.support.keys import signing_key
+from tests.support.samples import SAMPLE_API_URL, jwks_sample, webhook_sample
+
+
+def receive(sample, api_url=SAMPLE_API_URL):
+    return delivery_receive(
+        saleor_api_url=api_url,
+        event=sample["headers"]["Saleor-Event"],
+        signature=sample["headers"]["Saleor-Signature"],
+        body=sample["raw_body"].encode(),
+        on_stored=lambda: None,
+    )
+
+
+def drain():
+    return deliveries_drain(batch_size=2, max_batches=50, max_attempts=3)
+
+
+def receive_signed(installation, event, payload):
+    body = json.dumps(payload).encode()
+    return delivery_receive(
+        saleor_api_url=installation.saleor_api_url, event=event,
+        signature=signing_key(0).sign_webhook(body), body=body, on_stored=lambda: None,
+    )
+
+
+def test_drain_processes_every_pending_delivery_in_batches(sample_installation):
+    for name in ("ORDER_CREATED", "ORDER_UPDATED", "CHECKOUT_CREATED", "CUSTOMER_CREATED",
+                 "CUSTOMER_DELETED"):
+        receive(webhook_sample(name))
+
+    result = drain()
+
+    assert (result.processed, result.failed, result.ignored) == (5, 0, 0)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.PROCESSED}
+    order = Delivery.objects.get(event="ORDER_CREATED")
+    assert order.issued_at.isoformat() == "2026-11-23T15:36:03.136712+00:00"
+    assert order.attempts == 1
+
+
+def test_drain_leaves_rejected_deliveries_alone(sample_installation):
+    with pytest.raises(Exception, match="Unknown event"):
+        receive(webhook_sample("PRODUCT_UPDATED"))
+
+    assert drain().total == 0
+    assert Delivery.objects.get().status == Delivery.Status.REJECTED
+
+
+def test_events_issued_by_this_app_itself_are_ignored(db):
+    installation = make_installation(saleor_api_url="https://shop.example/graphql/",
+                                     jwks={"keys": [signing_key(0).public_jwk]})
+    payload = json.loads(webhook_sample("CUSTOMER_METADATA_UPDATED")["raw_body"])
+    payload["issuingPrincipal"] = {"__typename": "App", "id": installation.app_id, "name": "us"}
+    receive_signed(installation, "customer_metadata_updated", payload)
+
+    result = drain()
+
+    assert result.ignored == 1
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.IGNORED
+    assert delivery.error == "Issued by this app itself"
+
+
+def test_events_issued_by_another_app_are_processed(db):
+    installation = make_installation(saleor_api_url="https://shop.example/graphql/",
+                                     jwks={"keys": [signing_key(0).public_jwk]})
+    payload = json.loads(webhook_sample("CHECKOUT_FULLY_PAID")["raw_body"])
+    assert payload["issuingPrincipal"]["__typename"] == "App"
+    receive_signed(installation, "checkout_fully_paid", payload)
+
+    assert drain().processed == 1
+
+
+def test_a_payload_that_does_not_match_its_model_fails_permanently(db):
+    installation = make_installation(saleor_api_url="https://shop.example/graphql/",
+                                     jwks={"keys": [signing_key(0).public_jwk]})
+    receive_signed(installation, "order_created", {"__typename": "OrderCreated"})
+
+    result = drain()
+
+    assert result.failed == 1
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.FAILED
+    assert "issuedAt" in delivery.error
+    assert drain().total == 0
+
+
+def test_app_deleted_uninstalls_and_stops_the_installations_work(db):
+    # given: the installation of the app the APP_DELETED sample was sent to
+    sample = webhook_sample("APP_DELETED")
+    installation = make_installation(saleor_api_url=SAMPLE_API_URL, jwks=jwks_sample(),
+                                     app_id="QXBwOjg=")
+    receive(webhook_sample("ORDER_CREATED"))
+    receive(sample)
+
+    # when
+    drain()
+
+    # then
+    installation.refresh_from_db()
+    assert installation.status == Installation.Status.UNINSTALLED
+    assert installation.uninstalled_at is not None
+    statuses = dict(Delivery.objects.values_list("event", "status"))
+    assert statuses == {"ORDER_CREATED": "processed", "APP_DELETED": "processed"}
+
+
+def test_app_deleted_for_another_app_is_ignored(sample_installation):
+    receive(webhook_sample("APP_DELETED"))
+
+    result = drain()
+
+    assert result.ignored == 1
+    sample_installation.refresh_from_db()
+    assert sample_installation.status == Installation.Status.ACTIVE
+
+
+def test_deliveries_of_an_uninstalled_installation_are_ignored(sample_installation):
+    receive(webhook_sample("ORDER_CREATED"))
+    Installation.objects.update(status=Installation.Status.UNINSTALLED)
+
+    result = drain()
+
+    assert result.ignored == 1
+    assert Delivery.objects.get().error == "The installation is uninstalled"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_drains_process_each_delivery_exactly_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("SKIP LOCKED needs PostgreSQL")
+    installation = make_installation(saleor_api_url="https://shop.example/graphql/",
+                                     jwks={"keys": [signing_key(0).public_jwk]})
+    payload = json.loads(webhook_sample("ORDER_UPDATED")["raw_body"])
+    for n in range(60):
+        payload["order"]["number"] = str(n)
+        receive_signed(installation, "order_updated", payload)
+    results = []
+
+    def work():
+        try:
+            results.append(deliveries_drain(batch_size=5, max_batches=100, max_attempts=3))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(r.processed for r in results) == 60
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_nudger_sends_at_once_then_one_trailing_nudge_per_window():
+    sent = []
+    times = iter([10.0, 10.05, 10.1, 10.2, 10.4])
+    nudger = DrainNudger(sent.append, window=0.25, monotonic=lambda: next(times))
+
+    for _ in range(5):
+        nudger.nudge()
+
+    assert [round(d, 2) for d in sent] == [0.0, 0.2, 0.0]

@@ -1,0 +1,68 @@
+from functools import cache
+
+import pytest
+from graphql import build_schema, parse, validate
+
+from saleor_mautomation.intake.registry import WEBHOOKS
+from saleor_mautomation.saleor.documents import query_documents, with_fragments
+from saleor_mautomation.saleor.webhooks import SPECS
+from tests.support.samples import schema_sdl
+
+
+@cache
+def saleor_schema():
+    return build_schema(schema_sdl())
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.event)
+def test_subscription_validates_against_saleor_schema(spec):
+    # when
+    errors = validate(saleor_schema(), parse(spec.subscription))
+
+    # then
+    assert errors == []
+
+
+@pytest.mark.parametrize("name", sorted(query_documents()))
+def test_query_document_validates_against_saleor_schema(name):
+    errors = validate(saleor_schema(), parse(query_documents()[name]))
+
+    assert errors == []
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.event)
+def test_subscription_asks_for_the_envelope(spec):
+    document = spec.subscription
+
+    assert "issuedAt" in document
+    assert "version" in document
+    assert "issuingPrincipal" in document
+
+
+def test_deletion_subscriptions_do_not_select_private_metadata():
+    # Saleor nulls the whole user when it cannot resolve privateMetadata of a deleted row.
+    for event in ("CUSTOMER_DELETED", "ACCOUNT_DELETED"):
+        assert "privateMetadata" not in WEBHOOKS[event].spec.subscription
+
+
+def test_line_selections_reach_product_category_and_thumbnail():
+    for event in ("CHECKOUT_UPDATED", "ORDER_CREATED"):
+        document = WEBHOOKS[event].spec.subscription
+        assert "category" in document
+        assert "thumbnail(size: 512, format: WEBP)" in document
+
+
+def test_with_fragments_appends_transitive_fragments_once():
+    # when
+    document = with_fragments("query Q { me { ...UserFields } }")
+
+    # then
+    assert document.count("fragment UserFields on User") == 1
+    assert document.count("fragment DeletedUserFields on User") == 1
+    assert document.count("fragment AddressFields on Address") == 1
+    assert "fragment OrderFields" not in document
+
+
+def test_with_fragments_refuses_unknown_fragment():
+    with pytest.raises(KeyError, match="NoSuchFields"):
+        with_fragments("query Q { me { ...NoSuchFields } }")
