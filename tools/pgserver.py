@@ -62,27 +62,58 @@ def postgres(durable: bool = False) -> Iterator[str]:
         os.chown(sockets, owner.pw_uid, owner.pw_gid)
     port = _free_port()
     subprocess.run(
-        _as_owner([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
-                   "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]),
-        check=True, stdout=subprocess.DEVNULL,
+        _as_owner(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     options = [
-        f"-p {port}", "-c listen_addresses=127.0.0.1", f"-k {sockets}",
-        "-c max_connections=200", "-c shared_buffers=256MB",
+        f"-p {port}",
+        "-c listen_addresses=127.0.0.1",
+        f"-k {sockets}",
+        "-c max_connections=200",
+        "-c shared_buffers=256MB",
     ]
     if not durable:
         options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
     subprocess.run(
-        _as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"),
-                   "-o", " ".join(options), "-w", "-t", "60", "start"]),
-        check=True, stdout=subprocess.DEVNULL,
+        _as_owner(
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(root / "log"),
+                "-o",
+                " ".join(options),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     try:
         yield f"postgres://postgres@127.0.0.1:{port}/mautomation"
     finally:
         subprocess.run(
             _as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
-            check=False, stdout=subprocess.DEVNULL,
+            check=False,
+            stdout=subprocess.DEVNULL,
         )
         shutil.rmtree(root, ignore_errors=True)
 

@@ -8,6 +8,9 @@ urlpatterns = [
     path("api/webhooks/saleor", webhooks.saleor_webhook, name="saleor-webhook"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    re_path(r"^dashboard/(?!assets/)(?!customer-widget$).*$", dashboard.dashboard_index,
-            name="dashboard"),
+    re_path(
+        r"^dashboard/(?!assets/)(?!customer-widget$).*$",
+        dashboard.dashboard_index,
+        name="dashboard",
+    ),
 ]

@@ -39,7 +39,7 @@ def decrypt(ciphertext: str) -> str:
         ) from exc
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """A text column stored encrypted; Python code only ever sees the plaintext."""
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:

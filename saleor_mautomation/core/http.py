@@ -47,7 +47,7 @@ def resolve_checked(host: str, port: int, *, allow_private: bool) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise NetworkError(f"Cannot resolve {host}: {exc}") from exc
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
         raise NetworkError(f"Cannot resolve {host}")
     if not allow_private:
@@ -86,9 +86,7 @@ def request(
     port = parts.port or (443 if parts.scheme == "https" else 80)
     address = resolve_checked(host, port, allow_private=policy.allow_private)
     literal = f"[{address}]" if ":" in address else address
-    pinned = urlunsplit(
-        (parts.scheme, f"{literal}:{port}", parts.path or "/", parts.query, "")
-    )
+    pinned = urlunsplit((parts.scheme, f"{literal}:{port}", parts.path or "/", parts.query, ""))
     sent_headers = {"Host": parts.netloc.rsplit("@", 1)[-1], **(headers or {})}
     extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
     try:

@@ -45,15 +45,17 @@ class AppGraphQLView(GraphQLView):
             try:
                 installation = installation_by_api_url(request.headers.get("Saleor-Api-Url", ""))
                 if installation is None:
-                    return _errors(401, "No active installation for this Saleor-Api-Url",
-                                   "UNAUTHENTICATED")
+                    return _errors(
+                        401, "No active installation for this Saleor-Api-Url", "UNAUTHENTICATED"
+                    )
                 user = dashboard_user(installation, token)
                 user.require(MANAGE_USERS)
             except RetryableError as exc:
                 return _errors(503, exc.message, "UNAVAILABLE")
             except PermanentError as exc:
                 status, code = (
-                    (403, "PERMISSION_DENIED") if exc.code == "permission_missing"
+                    (403, "PERMISSION_DENIED")
+                    if exc.code == "permission_missing"
                     else (401, "UNAUTHENTICATED")
                 )
                 return _errors(status, exc.message, code)

@@ -24,7 +24,10 @@ def deliveries_drain() -> int:
 
 
 def _send(delay: float) -> None:
-    deliveries_drain.apply_async(countdown=delay if delay > 0 else None)
+    if delay > 0:
+        deliveries_drain.apply_async(countdown=delay)
+    else:
+        deliveries_drain.apply_async()
 
 
 @cache

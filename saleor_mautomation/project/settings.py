@@ -58,9 +58,7 @@ ENCRYPTION_KEYS = _csv(
     or _generated_secret("encryption_key", lambda: Fernet.generate_key().decode())
 )
 
-ALLOWED_HOSTS = _csv(env.get("ALLOWED_HOSTS", "")) or [
-    urlsplit(APP_URL).hostname or "localhost"
-]
+ALLOWED_HOSTS = _csv(env.get("ALLOWED_HOSTS", "")) or [urlsplit(APP_URL).hostname or "localhost"]
 ALLOWED_SALEOR_URLS = _csv(env.get("ALLOWED_SALEOR_URLS", "*"))
 SALEOR_ALLOW_LOOPBACK = _flag("SALEOR_ALLOW_LOOPBACK")
 # Saleor versions the app supports (manifest ``requiredSaleorVersion``).

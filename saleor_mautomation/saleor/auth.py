@@ -48,6 +48,7 @@ def dashboard_user(installation: Installation, token: str) -> DashboardUser:
         installation=installation,
         user_id=str(claims.get("user_id", "")),
         email=str(claims.get("email", "")),
-        permissions=frozenset(str(p) for p in permissions) if isinstance(permissions, list)
+        permissions=frozenset(str(p) for p in permissions)
+        if isinstance(permissions, list)
         else frozenset(),
     )

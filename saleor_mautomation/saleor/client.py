@@ -72,7 +72,9 @@ def send(
         if attempt + 1 < retry.attempts:
             logger.info("Retrying %s %s in %.2fs: %s", method, url, wait, last_problem)
             retry.sleep(wait)
-    raise SaleorUnavailable(f"{method} {url} failed after {retry.attempts} attempts: {last_problem}")
+    raise SaleorUnavailable(
+        f"{method} {url} failed after {retry.attempts} attempts: {last_problem}"
+    )
 
 
 def _error_codes(errors: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
@@ -92,9 +94,7 @@ class SaleorClient:
     http_policy: http.HttpPolicy
     retry: RetryPolicy = RetryPolicy()
 
-    def execute(
-        self, document: str, variables: Mapping[str, Any] | None = None
-    ) -> dict[str, Any]:
+    def execute(self, document: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Run a query or mutation and return its ``data``; errors raise typed exceptions."""
         headers = {"Content-Type": "application/json"}
         if self.token:
@@ -147,7 +147,9 @@ class SaleorClient:
         """
         cursor = after
         while True:
-            data = self.execute(document, {**(variables or {}), "first": page_size, "after": cursor})
+            data = self.execute(
+                document, {**(variables or {}), "first": page_size, "after": cursor}
+            )
             connection: Any = data
             for key in connection_path:
                 connection = connection[key]

@@ -30,7 +30,7 @@ class SaleorUnavailable(RetryableError):
 
 
 class SaleorGraphQLError(PermanentError):
-    """Saleor answered with GraphQL ``errors``; ``codes`` are their ``extensions.exception.code``."""
+    """Saleor answered with GraphQL ``errors``; ``codes`` holds their exception codes."""
 
     code = "saleor_graphql_error"
 

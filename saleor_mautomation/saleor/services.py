@@ -30,8 +30,7 @@ def saleor_url_check(saleor_api_url: str, *, allowed_patterns: Sequence[str]) ->
         raise SaleorUrlNotAllowed(f"Saleor-Api-Url {saleor_api_url!r} is not an http(s) URL")
     if not any(fnmatchcase(saleor_api_url, pattern) for pattern in allowed_patterns):
         raise SaleorUrlNotAllowed(
-            f"This app does not accept installations from {saleor_api_url} "
-            "(ALLOWED_SALEOR_URLS)"
+            f"This app does not accept installations from {saleor_api_url} (ALLOWED_SALEOR_URLS)"
         )
 
 

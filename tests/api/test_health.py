@@ -21,11 +21,11 @@ def test_readyz_is_503_when_the_broker_is_unreachable(client, settings):
     from celery import current_app
 
     original = current_app.conf.broker_url
-    current_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    current_app.conf["broker_url"] = "redis://127.0.0.1:1/0"
     try:
         response = client.get("/readyz")
     finally:
-        current_app.conf.broker_url = original
+        current_app.conf["broker_url"] = original
 
     assert response.status_code == 503
     assert response.json()["broker"].startswith("unavailable")

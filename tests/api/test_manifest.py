@@ -4,11 +4,26 @@ from saleor_mautomation.saleor.webhooks import SPECS
 from tests.saleor.test_documents import saleor_schema
 
 EVENTS = {
-    "CUSTOMER_CREATED", "CUSTOMER_UPDATED", "CUSTOMER_DELETED", "CUSTOMER_METADATA_UPDATED",
-    "ACCOUNT_CONFIRMATION_REQUESTED", "ACCOUNT_CONFIRMED", "ACCOUNT_DELETE_REQUESTED",
-    "ACCOUNT_DELETED", "CHECKOUT_CREATED", "CHECKOUT_UPDATED", "CHECKOUT_FULLY_PAID",
-    "ORDER_CREATED", "ORDER_CONFIRMED", "ORDER_FULLY_PAID", "ORDER_FULFILLED", "ORDER_CANCELLED",
-    "ORDER_REFUNDED", "ORDER_FULLY_REFUNDED", "ORDER_UPDATED", "APP_DELETED",
+    "CUSTOMER_CREATED",
+    "CUSTOMER_UPDATED",
+    "CUSTOMER_DELETED",
+    "CUSTOMER_METADATA_UPDATED",
+    "ACCOUNT_CONFIRMATION_REQUESTED",
+    "ACCOUNT_CONFIRMED",
+    "ACCOUNT_DELETE_REQUESTED",
+    "ACCOUNT_DELETED",
+    "CHECKOUT_CREATED",
+    "CHECKOUT_UPDATED",
+    "CHECKOUT_FULLY_PAID",
+    "ORDER_CREATED",
+    "ORDER_CONFIRMED",
+    "ORDER_FULLY_PAID",
+    "ORDER_FULFILLED",
+    "ORDER_CANCELLED",
+    "ORDER_REFUNDED",
+    "ORDER_FULLY_REFUNDED",
+    "ORDER_UPDATED",
+    "APP_DELETED",
 }
 
 
@@ -27,7 +42,11 @@ def test_manifest_declares_the_app(client, settings):
     assert manifest["tokenTargetUrl"] == "https://mautomation.example.com/api/register"
     assert manifest["requiredSaleorVersion"] == ">=3.22 <4"
     assert sorted(manifest["permissions"]) == [
-        "MANAGE_CHECKOUTS", "MANAGE_DISCOUNTS", "MANAGE_ORDERS", "MANAGE_PRODUCTS", "MANAGE_USERS"
+        "MANAGE_CHECKOUTS",
+        "MANAGE_DISCOUNTS",
+        "MANAGE_ORDERS",
+        "MANAGE_PRODUCTS",
+        "MANAGE_USERS",
     ]
 
 

@@ -48,8 +48,12 @@ def test_the_token_is_encrypted_at_rest(client, standin):
 
 @pytest.mark.django_db
 def test_reinstall_replaces_the_token_and_app_id(client, standin):
-    make_installation(saleor_api_url=standin.api_url, app_id="QXBwOjk=", auth_token="old",
-                      status=Installation.Status.UNINSTALLED)
+    make_installation(
+        saleor_api_url=standin.api_url,
+        app_id="QXBwOjk=",
+        auth_token="old",
+        status=Installation.Status.UNINSTALLED,
+    )
     standin.valid_tokens = {"app-token-2"}
     standin.app_id = "QXBwOjEw"
 
@@ -58,7 +62,9 @@ def test_reinstall_replaces_the_token_and_app_id(client, standin):
     assert response.status_code == 200
     installation = Installation.objects.get()
     assert (installation.app_id, installation.auth_token, installation.status) == (
-        "QXBwOjEw", "app-token-2", Installation.Status.ACTIVE
+        "QXBwOjEw",
+        "app-token-2",
+        Installation.Status.ACTIVE,
     )
 
 
@@ -124,8 +130,12 @@ def test_an_unreachable_saleor_answers_503_and_stores_nothing(client, standin):
 @pytest.mark.django_db
 @pytest.mark.parametrize("body", [b"", b"{}", b'{"auth_token": 5}', b"not json"])
 def test_a_malformed_registration_is_a_400(client, standin, body):
-    response = client.post("/api/register", data=body, content_type="application/json",
-                           headers={"Saleor-Api-Url": standin.api_url})
+    response = client.post(
+        "/api/register",
+        data=body,
+        content_type="application/json",
+        headers={"Saleor-Api-Url": standin.api_url},
+    )
 
     assert response.status_code == 400
     assert response.json()["error"]["message"]

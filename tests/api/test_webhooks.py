@@ -112,11 +112,16 @@ def test_an_unknown_event_is_a_400_and_kept_for_inspection(client, sample_instal
 
 def test_a_signed_body_that_is_not_json_is_a_400_and_kept(client, standin_installation, key):
     body = b"\xff\xfe not json"
-    response = client.post(URL, data=body, content_type="application/json", headers={
-        "Saleor-Event": "order_created",
-        "Saleor-Api-Url": standin_installation.saleor_api_url,
-        "Saleor-Signature": key.sign_webhook(body),
-    })
+    response = client.post(
+        URL,
+        data=body,
+        content_type="application/json",
+        headers={
+            "Saleor-Event": "order_created",
+            "Saleor-Api-Url": standin_installation.saleor_api_url,
+            "Saleor-Signature": key.sign_webhook(body),
+        },
+    )
 
     assert response.status_code == 400
     delivery = Delivery.objects.get()
@@ -129,8 +134,12 @@ def test_key_rotation_refreshes_the_jwks_once(client, standin, standin_installat
     settings.SALEOR_JWKS_REFRESH_INTERVAL = 0
     new_key = signing_key(1)
     standin.keys = [new_key]
-    sample = signed(new_key, standin.api_url, "ORDER_CREATED",
-                    json.loads(webhook_sample("ORDER_CREATED")["raw_body"]))
+    sample = signed(
+        new_key,
+        standin.api_url,
+        "ORDER_CREATED",
+        json.loads(webhook_sample("ORDER_CREATED")["raw_body"]),
+    )
 
     # when
     response = deliver(client, sample)
@@ -143,8 +152,9 @@ def test_key_rotation_refreshes_the_jwks_once(client, standin, standin_installat
     assert Delivery.objects.count() == 1
 
 
-def test_forged_deliveries_do_not_refetch_the_jwks_each_time(client, standin, standin_installation,
-                                                             settings):
+def test_forged_deliveries_do_not_refetch_the_jwks_each_time(
+    client, standin, standin_installation, settings
+):
     settings.SALEOR_JWKS_REFRESH_INTERVAL = 3600
     Installation.objects.update(jwks_fetched_at=None)
     forger = signing_key(2)
@@ -153,8 +163,9 @@ def test_forged_deliveries_do_not_refetch_the_jwks_each_time(client, standin, st
     statuses = []
     for n in range(3):
         payload["order"]["number"] = str(n)
-        statuses.append(deliver(client, signed(forger, standin.api_url, "ORDER_CREATED",
-                                               payload)).status_code)
+        statuses.append(
+            deliver(client, signed(forger, standin.api_url, "ORDER_CREATED", payload)).status_code
+        )
 
     assert statuses == [401, 401, 401]
     assert len(standin.requests_to("/.well-known/jwks.json")) == 1
@@ -188,8 +199,9 @@ def test_a_stored_delivery_is_handed_to_the_drain_after_commit(
     assert Delivery.objects.get().status == Delivery.Status.PROCESSED
 
 
-def test_a_duplicate_does_not_wake_the_drain(client, sample_installation,
-                                             django_capture_on_commit_callbacks):
+def test_a_duplicate_does_not_wake_the_drain(
+    client, sample_installation, django_capture_on_commit_callbacks
+):
     deliver(client, webhook_sample("ORDER_CREATED"))
 
     with django_capture_on_commit_callbacks() as callbacks:

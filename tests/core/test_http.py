@@ -5,8 +5,16 @@ from saleor_mautomation.core.http import AddressNotAllowed, HttpPolicy, request,
 
 @pytest.mark.parametrize(
     "host",
-    ["127.0.0.1", "localhost", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-     "::1", "0.0.0.0"],
+    [
+        "127.0.0.1",
+        "localhost",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "::1",
+        "0.0.0.0",
+    ],
 )
 def test_loopback_and_private_addresses_are_refused_by_default(host):
     with pytest.raises(AddressNotAllowed):
@@ -19,15 +27,19 @@ def test_loopback_is_allowed_when_the_setting_allows_it():
 
 def test_a_request_to_loopback_is_refused_before_any_connection(standin):
     with pytest.raises(AddressNotAllowed):
-        request("GET", f"http://127.0.0.1:{standin.port}/.well-known/jwks.json",
-                policy=HttpPolicy(allow_private=False))
+        request(
+            "GET",
+            f"http://127.0.0.1:{standin.port}/.well-known/jwks.json",
+            policy=HttpPolicy(allow_private=False),
+        )
 
     assert standin.requests == []
 
 
 def test_a_request_keeps_the_host_name_in_the_host_header(standin):
     response = request(
-        "GET", f"http://localhost:{standin.port}/.well-known/jwks.json",
+        "GET",
+        f"http://localhost:{standin.port}/.well-known/jwks.json",
         policy=HttpPolicy(allow_private=True),
     )
 

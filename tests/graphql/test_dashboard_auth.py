@@ -12,13 +12,18 @@ QUERY = "query Installation { installation { saleorApiUrl appId } }"
 def ask(client, installation, token, header="Authorization-Bearer", api_url=None):
     headers = {"Saleor-Api-Url": api_url or installation.saleor_api_url}
     headers[header] = token if header == "Authorization-Bearer" else f"Bearer {token}"
-    return client.post("/graphql/", data=json.dumps({"query": QUERY}),
-                       content_type="application/json", headers=headers)
+    return client.post(
+        "/graphql/",
+        data=json.dumps({"query": QUERY}),
+        content_type="application/json",
+        headers=headers,
+    )
 
 
 def token_for(installation, key=None, **overrides):
-    claims = dashboard_claims(api_url=installation.saleor_api_url, app_id=installation.app_id,
-                              **overrides)
+    claims = dashboard_claims(
+        api_url=installation.saleor_api_url, app_id=installation.app_id, **overrides
+    )
     return (key or signing_key(0)).mint_token(claims)
 
 
@@ -27,9 +32,14 @@ def test_installation_query_proves_the_dashboard_token(client, standin_installat
     response = ask(client, standin_installation, token_for(standin_installation), header=header)
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"installation": {
-        "saleorApiUrl": standin_installation.saleor_api_url, "appId": "QXBwOjE=",
-    }}}
+    assert response.json() == {
+        "data": {
+            "installation": {
+                "saleorApiUrl": standin_installation.saleor_api_url,
+                "appId": "QXBwOjE=",
+            }
+        }
+    }
 
 
 def test_an_expired_token_is_a_401(client, standin_installation):
@@ -79,8 +89,12 @@ def test_a_user_without_manage_users_is_a_403(client, standin_installation):
 
 
 def test_an_unknown_saleor_is_a_401(client, standin_installation):
-    response = ask(client, standin_installation, token_for(standin_installation),
-                   api_url="https://unknown.example/graphql/")
+    response = ask(
+        client,
+        standin_installation,
+        token_for(standin_installation),
+        api_url="https://unknown.example/graphql/",
+    )
 
     assert response.status_code == 401
 
@@ -91,8 +105,9 @@ def test_an_uninstalled_installation_is_a_401(client, standin_installation):
     assert ask(client, standin_installation, token_for(standin_installation)).status_code == 401
 
 
-def test_a_rotated_key_is_fetched_once_then_accepted(client, standin, standin_installation,
-                                                     settings):
+def test_a_rotated_key_is_fetched_once_then_accepted(
+    client, standin, standin_installation, settings
+):
     settings.SALEOR_JWKS_REFRESH_INTERVAL = 0
     standin.keys = [signing_key(1)]
 
@@ -103,9 +118,12 @@ def test_a_rotated_key_is_fetched_once_then_accepted(client, standin, standin_in
 
 
 def test_without_a_token_the_dashboard_field_is_refused(client, standin_installation):
-    response = client.post("/graphql/", data=json.dumps({"query": QUERY}),
-                           content_type="application/json",
-                           headers={"Saleor-Api-Url": standin_installation.saleor_api_url})
+    response = client.post(
+        "/graphql/",
+        data=json.dumps({"query": QUERY}),
+        content_type="application/json",
+        headers={"Saleor-Api-Url": standin_installation.saleor_api_url},
+    )
 
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert response.json()["data"] is None

@@ -29,14 +29,22 @@ def drain():
 def receive_signed(installation, event, payload):
     body = json.dumps(payload).encode()
     return delivery_receive(
-        saleor_api_url=installation.saleor_api_url, event=event,
-        signature=signing_key(0).sign_webhook(body), body=body, on_stored=lambda: None,
+        saleor_api_url=installation.saleor_api_url,
+        event=event,
+        signature=signing_key(0).sign_webhook(body),
+        body=body,
+        on_stored=lambda: None,
     )
 
 
 def test_drain_processes_every_pending_delivery_in_batches(sample_installation):
-    for name in ("ORDER_CREATED", "ORDER_UPDATED", "CHECKOUT_CREATED", "CUSTOMER_CREATED",
-                 "CUSTOMER_DELETED"):
+    for name in (
+        "ORDER_CREATED",
+        "ORDER_UPDATED",
+        "CHECKOUT_CREATED",
+        "CUSTOMER_CREATED",
+        "CUSTOMER_DELETED",
+    ):
         receive(webhook_sample(name))
 
     result = drain()
@@ -44,6 +52,7 @@ def test_drain_processes_every_pending_delivery_in_batches(sample_installation):
     assert (result.processed, result.failed, result.ignored) == (5, 0, 0)
     assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.PROCESSED}
     order = Delivery.objects.get(event="ORDER_CREATED")
+    assert order.issued_at is not None
     assert order.issued_at.isoformat() == "2026-11-23T15:36:03.136712+00:00"
     assert order.attempts == 1
 
@@ -57,8 +66,9 @@ def test_drain_leaves_rejected_deliveries_alone(sample_installation):
 
 
 def test_events_issued_by_this_app_itself_are_ignored(db):
-    installation = make_installation(saleor_api_url="https://shop.example/graphql/",
-                                     jwks={"keys": [signing_key(0).public_jwk]})
+    installation = make_installation(
+        saleor_api_url="https://shop.example/graphql/", jwks={"keys": [signing_key(0).public_jwk]}
+    )
     payload = json.loads(webhook_sample("CUSTOMER_METADATA_UPDATED")["raw_body"])
     payload["issuingPrincipal"] = {"__typename": "App", "id": installation.app_id, "name": "us"}
     receive_signed(installation, "customer_metadata_updated", payload)
@@ -72,8 +82,9 @@ def test_events_issued_by_this_app_itself_are_ignored(db):
 
 
 def test_events_issued_by_another_app_are_processed(db):
-    installation = make_installation(saleor_api_url="https://shop.example/graphql/",
-                                     jwks={"keys": [signing_key(0).public_jwk]})
+    installation = make_installation(
+        saleor_api_url="https://shop.example/graphql/", jwks={"keys": [signing_key(0).public_jwk]}
+    )
     payload = json.loads(webhook_sample("CHECKOUT_FULLY_PAID")["raw_body"])
     assert payload["issuingPrincipal"]["__typename"] == "App"
     receive_signed(installation, "checkout_fully_paid", payload)
@@ -82,8 +93,9 @@ def test_events_issued_by_another_app_are_processed(db):
 
 
 def test_a_payload_that_does_not_match_its_model_fails_permanently(db):
-    installation = make_installation(saleor_api_url="https://shop.example/graphql/",
-                                     jwks={"keys": [signing_key(0).public_jwk]})
+    installation = make_installation(
+        saleor_api_url="https://shop.example/graphql/", jwks={"keys": [signing_key(0).public_jwk]}
+    )
     receive_signed(installation, "order_created", {"__typename": "OrderCreated"})
 
     result = drain()
@@ -98,8 +110,9 @@ def test_a_payload_that_does_not_match_its_model_fails_permanently(db):
 def test_app_deleted_uninstalls_and_stops_the_installations_work(db):
     # given: the installation of the app the APP_DELETED sample was sent to
     sample = webhook_sample("APP_DELETED")
-    installation = make_installation(saleor_api_url=SAMPLE_API_URL, jwks=jwks_sample(),
-                                     app_id="QXBwOjg=")
+    installation = make_installation(
+        saleor_api_url=SAMPLE_API_URL, jwks=jwks_sample(), app_id="QXBwOjg="
+    )
     receive(webhook_sample("ORDER_CREATED"))
     receive(sample)
 
@@ -138,8 +151,9 @@ def test_deliveries_of_an_uninstalled_installation_are_ignored(sample_installati
 def test_concurrent_drains_process_each_delivery_exactly_once():
     if connection.vendor != "postgresql":
         pytest.skip("SKIP LOCKED needs PostgreSQL")
-    installation = make_installation(saleor_api_url="https://shop.example/graphql/",
-                                     jwks={"keys": [signing_key(0).public_jwk]})
+    installation = make_installation(
+        saleor_api_url="https://shop.example/graphql/", jwks={"keys": [signing_key(0).public_jwk]}
+    )
     payload = json.loads(webhook_sample("ORDER_UPDATED")["raw_body"])
     for n in range(60):
         payload["order"]["number"] = str(n)
@@ -163,7 +177,7 @@ def test_concurrent_drains_process_each_delivery_exactly_once():
 
 
 def test_nudger_sends_at_once_then_one_trailing_nudge_per_window():
-    sent = []
+    sent: list[float] = []
     times = iter([10.0, 10.05, 10.1, 10.2, 10.4])
     nudger = DrainNudger(sent.append, window=0.25, monotonic=lambda: next(times))
 

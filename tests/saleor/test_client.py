@@ -64,7 +64,8 @@ def test_4xx_is_not_retried(standin):
 
 def test_permission_error_is_typed(standin):
     standin.answers["Staff"] = lambda variables: (
-        200, graphql_response("error-permission-denied")["response"]
+        200,
+        graphql_response("error-permission-denied")["response"],
     )
 
     with pytest.raises(SaleorPermissionDenied) as info:
@@ -83,19 +84,28 @@ def test_paginate_follows_cursors_and_reports_each_page(standin):
     first = graphql_response("customers-page")
     second = graphql_response("customers-page-2")
     last_page = {**second["response"]}
-    last_page["data"] = {"customers": {**second["response"]["data"]["customers"],
-                                        "pageInfo": {"hasNextPage": False, "endCursor": "END"}}}
-    pages = {None: first["response"], first["response"]["data"]["customers"]["pageInfo"]
-             ["endCursor"]: last_page}
+    last_page["data"] = {
+        "customers": {
+            **second["response"]["data"]["customers"],
+            "pageInfo": {"hasNextPage": False, "endCursor": "END"},
+        }
+    }
+    pages = {
+        None: first["response"],
+        first["response"]["data"]["customers"]["pageInfo"]["endCursor"]: last_page,
+    }
     standin.answers["Customers"] = lambda variables: (200, pages[variables.get("after")])
-    cursors = []
+    cursors: list[str | None] = []
 
-    nodes = list(client_for(standin).paginate(
-        first["operation"], ["customers"], page_size=3, on_page=cursors.append
-    ))
+    nodes = list(
+        client_for(standin).paginate(
+            first["operation"], ["customers"], page_size=3, on_page=cursors.append
+        )
+    )
 
     assert [n["email"] for n in nodes] == [
-        e["node"]["email"] for e in first["response"]["data"]["customers"]["edges"]
+        e["node"]["email"]
+        for e in first["response"]["data"]["customers"]["edges"]
         + second["response"]["data"]["customers"]["edges"]
     ]
     assert cursors == [first["response"]["data"]["customers"]["pageInfo"]["endCursor"], "END"]

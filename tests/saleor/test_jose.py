@@ -56,7 +56,9 @@ def test_malformed_signatures_are_refused(signature):
 def test_our_minted_signature_has_saleors_header_and_verifies():
     key = signing_key(0)
     body = b'{"hello": "world"}'
-    saleors = jwt.get_unverified_header(webhook_sample("ORDER_CREATED")["headers"]["Saleor-Signature"])
+    saleors = jwt.get_unverified_header(
+        webhook_sample("ORDER_CREATED")["headers"]["Saleor-Signature"]
+    )
 
     signature = key.sign_webhook(body)
 
@@ -91,5 +93,7 @@ def test_token_from_another_saleor_is_refused():
 
     with time_machine.travel(minted_at, tick=False), pytest.raises(TokenInvalid):
         decode_token(
-            sample["token"], KeySet.from_jwks(jwks_sample()), issuer="https://other.example/graphql/"
+            sample["token"],
+            KeySet.from_jwks(jwks_sample()),
+            issuer="https://other.example/graphql/",
         )

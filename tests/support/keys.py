@@ -27,8 +27,13 @@ class SigningKey:
     def public_jwk(self) -> dict[str, Any]:
         jwk = json.loads(RSAAlgorithm.to_jwk(self.private.public_key()))
         return {
-            "kty": "RSA", "key_ops": ["verify"], "n": jwk["n"], "e": jwk["e"], "use": "sig",
-            "kid": self.kid, "alg": "RS256",
+            "kty": "RSA",
+            "key_ops": ["verify"],
+            "n": jwk["n"],
+            "e": jwk["e"],
+            "use": "sig",
+            "kid": self.kid,
+            "alg": "RS256",
         }
 
     @property
@@ -79,10 +84,16 @@ def dashboard_claims(
         "user_id": "VXNlcjoyMQ==",
         "is_staff": True,
         "app": app_id,
-        "permissions": ["MANAGE_CHECKOUTS", "MANAGE_ORDERS", "MANAGE_PRODUCTS",
-                        "MANAGE_DISCOUNTS", "MANAGE_USERS"],
+        "permissions": [
+            "MANAGE_CHECKOUTS",
+            "MANAGE_ORDERS",
+            "MANAGE_PRODUCTS",
+            "MANAGE_DISCOUNTS",
+            "MANAGE_USERS",
+        ],
         "user_permissions": ["MANAGE_USERS", "MANAGE_ORDERS"]
-        if user_permissions is None else user_permissions,
+        if user_permissions is None
+        else user_permissions,
     }
     claims.update(overrides)
     return claims

@@ -101,7 +101,8 @@ def serve(standin: StandInSaleor) -> Callable[[], None]:
                 self.close_connection = True
                 self.connection.shutdown(2)
                 return
-            status, body = answer  # type: ignore[misc]
+            assert not isinstance(answer, str)
+            status, body = answer
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

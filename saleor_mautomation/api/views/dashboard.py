@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 
 @xframe_options_exempt
 @require_GET
-def dashboard_index(request: HttpRequest) -> HttpResponse:
+def dashboard_index(request: HttpRequest) -> HttpResponseBase:
     """The dashboard extension's page (the manifest's appUrl), framed by the Saleor Dashboard.
 
     Its assets are served by WhiteNoise under ``/dashboard/assets/``; the page itself carries

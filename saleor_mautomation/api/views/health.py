@@ -1,11 +1,10 @@
 from __future__ import annotations
 
+from celery import current_app as celery_app
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 from kombu.exceptions import KombuError
-
-from celery import current_app as celery_app
 
 
 @require_GET
@@ -37,5 +36,6 @@ def readyz(request: HttpRequest) -> JsonResponse:
     """Ready: the database and the broker are reachable."""
     checks = {"database": _database(), "broker": _broker()}
     ready = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", **checks},
-                        status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
+    )

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             "worker": processes.worker(options["concurrency"]),
             "scheduler": processes.scheduler(settings.CELERY_BEAT_SCHEDULE_FILENAME),
         }
-        children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
         self.stdout.write(
             f"Serving {settings.APP_URL} (manifest: {settings.APP_URL}/api/manifest); "
             "Ctrl+C stops web, worker and scheduler."

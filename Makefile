@@ -1,0 +1,47 @@
+# make install: set up only.  make test: every check and test.  make demo: run the app.
+# All three work on a fresh machine: the virtual environment goes to .venv/, Python and npm
+# packages come from their registries, and (as root on Debian) missing system packages from apt.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export MAUTOMATION_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: install system-packages python-packages dashboard lint test test-python test-dashboard demo bench
+
+install: system-packages python-packages dashboard
+
+system-packages:
+	@bash tools/system-packages.sh
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+python-packages: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+
+dashboard_extension/node_modules/.package-lock.json: dashboard_extension/package-lock.json
+	cd dashboard_extension && npm ci --no-audit --no-fund --loglevel=error
+
+dashboard: dashboard_extension/node_modules/.package-lock.json
+	cd dashboard_extension && npm run --silent build
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy saleor_mautomation tests bench
+	$(BIN)/lint-imports
+	$(BIN)/python -m saleor_mautomation.cli makemigrations --check --dry-run
+
+test-python: install
+	$(BIN)/python tools/pgserver.py -- $(BIN)/pytest -n 2 -q
+
+test-dashboard: dashboard
+	cd dashboard_extension && npm test --silent
+
+test: lint test-python test-dashboard
+
+demo: install
+	SALEOR_ALLOW_LOOPBACK=1 $(BIN)/mautomation serve
+
+bench: install
+	$(BIN)/python bench/ingest.py
