@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from saleor_mautomation.saleor import jwks
+from saleor_mautomation.saleor import jwks, selectors
 from saleor_mautomation.saleor.models import Installation
 from tests.support.keys import SigningKey, signing_key
 from tests.support.samples import SAMPLE_API_URL, jwks_sample
@@ -19,6 +19,7 @@ def _app_settings(settings):
     settings.SALEOR_HTTP_BACKOFF = 0.01
     settings.ALLOWED_SALEOR_URLS = ["*"]
     jwks.clear_cache()
+    selectors.clear_cache()
 
 
 @pytest.fixture
