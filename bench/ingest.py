@@ -37,6 +37,7 @@ from tests.support.samples import webhook_sample  # noqa: E402
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 DELIVERIES = max(200, int(20_000 * SCALE))
+WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "2"))
 WARMUP = 300
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
@@ -106,7 +107,11 @@ def sign_all(count: int) -> list[tuple[dict[str, str], bytes]]:
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
     proc.send_signal(signal.SIGTERM)
-    proc.wait(30)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -179,7 +184,7 @@ def main() -> None:
 
         log(f"starting granian ({WEB_WORKERS} workers) and a Celery worker ...")
         commands = [
-            processes.web(port, WEB_WORKERS, host="127.0.0.1"),
+            processes.web(port, WEB_WORKERS, host="127.0.0.1", threads=WEB_THREADS),
             processes.worker(WORKER_CONCURRENCY, loglevel="WARNING")
             if WORKER_CONCURRENCY
             else ["sleep", "3600"],
@@ -239,6 +244,7 @@ def main() -> None:
             "concurrency": CONCURRENCY,
             "server": "granian",
             "web_workers": WEB_WORKERS,
+            "web_threads": WEB_THREADS,
             "broker": "redis" if broker else "filesystem",
             "accepted": accepted,
             "accepted_per_s": round(accepted / results["wall_s"], 1),

@@ -7,13 +7,13 @@ import sys
 QUEUES = "intake,default"
 
 
-def web(port: int, workers: int, host: str = "0.0.0.0") -> list[str]:  # noqa: S104
+def web(port: int, workers: int, host: str = "0.0.0.0", threads: int = 2) -> list[str]:  # noqa: S104
     """Granian serving the WSGI app (docs/adr: it beat gunicorn on the ingest benchmark)."""
     return [
         *(sys.executable, "-m", "granian", "--interface", "wsgi"),
         "saleor_mautomation.project.wsgi:application",
         *("--host", host, "--port", str(port), "--workers", str(workers)),
-        *("--blocking-threads", "4", "--no-ws"),
+        *("--blocking-threads", str(threads), "--no-ws"),
     ]
 
 
