@@ -38,7 +38,7 @@ test-python: install
 test-dashboard: dashboard
 	cd dashboard_extension && npm test --silent
 
-test: lint test-python test-dashboard
+test: lint test-dashboard test-python
 
 demo: install
 	SALEOR_ALLOW_LOOPBACK=1 $(BIN)/mautomation serve

@@ -1,0 +1,124 @@
+"""``mautomation serve`` on the embedded default: SQLite, the filesystem broker, three processes.
+
+The one test that runs the app as a newcomer does: a real web server, worker and scheduler
+sharing files under a fresh ``var/``, installed by the stand-in Saleor and fed a signed
+delivery, which the worker must process through the cross-process broker.
+"""
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from tests.support.samples import webhook_sample
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(check, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.25)
+    raise AssertionError("gave up waiting")
+
+
+@pytest.fixture
+def embedded_app(tmp_path):
+    port = free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        {
+            "MAUTOMATION_VAR_DIR": str(tmp_path / "var"),
+            "APP_URL": f"http://127.0.0.1:{port}",
+            "SALEOR_ALLOW_LOOPBACK": "1",
+            "INTAKE_SWEEP_INTERVAL": "1",
+        }
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "saleor_mautomation.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--web-workers",
+            "1",
+            "--concurrency",
+            "1",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def ready():
+        try:
+            return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        wait_for(ready)
+        yield base, tmp_path / "var" / "mautomation.sqlite3"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def test_install_and_process_a_delivery_on_the_embedded_default(embedded_app, standin, key):
+    base, database = embedded_app
+
+    # when: Saleor installs the app, then sends a signed delivery
+    registered = httpx.post(
+        f"{base}/api/register",
+        json={"auth_token": "app-token-1"},
+        headers={"Saleor-Api-Url": standin.api_url},
+        timeout=30,
+    )
+    body = webhook_sample("ORDER_CREATED")["raw_body"].encode()
+    delivered = httpx.post(
+        f"{base}/api/webhooks/saleor",
+        content=body,
+        timeout=30,
+        headers={
+            "Content-Type": "application/json",
+            "Saleor-Event": "order_created",
+            "Saleor-Api-Url": standin.api_url,
+            "Saleor-Signature": key.sign_webhook(body),
+        },
+    )
+
+    # then: stored at once, processed by the worker in another process
+    assert registered.status_code == 200, registered.text
+    assert delivered.json() == {"status": "stored"}
+
+    def processed():
+        with sqlite3.connect(database) as conn:
+            rows = conn.execute("SELECT event, status FROM mautomation_delivery").fetchall()
+        return rows if rows and rows[0][1] != "pending" else None
+
+    assert wait_for(processed) == [("ORDER_CREATED", "processed")]
+    manifest = httpx.get(f"{base}/api/manifest", timeout=10).json()
+    assert manifest["tokenTargetUrl"] == f"{base}/api/register"
+    assert manifest["appUrl"] == f"{base}/dashboard/"
