@@ -49,7 +49,13 @@ def signature_verify(installation: Installation, signature: str, body: bytes) ->
         if not jwks.refresh_allowed(installation):
             raise
         logger.info("Signature check failed for %s: refreshing its JWKS", installation)
-        jose.verify_webhook_signature(signature, body, jwks.jwks_refresh(installation))
+        try:
+            keys = jwks.jwks_refresh(installation)
+        except RetryableError:
+            raise
+        except PermanentError as exc:
+            raise SignatureInvalid(f"Cannot refresh the JWKS: {exc.message}") from exc
+        jose.verify_webhook_signature(signature, body, keys)
 
 
 def _insert(

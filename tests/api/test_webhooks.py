@@ -226,3 +226,40 @@ def test_database_down_answers_503_so_saleor_retries(client):
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert not Delivery.objects.exists()
+
+
+def test_an_unusable_jwks_on_refresh_is_a_401_not_a_crash(
+    client, standin, standin_installation, settings
+):
+    settings.SALEOR_JWKS_REFRESH_INTERVAL = 0
+    standin.fail_next((200, {"keys": []}))
+    sample = signed(
+        signing_key(1),
+        standin.api_url,
+        "ORDER_CREATED",
+        json.loads(webhook_sample("ORDER_CREATED")["raw_body"]),
+    )
+
+    response = deliver(client, sample)
+
+    assert response.status_code == 401
+    assert "Cannot refresh the JWKS" in response.json()["error"]["message"]
+    assert not Delivery.objects.exists()
+
+
+def test_saleor_unreachable_during_a_refresh_is_a_503(
+    client, standin, standin_installation, settings
+):
+    settings.SALEOR_JWKS_REFRESH_INTERVAL = 0
+    standin.fail_next(*[(502, {})] * 3)
+    sample = signed(
+        signing_key(1),
+        standin.api_url,
+        "ORDER_CREATED",
+        json.loads(webhook_sample("ORDER_CREATED")["raw_body"]),
+    )
+
+    response = deliver(client, sample)
+
+    assert response.status_code == 503
+    assert not Delivery.objects.exists()
