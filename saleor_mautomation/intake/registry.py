@@ -15,16 +15,18 @@ from saleor_mautomation.saleor.webhooks import SPECS, WebhookSpec
 class Webhook:
     spec: WebhookSpec
     handler: handlers.Handler
-    # A handler that writes runs in a savepoint, so a failure undoes its writes alone; one
-    # that writes nothing skips the two round trips a savepoint costs per delivery.
-    writes: bool
 
 
-_WRITING: dict[str, handlers.Handler] = {"APP_DELETED": handlers.handle_app_deleted}
+def _handler(event: str) -> handlers.Handler:
+    if event in {"CUSTOMER_DELETED", "ACCOUNT_DELETED"}:
+        return handlers.handle_customer_deleted
+    if event == "APP_DELETED":
+        return handlers.handle_app_deleted
+    if event.startswith(("CUSTOMER_", "ACCOUNT_")):
+        return handlers.handle_customer
+    if event.startswith("CHECKOUT_"):
+        return handlers.handle_checkout
+    return handlers.handle_order
 
-WEBHOOKS: dict[str, Webhook] = {
-    spec.event: Webhook(spec, _WRITING[spec.event], writes=True)
-    if spec.event in _WRITING
-    else Webhook(spec, handlers.handle_parsed_only, writes=False)
-    for spec in SPECS
-}
+
+WEBHOOKS: dict[str, Webhook] = {spec.event: Webhook(spec, _handler(spec.event)) for spec in SPECS}

@@ -20,7 +20,7 @@ from enum import StrEnum
 
 import psycopg
 import pydantic
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
 from saleor_mautomation.core import clock
@@ -199,18 +199,20 @@ def _process(delivery: Delivery, installation: Installation, max_attempts: int) 
         principal = payload.issuing_principal
         if principal and principal.typename == "App" and principal.id == installation.app_id:
             raise SelfIssued("Issued by this app itself")
-        if webhook.writes:
-            with transaction.atomic():
-                webhook.handler(installation, payload)
-        else:
+        with transaction.atomic():
             webhook.handler(installation, payload)
     except IgnoredError as exc:
         delivery.status, delivery.error = Delivery.Status.IGNORED, exc.message
-    except RetryableError as exc:
+    except (RetryableError, DatabaseError) as exc:
+        # A database error here is a lost race or a passing fault: the savepoint undid the
+        # handler's writes, and a later drain tries again from scratch.
+        message = (
+            exc.message if isinstance(exc, RetryableError) else f"{exc.__class__.__name__}: {exc}"
+        )
         if delivery.attempts >= max_attempts:
-            delivery.status, delivery.error = Delivery.Status.FAILED, exc.message
+            delivery.status, delivery.error = Delivery.Status.FAILED, message
         else:
-            delivery.status, delivery.error = Delivery.Status.PENDING, exc.message
+            delivery.status, delivery.error = Delivery.Status.PENDING, message
             return
     except PermanentError as exc:
         logger.warning("Delivery %s failed: %s", delivery.pk, exc.message)

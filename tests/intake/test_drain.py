@@ -157,6 +157,7 @@ def test_concurrent_drains_process_each_delivery_exactly_once():
     payload = json.loads(webhook_sample("ORDER_UPDATED")["raw_body"])
     for n in range(60):
         payload["order"]["number"] = str(n)
+        payload["order"]["id"] = f"T3JkZXI6{n:04d}"
         receive_signed(installation, "order_updated", payload)
     results = []
 

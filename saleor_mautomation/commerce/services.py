@@ -1,0 +1,198 @@
+"""Writes of checkouts and orders, order-independent: the newest Saleor ``updatedAt`` wins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
+from saleor_mautomation.saleor import payloads
+
+
+def _money(value: payloads.TaxedMoney | payloads.Money | None, net: bool = False) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, payloads.Money):
+        return value.amount
+    money = value.net if net and value.net is not None else value.gross
+    return money.amount
+
+
+def _line(
+    *,
+    line_id: str,
+    quantity: int,
+    variant: payloads.Variant | None,
+    product_name: str = "",
+    variant_name: str = "",
+    thumbnail: payloads.Image | None = None,
+    unit_price: payloads.TaxedMoney | None = None,
+    total_price: payloads.TaxedMoney | None = None,
+) -> dict[str, Any]:
+    product = variant.product if variant else None
+    category = product.category if product else None
+    image = (product.thumbnail if product else None) or thumbnail
+    return {
+        "id": line_id,
+        "quantity": quantity,
+        "variant_id": variant.id if variant else None,
+        "variant_name": (variant.name if variant else None) or variant_name,
+        "sku": variant.sku if variant else None,
+        "product_id": product.id if product else None,
+        "product_name": (product.name if product else None) or product_name,
+        "product_slug": product.slug if product else None,
+        "category_id": category.id if category else None,
+        "category_name": category.name if category else None,
+        "thumbnail": image.url if image else None,
+        "unit_price": str(_money(unit_price)),
+        "total_price": str(_money(total_price)),
+    }
+
+
+def checkout_lines(checkout: payloads.Checkout) -> list[dict[str, Any]]:
+    return [
+        _line(
+            line_id=line.id,
+            quantity=line.quantity,
+            variant=line.variant,
+            unit_price=line.unit_price,
+            total_price=line.total_price,
+        )
+        for line in checkout.lines
+    ]
+
+
+def order_lines(order: payloads.Order) -> list[dict[str, Any]]:
+    return [
+        _line(
+            line_id=line.id,
+            quantity=line.quantity,
+            variant=line.variant,
+            product_name=line.product_name,
+            variant_name=line.variant_name,
+            thumbnail=line.thumbnail,
+            unit_price=line.unit_price,
+            total_price=line.total_price,
+        )
+        for line in order.lines
+    ]
+
+
+@dataclass(frozen=True)
+class Upserted:
+    record_id: int
+    created: bool
+    changed: bool
+
+
+def checkout_upsert(
+    *, installation_id: int, checkout: payloads.Checkout, contact_id: int | None, seen_at: datetime
+) -> Upserted:
+    version = checkout.updated_at or checkout.last_change or seen_at
+    totals = checkout.total_price or checkout.subtotal_price
+    fields = {
+        "token": checkout.token or "",
+        "contact_id": contact_id,
+        "email": (checkout.email or "").strip().lower(),
+        "saleor_user_id": checkout.user.id if checkout.user else "",
+        "channel_slug": checkout.channel.slug,
+        "currency": totals.gross.currency if totals else (checkout.channel.currency_code or ""),
+        "lines": checkout_lines(checkout),
+        "subtotal": _money(checkout.subtotal_price),
+        "total": _money(checkout.total_price),
+        "last_change_at": checkout.last_change or version,
+        "source_updated_at": version,
+    }
+    with transaction.atomic():
+        record = (
+            CheckoutRecord.objects.select_for_update()
+            .filter(installation_id=installation_id, saleor_id=checkout.id)
+            .first()
+        )
+        if record is None:
+            with transaction.atomic():
+                record = CheckoutRecord.objects.create(
+                    installation_id=installation_id,
+                    saleor_id=checkout.id,
+                    created_at=checkout.created or version,
+                    **fields,
+                )
+            return Upserted(record.pk, created=True, changed=True)
+        if version < record.source_updated_at:
+            return Upserted(record.pk, created=False, changed=False)
+        for name, value in fields.items():
+            setattr(record, name, value)
+        record.save()
+        return Upserted(record.pk, created=False, changed=True)
+
+
+def order_upsert(
+    *, installation_id: int, order: payloads.Order, contact_id: int | None
+) -> Upserted:
+    version = order.updated_at or order.created
+    fields = {
+        "number": order.number,
+        "contact_id": contact_id,
+        "email": "" if contact_id is None else (order.user_email or "").strip().lower(),
+        "saleor_user_id": "" if contact_id is None or not order.user else order.user.id,
+        "status": order.status,
+        "is_paid": order.is_paid,
+        "channel_slug": order.channel.slug,
+        "currency": order.total.gross.currency,
+        "total_gross": order.total.gross.amount,
+        "total_net": _money(order.total, net=True),
+        "total_refunded": _money(order.total_refunded),
+        "lines": order_lines(order),
+        "checkout_saleor_id": order.checkout_id or "",
+        "voucher_code": order.voucher_code or "",
+        "placed_at": order.created,
+        "source_updated_at": version,
+    }
+    with transaction.atomic():
+        record = (
+            OrderRecord.objects.select_for_update()
+            .filter(installation_id=installation_id, saleor_id=order.id)
+            .first()
+        )
+        if record is None:
+            with transaction.atomic():
+                record = OrderRecord.objects.create(
+                    installation_id=installation_id, saleor_id=order.id, **fields
+                )
+            created, changed = True, True
+        elif version < record.source_updated_at:
+            return Upserted(record.pk, created=False, changed=False)
+        else:
+            for name, value in fields.items():
+                setattr(record, name, value)
+            record.save()
+            created, changed = False, True
+        if order.checkout_id:
+            CheckoutRecord.objects.filter(
+                installation_id=installation_id, saleor_id=order.checkout_id
+            ).update(completed_at=order.created, order_saleor_id=order.id)
+    return Upserted(record.pk, created=created, changed=changed)
+
+
+def commerce_anonymise(*, installation_id: int, contact_id: int | None, email: str | None) -> None:
+    """Erasure: orders and checkouts stay (revenue) but lose every link to the person."""
+    cleared = {"contact_id": None, "email": "", "saleor_user_id": ""}
+    if contact_id is not None:
+        OrderRecord.objects.filter(contact_id=contact_id).update(**cleared)
+        CheckoutRecord.objects.filter(contact_id=contact_id).update(**cleared)
+    if email:
+        OrderRecord.objects.filter(installation_id=installation_id, email=email).update(**cleared)
+        CheckoutRecord.objects.filter(installation_id=installation_id, email=email).update(
+            **cleared
+        )
+    # Addresses are not stored; order lines carry products only, no personal data.
+
+
+def commerce_reassign(*, from_contact_id: int, to_contact_id: int) -> None:
+    """Identity merge: one contact's orders and checkouts become the other's."""
+    OrderRecord.objects.filter(contact_id=from_contact_id).update(contact_id=to_contact_id)
+    CheckoutRecord.objects.filter(contact_id=from_contact_id).update(contact_id=to_contact_id)

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import Q
+
+
+class LifecycleStage(models.TextChoices):
+    SUBSCRIBER = "subscriber"
+    PROSPECT = "prospect"
+    FIRST_TIME_BUYER = "first_time_buyer"
+    REPEAT = "repeat"
+    VIP = "vip"
+    LAPSING = "lapsing"
+    LAPSED = "lapsed"
+
+
+class EmailConsent(models.TextChoices):
+    UNKNOWN = "unknown"
+    PENDING = "pending"
+    GRANTED = "granted"
+    WITHDRAWN = "withdrawn"
+
+
+class Contact(models.Model):
+    """One person known to one installation: Saleor customer, guest buyer or subscriber.
+
+    Identified by the Saleor user id and/or the email (compared lower-cased). Profile fields
+    Saleor does not have (birthday, gender, time zone, consent) live here too. The engagement
+    figures are computed from orders and events and kept current per event.
+    """
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    # NULL, not "", where unknown: the unique constraints below apply to known values only.
+    saleor_user_id = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
+    email = models.CharField(max_length=254, null=True, blank=True)  # noqa: DJ001
+    first_name = models.CharField(max_length=256, blank=True, default="")
+    last_name = models.CharField(max_length=256, blank=True, default="")
+    language_code = models.CharField(max_length=35, blank=True, default="")
+    country = models.CharField(max_length=2, blank=True, default="")
+    city = models.CharField(max_length=256, blank=True, default="")
+    time_zone = models.CharField(max_length=64, blank=True, default="")
+    birthday = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=32, blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True)
+    is_customer = models.BooleanField(default=False)
+    email_consent = models.CharField(
+        max_length=16, choices=EmailConsent.choices, default=EmailConsent.UNKNOWN
+    )
+    date_joined = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    source_updated_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    # Engagement, recomputed from orders (per event) and by the nightly sweep (RFM).
+    orders_count = models.PositiveIntegerField(default=0)
+    first_order_at = models.DateTimeField(null=True, blank=True)
+    last_order_at = models.DateTimeField(null=True, blank=True)
+    lifecycle_stage = models.CharField(
+        max_length=24, choices=LifecycleStage.choices, default=LifecycleStage.PROSPECT
+    )
+    rfm_recency = models.PositiveSmallIntegerField(null=True, blank=True)
+    rfm_frequency = models.PositiveSmallIntegerField(null=True, blank=True)
+    rfm_monetary = models.PositiveSmallIntegerField(null=True, blank=True)
+    favourite_categories = models.JSONField(default=list, blank=True)
+    predicted_next_order_at = models.DateTimeField(null=True, blank=True)
+    prediction_basis = models.JSONField(default=dict, blank=True)
+
+    objects: ClassVar[models.Manager[Contact]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "saleor_user_id"],
+                condition=Q(saleor_user_id__isnull=False),
+                name="contact_unique_user",
+            ),
+            models.UniqueConstraint(
+                fields=["installation", "email"],
+                condition=Q(email__isnull=False),
+                name="contact_unique_email",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["installation", "lifecycle_stage"], name="contact_stage"),
+            models.Index(fields=["installation", "last_order_at"], name="contact_last_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email or self.saleor_user_id or f"contact {self.pk}"
+
+
+class ContactSpend(models.Model):
+    """Orders and spend of a contact in one currency: money is never added across currencies."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="spend")
+    currency = models.CharField(max_length=3)
+    orders = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal(0))
+    average_order_value = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal(0))
+
+    objects: ClassVar[models.Manager[ContactSpend]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "currency"], name="spend_unique_currency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.total} {self.currency}"
+
+
+class ErasedIdentity(models.Model):
+    """What remains of an erased person: a keyed hash of their email, so that a later order
+    delivery for that address is stored anonymously instead of bringing the person back."""
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    email_digest = models.CharField(max_length=64)
+    erased_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[ErasedIdentity]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "email_digest"], name="erased_unique_email"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"erased {self.email_digest[:8]}"
+
+
+class ContactsConfig(models.Model):
+    """Per-installation settings of the contacts domain."""
+
+    installation = models.OneToOneField("mautomation.Installation", on_delete=models.CASCADE)
+    erasure_salt = models.CharField(max_length=64)
+    # Days since the last order after which a buyer is lapsing / lapsed; orders for VIP.
+    lapsing_after_days = models.PositiveIntegerField(default=180)
+    lapsed_after_days = models.PositiveIntegerField(default=365)
+    vip_min_orders = models.PositiveIntegerField(default=5)
+
+    objects: ClassVar[models.Manager[ContactsConfig]]
+
+    def __str__(self) -> str:
+        return f"contacts config of installation {self.installation_id}"

@@ -1,0 +1,242 @@
+"""Writes of contacts: identity, profile from Saleor, erasure, engagement figures."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from saleor_mautomation.commerce.models import OrderRecord
+from saleor_mautomation.commerce.services import commerce_anonymise, commerce_reassign
+from saleor_mautomation.contacts import engagement
+from saleor_mautomation.contacts.models import (
+    Contact,
+    ContactsConfig,
+    ContactSpend,
+    EmailConsent,
+    ErasedIdentity,
+)
+from saleor_mautomation.events.services import events_erase, events_move
+from saleor_mautomation.saleor import payloads
+
+logger = logging.getLogger(__name__)
+
+
+def email_normalize(email: str | None) -> str | None:
+    value = (email or "").strip().lower()
+    return value or None
+
+
+def contacts_config(installation_id: int) -> ContactsConfig:
+    config, _ = ContactsConfig.objects.get_or_create(
+        installation_id=installation_id, defaults={"erasure_salt": secrets.token_hex(32)}
+    )
+    return config
+
+
+def email_digest(config: ContactsConfig, email: str) -> str:
+    return hmac.new(config.erasure_salt.encode(), email.encode(), hashlib.sha256).hexdigest()
+
+
+def email_is_erased(installation_id: int, email: str | None) -> bool:
+    if not email:
+        return False
+    digest = email_digest(contacts_config(installation_id), email)
+    return ErasedIdentity.objects.filter(
+        installation_id=installation_id, email_digest=digest
+    ).exists()
+
+
+def _find(installation_id: int, saleor_user_id: str | None, email: str | None) -> Contact | None:
+    contacts = Contact.objects.select_for_update().filter(installation_id=installation_id)
+    if saleor_user_id:
+        found = contacts.filter(saleor_user_id=saleor_user_id).first()
+        if found is not None:
+            return found
+    if email:
+        return contacts.filter(email=email).first()
+    return None
+
+
+def contact_merge(*, into: Contact, other: Contact) -> None:
+    """Fold ``other`` (a guest or anonymous contact) into ``into``: history moves, nothing lost."""
+    events_move(from_contact_id=other.pk, to_contact_id=into.pk)
+    commerce_reassign(from_contact_id=other.pk, to_contact_id=into.pk)
+    if into.email_consent == EmailConsent.UNKNOWN:
+        into.email_consent = other.email_consent
+    for name in ("birthday", "gender", "time_zone", "country", "city", "first_name", "last_name"):
+        if not getattr(into, name) and getattr(other, name):
+            setattr(into, name, getattr(other, name))
+    other.delete()
+
+
+def _apply_user(contact: Contact, user: payloads.User) -> None:
+    address = user.default_billing_address or user.default_shipping_address
+    contact.first_name = user.first_name or contact.first_name
+    contact.last_name = user.last_name or contact.last_name
+    contact.language_code = user.language_code or ""
+    contact.date_joined = user.date_joined or contact.date_joined
+    contact.metadata = {item.key: item.value for item in user.metadata}
+    contact.source_updated_at = user.updated_at or contact.source_updated_at
+    if address is not None:
+        contact.country = address.country.code if address.country else contact.country
+        contact.city = address.city.title() if address.city else contact.city
+
+
+def contact_upsert_from_user(*, installation_id: int, user: payloads.User) -> Contact:
+    """Create or update the contact of a Saleor customer (deliveries and backfill).
+
+    An older delivery than the stored profile changes nothing; a guest contact with the same
+    email becomes this customer's; an email change that meets another contact merges the two.
+    A customer account made after an erasure is a new wish to be known: the tombstone goes.
+    """
+    email = email_normalize(user.email)
+    # accountRegister answers an empty id while the email awaits confirmation.
+    user_id = user.id or None
+    with transaction.atomic():
+        contact = _find(installation_id, user_id, email)
+        if contact is None:
+            contact = Contact(installation_id=installation_id, saleor_user_id=user_id, email=email)
+            if email and email_is_erased(installation_id, email):
+                config = contacts_config(installation_id)
+                ErasedIdentity.objects.filter(
+                    installation_id=installation_id, email_digest=email_digest(config, email)
+                ).delete()
+        elif (
+            contact.source_updated_at
+            and user.updated_at
+            and user.updated_at < contact.source_updated_at
+        ):
+            return contact
+        if email and contact.email != email:
+            holder = (
+                Contact.objects.select_for_update()
+                .filter(installation_id=installation_id, email=email)
+                .exclude(pk=contact.pk)
+                .first()
+            )
+            if holder is not None and contact.pk is not None:
+                if holder.saleor_user_id and holder.saleor_user_id != user_id:
+                    raise IntegrityError(f"{email} belongs to another Saleor customer")
+                contact_merge(into=contact, other=holder)
+            elif holder is not None:
+                contact = holder
+        contact.saleor_user_id = user_id or contact.saleor_user_id
+        contact.email = email
+        contact.is_customer = True
+        _apply_user(contact, user)
+        contact.save()
+    return contact
+
+
+def contact_resolve(
+    *, installation_id: int, saleor_user_id: str | None, email: str | None
+) -> Contact | None:
+    """The contact behind an order or checkout, made as a guest if new; ``None`` when the
+    email belongs to an erased person (the record is then kept anonymous) or is missing."""
+    email = email_normalize(email)
+    with transaction.atomic():
+        contact = _find(installation_id, saleor_user_id, email)
+        if contact is not None:
+            if email and not contact.email:
+                contact.email = email
+                contact.save(update_fields=["email", "updated_at"])
+            return contact
+        if email is None and saleor_user_id is None:
+            return None
+        if email_is_erased(installation_id, email):
+            return None
+        try:
+            with transaction.atomic():
+                return Contact.objects.create(
+                    installation_id=installation_id, saleor_user_id=saleor_user_id, email=email
+                )
+        except IntegrityError:
+            # Another worker created it between our look-up and insert: use theirs.
+            return _find(installation_id, saleor_user_id, email)
+
+
+def contact_erase(
+    *, installation_id: int, saleor_user_id: str | None, email: str | None, erased_at: datetime
+) -> bool:
+    """Right to erasure: the contact, its events and every link from orders go; a keyed hash
+    of the email stays so the person does not come back with a later order delivery."""
+    email = email_normalize(email)
+    with transaction.atomic():
+        contact = _find(installation_id, saleor_user_id, email)
+        erased_email = email or (contact.email if contact else None)
+        if erased_email:
+            config = contacts_config(installation_id)
+            ErasedIdentity.objects.get_or_create(
+                installation_id=installation_id,
+                email_digest=email_digest(config, erased_email),
+                defaults={"erased_at": erased_at},
+            )
+        if contact is None:
+            commerce_anonymise(installation_id=installation_id, contact_id=None, email=erased_email)
+            return False
+        events_erase(contact_id=contact.pk)
+        commerce_anonymise(
+            installation_id=installation_id, contact_id=contact.pk, email=erased_email
+        )
+        contact.delete()
+    logger.info("Erased a contact of installation %s", installation_id)
+    return True
+
+
+def engagement_refresh(*, contact_id: int, now: datetime) -> None:
+    """Recompute a contact's order figures from its orders (per event; O(its orders))."""
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().filter(pk=contact_id).first()
+        if contact is None:
+            return
+        facts = [
+            engagement.OrderFact(
+                placed_at=o.placed_at,
+                status=o.status,
+                currency=o.currency,
+                total_gross=o.total_gross,
+                total_refunded=o.total_refunded,
+                lines=o.lines,
+            )
+            for o in OrderRecord.objects.filter(contact_id=contact_id).only(
+                "placed_at", "status", "currency", "total_gross", "total_refunded", "lines"
+            )
+        ]
+        figures = engagement.engagement_of(facts)
+        config = contacts_config(contact.installation_id)
+        contact.orders_count = figures.orders_count
+        contact.first_order_at = figures.first_order_at
+        contact.last_order_at = figures.last_order_at
+        contact.favourite_categories = figures.favourite_categories
+        contact.predicted_next_order_at = figures.predicted_next_order_at
+        contact.prediction_basis = figures.prediction_basis
+        contact.lifecycle_stage = engagement.lifecycle_stage(
+            orders_count=figures.orders_count,
+            last_order_at=figures.last_order_at,
+            subscribed=contact.email_consent == EmailConsent.GRANTED,
+            now=now,
+            thresholds=engagement.Thresholds(
+                lapsing_after_days=config.lapsing_after_days,
+                lapsed_after_days=config.lapsed_after_days,
+                vip_min_orders=config.vip_min_orders,
+            ),
+        )
+        contact.save()
+        ContactSpend.objects.filter(contact_id=contact_id).exclude(
+            currency__in=list(figures.spend)
+        ).delete()
+        for currency, spend in figures.spend.items():
+            ContactSpend.objects.update_or_create(
+                contact_id=contact_id,
+                currency=currency,
+                defaults={
+                    "orders": spend.orders,
+                    "total": spend.total,
+                    "average_order_value": spend.average_order_value,
+                },
+            )
