@@ -1,0 +1,160 @@
+"""Ingestion of Saleor objects, shared by webhook handlers and the backfill.
+
+Both paths call these functions, so a customer, order or checkout seen by either converges on
+the same records and the same events (the semantic event keys, e.g. ``order.placed:<id>``,
+are the same whichever path saw the order first).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from saleor_mautomation.commerce.services import Upserted, checkout_upsert, order_upsert
+from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.contacts.services import (
+    contact_resolve,
+    contact_upsert_from_user,
+    engagement_refresh,
+)
+from saleor_mautomation.core import clock
+from saleor_mautomation.events.services import event_record
+from saleor_mautomation.saleor import payloads
+
+
+def record(
+    *,
+    installation_id: int,
+    contact: Contact | None,
+    type: str,
+    key: str,
+    occurred_at: datetime,
+    source: str,
+    properties: dict[str, Any] | None = None,
+) -> bool:
+    return event_record(
+        installation_id=installation_id,
+        contact_id=contact.pk if contact else None,
+        type=type,
+        occurred_at=occurred_at,
+        source=source,
+        dedupe_key=f"{type}:{key}",
+        properties=properties or {},
+    )
+
+
+def product_facts(
+    lines: list[payloads.CheckoutLine] | list[payloads.OrderLine],
+) -> dict[str, list[str]]:
+    products: list[str] = []
+    categories: list[str] = []
+    for line in lines:
+        product = line.variant.product if line.variant else None
+        if product and product.id not in products:
+            products.append(product.id)
+        if product and product.category and product.category.id not in categories:
+            categories.append(product.category.id)
+    return {"product_ids": products, "category_ids": categories}
+
+
+def ingest_customer(
+    *, installation_id: int, user: payloads.User, occurred_at: datetime, source: str
+) -> Contact:
+    """A Saleor customer (created): the contact, and a ``customer.created`` event once."""
+    contact = contact_upsert_from_user(installation_id=installation_id, user=user)
+    if user.id:
+        record(
+            installation_id=installation_id,
+            contact=contact,
+            type="customer.created",
+            key=user.id,
+            occurred_at=user.date_joined or occurred_at,
+            source=source,
+        )
+    return contact
+
+
+def ingest_checkout(
+    *,
+    installation_id: int,
+    checkout: payloads.Checkout,
+    type: str,
+    occurred_at: datetime,
+    source: str,
+) -> Upserted:
+    contact = contact_resolve(
+        installation_id=installation_id,
+        saleor_user_id=checkout.user.id if checkout.user else None,
+        email=checkout.email,
+    )
+    upserted = checkout_upsert(
+        installation_id=installation_id,
+        checkout=checkout,
+        contact_id=contact.pk if contact else None,
+        seen_at=occurred_at,
+    )
+    if upserted.changed:
+        totals = checkout.total_price or checkout.subtotal_price
+        version = (checkout.updated_at or occurred_at).isoformat()
+        record(
+            installation_id=installation_id,
+            contact=contact,
+            type=type,
+            key=f"{checkout.id}:{version}",
+            occurred_at=occurred_at,
+            source=source,
+            properties={
+                "checkout_id": checkout.id,
+                "channel": checkout.channel.slug,
+                "lines": sum(line.quantity for line in checkout.lines),
+                "total": str(totals.gross.amount) if totals else "0",
+                "currency": totals.gross.currency if totals else "",
+                **product_facts(checkout.lines),
+            },
+        )
+    return upserted
+
+
+def ingest_order(
+    *,
+    installation_id: int,
+    order: payloads.Order,
+    type: str | None,
+    occurred_at: datetime,
+    source: str,
+) -> Contact | None:
+    """An order: its record, its contact's figures, and ``type``'s event (if any)."""
+    contact = contact_resolve(
+        installation_id=installation_id,
+        saleor_user_id=order.user.id if order.user else None,
+        email=order.user_email,
+    )
+    order_upsert(
+        installation_id=installation_id, order=order, contact_id=contact.pk if contact else None
+    )
+    if contact is not None:
+        engagement_refresh(contact_id=contact.pk, now=clock.now())
+    if type is not None:
+        refunded = order.total_refunded.amount if order.total_refunded else 0
+        key = {
+            "order.fulfilled": f"{order.id}:{len(order.fulfillments)}",
+            "order.refunded": f"{order.id}:{refunded}",
+        }.get(type, order.id)
+        record(
+            installation_id=installation_id,
+            contact=contact,
+            type=type,
+            key=key,
+            occurred_at=order.created if type == "order.placed" else occurred_at,
+            source=source,
+            properties={
+                "order_id": order.id,
+                "number": order.number,
+                "channel": order.channel.slug,
+                "total": str(order.total.gross.amount),
+                "currency": order.total.gross.currency,
+                "checkout_id": order.checkout_id,
+                **product_facts(order.lines),
+            },
+        )
+    return contact
