@@ -95,15 +95,13 @@ def handle_checkout(installation: Installation, payload: payloads.Event) -> None
     assert isinstance(payload, payloads.CheckoutEvent)
     if payload.checkout is None:
         raise PermanentError("The delivery carries no checkout")
-    upserted = ingest.ingest_checkout(
+    ingest.ingest_checkout(
         installation_id=installation.pk,
         checkout=payload.checkout,
         type=CHECKOUT_EVENTS[payload.typename],
         occurred_at=payload.issued_at,
         source=SOURCE,
     )
-    if not upserted.changed:
-        raise IgnoredError("An older state of the checkout than the one stored")
 
 
 def handle_order(installation: Installation, payload: payloads.Event) -> None:

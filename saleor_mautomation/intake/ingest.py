@@ -93,25 +93,25 @@ def ingest_checkout(
         contact_id=contact.pk if contact else None,
         seen_at=occurred_at,
     )
-    if upserted.changed:
-        totals = checkout.total_price or checkout.subtotal_price
-        version = (checkout.updated_at or occurred_at).isoformat()
-        record(
-            installation_id=installation_id,
-            contact=contact,
-            type=type,
-            key=f"{checkout.id}:{version}",
-            occurred_at=occurred_at,
-            source=source,
-            properties={
-                "checkout_id": checkout.id,
-                "channel": checkout.channel.slug,
-                "lines": sum(line.quantity for line in checkout.lines),
-                "total": str(totals.gross.amount) if totals else "0",
-                "currency": totals.gross.currency if totals else "",
-                **product_facts(checkout.lines),
-            },
-        )
+    # The event is a fact about its moment even when a newer state is already stored.
+    totals = checkout.total_price or checkout.subtotal_price
+    version = (checkout.updated_at or occurred_at).isoformat()
+    record(
+        installation_id=installation_id,
+        contact=contact,
+        type=type,
+        key=f"{checkout.id}:{version}",
+        occurred_at=occurred_at,
+        source=source,
+        properties={
+            "checkout_id": checkout.id,
+            "channel": checkout.channel.slug,
+            "lines": sum(line.quantity for line in checkout.lines),
+            "total": str(totals.gross.amount) if totals else "0",
+            "currency": totals.gross.currency if totals else "",
+            **product_facts(checkout.lines),
+        },
+    )
     return upserted
 
 
