@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from cryptography.fernet import Fernet
 
 env = os.environ
@@ -158,7 +159,11 @@ CELERY_BEAT_SCHEDULE = {
     "intake-sweep": {
         "task": "saleor_mautomation.intake.tasks.deliveries_drain",
         "schedule": float(env.get("INTAKE_SWEEP_INTERVAL", "10")),
-    }
+    },
+    "contacts-nightly": {
+        "task": "saleor_mautomation.contacts.tasks.contacts_nightly_sweep",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

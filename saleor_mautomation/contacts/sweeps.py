@@ -1,0 +1,75 @@
+"""Figures that depend on the whole population or on time alone, recomputed in bulk.
+
+RFM scores are quintiles within the installation: recency by last order, frequency by order
+count, monetary by spend within each currency (a contact buying in several currencies takes
+its best score). Scores are ``ceil(5 * cume_dist)``, so equal values always share a score (with
+``NTILE`` a thousand one-order customers would be spread over three frequency scores).
+Lifecycle stages that change with time alone (lapsing, lapsed) are moved by two UPDATEs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+
+from saleor_mautomation.contacts.models import Contact, ContactsConfig, LifecycleStage
+
+# ceil(5 * cume_dist) in integer arithmetic, the same on PostgreSQL and SQLite: the count of
+# rows up to and including the current value's peers, over the partition's size.
+_SCORE = (
+    "((5 * COUNT(*) OVER ({partition} ORDER BY {value}) + COUNT(*) OVER ({partition}) - 1)"
+    " / COUNT(*) OVER ({partition}))"
+)
+
+RFM_SQL = f"""
+WITH rf AS (
+    SELECT id,
+           {_SCORE.format(partition="", value="last_order_at")} AS r,
+           {_SCORE.format(partition="", value="orders_count")} AS f
+    FROM mautomation_contact
+    WHERE installation_id = %(installation)s AND orders_count > 0
+),
+m AS (
+    SELECT contact_id, MAX(score) AS m FROM (
+        SELECT s.contact_id,
+               {_SCORE.format(partition="PARTITION BY s.currency", value="s.total")} AS score
+        FROM mautomation_contactspend s
+        JOIN mautomation_contact c ON c.id = s.contact_id
+        WHERE c.installation_id = %(installation)s AND s.orders > 0
+    ) scored GROUP BY contact_id
+)
+UPDATE mautomation_contact
+SET rfm_recency = rf.r, rfm_frequency = rf.f, rfm_monetary = COALESCE(m.m, 1)
+FROM rf LEFT JOIN m ON m.contact_id = rf.id
+WHERE mautomation_contact.id = rf.id
+"""  # noqa: S608 - no user input: fixed table names, parameters bound
+
+
+def rfm_sweep(*, installation_id: int) -> int:
+    """Recompute every contact's RFM scores; contacts without orders have none."""
+    with transaction.atomic():
+        Contact.objects.filter(installation_id=installation_id, orders_count=0).exclude(
+            rfm_recency=None
+        ).update(rfm_recency=None, rfm_frequency=None, rfm_monetary=None)
+        with connection.cursor() as cursor:
+            cursor.execute(RFM_SQL, {"installation": installation_id})
+            return cursor.rowcount
+
+
+def lifecycle_sweep(*, installation_id: int, config: ContactsConfig, now: datetime) -> int:
+    """Move buyers whose last order has aged past the thresholds to lapsing or lapsed."""
+    buyers = Contact.objects.filter(installation_id=installation_id, orders_count__gt=0)
+    lapsed_before = now - timedelta(days=config.lapsed_after_days)
+    lapsing_before = now - timedelta(days=config.lapsing_after_days)
+    moved = (
+        buyers.filter(last_order_at__lte=lapsed_before)
+        .exclude(lifecycle_stage=LifecycleStage.LAPSED)
+        .update(lifecycle_stage=LifecycleStage.LAPSED)
+    )
+    moved += (
+        buyers.filter(last_order_at__lte=lapsing_before, last_order_at__gt=lapsed_before)
+        .exclude(lifecycle_stage=LifecycleStage.LAPSING)
+        .update(lifecycle_stage=LifecycleStage.LAPSING)
+    )
+    return moved
