@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from saleor_mautomation.contacts.services import contacts_config_clear_cache
 from saleor_mautomation.saleor import jwks, selectors
 from saleor_mautomation.saleor.models import Installation
 from tests.support.keys import SigningKey, signing_key
@@ -20,6 +21,7 @@ def _app_settings(settings):
     settings.ALLOWED_SALEOR_URLS = ["*"]
     jwks.clear_cache()
     selectors.clear_cache()
+    contacts_config_clear_cache()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from saleor_mautomation.contacts.models import (
     EmailConsent,
     ErasedIdentity,
 )
+from saleor_mautomation.core import clock
 from saleor_mautomation.events.services import events_erase, events_move
 from saleor_mautomation.saleor import payloads
 
@@ -31,11 +32,25 @@ def email_normalize(email: str | None) -> str | None:
     return value or None
 
 
+_CONFIG_TTL = 60.0
+_configs: dict[int, tuple[float, ContactsConfig]] = {}
+
+
 def contacts_config(installation_id: int) -> ContactsConfig:
+    """The installation's contacts settings, cached per process for a minute (read per event)."""
+    now = clock.monotonic()
+    cached = _configs.get(installation_id)
+    if cached is not None and now - cached[0] < _CONFIG_TTL:
+        return cached[1]
     config, _ = ContactsConfig.objects.get_or_create(
         installation_id=installation_id, defaults={"erasure_salt": secrets.token_hex(32)}
     )
+    _configs[installation_id] = (now, config)
     return config
+
+
+def contacts_config_clear_cache() -> None:
+    _configs.clear()
 
 
 def email_digest(config: ContactsConfig, email: str) -> str:
@@ -227,16 +242,33 @@ def engagement_refresh(*, contact_id: int, now: datetime) -> None:
             ),
         )
         contact.save()
-        ContactSpend.objects.filter(contact_id=contact_id).exclude(
-            currency__in=list(figures.spend)
-        ).delete()
-        for currency, spend in figures.spend.items():
-            ContactSpend.objects.update_or_create(
-                contact_id=contact_id,
-                currency=currency,
-                defaults={
-                    "orders": spend.orders,
-                    "total": spend.total,
-                    "average_order_value": spend.average_order_value,
-                },
+        _spend_save(contact_id, figures.spend)
+
+
+def _spend_save(contact_id: int, spend: dict[str, engagement.Spend]) -> None:
+    """Bring the contact's per-currency rows in line: usually one SELECT and one UPDATE."""
+    existing = {row.currency: row for row in ContactSpend.objects.filter(contact_id=contact_id)}
+    stale = [row.pk for currency, row in existing.items() if currency not in spend]
+    if stale:
+        ContactSpend.objects.filter(pk__in=stale).delete()
+    changed, new = [], []
+    for currency, figures in spend.items():
+        values = (figures.orders, figures.total, figures.average_order_value)
+        row = existing.get(currency)
+        if row is None:
+            new.append(
+                ContactSpend(
+                    contact_id=contact_id,
+                    currency=currency,
+                    orders=values[0],
+                    total=values[1],
+                    average_order_value=values[2],
+                )
             )
+        elif (row.orders, row.total, row.average_order_value) != values:
+            row.orders, row.total, row.average_order_value = values
+            changed.append(row)
+    if changed:
+        ContactSpend.objects.bulk_update(changed, ["orders", "total", "average_order_value"])
+    if new:
+        ContactSpend.objects.bulk_create(new)
