@@ -6,6 +6,7 @@ delivery, which the worker must process through the cross-process broker.
 """
 
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -119,6 +120,16 @@ def test_install_and_process_a_delivery_on_the_embedded_default(embedded_app, st
         return rows if rows and rows[0][1] != "pending" else None
 
     assert wait_for(processed) == [("ORDER_CREATED", "processed")]
+    # rows written by raw SQL are stored in the ORM's own format (comparable as text)
+    with sqlite3.connect(database) as conn:
+        stamps = conn.execute(
+            "SELECT received_at, issued_at FROM mautomation_delivery UNION ALL "
+            "SELECT occurred_at, recorded_at FROM mautomation_event"
+        ).fetchall()
+    assert stamps
+    assert all(
+        re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?", s) for row in stamps for s in row
+    )
     manifest = httpx.get(f"{base}/api/manifest", timeout=10).json()
     assert manifest["tokenTargetUrl"] == f"{base}/api/register"
     assert manifest["appUrl"] == f"{base}/dashboard/"

@@ -34,12 +34,15 @@ def event_record(
     ``INSERT ... ON CONFLICT DO NOTHING`` instead of get-or-create: no savepoint, no race, one
     statement on the hot path of every delivery.
     """
+    # Raw SQL bypasses the fields' adaptation: do it here, so rows written this way are
+    # stored exactly like ORM rows (SQLite keeps datetimes as text in Django's own format).
+    adapt = connection.ops.adapt_datetimefield_value
     params = [
         installation_id,
         contact_id,
         type,
-        occurred_at,
-        clock.now(),
+        adapt(occurred_at),
+        adapt(clock.now()),
         source,
         json.dumps(properties or {}, cls=DjangoJSONEncoder),
         dedupe_key,

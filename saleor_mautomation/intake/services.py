@@ -74,7 +74,17 @@ def _insert(
         "ON CONFLICT (installation_id, body_sha256) DO NOTHING RETURNING id"
     )
     digest = hashlib.sha256(body).hexdigest()
-    params = (installation_id, event, body, digest, status, error, clock.now(), issued_at)
+    adapt = connection.ops.adapt_datetimefield_value  # stored exactly as the ORM stores them
+    params = (
+        installation_id,
+        event,
+        body,
+        digest,
+        status,
+        error,
+        adapt(clock.now()),
+        adapt(issued_at),
+    )
     connection.ensure_connection()
     if connection.vendor == "postgresql":
         # Server-side binding: the body travels as a parameter instead of being quoted into
