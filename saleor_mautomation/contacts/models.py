@@ -69,6 +69,10 @@ class Contact(models.Model):
     predicted_next_order_at = models.DateTimeField(null=True, blank=True)
     prediction_basis = models.JSONField(default=dict, blank=True)
 
+    # Write-back of key figures to the Saleor customer's private metadata (contacts/writeback).
+    writeback_due_at = models.DateTimeField(null=True, blank=True)
+    writeback_hash = models.CharField(max_length=64, blank=True, default="")
+
     objects: ClassVar[models.Manager[Contact]]
 
     class Meta:
@@ -87,6 +91,11 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["installation", "lifecycle_stage"], name="contact_stage"),
             models.Index(fields=["installation", "last_order_at"], name="contact_last_order"),
+            models.Index(
+                fields=["installation", "writeback_due_at"],
+                name="contact_writeback_due",
+                condition=Q(writeback_due_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from saleor_mautomation.contacts.models import (
     EmailConsent,
     ErasedIdentity,
 )
+from saleor_mautomation.contacts.writeback import writeback_mark
 from saleor_mautomation.core import clock
 from saleor_mautomation.events.services import events_erase, events_move
 from saleor_mautomation.saleor import payloads
@@ -241,6 +242,7 @@ def engagement_refresh(*, contact_id: int, now: datetime) -> None:
                 vip_min_orders=config.vip_min_orders,
             ),
         )
+        writeback_mark(contact, now=now)
         contact.save()
         _spend_save(contact_id, figures.spend)
 

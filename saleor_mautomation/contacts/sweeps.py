@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
 
 from saleor_mautomation.contacts.models import Contact, ContactsConfig, LifecycleStage
 
@@ -40,20 +42,37 @@ m AS (
     ) scored GROUP BY contact_id
 )
 UPDATE mautomation_contact
-SET rfm_recency = rf.r, rfm_frequency = rf.f, rfm_monetary = COALESCE(m.m, 1)
+SET rfm_recency = rf.r, rfm_frequency = rf.f, rfm_monetary = COALESCE(m.m, 1),
+    writeback_due_at = CASE
+        WHEN saleor_user_id IS NULL THEN writeback_due_at
+        ELSE COALESCE(writeback_due_at, %(now)s) END
 FROM rf LEFT JOIN m ON m.contact_id = rf.id
 WHERE mautomation_contact.id = rf.id
+  AND (COALESCE(rfm_recency, 0) <> rf.r OR COALESCE(rfm_frequency, 0) <> rf.f
+       OR COALESCE(rfm_monetary, 0) <> COALESCE(m.m, 1))
 """  # noqa: S608 - no user input: fixed table names, parameters bound
 
 
-def rfm_sweep(*, installation_id: int) -> int:
-    """Recompute every contact's RFM scores; contacts without orders have none."""
+def _due(now: datetime) -> Case:
+    """Saleor customers whose figures change become due for a write-back (never delayed)."""
+    return Case(
+        When(saleor_user_id__isnull=True, then=F("writeback_due_at")),
+        default=Coalesce(F("writeback_due_at"), Value(now)),
+    )
+
+
+def rfm_sweep(*, installation_id: int, now: datetime) -> int:
+    """Recompute every contact's RFM scores (only changed rows are written); contacts without
+    orders have none."""
     with transaction.atomic():
         Contact.objects.filter(installation_id=installation_id, orders_count=0).exclude(
             rfm_recency=None
-        ).update(rfm_recency=None, rfm_frequency=None, rfm_monetary=None)
+        ).update(
+            rfm_recency=None, rfm_frequency=None, rfm_monetary=None, writeback_due_at=_due(now)
+        )
         with connection.cursor() as cursor:
-            cursor.execute(RFM_SQL, {"installation": installation_id})
+            adapted = connection.ops.adapt_datetimefield_value(now)
+            cursor.execute(RFM_SQL, {"installation": installation_id, "now": adapted})
             return cursor.rowcount
 
 
@@ -65,11 +84,11 @@ def lifecycle_sweep(*, installation_id: int, config: ContactsConfig, now: dateti
     moved = (
         buyers.filter(last_order_at__lte=lapsed_before)
         .exclude(lifecycle_stage=LifecycleStage.LAPSED)
-        .update(lifecycle_stage=LifecycleStage.LAPSED)
+        .update(lifecycle_stage=LifecycleStage.LAPSED, writeback_due_at=_due(now))
     )
     moved += (
         buyers.filter(last_order_at__lte=lapsing_before, last_order_at__gt=lapsed_before)
         .exclude(lifecycle_stage=LifecycleStage.LAPSING)
-        .update(lifecycle_stage=LifecycleStage.LAPSING)
+        .update(lifecycle_stage=LifecycleStage.LAPSING, writeback_due_at=_due(now))
     )
     return moved

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from saleor_mautomation.contacts.services import contacts_config
 from saleor_mautomation.contacts.sweeps import lifecycle_sweep, rfm_sweep
+from saleor_mautomation.contacts.writeback import writeback_flush
 from saleor_mautomation.core import clock
 from saleor_mautomation.saleor.models import Installation
 
@@ -20,5 +21,16 @@ def contacts_nightly_sweep() -> None:
 @shared_task(name="saleor_mautomation.contacts.tasks.contacts_sweep")
 def contacts_sweep(installation_id: int) -> None:
     config = contacts_config(installation_id)
-    lifecycle_sweep(installation_id=installation_id, config=config, now=clock.now())
-    rfm_sweep(installation_id=installation_id)
+    now = clock.now()
+    lifecycle_sweep(installation_id=installation_id, config=config, now=now)
+    rfm_sweep(installation_id=installation_id, now=now)
+
+
+@shared_task(name="saleor_mautomation.contacts.tasks.writeback_all")
+def writeback_all() -> None:
+    """Flush due write-backs of every active installation (batches of 50 per request)."""
+    for installation_id in Installation.objects.filter(
+        status=Installation.Status.ACTIVE
+    ).values_list("id", flat=True):
+        while writeback_flush(installation_id=installation_id, batch_size=50, now=clock.now()):
+            pass

@@ -160,6 +160,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_mautomation.intake.tasks.deliveries_drain",
         "schedule": float(env.get("INTAKE_SWEEP_INTERVAL", "10")),
     },
+    "contacts-writeback": {
+        "task": "saleor_mautomation.contacts.tasks.writeback_all",
+        "schedule": 30.0,
+    },
     "contacts-nightly": {
         "task": "saleor_mautomation.contacts.tasks.contacts_nightly_sweep",
         "schedule": crontab(hour=3, minute=15),

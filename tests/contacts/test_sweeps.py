@@ -38,7 +38,7 @@ def test_rfm_scores_are_quintiles_with_ties_sharing_a_score(db):
     Contact.objects.create(installation=installation, email="prospect@example.com")
 
     # when
-    rfm_sweep(installation_id=installation.pk)
+    rfm_sweep(installation_id=installation.pk, now=NOW)
 
     # then
     result = scores(installation)
@@ -56,7 +56,7 @@ def test_monetary_is_scored_within_each_currency(db):
     buyer(installation, 3, days_ago=5, orders=1, spend="1000", currency="JPY")
     buyer(installation, 4, days_ago=5, orders=1, spend="5000", currency="JPY")
 
-    rfm_sweep(installation_id=installation.pk)
+    rfm_sweep(installation_id=installation.pk, now=NOW)
 
     monetary = {email: m for email, (_, _, m) in scores(installation).items()}
     assert monetary == {
@@ -73,7 +73,7 @@ def test_rfm_is_scoped_to_its_installation(db):
     buyer(mine, 1, days_ago=5, orders=1, spend="10")
     buyer(other, 2, days_ago=5, orders=1, spend="10")
 
-    rfm_sweep(installation_id=mine.pk)
+    rfm_sweep(installation_id=mine.pk, now=NOW)
 
     assert scores(mine)["c1@example.com"] == (5, 5, 5)
     assert scores(other)["c2@example.com"] == (None, None, None)
