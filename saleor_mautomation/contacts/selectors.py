@@ -278,9 +278,9 @@ def contact_export(*, installation_id: int, contact_id: int) -> dict[str, Any] |
 
     The contact row carries the profile, metadata, consent and engagement figures; then come
     spend per currency, events with their properties, and the orders and checkouts linked to
-    the contact with their lines. Left out: event dedupe keys (internal bookkeeping) and
-    checkout tokens (a bearer credential for the checkout, not data about the person). Data of
-    layers above contacts (segments, messages, journeys) is theirs to add when they exist.
+    the contact with their lines. Left out: write-back state and event dedupe keys (internal
+    bookkeeping) and checkout tokens (a bearer credential, not data about the person). Data
+    of layers above contacts (segments, messages, journeys) is theirs to add when they exist.
     """
     contact = contact_detail(installation_id=installation_id, contact_id=contact_id)
     if contact is None:
@@ -291,7 +291,7 @@ def contact_export(*, installation_id: int, contact_id: int) -> dict[str, Any] |
     checkouts = CheckoutRecord.objects.filter(**scoped).order_by("created_at", "id")
     return {
         "exported_at": clock.now().isoformat(),
-        "contact": _row(contact),
+        "contact": _row(contact, omit=["writeback_due_at", "writeback_hash"]),
         "spend": [_row(spend) for spend in contact.spend.all()],
         "events": [_row(event, omit=["dedupe_key"]) for event in events],
         "orders": [_row(order) for order in orders],

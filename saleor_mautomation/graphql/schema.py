@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import graphene
 
+from saleor_mautomation.graphql.contacts import ContactsQuery
 from saleor_mautomation.graphql.installation import InstallationQuery
 
 
-class Query(InstallationQuery, graphene.ObjectType):
+class Query(InstallationQuery, ContactsQuery, graphene.ObjectType):
     pass
 
 

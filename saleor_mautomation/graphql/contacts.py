@@ -1,0 +1,310 @@
+"""Dashboard GraphQL of contacts: the list, one profile with its timeline, a GDPR export.
+
+Ids are Relay-style global ids (base64 of ``Contact:<pk>``), as in Saleor's own API, so the
+Dashboard handles ours the way it handles Saleor's. A well-formed id of a contact the caller's
+installation does not hold answers ``null``, exactly as an id that never existed: nothing tells
+one shop that another's contact exists. Lists page forward by keyset cursor
+(``contacts.selectors``); a bad cursor or id is a GraphQL error with a code, never a crash.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+import graphene
+from django.db.models import Model
+from graphene.types.generic import GenericScalar
+from graphql import GraphQLError
+
+from saleor_mautomation.contacts import selectors
+from saleor_mautomation.contacts.models import Contact, EmailConsent, LifecycleStage
+from saleor_mautomation.contacts.selectors import ContactFilters, ContactSort, Page, SpendAtLeast
+from saleor_mautomation.events.models import Event
+from saleor_mautomation.graphql.context import Context
+
+T = TypeVar("T", bound=Model)
+DEFAULT_PAGE_SIZE = 20
+
+ContactSortField = graphene.Enum.from_enum(
+    ContactSort, name="ContactSortField", description="Newest first; contacts without orders last."
+)
+LifecycleStageEnum = graphene.Enum.from_enum(
+    LifecycleStage, description="Where a contact stands in its relationship with the shop."
+)
+EmailConsentEnum = graphene.Enum.from_enum(
+    EmailConsent, description="Whether the contact agreed to marketing email."
+)
+
+
+def to_global_id(kind: str, pk: int) -> str:
+    return base64.b64encode(f"{kind}:{pk}".encode()).decode()
+
+
+def from_global_id(kind: str, global_id: str) -> int:
+    """The pk inside ``global_id``; an error for anything but a ``kind`` id of a plausible pk."""
+    try:
+        found, _, pk = base64.b64decode(global_id, validate=True).decode().partition(":")
+    except ValueError:  # binascii.Error, UnicodeDecodeError, non-ASCII input
+        found, pk = "", ""
+    if found != kind or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
+        message = f"Not a {kind} id: {global_id[:60]!r}"
+        raise GraphQLError(message, extensions={"code": "INVALID_ID"})
+    return int(pk)
+
+
+def _installation_id(info: graphene.ResolveInfo) -> int:
+    context: Context = info.context
+    installation = context.require_dashboard().installation
+    return int(installation.pk)
+
+
+def _paged(read: Callable[[], Page[T]]) -> Page[T]:
+    try:
+        return read()
+    except selectors.InvalidPagination as exc:
+        raise GraphQLError(exc.message, extensions={"code": exc.code.upper()}) from exc
+
+
+def _connection(node: type[graphene.ObjectType], prefix: str) -> type[graphene.ObjectType]:
+    """A Relay-shaped connection over a ``selectors.Page``, built here rather than with
+    ``graphene.relay`` so that the keyset cursor and the lazy count stay ours."""
+
+    edge = type(
+        f"{prefix}Edge",
+        (graphene.ObjectType,),
+        {
+            "cursor": graphene.String(required=True),
+            "node": graphene.Field(node, required=True),
+        },
+    )
+
+    def resolve_page_info(root: Page[Any], info: graphene.ResolveInfo) -> graphene.relay.PageInfo:
+        # Forward-only paging: hasPreviousPage is false, as the Relay spec allows.
+        return graphene.relay.PageInfo(
+            has_next_page=root.has_next_page,
+            has_previous_page=False,
+            start_cursor=root.edges[0].cursor if root.edges else None,
+            end_cursor=root.end_cursor,
+        )
+
+    def resolve_total_count(root: Page[Any], info: graphene.ResolveInfo) -> int:
+        return root.total_count()
+
+    return type(
+        f"{prefix}Connection",
+        (graphene.ObjectType,),
+        {
+            "edges": graphene.List(graphene.NonNull(edge), required=True),
+            "page_info": graphene.Field(graphene.relay.PageInfo, required=True),
+            "total_count": graphene.Int(
+                required=True, description="Rows matching the filters; counted only if asked."
+            ),
+            "resolve_page_info": staticmethod(resolve_page_info),
+            "resolve_total_count": staticmethod(resolve_total_count),
+        },
+    )
+
+
+class TimelineEvent(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    type = graphene.String(required=True)
+    occurred_at = graphene.DateTime(required=True)
+    source = graphene.String(required=True)
+    properties = GenericScalar(required=True)
+
+    @staticmethod
+    def resolve_id(root: Event, info: graphene.ResolveInfo) -> str:
+        return to_global_id("Event", root.pk)
+
+
+TimelineEventConnection = _connection(TimelineEvent, "TimelineEventCountable")
+
+
+class ContactSpendType(graphene.ObjectType):
+    class Meta:
+        name = "ContactSpend"
+        description = "Orders and spend in one currency (money is never added across them)."
+
+    currency = graphene.String(required=True)
+    orders = graphene.Int(required=True)
+    total = graphene.Decimal(required=True)
+    average_order_value = graphene.Decimal(required=True)
+
+
+class Rfm(graphene.ObjectType):
+    class Meta:
+        description = "Recency, frequency and monetary scores (1-5), set by the nightly sweep."
+
+    recency = graphene.Int()
+    frequency = graphene.Int()
+    monetary = graphene.Int()
+
+
+class ContactType(graphene.ObjectType):
+    class Meta:
+        name = "Contact"
+        description = "One person known to the shop. Unknown text fields are empty strings."
+
+    id = graphene.ID(required=True)
+    email = graphene.String()
+    saleor_user_id = graphene.String()
+    first_name = graphene.String(required=True)
+    last_name = graphene.String(required=True)
+    country = graphene.String(required=True)
+    city = graphene.String(required=True)
+    language_code = graphene.String(required=True)
+    time_zone = graphene.String(required=True)
+    birthday = graphene.Date()
+    gender = graphene.String(required=True)
+    email_consent = graphene.Field(EmailConsentEnum, required=True)
+    lifecycle_stage = graphene.Field(LifecycleStageEnum, required=True)
+    orders_count = graphene.Int(required=True)
+    first_order_at = graphene.DateTime()
+    last_order_at = graphene.DateTime()
+    spend = graphene.List(graphene.NonNull(ContactSpendType), required=True)
+    rfm = graphene.Field(Rfm, description="Null until the contact has been scored.")
+    favourite_categories = graphene.List(graphene.NonNull(graphene.String), required=True)
+    predicted_next_order_at = graphene.DateTime()
+    prediction_basis = GenericScalar(
+        required=True, description="How the next order was predicted: gaps, median, count."
+    )
+    created_at = graphene.DateTime(required=True)
+    last_seen_at = graphene.DateTime()
+    timeline = graphene.Field(
+        TimelineEventConnection,
+        required=True,
+        first=graphene.Int(default_value=DEFAULT_PAGE_SIZE),
+        after=graphene.String(),
+        types=graphene.List(graphene.NonNull(graphene.String)),
+        description="The contact's events, newest first.",
+    )
+
+    @staticmethod
+    def resolve_id(root: Contact, info: graphene.ResolveInfo) -> str:
+        return to_global_id("Contact", root.pk)
+
+    @staticmethod
+    def resolve_spend(root: Contact, info: graphene.ResolveInfo) -> list[Any]:
+        return list(root.spend.all())
+
+    @staticmethod
+    def resolve_rfm(root: Contact, info: graphene.ResolveInfo) -> Rfm | None:
+        scores = (root.rfm_recency, root.rfm_frequency, root.rfm_monetary)
+        if all(score is None for score in scores):
+            return None
+        return Rfm(recency=scores[0], frequency=scores[1], monetary=scores[2])
+
+    @staticmethod
+    def resolve_timeline(
+        root: Contact,
+        info: graphene.ResolveInfo,
+        first: int | None,
+        after: str | None = None,
+        types: list[str] | None = None,
+    ) -> Page[Event]:
+        installation_id = _installation_id(info)
+        return _paged(
+            lambda: selectors.contact_timeline(
+                installation_id=installation_id,
+                contact_id=root.pk,
+                first=DEFAULT_PAGE_SIZE if first is None else first,
+                after=after,
+                types=types,
+            )
+        )
+
+
+ContactCountableConnection = _connection(ContactType, "ContactCountable")
+
+
+class SpendAtLeastInput(graphene.InputObjectType):
+    currency = graphene.String(required=True)
+    amount = graphene.Decimal(required=True)
+
+
+class ContactFilterInput(graphene.InputObjectType):
+    lifecycle_stages = graphene.List(graphene.NonNull(LifecycleStageEnum))
+    has_ordered = graphene.Boolean()
+    countries = graphene.List(graphene.NonNull(graphene.String), description="ISO codes.")
+    email_consents = graphene.List(graphene.NonNull(EmailConsentEnum))
+    spend_at_least = graphene.Field(
+        SpendAtLeastInput, description="Spend of at least this amount in this currency."
+    )
+    last_order_after = graphene.DateTime(description="Last order at or after this moment.")
+    last_order_before = graphene.DateTime(description="Last order before this moment.")
+
+
+def _filters(data: dict[str, Any] | None) -> ContactFilters:
+    data = data or {}
+    spend = data.get("spend_at_least")
+    after: datetime | None = data.get("last_order_after")
+    before: datetime | None = data.get("last_order_before")
+    return ContactFilters(
+        lifecycle_stages=[str(stage.value) for stage in data.get("lifecycle_stages") or []],
+        has_ordered=data.get("has_ordered"),
+        countries=list(data.get("countries") or []),
+        email_consents=[str(consent.value) for consent in data.get("email_consents") or []],
+        spend_at_least=SpendAtLeast(spend["currency"], spend["amount"]) if spend else None,
+        last_order_after=after,
+        last_order_before=before,
+    )
+
+
+class ContactsQuery(graphene.ObjectType):
+    contacts = graphene.Field(
+        ContactCountableConnection,
+        required=True,
+        first=graphene.Int(default_value=DEFAULT_PAGE_SIZE, description="Page size, at most 100."),
+        after=graphene.String(),
+        search=graphene.String(description="Words found in the email, first or last name."),
+        filter=ContactFilterInput(),
+        sort_by=ContactSortField(default_value=ContactSort.CREATED_AT),
+    )
+    contact = graphene.Field(ContactType, id=graphene.ID(required=True))
+    contact_export = GenericScalar(
+        id=graphene.ID(required=True),
+        description="Everything held about one contact (GDPR access request); null if unknown.",
+    )
+
+    @staticmethod
+    def resolve_contacts(
+        root: Any,
+        info: graphene.ResolveInfo,
+        first: int | None,
+        sort_by: ContactSort | None,
+        after: str | None = None,
+        search: str | None = None,
+        filter: dict[str, Any] | None = None,
+    ) -> Page[Contact]:
+        installation_id = _installation_id(info)
+        return _paged(
+            lambda: selectors.contacts_page(
+                installation_id=installation_id,
+                search=search,
+                filters=_filters(filter),
+                sort=sort_by or ContactSort.CREATED_AT,
+                first=DEFAULT_PAGE_SIZE if first is None else first,
+                after=after,
+            )
+        )
+
+    @staticmethod
+    def resolve_contact(root: Any, info: graphene.ResolveInfo, id: str) -> Contact | None:
+        installation_id = _installation_id(info)
+        return selectors.contact_detail(
+            installation_id=installation_id, contact_id=from_global_id("Contact", id)
+        )
+
+    @staticmethod
+    def resolve_contact_export(
+        root: Any,
+        info: graphene.ResolveInfo,
+        id: str,
+    ) -> dict[str, Any] | None:
+        installation_id = _installation_id(info)
+        return selectors.contact_export(
+            installation_id=installation_id, contact_id=from_global_id("Contact", id)
+        )
