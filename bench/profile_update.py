@@ -58,10 +58,16 @@ WHERE MOD(c.id, 3) = 0
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as var, postgres(durable=True) as url:
         _create_database(url)
-        os.environ.update({"DATABASE_URL": url, "MAUTOMATION_VAR_DIR": var,
-                           "DJANGO_SETTINGS_MODULE": "saleor_mautomation.project.settings"})
-        subprocess.run([sys.executable, "-m", "saleor_mautomation.cli", "migrate", "-v", "0"],
-                       check=True)
+        os.environ.update(
+            {
+                "DATABASE_URL": url,
+                "MAUTOMATION_VAR_DIR": var,
+                "DJANGO_SETTINGS_MODULE": "saleor_mautomation.project.settings",
+            }
+        )
+        subprocess.run(
+            [sys.executable, "-m", "saleor_mautomation.cli", "migrate", "-v", "0"], check=True
+        )
         import django
 
         django.setup()
@@ -75,8 +81,10 @@ def main() -> None:
         from tests.support.samples import webhook_sample
 
         installation = Installation.objects.create(
-            saleor_api_url="https://shop.bench.example/graphql/", app_id="QXBwOjE=",
-            auth_token="bench", installed_at=timezone.now(),
+            saleor_api_url="https://shop.bench.example/graphql/",
+            app_id="QXBwOjE=",
+            auth_token="bench",
+            installed_at=timezone.now(),
         )
         log(f"filling {CONTACTS} contacts and orders for a third of them ...")
         started = time.perf_counter()
@@ -102,9 +110,13 @@ def main() -> None:
             # One transaction per update, as the drain runs each delivery (it commits per
             # batch, so production pays even fewer commits than measured here).
             with transaction.atomic():
-                ingest.ingest_order(installation_id=installation.pk, order=order,
-                                    type="order.placed", occurred_at=order.created,
-                                    source="bench")
+                ingest.ingest_order(
+                    installation_id=installation.pk,
+                    order=order,
+                    type="order.placed",
+                    occurred_at=order.created,
+                    source="bench",
+                )
             timings.append((time.perf_counter() - began) * 1000)
         timings.sort()
         figures = {

@@ -1,14 +1,25 @@
 """Django discovers the app's models here; each domain keeps its own ``models.py``."""
 
+from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
-from saleor_mautomation.contacts.models import Contact, ContactsConfig, ContactSpend, ErasedIdentity
+from saleor_mautomation.contacts.models import (
+    ConsentRecord,
+    Contact,
+    ContactAlias,
+    ContactsConfig,
+    ContactSpend,
+    ErasedIdentity,
+)
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.saleor.models import Installation
 
 __all__ = [
+    "BackfillRun",
     "CheckoutRecord",
+    "ConsentRecord",
     "Contact",
+    "ContactAlias",
     "ContactSpend",
     "ContactsConfig",
     "Delivery",

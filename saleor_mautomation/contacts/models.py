@@ -49,6 +49,8 @@ class Contact(models.Model):
     email_consent = models.CharField(
         max_length=16, choices=EmailConsent.choices, default=EmailConsent.UNKNOWN
     )
+    # Topics the contact wants to hear about (preference centre), e.g. {"newsletter": true}.
+    preferences = models.JSONField(default=dict, blank=True)
     date_joined = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -157,3 +159,62 @@ class ContactsConfig(models.Model):
 
     def __str__(self) -> str:
         return f"contacts config of installation {self.installation_id}"
+
+
+class ContactAlias(models.Model):
+    """A first-party anonymous id (storefront cookie) pointing at a contact.
+
+    Anonymous visitors get a contact of their own; when they sign in, subscribe or enter a
+    checkout email, that contact is merged into the known one and the alias moves with it.
+    """
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="aliases")
+    anonymous_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager[ContactAlias]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "anonymous_id"], name="alias_unique_anonymous_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.anonymous_id
+
+
+class ConsentRecord(models.Model):
+    """The consent ledger: every change of a contact's consent, with its evidence.
+
+    Kept when the contact is erased (the link and the IP are removed), as proof of what was
+    agreed and when.
+    """
+
+    class Action(models.TextChoices):
+        REQUESTED = "requested"
+        CONFIRMED = "confirmed"
+        WITHDRAWN = "withdrawn"
+        PREFERENCES = "preferences"
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="consents"
+    )
+    channel = models.CharField(max_length=16, default="email")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    source = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    text_version = models.CharField(max_length=64, blank=True, default="")
+    details = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[ConsentRecord]]
+
+    class Meta:
+        indexes = [models.Index(fields=["contact", "occurred_at"], name="consent_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.action} at {self.occurred_at:%Y-%m-%d}"

@@ -277,10 +277,11 @@ def contact_export(*, installation_id: int, contact_id: int) -> dict[str, Any] |
     """Everything this app holds about one person (GDPR art. 15), as JSON-ready data.
 
     The contact row carries the profile, metadata, consent and engagement figures; then come
-    spend per currency, events with their properties, and the orders and checkouts linked to
-    the contact with their lines. Left out: write-back state and event dedupe keys (internal
-    bookkeeping) and checkout tokens (a bearer credential, not data about the person). Data
-    of layers above contacts (segments, messages, journeys) is theirs to add when they exist.
+    spend per currency, events with their properties, the orders and checkouts linked to the
+    contact with their lines, its anonymous storefront ids and its consent ledger. Left out:
+    write-back state and event dedupe keys (internal bookkeeping) and checkout tokens (a bearer
+    credential, not data about the person). Data of layers above contacts (segments, messages,
+    journeys) is theirs to add when they exist.
     """
     contact = contact_detail(installation_id=installation_id, contact_id=contact_id)
     if contact is None:
@@ -296,4 +297,6 @@ def contact_export(*, installation_id: int, contact_id: int) -> dict[str, Any] |
         "events": [_row(event, omit=["dedupe_key"]) for event in events],
         "orders": [_row(order) for order in orders],
         "checkouts": [_row(checkout, omit=["token"]) for checkout in checkouts],
+        "anonymous_ids": [_row(alias) for alias in contact.aliases.order_by("created_at")],
+        "consent_ledger": [_row(record) for record in contact.consents.order_by("occurred_at")],
     }

@@ -14,7 +14,9 @@ from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.commerce.services import commerce_anonymise, commerce_reassign
 from saleor_mautomation.contacts import engagement
 from saleor_mautomation.contacts.models import (
+    ConsentRecord,
     Contact,
+    ContactAlias,
     ContactsConfig,
     ContactSpend,
     EmailConsent,
@@ -82,6 +84,10 @@ def contact_merge(*, into: Contact, other: Contact) -> None:
     """Fold ``other`` (a guest or anonymous contact) into ``into``: history moves, nothing lost."""
     events_move(from_contact_id=other.pk, to_contact_id=into.pk)
     commerce_reassign(from_contact_id=other.pk, to_contact_id=into.pk)
+    ContactAlias.objects.filter(contact_id=other.pk).update(contact_id=into.pk)
+    ConsentRecord.objects.filter(contact_id=other.pk).update(contact_id=into.pk)
+    if other.preferences:
+        into.preferences = {**other.preferences, **into.preferences}
     if into.email_consent == EmailConsent.UNKNOWN:
         into.email_consent = other.email_consent
     for name in ("birthday", "gender", "time_zone", "country", "city", "first_name", "last_name"):
@@ -196,6 +202,8 @@ def contact_erase(
             commerce_anonymise(installation_id=installation_id, contact_id=None, email=erased_email)
             return False
         events_erase(contact_id=contact.pk)
+        # The ledger stays as proof of consent, without the person: link and IP go.
+        ConsentRecord.objects.filter(contact_id=contact.pk).update(contact=None, ip_address=None)
         commerce_anonymise(
             installation_id=installation_id, contact_id=contact.pk, email=erased_email
         )

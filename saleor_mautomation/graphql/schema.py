@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import graphene
 
+from saleor_mautomation.graphql.backfill import BackfillQuery
 from saleor_mautomation.graphql.contacts import ContactsQuery
 from saleor_mautomation.graphql.installation import InstallationQuery
+from saleor_mautomation.graphql.storefront import StorefrontMutation, StorefrontQuery
 
 
-class Query(InstallationQuery, ContactsQuery, graphene.ObjectType):
+class Query(InstallationQuery, ContactsQuery, BackfillQuery, StorefrontQuery, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query)
+class Mutation(StorefrontMutation, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -148,13 +148,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_ROUTES = {"saleor_mautomation.intake.tasks.*": {"queue": "intake"}}
+CELERY_TASK_ROUTES = {
+    "saleor_mautomation.intake.tasks.*": {"queue": "intake"},
+    "saleor_mautomation.backfill.tasks.*": {"queue": "backfill"},
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Intake: a drain task claims stored deliveries in batches; the web process nudges it at most
 # once per window (plus a trailing nudge), and the scheduler sweeps as a safety net.
 INTAKE_BATCH_SIZE = int(env.get("INTAKE_BATCH_SIZE", "200"))
 INTAKE_NUDGE_WINDOW = float(env.get("INTAKE_NUDGE_WINDOW", "0.25"))
 INTAKE_MAX_ATTEMPTS = int(env.get("INTAKE_MAX_ATTEMPTS", "5"))
+# Backfill: nodes per page (Saleor allows at most 100) and the least time between the starts
+# of two page requests, so an import never crowds out the shop's own traffic.
+BACKFILL_PAGE_SIZE = int(env.get("BACKFILL_PAGE_SIZE", "100"))
+BACKFILL_MIN_PAGE_INTERVAL = float(env.get("BACKFILL_MIN_PAGE_INTERVAL", "0.2"))
 CELERY_BEAT_SCHEDULE = {
     "intake-sweep": {
         "task": "saleor_mautomation.intake.tasks.deliveries_drain",
@@ -172,6 +179,16 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 EMAIL_URL = env.get("EMAIL_URL", "console://")
+
+# Storefront tracking: at most this many events per client in this many seconds.
+STOREFRONT_EVENT_RATE = (int(env.get("STOREFRONT_EVENTS_PER_MINUTE", "300")), 60)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env["REDIS_URL"]}
+        if env.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 GRAPHENE = {"SCHEMA": "saleor_mautomation.graphql.schema.schema"}
 

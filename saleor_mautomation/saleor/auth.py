@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import jwt
+
 from saleor_mautomation.saleor import jose, jwks
 from saleor_mautomation.saleor.errors import PermissionMissing, SignatureInvalid, TokenInvalid
 from saleor_mautomation.saleor.models import Installation
@@ -35,6 +37,34 @@ def _claims(installation: Installation, token: str) -> dict[str, object]:
         if jwks.refresh_allowed(installation):
             keys = jwks.jwks_refresh(installation)
     return jose.decode_token(token, keys, issuer=installation.saleor_api_url)
+
+
+@dataclass(frozen=True)
+class StorefrontCustomer:
+    """A signed-in shop customer, by the access token Saleor's ``tokenCreate`` gave them."""
+
+    installation: Installation
+    user_id: str
+    email: str
+
+
+def token_kind(token: str) -> str:
+    """The ``type`` claim, read before verification only to pick the verifier."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.InvalidTokenError as exc:
+        raise TokenInvalid(f"Malformed token: {exc}") from exc
+    return str(claims.get("type", ""))
+
+
+def storefront_customer(installation: Installation, token: str) -> StorefrontCustomer:
+    claims = _claims(installation, token)
+    if claims.get("type") != "access":
+        raise TokenInvalid("Not a customer access token", code="token_wrong_type")
+    user_id = claims.get("user_id")
+    if not isinstance(user_id, str) or not user_id:
+        raise TokenInvalid("The token names no customer")
+    return StorefrontCustomer(installation, user_id, str(claims.get("email", "")))
 
 
 def dashboard_user(installation: Installation, token: str) -> DashboardUser:

@@ -23,6 +23,8 @@ class Installation(models.Model):
     installed_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
     uninstalled_at = models.DateTimeField(null=True, blank=True)
+    # Storefront origins (scheme://host[:port]) allowed to call the app's API from browsers.
+    storefront_origins = models.JSONField(default=list, blank=True)
 
     objects: ClassVar[models.Manager[Installation]]
 

@@ -46,3 +46,13 @@ def installation_by_api_url_cached(saleor_api_url: str) -> Installation | None:
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
+
+
+def origin_allowed_anywhere(origin: str) -> bool:
+    """Whether any active installation lets ``origin`` call the storefront API (CORS)."""
+    # A handful of installations per deployment: checked in Python, the same on every backend
+    # (JSON containment is not available on SQLite).
+    lists = Installation.objects.filter(status=Installation.Status.ACTIVE).values_list(
+        "storefront_origins", flat=True
+    )
+    return any(origin in origins for origins in lists)

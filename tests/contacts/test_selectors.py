@@ -7,7 +7,13 @@ import pytest
 import time_machine
 
 from saleor_mautomation.contacts import selectors
-from saleor_mautomation.contacts.models import Contact, EmailConsent, LifecycleStage
+from saleor_mautomation.contacts.models import (
+    ConsentRecord,
+    Contact,
+    ContactAlias,
+    EmailConsent,
+    LifecycleStage,
+)
 from saleor_mautomation.contacts.selectors import (
     ContactFilters,
     ContactSort,
@@ -428,6 +434,16 @@ def test_export_holds_everything_about_the_contact_and_nothing_else(shop):
     event = make_event(contact, "order.placed", T0, properties={"total": "10.00"})
     order = make_order(contact, lines=[{"sku": "SHOE-1", "quantity": 1}])
     checkout = make_checkout(contact, lines=[{"sku": "SHOE-1", "quantity": 1}])
+    alias = ContactAlias.objects.create(installation=shop, contact=contact, anonymous_id="anon-1")
+    consent = ConsentRecord.objects.create(
+        installation=shop,
+        contact=contact,
+        action="confirmed",
+        source="confirm",
+        ip_address="203.0.113.9",
+        occurred_at=T0,
+    )
+    ContactAlias.objects.create(installation=shop, contact=other, anonymous_id="anon-2")
     make_spend(other, "USD", "99.0000")
     make_event(other, "order.placed", T0)
     make_order(other)
@@ -456,6 +472,7 @@ def test_export_holds_everything_about_the_contact_and_nothing_else(shop):
         "metadata": {"shoe_size": "38"},
         "is_customer": False,
         "email_consent": "granted",
+        "preferences": {},
         "date_joined": None,
         "created_at": "2025-01-01T00:00:00+00:00",
         "updated_at": "2025-01-01T00:00:00+00:00",
@@ -497,6 +514,10 @@ def test_export_holds_everything_about_the_contact_and_nothing_else(shop):
     assert [row["saleor_id"] for row in export["checkouts"]] == [checkout.saleor_id]
     assert export["checkouts"][0]["lines"] == [{"sku": "SHOE-1", "quantity": 1}]
     assert "token" not in export["checkouts"][0]
+    assert [row["id"] for row in export["anonymous_ids"]] == [alias.pk]
+    assert [(row["id"], row["ip_address"]) for row in export["consent_ledger"]] == [
+        (consent.pk, "203.0.113.9")
+    ]
 
 
 def test_export_of_another_installations_contact_is_none(shop):

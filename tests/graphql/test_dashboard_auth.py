@@ -66,9 +66,13 @@ def test_a_token_from_another_saleor_is_a_401(client, standin_installation):
 
 
 def test_a_customer_token_is_not_a_dashboard_token(client, standin_installation):
+    # A valid storefront customer token authenticates a customer, never a Dashboard user.
     token = token_for(standin_installation, type="access")
 
-    assert ask(client, standin_installation, token).status_code == 401
+    response = ask(client, standin_installation, token)
+
+    assert response.json()["data"] is None
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 def test_a_token_signed_by_another_key_is_a_401(client, standin_installation, settings):

@@ -103,6 +103,11 @@ def replay(client, key, installation, minted):
     deliveries_drain(batch_size=3, max_batches=100, max_attempts=3)
 
 
+def iso(value):
+    assert value is not None
+    return value.isoformat()
+
+
 def profile(installation):
     contact = Contact.objects.get(installation=installation)
     spend = {
@@ -113,11 +118,11 @@ def profile(installation):
         "email": contact.email,
         "first_name": contact.first_name,
         "orders": contact.orders_count,
-        "first_order_at": contact.first_order_at.isoformat(),
-        "last_order_at": contact.last_order_at.isoformat(),
+        "first_order_at": iso(contact.first_order_at),
+        "last_order_at": iso(contact.last_order_at),
         "spend": spend,
         "favourite_categories": contact.favourite_categories,
-        "predicted_next_order_at": contact.predicted_next_order_at.isoformat(),
+        "predicted_next_order_at": iso(contact.predicted_next_order_at),
         "prediction_basis": contact.prediction_basis,
         "events": sorted(Event.objects.filter(contact=contact).values_list("type", flat=True)),
     }

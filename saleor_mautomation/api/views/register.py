@@ -4,12 +4,13 @@ import json
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from saleor_mautomation.api.responses import error_response, unavailable
+from saleor_mautomation.backfill.tasks import backfill_run
 from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.saleor.services import installation_register
 
@@ -46,4 +47,6 @@ def register(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         logger.exception("Registration from %s: database unavailable", saleor_api_url)
         return unavailable()
+    # Import the shop's existing customers, orders and checkouts (a re-install imports again).
+    transaction.on_commit(lambda: backfill_run.delay(installation.pk))
     return JsonResponse({"success": True, "appId": installation.app_id})

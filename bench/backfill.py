@@ -1,0 +1,247 @@
+"""Backfill of a big shop: contacts and orders imported per second, and memory that stays flat.
+
+Starts a throwaway durable PostgreSQL and, in a child process, the tests' stand-in Saleor
+answering the backfill's paged queries with nodes made on the fly from the captured pages
+(``BENCH_SCALE`` x 100,000 customers, three times as many orders, a few checkouts), then runs
+the backfill in this process as ``mautomation backfill`` does. Prints progress, then one JSON
+line: contacts/s, orders/s, total seconds and peak RSS (with RSS samples along the way: flat
+RSS is the claim that the import never holds the shop in memory).
+
+Set ``BACKFILL_MIN_PAGE_INTERVAL=0`` to measure without the rate limit (default 0.2 s).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import copy
+import json
+import multiprocessing
+import os
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tools")]
+
+from pgserver import _create_database, postgres  # type: ignore[import-not-found]  # noqa: E402
+
+from tests.support.samples import graphql_response  # noqa: E402
+from tests.support.standin import StandInSaleor, serve  # noqa: E402
+
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+CUSTOMERS = max(100, int(100_000 * SCALE))
+ORDERS = 3 * CUSTOMERS
+CHECKOUTS = max(10, CUSTOMERS // 50)
+TOKEN = "app-token-1"
+T0 = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def log(message: str) -> None:
+    print(f"[backfill] {message}", flush=True)
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def _nodes(name: str, field: str) -> list[dict[str, Any]]:
+    return [e["node"] for e in graphql_response(name)["response"]["data"][field]["edges"]]
+
+
+def customer(i: int, template: dict[str, Any]) -> dict[str, Any]:
+    node = copy.deepcopy(template)
+    joined = (T0 + timedelta(seconds=i)).isoformat()
+    node.update(id=b64(f"User:{i}"), email=f"customer{i}@bench.example", firstName=f"C{i}")
+    node.update(dateJoined=joined, updatedAt=joined)
+    return node
+
+
+def order(k: int, templates: list[dict[str, Any]]) -> dict[str, Any]:
+    """Order ``k`` belongs to customer ``k % CUSTOMERS``: each has three, in USD and PLN."""
+    node = copy.deepcopy(templates[k % len(templates)])
+    buyer = k % CUSTOMERS
+    created = (T0 + timedelta(days=30, seconds=k)).isoformat()
+    email = f"customer{buyer}@bench.example"
+    node.update(id=b64(f"Order:{k}"), number=str(k + 1), userEmail=email, created=created)
+    node.update(updatedAt=created, user={"id": b64(f"User:{buyer}"), "email": email})
+    return node
+
+
+def checkout(j: int, template: dict[str, Any]) -> dict[str, Any]:
+    node = copy.deepcopy(template)
+    node.update(id=b64(f"Checkout:{j}"), token=f"token-{j}", email=f"customer{j}@bench.example")
+    return node
+
+
+def pages(template_name: str, field: str, count: int, make: Any) -> Any:
+    """A stand-in answer that makes the asked page of ``count`` nodes (cursor = offset)."""
+    template = graphql_response(template_name)["response"]
+
+    def answer(variables: dict[str, Any]) -> tuple[int, Any]:
+        after = variables.get("after")
+        start = int(base64.b64decode(after)) if after else 0
+        end = min(start + variables["first"], count)
+        response = copy.deepcopy(template)
+        response["data"][field] = {
+            "totalCount": count,
+            "pageInfo": {
+                "hasNextPage": end < count,
+                "endCursor": b64(str(end)) if end > start else None,
+            },
+            "edges": [{"node": make(n)} for n in range(start, end)],
+        }
+        return 200, response
+
+    return answer
+
+
+def run_standin(pipe: Connection) -> None:
+    """The child process: serve pages until the parent closes the pipe."""
+    people = _nodes("customers-page", "customers")[0]
+    orders = _nodes("orders-page", "orders")
+    carts = _nodes("checkouts-page", "checkouts")[0]
+    standin = StandInSaleor(valid_tokens={TOKEN})
+    standin.answers["Customers"] = pages(
+        "customers-page", "customers", CUSTOMERS, lambda i: customer(i, people)
+    )
+    standin.answers["Orders"] = pages("orders-page", "orders", ORDERS, lambda k: order(k, orders))
+    standin.answers["Checkouts"] = pages(
+        "checkouts-page", "checkouts", CHECKOUTS, lambda j: checkout(j, carts)
+    )
+    standin.handle = _forgetful(standin)  # type: ignore[method-assign]
+    stop = serve(standin)
+    pipe.send(standin.api_url)
+    with contextlib.suppress(EOFError):  # EOF: the parent is gone
+        pipe.recv_bytes()
+    stop()
+
+
+def _forgetful(standin: StandInSaleor) -> Any:
+    """The stand-in records every request for tests; a long benchmark must not."""
+    handle = standin.handle
+
+    def forget(request: Any) -> Any:
+        answer = handle(request)
+        standin.requests.clear()
+        return answer
+
+    return forget
+
+
+def rss_mb() -> float:
+    pages_in_core = int(Path("/proc/self/statm").read_text().split()[1])
+    return round(pages_in_core * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+
+
+def main() -> None:
+    context = multiprocessing.get_context("fork")
+    parent_end, child_end = context.Pipe()
+    child = context.Process(target=run_standin, args=(child_end,), daemon=True)
+    child.start()
+    child_end.close()  # so that a child dying before it answers ends the wait (EOFError)
+    api_url = parent_end.recv()
+    try:
+        with (
+            tempfile.TemporaryDirectory(prefix="bench-backfill-") as var,
+            postgres(durable=True) as db_url,
+        ):
+            _create_database(db_url)
+            figures = measure(api_url, db_url, var)
+    finally:
+        parent_end.send_bytes(b"stop")
+        child.join(10)
+    print(json.dumps(figures), flush=True)
+
+
+def measure(api_url: str, db_url: str, var: str) -> dict[str, Any]:
+    os.environ.update(
+        {
+            "DATABASE_URL": db_url,
+            "MAUTOMATION_VAR_DIR": var,
+            "DJANGO_SETTINGS_MODULE": "saleor_mautomation.project.settings",
+            "SALEOR_ALLOW_LOOPBACK": "1",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from saleor_mautomation.backfill.models import BackfillRun
+    from saleor_mautomation.backfill.services import PagePacer, backfill_execute
+    from saleor_mautomation.commerce.models import OrderRecord
+    from saleor_mautomation.contacts.models import Contact
+    from saleor_mautomation.events.models import Event
+    from saleor_mautomation.saleor.models import Installation
+
+    call_command("migrate", verbosity=0)
+    now = datetime.now(tz=UTC)
+    installation = Installation.objects.create(
+        saleor_api_url=api_url, app_id="QXBwOjE=", auth_token=TOKEN, installed_at=now
+    )
+    log(f"{CUSTOMERS:,} customers, {ORDERS:,} orders, {CHECKOUTS:,} checkouts in the stand-in")
+    phases: dict[str, list[float]] = {}
+    samples: list[float] = []
+    tenths: dict[str, int] = {}
+
+    def progress(run: BackfillRun) -> None:
+        stamp = time.perf_counter()
+        phases.setdefault(run.resource, [stamp, stamp])[1] = stamp
+        tenth = run.done * 10 // max(run.total or 1, 1)
+        if tenths.get(run.resource) != tenth:
+            tenths[run.resource] = tenth
+            samples.append(rss_mb())
+            elapsed = stamp - phases[run.resource][0]
+            rate = run.done / elapsed if elapsed else 0
+            log(f"{run.resource}: {run.done:,}/{run.total:,} {rate:,.0f}/s rss {samples[-1]} MB")
+
+    began = time.perf_counter()
+    outcomes = backfill_execute(
+        installation_id=installation.pk,
+        resources=list(BackfillRun.Resource),
+        fresh=True,
+        page_size=settings.BACKFILL_PAGE_SIZE,
+        pacer=PagePacer(settings.BACKFILL_MIN_PAGE_INTERVAL),
+        on_page=progress,
+    )
+    total_s = time.perf_counter() - began
+
+    def rate(resource: str, count: int) -> float | None:
+        # The first page's time is not in its phase: count the others' nodes only.
+        start, end = phases.get(resource, (0.0, 0.0))
+        return round((count - settings.BACKFILL_PAGE_SIZE) / (end - start), 1) if end else None
+
+    contacts = Contact.objects.filter(installation=installation).count()
+    orders = OrderRecord.objects.filter(installation=installation).count()
+    return {
+        "benchmark": "backfill",
+        "customers": CUSTOMERS,
+        "orders": ORDERS,
+        "checkouts": CHECKOUTS,
+        "page_size": settings.BACKFILL_PAGE_SIZE,
+        "min_page_interval_s": settings.BACKFILL_MIN_PAGE_INTERVAL,
+        "outcomes": {name: str(outcome) for name, outcome in outcomes.items()},
+        "contacts_imported": contacts,
+        "orders_imported": orders,
+        "events": Event.objects.filter(installation=installation).count(),
+        "complete": contacts == CUSTOMERS and orders == ORDERS,
+        "contacts_per_s": rate("customers", CUSTOMERS),
+        "orders_per_s": rate("orders", ORDERS),
+        "total_s": round(total_s, 1),
+        "rss_mb_first_tenth": samples[0] if samples else None,
+        "rss_mb_last_tenth": samples[-1] if samples else None,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+if __name__ == "__main__":
+    main()

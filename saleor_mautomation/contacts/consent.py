@@ -1,0 +1,134 @@
+"""Marketing consent: double opt-in, preferences, unsubscribe, each written to the ledger.
+
+Links in messages carry signed tokens (Django's signer, keyed by SECRET_KEY, one salt per
+purpose): a confirmation token expires after a week, preference and unsubscribe tokens do not
+(links in old emails must keep working). Tokens are never returned to the storefront: the
+confirmation message (messaging) is the only way to receive one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.core import signing
+from django.db import transaction
+
+from saleor_mautomation.contacts.identity import contact_for_visitor
+from saleor_mautomation.contacts.models import ConsentRecord, Contact, EmailConsent
+from saleor_mautomation.contacts.services import email_normalize
+from saleor_mautomation.core.errors import PermanentError
+
+CONFIRM_MAX_AGE = timedelta(days=7)
+
+
+class Purpose(StrEnum):
+    CONFIRM = "mautomation.consent.confirm"
+    PREFERENCES = "mautomation.consent.preferences"
+
+
+class TokenInvalid(PermanentError):
+    code = "consent_token_invalid"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a consent change came from, for the ledger."""
+
+    source: str
+    ip_address: str | None = None
+    text_version: str = ""
+
+
+def consent_token(contact: Contact, purpose: Purpose) -> str:
+    return signing.dumps({"i": contact.installation_id, "c": contact.pk}, salt=purpose.value)
+
+
+def contact_from_token(token: str, purpose: Purpose) -> Contact:
+    max_age = CONFIRM_MAX_AGE if purpose is Purpose.CONFIRM else None
+    try:
+        data = signing.loads(token, salt=purpose.value, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise TokenInvalid("This link has expired", code="consent_token_expired") from exc
+    except signing.BadSignature as exc:
+        raise TokenInvalid("This link is not valid") from exc
+    contact = Contact.objects.filter(pk=data.get("c"), installation_id=data.get("i")).first()
+    if contact is None:
+        raise TokenInvalid("This link is not valid any more")
+    return contact
+
+
+def _ledger(
+    contact: Contact,
+    action: ConsentRecord.Action,
+    evidence: Evidence,
+    now: datetime,
+    details: dict[str, object] | None = None,
+) -> None:
+    ConsentRecord.objects.create(
+        installation_id=contact.installation_id,
+        contact=contact,
+        action=action,
+        source=evidence.source,
+        ip_address=evidence.ip_address,
+        text_version=evidence.text_version,
+        details=details or {},
+        occurred_at=now,
+    )
+
+
+def subscription_request(
+    *,
+    installation_id: int,
+    email: str,
+    anonymous_id: str | None,
+    evidence: Evidence,
+    now: datetime,
+) -> Contact:
+    """Newsletter sign-up: pending until the address is confirmed (double opt-in)."""
+    normalized = email_normalize(email)
+    if normalized is None or "@" not in normalized:
+        raise PermanentError("Enter a valid email address", code="email_invalid")
+    with transaction.atomic():
+        contact = contact_for_visitor(
+            installation_id=installation_id, email=normalized, anonymous_id=anonymous_id
+        )
+        if contact is None:
+            # The address belongs to an erased person: a new sign-up is a new wish to be known.
+            contact = Contact.objects.create(installation_id=installation_id, email=normalized)
+        if contact.email_consent != EmailConsent.GRANTED:
+            contact.email_consent = EmailConsent.PENDING
+            contact.save(update_fields=["email_consent", "updated_at"])
+            _ledger(contact, ConsentRecord.Action.REQUESTED, evidence, now)
+    return contact
+
+
+def subscription_confirm(*, token: str, evidence: Evidence, now: datetime) -> Contact:
+    contact = contact_from_token(token, Purpose.CONFIRM)
+    with transaction.atomic():
+        if contact.email_consent != EmailConsent.GRANTED:
+            contact.email_consent = EmailConsent.GRANTED
+            contact.save(update_fields=["email_consent", "updated_at"])
+            _ledger(contact, ConsentRecord.Action.CONFIRMED, evidence, now)
+    return contact
+
+
+def consent_withdraw(*, contact: Contact, evidence: Evidence, now: datetime) -> Contact:
+    """Unsubscribe: effective at once, whatever the previous state."""
+    with transaction.atomic():
+        if contact.email_consent != EmailConsent.WITHDRAWN:
+            contact.email_consent = EmailConsent.WITHDRAWN
+            contact.save(update_fields=["email_consent", "updated_at"])
+            _ledger(contact, ConsentRecord.Action.WITHDRAWN, evidence, now)
+    return contact
+
+
+def preferences_update(
+    *, contact: Contact, topics: dict[str, bool], evidence: Evidence, now: datetime
+) -> Contact:
+    with transaction.atomic():
+        contact.preferences = {**contact.preferences, **topics}
+        contact.save(update_fields=["preferences", "updated_at"])
+        _ledger(contact, ConsentRecord.Action.PREFERENCES, evidence, now, {"topics": topics})
+    return contact

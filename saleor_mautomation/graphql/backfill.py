@@ -1,0 +1,67 @@
+"""Dashboard GraphQL of the backfill: how far the import of the shop's existing data got."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from saleor_mautomation.backfill import selectors
+from saleor_mautomation.backfill.models import BackfillRun
+from saleor_mautomation.graphql.context import Context
+
+BackfillResourceEnum = graphene.Enum.from_enum(
+    BackfillRun.Resource, name="BackfillResource", description="What a backfill run imports."
+)
+BackfillStatusEnum = graphene.Enum.from_enum(
+    BackfillRun.Status,
+    name="BackfillRunStatus",
+    description="A failed run keeps its place: the next run resumes it from there.",
+)
+
+
+class BackfillStatusType(graphene.ObjectType):
+    class Meta:
+        name = "BackfillStatus"
+        description = "The latest import of one kind of Saleor object."
+
+    resource = graphene.Field(BackfillResourceEnum, required=True)
+    status = graphene.Field(BackfillStatusEnum, required=True)
+    total = graphene.Int(description="How many Saleor reported (totalCount); null before a page.")
+    done = graphene.Int(required=True, description="How many were handled, skipped included.")
+    skipped = graphene.Int(required=True, description="How many could not be imported.")
+    error = graphene.String(description="Why the run stopped, if it failed.")
+    started_at = graphene.DateTime()
+    finished_at = graphene.DateTime()
+    updated_at = graphene.DateTime(required=True)
+
+
+def _status(run: BackfillRun) -> BackfillStatusType:
+    return BackfillStatusType(
+        resource=run.resource,
+        status=run.status,
+        total=run.total,
+        done=run.done,
+        skipped=run.skipped,
+        error=run.error or None,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        updated_at=run.updated_at,
+    )
+
+
+class BackfillQuery(graphene.ObjectType):
+    backfill_status = graphene.List(
+        graphene.NonNull(BackfillStatusType),
+        required=True,
+        description=(
+            "The import of the shop's customers, orders and open checkouts: the latest run of "
+            "each, in import order (empty before the first run)."
+        ),
+    )
+
+    @staticmethod
+    def resolve_backfill_status(root: Any, info: graphene.ResolveInfo) -> list[BackfillStatusType]:
+        context: Context = info.context
+        installation = context.require_dashboard().installation
+        return [_status(run) for run in selectors.backfill_status(installation_id=installation.pk)]

@@ -1,0 +1,309 @@
+"""The storefront API: behaviour tracking, profile, newsletter consent and preferences.
+
+Storefronts name their shop with ``Saleor-Api-Url``; a signed-in customer adds their Saleor
+access token. Anonymous visitors pass a first-party ``anonymousId`` (a cookie the storefront
+sets). Inputs are bounded (events per batch, bytes per event) and tracking is rate limited per
+client, so a misbehaving storefront cannot flood the event log.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import graphene
+from django.conf import settings
+from graphene.types.generic import GenericScalar
+from graphql import GraphQLError
+
+from saleor_mautomation.contacts.behaviour import EVENT_TYPES, TrackedEvent, behaviour_track
+from saleor_mautomation.contacts.consent import (
+    Evidence,
+    Purpose,
+    consent_withdraw,
+    contact_from_token,
+    preferences_update,
+    subscription_confirm,
+    subscription_request,
+)
+from saleor_mautomation.contacts.identity import contact_for_visitor
+from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.contacts.profile import profile_update
+from saleor_mautomation.core import clock, ratelimit
+from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.graphql.context import Context
+
+MAX_EVENTS = 50
+MAX_EVENT_BYTES = 4096
+MAX_ID_LENGTH = 64
+
+TrackEventType = graphene.Enum(
+    "TrackEventType", [(name, name) for name in [*EVENT_TYPES, "CUSTOM"]]
+)
+
+
+def _fail(message: str, code: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code})
+
+
+def _evidence(context: Context, source: str, text_version: str = "") -> Evidence:
+    return Evidence(source=source, ip_address=context.client_ip, text_version=text_version)
+
+
+def _anonymous_id(value: str | None) -> str | None:
+    if value is not None and not 8 <= len(value) <= MAX_ID_LENGTH:
+        raise _fail(f"anonymousId must be 8 to {MAX_ID_LENGTH} characters", "INVALID")
+    return value
+
+
+class TrackEventInput(graphene.InputObjectType):
+    type = TrackEventType(required=True)
+    name = graphene.String(description="Name of a CUSTOM event.")
+    occurred_at = graphene.DateTime()
+    client_id = graphene.String(description="Unique per event: makes a retry idempotent.")
+    properties = GenericScalar()
+
+
+class TrackEvents(graphene.Mutation):
+    class Arguments:
+        anonymous_id = graphene.String()
+        events = graphene.List(graphene.NonNull(TrackEventInput), required=True)
+
+    accepted = graphene.Int(required=True)
+
+    @staticmethod
+    def mutate(
+        root: Any, info: graphene.ResolveInfo, events: list[Any], anonymous_id: str | None = None
+    ) -> TrackEvents:
+        context: Context = info.context
+        installation = context.require_installation()
+        if len(events) > MAX_EVENTS:
+            raise _fail(f"At most {MAX_EVENTS} events per call", "TOO_MANY_EVENTS")
+        client = context.customer.user_id if context.customer else anonymous_id
+        if not client and not context.client_ip:
+            raise _fail("Send an anonymousId or sign in", "INVALID")
+        limit, window = settings.STOREFRONT_EVENT_RATE
+        if not ratelimit.allow(
+            f"track:{installation.pk}:{client or context.client_ip}",
+            cost=len(events),
+            limit=limit,
+            window=window,
+        ):
+            raise _fail("Too many events: slow down", "RATE_LIMITED")
+        tracked = [_tracked(event) for event in events]
+        contact = contact_for_visitor(
+            installation_id=installation.pk,
+            saleor_user_id=context.customer.user_id if context.customer else None,
+            email=context.customer.email if context.customer else None,
+            anonymous_id=_anonymous_id(anonymous_id),
+        )
+        if contact is None:
+            raise _fail("Send an anonymousId or sign in", "INVALID")
+        accepted = behaviour_track(
+            contact=contact,
+            events=tracked,
+            client_scope=anonymous_id or f"user:{client}",
+            source="storefront",
+            now=clock.now(),
+        )
+        return TrackEvents(accepted=accepted)
+
+
+def _tracked(event: Any) -> TrackedEvent:
+    raw_kind = event["type"]
+    kind = str(raw_kind.value if hasattr(raw_kind, "value") else raw_kind)
+    properties = event.get("properties") or {}
+    if not isinstance(properties, dict):
+        raise _fail("properties must be an object", "INVALID")
+    if len(json.dumps(properties)) > MAX_EVENT_BYTES:
+        raise _fail(f"properties must be at most {MAX_EVENT_BYTES} bytes", "TOO_LARGE")
+    name = event.get("name") or ""
+    if kind == "CUSTOM" and not (1 <= len(name) <= 64 and name.replace("_", "").isalnum()):
+        raise _fail("A CUSTOM event needs a name of letters, digits and _", "INVALID")
+    return TrackedEvent(
+        kind=kind,
+        occurred_at=event.get("occurred_at"),
+        name=name,
+        client_id=(event.get("client_id") or "")[:MAX_ID_LENGTH],
+        properties=properties,
+    )
+
+
+class ProfileInput(graphene.InputObjectType):
+    birthday = graphene.Date()
+    gender = graphene.String()
+    time_zone = graphene.String()
+    preferences = GenericScalar(description='Topics, e.g. {"newsletter": true}.')
+
+
+class Preferences(graphene.ObjectType):
+    email = graphene.String(required=True, description="Masked: j***@example.com")
+    email_consent = graphene.String(required=True)
+    topics = GenericScalar(required=True)
+
+    @staticmethod
+    def of(contact: Contact) -> Preferences:
+        local, _, domain = (contact.email or "").partition("@")
+        return Preferences(
+            email=f"{local[:1]}***@{domain}" if domain else "",
+            email_consent=contact.email_consent,
+            topics=contact.preferences,
+        )
+
+
+class UpdateProfile(graphene.Mutation):
+    class Arguments:
+        input = ProfileInput(required=True)
+
+    ok = graphene.Boolean(required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, input: dict[str, Any]) -> UpdateProfile:
+        context: Context = info.context
+        customer = context.require_customer()
+        contact = contact_for_visitor(
+            installation_id=customer.installation.pk,
+            saleor_user_id=customer.user_id,
+            email=customer.email,
+        )
+        if contact is None:
+            raise _fail("No profile for this customer", "NOT_FOUND")
+        try:
+            profile_update(
+                contact=contact,
+                birthday=input.get("birthday"),
+                gender=input.get("gender"),
+                time_zone=input.get("time_zone"),
+            )
+        except PermanentError as exc:
+            raise _fail(exc.message, exc.code.upper()) from exc
+        if input.get("preferences") is not None:
+            preferences_update(
+                contact=contact,
+                topics=_topics(input["preferences"]),
+                evidence=_evidence(context, "storefront.profile"),
+                now=clock.now(),
+            )
+        return UpdateProfile(ok=True)
+
+
+def _topics(value: Any) -> dict[str, bool]:
+    if (
+        not isinstance(value, dict)
+        or not all(isinstance(k, str) and isinstance(v, bool) for k, v in value.items())
+        or len(value) > 50
+    ):
+        raise _fail(
+            'preferences must be an object of booleans, e.g. {"newsletter": true}', "INVALID"
+        )
+    return value
+
+
+class Subscribe(graphene.Mutation):
+    class Arguments:
+        email = graphene.String(required=True)
+        anonymous_id = graphene.String()
+        consent_text_version = graphene.String()
+
+    status = graphene.String(required=True, description="PENDING or SUBSCRIBED")
+
+    @staticmethod
+    def mutate(
+        root: Any,
+        info: graphene.ResolveInfo,
+        email: str,
+        anonymous_id: str | None = None,
+        consent_text_version: str = "",
+    ) -> Subscribe:
+        context: Context = info.context
+        installation = context.require_installation()
+        try:
+            contact = subscription_request(
+                installation_id=installation.pk,
+                email=email,
+                anonymous_id=_anonymous_id(anonymous_id),
+                evidence=_evidence(context, "storefront.subscribe", consent_text_version or ""),
+                now=clock.now(),
+            )
+        except PermanentError as exc:
+            raise _fail(exc.message, exc.code.upper()) from exc
+        status = "SUBSCRIBED" if contact.email_consent == "granted" else "PENDING"
+        return Subscribe(status=status)
+
+
+def _by_token(token: str, purpose: Purpose) -> Contact:
+    try:
+        return contact_from_token(token, purpose)
+    except PermanentError as exc:
+        raise _fail(exc.message, exc.code.upper()) from exc
+
+
+class ConfirmSubscription(graphene.Mutation):
+    class Arguments:
+        token = graphene.String(required=True)
+
+    preferences = graphene.Field(Preferences, required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, token: str) -> ConfirmSubscription:
+        context: Context = info.context
+        try:
+            contact = subscription_confirm(
+                token=token, evidence=_evidence(context, "confirm"), now=clock.now()
+            )
+        except PermanentError as exc:
+            raise _fail(exc.message, exc.code.upper()) from exc
+        return ConfirmSubscription(preferences=Preferences.of(contact))
+
+
+class UpdatePreferences(graphene.Mutation):
+    class Arguments:
+        token = graphene.String(required=True)
+        topics = GenericScalar(required=True)
+
+    preferences = graphene.Field(Preferences, required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, token: str, topics: Any) -> UpdatePreferences:
+        context: Context = info.context
+        contact = preferences_update(
+            contact=_by_token(token, Purpose.PREFERENCES),
+            topics=_topics(topics),
+            evidence=_evidence(context, "preferences"),
+            now=clock.now(),
+        )
+        return UpdatePreferences(preferences=Preferences.of(contact))
+
+
+class Unsubscribe(graphene.Mutation):
+    class Arguments:
+        token = graphene.String(required=True)
+
+    preferences = graphene.Field(Preferences, required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, token: str) -> Unsubscribe:
+        context: Context = info.context
+        contact = consent_withdraw(
+            contact=_by_token(token, Purpose.PREFERENCES),
+            evidence=_evidence(context, "unsubscribe"),
+            now=clock.now(),
+        )
+        return Unsubscribe(preferences=Preferences.of(contact))
+
+
+class StorefrontQuery(graphene.ObjectType):
+    preferences = graphene.Field(Preferences, token=graphene.String(required=True))
+
+    @staticmethod
+    def resolve_preferences(root: Any, info: graphene.ResolveInfo, token: str) -> Preferences:
+        return Preferences.of(_by_token(token, Purpose.PREFERENCES))
+
+
+class StorefrontMutation(graphene.ObjectType):
+    track_events = TrackEvents.Field()
+    update_profile = UpdateProfile.Field()
+    subscribe = Subscribe.Field()
+    confirm_subscription = ConfirmSubscription.Field()
+    update_preferences = UpdatePreferences.Field()
+    unsubscribe = Unsubscribe.Field()
