@@ -1,4 +1,9 @@
-"""Writes of checkouts and orders, order-independent: the newest Saleor ``updatedAt`` wins."""
+"""Writes of checkouts and orders, order-independent: the newest Saleor ``updatedAt`` wins.
+
+Services join the caller's transaction (``savepoint=False``): the intake drain already runs
+each delivery in a savepoint, and a savepoint per service would double the round trips of
+every delivery. Only inserts that may lose a race take a savepoint of their own.
+"""
 
 from __future__ import annotations
 
@@ -107,7 +112,7 @@ def checkout_upsert(
         "last_change_at": checkout.last_change or version,
         "source_updated_at": version,
     }
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         record = (
             CheckoutRecord.objects.select_for_update()
             .filter(installation_id=installation_id, saleor_id=checkout.id)
@@ -152,7 +157,7 @@ def order_upsert(
         "placed_at": order.created,
         "source_updated_at": version,
     }
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         record = (
             OrderRecord.objects.select_for_update()
             .filter(installation_id=installation_id, saleor_id=order.id)

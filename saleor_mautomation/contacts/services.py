@@ -119,7 +119,7 @@ def contact_upsert_from_user(*, installation_id: int, user: payloads.User) -> Co
     email = email_normalize(user.email)
     # accountRegister answers an empty id while the email awaits confirmation.
     user_id = user.id or None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         contact = _find(installation_id, user_id, email)
         if contact is None:
             contact = Contact(installation_id=installation_id, saleor_user_id=user_id, email=email)
@@ -161,7 +161,7 @@ def contact_resolve(
     """The contact behind an order or checkout, made as a guest if new; ``None`` when the
     email belongs to an erased person (the record is then kept anonymous) or is missing."""
     email = email_normalize(email)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         contact = _find(installation_id, saleor_user_id, email)
         if contact is not None:
             if email and not contact.email:
@@ -188,7 +188,7 @@ def contact_erase(
     """Right to erasure: the contact, its events and every link from orders go; a keyed hash
     of the email stays so the person does not come back with a later order delivery."""
     email = email_normalize(email)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         contact = _find(installation_id, saleor_user_id, email)
         erased_email = email or (contact.email if contact else None)
         if erased_email:
@@ -212,12 +212,14 @@ def contact_erase(
     return True
 
 
-def engagement_refresh(*, contact_id: int, now: datetime) -> None:
-    """Recompute a contact's order figures from its orders (per event; O(its orders))."""
-    with transaction.atomic():
-        contact = Contact.objects.select_for_update().filter(pk=contact_id).first()
-        if contact is None:
-            return
+def engagement_refresh(*, contact: Contact, now: datetime) -> None:
+    """Recompute a contact's order figures from its orders (per event; O(its orders)).
+
+    ``contact`` must be locked by the caller's transaction (``contact_resolve`` and
+    ``contact_upsert_from_user`` return it locked), so concurrent refreshes serialise.
+    """
+    contact_id = contact.pk
+    with transaction.atomic(savepoint=False):
         facts = [
             engagement.OrderFact(
                 placed_at=o.placed_at,

@@ -133,7 +133,7 @@ def ingest_order(
         installation_id=installation_id, order=order, contact_id=contact.pk if contact else None
     )
     if contact is not None:
-        engagement_refresh(contact_id=contact.pk, now=clock.now())
+        engagement_refresh(contact=contact, now=clock.now())
     if type is not None:
         refunded = order.total_refunded.amount if order.total_refunded else 0
         key = {
