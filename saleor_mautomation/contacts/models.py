@@ -145,6 +145,15 @@ class ErasedIdentity(models.Model):
         return f"erased {self.email_digest[:8]}"
 
 
+def default_metadata_keys() -> dict[str, str]:
+    return {
+        "birthday": "birthday",
+        "gender": "gender",
+        "time_zone": "time_zone",
+        "email_consent": "marketing_consent",
+    }
+
+
 class ContactsConfig(models.Model):
     """Per-installation settings of the contacts domain."""
 
@@ -154,6 +163,8 @@ class ContactsConfig(models.Model):
     lapsing_after_days = models.PositiveIntegerField(default=180)
     lapsed_after_days = models.PositiveIntegerField(default=365)
     vip_min_orders = models.PositiveIntegerField(default=5)
+    # Profile field -> Saleor customer metadata key (private first, then public) to read it from.
+    metadata_keys = models.JSONField(default=default_metadata_keys, blank=True)
 
     objects: ClassVar[models.Manager[ContactsConfig]]
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import available_timezones
 
+from saleor_mautomation.contacts.metadata import GENDERS
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import PermanentError
-
-GENDERS = {"female", "male", "diverse", "unspecified"}
 
 
 def profile_update(

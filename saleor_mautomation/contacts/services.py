@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.commerce.services import commerce_anonymise, commerce_reassign
 from saleor_mautomation.contacts import engagement
+from saleor_mautomation.contacts.metadata import profile_from_metadata
 from saleor_mautomation.contacts.models import (
     ConsentRecord,
     Contact,
@@ -22,6 +23,7 @@ from saleor_mautomation.contacts.models import (
     EmailConsent,
     ErasedIdentity,
 )
+from saleor_mautomation.contacts.timezones import country_time_zone
 from saleor_mautomation.contacts.writeback import writeback_mark
 from saleor_mautomation.core import clock
 from saleor_mautomation.events.services import events_erase, events_move
@@ -96,6 +98,18 @@ def contact_merge(*, into: Contact, other: Contact) -> None:
     other.delete()
 
 
+def _apply_metadata(contact: Contact, user: payloads.User, keys: dict[str, str]) -> bool:
+    """Profile fields from mapped metadata keys; True if the email consent changed."""
+    profile = profile_from_metadata(user, keys)
+    contact.birthday = profile.birthday or contact.birthday
+    contact.gender = profile.gender or contact.gender
+    contact.time_zone = profile.time_zone or contact.time_zone
+    if profile.email_consent and profile.email_consent != contact.email_consent:
+        contact.email_consent = profile.email_consent
+        return True
+    return False
+
+
 def _apply_user(contact: Contact, user: payloads.User) -> None:
     address = user.default_billing_address or user.default_shipping_address
     contact.first_name = user.first_name or contact.first_name
@@ -107,6 +121,8 @@ def _apply_user(contact: Contact, user: payloads.User) -> None:
     if address is not None:
         contact.country = address.country.code if address.country else contact.country
         contact.city = address.city.title() if address.city else contact.city
+    if not contact.time_zone and contact.country:
+        contact.time_zone = country_time_zone(contact.country)
 
 
 def contact_upsert_from_user(*, installation_id: int, user: payloads.User) -> Contact:
@@ -150,8 +166,21 @@ def contact_upsert_from_user(*, installation_id: int, user: payloads.User) -> Co
         contact.saleor_user_id = user_id or contact.saleor_user_id
         contact.email = email
         contact.is_customer = True
+        consent_changed = _apply_metadata(
+            contact, user, contacts_config(installation_id).metadata_keys
+        )
         _apply_user(contact, user)
         contact.save()
+        if consent_changed:
+            ConsentRecord.objects.create(
+                installation_id=installation_id,
+                contact=contact,
+                action=ConsentRecord.Action.CONFIRMED
+                if contact.email_consent == EmailConsent.GRANTED
+                else ConsentRecord.Action.WITHDRAWN,
+                source="saleor.metadata",
+                occurred_at=user.updated_at or clock.now(),
+            )
     return contact
 
 
