@@ -94,6 +94,37 @@ class Upserted:
     changed: bool
 
 
+def _upsert_versioned(
+    model: type[CheckoutRecord] | type[OrderRecord],
+    *,
+    installation_id: int,
+    saleor_id: str,
+    fields: dict[str, Any],
+    on_create: dict[str, Any],
+) -> Upserted:
+    """Create the record, or update it unless the stored ``source_updated_at`` is newer."""
+    with transaction.atomic(savepoint=False):
+        record = (
+            model.objects.select_for_update()
+            .filter(installation_id=installation_id, saleor_id=saleor_id)
+            .first()
+        )
+        if record is None:
+            # A savepoint of its own: a concurrent insert of the same record raises here and
+            # the delivery is retried, instead of spoiling the caller's transaction.
+            with transaction.atomic():
+                record = model.objects.create(
+                    installation_id=installation_id, saleor_id=saleor_id, **on_create, **fields
+                )
+            return Upserted(record.pk, created=True, changed=True)
+        if fields["source_updated_at"] < record.source_updated_at:
+            return Upserted(record.pk, created=False, changed=False)
+        for name, value in fields.items():
+            setattr(record, name, value)
+        record.save()
+        return Upserted(record.pk, created=False, changed=True)
+
+
 def checkout_upsert(
     *, installation_id: int, checkout: payloads.Checkout, contact_id: int | None, seen_at: datetime
 ) -> Upserted:
@@ -112,33 +143,18 @@ def checkout_upsert(
         "last_change_at": checkout.last_change or version,
         "source_updated_at": version,
     }
-    with transaction.atomic(savepoint=False):
-        record = (
-            CheckoutRecord.objects.select_for_update()
-            .filter(installation_id=installation_id, saleor_id=checkout.id)
-            .first()
-        )
-        if record is None:
-            with transaction.atomic():
-                record = CheckoutRecord.objects.create(
-                    installation_id=installation_id,
-                    saleor_id=checkout.id,
-                    created_at=checkout.created or version,
-                    **fields,
-                )
-            return Upserted(record.pk, created=True, changed=True)
-        if version < record.source_updated_at:
-            return Upserted(record.pk, created=False, changed=False)
-        for name, value in fields.items():
-            setattr(record, name, value)
-        record.save()
-        return Upserted(record.pk, created=False, changed=True)
+    return _upsert_versioned(
+        CheckoutRecord,
+        installation_id=installation_id,
+        saleor_id=checkout.id,
+        fields=fields,
+        on_create={"created_at": checkout.created or version},
+    )
 
 
 def order_upsert(
     *, installation_id: int, order: payloads.Order, contact_id: int | None
 ) -> Upserted:
-    version = order.updated_at or order.created
     fields = {
         "number": order.number,
         "contact_id": contact_id,
@@ -155,32 +171,21 @@ def order_upsert(
         "checkout_saleor_id": order.checkout_id or "",
         "voucher_code": order.voucher_code or "",
         "placed_at": order.created,
-        "source_updated_at": version,
+        "source_updated_at": order.updated_at or order.created,
     }
     with transaction.atomic(savepoint=False):
-        record = (
-            OrderRecord.objects.select_for_update()
-            .filter(installation_id=installation_id, saleor_id=order.id)
-            .first()
+        upserted = _upsert_versioned(
+            OrderRecord,
+            installation_id=installation_id,
+            saleor_id=order.id,
+            fields=fields,
+            on_create={},
         )
-        if record is None:
-            with transaction.atomic():
-                record = OrderRecord.objects.create(
-                    installation_id=installation_id, saleor_id=order.id, **fields
-                )
-            created, changed = True, True
-        elif version < record.source_updated_at:
-            return Upserted(record.pk, created=False, changed=False)
-        else:
-            for name, value in fields.items():
-                setattr(record, name, value)
-            record.save()
-            created, changed = False, True
-        if order.checkout_id:
+        if upserted.changed and order.checkout_id:
             CheckoutRecord.objects.filter(
                 installation_id=installation_id, saleor_id=order.checkout_id
             ).update(completed_at=order.created, order_saleor_id=order.id)
-    return Upserted(record.pk, created=created, changed=changed)
+    return upserted
 
 
 def commerce_anonymise(*, installation_id: int, contact_id: int | None, email: str | None) -> None:
