@@ -22,10 +22,12 @@ from saleor_mautomation.contacts.models import (
     ContactSpend,
     EmailConsent,
     ErasedIdentity,
+    default_metadata_keys,
 )
 from saleor_mautomation.contacts.timezones import country_time_zone
 from saleor_mautomation.contacts.writeback import writeback_mark
 from saleor_mautomation.core import clock
+from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.events.services import events_erase, events_move
 from saleor_mautomation.saleor import payloads
 
@@ -313,3 +315,37 @@ def _spend_save(contact_id: int, spend: dict[str, engagement.Spend]) -> None:
         ContactSpend.objects.bulk_update(changed, ["orders", "total", "average_order_value"])
     if new:
         ContactSpend.objects.bulk_create(new)
+
+
+def contacts_config_update(
+    *,
+    installation_id: int,
+    lapsing_after_days: int | None = None,
+    lapsed_after_days: int | None = None,
+    vip_min_orders: int | None = None,
+    metadata_keys: dict[str, str] | None = None,
+) -> ContactsConfig:
+    config = ContactsConfig.objects.get(pk=contacts_config(installation_id).pk)
+    if lapsing_after_days is not None:
+        config.lapsing_after_days = lapsing_after_days
+    if lapsed_after_days is not None:
+        config.lapsed_after_days = lapsed_after_days
+    if vip_min_orders is not None:
+        config.vip_min_orders = vip_min_orders
+    if not 0 < config.lapsing_after_days < config.lapsed_after_days:
+        raise PermanentError(
+            "Lapsing must start after 1 day and before lapsed", code="invalid_thresholds"
+        )
+    if config.vip_min_orders < 2:
+        raise PermanentError("VIP needs at least 2 orders", code="invalid_thresholds")
+    if metadata_keys is not None:
+        unknown = set(metadata_keys) - set(default_metadata_keys())
+        if unknown or not all(isinstance(v, str) and v for v in metadata_keys.values()):
+            raise PermanentError(
+                f"Metadata keys map {sorted(default_metadata_keys())} to non-empty keys",
+                code="invalid_metadata_keys",
+            )
+        config.metadata_keys = metadata_keys
+    config.save()
+    _configs.pop(installation_id, None)
+    return config

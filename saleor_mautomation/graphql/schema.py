@@ -7,14 +7,22 @@ import graphene
 from saleor_mautomation.graphql.backfill import BackfillQuery
 from saleor_mautomation.graphql.contacts import ContactsQuery
 from saleor_mautomation.graphql.installation import InstallationQuery
+from saleor_mautomation.graphql.settings import SettingsMutation, SettingsQuery
 from saleor_mautomation.graphql.storefront import StorefrontMutation, StorefrontQuery
 
 
-class Query(InstallationQuery, ContactsQuery, BackfillQuery, StorefrontQuery, graphene.ObjectType):
+class Query(
+    InstallationQuery,
+    ContactsQuery,
+    BackfillQuery,
+    SettingsQuery,
+    StorefrontQuery,
+    graphene.ObjectType,
+):
     pass
 
 
-class Mutation(StorefrontMutation, graphene.ObjectType):
+class Mutation(SettingsMutation, StorefrontMutation, graphene.ObjectType):
     pass
 
 

@@ -292,6 +292,32 @@ class Unsubscribe(graphene.Mutation):
         return Unsubscribe(preferences=Preferences.of(contact))
 
 
+class Identify(graphene.Mutation):
+    """The shopper typed their email (e.g. at checkout): their anonymous history joins it.
+
+    Nothing is sent back about the person behind the address, and no consent is implied.
+    """
+
+    class Arguments:
+        anonymous_id = graphene.String(required=True)
+        email = graphene.String(required=True)
+
+    ok = graphene.Boolean(required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, anonymous_id: str, email: str) -> Identify:
+        context: Context = info.context
+        installation = context.require_installation()
+        if "@" not in email or len(email) > 254:
+            raise _fail("Enter a valid email address", "EMAIL_INVALID")
+        contact_for_visitor(
+            installation_id=installation.pk,
+            email=email,
+            anonymous_id=_anonymous_id(anonymous_id),
+        )
+        return Identify(ok=True)
+
+
 class StorefrontQuery(graphene.ObjectType):
     preferences = graphene.Field(Preferences, token=graphene.String(required=True))
 
@@ -302,6 +328,7 @@ class StorefrontQuery(graphene.ObjectType):
 
 class StorefrontMutation(graphene.ObjectType):
     track_events = TrackEvents.Field()
+    identify = Identify.Field()
     update_profile = UpdateProfile.Field()
     subscribe = Subscribe.Field()
     confirm_subscription = ConfirmSubscription.Field()

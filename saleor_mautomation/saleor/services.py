@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 
 from saleor_mautomation.core import clock
+from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.saleor import documents
 from saleor_mautomation.saleor.client import SaleorClient
 from saleor_mautomation.saleor.errors import (
@@ -89,3 +90,32 @@ def installation_uninstall(*, installation_id: int) -> bool:
         pk=installation_id, status=Installation.Status.ACTIVE
     ).update(status=Installation.Status.UNINSTALLED, uninstalled_at=clock.now())
     return updated > 0
+
+
+def installation_storefront_origins_set(
+    *, installation_id: int, origins: Sequence[str]
+) -> list[str]:
+    """The browser origins allowed to call the storefront API: ``scheme://host[:port]`` only."""
+    cleaned: list[str] = []
+    for origin in origins:
+        parts = urlsplit(origin.strip())
+        if (
+            parts.scheme not in {"http", "https"}
+            or not parts.hostname
+            or parts.path
+            not in {
+                "",
+                "/",
+            }
+            or parts.query
+            or parts.fragment
+        ):
+            raise PermanentError(
+                f"{origin!r} is not an origin such as https://shop.example.com",
+                code="invalid_origin",
+            )
+        normalized = f"{parts.scheme}://{parts.netloc.lower()}"
+        if normalized not in cleaned:
+            cleaned.append(normalized)
+    Installation.objects.filter(pk=installation_id).update(storefront_origins=cleaned)
+    return cleaned

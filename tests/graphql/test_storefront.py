@@ -288,3 +288,20 @@ def test_erasure_keeps_the_ledger_without_the_person(client, standin_installatio
 
     record = ConsentRecord.objects.get()
     assert (record.contact_id, record.ip_address, record.action) == (None, None, "requested")
+
+
+def test_identify_joins_the_anonymous_history_to_the_email(client, standin_installation):
+    call(client, standin_installation, TRACK, {"anon": ANON, "events": [VIEW]})
+    known = Contact.objects.create(installation=standin_installation, email="ada@example.com")
+
+    response = call(
+        client,
+        standin_installation,
+        'mutation I($a: String!) { identify(anonymousId: $a, email: "Ada@example.com") { ok } }',
+        {"a": ANON},
+    )
+
+    assert response.json() == {"data": {"identify": {"ok": True}}}
+    assert list(Contact.objects.all()) == [known]
+    assert Event.objects.get().contact == known
+    assert known.email_consent == "unknown"

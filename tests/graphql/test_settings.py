@@ -1,0 +1,86 @@
+import json
+
+import pytest
+
+from saleor_mautomation.contacts.models import ContactsConfig
+from saleor_mautomation.saleor.models import Installation
+from tests.graphql.test_dashboard_auth import token_for
+
+UPDATE = """mutation U($input: AppSettingsInput!) { updateAppSettings(input: $input) {
+  settings { storefrontOrigins lapsingAfterDays lapsedAfterDays vipMinOrders metadataKeys } } }"""
+
+
+def ask(client, installation, query, variables=None):
+    return client.post(
+        "/graphql/",
+        data=json.dumps({"query": query, "variables": variables}),
+        content_type="application/json",
+        headers={
+            "Saleor-Api-Url": installation.saleor_api_url,
+            "Authorization-Bearer": token_for(installation),
+        },
+    )
+
+
+def test_the_admin_reads_and_updates_the_settings(client, standin_installation):
+    response = ask(
+        client,
+        standin_installation,
+        UPDATE,
+        {
+            "input": {
+                "storefrontOrigins": ["https://Shop.example.com/", "https://shop.example.com"],
+                "lapsingAfterDays": 90,
+                "lapsedAfterDays": 200,
+                "vipMinOrders": 4,
+                "metadataKeys": {"birthday": "dob"},
+            }
+        },
+    )
+
+    assert response.json() == {
+        "data": {
+            "updateAppSettings": {
+                "settings": {
+                    "storefrontOrigins": ["https://shop.example.com"],
+                    "lapsingAfterDays": 90,
+                    "lapsedAfterDays": 200,
+                    "vipMinOrders": 4,
+                    "metadataKeys": {"birthday": "dob"},
+                }
+            }
+        }
+    }
+    assert Installation.objects.get().storefront_origins == ["https://shop.example.com"]
+    read = ask(client, standin_installation, "{ appSettings { vipMinOrders } }")
+    assert read.json() == {"data": {"appSettings": {"vipMinOrders": 4}}}
+
+
+@pytest.mark.parametrize(
+    ("values", "code"),
+    [
+        ({"storefrontOrigins": ["https://shop.example.com/checkout"]}, "INVALID_ORIGIN"),
+        ({"storefrontOrigins": ["javascript:alert(1)"]}, "INVALID_ORIGIN"),
+        ({"lapsingAfterDays": 400, "lapsedAfterDays": 365}, "INVALID_THRESHOLDS"),
+        ({"metadataKeys": {"shoe_size": "x"}}, "INVALID_METADATA_KEYS"),
+    ],
+)
+def test_invalid_settings_are_refused_with_a_field_error(
+    client, standin_installation, values, code
+):
+    response = ask(client, standin_installation, UPDATE, {"input": values})
+
+    assert response.json()["errors"][0]["extensions"]["code"] == code
+    assert Installation.objects.get().storefront_origins == []
+    assert not ContactsConfig.objects.filter(lapsing_after_days=400).exists()
+
+
+def test_settings_need_a_dashboard_user(client, standin_installation):
+    response = client.post(
+        "/graphql/",
+        data=json.dumps({"query": "{ appSettings { vipMinOrders } }"}),
+        content_type="application/json",
+        headers={"Saleor-Api-Url": standin_installation.saleor_api_url},
+    )
+
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
