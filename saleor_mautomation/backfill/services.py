@@ -21,6 +21,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError, transacti
 
 from saleor_mautomation.backfill import selectors
 from saleor_mautomation.backfill.models import BackfillRun
+from saleor_mautomation.contacts.services import engagement_deferred
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.intake import ingest
@@ -183,7 +184,11 @@ def _commit_page(run: BackfillRun, page: selectors.Page) -> bool:
         )
         if held is None:
             return False
-        imported = sum(_ingest_node(run.resource, run.installation_id, node) for node in page.nodes)
+        # A customer's orders often share a page: their figures are computed once per page.
+        with engagement_deferred(now=clock.now):
+            imported = sum(
+                _ingest_node(run.resource, run.installation_id, node) for node in page.nodes
+            )
         now = clock.now()
         fields: dict[str, Any] = {
             "cursor": page.end_cursor or run.cursor,

@@ -6,6 +6,9 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -241,6 +244,37 @@ def contact_erase(
         contact.delete()
     logger.info("Erased a contact of installation %s", installation_id)
     return True
+
+
+_deferred: ContextVar[dict[int, Contact] | None] = ContextVar("engagement_deferred", default=None)
+
+
+@contextmanager
+def engagement_deferred(*, now: Callable[[], datetime]) -> Iterator[None]:
+    """Within the block, order events mark their contact and the figures are recomputed once
+    per contact on leaving it (still inside the caller's transaction).
+
+    Saleor's ``checkoutComplete`` alone sends four order events for one person; a drained
+    batch or a backfill page then pays one refresh per contact instead of one per event.
+    """
+    token = _deferred.set({})
+    try:
+        yield
+        pending = _deferred.get() or {}
+    finally:
+        _deferred.reset(token)
+    if pending:
+        for contact in Contact.objects.select_for_update().filter(pk__in=list(pending)):
+            engagement_refresh(contact=contact, now=now())
+
+
+def engagement_touch(*, contact: Contact, now: datetime) -> None:
+    """Recompute a contact's figures now, or once at the end of ``engagement_deferred``."""
+    pending = _deferred.get()
+    if pending is None:
+        engagement_refresh(contact=contact, now=now)
+    else:
+        pending[contact.pk] = contact
 
 
 def engagement_refresh(*, contact: Contact, now: datetime) -> None:

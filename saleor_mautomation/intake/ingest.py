@@ -15,7 +15,7 @@ from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.contacts.services import (
     contact_resolve,
     contact_upsert_from_user,
-    engagement_refresh,
+    engagement_touch,
 )
 from saleor_mautomation.core import clock
 from saleor_mautomation.events.services import event_record
@@ -133,7 +133,7 @@ def ingest_order(
         installation_id=installation_id, order=order, contact_id=contact.pk if contact else None
     )
     if contact is not None:
-        engagement_refresh(contact=contact, now=clock.now())
+        engagement_touch(contact=contact, now=clock.now())
     if type is not None:
         refunded = order.total_refunded.amount if order.total_refunded else 0
         key = {

@@ -23,6 +23,7 @@ import pydantic
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
+from saleor_mautomation.contacts.services import engagement_deferred
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import IgnoredError, PermanentError, RetryableError
 from saleor_mautomation.intake.errors import DeliveryRejected
@@ -268,8 +269,9 @@ def deliveries_drain(*, batch_size: int, max_batches: int, max_attempts: int) ->
                 break
             installation_ids = {d.installation_id for d in batch}
             installations = Installation.objects.in_bulk(installation_ids)
-            for delivery in batch:
-                _process(delivery, installations[delivery.installation_id], max_attempts)
+            with engagement_deferred(now=clock.now):
+                for delivery in batch:
+                    _process(delivery, installations[delivery.installation_id], max_attempts)
             _save_outcomes(batch)
         for delivery in batch:
             match delivery.status:
