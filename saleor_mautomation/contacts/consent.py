@@ -78,6 +78,22 @@ def _ledger(
     )
 
 
+def _consent_set(
+    contact: Contact,
+    state: EmailConsent,
+    action: ConsentRecord.Action,
+    evidence: Evidence,
+    now: datetime,
+) -> Contact:
+    """Move the email consent to ``state`` with a ledger row; a no-op when already there."""
+    with transaction.atomic():
+        if contact.email_consent != state:
+            contact.email_consent = state
+            contact.save(update_fields=["email_consent", "updated_at"])
+            _ledger(contact, action, evidence, now)
+    return contact
+
+
 def subscription_request(
     *,
     installation_id: int,
@@ -97,6 +113,7 @@ def subscription_request(
         if contact is None:
             # The address belongs to an erased person: a new sign-up is a new wish to be known.
             contact = Contact.objects.create(installation_id=installation_id, email=normalized)
+        # Granted stays granted; any other state (re-)requests, each request on the ledger.
         if contact.email_consent != EmailConsent.GRANTED:
             contact.email_consent = EmailConsent.PENDING
             contact.save(update_fields=["email_consent", "updated_at"])
@@ -106,22 +123,16 @@ def subscription_request(
 
 def subscription_confirm(*, token: str, evidence: Evidence, now: datetime) -> Contact:
     contact = contact_from_token(token, Purpose.CONFIRM)
-    with transaction.atomic():
-        if contact.email_consent != EmailConsent.GRANTED:
-            contact.email_consent = EmailConsent.GRANTED
-            contact.save(update_fields=["email_consent", "updated_at"])
-            _ledger(contact, ConsentRecord.Action.CONFIRMED, evidence, now)
-    return contact
+    return _consent_set(
+        contact, EmailConsent.GRANTED, ConsentRecord.Action.CONFIRMED, evidence, now
+    )
 
 
 def consent_withdraw(*, contact: Contact, evidence: Evidence, now: datetime) -> Contact:
     """Unsubscribe: effective at once, whatever the previous state."""
-    with transaction.atomic():
-        if contact.email_consent != EmailConsent.WITHDRAWN:
-            contact.email_consent = EmailConsent.WITHDRAWN
-            contact.save(update_fields=["email_consent", "updated_at"])
-            _ledger(contact, ConsentRecord.Action.WITHDRAWN, evidence, now)
-    return contact
+    return _consent_set(
+        contact, EmailConsent.WITHDRAWN, ConsentRecord.Action.WITHDRAWN, evidence, now
+    )
 
 
 def preferences_update(
