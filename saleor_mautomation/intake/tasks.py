@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import logging
 from functools import cache
 
 from celery import shared_task
 from django.conf import settings
+from kombu.exceptions import KombuError
 
 from saleor_mautomation.intake import services
 
 RETRY_DELAY = 30
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="saleor_mautomation.intake.tasks.deliveries_drain")
@@ -24,10 +27,15 @@ def deliveries_drain() -> int:
 
 
 def _send(delay: float) -> None:
-    if delay > 0:
-        deliveries_drain.apply_async(countdown=delay)
-    else:
-        deliveries_drain.apply_async()
+    """The delivery is already stored: a broker outage must not turn its 200 into a 500.
+    The scheduler's sweep drains whatever a lost nudge left behind."""
+    try:
+        if delay > 0:
+            deliveries_drain.apply_async(countdown=delay, retry=False)
+        else:
+            deliveries_drain.apply_async(retry=False)
+    except (KombuError, OSError) as exc:
+        logger.warning("Could not wake the drain (%s); the sweep will pick it up", exc)
 
 
 @cache

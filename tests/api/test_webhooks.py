@@ -263,3 +263,20 @@ def test_saleor_unreachable_during_a_refresh_is_a_503(
 
     assert response.status_code == 503
     assert not Delivery.objects.exists()
+
+
+def test_a_broker_outage_does_not_fail_a_stored_delivery(
+    client, sample_installation, django_capture_on_commit_callbacks
+):
+    original = current_app.conf.broker_url
+    current_app.conf["broker_url"] = "redis://127.0.0.1:1/0"
+    current_app.close()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = deliver(client, webhook_sample("ORDER_CREATED"))
+    finally:
+        current_app.conf["broker_url"] = original
+        current_app.close()
+
+    assert response.status_code == 200
+    assert Delivery.objects.get().status == Delivery.Status.PENDING
