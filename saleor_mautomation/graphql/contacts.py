@@ -24,6 +24,7 @@ from saleor_mautomation.contacts.models import Contact, EmailConsent, LifecycleS
 from saleor_mautomation.contacts.selectors import ContactFilters, ContactSort, Page, SpendAtLeast
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.graphql.context import Context
+from saleor_mautomation.graphql.errors import domain_errors
 
 T = TypeVar("T", bound=Model)
 DEFAULT_PAGE_SIZE = 20
@@ -62,10 +63,8 @@ def _installation_id(info: graphene.ResolveInfo) -> int:
 
 
 def _paged(read: Callable[[], Page[T]]) -> Page[T]:
-    try:
+    with domain_errors():
         return read()
-    except selectors.InvalidPagination as exc:
-        raise GraphQLError(exc.message, extensions={"code": exc.code.upper()}) from exc
 
 
 def _connection(node: type[graphene.ObjectType], prefix: str) -> type[graphene.ObjectType]:

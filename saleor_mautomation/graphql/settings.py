@@ -6,11 +6,10 @@ from typing import Any
 
 import graphene
 from graphene.types.generic import GenericScalar
-from graphql import GraphQLError
 
 from saleor_mautomation.contacts.services import contacts_config, contacts_config_update
-from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.graphql.context import Context
+from saleor_mautomation.graphql.errors import domain_errors
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.saleor.services import installation_storefront_origins_set
 
@@ -53,7 +52,7 @@ class UpdateAppSettings(graphene.Mutation):
     def mutate(root: Any, info: graphene.ResolveInfo, input: dict[str, Any]) -> UpdateAppSettings:
         context: Context = info.context
         installation_id = context.require_dashboard().installation.pk
-        try:
+        with domain_errors():
             if input.get("storefront_origins") is not None:
                 installation_storefront_origins_set(
                     installation_id=installation_id, origins=input["storefront_origins"]
@@ -65,8 +64,6 @@ class UpdateAppSettings(graphene.Mutation):
                 vip_min_orders=input.get("vip_min_orders"),
                 metadata_keys=input.get("metadata_keys"),
             )
-        except PermanentError as exc:
-            raise GraphQLError(exc.message, extensions={"code": exc.code.upper()}) from exc
         return UpdateAppSettings(settings=AppSettings.of(installation_id))
 
 

@@ -30,8 +30,8 @@ from saleor_mautomation.contacts.identity import contact_for_visitor
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.contacts.profile import profile_update
 from saleor_mautomation.core import clock, ratelimit
-from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.graphql.context import Context
+from saleor_mautomation.graphql.errors import domain_errors
 
 MAX_EVENTS = 50
 MAX_EVENT_BYTES = 4096
@@ -168,15 +168,13 @@ class UpdateProfile(graphene.Mutation):
         )
         if contact is None:
             raise _fail("No profile for this customer", "NOT_FOUND")
-        try:
+        with domain_errors():
             profile_update(
                 contact=contact,
                 birthday=input.get("birthday"),
                 gender=input.get("gender"),
                 time_zone=input.get("time_zone"),
             )
-        except PermanentError as exc:
-            raise _fail(exc.message, exc.code.upper()) from exc
         if input.get("preferences") is not None:
             preferences_update(
                 contact=contact,
@@ -217,7 +215,7 @@ class Subscribe(graphene.Mutation):
     ) -> Subscribe:
         context: Context = info.context
         installation = context.require_installation()
-        try:
+        with domain_errors():
             contact = subscription_request(
                 installation_id=installation.pk,
                 email=email,
@@ -225,17 +223,13 @@ class Subscribe(graphene.Mutation):
                 evidence=_evidence(context, "storefront.subscribe", consent_text_version or ""),
                 now=clock.now(),
             )
-        except PermanentError as exc:
-            raise _fail(exc.message, exc.code.upper()) from exc
         status = "SUBSCRIBED" if contact.email_consent == "granted" else "PENDING"
         return Subscribe(status=status)
 
 
 def _by_token(token: str, purpose: Purpose) -> Contact:
-    try:
+    with domain_errors():
         return contact_from_token(token, purpose)
-    except PermanentError as exc:
-        raise _fail(exc.message, exc.code.upper()) from exc
 
 
 class ConfirmSubscription(graphene.Mutation):
@@ -247,12 +241,10 @@ class ConfirmSubscription(graphene.Mutation):
     @staticmethod
     def mutate(root: Any, info: graphene.ResolveInfo, token: str) -> ConfirmSubscription:
         context: Context = info.context
-        try:
+        with domain_errors():
             contact = subscription_confirm(
                 token=token, evidence=_evidence(context, "confirm"), now=clock.now()
             )
-        except PermanentError as exc:
-            raise _fail(exc.message, exc.code.upper()) from exc
         return ConfirmSubscription(preferences=Preferences.of(contact))
 
 
