@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.db import transaction
 from graphene.types.generic import GenericScalar
 
 from saleor_mautomation.contacts.services import contacts_config, contacts_config_update
@@ -52,7 +53,7 @@ class UpdateAppSettings(graphene.Mutation):
     def mutate(root: Any, info: graphene.ResolveInfo, input: dict[str, Any]) -> UpdateAppSettings:
         context: Context = info.context
         installation_id = context.require_dashboard().installation.pk
-        with domain_errors():
+        with domain_errors(), transaction.atomic():
             if input.get("storefront_origins") is not None:
                 installation_storefront_origins_set(
                     installation_id=installation_id, origins=input["storefront_origins"]

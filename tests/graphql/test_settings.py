@@ -84,3 +84,15 @@ def test_settings_need_a_dashboard_user(client, standin_installation):
     )
 
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_refused_update_changes_nothing(client, standin_installation):
+    response = ask(
+        client,
+        standin_installation,
+        UPDATE,
+        {"input": {"storefrontOrigins": ["https://shop.example.com"], "vipMinOrders": 1}},
+    )
+
+    assert response.json()["errors"][0]["extensions"]["code"] == "INVALID_THRESHOLDS"
+    assert Installation.objects.get().storefront_origins == []
