@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -70,6 +71,25 @@ class Contact(models.Model):
     favourite_categories = models.JSONField(default=list, blank=True)
     predicted_next_order_at = models.DateTimeField(null=True, blank=True)
     prediction_basis = models.JSONField(default=dict, blank=True)
+
+    # Email engagement from the contact's own human opens and clicks (events ``email.opened``
+    # and ``email.clicked``; privacy-proxy opens and link-scanner clicks are left out), per
+    # event and, as the windows slide with time, by the nightly sweep (contacts/sweeps).
+    email_opens_30d = models.PositiveIntegerField(default=0)
+    email_opens_90d = models.PositiveIntegerField(default=0)
+    email_clicks_30d = models.PositiveIntegerField(default=0)
+    email_clicks_90d = models.PositiveIntegerField(default=0)
+    last_email_open_at = models.DateTimeField(null=True, blank=True)
+    last_email_click_at = models.DateTimeField(null=True, blank=True)
+    best_send_hour = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(23)],
+        help_text=(
+            "Hour of the day (0-23) with the most opens and clicks in the last 180 days, in the "
+            "contact's time zone, or UTC when it has none; empty below 3 interactions."
+        ),
+    )
 
     # Write-back of key figures to the Saleor customer's private metadata (contacts/writeback).
     writeback_due_at = models.DateTimeField(null=True, blank=True)

@@ -31,6 +31,7 @@ from saleor_mautomation.contacts.timezones import country_time_zone
 from saleor_mautomation.contacts.writeback import writeback_mark
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.events.models import Event
 from saleor_mautomation.events.services import events_erase, events_move
 from saleor_mautomation.saleor import payloads
 
@@ -100,6 +101,9 @@ def contact_merge(*, into: Contact, other: Contact) -> None:
     for name in ("birthday", "gender", "time_zone", "country", "city", "first_name", "last_name"):
         if not getattr(into, name) and getattr(other, name):
             setattr(into, name, getattr(other, name))
+    # A refresh reads 180 days of email events: an older last open or click lives only here.
+    into.last_email_open_at = _latest(into.last_email_open_at, other.last_email_open_at)
+    into.last_email_click_at = _latest(into.last_email_click_at, other.last_email_click_at)
     other.delete()
 
 
@@ -278,13 +282,15 @@ def engagement_touch(*, contact: Contact, now: datetime) -> None:
 
 
 def engagement_refresh(*, contact: Contact, now: datetime) -> None:
-    """Recompute a contact's order figures from its orders (per event; O(its orders)).
+    """Recompute a contact's figures from its orders and its email opens and clicks of the
+    last 180 days (per event; O(its orders + those events)).
 
     ``contact`` must be locked by the caller's transaction (``contact_resolve`` and
     ``contact_upsert_from_user`` return it locked), so concurrent refreshes serialise.
     """
     contact_id = contact.pk
     with transaction.atomic(savepoint=False):
+        _email_engagement_apply(contact, now=now)
         facts = [
             engagement.OrderFact(
                 placed_at=o.placed_at,
@@ -320,6 +326,35 @@ def engagement_refresh(*, contact: Contact, now: datetime) -> None:
         writeback_mark(contact, now=now)
         contact.save()
         _spend_save(contact_id, figures.spend)
+
+
+def _email_engagement_apply(contact: Contact, *, now: datetime) -> None:
+    """Set the email figures on the instance (the caller saves it): one query on the
+    ``event_contact_time`` index, reading only the ``machine`` flag of the properties.
+
+    Only 180 days are read, so the last open and click are kept when newer than what the
+    window holds: events are append-only, so a stored moment is never too new.
+    """
+    facts = [
+        engagement.EmailFact(occurred_at=occurred_at, type=type_, is_machine=machine is True)
+        for occurred_at, type_, machine in Event.objects.filter(
+            contact_id=contact.pk,
+            occurred_at__gt=now - engagement.SEND_HOUR_WINDOW,
+            type__in=engagement.EMAIL_EVENT_TYPES,
+        ).values_list("occurred_at", "type", "properties__machine")
+    ]
+    figures = engagement.email_engagement_of(facts, time_zone=contact.time_zone, now=now)
+    contact.email_opens_30d = figures.opens_30d
+    contact.email_opens_90d = figures.opens_90d
+    contact.email_clicks_30d = figures.clicks_30d
+    contact.email_clicks_90d = figures.clicks_90d
+    contact.last_email_open_at = _latest(contact.last_email_open_at, figures.last_open_at)
+    contact.last_email_click_at = _latest(contact.last_email_click_at, figures.last_click_at)
+    contact.best_send_hour = figures.best_send_hour
+
+
+def _latest(stored: datetime | None, computed: datetime | None) -> datetime | None:
+    return max((m for m in (stored, computed) if m is not None), default=None)
 
 
 def _spend_save(contact_id: int, spend: dict[str, engagement.Spend]) -> None:

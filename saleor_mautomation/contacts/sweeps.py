@@ -4,7 +4,8 @@ RFM scores are quintiles within the installation: recency by last order, frequen
 count, monetary by spend within each currency (a contact buying in several currencies takes
 its best score). Scores are ``ceil(5 * cume_dist)``, so equal values always share a score (with
 ``NTILE`` a thousand one-order customers would be spread over three frequency scores).
-Lifecycle stages that change with time alone (lapsing, lapsed) are moved by two UPDATEs.
+Lifecycle stages that change with time alone (lapsing, lapsed) are moved by two UPDATEs, and
+the 30- and 90-day email open and click counts, whose windows slide, by one.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from saleor_mautomation.contacts import engagement
 from saleor_mautomation.contacts.models import Contact, ContactsConfig, LifecycleStage
+from saleor_mautomation.events.models import Event
 
 # ceil(5 * cume_dist) in integer arithmetic, the same on PostgreSQL and SQLite: the count of
 # rows up to and including the current value's peers, over the partition's size.
@@ -92,3 +95,54 @@ def lifecycle_sweep(*, installation_id: int, config: ContactsConfig, now: dateti
         .update(lifecycle_stage=LifecycleStage.LAPSING, writeback_due_at=_due(now))
     )
     return moved
+
+
+# Not a machine open or click: ``machine`` absent or anything but JSON true (the same test as
+# ``is True`` in contacts.services). ``exclude(properties__machine=True)`` alone would be
+# NULL, so false, for events without the key.
+_HUMAN = Q(properties__machine__isnull=True) | ~Q(properties__machine=True)
+
+
+def _human_count(type_: str, since: datetime) -> Coalesce:
+    """The contact's human events of ``type_`` after ``since``, as a correlated COUNT on the
+    ``event_contact_time`` index."""
+    counted = (
+        Event.objects.filter(_HUMAN, contact_id=OuterRef("pk"), type=type_, occurred_at__gt=since)
+        .order_by()
+        .values("contact_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def email_engagement_sweep(*, installation_id: int, now: datetime) -> int:
+    """Recount the email opens and clicks of the last 30 and 90 days: events age out of the
+    windows with no new event to trigger a refresh.
+
+    Only contacts that have counts or an email event in the last 90 days are looked at, and
+    only those whose counts change are written. The counts are not written back to Saleor, so
+    no write-back becomes due; the last open and click and the best send hour are left to
+    ``engagement_refresh``.
+    """
+    short, long = now - engagement.SHORT_WINDOW, now - engagement.LONG_WINDOW
+    recent = Event.objects.filter(
+        contact_id=OuterRef("pk"),
+        type__in=engagement.EMAIL_EVENT_TYPES,
+        occurred_at__gt=long,
+    )
+    counts = {
+        "email_opens_30d": _human_count(engagement.EMAIL_OPENED, short),
+        "email_opens_90d": _human_count(engagement.EMAIL_OPENED, long),
+        "email_clicks_30d": _human_count(engagement.EMAIL_CLICKED, short),
+        "email_clicks_90d": _human_count(engagement.EMAIL_CLICKED, long),
+    }
+    candidates = Q(Exists(recent))
+    for name in counts:
+        candidates |= Q(**{f"{name}__gt": 0})
+    return (
+        Contact.objects.filter(candidates, installation_id=installation_id)
+        .alias(**{f"new_{name}": count for name, count in counts.items()})
+        .exclude(**{name: F(f"new_{name}") for name in counts})
+        .update(**{name: F(f"new_{name}") for name in counts})
+    )

@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -40,8 +40,19 @@ def writeback_items(contact: Contact) -> dict[str, str]:
     }
     if all(score is not None for score in rfm):
         items[f"{PREFIX}rfm"] = "".join(str(score) for score in rfm)
-    if contact.last_seen_at:
-        items[f"{PREFIX}last_engaged"] = contact.last_seen_at.date().isoformat()
+    engaged = [
+        moment
+        for moment in (
+            contact.last_seen_at,
+            contact.last_order_at,
+            contact.last_email_open_at,
+            contact.last_email_click_at,
+        )
+        if moment is not None
+    ]
+    if engaged:
+        # A date (UTC), not a moment: a visit a minute later is not worth a write.
+        items[f"{PREFIX}last_engaged"] = max(engaged).astimezone(UTC).date().isoformat()
     return items
 
 

@@ -428,6 +428,10 @@ def test_export_holds_everything_about_the_contact_and_nothing_else(shop):
             last_order_at=T0,
             lifecycle_stage=LifecycleStage.FIRST_TIME_BUYER,
             favourite_categories=["Shoes"],
+            email_opens_30d=2,
+            email_opens_90d=3,
+            last_email_open_at=T0,
+            best_send_hour=9,
         )
         other = make_contact(shop)
     spend = make_spend(contact, "USD", "10.0000")
@@ -488,6 +492,13 @@ def test_export_holds_everything_about_the_contact_and_nothing_else(shop):
         "favourite_categories": ["Shoes"],
         "predicted_next_order_at": None,
         "prediction_basis": {},
+        "email_opens_30d": 2,
+        "email_opens_90d": 3,
+        "email_clicks_30d": 0,
+        "email_clicks_90d": 0,
+        "last_email_open_at": "2025-01-01T00:00:00+00:00",
+        "last_email_click_at": None,
+        "best_send_hour": 9,
     }
     assert export["spend"] == [
         {

@@ -1,10 +1,15 @@
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import time_machine
+from django.db import transaction
+
 from saleor_mautomation.contacts.models import Contact, ContactSpend, LifecycleStage
-from saleor_mautomation.contacts.services import contacts_config
-from saleor_mautomation.contacts.sweeps import lifecycle_sweep, rfm_sweep
+from saleor_mautomation.contacts.services import contacts_config, engagement_refresh
+from saleor_mautomation.contacts.sweeps import email_engagement_sweep, lifecycle_sweep, rfm_sweep
+from saleor_mautomation.contacts.tasks import contacts_sweep
 from tests.conftest import make_installation
+from tests.contacts.factories import make_contact, make_event
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -95,3 +100,79 @@ def test_lifecycle_sweep_moves_aged_buyers(db):
         "c2@example.com": "lapsing",
         "c3@example.com": "lapsed",
     }
+
+
+def email_counts(contact):
+    contact.refresh_from_db()
+    return (
+        contact.email_opens_30d,
+        contact.email_opens_90d,
+        contact.email_clicks_30d,
+        contact.email_clicks_90d,
+    )
+
+
+def test_the_nightly_sweep_moves_email_counts_as_time_passes(db):
+    # given: an open 10 days ago and a click 80 days ago, counted when they happened
+    installation = make_installation(saleor_api_url="https://a.example/graphql/", jwks={})
+    contact = make_contact(installation)
+    make_event(contact, "email.opened", NOW - timedelta(days=10))
+    make_event(contact, "email.clicked", NOW - timedelta(days=80))
+    with transaction.atomic():
+        engagement_refresh(contact=Contact.objects.select_for_update().get(), now=NOW)
+    assert email_counts(contact) == (1, 1, 0, 1)
+
+    # when: 21 days on, the open is 31 days old and the click 101
+    with time_machine.travel(NOW + timedelta(days=21), tick=False):
+        contacts_sweep(installation.pk)
+
+    # then
+    assert email_counts(contact) == (0, 1, 0, 0)
+
+
+def test_the_email_sweep_writes_only_contacts_whose_counts_change(db):
+    # given
+    installation = make_installation(saleor_api_url="https://a.example/graphql/", jwks={})
+    other = make_installation(saleor_api_url="https://b.example/graphql/", jwks={})
+    stale = make_contact(
+        installation,
+        saleor_user_id="VXNlcjox",
+        email_opens_30d=3,
+        email_opens_90d=3,
+        email_clicks_30d=1,
+        email_clicks_90d=1,
+    )
+    current = make_contact(installation, email_opens_30d=1, email_opens_90d=1)
+    make_event(current, "email.opened", NOW - timedelta(days=1))
+    uncounted = make_contact(installation)
+    make_event(uncounted, "email.clicked", NOW - timedelta(days=45))
+    make_event(uncounted, "email.opened", NOW - timedelta(days=5), properties={"machine": False})
+    machine_only = make_contact(installation)
+    make_event(machine_only, "email.opened", NOW - timedelta(days=1), properties={"machine": True})
+    idle = make_contact(installation)
+    elsewhere = make_contact(other, email_opens_30d=2, email_opens_90d=2)
+
+    # when
+    written = email_engagement_sweep(installation_id=installation.pk, now=NOW)
+
+    # then
+    assert written == 2
+    assert email_counts(stale) == (0, 0, 0, 0)
+    assert email_counts(current) == (1, 1, 0, 0)
+    assert email_counts(uncounted) == (1, 1, 0, 1)
+    assert email_counts(machine_only) == (0, 0, 0, 0)
+    assert email_counts(idle) == (0, 0, 0, 0)
+    assert email_counts(elsewhere) == (2, 2, 0, 0)
+    assert stale.writeback_due_at is None
+
+
+def test_the_email_sweep_uses_the_same_window_edges_as_the_refresh(db):
+    installation = make_installation(saleor_api_url="https://a.example/graphql/", jwks={})
+    contact = make_contact(installation)
+    make_event(contact, "email.opened", NOW - timedelta(days=30))
+    make_event(contact, "email.opened", NOW - timedelta(days=30) + timedelta(seconds=1))
+    make_event(contact, "email.clicked", NOW - timedelta(days=90))
+
+    email_engagement_sweep(installation_id=installation.pk, now=NOW)
+
+    assert email_counts(contact) == (1, 2, 0, 0)

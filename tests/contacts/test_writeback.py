@@ -131,3 +131,30 @@ def test_a_per_customer_error_leaves_only_that_customer_due(standin, standin_ins
     due = dict(Contact.objects.values_list("saleor_user_id", "writeback_due_at"))
     assert due["VXNlcjo1"] is None
     assert due["VXNlcjo2"] is not None
+
+
+def test_last_engaged_is_the_latest_of_visit_order_open_and_click():
+    # given
+    contact = Contact(
+        saleor_user_id="VXNlcjox",
+        last_seen_at=NOW - timedelta(days=9),
+        last_order_at=NOW - timedelta(days=20),
+        last_email_open_at=NOW - timedelta(days=3),
+        last_email_click_at=NOW - timedelta(days=4),
+    )
+
+    # when
+    items = writeback_items(contact)
+
+    # then
+    assert items["mautomation.last_engaged"] == "2026-05-29"
+
+
+def test_a_buyer_never_seen_on_the_storefront_has_a_last_engaged_date():
+    contact = Contact(saleor_user_id="VXNlcjox", last_order_at=NOW - timedelta(days=20))
+
+    assert writeback_items(contact)["mautomation.last_engaged"] == "2026-05-12"
+
+
+def test_no_last_engaged_without_any_engagement():
+    assert "mautomation.last_engaged" not in writeback_items(Contact(saleor_user_id="VXNlcjox"))
