@@ -34,6 +34,9 @@ lint: install
 
 test-python: install
 	$(BIN)/python tools/pgserver.py -- $(BIN)/pytest -n 2 -q
+	@# The embedded default (SQLite) runs the segment compiler's SQL too.
+	rm -rf var/test-sqlite && MAUTOMATION_VAR_DIR=var/test-sqlite \
+		$(BIN)/pytest -q -p no:cacheprovider tests/segments/test_compiler.py
 
 test-dashboard: dashboard
 	cd dashboard_extension && npm test --silent

@@ -13,6 +13,7 @@ from saleor_mautomation.contacts.models import (
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.saleor.models import Installation
+from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
 
 __all__ = [
     "BackfillRun",
@@ -26,5 +27,8 @@ __all__ = [
     "ErasedIdentity",
     "Event",
     "Installation",
+    "Membership",
     "OrderRecord",
+    "Segment",
+    "SegmentRevision",
 ]

@@ -18,6 +18,8 @@ from saleor_mautomation.backfill import services
 from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.backfill.services import Outcome
 from saleor_mautomation.core import clock
+from saleor_mautomation.segments.builtin import segments_builtin_ensure
+from saleor_mautomation.segments.services import segments_rebuild
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +45,11 @@ def backfill_run(self: Any, installation_id: int, resume_only: bool = False) -> 
     )
     kwargs = {"installation_id": installation_id, "resume_only": True}
     found = set(outcomes.values())
-    if Outcome.PAUSED in found:
+    if found == {Outcome.DONE}:
+        # Imported in bulk: segments are evaluated in bulk too, not contact by contact.
+        segments_builtin_ensure(installation_id=installation_id, now=clock.now())
+        segments_rebuild(installation_id=installation_id, now=clock.now())
+    elif Outcome.PAUSED in found:
         backfill_run.apply_async(kwargs=kwargs)
     elif found & {Outcome.RETRY, Outcome.BUSY}:
         if self.request.retries >= MAX_RETRIES:

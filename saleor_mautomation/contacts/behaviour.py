@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.events.changes import PROFILE, change_note
 from saleor_mautomation.events.services import event_record
 
 EVENT_TYPES = {
@@ -64,4 +65,5 @@ def behaviour_track(
         )
     if events:
         Contact.objects.filter(pk=contact.pk).update(last_seen_at=now)
+        change_note(contact.pk, PROFILE)
     return recorded

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+
+from saleor_mautomation.events.changes import PROFILE, change_note
 
 
 class LifecycleStage(models.TextChoices):
@@ -91,6 +93,9 @@ class Contact(models.Model):
         ),
     )
 
+    # Keys of the segments the contact is in (kept by the segments domain), for the write-back.
+    segments = models.JSONField(default=list, blank=True)
+
     # Write-back of key figures to the Saleor customer's private metadata (contacts/writeback).
     writeback_due_at = models.DateTimeField(null=True, blank=True)
     writeback_hash = models.CharField(max_length=64, blank=True, default="")
@@ -122,6 +127,12 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.email or self.saleor_user_id or f"contact {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saved: the segments that read the profile re-evaluate this contact (when an entry
+        point collects changes, see ``events.changes``)."""
+        super().save(*args, **kwargs)
+        change_note(self.pk, PROFILE)
 
 
 class ContactSpend(models.Model):

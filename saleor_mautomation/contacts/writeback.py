@@ -38,6 +38,8 @@ def writeback_items(contact: Contact) -> dict[str, str]:
         f"{PREFIX}consent.email": contact.email_consent,
         f"{PREFIX}orders": str(contact.orders_count),
     }
+    if contact.segments:
+        items[f"{PREFIX}segments"] = ",".join(contact.segments)
     if all(score is not None for score in rfm):
         items[f"{PREFIX}rfm"] = "".join(str(score) for score in rfm)
     engaged = [

@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
 from saleor_mautomation.core import clock
+from saleor_mautomation.events.changes import ANY_CHANGE, change_note
 from saleor_mautomation.events.models import Event
 
 _INSERT = (
@@ -49,11 +50,16 @@ def event_record(
     ]
     with connection.cursor() as cursor:
         cursor.execute(_INSERT, params)
-        return cursor.fetchone() is not None
+        new = cursor.fetchone() is not None
+    if new:
+        change_note(contact_id, f"event:{type}")
+    return new
 
 
 def events_move(*, from_contact_id: int, to_contact_id: int) -> int:
-    """Identity merge: the history of one contact becomes the other's."""
+    """Identity merge: the history of one contact becomes the other's (any segment reading
+    events may now select it)."""
+    change_note(to_contact_id, ANY_CHANGE)
     return Event.objects.filter(contact_id=from_contact_id).update(contact_id=to_contact_id)
 
 

@@ -25,6 +25,7 @@ from saleor_mautomation.contacts.selectors import ContactFilters, ContactSort, P
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.segments import selectors as segment_selectors
 
 T = TypeVar("T", bound=Model)
 DEFAULT_PAGE_SIZE = 20
@@ -172,6 +173,21 @@ class ContactType(graphene.ObjectType):
     )
     created_at = graphene.DateTime(required=True)
     last_seen_at = graphene.DateTime()
+    email_opens_30d = graphene.Int(required=True, description="Human opens (proxies excluded).")
+    email_opens_90d = graphene.Int(required=True)
+    email_clicks_30d = graphene.Int(required=True, description="Human clicks (scanners excluded).")
+    email_clicks_90d = graphene.Int(required=True)
+    last_email_open_at = graphene.DateTime()
+    last_email_click_at = graphene.DateTime()
+    best_send_hour = graphene.Int(
+        description="Hour (0-23, the contact's time zone, else UTC) of most engagement; "
+        "null below 3 opens or clicks in 180 days."
+    )
+    segment_memberships = graphene.List(
+        graphene.NonNull("saleor_mautomation.graphql.segments.MembershipType"),
+        required=True,
+        description="Segments the contact is or was in, newest entry first.",
+    )
     timeline = graphene.Field(
         TimelineEventConnection,
         required=True,
@@ -184,6 +200,10 @@ class ContactType(graphene.ObjectType):
     @staticmethod
     def resolve_id(root: Contact, info: graphene.ResolveInfo) -> str:
         return to_global_id("Contact", root.pk)
+
+    @staticmethod
+    def resolve_segment_memberships(root: Contact, info: graphene.ResolveInfo) -> list[Any]:
+        return segment_selectors.contact_memberships(contact_id=root.pk)
 
     @staticmethod
     def resolve_spend(root: Contact, info: graphene.ResolveInfo) -> list[Any]:

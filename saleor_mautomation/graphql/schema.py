@@ -7,6 +7,7 @@ import graphene
 from saleor_mautomation.graphql.backfill import BackfillQuery
 from saleor_mautomation.graphql.contacts import ContactsQuery
 from saleor_mautomation.graphql.installation import InstallationQuery
+from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
 from saleor_mautomation.graphql.settings import SettingsMutation, SettingsQuery
 from saleor_mautomation.graphql.storefront import StorefrontMutation, StorefrontQuery
 
@@ -15,6 +16,7 @@ class Query(
     InstallationQuery,
     ContactsQuery,
     BackfillQuery,
+    SegmentsQuery,
     SettingsQuery,
     StorefrontQuery,
     graphene.ObjectType,
@@ -22,7 +24,7 @@ class Query(
     pass
 
 
-class Mutation(SettingsMutation, StorefrontMutation, graphene.ObjectType):
+class Mutation(SegmentsMutation, SettingsMutation, StorefrontMutation, graphene.ObjectType):
     pass
 
 

@@ -18,6 +18,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
 
+from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.graphql.context import MANAGE_USERS, Context
 from saleor_mautomation.saleor.auth import dashboard_user, storefront_customer, token_kind
@@ -26,6 +27,7 @@ from saleor_mautomation.saleor.selectors import (
     installation_by_api_url,
     origin_allowed_anywhere,
 )
+from saleor_mautomation.segments.services import segments_tracked
 
 CORS_HEADERS = "authorization, authorization-bearer, content-type, saleor-api-url"
 
@@ -86,7 +88,10 @@ class AppGraphQLView(GraphQLView):
         except DatabaseError:
             return _errors(503, "Temporarily unavailable, please retry", "UNAVAILABLE")
         request.mautomation_context = context  # type: ignore[attr-defined]
-        response = super().dispatch(request, *args, **kwargs)
+        # What a mutation changes (events tracked, a profile, consent) re-evaluates the
+        # segments it can affect before the answer goes out.
+        with segments_tracked(now=clock.now()):
+            response = super().dispatch(request, *args, **kwargs)
         if origin and installation is not None and origin in installation.storefront_origins:
             _cors(response, origin)
         return response

@@ -33,6 +33,7 @@ from saleor_mautomation.saleor import jose, jwks
 from saleor_mautomation.saleor.errors import InstallationNotFound, SelfIssued, SignatureInvalid
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.saleor.selectors import installation_by_api_url_cached
+from saleor_mautomation.segments.services import segments_tracked
 
 logger = logging.getLogger(__name__)
 
@@ -269,7 +270,8 @@ def deliveries_drain(*, batch_size: int, max_batches: int, max_attempts: int) ->
                 break
             installation_ids = {d.installation_id for d in batch}
             installations = Installation.objects.in_bulk(installation_ids)
-            with engagement_deferred(now=clock.now):
+            # Figures first (once per contact), then the segments those changes can affect.
+            with segments_tracked(now=clock.now()), engagement_deferred(now=clock.now):
                 for delivery in batch:
                     _process(delivery, installations[delivery.installation_id], max_attempts)
             _save_outcomes(batch)

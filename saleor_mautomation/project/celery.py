@@ -9,5 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_mautomation.project.sett
 app = Celery("saleor_mautomation")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(
-    ["saleor_mautomation.intake", "saleor_mautomation.contacts", "saleor_mautomation.backfill"]
+    [
+        "saleor_mautomation.intake",
+        "saleor_mautomation.contacts",
+        "saleor_mautomation.backfill",
+        "saleor_mautomation.segments",
+    ]
 )

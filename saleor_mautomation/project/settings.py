@@ -175,6 +175,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_mautomation.contacts.tasks.contacts_nightly_sweep",
         "schedule": crontab(hour=3, minute=15),
     },
+    "segments-sweep": {
+        "task": "saleor_mautomation.segments.tasks.segments_sweep",
+        "schedule": float(env.get("SEGMENTS_SWEEP_INTERVAL", "900")),
+    },
+    "segments-nightly": {
+        "task": "saleor_mautomation.segments.tasks.segments_nightly",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

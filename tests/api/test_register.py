@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from saleor_mautomation.saleor.models import Installation
+from saleor_mautomation.segments.models import Segment
 from tests.conftest import make_installation
 
 
@@ -33,6 +34,23 @@ def test_register_proves_the_token_fetches_the_jwks_and_stores_the_installation(
     assert "app" in graphql[0].json()["query"]
     assert graphql[0].headers["Authorization"] == "Bearer app-token-1"
     assert len(standin.requests_to("/.well-known/jwks.json")) == 1
+    # day one: a segment per lifecycle stage and the RFM classes
+    keys = set(Segment.objects.filter(installation=installation).values_list("key", flat=True))
+    assert keys == {
+        "stage-subscriber",
+        "stage-prospect",
+        "stage-first-time-buyer",
+        "stage-repeat",
+        "stage-vip",
+        "stage-lapsing",
+        "stage-lapsed",
+        "champions",
+        "loyal",
+        "potential-loyalists",
+        "new-customers",
+        "at-risk",
+        "hibernating",
+    }
 
 
 @pytest.mark.django_db

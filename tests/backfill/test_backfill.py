@@ -26,6 +26,7 @@ from saleor_mautomation.graphql.backfill import BackfillQuery
 from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.saleor.auth import DashboardUser
 from saleor_mautomation.saleor.models import Installation
+from saleor_mautomation.segments.models import Membership, Segment
 from tests.support.samples import graphql_response
 
 RESOURCES = ["customers", "orders", "checkouts"]
@@ -600,7 +601,11 @@ def test_the_command_imports_with_progress_on_stderr(shop, standin_installation,
     assert out.getvalue().splitlines() == [
         f"Backfill of {standin_installation.saleor_api_url}",
         "  customers: done, 10 of 10 (0 skipped)",
+        "  segments: 10 entered, 0 exited",
     ]
+    # the imported customers (no orders yet) are evaluated in bulk: all prospects
+    prospects = Segment.objects.get(installation=standin_installation, key="stage-prospect")
+    assert Membership.objects.filter(segment=prospects, exited_at=None).count() == 10
     progress = err.getvalue().splitlines()
     assert [line.split()[0] for line in progress] == ["customers"] * 4
     assert "10/10" in progress[-1].replace(" ", "")

@@ -499,6 +499,7 @@ def test_export_holds_everything_about_the_contact_and_nothing_else(shop):
         "last_email_open_at": "2025-01-01T00:00:00+00:00",
         "last_email_click_at": None,
         "best_send_hour": 9,
+        "segments": [],
     }
     assert export["spend"] == [
         {

@@ -16,6 +16,8 @@ from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.backfill.services import Outcome
 from saleor_mautomation.core import clock
 from saleor_mautomation.saleor.models import Installation
+from saleor_mautomation.segments.builtin import segments_builtin_ensure
+from saleor_mautomation.segments.services import segments_rebuild
 
 BAR_WIDTH = 30
 
@@ -114,6 +116,13 @@ class Command(BaseCommand):
                 self.stdout.write(line)
                 if outcome is not Outcome.DONE:
                     failures.append(f"{installation.saleor_api_url} {resource}")
+            if all(outcomes.get(resource) is Outcome.DONE for resource in resources):
+                # Imported in bulk: segments are evaluated in bulk too.
+                segments_builtin_ensure(installation_id=installation.pk, now=clock.now())
+                rebuilt = segments_rebuild(installation_id=installation.pk, now=clock.now())
+                self.stdout.write(
+                    f"  segments: {rebuilt.entered:,} entered, {rebuilt.exited:,} exited"
+                )
         if failures:
             raise CommandError(
                 "Not finished (run the command again to resume): " + ", ".join(failures)

@@ -1,0 +1,525 @@
+"""Saving segments and keeping their memberships current.
+
+Three ways a membership changes, one truth (the compiled definition at ``now``):
+
+- ``memberships_refresh``: after a unit of work (a drained batch, a storefront call), the
+  contacts it changed are re-evaluated against only the segments those changes can affect,
+  all such segments of a contact in one query, level by level (a segment that refers to another
+  is evaluated after it);
+- ``segment_rebuild``: the whole segment at once (on save, after a backfill, nightly);
+- ``segments_sweep``: the segments whose conditions move with time alone (sliding windows,
+  ages, birthdays), rebuilt periodically.
+
+Each entry and exit is a ``Membership`` row change and a ``segment.entered`` /
+``segment.exited`` event (journeys start on those), recorded once whatever the concurrency:
+the open-membership unique constraint makes a second entry a no-op, and each event's dedupe
+key is its membership row.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.utils.text import slugify
+
+from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.events.changes import ANY_CHANGE, PROFILE, Changes, changes_collect
+from saleor_mautomation.events.models import Event
+from saleor_mautomation.segments import definition as d
+from saleor_mautomation.segments.compiler import compile_definition, facts_of
+from saleor_mautomation.segments.errors import (
+    DefinitionInvalid,
+    FieldError,
+    SegmentInUse,
+)
+from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 2_000
+ENTERED = "segment.entered"
+EXITED = "segment.exited"
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+@lru_cache(maxsize=4096)
+def _parsed(segment_id: int, revision: int, raw: str) -> d.Definition:
+    return d.definition_parse(raw)
+
+
+def segment_definition(segment: Segment) -> d.Definition:
+    """The parsed definition, cached per revision (parsing costs more than evaluating)."""
+    return _parsed(segment.pk, segment.revision, json.dumps(segment.definition))
+
+
+def segment_condition(segment: Segment, *, now: datetime, mode: str = "bulk") -> Q:
+    return compile_definition(
+        segment_definition(segment),
+        installation_id=segment.installation_id,
+        now=now,
+        mode=mode,  # type: ignore[arg-type]
+    )
+
+
+def members_matching(segment: Segment, *, now: datetime) -> Any:
+    """The contacts the definition selects at ``now`` (a queryset, bulk shape)."""
+    return Contact.objects.filter(installation_id=segment.installation_id).filter(
+        segment_condition(segment, now=now)
+    )
+
+
+# -- saving ---------------------------------------------------------------------------------
+
+
+def _check_references(
+    installation_id: int, segment_id: int | None, definition: d.Definition
+) -> dict[int, int]:
+    """Referenced segments must be active segments of the installation, without a cycle
+    back to ``segment_id``; returns the depth of each active segment after this change."""
+    referenced = d.referenced_segments(definition)
+    active = {
+        s.pk: s
+        for s in Segment.objects.filter(
+            installation_id=installation_id, status=Segment.Status.ACTIVE
+        ).exclude(pk=segment_id or 0)
+    }
+    missing = sorted(referenced - set(active))
+    if missing:
+        raise DefinitionInvalid(
+            [FieldError("root", f"segment {pk} does not exist or is archived") for pk in missing]
+        )
+    edges = {
+        pk: d.referenced_segments(segment_definition(s)) & (set(active) | {segment_id or 0})
+        for pk, s in active.items()
+    }
+    if segment_id is not None:
+        edges[segment_id] = referenced
+    depths: dict[int, int] = {}
+
+    def depth(pk: int, seen: tuple[int, ...]) -> int:
+        if pk in seen:
+            raise DefinitionInvalid([FieldError("root", "segments refer to each other in a cycle")])
+        if pk not in depths:
+            depths[pk] = 1 + max((depth(ref, (*seen, pk)) for ref in edges.get(pk, ())), default=-1)
+        return depths[pk]
+
+    for pk in edges:
+        depth(pk, ())
+    return depths
+
+
+def _new_depth(referenced: set[int], depths: dict[int, int]) -> int:
+    return 1 + max((depths[pk] for pk in referenced), default=-1)
+
+
+def _unique_key(installation_id: int, name: str) -> str:
+    base = slugify(name)[:50] or "segment"
+    key, n = base, 1
+    while Segment.objects.filter(installation_id=installation_id, key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+def _apply_depths(depths: dict[int, int]) -> None:
+    for pk, depth in depths.items():
+        Segment.objects.filter(pk=pk).exclude(depth=depth).update(depth=depth)
+
+
+def segment_create(
+    *,
+    installation_id: int,
+    name: str,
+    definition: Any,
+    now: datetime,
+    description: str = "",
+    key: str = "",
+    is_builtin: bool = False,
+) -> Segment:
+    name = _valid_name(name)
+    parsed = d.definition_parse(definition)
+    with transaction.atomic():
+        depths = _check_references(installation_id, None, parsed)
+        facts = facts_of(parsed)
+        segment = Segment.objects.create(
+            installation_id=installation_id,
+            name=name,
+            key=key or _unique_key(installation_id, name),
+            is_builtin=is_builtin,
+            description=description,
+            definition=parsed.model_dump(mode="json", exclude_defaults=False),
+            facts=sorted(facts.facts),
+            time_dependent=facts.time_dependent,
+            depth=_new_depth(d.referenced_segments(parsed), depths),
+        )
+        _revision_save(segment, now)
+    return segment
+
+
+def segment_update(
+    *,
+    segment: Segment,
+    now: datetime,
+    name: str | None = None,
+    description: str | None = None,
+    definition: Any = None,
+) -> bool:
+    """Save changes; True when the definition changed (the caller rebuilds the segment)."""
+    if segment.status != Segment.Status.ACTIVE:
+        raise PermanentError("An archived segment cannot be edited", code="archived")
+    changed = False
+    with transaction.atomic():
+        if name is not None:
+            segment.name = _valid_name(name)
+        if description is not None:
+            segment.description = description
+        if definition is not None:
+            parsed = d.definition_parse(definition)
+            dumped = parsed.model_dump(mode="json")
+            if dumped != segment.definition:
+                depths = _check_references(segment.installation_id, segment.pk, parsed)
+                facts = facts_of(parsed)
+                segment.definition = dumped
+                segment.facts = sorted(facts.facts)
+                segment.time_dependent = facts.time_dependent
+                segment.revision += 1
+                segment.depth = depths[segment.pk]
+                _apply_depths({pk: v for pk, v in depths.items() if pk != segment.pk})
+                changed = True
+        segment.save()
+        if changed or name is not None:
+            _revision_save(segment, now)
+    return changed
+
+
+def segment_archive(*, segment: Segment, now: datetime) -> None:
+    """Stop evaluating the segment and close its memberships (without exit events: nobody
+    left, the group ended). Refused while active segments refer to it."""
+    with transaction.atomic():
+        users = [
+            s.name
+            for s in Segment.objects.filter(
+                installation_id=segment.installation_id, status=Segment.Status.ACTIVE
+            ).exclude(pk=segment.pk)
+            if segment.pk in d.referenced_segments(segment_definition(s))
+        ]
+        if users:
+            raise SegmentInUse(f"Used by the segments {', '.join(sorted(users))}")
+        segment.status = Segment.Status.ARCHIVED
+        segment.save(update_fields=["status", "updated_at"])
+        members = list(
+            Membership.objects.filter(segment=segment, exited_at__isnull=True).values_list(
+                "contact_id", flat=True
+            )
+        )
+        Membership.objects.filter(segment=segment, exited_at__isnull=True).update(exited_at=now)
+        _contacts_segments_sync(members, now=now)
+
+
+def _valid_name(name: str) -> str:
+    name = name.strip()
+    if not 0 < len(name) <= 120:
+        raise DefinitionInvalid([FieldError("name", "a name of 1 to 120 characters")])
+    return name
+
+
+def _revision_save(segment: Segment, now: datetime) -> None:
+    SegmentRevision.objects.create(
+        segment=segment,
+        revision=segment.revision,
+        name=segment.name,
+        definition=segment.definition,
+        created_at=now,
+    )
+
+
+# -- entries and exits ------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    entered: int = 0
+    exited: int = 0
+
+    def __iadd__(self, other: Outcome) -> Outcome:
+        self.entered += other.entered
+        self.exited += other.exited
+        return self
+
+
+def _enter(
+    segment: Segment, contact_ids: Iterable[int], *, now: datetime, initial: bool
+) -> list[int]:
+    """Open memberships (none where one is open already); record the entries."""
+    ids = list(contact_ids)
+    if not ids:
+        return []
+    table = Membership._meta.db_table
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(ids))
+    adapt = connection.ops.adapt_datetimefield_value
+    at = adapt(now)
+    params: list[Any] = []
+    for contact_id in ids:
+        params += [segment.installation_id, segment.pk, contact_id, at]
+    sql = (
+        f"INSERT INTO {table} (installation_id, segment_id, contact_id, entered_at) "  # noqa: S608
+        f"VALUES {rows} ON CONFLICT (segment_id, contact_id) WHERE exited_at IS NULL "
+        "DO NOTHING RETURNING id, contact_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        opened = cursor.fetchall()
+    _events(segment, ENTERED, opened, now=now, initial=initial)
+    return [contact_id for _, contact_id in opened]
+
+
+def _exit(segment: Segment, memberships: list[tuple[int, int]], *, now: datetime) -> list[int]:
+    """Close the given open memberships ``(id, contact_id)``; record the exits."""
+    if not memberships:
+        return []
+    closed = Membership.objects.filter(
+        pk__in=[pk for pk, _ in memberships], exited_at__isnull=True
+    ).update(exited_at=now)
+    if closed != len(memberships):  # some closed concurrently: record only ours
+        still_open = set(
+            Membership.objects.filter(
+                pk__in=[pk for pk, _ in memberships], exited_at=now
+            ).values_list("pk", flat=True)
+        )
+        memberships = [m for m in memberships if m[0] in still_open]
+    _events(segment, EXITED, memberships, now=now, initial=False)
+    return [contact_id for _, contact_id in memberships]
+
+
+def _events(
+    segment: Segment,
+    type: str,
+    memberships: list[tuple[int, int]],
+    *,
+    now: datetime,
+    initial: bool,
+) -> None:
+    properties = {"segment_id": segment.pk, "segment": segment.key, "initial": initial}
+    Event.objects.bulk_create(
+        [
+            Event(
+                installation_id=segment.installation_id,
+                contact_id=contact_id,
+                type=type,
+                occurred_at=now,
+                source="segments",
+                properties=properties,
+                dedupe_key=f"{type}:{membership_id}",
+            )
+            for membership_id, contact_id in memberships
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _contacts_segments_sync(contact_ids: Iterable[int], *, now: datetime) -> None:
+    """Keep ``Contact.segments`` (the keys written back to Saleor) equal to the open
+    memberships of active segments, and mark the write-back due where it changed."""
+    for chunk in batched(sorted(set(contact_ids)), CHUNK):
+        keys: dict[int, list[str]] = defaultdict(list)
+        for contact_id, key in (
+            Membership.objects.filter(
+                contact_id__in=chunk,
+                exited_at__isnull=True,
+                segment__status=Segment.Status.ACTIVE,
+            )
+            .order_by("segment__key")
+            .values_list("contact_id", "segment__key")
+        ):
+            keys[contact_id].append(key)
+        changed = [
+            contact
+            for contact in Contact.objects.filter(pk__in=chunk).only(
+                "pk", "segments", "saleor_user_id", "writeback_due_at"
+            )
+            if contact.segments != keys.get(contact.pk, [])
+        ]
+        for contact in changed:
+            contact.segments = keys.get(contact.pk, [])
+            if contact.saleor_user_id and contact.writeback_due_at is None:
+                contact.writeback_due_at = now
+        Contact.objects.bulk_update(changed, ["segments", "writeback_due_at"])
+
+
+# -- incremental ------------------------------------------------------------------------------
+
+
+def _affected(segment: Segment, facts: set[str]) -> bool:
+    return ANY_CHANGE in facts or not facts.isdisjoint(segment.facts)
+
+
+def memberships_refresh(*, changes: Changes, now: datetime) -> Outcome:
+    """Re-evaluate the changed contacts against the segments their changes can affect."""
+    outcome = Outcome()
+    if not changes:
+        return outcome
+    owners = dict(Contact.objects.filter(pk__in=list(changes)).values_list("pk", "installation_id"))
+    by_installation: dict[int, dict[int, set[str]]] = defaultdict(dict)
+    for contact_id, installation_id in owners.items():
+        by_installation[installation_id][contact_id] = set(changes[contact_id])
+    for installation_id, facts in by_installation.items():
+        outcome += _refresh_installation(installation_id, facts, now=now)
+    return outcome
+
+
+def _active_segments(installation_id: int) -> list[Segment]:
+    return list(
+        Segment.objects.filter(
+            installation_id=installation_id, status=Segment.Status.ACTIVE
+        ).order_by("depth", "pk")
+    )
+
+
+def _refresh_installation(
+    installation_id: int, facts: dict[int, set[str]], *, now: datetime
+) -> Outcome:
+    outcome = Outcome()
+    segments = _active_segments(installation_id)
+    moved: set[int] = set()
+    for depth in sorted({s.depth for s in segments}):
+        level = [s for s in segments if s.depth == depth]
+        wanted = {
+            contact_id: [s for s in level if _affected(s, contact_facts)]
+            for contact_id, contact_facts in facts.items()
+        }
+        wanted = {c: ss for c, ss in wanted.items() if ss}
+        if not wanted:
+            continue
+        evaluated = {s.pk: s for ss in wanted.values() for s in ss}
+        truth = _evaluate(list(evaluated.values()), list(wanted), now=now)
+        open_rows: dict[tuple[int, int], int] = {
+            (segment_id, contact_id): pk
+            for pk, segment_id, contact_id in Membership.objects.filter(
+                contact_id__in=list(wanted), segment_id__in=list(evaluated), exited_at__isnull=True
+            ).values_list("pk", "segment_id", "contact_id")
+        }
+        for segment in evaluated.values():
+            entering = [
+                c
+                for c, ss in wanted.items()
+                if segment in ss and truth[c][segment.pk] and (segment.pk, c) not in open_rows
+            ]
+            leaving = [
+                (open_rows[(segment.pk, c)], c)
+                for c, ss in wanted.items()
+                if segment in ss and not truth[c][segment.pk] and (segment.pk, c) in open_rows
+            ]
+            initial = segment.evaluated_at is None
+            changed = _enter(segment, entering, now=now, initial=initial) + _exit(
+                segment, leaving, now=now
+            )
+            outcome.entered += len(entering)
+            outcome.exited += len(leaving)
+            for contact_id in changed:
+                facts[contact_id].add(f"segment:{segment.pk}")
+                moved.add(contact_id)
+    _contacts_segments_sync(moved, now=now)
+    return outcome
+
+
+def _evaluate(
+    segments: list[Segment], contact_ids: list[int], *, now: datetime
+) -> dict[int, dict[int, bool]]:
+    """Every (contact, segment) truth in one query (correlated, per-contact shape)."""
+    annotations = {
+        f"s{segment.pk}": ExpressionWrapper(
+            segment_condition(segment, now=now, mode="single"), output_field=BooleanField()
+        )
+        for segment in segments
+    }
+    rows = Contact.objects.filter(pk__in=contact_ids).annotate(**annotations)
+    truth: dict[int, dict[int, bool]] = {}
+    for row in rows.values("pk", *annotations):
+        truth[row["pk"]] = {s.pk: bool(row[f"s{s.pk}"]) for s in segments}
+    return truth
+
+
+@contextmanager
+def segments_tracked(*, now: datetime) -> Iterator[Changes]:
+    """Around a unit of work: what it changed re-evaluates the affected segments at its end
+    (in the caller's transaction, so memberships commit with the change that caused them)."""
+    with changes_collect() as changes:
+        yield changes
+    if changes:
+        with transaction.atomic():
+            memberships_refresh(changes=changes, now=now)
+
+
+# -- bulk ---------------------------------------------------------------------------------------
+
+
+def segment_rebuild(*, segment: Segment, now: datetime, initial: bool | None = None) -> Outcome:
+    """Evaluate the whole segment and apply the difference, in chunks (a first build of a
+    large segment never holds all its members in memory)."""
+    outcome = Outcome()
+    with transaction.atomic():
+        segment = Segment.objects.select_for_update().get(pk=segment.pk)
+        if segment.status != Segment.Status.ACTIVE:
+            return outcome
+        first = segment.evaluated_at is None if initial is None else initial
+        matching = members_matching(segment, now=now).values("pk")
+        current = Membership.objects.filter(segment=segment, exited_at__isnull=True)
+        entering = (
+            matching.exclude(pk__in=current.values("contact_id"))
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        leaving = current.exclude(contact_id__in=matching).values_list("pk", "contact_id")
+        moved: list[int] = []
+        for chunk in batched(list(entering.iterator(chunk_size=CHUNK)), CHUNK):
+            moved += _enter(segment, chunk, now=now, initial=first)
+        outcome.entered = len(moved)
+        for rows in batched(list(leaving.iterator(chunk_size=CHUNK)), CHUNK):
+            left = _exit(segment, list(rows), now=now)
+            outcome.exited += len(left)
+            moved += left
+        Segment.objects.filter(pk=segment.pk).update(evaluated_at=now)
+        _contacts_segments_sync(moved, now=now)
+    return outcome
+
+
+def segments_rebuild(
+    *, installation_id: int, now: datetime, time_dependent_only: bool = False
+) -> Outcome:
+    """Rebuild the installation's segments, those referred to before those referring."""
+    outcome = Outcome()
+    swept: set[int] = set()
+    for segment in _active_segments(installation_id):  # by depth: references come first
+        if time_dependent_only and not (
+            segment.time_dependent or d.referenced_segments(segment_definition(segment)) & swept
+        ):
+            continue
+        swept.add(segment.pk)
+        outcome += segment_rebuild(segment=segment, now=now)
+    return outcome
+
+
+def contact_changes_all(contact_ids: Iterable[int]) -> Changes:
+    """Changes that re-evaluate every segment for these contacts (e.g. after a merge)."""
+    return {contact_id: {ANY_CHANGE, PROFILE} for contact_id in contact_ids}
