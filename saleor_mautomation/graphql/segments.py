@@ -188,7 +188,7 @@ class CreateSegment(graphene.Mutation):
                     ],
                 },
             )
-        with _definition_errors(), domain_errors(), transaction.atomic():
+        with domain_errors(), _definition_errors(), transaction.atomic():
             segment = services.segment_create(
                 installation_id=installation_id,
                 name=input["name"],
@@ -212,7 +212,7 @@ class UpdateSegment(graphene.Mutation):
         root: Any, info: graphene.ResolveInfo, id: str, input: dict[str, Any]
     ) -> UpdateSegment:
         segment = _segment(info, id)
-        with _definition_errors(), domain_errors(), transaction.atomic():
+        with domain_errors(), _definition_errors(), transaction.atomic():
             changed = services.segment_update(
                 segment=segment,
                 name=input.get("name"),

@@ -22,18 +22,15 @@ from functools import reduce
 from typing import Any, Literal
 
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     Exists,
-    JSONField,
     F,
+    JSONField,
     OuterRef,
     Q,
     Subquery,
     TextField,
     Value,
-    When,
 )
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce, Lower
@@ -105,13 +102,6 @@ def facts_of(definition: d.Definition) -> Facts:
             case _:
                 found.add("profile")
     return Facts(frozenset(found), timed)
-
-
-def _boolean(condition: Any) -> Q:
-    """A condition that may be NULL made two-valued (NULL counts as false)."""
-    return Q(
-        Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
-    )
 
 
 def _start_of(day: date) -> datetime:
