@@ -8,6 +8,7 @@ import pytest
 from saleor_mautomation.contacts.services import contacts_config_clear_cache
 from saleor_mautomation.saleor import jwks, selectors
 from saleor_mautomation.saleor.models import Installation
+from saleor_mautomation.segments.services import segments_cache_clear
 from tests.support.keys import SigningKey, signing_key
 from tests.support.samples import SAMPLE_API_URL, jwks_sample
 from tests.support.standin import StandInSaleor, serve
@@ -22,6 +23,7 @@ def _app_settings(settings):
     jwks.clear_cache()
     selectors.clear_cache()
     contacts_config_clear_cache()
+    segments_cache_clear()
 
 
 @pytest.fixture

@@ -16,9 +16,10 @@ champion". Tests check that both shapes select the same contacts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import reduce
+from functools import partial, reduce
 from typing import Any, Literal
 
 from django.db.models import (
@@ -115,10 +116,88 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+class Moments:
+    """The values a definition derives from "now" (windows, ages, birthdays)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def at(self, delta: timedelta) -> datetime:
+        return self.now + delta
+
+    def day(self, delta: timedelta) -> date:
+        return self.now.date() + delta
+
+    def years_before(self, years: int) -> date:
+        return _years_before(self.now.date(), years)
+
+    def birthday_keys(self, within_days: int) -> list[str]:
+        return birthday_keys(self.now.date(), within_days)
+
+
+class SymbolicMoments(Moments):
+    """Recognisable stand-ins for every now-derived value, each with the function that gives
+    its real value at any other now: SQL compiled once (the ORM's compilation costs far more
+    than running the query for one contact) then runs at every moment."""
+
+    BASE = datetime(9000, 1, 1, tzinfo=UTC)
+
+    def __init__(self) -> None:
+        super().__init__(self.BASE)
+        self.resolvers: dict[Any, Callable[[datetime], Any]] = {}
+
+    def _stand_in(self, kind: str, resolve: Callable[[datetime], Any]) -> Any:
+        n = len(self.resolvers) + 1
+        value: Any = {
+            "datetime": self.BASE + timedelta(seconds=n),
+            "date": self.BASE.date() + timedelta(days=n),
+            "text": f"~moment-{n}~",
+        }[kind]
+        self.resolvers[value] = resolve
+        return value
+
+    def at(self, delta: timedelta) -> datetime:
+        return self._stand_in("datetime", partial(_plus, delta=delta))
+
+    def day(self, delta: timedelta) -> date:
+        return self._stand_in("date", partial(_day_plus, delta=delta))
+
+    def years_before(self, years: int) -> date:
+        return self._stand_in("date", lambda now: _years_before(now.date(), years))
+
+    def birthday_keys(self, within_days: int) -> list[str]:
+        return [
+            self._stand_in("text", partial(_birthday_key, within_days=within_days, index=i))
+            for i in range(within_days + 2)
+        ]
+
+
+def _plus(now: datetime, delta: timedelta) -> datetime:
+    return now + delta
+
+
+def _day_plus(now: datetime, delta: timedelta) -> date:
+    return now.date() + delta
+
+
+def _birthday_key(now: datetime, within_days: int, index: int) -> str:
+    return birthday_keys(now.date(), within_days)[index]
+
+
+def birthday_keys(today: date, within_days: int) -> list[str]:
+    """``MM-DD`` of today and the next days (always ``within_days + 2`` of them: the last is
+    29 February when a 28 February of a common year is in range, else a repeat), so that
+    someone born on 29 February is celebrated on the 28th in years without it."""
+    days = [today + timedelta(days=n) for n in range(within_days + 1)]
+    keys = [f"{day:%m-%d}" for day in days]
+    leap = any(day.month == 2 and day.day == 28 and not _leap(day.year) for day in days)
+    return [*keys, "02-29" if leap else keys[0]]
+
+
 @dataclass
 class Compiler:
     installation_id: int
-    now: datetime
+    moments: Moments
     mode: Mode
 
     def compile(self, definition: d.Definition) -> Q:
@@ -208,13 +287,12 @@ class Compiler:
 
     def date_field(self, field: str, op: str, value: Any) -> Q:
         is_date = field == "birthday"
-        today = self.now.date()
 
         def at(day: date) -> date | datetime:
             return day if is_date else _start_of(day)
 
         def moment(delta: timedelta) -> date | datetime:
-            return (today + delta) if is_date else (self.now + delta)
+            return self.moments.day(delta) if is_date else self.moments.at(delta)
 
         match op:
             case "is_set":
@@ -254,7 +332,6 @@ class Compiler:
 
     def age(self, node: d.AgeCondition) -> Q:
         """Age in whole years: ``age >= A`` is ``birthday <= today - A years``."""
-        today = self.now.date()
         value = node.value
         low: int | None
         high: int | None
@@ -270,22 +347,16 @@ class Compiler:
             }[node.op]
         condition = Q(birthday__isnull=False)
         if low is not None:
-            condition &= Q(birthday__lte=_years_before(today, int(low)))
+            condition &= Q(birthday__lte=self.moments.years_before(int(low)))
         if high is not None:
             if int(high) < 0:
                 return Q(pk__isnull=True)
-            condition &= Q(birthday__gt=_years_before(today, int(high) + 1))
+            condition &= Q(birthday__gt=self.moments.years_before(int(high) + 1))
         return condition
 
     def birthday(self, node: d.BirthdayCondition) -> Q:
-        today = self.now.date()
-        days = {today + timedelta(days=n) for n in range(node.within_days + 1)}
-        keys = {f"{day:%m-%d}" for day in days}
-        # Born on 29 February: celebrated on the 28th in years without it.
-        for day in days:
-            if day.month == 2 and day.day == 28 and not _leap(day.year):
-                keys.add("02-29")
-        return Q(birthday__isnull=False) & Q(In(MonthDay("birthday"), sorted(keys)))
+        keys = self.moments.birthday_keys(node.within_days)
+        return Q(birthday__isnull=False) & Q(In(MonthDay("birthday"), keys))
 
     def spend(self, node: d.SpendCondition) -> Q:
         column = {
@@ -311,7 +382,7 @@ class Compiler:
         if window is None:
             return Q()
         if window.last_days is not None:
-            return Q(**{f"{column}__gte": self.now - timedelta(days=window.last_days)})
+            return Q(**{f"{column}__gte": self.moments.at(-timedelta(days=window.last_days))})
         condition = Q()
         if window.start:
             condition &= Q(**{f"{column}__gte": _start_of(window.start)})
@@ -455,4 +526,6 @@ def compile_definition(
 ) -> Q:
     """The condition on ``Contact`` rows of ``installation_id`` (the caller adds the
     installation filter itself, so the condition also annotates a single contact)."""
-    return Compiler(installation_id=installation_id, now=now, mode=mode).compile(definition)
+    return Compiler(installation_id=installation_id, moments=Moments(now), mode=mode).compile(
+        definition
+    )

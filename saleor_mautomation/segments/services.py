@@ -29,10 +29,11 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import Q
 from django.utils.text import slugify
 
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.events.changes import ANY_CHANGE, PROFILE, Changes, changes_collect
 from saleor_mautomation.events.models import Event
@@ -44,10 +45,12 @@ from saleor_mautomation.segments.errors import (
     SegmentInUse,
 )
 from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
+from saleor_mautomation.segments.prepared import Prepared, Truth, prepare
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 2_000
+PREPARED_BATCH = 64
 ENTERED = "segment.entered"
 EXITED = "segment.exited"
 
@@ -174,6 +177,8 @@ def segment_create(
             depth=_new_depth(d.referenced_segments(parsed), depths),
         )
         _revision_save(segment, now)
+        transaction.on_commit(segments_cache_clear)
+    segments_cache_clear()
     return segment
 
 
@@ -210,6 +215,8 @@ def segment_update(
         segment.save()
         if changed or name is not None:
             _revision_save(segment, now)
+        transaction.on_commit(segments_cache_clear)
+    segments_cache_clear()
     return changed
 
 
@@ -228,6 +235,8 @@ def segment_archive(*, segment: Segment, now: datetime) -> None:
             raise SegmentInUse(f"Used by the segments {', '.join(sorted(users))}")
         segment.status = Segment.Status.ARCHIVED
         segment.save(update_fields=["status", "updated_at"])
+        transaction.on_commit(segments_cache_clear)
+        segments_cache_clear()
         members = list(
             Membership.objects.filter(segment=segment, exited_at__isnull=True).values_list(
                 "contact_id", flat=True
@@ -396,11 +405,31 @@ def _active_segments(installation_id: int) -> list[Segment]:
     )
 
 
+# The per-event path reads an installation's segments from a short-lived process cache: a
+# save clears it here at once; other processes see the change within SEGMENTS_TTL seconds
+# (the rebuild a save enqueues settles the members either way).
+SEGMENTS_TTL = 5.0
+_segments_cache: dict[int, tuple[float, list[Segment]]] = {}
+
+
+def _active_segments_cached(installation_id: int) -> list[Segment]:
+    now = clock.monotonic()
+    cached = _segments_cache.get(installation_id)
+    if cached is None or now - cached[0] > SEGMENTS_TTL:
+        cached = (now, _active_segments(installation_id))
+        _segments_cache[installation_id] = cached
+    return cached[1]
+
+
+def segments_cache_clear() -> None:
+    _segments_cache.clear()
+
+
 def _refresh_installation(
     installation_id: int, facts: dict[int, set[str]], *, now: datetime
 ) -> Outcome:
     outcome = Outcome()
-    segments = _active_segments(installation_id)
+    segments = _active_segments_cached(installation_id)
     moved: set[int] = set()
     for depth in sorted({s.depth for s in segments}):
         level = [s for s in segments if s.depth == depth]
@@ -412,52 +441,59 @@ def _refresh_installation(
         if not wanted:
             continue
         evaluated = {s.pk: s for ss in wanted.values() for s in ss}
-        truth = _evaluate(list(evaluated.values()), list(wanted), now=now)
-        open_rows: dict[tuple[int, int], int] = {
-            (segment_id, contact_id): pk
-            for pk, segment_id, contact_id in Membership.objects.filter(
-                contact_id__in=list(wanted), segment_id__in=list(evaluated), exited_at__isnull=True
-            ).values_list("pk", "segment_id", "contact_id")
-        }
+        truth = _evaluate(installation_id, list(evaluated.values()), list(wanted), now=now)
         for segment in evaluated.values():
-            entering = [
-                c
-                for c, ss in wanted.items()
-                if segment in ss and truth[c][segment.pk] and (segment.pk, c) not in open_rows
-            ]
-            leaving = [
-                (open_rows[(segment.pk, c)], c)
-                for c, ss in wanted.items()
-                if segment in ss and not truth[c][segment.pk] and (segment.pk, c) in open_rows
-            ]
-            initial = segment.evaluated_at is None
-            changed = _enter(segment, entering, now=now, initial=initial) + _exit(
-                segment, leaving, now=now
-            )
-            outcome.entered += len(entering)
-            outcome.exited += len(leaving)
-            for contact_id in changed:
+            entering: list[int] = []
+            leaving: list[tuple[int, int]] = []
+            for contact_id, affected in wanted.items():
+                found = truth.get(contact_id, {}).get(segment.pk)
+                if found is None or segment not in affected:
+                    continue  # the contact is gone (erased) or this segment is not its concern
+                if found.member and found.open_membership is None:
+                    entering.append(contact_id)
+                elif not found.member and found.open_membership is not None:
+                    leaving.append((found.open_membership, contact_id))
+            entered = _enter(segment, entering, now=now, initial=segment.evaluated_at is None)
+            exited = _exit(segment, leaving, now=now)
+            outcome.entered += len(entered)
+            outcome.exited += len(exited)
+            for contact_id in entered + exited:
                 facts[contact_id].add(f"segment:{segment.pk}")
                 moved.add(contact_id)
     _contacts_segments_sync(moved, now=now)
     return outcome
 
 
+_prepared: dict[tuple[Any, ...], Prepared] = {}
+PREPARED_MAX = 256
+
+
 def _evaluate(
-    segments: list[Segment], contact_ids: list[int], *, now: datetime
-) -> dict[int, dict[int, bool]]:
-    """Every (contact, segment) truth in one query (correlated, per-contact shape)."""
-    annotations = {
-        f"s{segment.pk}": ExpressionWrapper(
-            segment_condition(segment, now=now, mode="single"), output_field=BooleanField()
+    installation_id: int, segments: list[Segment], contact_ids: list[int], *, now: datetime
+) -> dict[int, dict[int, Truth]]:
+    """Every (contact, segment) truth and open membership, one query per batch of contacts
+    (compiled once per set of segment revisions and batch size, see ``prepared.py``)."""
+    found: dict[int, dict[int, Truth]] = {}
+    for start in range(0, len(contact_ids), PREPARED_BATCH):
+        batch = contact_ids[start : start + PREPARED_BATCH]
+        size = 1 << (len(batch) - 1).bit_length()  # 1, 2, 4, ... : few shapes to compile
+        key = (
+            connection.vendor,
+            installation_id,
+            tuple((s.pk, s.revision) for s in segments),
+            size,
         )
-        for segment in segments
-    }
-    rows = Contact.objects.filter(pk__in=contact_ids).annotate(**annotations)
-    truth: dict[int, dict[int, bool]] = {}
-    for row in rows.values("pk", *annotations):
-        truth[row["pk"]] = {s.pk: bool(row[f"s{s.pk}"]) for s in segments}
-    return truth
+        prepared = _prepared.get(key)
+        if prepared is None:
+            if len(_prepared) >= PREPARED_MAX:
+                _prepared.clear()
+            prepared = _prepared[key] = prepare(
+                installation_id=installation_id,
+                definitions=[(s.pk, segment_definition(s)) for s in segments],
+                size=size,
+            )
+        found.update(prepared.run(now=now, contact_ids=batch))
+    return found
 
 
 @contextmanager
@@ -500,6 +536,7 @@ def segment_rebuild(*, segment: Segment, now: datetime, initial: bool | None = N
             outcome.exited += len(left)
             moved += left
         Segment.objects.filter(pk=segment.pk).update(evaluated_at=now)
+        segments_cache_clear()
         _contacts_segments_sync(moved, now=now)
     return outcome
 

@@ -7,12 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper
-
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.compiler import compile_definition
 from saleor_mautomation.segments.definition import definition_parse
+from saleor_mautomation.segments.prepared import prepare
 from tests.contacts.factories import make_contact, make_event, make_order, make_spend
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
@@ -23,20 +22,17 @@ def days_ago(n: float) -> datetime:
 
 
 def selected(shop: Installation, root: dict[str, Any], *, now: datetime = NOW) -> set[str]:
-    """The first names a definition selects, checked to be the same in bulk (one query over
-    the installation) and single (one contact at a time, correlated) shape."""
+    """The first names a definition selects, checked to be the same in bulk shape (one query
+    over the installation) and in single shape as the incremental path runs it (prepared
+    once with stand-ins for the contacts and for "now", then run at ``now``)."""
     definition = definition_parse({"version": 1, "root": root})
     bulk = compile_definition(definition, installation_id=shop.pk, now=now, mode="bulk")
-    single = compile_definition(definition, installation_id=shop.pk, now=now, mode="single")
     contacts = Contact.objects.filter(installation=shop)
     in_bulk = set(contacts.filter(bulk).values_list("first_name", flat=True))
-    one_by_one = {
-        name
-        for name, member in contacts.annotate(
-            member=ExpressionWrapper(single, output_field=BooleanField())
-        ).values_list("first_name", "member")
-        if member
-    }
+    names = dict(contacts.values_list("pk", "first_name"))
+    prepared = prepare(installation_id=shop.pk, definitions=[(0, definition)], size=8)
+    truth = prepared.run(now=now, contact_ids=list(names))
+    one_by_one = {names[pk] for pk, segments in truth.items() if segments[0].member}
     assert in_bulk == one_by_one, f"bulk {in_bulk} != single {one_by_one}"
     return in_bulk
 

@@ -22,6 +22,7 @@ from saleor_mautomation.segments.services import (
     members_matching,
     segment_create,
     segment_rebuild,
+    segments_cache_clear,
     segments_tracked,
 )
 from tests.contacts.factories import make_contact, make_shop
@@ -129,6 +130,7 @@ def _apply(contact: Any, action: tuple[Any, ...]) -> None:
 )
 @given(trees=st.lists(TREES, min_size=1, max_size=3), actions=ACTIONS)
 def test_incremental_updates_equal_a_full_recompute(db, trees, actions):
+    segments_cache_clear()
     with transaction.atomic():
         # given: contacts, a base segment and the random ones, all built once
         shop = make_shop(f"prop{next(_serial)}")
