@@ -177,10 +177,13 @@ def main() -> None:
             "-c",
             (
                 "from saleor_mautomation.saleor.models import Installation;"
+                "from saleor_mautomation.segments.builtin import segments_builtin_ensure;"
                 "from django.utils import timezone; import json;"
-                f"Installation.objects.create(saleor_api_url={API_URL!r}, app_id='QXBwOjE=',"
+                f"i = Installation.objects.create(saleor_api_url={API_URL!r}, app_id='QXBwOjE=',"
                 f"auth_token='bench', jwks=json.loads({jwks!r}), jwks_fetched_at=timezone.now(),"
-                "installed_at=timezone.now())"
+                "installed_at=timezone.now());"
+                # as installed: the built-in segments are evaluated for every drained contact
+                "segments_builtin_ensure(installation_id=i.pk, now=timezone.now())"
             ),
         )
 

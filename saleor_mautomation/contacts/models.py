@@ -35,7 +35,11 @@ class Contact(models.Model):
     figures are computed from orders and events and kept current per event.
     """
 
-    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    # Indexed with the id (below) rather than alone: segment counts then read the
+    # installation's contact ids from that index without touching the rows.
+    installation = models.ForeignKey(
+        "mautomation.Installation", on_delete=models.CASCADE, db_index=False
+    )
     # NULL, not "", where unknown: the unique constraints below apply to known values only.
     saleor_user_id = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     email = models.CharField(max_length=254, null=True, blank=True)  # noqa: DJ001
@@ -116,6 +120,7 @@ class Contact(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["installation", "id"], name="contact_installation_pk"),
             models.Index(fields=["installation", "lifecycle_stage"], name="contact_stage"),
             models.Index(fields=["installation", "last_order_at"], name="contact_last_order"),
             models.Index(

@@ -426,7 +426,7 @@ class Compiler:
                     rows.filter(**{f"{owner}__isnull": False})
                     .order_by()
                     .values(owner)
-                    .annotate(n=Count("pk"))
+                    .annotate(n=Count("*"))
                     .filter(n__gte=n)
                     .values(owner)
                 )
@@ -435,7 +435,7 @@ class Compiler:
                 rows.filter(**{owner: OuterRef("pk")})
                 .order_by()
                 .values(owner)
-                .annotate(n=Count("pk"))
+                .annotate(n=Count("*"))
                 .values("n")[:1]
             )
             return Q(GreaterThanOrEqual(Coalesce(Subquery(counting), 0), n))

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
+import psycopg
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
 
@@ -49,9 +50,7 @@ class Prepared:
         params = list(self.params)
         for index, resolve in self.slots.items():
             params[index] = resolve(now, ids)
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+        rows = _fetch(self.sql, params)
         found: dict[int, dict[int, Truth]] = {}
         for row in rows:
             values = iter(row[1:])
@@ -60,6 +59,19 @@ class Prepared:
                 for segment_id in self.segment_ids
             }
         return found
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        # A server-side prepared statement: planning this query costs more than running it
+        # for one contact, so PostgreSQL plans it once per connection.
+        with psycopg.Cursor(connection.connection) as raw:
+            raw.execute(sql, params, prepare=True)
+            return raw.fetchall()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def prepare(
