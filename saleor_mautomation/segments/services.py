@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.text import slugify
 
 from saleor_mautomation.contacts.models import Contact
@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 2_000
 PREPARED_BATCH = 64
+ANALYZE_AFTER = 10_000
 ENTERED = "segment.entered"
 EXITED = "segment.exited"
 
@@ -362,18 +363,26 @@ def _contacts_segments_sync(contact_ids: Iterable[int], *, now: datetime) -> Non
             .values_list("contact_id", "segment__key")
         ):
             keys[contact_id].append(key)
-        changed = [
-            contact
-            for contact in Contact.objects.filter(pk__in=chunk).only(
-                "pk", "segments", "saleor_user_id", "writeback_due_at"
+        # One UPDATE per distinct new key list (a rebuild moves many contacts the same way).
+        by_keys: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for contact_id, current in Contact.objects.filter(pk__in=chunk).values_list(
+            "pk", "segments"
+        ):
+            wanted = keys.get(contact_id, [])
+            if current != wanted:
+                by_keys[tuple(wanted)].append(contact_id)
+        for wanted_keys, ids in by_keys.items():
+            Contact.objects.filter(pk__in=ids).update(
+                segments=list(wanted_keys),
+                writeback_due_at=Case(
+                    When(
+                        saleor_user_id__isnull=False,
+                        writeback_due_at__isnull=True,
+                        then=Value(now),
+                    ),
+                    default=F("writeback_due_at"),
+                ),
             )
-            if contact.segments != keys.get(contact.pk, [])
-        ]
-        for contact in changed:
-            contact.segments = keys.get(contact.pk, [])
-            if contact.saleor_user_id and contact.writeback_due_at is None:
-                contact.writeback_due_at = now
-        Contact.objects.bulk_update(changed, ["segments", "writeback_due_at"])
 
 
 # -- incremental ------------------------------------------------------------------------------
@@ -522,8 +531,8 @@ def segments_tracked(*, now: datetime) -> Iterator[Changes]:
 
 
 def segment_rebuild(*, segment: Segment, now: datetime, initial: bool | None = None) -> Outcome:
-    """Evaluate the whole segment and apply the difference, in chunks (a first build of a
-    large segment never holds all its members in memory)."""
+    """Evaluate the whole segment and apply the difference in chunks: only the ids of the
+    contacts entering and leaving are held (not rows), and writes go in chunks of CHUNK."""
     outcome = Outcome()
     with transaction.atomic():
         segment = Segment.objects.select_for_update().get(pk=segment.pk)
@@ -549,6 +558,12 @@ def segment_rebuild(*, segment: Segment, now: datetime, initial: bool | None = N
         Segment.objects.filter(pk=segment.pk).update(evaluated_at=now)
         segments_cache_clear()
         _contacts_segments_sync(moved, now=now)
+        if len(moved) >= ANALYZE_AFTER and connection.vendor == "postgresql":
+            # Fresh statistics at once, not at autovacuum's next round: the per-contact
+            # query's membership lookups are planned on them (an empty-table estimate picks a
+            # sequential scan that a large first build turns into milliseconds per event).
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Membership._meta.db_table}")
     return outcome
 
 
