@@ -12,6 +12,7 @@ from saleor_mautomation.contacts.models import (
 )
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.intake.models import Delivery
+from saleor_mautomation.messages.models import Template, TemplateVersion
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
 
@@ -31,4 +32,6 @@ __all__ = [
     "OrderRecord",
     "Segment",
     "SegmentRevision",
+    "Template",
+    "TemplateVersion",
 ]

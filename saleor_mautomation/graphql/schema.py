@@ -10,6 +10,7 @@ from saleor_mautomation.graphql.installation import InstallationQuery
 from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
 from saleor_mautomation.graphql.settings import SettingsMutation, SettingsQuery
 from saleor_mautomation.graphql.storefront import StorefrontMutation, StorefrontQuery
+from saleor_mautomation.graphql.templates import TemplatesMutation, TemplatesQuery
 
 
 class Query(
@@ -19,12 +20,15 @@ class Query(
     SegmentsQuery,
     SettingsQuery,
     StorefrontQuery,
+    TemplatesQuery,
     graphene.ObjectType,
 ):
     pass
 
 
-class Mutation(SegmentsMutation, SettingsMutation, StorefrontMutation, graphene.ObjectType):
+class Mutation(
+    SegmentsMutation, SettingsMutation, StorefrontMutation, TemplatesMutation, graphene.ObjectType
+):
     pass
 
 

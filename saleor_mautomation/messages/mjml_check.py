@@ -299,6 +299,7 @@ class _Checker:
         name_match = _NAME.match(source, start + 1)
         assert name_match is not None
         name, i = name_match.group(), name_match.end()
+        jinja_reported = False
         while True:
             i = _skip_space(source, i)
             if source.startswith("/>", i):
@@ -311,11 +312,13 @@ class _Checker:
                 )
                 return name, i, "broken"
             if source.startswith(("{{", "{%", "{#"), i):
-                self.report(
-                    i,
-                    "invalid_markup",
-                    "Jinja cannot stand for an attribute: put it inside an attribute value",
-                )
+                if not jinja_reported:  # once per tag: {% if %}...{% endif %} is one mistake
+                    self.report(
+                        i,
+                        "invalid_markup",
+                        "Jinja cannot stand for an attribute: put it inside an attribute value",
+                    )
+                jinja_reported = True
                 i = _jinja_end(source, i)
                 continue
             attribute = _ATTRIBUTE_NAME.match(source, i)
@@ -449,7 +452,7 @@ def placement_hint(name: str, parent: str) -> str:
     if name in _CONTENT and parent in {"mj-body", "mj-wrapper", "mj-section", "mj-group"}:
         return "put it inside an <mj-column> (or <mj-hero>)"
     if name in {"mj-section", "mj-wrapper", "mj-hero"} and parent in {"mj-column", "mj-hero"}:
-        return f"close the column first: <{name}> belongs in <mj-body>"
+        return f"close the <{parent}> first: <{name}> belongs in <mj-body>"
     allowed = ALLOWED_CHILDREN.get(parent)
     if not allowed:
         return f"<{parent}> takes no MJML elements"

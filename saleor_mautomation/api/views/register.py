@@ -13,6 +13,7 @@ from saleor_mautomation.api.responses import error_response, unavailable
 from saleor_mautomation.backfill.tasks import backfill_run
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError, RetryableError
+from saleor_mautomation.messages.services import templates_builtin_ensure
 from saleor_mautomation.saleor.services import installation_register
 from saleor_mautomation.segments.builtin import segments_builtin_ensure
 
@@ -49,8 +50,9 @@ def register(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         logger.exception("Registration from %s: database unavailable", saleor_api_url)
         return unavailable()
-    # Day one: the built-in segments, then the shop's existing customers, orders and
+    # Day one: the built-in segments and templates, then the shop's existing customers, orders and
     # checkouts (a re-install imports again).
     segments_builtin_ensure(installation_id=installation.pk, now=clock.now())
+    templates_builtin_ensure(installation_id=installation.pk, now=clock.now())
     transaction.on_commit(lambda: backfill_run.delay(installation.pk))
     return JsonResponse({"success": True, "appId": installation.app_id})

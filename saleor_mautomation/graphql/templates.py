@@ -1,0 +1,280 @@
+"""Dashboard GraphQL of email templates: list, staged validation, preview, new versions.
+
+``templateValidate`` and ``templatePreview`` answer errors as data (stage, code, message, line,
+column, field), so the editor marks them while the admin types; ``createTemplateVersion``
+refuses an invalid version with ``INVALID_TEMPLATE`` and the same list in
+``extensions.errors``. A preview renders with the editor's example context, or with a real
+contact's (its newest open checkout and order) when ``contactId`` is given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from django.conf import settings
+from graphql import GraphQLError
+
+from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.core import clock
+from saleor_mautomation.graphql.contacts import from_global_id, to_global_id
+from saleor_mautomation.graphql.context import Context
+from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.messages.context import recipient_context
+from saleor_mautomation.messages.defaults import EXAMPLE_CONTEXT
+from saleor_mautomation.messages.models import Template, TemplateVersion
+from saleor_mautomation.messages.rendering import (
+    RenderFailed,
+    StageError,
+    compile_version,
+    render,
+    validate,
+)
+from saleor_mautomation.messages.services import template_current, template_version_create
+
+
+def _installation_id(info: graphene.ResolveInfo) -> int:
+    context: Context = info.context
+    return int(context.require_dashboard().installation.pk)
+
+
+class TemplateError(graphene.ObjectType):
+    stage = graphene.String(required=True, description="template, mjml, links or render")
+    code = graphene.String(required=True)
+    message = graphene.String(required=True)
+    line = graphene.Int()
+    column = graphene.Int()
+    field = graphene.String(required=True, description="mjml, subject or preheader")
+
+
+def _errors(errors: list[StageError]) -> list[TemplateError]:
+    return [
+        TemplateError(
+            stage=e.stage,
+            code=e.code,
+            message=e.message,
+            line=e.line,
+            column=e.column,
+            field=e.field,
+        )
+        for e in errors
+    ]
+
+
+class TemplateVersionType(graphene.ObjectType):
+    class Meta:
+        name = "TemplateVersion"
+
+    id = graphene.ID(required=True)
+    language = graphene.String(required=True)
+    number = graphene.Int(required=True)
+    subject = graphene.String(required=True)
+    preheader = graphene.String(required=True)
+    mjml = graphene.String(required=True)
+    created_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def resolve_id(root: TemplateVersion, info: graphene.ResolveInfo) -> str:
+        return to_global_id("TemplateVersion", root.pk)
+
+
+class TemplateType(graphene.ObjectType):
+    class Meta:
+        name = "Template"
+
+    id = graphene.ID(required=True)
+    key = graphene.String(required=True)
+    name = graphene.String(required=True)
+    kind = graphene.String(required=True, description="marketing or transactional")
+    is_builtin = graphene.Boolean(required=True)
+    default_language = graphene.String(required=True)
+    languages = graphene.List(graphene.NonNull(graphene.String), required=True)
+    current = graphene.Field(TemplateVersionType, language=graphene.String(required=True))
+    versions = graphene.List(
+        graphene.NonNull(TemplateVersionType), required=True, language=graphene.String()
+    )
+
+    @staticmethod
+    def resolve_id(root: Template, info: graphene.ResolveInfo) -> str:
+        return to_global_id("Template", root.pk)
+
+    @staticmethod
+    def resolve_languages(root: Template, info: graphene.ResolveInfo) -> list[str]:
+        return sorted(set(root.versions.values_list("language", flat=True)))
+
+    @staticmethod
+    def resolve_current(
+        root: Template, info: graphene.ResolveInfo, language: str
+    ) -> TemplateVersion | None:
+        return template_current(root, language)
+
+    @staticmethod
+    def resolve_versions(
+        root: Template, info: graphene.ResolveInfo, language: str | None = None
+    ) -> list[TemplateVersion]:
+        versions = root.versions.order_by("language", "-number")
+        return list(versions.filter(language=language) if language else versions)
+
+
+class TemplatePreview(graphene.ObjectType):
+    subject = graphene.String(required=True)
+    preheader = graphene.String(required=True)
+    html = graphene.String(required=True)
+    text = graphene.String(required=True)
+    errors = graphene.List(graphene.NonNull(TemplateError), required=True)
+
+
+def _template(info: graphene.ResolveInfo, id: str) -> Template:
+    found = Template.objects.filter(
+        installation_id=_installation_id(info), pk=from_global_id("Template", id)
+    ).first()
+    if found is None:
+        raise GraphQLError("No such template", extensions={"code": "NOT_FOUND"})
+    return found
+
+
+def _preview_context(info: graphene.ResolveInfo, contact_id: str | None) -> dict[str, Any]:
+    if contact_id is None:
+        return EXAMPLE_CONTEXT
+    contact = Contact.objects.filter(
+        installation_id=_installation_id(info), pk=from_global_id("Contact", contact_id)
+    ).first()
+    if contact is None:
+        raise GraphQLError("No such contact", extensions={"code": "NOT_FOUND"})
+    return recipient_context(contact=contact, app_url=settings.APP_URL)
+
+
+class CreateTemplateVersion(graphene.Mutation):
+    class Arguments:
+        template_id = graphene.ID(required=True)
+        language = graphene.String(required=True)
+        subject = graphene.String(required=True)
+        preheader = graphene.String(default_value="")
+        mjml = graphene.String(required=True)
+
+    version = graphene.Field(TemplateVersionType, required=True)
+
+    @staticmethod
+    def mutate(
+        root: Any,
+        info: graphene.ResolveInfo,
+        template_id: str,
+        language: str,
+        subject: str,
+        mjml: str,
+        preheader: str,
+    ) -> CreateTemplateVersion:
+        template = _template(info, template_id)
+        try:
+            with domain_errors():
+                version = template_version_create(
+                    template=template,
+                    language=language,
+                    subject=subject,
+                    preheader=preheader,
+                    mjml_source=mjml,
+                    now=clock.now(),
+                )
+        except RenderFailed as exc:
+            raise GraphQLError(
+                "The template has errors",
+                extensions={
+                    "code": "INVALID_TEMPLATE",
+                    "errors": [
+                        {
+                            "stage": e.stage,
+                            "code": e.code,
+                            "message": e.message,
+                            "line": e.line,
+                            "column": e.column,
+                            "field": e.field,
+                        }
+                        for e in exc.errors
+                    ],
+                },
+            ) from exc
+        return CreateTemplateVersion(version=version)
+
+
+class TemplatesQuery(graphene.ObjectType):
+    templates = graphene.List(graphene.NonNull(TemplateType), required=True)
+    template = graphene.Field(TemplateType, id=graphene.ID(required=True))
+    template_validate = graphene.List(
+        graphene.NonNull(TemplateError),
+        required=True,
+        mjml=graphene.String(required=True),
+        subject=graphene.String(required=True),
+        preheader=graphene.String(default_value=""),
+        description="Errors of every stage, rendering the example context strictly.",
+    )
+    template_preview = graphene.Field(
+        TemplatePreview,
+        required=True,
+        template_id=graphene.ID(description="A saved template's current version ..."),
+        language=graphene.String(default_value="en"),
+        mjml=graphene.String(description="... or unsaved content."),
+        subject=graphene.String(),
+        preheader=graphene.String(default_value=""),
+        contact_id=graphene.ID(description="Render for this contact; else the example."),
+    )
+
+    @staticmethod
+    def resolve_templates(root: Any, info: graphene.ResolveInfo) -> list[Template]:
+        return list(Template.objects.filter(installation_id=_installation_id(info)).order_by("key"))
+
+    @staticmethod
+    def resolve_template(root: Any, info: graphene.ResolveInfo, id: str) -> Template | None:
+        return Template.objects.filter(
+            installation_id=_installation_id(info), pk=from_global_id("Template", id)
+        ).first()
+
+    @staticmethod
+    def resolve_template_validate(
+        root: Any, info: graphene.ResolveInfo, mjml: str, subject: str, preheader: str
+    ) -> list[TemplateError]:
+        _installation_id(info)
+        return _errors(
+            validate(
+                mjml_source=mjml, subject=subject, preheader=preheader, example=EXAMPLE_CONTEXT
+            )
+        )
+
+    @staticmethod
+    def resolve_template_preview(
+        root: Any,
+        info: graphene.ResolveInfo,
+        language: str,
+        preheader: str,
+        template_id: str | None = None,
+        mjml: str | None = None,
+        subject: str | None = None,
+        contact_id: str | None = None,
+    ) -> TemplatePreview:
+        if template_id is not None:
+            version = template_current(_template(info, template_id), language)
+            if version is None:
+                raise GraphQLError("The template has no version", extensions={"code": "EMPTY"})
+            mjml, subject, preheader = version.mjml, version.subject, version.preheader
+        if mjml is None or subject is None:
+            raise GraphQLError(
+                "Give templateId, or mjml and subject", extensions={"code": "INVALID"}
+            )
+        context = _preview_context(info, contact_id)
+        try:
+            compiled = compile_version(mjml_source=mjml, subject=subject, preheader=preheader)
+            rendered = render(compiled, context, strict=contact_id is None)
+        except RenderFailed as exc:
+            return TemplatePreview(
+                subject="", preheader="", html="", text="", errors=_errors(exc.errors)
+            )
+        return TemplatePreview(
+            subject=rendered.subject,
+            preheader=rendered.preheader,
+            html=rendered.html,
+            text=rendered.text,
+            errors=[],
+        )
+
+
+class TemplatesMutation(graphene.ObjectType):
+    create_template_version = CreateTemplateVersion.Field()

@@ -1,0 +1,130 @@
+"""The email templates every shop starts with, in English and German, and the example context
+that the editor's preview and the tests render them with.
+
+Each template is MJML in ``<key>/<language>.mjml``; ``catalog.json`` holds what is not markup
+(purpose, subject, preheader). The files are the source of truth: a shop's admin copies a
+default and edits the copy. Personalisation is Jinja, rendered in a sandbox *after* MJML
+compilation, so Jinja that wraps MJML elements sits in ``<mj-raw>``, and loops over lines sit in
+``<mj-table>`` (the compiler passes both through untouched). The templates use only the names in
+``EXAMPLE_CONTEXT``:
+
+- ``contact``: first_name, last_name, email, language_code
+- ``shop``: name, url, logo_url (may be empty: the name is shown instead), address,
+  support_email
+- ``checkout``: lines, total, resume_url; ``order``: number, lines, total, url; a line is
+  ``{image, name, variant, price, quantity, url}`` with price and totals already formatted
+- ``voucher``: code, description, or None (no voucher block)
+- ``recommendations``: ``[{image, name, price, url}]``; ``offers``: ``[{title, text, url}]``
+  (either may be empty: no block)
+- ``links``: unsubscribe, preferences, confirm (double opt-in), review (post-purchase review)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("en", "de")
+DEFAULTS_DIR = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class DefaultTemplate:
+    key: str
+    purpose: str
+    language: str
+    subject: str  # Jinja
+    preheader: str  # Jinja, also the template's <mj-preview>
+    mjml: str
+
+
+def default_templates() -> list[DefaultTemplate]:
+    """Every default template in every language, in catalog order."""
+    catalog = json.loads((DEFAULTS_DIR / "catalog.json").read_text(encoding="utf-8"))
+    return [
+        DefaultTemplate(
+            key=entry["key"],
+            purpose=entry["purpose"],
+            language=language,
+            subject=entry["subject"][language],
+            preheader=entry["preheader"][language],
+            mjml=(DEFAULTS_DIR / entry["key"] / f"{language}.mjml").read_text(encoding="utf-8"),
+        )
+        for entry in catalog
+        for language in LANGUAGES
+    ]
+
+
+def _line(seed: str, name: str, variant: str, price: str, quantity: int) -> dict[str, Any]:
+    return {
+        "image": f"https://picsum.photos/seed/{seed}/120",
+        "name": name,
+        "variant": variant,
+        "price": price,
+        "quantity": quantity,
+        "url": f"https://linden-goods.example/products/{seed}/",
+    }
+
+
+EXAMPLE_CONTEXT: dict[str, Any] = {
+    "contact": {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.com",
+        "language_code": "en",
+    },
+    "shop": {
+        "name": "Linden Goods",
+        "url": "https://linden-goods.example/",
+        "logo_url": "https://picsum.photos/seed/linden-logo/320/96",
+        "address": "Linden Goods GmbH, Lindenstraße 12, 10969 Berlin, Germany",
+        "support_email": "hello@linden-goods.example",
+    },
+    "checkout": {
+        "lines": [
+            _line("linen-throw", "Linen Throw", "Sand / 130 x 170 cm", "€79.00", 1),
+            _line("stoneware-mug", "Stoneware Mug", "Moss green", "€36.00", 2),
+        ],
+        "total": "€115.00",
+        "resume_url": "https://linden-goods.example/checkout/?token=7f3c9a",
+    },
+    "order": {
+        "number": "10482",
+        "lines": [
+            _line("oak-tray", "Oak Serving Tray", "Large", "€54.00", 1),
+            _line("beeswax-candle", "Beeswax Candle", "", "€12.50", 2),
+        ],
+        "total": "€79.00",
+        "url": "https://linden-goods.example/account/orders/10482/",
+    },
+    "voucher": {"code": "WELCOME10", "description": "10% off your first order over €50"},
+    "recommendations": [
+        {
+            "image": "https://picsum.photos/seed/wool-blanket/260",
+            "name": "Merino Wool Blanket",
+            "price": "€129.00",
+            "url": "https://linden-goods.example/products/wool-blanket/",
+        },
+        {
+            "image": "https://picsum.photos/seed/ceramic-vase/260",
+            "name": "Ceramic Vase",
+            "price": "€45.00",
+            "url": "https://linden-goods.example/products/ceramic-vase/",
+        },
+    ],
+    "offers": [
+        {
+            "title": "Autumn edit",
+            "text": "Warm textiles and candles for cosy evenings, hand-picked by our team.",
+            "url": "https://linden-goods.example/collections/autumn/",
+        }
+    ],
+    "links": {
+        "unsubscribe": "https://mautomation.example/u/7f3c9a",
+        "preferences": "https://mautomation.example/p/7f3c9a",
+        "confirm": "https://mautomation.example/c/7f3c9a",
+        "review": "https://linden-goods.example/reviews/new/?order=10482",
+    },
+}

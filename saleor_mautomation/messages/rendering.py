@@ -1,0 +1,272 @@
+"""Rendering an email, staged: template language -> MJML -> HTML -> personalised -> text.
+
+MJML is compiled once per template version (``compile_version``). Per recipient, only the
+sandboxed Jinja2 template of the compiled HTML is rendered (``render``). Jinja2 was picked
+over Liquid for speed: the issue's measurement on this machine gives 0.11 ms per render of the
+compiled HTML for Jinja2's sandbox and 0.28 ms for python-liquid, and ``bench/render.py``
+confirms our Jinja2 path. Its sandbox refuses attribute access to internals, so admin-written
+templates cannot reach Python objects. Every stage reports its errors with a code and, where
+it can be located, a line and column (``validate``), so the editor can show them in place.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
+from typing import Any, Literal
+
+import jinja2
+import mjml
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from saleor_mautomation.messages.mjml_check import mjml_problems
+
+Stage = Literal["template", "mjml", "links", "render"]
+
+
+@dataclass(frozen=True)
+class StageError:
+    stage: Stage
+    code: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str = "mjml"  # which source: "mjml", "subject" or "preheader"
+
+
+class RenderFailed(Exception):
+    def __init__(self, errors: list[StageError]) -> None:
+        super().__init__("; ".join(e.message for e in errors[:3]))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A template version, compiled: the HTML still holds the personalisation tags."""
+
+    subject: str
+    preheader: str
+    html: str
+    # The plain-text part, derived once from the HTML with the personalisation tags kept
+    # (converting each recipient's HTML would cost ten times the render itself).
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    preheader: str
+    html: str
+    text: str
+
+
+def _environment(undefined: type[jinja2.Undefined]) -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        autoescape=True,
+        undefined=undefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+# Sending: a missing value renders empty (one contact's missing name never stops a send).
+SENDING = _environment(jinja2.ChainableUndefined)
+# Validation and preview: a name the context does not have is an error at its line.
+CHECKING = _environment(jinja2.StrictUndefined)
+# Subjects and the text part are plain text: no HTML escaping.
+SUBJECTS = SandboxedEnvironment(autoescape=False, undefined=jinja2.ChainableUndefined)
+TEXTS = SandboxedEnvironment(
+    autoescape=False, undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True
+)
+
+LINK = re.compile(r"""\bhref\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+ALLOWED_LINK = re.compile(r"^(https?://|mailto:|tel:|#|\{\{)", re.IGNORECASE)
+
+
+def _syntax_errors(source: str, field: str) -> list[StageError]:
+    try:
+        CHECKING.parse(source)
+    except jinja2.TemplateSyntaxError as exc:
+        return [
+            StageError(
+                stage="template",
+                code="syntax",
+                message=exc.message or str(exc),
+                line=exc.lineno,
+                field=field,
+            )
+        ]
+    return []
+
+
+def _link_errors(source: str) -> list[StageError]:
+    errors = []
+    for match in LINK.finditer(source):
+        url = match.group(2).strip()
+        if not ALLOWED_LINK.match(url):
+            line = source.count("\n", 0, match.start()) + 1
+            column = match.start() - (source.rfind("\n", 0, match.start()) + 1) + 1
+            errors.append(
+                StageError(
+                    stage="links",
+                    code="bad_link",
+                    message=f"Links must be absolute (https://...) or a variable: {url[:80]!r}",
+                    line=line,
+                    column=column,
+                )
+            )
+    return errors
+
+
+def compile_version(*, mjml_source: str, subject: str, preheader: str = "") -> Compiled:
+    """Check every stage and compile the MJML; ``RenderFailed`` lists what is wrong."""
+    errors = (
+        _syntax_errors(mjml_source, "mjml")
+        + _syntax_errors(subject, "subject")
+        + _syntax_errors(preheader, "preheader")
+    )
+    errors += [
+        StageError(stage="mjml", code=p.code, message=p.message, line=p.line, column=p.column)
+        for p in mjml_problems(mjml_source)
+    ]
+    errors += _link_errors(mjml_source)
+    if errors:
+        raise RenderFailed(errors)
+    try:
+        html = mjml.mjml2html(mjml_source)
+    except ValueError as exc:
+        raise RenderFailed([StageError(stage="mjml", code="compile", message=str(exc))]) from exc
+    text = html_to_text(html)
+    try:
+        TEXTS.parse(text)
+    except jinja2.TemplateSyntaxError:
+        text = ""  # tags split by the conversion: the text part is then derived per recipient
+    return Compiled(subject=subject, preheader=preheader, html=html, text=text)
+
+
+@lru_cache(maxsize=512)
+def _template(environment: int, source: str) -> jinja2.Template:
+    env = {0: SENDING, 1: CHECKING, 2: SUBJECTS, 3: TEXTS}[environment]
+    return env.from_string(source)
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line a runtime error happened on (Jinja keeps it in the traceback)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename == "<template>":
+            return frame.lineno
+    return None
+
+
+def render(compiled: Compiled, context: dict[str, Any], *, strict: bool = False) -> Rendered:
+    """Personalise a compiled version for one recipient. ``strict`` (preview, validation)
+    turns unknown names into errors; sending renders them empty."""
+    html_env = 1 if strict else 0
+    try:
+        html = _template(html_env, compiled.html).render(context)
+        subject = _template(2, compiled.subject).render(context).strip()
+        preheader = _template(2, compiled.preheader).render(context).strip()
+        text = (
+            _tidy(_template(3, compiled.text).render(context))
+            if compiled.text
+            else html_to_text(html)
+        )
+    except SecurityError as exc:
+        raise RenderFailed(
+            [StageError(stage="render", code="forbidden", message=str(exc))]
+        ) from exc
+    except jinja2.UndefinedError as exc:
+        raise RenderFailed(
+            [StageError(stage="render", code="undefined", message=exc.message or str(exc))]
+        ) from exc
+    except jinja2.TemplateError as exc:
+        raise RenderFailed(
+            [StageError(stage="render", code="error", message=str(exc), line=_template_line(exc))]
+        ) from exc
+    return Rendered(
+        subject=" ".join(subject.split()),
+        preheader=" ".join(preheader.split()),
+        html=html,
+        text=text,
+    )
+
+
+def validate(
+    *, mjml_source: str, subject: str, preheader: str, example: dict[str, Any]
+) -> list[StageError]:
+    """Every stage's errors for the editor, the last one a strict render of the example."""
+    try:
+        compiled = compile_version(mjml_source=mjml_source, subject=subject, preheader=preheader)
+        render(compiled, example, strict=True)
+    except RenderFailed as exc:
+        return exc.errors
+    return []
+
+
+class _Text(HTMLParser):
+    """The plain-text part: the visible text of the HTML, links written out."""
+
+    BLOCKS = {"p", "div", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol"}
+    HIDDEN = {"head", "style", "script", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+        self.links: list[str | None] = []
+        self.preview = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        style = (attributes.get("style") or "").replace(" ", "").lower()
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        elif tag == "div" and "display:none" in style:
+            self.preview += 1  # the hidden preheader block
+        if tag in self.BLOCKS or tag == "br":
+            self.parts.append("\n")
+        elif tag == "a":
+            self.links.append(attributes.get("href"))
+            self.parts.append("\x00")  # where the link text starts
+        elif tag == "img" and attributes.get("alt"):
+            self.parts.append(f"[{attributes['alt']}]")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN and self.hidden:
+            self.hidden -= 1
+        elif tag == "div" and self.preview:
+            self.preview -= 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+        elif tag == "a" and self.links:
+            href = self.links.pop()
+            start = max(i for i, part in enumerate(self.parts) if part == "\x00")
+            text = " ".join("".join(self.parts[start + 1 :]).split())
+            del self.parts[start:]
+            if href and href != text and not href.startswith("#"):
+                self.parts.append(f"{text} ({href})" if text else href)
+            else:
+                self.parts.append(text)
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden and not self.preview:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        return _tidy("".join(part for part in self.parts if part != "\x00"))
+
+
+def _tidy(raw: str) -> str:
+    lines = [" ".join(line.split()) for line in raw.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def html_to_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return parser.text()
