@@ -12,7 +12,14 @@ from saleor_mautomation.contacts.models import (
 )
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.intake.models import Delivery
-from saleor_mautomation.messages.models import Template, TemplateVersion
+from saleor_mautomation.messages.models import (
+    Message,
+    MessageAttempt,
+    SendingRules,
+    Suppression,
+    Template,
+    TemplateVersion,
+)
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
 
@@ -29,9 +36,13 @@ __all__ = [
     "Event",
     "Installation",
     "Membership",
+    "Message",
+    "MessageAttempt",
     "OrderRecord",
     "Segment",
     "SegmentRevision",
+    "SendingRules",
+    "Suppression",
     "Template",
     "TemplateVersion",
 ]

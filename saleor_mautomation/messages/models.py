@@ -60,3 +60,132 @@ class TemplateVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_id} {self.language} v{self.number}"
+
+
+class Message(models.Model):
+    """The outbox: one row per message, unique per cause (``dedupe_key``: a journey run step,
+    a broadcast and contact, a double opt-in request), so a retried cause never sends twice.
+
+    At most once: a sender claims the row (``sending``) and commits before it talks to the
+    SMTP server or ESP; if it dies between the provider's accept and the status update, the
+    row stays ``sending`` and is later marked ``unknown``, and a marketing message in that
+    state is never sent again (a transactional one may opt into a retry).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        SENDING = "sending"
+        SENT = "sent"
+        DELIVERED = "delivered"
+        DEFERRED = "deferred"
+        BOUNCED = "bounced"
+        COMPLAINED = "complained"
+        FAILED = "failed"
+        SUPPRESSED = "suppressed"
+        UNKNOWN = "unknown"
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    contact = models.ForeignKey(
+        "mautomation.Contact", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    dedupe_key = models.CharField(max_length=200)
+    channel = models.CharField(max_length=16, default="email")
+    kind = models.CharField(max_length=16, choices=Template.Kind.choices)
+    template_version = models.ForeignKey(
+        TemplateVersion, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    to_address = models.CharField(max_length=254)
+    subject = models.CharField(max_length=300, blank=True, default="")
+    message_id = models.CharField(max_length=255, blank=True, default="")
+    provider_id = models.CharField(max_length=255, blank=True, default="")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    status_reason = models.TextField(blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    allow_retry_when_unknown = models.BooleanField(default=False)
+    # Extra personalisation (e.g. the checkout of an abandoned-cart step), merged into the
+    # recipient's context when rendered.
+    context = models.JSONField(default=dict, blank=True)
+    send_after = models.DateTimeField()
+    created_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    opens = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+
+    objects: ClassVar[models.Manager[Message]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "dedupe_key"], name="message_unique_cause"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "send_after"], name="message_due"),
+            models.Index(fields=["contact", "channel", "sent_at"], name="message_contact_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.pk} {self.status}"
+
+
+class MessageAttempt(models.Model):
+    """Each try to hand a message to its provider, with what came back."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attempt_log")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16)  # sent, retry, failed
+    detail = models.TextField(blank=True, default="")
+
+    objects: ClassVar[models.Manager[MessageAttempt]]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.outcome}"
+
+
+class Suppression(models.Model):
+    """An address no marketing message goes to: hard bounce, complaint, or by hand."""
+
+    class Reason(models.TextChoices):
+        BOUNCE = "bounce"
+        COMPLAINT = "complaint"
+        MANUAL = "manual"
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    address = models.CharField(max_length=254)  # lower-cased
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    detail = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[Suppression]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "address"], name="suppression_unique_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.reason})"
+
+
+class SendingRules(models.Model):
+    """Per installation: the sender identity and the rules every marketing send obeys."""
+
+    installation = models.OneToOneField("mautomation.Installation", on_delete=models.CASCADE)
+    from_email = models.CharField(max_length=254, default="")
+    reply_to = models.CharField(max_length=254, blank=True, default="")
+    # Frequency cap: at most ``cap_count`` marketing emails per ``cap_hours`` per contact.
+    cap_count = models.PositiveSmallIntegerField(default=1)
+    cap_hours = models.PositiveSmallIntegerField(default=16)
+    # Quiet hours in the contact's time zone: [start, end) wraps midnight when start > end.
+    quiet_start_hour = models.PositiveSmallIntegerField(null=True, blank=True, default=21)
+    quiet_end_hour = models.PositiveSmallIntegerField(null=True, blank=True, default=8)
+    quiet_action = models.CharField(max_length=8, default="defer")  # defer or skip
+
+    objects: ClassVar[models.Manager[SendingRules]]
+
+    def __str__(self) -> str:
+        return f"sending rules of installation {self.installation_id}"
