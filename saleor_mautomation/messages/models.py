@@ -47,6 +47,7 @@ class TemplateVersion(models.Model):
     preheader = models.CharField(max_length=300, blank=True, default="")
     mjml = models.TextField()
     html = models.TextField()
+    text = models.TextField(blank=True, default="")  # the plain-text part's template
     created_at = models.DateTimeField()
 
     objects: ClassVar[models.Manager[TemplateVersion]]

@@ -41,6 +41,7 @@ def template_version_create(
             preheader=preheader,
             mjml=mjml_source,
             html=compiled.html,
+            text=compiled.text,
             created_at=now,
         )
 

@@ -14,5 +14,6 @@ app.autodiscover_tasks(
         "saleor_mautomation.contacts",
         "saleor_mautomation.backfill",
         "saleor_mautomation.segments",
+        "saleor_mautomation.messages",
     ]
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -155,6 +155,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {
     "saleor_mautomation.intake.tasks.*": {"queue": "intake"},
     "saleor_mautomation.backfill.tasks.*": {"queue": "backfill"},
+    "saleor_mautomation.messages.tasks.*": {"queue": "sending"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Intake: a drain task claims stored deliveries in batches; the web process nudges it at most
@@ -183,6 +184,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_mautomation.segments.tasks.segments_sweep",
         "schedule": float(env.get("SEGMENTS_SWEEP_INTERVAL", "900")),
     },
+    "messages-send": {
+        "task": "saleor_mautomation.messages.tasks.messages_send",
+        "schedule": float(env.get("MESSAGES_SEND_INTERVAL", "10")),
+    },
+    "messages-recover": {
+        "task": "saleor_mautomation.messages.tasks.messages_recover",
+        "schedule": 300.0,
+    },
     "segments-nightly": {
         "task": "saleor_mautomation.segments.tasks.segments_nightly",
         "schedule": crontab(hour=4, minute=0),
@@ -191,6 +200,22 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 EMAIL_URL = env.get("EMAIL_URL", "console://")
+_email = urlsplit(EMAIL_URL)
+# smtp://user:password@host:port (STARTTLS with smtp+tls://, TLS with smtps://), console://,
+# locmem:// (tests). The password may be percent-encoded.
+EMAIL_BACKEND = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}.get(_email.scheme, "django.core.mail.backends.smtp.EmailBackend")
+if _email.scheme in {"smtp", "smtps", "smtp+tls"}:
+    EMAIL_HOST = _email.hostname or "localhost"
+    EMAIL_PORT = _email.port or {"smtps": 465, "smtp+tls": 587}.get(_email.scheme, 25)
+    EMAIL_HOST_USER = unquote(_email.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+    EMAIL_USE_SSL = _email.scheme == "smtps"
+    EMAIL_USE_TLS = _email.scheme == "smtp+tls"
+    EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "shop@localhost")
 
 # Storefront tracking: at most this many events per client in this many seconds.
 STOREFRONT_EVENT_RATE = (int(env.get("STOREFRONT_EVENTS_PER_MINUTE", "300")), 60)

@@ -1,0 +1,370 @@
+"""Queueing and sending email through the outbox, at most once.
+
+``message_enqueue`` writes one row per cause (its dedupe key); ``messages_claim`` takes due
+rows with ``SELECT ... FOR UPDATE SKIP LOCKED`` and marks them ``sending`` in a transaction of
+its own, committed before any network I/O; ``message_deliver`` then applies the sending rules,
+renders, builds the MIME message and hands it to the provider, and records the outcome. A
+worker that dies after the provider accepted a message leaves it ``sending``:
+``messages_recover`` marks such rows ``unknown``, and an unknown marketing message is never
+sent again.
+
+The MIME message is built with the standard library's ``email`` package, not Django's
+``EmailMessage`` (about 3 ms for a 25 KB mail here): headers are set once, the two parts are
+encoded once. Over SMTP the bytes go straight to the connection; any other Django email
+backend (console, locmem, django-anymail's ESPs) gets an ``EmailMultiAlternatives``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.db import transaction
+from django.db.models import F
+
+from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.messages.context import recipient_context, shop_of
+from saleor_mautomation.messages.models import (
+    Message,
+    MessageAttempt,
+    SendingRules,
+    Suppression,
+    Template,
+)
+from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
+from saleor_mautomation.messages.rules import Decision, Rules, decide, next_hour
+from saleor_mautomation.messages.services import template_current
+from saleor_mautomation.saleor.models import Installation
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+RETRY_BASE = timedelta(minutes=2)
+STUCK_AFTER = timedelta(minutes=10)
+Status = Message.Status
+
+
+def message_enqueue(
+    *,
+    contact: Contact,
+    template: Template,
+    dedupe_key: str,
+    now: datetime,
+    context: dict[str, Any] | None = None,
+    at_best_hour: bool = False,
+) -> Message | None:
+    """Queue a message for the contact (in its language); the existing row if this cause
+    was queued before; None when the contact has no address or the template no content."""
+    if not contact.email:
+        return None
+    version = template_current(template, (contact.language_code or "")[:2].lower())
+    if version is None:
+        return None
+    send_after = now
+    if at_best_hour and contact.best_send_hour is not None:
+        send_after = next_hour(now, time_zone=contact.time_zone, hour=contact.best_send_hour)
+    message, _ = Message.objects.get_or_create(
+        installation_id=contact.installation_id,
+        dedupe_key=dedupe_key,
+        defaults={
+            "contact": contact,
+            "kind": template.kind,
+            "template_version": version,
+            "to_address": contact.email,
+            "context": context or {},
+            "send_after": send_after,
+            "created_at": now,
+            "allow_retry_when_unknown": template.kind == Template.Kind.TRANSACTIONAL,
+        },
+    )
+    return message
+
+
+def messages_claim(*, now: datetime, limit: int) -> list[int]:
+    """Take due messages for this worker: ``sending`` is committed before any I/O."""
+    with transaction.atomic():
+        ids = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(status__in=[Status.QUEUED, Status.DEFERRED], send_after__lte=now)
+            .order_by("send_after", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Message.objects.filter(pk__in=ids).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return ids
+
+
+def messages_recover(*, now: datetime) -> int:
+    """Claimed long ago and never finished: the worker died, perhaps after the provider
+    accepted. Unknown then; only messages that allow it (transactional) go out again."""
+    stuck = Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - STUCK_AFTER)
+    retried = stuck.filter(allow_retry_when_unknown=True).update(
+        status=Status.QUEUED, send_after=now
+    )
+    unknown = stuck.update(status=Status.UNKNOWN, status_reason="worker lost during the send")
+    return retried + unknown
+
+
+def rules_of(installation_id: int) -> tuple[Rules, SendingRules]:
+    stored, _ = SendingRules.objects.get_or_create(installation_id=installation_id)
+    return (
+        Rules(
+            cap_count=stored.cap_count,
+            cap_hours=stored.cap_hours,
+            quiet_start_hour=stored.quiet_start_hour,
+            quiet_end_hour=stored.quiet_end_hour,
+            quiet_action="skip" if stored.quiet_action == "skip" else "defer",
+        ),
+        stored,
+    )
+
+
+def _decision(message: Message, contact: Contact | None, rules: Rules, now: datetime) -> Decision:
+    if contact is None:
+        return Decision("skip", "the contact was erased")
+    suppressed = (
+        Suppression.objects.filter(
+            installation_id=message.installation_id, address=message.to_address.lower()
+        )
+        .values_list("reason", flat=True)
+        .first()
+    )
+    recent = list(
+        Message.objects.filter(
+            contact=contact,
+            channel="email",
+            kind=Template.Kind.MARKETING,
+            sent_at__gte=now - timedelta(hours=rules.cap_hours),
+        )
+        .exclude(pk=message.pk)
+        .values_list("sent_at", flat=True)
+    )
+    return decide(
+        transactional=message.kind == Template.Kind.TRANSACTIONAL,
+        consent=contact.email_consent,
+        suppressed=suppressed,
+        recent_sends=[moment for moment in recent if moment is not None],
+        time_zone=contact.time_zone,
+        rules=rules,
+        now=now,
+    )
+
+
+def message_id_header(message: Message, app_url: str) -> str:
+    """Deterministic: a retry of the same message carries the same Message-ID, so a
+    provider or a mailbox can recognise a duplicate."""
+    host = urlsplit(app_url).hostname or "localhost"
+    digest = hashlib.sha256(f"{message.installation_id}:{message.dedupe_key}".encode()).hexdigest()
+    return f"<m{message.pk}.{digest[:16]}@{host}>"
+
+
+def build_mime(
+    *,
+    message: Message,
+    sender: str,
+    reply_to: str,
+    subject: str,
+    html: str,
+    text: str,
+    unsubscribe_url: str,
+    list_id: str,
+    message_id: str,
+    now: datetime,
+) -> EmailMessage:
+    mime = EmailMessage(policy=SMTP)
+    mime["From"] = sender
+    mime["To"] = message.to_address
+    mime["Subject"] = subject
+    mime["Date"] = format_datetime(now)
+    mime["Message-ID"] = message_id
+    if reply_to:
+        mime["Reply-To"] = reply_to
+    if message.kind == Template.Kind.MARKETING:
+        # RFC 8058: mailbox providers unsubscribe with one POST, no further step.
+        mime["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        mime["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    mime["List-Id"] = list_id
+    mime.set_content(text, cte="quoted-printable")
+    mime.add_alternative(html, subtype="html", cte="quoted-printable")
+    return mime
+
+
+def _transmit(mime: EmailMessage, sender: str, to: str, backend: Any) -> str:
+    """Hand over the message; returns the provider's id when it gives one."""
+    if isinstance(backend, SmtpBackend):
+        if backend.connection is None:
+            backend.open()
+        assert backend.connection is not None
+        backend.connection.sendmail(sender, [to], mime.as_bytes())
+        return ""
+    body = mime.get_body(preferencelist=("plain",))
+    html_part = mime.get_body(preferencelist=("html",))
+    email = EmailMultiAlternatives(
+        subject=str(mime["Subject"]),
+        body=body.get_content() if body else "",
+        from_email=sender,
+        to=[to],
+        headers={
+            name: str(mime[name])
+            for name in ("Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id")
+            if mime[name]
+        },
+        connection=backend,
+    )
+    if html_part is not None:
+        email.attach_alternative(html_part.get_content(), "text/html")
+    email.send()
+    status = getattr(email, "anymail_status", None)  # set by django-anymail's backends
+    return str(getattr(status, "message_id", None) or "")
+
+
+def _finish(message: Message, now: datetime, **fields: Any) -> None:
+    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(**fields)
+    MessageAttempt.objects.filter(message=message, finished_at__isnull=True).update(
+        finished_at=now, outcome=fields.get("status", ""), detail=fields.get("status_reason", "")
+    )
+
+
+def message_deliver(
+    *, message_id: int, now: datetime, app_url: str, default_from: str, backend: Any
+) -> str:
+    """Send one claimed message; returns its new status."""
+    message = Message.objects.select_related("template_version", "contact").get(pk=message_id)
+    if message.status != Status.SENDING:
+        return str(message.status)
+    MessageAttempt.objects.create(message=message, started_at=now, outcome="started")
+    contact = message.contact
+    rules, stored = rules_of(message.installation_id)
+    decision = _decision(message, contact, rules, now)
+    if decision.action == "skip":
+        _finish(message, now, status=Status.SUPPRESSED, status_reason=decision.reason)
+        return Status.SUPPRESSED
+    if decision.action == "defer":
+        _finish(
+            message,
+            now,
+            status=Status.DEFERRED,
+            status_reason=decision.reason,
+            send_after=decision.until,
+        )
+        return Status.DEFERRED
+    assert contact is not None
+    assert message.template_version is not None
+    version = message.template_version
+    context = {**recipient_context(contact=contact, app_url=app_url), **message.context}
+    try:
+        rendered = render(
+            Compiled(version.subject, version.preheader, version.html, version.text), context
+        )
+    except RenderFailed as exc:
+        _finish(message, now, status=Status.FAILED, status_reason=str(exc))
+        return Status.FAILED
+    installation = Installation.objects.get(pk=message.installation_id)
+    shop = shop_of(installation)
+    sender = stored.from_email or default_from
+    list_host = urlsplit(app_url).hostname or "localhost"
+    mime = build_mime(
+        message=message,
+        sender=sender,
+        reply_to=stored.reply_to,
+        subject=rendered.subject,
+        html=rendered.html,
+        text=rendered.text,
+        unsubscribe_url=context["links"]["unsubscribe"],
+        list_id=f"{shop['name']} <i{installation.pk}.{list_host}>",
+        message_id=message_id_header(message, app_url),
+        now=now,
+    )
+    try:
+        provider_id = _transmit(mime, sender, message.to_address, backend)
+    except smtplib.SMTPRecipientsRefused as exc:
+        return _refused(message, now, exc)
+    except smtplib.SMTPResponseException as exc:
+        if 500 <= exc.smtp_code < 600:
+            _finish(message, now, status=Status.FAILED, status_reason=f"{exc.smtp_code} {exc}")
+            return Status.FAILED
+        return _retry(message, now, f"{exc.smtp_code} {exc}")
+    except (OSError, smtplib.SMTPException) as exc:
+        return _retry(message, now, f"{exc.__class__.__name__}: {exc}")
+    _finish(
+        message,
+        now,
+        status=Status.SENT,
+        sent_at=now,
+        subject=rendered.subject[:300],
+        message_id=str(mime["Message-ID"]),
+        provider_id=provider_id,
+        status_reason="",
+    )
+    return Status.SENT
+
+
+def _refused(message: Message, now: datetime, exc: smtplib.SMTPRecipientsRefused) -> str:
+    code, reason = next(iter(exc.recipients.values()), (0, b""))
+    detail = f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}"
+    if 500 <= code < 600:
+        # A hard bounce at the door: no marketing message goes to this address again.
+        Suppression.objects.get_or_create(
+            installation_id=message.installation_id,
+            address=message.to_address.lower(),
+            defaults={"reason": Suppression.Reason.BOUNCE, "detail": detail, "created_at": now},
+        )
+        _finish(message, now, status=Status.BOUNCED, status_reason=detail)
+        return Status.BOUNCED
+    return _retry(message, now, detail)
+
+
+def _retry(message: Message, now: datetime, reason: str) -> str:
+    if message.attempts >= MAX_ATTEMPTS:
+        _finish(message, now, status=Status.FAILED, status_reason=reason)
+        return Status.FAILED
+    _finish(
+        message,
+        now,
+        status=Status.QUEUED,
+        status_reason=reason,
+        send_after=now + RETRY_BASE * 2 ** (message.attempts - 1),
+    )
+    return Status.QUEUED
+
+
+def messages_send_due(
+    *, now: datetime, app_url: str, default_from: str, limit: int = 100
+) -> dict[str, int]:
+    """Claim and send a batch over one provider connection; counts per outcome."""
+    counts: dict[str, int] = {}
+    ids = messages_claim(now=now, limit=limit)
+    if not ids:
+        return counts
+    backend = get_connection(fail_silently=False)
+    try:
+        for message_id in ids:
+            status = message_deliver(
+                message_id=message_id,
+                now=now,
+                app_url=app_url,
+                default_from=default_from,
+                backend=backend,
+            )
+            counts[status] = counts.get(status, 0) + 1
+    finally:
+        backend.close()
+    return counts
+
+
+def suppression_add(*, installation_id: int, address: str, reason: str, now: datetime) -> None:
+    Suppression.objects.get_or_create(
+        installation_id=installation_id,
+        address=address.lower(),
+        defaults={"reason": reason, "created_at": now},
+    )
