@@ -13,6 +13,7 @@ from typing import Any
 
 import graphene
 from django.conf import settings
+from django.db import transaction
 from graphene.types.generic import GenericScalar
 from graphql import GraphQLError
 
@@ -32,6 +33,8 @@ from saleor_mautomation.contacts.profile import profile_update
 from saleor_mautomation.core import clock, ratelimit
 from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.messages.sending import double_opt_in_request
+from saleor_mautomation.messages.tasks import send_soon
 
 MAX_EVENTS = 50
 MAX_EVENT_BYTES = 4096
@@ -224,6 +227,8 @@ class Subscribe(graphene.Mutation):
                 now=clock.now(),
             )
         status = "SUBSCRIBED" if contact.email_consent == "granted" else "PENDING"
+        if status == "PENDING" and double_opt_in_request(contact=contact, now=clock.now()):
+            transaction.on_commit(send_soon)
         return Subscribe(status=status)
 
 

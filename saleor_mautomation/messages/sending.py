@@ -89,6 +89,26 @@ def message_enqueue(
     return message
 
 
+DOUBLE_OPT_IN = "double-opt-in"
+
+
+def double_opt_in_request(*, contact: Contact, now: datetime) -> Message | None:
+    """Queue the confirmation of a pending subscription: at most one per contact and hour,
+    however often the form is sent (a sign-up form must not become a mail cannon)."""
+    template = Template.objects.filter(
+        installation_id=contact.installation_id, key=DOUBLE_OPT_IN
+    ).first()
+    if template is None:
+        logger.warning("Installation %s has no %s template", contact.installation_id, DOUBLE_OPT_IN)
+        return None
+    return message_enqueue(
+        contact=contact,
+        template=template,
+        dedupe_key=f"{DOUBLE_OPT_IN}:{contact.pk}:{now:%Y%m%d%H}",
+        now=now,
+    )
+
+
 def messages_claim(*, now: datetime, limit: int) -> list[int]:
     """Take due messages for this worker: ``sending`` is committed before any I/O."""
     with transaction.atomic():

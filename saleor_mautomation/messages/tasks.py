@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
+from kombu.exceptions import KombuError
 
 from saleor_mautomation.core import clock
 from saleor_mautomation.messages.sending import messages_recover, messages_send_due
 
 BATCH = 100
+logger = logging.getLogger(__name__)
+
+
+def send_soon() -> None:
+    """Wake the sender now (after commit); if the broker is down, the scheduler's periodic
+    send picks the message up within ``MESSAGES_SEND_INTERVAL`` seconds."""
+    try:
+        messages_send.apply_async()
+    except (KombuError, OSError) as exc:
+        logger.warning("Could not wake the sender (%s): the periodic send will", exc)
 
 
 @shared_task(name="saleor_mautomation.messages.tasks.messages_send")

@@ -20,6 +20,7 @@ from saleor_mautomation.messages.sending import (
 )
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from tests.contacts.factories import make_contact, make_shop
+from tests.graphql.test_storefront import SUBSCRIBE, call
 
 T = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)  # 14:00 in Berlin: not quiet
 APP = "https://marketing.example"
@@ -254,3 +255,27 @@ def test_a_send_lost_with_its_worker_is_never_repeated_for_marketing(shop, mailb
     assert confirm.status == "queued"
     assert send(T + timedelta(minutes=11)) == {"sent": 1}
     assert len(mailbox.received) == 1
+
+
+def test_a_storefront_sign_up_gets_one_confirmation_per_hour(
+    client, standin_installation, mailbox, django_capture_on_commit_callbacks
+):
+    # given
+    templates_builtin_ensure(installation_id=standin_installation.pk, now=T)
+
+    # when: the form is sent twice
+    for _ in range(2):
+        response = call(
+            client, standin_installation, SUBSCRIBE, {"email": "Neu@Example.com", "anon": None}
+        )
+        assert response.json() == {"data": {"subscribe": {"status": "PENDING"}}}
+
+    # then: one confirmation queued, transactional, sent with its confirmation link
+    (message,) = Message.objects.filter(installation=standin_installation)
+    assert (message.kind, message.to_address) == ("transactional", "neu@example.com")
+    assert message.dedupe_key.startswith("double-opt-in:")
+    assert messages_send_due(
+        now=message.send_after, app_url=APP, default_from="shop@mailing.example"
+    ) == {"sent": 1}
+    html = parsed(mailbox.received[0][2]).get_body(preferencelist=("html",)).get_content()
+    assert f"{APP}/p/" in html
