@@ -1,10 +1,11 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from saleor_mautomation.api.views import dashboard, health, manifest, register, segments, webhooks
 
 urlpatterns = [
     path("api/manifest", manifest.manifest, name="manifest"),
     path("api/register", register.register, name="register"),
+    path("api/esp/", include("anymail.urls")),
     path("api/webhooks/saleor", webhooks.saleor_webhook, name="saleor-webhook"),
     path(
         "api/segments/<int:segment_id>/members.csv",

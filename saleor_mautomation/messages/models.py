@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.db.models import Q
 
 
 class Template(models.Model):
@@ -124,6 +125,9 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "send_after"], name="message_due"),
             models.Index(fields=["contact", "channel", "sent_at"], name="message_contact_sent"),
+            models.Index(
+                fields=["provider_id"], name="message_provider_id", condition=~Q(provider_id="")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
     "graphene_django",
+    "anymail",
     "saleor_mautomation.apps.MautomationConfig",
 ]
 
@@ -216,6 +217,17 @@ if _email.scheme in {"smtp", "smtps", "smtp+tls"}:
     EMAIL_USE_TLS = _email.scheme == "smtp+tls"
     EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "shop@localhost")
+# ESPs through django-anymail: EMAIL_URL=anymail+<esp>://<api key>@ (e.g. anymail+postmark://
+# KEY@); their delivery, bounce and complaint webhooks post to /api/esp/<esp>/tracking/ with
+# HTTP basic auth ANYMAIL_WEBHOOK_SECRET ("user:password").
+ANYMAIL: dict[str, str] = {}
+if _email.scheme.startswith("anymail+"):
+    _esp = _email.scheme.removeprefix("anymail+")
+    EMAIL_BACKEND = f"anymail.backends.{_esp}.EmailBackend"
+    ANYMAIL[f"{_esp.upper()}_API_KEY"] = unquote(_email.username or "")
+    ANYMAIL[f"{_esp.upper()}_SERVER_TOKEN"] = unquote(_email.username or "")
+if env.get("ANYMAIL_WEBHOOK_SECRET"):
+    ANYMAIL["WEBHOOK_SECRET"] = env["ANYMAIL_WEBHOOK_SECRET"]
 
 # Storefront tracking: at most this many events per client in this many seconds.
 STOREFRONT_EVENT_RATE = (int(env.get("STOREFRONT_EVENTS_PER_MINUTE", "300")), 60)

@@ -1,0 +1,20 @@
+"""``/api/esp/<esp>/tracking/``: ESP webhooks, verified and parsed by django-anymail, whose
+``tracking`` signal lands here and is applied by ``messages.esp`` (thin: parse, apply)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from saleor_mautomation.core import clock
+from saleor_mautomation.messages.esp import esp_event_apply
+
+
+def on_tracking(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> None:
+    esp_event_apply(
+        esp=esp_name.lower().replace(" ", "_"),
+        event_type=str(event.event_type),
+        provider_id=event.message_id,
+        event_id=event.event_id,
+        detail=str(event.mta_response or event.description or event.reject_reason or ""),
+        now=clock.now(),
+    )
