@@ -1,6 +1,8 @@
 from django.urls import include, path, re_path
 
 from saleor_mautomation.api.views import dashboard, health, manifest, register, segments, webhooks
+from saleor_mautomation.api.views import pages as pages_views
+from saleor_mautomation.api.views import tracking as tracking_views
 
 urlpatterns = [
     path("api/manifest", manifest.manifest, name="manifest"),
@@ -12,6 +14,10 @@ urlpatterns = [
         segments.segment_members_csv,
         name="segment-members-csv",
     ),
+    path("t/o/<str:token>", tracking_views.open_pixel, name="track-open"),
+    path("t/c/<str:token>", tracking_views.click_redirect, name="track-click"),
+    path("u/<str:token>", pages_views.unsubscribe, name="unsubscribe"),
+    path("p/<str:token>", pages_views.preferences, name="preferences"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     re_path(

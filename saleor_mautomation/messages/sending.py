@@ -42,6 +42,7 @@ from saleor_mautomation.messages.models import (
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
 from saleor_mautomation.messages.rules import Decision, Rules, decide, next_hour
 from saleor_mautomation.messages.services import template_current
+from saleor_mautomation.messages.tracking import tracked_html
 from saleor_mautomation.saleor.models import Installation
 
 logger = logging.getLogger(__name__)
@@ -254,7 +255,9 @@ def message_deliver(
     *, message_id: int, now: datetime, app_url: str, default_from: str, backend: Any
 ) -> str:
     """Send one claimed message; returns its new status."""
-    message = Message.objects.select_related("template_version", "contact").get(pk=message_id)
+    message = Message.objects.select_related("template_version__template", "contact").get(
+        pk=message_id
+    )
     if message.status != Status.SENDING:
         return str(message.status)
     MessageAttempt.objects.create(message=message, started_at=now, outcome="started")
@@ -286,6 +289,18 @@ def message_deliver(
         return Status.FAILED
     installation = Installation.objects.get(pk=message.installation_id)
     shop = shop_of(installation)
+    html = tracked_html(
+        rendered.html,
+        message_id=message.pk,
+        app_url=app_url,
+        shop_origin=shop["url"],
+        utm={
+            "utm_source": "mautomation",
+            "utm_medium": "email",
+            "utm_campaign": version.template.key,
+        },
+        skip_prefixes=(f"{app_url}/u/", f"{app_url}/p/"),
+    )
     sender = stored.from_email or default_from
     list_host = urlsplit(app_url).hostname or "localhost"
     mail = build_mail(
@@ -293,7 +308,7 @@ def message_deliver(
         sender=sender,
         reply_to=stored.reply_to,
         subject=rendered.subject,
-        html=rendered.html,
+        html=html,
         text=rendered.text,
         unsubscribe_url=context["links"]["unsubscribe"],
         list_id=f"{shop['name']} <i{installation.pk}.{list_host}>",

@@ -133,7 +133,9 @@ def test_a_marketing_email_arrives_with_its_headers_and_parts(shop, mailbox):
     html = mime.get_body(preferencelist=("html",)).get_content()
     assert "Ada" in text
     assert "Ada" in html
-    assert unsubscribe[1:-1] in html
+    assert unsubscribe[1:-1] in html  # the unsubscribe link is not tracked
+    assert f'src="{APP}/t/o/' in html  # the open pixel
+    assert f'href="{APP}/t/c/' in html  # shop links go through the click redirect
     assert (message.status, message.sent_at, message.attempts) == ("sent", T, 1)
     assert MessageAttempt.objects.get(message=message).outcome == "sent"
 
