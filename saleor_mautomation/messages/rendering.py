@@ -207,6 +207,9 @@ def validate(
     return []
 
 
+IMAGE_ONLY = re.compile(r"(\[[^\]]*\]\s*)+")
+
+
 class _Text(HTMLParser):
     """The plain-text part: the visible text of the HTML, links written out."""
 
@@ -242,12 +245,16 @@ class _Text(HTMLParser):
             self.preview -= 1
         if tag in self.BLOCKS:
             self.parts.append("\n")
+        elif tag in {"td", "th"}:
+            self.parts.append(" ")  # cells of a row stay apart
         elif tag == "a" and self.links:
             href = self.links.pop()
             start = max(i for i, part in enumerate(self.parts) if part == "\x00")
             text = " ".join("".join(self.parts[start + 1 :]).split())
             del self.parts[start:]
-            if href and href != text and not href.startswith("#"):
+            if IMAGE_ONLY.fullmatch(text):
+                pass  # an image link: the text part shows the link beside it instead
+            elif href and href != text and not href.startswith("#"):
                 self.parts.append(f"{text} ({href})" if text else href)
             else:
                 self.parts.append(text)
