@@ -13,6 +13,7 @@ from typing import Any
 
 import graphene
 from django.conf import settings
+from django.core.mail import get_connection
 from graphql import GraphQLError
 
 from saleor_mautomation.contacts.models import Contact
@@ -22,6 +23,7 @@ from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.graphql.errors import domain_errors
 from saleor_mautomation.messages.context import recipient_context
 from saleor_mautomation.messages.defaults import EXAMPLE_CONTEXT
+from saleor_mautomation.messages.mime import HeaderInvalid
 from saleor_mautomation.messages.models import Template, TemplateVersion
 from saleor_mautomation.messages.rendering import (
     RenderFailed,
@@ -30,6 +32,7 @@ from saleor_mautomation.messages.rendering import (
     render,
     validate,
 )
+from saleor_mautomation.messages.sending import template_test_send
 from saleor_mautomation.messages.services import template_current, template_version_create
 
 
@@ -196,6 +199,41 @@ class CreateTemplateVersion(graphene.Mutation):
         return CreateTemplateVersion(version=version)
 
 
+class SendTestEmail(graphene.Mutation):
+    """Send the current version, rendered with the example context, to an admin's address."""
+
+    class Arguments:
+        template_id = graphene.ID(required=True)
+        language = graphene.String(default_value="en")
+        to = graphene.String(required=True)
+
+    message_id = graphene.String(required=True)
+
+    @staticmethod
+    def mutate(
+        root: Any, info: graphene.ResolveInfo, template_id: str, language: str, to: str
+    ) -> SendTestEmail:
+        template = _template(info, template_id)
+        backend = get_connection(fail_silently=False)
+        try:
+            with domain_errors():
+                message_id = template_test_send(
+                    template=template,
+                    language=language,
+                    to=to,
+                    context=EXAMPLE_CONTEXT,
+                    app_url=settings.APP_URL,
+                    default_from=settings.DEFAULT_FROM_EMAIL,
+                    backend=backend,
+                    now=clock.now(),
+                )
+        except HeaderInvalid as exc:
+            raise GraphQLError(str(exc), extensions={"code": "INVALID_ADDRESS"}) from exc
+        finally:
+            backend.close()
+        return SendTestEmail(message_id=message_id)
+
+
 class TemplatesQuery(graphene.ObjectType):
     templates = graphene.List(graphene.NonNull(TemplateType), required=True)
     template = graphene.Field(TemplateType, id=graphene.ID(required=True))
@@ -278,3 +316,4 @@ class TemplatesQuery(graphene.ObjectType):
 
 class TemplatesMutation(graphene.ObjectType):
     create_template_version = CreateTemplateVersion.Field()
+    send_test_email = SendTestEmail.Field()

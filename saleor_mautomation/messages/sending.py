@@ -30,8 +30,9 @@ from django.db import transaction
 from django.db.models import F
 
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.messages.context import recipient_context, shop_of
-from saleor_mautomation.messages.mime import Mail, mime_bytes
+from saleor_mautomation.messages.mime import Mail, encode_address, mime_bytes
 from saleor_mautomation.messages.models import (
     Message,
     MessageAttempt,
@@ -242,6 +243,56 @@ def _transmit(mail: Mail, sender: str, to: str, backend: Any) -> str:
     email.send()
     status = getattr(email, "anymail_status", None)  # set by django-anymail's backends
     return str(getattr(status, "message_id", None) or "")
+
+
+def template_test_send(
+    *,
+    template: Template,
+    language: str,
+    to: str,
+    context: dict[str, Any],
+    app_url: str,
+    default_from: str,
+    backend: Any,
+    now: datetime,
+) -> str:
+    """Send a version, rendered with ``context``, to an admin's address now: the same
+    rendering and headers as a real send, outside the outbox (it counts for no contact)."""
+    version = template_current(template, language)
+    if version is None:
+        raise PermanentError("The template has no version in that language", code="empty")
+    encode_address(to)  # refuses anything that is not one address
+    rendered = render(
+        Compiled(version.subject, version.preheader, version.html, version.text), context
+    )
+    _, stored = rules_of(template.installation_id)
+    sender = stored.from_email or default_from
+    message = Message(
+        pk=0,
+        installation_id=template.installation_id,
+        dedupe_key=f"test:{now.isoformat()}:{to}",
+        kind=template.kind,
+        to_address=to,
+    )
+    mail = build_mail(
+        message=message,
+        sender=sender,
+        reply_to=stored.reply_to,
+        subject=f"[Test] {rendered.subject}",
+        html=rendered.html,
+        text=rendered.text,
+        unsubscribe_url=context["links"]["unsubscribe"],
+        list_id=f"Test <i{template.installation_id}.{urlsplit(app_url).hostname or 'localhost'}>",
+        message_id=message_id_header(message, app_url),
+        now=now,
+    )
+    try:
+        _transmit(mail, sender, to, backend)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise PermanentError(
+            f"The mail server refused the test: {exc}", code="send_failed"
+        ) from exc
+    return mail.header("Message-ID") or ""
 
 
 def _finish(message: Message, now: datetime, **fields: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import email
 import socket
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from saleor_mautomation.messages.sending import (
 )
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from tests.contacts.factories import make_contact, make_shop
+from tests.graphql.test_contacts import ask
 from tests.graphql.test_storefront import SUBSCRIBE, call
 
 T = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)  # 14:00 in Berlin: not quiet
@@ -83,6 +85,10 @@ def template(shop, key="welcome-1"):
 
 def send(now=T):
     return messages_send_due(now=now, app_url=APP, default_from="Shop <shop@mailing.example>")
+
+
+def gid(template: Template) -> str:
+    return base64.b64encode(f"Template:{template.pk}".encode()).decode()
 
 
 def enqueue(**arguments) -> Message:
@@ -281,3 +287,30 @@ def test_a_storefront_sign_up_gets_one_confirmation_per_hour(
     ) == {"sent": 1}
     html = parsed(mailbox.received[0][2]).get_body(preferencelist=("html",)).get_content()
     assert f"{APP}/p/" in html
+
+
+TEST_SEND = """mutation T($id: ID!, $to: String!) {
+  sendTestEmail(templateId: $id, language: "de", to: $to) { messageId } }"""
+
+
+def test_an_admin_test_send_uses_the_example_and_the_real_headers(
+    client, standin_installation, mailbox
+):
+    # given
+    templates_builtin_ensure(installation_id=standin_installation.pk, now=T)
+    vip = template(standin_installation, "vip")
+
+    # when
+    body = ask(client, standin_installation, TEST_SEND, id=gid(vip), to="admin@shop.example")
+    refused = ask(client, standin_installation, TEST_SEND, id=gid(vip), to="x\nBcc: y@z.example")
+
+    # then
+    assert body["data"]["sendTestEmail"]["messageId"].startswith("<m0.")
+    ((_, recipients, raw),) = mailbox.received
+    assert recipients == ["admin@shop.example"]
+    mime = parsed(raw)
+    assert mime["Subject"].startswith("[Test] ")
+    assert mime["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "Ada" in mime.get_body(preferencelist=("html",)).get_content()
+    assert refused["errors"][0]["extensions"]["code"] == "INVALID_ADDRESS"
+    assert Message.objects.count() == 0  # outside the outbox
