@@ -11,6 +11,8 @@ from graphene.types.generic import GenericScalar
 from saleor_mautomation.contacts.services import contacts_config, contacts_config_update
 from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.messages.models import SendingRules
+from saleor_mautomation.messages.services import sending_rules_update
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.saleor.services import installation_storefront_origins_set
 
@@ -21,12 +23,27 @@ class AppSettings(graphene.ObjectType):
     lapsed_after_days = graphene.Int(required=True)
     vip_min_orders = graphene.Int(required=True)
     metadata_keys = GenericScalar(required=True)
+    from_email = graphene.String(required=True, description="Empty: the deployment's default.")
+    reply_to = graphene.String(required=True)
+    cap_count = graphene.Int(required=True, description="Marketing emails per contact ...")
+    cap_hours = graphene.Int(required=True, description="... per this many hours.")
+    quiet_start_hour = graphene.Int(description="Quiet hours in the contact's time zone.")
+    quiet_end_hour = graphene.Int()
+    quiet_action = graphene.String(required=True, description="defer or skip")
 
     @staticmethod
     def of(installation_id: int) -> AppSettings:
         installation = Installation.objects.get(pk=installation_id)
         config = contacts_config(installation_id)
+        rules, _ = SendingRules.objects.get_or_create(installation_id=installation_id)
         return AppSettings(
+            from_email=rules.from_email,
+            reply_to=rules.reply_to,
+            cap_count=rules.cap_count,
+            cap_hours=rules.cap_hours,
+            quiet_start_hour=rules.quiet_start_hour,
+            quiet_end_hour=rules.quiet_end_hour,
+            quiet_action=rules.quiet_action,
             storefront_origins=installation.storefront_origins,
             lapsing_after_days=config.lapsing_after_days,
             lapsed_after_days=config.lapsed_after_days,
@@ -41,6 +58,24 @@ class AppSettingsInput(graphene.InputObjectType):
     lapsed_after_days = graphene.Int()
     vip_min_orders = graphene.Int()
     metadata_keys = GenericScalar()
+    from_email = graphene.String()
+    reply_to = graphene.String()
+    cap_count = graphene.Int()
+    cap_hours = graphene.Int()
+    quiet_start_hour = graphene.Int()
+    quiet_end_hour = graphene.Int()
+    quiet_action = graphene.String()
+
+
+SENDING_FIELDS = (
+    "from_email",
+    "reply_to",
+    "cap_count",
+    "cap_hours",
+    "quiet_start_hour",
+    "quiet_end_hour",
+    "quiet_action",
+)
 
 
 class UpdateAppSettings(graphene.Mutation):
@@ -64,6 +99,10 @@ class UpdateAppSettings(graphene.Mutation):
                 lapsed_after_days=input.get("lapsed_after_days"),
                 vip_min_orders=input.get("vip_min_orders"),
                 metadata_keys=input.get("metadata_keys"),
+            )
+            sending_rules_update(
+                installation_id=installation_id,
+                **{field: input.get(field) for field in SENDING_FIELDS},
             )
         return UpdateAppSettings(settings=AppSettings.of(installation_id))
 

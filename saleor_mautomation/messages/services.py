@@ -9,7 +9,8 @@ from django.db.models import Max
 
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.messages.defaults import default_templates
-from saleor_mautomation.messages.models import Template, TemplateVersion
+from saleor_mautomation.messages.mime import HeaderInvalid, encode_address
+from saleor_mautomation.messages.models import SendingRules, Template, TemplateVersion
 from saleor_mautomation.messages.rendering import compile_version
 
 TRANSACTIONAL_DEFAULTS = {"double-opt-in"}
@@ -93,3 +94,28 @@ def templates_builtin_ensure(*, installation_id: int, now: datetime) -> list[Tem
             now=now,
         )
     return created
+
+
+def sending_rules_update(*, installation_id: int, **changes: object) -> SendingRules:
+    """Change the sender identity and the sending rules (``None`` leaves a value as it is)."""
+    rules, _ = SendingRules.objects.get_or_create(installation_id=installation_id)
+    for field in ("from_email", "reply_to"):
+        value = changes.get(field)
+        if value:
+            try:
+                encode_address(str(value))
+            except HeaderInvalid as exc:
+                raise PermanentError(str(exc), code=f"invalid_{field}") from exc
+    hours = [changes.get("quiet_start_hour"), changes.get("quiet_end_hour")]
+    if any(h is not None and not 0 <= int(str(h)) <= 23 for h in hours):
+        raise PermanentError("Quiet hours are whole hours from 0 to 23", code="invalid_hour")
+    cap_hours = changes.get("cap_hours")
+    if cap_hours is not None and not 1 <= int(str(cap_hours)) <= 24 * 30:
+        raise PermanentError("The cap window is 1 hour to 30 days", code="invalid_cap")
+    if changes.get("quiet_action") not in {None, "defer", "skip"}:
+        raise PermanentError("Quiet hours either defer or skip", code="invalid_quiet_action")
+    for field, value in changes.items():
+        if value is not None:
+            setattr(rules, field, value)
+    rules.save()
+    return rules

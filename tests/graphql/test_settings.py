@@ -63,6 +63,10 @@ def test_the_admin_reads_and_updates_the_settings(client, standin_installation):
         ({"storefrontOrigins": ["javascript:alert(1)"]}, "INVALID_ORIGIN"),
         ({"lapsingAfterDays": 400, "lapsedAfterDays": 365}, "INVALID_THRESHOLDS"),
         ({"metadataKeys": {"shoe_size": "x"}}, "INVALID_METADATA_KEYS"),
+        ({"fromEmail": "Shop <shop@example.com>\nBcc: x@y.z"}, "INVALID_FROM_EMAIL"),
+        ({"quietStartHour": 24}, "INVALID_HOUR"),
+        ({"capHours": 0}, "INVALID_CAP"),
+        ({"quietAction": "drop"}, "INVALID_QUIET_ACTION"),
     ],
 )
 def test_invalid_settings_are_refused_with_a_field_error(
@@ -96,3 +100,43 @@ def test_a_refused_update_changes_nothing(client, standin_installation):
 
     assert response.json()["errors"][0]["extensions"]["code"] == "INVALID_THRESHOLDS"
     assert Installation.objects.get().storefront_origins == []
+
+
+SENDING = """mutation U($input: AppSettingsInput!) { updateAppSettings(input: $input) {
+  settings { fromEmail replyTo capCount capHours quietStartHour quietEndHour quietAction } } }"""
+
+
+def test_the_admin_sets_the_sender_and_the_sending_rules(client, standin_installation):
+    # when
+    response = ask(
+        client,
+        standin_installation,
+        SENDING,
+        {
+            "input": {
+                "fromEmail": "Linden Goods <hello@linden.example>",
+                "capCount": 2,
+                "capHours": 24,
+                "quietStartHour": 22,
+                "quietEndHour": 7,
+                "quietAction": "skip",
+            }
+        },
+    )
+
+    # then
+    assert response.json() == {
+        "data": {
+            "updateAppSettings": {
+                "settings": {
+                    "fromEmail": "Linden Goods <hello@linden.example>",
+                    "replyTo": "",
+                    "capCount": 2,
+                    "capHours": 24,
+                    "quietStartHour": 22,
+                    "quietEndHour": 7,
+                    "quietAction": "skip",
+                }
+            }
+        }
+    }
