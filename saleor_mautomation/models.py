@@ -13,6 +13,7 @@ from saleor_mautomation.contacts.models import (
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.messages.models import (
+    EmailProvider,
     Message,
     MessageAttempt,
     SendingRules,
@@ -32,6 +33,7 @@ __all__ = [
     "ContactSpend",
     "ContactsConfig",
     "Delivery",
+    "EmailProvider",
     "ErasedIdentity",
     "Event",
     "Installation",

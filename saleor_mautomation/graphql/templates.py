@@ -13,7 +13,6 @@ from typing import Any
 
 import graphene
 from django.conf import settings
-from django.core.mail import get_connection
 from graphql import GraphQLError
 
 from saleor_mautomation.contacts.models import Contact
@@ -25,6 +24,7 @@ from saleor_mautomation.messages.context import recipient_context
 from saleor_mautomation.messages.defaults import EXAMPLE_CONTEXT
 from saleor_mautomation.messages.mime import HeaderInvalid
 from saleor_mautomation.messages.models import Template, TemplateVersion
+from saleor_mautomation.messages.providers import provider_for
 from saleor_mautomation.messages.rendering import (
     RenderFailed,
     StageError,
@@ -214,7 +214,10 @@ class SendTestEmail(graphene.Mutation):
         root: Any, info: graphene.ResolveInfo, template_id: str, language: str, to: str
     ) -> SendTestEmail:
         template = _template(info, template_id)
-        backend = get_connection(fail_silently=False)
+        with domain_errors():
+            backend = provider_for(
+                template.installation_id, allow_private=settings.SALEOR_ALLOW_LOOPBACK
+            ).backend
         try:
             with domain_errors():
                 message_id = template_test_send(

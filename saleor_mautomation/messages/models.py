@@ -5,6 +5,8 @@ from typing import ClassVar
 from django.db import models
 from django.db.models import Q
 
+from saleor_mautomation.core.crypto import EncryptedTextField
+
 
 class Template(models.Model):
     """An email the shop sends, in one or more languages; its content lives in versions."""
@@ -194,3 +196,40 @@ class SendingRules(models.Model):
 
     def __str__(self) -> str:
         return f"sending rules of installation {self.installation_id}"
+
+
+class EmailProvider(models.Model):
+    """How one installation's email leaves: the deployment's default (``EMAIL_URL``), its own
+    SMTP server, or an ESP through django-anymail. Secrets are encrypted at rest and never
+    read back through the API."""
+
+    class Kind(models.TextChoices):
+        DEFAULT = "default"
+        SMTP = "smtp"
+        ESP = "esp"
+
+    class Security(models.TextChoices):
+        STARTTLS = "starttls"
+        TLS = "tls"
+        NONE = "none"
+
+    installation = models.OneToOneField("mautomation.Installation", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.DEFAULT)
+    smtp_host = models.CharField(max_length=255, blank=True, default="")
+    smtp_port = models.PositiveIntegerField(default=587)
+    smtp_security = models.CharField(
+        max_length=8, choices=Security.choices, default=Security.STARTTLS
+    )
+    smtp_username = models.CharField(max_length=255, blank=True, default="")
+    smtp_password = EncryptedTextField(blank=True, default="")
+    # An anymail backend name (postmark, sendgrid, mailgun, amazon_ses, ...) and its settings
+    # as JSON (e.g. {"server_token": "..."}), encrypted.
+    esp = models.CharField(max_length=32, blank=True, default="")
+    esp_settings = EncryptedTextField(blank=True, default="")
+    # Throttle: at most this many messages per second to the provider (0: no limit).
+    max_per_second = models.FloatField(default=0)
+
+    objects: ClassVar[models.Manager[EmailProvider]]
+
+    def __str__(self) -> str:
+        return f"{self.kind} provider of installation {self.installation_id}"

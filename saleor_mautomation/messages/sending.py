@@ -19,18 +19,20 @@ from __future__ import annotations
 import hashlib
 import logging
 import smtplib
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.utils import format_datetime, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import transaction
 from django.db.models import F
 
 from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.messages.context import recipient_context, shop_of
 from saleor_mautomation.messages.mime import Mail, encode_address, mime_bytes
 from saleor_mautomation.messages.models import (
@@ -40,6 +42,7 @@ from saleor_mautomation.messages.models import (
     Suppression,
     Template,
 )
+from saleor_mautomation.messages.providers import provider_for
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
 from saleor_mautomation.messages.rules import Decision, Rules, decide, next_hour
 from saleor_mautomation.messages.services import template_current
@@ -420,26 +423,45 @@ def _retry(message: Message, now: datetime, reason: str) -> str:
 
 
 def messages_send_due(
-    *, now: datetime, app_url: str, default_from: str, limit: int = 100
+    *,
+    now: datetime,
+    app_url: str,
+    default_from: str,
+    allow_private: bool = False,
+    limit: int = 100,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, int]:
-    """Claim and send a batch over one provider connection; counts per outcome."""
+    """Claim and send a batch: per installation over its own provider connection, at most
+    as fast as its throttle allows; counts per outcome."""
     counts: dict[str, int] = {}
     ids = messages_claim(now=now, limit=limit)
-    if not ids:
-        return counts
-    backend = get_connection(fail_silently=False)
-    try:
-        for message_id in ids:
-            status = message_deliver(
-                message_id=message_id,
-                now=now,
-                app_url=app_url,
-                default_from=default_from,
-                backend=backend,
-            )
-            counts[status] = counts.get(status, 0) + 1
-    finally:
-        backend.close()
+    by_installation: dict[int, list[int]] = {}
+    for message_id, installation_id in (
+        Message.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "installation_id")
+    ):
+        by_installation.setdefault(installation_id, []).append(message_id)
+    for installation_id, message_ids in by_installation.items():
+        try:
+            provider = provider_for(installation_id, allow_private=allow_private)
+        except (PermanentError, RetryableError) as exc:
+            for message_id in message_ids:
+                status = _retry(Message.objects.get(pk=message_id), now, exc.message)
+                counts[status] = counts.get(status, 0) + 1
+            continue
+        try:
+            for index, message_id in enumerate(message_ids):
+                if index and provider.interval:
+                    sleep(provider.interval)
+                status = message_deliver(
+                    message_id=message_id,
+                    now=now,
+                    app_url=app_url,
+                    default_from=default_from,
+                    backend=provider.backend,
+                )
+                counts[status] = counts.get(status, 0) + 1
+        finally:
+            provider.backend.close()
     return counts
 
 

@@ -33,6 +33,7 @@ def messages_send() -> dict[str, int]:
             now=clock.now(),
             app_url=settings.APP_URL,
             default_from=settings.DEFAULT_FROM_EMAIL,
+            allow_private=settings.SALEOR_ALLOW_LOOPBACK,
             limit=BATCH,
         )
         for status, n in counts.items():
