@@ -6,6 +6,7 @@ import graphene
 
 from saleor_mautomation.graphql.backfill import BackfillQuery
 from saleor_mautomation.graphql.contacts import ContactsQuery
+from saleor_mautomation.graphql.email_provider import EmailProviderMutation, EmailProviderQuery
 from saleor_mautomation.graphql.installation import InstallationQuery
 from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
 from saleor_mautomation.graphql.settings import SettingsMutation, SettingsQuery
@@ -17,6 +18,7 @@ class Query(
     InstallationQuery,
     ContactsQuery,
     BackfillQuery,
+    EmailProviderQuery,
     SegmentsQuery,
     SettingsQuery,
     StorefrontQuery,
@@ -27,7 +29,12 @@ class Query(
 
 
 class Mutation(
-    SegmentsMutation, SettingsMutation, StorefrontMutation, TemplatesMutation, graphene.ObjectType
+    EmailProviderMutation,
+    SegmentsMutation,
+    SettingsMutation,
+    StorefrontMutation,
+    TemplatesMutation,
+    graphene.ObjectType,
 ):
     pass
 

@@ -1,0 +1,43 @@
+"""The email provider in the Dashboard: secrets write-only, validated, per installation."""
+
+from saleor_mautomation.messages.models import EmailProvider
+from tests.graphql.test_contacts import ask
+
+PROVIDER = "{ emailProvider { kind esp hasEspSettings hasSmtpPassword maxPerSecond } }"
+UPDATE = """mutation U($input: EmailProviderInput!) { updateEmailProvider(input: $input) {
+  provider { kind esp hasEspSettings maxPerSecond } } }"""
+
+
+def test_the_admin_sets_an_esp_and_never_reads_its_secret_back(client, standin_installation):
+    # when
+    updated = ask(
+        client,
+        standin_installation,
+        UPDATE,
+        input={
+            "kind": "esp",
+            "esp": "postmark",
+            "espSettings": {"server_token": "tok"},
+            "maxPerSecond": 10,
+        },
+    )
+
+    # then
+    assert updated["data"]["updateEmailProvider"]["provider"] == {
+        "kind": "esp",
+        "esp": "postmark",
+        "hasEspSettings": True,
+        "maxPerSecond": 10.0,
+    }
+    read = ask(client, standin_installation, PROVIDER)
+    assert "tok" not in str(read)
+    assert EmailProvider.objects.get(installation=standin_installation).esp == "postmark"
+
+
+def test_an_unknown_esp_is_refused(client, standin_installation):
+    body = ask(client, standin_installation, UPDATE, input={"kind": "esp", "esp": "nope"})
+
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_PROVIDER"
+    assert ask(client, standin_installation, PROVIDER)["data"]["emailProvider"]["kind"] == (
+        "default"
+    )
