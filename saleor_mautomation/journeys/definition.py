@@ -1,0 +1,316 @@
+"""The journey definition language: an entry, settings and a graph of nodes, as typed data.
+
+``journey_parse`` validates the structure (pydantic) and the graph: one start node, every
+``next`` pointing at a node, every node reachable from the start, and no loop without a wait
+in it (a loop that never waits would spin). Errors name the node (``nodes.<id>.<field>``) so the
+canvas can mark it. The engine (``engine.py``) relies on a parsed definition being sound.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from saleor_mautomation.segments.definition import Node as SegmentNode
+from saleor_mautomation.segments.definition import PropertyFilter
+from saleor_mautomation.segments.errors import DefinitionInvalid, FieldError
+
+VERSION: Literal[1] = 1
+MAX_NODES = 100
+NODE_ID = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Duration(_Model):
+    days: Annotated[int, Field(ge=0, le=365)] = 0
+    hours: Annotated[int, Field(ge=0, le=24 * 365)] = 0
+    minutes: Annotated[int, Field(ge=0, le=60 * 24 * 365)] = 0
+
+    @model_validator(mode="after")
+    def _positive(self) -> Duration:
+        if self.delta <= timedelta(0):
+            raise ValueError("a duration longer than zero")
+        return self
+
+    @property
+    def delta(self) -> timedelta:
+        return timedelta(days=self.days, hours=self.hours, minutes=self.minutes)
+
+
+# -- entries ------------------------------------------------------------------------------
+
+
+class EventEntry(_Model):
+    type: Literal["event"]
+    event_type: str
+    where: list[PropertyFilter] = Field(default_factory=list, max_length=10)
+    # One active run per contact and this event property (e.g. per checkout).
+    entry_key: str | None = None
+
+
+class SegmentEntry(_Model):
+    type: Literal["segment_entered"]
+    segment_id: Annotated[int, Field(ge=1)]
+
+
+class DateEntry(_Model):
+    """Daily, in the contact's zone: ``days_offset`` days after the date (negative: before)."""
+
+    type: Literal["date"]
+    field: Literal["birthday", "date_joined", "last_order_at"]
+    days_offset: Annotated[int, Field(ge=-60, le=3650)] = 0
+    at_hour: Annotated[int, Field(ge=0, le=23)] = 9
+
+
+class TriggerEntry(_Model):
+    type: Literal["trigger"]
+    key: Annotated[str, Field(pattern=r"^[a-z0-9\-]{3,64}$")]
+
+
+class ManualEntry(_Model):
+    type: Literal["manual"]
+
+
+Entry = Annotated[
+    EventEntry | SegmentEntry | DateEntry | TriggerEntry | ManualEntry,
+    Field(discriminator="type"),
+]
+
+
+class Reentry(_Model):
+    mode: Literal["once", "every_time", "after_days"] = "once"
+    days: Annotated[int, Field(ge=1, le=3650)] | None = None
+
+    @model_validator(mode="after")
+    def _days(self) -> Reentry:
+        if (self.mode == "after_days") != (self.days is not None):
+            raise ValueError("'days' goes with mode 'after_days' only")
+        return self
+
+
+class Goal(_Model):
+    """The run ends (converted) when the contact does this, checked before every step."""
+
+    event_type: str
+    where: list[PropertyFilter] = Field(default_factory=list, max_length=10)
+
+
+# -- nodes ----------------------------------------------------------------------------------
+
+
+class Wait(_Model):
+    type: Literal["wait"]
+    duration: Duration
+    next: str
+
+
+class WaitUntil(_Model):
+    """Until the next ``hour`` o'clock on one of ``weekdays`` (0 = Monday) in the contact's
+    time zone."""
+
+    type: Literal["wait_until"]
+    hour: Annotated[int, Field(ge=0, le=23)]
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(
+        default_factory=lambda: list(range(7)), min_length=1
+    )
+    next: str
+
+
+class WaitForEvent(_Model):
+    type: Literal["wait_for_event"]
+    event_type: str
+    where: list[PropertyFilter] = Field(default_factory=list, max_length=10)
+    timeout: Duration
+    on_event: str
+    on_timeout: str
+
+
+class Condition(_Model):
+    """A segment-style condition evaluated for the contact when the run reaches it."""
+
+    type: Literal["condition"]
+    condition: SegmentNode
+    yes: str
+    no: str
+
+
+class Branch(_Model):
+    percent: Annotated[int, Field(ge=0, le=100)]
+    next: str
+
+
+class Split(_Model):
+    """A/B or random split: the run's branch is a deterministic function of the run and node,
+    so a replay after a crash takes the same branch."""
+
+    type: Literal["split"]
+    branches: list[Branch] = Field(min_length=2, max_length=5)
+
+    @model_validator(mode="after")
+    def _hundred(self) -> Split:
+        if sum(b.percent for b in self.branches) != 100:
+            raise ValueError("the branches' percentages add up to 100")
+        return self
+
+
+class SendEmail(_Model):
+    type: Literal["send_email"]
+    template: Annotated[str, Field(pattern=r"^[a-z0-9\-]{1,64}$")]
+    at_best_hour: bool = False
+    next: str
+
+
+class GiveVoucher(_Model):
+    """A unique Saleor voucher code for the contact, put into later messages' context."""
+
+    type: Literal["give_voucher"]
+    discount_percent: Annotated[int, Field(ge=1, le=100)]
+    valid_days: Annotated[int, Field(ge=1, le=365)] = 14
+    next: str
+
+
+class UpdateProfile(_Model):
+    type: Literal["update_profile"]
+    metadata: dict[str, str] = Field(min_length=1, max_length=20)
+    next: str
+
+
+class CallWebhook(_Model):
+    type: Literal["webhook"]
+    url: Annotated[str, Field(pattern=r"^https://", max_length=2000)]
+    next: str
+
+
+class Exit(_Model):
+    type: Literal["exit"]
+
+
+JourneyNode = Annotated[
+    Wait
+    | WaitUntil
+    | WaitForEvent
+    | Condition
+    | Split
+    | SendEmail
+    | GiveVoucher
+    | UpdateProfile
+    | CallWebhook
+    | Exit,
+    Field(discriminator="type"),
+]
+WAITING = (Wait, WaitUntil, WaitForEvent)
+
+
+class JourneyDefinition(_Model):
+    version: Literal[1] = VERSION
+    entry: Entry
+    reentry: Reentry = Reentry()
+    goal: Goal | None = None
+    holdout_percent: Annotated[int, Field(ge=0, le=50)] = 0
+    start: str
+    nodes: dict[str, JourneyNode] = Field(min_length=1, max_length=MAX_NODES)
+
+    @field_validator("nodes")
+    @classmethod
+    def _ids(cls, nodes: dict[str, Any]) -> dict[str, Any]:
+        bad = [node_id for node_id in nodes if not NODE_ID.match(node_id)]
+        if bad:
+            raise ValueError(f"node ids are letters, digits, '_' and '-': {bad[0]!r}")
+        return nodes
+
+
+def successors(node: Any) -> list[str]:
+    match node:
+        case WaitForEvent():
+            return [node.on_event, node.on_timeout]
+        case Condition():
+            return [node.yes, node.no]
+        case Split():
+            return [branch.next for branch in node.branches]
+        case Exit():
+            return []
+        case _:
+            return [node.next]
+
+
+def _graph_errors(definition: JourneyDefinition) -> list[FieldError]:
+    errors: list[FieldError] = []
+    nodes = definition.nodes
+    if definition.start not in nodes:
+        errors.append(FieldError("start", f"no node {definition.start!r}"))
+    for node_id, node in nodes.items():
+        for target in successors(node):
+            if target not in nodes:
+                errors.append(FieldError(f"nodes.{node_id}", f"leads to a missing node {target!r}"))
+    if errors:
+        return errors
+    reached: set[str] = set()
+    stack = [definition.start]
+    while stack:
+        node_id = stack.pop()
+        if node_id not in reached:
+            reached.add(node_id)
+            stack.extend(successors(nodes[node_id]))
+    errors += [
+        FieldError(f"nodes.{node_id}", "cannot be reached from the start")
+        for node_id in nodes
+        if node_id not in reached
+    ]
+    # A cycle must pass a wait: among the non-waiting nodes alone, the graph is acyclic.
+    instant = {n for n, node in nodes.items() if not isinstance(node, WAITING)}
+    state: dict[str, int] = {}
+
+    def visit(node_id: str) -> str | None:
+        state[node_id] = 1
+        for target in successors(nodes[node_id]):
+            if target not in instant:
+                continue
+            if state.get(target) == 1:
+                return target
+            if target not in state and (found := visit(target)):
+                return found
+        state[node_id] = 2
+        return None
+
+    for node_id in sorted(instant):
+        if node_id not in state and (looped := visit(node_id)):
+            errors.append(FieldError(f"nodes.{looped}", "is in a loop without a wait"))
+            break
+    return errors
+
+
+def journey_parse(raw: Any) -> JourneyDefinition:
+    try:
+        definition = (
+            JourneyDefinition.model_validate_json(raw)
+            if isinstance(raw, str | bytes)
+            else JourneyDefinition.model_validate(raw)
+        )
+    except pydantic.ValidationError as exc:
+        tags = {
+            "event", "segment_entered", "date", "trigger", "manual", "wait", "wait_until",
+            "wait_for_event", "condition", "split", "send_email", "give_voucher",
+            "update_profile", "webhook", "exit", "and", "or", "not", "profile", "attribute",
+            "age", "birthday", "spend", "consent", "order", "email", "segment",
+        }  # fmt: skip
+        raise DefinitionInvalid(
+            [
+                FieldError(
+                    ".".join(str(p) for p in e["loc"] if not (isinstance(p, str) and p in tags))
+                    or "definition",
+                    str(e["msg"]).removeprefix("Value error, "),
+                )
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
+    errors = _graph_errors(definition)
+    if errors:
+        raise DefinitionInvalid(errors)
+    return definition

@@ -1,0 +1,194 @@
+"""The journey engine: a pure function from (definition, run state, facts, now) to what
+happens next.
+
+No database, no clock, no randomness of its own: the runner loads the run and the facts the
+engine may ask for (events since the node was entered, the goal, condition results, the
+contact's time zone), calls ``advance``, then applies the returned actions and state (sends go
+through the outbox, keyed by run and node, so a replay after a crash sends nothing twice). A
+call walks through instant nodes until the run waits, exits, or needs a condition evaluated;
+the walk is bounded (``MAX_STEPS``), and validation already refused loops without a wait.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Literal
+
+from saleor_mautomation.journeys import definition as d
+from saleor_mautomation.messages.rules import zone
+
+MAX_STEPS = 50
+
+
+@dataclass(frozen=True)
+class RunState:
+    run_id: int
+    node: str
+    node_entered_at: datetime
+    holdout: bool = False
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the runner knows about the contact for this call."""
+
+    time_zone: str = ""
+    goal_reached: bool = False
+    # Event types the contact did since the current node was entered, with their moments.
+    events_since_node: tuple[tuple[str, datetime], ...] = ()
+    # Condition node id -> result, for conditions the runner was asked to evaluate.
+    conditions: Mapping[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: Literal["send_email", "give_voucher", "update_profile", "webhook"]
+    node: str
+    # send_email: template, at_best_hour; give_voucher: discount_percent, valid_days;
+    # update_profile: metadata; webhook: url
+    params: Mapping[str, object]
+    held_out: bool = False  # holdout runs walk the journey but nothing is sent
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: RunState
+    status: Literal["waiting", "exited", "needs_condition"]
+    actions: tuple[Action, ...] = ()
+    wake_at: datetime | None = None  # for "waiting": when to call again (events wake it too)
+    exit_reason: str = ""
+    visited: tuple[str, ...] = ()  # the step log: every node passed, in order
+    condition: str = ""  # for "needs_condition": the node to evaluate
+
+
+def bucket(run_id: int, node: str) -> int:
+    """0-99, stable per run and node: a split is decided the same way on every replay."""
+    digest = hashlib.blake2b(f"{run_id}:{node}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % 100
+
+
+def in_holdout(run_id: int, percent: int) -> bool:
+    return bucket(run_id, "__holdout__") < percent
+
+
+def next_time(now: datetime, *, time_zone: str, hour: int, weekdays: list[int]) -> datetime:
+    """The next moment (from ``now`` on) that is ``hour``:00 on an allowed weekday where the
+    contact lives. Wall-clock arithmetic in the zone, so daylight-saving changes keep the
+    hour."""
+    tz = zone(time_zone)
+    local = now.astimezone(tz)
+    for days in range(8):
+        day = (local + timedelta(days=days)).date()
+        if day.weekday() not in weekdays:
+            continue
+        candidate = datetime(day.year, day.month, day.day, hour, tzinfo=tz)
+        if candidate >= local:
+            return candidate.astimezone(now.tzinfo)
+    raise AssertionError("a weekday within a week always exists")  # weekdays is non-empty
+
+
+def advance(
+    definition: d.JourneyDefinition, state: RunState, facts: Facts, now: datetime
+) -> Outcome:
+    actions: list[Action] = []
+    visited: list[str] = []
+    for _ in range(MAX_STEPS):
+        if facts.goal_reached:
+            return Outcome(
+                state, "exited", tuple(actions), exit_reason="goal", visited=tuple(visited)
+            )
+        node = definition.nodes[state.node]
+        follow: str | None = None
+        entered = now  # when the next node is entered: a wait's own end, else now
+        match node:
+            case d.Exit():
+                visited.append(state.node)
+                return Outcome(
+                    state, "exited", tuple(actions), exit_reason="end", visited=tuple(visited)
+                )
+            case d.Wait():
+                wake = state.node_entered_at + node.duration.delta
+                if now < wake:
+                    return Outcome(
+                        state, "waiting", tuple(actions), wake_at=wake, visited=tuple(visited)
+                    )
+                follow, entered = node.next, wake
+            case d.WaitUntil():
+                wake = next_time(
+                    state.node_entered_at,
+                    time_zone=facts.time_zone,
+                    hour=node.hour,
+                    weekdays=node.weekdays,
+                )
+                if now < wake:
+                    return Outcome(
+                        state, "waiting", tuple(actions), wake_at=wake, visited=tuple(visited)
+                    )
+                follow, entered = node.next, wake
+            case d.WaitForEvent():
+                happened = any(
+                    event_type == node.event_type and moment >= state.node_entered_at
+                    for event_type, moment in facts.events_since_node
+                )
+                deadline = state.node_entered_at + node.timeout.delta
+                if happened:
+                    follow = node.on_event
+                elif now >= deadline:
+                    follow, entered = node.on_timeout, deadline
+                else:
+                    return Outcome(
+                        state, "waiting", tuple(actions), wake_at=deadline, visited=tuple(visited)
+                    )
+            case d.Condition():
+                if state.node not in facts.conditions:
+                    return Outcome(
+                        state,
+                        "needs_condition",
+                        tuple(actions),
+                        visited=tuple(visited),
+                        condition=state.node,
+                    )
+                follow = node.yes if facts.conditions[state.node] else node.no
+            case d.Split():
+                point = bucket(state.run_id, state.node)
+                total = 0
+                for branch in node.branches:
+                    total += branch.percent
+                    if point < total:
+                        follow = branch.next
+                        break
+            case d.SendEmail():
+                actions.append(
+                    Action(
+                        "send_email",
+                        state.node,
+                        {"template": node.template, "at_best_hour": node.at_best_hour},
+                        held_out=state.holdout,
+                    )
+                )
+                follow = node.next
+            case d.GiveVoucher():
+                actions.append(
+                    Action(
+                        "give_voucher",
+                        state.node,
+                        {"discount_percent": node.discount_percent, "valid_days": node.valid_days},
+                        held_out=state.holdout,
+                    )
+                )
+                follow = node.next
+            case d.UpdateProfile():
+                actions.append(Action("update_profile", state.node, {"metadata": node.metadata}))
+                follow = node.next
+            case d.CallWebhook():
+                actions.append(Action("webhook", state.node, {"url": node.url}))
+                follow = node.next
+        assert follow is not None
+        visited.append(state.node)
+        # The next node is entered now; facts about "since the node" start afresh.
+        state = replace(state, node=follow, node_entered_at=entered)
+        facts = replace(facts, events_since_node=())
+    return Outcome(state, "waiting", tuple(actions), wake_at=now, visited=tuple(visited))
