@@ -12,6 +12,7 @@ from saleor_mautomation.contacts.models import (
 )
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.intake.models import Delivery
+from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
 from saleor_mautomation.messages.models import (
     EmailProvider,
     Message,
@@ -37,10 +38,14 @@ __all__ = [
     "ErasedIdentity",
     "Event",
     "Installation",
+    "Journey",
+    "JourneyRun",
+    "JourneyVersion",
     "Membership",
     "Message",
     "MessageAttempt",
     "OrderRecord",
+    "RunStep",
     "Segment",
     "SegmentRevision",
     "SendingRules",

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import Q
+
+
+class Journey(models.Model):
+    """A journey the admin edits (``draft``) and publishes as immutable versions."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        ACTIVE = "active"
+        PAUSED = "paused"
+        ARCHIVED = "archived"
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    key = models.SlugField(max_length=64)
+    name = models.CharField(max_length=120)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    draft = models.JSONField(default=dict, blank=True)
+    current_version = models.ForeignKey(
+        "JourneyVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[models.Manager[Journey]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "key"], name="journey_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JourneyVersion(models.Model):
+    """A published definition: never changed; runs stay on the version they entered."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    published_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[JourneyVersion]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["journey", "number"], name="journey_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.journey_id} v{self.number}"
+
+
+class JourneyRun(models.Model):
+    """One contact's way through one journey version.
+
+    At most one run per journey, contact and entry key is open (``waiting``) at a time (the
+    partial unique constraint; e.g. one per abandoned checkout); the scheduler wakes runs whose
+    ``wake_at`` passed, claiming them with SKIP LOCKED.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting"
+        EXITED = "exited"
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="runs")
+    version = models.ForeignKey(JourneyVersion, on_delete=models.PROTECT, related_name="runs")
+    contact = models.ForeignKey("mautomation.Contact", on_delete=models.CASCADE)
+    entry_key = models.CharField(max_length=200, blank=True, default="")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
+    node = models.CharField(max_length=40)
+    node_entered_at = models.DateTimeField()
+    wake_at = models.DateTimeField(null=True, blank=True)
+    holdout = models.BooleanField(default=False)
+    exit_reason = models.CharField(max_length=32, blank=True, default="")
+    context = models.JSONField(default=dict, blank=True)
+    entered_at = models.DateTimeField()
+    exited_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[JourneyRun]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "contact", "entry_key"],
+                condition=Q(status="waiting"),
+                name="journey_run_unique_open",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["wake_at"], name="journey_run_due", condition=Q(status="waiting")),
+            models.Index(fields=["contact", "status"], name="journey_run_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} at {self.node}"
+
+
+class RunStep(models.Model):
+    """The step log: every node a run passed and what it did there."""
+
+    run = models.ForeignKey(JourneyRun, on_delete=models.CASCADE, related_name="steps")
+    node = models.CharField(max_length=40)
+    kind = models.CharField(max_length=24)
+    at = models.DateTimeField()
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects: ClassVar[models.Manager[RunStep]]
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "at"], name="run_step_time")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.node} {self.kind}"
