@@ -4,6 +4,7 @@ and the send through the outbox at most once."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from tests.contacts.factories import make_contact, make_event, make_shop
 
 T = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
-WELCOME = {
+WELCOME: dict[str, Any] = {
     "entry": {"type": "manual"},
     "goal": {"event_type": "order.placed"},
     "start": "hello",
@@ -94,6 +95,7 @@ def test_the_goal_ends_the_run_before_the_next_send(shop):
     journey = published(shop, WELCOME)
     ada = make_contact(shop, email_consent="granted")
     run = journey_enroll(journey=journey, contact=ada, now=T)
+    assert run is not None
     make_event(ada, "order.placed", T + timedelta(hours=5))
 
     runs_wake(now=T + timedelta(days=2), limit=100)
