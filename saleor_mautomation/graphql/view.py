@@ -21,13 +21,13 @@ from graphene_django.views import GraphQLView
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.graphql.context import MANAGE_USERS, Context
+from saleor_mautomation.journeys.services import journeys_tracked
 from saleor_mautomation.saleor.auth import dashboard_user, storefront_customer, token_kind
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.saleor.selectors import (
     installation_by_api_url,
     origin_allowed_anywhere,
 )
-from saleor_mautomation.segments.services import segments_tracked
 
 CORS_HEADERS = "authorization, authorization-bearer, content-type, saleor-api-url"
 
@@ -89,8 +89,8 @@ class AppGraphQLView(GraphQLView):
             return _errors(503, "Temporarily unavailable, please retry", "UNAVAILABLE")
         request.mautomation_context = context  # type: ignore[attr-defined]
         # What a mutation changes (events tracked, a profile, consent) re-evaluates the
-        # segments it can affect before the answer goes out.
-        with segments_tracked(now=clock.now()):
+        # segments it can affect and feeds the journeys before the answer goes out.
+        with journeys_tracked(now=clock.now()):
             response = super().dispatch(request, *args, **kwargs)
         if origin and installation is not None and origin in installation.storefront_origins:
             _cors(response, origin)

@@ -29,11 +29,11 @@ from saleor_mautomation.core.errors import IgnoredError, PermanentError, Retryab
 from saleor_mautomation.intake.errors import DeliveryRejected
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.intake.registry import WEBHOOKS
+from saleor_mautomation.journeys.services import journeys_tracked
 from saleor_mautomation.saleor import jose, jwks
 from saleor_mautomation.saleor.errors import InstallationNotFound, SelfIssued, SignatureInvalid
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.saleor.selectors import installation_by_api_url_cached
-from saleor_mautomation.segments.services import segments_tracked
 
 logger = logging.getLogger(__name__)
 
@@ -270,8 +270,9 @@ def deliveries_drain(*, batch_size: int, max_batches: int, max_attempts: int) ->
                 break
             installation_ids = {d.installation_id for d in batch}
             installations = Installation.objects.in_bulk(installation_ids)
-            # Figures first (once per contact), then the segments those changes can affect.
-            with segments_tracked(now=clock.now()), engagement_deferred(now=clock.now):
+            # Figures first (once per contact), then the segments those changes can affect,
+            # then the journeys.
+            with journeys_tracked(now=clock.now()), engagement_deferred(now=clock.now):
                 for delivery in batch:
                     _process(delivery, installations[delivery.installation_id], max_attempts)
             _save_outcomes(batch)

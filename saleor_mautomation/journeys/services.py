@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -21,6 +23,7 @@ from django.db.models import Max, Q
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.events.changes import changes_collect
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.engine import Facts, Outcome, RunState, advance, in_holdout
@@ -29,6 +32,7 @@ from saleor_mautomation.messages.models import Template
 from saleor_mautomation.messages.sending import message_enqueue
 from saleor_mautomation.segments.compiler import Compiler, Moments, compile_definition
 from saleor_mautomation.segments.definition import Definition
+from saleor_mautomation.segments.services import segments_tracked
 
 logger = logging.getLogger(__name__)
 
@@ -230,6 +234,17 @@ def _apply(
     )
 
 
+@contextmanager
+def journeys_tracked(*, now: datetime) -> Iterator[None]:
+    """Around a unit of work (a drained batch, a storefront call): its changes re-evaluate
+    segments, then feed the journeys, in that order (DESIGN.md)."""
+    with changes_collect() as changes, segments_tracked(now=now):
+        yield
+    if changes:
+        with transaction.atomic():
+            journeys_on_changes(changes=dict(changes), now=now)
+
+
 def runs_wake(*, now: datetime, limit: int) -> int:
     """Advance due runs, claimed with SKIP LOCKED (one batch, one transaction)."""
     with transaction.atomic():
@@ -242,3 +257,65 @@ def runs_wake(*, now: datetime, limit: int) -> int:
         for run in runs:
             run_advance(run=run, now=now)
     return len(runs)
+
+
+def _event_journeys(installation_id: int) -> list[tuple[Journey, d.JourneyDefinition]]:
+    journeys = Journey.objects.filter(
+        installation_id=installation_id,
+        status=Journey.Status.ACTIVE,
+        current_version__isnull=False,
+    ).select_related("current_version")
+    found = []
+    for journey in journeys:
+        assert journey.current_version is not None
+        definition = version_definition(journey.current_version)
+        if isinstance(definition.entry, d.EventEntry):
+            found.append((journey, definition))
+    return found
+
+
+def journeys_on_changes(*, changes: dict[int, set[str]], now: datetime) -> int:
+    """Feed a unit of work's changes to the journeys: new events enrol contacts in journeys
+    entered by them (the first steps run at once), and the contacts' waiting runs are
+    advanced (an awaited event or a goal may have happened). Returns runs started."""
+    started = 0
+    contacts = Contact.objects.in_bulk(list(changes))
+    by_installation: dict[int, list[Contact]] = {}
+    for contact in contacts.values():
+        by_installation.setdefault(contact.installation_id, []).append(contact)
+    for installation_id, members in by_installation.items():
+        journeys = _event_journeys(installation_id)
+        for contact in members:
+            types = {
+                f.removeprefix("event:") for f in changes[contact.pk] if f.startswith("event:")
+            }
+            for run in JourneyRun.objects.filter(
+                contact=contact, status=JourneyRun.Status.WAITING
+            ).select_related("version", "contact"):
+                if types:
+                    run_advance(run=run, now=now)
+            for journey, definition in journeys:
+                entry = definition.entry
+                assert isinstance(entry, d.EventEntry)
+                if entry.event_type not in types:
+                    continue
+                where = Compiler(
+                    installation_id=installation_id, moments=Moments(now), mode="single"
+                ).where(entry.where)
+                event = (
+                    Event.objects.filter(Q(contact=contact, type=entry.event_type) & where)
+                    .order_by("-occurred_at", "-pk")
+                    .first()
+                )
+                if event is None:
+                    continue
+                key = str(event.properties.get(entry.entry_key, "")) if entry.entry_key else ""
+                entered = journey_enroll(
+                    journey=journey,
+                    contact=contact,
+                    now=now,
+                    entry_key=key,
+                    context={"event": event.properties},
+                )
+                started += entered is not None
+    return started
