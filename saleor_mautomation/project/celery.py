@@ -15,5 +15,6 @@ app.autodiscover_tasks(
         "saleor_mautomation.backfill",
         "saleor_mautomation.segments",
         "saleor_mautomation.messages",
+        "saleor_mautomation.journeys",
     ]
 )

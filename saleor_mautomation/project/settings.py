@@ -157,6 +157,7 @@ CELERY_TASK_ROUTES = {
     "saleor_mautomation.intake.tasks.*": {"queue": "intake"},
     "saleor_mautomation.backfill.tasks.*": {"queue": "backfill"},
     "saleor_mautomation.messages.tasks.*": {"queue": "sending"},
+    "saleor_mautomation.journeys.tasks.*": {"queue": "journeys"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Intake: a drain task claims stored deliveries in batches; the web process nudges it at most
@@ -196,6 +197,15 @@ CELERY_BEAT_SCHEDULE = {
     "segments-nightly": {
         "task": "saleor_mautomation.segments.tasks.segments_nightly",
         "schedule": crontab(hour=4, minute=0),
+    },
+    # Derived triggers (checkout/browse abandoned, lapsed, spend thresholds): journeys/triggers.
+    "journeys-wake": {
+        "task": "saleor_mautomation.journeys.tasks.runs_wake",
+        "schedule": float(env.get("JOURNEYS_WAKE_INTERVAL", "10")),
+    },
+    "journeys-triggers": {
+        "task": "saleor_mautomation.journeys.tasks.triggers_sweep_all",
+        "schedule": float(env.get("TRIGGERS_SWEEP_INTERVAL", "60")),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -7,11 +7,15 @@ from datetime import timedelta
 
 import time_machine
 
+from saleor_mautomation.contacts.services import contacts_config
 from saleor_mautomation.intake.services import deliveries_drain
 from saleor_mautomation.journeys.models import Journey, JourneyRun
 from saleor_mautomation.journeys.services import journey_publish
+from saleor_mautomation.journeys.triggers import triggers_sweep
 from saleor_mautomation.messages.models import Message
 from saleor_mautomation.messages.services import templates_builtin_ensure
+from tests.contacts.factories import make_contact, make_shop
+from tests.journeys.test_triggers import NOW, cart
 from tests.support import deliveries as d
 
 USER, EMAIL = "VXNlcjo4OA==", "grace@example.com"
@@ -98,3 +102,43 @@ def test_an_order_enrols_its_customer_and_fulfilment_wakes_the_run(
         Message.objects.order_by("pk").values_list("template_version__template__key", flat=True)
     )
     assert keys == ["post-purchase-thanks", "post-purchase-review"]
+
+
+def test_a_derived_abandonment_enrols_the_abandoned_checkout_journey(db):
+    # given: the preset-like journey and a checkout quiet for two hours
+    shop = make_shop("abandon")
+    templates_builtin_ensure(installation_id=shop.pk, now=NOW)
+    journey = Journey.objects.create(
+        installation=shop,
+        key="abandoned-checkout",
+        name="Abandoned checkout",
+        draft={
+            "entry": {
+                "type": "event",
+                "event_type": "checkout.abandoned",
+                "entry_key": "checkout_id",
+            },
+            "reentry": {"mode": "every_time"},
+            "goal": {"event_type": "order.placed"},
+            "start": "first",
+            "nodes": {
+                "first": {"type": "send_email", "template": "abandoned-checkout-1", "next": "end"},
+                "end": {"type": "exit"},
+            },
+        },
+    )
+    journey_publish(journey=journey, now=NOW)
+    ada = make_contact(shop, email_consent="granted")
+    checkout = cart(ada)
+
+    # when
+    triggers_sweep(
+        installation_id=shop.pk, now=NOW, config=contacts_config(shop.pk), spend_thresholds={}
+    )
+
+    # then
+    run = JourneyRun.objects.get(journey=journey)
+    assert (run.contact, run.entry_key) == (ada, checkout.saleor_id)
+    message = Message.objects.get(contact=ada)
+    assert message.template_version.template.key == "abandoned-checkout-1"
+    assert message.context["event"]["checkout_id"] == checkout.saleor_id
