@@ -140,5 +140,6 @@ def test_a_derived_abandonment_enrols_the_abandoned_checkout_journey(db):
     run = JourneyRun.objects.get(journey=journey)
     assert (run.contact, run.entry_key) == (ada, checkout.saleor_id)
     message = Message.objects.get(contact=ada)
+    assert message.template_version is not None
     assert message.template_version.template.key == "abandoned-checkout-1"
     assert message.context["event"]["checkout_id"] == checkout.saleor_id
