@@ -22,7 +22,12 @@ from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.graphql.context import MANAGE_USERS, Context
 from saleor_mautomation.journeys.services import journeys_tracked
-from saleor_mautomation.saleor.auth import dashboard_user, storefront_customer, token_kind
+from saleor_mautomation.saleor.auth import (
+    bearer_token,
+    dashboard_user,
+    storefront_customer,
+    token_kind,
+)
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.saleor.selectors import (
     installation_by_api_url,
@@ -38,14 +43,6 @@ def _errors(status: int, message: str, code: str) -> JsonResponse:
     )
 
 
-def _bearer(request: HttpRequest) -> str:
-    token = request.headers.get("Authorization-Bearer", "")
-    if not token:
-        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-        token = value if scheme.lower() == "bearer" else ""
-    return token.strip()
-
-
 def _cors(response: HttpResponse, origin: str) -> HttpResponse:
     response["Access-Control-Allow-Origin"] = origin
     response["Access-Control-Allow-Credentials"] = "false"
@@ -56,7 +53,7 @@ def _cors(response: HttpResponse, origin: str) -> HttpResponse:
 def _authenticate(request: HttpRequest, installation: Installation | None) -> Context:
     """Raises PermanentError (401/403) or RetryableError (503) for a token that fails."""
     client_ip = request.META.get("REMOTE_ADDR")
-    token = _bearer(request)
+    token = bearer_token(request.headers)
     if not token:
         return Context(installation=installation, client_ip=client_ip)
     if installation is None:

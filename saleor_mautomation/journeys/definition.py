@@ -15,9 +15,9 @@ from typing import Annotated, Any, Literal
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from saleor_mautomation.segments.definition import TAGS, PropertyFilter
 from saleor_mautomation.segments.definition import Node as SegmentNode
-from saleor_mautomation.segments.definition import PropertyFilter
-from saleor_mautomation.segments.errors import DefinitionInvalid, FieldError
+from saleor_mautomation.segments.errors import DefinitionInvalid, FieldError, field_errors
 
 VERSION: Literal[1] = 1
 MAX_NODES = 100
@@ -206,6 +206,24 @@ JourneyNode = Annotated[
     Field(discriminator="type"),
 ]
 WAITING = (Wait, WaitUntil, WaitForEvent)
+# The union tags pydantic puts in error locations (left out of the paths reported).
+NODE_TAGS = {
+    "event",
+    "segment_entered",
+    "date",
+    "trigger",
+    "manual",
+    "wait",
+    "wait_until",
+    "wait_for_event",
+    "condition",
+    "split",
+    "send_email",
+    "give_voucher",
+    "update_profile",
+    "webhook",
+    "exit",
+}
 
 
 class JourneyDefinition(_Model):
@@ -294,22 +312,7 @@ def journey_parse(raw: Any) -> JourneyDefinition:
             else JourneyDefinition.model_validate(raw)
         )
     except pydantic.ValidationError as exc:
-        tags = {
-            "event", "segment_entered", "date", "trigger", "manual", "wait", "wait_until",
-            "wait_for_event", "condition", "split", "send_email", "give_voucher",
-            "update_profile", "webhook", "exit", "and", "or", "not", "profile", "attribute",
-            "age", "birthday", "spend", "consent", "order", "email", "segment",
-        }  # fmt: skip
-        raise DefinitionInvalid(
-            [
-                FieldError(
-                    ".".join(str(p) for p in e["loc"] if not (isinstance(p, str) and p in tags))
-                    or "definition",
-                    str(e["msg"]).removeprefix("Value error, "),
-                )
-                for e in exc.errors(include_url=False)
-            ]
-        ) from None
+        raise DefinitionInvalid(field_errors(exc, {*TAGS, *NODE_TAGS})) from None
     errors = _graph_errors(definition)
     if errors:
         raise DefinitionInvalid(errors)

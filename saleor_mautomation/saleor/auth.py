@@ -7,6 +7,7 @@ third-party app token, and the staff user's permissions travel with it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import jwt
@@ -82,3 +83,13 @@ def dashboard_user(installation: Installation, token: str) -> DashboardUser:
         if isinstance(permissions, list)
         else frozenset(),
     )
+
+
+def bearer_token(headers: Mapping[str, str]) -> str:
+    """The App Bridge token of a request: ``Authorization-Bearer`` (what the Dashboard sends)
+    or ``Authorization: Bearer``."""
+    token = headers.get("Authorization-Bearer", "")
+    if not token:
+        scheme, _, value = headers.get("Authorization", "").partition(" ")
+        token = value if scheme.lower() == "bearer" else ""
+    return token.strip()

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from saleor_mautomation.segments.errors import DefinitionInvalid, FieldError
+from saleor_mautomation.segments.errors import DefinitionInvalid, FieldError, field_errors
 
 VERSION: Literal[1] = 1
 MAX_NODES = 200
@@ -397,15 +397,11 @@ def _semantic_errors(node: Any, path: str) -> list[FieldError]:
     return errors
 
 
-def _path(loc: tuple[int | str, ...]) -> str:
-    """Pydantic's location without the union tags it inserts (``root.and.conditions.0`` ->
-    ``root.conditions.0``): the path as the client wrote the JSON."""
-    tags = {"and", "or", "not", *_CONDITION_TYPES}
-    parts = [str(p) for p in loc if not (isinstance(p, str) and p in tags)]
-    return ".".join(parts) or "definition"
-
-
-_CONDITION_TYPES = {
+# The union tags pydantic puts in error locations (left out of the paths reported).
+TAGS = {
+    "and",
+    "or",
+    "not",
     "profile",
     "attribute",
     "age",
@@ -448,13 +444,7 @@ def definition_parse(raw: Any) -> Definition:
             else Definition.model_validate(raw)
         )
     except pydantic.ValidationError as exc:
-        errors = [
-            FieldError(
-                field=_path(error["loc"]),
-                message=str(error["msg"]).removeprefix("Value error, "),
-            )
-            for error in exc.errors(include_url=False)
-        ]
+        errors = field_errors(exc, TAGS)
         raise DefinitionInvalid(errors) from None
     semantic = _semantic_errors(definition.root, "root")
     if semantic:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import pydantic
 
 from saleor_mautomation.core.errors import PermanentError
 
@@ -30,3 +33,17 @@ class SegmentInUse(PermanentError):
     """Archiving a segment that other active segments refer to."""
 
     code = "segment_in_use"
+
+
+def field_errors(exc: pydantic.ValidationError, tags: Iterable[str]) -> list[FieldError]:
+    """Pydantic's errors at the paths the client wrote: without the union tags pydantic puts
+    in its locations (``root.and.conditions.0`` -> ``root.conditions.0``)."""
+    skipped = set(tags)
+    return [
+        FieldError(
+            ".".join(str(p) for p in error["loc"] if not (isinstance(p, str) and p in skipped))
+            or "definition",
+            str(error["msg"]).removeprefix("Value error, "),
+        )
+        for error in exc.errors(include_url=False)
+    ]

@@ -15,24 +15,16 @@ from django.views.decorators.http import require_GET
 
 from saleor_mautomation.api.responses import error_response, unavailable
 from saleor_mautomation.core.errors import PermanentError, RetryableError
-from saleor_mautomation.saleor.auth import dashboard_user
+from saleor_mautomation.saleor.auth import bearer_token, dashboard_user
 from saleor_mautomation.saleor.selectors import installation_by_api_url
 from saleor_mautomation.segments.selectors import members_csv, segment_get
-
-
-def _bearer(request: HttpRequest) -> str:
-    token = request.headers.get("Authorization-Bearer", "")
-    if not token:
-        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-        token = value if scheme.lower() == "bearer" else ""
-    return token.strip()
 
 
 @require_GET
 def segment_members_csv(request: HttpRequest, segment_id: int) -> HttpResponseBase:
     try:
         installation = installation_by_api_url(request.headers.get("Saleor-Api-Url", ""))
-        token = _bearer(request)
+        token = bearer_token(request.headers)
         if installation is None or not token:
             return error_response(401, "Sign in through the Saleor Dashboard", "unauthenticated")
         dashboard_user(installation, token).require("MANAGE_USERS")
