@@ -78,13 +78,15 @@ def email_is_erased(installation_id: int, email: str | None) -> bool:
 
 
 def _find(installation_id: int, saleor_user_id: str | None, email: str | None) -> Contact | None:
+    # No ORDER BY (``first()`` would add one): both look-ups hit a unique index, and an
+    # ordering by id can tempt the planner into walking the installation's contacts by id.
     contacts = Contact.objects.select_for_update().filter(installation_id=installation_id)
     if saleor_user_id:
-        found = contacts.filter(saleor_user_id=saleor_user_id).first()
+        found = next(iter(contacts.filter(saleor_user_id=saleor_user_id).order_by()[:1]), None)
         if found is not None:
             return found
     if email:
-        return contacts.filter(email=email).first()
+        return next(iter(contacts.filter(email=email).order_by()[:1]), None)
     return None
 
 
