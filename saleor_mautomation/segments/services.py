@@ -35,7 +35,13 @@ from django.utils.text import slugify
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError
-from saleor_mautomation.events.changes import ANY_CHANGE, PROFILE, Changes, changes_collect
+from saleor_mautomation.events.changes import (
+    ANY_CHANGE,
+    PROFILE,
+    Changes,
+    change_note,
+    changes_collect,
+)
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.segments import definition as d
 from saleor_mautomation.segments.compiler import compile_definition, facts_of
@@ -331,6 +337,8 @@ def _events(
     initial: bool,
 ) -> None:
     properties = {"segment_id": segment.pk, "segment": segment.key, "initial": initial}
+    for _, contact_id in memberships:
+        change_note(contact_id, f"event:{type}")  # journeys enter on these
     Event.objects.bulk_create(
         [
             Event(

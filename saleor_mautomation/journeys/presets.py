@@ -1,0 +1,150 @@
+"""Ready-made journeys, each installed in one action as an editable draft, published at once,
+sending messaging's default templates.
+
+Nodes the runner does not carry out yet (vouchers) are left out of the presets rather than
+shipped as steps that would do nothing; the abandoned-checkout and win-back presets gain
+their voucher step when the voucher node is built, and the birthday and spend-threshold
+presets come with the date entry and per-installation thresholds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.journeys.models import Journey
+from saleor_mautomation.journeys.services import journey_publish
+
+
+def _send(template: str, then: str, best_hour: bool = False) -> dict[str, Any]:
+    return {"type": "send_email", "template": template, "at_best_hour": best_hour, "next": then}
+
+
+def _wait(then: str, **duration: int) -> dict[str, Any]:
+    return {"type": "wait", "duration": duration, "next": then}
+
+
+EXIT = {"type": "exit"}
+ORDERED = {"event_type": "order.placed"}
+
+PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
+    "welcome-series": (
+        "Welcome series",
+        {
+            "entry": {"type": "event", "event_type": "customer.created"},
+            "start": "welcome",
+            "nodes": {
+                "welcome": _send("welcome-1", "pause-1"),
+                "pause-1": _wait("second", days=2),
+                "second": _send("welcome-2", "pause-2", best_hour=True),
+                "pause-2": _wait("ordered", days=3),
+                "ordered": {
+                    "type": "condition",
+                    "condition": {"type": "order"},
+                    "yes": "end",
+                    "no": "third",
+                },
+                "third": _send("welcome-3", "end", best_hour=True),
+                "end": EXIT,
+            },
+        },
+    ),
+    "abandoned-checkout": (
+        "Abandoned checkout",
+        {
+            "entry": {
+                "type": "event",
+                "event_type": "checkout.abandoned",
+                "entry_key": "checkout_id",
+            },
+            "reentry": {"mode": "every_time"},
+            "goal": ORDERED,
+            "start": "first",
+            "nodes": {
+                "first": _send("abandoned-checkout-1", "pause-1"),
+                "pause-1": _wait("second", hours=23),
+                "second": _send("abandoned-checkout-2", "pause-2"),
+                "pause-2": _wait("third", days=2),
+                "third": _send("abandoned-checkout-3", "end"),
+                "end": EXIT,
+            },
+        },
+    ),
+    "browse-abandonment": (
+        "Browse abandonment",
+        {
+            "entry": {"type": "event", "event_type": "browse.abandoned"},
+            "reentry": {"mode": "after_days", "days": 7},
+            "goal": ORDERED,
+            "start": "nudge",
+            "nodes": {"nudge": _send("browse-abandonment", "end", best_hour=True), "end": EXIT},
+        },
+    ),
+    "win-back": (
+        "Win-back",
+        {
+            "entry": {"type": "event", "event_type": "customer.lapsed"},
+            "reentry": {"mode": "after_days", "days": 180},
+            "goal": ORDERED,
+            "start": "miss-you",
+            "nodes": {
+                "miss-you": _send("win-back-1", "pause-1", best_hour=True),
+                "pause-1": _wait("offer", days=7),
+                "offer": _send("win-back-2", "pause-2", best_hour=True),
+                "pause-2": _wait("last-call", days=7),
+                "last-call": _send("win-back-3", "end", best_hour=True),
+                "end": EXIT,
+            },
+        },
+    ),
+    "post-purchase": (
+        "Post-purchase thanks and review",
+        {
+            "entry": {"type": "event", "event_type": "order.placed", "entry_key": "order_id"},
+            "reentry": {"mode": "every_time"},
+            "start": "thanks",
+            "nodes": {
+                "thanks": _send("post-purchase-thanks", "delivered"),
+                "delivered": {
+                    "type": "wait_for_event",
+                    "event_type": "order.fulfilled",
+                    "timeout": {"days": 14},
+                    "on_event": "settle",
+                    "on_timeout": "end",
+                },
+                "settle": _wait("review", days=5),
+                "review": _send("post-purchase-review", "end", best_hour=True),
+                "end": EXIT,
+            },
+        },
+    ),
+    "vip": (
+        "VIP welcome",
+        {
+            "entry": {
+                "type": "event",
+                "event_type": "segment.entered",
+                "where": [{"property": "segment", "op": "eq", "value": "stage-vip"}],
+            },
+            "start": "vip",
+            "nodes": {"vip": _send("vip", "end", best_hour=True), "end": EXIT},
+        },
+    ),
+}
+
+
+def journey_preset_install(*, installation_id: int, key: str, now: datetime) -> Journey:
+    """Install a preset as a published journey (its draft stays editable)."""
+    if key not in PRESETS:
+        raise PermanentError(f"No preset {key!r}", code="unknown_preset")
+    name, definition = PRESETS[key]
+    with transaction.atomic():
+        journey, created = Journey.objects.get_or_create(
+            installation_id=installation_id, key=key, defaults={"name": name, "draft": definition}
+        )
+        if created:
+            journey_publish(journey=journey, now=now)
+    return journey
