@@ -8,6 +8,7 @@ from saleor_mautomation.graphql.backfill import BackfillQuery
 from saleor_mautomation.graphql.contacts import ContactsQuery
 from saleor_mautomation.graphql.email_provider import EmailProviderMutation, EmailProviderQuery
 from saleor_mautomation.graphql.installation import InstallationQuery
+from saleor_mautomation.graphql.journeys import JourneysMutation, JourneysQuery
 from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
 from saleor_mautomation.graphql.settings import SettingsMutation, SettingsQuery
 from saleor_mautomation.graphql.storefront import StorefrontMutation, StorefrontQuery
@@ -19,6 +20,7 @@ class Query(
     ContactsQuery,
     BackfillQuery,
     EmailProviderQuery,
+    JourneysQuery,
     SegmentsQuery,
     SettingsQuery,
     StorefrontQuery,
@@ -30,6 +32,7 @@ class Query(
 
 class Mutation(
     EmailProviderMutation,
+    JourneysMutation,
     SegmentsMutation,
     SettingsMutation,
     StorefrontMutation,

@@ -19,7 +19,8 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
+from django.utils.text import slugify
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import PermanentError
@@ -250,7 +251,11 @@ def runs_wake(*, now: datetime, limit: int) -> int:
     with transaction.atomic():
         runs = list(
             JourneyRun.objects.select_for_update(skip_locked=True)
-            .filter(status=JourneyRun.Status.WAITING, wake_at__lte=now)
+            .filter(
+                status=JourneyRun.Status.WAITING,
+                wake_at__lte=now,
+                journey__status=Journey.Status.ACTIVE,
+            )
             .select_related("version", "contact")
             .order_by("wake_at")[:limit]
         )
@@ -290,7 +295,9 @@ def journeys_on_changes(*, changes: dict[int, set[str]], now: datetime) -> int:
                 f.removeprefix("event:") for f in changes[contact.pk] if f.startswith("event:")
             }
             for run in JourneyRun.objects.filter(
-                contact=contact, status=JourneyRun.Status.WAITING
+                contact=contact,
+                status=JourneyRun.Status.WAITING,
+                journey__status=Journey.Status.ACTIVE,
             ).select_related("version", "contact"):
                 if types:
                     run_advance(run=run, now=now)
@@ -319,3 +326,63 @@ def journeys_on_changes(*, changes: dict[int, set[str]], now: datetime) -> int:
                 )
                 started += entered is not None
     return started
+
+
+def journey_create(*, installation_id: int, name: str, draft: Any, key: str = "") -> Journey:
+    name = name.strip()
+    if not 0 < len(name) <= 120:
+        raise PermanentError("A name of 1 to 120 characters", code="invalid_name")
+    base = slugify(key or name)[:50] or "journey"
+    unique, n = base, 1
+    while Journey.objects.filter(installation_id=installation_id, key=unique).exists():
+        n += 1
+        unique = f"{base}-{n}"
+    return Journey.objects.create(
+        installation_id=installation_id, key=unique, name=name, draft=draft or {}
+    )
+
+
+def journey_status_set(*, journey: Journey, status: str) -> Journey:
+    """Pause (no new runs, no steps), resume, or archive (runs stop for good)."""
+    allowed = {
+        Journey.Status.PAUSED: {Journey.Status.ACTIVE},
+        Journey.Status.ACTIVE: {Journey.Status.PAUSED},
+        Journey.Status.ARCHIVED: {
+            Journey.Status.ACTIVE,
+            Journey.Status.PAUSED,
+            Journey.Status.DRAFT,
+        },
+    }
+    if status not in Journey.Status.values or journey.status not in allowed.get(
+        Journey.Status(status), set()
+    ):
+        raise PermanentError(
+            f"A {journey.status} journey cannot become {status}", code="invalid_status"
+        )
+    journey.status = status
+    journey.save(update_fields=["status", "updated_at"])
+    return journey
+
+
+def node_counts(journey: Journey) -> dict[str, dict[str, int]]:
+    """Per node: runs waiting there, runs that passed it, runs that exited there."""
+    counts: dict[str, dict[str, int]] = {}
+
+    def slot(node: str) -> dict[str, int]:
+        return counts.setdefault(node, {"waiting": 0, "passed": 0, "exited": 0})
+
+    for node, status, n in (
+        JourneyRun.objects.filter(journey=journey)
+        .values_list("node", "status")
+        .annotate(n=Count("pk"))
+        .values_list("node", "status", "n")
+    ):
+        slot(node)["waiting" if status == JourneyRun.Status.WAITING else "exited"] += n
+    for node, n in (
+        RunStep.objects.filter(run__journey=journey, kind="passed")
+        .values("node")
+        .annotate(n=Count("pk"))
+        .values_list("node", "n")
+    ):
+        slot(node)["passed"] += n
+    return counts

@@ -1,0 +1,305 @@
+"""Dashboard GraphQL of journeys: list with per-node counts, validate, create, edit the draft,
+publish, pause, resume, archive, install a preset, a contact's runs with their step log, and
+enrolling one contact (manual entry, or testing a journey with one contact).
+
+Definitions that cannot run are refused with ``INVALID_DEFINITION`` and one
+``{field, message}`` per problem in ``extensions.fields`` (``nodes.<id>`` names the node);
+``journeyValidate`` returns the same list as data while the admin edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import graphene
+from django.db import transaction
+from graphene.types.generic import GenericScalar
+from graphql import GraphQLError
+
+from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.core import clock
+from saleor_mautomation.graphql.contacts import from_global_id, to_global_id
+from saleor_mautomation.graphql.context import Context
+from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.graphql.segments import DefinitionError
+from saleor_mautomation.journeys.definition import journey_parse
+from saleor_mautomation.journeys.models import Journey, JourneyRun, RunStep
+from saleor_mautomation.journeys.presets import PRESETS, journey_preset_install
+from saleor_mautomation.journeys.services import (
+    journey_create,
+    journey_enroll,
+    journey_publish,
+    journey_status_set,
+    node_counts,
+)
+from saleor_mautomation.segments.errors import DefinitionInvalid
+
+
+def _installation_id(info: graphene.ResolveInfo) -> int:
+    context: Context = info.context
+    return int(context.require_dashboard().installation.pk)
+
+
+@contextmanager
+def _definition_errors() -> Iterator[None]:
+    try:
+        yield
+    except DefinitionInvalid as exc:
+        raise GraphQLError(
+            exc.message,
+            extensions={
+                "code": "INVALID_DEFINITION",
+                "fields": [{"field": e.field, "message": e.message} for e in exc.errors],
+            },
+        ) from exc
+
+
+class NodeCount(graphene.ObjectType):
+    node = graphene.String(required=True)
+    waiting = graphene.Int(required=True)
+    passed = graphene.Int(required=True)
+    exited = graphene.Int(required=True)
+
+
+class JourneyVersionType(graphene.ObjectType):
+    class Meta:
+        name = "JourneyVersion"
+
+    number = graphene.Int(required=True)
+    definition = GenericScalar(required=True)
+    published_at = graphene.DateTime(required=True)
+
+
+class JourneyType(graphene.ObjectType):
+    class Meta:
+        name = "Journey"
+
+    id = graphene.ID(required=True)
+    key = graphene.String(required=True)
+    name = graphene.String(required=True)
+    status = graphene.String(required=True, description="draft, active, paused or archived")
+    draft = GenericScalar(required=True)
+    current_version = graphene.Field(JourneyVersionType)
+    node_counts = graphene.List(graphene.NonNull(NodeCount), required=True)
+
+    @staticmethod
+    def resolve_id(root: Journey, info: graphene.ResolveInfo) -> str:
+        return to_global_id("Journey", root.pk)
+
+    @staticmethod
+    def resolve_node_counts(root: Journey, info: graphene.ResolveInfo) -> list[NodeCount]:
+        return [NodeCount(node=node, **n) for node, n in sorted(node_counts(root).items())]
+
+
+class RunStepType(graphene.ObjectType):
+    class Meta:
+        name = "JourneyRunStep"
+
+    node = graphene.String(required=True)
+    kind = graphene.String(required=True)
+    at = graphene.DateTime(required=True)
+    detail = GenericScalar(required=True)
+
+
+class JourneyRunType(graphene.ObjectType):
+    class Meta:
+        name = "JourneyRun"
+
+    id = graphene.ID(required=True)
+    journey = graphene.Field(JourneyType, required=True)
+    version = graphene.Int(required=True)
+    status = graphene.String(required=True)
+    node = graphene.String(required=True)
+    holdout = graphene.Boolean(required=True)
+    entered_at = graphene.DateTime(required=True)
+    exited_at = graphene.DateTime()
+    exit_reason = graphene.String(required=True)
+    steps = graphene.List(graphene.NonNull(RunStepType), required=True)
+
+    @staticmethod
+    def resolve_id(root: JourneyRun, info: graphene.ResolveInfo) -> str:
+        return to_global_id("JourneyRun", root.pk)
+
+    @staticmethod
+    def resolve_version(root: JourneyRun, info: graphene.ResolveInfo) -> int:
+        return int(root.version.number)
+
+    @staticmethod
+    def resolve_steps(root: JourneyRun, info: graphene.ResolveInfo) -> list[RunStep]:
+        return list(root.steps.order_by("pk"))
+
+
+def _journey(info: graphene.ResolveInfo, id: str) -> Journey:
+    found = Journey.objects.filter(
+        installation_id=_installation_id(info), pk=from_global_id("Journey", id)
+    ).first()
+    if found is None:
+        raise GraphQLError("No such journey", extensions={"code": "NOT_FOUND"})
+    return found
+
+
+class CreateJourney(graphene.Mutation):
+    class Arguments:
+        name = graphene.String(required=True)
+        draft = GenericScalar()
+
+    journey = graphene.Field(JourneyType, required=True)
+
+    @staticmethod
+    def mutate(
+        root: Any, info: graphene.ResolveInfo, name: str, draft: Any = None
+    ) -> CreateJourney:
+        with domain_errors():
+            journey = journey_create(installation_id=_installation_id(info), name=name, draft=draft)
+        return CreateJourney(journey=journey)
+
+
+class UpdateJourneyDraft(graphene.Mutation):
+    """The draft may be incomplete while the admin edits; publishing validates it."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        draft = GenericScalar(required=True)
+        name = graphene.String()
+
+    journey = graphene.Field(JourneyType, required=True)
+
+    @staticmethod
+    def mutate(
+        root: Any, info: graphene.ResolveInfo, id: str, draft: Any, name: str | None = None
+    ) -> UpdateJourneyDraft:
+        journey = _journey(info, id)
+        journey.draft = draft
+        if name:
+            journey.name = name.strip()[:120]
+        journey.save(update_fields=["draft", "name", "updated_at"])
+        return UpdateJourneyDraft(journey=journey)
+
+
+class PublishJourney(graphene.Mutation):
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    journey = graphene.Field(JourneyType, required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, id: str) -> PublishJourney:
+        journey = _journey(info, id)
+        with _definition_errors():
+            journey_publish(journey=journey, now=clock.now())
+        return PublishJourney(journey=journey)
+
+
+class SetJourneyStatus(graphene.Mutation):
+    class Arguments:
+        id = graphene.ID(required=True)
+        status = graphene.String(required=True, description="active, paused or archived")
+
+    journey = graphene.Field(JourneyType, required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, id: str, status: str) -> SetJourneyStatus:
+        journey = _journey(info, id)
+        with domain_errors():
+            journey_status_set(journey=journey, status=status)
+        return SetJourneyStatus(journey=journey)
+
+
+class InstallJourneyPreset(graphene.Mutation):
+    class Arguments:
+        key = graphene.String(required=True, description=", ".join(sorted(PRESETS)))
+
+    journey = graphene.Field(JourneyType, required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, key: str) -> InstallJourneyPreset:
+        with domain_errors():
+            journey = journey_preset_install(
+                installation_id=_installation_id(info), key=key, now=clock.now()
+            )
+        return InstallJourneyPreset(journey=journey)
+
+
+class EnrolContact(graphene.Mutation):
+    """Put one contact into a journey now (manual entry, or a test with one contact)."""
+
+    class Arguments:
+        journey_id = graphene.ID(required=True)
+        contact_id = graphene.ID(required=True)
+
+    run = graphene.Field(JourneyRunType, description="Null when the re-entry rule refuses.")
+
+    @staticmethod
+    def mutate(
+        root: Any, info: graphene.ResolveInfo, journey_id: str, contact_id: str
+    ) -> EnrolContact:
+        journey = _journey(info, journey_id)
+        contact = Contact.objects.filter(
+            installation_id=journey.installation_id, pk=from_global_id("Contact", contact_id)
+        ).first()
+        if contact is None:
+            raise GraphQLError("No such contact", extensions={"code": "NOT_FOUND"})
+        with transaction.atomic():
+            run = journey_enroll(journey=journey, contact=contact, now=clock.now())
+        return EnrolContact(run=run)
+
+
+class JourneysQuery(graphene.ObjectType):
+    journeys = graphene.List(graphene.NonNull(JourneyType), required=True)
+    journey = graphene.Field(JourneyType, id=graphene.ID(required=True))
+    journey_validate = graphene.List(
+        graphene.NonNull(DefinitionError), required=True, definition=GenericScalar(required=True)
+    )
+    contact_runs = graphene.List(
+        graphene.NonNull(JourneyRunType), required=True, contact_id=graphene.ID(required=True)
+    )
+
+    @staticmethod
+    def resolve_journeys(root: Any, info: graphene.ResolveInfo) -> list[Journey]:
+        return list(
+            Journey.objects.filter(installation_id=_installation_id(info))
+            .exclude(status=Journey.Status.ARCHIVED)
+            .select_related("current_version")
+            .order_by("name", "pk")
+        )
+
+    @staticmethod
+    def resolve_journey(root: Any, info: graphene.ResolveInfo, id: str) -> Journey | None:
+        return Journey.objects.filter(
+            installation_id=_installation_id(info), pk=from_global_id("Journey", id)
+        ).first()
+
+    @staticmethod
+    def resolve_journey_validate(
+        root: Any, info: graphene.ResolveInfo, definition: Any
+    ) -> list[DefinitionError]:
+        _installation_id(info)
+        try:
+            journey_parse(definition)
+        except DefinitionInvalid as exc:
+            return [DefinitionError(field=e.field, message=e.message) for e in exc.errors]
+        return []
+
+    @staticmethod
+    def resolve_contact_runs(
+        root: Any, info: graphene.ResolveInfo, contact_id: str
+    ) -> list[JourneyRun]:
+        return list(
+            JourneyRun.objects.filter(
+                installation_id=_installation_id(info),
+                contact_id=from_global_id("Contact", contact_id),
+            )
+            .select_related("journey", "version")
+            .order_by("-entered_at", "-pk")
+        )
+
+
+class JourneysMutation(graphene.ObjectType):
+    create_journey = CreateJourney.Field()
+    update_journey_draft = UpdateJourneyDraft.Field()
+    publish_journey = PublishJourney.Field()
+    set_journey_status = SetJourneyStatus.Field()
+    install_journey_preset = InstallJourneyPreset.Field()
+    enrol_contact = EnrolContact.Field()

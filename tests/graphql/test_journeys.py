@@ -1,0 +1,106 @@
+"""Dashboard GraphQL of journeys: create, validate, publish, pause, presets, enrol one contact
+and read its run with the step log and the per-node counts."""
+
+import base64
+from typing import Any
+
+from saleor_mautomation.journeys.models import Journey
+from saleor_mautomation.messages.services import templates_builtin_ensure
+from tests.contacts.factories import T0, make_contact, make_shop
+from tests.graphql.test_contacts import ask
+
+CREATE = """mutation C($name: String!, $draft: GenericScalar) {
+  createJourney(name: $name, draft: $draft) { journey { id key status } } }"""
+PUBLISH = """mutation P($id: ID!) { publishJourney(id: $id) {
+  journey { status currentVersion { number } } } }"""
+STATUS = """mutation S($id: ID!, $status: String!) {
+  setJourneyStatus(id: $id, status: $status) { journey { status } } }"""
+VALIDATE = "query V($d: GenericScalar!) { journeyValidate(definition: $d) { field message } }"
+PRESET = """mutation I($key: String!) { installJourneyPreset(key: $key) {
+  journey { key status nodeCounts { node waiting passed exited } } } }"""
+ENROL = """mutation E($j: ID!, $c: ID!) { enrolContact(journeyId: $j, contactId: $c) {
+  run { status node steps { node kind } } } }"""
+RUNS = """query R($c: ID!) { contactRuns(contactId: $c) {
+  journey { key } version status node } }"""
+DRAFT: dict[str, Any] = {
+    "entry": {"type": "manual"},
+    "start": "a",
+    "nodes": {"a": {"type": "send_email", "template": "vip", "next": "b"}, "b": {"type": "exit"}},
+}
+
+
+def gid(kind, pk):
+    return base64.b64encode(f"{kind}:{pk}".encode()).decode()
+
+
+def test_create_publish_pause_and_resume(client, standin_installation):
+    created = ask(client, standin_installation, CREATE, name="VIP thanks", draft=DRAFT)
+    journey = created["data"]["createJourney"]["journey"]
+    assert (journey["key"], journey["status"]) == ("vip-thanks", "draft")
+
+    published = ask(client, standin_installation, PUBLISH, id=journey["id"])
+    assert published["data"]["publishJourney"]["journey"] == {
+        "status": "active",
+        "currentVersion": {"number": 1},
+    }
+    paused = ask(client, standin_installation, STATUS, id=journey["id"], status="paused")
+    assert paused["data"]["setJourneyStatus"]["journey"]["status"] == "paused"
+    wrong = ask(client, standin_installation, STATUS, id=journey["id"], status="draft")
+    assert wrong["errors"][0]["extensions"]["code"] == "INVALID_STATUS"
+
+
+def test_an_invalid_draft_is_named_by_node_and_cannot_be_published(client, standin_installation):
+    broken = {**DRAFT, "nodes": {**DRAFT["nodes"], "a": {**DRAFT["nodes"]["a"], "next": "zz"}}}
+
+    errors = ask(client, standin_installation, VALIDATE, d=broken)["data"]["journeyValidate"]
+    created = ask(client, standin_installation, CREATE, name="Broken", draft=broken)
+    refused = ask(
+        client, standin_installation, PUBLISH, id=created["data"]["createJourney"]["journey"]["id"]
+    )
+
+    assert errors == [{"field": "nodes.a", "message": "leads to a missing node 'zz'"}]
+    assert refused["errors"][0]["extensions"]["code"] == "INVALID_DEFINITION"
+    assert refused["errors"][0]["extensions"]["fields"] == errors
+    assert Journey.objects.get().status == "draft"
+
+
+def test_a_preset_and_a_test_run_with_one_contact(client, standin_installation):
+    # given
+    templates_builtin_ensure(installation_id=standin_installation.pk, now=T0)
+    installed = ask(client, standin_installation, PRESET, key="browse-abandonment")
+    assert installed["data"]["installJourneyPreset"]["journey"]["status"] == "active"
+    journey = Journey.objects.get(key="browse-abandonment")
+    ada = make_contact(standin_installation, email_consent="granted")
+
+    # when
+    enrolled = ask(
+        client, standin_installation, ENROL, j=gid("Journey", journey.pk), c=gid("Contact", ada.pk)
+    )
+
+    # then
+    run = enrolled["data"]["enrolContact"]["run"]
+    assert (run["status"], run["node"]) == ("exited", "end")
+    assert [(s["node"], s["kind"]) for s in run["steps"]] == [
+        ("nudge", "entered"),
+        ("nudge", "passed"),
+        ("nudge", "sent"),
+        ("end", "passed"),
+        ("end", "exited"),
+    ]
+    runs = ask(client, standin_installation, RUNS, c=gid("Contact", ada.pk))["data"]
+    assert runs["contactRuns"] == [
+        {"journey": {"key": "browse-abandonment"}, "version": 1, "status": "exited", "node": "end"}
+    ]
+    counts = ask(client, standin_installation, PRESET, key="browse-abandonment")
+    assert counts["data"]["installJourneyPreset"]["journey"]["nodeCounts"] == [
+        {"node": "end", "waiting": 0, "passed": 1, "exited": 1},
+        {"node": "nudge", "waiting": 0, "passed": 1, "exited": 0},
+    ]
+
+
+def test_another_shops_journey_is_not_found(client, standin_installation):
+    theirs = Journey.objects.create(installation=make_shop("other"), key="x", name="x", draft=DRAFT)
+
+    body = ask(client, standin_installation, PUBLISH, id=gid("Journey", theirs.pk))
+
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
