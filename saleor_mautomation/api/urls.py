@@ -1,6 +1,14 @@
 from django.urls import include, path, re_path
 
-from saleor_mautomation.api.views import dashboard, health, manifest, register, segments, webhooks
+from saleor_mautomation.api.views import (
+    dashboard,
+    health,
+    manifest,
+    register,
+    segments,
+    triggers,
+    webhooks,
+)
 from saleor_mautomation.api.views import pages as pages_views
 from saleor_mautomation.api.views import tracking as tracking_views
 
@@ -8,6 +16,7 @@ urlpatterns = [
     path("api/manifest", manifest.manifest, name="manifest"),
     path("api/register", register.register, name="register"),
     path("api/esp/", include("anymail.urls")),
+    path("api/triggers/<slug:key>", triggers.trigger, name="trigger"),
     path("api/webhooks/saleor", webhooks.saleor_webhook, name="saleor-webhook"),
     path(
         "api/segments/<int:segment_id>/members.csv",

@@ -9,6 +9,7 @@ Definitions that cannot run are refused with ``INVALID_DEFINITION`` and one
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -246,6 +247,22 @@ class EnrolContact(graphene.Mutation):
         return EnrolContact(run=run)
 
 
+class NewTriggerSecret(graphene.Mutation):
+    """A new secret for the journey's external trigger, shown once (stored encrypted)."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    secret = graphene.String(required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, id: str) -> NewTriggerSecret:
+        journey = _journey(info, id)
+        journey.trigger_secret = secrets.token_urlsafe(32)
+        journey.save(update_fields=["trigger_secret", "updated_at"])
+        return NewTriggerSecret(secret=journey.trigger_secret)
+
+
 class JourneysQuery(graphene.ObjectType):
     journeys = graphene.List(graphene.NonNull(JourneyType), required=True)
     journey = graphene.Field(JourneyType, id=graphene.ID(required=True))
@@ -303,3 +320,4 @@ class JourneysMutation(graphene.ObjectType):
     set_journey_status = SetJourneyStatus.Field()
     install_journey_preset = InstallJourneyPreset.Field()
     enrol_contact = EnrolContact.Field()
+    new_trigger_secret = NewTriggerSecret.Field()

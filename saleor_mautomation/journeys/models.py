@@ -5,6 +5,8 @@ from typing import ClassVar
 from django.db import models
 from django.db.models import Q
 
+from saleor_mautomation.core.crypto import EncryptedTextField
+
 
 class Journey(models.Model):
     """A journey the admin edits (``draft``) and publishes as immutable versions."""
@@ -20,6 +22,8 @@ class Journey(models.Model):
     name = models.CharField(max_length=120)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     draft = models.JSONField(default=dict, blank=True)
+    # For an external trigger entry: the secret a caller of /api/triggers/<key> shows.
+    trigger_secret = EncryptedTextField(blank=True, default="")
     current_version = models.ForeignKey(
         "JourneyVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

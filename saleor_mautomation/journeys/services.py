@@ -9,6 +9,7 @@ number of workers can wake runs without colliding.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 from collections.abc import Iterator
@@ -386,3 +387,57 @@ def node_counts(journey: Journey) -> dict[str, dict[str, int]]:
     ):
         slot(node)["passed"] += n
     return counts
+
+
+class TriggerRefused(PermanentError):
+    code = "trigger_refused"
+
+
+def trigger_fire(
+    *,
+    key: str,
+    secret: str,
+    now: datetime,
+    email: str | None = None,
+    saleor_user_id: str | None = None,
+    segment_id: int | None = None,
+    context: dict[str, Any] | None = None,
+) -> int:
+    """An external system (weather, point of sale, CRM) starts the journeys entered by trigger
+    ``key``: for one contact (by email or Saleor user id) or every current member of a
+    segment. Returns the runs started. The secret is compared in constant time."""
+    matched = []
+    for journey in Journey.objects.filter(
+        status=Journey.Status.ACTIVE, current_version__isnull=False
+    ).select_related("current_version"):
+        assert journey.current_version is not None
+        entry = version_definition(journey.current_version).entry
+        if (
+            isinstance(entry, d.TriggerEntry)
+            and entry.key == key
+            and journey.trigger_secret
+            and hmac.compare_digest(journey.trigger_secret, secret)
+        ):
+            matched.append(journey)
+    if not matched:
+        raise TriggerRefused("Unknown trigger or wrong secret")
+    started = 0
+    for journey in matched:
+        contacts = Contact.objects.filter(installation_id=journey.installation_id)
+        if segment_id is not None:
+            contacts = contacts.filter(
+                membership__segment_id=segment_id, membership__exited_at__isnull=True
+            )
+        elif saleor_user_id:
+            contacts = contacts.filter(saleor_user_id=saleor_user_id)
+        elif email:
+            contacts = contacts.filter(email=email.strip().lower())
+        else:
+            raise TriggerRefused("Name a contact (email or saleor_user_id) or a segment_id")
+        for contact in contacts.iterator(chunk_size=500):
+            with transaction.atomic():
+                run = journey_enroll(
+                    journey=journey, contact=contact, now=now, context={"trigger": context or {}}
+                )
+            started += run is not None
+    return started

@@ -1,0 +1,53 @@
+"""``POST /api/triggers/<key>``: an external system starts journeys entered by that trigger.
+
+Body: ``{"email": ...}`` or ``{"saleor_user_id": ...}`` or ``{"segment_id": N}``, optionally
+``"context": {...}`` for the messages; header ``Authorization: Bearer <the journey's trigger
+secret>``. Answers 202 with the runs started, 401 for an unknown trigger or a wrong secret,
+400 for a body that names nobody.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from saleor_mautomation.api.responses import error_response
+from saleor_mautomation.core import clock
+from saleor_mautomation.journeys.services import TriggerRefused, trigger_fire
+from saleor_mautomation.saleor.auth import bearer_token
+
+
+@csrf_exempt
+@require_POST
+def trigger(request: HttpRequest, key: str) -> JsonResponse:
+    try:
+        body = json.loads(request.body or b"{}")
+        if not isinstance(body, dict):
+            raise TypeError
+        segment_id = body.get("segment_id")
+        if segment_id is not None and not isinstance(segment_id, int):
+            raise TypeError
+        context = body.get("context") or {}
+        if not isinstance(context, dict):
+            raise TypeError
+    except (json.JSONDecodeError, UnicodeDecodeError, TypeError):
+        return error_response(400, "Expected a JSON object", "bad_request")
+    try:
+        started = trigger_fire(
+            key=key,
+            secret=bearer_token(request.headers),
+            now=clock.now(),
+            email=body.get("email") if isinstance(body.get("email"), str) else None,
+            saleor_user_id=(
+                body.get("saleor_user_id") if isinstance(body.get("saleor_user_id"), str) else None
+            ),
+            segment_id=segment_id,
+            context=context,
+        )
+    except TriggerRefused as exc:
+        status = 400 if "Name a contact" in exc.message else 401
+        return error_response(status, exc.message, exc.code)
+    return JsonResponse({"started": started}, status=202)
