@@ -23,7 +23,7 @@ from saleor_mautomation.contacts import selectors
 from saleor_mautomation.contacts.models import Contact, EmailConsent, LifecycleStage
 from saleor_mautomation.contacts.selectors import ContactFilters, ContactSort, Page, SpendAtLeast
 from saleor_mautomation.events.models import Event
-from saleor_mautomation.graphql.context import Context
+from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
 from saleor_mautomation.segments import selectors as segment_selectors
 
@@ -55,12 +55,6 @@ def from_global_id(kind: str, global_id: str) -> int:
         message = f"Not a {kind} id: {global_id[:60]!r}"
         raise GraphQLError(message, extensions={"code": "INVALID_ID"})
     return int(pk)
-
-
-def _installation_id(info: graphene.ResolveInfo) -> int:
-    context: Context = info.context
-    installation = context.require_dashboard().installation
-    return int(installation.pk)
 
 
 def _paged(read: Callable[[], Page[T]]) -> Page[T]:
@@ -224,7 +218,7 @@ class ContactType(graphene.ObjectType):
         after: str | None = None,
         types: list[str] | None = None,
     ) -> Page[Event]:
-        installation_id = _installation_id(info)
+        installation_id = dashboard_installation_id(info)
         return _paged(
             lambda: selectors.contact_timeline(
                 installation_id=installation_id,
@@ -298,7 +292,7 @@ class ContactsQuery(graphene.ObjectType):
         search: str | None = None,
         filter: dict[str, Any] | None = None,
     ) -> Page[Contact]:
-        installation_id = _installation_id(info)
+        installation_id = dashboard_installation_id(info)
         return _paged(
             lambda: selectors.contacts_page(
                 installation_id=installation_id,
@@ -312,7 +306,7 @@ class ContactsQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_contact(root: Any, info: graphene.ResolveInfo, id: str) -> Contact | None:
-        installation_id = _installation_id(info)
+        installation_id = dashboard_installation_id(info)
         return selectors.contact_detail(
             installation_id=installation_id, contact_id=from_global_id("Contact", id)
         )
@@ -323,7 +317,7 @@ class ContactsQuery(graphene.ObjectType):
         info: graphene.ResolveInfo,
         id: str,
     ) -> dict[str, Any] | None:
-        installation_id = _installation_id(info)
+        installation_id = dashboard_installation_id(info)
         return selectors.contact_export(
             installation_id=installation_id, contact_id=from_global_id("Contact", id)
         )

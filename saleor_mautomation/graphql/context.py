@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from graphql import GraphQLError
 
@@ -43,3 +44,9 @@ class Context:
                 extensions={"code": "UNAUTHENTICATED"},
             )
         return self.customer
+
+
+def dashboard_installation_id(info: Any) -> int:
+    """The installation of a Dashboard call (a GraphQL error for any other caller)."""
+    context: Context = info.context
+    return int(context.require_dashboard().installation.pk)

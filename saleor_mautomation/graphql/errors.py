@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from graphql import GraphQLError
 
 from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.segments.errors import DefinitionInvalid
 
 
 @contextmanager
@@ -18,3 +19,19 @@ def domain_errors() -> Iterator[None]:
         yield
     except PermanentError as exc:
         raise GraphQLError(exc.message, extensions={"code": exc.code.upper()}) from exc
+
+
+@contextmanager
+def definition_errors() -> Iterator[None]:
+    """An invalid segment or journey definition: ``INVALID_DEFINITION`` with one
+    ``{field, message}`` per problem in ``extensions.fields``."""
+    try:
+        yield
+    except DefinitionInvalid as exc:
+        raise GraphQLError(
+            exc.message,
+            extensions={
+                "code": "INVALID_DEFINITION",
+                "fields": [{"field": e.field, "message": e.message} for e in exc.errors],
+            },
+        ) from exc

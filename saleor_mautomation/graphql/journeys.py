@@ -10,8 +10,6 @@ Definitions that cannot run are refused with ``INVALID_DEFINITION`` and one
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import graphene
@@ -22,8 +20,8 @@ from graphql import GraphQLError
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core import clock
 from saleor_mautomation.graphql.contacts import from_global_id, to_global_id
-from saleor_mautomation.graphql.context import Context
-from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.graphql.context import dashboard_installation_id
+from saleor_mautomation.graphql.errors import definition_errors, domain_errors
 from saleor_mautomation.graphql.segments import DefinitionError
 from saleor_mautomation.journeys.definition import journey_parse
 from saleor_mautomation.journeys.models import Journey, JourneyRun, RunStep
@@ -36,25 +34,6 @@ from saleor_mautomation.journeys.services import (
     node_counts,
 )
 from saleor_mautomation.segments.errors import DefinitionInvalid
-
-
-def _installation_id(info: graphene.ResolveInfo) -> int:
-    context: Context = info.context
-    return int(context.require_dashboard().installation.pk)
-
-
-@contextmanager
-def _definition_errors() -> Iterator[None]:
-    try:
-        yield
-    except DefinitionInvalid as exc:
-        raise GraphQLError(
-            exc.message,
-            extensions={
-                "code": "INVALID_DEFINITION",
-                "fields": [{"field": e.field, "message": e.message} for e in exc.errors],
-            },
-        ) from exc
 
 
 class NodeCount(graphene.ObjectType):
@@ -134,7 +113,7 @@ class JourneyRunType(graphene.ObjectType):
 
 def _journey(info: graphene.ResolveInfo, id: str) -> Journey:
     found = Journey.objects.filter(
-        installation_id=_installation_id(info), pk=from_global_id("Journey", id)
+        installation_id=dashboard_installation_id(info), pk=from_global_id("Journey", id)
     ).first()
     if found is None:
         raise GraphQLError("No such journey", extensions={"code": "NOT_FOUND"})
@@ -153,7 +132,9 @@ class CreateJourney(graphene.Mutation):
         root: Any, info: graphene.ResolveInfo, name: str, draft: Any = None
     ) -> CreateJourney:
         with domain_errors():
-            journey = journey_create(installation_id=_installation_id(info), name=name, draft=draft)
+            journey = journey_create(
+                installation_id=dashboard_installation_id(info), name=name, draft=draft
+            )
         return CreateJourney(journey=journey)
 
 
@@ -188,7 +169,7 @@ class PublishJourney(graphene.Mutation):
     @staticmethod
     def mutate(root: Any, info: graphene.ResolveInfo, id: str) -> PublishJourney:
         journey = _journey(info, id)
-        with _definition_errors():
+        with definition_errors():
             journey_publish(journey=journey, now=clock.now())
         return PublishJourney(journey=journey)
 
@@ -218,7 +199,7 @@ class InstallJourneyPreset(graphene.Mutation):
     def mutate(root: Any, info: graphene.ResolveInfo, key: str) -> InstallJourneyPreset:
         with domain_errors():
             journey = journey_preset_install(
-                installation_id=_installation_id(info), key=key, now=clock.now()
+                installation_id=dashboard_installation_id(info), key=key, now=clock.now()
             )
         return InstallJourneyPreset(journey=journey)
 
@@ -276,7 +257,7 @@ class JourneysQuery(graphene.ObjectType):
     @staticmethod
     def resolve_journeys(root: Any, info: graphene.ResolveInfo) -> list[Journey]:
         return list(
-            Journey.objects.filter(installation_id=_installation_id(info))
+            Journey.objects.filter(installation_id=dashboard_installation_id(info))
             .exclude(status=Journey.Status.ARCHIVED)
             .select_related("current_version")
             .order_by("name", "pk")
@@ -285,14 +266,14 @@ class JourneysQuery(graphene.ObjectType):
     @staticmethod
     def resolve_journey(root: Any, info: graphene.ResolveInfo, id: str) -> Journey | None:
         return Journey.objects.filter(
-            installation_id=_installation_id(info), pk=from_global_id("Journey", id)
+            installation_id=dashboard_installation_id(info), pk=from_global_id("Journey", id)
         ).first()
 
     @staticmethod
     def resolve_journey_validate(
         root: Any, info: graphene.ResolveInfo, definition: Any
     ) -> list[DefinitionError]:
-        _installation_id(info)
+        dashboard_installation_id(info)
         try:
             journey_parse(definition)
         except DefinitionInvalid as exc:
@@ -305,7 +286,7 @@ class JourneysQuery(graphene.ObjectType):
     ) -> list[JourneyRun]:
         return list(
             JourneyRun.objects.filter(
-                installation_id=_installation_id(info),
+                installation_id=dashboard_installation_id(info),
                 contact_id=from_global_id("Contact", contact_id),
             )
             .select_related("journey", "version")

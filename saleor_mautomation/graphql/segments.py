@@ -10,8 +10,6 @@ segment in the background (``segment.evaluatedAt`` tells when it last was).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import graphene
@@ -21,19 +19,13 @@ from graphql import GraphQLError
 
 from saleor_mautomation.core import clock
 from saleor_mautomation.graphql.contacts import ContactType, from_global_id, to_global_id
-from saleor_mautomation.graphql.context import Context
-from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.graphql.context import dashboard_installation_id
+from saleor_mautomation.graphql.errors import definition_errors, domain_errors
 from saleor_mautomation.segments import selectors, services
-from saleor_mautomation.segments.errors import DefinitionInvalid
 from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
 from saleor_mautomation.segments.tasks import segment_rebuild_task
 
 SegmentStatusEnum = graphene.Enum.from_enum(Segment.Status, name="SegmentStatus")
-
-
-def _installation_id(info: graphene.ResolveInfo) -> int:
-    context: Context = info.context
-    return int(context.require_dashboard().installation.pk)
 
 
 class DefinitionError(graphene.ObjectType):
@@ -138,23 +130,9 @@ class SegmentPreview(graphene.ObjectType):
     errors = graphene.List(graphene.NonNull(DefinitionError), required=True)
 
 
-@contextmanager
-def _definition_errors() -> Iterator[None]:
-    try:
-        yield
-    except DefinitionInvalid as exc:
-        raise GraphQLError(
-            exc.message,
-            extensions={
-                "code": "INVALID_DEFINITION",
-                "fields": [{"field": e.field, "message": e.message} for e in exc.errors],
-            },
-        ) from exc
-
-
 def _segment(info: graphene.ResolveInfo, id: str) -> Segment:
     found = selectors.segment_get(
-        installation_id=_installation_id(info), segment_id=from_global_id("Segment", id)
+        installation_id=dashboard_installation_id(info), segment_id=from_global_id("Segment", id)
     )
     if found is None:
         raise GraphQLError("No such segment", extensions={"code": "NOT_FOUND"})
@@ -175,7 +153,7 @@ class CreateSegment(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: graphene.ResolveInfo, input: dict[str, Any]) -> CreateSegment:
-        installation_id = _installation_id(info)
+        installation_id = dashboard_installation_id(info)
         if input.get("definition") is None or input.get("name") is None:
             raise GraphQLError(
                 "A segment needs a name and a definition",
@@ -188,7 +166,7 @@ class CreateSegment(graphene.Mutation):
                     ],
                 },
             )
-        with domain_errors(), _definition_errors(), transaction.atomic():
+        with domain_errors(), definition_errors(), transaction.atomic():
             segment = services.segment_create(
                 installation_id=installation_id,
                 name=input["name"],
@@ -212,7 +190,7 @@ class UpdateSegment(graphene.Mutation):
         root: Any, info: graphene.ResolveInfo, id: str, input: dict[str, Any]
     ) -> UpdateSegment:
         segment = _segment(info, id)
-        with domain_errors(), _definition_errors(), transaction.atomic():
+        with domain_errors(), definition_errors(), transaction.atomic():
             changed = services.segment_update(
                 segment=segment,
                 name=input.get("name"),
@@ -259,7 +237,7 @@ class SegmentsQuery(graphene.ObjectType):
         root: Any, info: graphene.ResolveInfo, include_archived: bool
     ) -> list[Segment]:
         segments = selectors.segments_list(
-            installation_id=_installation_id(info), include_archived=include_archived
+            installation_id=dashboard_installation_id(info), include_archived=include_archived
         )
         counts = selectors.member_counts([s.pk for s in segments])
         for segment in segments:
@@ -269,7 +247,8 @@ class SegmentsQuery(graphene.ObjectType):
     @staticmethod
     def resolve_segment(root: Any, info: graphene.ResolveInfo, id: str) -> Segment | None:
         return selectors.segment_get(
-            installation_id=_installation_id(info), segment_id=from_global_id("Segment", id)
+            installation_id=dashboard_installation_id(info),
+            segment_id=from_global_id("Segment", id),
         )
 
     @staticmethod
@@ -277,7 +256,7 @@ class SegmentsQuery(graphene.ObjectType):
         root: Any, info: graphene.ResolveInfo, definition: Any, sample_size: int
     ) -> SegmentPreview:
         preview = selectors.segment_preview(
-            installation_id=_installation_id(info),
+            installation_id=dashboard_installation_id(info),
             definition=definition,
             now=clock.now(),
             sample_size=max(0, min(sample_size, 50)),

@@ -18,7 +18,7 @@ from graphql import GraphQLError
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core import clock
 from saleor_mautomation.graphql.contacts import from_global_id, to_global_id
-from saleor_mautomation.graphql.context import Context
+from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
 from saleor_mautomation.messages.context import recipient_context
 from saleor_mautomation.messages.defaults import EXAMPLE_CONTEXT
@@ -34,11 +34,6 @@ from saleor_mautomation.messages.rendering import (
 )
 from saleor_mautomation.messages.sending import template_test_send
 from saleor_mautomation.messages.services import template_current, template_version_create
-
-
-def _installation_id(info: graphene.ResolveInfo) -> int:
-    context: Context = info.context
-    return int(context.require_dashboard().installation.pk)
 
 
 class TemplateError(graphene.ObjectType):
@@ -129,7 +124,7 @@ class TemplatePreview(graphene.ObjectType):
 
 def _template(info: graphene.ResolveInfo, id: str) -> Template:
     found = Template.objects.filter(
-        installation_id=_installation_id(info), pk=from_global_id("Template", id)
+        installation_id=dashboard_installation_id(info), pk=from_global_id("Template", id)
     ).first()
     if found is None:
         raise GraphQLError("No such template", extensions={"code": "NOT_FOUND"})
@@ -140,7 +135,7 @@ def _preview_context(info: graphene.ResolveInfo, contact_id: str | None) -> dict
     if contact_id is None:
         return EXAMPLE_CONTEXT
     contact = Contact.objects.filter(
-        installation_id=_installation_id(info), pk=from_global_id("Contact", contact_id)
+        installation_id=dashboard_installation_id(info), pk=from_global_id("Contact", contact_id)
     ).first()
     if contact is None:
         raise GraphQLError("No such contact", extensions={"code": "NOT_FOUND"})
@@ -261,19 +256,21 @@ class TemplatesQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_templates(root: Any, info: graphene.ResolveInfo) -> list[Template]:
-        return list(Template.objects.filter(installation_id=_installation_id(info)).order_by("key"))
+        return list(
+            Template.objects.filter(installation_id=dashboard_installation_id(info)).order_by("key")
+        )
 
     @staticmethod
     def resolve_template(root: Any, info: graphene.ResolveInfo, id: str) -> Template | None:
         return Template.objects.filter(
-            installation_id=_installation_id(info), pk=from_global_id("Template", id)
+            installation_id=dashboard_installation_id(info), pk=from_global_id("Template", id)
         ).first()
 
     @staticmethod
     def resolve_template_validate(
         root: Any, info: graphene.ResolveInfo, mjml: str, subject: str, preheader: str
     ) -> list[TemplateError]:
-        _installation_id(info)
+        dashboard_installation_id(info)
         return _errors(
             validate(
                 mjml_source=mjml, subject=subject, preheader=preheader, example=EXAMPLE_CONTEXT
