@@ -9,6 +9,7 @@ from saleor_mautomation.graphql.contacts import ContactsQuery
 from saleor_mautomation.graphql.email_provider import EmailProviderMutation, EmailProviderQuery
 from saleor_mautomation.graphql.installation import InstallationQuery
 from saleor_mautomation.graphql.journeys import JourneysMutation, JourneysQuery
+from saleor_mautomation.graphql.offers import OffersMutation, OffersQuery
 from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
 from saleor_mautomation.graphql.settings import SettingsMutation, SettingsQuery
 from saleor_mautomation.graphql.storefront import StorefrontMutation, StorefrontQuery
@@ -21,6 +22,7 @@ class Query(
     BackfillQuery,
     EmailProviderQuery,
     JourneysQuery,
+    OffersQuery,
     SegmentsQuery,
     SettingsQuery,
     StorefrontQuery,
@@ -33,6 +35,7 @@ class Query(
 class Mutation(
     EmailProviderMutation,
     JourneysMutation,
+    OffersMutation,
     SegmentsMutation,
     SettingsMutation,
     StorefrontMutation,

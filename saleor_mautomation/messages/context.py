@@ -10,6 +10,7 @@ total; resume_url), ``order`` (number, lines, total, url), ``voucher`` (code, de
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +18,8 @@ from urllib.parse import urlsplit
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.consent import Purpose, consent_token
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.core import clock
+from saleor_mautomation.messages.offers import offers_for
 from saleor_mautomation.saleor.models import Installation
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "PLN": "zł ", "CHF": "CHF "}
@@ -56,8 +59,11 @@ def shop_of(installation: Installation) -> dict[str, str]:
     }
 
 
-def recipient_context(*, contact: Contact, app_url: str) -> dict[str, Any]:
-    """The context for a real contact: its newest open checkout and newest order."""
+def recipient_context(
+    *, contact: Contact, app_url: str, now: datetime | None = None
+) -> dict[str, Any]:
+    """The context for a real contact: its newest open checkout and newest order, and the
+    offers of the shop's pool that fit it."""
     installation = Installation.objects.get(pk=contact.installation_id)
     shop = shop_of(installation)
     token = consent_token(contact, Purpose.PREFERENCES)
@@ -73,7 +79,7 @@ def recipient_context(*, contact: Contact, app_url: str) -> dict[str, Any]:
         "order": None,
         "voucher": None,
         "recommendations": [],
-        "offers": [],
+        "offers": offers_for(contact=contact, now=now or clock.now()),
         "links": {
             "unsubscribe": f"{app_url}/u/{token}",
             "preferences": f"{app_url}/p/{token}",

@@ -233,3 +233,25 @@ class EmailProvider(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} provider of installation {self.installation_id}"
+
+
+class Offer(models.Model):
+    """One offer of the shop's pool: each recipient gets the best few whose condition (a
+    segment-style condition on the contact) fits them, in the ``offers`` slot of templates."""
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    title = models.CharField(max_length=120)
+    text = models.TextField(blank=True, default="")
+    url = models.URLField(max_length=2000)
+    condition = models.JSONField(null=True, blank=True)  # None: fits everyone
+    priority = models.IntegerField(default=0)  # higher first
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager[Offer]]
+
+    class Meta:
+        indexes = [models.Index(fields=["installation", "active"], name="offer_active")]
+
+    def __str__(self) -> str:
+        return self.title

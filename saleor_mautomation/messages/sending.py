@@ -333,7 +333,10 @@ def message_deliver(
     assert contact is not None
     assert message.template_version is not None
     version = message.template_version
-    context = {**recipient_context(contact=contact, app_url=app_url), **message.context}
+    context = {
+        **recipient_context(contact=contact, app_url=app_url, now=now),
+        **message.context,
+    }
     try:
         rendered = render(
             Compiled(version.subject, version.preheader, version.html, version.text), context

@@ -1,0 +1,108 @@
+"""Dashboard GraphQL of the offer pool: list, create (condition checked field by field),
+switch on and off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from graphene.types.generic import GenericScalar
+from graphql import GraphQLError
+
+from saleor_mautomation.graphql.contacts import from_global_id, to_global_id
+from saleor_mautomation.graphql.context import dashboard_installation_id
+from saleor_mautomation.graphql.errors import definition_errors
+from saleor_mautomation.messages.models import Offer
+from saleor_mautomation.messages.offers import offer_condition_check
+
+
+class OfferType(graphene.ObjectType):
+    class Meta:
+        name = "Offer"
+
+    id = graphene.ID(required=True)
+    title = graphene.String(required=True)
+    text = graphene.String(required=True)
+    url = graphene.String(required=True)
+    condition = GenericScalar(description="A segment definition; null: fits everyone.")
+    priority = graphene.Int(required=True)
+    active = graphene.Boolean(required=True)
+
+    @staticmethod
+    def resolve_id(root: Offer, info: graphene.ResolveInfo) -> str:
+        return to_global_id("Offer", root.pk)
+
+
+class OfferInput(graphene.InputObjectType):
+    title = graphene.String(required=True)
+    text = graphene.String(default_value="")
+    url = graphene.String(required=True)
+    condition = GenericScalar()
+    priority = graphene.Int(default_value=0)
+
+
+class CreateOffer(graphene.Mutation):
+    class Arguments:
+        input = OfferInput(required=True)
+
+    offer = graphene.Field(OfferType, required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, input: dict[str, Any]) -> CreateOffer:
+        installation_id = dashboard_installation_id(info)
+        title = input["title"].strip()
+        if not 0 < len(title) <= 120:
+            raise GraphQLError("A title of 1 to 120 characters", extensions={"code": "INVALID"})
+        try:
+            URLValidator(schemes=["https"])(input["url"])
+        except ValidationError as exc:
+            raise GraphQLError("An https:// link", extensions={"code": "INVALID_URL"}) from exc
+        with definition_errors():
+            offer_condition_check(input.get("condition"))
+        offer = Offer.objects.create(
+            installation_id=installation_id,
+            title=title,
+            text=input.get("text") or "",
+            url=input["url"],
+            condition=input.get("condition"),
+            priority=input.get("priority") or 0,
+        )
+        return CreateOffer(offer=offer)
+
+
+class SetOfferActive(graphene.Mutation):
+    class Arguments:
+        id = graphene.ID(required=True)
+        active = graphene.Boolean(required=True)
+
+    offer = graphene.Field(OfferType, required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, id: str, active: bool) -> SetOfferActive:
+        offer = Offer.objects.filter(
+            installation_id=dashboard_installation_id(info), pk=from_global_id("Offer", id)
+        ).first()
+        if offer is None:
+            raise GraphQLError("No such offer", extensions={"code": "NOT_FOUND"})
+        offer.active = active
+        offer.save(update_fields=["active"])
+        return SetOfferActive(offer=offer)
+
+
+class OffersQuery(graphene.ObjectType):
+    offers = graphene.List(graphene.NonNull(OfferType), required=True)
+
+    @staticmethod
+    def resolve_offers(root: Any, info: graphene.ResolveInfo) -> list[Offer]:
+        return list(
+            Offer.objects.filter(installation_id=dashboard_installation_id(info)).order_by(
+                "-priority", "pk"
+            )
+        )
+
+
+class OffersMutation(graphene.ObjectType):
+    create_offer = CreateOffer.Field()
+    set_offer_active = SetOfferActive.Field()
