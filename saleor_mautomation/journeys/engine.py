@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
+from saleor_mautomation.contacts.engagement import local_zone
 from saleor_mautomation.journeys import definition as d
-from saleor_mautomation.messages.rules import zone
 
 MAX_STEPS = 50
 
@@ -78,7 +78,7 @@ def next_time(now: datetime, *, time_zone: str, hour: int, weekdays: list[int]) 
     """The next moment (from ``now`` on) that is ``hour``:00 on an allowed weekday where the
     contact lives. Wall-clock arithmetic in the zone, so daylight-saving changes keep the
     hour."""
-    tz = zone(time_zone)
+    tz = local_zone(time_zone)
     local = now.astimezone(tz)
     for days in range(8):
         day = (local + timedelta(days=days)).date()

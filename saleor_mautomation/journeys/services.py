@@ -295,13 +295,14 @@ def journeys_on_changes(*, changes: dict[int, set[str]], now: datetime) -> int:
             types = {
                 f.removeprefix("event:") for f in changes[contact.pk] if f.startswith("event:")
             }
+            if not types:
+                continue  # only events wake runs or enter journeys
             for run in JourneyRun.objects.filter(
                 contact=contact,
                 status=JourneyRun.Status.WAITING,
                 journey__status=Journey.Status.ACTIVE,
             ).select_related("version", "contact"):
-                if types:
-                    run_advance(run=run, now=now)
+                run_advance(run=run, now=now)
             for journey, definition in journeys:
                 entry = definition.entry
                 assert isinstance(entry, d.EventEntry)
@@ -393,6 +394,10 @@ class TriggerRefused(PermanentError):
     code = "trigger_refused"
 
 
+class TriggerTargetMissing(TriggerRefused):
+    """The call names neither a contact nor a segment (a bad request, not a bad secret)."""
+
+
 def trigger_fire(
     *,
     key: str,
@@ -433,7 +438,7 @@ def trigger_fire(
         elif email:
             contacts = contacts.filter(email=email.strip().lower())
         else:
-            raise TriggerRefused("Name a contact (email or saleor_user_id) or a segment_id")
+            raise TriggerTargetMissing("Name a contact (email or saleor_user_id) or a segment_id")
         for contact in contacts.iterator(chunk_size=500):
             with transaction.atomic():
                 run = journey_enroll(

@@ -15,6 +15,7 @@ from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.contacts.services import engagement_refresh
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.messages.models import Message, Suppression
+from saleor_mautomation.messages.services import suppression_add
 from saleor_mautomation.segments.services import segments_tracked
 
 logger = logging.getLogger(__name__)
@@ -57,10 +58,12 @@ def esp_event_apply(
         if status is not None and message.status not in FINAL:
             Message.objects.filter(pk=message.pk).update(status=status, status_reason=detail)
         if suppression is not None:
-            Suppression.objects.get_or_create(
+            suppression_add(
                 installation_id=message.installation_id,
-                address=message.to_address.lower(),
-                defaults={"reason": suppression, "detail": detail, "created_at": now},
+                address=message.to_address,
+                reason=suppression,
+                detail=detail,
+                now=now,
             )
         contact = message.contact
         if contact is None or recorded is None:

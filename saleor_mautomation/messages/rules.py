@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from saleor_mautomation.contacts.engagement import local_zone
 
 Action = Literal["send", "defer", "skip"]
 
@@ -31,20 +32,13 @@ class Decision:
     until: datetime | None = None
 
 
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name) if name else ZoneInfo("UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _in_quiet_hours(hour: int, start: int, end: int) -> bool:
     return start <= hour < end if start < end else hour >= start or hour < end
 
 
 def quiet_until(now: datetime, *, time_zone: str, start: int, end: int) -> datetime | None:
     """The end of the quiet hours ``now`` falls in (in the contact's zone), or None."""
-    local = now.astimezone(zone(time_zone))
+    local = now.astimezone(local_zone(time_zone))
     if start == end or not _in_quiet_hours(local.hour, start, end):
         return None
     ends = local.replace(hour=end, minute=0, second=0, microsecond=0)
@@ -55,7 +49,7 @@ def quiet_until(now: datetime, *, time_zone: str, start: int, end: int) -> datet
 
 def next_hour(now: datetime, *, time_zone: str, hour: int) -> datetime:
     """The next time it is ``hour`` o'clock where the contact is (now, if it is that hour)."""
-    local = now.astimezone(zone(time_zone))
+    local = now.astimezone(local_zone(time_zone))
     at = local.replace(hour=hour, minute=0, second=0, microsecond=0)
     if local.hour == hour:
         return now

@@ -45,7 +45,7 @@ from saleor_mautomation.messages.models import (
 from saleor_mautomation.messages.providers import provider_for
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
 from saleor_mautomation.messages.rules import Decision, Rules, decide, next_hour
-from saleor_mautomation.messages.services import template_current
+from saleor_mautomation.messages.services import suppression_add, template_current
 from saleor_mautomation.messages.tracking import tracked_html
 from saleor_mautomation.saleor.models import Installation
 
@@ -401,10 +401,12 @@ def _refused(message: Message, now: datetime, exc: smtplib.SMTPRecipientsRefused
     detail = f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}"
     if 500 <= code < 600:
         # A hard bounce at the door: no marketing message goes to this address again.
-        Suppression.objects.get_or_create(
+        suppression_add(
             installation_id=message.installation_id,
-            address=message.to_address.lower(),
-            defaults={"reason": Suppression.Reason.BOUNCE, "detail": detail, "created_at": now},
+            address=message.to_address,
+            reason=Suppression.Reason.BOUNCE,
+            detail=detail,
+            now=now,
         )
         _finish(message, now, status=Status.BOUNCED, status_reason=detail)
         return Status.BOUNCED
@@ -466,11 +468,3 @@ def messages_send_due(
         finally:
             provider.backend.close()
     return counts
-
-
-def suppression_add(*, installation_id: int, address: str, reason: str, now: datetime) -> None:
-    Suppression.objects.get_or_create(
-        installation_id=installation_id,
-        address=address.lower(),
-        defaults={"reason": reason, "created_at": now},
-    )

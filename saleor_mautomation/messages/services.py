@@ -10,7 +10,12 @@ from django.db.models import Max
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.messages.defaults import default_templates
 from saleor_mautomation.messages.mime import HeaderInvalid, encode_address
-from saleor_mautomation.messages.models import SendingRules, Template, TemplateVersion
+from saleor_mautomation.messages.models import (
+    SendingRules,
+    Suppression,
+    Template,
+    TemplateVersion,
+)
 from saleor_mautomation.messages.rendering import compile_version
 
 TRANSACTIONAL_DEFAULTS = {"double-opt-in"}
@@ -119,3 +124,14 @@ def sending_rules_update(*, installation_id: int, **changes: object) -> SendingR
             setattr(rules, field, value)
     rules.save()
     return rules
+
+
+def suppression_add(
+    *, installation_id: int, address: str, reason: str, detail: str, now: datetime
+) -> None:
+    """No marketing message goes to ``address`` any more (kept as first recorded)."""
+    Suppression.objects.get_or_create(
+        installation_id=installation_id,
+        address=address.lower(),
+        defaults={"reason": reason, "detail": detail, "created_at": now},
+    )

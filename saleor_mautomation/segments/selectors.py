@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.segments import definition as d
@@ -76,17 +76,6 @@ def segment_preview(
     sample = list(contacts.order_by("-pk")[:sample_size])
     count = len(sample) if len(sample) < sample_size else contacts.count()
     return Preview(count=count, sample=sample, errors=[])
-
-
-def segment_members(segment: Segment) -> Any:
-    """The current members (a queryset of contacts)."""
-    return Contact.objects.filter(
-        Q(
-            pk__in=Membership.objects.filter(segment=segment, exited_at__isnull=True).values(
-                "contact_id"
-            )
-        )
-    )
 
 
 def membership_history(

@@ -37,7 +37,6 @@ from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.events.changes import (
     ANY_CHANGE,
-    PROFILE,
     Changes,
     change_note,
     changes_collect,
@@ -589,8 +588,3 @@ def segments_rebuild(
         swept.add(segment.pk)
         outcome += segment_rebuild(segment=segment, now=now)
     return outcome
-
-
-def contact_changes_all(contact_ids: Iterable[int]) -> Changes:
-    """Changes that re-evaluate every segment for these contacts (e.g. after a merge)."""
-    return {contact_id: {ANY_CHANGE, PROFILE} for contact_id in contact_ids}

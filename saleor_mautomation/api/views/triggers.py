@@ -16,7 +16,11 @@ from django.views.decorators.http import require_POST
 
 from saleor_mautomation.api.responses import error_response
 from saleor_mautomation.core import clock
-from saleor_mautomation.journeys.services import TriggerRefused, trigger_fire
+from saleor_mautomation.journeys.services import (
+    TriggerRefused,
+    TriggerTargetMissing,
+    trigger_fire,
+)
 from saleor_mautomation.saleor.auth import bearer_token
 
 
@@ -48,6 +52,6 @@ def trigger(request: HttpRequest, key: str) -> JsonResponse:
             context=context,
         )
     except TriggerRefused as exc:
-        status = 400 if "Name a contact" in exc.message else 401
+        status = 400 if isinstance(exc, TriggerTargetMissing) else 401
         return error_response(status, exc.message, exc.code)
     return JsonResponse({"started": started}, status=202)
