@@ -9,22 +9,37 @@ from saleor_mautomation.contacts.models import (
     ContactsConfig,
     ContactSpend,
     ErasedIdentity,
+    PushSubscription,
 )
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.intake.models import Delivery
-from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
+from saleor_mautomation.journeys.models import (
+    Journey,
+    JourneyRun,
+    JourneyVersion,
+    JourneyVoucher,
+    RunStep,
+)
 from saleor_mautomation.messages.models import (
     EmailProvider,
     Message,
     MessageAttempt,
     Offer,
+    PushKeys,
     SendingRules,
+    SmsProvider,
     Suppression,
     Template,
     TemplateVersion,
 )
 from saleor_mautomation.saleor.models import Installation
-from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
+from saleor_mautomation.segments.models import (
+    Membership,
+    Segment,
+    SegmentRevision,
+    StaticList,
+    StaticListMember,
+)
 
 __all__ = [
     "BackfillRun",
@@ -42,15 +57,21 @@ __all__ = [
     "Journey",
     "JourneyRun",
     "JourneyVersion",
+    "JourneyVoucher",
     "Membership",
     "Message",
     "MessageAttempt",
     "Offer",
     "OrderRecord",
+    "PushKeys",
+    "PushSubscription",
     "RunStep",
     "Segment",
     "SegmentRevision",
     "SendingRules",
+    "SmsProvider",
+    "StaticList",
+    "StaticListMember",
     "Suppression",
     "Template",
     "TemplateVersion",

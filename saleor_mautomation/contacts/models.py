@@ -56,6 +56,15 @@ class Contact(models.Model):
     email_consent = models.CharField(
         max_length=16, choices=EmailConsent.choices, default=EmailConsent.UNKNOWN
     )
+    # SMS and web push have their own consent (the same states as email's); a phone number in
+    # E.164 form (+4915112345678); push goes to the contact's PushSubscription rows.
+    phone = models.CharField(max_length=32, blank=True, default="")
+    sms_consent = models.CharField(
+        max_length=16, choices=EmailConsent.choices, default=EmailConsent.UNKNOWN
+    )
+    push_consent = models.CharField(
+        max_length=16, choices=EmailConsent.choices, default=EmailConsent.UNKNOWN
+    )
     # Topics the contact wants to hear about (preference centre), e.g. {"newsletter": true}.
     preferences = models.JSONField(default=dict, blank=True)
     date_joined = models.DateTimeField(null=True, blank=True)
@@ -103,6 +112,8 @@ class Contact(models.Model):
     # Write-back of key figures to the Saleor customer's private metadata (contacts/writeback).
     writeback_due_at = models.DateTimeField(null=True, blank=True)
     writeback_hash = models.CharField(max_length=64, blank=True, default="")
+    # Further private-metadata keys set by journeys (update-profile steps), written back too.
+    writeback_extra = models.JSONField(default=dict, blank=True)
 
     objects: ClassVar[models.Manager[Contact]]
 
@@ -201,6 +212,9 @@ class ContactsConfig(models.Model):
     vip_min_orders = models.PositiveIntegerField(default=5)
     # Profile field -> Saleor customer metadata key (private first, then public) to read it from.
     metadata_keys = models.JSONField(default=default_metadata_keys, blank=True)
+    # Lifetime spend thresholds per currency, e.g. {"USD": ["500", "1000"]}: crossing one
+    # records ``spend.threshold_crossed`` (journeys' VIP preset enters on it).
+    spend_thresholds = models.JSONField(default=dict, blank=True)
 
     objects: ClassVar[models.Manager[ContactsConfig]]
 
@@ -265,3 +279,34 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.action} at {self.occurred_at:%Y-%m-%d}"
+
+
+class PushSubscription(models.Model):
+    """One browser's web-push subscription (the PushSubscription JSON a storefront got from
+    ``pushManager.subscribe``) for a contact; ``expired_at`` is set when the push service
+    answers 404/410, and the row is then never used again."""
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=2000)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    user_agent = models.CharField(max_length=300, blank=True, default="")
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[PushSubscription]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "endpoint"], name="push_subscription_unique_endpoint"
+            )
+        ]
+        indexes = [models.Index(fields=["contact"], name="push_subscription_contact")]
+
+    def __str__(self) -> str:
+        return f"push subscription {self.pk} of {self.contact_id}"

@@ -48,6 +48,8 @@ class JourneyVersion(models.Model):
     number = models.PositiveIntegerField()
     definition = models.JSONField()
     published_at = models.DateTimeField()
+    # A broadcast entry: when this version's segment snapshot was enrolled (once per version).
+    broadcast_enrolled_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[models.Manager[JourneyVersion]]
 
@@ -122,3 +124,24 @@ class RunStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id} {self.node} {self.kind}"
+
+
+class JourneyVoucher(models.Model):
+    """The Saleor voucher behind one give-voucher step of one version: created once (single
+    use, an end date, a value per channel); each run adds its own code to it."""
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    version = models.ForeignKey(JourneyVersion, on_delete=models.CASCADE, related_name="vouchers")
+    node = models.CharField(max_length=40)
+    saleor_voucher_id = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[JourneyVoucher]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "node"], name="journey_voucher_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"voucher {self.saleor_voucher_id} of {self.version_id}/{self.node}"

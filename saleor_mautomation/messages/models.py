@@ -19,7 +19,14 @@ class Template(models.Model):
     key = models.SlugField(max_length=64)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True, default="")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email"
+        SMS = "sms"
+        PUSH = "push"
+
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MARKETING)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
     default_language = models.CharField(max_length=8, default="en")
     is_builtin = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -51,6 +58,9 @@ class TemplateVersion(models.Model):
     mjml = models.TextField()
     html = models.TextField()
     text = models.TextField(blank=True, default="")  # the plain-text part's template
+    # SMS: ``text`` is the body (mjml and html empty). Push: ``subject`` is the title,
+    # ``text`` the body, ``push_url`` where a click leads (all personalised like email).
+    push_url = models.CharField(max_length=2000, blank=True, default="")
     created_at = models.DateTimeField()
 
     objects: ClassVar[models.Manager[TemplateVersion]]
@@ -255,3 +265,37 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SmsProvider(models.Model):
+    """How one installation's SMS leave: Twilio, with the account's credentials (the auth
+    token encrypted at rest, never read back through the API)."""
+
+    installation = models.OneToOneField("mautomation.Installation", on_delete=models.CASCADE)
+    account_sid = models.CharField(max_length=64)
+    auth_token = EncryptedTextField(blank=True, default="")
+    # A sender number (E.164) or a messaging service (which then picks the number).
+    from_number = models.CharField(max_length=32, blank=True, default="")
+    messaging_service_sid = models.CharField(max_length=64, blank=True, default="")
+    max_per_second = models.FloatField(default=0)
+
+    objects: ClassVar[models.Manager[SmsProvider]]
+
+    def __str__(self) -> str:
+        return f"SMS provider of installation {self.installation_id}"
+
+
+class PushKeys(models.Model):
+    """One installation's VAPID key pair for web push (the private key encrypted at rest);
+    storefronts subscribe with the public key."""
+
+    installation = models.OneToOneField("mautomation.Installation", on_delete=models.CASCADE)
+    public_key = models.CharField(max_length=200)
+    private_key = EncryptedTextField()
+    subject = models.CharField(max_length=254)  # mailto: or https: contact for push services
+    created_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[PushKeys]]
+
+    def __str__(self) -> str:
+        return f"VAPID keys of installation {self.installation_id}"

@@ -98,3 +98,43 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} in {self.segment_id}"
+
+
+class StaticList(models.Model):
+    """A list contacts are put on and taken off explicitly (by journeys, imports or the admin),
+    as opposed to a segment, whose members follow from its conditions."""
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    key = models.SlugField(max_length=64)
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager[StaticList]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "key"], name="static_list_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaticListMember(models.Model):
+    static_list = models.ForeignKey(StaticList, on_delete=models.CASCADE, related_name="members")
+    contact = models.ForeignKey("mautomation.Contact", on_delete=models.CASCADE)
+    added_at = models.DateTimeField()
+    source = models.CharField(max_length=64, blank=True, default="")
+
+    objects: ClassVar[models.Manager[StaticListMember]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["static_list", "contact"], name="static_list_member_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["contact"], name="static_list_member_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} on {self.static_list_id}"
