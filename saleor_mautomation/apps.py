@@ -14,3 +14,9 @@ class MautomationConfig(AppConfig):
         from saleor_mautomation.api.views.esp import on_tracking
 
         tracking.connect(on_tracking, dispatch_uid="mautomation.esp.tracking")
+
+        # Contacts a bulk segment rebuild moved in enter the segment's journeys.
+        from saleor_mautomation.journeys.entries import on_members_entered
+        from saleor_mautomation.segments.signals import members_entered
+
+        members_entered.connect(on_members_entered, dispatch_uid="mautomation.segment.entered")

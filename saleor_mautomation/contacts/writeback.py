@@ -52,6 +52,8 @@ def writeback_items(contact: Contact) -> dict[str, str]:
         )
         if moment is not None
     ]
+    # Keys journeys set (update-profile steps); the app's own keys win a clash.
+    items = {**{k: str(v) for k, v in (contact.writeback_extra or {}).items()}, **items}
     if engaged:
         # A date (UTC), not a moment: a visit a minute later is not worth a write.
         items[f"{PREFIX}last_engaged"] = max(engaged).astimezone(UTC).date().isoformat()

@@ -77,6 +77,7 @@ def request(
     policy: HttpPolicy,
     headers: dict[str, str] | None = None,
     json: Any = None,
+    content: bytes | None = None,
 ) -> httpx.Response:
     """Send one request to a checked address; network faults raise ``NetworkError``."""
     parts = urlsplit(url)
@@ -91,7 +92,12 @@ def request(
     extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
     try:
         return _client(policy.timeout).request(
-            method, pinned, headers=sent_headers, json=json, extensions=extensions
+            method,
+            pinned,
+            headers=sent_headers,
+            json=json,
+            content=content,
+            extensions=extensions,
         )
     except httpx.TransportError as exc:
         raise NetworkError(f"{method} {url} failed: {exc.__class__.__name__}: {exc}") from exc

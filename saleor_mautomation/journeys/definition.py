@@ -9,7 +9,8 @@ canvas can mark it. The engine (``engine.py``) relies on a parsed definition bei
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import pydantic
@@ -78,8 +79,26 @@ class ManualEntry(_Model):
     type: Literal["manual"]
 
 
+class BroadcastEntry(_Model):
+    """The members of a segment at ``send_at`` (a snapshot, taken once per version). With
+    ``local_time``, everyone starts at ``send_at``'s wall-clock time in their own zone (the
+    snapshot is taken when that time comes in the earliest zone)."""
+
+    type: Literal["broadcast"]
+    segment_id: Annotated[int, Field(ge=1)]
+    send_at: datetime
+    local_time: bool = False
+
+    @field_validator("send_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("a moment with its UTC offset, e.g. 2026-12-01T09:00:00+01:00")
+        return value
+
+
 Entry = Annotated[
-    EventEntry | SegmentEntry | DateEntry | TriggerEntry | ManualEntry,
+    EventEntry | SegmentEntry | DateEntry | TriggerEntry | ManualEntry | BroadcastEntry,
     Field(discriminator="type"),
 ]
 
@@ -167,24 +186,95 @@ class SendEmail(_Model):
     next: str
 
 
+class SendSms(_Model):
+    type: Literal["send_sms"]
+    template: Annotated[str, Field(pattern=r"^[a-z0-9\-]{1,64}$")]
+    at_best_hour: bool = False
+    next: str
+
+
+class SendPush(_Model):
+    type: Literal["send_push"]
+    template: Annotated[str, Field(pattern=r"^[a-z0-9\-]{1,64}$")]
+    at_best_hour: bool = False
+    next: str
+
+
+SENDS = {"send_email": "email", "send_sms": "sms", "send_push": "push"}
+CHANNEL_SLUG = r"^[a-z0-9][a-z0-9\-_]{0,254}$"
+
+
 class GiveVoucher(_Model):
-    """A unique Saleor voucher code for the contact, put into later messages' context."""
+    """A unique, single-use Saleor voucher code for the contact, valid ``valid_days``, put
+    into later messages' context (``voucher``). One Saleor voucher per step and version, with
+    a value per channel (``values``: channel slug -> percent or amount); each run adds a
+    code."""
 
     type: Literal["give_voucher"]
-    discount_percent: Annotated[int, Field(ge=1, le=100)]
+    discount_type: Literal["percentage", "fixed"] = "percentage"
+    values: dict[Annotated[str, Field(pattern=CHANNEL_SLUG)], Annotated[Decimal, Field(gt=0)]] = (
+        Field(min_length=1, max_length=20)
+    )
     valid_days: Annotated[int, Field(ge=1, le=365)] = 14
+    code_prefix: Annotated[str, Field(pattern=r"^[A-Z0-9]{0,8}$")] = ""
     next: str
+
+    @model_validator(mode="after")
+    def _percent(self) -> GiveVoucher:
+        if self.discount_type == "percentage" and any(v > 100 for v in self.values.values()):
+            raise ValueError("a percentage of at most 100")
+        return self
+
+
+PROFILE_FIELDS = ("first_name", "last_name", "gender", "language_code", "country", "city")
 
 
 class UpdateProfile(_Model):
+    """Set profile fields (``fields``; ``preferences.<topic>``: "true"/"false") and keys of
+    the Saleor customer's private metadata (``metadata``, written back with the figures)."""
+
     type: Literal["update_profile"]
-    metadata: dict[str, str] = Field(min_length=1, max_length=20)
+    fields: dict[str, Annotated[str, Field(max_length=256)]] = Field(
+        default_factory=dict, max_length=20
+    )
+    metadata: dict[
+        Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]{1,100}$")],
+        Annotated[str, Field(max_length=1000)],
+    ] = Field(default_factory=dict, max_length=20)
     next: str
+
+    @model_validator(mode="after")
+    def _something(self) -> UpdateProfile:
+        if not self.fields and not self.metadata:
+            raise ValueError("a field or a metadata key to set")
+        for name, value in self.fields.items():
+            if name.startswith("preferences."):
+                if not re.match(r"^[a-z0-9_\-]{1,40}$", name.removeprefix("preferences.")):
+                    raise ValueError(f"a preference topic of letters and digits: {name!r}")
+                if value not in ("true", "false"):
+                    raise ValueError(f"{name} is 'true' or 'false'")
+            elif name not in PROFILE_FIELDS:
+                raise ValueError(
+                    f"{name!r} is not a field a journey sets (one of {', '.join(PROFILE_FIELDS)}"
+                    ", or preferences.<topic>)"
+                )
+        return self
 
 
 class CallWebhook(_Model):
+    """POST the contact and the run (JSON, signed with the journey's trigger secret when it
+    has one) to ``url``; retried with backoff when the receiver fails."""
+
     type: Literal["webhook"]
-    url: Annotated[str, Field(pattern=r"^https://", max_length=2000)]
+    url: Annotated[str, Field(pattern=r"^https?://", max_length=2000)]
+    next: str
+
+
+class ListChange(_Model):
+    """Put the contact on a static list, or take it off (the list is created if missing)."""
+
+    type: Literal["list_add", "list_remove"]
+    list: Annotated[str, Field(pattern=r"^[a-z0-9\-_]{1,64}$")]
     next: str
 
 
@@ -199,9 +289,12 @@ JourneyNode = Annotated[
     | Condition
     | Split
     | SendEmail
+    | SendSms
+    | SendPush
     | GiveVoucher
     | UpdateProfile
     | CallWebhook
+    | ListChange
     | Exit,
     Field(discriminator="type"),
 ]
@@ -213,15 +306,20 @@ NODE_TAGS = {
     "date",
     "trigger",
     "manual",
+    "broadcast",
     "wait",
     "wait_until",
     "wait_for_event",
     "condition",
     "split",
     "send_email",
+    "send_sms",
+    "send_push",
     "give_voucher",
     "update_profile",
     "webhook",
+    "list_add",
+    "list_remove",
     "exit",
 }
 
@@ -312,8 +410,8 @@ def journey_parse(raw: Any) -> JourneyDefinition:
             else JourneyDefinition.model_validate(raw)
         )
     except pydantic.ValidationError as exc:
-        raise DefinitionInvalid(field_errors(exc, {*TAGS, *NODE_TAGS})) from None
+        raise DefinitionInvalid(field_errors(exc, {*TAGS, *NODE_TAGS}), what="journey") from None
     errors = _graph_errors(definition)
     if errors:
-        raise DefinitionInvalid(errors)
+        raise DefinitionInvalid(errors, what="journey")
     return definition

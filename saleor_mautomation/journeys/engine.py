@@ -41,14 +41,28 @@ class Facts:
     events_since_node: tuple[tuple[str, datetime], ...] = ()
     # Condition node id -> result, for conditions the runner was asked to evaluate.
     conditions: Mapping[str, bool] = field(default_factory=dict)
+    # Give-voucher node id -> the code the runner obtained ("" when it gave up on Saleor).
+    vouchers: Mapping[str, str] = field(default_factory=dict)
+
+
+ActionKind = Literal[
+    "send_email",
+    "send_sms",
+    "send_push",
+    "give_voucher",
+    "update_profile",
+    "webhook",
+    "list_add",
+    "list_remove",
+]
 
 
 @dataclass(frozen=True)
 class Action:
-    kind: Literal["send_email", "give_voucher", "update_profile", "webhook"]
+    kind: ActionKind
     node: str
-    # send_email: template, at_best_hour; give_voucher: discount_percent, valid_days;
-    # update_profile: metadata; webhook: url
+    # send_*: template, at_best_hour; give_voucher: code; update_profile: fields, metadata;
+    # webhook: url; list_add / list_remove: list
     params: Mapping[str, object]
     held_out: bool = False  # holdout runs walk the journey but nothing is sent
 
@@ -56,12 +70,14 @@ class Action:
 @dataclass(frozen=True)
 class Outcome:
     state: RunState
-    status: Literal["waiting", "exited", "needs_condition"]
+    status: Literal["waiting", "exited", "needs_condition", "needs_voucher"]
     actions: tuple[Action, ...] = ()
     wake_at: datetime | None = None  # for "waiting": when to call again (events wake it too)
     exit_reason: str = ""
     visited: tuple[str, ...] = ()  # the step log: every node passed, in order
-    condition: str = ""  # for "needs_condition": the node to evaluate
+    # For "needs_condition" / "needs_voucher": the node whose fact the runner must supply
+    # (the call is then repeated from the same state with the fact added).
+    condition: str = ""
 
 
 def bucket(run_id: int, node: str) -> int:
@@ -160,10 +176,10 @@ def advance(
                     if point < total:
                         follow = branch.next
                         break
-            case d.SendEmail():
+            case d.SendEmail() | d.SendSms() | d.SendPush():
                 actions.append(
                     Action(
-                        "send_email",
+                        node.type,
                         state.node,
                         {"template": node.template, "at_best_hour": node.at_best_hour},
                         held_out=state.holdout,
@@ -171,20 +187,34 @@ def advance(
                 )
                 follow = node.next
             case d.GiveVoucher():
+                if state.holdout:  # held out: no code is made for a message never sent
+                    actions.append(Action("give_voucher", state.node, {}, held_out=True))
+                elif state.node not in facts.vouchers:
+                    return Outcome(
+                        state,
+                        "needs_voucher",
+                        tuple(actions),
+                        visited=tuple(visited),
+                        condition=state.node,
+                    )
+                else:
+                    code = facts.vouchers[state.node]
+                    actions.append(Action("give_voucher", state.node, {"code": code}))
+                follow = node.next
+            case d.UpdateProfile():
                 actions.append(
                     Action(
-                        "give_voucher",
+                        "update_profile",
                         state.node,
-                        {"discount_percent": node.discount_percent, "valid_days": node.valid_days},
-                        held_out=state.holdout,
+                        {"fields": dict(node.fields), "metadata": dict(node.metadata)},
                     )
                 )
                 follow = node.next
-            case d.UpdateProfile():
-                actions.append(Action("update_profile", state.node, {"metadata": node.metadata}))
-                follow = node.next
             case d.CallWebhook():
                 actions.append(Action("webhook", state.node, {"url": node.url}))
+                follow = node.next
+            case d.ListChange():
+                actions.append(Action(node.type, state.node, {"list": node.list}))
                 follow = node.next
         assert follow is not None
         visited.append(state.node)

@@ -10,16 +10,13 @@ number of workers can wake runs without colliding.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils.text import slugify
 
@@ -28,27 +25,14 @@ from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.events.changes import changes_collect
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.journeys import definition as d
-from saleor_mautomation.journeys.engine import Facts, Outcome, RunState, advance, in_holdout
+from saleor_mautomation.journeys.engine import in_holdout
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
-from saleor_mautomation.messages.models import Template
-from saleor_mautomation.messages.sending import message_enqueue
-from saleor_mautomation.segments.compiler import Compiler, Moments, compile_definition
-from saleor_mautomation.segments.definition import Definition
+from saleor_mautomation.journeys.runner import runs_advance, runs_of_contacts, version_definition
+from saleor_mautomation.segments.compiler import Compiler, Moments
+from saleor_mautomation.segments.services import ENTERED as SEGMENT_ENTERED
 from saleor_mautomation.segments.services import segments_tracked
 
 logger = logging.getLogger(__name__)
-
-MAX_CONDITIONS = 20
-FACT_EVENTS = 200
-
-
-@lru_cache(maxsize=1024)
-def _parsed(version_id: int, raw: str) -> d.JourneyDefinition:
-    return d.journey_parse(raw)
-
-
-def version_definition(version: JourneyVersion) -> d.JourneyDefinition:
-    return _parsed(version.pk, json.dumps(version.definition))
 
 
 def journey_publish(*, journey: Journey, now: datetime) -> JourneyVersion:
@@ -80,22 +64,25 @@ def _may_enter(journey: Journey, contact: Contact, rule: d.Reentry, now: datetim
             return True
 
 
-def journey_enroll(
+def run_start(
     *,
     journey: Journey,
     contact: Contact,
     now: datetime,
     entry_key: str = "",
     context: dict[str, Any] | None = None,
+    starts_at: datetime | None = None,
 ) -> JourneyRun | None:
-    """Start a run (and its first steps, at once); None when the journey is not running, the
-    re-entry rule refuses, or the contact already has an open run for this entry key."""
+    """Create a run at the start node, not yet advanced (the caller advances the new runs
+    together, or the scheduler does at ``starts_at``); None when the journey is not running,
+    the re-entry rule refuses, or the contact has an open run for this entry key."""
     if journey.status != Journey.Status.ACTIVE or journey.current_version is None:
         return None
     version = journey.current_version
     definition = version_definition(version)
     if not _may_enter(journey, contact, definition.reentry, now):
         return None
+    begin = starts_at or now
     try:
         with transaction.atomic():
             run = JourneyRun.objects.create(
@@ -105,135 +92,36 @@ def journey_enroll(
                 contact=contact,
                 entry_key=entry_key,
                 node=definition.start,
-                node_entered_at=now,
-                wake_at=now,
+                node_entered_at=begin,
+                wake_at=begin,
                 context=context or {},
-                entered_at=now,
+                entered_at=begin,
             )
     except IntegrityError:
         return None  # an open run for this contact and entry key exists
-    run.holdout = in_holdout(run.pk, definition.holdout_percent)
-    run.save(update_fields=["holdout"])
+    if definition.holdout_percent:
+        run.holdout = in_holdout(run.pk, definition.holdout_percent)
+        JourneyRun.objects.filter(pk=run.pk).update(holdout=run.holdout)
     RunStep.objects.create(run=run, node=definition.start, kind="entered", at=now)
-    run_advance(run=run, now=now)
     return run
 
 
-def _facts(run: JourneyRun, definition: d.JourneyDefinition, now: datetime) -> Facts:
-    contact = run.contact
-    goal_reached = False
-    if definition.goal is not None:
-        condition = Q(
-            contact_id=contact.pk,
-            type=definition.goal.event_type,
-            occurred_at__gte=run.entered_at,
+def journey_enroll(
+    *,
+    journey: Journey,
+    contact: Contact,
+    now: datetime,
+    entry_key: str = "",
+    context: dict[str, Any] | None = None,
+) -> JourneyRun | None:
+    """Start a run and its first steps at once (see ``run_start`` for when there is none)."""
+    with transaction.atomic():
+        run = run_start(
+            journey=journey, contact=contact, now=now, entry_key=entry_key, context=context
         )
-        where = Compiler(
-            installation_id=run.installation_id, moments=Moments(now), mode="single"
-        ).where(definition.goal.where)
-        goal_reached = Event.objects.filter(condition & where).exists()
-    events = tuple(
-        Event.objects.filter(contact_id=contact.pk, occurred_at__gte=run.node_entered_at)
-        .order_by("occurred_at")
-        .values_list("type", "occurred_at")[:FACT_EVENTS]
-    )
-    return Facts(time_zone=contact.time_zone, goal_reached=goal_reached, events_since_node=events)
-
-
-def _condition(run: JourneyRun, node: d.Condition, now: datetime) -> bool:
-    condition = compile_definition(
-        Definition(root=node.condition),
-        installation_id=run.installation_id,
-        now=now,
-        mode="single",
-    )
-    return Contact.objects.filter(pk=run.contact_id).filter(condition).exists()
-
-
-def _decide(run: JourneyRun, definition: d.JourneyDefinition, now: datetime) -> Outcome:
-    state = RunState(
-        run_id=run.pk, node=run.node, node_entered_at=run.node_entered_at, holdout=run.holdout
-    )
-    facts = _facts(run, definition, now)
-    for _ in range(MAX_CONDITIONS):
-        outcome = advance(definition, state, facts, now)
-        if outcome.status != "needs_condition":
-            return outcome
-        node = definition.nodes[outcome.condition]
-        assert isinstance(node, d.Condition)
-        facts = replace(
-            facts, conditions={**facts.conditions, outcome.condition: _condition(run, node, now)}
-        )
-    raise PermanentError("Too many conditions in one step", code="journey_conditions")
-
-
-def run_advance(*, run: JourneyRun, now: datetime) -> Outcome:
-    """One call of the engine for the run, applied (in the caller's transaction)."""
-    definition = version_definition(run.version)
-    outcome = _decide(run, definition, now)
-    pending = list(outcome.actions)
-    for node in outcome.visited:  # the log in walking order: each node, then what it did
-        RunStep.objects.create(run=run, node=node, kind="passed", at=now)
-        while pending and pending[0].node == node:
-            action = pending.pop(0)
-            _apply(run, action.kind, action.node, dict(action.params), action.held_out, now)
-    run.node = outcome.state.node
-    run.node_entered_at = outcome.state.node_entered_at
-    if outcome.status == "exited":
-        run.status, run.exited_at, run.exit_reason = (
-            JourneyRun.Status.EXITED,
-            now,
-            outcome.exit_reason,
-        )
-        run.wake_at = None
-        RunStep.objects.create(
-            run=run, node=run.node, kind="exited", at=now, detail={"reason": outcome.exit_reason}
-        )
-    else:
-        run.wake_at = outcome.wake_at
-    run.save(
-        update_fields=["node", "node_entered_at", "status", "exited_at", "exit_reason", "wake_at"]
-    )
-    return outcome
-
-
-def _apply(
-    run: JourneyRun, kind: str, node: str, params: dict[str, Any], held_out: bool, now: datetime
-) -> None:
-    visit = RunStep.objects.filter(run=run, node=node, kind__in=["sent", "held_out"]).count()
-    if kind != "send_email":
-        # Vouchers, profile updates and webhooks come with the next steps of the journeys
-        # issue: logged as not done, never pretended.
-        RunStep.objects.create(
-            run=run, node=node, kind=kind, at=now, detail={"skipped": "not available yet"}
-        )
-        return
-    if held_out:
-        RunStep.objects.create(run=run, node=node, kind="held_out", at=now, detail=params)
-        return
-    template = Template.objects.filter(
-        installation_id=run.installation_id, key=params["template"]
-    ).first()
-    if template is None:
-        RunStep.objects.create(
-            run=run, node=node, kind="failed", at=now, detail={"error": "no such template"}
-        )
-        return
-    message = message_enqueue(
-        contact=run.contact,
-        template=template,
-        dedupe_key=f"journey-run:{run.pk}:{node}:{visit}",
-        now=now,
-        context=run.context,
-        at_best_hour=bool(params.get("at_best_hour")),
-    )
-    RunStep.objects.create(
-        run=run,
-        node=node,
-        kind="sent",
-        at=now,
-        detail={"message_id": message.pk if message else None, "template": params["template"]},
-    )
+        if run is not None:
+            runs_advance([run], now=now)
+    return run
 
 
 @contextmanager
@@ -247,25 +135,8 @@ def journeys_tracked(*, now: datetime) -> Iterator[None]:
             journeys_on_changes(changes=dict(changes), now=now)
 
 
-def runs_wake(*, now: datetime, limit: int) -> int:
-    """Advance due runs, claimed with SKIP LOCKED (one batch, one transaction)."""
-    with transaction.atomic():
-        runs = list(
-            JourneyRun.objects.select_for_update(skip_locked=True)
-            .filter(
-                status=JourneyRun.Status.WAITING,
-                wake_at__lte=now,
-                journey__status=Journey.Status.ACTIVE,
-            )
-            .select_related("version", "contact")
-            .order_by("wake_at")[:limit]
-        )
-        for run in runs:
-            run_advance(run=run, now=now)
-    return len(runs)
-
-
-def _event_journeys(installation_id: int) -> list[tuple[Journey, d.JourneyDefinition]]:
+def _entered_journeys(installation_id: int) -> list[tuple[Journey, d.JourneyDefinition]]:
+    """The installation's running journeys entered by an event or a segment entry."""
     journeys = Journey.objects.filter(
         installation_id=installation_id,
         status=Journey.Status.ACTIVE,
@@ -275,59 +146,79 @@ def _event_journeys(installation_id: int) -> list[tuple[Journey, d.JourneyDefini
     for journey in journeys:
         assert journey.current_version is not None
         definition = version_definition(journey.current_version)
-        if isinstance(definition.entry, d.EventEntry):
+        if isinstance(definition.entry, d.EventEntry | d.SegmentEntry):
             found.append((journey, definition))
     return found
 
 
+def _entry_filter(entry: d.EventEntry | d.SegmentEntry, installation_id: int, now: datetime) -> Q:
+    if isinstance(entry, d.SegmentEntry):
+        # Entries recorded by the first build of a segment are its existing members, not
+        # contacts who just came in: they enter no journey.
+        return Q(type=SEGMENT_ENTERED, properties__segment_id=entry.segment_id) & ~Q(
+            properties__initial=True
+        )
+    where = Compiler(installation_id=installation_id, moments=Moments(now), mode="single").where(
+        entry.where
+    )
+    return Q(type=entry.event_type) & where
+
+
+def _latest_events(contact_ids: list[int], condition: Q) -> dict[int, Event]:
+    """Per contact, its newest event matching ``condition``."""
+    events = Event.objects.filter(Q(contact_id__in=contact_ids) & condition)
+    if connection.vendor == "postgresql":
+        ordered = events.order_by("contact_id", "-occurred_at", "-pk").distinct("contact_id")
+        return {e.contact_id: e for e in ordered if e.contact_id is not None}
+    latest: dict[int, Event] = {}
+    for event in events.order_by("contact_id", "-occurred_at", "-pk"):
+        if event.contact_id is not None:
+            latest.setdefault(event.contact_id, event)
+    return latest
+
+
 def journeys_on_changes(*, changes: dict[int, set[str]], now: datetime) -> int:
-    """Feed a unit of work's changes to the journeys: new events enrol contacts in journeys
-    entered by them (the first steps run at once), and the contacts' waiting runs are
-    advanced (an awaited event or a goal may have happened). Returns runs started."""
-    started = 0
-    contacts = Contact.objects.in_bulk(list(changes))
-    by_installation: dict[int, list[Contact]] = {}
+    """Feed a unit of work's changes to the journeys: the contacts' waiting runs advance (an
+    awaited event or a goal may have happened), and new events (segment entries included)
+    enrol contacts in the journeys they start, whose first steps run at once, together.
+    Returns the runs started."""
+    typed = {
+        contact_id: {f.removeprefix("event:") for f in facts if f.startswith("event:")}
+        for contact_id, facts in changes.items()
+    }
+    typed = {contact_id: types for contact_id, types in typed.items() if types}
+    if not typed:
+        return 0  # only events wake runs or enter journeys
+    runs_advance(runs_of_contacts(typed), now=now)
+    contacts = Contact.objects.in_bulk(list(typed))
+    by_installation: dict[int, list[int]] = {}
     for contact in contacts.values():
-        by_installation.setdefault(contact.installation_id, []).append(contact)
+        by_installation.setdefault(contact.installation_id, []).append(contact.pk)
+    started: list[JourneyRun] = []
     for installation_id, members in by_installation.items():
-        journeys = _event_journeys(installation_id)
-        for contact in members:
-            types = {
-                f.removeprefix("event:") for f in changes[contact.pk] if f.startswith("event:")
-            }
-            if not types:
-                continue  # only events wake runs or enter journeys
-            for run in JourneyRun.objects.filter(
-                contact=contact,
-                status=JourneyRun.Status.WAITING,
-                journey__status=Journey.Status.ACTIVE,
-            ).select_related("version", "contact"):
-                run_advance(run=run, now=now)
-            for journey, definition in journeys:
-                entry = definition.entry
-                assert isinstance(entry, d.EventEntry)
-                if entry.event_type not in types:
-                    continue
-                where = Compiler(
-                    installation_id=installation_id, moments=Moments(now), mode="single"
-                ).where(entry.where)
-                event = (
-                    Event.objects.filter(Q(contact=contact, type=entry.event_type) & where)
-                    .order_by("-occurred_at", "-pk")
-                    .first()
-                )
-                if event is None:
-                    continue
-                key = str(event.properties.get(entry.entry_key, "")) if entry.entry_key else ""
-                entered = journey_enroll(
+        for journey, definition in _entered_journeys(installation_id):
+            entry = definition.entry
+            assert isinstance(entry, d.EventEntry | d.SegmentEntry)
+            wanted = SEGMENT_ENTERED if isinstance(entry, d.SegmentEntry) else entry.event_type
+            candidates = [c for c in members if wanted in typed[c]]
+            if not candidates:
+                continue
+            latest = _latest_events(candidates, _entry_filter(entry, installation_id, now))
+            for contact_id, event in latest.items():
+                key = ""
+                if isinstance(entry, d.EventEntry) and entry.entry_key:
+                    key = str(event.properties.get(entry.entry_key, ""))
+                run = run_start(
                     journey=journey,
-                    contact=contact,
+                    contact=contacts[contact_id],
                     now=now,
                     entry_key=key,
                     context={"event": event.properties},
                 )
-                started += entered is not None
-    return started
+                if run is not None:
+                    started.append(run)
+    runs_advance(started, now=now)
+    return len(started)
 
 
 def journey_create(*, installation_id: int, name: str, draft: Any, key: str = "") -> Journey:

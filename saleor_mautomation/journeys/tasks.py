@@ -1,14 +1,19 @@
-"""Periodic derivation of the triggers Saleor does not send (see ``journeys.triggers``)."""
+"""Journeys' periodic work: derived triggers (``journeys.triggers``), due runs, date and
+broadcast entries, and webhook steps' calls."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 
 from saleor_mautomation.contacts.services import contacts_config
 from saleor_mautomation.core import clock
-from saleor_mautomation.journeys.services import runs_wake
+from saleor_mautomation.journeys.actions import webhook_call
+from saleor_mautomation.journeys.entries import broadcasts_due, date_entries_sweep
+from saleor_mautomation.journeys.runner import runs_wake
+from saleor_mautomation.journeys.services import journeys_tracked
 from saleor_mautomation.journeys.triggers import triggers_sweep
 from saleor_mautomation.messages.tasks import send_soon
 from saleor_mautomation.saleor.models import Installation
@@ -28,19 +33,17 @@ def triggers_sweep_all() -> None:
 @shared_task(name="saleor_mautomation.journeys.tasks.triggers_sweep")
 def triggers_sweep_task(installation_id: int) -> dict[str, int]:
     """Sweep one installation (idempotent: a run repeated or overlapping records nothing twice).
-
-    Spend thresholds are not configured per installation yet (``ContactsConfig`` has no field
-    for them), so none are passed and ``spend.threshold_crossed`` stays silent until they are.
-    """
+    Spend thresholds come from the installation's ``ContactsConfig.spend_thresholds``."""
     if not Installation.objects.filter(
         pk=installation_id, status=Installation.Status.ACTIVE
     ).exists():
         return {}
+    config = contacts_config(installation_id)
     counts = triggers_sweep(
         installation_id=installation_id,
         now=clock.now(),
-        config=contacts_config(installation_id),
-        spend_thresholds={},
+        config=config,
+        spend_thresholds=config.spend_thresholds or {},
     )
     if counts.total:
         logger.info("Triggers of installation %s: %s", installation_id, counts)
@@ -58,13 +61,40 @@ WAKE_BATCH = 500
 @shared_task(name="saleor_mautomation.journeys.tasks.runs_wake")
 def runs_wake_task() -> int:
     """Advance every due run, batch by batch (each claimed with SKIP LOCKED, so several
-    workers share the work), then wake the sender for what they queued."""
+    workers share the work), then wake the sender for what they queued. What the steps
+    change (profiles) re-evaluates segments, which may enter further journeys."""
     woken = 0
     while True:
-        batch = runs_wake(now=clock.now(), limit=WAKE_BATCH)
+        now = clock.now()
+        with journeys_tracked(now=now):
+            batch = runs_wake(now=now, limit=WAKE_BATCH)
         woken += batch
         if batch < WAKE_BATCH:
             break
     if woken:
         send_soon()
     return woken
+
+
+@shared_task(name="saleor_mautomation.journeys.tasks.entries_due")
+def entries_due() -> int:
+    """Broadcasts whose time came, and date entries (birthdays, anniversaries, days after
+    the last order) whose hour came in the contacts' zones."""
+    now = clock.now()
+    started = broadcasts_due(now=now)
+    for installation_id in Installation.objects.filter(
+        status=Installation.Status.ACTIVE
+    ).values_list("id", flat=True):
+        started += date_entries_sweep(installation_id=installation_id, now=now)
+    if started:
+        runs_wake_task.delay()
+    return started
+
+
+@shared_task(name="saleor_mautomation.journeys.tasks.webhook_calls", bind=True)
+def webhook_calls(self: Any, step_ids: list[int]) -> None:
+    """Make the webhook steps' calls; those to retry come back later as their own task."""
+    for step_id in step_ids:
+        retry = webhook_call(step_id, now=clock.now())
+        if retry is not None:
+            webhook_calls.apply_async(([step_id],), countdown=retry.total_seconds())

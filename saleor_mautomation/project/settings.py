@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_mautomation.journeys.tasks.runs_wake",
         "schedule": float(env.get("JOURNEYS_WAKE_INTERVAL", "10")),
     },
+    "journeys-entries": {
+        "task": "saleor_mautomation.journeys.tasks.entries_due",
+        "schedule": float(env.get("JOURNEYS_ENTRIES_INTERVAL", "60")),
+    },
     "journeys-triggers": {
         "task": "saleor_mautomation.journeys.tasks.triggers_sweep_all",
         "schedule": float(env.get("TRIGGERS_SWEEP_INTERVAL", "60")),

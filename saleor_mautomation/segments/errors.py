@@ -19,9 +19,9 @@ class FieldError:
 class DefinitionInvalid(PermanentError):
     code = "invalid_definition"
 
-    def __init__(self, errors: list[FieldError]) -> None:
+    def __init__(self, errors: list[FieldError], *, what: str = "segment") -> None:
         summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
-        super().__init__(f"The segment definition is invalid: {summary}")
+        super().__init__(f"The {what} definition is invalid: {summary}")
         self.errors = errors
 
 

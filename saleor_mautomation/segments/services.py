@@ -51,6 +51,7 @@ from saleor_mautomation.segments.errors import (
 )
 from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
 from saleor_mautomation.segments.prepared import Prepared, Truth, prepare
+from saleor_mautomation.segments.signals import members_entered
 
 logger = logging.getLogger(__name__)
 
@@ -558,6 +559,7 @@ def segment_rebuild(*, segment: Segment, now: datetime, initial: bool | None = N
         for chunk in batched(list(entering.iterator(chunk_size=CHUNK)), CHUNK):
             moved += _enter(segment, chunk, now=now, initial=first)
         outcome.entered = len(moved)
+        entered = list(moved)
         for rows in batched(list(leaving.iterator(chunk_size=CHUNK)), CHUNK):
             left = _exit(segment, list(rows), now=now)
             outcome.exited += len(left)
@@ -571,6 +573,8 @@ def segment_rebuild(*, segment: Segment, now: datetime, initial: bool | None = N
             # sequential scan that a large first build turns into milliseconds per event).
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {Membership._meta.db_table}")
+    if entered and not first:
+        members_entered.send(sender=Segment, segment_id=segment.pk, contact_ids=entered, now=now)
     return outcome
 
 

@@ -39,7 +39,7 @@ ABANDONED_CHECKOUT = {
         "on_event": "done",
         "on_timeout": "d",
     },
-    "d": {"type": "give_voucher", "discount_percent": 10, "next": "e"},
+    "d": {"type": "give_voucher", "values": {"default-channel": 10}, "next": "e"},
     "e": {"type": "send_email", "template": "abandoned-checkout-3", "next": "done"},
     "done": {"type": "exit"},
 }
@@ -98,8 +98,16 @@ def test_waiting_for_an_event_takes_the_event_branch_or_the_timeout_branch():
     )
 
     assert (ordered.status, ordered.exit_reason, ordered.actions) == ("exited", "end", ())
-    assert [a.kind for a in timed_out.actions] == ["give_voucher", "send_email"]
-    assert timed_out.status == "exited"
+    # the voucher step asks the runner for a code, then the walk goes on with it
+    assert (timed_out.status, timed_out.condition) == ("needs_voucher", "d")
+    coded = advance(
+        definition, waiting, Facts(vouchers={"d": "WB-ABCD-EFGH"}), T + timedelta(days=1)
+    )
+    assert [(a.kind, dict(a.params)) for a in coded.actions] == [
+        ("give_voucher", {"code": "WB-ABCD-EFGH"}),
+        ("send_email", {"template": "abandoned-checkout-3", "at_best_hour": False}),
+    ]
+    assert coded.status == "exited"
     assert (still.status, still.wake_at) == ("waiting", T + timedelta(days=1))
 
 
@@ -160,8 +168,15 @@ def test_a_holdout_run_walks_the_journey_but_its_sends_are_held_out():
     definition = journey(ABANDONED_CHECKOUT, holdout_percent=10)
 
     outcome = advance(definition, run(holdout=True), Facts(), T + timedelta(hours=2))
+    # a held-out run makes no voucher code either: it is never asked for
+    later = advance(definition, run(node="c", holdout=True), Facts(), T + timedelta(days=1))
 
     assert [(a.kind, a.held_out) for a in outcome.actions] == [("send_email", True)]
+    assert later.status == "exited"
+    assert [(a.kind, a.held_out) for a in later.actions] == [
+        ("give_voucher", True),
+        ("send_email", True),
+    ]
     held = sum(in_holdout(n, 10) for n in range(5000)) / 5000
     assert 0.08 < held < 0.12
 
@@ -243,3 +258,78 @@ def test_a_loop_with_a_wait_is_fine():
     outcome = advance(definition, run(), Facts(), T)
 
     assert (outcome.status, outcome.state.node, len(outcome.actions)) == ("waiting", "b", 1)
+
+
+def test_sms_push_profile_webhook_and_list_steps_become_actions_in_order():
+    definition = journey(
+        {
+            "a": {"type": "send_sms", "template": "cart-sms", "next": "b"},
+            "b": {"type": "send_push", "template": "cart-push", "next": "c"},
+            "c": {
+                "type": "update_profile",
+                "fields": {"preferences.newsletter": "true"},
+                "metadata": {"vip": "yes"},
+                "next": "d",
+            },
+            "d": {"type": "webhook", "url": "https://crm.example/hook", "next": "e"},
+            "e": {"type": "list_add", "list": "vip-club", "next": "f"},
+            "f": {"type": "list_remove", "list": "prospects", "next": "end"},
+            "end": {"type": "exit"},
+        }
+    )
+
+    outcome = advance(definition, run(), Facts(), T)
+
+    assert [(a.kind, a.node) for a in outcome.actions] == [
+        ("send_sms", "a"),
+        ("send_push", "b"),
+        ("update_profile", "c"),
+        ("webhook", "d"),
+        ("list_add", "e"),
+        ("list_remove", "f"),
+    ]
+    assert outcome.actions[2].params == {
+        "fields": {"preferences.newsletter": "true"},
+        "metadata": {"vip": "yes"},
+    }
+    assert outcome.status == "exited"
+
+
+@pytest.mark.parametrize(
+    ("node", "message"),
+    [
+        ({"type": "give_voucher", "values": {}, "next": "end"}, "nodes.a.values"),
+        (
+            {"type": "give_voucher", "values": {"default-channel": 120}, "next": "end"},
+            "a percentage of at most 100",
+        ),
+        ({"type": "update_profile", "next": "end"}, "a field or a metadata key to set"),
+        (
+            {"type": "update_profile", "fields": {"email": "x@y.z"}, "next": "end"},
+            "is not a field a journey sets",
+        ),
+        (
+            {"type": "update_profile", "fields": {"preferences.news": "maybe"}, "next": "end"},
+            "is 'true' or 'false'",
+        ),
+        ({"type": "webhook", "url": "ftp://crm.example", "next": "end"}, "nodes.a.url"),
+        ({"type": "list_add", "list": "Has Spaces", "next": "end"}, "nodes.a.list"),
+    ],
+)
+def test_action_steps_are_validated_with_the_node_named(node, message):
+    with pytest.raises(DefinitionInvalid) as caught:
+        journey({"a": node, "end": {"type": "exit"}})
+
+    assert message in str(caught.value)
+
+
+def test_a_broadcast_entry_needs_a_moment_with_its_offset():
+    base = {"start": "a", "nodes": {"a": {"type": "exit"}}}
+    entry = {"type": "broadcast", "segment_id": 3, "send_at": "2026-12-01T09:00:00"}
+
+    with pytest.raises(DefinitionInvalid) as caught:
+        journey_parse({**base, "entry": entry})
+    parsed = journey_parse({**base, "entry": {**entry, "send_at": "2026-12-01T09:00:00+01:00"}})
+
+    assert "entry.send_at" in str(caught.value)
+    assert parsed.entry.send_at == datetime(2026, 12, 1, 8, 0, tzinfo=UTC)

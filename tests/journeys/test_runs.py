@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from saleor_mautomation.journeys.models import Journey, JourneyRun, RunStep
-from saleor_mautomation.journeys.services import journey_enroll, journey_publish, runs_wake
+from saleor_mautomation.journeys.runner import runs_wake
+from saleor_mautomation.journeys.services import journey_enroll, journey_publish
 from saleor_mautomation.messages.models import Message
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from saleor_mautomation.segments.errors import DefinitionInvalid

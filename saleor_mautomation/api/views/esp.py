@@ -6,15 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from saleor_mautomation.core import clock
+from saleor_mautomation.journeys.services import journeys_tracked
 from saleor_mautomation.messages.esp import esp_event_apply
 
 
 def on_tracking(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> None:
+    now = clock.now()
+    with journeys_tracked(now=now):  # deliveries and bounces reach segments and journeys
+        _apply(event, esp_name, now)
+
+
+def _apply(event: Any, esp_name: str, now: Any) -> None:
     esp_event_apply(
         esp=esp_name.lower().replace(" ", "_"),
         event_type=str(event.event_type),
         provider_id=event.message_id,
         event_id=event.event_id,
         detail=str(event.mta_response or event.description or event.reject_reason or ""),
-        now=clock.now(),
+        now=now,
     )

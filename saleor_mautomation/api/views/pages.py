@@ -36,10 +36,10 @@ from saleor_mautomation.contacts.consent import (
 )
 from saleor_mautomation.contacts.models import Contact, EmailConsent
 from saleor_mautomation.core import clock
+from saleor_mautomation.journeys.services import journeys_tracked
 from saleor_mautomation.messages.context import shop_of
 from saleor_mautomation.messages.tracking import unsubscribe_record
 from saleor_mautomation.saleor.models import Installation
-from saleor_mautomation.segments.services import segments_tracked
 
 # The topics of the preference centre (keys of ``Contact.preferences``). A topic the contact
 # never chose is shown ticked: until they untick it, they hear about everything.
@@ -278,7 +278,7 @@ def _confirmation(request: HttpRequest, token: str, contact: Contact) -> HttpRes
     if request.method == "POST":
         now = clock.now()
         try:
-            with transaction.atomic(), segments_tracked(now=now):
+            with transaction.atomic(), journeys_tracked(now=now):
                 contact = subscription_confirm(
                     token=token, evidence=_evidence(request, "confirm-page"), now=now
                 )
@@ -304,7 +304,7 @@ def _preference_centre(request: HttpRequest, contact: Contact) -> HttpResponse:
     if request.method == "POST":
         chosen = set(request.POST.getlist("topics"))
         now = clock.now()
-        with transaction.atomic(), segments_tracked(now=now):
+        with transaction.atomic(), journeys_tracked(now=now):
             contact = preferences_update(
                 contact=contact,
                 topics={topic: topic in chosen for topic in TOPICS},

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
 from saleor_mautomation.core import clock
+from saleor_mautomation.journeys.services import journeys_tracked
 from saleor_mautomation.messages import tokens
 from saleor_mautomation.messages.tracking import click_record, open_record
 
@@ -36,7 +37,9 @@ def _user_agent(request: HttpRequest) -> str:
 def open_pixel(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         try:
-            open_record(token=token, user_agent=_user_agent(request), now=clock.now())
+            now = clock.now()
+            with journeys_tracked(now=now):  # an open may be what a journey waits for
+                open_record(token=token, user_agent=_user_agent(request), now=now)
         except tokens.TrackingTokenInvalid:
             pass  # not ours: the image all the same, nothing recorded
         except DatabaseError:
@@ -66,7 +69,9 @@ def _not_found() -> HttpResponse:
 def click_redirect(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if request.method == "GET":
-            url = click_record(token=token, user_agent=_user_agent(request), now=clock.now())
+            now = clock.now()
+            with journeys_tracked(now=now):
+                url = click_record(token=token, user_agent=_user_agent(request), now=now)
         else:
             url = tokens.click_from_token(token).url
     except tokens.TrackingTokenInvalid:

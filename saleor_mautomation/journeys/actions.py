@@ -1,0 +1,207 @@
+"""What journey steps do besides moving: send, give a voucher code, update the profile, call
+a webhook, change static lists. Called by the runner inside its transaction; webhook calls
+leave after the commit (a task per batch), so a rolled-back step calls nobody."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.contacts.writeback import writeback_mark
+from saleor_mautomation.core import http
+from saleor_mautomation.core.errors import PermanentError, RetryableError
+from saleor_mautomation.journeys.models import JourneyRun, RunStep
+from saleor_mautomation.messages.models import Template
+from saleor_mautomation.messages.sending import message_enqueue
+from saleor_mautomation.segments.models import StaticList, StaticListMember
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK_ATTEMPTS = 6
+WEBHOOK_TIMEOUT = 10.0
+
+
+def _template(installation_id: int, key: str) -> Template | None:
+    return Template.objects.filter(installation_id=installation_id, key=key).first()
+
+
+def send(
+    run: JourneyRun, node: str, params: dict[str, Any], *, visit: int, now: datetime
+) -> dict[str, Any]:
+    """Queue the step's message in the outbox (keyed by run, node and visit)."""
+    template = _template(run.installation_id, str(params["template"]))
+    if template is None:
+        return {"error": "no such template", "template": params["template"]}
+    message = message_enqueue(
+        contact=run.contact,
+        template=template,
+        dedupe_key=f"journey-run:{run.pk}:{node}:{visit}",
+        now=now,
+        context=run.context,
+        at_best_hour=bool(params.get("at_best_hour")),
+    )
+    if message is None:
+        return {"error": "no address or no content", "template": params["template"]}
+    return {"message_id": message.pk, "template": params["template"]}
+
+
+def voucher_give(
+    run: JourneyRun, code: str, about: dict[str, object], now: datetime
+) -> dict[str, Any]:
+    """The code goes into the run's context: the next messages show it."""
+    if not code:
+        return {"error": "Saleor did not create a code; later messages go without one"}
+    run.context = {**run.context, "voucher": {"code": code, **about}}
+    return {"code": code}
+
+
+def profile_update(run: JourneyRun, params: dict[str, Any], now: datetime) -> dict[str, Any]:
+    contact = Contact.objects.select_for_update().get(pk=run.contact_id)
+    changed: list[str] = []
+    for name, value in dict(params.get("fields") or {}).items():
+        if name.startswith("preferences."):
+            topic = name.removeprefix("preferences.")
+            contact.preferences = {**contact.preferences, topic: value == "true"}
+            changed.append("preferences")
+        else:
+            setattr(contact, name, value)
+            changed.append(name)
+    metadata = dict(params.get("metadata") or {})
+    if metadata:
+        contact.writeback_extra = {**contact.writeback_extra, **metadata}
+        writeback_mark(contact, now=now)
+        changed += ["writeback_extra", "writeback_due_at"]
+    contact.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
+    run.contact = contact
+    return {"fields": params.get("fields") or {}, "metadata": metadata}
+
+
+@dataclass
+class Effects:
+    """Static-list changes of a batch, written together at its end."""
+
+    now: datetime
+    lists: dict[tuple[int, str], list[tuple[int, bool]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def list_change(self, run: JourneyRun, key: str, *, add: bool) -> None:
+        self.lists[(run.installation_id, key)].append((run.contact_id, add))
+
+    def flush(self) -> None:
+        for (installation_id, key), changes in self.lists.items():
+            static_list, _ = StaticList.objects.get_or_create(
+                installation_id=installation_id, key=key, defaults={"name": key}
+            )
+            final: dict[int, bool] = {}
+            for contact_id, add in changes:  # the last change of a contact in the batch wins
+                final[contact_id] = add
+            StaticListMember.objects.bulk_create(
+                [
+                    StaticListMember(
+                        static_list=static_list, contact_id=c, added_at=self.now, source="journey"
+                    )
+                    for c, add in final.items()
+                    if add
+                ],
+                ignore_conflicts=True,
+            )
+            StaticListMember.objects.filter(
+                static_list=static_list, contact_id__in=[c for c, add in final.items() if not add]
+            ).delete()
+
+
+def webhooks_queue(steps: list[RunStep]) -> None:
+    if not steps:
+        return
+    from saleor_mautomation.journeys.tasks import webhook_calls
+
+    ids = [step.pk for step in steps]
+    transaction.on_commit(lambda: webhook_calls.delay(ids))
+
+
+def _payload(step: RunStep) -> dict[str, Any]:
+    run = step.run
+    contact = run.contact
+    return {
+        "journey": run.journey.key,
+        "run": run.pk,
+        "node": step.node,
+        "at": step.at.isoformat(),
+        "contact": {
+            "id": contact.pk,
+            "email": contact.email,
+            "saleor_user_id": contact.saleor_user_id,
+            "first_name": contact.first_name,
+            "last_name": contact.last_name,
+            "lifecycle_stage": contact.lifecycle_stage,
+            "segments": contact.segments,
+        },
+        "context": {k: v for k, v in run.context.items() if k in ("event", "trigger", "voucher")},
+    }
+
+
+def webhook_call(step_id: int, *, now: datetime) -> timedelta | None:
+    """Make one queued webhook call; returns when to try again (None: done or given up).
+
+    The body is signed (``X-Mautomation-Signature: sha256=<hex>``, HMAC of the body with the
+    journey's trigger secret) when the journey has one; ``Idempotency-Key`` is the step, so a
+    receiver can drop a repeat (a retry after a timeout may repeat a call that arrived).
+    """
+    with transaction.atomic():
+        step = (
+            RunStep.objects.select_for_update()
+            .select_related("run__journey", "run__contact")
+            .filter(pk=step_id, kind="webhook")
+            .first()
+        )
+        if step is None or step.detail.get("status") != "queued":
+            return None
+        body = json.dumps(_payload(step), sort_keys=True).encode()
+        headers = {"Content-Type": "application/json", "Idempotency-Key": f"run-step-{step.pk}"}
+        secret = step.run.journey.trigger_secret
+        if secret:
+            signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+            headers["X-Mautomation-Signature"] = f"sha256={signature}"
+        attempts = int(step.detail.get("attempts", 0)) + 1
+        url = str(step.detail["url"])
+        retry: timedelta | None = None
+        try:
+            if not url.startswith("https://") and not settings.SALEOR_ALLOW_LOOPBACK:
+                raise PermanentError("Webhooks go to https:// addresses only", code="not_https")
+            response = http.request(
+                "POST",
+                url,
+                policy=http.HttpPolicy(
+                    timeout=WEBHOOK_TIMEOUT, allow_private=settings.SALEOR_ALLOW_LOOPBACK
+                ),
+                headers=headers,
+                content=body,
+            )
+            if response.status_code < 300:
+                outcome = {"status": "delivered", "http_status": response.status_code}
+            elif response.status_code in (408, 429) or response.status_code >= 500:
+                raise RetryableError(f"HTTP {response.status_code}")
+            else:
+                outcome = {"status": "failed", "http_status": response.status_code}
+        except RetryableError as exc:
+            if attempts >= WEBHOOK_ATTEMPTS:
+                outcome = {"status": "failed", "error": str(exc)}
+            else:
+                outcome = {"status": "queued", "error": str(exc)}
+                retry = timedelta(seconds=30 * 4 ** (attempts - 1))
+        except PermanentError as exc:
+            outcome = {"status": "failed", "error": str(exc)}
+        step.detail = {**step.detail, **outcome, "attempts": attempts, "last_at": now.isoformat()}
+        step.save(update_fields=["detail"])
+    return retry

@@ -1,0 +1,304 @@
+"""Entries that are not a single event: date properties (daily, in each contact's zone),
+broadcasts (a segment snapshot at a scheduled time, optionally local time) and bulk segment
+entries (a segment rebuilt by the sweep: its new members enter the segment's journeys).
+
+Large groups are enrolled in chunks, runs created in bulk; their first steps run when the
+scheduler wakes them (at once, or at the broadcast's local time).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from saleor_mautomation.contacts.engagement import local_zone
+from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.journeys import definition as d
+from saleor_mautomation.journeys.engine import in_holdout
+from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
+from saleor_mautomation.journeys.runner import runs_advance, version_definition
+from saleor_mautomation.segments.models import Membership
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 2000
+EARLIEST_OFFSET = timedelta(hours=14)  # UTC+14 (Kiribati) sees a wall-clock time first
+
+
+def _running(installation_id: int | None = None) -> Iterator[tuple[Journey, d.JourneyDefinition]]:
+    journeys = Journey.objects.filter(
+        status=Journey.Status.ACTIVE, current_version__isnull=False
+    ).select_related("current_version")
+    if installation_id is not None:
+        journeys = journeys.filter(installation_id=installation_id)
+    for journey in journeys:
+        assert journey.current_version is not None
+        yield journey, version_definition(journey.current_version)
+
+
+def _chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    for contact_id in ids:
+        chunk.append(contact_id)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _eligible(
+    journey: Journey, rule: d.Reentry, contacts: QuerySet[Contact], entry_key: str, now: datetime
+) -> QuerySet[Contact]:
+    """Contacts the re-entry rule lets in, without an open run for ``entry_key``, and (for a
+    keyed entry such as a date) without any run for that key."""
+    runs = JourneyRun.objects.filter(journey=journey, contact=OuterRef("pk"))
+    contacts = contacts.exclude(Exists(runs.filter(entry_key=entry_key)))
+    match rule.mode:
+        case "once":
+            contacts = contacts.exclude(Exists(runs))
+        case "after_days":
+            assert rule.days is not None
+            since = now - timedelta(days=rule.days)
+            contacts = contacts.exclude(Exists(runs.filter(entered_at__gt=since)))
+    return contacts
+
+
+def runs_create(
+    *,
+    journey: Journey,
+    contacts: list[Contact],
+    now: datetime,
+    entry_key: str,
+    starts_at: dict[int, datetime] | None = None,
+    context: dict[str, Any] | None = None,
+) -> list[JourneyRun]:
+    """Runs for contacts already checked by ``_eligible``, created in bulk (not advanced)."""
+    version = journey.current_version
+    assert version is not None
+    definition = version_definition(version)
+    runs = [
+        JourneyRun(
+            installation_id=journey.installation_id,
+            journey=journey,
+            version=version,
+            contact=contact,
+            entry_key=entry_key,
+            node=definition.start,
+            node_entered_at=(begin := (starts_at or {}).get(contact.pk, now)),
+            wake_at=begin,
+            context=context or {},
+            entered_at=begin,
+        )
+        for contact in contacts
+    ]
+    runs = JourneyRun.objects.bulk_create(runs)
+    if definition.holdout_percent:
+        held = [r for r in runs if in_holdout(r.pk, definition.holdout_percent)]
+        for run in held:
+            run.holdout = True
+        JourneyRun.objects.filter(pk__in=[r.pk for r in held]).update(holdout=True)
+    RunStep.objects.bulk_create(
+        [RunStep(run=run, node=definition.start, kind="entered", at=now) for run in runs]
+    )
+    return runs
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+def _date_condition(entry: d.DateEntry, target: date, zone: str) -> Q:
+    """Contacts whose date property fires on ``target`` (the field's value ``days_offset``
+    days before today): birthdays and sign-up anniversaries every year (29 February on the
+    28th in other years), the last order once."""
+    if entry.field == "last_order_at":
+        tz = local_zone(zone)
+        start = datetime.combine(target, time(), tzinfo=tz)
+        return Q(last_order_at__gte=start, last_order_at__lt=start + timedelta(days=1))
+    days = [target.day]
+    if (target.month, target.day) == (2, 28) and not _leap(target.year):
+        days.append(29)
+    if entry.field == "birthday":
+        return Q(birthday__month=target.month, birthday__day__in=days)
+    # Anniversaries of the sign-up, in the contact's zone (Django extracts in the current one).
+    return Q(
+        date_joined__month=target.month,
+        date_joined__day__in=days,
+        date_joined__year__lt=target.year,
+    )
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def date_entries_sweep(*, installation_id: int, now: datetime) -> int:
+    """Enrol the contacts whose date comes today where they live, once the entry's hour has
+    come there; one run per contact and local date (the entry key), however often this runs.
+    Returns the runs started."""
+    started = 0
+    for journey, definition in _running(installation_id):
+        entry = definition.entry
+        if not isinstance(entry, d.DateEntry):
+            continue
+        with transaction.atomic():
+            Journey.objects.select_for_update().filter(pk=journey.pk).first()  # one sweeper
+            zones = (
+                Contact.objects.filter(installation_id=installation_id)
+                .order_by()
+                .values_list("time_zone", flat=True)
+                .distinct()
+            )
+            for zone in list(zones):
+                local = now.astimezone(local_zone(zone))
+                if local.hour < entry.at_hour:
+                    continue
+                target = local.date() - timedelta(days=entry.days_offset)
+                with timezone.override(local_zone(zone)):
+                    contacts = Contact.objects.filter(
+                        Q(installation_id=installation_id, time_zone=zone)
+                        & _date_condition(entry, target, zone)
+                    )
+                    key = f"date:{local.date().isoformat()}"
+                    ids = list(
+                        _eligible(journey, definition.reentry, contacts, key, now).values_list(
+                            "pk", flat=True
+                        )
+                    )
+                for chunk in _chunks(ids):
+                    runs = runs_create(
+                        journey=journey,
+                        contacts=list(Contact.objects.filter(pk__in=chunk)),
+                        now=now,
+                        entry_key=key,
+                        context={"date": {"field": entry.field, "on": local.date().isoformat()}},
+                    )
+                    runs_advance(runs, now=now)
+                    started += len(runs)
+    return started
+
+
+# -- broadcasts -------------------------------------------------------------------------------
+
+
+def _local_start(entry: d.BroadcastEntry, contact: Contact, now: datetime) -> datetime:
+    if not entry.local_time:
+        return entry.send_at
+    wall = entry.send_at.replace(tzinfo=None)
+    moment = wall.replace(tzinfo=local_zone(contact.time_zone))
+    return max(moment, now)
+
+
+def broadcast_earliest(entry: d.BroadcastEntry) -> datetime:
+    """When the snapshot is taken: the send time, or for local time when the first zone
+    reaches the wall-clock time."""
+    if not entry.local_time:
+        return entry.send_at
+    wall = entry.send_at.replace(tzinfo=None)
+    return wall.replace(tzinfo=UTC) - EARLIEST_OFFSET
+
+
+def broadcasts_due(*, now: datetime) -> int:
+    """Snapshot every broadcast whose time has come (once per version): its segment's current
+    members are enrolled, each run starting at the send time (theirs, for local time)."""
+    started = 0
+    for journey, definition in _running():
+        entry = definition.entry
+        version = journey.current_version
+        assert version is not None
+        if not isinstance(entry, d.BroadcastEntry) or version.broadcast_enrolled_at is not None:
+            continue
+        if now < broadcast_earliest(entry):
+            continue
+        started += _broadcast(journey, version, entry, definition, now)
+    return started
+
+
+def _broadcast(
+    journey: Journey,
+    version: JourneyVersion,
+    entry: d.BroadcastEntry,
+    definition: d.JourneyDefinition,
+    now: datetime,
+) -> int:
+    key = f"broadcast:{version.pk}"
+    started = 0
+    with transaction.atomic():
+        locked = (
+            JourneyVersion.objects.select_for_update(skip_locked=True)
+            .filter(pk=version.pk, broadcast_enrolled_at__isnull=True)
+            .first()
+        )
+        if locked is None:
+            return 0  # another worker takes (or took) this snapshot
+        members = Contact.objects.filter(
+            installation_id=journey.installation_id,
+            pk__in=Membership.objects.filter(
+                segment_id=entry.segment_id, exited_at__isnull=True
+            ).values("contact_id"),
+        )
+        ids = list(
+            _eligible(journey, definition.reentry, members, key, now)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for chunk in _chunks(ids):
+            contacts = list(Contact.objects.filter(pk__in=chunk))
+            runs_create(
+                journey=journey,
+                contacts=contacts,
+                now=now,
+                entry_key=key,
+                starts_at={c.pk: _local_start(entry, c, now) for c in contacts},
+                context={"broadcast": {"version": version.number}},
+            )
+            started += len(contacts)
+        locked.broadcast_enrolled_at = now
+        locked.save(update_fields=["broadcast_enrolled_at"])
+    logger.info("Broadcast %s v%s: %s recipients", journey.key, version.number, started)
+    return started
+
+
+# -- segment entries in bulk ------------------------------------------------------------------
+
+
+def segment_members_entered(*, segment_id: int, contact_ids: list[int], now: datetime) -> int:
+    """A bulk rebuild moved contacts into a segment: they enter the journeys entered by it
+    (the per-event path enrols through ``journeys_on_changes`` instead)."""
+    started = 0
+    segment_journeys = [
+        (journey, definition)
+        for journey, definition in _running()
+        if isinstance(definition.entry, d.SegmentEntry)
+        and definition.entry.segment_id == segment_id
+    ]
+    for journey, definition in segment_journeys:
+        for chunk in _chunks(contact_ids):
+            with transaction.atomic():
+                contacts = Contact.objects.filter(
+                    pk__in=chunk, installation_id=journey.installation_id
+                )
+                eligible = list(_eligible(journey, definition.reentry, contacts, "", now))
+                runs = runs_create(
+                    journey=journey,
+                    contacts=eligible,
+                    now=now,
+                    entry_key="",
+                    context={"segment": {"id": segment_id}},
+                )
+                runs_advance(runs, now=now)
+                started += len(runs)
+    return started
+
+
+def on_members_entered(
+    sender: Any, *, segment_id: int, contact_ids: list[int], now: datetime, **kwargs: Any
+) -> None:
+    """Receiver of ``segments.signals.members_entered`` (connected in the app's ``ready``)."""
+    segment_members_entered(segment_id=segment_id, contact_ids=contact_ids, now=now)

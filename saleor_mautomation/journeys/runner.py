@@ -1,0 +1,375 @@
+"""The engine's runner: moves a batch of runs along in one transaction.
+
+For a batch (a scheduler claim, the runs an event touched, the contacts a broadcast enrols)
+the runner loads the facts the pure engine needs in a few queries for the whole batch (goals
+reached, awaited events, segment-style conditions, voucher codes), calls the engine per run,
+then writes the results in bulk: the runs' new nodes and timers, the step log, and what the
+steps do (messages through the outbox with a key per run, node and visit, so a retried step
+never sends twice; vouchers; profile changes; webhook calls queued after commit; static lists).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.events.models import Event
+from saleor_mautomation.journeys import actions
+from saleor_mautomation.journeys import definition as d
+from saleor_mautomation.journeys.engine import Action, Facts, Outcome, RunState, advance
+from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
+from saleor_mautomation.journeys.vouchers import VOUCHER_ATTEMPTS, describe, voucher_codes
+from saleor_mautomation.segments.compiler import Compiler, Moments, compile_definition
+from saleor_mautomation.segments.definition import Definition
+
+logger = logging.getLogger(__name__)
+
+MAX_ROUNDS = 20  # facts supplied per call (conditions and vouchers on one walk)
+FACT_EVENTS = 200
+VOUCHER_RETRY = timedelta(minutes=10)
+SENT_KINDS = ("sent", "held_out")
+
+
+@lru_cache(maxsize=1024)
+def _parsed(version_id: int, raw: str) -> d.JourneyDefinition:
+    return d.journey_parse(raw)
+
+
+def version_definition(version: JourneyVersion) -> d.JourneyDefinition:
+    return _parsed(version.pk, json.dumps(version.definition, sort_keys=True))
+
+
+@dataclass
+class _Work:
+    run: JourneyRun
+    definition: d.JourneyDefinition
+    facts: Facts = field(default_factory=Facts)
+    outcome: Outcome | None = None
+    deferred: bool = False  # a fact could not be had now (Saleor down): try again later
+
+    @property
+    def state(self) -> RunState:
+        run = self.run
+        return RunState(
+            run_id=run.pk, node=run.node, node_entered_at=run.node_entered_at, holdout=run.holdout
+        )
+
+
+def _goals(works: list[_Work], now: datetime) -> set[int]:
+    """Runs (ids) whose journey goal the contact reached since entering."""
+    reached: set[int] = set()
+    by_version: dict[int, list[_Work]] = defaultdict(list)
+    for work in works:
+        if work.definition.goal is not None:
+            by_version[work.run.version_id].append(work)
+    for group in by_version.values():
+        goal = group[0].definition.goal
+        assert goal is not None
+        where = Compiler(
+            installation_id=group[0].run.installation_id, moments=Moments(now), mode="single"
+        ).where(goal.where)
+        first = min(w.run.entered_at for w in group)
+        moments: dict[int, list[datetime]] = defaultdict(list)
+        for contact_id, at in Event.objects.filter(
+            Q(
+                contact_id__in={w.run.contact_id for w in group},
+                type=goal.event_type,
+                occurred_at__gte=first,
+            )
+            & where
+        ).values_list("contact_id", "occurred_at"):
+            moments[contact_id].append(at)
+        reached.update(
+            w.run.pk
+            for w in group
+            if any(at >= w.run.entered_at for at in moments[w.run.contact_id])
+        )
+    return reached
+
+
+def _awaited(works: list[_Work], now: datetime) -> dict[int, tuple[tuple[str, datetime], ...]]:
+    """For runs waiting for an event: the matching events since they reached the node."""
+    found: dict[int, tuple[tuple[str, datetime], ...]] = {}
+    by_node: dict[tuple[int, str], list[_Work]] = defaultdict(list)
+    for work in works:
+        if isinstance(work.definition.nodes[work.run.node], d.WaitForEvent):
+            by_node[(work.run.version_id, work.run.node)].append(work)
+    for group in by_node.values():
+        node = group[0].definition.nodes[group[0].run.node]
+        assert isinstance(node, d.WaitForEvent)
+        where = Compiler(
+            installation_id=group[0].run.installation_id, moments=Moments(now), mode="single"
+        ).where(node.where)
+        moments: dict[int, list[datetime]] = defaultdict(list)
+        for contact_id, at in (
+            Event.objects.filter(
+                Q(
+                    contact_id__in={w.run.contact_id for w in group},
+                    type=node.event_type,
+                    occurred_at__gte=min(w.run.node_entered_at for w in group),
+                )
+                & where
+            )
+            .order_by("occurred_at")
+            .values_list("contact_id", "occurred_at")[: FACT_EVENTS * len(group)]
+        ):
+            moments[contact_id].append(at)
+        for work in group:
+            found[work.run.pk] = tuple(
+                (node.event_type, at)
+                for at in moments[work.run.contact_id]
+                if at >= work.run.node_entered_at
+            )
+    return found
+
+
+def _facts_load(works: list[_Work], now: datetime) -> None:
+    goals = _goals(works, now)
+    awaited = _awaited(works, now)
+    for work in works:
+        work.facts = Facts(
+            time_zone=work.run.contact.time_zone,
+            goal_reached=work.run.pk in goals,
+            events_since_node=awaited.get(work.run.pk, ()),
+        )
+
+
+def _conditions(group: list[_Work], node: d.Condition, now: datetime) -> set[int]:
+    """Contacts (ids) of the group for whom the condition holds, in one query."""
+    condition = compile_definition(
+        Definition(root=node.condition),
+        installation_id=group[0].run.installation_id,
+        now=now,
+        mode="single" if len(group) == 1 else "bulk",
+    )
+    return set(
+        Contact.objects.filter(pk__in={w.run.contact_id for w in group})
+        .filter(condition)
+        .values_list("pk", flat=True)
+    )
+
+
+def _voucher_attempts(group: list[_Work], node_id: str) -> dict[int, int]:
+    return dict(
+        RunStep.objects.filter(
+            run__in=[w.run.pk for w in group], node=node_id, kind="voucher_failed"
+        )
+        .values("run")
+        .annotate(n=Count("pk"))
+        .values_list("run", "n")
+    )
+
+
+def _vouchers(group: list[_Work], node_id: str, now: datetime) -> None:
+    node = group[0].definition.nodes[node_id]
+    assert isinstance(node, d.GiveVoucher)
+    codes = voucher_codes(
+        version=group[0].run.version,
+        node_id=node_id,
+        node=node,
+        runs=[w.run for w in group],
+        now=now,
+    )
+    attempts = _voucher_attempts(group, node_id) if codes is None else {}
+    for work in group:
+        code = codes.get(work.run.pk) if codes is not None else None
+        if code is None and attempts.get(work.run.pk, 0) + 1 < VOUCHER_ATTEMPTS:
+            work.deferred = True
+            continue
+        if code is None:
+            logger.warning("No voucher code for run %s at %s: giving up", work.run.pk, node_id)
+        work.facts = replace(work.facts, vouchers={**work.facts.vouchers, node_id: code or ""})
+
+
+def _decide(works: list[_Work], now: datetime) -> None:
+    """Call the engine for every run, supplying asked-for facts batch-wise, until each run
+    waits, exits or is deferred."""
+    pending = works
+    for _ in range(MAX_ROUNDS):
+        conditions: dict[tuple[int, str], list[_Work]] = defaultdict(list)
+        vouchers: dict[tuple[int, str], list[_Work]] = defaultdict(list)
+        for work in pending:
+            work.outcome = outcome = advance(work.definition, work.state, work.facts, now)
+            if outcome.status == "needs_condition":
+                conditions[(work.run.version_id, outcome.condition)].append(work)
+            elif outcome.status == "needs_voucher":
+                vouchers[(work.run.version_id, outcome.condition)].append(work)
+        if not conditions and not vouchers:
+            return
+        for (_, node_id), group in conditions.items():
+            node = group[0].definition.nodes[node_id]
+            assert isinstance(node, d.Condition)
+            holds = _conditions(group, node, now)
+            for work in group:
+                work.facts = replace(
+                    work.facts,
+                    conditions={**work.facts.conditions, node_id: work.run.contact_id in holds},
+                )
+        for (_, node_id), group in vouchers.items():
+            _vouchers(group, node_id, now)
+        pending = [w for group in (*conditions.values(), *vouchers.values()) for w in group]
+        pending = [w for w in pending if not w.deferred]
+    for work in pending:  # validation bounds conditions per walk; this is a safety net
+        logger.error("Run %s needs too many facts in one step", work.run.pk)
+        work.deferred = True
+
+
+def _visits(works: list[_Work]) -> dict[tuple[int, str], int]:
+    """Sends each run already made per node (a loop may pass a send node again)."""
+    wanted = [w.run.pk for w in works if any(a.kind in d.SENDS for a in w.outcome.actions)]  # type: ignore[union-attr]
+    if not wanted:
+        return {}
+    return {
+        (run_id, node): n
+        for run_id, node, n in RunStep.objects.filter(run__in=wanted, kind__in=SENT_KINDS)
+        .values("run", "node")
+        .annotate(n=Count("pk"))
+        .values_list("run", "node", "n")
+    }
+
+
+def _apply(works: list[_Work], now: datetime) -> None:
+    steps: list[RunStep] = []
+    visits = _visits(works)
+    effects = actions.Effects(now=now)
+    for work in works:
+        run, outcome = work.run, work.outcome
+        assert outcome is not None
+        if work.deferred:
+            run.wake_at = now + VOUCHER_RETRY
+            steps.append(
+                RunStep(
+                    run=run, node=run.node, kind="voucher_failed", at=now, detail={"retry": True}
+                )
+            )
+            continue
+        pending = list(outcome.actions)
+        for node in outcome.visited:  # the log in walking order: each node, then what it did
+            steps.append(RunStep(run=run, node=node, kind="passed", at=now))
+            while pending and pending[0].node == node:
+                action = pending.pop(0)
+                steps += _act(run, work.definition, action, visits, effects)
+        run.node = outcome.state.node
+        run.node_entered_at = outcome.state.node_entered_at
+        if outcome.status == "exited":
+            run.status, run.exited_at, run.exit_reason = (
+                JourneyRun.Status.EXITED,
+                now,
+                outcome.exit_reason,
+            )
+            run.wake_at = None
+            steps.append(
+                RunStep(
+                    run=run,
+                    node=run.node,
+                    kind="exited",
+                    at=now,
+                    detail={"reason": outcome.exit_reason},
+                )
+            )
+        else:
+            run.wake_at = outcome.wake_at
+    effects.flush()
+    created = RunStep.objects.bulk_create(steps)
+    actions.webhooks_queue([s for s in created if s.kind == "webhook"])
+    JourneyRun.objects.bulk_update(
+        [w.run for w in works],
+        ["node", "node_entered_at", "status", "exited_at", "exit_reason", "wake_at", "context"],
+    )
+
+
+def _act(
+    run: JourneyRun,
+    definition: d.JourneyDefinition,
+    action: Action,
+    visits: dict[tuple[int, str], int],
+    effects: actions.Effects,
+) -> list[RunStep]:
+    params = dict(action.params)
+    if action.held_out:
+        return [RunStep(run=run, node=action.node, kind="held_out", at=effects.now, detail=params)]
+    if action.kind in d.SENDS:
+        key = (run.pk, action.node)
+        visit = visits.get(key, 0)
+        visits[key] = visit + 1
+        detail = actions.send(run, action.node, params, visit=visit, now=effects.now)
+        kind = "sent" if "message_id" in detail else "failed"
+        return [RunStep(run=run, node=action.node, kind=kind, at=effects.now, detail=detail)]
+    match action.kind:
+        case "give_voucher":
+            node = definition.nodes[action.node]
+            assert isinstance(node, d.GiveVoucher)
+            about = {
+                **describe(node),
+                "valid_until": (effects.now + timedelta(days=node.valid_days)).isoformat(),
+            }
+            detail = actions.voucher_give(run, str(params["code"]), about, effects.now)
+        case "update_profile":
+            detail = actions.profile_update(run, params, effects.now)
+        case "webhook":
+            detail = {"url": params["url"], "status": "queued", "attempts": 0}
+        case "list_add" | "list_remove":
+            effects.list_change(run, str(params["list"]), add=action.kind == "list_add")
+            detail = {"list": params["list"]}
+    return [RunStep(run=run, node=action.node, kind=action.kind, at=effects.now, detail=detail)]
+
+
+def runs_advance(runs: Sequence[JourneyRun], *, now: datetime) -> list[Outcome]:
+    """One engine call per run, applied in the caller's transaction. The runs come with
+    ``version`` and ``contact`` loaded (``select_related``) and are locked by the caller."""
+    works = [_Work(run, version_definition(run.version)) for run in runs]
+    if not works:
+        return []
+    _facts_load(works, now)
+    _decide(works, now)
+    _apply(works, now)
+    return [w.outcome for w in works if w.outcome is not None]
+
+
+def run_advance(*, run: JourneyRun, now: datetime) -> Outcome:
+    return runs_advance([run], now=now)[0]
+
+
+def _due(now: datetime) -> Any:
+    return (
+        JourneyRun.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(
+            status=JourneyRun.Status.WAITING,
+            wake_at__lte=now,
+            journey__status=Journey.Status.ACTIVE,
+        )
+        .select_related("version", "contact")
+        .order_by("wake_at")
+    )
+
+
+def runs_wake(*, now: datetime, limit: int) -> int:
+    """Advance due runs, claimed with SKIP LOCKED (one batch, one transaction)."""
+    with transaction.atomic():
+        runs = list(_due(now)[:limit])
+        runs_advance(runs, now=now)
+    return len(runs)
+
+
+def runs_of_contacts(contact_ids: Iterable[int]) -> list[JourneyRun]:
+    """The contacts' waiting runs, locked (waiting for a scheduler that holds one)."""
+    return list(
+        JourneyRun.objects.select_for_update(of=("self",))
+        .filter(
+            contact_id__in=list(contact_ids),
+            status=JourneyRun.Status.WAITING,
+            journey__status=Journey.Status.ACTIVE,
+        )
+        .select_related("version", "contact")
+        .order_by("pk")
+    )

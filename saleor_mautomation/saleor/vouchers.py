@@ -1,0 +1,117 @@
+"""Saleor vouchers for journeys: one voucher per step, unique single-use codes added to it.
+
+Documents live in ``graphql/`` (validated against Saleor's schema in the tests); the shapes
+of answers and errors are those captured in ``../shared/saleor/graphql-responses/voucher-*``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.saleor import documents
+from saleor_mautomation.saleor.client import SaleorClient
+
+CODES_PER_CALL = 100
+
+
+class VoucherError(PermanentError):
+    code = "voucher_refused"
+
+
+def _errors(answer: Mapping[str, Any] | None, what: str) -> list[Mapping[str, Any]]:
+    if answer is None:
+        raise VoucherError(f"Saleor answered no {what}")
+    return list(answer.get("errors") or [])
+
+
+def channel_ids(client: SaleorClient) -> dict[str, str]:
+    """Channel slug -> id."""
+    data = client.execute(documents.load("channels"))
+    return {c["slug"]: c["id"] for c in data.get("channels") or []}
+
+
+def voucher_create(
+    client: SaleorClient,
+    *,
+    name: str,
+    percentage: bool,
+    end: datetime,
+    values: Mapping[str, Decimal],
+) -> str:
+    """Create a single-use, whole-order voucher ending at ``end`` with a value per channel
+    (slug -> value); returns its id."""
+    ids = channel_ids(client)
+    unknown = sorted(set(values) - set(ids))
+    if unknown:
+        raise VoucherError(f"The shop has no channel {unknown[0]!r}")
+    data = client.execute(
+        documents.load("voucher_create"),
+        {
+            "input": {
+                "name": name[:255],
+                "type": "ENTIRE_ORDER",
+                "discountValueType": "PERCENTAGE" if percentage else "FIXED",
+                "singleUse": True,
+                "endDate": end.isoformat(),
+            }
+        },
+    )
+    answer = data.get("voucherCreate")
+    errors = _errors(answer, "voucher")
+    if errors or not (answer or {}).get("voucher"):
+        raise VoucherError("; ".join(str(e.get("message")) for e in errors) or "no voucher")
+    voucher_id = str(answer["voucher"]["id"])  # type: ignore[index]
+    data = client.execute(
+        documents.load("voucher_channel_listing"),
+        {
+            "id": voucher_id,
+            "input": {
+                "addChannels": [
+                    {"channelId": ids[slug], "discountValue": float(value)}
+                    for slug, value in sorted(values.items())
+                ]
+            },
+        },
+    )
+    errors = _errors(data.get("voucherChannelListingUpdate"), "channel listing")
+    if errors:
+        raise VoucherError("; ".join(str(e.get("message")) for e in errors))
+    return voucher_id
+
+
+def voucher_codes_add(
+    client: SaleorClient, voucher_id: str, codes: Sequence[str], *, end: datetime
+) -> None:
+    """Add codes to the voucher and move its end to ``end`` (Saleor keeps one end date per
+    voucher: the newest codes are valid their full time, older ones a little longer). Codes
+    Saleor already has (an earlier attempt that got through before a crash) are left out
+    and the rest added again."""
+    for start in range(0, len(codes), CODES_PER_CALL):
+        chunk = list(codes[start : start + CODES_PER_CALL])
+        for _ in range(2):
+            data = client.execute(
+                documents.load("voucher_add_codes"),
+                {"id": voucher_id, "input": {"addCodes": chunk, "endDate": end.isoformat()}},
+            )
+            errors = _errors(data.get("voucherUpdate"), "voucher")
+            if not errors:
+                break
+            existing = {
+                code
+                for e in errors
+                if e.get("code") == "ALREADY_EXISTS"
+                for code in e.get("voucherCodes") or []
+            }
+            if len(existing) != sum(len(e.get("voucherCodes") or []) for e in errors) or not (
+                existing & set(chunk)
+            ):
+                raise VoucherError("; ".join(str(e.get("message")) for e in errors))
+            chunk = [code for code in chunk if code not in existing]
+            if not chunk:
+                break
+        else:
+            raise VoucherError("Saleor kept refusing the codes")
