@@ -36,12 +36,20 @@ def _template(installation_id: int, key: str) -> Template | None:
 
 
 def send(
-    run: JourneyRun, node: str, params: dict[str, Any], *, visit: int, now: datetime
+    run: JourneyRun,
+    node: str,
+    params: dict[str, Any],
+    *,
+    channel: str,
+    visit: int,
+    now: datetime,
 ) -> dict[str, Any]:
     """Queue the step's message in the outbox (keyed by run, node and visit)."""
     template = _template(run.installation_id, str(params["template"]))
     if template is None:
         return {"error": "no such template", "template": params["template"]}
+    if template.channel != channel:
+        return {"error": f"a {template.channel} template in a {channel} step"}
     message = message_enqueue(
         contact=run.contact,
         template=template,

@@ -201,14 +201,14 @@ class SendPush(_Model):
 
 
 SENDS = {"send_email": "email", "send_sms": "sms", "send_push": "push"}
-CHANNEL_SLUG = r"^[a-z0-9][a-z0-9\-_]{0,254}$"
+CHANNEL_SLUG = r"^(\*|[a-z0-9][a-z0-9\-_]{0,254})$"  # "*": every channel of the shop
 
 
 class GiveVoucher(_Model):
     """A unique, single-use Saleor voucher code for the contact, valid ``valid_days``, put
     into later messages' context (``voucher``). One Saleor voucher per step and version, with
-    a value per channel (``values``: channel slug -> percent or amount); each run adds a
-    code."""
+    a value per channel (``values``: channel slug -> percent or amount, ``"*"`` for every
+    channel not named); each run adds a code."""
 
     type: Literal["give_voucher"]
     discount_type: Literal["percentage", "fixed"] = "percentage"

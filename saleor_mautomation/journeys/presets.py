@@ -1,10 +1,6 @@
 """Ready-made journeys, each installed in one action as an editable draft, published at once,
-sending messaging's default templates.
-
-Nodes the runner does not carry out yet (vouchers) are left out of the presets rather than
-shipped as steps that would do nothing; the abandoned-checkout and win-back presets gain
-their voucher step when the voucher node is built, and the birthday and spend-threshold
-presets come with the date entry and per-installation thresholds.
+sending messaging's default templates. Vouchers are percentages valid in every channel
+(``"*"``); the admin edits the value or names channels in the draft.
 """
 
 from __future__ import annotations
@@ -25,6 +21,17 @@ def _send(template: str, then: str, best_hour: bool = False) -> dict[str, Any]:
 
 def _wait(then: str, **duration: int) -> dict[str, Any]:
     return {"type": "wait", "duration": duration, "next": then}
+
+
+def _voucher(then: str, percent: int, days: int, prefix: str) -> dict[str, Any]:
+    return {
+        "type": "give_voucher",
+        "discount_type": "percentage",
+        "values": {"*": percent},
+        "valid_days": days,
+        "code_prefix": prefix,
+        "next": then,
+    }
 
 
 EXIT = {"type": "exit"}
@@ -67,7 +74,8 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
                 "first": _send("abandoned-checkout-1", "pause-1"),
                 "pause-1": _wait("second", hours=23),
                 "second": _send("abandoned-checkout-2", "pause-2"),
-                "pause-2": _wait("third", days=2),
+                "pause-2": _wait("code", days=2),
+                "code": _voucher("third", 10, 7, "CART"),
                 "third": _send("abandoned-checkout-3", "end"),
                 "end": EXIT,
             },
@@ -92,7 +100,8 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
             "start": "miss-you",
             "nodes": {
                 "miss-you": _send("win-back-1", "pause-1", best_hour=True),
-                "pause-1": _wait("offer", days=7),
+                "pause-1": _wait("code", days=7),
+                "code": _voucher("offer", 15, 21, "BACK"),
                 "offer": _send("win-back-2", "pause-2", best_hour=True),
                 "pause-2": _wait("last-call", days=7),
                 "last-call": _send("win-back-3", "end", best_hour=True),
@@ -117,6 +126,38 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
                 },
                 "settle": _wait("review", days=5),
                 "review": _send("post-purchase-review", "end", best_hour=True),
+                "end": EXIT,
+            },
+        },
+    ),
+    "birthday": (
+        "Birthday",
+        {
+            "entry": {"type": "date", "field": "birthday", "days_offset": 0, "at_hour": 9},
+            "reentry": {"mode": "every_time"},
+            "start": "code",
+            "nodes": {
+                "code": _voucher("greeting", 15, 14, "BDAY"),
+                "greeting": _send("birthday", "end"),
+                "end": EXIT,
+            },
+        },
+    ),
+    "spend-threshold": (
+        "VIP spend threshold",
+        {
+            # Once: the first threshold crossed makes a VIP (set the thresholds per currency
+            # in the contacts settings; filter on "threshold" here to start at a higher one).
+            "entry": {"type": "event", "event_type": "spend.threshold_crossed"},
+            "start": "tag",
+            "nodes": {
+                "tag": {
+                    "type": "update_profile",
+                    "metadata": {"mautomation.vip": "true"},
+                    "next": "club",
+                },
+                "club": {"type": "list_add", "list": "vip-club", "next": "thanks"},
+                "thanks": _send("vip", "end", best_hour=True),
                 "end": EXIT,
             },
         },

@@ -55,7 +55,8 @@ class _Work:
     definition: d.JourneyDefinition
     facts: Facts = field(default_factory=Facts)
     outcome: Outcome | None = None
-    deferred: bool = False  # a fact could not be had now (Saleor down): try again later
+    # The step whose fact could not be had now (Saleor down): the run tries again later.
+    deferred: str = ""
 
     @property
     def state(self) -> RunState:
@@ -184,7 +185,7 @@ def _vouchers(group: list[_Work], node_id: str, now: datetime) -> None:
     for work in group:
         code = codes.get(work.run.pk) if codes is not None else None
         if code is None and attempts.get(work.run.pk, 0) + 1 < VOUCHER_ATTEMPTS:
-            work.deferred = True
+            work.deferred = node_id
             continue
         if code is None:
             logger.warning("No voucher code for run %s at %s: giving up", work.run.pk, node_id)
@@ -221,7 +222,7 @@ def _decide(works: list[_Work], now: datetime) -> None:
         pending = [w for w in pending if not w.deferred]
     for work in pending:  # validation bounds conditions per walk; this is a safety net
         logger.error("Run %s needs too many facts in one step", work.run.pk)
-        work.deferred = True
+        work.deferred = work.outcome.condition if work.outcome else work.run.node
 
 
 def _visits(works: list[_Work]) -> dict[tuple[int, str], int]:
@@ -249,7 +250,11 @@ def _apply(works: list[_Work], now: datetime) -> None:
             run.wake_at = now + VOUCHER_RETRY
             steps.append(
                 RunStep(
-                    run=run, node=run.node, kind="voucher_failed", at=now, detail={"retry": True}
+                    run=run,
+                    node=work.deferred,
+                    kind="voucher_failed",
+                    at=now,
+                    detail={"retry": True},
                 )
             )
             continue
@@ -302,7 +307,14 @@ def _act(
         key = (run.pk, action.node)
         visit = visits.get(key, 0)
         visits[key] = visit + 1
-        detail = actions.send(run, action.node, params, visit=visit, now=effects.now)
+        detail = actions.send(
+            run,
+            action.node,
+            params,
+            channel=d.SENDS[action.kind],
+            visit=visit,
+            now=effects.now,
+        )
         kind = "sent" if "message_id" in detail else "failed"
         return [RunStep(run=run, node=action.node, kind=kind, at=effects.now, detail=detail)]
     match action.kind:

@@ -42,13 +42,14 @@ def voucher_code(run: JourneyRun, node_id: str, prefix: str) -> str:
 
 
 def describe(node: d.GiveVoucher) -> dict[str, object]:
-    values = sorted({str(v.normalize()) for v in node.values.values()})
+    """What templates show besides the code: the value when it is the same everywhere, and a
+    short description that reads the same in every language ("-10%")."""
+    values = sorted({f"{v.normalize():f}" for v in node.values.values()})
+    single = values[0] if len(values) == 1 else None
     return {
         "type": node.discount_type,
-        "value": values[0] if len(values) == 1 else None,
-        "description": (f"{values[0]}% off" if node.discount_type == "percentage" else "")
-        if len(values) == 1
-        else "",
+        "value": single,
+        "description": f"-{single}%" if single and node.discount_type == "percentage" else "",
     }
 
 

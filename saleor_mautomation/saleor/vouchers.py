@@ -45,9 +45,11 @@ def voucher_create(
     """Create a single-use, whole-order voucher ending at ``end`` with a value per channel
     (slug -> value); returns its id."""
     ids = channel_ids(client)
-    unknown = sorted(set(values) - set(ids))
+    unknown = sorted(set(values) - set(ids) - {"*"})
     if unknown:
         raise VoucherError(f"The shop has no channel {unknown[0]!r}")
+    if "*" in values:  # every channel, those named with their own value
+        values = {slug: values.get(slug, values["*"]) for slug in ids}
     data = client.execute(
         documents.load("voucher_create"),
         {
