@@ -31,10 +31,6 @@ WEBHOOK_ATTEMPTS = 6
 WEBHOOK_TIMEOUT = 10.0
 
 
-def _template(installation_id: int, key: str) -> Template | None:
-    return Template.objects.filter(installation_id=installation_id, key=key).first()
-
-
 def send(
     run: JourneyRun,
     node: str,
@@ -42,10 +38,11 @@ def send(
     *,
     channel: str,
     visit: int,
-    now: datetime,
+    effects: Effects,
 ) -> dict[str, Any]:
     """Queue the step's message in the outbox (keyed by run, node and visit)."""
-    template = _template(run.installation_id, str(params["template"]))
+    now = effects.now
+    template = effects.template(run.installation_id, str(params["template"]))
     if template is None:
         return {"error": "no such template", "template": params["template"]}
     if template.channel != channel:
@@ -96,12 +93,22 @@ def profile_update(run: JourneyRun, params: dict[str, Any], now: datetime) -> di
 
 @dataclass
 class Effects:
-    """Static-list changes of a batch, written together at its end."""
+    """What a batch's steps share: its moment, its template look-ups, and its static-list
+    changes (written together at its end)."""
 
     now: datetime
     lists: dict[tuple[int, str], list[tuple[int, bool]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    templates: dict[tuple[int, str], Template | None] = field(default_factory=dict)
+
+    def template(self, installation_id: int, key: str) -> Template | None:
+        """A batch looks each template up once."""
+        if (installation_id, key) not in self.templates:
+            self.templates[(installation_id, key)] = Template.objects.filter(
+                installation_id=installation_id, key=key
+            ).first()
+        return self.templates[(installation_id, key)]
 
     def list_change(self, run: JourneyRun, key: str, *, add: bool) -> None:
         self.lists[(run.installation_id, key)].append((run.contact_id, add))

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from saleor_mautomation.contacts.models import Contact
@@ -287,10 +287,45 @@ def _apply(works: list[_Work], now: datetime) -> None:
     effects.flush()
     created = RunStep.objects.bulk_create(steps)
     actions.webhooks_queue([s for s in created if s.kind == "webhook"])
-    JourneyRun.objects.bulk_update(
-        [w.run for w in works],
-        ["node", "node_entered_at", "status", "exited_at", "exit_reason", "wake_at", "context"],
+    _runs_save([w.run for w in works])
+
+
+RUN_FIELDS = ("node", "node_entered_at", "status", "exited_at", "exit_reason", "wake_at", "context")
+
+
+def _runs_save(runs: list[JourneyRun]) -> None:
+    """The runs' new state in one statement (PostgreSQL: UPDATE ... FROM VALUES, far
+    cheaper to build than Django's CASE per field and row)."""
+    if not runs:
+        return
+    if connection.vendor != "postgresql":
+        JourneyRun.objects.bulk_update(runs, list(RUN_FIELDS))
+        return
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = ", ".join(
+        ["(%s::bigint, %s, %s::timestamptz, %s, %s::timestamptz, %s, %s::timestamptz, %s::jsonb)"]
+        * len(runs)
     )
+    params: list[Any] = []
+    for run in runs:
+        params += [
+            run.pk,
+            run.node,
+            adapt(run.node_entered_at),
+            run.status,
+            adapt(run.exited_at),
+            run.exit_reason,
+            adapt(run.wake_at),
+            json.dumps(run.context),
+        ]
+    table = JourneyRun._meta.db_table
+    sets = ", ".join(f"{name} = v.{name}" for name in RUN_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS r SET {sets} FROM (VALUES {rows}) "  # noqa: S608
+            f"AS v (id, {', '.join(RUN_FIELDS)}) WHERE r.id = v.id",
+            params,
+        )
 
 
 def _act(
@@ -313,7 +348,7 @@ def _act(
             params,
             channel=d.SENDS[action.kind],
             visit=visit,
-            now=effects.now,
+            effects=effects,
         )
         kind = "sent" if "message_id" in detail else "failed"
         return [RunStep(run=run, node=action.node, kind=kind, at=effects.now, detail=detail)]
