@@ -1,6 +1,7 @@
 """Dashboard GraphQL of journeys: list with per-node counts, validate, create, edit the draft,
-publish, pause, resume, archive, install a preset, a contact's runs with their step log, and
-enrolling one contact (manual entry, or testing a journey with one contact).
+publish, pause, resume, archive, install a preset, a contact's runs with their step log,
+enrolling one contact (manual entry), and testing a journey (its draft or an edited
+definition) with one contact: a dry run that sends and changes nothing (``journeyTest``).
 
 Definitions that cannot run are refused with ``INVALID_DEFINITION`` and one
 ``{field, message}`` per problem in ``extensions.fields`` (``nodes.<id>`` names the node);
@@ -33,6 +34,7 @@ from saleor_mautomation.journeys.services import (
     journey_status_set,
     node_counts,
 )
+from saleor_mautomation.journeys.simulate import TraceStep, journey_simulate
 from saleor_mautomation.segments.errors import DefinitionInvalid
 
 
@@ -228,6 +230,16 @@ class EnrolContact(graphene.Mutation):
         return EnrolContact(run=run)
 
 
+class TraceStepType(graphene.ObjectType):
+    class Meta:
+        name = "JourneyTestStep"
+
+    at = graphene.DateTime(required=True, description="Simulated time of the step.")
+    node = graphene.String(required=True)
+    kind = graphene.String(required=True, description="passed, send_email, ..., waiting, exited")
+    detail = GenericScalar(required=True)
+
+
 class NewTriggerSecret(graphene.Mutation):
     """A new secret for the journey's external trigger, shown once (stored encrypted)."""
 
@@ -252,6 +264,17 @@ class JourneysQuery(graphene.ObjectType):
     )
     contact_runs = graphene.List(
         graphene.NonNull(JourneyRunType), required=True, contact_id=graphene.ID(required=True)
+    )
+    journey_test = graphene.List(
+        graphene.NonNull(TraceStepType),
+        required=True,
+        journey_id=graphene.ID(required=True),
+        contact_id=graphene.ID(required=True),
+        definition=GenericScalar(description="An edited definition; the draft when left out."),
+        events_happen=graphene.Boolean(
+            default_value=False, description="Awaited events happen (else waits time out)."
+        ),
+        description="What the journey would do for the contact: nothing is sent or changed.",
     )
 
     @staticmethod
@@ -291,6 +314,27 @@ class JourneysQuery(graphene.ObjectType):
             )
             .select_related("journey", "version")
             .order_by("-entered_at", "-pk")
+        )
+
+    @staticmethod
+    def resolve_journey_test(
+        root: Any,
+        info: graphene.ResolveInfo,
+        journey_id: str,
+        contact_id: str,
+        definition: Any = None,
+        events_happen: bool = False,
+    ) -> list[TraceStep]:
+        journey = _journey(info, journey_id)
+        contact = Contact.objects.filter(
+            installation_id=journey.installation_id, pk=from_global_id("Contact", contact_id)
+        ).first()
+        if contact is None:
+            raise GraphQLError("No such contact", extensions={"code": "NOT_FOUND"})
+        with definition_errors():
+            parsed = journey_parse(journey.draft if definition is None else definition)
+        return journey_simulate(
+            parsed, contact=contact, now=clock.now(), events_happen=events_happen
         )
 
 

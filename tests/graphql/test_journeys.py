@@ -4,9 +4,10 @@ and read its run with the step log and the per-node counts."""
 import base64
 from typing import Any
 
-from saleor_mautomation.journeys.models import Journey
+from saleor_mautomation.journeys.models import Journey, JourneyRun
+from saleor_mautomation.messages.models import Message
 from saleor_mautomation.messages.services import templates_builtin_ensure
-from tests.contacts.factories import T0, make_contact, make_shop
+from tests.contacts.factories import T0, make_contact, make_order, make_shop
 from tests.graphql.test_contacts import ask
 
 CREATE = """mutation C($name: String!, $draft: GenericScalar) {
@@ -104,3 +105,63 @@ def test_another_shops_journey_is_not_found(client, standin_installation):
     body = ask(client, standin_installation, PUBLISH, id=gid("Journey", theirs.pk))
 
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+TEST = """query T($j: ID!, $c: ID!, $d: GenericScalar, $e: Boolean) {
+  journeyTest(journeyId: $j, contactId: $c, definition: $d, eventsHappen: $e) {
+    at node kind detail } }"""
+
+
+def test_testing_a_journey_with_one_contact_is_a_dry_run(client, standin_installation):
+    draft = {
+        "entry": {"type": "manual"},
+        "start": "wait",
+        "nodes": {
+            "wait": {"type": "wait", "duration": {"days": 2}, "next": "ordered"},
+            "ordered": {"type": "condition", "condition": {"type": "order"}, "yes": "b", "no": "c"},
+            "b": {"type": "send_email", "template": "vip", "next": "end"},
+            "c": {"type": "give_voucher", "values": {"*": 10}, "next": "d"},
+            "d": {"type": "send_email", "template": "win-back-2", "next": "end"},
+            "end": {"type": "exit"},
+        },
+    }
+    journey = Journey.objects.create(
+        installation=standin_installation, key="t", name="t", draft=draft
+    )
+    buyer = make_contact(standin_installation)
+    make_order(buyer)
+    other = make_contact(standin_installation)
+
+    def trace(contact, **extra):
+        return ask(
+            client,
+            standin_installation,
+            TEST,
+            j=gid("Journey", journey.pk),
+            c=gid("Contact", contact.pk),
+            **extra,
+        )
+
+    bought = trace(buyer)["data"]["journeyTest"]
+    not_bought = trace(other)["data"]["journeyTest"]
+    broken = trace(other, d={**draft, "start": "nowhere"})
+
+    assert [(s["node"], s["kind"]) for s in bought] == [
+        ("wait", "waiting"),
+        ("wait", "passed"),
+        ("ordered", "passed"),
+        ("b", "passed"),
+        ("b", "send_email"),
+        ("end", "passed"),
+        ("end", "exited"),
+    ]
+    # the wait is jumped over: the send comes two days later in the simulated time
+    assert bought[4]["at"] > bought[0]["at"]
+    assert [(s["node"], s["kind"], s["detail"].get("code")) for s in not_bought][3:5] == [
+        ("c", "passed", None),
+        ("c", "give_voucher", "TEST-CODE"),
+    ]
+    assert broken["errors"][0]["extensions"]["code"] == "INVALID_DEFINITION"
+    # nothing ran and nothing was sent
+    assert not JourneyRun.objects.exists()
+    assert not Message.objects.exists()
