@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from saleor_mautomation.commerce.models import CheckoutRecord
-from saleor_mautomation.contacts.services import contacts_config
+from saleor_mautomation.contacts.services import contacts_config, contacts_config_clear_cache
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.journeys import tasks
 from saleor_mautomation.journeys.tasks import triggers_sweep_task
@@ -646,6 +646,25 @@ def test_the_periodic_task_sweeps_the_installation_without_spend_thresholds(db):
         "customer_lapsed": 1,
         "spend_threshold_crossed": 0,
     }
+
+
+def test_the_periodic_task_uses_the_installations_spend_thresholds(db):
+    # given: the same shop, with thresholds set per currency
+    shop = make_shop("a")
+    everything(shop)
+    config = contacts_config(shop.pk)
+    config.spend_thresholds = {"USD": ["1", "1000000"]}
+    config.save()
+    contacts_config_clear_cache()
+
+    # when
+    with time_machine.travel(NOW, tick=False):
+        counts = triggers_sweep_task(shop.pk)
+
+    # then: the low threshold is crossed by the spending contacts, the high one by nobody
+    assert counts["spend_threshold_crossed"] >= 1
+    crossed = Event.objects.filter(type="spend.threshold_crossed")
+    assert {e.properties["threshold"] for e in crossed} == {"1"}
 
 
 def test_the_periodic_task_fans_out_to_active_installations_only(db, monkeypatch):
