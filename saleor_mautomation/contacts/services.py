@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -388,6 +391,30 @@ def _spend_save(contact_id: int, spend: dict[str, engagement.Spend]) -> None:
         ContactSpend.objects.bulk_create(new)
 
 
+def _thresholds_valid(raw: Any) -> dict[str, list[str]]:
+    """``{"USD": ["500", "1000"], ...}``: currency codes to positive amounts, kept as text."""
+    problem = PermanentError(
+        'Spend thresholds map currency codes to positive amounts, e.g. {"USD": ["500"]}',
+        code="invalid_spend_thresholds",
+    )
+    if not isinstance(raw, dict) or len(raw) > 20:
+        raise problem
+    clean: dict[str, list[str]] = {}
+    for currency, amounts in raw.items():
+        if not (isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency)):
+            raise problem
+        if not isinstance(amounts, list) or not 0 < len(amounts) <= 10:
+            raise problem
+        try:
+            values = sorted({Decimal(str(a)) for a in amounts})
+        except (InvalidOperation, ValueError):
+            raise problem from None
+        if values[0] <= 0 or not all(v.is_finite() for v in values):
+            raise problem
+        clean[currency] = [f"{v.normalize():f}" for v in values]
+    return clean
+
+
 def contacts_config_update(
     *,
     installation_id: int,
@@ -395,8 +422,11 @@ def contacts_config_update(
     lapsed_after_days: int | None = None,
     vip_min_orders: int | None = None,
     metadata_keys: dict[str, str] | None = None,
+    spend_thresholds: dict[str, list[str]] | None = None,
 ) -> ContactsConfig:
     config = ContactsConfig.objects.get(pk=contacts_config(installation_id).pk)
+    if spend_thresholds is not None:
+        config.spend_thresholds = _thresholds_valid(spend_thresholds)
     if lapsing_after_days is not None:
         config.lapsing_after_days = lapsing_after_days
     if lapsed_after_days is not None:

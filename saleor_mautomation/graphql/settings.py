@@ -23,6 +23,9 @@ class AppSettings(graphene.ObjectType):
     lapsed_after_days = graphene.Int(required=True)
     vip_min_orders = graphene.Int(required=True)
     metadata_keys = GenericScalar(required=True)
+    spend_thresholds = GenericScalar(
+        required=True, description='Per currency, e.g. {"USD": ["500", "1000"]}.'
+    )
     from_email = graphene.String(required=True, description="Empty: the deployment's default.")
     reply_to = graphene.String(required=True)
     cap_count = graphene.Int(required=True, description="Marketing emails per contact ...")
@@ -49,6 +52,7 @@ class AppSettings(graphene.ObjectType):
             lapsed_after_days=config.lapsed_after_days,
             vip_min_orders=config.vip_min_orders,
             metadata_keys=config.metadata_keys,
+            spend_thresholds=config.spend_thresholds,
         )
 
 
@@ -58,6 +62,7 @@ class AppSettingsInput(graphene.InputObjectType):
     lapsed_after_days = graphene.Int()
     vip_min_orders = graphene.Int()
     metadata_keys = GenericScalar()
+    spend_thresholds = GenericScalar()
     from_email = graphene.String()
     reply_to = graphene.String()
     cap_count = graphene.Int()
@@ -99,6 +104,7 @@ class UpdateAppSettings(graphene.Mutation):
                 lapsed_after_days=input.get("lapsed_after_days"),
                 vip_min_orders=input.get("vip_min_orders"),
                 metadata_keys=input.get("metadata_keys"),
+                spend_thresholds=input.get("spend_thresholds"),
             )
             sending_rules_update(
                 installation_id=installation_id,

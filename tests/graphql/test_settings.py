@@ -63,6 +63,10 @@ def test_the_admin_reads_and_updates_the_settings(client, standin_installation):
         ({"storefrontOrigins": ["javascript:alert(1)"]}, "INVALID_ORIGIN"),
         ({"lapsingAfterDays": 400, "lapsedAfterDays": 365}, "INVALID_THRESHOLDS"),
         ({"metadataKeys": {"shoe_size": "x"}}, "INVALID_METADATA_KEYS"),
+        ({"spendThresholds": {"usd": ["500"]}}, "INVALID_SPEND_THRESHOLDS"),
+        ({"spendThresholds": {"USD": ["-5"]}}, "INVALID_SPEND_THRESHOLDS"),
+        ({"spendThresholds": {"USD": ["lots"]}}, "INVALID_SPEND_THRESHOLDS"),
+        ({"spendThresholds": {"USD": []}}, "INVALID_SPEND_THRESHOLDS"),
         ({"fromEmail": "Shop <shop@example.com>\nBcc: x@y.z"}, "INVALID_FROM_EMAIL"),
         ({"quietStartHour": 24}, "INVALID_HOUR"),
         ({"capHours": 0}, "INVALID_CAP"),
@@ -77,6 +81,22 @@ def test_invalid_settings_are_refused_with_a_field_error(
     assert response.json()["errors"][0]["extensions"]["code"] == code
     assert Installation.objects.get().storefront_origins == []
     assert not ContactsConfig.objects.filter(lapsing_after_days=400).exists()
+
+
+def test_spend_thresholds_are_set_per_currency(client, standin_installation):
+    query = """mutation U($input: AppSettingsInput!) { updateAppSettings(input: $input) {
+      settings { spendThresholds } } }"""
+
+    response = ask(
+        client,
+        standin_installation,
+        query,
+        {"input": {"spendThresholds": {"USD": ["1000", 500, "500.00"], "EUR": ["250.50"]}}},
+    )
+
+    stored = {"USD": ["500", "1000"], "EUR": ["250.5"]}
+    assert response.json()["data"]["updateAppSettings"]["settings"]["spendThresholds"] == stored
+    assert ContactsConfig.objects.get().spend_thresholds == stored
 
 
 def test_settings_need_a_dashboard_user(client, standin_installation):
