@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-QUEUES = "intake,default,journeys,sending,backfill"
+QUEUES = "intake,default,journeys,sending,bulk,backfill"
 
 
 def web(port: int, workers: int, host: str = "0.0.0.0", threads: int = 2) -> list[str]:  # noqa: S104
