@@ -22,7 +22,7 @@ from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.engine import in_holdout
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
-from saleor_mautomation.journeys.runner import runs_advance, version_definition
+from saleor_mautomation.journeys.runner import BROADCAST_KEY, runs_advance, version_definition
 from saleor_mautomation.segments.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -227,7 +227,7 @@ def _broadcast(
     definition: d.JourneyDefinition,
     now: datetime,
 ) -> int:
-    key = f"broadcast:{version.pk}"
+    key = f"{BROADCAST_KEY}{version.pk}"
     started = 0
     with transaction.atomic():
         locked = (

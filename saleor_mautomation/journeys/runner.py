@@ -387,23 +387,28 @@ def run_advance(*, run: JourneyRun, now: datetime) -> Outcome:
     return runs_advance([run], now=now)[0]
 
 
-def _due(now: datetime) -> Any:
-    return (
-        JourneyRun.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(
-            status=JourneyRun.Status.WAITING,
-            wake_at__lte=now,
-            journey__status=Journey.Status.ACTIVE,
-        )
-        .select_related("version", "contact")
-        .order_by("wake_at")
+BROADCAST_KEY = "broadcast:"
+
+
+def _due(now: datetime, *, broadcast: bool) -> Any:
+    runs = JourneyRun.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+        status=JourneyRun.Status.WAITING,
+        wake_at__lte=now,
+        journey__status=Journey.Status.ACTIVE,
     )
+    if broadcast:
+        runs = runs.filter(entry_key__startswith=BROADCAST_KEY)
+    else:
+        runs = runs.exclude(entry_key__startswith=BROADCAST_KEY)
+    return runs.select_related("version", "contact").order_by("wake_at")
 
 
-def runs_wake(*, now: datetime, limit: int) -> int:
-    """Advance due runs, claimed with SKIP LOCKED (one batch, one transaction)."""
+def runs_wake(*, now: datetime, limit: int, broadcast: bool = False) -> int:
+    """Advance due runs, claimed with SKIP LOCKED (one batch, one transaction). Broadcast
+    runs are woken apart (``broadcast=True``, on the bulk queue), so a large broadcast
+    never delays the timers of other journeys."""
     with transaction.atomic():
-        runs = list(_due(now)[:limit])
+        runs = list(_due(now, broadcast=broadcast)[:limit])
         runs_advance(runs, now=now)
     return len(runs)
 

@@ -58,16 +58,12 @@ def triggers_sweep_task(installation_id: int) -> dict[str, int]:
 WAKE_BATCH = 500
 
 
-@shared_task(name="saleor_mautomation.journeys.tasks.runs_wake")
-def runs_wake_task() -> int:
-    """Advance every due run, batch by batch (each claimed with SKIP LOCKED, so several
-    workers share the work), then wake the sender for what they queued. What the steps
-    change (profiles) re-evaluates segments, which may enter further journeys."""
+def _wake_all(*, broadcast: bool) -> int:
     woken = 0
     while True:
         now = clock.now()
         with journeys_tracked(now=now):
-            batch = runs_wake(now=now, limit=WAKE_BATCH)
+            batch = runs_wake(now=now, limit=WAKE_BATCH, broadcast=broadcast)
         woken += batch
         if batch < WAKE_BATCH:
             break
@@ -76,7 +72,21 @@ def runs_wake_task() -> int:
     return woken
 
 
-@shared_task(name="saleor_mautomation.journeys.tasks.entries_due")
+@shared_task(name="saleor_mautomation.journeys.tasks.runs_wake")
+def runs_wake_task() -> int:
+    """Advance every due run, batch by batch (each claimed with SKIP LOCKED, so several
+    workers share the work), then wake the sender for what they queued. What the steps
+    change (profiles) re-evaluates segments, which may enter further journeys."""
+    return _wake_all(broadcast=False)
+
+
+@shared_task(name="saleor_mautomation.journeys.bulk.broadcast_runs_wake")
+def broadcast_runs_wake() -> int:
+    """The same for broadcast runs, on the bulk queue."""
+    return _wake_all(broadcast=True)
+
+
+@shared_task(name="saleor_mautomation.journeys.bulk.entries_due")
 def entries_due() -> int:
     """Broadcasts whose time came, and date entries (birthdays, anniversaries, days after
     the last order) whose hour came in the contacts' zones."""
@@ -88,6 +98,7 @@ def entries_due() -> int:
         started += date_entries_sweep(installation_id=installation_id, now=now)
     if started:
         runs_wake_task.delay()
+        broadcast_runs_wake.delay()
     return started
 
 
