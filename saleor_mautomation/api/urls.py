@@ -6,6 +6,7 @@ from saleor_mautomation.api.views import (
     manifest,
     register,
     segments,
+    sms,
     triggers,
     webhooks,
 )
@@ -17,6 +18,8 @@ urlpatterns = [
     path("api/register", register.register, name="register"),
     path("api/esp/", include("anymail.urls")),
     path("api/triggers/<slug:key>", triggers.trigger, name="trigger"),
+    path("api/sms/twilio/<int:installation_id>/status", sms.twilio_status, name="sms-status"),
+    path("api/sms/twilio/<int:installation_id>/inbound", sms.twilio_inbound, name="sms-inbound"),
     path("api/webhooks/saleor", webhooks.saleor_webhook, name="saleor-webhook"),
     path(
         "api/segments/<int:segment_id>/members.csv",

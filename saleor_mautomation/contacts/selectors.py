@@ -279,8 +279,8 @@ def contact_export(*, installation_id: int, contact_id: int) -> dict[str, Any] |
     The contact row carries the profile, metadata, consent and engagement figures; then come
     spend per currency, events with their properties, the orders and checkouts linked to the
     contact with their lines, its anonymous storefront ids and its consent ledger. Left out:
-    write-back state and event dedupe keys (internal bookkeeping) and checkout tokens (a bearer
-    credential, not data about the person). Data of layers above contacts (segments, messages,
+    write-back state and event dedupe keys (internal bookkeeping), checkout tokens and the
+    push subscriptions' encryption keys (credentials, not data about the person). Data of layers above contacts (segments, messages,
     journeys) is theirs to add when they exist.
     """
     contact = contact_detail(installation_id=installation_id, contact_id=contact_id)
@@ -299,4 +299,8 @@ def contact_export(*, installation_id: int, contact_id: int) -> dict[str, Any] |
         "checkouts": [_row(checkout, omit=["token"]) for checkout in checkouts],
         "anonymous_ids": [_row(alias) for alias in contact.aliases.order_by("created_at")],
         "consent_ledger": [_row(record) for record in contact.consents.order_by("occurred_at")],
+        "push_subscriptions": [
+            _row(subscription, omit=["p256dh", "auth"])
+            for subscription in contact.push_subscriptions.order_by("created_at", "id")
+        ],
     }

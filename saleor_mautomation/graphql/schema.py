@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphene
 
 from saleor_mautomation.graphql.backfill import BackfillQuery
+from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
 from saleor_mautomation.graphql.contacts import ContactsQuery
 from saleor_mautomation.graphql.email_provider import EmailProviderMutation, EmailProviderQuery
 from saleor_mautomation.graphql.installation import InstallationQuery
@@ -20,6 +21,7 @@ class Query(
     InstallationQuery,
     ContactsQuery,
     BackfillQuery,
+    ChannelsQuery,
     EmailProviderQuery,
     JourneysQuery,
     OffersQuery,
@@ -33,6 +35,7 @@ class Query(
 
 
 class Mutation(
+    ChannelsMutation,
     EmailProviderMutation,
     JourneysMutation,
     OffersMutation,

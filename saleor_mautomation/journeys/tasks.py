@@ -80,13 +80,13 @@ def runs_wake_task() -> int:
     return _wake_all(broadcast=False)
 
 
-@shared_task(name="saleor_mautomation.journeys.bulk.broadcast_runs_wake")
+@shared_task(name="saleor_mautomation.journeys.tasks.broadcast_runs_wake")
 def broadcast_runs_wake() -> int:
     """The same for broadcast runs, on the bulk queue."""
     return _wake_all(broadcast=True)
 
 
-@shared_task(name="saleor_mautomation.journeys.bulk.entries_due")
+@shared_task(name="saleor_mautomation.journeys.tasks.entries_due")
 def entries_due() -> int:
     """Broadcasts whose time came, and date entries (birthdays, anniversaries, days after
     the last order) whose hour came in the contacts' zones."""

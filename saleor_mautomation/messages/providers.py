@@ -1,5 +1,12 @@
-"""The email backend of one installation: the deployment's default, its own SMTP server, or an
-ESP through django-anymail, with the throttle the shop set for it.
+"""Email's provider and transport, and what every channel's transport answers the outbox.
+
+The email backend of one installation is the deployment's default, its own SMTP server, or an
+ESP through django-anymail, with the throttle the shop set for it. ``EmailSender`` renders a
+message, tracks its links, writes the MIME message directly (``mime.py``, not Django's
+``EmailMessage`` or the standard library's policy machinery: milliseconds per 25 KB mail
+there) and hands it over: over SMTP the bytes go straight to the connection; any other Django
+email backend (console, locmem, django-anymail's ESPs) gets an ``EmailMultiAlternatives``.
+SMS (``sms.py``) and web push (``push.py``) have transports of the same shape.
 
 An SMTP host an admin types is an outbound call like any other: it must resolve to a public
 address unless ``SALEOR_ALLOW_LOOPBACK`` (the same guard as calls to Saleor), so a shop cannot
@@ -9,20 +16,70 @@ for the TLS certificate check.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
+import smtplib
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from email.utils import format_datetime, parseaddr
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
-from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
 from saleor_mautomation.core.http import resolve_checked
-from saleor_mautomation.messages.models import EmailProvider
+from saleor_mautomation.messages.context import shop_of
+from saleor_mautomation.messages.mime import Mail, encode_address, mime_bytes
+from saleor_mautomation.messages.models import EmailProvider, Message, Template
+from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
+from saleor_mautomation.messages.services import rules_of, template_current
+from saleor_mautomation.messages.tracking import tracked_html
+from saleor_mautomation.saleor.models import Installation
 
 
 class ProviderInvalid(PermanentError):
     code = "invalid_provider"
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The provider took the message: its id for the reports that come back, and what the
+    outbox keeps of the send (the subject or push title; ``detail`` for the attempt log,
+    e.g. an SMS's segments)."""
+
+    provider_id: str = ""
+    subject: str = ""
+    message_id: str = ""
+    detail: str = ""
+
+
+class Refused(PermanentError):
+    """The provider refused this message for good: ``failed``, ``bounced`` (the address
+    does not exist; ``suppress`` puts it on the suppression list) or ``suppressed`` (the
+    recipient opted out at the provider)."""
+
+    code = "refused"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: Literal["failed", "bounced", "suppressed"] = "failed",
+        suppress: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.suppress = suppress
+
+
+class OutcomeUnknown(MautomationError):
+    """The request went out and no answer came back: the provider may have sent it. The
+    outbox treats it as a lost worker: never again for marketing (at most once)."""
+
+    code = "outcome_unknown"
 
 
 @dataclass(frozen=True)
@@ -107,3 +164,195 @@ def email_provider_update(
     stored.max_per_second = max_per_second
     stored.save()
     return stored
+
+
+# -- the transport -----------------------------------------------------------------------------
+
+
+def message_id_header(message: Message, app_url: str) -> str:
+    """Deterministic: a retry of the same message carries the same Message-ID, so a
+    provider or a mailbox can recognise a duplicate."""
+    host = urlsplit(app_url).hostname or "localhost"
+    digest = hashlib.sha256(f"{message.installation_id}:{message.dedupe_key}".encode()).hexdigest()
+    return f"<m{message.pk}.{digest[:16]}@{host}>"
+
+
+def build_mail(
+    *,
+    message: Message,
+    sender: str,
+    reply_to: str,
+    subject: str,
+    html: str,
+    text: str,
+    unsubscribe_url: str,
+    list_id: str,
+    message_id: str,
+    now: datetime,
+) -> Mail:
+    headers = [
+        ("From", sender),
+        ("To", message.to_address),
+        ("Subject", subject),
+        ("Date", format_datetime(now)),
+        ("Message-ID", message_id),
+    ]
+    if reply_to:
+        headers.append(("Reply-To", reply_to))
+    if message.kind == Template.Kind.MARKETING:
+        # RFC 8058: mailbox providers unsubscribe with one POST, no further step.
+        headers.append(("List-Unsubscribe", f"<{unsubscribe_url}>"))
+        headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+    headers.append(("List-Id", list_id))
+    return Mail(headers=headers, text=text, html=html)
+
+
+def _transmit(mail: Mail, sender: str, to: str, backend: Any) -> str:
+    """Hand over the message; returns the provider's id when it gives one."""
+    if isinstance(backend, SmtpBackend):
+        if backend.connection is None:
+            backend.open()
+        assert backend.connection is not None
+        backend.connection.sendmail(parseaddr(sender)[1], [to], mime_bytes(mail))
+        return ""
+    email = EmailMultiAlternatives(
+        subject=mail.header("Subject") or "",
+        body=mail.text,
+        from_email=sender,
+        to=[to],
+        headers={
+            name: value
+            for name, value in mail.headers
+            if name in {"Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id"}
+        },
+        connection=backend,
+    )
+    email.attach_alternative(mail.html, "text/html")
+    email.send()
+    status = getattr(email, "anymail_status", None)  # set by django-anymail's backends
+    return str(getattr(status, "message_id", None) or "")
+
+
+def template_test_send(
+    *,
+    template: Template,
+    language: str,
+    to: str,
+    context: dict[str, Any],
+    app_url: str,
+    default_from: str,
+    backend: Any,
+    now: datetime,
+) -> str:
+    """Send a version, rendered with ``context``, to an admin's address now: the same
+    rendering and headers as a real send, outside the outbox (it counts for no contact)."""
+    version = template_current(template, language)
+    if version is None:
+        raise PermanentError("The template has no version in that language", code="empty")
+    encode_address(to)  # refuses anything that is not one address
+    rendered = render(
+        Compiled(version.subject, version.preheader, version.html, version.text), context
+    )
+    _, stored = rules_of(template.installation_id)
+    sender = stored.from_email or default_from
+    message = Message(
+        pk=0,
+        installation_id=template.installation_id,
+        dedupe_key=f"test:{now.isoformat()}:{to}",
+        kind=template.kind,
+        to_address=to,
+    )
+    mail = build_mail(
+        message=message,
+        sender=sender,
+        reply_to=stored.reply_to,
+        subject=f"[Test] {rendered.subject}",
+        html=rendered.html,
+        text=rendered.text,
+        unsubscribe_url=context["links"]["unsubscribe"],
+        list_id=f"Test <i{template.installation_id}.{urlsplit(app_url).hostname or 'localhost'}>",
+        message_id=message_id_header(message, app_url),
+        now=now,
+    )
+    try:
+        _transmit(mail, sender, to, backend)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise PermanentError(
+            f"The mail server refused the test: {exc}", code="send_failed"
+        ) from exc
+    return mail.header("Message-ID") or ""
+
+
+class EmailSender:
+    """Email of one installation: tracked HTML, the MIME message, its provider's backend."""
+
+    def __init__(
+        self, provider: Provider, *, installation_id: int, app_url: str, default_from: str
+    ) -> None:
+        self.backend = provider.backend
+        self.interval = provider.interval
+        self.app_url = app_url
+        _, stored = rules_of(installation_id)
+        self.sender = stored.from_email or default_from
+        self.reply_to = stored.reply_to
+        self.installation = Installation.objects.get(pk=installation_id)
+
+    def hand_over(self, message: Message, context: dict[str, Any], now: datetime) -> Accepted:
+        version = message.template_version
+        assert version is not None
+        try:
+            rendered = render(
+                Compiled(version.subject, version.preheader, version.html, version.text), context
+            )
+        except RenderFailed as exc:
+            raise Refused(str(exc)) from exc
+        app_url = self.app_url
+        shop = shop_of(self.installation)
+        html = tracked_html(
+            rendered.html,
+            message_id=message.pk,
+            app_url=app_url,
+            shop_origin=shop["url"],
+            utm={
+                "utm_source": "mautomation",
+                "utm_medium": "email",
+                "utm_campaign": version.template.key,
+            },
+            skip_prefixes=(f"{app_url}/u/", f"{app_url}/p/"),
+        )
+        list_host = urlsplit(app_url).hostname or "localhost"
+        mail = build_mail(
+            message=message,
+            sender=self.sender,
+            reply_to=self.reply_to,
+            subject=rendered.subject,
+            html=html,
+            text=rendered.text,
+            unsubscribe_url=context["links"]["unsubscribe"],
+            list_id=f"{shop['name']} <i{self.installation.pk}.{list_host}>",
+            message_id=message_id_header(message, app_url),
+            now=now,
+        )
+        try:
+            provider_id = _transmit(mail, self.sender, message.to_address, self.backend)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reason = next(iter(exc.recipients.values()), (0, b""))
+            text = reason.decode(errors="replace") if isinstance(reason, bytes) else reason
+            if 500 <= code < 600:
+                # A hard bounce at the door: no marketing message goes to this address again.
+                raise Refused(f"{code} {text}", status="bounced", suppress=True) from exc
+            raise RetryableError(f"{code} {text}") from exc
+        except smtplib.SMTPResponseException as exc:
+            if 500 <= exc.smtp_code < 600:
+                raise Refused(f"{exc.smtp_code} {exc}") from exc
+            raise RetryableError(f"{exc.smtp_code} {exc}") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise RetryableError(f"{exc.__class__.__name__}: {exc}") from exc
+        return Accepted(
+            provider_id=provider_id,
+            subject=rendered.subject[:300],
+            message_id=mail.header("Message-ID") or "",
+        )
+
+    def close(self) -> None:
+        self.backend.close()

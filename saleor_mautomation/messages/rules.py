@@ -3,6 +3,10 @@
 Every sender asks before each send (after claiming the outbox row, so a rule that changed
 since the message was queued still applies). Transactional messages (the double opt-in
 confirmation) skip consent, caps and quiet hours; only a hard-bounced address stops them.
+
+The same rules hold for every channel (email, SMS, web push), each on its own: the consent
+is the channel's, and the frequency cap counts the contact's marketing messages of that
+channel (across all journeys and broadcasts), so an SMS does not use up the day's email.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Literal
 from saleor_mautomation.contacts.engagement import local_zone
 
 Action = Literal["send", "defer", "skip"]
+CONSENT_NAMES = {"email": "marketing", "sms": "SMS", "push": "push"}
 
 
 @dataclass(frozen=True)
@@ -67,9 +72,11 @@ def decide(
     time_zone: str,
     rules: Rules,
     now: datetime,
+    channel: str = "email",
 ) -> Decision:
     """``suppressed`` is the suppression reason of the address (bounce, complaint, manual) or
-    None; ``recent_sends`` the marketing emails sent to the contact within the cap window."""
+    None; ``consent`` the contact's consent on ``channel``; ``recent_sends`` the marketing
+    messages of that channel sent to the contact within the cap window."""
     if transactional:
         if suppressed == "bounce":
             return Decision("skip", "the address bounced")
@@ -77,7 +84,8 @@ def decide(
     if suppressed:
         return Decision("skip", f"the address is suppressed ({suppressed})")
     if consent != "granted":
-        return Decision("skip", f"no marketing consent ({consent})")
+        what = CONSENT_NAMES.get(channel, channel)
+        return Decision("skip", f"no {what} consent ({consent})")
     window = timedelta(hours=rules.cap_hours)
     within = sorted(moment for moment in recent_sends if now - moment < window)
     if rules.cap_count and len(within) >= rules.cap_count:

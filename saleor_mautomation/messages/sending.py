@@ -1,53 +1,45 @@
-"""Queueing and sending email through the outbox, at most once.
+"""Queueing and sending messages (email, SMS, web push) through the outbox, at most once.
 
-``message_enqueue`` writes one row per cause (its dedupe key); ``messages_claim`` takes due
-rows with ``SELECT ... FOR UPDATE SKIP LOCKED`` and marks them ``sending`` in a transaction of
-its own, committed before any network I/O; ``message_deliver`` then applies the sending rules,
-renders, builds the MIME message and hands it to the provider, and records the outcome. A
+``message_enqueue`` writes one row per cause (its dedupe key) for a template of any channel;
+``messages_claim`` takes due rows with ``SELECT ... FOR UPDATE SKIP LOCKED`` and marks them
+``sending`` in a transaction of its own, committed before any network I/O; ``message_deliver``
+then applies the sending rules of the message's channel (its consent, suppression, the
+frequency cap counted per channel, quiet hours), renders, hands it to the channel's transport
+(``EmailSender`` here, ``sms.SmsSender``, ``push.PushSender``) and records the outcome. A
 worker that dies after the provider accepted a message leaves it ``sending``:
 ``messages_recover`` marks such rows ``unknown``, and an unknown marketing message is never
-sent again.
-
-The MIME message is written directly (``mime.py``), not with Django's ``EmailMessage`` or the
-standard library's policy machinery (milliseconds per 25 KB mail here). Over SMTP the bytes
-go straight to the connection; any other Django email backend (console, locmem,
-django-anymail's ESPs) gets an ``EmailMultiAlternatives``.
+sent again; a transport that sent a request and got no answer says so (``OutcomeUnknown``)
+with the same effect.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import smtplib
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from email.utils import format_datetime, parseaddr
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, Protocol
 
-from django.core.mail import EmailMultiAlternatives
-from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import transaction
 from django.db.models import F
 
-from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.core.errors import PermanentError, RetryableError
-from saleor_mautomation.messages.context import recipient_context, shop_of
-from saleor_mautomation.messages.mime import Mail, encode_address, mime_bytes
-from saleor_mautomation.messages.models import (
-    Message,
-    MessageAttempt,
-    SendingRules,
-    Suppression,
-    Template,
+from saleor_mautomation.contacts.models import Contact, PushSubscription
+from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
+from saleor_mautomation.messages.context import recipient_context
+from saleor_mautomation.messages.models import Message, MessageAttempt, Suppression, Template
+from saleor_mautomation.messages.providers import (
+    Accepted,
+    EmailSender,
+    OutcomeUnknown,
+    Refused,
+    provider_for,
 )
-from saleor_mautomation.messages.providers import provider_for
-from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
+from saleor_mautomation.messages.providers import build_mail as build_mail
+from saleor_mautomation.messages.providers import template_test_send as template_test_send
+from saleor_mautomation.messages.push import push_sender_for, vapid_subject_default
 from saleor_mautomation.messages.rules import Decision, Rules, decide, next_hour
-from saleor_mautomation.messages.services import suppression_add, template_current
-from saleor_mautomation.messages.tracking import tracked_html
-from saleor_mautomation.saleor.models import Installation
+from saleor_mautomation.messages.services import rules_of, suppression_add, template_current
+from saleor_mautomation.messages.sms import sms_sender_for
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +47,26 @@ MAX_ATTEMPTS = 5
 RETRY_BASE = timedelta(minutes=2)
 STUCK_AFTER = timedelta(minutes=10)
 Status = Message.Status
+Channel = Template.Channel
+CONSENT_FIELDS: dict[str, str] = {
+    Channel.EMAIL: "email_consent",
+    Channel.SMS: "sms_consent",
+    Channel.PUSH: "push_consent",
+}
+
+
+def _has_push_subscription(contact: Contact) -> bool:
+    return PushSubscription.objects.filter(contact=contact, expired_at__isnull=True).exists()
+
+
+def address_of(contact: Contact, channel: str) -> str | None:
+    """Where a message of ``channel`` goes: the email address, the phone number (E.164), or
+    ``push:<contact id>`` for the contact's browsers; None when the contact has none."""
+    if channel == Channel.SMS:
+        return contact.phone or None
+    if channel == Channel.PUSH:
+        return f"push:{contact.pk}" if _has_push_subscription(contact) else None
+    return contact.email or None
 
 
 def message_enqueue(
@@ -66,9 +78,11 @@ def message_enqueue(
     context: dict[str, Any] | None = None,
     at_best_hour: bool = False,
 ) -> Message | None:
-    """Queue a message for the contact (in its language); the existing row if this cause
-    was queued before; None when the contact has no address or the template no content."""
-    if not contact.email:
+    """Queue a message of the template's channel for the contact (in its language); the
+    existing row if this cause was queued before; None when the contact has no address on
+    that channel or the template no content."""
+    address = address_of(contact, template.channel)
+    if address is None:
         return None
     version = template_current(template, (contact.language_code or "")[:2].lower())
     if version is None:
@@ -81,9 +95,10 @@ def message_enqueue(
         dedupe_key=dedupe_key,
         defaults={
             "contact": contact,
+            "channel": template.channel,
             "kind": template.kind,
             "template_version": version,
-            "to_address": contact.email,
+            "to_address": address,
             "context": context or {},
             "send_after": send_after,
             "created_at": now,
@@ -139,23 +154,21 @@ def messages_recover(*, now: datetime) -> int:
     return retried + unknown
 
 
-def rules_of(installation_id: int) -> tuple[Rules, SendingRules]:
-    stored, _ = SendingRules.objects.get_or_create(installation_id=installation_id)
-    return (
-        Rules(
-            cap_count=stored.cap_count,
-            cap_hours=stored.cap_hours,
-            quiet_start_hour=stored.quiet_start_hour,
-            quiet_end_hour=stored.quiet_end_hour,
-            quiet_action="skip" if stored.quiet_action == "skip" else "defer",
-        ),
-        stored,
-    )
+def _unreachable(message: Message, contact: Contact) -> str:
+    """Why the contact cannot get a message of this channel at all ("" if it can)."""
+    if message.channel == Channel.SMS and not contact.phone:
+        return "the contact has no phone number"
+    if message.channel == Channel.PUSH and not _has_push_subscription(contact):
+        return "the contact has no active push subscription"
+    return ""
 
 
 def _decision(message: Message, contact: Contact | None, rules: Rules, now: datetime) -> Decision:
     if contact is None:
         return Decision("skip", "the contact was erased")
+    unreachable = _unreachable(message, contact)
+    if unreachable:
+        return Decision("skip", unreachable)
     suppressed = (
         Suppression.objects.filter(
             installation_id=message.installation_id, address=message.to_address.lower()
@@ -166,7 +179,7 @@ def _decision(message: Message, contact: Contact | None, rules: Rules, now: date
     recent = list(
         Message.objects.filter(
             contact=contact,
-            channel="email",
+            channel=message.channel,
             kind=Template.Kind.MARKETING,
             sent_at__gte=now - timedelta(hours=rules.cap_hours),
         )
@@ -175,140 +188,117 @@ def _decision(message: Message, contact: Contact | None, rules: Rules, now: date
     )
     return decide(
         transactional=message.kind == Template.Kind.TRANSACTIONAL,
-        consent=contact.email_consent,
+        consent=getattr(contact, CONSENT_FIELDS.get(message.channel, "email_consent")),
         suppressed=suppressed,
         recent_sends=[moment for moment in recent if moment is not None],
         time_zone=contact.time_zone,
         rules=rules,
         now=now,
+        channel=message.channel,
     )
 
 
-def message_id_header(message: Message, app_url: str) -> str:
-    """Deterministic: a retry of the same message carries the same Message-ID, so a
-    provider or a mailbox can recognise a duplicate."""
-    host = urlsplit(app_url).hostname or "localhost"
-    digest = hashlib.sha256(f"{message.installation_id}:{message.dedupe_key}".encode()).hexdigest()
-    return f"<m{message.pk}.{digest[:16]}@{host}>"
+class Sender(Protocol):
+    """A channel's transport for one installation, open for one batch."""
+
+    interval: float  # seconds to leave between two hand-overs (the provider's throttle)
+
+    def hand_over(self, message: Message, context: dict[str, Any], now: datetime) -> Accepted:
+        """Render and hand the message over. Raises ``Refused`` (for good),
+        ``RetryableError`` (later) or ``OutcomeUnknown`` (it may have gone)."""
+        ...
+
+    def close(self) -> None: ...
 
 
-def build_mail(
-    *,
-    message: Message,
-    sender: str,
-    reply_to: str,
-    subject: str,
-    html: str,
-    text: str,
-    unsubscribe_url: str,
-    list_id: str,
-    message_id: str,
-    now: datetime,
-) -> Mail:
-    headers = [
-        ("From", sender),
-        ("To", message.to_address),
-        ("Subject", subject),
-        ("Date", format_datetime(now)),
-        ("Message-ID", message_id),
-    ]
-    if reply_to:
-        headers.append(("Reply-To", reply_to))
-    if message.kind == Template.Kind.MARKETING:
-        # RFC 8058: mailbox providers unsubscribe with one POST, no further step.
-        headers.append(("List-Unsubscribe", f"<{unsubscribe_url}>"))
-        headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
-    headers.append(("List-Id", list_id))
-    return Mail(headers=headers, text=text, html=html)
+class SenderPool:
+    """The transports of one batch, opened on first need per installation and channel (a
+    message its rules skip needs none), each throttled to its provider's pace.
+
+    ``twilio_http_client`` replaces the HTTP client of Twilio's SDK (tests point it at a
+    stand-in of Twilio's API)."""
+
+    def __init__(
+        self,
+        *,
+        app_url: str,
+        default_from: str,
+        allow_private: bool,
+        now: datetime,
+        sleep: Callable[[float], None],
+        twilio_http_client: Any = None,
+    ) -> None:
+        self.app_url, self.default_from = app_url, default_from
+        self.allow_private, self.now, self.sleep = allow_private, now, sleep
+        self.twilio_http_client = twilio_http_client
+        self._open: dict[tuple[int, str], Sender | MautomationError] = {}
+        self._used: set[tuple[int, str]] = set()
+
+    def _make(self, installation_id: int, channel: str) -> Sender:
+        if channel == Channel.SMS:
+            return sms_sender_for(
+                installation_id, app_url=self.app_url, http_client=self.twilio_http_client
+            )
+        if channel == Channel.PUSH:
+            return push_sender_for(
+                installation_id,
+                subject=vapid_subject_default(self.app_url, self.default_from),
+                allow_private=self.allow_private,
+                now=self.now,
+            )
+        return EmailSender(
+            provider_for(installation_id, allow_private=self.allow_private),
+            installation_id=installation_id,
+            app_url=self.app_url,
+            default_from=self.default_from,
+        )
+
+    def get(self, installation_id: int, channel: str) -> Sender:
+        """The transport, after the pause its throttle wants; ``RetryableError`` when it
+        cannot be opened (not set up, unreachable): its messages are retried later."""
+        key = (installation_id, channel)
+        if key not in self._open:
+            try:
+                self._open[key] = self._make(installation_id, channel)
+            except (PermanentError, RetryableError) as exc:
+                self._open[key] = exc
+        sender = self._open[key]
+        if isinstance(sender, MautomationError):
+            raise RetryableError(sender.message)
+        if key in self._used and sender.interval:
+            self.sleep(sender.interval)
+        self._used.add(key)
+        return sender
+
+    def close(self) -> None:
+        for sender in self._open.values():
+            if not isinstance(sender, MautomationError):
+                sender.close()
 
 
-def _transmit(mail: Mail, sender: str, to: str, backend: Any) -> str:
-    """Hand over the message; returns the provider's id when it gives one."""
-    if isinstance(backend, SmtpBackend):
-        if backend.connection is None:
-            backend.open()
-        assert backend.connection is not None
-        backend.connection.sendmail(parseaddr(sender)[1], [to], mime_bytes(mail))
-        return ""
-    email = EmailMultiAlternatives(
-        subject=mail.header("Subject") or "",
-        body=mail.text,
-        from_email=sender,
-        to=[to],
-        headers={
-            name: value
-            for name, value in mail.headers
-            if name in {"Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id"}
-        },
-        connection=backend,
-    )
-    email.attach_alternative(mail.html, "text/html")
-    email.send()
-    status = getattr(email, "anymail_status", None)  # set by django-anymail's backends
-    return str(getattr(status, "message_id", None) or "")
-
-
-def template_test_send(
-    *,
-    template: Template,
-    language: str,
-    to: str,
-    context: dict[str, Any],
-    app_url: str,
-    default_from: str,
-    backend: Any,
-    now: datetime,
-) -> str:
-    """Send a version, rendered with ``context``, to an admin's address now: the same
-    rendering and headers as a real send, outside the outbox (it counts for no contact)."""
-    version = template_current(template, language)
-    if version is None:
-        raise PermanentError("The template has no version in that language", code="empty")
-    encode_address(to)  # refuses anything that is not one address
-    rendered = render(
-        Compiled(version.subject, version.preheader, version.html, version.text), context
-    )
-    _, stored = rules_of(template.installation_id)
-    sender = stored.from_email or default_from
-    message = Message(
-        pk=0,
-        installation_id=template.installation_id,
-        dedupe_key=f"test:{now.isoformat()}:{to}",
-        kind=template.kind,
-        to_address=to,
-    )
-    mail = build_mail(
-        message=message,
-        sender=sender,
-        reply_to=stored.reply_to,
-        subject=f"[Test] {rendered.subject}",
-        html=rendered.html,
-        text=rendered.text,
-        unsubscribe_url=context["links"]["unsubscribe"],
-        list_id=f"Test <i{template.installation_id}.{urlsplit(app_url).hostname or 'localhost'}>",
-        message_id=message_id_header(message, app_url),
-        now=now,
-    )
-    try:
-        _transmit(mail, sender, to, backend)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise PermanentError(
-            f"The mail server refused the test: {exc}", code="send_failed"
-        ) from exc
-    return mail.header("Message-ID") or ""
-
-
-def _finish(message: Message, now: datetime, **fields: Any) -> None:
+def _finish(message: Message, now: datetime, *, detail: str | None = None, **fields: Any) -> None:
     Message.objects.filter(pk=message.pk, status=Status.SENDING).update(**fields)
     MessageAttempt.objects.filter(message=message, finished_at__isnull=True).update(
-        finished_at=now, outcome=fields.get("status", ""), detail=fields.get("status_reason", "")
+        finished_at=now,
+        outcome=fields.get("status", ""),
+        detail=fields.get("status_reason", "") if detail is None else detail,
     )
 
 
-def message_deliver(
-    *, message_id: int, now: datetime, app_url: str, default_from: str, backend: Any
-) -> str:
-    """Send one claimed message; returns its new status."""
+def _current_address(message: Message, contact: Contact | None) -> None:
+    """An SMS goes to the contact's number as it is now (the consent belongs to it)."""
+    if (
+        message.channel == Channel.SMS
+        and contact is not None
+        and contact.phone
+        and contact.phone != message.to_address
+    ):
+        message.to_address = contact.phone
+        Message.objects.filter(pk=message.pk).update(to_address=contact.phone)
+
+
+def message_deliver(*, message_id: int, now: datetime, app_url: str, senders: SenderPool) -> str:
+    """Send one claimed message through its channel's transport; returns its new status."""
     message = Message.objects.select_related("template_version__template", "contact").get(
         pk=message_id
     )
@@ -316,7 +306,8 @@ def message_deliver(
         return str(message.status)
     MessageAttempt.objects.create(message=message, started_at=now, outcome="started")
     contact = message.contact
-    rules, stored = rules_of(message.installation_id)
+    _current_address(message, contact)
+    rules, _ = rules_of(message.installation_id)
     decision = _decision(message, contact, rules, now)
     if decision.action == "skip":
         _finish(message, now, status=Status.SUPPRESSED, status_reason=decision.reason)
@@ -332,85 +323,55 @@ def message_deliver(
         return Status.DEFERRED
     assert contact is not None
     assert message.template_version is not None
-    version = message.template_version
     context = {
         **recipient_context(contact=contact, app_url=app_url, now=now),
         **message.context,
     }
     try:
-        rendered = render(
-            Compiled(version.subject, version.preheader, version.html, version.text), context
-        )
-    except RenderFailed as exc:
-        _finish(message, now, status=Status.FAILED, status_reason=str(exc))
-        return Status.FAILED
-    installation = Installation.objects.get(pk=message.installation_id)
-    shop = shop_of(installation)
-    html = tracked_html(
-        rendered.html,
-        message_id=message.pk,
-        app_url=app_url,
-        shop_origin=shop["url"],
-        utm={
-            "utm_source": "mautomation",
-            "utm_medium": "email",
-            "utm_campaign": version.template.key,
-        },
-        skip_prefixes=(f"{app_url}/u/", f"{app_url}/p/"),
-    )
-    sender = stored.from_email or default_from
-    list_host = urlsplit(app_url).hostname or "localhost"
-    mail = build_mail(
-        message=message,
-        sender=sender,
-        reply_to=stored.reply_to,
-        subject=rendered.subject,
-        html=html,
-        text=rendered.text,
-        unsubscribe_url=context["links"]["unsubscribe"],
-        list_id=f"{shop['name']} <i{installation.pk}.{list_host}>",
-        message_id=message_id_header(message, app_url),
-        now=now,
-    )
-    try:
-        provider_id = _transmit(mail, sender, message.to_address, backend)
-    except smtplib.SMTPRecipientsRefused as exc:
+        sender = senders.get(message.installation_id, message.channel)
+        accepted = sender.hand_over(message, context, now)
+    except Refused as exc:
         return _refused(message, now, exc)
-    except smtplib.SMTPResponseException as exc:
-        if 500 <= exc.smtp_code < 600:
-            _finish(message, now, status=Status.FAILED, status_reason=f"{exc.smtp_code} {exc}")
-            return Status.FAILED
-        return _retry(message, now, f"{exc.smtp_code} {exc}")
-    except (OSError, smtplib.SMTPException) as exc:
-        return _retry(message, now, f"{exc.__class__.__name__}: {exc}")
+    except OutcomeUnknown as exc:
+        return _unknown(message, now, exc.message)
+    except RetryableError as exc:
+        return _retry(message, now, exc.message)
+    except PermanentError as exc:
+        _finish(message, now, status=Status.FAILED, status_reason=exc.message)
+        return Status.FAILED
     _finish(
         message,
         now,
         status=Status.SENT,
         sent_at=now,
-        subject=rendered.subject[:300],
-        message_id=mail.header("Message-ID") or "",
-        provider_id=provider_id,
+        subject=accepted.subject,
+        message_id=accepted.message_id,
+        provider_id=accepted.provider_id,
         status_reason="",
+        detail=accepted.detail,
     )
     return Status.SENT
 
 
-def _refused(message: Message, now: datetime, exc: smtplib.SMTPRecipientsRefused) -> str:
-    code, reason = next(iter(exc.recipients.values()), (0, b""))
-    detail = f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}"
-    if 500 <= code < 600:
-        # A hard bounce at the door: no marketing message goes to this address again.
+def _refused(message: Message, now: datetime, exc: Refused) -> str:
+    if exc.suppress:
         suppression_add(
             installation_id=message.installation_id,
             address=message.to_address,
             reason=Suppression.Reason.BOUNCE,
-            detail=detail,
+            detail=exc.message,
             now=now,
         )
-        _finish(message, now, status=Status.BOUNCED, status_reason=detail)
-        return Status.BOUNCED
-    return _retry(message, now, detail)
+    _finish(message, now, status=exc.status, status_reason=exc.message)
+    return exc.status
+
+
+def _unknown(message: Message, now: datetime, reason: str) -> str:
+    """Sent, perhaps: like a lost worker, never again unless the message allows it."""
+    if message.allow_retry_when_unknown:
+        return _retry(message, now, reason)
+    _finish(message, now, status=Status.UNKNOWN, status_reason=reason)
+    return Status.UNKNOWN
 
 
 def _retry(message: Message, now: datetime, reason: str) -> str:
@@ -435,36 +396,30 @@ def messages_send_due(
     allow_private: bool = False,
     limit: int = 100,
     sleep: Callable[[float], None] = time.sleep,
+    twilio_http_client: Any = None,
 ) -> dict[str, int]:
-    """Claim and send a batch: per installation over its own provider connection, at most
-    as fast as its throttle allows; counts per outcome."""
+    """Claim and send a batch: per installation and channel over its own provider
+    connection, at most as fast as its throttle allows; counts per outcome."""
     counts: dict[str, int] = {}
     ids = messages_claim(now=now, limit=limit)
-    by_installation: dict[int, list[int]] = {}
-    for message_id, installation_id in (
-        Message.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "installation_id")
-    ):
-        by_installation.setdefault(installation_id, []).append(message_id)
-    for installation_id, message_ids in by_installation.items():
-        try:
-            provider = provider_for(installation_id, allow_private=allow_private)
-        except (PermanentError, RetryableError) as exc:
-            for message_id in message_ids:
-                status = _retry(Message.objects.get(pk=message_id), now, exc.message)
-                counts[status] = counts.get(status, 0) + 1
-            continue
-        try:
-            for index, message_id in enumerate(message_ids):
-                if index and provider.interval:
-                    sleep(provider.interval)
-                status = message_deliver(
-                    message_id=message_id,
-                    now=now,
-                    app_url=app_url,
-                    default_from=default_from,
-                    backend=provider.backend,
-                )
-                counts[status] = counts.get(status, 0) + 1
-        finally:
-            provider.backend.close()
+    senders = SenderPool(
+        app_url=app_url,
+        default_from=default_from,
+        allow_private=allow_private,
+        now=now,
+        sleep=sleep,
+        twilio_http_client=twilio_http_client,
+    )
+    try:
+        for message_id in (
+            Message.objects.filter(pk__in=ids)
+            .order_by("installation_id", "channel", "pk")
+            .values_list("pk", flat=True)
+        ):
+            status = message_deliver(
+                message_id=message_id, now=now, app_url=app_url, senders=senders
+            )
+            counts[status] = counts.get(status, 0) + 1
+    finally:
+        senders.close()
     return counts

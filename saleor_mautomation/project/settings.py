@@ -157,9 +157,11 @@ CELERY_TASK_ROUTES = {
     "saleor_mautomation.intake.tasks.*": {"queue": "intake"},
     "saleor_mautomation.backfill.tasks.*": {"queue": "backfill"},
     "saleor_mautomation.messages.tasks.*": {"queue": "sending"},
+    # Broadcast snapshots and their runs: a bulk send never delays a real-time step (exact
+    # names win over the patterns).
+    "saleor_mautomation.journeys.tasks.entries_due": {"queue": "bulk"},
+    "saleor_mautomation.journeys.tasks.broadcast_runs_wake": {"queue": "bulk"},
     "saleor_mautomation.journeys.tasks.*": {"queue": "journeys"},
-    # Broadcast snapshots and their runs: a bulk send never delays a real-time step.
-    "saleor_mautomation.journeys.bulk.*": {"queue": "bulk"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Intake: a drain task claims stored deliveries in batches; the web process nudges it at most
@@ -206,11 +208,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env.get("JOURNEYS_WAKE_INTERVAL", "10")),
     },
     "journeys-entries": {
-        "task": "saleor_mautomation.journeys.bulk.entries_due",
+        "task": "saleor_mautomation.journeys.tasks.entries_due",
         "schedule": float(env.get("JOURNEYS_ENTRIES_INTERVAL", "60")),
     },
     "journeys-broadcast-wake": {
-        "task": "saleor_mautomation.journeys.bulk.broadcast_runs_wake",
+        "task": "saleor_mautomation.journeys.tasks.broadcast_runs_wake",
         "schedule": float(env.get("JOURNEYS_WAKE_INTERVAL", "10")),
     },
     "journeys-triggers": {

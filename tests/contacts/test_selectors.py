@@ -13,6 +13,7 @@ from saleor_mautomation.contacts.models import (
     ContactAlias,
     EmailConsent,
     LifecycleStage,
+    PushSubscription,
 )
 from saleor_mautomation.contacts.selectors import (
     ContactFilters,
@@ -432,8 +433,20 @@ def test_export_holds_everything_about_the_contact_and_nothing_else(shop):
             email_opens_90d=3,
             last_email_open_at=T0,
             best_send_hour=9,
+            phone="+4915112345678",
+            sms_consent=EmailConsent.GRANTED,
+            writeback_extra={"loyalty.tier": "gold"},
         )
         other = make_contact(shop)
+    push = PushSubscription.objects.create(
+        installation=shop,
+        contact=contact,
+        endpoint="https://push.example/send/abc",
+        p256dh="BKey",
+        auth="secret-auth",
+        user_agent="Firefox",
+        created_at=T0,
+    )
     spend = make_spend(contact, "USD", "10.0000")
     event = make_event(contact, "order.placed", T0, properties={"total": "10.00"})
     order = make_order(contact, lines=[{"sku": "SHOE-1", "quantity": 1}])
@@ -476,6 +489,9 @@ def test_export_holds_everything_about_the_contact_and_nothing_else(shop):
         "metadata": {"shoe_size": "38"},
         "is_customer": False,
         "email_consent": "granted",
+        "phone": "+4915112345678",
+        "sms_consent": "granted",
+        "push_consent": "unknown",
         "preferences": {},
         "date_joined": None,
         "created_at": "2025-01-01T00:00:00+00:00",
@@ -500,6 +516,7 @@ def test_export_holds_everything_about_the_contact_and_nothing_else(shop):
         "last_email_click_at": None,
         "best_send_hour": 9,
         "segments": [],
+        "writeback_extra": {"loyalty.tier": "gold"},
     }
     assert export["spend"] == [
         {
@@ -529,6 +546,17 @@ def test_export_holds_everything_about_the_contact_and_nothing_else(shop):
     assert [row["id"] for row in export["anonymous_ids"]] == [alias.pk]
     assert [(row["id"], row["ip_address"]) for row in export["consent_ledger"]] == [
         (consent.pk, "203.0.113.9")
+    ]
+    # the browser's push subscription, without its encryption keys (credentials, not data)
+    assert export["push_subscriptions"] == [
+        {
+            "id": push.pk,
+            "endpoint": "https://push.example/send/abc",
+            "user_agent": "Firefox",
+            "created_at": "2025-01-01T00:00:00+00:00",
+            "last_used_at": None,
+            "expired_at": None,
+        }
     ]
 
 

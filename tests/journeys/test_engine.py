@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from saleor_mautomation.journeys.definition import journey_parse
+from saleor_mautomation.journeys.definition import BroadcastEntry, journey_parse
 from saleor_mautomation.journeys.engine import Facts, RunState, advance, bucket, in_holdout
 from saleor_mautomation.segments.errors import DefinitionInvalid
 
@@ -332,4 +332,5 @@ def test_a_broadcast_entry_needs_a_moment_with_its_offset():
     parsed = journey_parse({**base, "entry": {**entry, "send_at": "2026-12-01T09:00:00+01:00"}})
 
     assert "entry.send_at" in str(caught.value)
+    assert isinstance(parsed.entry, BroadcastEntry)
     assert parsed.entry.send_at == datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
