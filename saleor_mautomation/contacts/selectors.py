@@ -280,8 +280,8 @@ def contact_export(*, installation_id: int, contact_id: int) -> dict[str, Any] |
     spend per currency, events with their properties, the orders and checkouts linked to the
     contact with their lines, its anonymous storefront ids and its consent ledger. Left out:
     write-back state and event dedupe keys (internal bookkeeping), checkout tokens and the
-    push subscriptions' encryption keys (credentials, not data about the person). Data of layers above contacts (segments, messages,
-    journeys) is theirs to add when they exist.
+    push subscriptions' encryption keys (credentials, not data about the person). Data of
+    layers above contacts (segments, messages, journeys) is theirs to add when they exist.
     """
     contact = contact_detail(installation_id=installation_id, contact_id=contact_id)
     if contact is None:

@@ -33,7 +33,7 @@ from saleor_mautomation.contacts.profile import profile_update
 from saleor_mautomation.core import clock, ratelimit
 from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.graphql.errors import domain_errors
-from saleor_mautomation.messages.sending import double_opt_in_request
+from saleor_mautomation.messages.outbox import double_opt_in_request
 from saleor_mautomation.messages.tasks import send_soon
 
 MAX_EVENTS = 50

@@ -22,7 +22,7 @@ from saleor_mautomation.core import http
 from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.journeys.models import JourneyRun, RunStep
 from saleor_mautomation.messages.models import Template
-from saleor_mautomation.messages.sending import message_enqueue
+from saleor_mautomation.messages.outbox import Outgoing, messages_enqueue
 from saleor_mautomation.segments.models import StaticList, StaticListMember
 
 logger = logging.getLogger(__name__)
@@ -33,31 +33,37 @@ WEBHOOK_TIMEOUT = 10.0
 
 def send(
     run: JourneyRun,
-    node: str,
+    step: RunStep,
     params: dict[str, Any],
     *,
     channel: str,
     visit: int,
     effects: Effects,
-) -> dict[str, Any]:
-    """Queue the step's message in the outbox (keyed by run, node and visit)."""
-    now = effects.now
+) -> None:
+    """Queue the step's message (keyed by run, node and visit) with the batch's others; the
+    step's detail gets the message id, or the reason there is none."""
     template = effects.template(run.installation_id, str(params["template"]))
-    if template is None:
-        return {"error": "no such template", "template": params["template"]}
-    if template.channel != channel:
-        return {"error": f"a {template.channel} template in a {channel} step"}
-    message = message_enqueue(
-        contact=run.contact,
-        template=template,
-        dedupe_key=f"journey-run:{run.pk}:{node}:{visit}",
-        now=now,
-        context=run.context,
-        at_best_hour=bool(params.get("at_best_hour")),
+    step.detail = {"template": params["template"]}
+    if template is None or template.channel != channel:
+        step.kind = "failed"
+        step.detail["error"] = (
+            "no such template"
+            if template is None
+            else f"a {template.channel} template in a {channel} step"
+        )
+        return
+    effects.sends.append(
+        (
+            step,
+            Outgoing(
+                contact=run.contact,
+                template=template,
+                dedupe_key=f"journey-run:{run.pk}:{step.node}:{visit}",
+                context=dict(run.context),  # as it is now: a later step may add a voucher
+                at_best_hour=bool(params.get("at_best_hour")),
+            ),
+        )
     )
-    if message is None:
-        return {"error": "no address or no content", "template": params["template"]}
-    return {"message_id": message.pk, "template": params["template"]}
 
 
 def voucher_give(
@@ -93,14 +99,15 @@ def profile_update(run: JourneyRun, params: dict[str, Any], now: datetime) -> di
 
 @dataclass
 class Effects:
-    """What a batch's steps share: its moment, its template look-ups, and its static-list
-    changes (written together at its end)."""
+    """What a batch's steps share: its moment, its template look-ups, and its messages and
+    static-list changes (written together at its end)."""
 
     now: datetime
     lists: dict[tuple[int, str], list[tuple[int, bool]]] = field(
         default_factory=lambda: defaultdict(list)
     )
     templates: dict[tuple[int, str], Template | None] = field(default_factory=dict)
+    sends: list[tuple[RunStep, Outgoing]] = field(default_factory=list)
 
     def template(self, installation_id: int, key: str) -> Template | None:
         """A batch looks each template up once."""
@@ -114,6 +121,20 @@ class Effects:
         self.lists[(run.installation_id, key)].append((run.contact_id, add))
 
     def flush(self) -> None:
+        self._sends_flush()
+        self._lists_flush()
+
+    def _sends_flush(self) -> None:
+        """The batch's messages into the outbox in two statements."""
+        ids = messages_enqueue([outgoing for _, outgoing in self.sends], now=self.now)
+        for (step, _), message_id in zip(self.sends, ids, strict=True):
+            if message_id is None:
+                step.kind = "failed"
+                step.detail["error"] = "no address or no content"
+            else:
+                step.detail["message_id"] = message_id
+
+    def _lists_flush(self) -> None:
         for (installation_id, key), changes in self.lists.items():
             static_list, _ = StaticList.objects.get_or_create(
                 installation_id=installation_id, key=key, defaults={"name": key}

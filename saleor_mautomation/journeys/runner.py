@@ -342,16 +342,9 @@ def _act(
         key = (run.pk, action.node)
         visit = visits.get(key, 0)
         visits[key] = visit + 1
-        detail = actions.send(
-            run,
-            action.node,
-            params,
-            channel=d.SENDS[action.kind],
-            visit=visit,
-            effects=effects,
-        )
-        kind = "sent" if "message_id" in detail else "failed"
-        return [RunStep(run=run, node=action.node, kind=kind, at=effects.now, detail=detail)]
+        step = RunStep(run=run, node=action.node, kind="sent", at=effects.now)
+        actions.send(run, step, params, channel=d.SENDS[action.kind], visit=visit, effects=effects)
+        return [step]
     match action.kind:
         case "give_voucher":
             node = definition.nodes[action.node]

@@ -23,10 +23,16 @@ from typing import Any, Protocol
 from django.db import transaction
 from django.db.models import F
 
-from saleor_mautomation.contacts.models import Contact, PushSubscription
+from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
 from saleor_mautomation.messages.context import recipient_context
-from saleor_mautomation.messages.models import Message, MessageAttempt, Suppression, Template
+from saleor_mautomation.messages.models import (
+    Message,
+    MessageAttempt,
+    Suppression,
+    Template,
+)
+from saleor_mautomation.messages.outbox import has_push_subscription
 from saleor_mautomation.messages.providers import (
     Accepted,
     EmailSender,
@@ -37,8 +43,8 @@ from saleor_mautomation.messages.providers import (
 from saleor_mautomation.messages.providers import build_mail as build_mail
 from saleor_mautomation.messages.providers import template_test_send as template_test_send
 from saleor_mautomation.messages.push import push_sender_for, vapid_subject_default
-from saleor_mautomation.messages.rules import Decision, Rules, decide, next_hour
-from saleor_mautomation.messages.services import rules_of, suppression_add, template_current
+from saleor_mautomation.messages.rules import Decision, Rules, decide
+from saleor_mautomation.messages.services import rules_of, suppression_add
 from saleor_mautomation.messages.sms import sms_sender_for
 
 logger = logging.getLogger(__name__)
@@ -53,79 +59,6 @@ CONSENT_FIELDS: dict[str, str] = {
     Channel.SMS: "sms_consent",
     Channel.PUSH: "push_consent",
 }
-
-
-def _has_push_subscription(contact: Contact) -> bool:
-    return PushSubscription.objects.filter(contact=contact, expired_at__isnull=True).exists()
-
-
-def address_of(contact: Contact, channel: str) -> str | None:
-    """Where a message of ``channel`` goes: the email address, the phone number (E.164), or
-    ``push:<contact id>`` for the contact's browsers; None when the contact has none."""
-    if channel == Channel.SMS:
-        return contact.phone or None
-    if channel == Channel.PUSH:
-        return f"push:{contact.pk}" if _has_push_subscription(contact) else None
-    return contact.email or None
-
-
-def message_enqueue(
-    *,
-    contact: Contact,
-    template: Template,
-    dedupe_key: str,
-    now: datetime,
-    context: dict[str, Any] | None = None,
-    at_best_hour: bool = False,
-) -> Message | None:
-    """Queue a message of the template's channel for the contact (in its language); the
-    existing row if this cause was queued before; None when the contact has no address on
-    that channel or the template no content."""
-    address = address_of(contact, template.channel)
-    if address is None:
-        return None
-    version = template_current(template, (contact.language_code or "")[:2].lower())
-    if version is None:
-        return None
-    send_after = now
-    if at_best_hour and contact.best_send_hour is not None:
-        send_after = next_hour(now, time_zone=contact.time_zone, hour=contact.best_send_hour)
-    message, _ = Message.objects.get_or_create(
-        installation_id=contact.installation_id,
-        dedupe_key=dedupe_key,
-        defaults={
-            "contact": contact,
-            "channel": template.channel,
-            "kind": template.kind,
-            "template_version": version,
-            "to_address": address,
-            "context": context or {},
-            "send_after": send_after,
-            "created_at": now,
-            "allow_retry_when_unknown": template.kind == Template.Kind.TRANSACTIONAL,
-        },
-    )
-    return message
-
-
-DOUBLE_OPT_IN = "double-opt-in"
-
-
-def double_opt_in_request(*, contact: Contact, now: datetime) -> Message | None:
-    """Queue the confirmation of a pending subscription: at most one per contact and hour,
-    however often the form is sent (a sign-up form must not become a mail cannon)."""
-    template = Template.objects.filter(
-        installation_id=contact.installation_id, key=DOUBLE_OPT_IN
-    ).first()
-    if template is None:
-        logger.warning("Installation %s has no %s template", contact.installation_id, DOUBLE_OPT_IN)
-        return None
-    return message_enqueue(
-        contact=contact,
-        template=template,
-        dedupe_key=f"{DOUBLE_OPT_IN}:{contact.pk}:{now:%Y%m%d%H}",
-        now=now,
-    )
 
 
 def messages_claim(*, now: datetime, limit: int) -> list[int]:
@@ -158,7 +91,7 @@ def _unreachable(message: Message, contact: Contact) -> str:
     """Why the contact cannot get a message of this channel at all ("" if it can)."""
     if message.channel == Channel.SMS and not contact.phone:
         return "the contact has no phone number"
-    if message.channel == Channel.PUSH and not _has_push_subscription(contact):
+    if message.channel == Channel.PUSH and not has_push_subscription(contact):
         return "the contact has no active push subscription"
     return ""
 

@@ -10,7 +10,8 @@ import pytest
 
 from saleor_mautomation.messages.models import Offer, Template
 from saleor_mautomation.messages.offers import offer_condition_check, offers_for
-from saleor_mautomation.messages.sending import message_enqueue, messages_send_due
+from saleor_mautomation.messages.outbox import message_enqueue
+from saleor_mautomation.messages.sending import messages_send_due
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from saleor_mautomation.segments.errors import DefinitionInvalid
 from tests.contacts.factories import make_contact, make_shop

@@ -11,8 +11,9 @@ from django.db import connection
 
 from saleor_mautomation.core.http import AddressNotAllowed
 from saleor_mautomation.messages.models import EmailProvider, Message, Template
+from saleor_mautomation.messages.outbox import message_enqueue
 from saleor_mautomation.messages.providers import ProviderInvalid, email_provider_update
-from saleor_mautomation.messages.sending import message_enqueue, messages_send_due
+from saleor_mautomation.messages.sending import messages_send_due
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from tests.contacts.factories import make_contact, make_shop
 from tests.messages.conftest import Mailbox, free_port

@@ -29,13 +29,14 @@ from saleor_mautomation.contacts.consent import Evidence
 from saleor_mautomation.contacts.models import PushSubscription
 from saleor_mautomation.contacts.services import contact_merge
 from saleor_mautomation.messages.models import Message, MessageAttempt, PushKeys, Template
+from saleor_mautomation.messages.outbox import message_enqueue
 from saleor_mautomation.messages.push import (
     PushKeysInvalid,
     push_keys_ensure,
     push_keys_update,
     push_payload,
 )
-from saleor_mautomation.messages.sending import message_enqueue, messages_send_due
+from saleor_mautomation.messages.sending import messages_send_due
 from saleor_mautomation.messages.services import (
     template_create,
     template_text_version_create,

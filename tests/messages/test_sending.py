@@ -10,13 +10,9 @@ from email import policy
 import pytest
 
 from saleor_mautomation.messages.models import Message, MessageAttempt, Suppression, Template
+from saleor_mautomation.messages.outbox import message_enqueue
 from saleor_mautomation.messages.rendering import SUBJECTS
-from saleor_mautomation.messages.sending import (
-    message_enqueue,
-    messages_claim,
-    messages_recover,
-    messages_send_due,
-)
+from saleor_mautomation.messages.sending import messages_claim, messages_recover, messages_send_due
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from tests.contacts.factories import make_contact, make_shop
 from tests.graphql.test_contacts import ask

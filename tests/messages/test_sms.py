@@ -25,7 +25,8 @@ from saleor_mautomation.messages.models import (
     Suppression,
     Template,
 )
-from saleor_mautomation.messages.sending import message_enqueue, messages_send_due
+from saleor_mautomation.messages.outbox import message_enqueue
+from saleor_mautomation.messages.sending import messages_send_due
 from saleor_mautomation.messages.services import (
     sending_rules_update,
     template_create,

@@ -1,0 +1,156 @@
+"""The outbox's front door: queueing messages for contacts, one or a batch at a time.
+
+A message is one row per cause (``dedupe_key``: a journey run step, a broadcast and contact,
+a double opt-in request), so a cause queued twice (a retried step, two workers) is one
+message. Sending (claiming, delivering, recovering) is ``sending.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from saleor_mautomation.contacts.models import Contact, PushSubscription
+from saleor_mautomation.messages.models import Message, Template, TemplateVersion
+from saleor_mautomation.messages.rules import next_hour
+from saleor_mautomation.messages.services import template_current
+
+logger = logging.getLogger(__name__)
+
+Channel = Template.Channel
+
+
+def has_push_subscription(contact: Contact) -> bool:
+    return PushSubscription.objects.filter(contact=contact, expired_at__isnull=True).exists()
+
+
+def address_of(contact: Contact, channel: str) -> str | None:
+    """Where a message of ``channel`` goes: the email address, the phone number (E.164), or
+    ``push:<contact id>`` for the contact's browsers; None when the contact has none."""
+    if channel == Channel.SMS:
+        return contact.phone or None
+    if channel == Channel.PUSH:
+        return f"push:{contact.pk}" if has_push_subscription(contact) else None
+    return contact.email or None
+
+
+def _outbox_row(
+    *,
+    contact: Contact,
+    template: Template,
+    version: TemplateVersion,
+    address: str,
+    dedupe_key: str,
+    now: datetime,
+    context: dict[str, Any] | None,
+    at_best_hour: bool,
+) -> Message:
+    send_after = now
+    if at_best_hour and contact.best_send_hour is not None:
+        send_after = next_hour(now, time_zone=contact.time_zone, hour=contact.best_send_hour)
+    return Message(
+        installation_id=contact.installation_id,
+        dedupe_key=dedupe_key,
+        contact=contact,
+        channel=template.channel,
+        kind=template.kind,
+        template_version=version,
+        to_address=address,
+        context=context or {},
+        send_after=send_after,
+        created_at=now,
+        allow_retry_when_unknown=template.kind == Template.Kind.TRANSACTIONAL,
+    )
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to queue (``messages_enqueue``), as ``message_enqueue`` takes it."""
+
+    contact: Contact
+    template: Template
+    dedupe_key: str
+    context: dict[str, Any] | None = None
+    at_best_hour: bool = False
+
+
+def messages_enqueue(items: Sequence[Outgoing], *, now: datetime) -> list[int | None]:
+    """Queue many messages in two statements (a batch of journey steps): the id of each
+    one's outbox row, in order (the existing row where its cause was queued before), None
+    where the contact has no address on the channel or the template no content."""
+    versions: dict[tuple[int, str], TemplateVersion | None] = {}
+    rows: list[Message | None] = []
+    for item in items:
+        address = address_of(item.contact, item.template.channel)
+        language = (item.contact.language_code or "")[:2].lower()
+        if (item.template.pk, language) not in versions:
+            versions[(item.template.pk, language)] = template_current(item.template, language)
+        version = versions[(item.template.pk, language)]
+        if address is None or version is None:
+            rows.append(None)
+            continue
+        rows.append(
+            _outbox_row(
+                contact=item.contact,
+                template=item.template,
+                version=version,
+                address=address,
+                dedupe_key=item.dedupe_key,
+                now=now,
+                context=item.context,
+                at_best_hour=item.at_best_hour,
+            )
+        )
+    queued = [row for row in rows if row is not None]
+    if not queued:
+        return [None] * len(rows)
+    Message.objects.bulk_create(queued, ignore_conflicts=True)
+    ids: dict[tuple[int, str], int] = {}
+    for installation_id in {row.installation_id for row in queued}:
+        keys = [row.dedupe_key for row in queued if row.installation_id == installation_id]
+        ids.update(
+            ((installation_id, key), pk)
+            for key, pk in Message.objects.filter(
+                installation_id=installation_id, dedupe_key__in=keys
+            ).values_list("dedupe_key", "pk")
+        )
+    return [None if row is None else ids[(row.installation_id, row.dedupe_key)] for row in rows]
+
+
+def message_enqueue(
+    *,
+    contact: Contact,
+    template: Template,
+    dedupe_key: str,
+    now: datetime,
+    context: dict[str, Any] | None = None,
+    at_best_hour: bool = False,
+) -> Message | None:
+    """Queue one message (see ``messages_enqueue``): its outbox row, or None."""
+    (message_id,) = messages_enqueue(
+        [Outgoing(contact, template, dedupe_key, context, at_best_hour)], now=now
+    )
+    return None if message_id is None else Message.objects.get(pk=message_id)
+
+
+DOUBLE_OPT_IN = "double-opt-in"
+
+
+def double_opt_in_request(*, contact: Contact, now: datetime) -> Message | None:
+    """Queue the confirmation of a pending subscription: at most one per contact and hour,
+    however often the form is sent (a sign-up form must not become a mail cannon)."""
+    template = Template.objects.filter(
+        installation_id=contact.installation_id, key=DOUBLE_OPT_IN
+    ).first()
+    if template is None:
+        logger.warning("Installation %s has no %s template", contact.installation_id, DOUBLE_OPT_IN)
+        return None
+    return message_enqueue(
+        contact=contact,
+        template=template,
+        dedupe_key=f"{DOUBLE_OPT_IN}:{contact.pk}:{now:%Y%m%d%H}",
+        now=now,
+    )
