@@ -15,8 +15,9 @@ changed between sweeps) the dedupe key still keeps the event single.
 Events are recorded inside ``journeys_tracked`` so the segments reading them update, and the
 journeys they enter start, in the same
 transaction. ``checkout.recovered`` is deliberately absent: a journey entered on
-``checkout.abandoned`` exits on its goal, an ``order.placed`` event whose ``checkout_id`` is
-the abandoned checkout's (the order event carries it).
+``checkout.abandoned`` exits on its goal, ``order.placed`` (the preset takes any order since
+the run began: a customer who bought is not reminded; a goal filtered on the order event's
+``checkout_id`` is possible, since the event carries it).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
@@ -77,14 +77,26 @@ def messages_claim(*, now: datetime, limit: int) -> list[int]:
 
 
 def messages_recover(*, now: datetime) -> int:
-    """Claimed long ago and never finished: the worker died, perhaps after the provider
-    accepted. Unknown then; only messages that allow it (transactional) go out again."""
+    """Claimed long ago and never finished: the worker died. A message it never started
+    (no unfinished attempt: the attempt is recorded before the hand-over) goes back to the
+    queue. One it had started may have been accepted by the provider: unknown then, and only
+    messages that allow it (transactional) go out again."""
     stuck = Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - STUCK_AFTER)
-    retried = stuck.filter(allow_retry_when_unknown=True).update(
-        status=Status.QUEUED, send_after=now
-    )
-    unknown = stuck.update(status=Status.UNKNOWN, status_reason="worker lost during the send")
-    return retried + unknown
+    started = MessageAttempt.objects.filter(message=OuterRef("pk"), finished_at__isnull=True)
+    with transaction.atomic():
+        untouched = stuck.exclude(Exists(started)).update(status=Status.QUEUED, send_after=now)
+        lost = list(stuck.values_list("pk", flat=True))
+        MessageAttempt.objects.filter(message_id__in=lost, finished_at__isnull=True).update(
+            finished_at=now, outcome="unknown", detail="worker lost during the send"
+        )
+        lost_messages = Message.objects.filter(pk__in=lost)
+        retried = lost_messages.filter(allow_retry_when_unknown=True).update(
+            status=Status.QUEUED, send_after=now
+        )
+        unknown = lost_messages.filter(status=Status.SENDING).update(
+            status=Status.UNKNOWN, status_reason="worker lost during the send"
+        )
+    return untouched + retried + unknown
 
 
 def _unreachable(message: Message, contact: Contact) -> str:

@@ -207,6 +207,8 @@ def test_a_send_lost_with_its_worker_is_never_repeated_for_marketing(shop, mailb
     marketing = enqueue(contact=ada, template=template(shop), dedupe_key="m", now=T)
     confirm = enqueue(contact=ada, template=template(shop, "double-opt-in"), dedupe_key="c", now=T)
     assert sorted(messages_claim(now=T, limit=10)) == sorted([marketing.pk, confirm.pk])
+    for message in (marketing, confirm):  # handed over: the attempt is recorded first
+        MessageAttempt.objects.create(message=message, started_at=T, outcome="started")
 
     # when: the recovery runs later
     recovered = messages_recover(now=T + timedelta(minutes=11))
@@ -219,6 +221,26 @@ def test_a_send_lost_with_its_worker_is_never_repeated_for_marketing(shop, mailb
     assert confirm.status == "queued"
     assert send(T + timedelta(minutes=11)) == {"sent": 1}
     assert len(mailbox.received) == 1
+
+
+def test_messages_claimed_by_a_lost_worker_but_never_started_go_out_after_recovery(shop, mailbox):
+    # given: a worker claimed two messages, handed the first over, and died
+    ada, bea = subscriber(shop), subscriber(shop, email="bea@example.com")
+    first = enqueue(contact=ada, template=template(shop), dedupe_key="1", now=T)
+    second = enqueue(contact=bea, template=template(shop), dedupe_key="2", now=T)
+    assert sorted(messages_claim(now=T, limit=10)) == sorted([first.pk, second.pk])
+    MessageAttempt.objects.create(message=first, started_at=T, outcome="started")
+
+    # when
+    recovered = messages_recover(now=T + timedelta(minutes=11))
+
+    # then: the first may have gone out (never again); the second never left: it goes now
+    assert recovered == 2
+    assert send(T + timedelta(minutes=11)) == {"sent": 1}
+    first.refresh_from_db()
+    assert first.status == "unknown"
+    assert [rcpt for _, rcpt, _ in mailbox.received] == [["bea@example.com"]]
+    assert MessageAttempt.objects.get(message=first).outcome == "unknown"
 
 
 def test_a_storefront_sign_up_gets_one_confirmation_per_hour(
