@@ -68,7 +68,11 @@ class TemplateVersionType(graphene.ObjectType):
     number = graphene.Int(required=True)
     subject = graphene.String(required=True)
     preheader = graphene.String(required=True)
-    mjml = graphene.String(required=True)
+    mjml = graphene.String(required=True, description="Email only.")
+    text = graphene.String(
+        required=True, description="The plain-text part (email), the body (SMS and push)."
+    )
+    push_url = graphene.String(required=True, description="Push only: where a click leads.")
     created_at = graphene.DateTime(required=True)
 
     @staticmethod
@@ -84,6 +88,7 @@ class TemplateType(graphene.ObjectType):
     key = graphene.String(required=True)
     name = graphene.String(required=True)
     kind = graphene.String(required=True, description="marketing or transactional")
+    channel = graphene.String(required=True, description="email, sms or push")
     is_builtin = graphene.Boolean(required=True)
     default_language = graphene.String(required=True)
     languages = graphene.List(graphene.NonNull(graphene.String), required=True)

@@ -7,12 +7,16 @@ import pytest
 
 from saleor_mautomation.commerce.models import CheckoutRecord
 from saleor_mautomation.messages.models import Template, TemplateVersion
-from saleor_mautomation.messages.services import templates_builtin_ensure
+from saleor_mautomation.messages.services import (
+    template_create,
+    template_text_version_create,
+    templates_builtin_ensure,
+)
 from tests.contacts.factories import T0, make_contact, make_shop
 from tests.graphql.test_contacts import ask
 
 TEMPLATES = """query { templates {
-  key kind isBuiltin languages current(language: "de") { number subject } } }"""
+  key kind channel isBuiltin languages current(language: "de") { number subject } } }"""
 VALIDATE = """query V($mjml: String!, $subject: String!) {
   templateValidate(mjml: $mjml, subject: $subject) { stage code message line column field } }"""
 PREVIEW = """query P($id: ID, $contact: ID, $language: String) {
@@ -45,6 +49,7 @@ def test_every_shop_gets_the_default_templates_in_english_and_german(client, sho
     kinds = {row["key"]: row["kind"] for row in rows}
     assert kinds["double-opt-in"] == "transactional"
     assert kinds["win-back-1"] == "marketing"
+    assert {row["channel"] for row in rows} == {"email"}
     assert all(row["current"]["number"] == 1 for row in rows)
     # idempotent
     assert templates_builtin_ensure(installation_id=shop.pk, now=T0) == []
@@ -137,3 +142,31 @@ def test_another_shops_template_is_not_found(client, shop):
     body = ask(client, shop, PREVIEW, id=gid("Template", template.pk))
 
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_a_push_template_shows_its_channel_body_and_link(client, shop):
+    push = template_create(
+        installation_id=shop.pk, key="back-soon", name="Back soon", channel="push", kind="marketing"
+    )
+    template_text_version_create(
+        template=push,
+        language="en",
+        subject="We kept your cart",
+        text="Hi {{ contact.first_name }}, it is still there.",
+        push_url="https://shop.example/cart",
+        now=T0,
+    )
+    query = """query T($id: ID!) { template(id: $id) {
+      channel current(language: "en") { subject text pushUrl mjml } } }"""
+
+    answer = ask(client, shop, query, id=gid("Template", push.pk))["data"]["template"]
+
+    assert answer == {
+        "channel": "push",
+        "current": {
+            "subject": "We kept your cart",
+            "text": "Hi {{ contact.first_name }}, it is still there.",
+            "pushUrl": "https://shop.example/cart",
+            "mjml": "",
+        },
+    }
