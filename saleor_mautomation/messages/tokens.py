@@ -6,8 +6,10 @@ only ever goes to a URL we put in one of our own emails: never an open redirect.
 
 Signing runs once per link per recipient, so it takes a fast path that yields exactly
 ``Signer(salt=...).sign_object(payload)``: the HMAC key Django derives per call (a SHA-256 of
-salt and secret) is derived once per process here. Verifying goes through Django's ``Signer``
-itself (which also accepts ``SECRET_KEY_FALLBACKS`` during a key rotation).
+salt and secret) is derived once per process here and the keyed HMAC copied per token.
+The token format is Django's, unchanged: tokens in emails sent before verify as they did.
+Verifying goes through Django's ``Signer`` itself (which also accepts
+``SECRET_KEY_FALLBACKS`` during a key rotation).
 """
 
 from __future__ import annotations
@@ -53,21 +55,25 @@ def _hmac(salt: str, secret: str) -> hmac.HMAC:
 _URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
-def _b64(data: bytes) -> str:
+def _b64_bytes(data: bytes) -> bytes:
     """Django's ``b64_encode`` (URL-safe, unpadded), with less call overhead."""
-    return binascii.b2a_base64(data, newline=False).translate(_URLSAFE).rstrip(b"=").decode()
+    return binascii.b2a_base64(data, newline=False).translate(_URLSAFE).rstrip(b"=")
+
+
+def _b64(data: bytes) -> str:
+    return _b64_bytes(data).decode()
 
 
 def _signer(salt: str) -> Callable[[str], str]:
     """Signs compact JSON payloads as ``signing.Signer(salt=salt).sign_object`` does (its
-    JSON serializer writes the same text), with the key looked up once."""
+    JSON serializer writes the same text), with the HMAC keyed once (``_hmac``)."""
     base = _hmac(salt, settings.SECRET_KEY)
 
     def sign(payload: str) -> str:
-        value = _b64(payload.encode())
+        value = _b64_bytes(payload.encode())
         mac = base.copy()
-        mac.update(value.encode())
-        return f"{value}:{_b64(mac.digest())}"
+        mac.update(value)
+        return f"{value.decode()}:{_b64(mac.digest())}"
 
     return sign
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from html import unescape
 from typing import Literal
@@ -55,16 +56,67 @@ def _with_utm(url: str, utm: list[tuple[str, str]], encoded: str) -> str:
     return f"{path}?{query}&{encoded}{hashmark}{fragment}"
 
 
-@functools.lru_cache(maxsize=64)
-def _query(pairs: tuple[tuple[str, str], ...]) -> str:
-    """The UTM parameters in query form: the same for every recipient of a campaign."""
-    return urlencode(pairs)
-
-
 def _same_origin(url: str, origin: str) -> bool:
     """Whether ``url`` is on ``origin`` (lower-cased ``scheme://host[:port]``)."""
     size = len(origin)
     return bool(origin) and url[:size].lower() == origin and url[size : size + 1] in "/?#"
+
+
+# How many distinct hrefs a campaign's ``_Links`` remembers before it starts afresh (each
+# recipient adds a few of its own: unsubscribe and preference links, a checkout link).
+_TARGETS_KEPT = 512
+
+
+class _Links:
+    """What tracking does to each href, for one campaign's settings (app, shop, UTM, links
+    left alone): worked out once per distinct href, then looked up for every recipient.
+    Only the signing, which binds the message id, is left to do per recipient."""
+
+    def __init__(
+        self,
+        app_url: str,
+        origin: str,
+        utm: tuple[tuple[str, str], ...],
+        skip_prefixes: tuple[str, ...],
+    ) -> None:
+        self.click_prefix = f"{app_url}/t/c/"
+        self.origin = origin
+        self.utm_pairs = [(key, value) for key, value in utm if value]
+        self.utm_encoded = urlencode(self.utm_pairs)
+        self.skip_prefixes = skip_prefixes
+        self.targets: dict[str, str | None] = {}
+
+    def target(self, raw: str) -> str | None:
+        """The URL a click on the href ``raw`` (as written in the HTML) is to reach, with
+        the UTM parameters of a shop link; ``None`` for a link left as it is."""
+        try:
+            return self.targets[raw]
+        except KeyError:
+            pass
+        if len(self.targets) >= _TARGETS_KEPT:
+            self.targets.clear()
+        target = self.targets[raw] = self._target(raw)
+        return target
+
+    def _target(self, raw: str) -> str | None:
+        url = (unescape(raw) if "&" in raw else raw).strip()
+        if not url[:8].lower().startswith(("https://", "http://")):
+            return None
+        if url.startswith(self.skip_prefixes) or url.startswith(self.click_prefix):
+            return None
+        if self.utm_pairs and _same_origin(url, self.origin):
+            return _with_utm(url, self.utm_pairs, self.utm_encoded)
+        return url
+
+
+@functools.lru_cache(maxsize=32)
+def _links(
+    app_url: str,
+    origin: str,
+    utm: tuple[tuple[str, str], ...],
+    skip_prefixes: tuple[str, ...],
+) -> _Links:
+    return _Links(app_url, origin, utm, skip_prefixes)
 
 
 def tracked_html(
@@ -86,35 +138,44 @@ def tracked_html(
     parameters (keys are the parameter names, e.g. ``utm_source``), never replacing one the
     URL already has. The 1x1 pixel goes just before ``</body>`` (or at the end).
 
-    One regex pass, one signature per distinct URL: it runs once per recipient.
+    It runs once per recipient: one regex pass over the HTML, each href's target looked up
+    (``_Links``), one signature per distinct target.
     """
     app_url = app_url.rstrip("/")
-    click_prefix = f"{app_url}/t/c/"
-    origin = shop_origin.rstrip("/").lower()
-    utm_pairs = [(key, value) for key, value in utm.items() if value]
-    utm_encoded = _query(tuple(utm_pairs))
-    signed: dict[str, str] = {}
-    sign = tokens.click_signer(message_id)
-
-    def rewrite(match: re.Match[str]) -> str:
-        raw = match[2] if match[2] is not None else match[3]
-        url = (unescape(raw) if "&" in raw else raw).strip()
-        if not url[:8].lower().startswith(("https://", "http://")):
-            return match[0]
-        if url.startswith(skip_prefixes) or url.startswith(click_prefix):
-            return match[0]
-        target = signed.get(url)
-        if target is None:
-            shop_link = utm_pairs and _same_origin(url, origin)
-            final = _with_utm(url, utm_pairs, utm_encoded) if shop_link else url
-            target = signed[url] = click_prefix + sign(final)
-        return f'{match[1]}href="{target}"'
-
-    body = _LINK.sub(rewrite, html)
+    links = _links(app_url, shop_origin.rstrip("/").lower(), tuple(utm.items()), skip_prefixes)
+    parts, done = _tracked_links(html, links, tokens.click_signer(message_id))
     pixel = (
         f'<img src="{app_url}/t/o/{tokens.open_token(message_id)}" width="1" height="1" '
         'alt="" style="display:block;border:0">'
     )
+    end = html.rfind("</body>")
+    if end >= done:  # after the last tracked link: the HTML is the same from there on
+        parts += (html[done:end], pixel, html[end:])
+        return "".join(parts)
+    parts.append(html[done:])
+    return _with_pixel("".join(parts), pixel)
+
+
+def _tracked_links(html: str, links: _Links, sign: Callable[[str], str]) -> tuple[list[str], int]:
+    """``html`` up to its last tracked link, in pieces with the links rewritten, and where
+    that link ends (0 without one). A target linked twice is signed once."""
+    signed: dict[str, str] = {}
+    parts: list[str] = []
+    done = 0
+    for match in _LINK.finditer(html):
+        target = links.target(match[2] if match[2] is not None else match[3])
+        if target is None:
+            continue
+        token = signed.get(target)
+        if token is None:
+            token = signed[target] = sign(target)
+        parts += (html[done : match.start()], match[1], 'href="', links.click_prefix, token, '"')
+        done = match.end()
+    return parts, done
+
+
+def _with_pixel(body: str, pixel: str) -> str:
+    """``body`` with ``pixel`` before its last ``</body>``, or at its end."""
     end = body.rfind("</body>")
     if end < 0:
         ends = list(_BODY_END.finditer(body))

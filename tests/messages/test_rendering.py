@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import random
+from collections import OrderedDict
 
+import jinja2
+import pytest
+from jinja2.sandbox import SandboxedEnvironment
+
+from saleor_mautomation.messages import rendering
 from saleor_mautomation.messages.rendering import (
     RenderFailed,
     compile_version,
@@ -156,3 +162,107 @@ def test_garbage_is_a_staged_error_not_a_crash():
         with pytest.raises(RenderFailed) as failed:
             compile_version(mjml_source=source, subject="s")
         assert failed.value.errors
+
+
+# -- the per-recipient fast paths give what Jinja2's own sandbox gives -------------------------
+
+EXPRESSIONS = [
+    "{{ d.name }}",
+    "{{ d.missing }}",
+    "{{ d.missing.deeper }}",
+    "{{ d.nested.name }}",
+    "{{ d['name'] }}",
+    "{{ d.items }}",  # a key named like a dict method: the method wins, as in Jinja2
+    "{{ d.get('name') }}",
+    "{{ d.__class__ }}",
+    "{{ d.__class__.__mro__ }}",
+    "{{ ordered.name }}",  # a dict subclass: the sandbox's own path
+    "{{ text.upper() }}",
+    "{% for key, value in d.nested.items() %}{{ key }}={{ value }};{% endfor %}",
+]
+
+
+def _outcome(environment, source, values):
+    try:
+        return environment.from_string(source).render(values)
+    except jinja2.TemplateError as exc:
+        return type(exc)
+
+
+@pytest.mark.parametrize("source", EXPRESSIONS)
+@pytest.mark.parametrize("strict", [False, True], ids=["sending", "checking"])
+def test_dict_lookups_give_what_jinjas_own_sandbox_gives(source, strict):
+    # given
+    ours = rendering.CHECKING if strict else rendering.SENDING
+    undefined = jinja2.StrictUndefined if strict else jinja2.ChainableUndefined
+    jinjas = SandboxedEnvironment(autoescape=True, undefined=undefined)
+    values = {
+        "d": {"name": "<Ada>", "items": "shadowed", "nested": {"name": "Bob", "n": 2}},
+        "ordered": OrderedDict(name="Cy"),
+        "text": "tee",
+    }
+
+    # when / then
+    assert _outcome(ours, source, values) == _outcome(jinjas, source, values)
+
+
+def test_a_runtime_template_error_is_reported_at_its_template_line():
+    # given: the third line asks for a test that does not exist
+    source = SOURCE.replace(
+        "<mj-table>", "<mj-table>\n{{ lines | select('no_such_test') | list }}\n"
+    )
+    compiled = compile_version(mjml_source=source, subject="s")
+    line = next(
+        number
+        for number, text in enumerate(compiled.html.splitlines(), start=1)
+        if "no_such_test" in text
+    )
+
+    # when
+    with pytest.raises(RenderFailed) as failed:
+        render(compiled, context())
+
+    # then
+    (error,) = failed.value.errors
+    assert (error.stage, error.code, error.line) == ("render", "error", line)
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["Plain", "  Two\tspaces \r\n and lines\n", "A } brace", "Ünïcödé\u00a0nbsp \u2013 dash", ""],
+)
+def test_a_subject_without_tags_is_what_rendering_it_would_give(subject):
+    # given
+    compiled = compile_version(mjml_source=SOURCE, subject=subject, preheader=subject)
+
+    # when
+    rendered = render(compiled, context())
+
+    # then
+    expected = " ".join(rendering.SUBJECTS.from_string(subject).render().split())
+    assert (rendered.subject, rendered.preheader) == (expected, expected)
+
+
+def _tidy_line_by_line(raw):
+    """What the text part's tidying means: each line's words single-spaced, runs of blank
+    lines down to one, no white space at either end, one final newline."""
+    lines = [" ".join(line.split()) for line in raw.splitlines()]
+    text = "\n".join(lines)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip() + "\n"
+
+
+def test_tidying_the_text_part_handles_every_kind_of_white_space_and_line_break():
+    # given: every white-space character (line breaks among them) mixed with words
+    spaces = [chr(code) for code in range(0x3001) if chr(code).isspace()]
+    pieces = [*spaces, "\r\n", "a", "bc", " ", "\n"]
+    generator = random.Random(20260615)
+    samples = [
+        "".join(generator.choice(pieces) for _ in range(generator.randint(0, 16)))
+        for _ in range(5000)
+    ]
+
+    # when / then
+    for raw in samples:
+        assert rendering._tidy(raw) == _tidy_line_by_line(raw), repr(raw)

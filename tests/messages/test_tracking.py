@@ -4,7 +4,7 @@ import pytest
 from django.core import signing
 
 from saleor_mautomation.events.models import Event
-from saleor_mautomation.messages import tokens
+from saleor_mautomation.messages import tokens, tracking
 from saleor_mautomation.messages.models import Message
 from saleor_mautomation.messages.tracking import click_record, is_machine, tracked_html
 from tests.contacts.factories import make_contact, make_shop
@@ -243,3 +243,102 @@ def test_a_click_of_a_message_that_is_gone_still_redirects(db):
     # then
     assert url == "https://shop.example/"
     assert Event.objects.count() == 0
+
+
+def test_a_repeated_link_gets_one_token_and_upper_case_tags_are_tracked_too():
+    # given
+    html = (
+        '<body><A HREF="https://shop.example/a">1</A><area shape="rect" href="https://x.example/">'
+        '<a href="https://shop.example/a">2</a></body>'
+    )
+
+    # when
+    tracked = track(html)
+
+    # then
+    a = f"{SHOP}/a?utm_source=mautomation&utm_medium=email&utm_campaign=welcome"
+    assert tracked == (
+        f'<body><A href="{click(a)}">1</A><area shape="rect" href="{click("https://x.example/")}">'
+        f'<a href="{click(a)}">2</a>'
+        f'<img src="{APP}/t/o/{tokens.open_token(7)}" width="1" height="1" alt="" '
+        'style="display:block;border:0"></body>'
+    )
+
+
+def test_the_pixel_goes_before_the_body_end_even_with_a_link_after_it():
+    # given: a link after </body> (sloppy HTML), and a capitalised body end
+    html = '<body><p>Hi</p></body><a href="https://x.example/">late</a>'
+    capitalised = '<BODY><a href="https://x.example/">x</a></BODY >'
+
+    # when
+    tracked = track(html)
+    tracked_capitalised = track(capitalised)
+
+    # then
+    pixel = (
+        f'<img src="{APP}/t/o/{tokens.open_token(7)}" width="1" height="1" alt="" '
+        'style="display:block;border:0">'
+    )
+    assert tracked == (
+        f'<body><p>Hi</p>{pixel}</body><a href="{click("https://x.example/")}">late</a>'
+    )
+    assert tracked_capitalised == (
+        f'<BODY><a href="{click("https://x.example/")}">x</a>{pixel}</BODY >'
+    )
+
+
+def test_many_recipients_with_links_of_their_own_are_tracked_alike():
+    # given: more distinct links than a campaign's link table keeps, in two campaigns
+    recipients = range(1, tracking._TARGETS_KEPT + 100)
+
+    def html(n):
+        return (
+            f'<body><a href="https://shop.example/checkout?token={n}">Resume</a>'
+            '<a href="https://shop.example/?a=1&amp;b=2">Shop</a></body>'
+        )
+
+    def expected(n, campaign):
+        utm = f"utm_source=mautomation&utm_medium=email&utm_campaign={campaign}"
+        return (
+            f'<body><a href="{click(f"{SHOP}/checkout?token={n}&{utm}", n)}">Resume</a>'
+            f'<a href="{click(f"{SHOP}/?a=1&b=2&{utm}", n)}">Shop</a>'
+            f'<img src="{APP}/t/o/{tokens.open_token(n)}" width="1" height="1" alt="" '
+            'style="display:block;border:0"></body>'
+        )
+
+    # when
+    outputs = [
+        tracked_html(
+            html(n),
+            message_id=n,
+            app_url=f"{APP}/",
+            shop_origin=SHOP,
+            utm={**UTM, "utm_campaign": campaign},
+            skip_prefixes=SKIP,
+        )
+        for n in recipients
+        for campaign in ("welcome", "winback")
+    ]
+
+    # then
+    assert outputs == [
+        expected(n, campaign) for n in recipients for campaign in ("welcome", "winback")
+    ]
+
+
+def test_tokens_are_signed_with_the_secret_key_in_force(settings):
+    # given
+    before = tokens.click_token(42, "https://shop.example/")
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789"
+
+    # when
+    after = tokens.click_token(42, "https://shop.example/")
+
+    # then
+    assert after != before
+    assert after == signing.Signer(salt=tokens.CLICK_SALT).sign_object(
+        {"m": 42, "u": "https://shop.example/"}
+    )
+    assert tokens.click_from_token(after) == tokens.Click(42, "https://shop.example/")
+    with pytest.raises(tokens.TrackingTokenInvalid):
+        tokens.click_from_token(before)  # the old key is no fallback here
