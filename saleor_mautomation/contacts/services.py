@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.commerce.services import commerce_anonymise, commerce_reassign
 from saleor_mautomation.contacts import engagement
+from saleor_mautomation.contacts.channels_consent import channels_merge
 from saleor_mautomation.contacts.metadata import profile_from_metadata
 from saleor_mautomation.contacts.models import (
     ConsentRecord,
@@ -109,6 +110,7 @@ def contact_merge(*, into: Contact, other: Contact) -> None:
     # A refresh reads 180 days of email events: an older last open or click lives only here.
     into.last_email_open_at = _latest(into.last_email_open_at, other.last_email_open_at)
     into.last_email_click_at = _latest(into.last_email_click_at, other.last_email_click_at)
+    channels_merge(into=into, other=other)  # push subscriptions, number, SMS/push consent
     other.delete()
 
 

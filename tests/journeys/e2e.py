@@ -11,6 +11,7 @@ then resumed or killed.
 from __future__ import annotations
 
 import email
+import importlib
 import json
 import os
 import queue
@@ -284,6 +285,8 @@ def task(name: str) -> Any:
     autodiscovery does)."""
     if name not in celery_app.tasks:
         celery_app.loader.import_default_modules()
+    if name not in celery_app.tasks:  # the app's task names are their module and function
+        importlib.import_module(name.rsplit(".", 1)[0])
     return celery_app.tasks[name]
 
 
