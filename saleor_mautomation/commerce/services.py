@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import psycopg
 from django.db import connection, transaction
 
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
@@ -88,6 +89,12 @@ def order_lines(order: payloads.Order) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True)
+class Statement:
+    sql: str
+    params: list[Any]
+
+
+@dataclass(frozen=True)
 class Upserted:
     record_id: int | None
     changed: bool
@@ -100,11 +107,14 @@ def _upsert_versioned(
     saleor_id: str,
     fields: dict[str, Any],
     on_create: dict[str, Any],
+    on_change: Statement | None = None,
 ) -> Upserted:
     """Insert the record, or update it unless the stored ``source_updated_at`` is newer.
 
     One ``INSERT ... ON CONFLICT DO UPDATE ... WHERE`` statement (PostgreSQL and SQLite alike):
     no read-then-write, no savepoint, and two workers racing on one record cannot fail.
+    ``on_change`` (an UPDATE) runs only when the record was written: on PostgreSQL in the same
+    statement, as a CTE that waits for the upsert's row, so it costs no round trip.
     """
     # Every column, defaults included (a raw INSERT gets no model defaults), adapted as the
     # ORM would; on conflict only ``fields`` are updated.
@@ -126,10 +136,52 @@ def _upsert_versioned(
         f"ON CONFLICT (installation_id, saleor_id) DO UPDATE SET {assignments} "
         f"WHERE {table}.source_updated_at <= excluded.source_updated_at RETURNING id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    if on_change is not None and connection.vendor == "postgresql":
+        sql = (
+            f"WITH upserted AS ({sql}), changed AS ({on_change.sql} "  # noqa: S608 - ours
+            "AND EXISTS (SELECT 1 FROM upserted)) SELECT id FROM upserted"
+        )
+        params += on_change.params
+        on_change = None  # part of the statement now
+    row = _first_row(sql, params)
+    if row is not None and on_change is not None:
+        _first_row(on_change.sql, on_change.params)
     return Upserted(record_id=row[0] if row else None, changed=row is not None)
+
+
+def _first_row(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
+    """Run one statement; its first row, if it returns rows.
+
+    On PostgreSQL a server-side prepared statement: the order's lines travel as a parameter
+    instead of being quoted into the text, and the upsert is planned once per connection.
+    """
+    connection.ensure_connection()
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() if cursor.description else None
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
+        raw.execute(sql, params, prepare=True)
+        return raw.fetchone() if raw.description else None
+
+
+def _checkout_completion(
+    installation_id: int, checkout_id: str, order: payloads.Order
+) -> Statement:
+    """The order's checkout is completed (an UPDATE whose WHERE can be extended with AND)."""
+    table = CheckoutRecord._meta.db_table
+    return Statement(
+        f"UPDATE {table} SET completed_at = %s, order_saleor_id = %s "  # noqa: S608 - model table
+        "WHERE installation_id = %s AND saleor_id = %s",
+        [
+            CheckoutRecord._meta.get_field("completed_at").get_db_prep_save(
+                order.created, connection
+            ),
+            order.id,
+            installation_id,
+            checkout_id,
+        ],
+    )
 
 
 def checkout_upsert(
@@ -181,18 +233,16 @@ def order_upsert(
         "source_updated_at": order.updated_at or order.created,
     }
     with transaction.atomic(savepoint=False):
-        upserted = _upsert_versioned(
+        return _upsert_versioned(
             OrderRecord,
             installation_id=installation_id,
             saleor_id=order.id,
             fields=fields,
             on_create={},
+            on_change=_checkout_completion(installation_id, order.checkout_id, order)
+            if order.checkout_id
+            else None,
         )
-        if upserted.changed and order.checkout_id:
-            CheckoutRecord.objects.filter(
-                installation_id=installation_id, saleor_id=order.checkout_id
-            ).update(completed_at=order.created, order_saleor_id=order.id)
-    return upserted
 
 
 def commerce_anonymise(*, installation_id: int, contact_id: int | None, email: str | None) -> None:

@@ -4,7 +4,8 @@
 the raw bytes, store the delivery (once per body) and nudge the drain task after commit.
 ``deliveries_drain`` runs in workers: claim pending deliveries in batches with
 ``SELECT ... FOR UPDATE SKIP LOCKED`` (any number of workers, no collisions), parse each with
-its payload model and run its handler in a savepoint, so one bad delivery never spoils a batch.
+its payload model and run its handler; a handler that fails has the batch run again with a
+savepoint per delivery, so one bad delivery never spoils a batch.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pydantic
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
-from saleor_mautomation.contacts.services import engagement_deferred
+from saleor_mautomation.contacts.services import contacts_config_clear_cache, engagement_deferred
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import IgnoredError, PermanentError, RetryableError
 from saleor_mautomation.intake.errors import DeliveryRejected
@@ -91,7 +92,8 @@ def _insert(
     if connection.vendor == "postgresql":
         # Server-side binding: the body travels as a parameter instead of being quoted into
         # the SQL text, which halves this insert's CPU (the hottest statement of the app).
-        with psycopg.Cursor(connection.connection) as raw:
+        # Errors wrapped as Django's, as its own cursors do: the view answers 503 to them.
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
             raw.execute(sql, params)
             return raw.fetchone() is not None
     with connection.cursor() as cursor:
@@ -197,8 +199,18 @@ class DrainResult:
         return self.processed + self.ignored + self.failed + self.retried
 
 
-def _process(delivery: Delivery, installation: Installation, max_attempts: int) -> None:
-    """Run one delivery's handler and set its outcome on the (unsaved) row."""
+class _BatchSpoiled(Exception):
+    """A handler failed in a batch run without savepoints: its writes cannot be undone alone."""
+
+
+def _process(
+    delivery: Delivery, installation: Installation, max_attempts: int, *, isolated: bool
+) -> None:
+    """Run one delivery's handler and set its outcome on the (unsaved) row.
+
+    ``isolated`` runs the handler in a savepoint, so a failure undoes its writes alone; without
+    it a failing handler raises ``_BatchSpoiled`` and the caller undoes the whole batch.
+    """
     delivery.attempts += 1
     try:
         if not installation.is_active:
@@ -211,8 +223,14 @@ def _process(delivery: Delivery, installation: Installation, max_attempts: int) 
         principal = payload.issuing_principal
         if principal and principal.typename == "App" and principal.id == installation.app_id:
             raise SelfIssued("Issued by this app itself")
-        with transaction.atomic():
-            webhook.handler(installation, payload)
+        if isolated:
+            with transaction.atomic():
+                webhook.handler(installation, payload)
+        else:
+            try:
+                webhook.handler(installation, payload)
+            except (IgnoredError, RetryableError, PermanentError, DatabaseError) as exc:
+                raise _BatchSpoiled(f"Delivery {delivery.pk}: {exc}") from exc
     except IgnoredError as exc:
         delivery.status, delivery.error = Delivery.Status.IGNORED, exc.message
     except (RetryableError, DatabaseError) as exc:
@@ -254,28 +272,59 @@ def _save_outcomes(batch: list[Delivery]) -> None:
             )
 
 
+def _drain_batch(
+    *, batch_size: int, skipped: list[int], max_attempts: int, isolated: bool
+) -> list[Delivery]:
+    """Claim one batch and process it in one transaction; an empty list when none is left."""
+    with transaction.atomic():
+        batch = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(status=Delivery.Status.PENDING)
+            .exclude(id__in=skipped)
+            .order_by("id")[:batch_size]
+        )
+        if not batch:
+            return batch
+        installation_ids = {d.installation_id for d in batch}
+        installations = Installation.objects.in_bulk(installation_ids)
+        # Figures first (once per contact), then the segments those changes can affect,
+        # then the journeys.
+        with journeys_tracked(now=clock.now()), engagement_deferred(now=clock.now):
+            for delivery in batch:
+                _process(
+                    delivery,
+                    installations[delivery.installation_id],
+                    max_attempts,
+                    isolated=isolated,
+                )
+        _save_outcomes(batch)
+    return batch
+
+
 def deliveries_drain(*, batch_size: int, max_batches: int, max_attempts: int) -> DrainResult:
-    """Claim and process pending deliveries until none are left (or ``max_batches``)."""
+    """Claim and process pending deliveries until none are left (or ``max_batches``).
+
+    A batch first runs without a savepoint per delivery: two round trips fewer per delivery,
+    a third of a usual one's. Should a handler fail, the batch is undone and claimed again with
+    a savepoint per delivery, so a bad delivery spoils nothing but its own writes either way.
+    """
     result = DrainResult()
     retried: list[int] = []
+    isolated = False
     for _ in range(max_batches):
-        with transaction.atomic():
-            batch = list(
-                Delivery.objects.select_for_update(skip_locked=True)
-                .filter(status=Delivery.Status.PENDING)
-                .exclude(id__in=retried)
-                .order_by("id")[:batch_size]
+        try:
+            batch = _drain_batch(
+                batch_size=batch_size, skipped=retried, max_attempts=max_attempts, isolated=isolated
             )
-            if not batch:
-                break
-            installation_ids = {d.installation_id for d in batch}
-            installations = Installation.objects.in_bulk(installation_ids)
-            # Figures first (once per contact), then the segments those changes can affect,
-            # then the journeys.
-            with journeys_tracked(now=clock.now()), engagement_deferred(now=clock.now):
-                for delivery in batch:
-                    _process(delivery, installations[delivery.installation_id], max_attempts)
-            _save_outcomes(batch)
+        except _BatchSpoiled as exc:
+            logger.info("%s: the batch runs again with a savepoint per delivery", exc)
+            # A settings row made in the undone transaction must not outlive it in the cache.
+            contacts_config_clear_cache()
+            isolated = True
+            continue
+        if not batch:
+            break
+        isolated = False
         for delivery in batch:
             match delivery.status:
                 case Delivery.Status.PROCESSED:

@@ -1,12 +1,18 @@
 import json
 import threading
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
+from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
+from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.intake.models import Delivery
+from saleor_mautomation.intake.registry import WEBHOOKS, Webhook
 from saleor_mautomation.intake.services import DrainNudger, deliveries_drain, delivery_receive
 from saleor_mautomation.saleor.models import Installation
+from saleor_mautomation.saleor.selectors import installation_by_api_url_cached
 from tests.conftest import make_installation
 from tests.support.keys import signing_key
 from tests.support.samples import SAMPLE_API_URL, jwks_sample, webhook_sample
@@ -145,6 +151,86 @@ def test_deliveries_of_an_uninstalled_installation_are_ignored(sample_installati
 
     assert result.ignored == 1
     assert Delivery.objects.get().error == "The installation is uninstalled"
+
+
+def test_a_database_fault_while_storing_is_djangos_error_so_the_view_answers_503(
+    sample_installation, monkeypatch
+):
+    # given: the connection breaks as the delivery is sent to the database
+    if connection.vendor != "postgresql":
+        pytest.skip("the raw insert is PostgreSQL's")
+    assert installation_by_api_url_cached(SAMPLE_API_URL) is not None  # no query after this
+
+    def broken(*args, **kwargs):
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", broken)
+
+    # when / then
+    with pytest.raises(OperationalError):
+        receive(webhook_sample("ORDER_CREATED"))
+    monkeypatch.undo()
+    assert not Delivery.objects.exists()
+
+
+def failing_after_a_write(error):
+    def handler(installation, payload):
+        Contact.objects.create(installation=installation, email="half-done@example.com")
+        raise error
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (PermanentError("Cannot use this one"), Delivery.Status.FAILED),
+        (RetryableError("Try again later"), Delivery.Status.PENDING),
+    ],
+)
+def test_a_handler_failing_midway_undoes_its_own_writes_only(
+    sample_installation, monkeypatch, error, status
+):
+    # given: three deliveries in one batch, the middle one failing after a write
+    webhook = WEBHOOKS["CUSTOMER_CREATED"]
+    monkeypatch.setitem(
+        WEBHOOKS, "CUSTOMER_CREATED", Webhook(webhook.spec, failing_after_a_write(error))
+    )
+    for name in ("ORDER_CREATED", "CUSTOMER_CREATED", "CHECKOUT_CREATED"):
+        receive(webhook_sample(name))
+
+    # when
+    result = deliveries_drain(batch_size=3, max_batches=50, max_attempts=3)
+
+    # then
+    assert (result.processed, result.total) == (2, 3)
+    assert not Contact.objects.filter(email="half-done@example.com").exists()
+    assert OrderRecord.objects.count() == 1
+    assert CheckoutRecord.objects.count() == 1
+    statuses = dict(Delivery.objects.values_list("event", "status"))
+    assert statuses == {
+        "ORDER_CREATED": Delivery.Status.PROCESSED,
+        "CUSTOMER_CREATED": status,
+        "CHECKOUT_CREATED": Delivery.Status.PROCESSED,
+    }
+    assert Delivery.objects.get(event="CUSTOMER_CREATED").error == error.message
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_batch_after_a_failed_one_is_processed_as_usual(sample_installation, monkeypatch):
+    webhook = WEBHOOKS["CUSTOMER_CREATED"]
+    monkeypatch.setitem(
+        WEBHOOKS,
+        "CUSTOMER_CREATED",
+        Webhook(webhook.spec, failing_after_a_write(PermanentError("no"))),
+    )
+    for name in ("CUSTOMER_CREATED", "ORDER_CREATED", "ORDER_UPDATED", "CHECKOUT_CREATED"):
+        receive(webhook_sample(name))
+
+    result = drain()
+
+    assert (result.processed, result.failed) == (3, 1)
+    assert Delivery.objects.filter(status=Delivery.Status.PROCESSED).count() == 3
 
 
 @pytest.mark.django_db(transaction=True)
