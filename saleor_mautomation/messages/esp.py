@@ -12,7 +12,7 @@ from django.db import transaction
 
 from saleor_mautomation.contacts.consent import Evidence, consent_withdraw
 from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.contacts.services import engagement_refresh
+from saleor_mautomation.contacts.services import engagement_email_refresh
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.messages.models import Message, Suppression
 from saleor_mautomation.messages.services import suppression_add
@@ -81,5 +81,5 @@ def esp_event_apply(
         if event_type in {"complained", "unsubscribed"}:
             consent_withdraw(contact=contact, evidence=Evidence(source=f"esp.{esp}"), now=now)
         if event_type in {"opened", "clicked"}:
-            engagement_refresh(contact=contact, now=now)
+            engagement_email_refresh(contact=contact, now=now)
     return True

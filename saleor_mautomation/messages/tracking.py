@@ -2,7 +2,7 @@
 
 ``tracked_html`` and ``is_machine`` are pure. ``open_record`` and ``click_record`` write: the
 message's counters, an ``email.opened`` / ``email.clicked`` event on its contact, and the
-contact's email figures (``engagement_refresh``), with the segments that read them.
+contact's email figures (``engagement_email_refresh``), with the segments that read them.
 ``unsubscribe_record`` withdraws consent from a message's link and records
 ``email.unsubscribed`` (what segments' email "unsubscribed" condition reads).
 
@@ -28,7 +28,7 @@ from django.db.models import F
 from saleor_mautomation.contacts.consent import Evidence, consent_withdraw
 from saleor_mautomation.contacts.engagement import EMAIL_CLICKED, EMAIL_OPENED
 from saleor_mautomation.contacts.models import Contact, EmailConsent
-from saleor_mautomation.contacts.services import engagement_refresh
+from saleor_mautomation.contacts.services import engagement_email_refresh
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.messages import tokens
 from saleor_mautomation.messages.models import Message
@@ -289,7 +289,7 @@ def _hit_record(
             return  # counts and figures read human hits only: nothing of them changes
         counter = "opens" if kind == "open" else "clicks"
         Message.objects.filter(pk=message_id).update(**{counter: F(counter) + 1})
-        engagement_refresh(contact=contact, now=now)
+        engagement_email_refresh(contact=contact, now=now)
 
 
 def open_record(*, token: str, user_agent: str, now: datetime) -> None:
