@@ -37,6 +37,16 @@ from saleor_mautomation.messages.rules import Rules
 TRANSACTIONAL_DEFAULTS = {"double-opt-in"}
 
 
+def _next_number(template: Template, language: str) -> int:
+    """The next version number in ``language``; the template's row is locked (in the
+    caller's transaction) so concurrent saves number apart."""
+    Template.objects.select_for_update().filter(pk=template.pk).first()
+    last = TemplateVersion.objects.filter(template=template, language=language).aggregate(
+        n=Max("number")
+    )["n"]
+    return (last or 0) + 1
+
+
 def template_version_create(
     *,
     template: Template,
@@ -51,14 +61,10 @@ def template_version_create(
         raise PermanentError("A language code such as 'en' or 'de'", code="invalid_language")
     compiled = compile_version(mjml_source=mjml_source, subject=subject, preheader=preheader)
     with transaction.atomic():
-        Template.objects.select_for_update().filter(pk=template.pk).first()
-        last = TemplateVersion.objects.filter(template=template, language=language).aggregate(
-            n=Max("number")
-        )["n"]
         return TemplateVersion.objects.create(
             template=template,
             language=language,
-            number=(last or 0) + 1,
+            number=_next_number(template, language),
             subject=subject,
             preheader=preheader,
             mjml=mjml_source,
@@ -203,14 +209,10 @@ def template_text_version_create(
     if errors:
         raise RenderFailed(errors)
     with transaction.atomic():
-        Template.objects.select_for_update().filter(pk=template.pk).first()
-        last = TemplateVersion.objects.filter(template=template, language=language).aggregate(
-            n=Max("number")
-        )["n"]
         return TemplateVersion.objects.create(
             template=template,
             language=language,
-            number=(last or 0) + 1,
+            number=_next_number(template, language),
             subject=subject,
             mjml="",
             html="",
