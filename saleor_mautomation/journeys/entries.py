@@ -20,9 +20,9 @@ from django.utils import timezone
 from saleor_mautomation.contacts.engagement import local_zone
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.journeys import definition as d
-from saleor_mautomation.journeys.engine import in_holdout
-from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
+from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion
 from saleor_mautomation.journeys.runner import BROADCAST_KEY, runs_advance, version_definition
+from saleor_mautomation.journeys.services import runs_create
 from saleor_mautomation.segments.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -68,46 +68,6 @@ def _eligible(
             since = now - timedelta(days=rule.days)
             contacts = contacts.exclude(Exists(runs.filter(entered_at__gt=since)))
     return contacts
-
-
-def runs_create(
-    *,
-    journey: Journey,
-    contacts: list[Contact],
-    now: datetime,
-    entry_key: str,
-    starts_at: dict[int, datetime] | None = None,
-    context: dict[str, Any] | None = None,
-) -> list[JourneyRun]:
-    """Runs for contacts already checked by ``_eligible``, created in bulk (not advanced)."""
-    version = journey.current_version
-    assert version is not None
-    definition = version_definition(version)
-    runs = [
-        JourneyRun(
-            installation_id=journey.installation_id,
-            journey=journey,
-            version=version,
-            contact=contact,
-            entry_key=entry_key,
-            node=definition.start,
-            node_entered_at=(begin := (starts_at or {}).get(contact.pk, now)),
-            wake_at=begin,
-            context=context or {},
-            entered_at=begin,
-        )
-        for contact in contacts
-    ]
-    runs = JourneyRun.objects.bulk_create(runs)
-    if definition.holdout_percent:
-        held = [r for r in runs if in_holdout(r.pk, definition.holdout_percent)]
-        for run in held:
-            run.holdout = True
-        JourneyRun.objects.filter(pk__in=[r.pk for r in held]).update(holdout=True)
-    RunStep.objects.bulk_create(
-        [RunStep(run=run, node=definition.start, kind="entered", at=now) for run in runs]
-    )
-    return runs
 
 
 # -- dates ------------------------------------------------------------------------------------

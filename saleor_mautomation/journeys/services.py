@@ -64,6 +64,48 @@ def _may_enter(journey: Journey, contact: Contact, rule: d.Reentry, now: datetim
             return True
 
 
+def runs_create(
+    *,
+    journey: Journey,
+    contacts: list[Contact],
+    now: datetime,
+    entry_key: str,
+    starts_at: dict[int, datetime] | None = None,
+    context: dict[str, Any] | None = None,
+) -> list[JourneyRun]:
+    """Runs at the start node for contacts the re-entry rule lets in (checked by the caller),
+    created in bulk, not advanced (the caller advances them, or the scheduler at their
+    ``starts_at``)."""
+    version = journey.current_version
+    assert version is not None
+    definition = version_definition(version)
+    runs = [
+        JourneyRun(
+            installation_id=journey.installation_id,
+            journey=journey,
+            version=version,
+            contact=contact,
+            entry_key=entry_key,
+            node=definition.start,
+            node_entered_at=(begin := (starts_at or {}).get(contact.pk, now)),
+            wake_at=begin,
+            context=context or {},
+            entered_at=begin,
+        )
+        for contact in contacts
+    ]
+    runs = JourneyRun.objects.bulk_create(runs)
+    if definition.holdout_percent:
+        held = [r for r in runs if in_holdout(r.pk, definition.holdout_percent)]
+        for run in held:
+            run.holdout = True
+        JourneyRun.objects.filter(pk__in=[r.pk for r in held]).update(holdout=True)
+    RunStep.objects.bulk_create(
+        [RunStep(run=run, node=definition.start, kind="entered", at=now) for run in runs]
+    )
+    return runs
+
+
 def run_start(
     *,
     journey: Journey,
@@ -71,38 +113,22 @@ def run_start(
     now: datetime,
     entry_key: str = "",
     context: dict[str, Any] | None = None,
-    starts_at: datetime | None = None,
 ) -> JourneyRun | None:
     """Create a run at the start node, not yet advanced (the caller advances the new runs
-    together, or the scheduler does at ``starts_at``); None when the journey is not running,
-    the re-entry rule refuses, or the contact has an open run for this entry key."""
+    together); None when the journey is not running, the re-entry rule refuses, or the
+    contact has an open run for this entry key."""
     if journey.status != Journey.Status.ACTIVE or journey.current_version is None:
         return None
-    version = journey.current_version
-    definition = version_definition(version)
+    definition = version_definition(journey.current_version)
     if not _may_enter(journey, contact, definition.reentry, now):
         return None
-    begin = starts_at or now
     try:
         with transaction.atomic():
-            run = JourneyRun.objects.create(
-                installation_id=journey.installation_id,
-                journey=journey,
-                version=version,
-                contact=contact,
-                entry_key=entry_key,
-                node=definition.start,
-                node_entered_at=begin,
-                wake_at=begin,
-                context=context or {},
-                entered_at=begin,
+            (run,) = runs_create(
+                journey=journey, contacts=[contact], now=now, entry_key=entry_key, context=context
             )
     except IntegrityError:
         return None  # an open run for this contact and entry key exists
-    if definition.holdout_percent:
-        run.holdout = in_holdout(run.pk, definition.holdout_percent)
-        JourneyRun.objects.filter(pk=run.pk).update(holdout=run.holdout)
-    RunStep.objects.create(run=run, node=definition.start, kind="entered", at=now)
     return run
 
 
