@@ -31,7 +31,7 @@ from saleor_mautomation.contacts.models import Contact, PushSubscription
 from saleor_mautomation.core import clock, ratelimit
 from saleor_mautomation.graphql.contacts import from_global_id
 from saleor_mautomation.graphql.context import Context, dashboard_installation_id
-from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.graphql.errors import domain_errors, render_errors
 from saleor_mautomation.graphql.templates import TemplateType, TemplateVersionType
 from saleor_mautomation.messages.models import SmsProvider, Template, TemplateVersion
 from saleor_mautomation.messages.push import (
@@ -39,7 +39,6 @@ from saleor_mautomation.messages.push import (
     push_keys_update,
     vapid_subject_default,
 )
-from saleor_mautomation.messages.rendering import RenderFailed
 from saleor_mautomation.messages.services import (
     template_create,
     template_text_version_create,
@@ -376,27 +375,15 @@ class CreateChannelTemplateVersion(graphene.Mutation):
         ).first()
         if template is None:
             raise _fail("No such template", "NOT_FOUND")
-        try:
-            with domain_errors():
-                version: TemplateVersion = template_text_version_create(
-                    template=template,
-                    language=language,
-                    subject=title,
-                    text=text,
-                    push_url=url,
-                    now=clock.now(),
-                )
-        except RenderFailed as exc:
-            raise GraphQLError(
-                "The template has errors",
-                extensions={
-                    "code": "INVALID_TEMPLATE",
-                    "errors": [
-                        {"stage": e.stage, "code": e.code, "message": e.message, "field": e.field}
-                        for e in exc.errors
-                    ],
-                },
-            ) from exc
+        with domain_errors(), render_errors():
+            version: TemplateVersion = template_text_version_create(
+                template=template,
+                language=language,
+                subject=title,
+                text=text,
+                push_url=url,
+                now=clock.now(),
+            )
         return CreateChannelTemplateVersion(version=version)
 
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from graphql import GraphQLError
 
 from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.messages.rendering import RenderFailed
 from saleor_mautomation.segments.errors import DefinitionInvalid
 
 
@@ -33,5 +34,31 @@ def definition_errors() -> Iterator[None]:
             extensions={
                 "code": "INVALID_DEFINITION",
                 "fields": [{"field": e.field, "message": e.message} for e in exc.errors],
+            },
+        ) from exc
+
+
+@contextmanager
+def render_errors() -> Iterator[None]:
+    """A template version that does not render: ``INVALID_TEMPLATE`` with its staged errors
+    (stage, code, message, line, column, field) in ``extensions.errors``."""
+    try:
+        yield
+    except RenderFailed as exc:
+        raise GraphQLError(
+            "The template has errors",
+            extensions={
+                "code": "INVALID_TEMPLATE",
+                "errors": [
+                    {
+                        "stage": e.stage,
+                        "code": e.code,
+                        "message": e.message,
+                        "line": e.line,
+                        "column": e.column,
+                        "field": e.field,
+                    }
+                    for e in exc.errors
+                ],
             },
         ) from exc

@@ -19,7 +19,7 @@ from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core import clock
 from saleor_mautomation.graphql.contacts import from_global_id, to_global_id
 from saleor_mautomation.graphql.context import dashboard_installation_id
-from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.graphql.errors import domain_errors, render_errors
 from saleor_mautomation.messages.context import recipient_context
 from saleor_mautomation.messages.defaults import EXAMPLE_CONTEXT
 from saleor_mautomation.messages.mime import HeaderInvalid
@@ -168,34 +168,15 @@ class CreateTemplateVersion(graphene.Mutation):
         preheader: str,
     ) -> CreateTemplateVersion:
         template = _template(info, template_id)
-        try:
-            with domain_errors():
-                version = template_version_create(
-                    template=template,
-                    language=language,
-                    subject=subject,
-                    preheader=preheader,
-                    mjml_source=mjml,
-                    now=clock.now(),
-                )
-        except RenderFailed as exc:
-            raise GraphQLError(
-                "The template has errors",
-                extensions={
-                    "code": "INVALID_TEMPLATE",
-                    "errors": [
-                        {
-                            "stage": e.stage,
-                            "code": e.code,
-                            "message": e.message,
-                            "line": e.line,
-                            "column": e.column,
-                            "field": e.field,
-                        }
-                        for e in exc.errors
-                    ],
-                },
-            ) from exc
+        with domain_errors(), render_errors():
+            version = template_version_create(
+                template=template,
+                language=language,
+                subject=subject,
+                preheader=preheader,
+                mjml_source=mjml,
+                now=clock.now(),
+            )
         return CreateTemplateVersion(version=version)
 
 
