@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -301,26 +301,10 @@ JourneyNode = Annotated[
 WAITING = (Wait, WaitUntil, WaitForEvent)
 # The union tags pydantic puts in error locations (left out of the paths reported).
 NODE_TAGS = {
-    "event",
-    "segment_entered",
-    "date",
-    "trigger",
-    "manual",
-    "broadcast",
-    "wait",
-    "wait_until",
-    "wait_for_event",
-    "condition",
-    "split",
-    "send_email",
-    "send_sms",
-    "send_push",
-    "give_voucher",
-    "update_profile",
-    "webhook",
-    "list_add",
-    "list_remove",
-    "exit",
+    tag
+    for union in (Entry, JourneyNode)
+    for model in get_args(get_args(union)[0])
+    for tag in get_args(model.model_fields["type"].annotation)
 }
 
 
