@@ -153,6 +153,37 @@ def sql(env: dict[str, str], query: str) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_role() -> dict[str, float]:
+    """CPU seconds used so far by each kind of process on the machine (from /proc)."""
+    totals: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+        if comm.startswith("postgres") or cmdline.startswith("postgres:"):
+            role = "postgres"
+        elif "granian" in cmdline:
+            role = "web"
+        elif "celery" in cmdline and " worker" in cmdline:
+            role = "worker"
+        elif "redis-server" in comm:
+            role = "redis"
+        else:
+            continue
+        totals[role] = totals.get(role, 0.0) + seconds
+    return totals
+
+
 def main() -> None:
     with ExitStack() as stack:
         var = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-ingest-")))
@@ -233,7 +264,9 @@ def main() -> None:
             # instead of the unique email index, which costs more with every new customer.
             sql(env, "ANALYZE")
         log(f"posting {DELIVERIES} from a separate process with {CONCURRENCY} connections ...")
+        cpu_before = cpu_by_role()
         post(source)
+        cpu_after = cpu_by_role()
         sent_done = time.monotonic()
         done_when_posted = (
             sql(env, "SELECT count(*) FROM mautomation_delivery WHERE status = 'processed'")[0][0]
@@ -261,6 +294,12 @@ def main() -> None:
         def pct(p: float) -> float:
             return round(latencies[min(len(latencies) - 1, int(len(latencies) * p))], 2)
 
+        # Where the two cores went while posting, in ms per accepted delivery (by role).
+        cpu_ms = {
+            role: round((cpu_after[role] - cpu_before.get(role, 0.0)) * 1000 / max(accepted, 1), 3)
+            for role in cpu_after
+        }
+        cpu_ms["loadgen"] = round(results["cpu_s"] * 1000 / max(accepted, 1), 3)
         figures = {
             "benchmark": "ingest",
             "deliveries": DELIVERIES,
@@ -284,6 +323,7 @@ def main() -> None:
             # How much the worker did while the web was busy, and its rate alone afterwards.
             "processed_while_posting": done_when_posted,
             "drain_per_s_after": round((stored - done_when_posted) / lag, 1) if lag else None,
+            "cpu_ms_per_delivery_while_posting": cpu_ms,
         }
     print(json.dumps(figures), flush=True)
 

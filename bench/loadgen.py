@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import pickle
+import resource
 import sys
 import time
 
@@ -98,7 +99,16 @@ def main() -> None:
         statuses[str(status)] = statuses.get(str(status), 0) + 1
     latencies = sorted(ms for status, ms in results if status == 200)
     with open(target, "w") as handle:
-        json.dump({"statuses": statuses, "latencies_ms": latencies, "wall_s": wall}, handle)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        json.dump(
+            {
+                "statuses": statuses,
+                "latencies_ms": latencies,
+                "wall_s": wall,
+                "cpu_s": usage.ru_utime + usage.ru_stime,
+            },
+            handle,
+        )
 
 
 if __name__ == "__main__":

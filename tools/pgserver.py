@@ -86,6 +86,8 @@ def postgres(durable: bool = False) -> Iterator[str]:
         "-c max_connections=200",
         "-c shared_buffers=256MB",
     ]
+    # e.g. "-c shared_preload_libraries=pg_stat_statements" to see what a benchmark runs
+    options += os.environ.get("PGSERVER_OPTIONS", "").split()
     if not durable:
         options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
     subprocess.run(

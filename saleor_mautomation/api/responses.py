@@ -7,13 +7,20 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 
+UNAVAILABLE = "Temporarily unavailable, please retry"
+RETRY_AFTER = {"Retry-After": "5"}
+
+
+def error_body(message: str, code: str) -> dict[str, object]:
+    return {"error": {"message": message, "code": code}}
+
 
 def error_response(status: int, message: str, code: str, **headers: str) -> JsonResponse:
-    response = JsonResponse({"error": {"message": message, "code": code}}, status=status)
+    response = JsonResponse(error_body(message, code), status=status)
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response
 
 
-def unavailable(message: str = "Temporarily unavailable, please retry") -> JsonResponse:
+def unavailable(message: str = UNAVAILABLE) -> JsonResponse:
     return error_response(503, message, "unavailable", Retry_After="5")

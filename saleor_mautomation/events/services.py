@@ -1,8 +1,11 @@
-"""Recording events: idempotent by dedupe key, one round trip each."""
+"""Recording events: idempotent by dedupe key, one round trip each, or one per batch."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -13,11 +16,40 @@ from saleor_mautomation.core import clock
 from saleor_mautomation.events.changes import ANY_CHANGE, change_note
 from saleor_mautomation.events.models import Event
 
-_INSERT = (
+_COLUMNS = (
     f"INSERT INTO {Event._meta.db_table} (installation_id, contact_id, type, occurred_at, "  # noqa: S608
-    "recorded_at, source, properties, dedupe_key) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT (installation_id, dedupe_key) DO NOTHING RETURNING id"
+    "recorded_at, source, properties, dedupe_key) VALUES "
 )
+_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s)"
+_ON_CONFLICT = " ON CONFLICT (installation_id, dedupe_key) DO NOTHING RETURNING contact_id, type"
+_INSERT = _COLUMNS + _ROW + _ON_CONFLICT
+_FLUSH_ROWS = 500  # rows per INSERT: 4,000 parameters, far below any driver's limit
+
+_pending: ContextVar[list[list[Any]] | None] = ContextVar("events_pending", default=None)
+
+
+def _row(
+    installation_id: int,
+    contact_id: int | None,
+    type: str,
+    occurred_at: datetime,
+    source: str,
+    dedupe_key: str,
+    properties: dict[str, Any] | None,
+) -> list[Any]:
+    # Raw SQL bypasses the fields' adaptation: do it here, so rows written this way are
+    # stored exactly like ORM rows (SQLite keeps datetimes as text in Django's own format).
+    adapt = connection.ops.adapt_datetimefield_value
+    return [
+        installation_id,
+        contact_id,
+        type,
+        adapt(occurred_at),
+        adapt(clock.now()),
+        source,
+        json.dumps(properties or {}, cls=DjangoJSONEncoder),
+        dedupe_key,
+    ]
 
 
 def event_record(
@@ -30,39 +62,87 @@ def event_record(
     dedupe_key: str,
     properties: dict[str, Any] | None = None,
 ) -> bool:
-    """Record one event; False (and nothing written) if its dedupe key was seen before.
+    """Record one event now; False (and nothing written) if its dedupe key was seen before.
 
     ``INSERT ... ON CONFLICT DO NOTHING`` instead of get-or-create: no savepoint, no race, one
-    statement on the hot path of every delivery.
+    statement.
     """
-    # Raw SQL bypasses the fields' adaptation: do it here, so rows written this way are
-    # stored exactly like ORM rows (SQLite keeps datetimes as text in Django's own format).
-    adapt = connection.ops.adapt_datetimefield_value
-    params = [
-        installation_id,
-        contact_id,
-        type,
-        adapt(occurred_at),
-        adapt(clock.now()),
-        source,
-        json.dumps(properties or {}, cls=DjangoJSONEncoder),
-        dedupe_key,
-    ]
+    row = _row(installation_id, contact_id, type, occurred_at, source, dedupe_key, properties)
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT, params)
+        cursor.execute(_INSERT, row)
         new = cursor.fetchone() is not None
     if new:
         change_note(contact_id, f"event:{type}")
     return new
 
 
+def event_add(
+    *,
+    installation_id: int,
+    contact_id: int | None,
+    type: str,
+    occurred_at: datetime,
+    source: str,
+    dedupe_key: str,
+    properties: dict[str, Any] | None = None,
+) -> None:
+    """Record an event whose caller needs no answer: inside ``events_batched`` it is written
+    with the batch's others when the block ends, elsewhere at once."""
+    pending = _pending.get()
+    if pending is None:
+        event_record(
+            installation_id=installation_id,
+            contact_id=contact_id,
+            type=type,
+            occurred_at=occurred_at,
+            source=source,
+            dedupe_key=dedupe_key,
+            properties=properties,
+        )
+    else:
+        pending.append(
+            _row(installation_id, contact_id, type, occurred_at, source, dedupe_key, properties)
+        )
+
+
+@contextmanager
+def events_batched() -> Iterator[None]:
+    """Events added in the block are written in multi-row INSERTs when it ends without error
+    (a drained batch: one statement instead of one per delivery). An error drops them, as
+    the transaction that would hold them is rolled back anyway."""
+    token = _pending.set([])
+    try:
+        yield
+        events_flush()
+    finally:
+        _pending.reset(token)
+
+
+def events_flush() -> None:
+    """Write the events waiting in ``events_batched`` now: before anything that moves or
+    deletes a contact's events, which must see them (and whose contact may then be gone)."""
+    pending = _pending.get()
+    if not pending:
+        return
+    rows, pending[:] = list(pending), []
+    for start in range(0, len(rows), _FLUSH_ROWS):
+        chunk = rows[start : start + _FLUSH_ROWS]
+        sql = _COLUMNS + ", ".join([_ROW] * len(chunk)) + _ON_CONFLICT
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for row in chunk for value in row])
+            for contact_id, type in cursor.fetchall():
+                change_note(contact_id, f"event:{type}")
+
+
 def events_move(*, from_contact_id: int, to_contact_id: int) -> int:
     """Identity merge: the history of one contact becomes the other's (any segment reading
     events may now select it)."""
+    events_flush()
     change_note(to_contact_id, ANY_CHANGE)
     return Event.objects.filter(contact_id=from_contact_id).update(contact_id=to_contact_id)
 
 
 def events_erase(*, contact_id: int) -> int:
+    events_flush()
     deleted, _ = Event.objects.filter(contact_id=contact_id).delete()
     return deleted

@@ -48,6 +48,18 @@ ORDER_EVENTS = {
 }
 
 
+def identity_of(payload: payloads.Event) -> tuple[str | None, str | None] | None:
+    """The (Saleor user id, email) whose contact an order or checkout delivery resolves, so a
+    drained batch can look its contacts up together; ``None`` for other deliveries."""
+    if isinstance(payload, payloads.OrderEvent) and payload.order is not None:
+        order = payload.order
+        return (order.user.id if order.user else None, order.user_email)
+    if isinstance(payload, payloads.CheckoutEvent) and payload.checkout is not None:
+        checkout = payload.checkout
+        return (checkout.user.id if checkout.user else None, checkout.email)
+    return None
+
+
 def handle_customer(installation: Installation, payload: payloads.Event) -> None:
     assert isinstance(payload, payloads.CustomerEvent | payloads.AccountEvent)
     user = payload.user

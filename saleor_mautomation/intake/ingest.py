@@ -18,7 +18,7 @@ from saleor_mautomation.contacts.services import (
     engagement_touch,
 )
 from saleor_mautomation.core import clock
-from saleor_mautomation.events.services import event_record
+from saleor_mautomation.events.services import event_add
 from saleor_mautomation.saleor import payloads
 
 
@@ -31,8 +31,8 @@ def record(
     occurred_at: datetime,
     source: str,
     properties: dict[str, Any] | None = None,
-) -> bool:
-    return event_record(
+) -> None:
+    event_add(
         installation_id=installation_id,
         contact_id=contact.pk if contact else None,
         type=type,

@@ -114,7 +114,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The app's queries are short (per event) or counts over indexes (segments): PostgreSQL's
     # JIT compiler spends 100+ ms on a segment count and saves less than it costs.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        options="-c jit=off",
+        # The few statements the app prepares (hot upserts and look-ups) are parsed once per
+        # connection. Django turns psycopg's prepared statements off (None), which also
+        # ignores an explicit ``execute(..., prepare=True)``; a threshold no query reaches
+        # keeps them off for every other statement (Django's cursors bind client-side and
+        # never prepare anyway).
+        prepare_threshold=2**31 - 1,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 USE_TZ = True

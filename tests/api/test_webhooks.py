@@ -1,17 +1,28 @@
+"""Deliveries through the production WSGI entry point (``project.wsgi.application``), which
+serves this route before Django's request cycle; the Django view gives the same answers."""
+
 import json
+import logging
 
 import pytest
 from celery import current_app
 from django.db import connection
 
 from saleor_mautomation.intake.models import Delivery
+from saleor_mautomation.project.wsgi import application
 from saleor_mautomation.saleor.models import Installation
 from tests.conftest import make_installation
 from tests.support.keys import signing_key
 from tests.support.samples import webhook_sample, webhook_sample_names
+from tests.support.wsgi import WsgiClient
 
 URL = "/api/webhooks/saleor"
 SUBSCRIBED = [n for n in webhook_sample_names() if not n.startswith(("PRODUCT", "APP_DELETED"))]
+
+
+@pytest.fixture
+def client():
+    return WsgiClient(application)
 
 
 def deliver(client, sample, body=None, **header_overrides):
@@ -280,3 +291,88 @@ def test_a_broker_outage_does_not_fail_a_stored_delivery(
 
     assert response.status_code == 200
     assert Delivery.objects.get().status == Delivery.Status.PENDING
+
+
+def test_the_django_view_gives_the_same_answers(sample_installation, client):
+    from django.test import Client
+
+    django_client = Client()
+    sample = webhook_sample("ORDER_CREATED")
+    forged = sample["raw_body"].replace('"number": "21"', '"number": "22"').encode()
+
+    answers = [
+        (response.status_code, response.json())
+        for response in (
+            deliver(django_client, sample),
+            deliver(django_client, sample),
+            deliver(django_client, sample, body=forged),
+        )
+    ]
+    Delivery.objects.all().delete()
+    expected = [
+        (response.status_code, response.json())
+        for response in (
+            deliver(client, sample),
+            deliver(client, sample),
+            deliver(client, sample, body=forged),
+        )
+    ]
+
+    assert answers == expected
+    assert [status for status, _ in answers] == [200, 200, 401]
+
+
+def test_the_route_keeps_the_security_headers_of_every_other_response(sample_installation, client):
+    from django.test import Client
+
+    other = Client().get("/healthz")
+    response = deliver(client, webhook_sample("ORDER_CREATED"))
+
+    assert response["Content-Type"] == "application/json"
+    for name in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert response[name] == other[name]
+
+
+def test_other_methods_on_the_route_are_djangos(client, db):
+    response = client.get(URL)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+
+
+def test_a_body_over_the_upload_limit_is_refused_unread(client, sample_installation, settings):
+    sample = webhook_sample("ORDER_CREATED")
+    limit = len(sample["raw_body"]) - 1
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = limit
+
+    response = deliver(client, sample)
+
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert not Delivery.objects.exists()
+
+
+def test_an_unexpected_error_is_a_logged_500_in_saleors_error_shape(
+    client, sample_installation, monkeypatch
+):
+    def broken(**kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("saleor_mautomation.api.wsgi.webhook_answer", broken)
+    logged: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            logged.append(record)
+
+    handler = Collect()
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        response = deliver(client, webhook_sample("ORDER_CREATED"))
+    finally:
+        logger.removeHandler(handler)
+
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert [str(r.exc_info[1]) for r in logged if r.exc_info] == ["a bug"]

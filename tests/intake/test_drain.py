@@ -272,3 +272,17 @@ def test_nudger_sends_at_once_then_one_trailing_nudge_per_window():
         nudger.nudge()
 
     assert [round(d, 2) for d in sent] == [0.0, 0.2, 0.0]
+
+
+def test_the_delivery_insert_is_a_server_side_prepared_statement(sample_installation):
+    # Django switches psycopg's prepared statements off unless a threshold is set; without
+    # one, ``prepare=True`` is silently ignored and the insert is parsed on every delivery.
+    receive(webhook_sample("ORDER_CREATED"))
+    receive(webhook_sample("CHECKOUT_UPDATED"))
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements "
+            "WHERE statement LIKE 'INSERT INTO mautomation_delivery %%'"
+        )
+        assert cursor.fetchone() == (1,)

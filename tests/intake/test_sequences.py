@@ -97,10 +97,22 @@ def life() -> list[d.Minted]:
     ]
 
 
+BATCH_SIZE = {"value": 3}
+
+
+@pytest.fixture(autouse=True, params=[1, 3, 50], ids=lambda n: f"batch{n}")
+def batch_size(request):
+    """Every sequence drained one delivery per batch, a few, and all in one batch (its
+    contacts looked up together, its events written at the end): the same outcome."""
+    BATCH_SIZE["value"] = request.param
+    yield request.param
+    BATCH_SIZE["value"] = 3
+
+
 def replay(client, key, installation, minted):
     for delivery in minted:
         assert d.post(client, key, installation.saleor_api_url, delivery).status_code == 200
-    deliveries_drain(batch_size=3, max_batches=100, max_attempts=3)
+    deliveries_drain(batch_size=BATCH_SIZE["value"], max_batches=100, max_attempts=3)
 
 
 def iso(value):
