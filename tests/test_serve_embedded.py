@@ -36,6 +36,24 @@ def wait_for(check, timeout=60.0):
     raise AssertionError("gave up waiting")
 
 
+def processes_of_session(session: int) -> list[tuple[str, int]]:
+    """(command line, nice value) of every process in a session, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat, open(f"/proc/{entry}/cmdline", "rb") as cmd:
+                fields = stat.read().rsplit(")", 1)[1].split()
+                command = cmd.read().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        # after the command name: state, ppid, pgrp, session, ..., priority, nice
+        if int(fields[3]) == session:
+            found.append((command, int(fields[16])))
+    return found
+
+
 @pytest.fixture
 def embedded_app(tmp_path):
     port = free_port()
@@ -81,14 +99,14 @@ def embedded_app(tmp_path):
 
     try:
         wait_for(ready)
-        yield base, tmp_path / "var" / "mautomation.sqlite3"
+        yield base, tmp_path / "var" / "mautomation.sqlite3", proc.pid
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
 
 
 def test_install_and_process_a_delivery_on_the_embedded_default(embedded_app, standin, key):
-    base, database = embedded_app
+    base, database, session = embedded_app
 
     # when: Saleor installs the app, then sends a signed delivery
     registered = httpx.post(
@@ -130,6 +148,12 @@ def test_install_and_process_a_delivery_on_the_embedded_default(embedded_app, st
     assert all(
         re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?", s) for row in stamps for s in row
     )
+    # the worker yields the CPU to the web (WORKER_NICE, 10 by default), the web does not
+    niceness = processes_of_session(session)
+    assert {nice for command, nice in niceness if "celery" in command and " worker" in command} == {
+        10
+    }
+    assert {nice for command, nice in niceness if "granian" in command} == {0}
     manifest = httpx.get(f"{base}/api/manifest", timeout=10).json()
     assert manifest["tokenTargetUrl"] == f"{base}/api/register"
     assert manifest["appUrl"] == f"{base}/dashboard/"

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_mautomation.project.settings")
 
@@ -18,3 +19,15 @@ app.autodiscover_tasks(
         "saleor_mautomation.journeys",
     ]
 )
+
+
+@worker_init.connect
+def _worker_yields_to_the_web(**kwargs: object) -> None:
+    """Lower the worker's CPU priority before its pool starts (the pool inherits it): where
+    web and worker share cores, Saleor's deliveries and the storefront's calls are answered
+    first and the worker works through what they stored with the CPU left over. It changes
+    nothing on a machine of its own. ``WORKER_NICE=0`` keeps the normal priority."""
+    from django.conf import settings
+
+    if settings.WORKER_NICE:
+        os.nice(settings.WORKER_NICE)

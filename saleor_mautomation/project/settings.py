@@ -174,6 +174,8 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Intake: a drain task claims stored deliveries in batches; the web process nudges it at most
 # once per window (plus a trailing nudge), and the scheduler sweeps as a safety net.
+# The workers' CPU priority (nice value, 0-19) relative to the web process on a shared machine.
+WORKER_NICE = int(env.get("WORKER_NICE", "10"))
 INTAKE_BATCH_SIZE = int(env.get("INTAKE_BATCH_SIZE", "200"))
 INTAKE_NUDGE_WINDOW = float(env.get("INTAKE_NUDGE_WINDOW", "0.25"))
 INTAKE_MAX_ATTEMPTS = int(env.get("INTAKE_MAX_ATTEMPTS", "5"))
