@@ -2,7 +2,7 @@
 
 Saleor posts every customer, checkout and order change to ``/api/webhooks/saleor``; at a busy
 shop's rate the request cycle around the view (URL resolution, middleware, request and response
-objects) cost as much CPU as verifying and storing the delivery itself (docs/adr/0002). This
+objects) cost as much CPU as verifying and storing the delivery itself (docs/adr/0012). This
 WSGI middleware answers that one route directly: it keeps the request signals (database
 connection housekeeping), the upload size limit and the security headers of the Django stack,
 and hands every other request, and any other method on that path, to Django unchanged.

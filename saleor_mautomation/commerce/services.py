@@ -12,10 +12,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import psycopg
 from django.db import connection, transaction
 
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
+from saleor_mautomation.core.sql import sql_rows
 from saleor_mautomation.saleor import payloads
 
 
@@ -150,19 +150,10 @@ def _upsert_versioned(
 
 
 def _first_row(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
-    """Run one statement; its first row, if it returns rows.
-
-    On PostgreSQL a server-side prepared statement: the order's lines travel as a parameter
-    instead of being quoted into the text, and the upsert is planned once per connection.
-    """
-    connection.ensure_connection()
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone() if cursor.description else None
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
-        raw.execute(sql, params, prepare=True)
-        return raw.fetchone() if raw.description else None
+    """Run one statement; its first row, if it returns rows. Prepared on PostgreSQL: the
+    order's lines travel as a parameter, and the upsert is planned once per connection."""
+    rows = sql_rows(sql, params, prepare=True)
+    return rows[0] if rows else None
 
 
 def _checkout_completion(

@@ -16,7 +16,6 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
@@ -35,10 +34,12 @@ from saleor_mautomation.contacts.models import (
     ErasedIdentity,
     default_metadata_keys,
 )
+from saleor_mautomation.contacts.signals import contact_merging
 from saleor_mautomation.contacts.timezones import country_time_zone
 from saleor_mautomation.contacts.writeback import writeback_mark
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.core.sql import sql_rows
 from saleor_mautomation.events.changes import PROFILE, change_note
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.events.services import events_erase, events_move
@@ -134,6 +135,7 @@ def contact_merge(*, into: Contact, other: Contact) -> None:
     into.last_email_open_at = _latest(into.last_email_open_at, other.last_email_open_at)
     into.last_email_click_at = _latest(into.last_email_click_at, other.last_email_click_at)
     channels_merge(into=into, other=other)  # push subscriptions, number, SMS/push consent
+    contact_merging.send(sender=Contact, into_id=into.pk, other_id=other.pk, now=clock.now())
     other.delete()
 
 
@@ -530,23 +532,15 @@ def _order_rows(contact_id: int) -> list[tuple[Any, ...]]:
     """
     if connection.vendor != "postgresql":
         return list(OrderRecord.objects.filter(contact_id=contact_id).values_list(*_ORDER_FACTS))
-    rows = _prepared_run(
+    rows = sql_rows(
         f"SELECT {', '.join(_ORDER_FACTS)} FROM {OrderRecord._meta.db_table} "  # noqa: S608
         "WHERE contact_id = %s",
         [contact_id],
+        prepare=True,
     )
     return [
         (*row[:-1], json.loads(row[-1]) if isinstance(row[-1], str) else row[-1]) for row in rows
     ]
-
-
-def _prepared_run(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """A PostgreSQL server-side prepared statement: these run per order event, and planning
-    them costs about as much as running them, so each is planned once per connection."""
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
-        raw.execute(sql, params, prepare=True)
-        return raw.fetchall() if raw.description else []
 
 
 def _email_figures_apply(contact: Contact, *, now: datetime) -> None:
@@ -593,9 +587,10 @@ def _figures_save(
     if connection.vendor == "postgresql":
         *ctes, main = statements
         prefix = ", ".join(f"s{n} AS ({sql})" for n, (sql, _) in enumerate(ctes))
-        _prepared_run(
+        sql_rows(
             f"WITH {prefix} {main[0]}" if ctes else main[0],
             [param for _, params in statements for param in params],
+            prepare=True,
         )
     else:
         with connection.cursor() as cursor:

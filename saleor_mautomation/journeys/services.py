@@ -363,3 +363,29 @@ def trigger_fire(
                 )
             started += run is not None
     return started
+
+
+def runs_merge(*, into_id: int, other_id: int, now: datetime, **kwargs: object) -> None:
+    """A contact folded into another takes its journey runs along: receiver of
+    ``contacts.signals.contact_merging``, connected in the app's ``ready``. Where both wait in
+    the same journey under the same entry key, the contact's own run goes on and the merged
+    one exits (reason ``merged``)."""
+    open_keys = set(
+        JourneyRun.objects.filter(contact_id=into_id, status=JourneyRun.Status.WAITING).values_list(
+            "journey_id", "entry_key"
+        )
+    )
+    clashing = [
+        run
+        for run in JourneyRun.objects.filter(contact_id=other_id, status=JourneyRun.Status.WAITING)
+        if (run.journey_id, run.entry_key) in open_keys
+    ]
+    if clashing:
+        JourneyRun.objects.filter(pk__in=[run.pk for run in clashing]).update(
+            status=JourneyRun.Status.EXITED, exit_reason="merged", exited_at=now, wake_at=None
+        )
+        RunStep.objects.bulk_create(
+            RunStep(run=run, node=run.node, kind="exited", at=now, detail={"reason": "merged"})
+            for run in clashing
+        )
+    JourneyRun.objects.filter(contact_id=other_id).update(contact_id=into_id)

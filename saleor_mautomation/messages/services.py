@@ -19,6 +19,7 @@ from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.messages.defaults import EXAMPLE_CONTEXT, default_templates
 from saleor_mautomation.messages.mime import HeaderInvalid, encode_address
 from saleor_mautomation.messages.models import (
+    Message,
     SendingRules,
     Suppression,
     Template,
@@ -360,3 +361,10 @@ def suppression_add(
         address=address.lower(),
         defaults={"reason": reason, "detail": detail, "created_at": now},
     )
+
+
+def messages_merge(*, into_id: int, other_id: int, **kwargs: object) -> None:
+    """A contact folded into another keeps its message history (sends, opens and clicks
+    count towards caps, best hour and attribution): receiver of
+    ``contacts.signals.contact_merging``, connected in the app's ``ready``."""
+    Message.objects.filter(contact_id=other_id).update(contact_id=into_id)

@@ -15,11 +15,11 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-import psycopg
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
 
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.core.sql import sql_rows
 from saleor_mautomation.segments import definition as d
 from saleor_mautomation.segments.compiler import Compiler, SymbolicMoments
 from saleor_mautomation.segments.models import Membership
@@ -50,7 +50,10 @@ class Prepared:
         params = list(self.params)
         for index, resolve in self.slots.items():
             params[index] = resolve(now, ids)
-        rows = _fetch(self.sql, params)
+        # Bound server-side (the contact ids travel as one array parameter) but not prepared:
+        # a generic plan of this query ran five times slower over a drained batch's contacts
+        # than the plan made for the actual ids.
+        rows = sql_rows(self.sql, params, prepare=False)
         found: dict[int, dict[int, Truth]] = {}
         for row in rows:
             values = iter(row[1:])
@@ -59,20 +62,6 @@ class Prepared:
                 for segment_id in self.segment_ids
             }
         return found
-
-
-def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    connection.ensure_connection()
-    if connection.vendor == "postgresql":
-        # Server-side binding (the contact ids travel as one array parameter), not prepared:
-        # a generic plan of this query ran five times slower over a drained batch's contacts
-        # than the plan made for the actual ids.
-        with psycopg.Cursor(connection.connection) as raw:
-            raw.execute(sql, params, prepare=False)
-            return raw.fetchall()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def prepare(

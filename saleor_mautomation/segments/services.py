@@ -49,7 +49,12 @@ from saleor_mautomation.segments.errors import (
     FieldError,
     SegmentInUse,
 )
-from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
+from saleor_mautomation.segments.models import (
+    Membership,
+    Segment,
+    SegmentRevision,
+    StaticListMember,
+)
 from saleor_mautomation.segments.prepared import Prepared, Truth, prepare
 from saleor_mautomation.segments.signals import members_entered
 
@@ -592,3 +597,13 @@ def segments_rebuild(
         swept.add(segment.pk)
         outcome += segment_rebuild(segment=segment, now=now)
     return outcome
+
+
+def static_lists_merge(*, into_id: int, other_id: int, **kwargs: object) -> None:
+    """A contact folded into another keeps its static-list memberships (the lists it was in
+    already keep their own entry): receiver of ``contacts.signals.contact_merging``, connected
+    in the app's ``ready``."""
+    held = StaticListMember.objects.filter(contact_id=into_id).values("static_list_id")
+    StaticListMember.objects.filter(contact_id=other_id).exclude(static_list_id__in=held).update(
+        contact_id=into_id
+    )

@@ -53,6 +53,7 @@ def test_the_one_click_post_unsubscribes_at_once(client, subscriber):
     )
 
 
+@time_machine.travel(datetime(2026, 6, 1, 12, tzinfo=UTC), tick=False)  # one token per second
 def test_opening_the_unsubscribe_link_changes_nothing(client, subscriber):
     # given
     token = consent_token(subscriber, Purpose.PREFERENCES)
@@ -73,6 +74,7 @@ def test_opening_the_unsubscribe_link_changes_nothing(client, subscriber):
     assert Event.objects.count() == 0
 
 
+@time_machine.travel(datetime(2026, 6, 1, 12, tzinfo=UTC), tick=False)  # one token per second
 def test_the_button_on_the_page_unsubscribes(client, subscriber):
     # given
     token = consent_token(subscriber, Purpose.PREFERENCES)
