@@ -22,7 +22,7 @@ from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion
 from saleor_mautomation.journeys.runner import BROADCAST_KEY, runs_advance, version_definition
-from saleor_mautomation.journeys.services import runs_create
+from saleor_mautomation.journeys.services import reentry_blockers, runs_create
 from saleor_mautomation.segments.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -60,14 +60,8 @@ def _eligible(
     keyed entry such as a date) without any run for that key."""
     runs = JourneyRun.objects.filter(journey=journey, contact=OuterRef("pk"))
     contacts = contacts.exclude(Exists(runs.filter(entry_key=entry_key)))
-    match rule.mode:
-        case "once":
-            contacts = contacts.exclude(Exists(runs))
-        case "after_days":
-            assert rule.days is not None
-            since = now - timedelta(days=rule.days)
-            contacts = contacts.exclude(Exists(runs.filter(entered_at__gt=since)))
-    return contacts
+    blockers = reentry_blockers(rule, now)
+    return contacts if blockers is None else contacts.exclude(Exists(runs.filter(blockers)))
 
 
 # -- dates ------------------------------------------------------------------------------------

@@ -52,16 +52,24 @@ def journey_publish(*, journey: Journey, now: datetime) -> JourneyVersion:
     return version
 
 
-def _may_enter(journey: Journey, contact: Contact, rule: d.Reentry, now: datetime) -> bool:
-    previous = JourneyRun.objects.filter(journey=journey, contact=contact)
+def reentry_blockers(rule: d.Reentry, now: datetime) -> Q | None:
+    """The earlier runs of a journey that keep a contact out under ``rule`` (``None``: no run
+    does). One rule for a single enrolment and for bulk entries alike."""
     match rule.mode:
         case "once":
-            return not previous.exists()
+            return Q()
         case "after_days":
             assert rule.days is not None
-            return not previous.filter(entered_at__gt=now - timedelta(days=rule.days)).exists()
+            return Q(entered_at__gt=now - timedelta(days=rule.days))
         case _:
-            return True
+            return None
+
+
+def _may_enter(journey: Journey, contact: Contact, rule: d.Reentry, now: datetime) -> bool:
+    blockers = reentry_blockers(rule, now)
+    return blockers is None or not (
+        JourneyRun.objects.filter(blockers, journey=journey, contact=contact).exists()
+    )
 
 
 def runs_create(
