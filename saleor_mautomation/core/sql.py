@@ -13,16 +13,17 @@ from collections.abc import Sequence
 from typing import Any
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 def sql_rows(sql: str, params: Sequence[Any], *, prepare: bool) -> list[tuple[Any, ...]]:
     """Run one statement; the rows it returns (none for a statement without RETURNING)."""
-    connection.ensure_connection()
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once
+    db.ensure_connection()
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as raw:
         raw.execute(sql, params, prepare=prepare)
         return raw.fetchall() if raw.description else []

@@ -4,6 +4,7 @@ serves this route before Django's request cycle; the Django view gives the same 
 import json
 import logging
 
+import psycopg
 import pytest
 from celery import current_app
 from django.db import connection
@@ -13,7 +14,12 @@ from saleor_mautomation.project.wsgi import application
 from saleor_mautomation.saleor.models import Installation
 from tests.conftest import make_installation
 from tests.support.keys import signing_key
-from tests.support.samples import webhook_sample, webhook_sample_names
+from tests.support.samples import (
+    SAMPLE_API_URL,
+    jwks_sample,
+    webhook_sample,
+    webhook_sample_names,
+)
 from tests.support.wsgi import WsgiClient
 
 URL = "/api/webhooks/saleor"
@@ -376,3 +382,23 @@ def test_an_unexpected_error_is_a_logged_500_in_saleors_error_shape(
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal_error"
     assert [str(r.exc_info[1]) for r in logged if r.exc_info] == ["a bug"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_broken_during_a_request_is_replaced_for_the_next_one():
+    # given: a delivery stored, then the database drops that connection (a restart, a failover)
+    make_installation(saleor_api_url=SAMPLE_API_URL, jwks=jwks_sample())
+    app = WsgiClient(application, housekeeping=True)
+    assert deliver(app, webhook_sample("ORDER_CREATED")).status_code == 200
+    backend = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [backend])
+
+    # when
+    during = deliver(app, webhook_sample("CHECKOUT_UPDATED"))
+    after = deliver(app, webhook_sample("CHECKOUT_UPDATED"))
+
+    # then: Saleor retries the one that met the broken connection; the next gets a new one
+    assert during.status_code == 503
+    assert after.status_code == 200
+    assert Delivery.objects.filter(event="CHECKOUT_UPDATED").count() == 1

@@ -26,8 +26,12 @@ class WsgiResponse:
 
 
 class WsgiClient:
-    def __init__(self, application: Any) -> None:
+    """``housekeeping=False`` (the default, as Django's test client) keeps the test's
+    connection open across requests; transactional tests can let the app manage it."""
+
+    def __init__(self, application: Any, *, housekeeping: bool = False) -> None:
         self.application = application
+        self.housekeeping = housekeeping
 
     def request(
         self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
@@ -49,25 +53,30 @@ class WsgiClient:
         for name, value in (headers or {}).items():
             key = name.upper().replace("-", "_")
             environ[key if key == "CONTENT_TYPE" else f"HTTP_{key}"] = value
+        if self.housekeeping:
+            return self._call(environ)
+        # As Django's test client does: the test's transaction is not a stale connection.
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            return self._call(environ)
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+
+    def _call(self, environ: dict[str, Any]) -> WsgiResponse:
         response = WsgiResponse(0)
 
         def start_response(status: str, response_headers: list[tuple[str, str]]) -> None:
             response.status_code = int(status.split()[0])
             response.headers = {name.lower(): value for name, value in response_headers}
 
-        # As Django's test client does: the test's transaction is not a stale connection.
-        signals.request_started.disconnect(close_old_connections)
-        signals.request_finished.disconnect(close_old_connections)
+        chunks = self.application(environ, start_response)
         try:
-            chunks = self.application(environ, start_response)
-            try:
-                response.content = b"".join(chunks)
-            finally:
-                if hasattr(chunks, "close"):
-                    chunks.close()
+            response.content = b"".join(chunks)
         finally:
-            signals.request_started.connect(close_old_connections)
-            signals.request_finished.connect(close_old_connections)
+            if hasattr(chunks, "close"):
+                chunks.close()
         return response
 
     def post(
