@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from saleor_mautomation.contacts.services import contacts_config_clear_cache
+from saleor_mautomation.contacts.config import contacts_config_clear_cache
 from saleor_mautomation.saleor import jwks, selectors
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.services import segments_cache_clear

@@ -21,7 +21,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError, transacti
 
 from saleor_mautomation.backfill import selectors
 from saleor_mautomation.backfill.models import BackfillRun
-from saleor_mautomation.contacts.services import engagement_deferred
+from saleor_mautomation.contacts.figures import engagement_deferred
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.intake import ingest

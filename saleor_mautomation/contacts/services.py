@@ -1,47 +1,36 @@
-"""Writes of contacts: identity, profile from Saleor, erasure, engagement figures."""
+"""Writes of contacts: identity (look-up, merge), profile from Saleor, erasure. The figures
+live in ``figures.py``, the settings in ``config.py``."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
-import re
-import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
-from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.commerce.services import commerce_anonymise, commerce_reassign
-from saleor_mautomation.contacts import engagement
 from saleor_mautomation.contacts.channels_consent import channels_merge
+from saleor_mautomation.contacts.config import contacts_config
+from saleor_mautomation.contacts.figures import later_of
 from saleor_mautomation.contacts.metadata import profile_from_metadata
 from saleor_mautomation.contacts.models import (
     ConsentRecord,
     Contact,
     ContactAlias,
     ContactsConfig,
-    ContactSpend,
     EmailConsent,
     ErasedIdentity,
-    default_metadata_keys,
 )
 from saleor_mautomation.contacts.signals import contact_merging
 from saleor_mautomation.contacts.timezones import country_time_zone
-from saleor_mautomation.contacts.writeback import writeback_mark
 from saleor_mautomation.core import clock
-from saleor_mautomation.core.errors import PermanentError
-from saleor_mautomation.core.sql import sql_rows
-from saleor_mautomation.events.changes import PROFILE, change_note
-from saleor_mautomation.events.models import Event
 from saleor_mautomation.events.services import events_erase, events_move
 from saleor_mautomation.saleor import payloads
 
@@ -51,27 +40,6 @@ logger = logging.getLogger(__name__)
 def email_normalize(email: str | None) -> str | None:
     value = (email or "").strip().lower()
     return value or None
-
-
-_CONFIG_TTL = 60.0
-_configs: dict[int, tuple[float, ContactsConfig]] = {}
-
-
-def contacts_config(installation_id: int) -> ContactsConfig:
-    """The installation's contacts settings, cached per process for a minute (read per event)."""
-    now = clock.monotonic()
-    cached = _configs.get(installation_id)
-    if cached is not None and now - cached[0] < _CONFIG_TTL:
-        return cached[1]
-    config, _ = ContactsConfig.objects.get_or_create(
-        installation_id=installation_id, defaults={"erasure_salt": secrets.token_hex(32)}
-    )
-    _configs[installation_id] = (now, config)
-    return config
-
-
-def contacts_config_clear_cache() -> None:
-    _configs.clear()
 
 
 def email_digest(config: ContactsConfig, email: str) -> str:
@@ -132,8 +100,8 @@ def contact_merge(*, into: Contact, other: Contact) -> None:
         if not getattr(into, name) and getattr(other, name):
             setattr(into, name, getattr(other, name))
     # A refresh reads 180 days of email events: an older last open or click lives only here.
-    into.last_email_open_at = _latest(into.last_email_open_at, other.last_email_open_at)
-    into.last_email_click_at = _latest(into.last_email_click_at, other.last_email_click_at)
+    into.last_email_open_at = later_of(into.last_email_open_at, other.last_email_open_at)
+    into.last_email_click_at = later_of(into.last_email_click_at, other.last_email_click_at)
     channels_merge(into=into, other=other)  # push subscriptions, number, SMS/push consent
     contact_merging.send(sender=Contact, into_id=into.pk, other_id=other.pk, now=clock.now())
     other.delete()
@@ -388,320 +356,3 @@ def contact_erase(
         contact.delete()
     logger.info("Erased a contact of installation %s", installation_id)
     return True
-
-
-_deferred: ContextVar[dict[int, Contact] | None] = ContextVar("engagement_deferred", default=None)
-
-
-@contextmanager
-def engagement_deferred(*, now: Callable[[], datetime]) -> Iterator[None]:
-    """Within the block, order events mark their contact and the order figures are recomputed
-    once per contact on leaving it (still inside the caller's transaction).
-
-    Saleor's ``checkoutComplete`` alone sends four order events for one person; a drained
-    batch or a backfill page then pays one refresh per contact instead of one per event.
-    """
-    token = _deferred.set({})
-    try:
-        yield
-        pending = _deferred.get() or {}
-    finally:
-        _deferred.reset(token)
-    if pending:
-        for contact in Contact.objects.select_for_update().filter(pk__in=list(pending)):
-            engagement_orders_refresh(contact=contact, now=now())
-
-
-def engagement_touch(*, contact: Contact, now: datetime) -> None:
-    """An order changed: recompute the contact's order figures now, or once at the end of
-    ``engagement_deferred``."""
-    pending = _deferred.get()
-    if pending is None:
-        engagement_orders_refresh(contact=contact, now=now)
-    else:
-        pending[contact.pk] = contact
-
-
-# What each refresh sets, and so saves: a contact has some fifty columns, and an UPDATE of
-# them all on every order would rewrite the profile fields nobody changed.
-ORDER_FIGURES = (
-    "orders_count",
-    "first_order_at",
-    "last_order_at",
-    "favourite_categories",
-    "predicted_next_order_at",
-    "prediction_basis",
-    "lifecycle_stage",
-)
-EMAIL_FIGURES = (
-    "email_opens_30d",
-    "email_opens_90d",
-    "email_clicks_30d",
-    "email_clicks_90d",
-    "last_email_open_at",
-    "last_email_click_at",
-    "best_send_hour",
-)
-_MARKED = ("writeback_due_at", "updated_at")
-
-
-def engagement_refresh(*, contact: Contact, now: datetime) -> None:
-    """Recompute all of a contact's figures: from its orders, and from its email opens and
-    clicks of the last 180 days (O(its orders + those events)).
-
-    ``contact`` must be locked by the caller's transaction (``contact_resolve`` and
-    ``contact_upsert_from_user`` return it locked), so concurrent refreshes serialise.
-    """
-    with transaction.atomic(savepoint=False):
-        _email_figures_apply(contact, now=now)
-        spend = _order_figures_apply(contact, now=now)
-        writeback_mark(contact, now=now)
-        _figures_save(contact, [*ORDER_FIGURES, *EMAIL_FIGURES], spend)
-
-
-def engagement_orders_refresh(*, contact: Contact, now: datetime) -> None:
-    """Recompute the figures an order can change (counts, dates, spend, prediction, stage).
-
-    The email figures are left alone: they change only with email events
-    (``engagement_email_refresh``) and as their windows slide (the nightly sweep). ``contact``
-    must be locked by the caller's transaction.
-    """
-    with transaction.atomic(savepoint=False):
-        spend = _order_figures_apply(contact, now=now)
-        writeback_mark(contact, now=now)
-        _figures_save(contact, ORDER_FIGURES, spend)
-
-
-def engagement_email_refresh(*, contact: Contact, now: datetime) -> None:
-    """Recompute the figures an email open or click can change (counts, last open and click,
-    best send hour); the order figures are left alone. ``contact`` must be locked by the
-    caller's transaction."""
-    with transaction.atomic(savepoint=False):
-        _email_figures_apply(contact, now=now)
-        writeback_mark(contact, now=now)
-        _figures_save(contact, EMAIL_FIGURES, None)
-
-
-def _order_figures_apply(contact: Contact, *, now: datetime) -> dict[str, engagement.Spend]:
-    """Set the order figures on the instance (the caller saves it) from one read of the
-    contact's orders; returns the spend per currency, kept in its own table."""
-    facts = [
-        engagement.OrderFact(
-            placed_at=placed_at,
-            status=status,
-            currency=currency,
-            total_gross=total_gross,
-            total_refunded=total_refunded,
-            lines=lines,
-        )
-        for placed_at, status, currency, total_gross, total_refunded, lines in _order_rows(
-            contact.pk
-        )
-    ]
-    figures = engagement.engagement_of(facts)
-    config = contacts_config(contact.installation_id)
-    contact.orders_count = figures.orders_count
-    contact.first_order_at = figures.first_order_at
-    contact.last_order_at = figures.last_order_at
-    contact.favourite_categories = figures.favourite_categories
-    contact.predicted_next_order_at = figures.predicted_next_order_at
-    contact.prediction_basis = figures.prediction_basis
-    contact.lifecycle_stage = engagement.lifecycle_stage(
-        orders_count=figures.orders_count,
-        last_order_at=figures.last_order_at,
-        subscribed=contact.email_consent == EmailConsent.GRANTED,
-        now=now,
-        thresholds=engagement.Thresholds(
-            lapsing_after_days=config.lapsing_after_days,
-            lapsed_after_days=config.lapsed_after_days,
-            vip_min_orders=config.vip_min_orders,
-        ),
-    )
-    return figures.spend
-
-
-_ORDER_FACTS = ("placed_at", "status", "currency", "total_gross", "total_refunded", "lines")
-
-
-def _order_rows(contact_id: int) -> list[tuple[Any, ...]]:
-    """The columns of the contact's orders that its figures come from.
-
-    On PostgreSQL a plain statement: its driver returns these types as the ORM does (but the
-    JSON, which Django's loader leaves as text), and compiling the ORM query costs more than
-    running it on this path, taken per order event. Other backends need the ORM's conversions.
-    """
-    if connection.vendor != "postgresql":
-        return list(OrderRecord.objects.filter(contact_id=contact_id).values_list(*_ORDER_FACTS))
-    rows = sql_rows(
-        f"SELECT {', '.join(_ORDER_FACTS)} FROM {OrderRecord._meta.db_table} "  # noqa: S608
-        "WHERE contact_id = %s",
-        [contact_id],
-        prepare=True,
-    )
-    return [
-        (*row[:-1], json.loads(row[-1]) if isinstance(row[-1], str) else row[-1]) for row in rows
-    ]
-
-
-def _email_figures_apply(contact: Contact, *, now: datetime) -> None:
-    """Set the email figures on the instance (the caller saves it): one query on the
-    ``event_contact_time`` index, reading only the ``machine`` flag of the properties.
-
-    Only 180 days are read, so the last open and click are kept when newer than what the
-    window holds: events are append-only, so a stored moment is never too new.
-    """
-    facts = [
-        engagement.EmailFact(occurred_at=occurred_at, type=type_, is_machine=machine is True)
-        for occurred_at, type_, machine in Event.objects.filter(
-            contact_id=contact.pk,
-            occurred_at__gt=now - engagement.SEND_HOUR_WINDOW,
-            type__in=engagement.EMAIL_EVENT_TYPES,
-        ).values_list("occurred_at", "type", "properties__machine")
-    ]
-    figures = engagement.email_engagement_of(facts, time_zone=contact.time_zone, now=now)
-    contact.email_opens_30d = figures.opens_30d
-    contact.email_opens_90d = figures.opens_90d
-    contact.email_clicks_30d = figures.clicks_30d
-    contact.email_clicks_90d = figures.clicks_90d
-    contact.last_email_open_at = _latest(contact.last_email_open_at, figures.last_open_at)
-    contact.last_email_click_at = _latest(contact.last_email_click_at, figures.last_click_at)
-    contact.best_send_hour = figures.best_send_hour
-
-
-def _latest(stored: datetime | None, computed: datetime | None) -> datetime | None:
-    return max((m for m in (stored, computed) if m is not None), default=None)
-
-
-def _figures_save(
-    contact: Contact, figures: Sequence[str], spend: dict[str, engagement.Spend] | None
-) -> None:
-    """Write the refreshed columns of the contact and, when given, its spend per currency.
-
-    One round trip on PostgreSQL: the UPDATE of the contact carries the spend's upsert and the
-    delete of its stale currencies as CTEs (other backends run them in turn). Values are
-    adapted by the model's fields, as ``save(update_fields=...)`` would, and the change is
-    noted for the segments as ``Contact.save`` notes it.
-    """
-    update = _contact_update_sql(contact, [*figures, *_MARKED])
-    statements = [update] if spend is None else [*_spend_sql(contact.pk, spend), update]
-    if connection.vendor == "postgresql":
-        *ctes, main = statements
-        prefix = ", ".join(f"s{n} AS ({sql})" for n, (sql, _) in enumerate(ctes))
-        sql_rows(
-            f"WITH {prefix} {main[0]}" if ctes else main[0],
-            [param for _, params in statements for param in params],
-            prepare=True,
-        )
-    else:
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-    change_note(contact.pk, PROFILE)
-
-
-def _contact_update_sql(contact: Contact, names: Sequence[str]) -> tuple[str, list[Any]]:
-    by_name = {field.name: field for field in Contact._meta.concrete_fields}
-    fields = [by_name[name] for name in names]
-    values = [
-        field.get_db_prep_save(field.pre_save(contact, add=False), connection) for field in fields
-    ]
-    assignments = ", ".join(f"{field.column} = %s" for field in fields)
-    table = Contact._meta.db_table
-    return f"UPDATE {table} SET {assignments} WHERE id = %s", [*values, contact.pk]  # noqa: S608
-
-
-def _spend_sql(contact_id: int, spend: dict[str, engagement.Spend]) -> list[tuple[str, list[Any]]]:
-    """Bring the contact's per-currency rows in line: delete the stale currencies, upsert the
-    others (a row whose figures did not change is not rewritten)."""
-    table = ContactSpend._meta.db_table
-    currencies = sorted(spend)
-    delete = f"DELETE FROM {table} WHERE contact_id = %s"  # noqa: S608 - the model's table
-    if currencies:
-        delete += f" AND currency NOT IN ({', '.join(['%s'] * len(currencies))})"
-    statements: list[tuple[str, list[Any]]] = [(delete, [contact_id, *currencies])]
-    if not currencies:
-        return statements
-    total = ContactSpend._meta.get_field("total")
-    average = ContactSpend._meta.get_field("average_order_value")
-    params: list[Any] = []
-    for currency in currencies:
-        figures = spend[currency]
-        params += [
-            contact_id,
-            currency,
-            figures.orders,
-            total.get_db_prep_save(figures.total, connection),
-            average.get_db_prep_save(figures.average_order_value, connection),
-        ]
-    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(currencies))
-    upsert = (
-        f"INSERT INTO {table} (contact_id, currency, orders, total, average_order_value) "  # noqa: S608
-        f"VALUES {rows} ON CONFLICT (contact_id, currency) DO UPDATE SET "
-        "orders = excluded.orders, total = excluded.total, "
-        "average_order_value = excluded.average_order_value "
-        f"WHERE {table}.orders <> excluded.orders OR {table}.total <> excluded.total "
-        f"OR {table}.average_order_value <> excluded.average_order_value"
-    )
-    statements.append((upsert, params))
-    return statements
-
-
-def _thresholds_valid(raw: Any) -> dict[str, list[str]]:
-    """``{"USD": ["500", "1000"], ...}``: currency codes to positive amounts, kept as text."""
-    problem = PermanentError(
-        'Spend thresholds map currency codes to positive amounts, e.g. {"USD": ["500"]}',
-        code="invalid_spend_thresholds",
-    )
-    if not isinstance(raw, dict) or len(raw) > 20:
-        raise problem
-    clean: dict[str, list[str]] = {}
-    for currency, amounts in raw.items():
-        if not (isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency)):
-            raise problem
-        if not isinstance(amounts, list) or not 0 < len(amounts) <= 10:
-            raise problem
-        try:
-            values = sorted({Decimal(str(a)) for a in amounts})
-        except (InvalidOperation, ValueError):
-            raise problem from None
-        if values[0] <= 0 or not all(v.is_finite() for v in values):
-            raise problem
-        clean[currency] = [f"{v.normalize():f}" for v in values]
-    return clean
-
-
-def contacts_config_update(
-    *,
-    installation_id: int,
-    lapsing_after_days: int | None = None,
-    lapsed_after_days: int | None = None,
-    vip_min_orders: int | None = None,
-    metadata_keys: dict[str, str] | None = None,
-    spend_thresholds: dict[str, list[str]] | None = None,
-) -> ContactsConfig:
-    config = ContactsConfig.objects.get(pk=contacts_config(installation_id).pk)
-    if spend_thresholds is not None:
-        config.spend_thresholds = _thresholds_valid(spend_thresholds)
-    if lapsing_after_days is not None:
-        config.lapsing_after_days = lapsing_after_days
-    if lapsed_after_days is not None:
-        config.lapsed_after_days = lapsed_after_days
-    if vip_min_orders is not None:
-        config.vip_min_orders = vip_min_orders
-    if not 0 < config.lapsing_after_days < config.lapsed_after_days:
-        raise PermanentError(
-            "Lapsing must start after 1 day and before lapsed", code="invalid_thresholds"
-        )
-    if config.vip_min_orders < 2:
-        raise PermanentError("VIP needs at least 2 orders", code="invalid_thresholds")
-    if metadata_keys is not None:
-        unknown = set(metadata_keys) - set(default_metadata_keys())
-        if unknown or not all(isinstance(v, str) and v for v in metadata_keys.values()):
-            raise PermanentError(
-                f"Metadata keys map {sorted(default_metadata_keys())} to non-empty keys",
-                code="invalid_metadata_keys",
-            )
-        config.metadata_keys = metadata_keys
-    config.save()
-    _configs.pop(installation_id, None)
-    return config

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from saleor_mautomation.contacts.services import contacts_config
+from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.contacts.sweeps import email_engagement_sweep, lifecycle_sweep, rfm_sweep
 from saleor_mautomation.contacts.writeback import writeback_flush
 from saleor_mautomation.core import clock

@@ -8,7 +8,7 @@ import graphene
 from django.db import transaction
 from graphene.types.generic import GenericScalar
 
-from saleor_mautomation.contacts.services import contacts_config, contacts_config_update
+from saleor_mautomation.contacts.config import contacts_config, contacts_config_update
 from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.graphql.errors import domain_errors
 from saleor_mautomation.messages.models import SendingRules

@@ -11,12 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from saleor_mautomation.commerce.services import Upserted, checkout_upsert, order_upsert
+from saleor_mautomation.contacts.figures import engagement_touch
 from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.contacts.services import (
-    contact_resolve,
-    contact_upsert_from_user,
-    engagement_touch,
-)
+from saleor_mautomation.contacts.services import contact_resolve, contact_upsert_from_user
 from saleor_mautomation.core import clock
 from saleor_mautomation.events.services import event_add
 from saleor_mautomation.saleor import payloads

@@ -24,11 +24,9 @@ import pydantic
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
-from saleor_mautomation.contacts.services import (
-    contacts_config_clear_cache,
-    contacts_prefetched,
-    engagement_deferred,
-)
+from saleor_mautomation.contacts.config import contacts_config_clear_cache
+from saleor_mautomation.contacts.figures import engagement_deferred
+from saleor_mautomation.contacts.services import contacts_prefetched
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import (
     IgnoredError,

@@ -8,7 +8,7 @@ from typing import Any
 
 from celery import shared_task
 
-from saleor_mautomation.contacts.services import contacts_config
+from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.core import clock
 from saleor_mautomation.journeys.actions import webhook_call
 from saleor_mautomation.journeys.entries import broadcasts_due, date_entries_sweep

@@ -11,8 +11,8 @@ from datetime import datetime
 from django.db import transaction
 
 from saleor_mautomation.contacts.consent import Evidence, consent_withdraw
+from saleor_mautomation.contacts.figures import engagement_email_refresh
 from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.contacts.services import engagement_email_refresh
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.messages.models import Message, Suppression
 from saleor_mautomation.messages.services import suppression_add

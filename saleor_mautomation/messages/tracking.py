@@ -27,8 +27,8 @@ from django.db.models import F
 
 from saleor_mautomation.contacts.consent import Evidence, consent_withdraw
 from saleor_mautomation.contacts.engagement import EMAIL_CLICKED, EMAIL_OPENED
+from saleor_mautomation.contacts.figures import engagement_email_refresh
 from saleor_mautomation.contacts.models import Contact, EmailConsent
-from saleor_mautomation.contacts.services import engagement_email_refresh
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.messages import tokens
 from saleor_mautomation.messages.models import Message

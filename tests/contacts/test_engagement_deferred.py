@@ -1,7 +1,7 @@
 from django.db import transaction
 
+from saleor_mautomation.contacts.figures import engagement_deferred
 from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.contacts.services import engagement_deferred
 from saleor_mautomation.core import clock
 from saleor_mautomation.intake.ingest import ingest_order
 from saleor_mautomation.saleor import payloads

@@ -4,8 +4,9 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from saleor_mautomation.contacts.figures import engagement_refresh
 from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.contacts.services import contact_merge, engagement_refresh
+from saleor_mautomation.contacts.services import contact_merge
 from saleor_mautomation.contacts.writeback import DEBOUNCE, writeback_items
 from tests.contacts.factories import make_contact, make_event, make_shop
 

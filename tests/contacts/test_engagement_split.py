@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from saleor_mautomation.contacts.models import Contact, ContactSpend, LifecycleStage
-from saleor_mautomation.contacts.services import (
+from saleor_mautomation.contacts.figures import (
     engagement_email_refresh,
     engagement_orders_refresh,
     engagement_refresh,
 )
+from saleor_mautomation.contacts.models import Contact, ContactSpend, LifecycleStage
 from saleor_mautomation.core import clock
 from saleor_mautomation.intake.ingest import ingest_order
 from saleor_mautomation.saleor import payloads

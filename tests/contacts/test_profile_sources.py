@@ -1,7 +1,7 @@
 """Profile fields Saleor lacks, from mapped metadata keys and the address country."""
 
+from saleor_mautomation.contacts.config import contacts_config, contacts_config_clear_cache
 from saleor_mautomation.contacts.models import ConsentRecord, Contact, ContactsConfig
-from saleor_mautomation.contacts.services import contacts_config, contacts_config_clear_cache
 from saleor_mautomation.intake.services import deliveries_drain
 from tests.support import deliveries as d
 

@@ -5,12 +5,12 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.contacts.models import Contact, ErasedIdentity
 from saleor_mautomation.contacts.services import (
     contact_erase,
     contact_resolve,
     contact_upsert_from_user,
-    contacts_config,
     contacts_prefetched,
     email_digest,
 )

@@ -4,8 +4,9 @@ from decimal import Decimal
 import time_machine
 from django.db import transaction
 
+from saleor_mautomation.contacts.config import contacts_config
+from saleor_mautomation.contacts.figures import engagement_refresh
 from saleor_mautomation.contacts.models import Contact, ContactSpend, LifecycleStage
-from saleor_mautomation.contacts.services import contacts_config, engagement_refresh
 from saleor_mautomation.contacts.sweeps import email_engagement_sweep, lifecycle_sweep, rfm_sweep
 from saleor_mautomation.contacts.tasks import contacts_sweep
 from tests.conftest import make_installation

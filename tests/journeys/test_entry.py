@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import time_machine
 
-from saleor_mautomation.contacts.services import contacts_config
+from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.intake.services import deliveries_drain
 from saleor_mautomation.journeys.models import Journey, JourneyRun
 from saleor_mautomation.journeys.services import journey_publish

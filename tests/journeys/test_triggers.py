@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from saleor_mautomation.commerce.models import CheckoutRecord
-from saleor_mautomation.contacts.services import contacts_config, contacts_config_clear_cache
+from saleor_mautomation.contacts.config import contacts_config, contacts_config_clear_cache
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.journeys import tasks
 from saleor_mautomation.journeys.tasks import triggers_sweep_task
