@@ -322,8 +322,10 @@ def main() -> None:
             "still_pending": pending,
             "processing_lag_s": round(lag, 2),
             # How much the worker did while the web was busy, and its rate alone afterwards.
-            "processed_while_posting": done_when_posted,
-            "drain_per_s_after": round((stored - done_when_posted) / lag, 1) if lag else None,
+            "processed_while_posting": done_when_posted if WORKER_CONCURRENCY else None,
+            "drain_per_s_after": round((stored - done_when_posted) / lag, 1)
+            if WORKER_CONCURRENCY and lag
+            else None,
             "cpu_ms_per_delivery_while_posting": cpu_ms,
         }
     print(json.dumps(figures), flush=True)

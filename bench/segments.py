@@ -185,12 +185,12 @@ def main() -> None:
         from saleor_mautomation.core import clock
         from saleor_mautomation.events.changes import PROFILE
         from saleor_mautomation.saleor.models import Installation
-        from saleor_mautomation.segments.services import (
+        from saleor_mautomation.segments.membership import (
             members_matching,
             memberships_refresh,
-            segment_create,
             segment_rebuild,
         )
+        from saleor_mautomation.segments.services import segment_create
 
         installation = Installation.objects.create(
             saleor_api_url="https://shop.bench.example/graphql/",

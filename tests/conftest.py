@@ -8,7 +8,7 @@ import pytest
 from saleor_mautomation.contacts.config import contacts_config_clear_cache
 from saleor_mautomation.saleor import jwks, selectors
 from saleor_mautomation.saleor.models import Installation
-from saleor_mautomation.segments.services import segments_cache_clear
+from saleor_mautomation.segments.membership import segments_cache_clear
 from tests.support.keys import SigningKey, signing_key
 from tests.support.samples import SAMPLE_API_URL, jwks_sample
 from tests.support.standin import StandInSaleor, serve

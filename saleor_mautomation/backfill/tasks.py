@@ -19,7 +19,7 @@ from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.backfill.services import Outcome
 from saleor_mautomation.core import clock
 from saleor_mautomation.segments.builtin import segments_builtin_ensure
-from saleor_mautomation.segments.services import segments_rebuild
+from saleor_mautomation.segments.membership import segments_rebuild
 
 logger = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from saleor_mautomation.journeys.engine import in_holdout
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
 from saleor_mautomation.journeys.runner import runs_advance, runs_of_contacts, version_definition
 from saleor_mautomation.segments.compiler import Compiler, Moments
-from saleor_mautomation.segments.services import ENTERED as SEGMENT_ENTERED
-from saleor_mautomation.segments.services import segments_tracked
+from saleor_mautomation.segments.membership import ENTERED as SEGMENT_ENTERED
+from saleor_mautomation.segments.membership import segments_tracked
 
 logger = logging.getLogger(__name__)
 

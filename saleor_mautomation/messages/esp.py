@@ -16,7 +16,7 @@ from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.messages.models import Message, Suppression
 from saleor_mautomation.messages.services import suppression_add
-from saleor_mautomation.segments.services import segments_tracked
+from saleor_mautomation.segments.membership import segments_tracked
 
 logger = logging.getLogger(__name__)
 

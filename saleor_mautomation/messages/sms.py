@@ -49,7 +49,7 @@ from saleor_mautomation.messages.models import Message, SmsProvider, Suppression
 from saleor_mautomation.messages.providers import Accepted, OutcomeUnknown, Refused
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
 from saleor_mautomation.messages.services import suppression_add
-from saleor_mautomation.segments.services import segments_tracked
+from saleor_mautomation.segments.membership import segments_tracked
 
 logger = logging.getLogger(__name__)
 

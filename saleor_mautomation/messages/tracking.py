@@ -32,7 +32,7 @@ from saleor_mautomation.contacts.models import Contact, EmailConsent
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.messages import tokens
 from saleor_mautomation.messages.models import Message
-from saleor_mautomation.segments.services import segments_tracked
+from saleor_mautomation.segments.membership import segments_tracked
 
 # -- rewriting ----------------------------------------------------------------------------------
 

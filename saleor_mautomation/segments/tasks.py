@@ -9,8 +9,8 @@ from celery import shared_task
 from saleor_mautomation.core import clock
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.builtin import segments_builtin_ensure
+from saleor_mautomation.segments.membership import segment_rebuild, segments_rebuild
 from saleor_mautomation.segments.models import Segment
-from saleor_mautomation.segments.services import segment_rebuild, segments_rebuild
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,8 @@ from saleor_mautomation.journeys.runner import runs_wake
 from saleor_mautomation.journeys.services import journey_publish, journeys_tracked
 from saleor_mautomation.messages.models import Message
 from saleor_mautomation.messages.services import templates_builtin_ensure
-from saleor_mautomation.segments.services import segment_create, segment_rebuild
+from saleor_mautomation.segments.membership import segment_rebuild
+from saleor_mautomation.segments.services import segment_create
 from tests.contacts.factories import make_contact, make_shop
 
 SEND = {"type": "send_email", "template": "birthday", "next": "end"}

@@ -17,14 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saleor_mautomation.events.services import event_record
-from saleor_mautomation.segments.models import Membership
-from saleor_mautomation.segments.services import (
+from saleor_mautomation.segments.membership import (
     members_matching,
-    segment_create,
     segment_rebuild,
     segments_cache_clear,
     segments_tracked,
 )
+from saleor_mautomation.segments.models import Membership
+from saleor_mautomation.segments.services import segment_create
 from tests.contacts.factories import make_contact, make_shop
 
 T = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)

@@ -15,15 +15,17 @@ from saleor_mautomation.events.models import Event
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.segments.builtin import segments_builtin_ensure
 from saleor_mautomation.segments.errors import DefinitionInvalid, SegmentInUse
-from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
-from saleor_mautomation.segments.services import (
+from saleor_mautomation.segments.membership import (
     _enter,
-    segment_archive,
-    segment_create,
     segment_rebuild,
-    segment_update,
     segments_rebuild,
     segments_tracked,
+)
+from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
+from saleor_mautomation.segments.services import (
+    segment_archive,
+    segment_create,
+    segment_update,
 )
 from tests.contacts.factories import make_contact, make_shop
 

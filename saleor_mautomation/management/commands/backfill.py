@@ -17,7 +17,7 @@ from saleor_mautomation.backfill.services import Outcome
 from saleor_mautomation.core import clock
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.builtin import segments_builtin_ensure
-from saleor_mautomation.segments.services import segments_rebuild
+from saleor_mautomation.segments.membership import segments_rebuild
 
 BAR_WIDTH = 30
 
