@@ -38,6 +38,7 @@ from saleor_mautomation.contacts.channels_consent import push_subscriptions_acti
 from saleor_mautomation.contacts.models import PushSubscription
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
 from saleor_mautomation.core.http import resolve_checked
+from saleor_mautomation.messages import tokens
 from saleor_mautomation.messages.models import Message, PushKeys
 from saleor_mautomation.messages.providers import Accepted, OutcomeUnknown, Refused
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
@@ -176,12 +177,13 @@ class PushSender:
 
     interval = 0.0
 
-    def __init__(self, keys: PushKeys, *, allow_private: bool) -> None:
+    def __init__(self, keys: PushKeys, *, allow_private: bool, app_url: str) -> None:
         private = serialization.load_pem_private_key(keys.private_key.encode(), password=None)
         assert isinstance(private, ec.EllipticCurvePrivateKey)
         self.vapid = Vapid(private)
         self.subject = keys.subject
         self.allow_private = allow_private
+        self.app_url = app_url.rstrip("/")
         self.session = _session()
 
     def hand_over(self, message: Message, context: dict[str, Any], now: datetime) -> Accepted:
@@ -199,6 +201,9 @@ class PushSender:
             )
         except RenderFailed as exc:
             raise Refused(str(exc)) from exc
+        if payload["url"]:
+            # A click opens the page through the tracking redirect, as an email's links do.
+            payload["url"] = f"{self.app_url}/t/c/{tokens.click_token(message.pk, payload['url'])}"
         data = json.dumps(payload, ensure_ascii=False)
         if len(data.encode()) > MAX_PAYLOAD or not payload["title"]:
             raise Refused(f"The notification is empty or over {MAX_PAYLOAD} bytes")
@@ -263,7 +268,7 @@ class PushSender:
 
 
 def push_sender_for(
-    installation_id: int, *, subject: str, allow_private: bool, now: datetime
+    installation_id: int, *, subject: str, allow_private: bool, app_url: str, now: datetime
 ) -> PushSender:
     keys = push_keys_ensure(installation_id=installation_id, subject=subject, now=now)
-    return PushSender(keys, allow_private=allow_private)
+    return PushSender(keys, allow_private=allow_private, app_url=app_url)

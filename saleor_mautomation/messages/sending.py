@@ -189,6 +189,7 @@ class SenderPool:
                 installation_id,
                 subject=vapid_subject_default(self.app_url, self.default_from),
                 allow_private=self.allow_private,
+                app_url=self.app_url,
                 now=self.now,
             )
         return EmailSender(

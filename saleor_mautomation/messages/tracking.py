@@ -245,6 +245,10 @@ def is_machine(
 # -- recording ----------------------------------------------------------------------------------
 
 
+PUSH_CLICKED = "push.clicked"
+CLICKED = {"email": EMAIL_CLICKED, "push": PUSH_CLICKED}
+
+
 def _hit_record(
     *,
     message_id: int,
@@ -261,7 +265,7 @@ def _hit_record(
         message = (
             Message.objects.select_for_update()
             .filter(pk=message_id)
-            .only("installation_id", "contact_id", "sent_at")
+            .only("installation_id", "contact_id", "sent_at", "channel")
             .first()
         )
         if message is None or message.contact_id is None:
@@ -274,7 +278,8 @@ def _hit_record(
         properties: dict[str, object] = {"message_id": message_id, "machine": machine}
         if url is not None:
             properties["url"] = url
-        event_type = EMAIL_OPENED if kind == "open" else EMAIL_CLICKED
+        # Only emails have an open pixel; a push notification's click is a ``push.clicked``.
+        event_type = EMAIL_OPENED if kind == "open" else CLICKED.get(message.channel, EMAIL_CLICKED)
         event_record(
             installation_id=message.installation_id,
             contact_id=contact.pk,
@@ -289,7 +294,8 @@ def _hit_record(
             return  # counts and figures read human hits only: nothing of them changes
         counter = "opens" if kind == "open" else "clicks"
         Message.objects.filter(pk=message_id).update(**{counter: F(counter) + 1})
-        engagement_email_refresh(contact=contact, now=now)
+        if event_type in (EMAIL_OPENED, EMAIL_CLICKED):
+            engagement_email_refresh(contact=contact, now=now)
 
 
 def open_record(*, token: str, user_agent: str, now: datetime) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 import http_ece
 import pytest
@@ -28,6 +29,7 @@ from saleor_mautomation.contacts.channels_consent import (
 from saleor_mautomation.contacts.consent import Evidence
 from saleor_mautomation.contacts.models import PushSubscription
 from saleor_mautomation.contacts.services import contact_merge
+from saleor_mautomation.events.models import Event
 from saleor_mautomation.messages.models import Message, MessageAttempt, PushKeys, Template
 from saleor_mautomation.messages.outbox import message_enqueue
 from saleor_mautomation.messages.push import (
@@ -190,7 +192,20 @@ def jwt_claims(authorization: str) -> dict[str, Any]:
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-def test_a_notification_reaches_the_browser_encrypted_and_signed(shop, push_service):
+def followed(client, link: str) -> str:
+    """Where the notification's link leads, followed as a browser does."""
+    parts = urlsplit(link)
+    assert (parts.scheme, parts.netloc) == ("https", "marketing.example")  # the app's URL
+    assert parts.path.startswith("/t/c/")
+    response = client.get(
+        parts.path,
+        headers={"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Firefox/130.0"},
+    )
+    assert response.status_code == 302
+    return str(response["Location"])
+
+
+def test_a_notification_reaches_the_browser_encrypted_and_signed(shop, push_service, client):
     # given
     ada = reader(shop)
     browser = subscribe(ada, push_service, "ada-firefox")
@@ -204,11 +219,11 @@ def test_a_notification_reaches_the_browser_encrypted_and_signed(shop, push_serv
     assert counts == {"sent": 1}
     (request,) = push_service.received
     assert request["path"] == "/push/ada-firefox"
-    assert browser.decrypt(request["body"]) == {
+    shown = browser.decrypt(request["body"])
+    link = shown.pop("url")
+    assert shown == {
         "title": "Hi Ada",
         "body": "Our summer sale at Mailing starts now.",
-        "url": "https://mailing.example/sale?utm_source=mautomation&utm_medium=push"
-        "&utm_campaign=sale-push",
         "tag": f"m{message.pk}",
     }
     headers = request["headers"]
@@ -235,6 +250,20 @@ def test_a_notification_reaches_the_browser_encrypted_and_signed(shop, push_serv
     assert message.subject == "Hi Ada"
     assert MessageAttempt.objects.get(message=message).detail == "browsers: 1 sent"
     assert PushSubscription.objects.get(contact=ada).last_used_at == T
+    # a click opens the shop page through the tracking redirect, counted as a push click
+    assert followed(client, link) == (
+        "https://mailing.example/sale?utm_source=mautomation&utm_medium=push&utm_campaign=sale-push"
+    )
+    message.refresh_from_db()
+    assert message.clicks == 1
+    click = Event.objects.get(contact=ada)
+    assert (click.type, click.properties["message_id"], click.properties["machine"]) == (
+        "push.clicked",
+        message.pk,
+        False,
+    )
+    ada.refresh_from_db()
+    assert (ada.email_clicks_30d, ada.last_email_click_at) == (0, None)
 
 
 def test_a_gone_subscription_expires_and_the_others_still_get_it(shop, push_service):
@@ -405,7 +434,7 @@ def test_vapid_keys_are_made_once_and_the_private_key_is_encrypted(shop):
 
 
 def test_the_default_push_templates_fall_back_to_the_shop_when_there_is_no_checkout(
-    shop, push_service
+    shop, push_service, client
 ):
     # given
     created = templates_channel_ensure(installation_id=shop.pk, channel="push", now=T)
@@ -419,13 +448,17 @@ def test_the_default_push_templates_fall_back_to_the_shop_when_there_is_no_check
 
     # then
     assert sorted(t.key for t in created) == ["abandoned-checkout-push", "win-back-push"]
-    assert browser.decrypt(push_service.received[0]["body"]) == {
+    shown = browser.decrypt(push_service.received[0]["body"])
+    link = shown.pop("url")
+    assert shown == {
         "title": "Dein Warenkorb wartet",
         "body": "Schließe Deine Bestellung bei Mailing ab, bevor alles weg ist.",
-        "url": "https://mailing.example?utm_source=mautomation&utm_medium=push"
-        "&utm_campaign=abandoned-checkout-push",
         "tag": f"m{Message.objects.get().pk}",
     }
+    assert followed(client, link) == (
+        "https://mailing.example?utm_source=mautomation&utm_medium=push"
+        "&utm_campaign=abandoned-checkout-push"
+    )
 
 
 def test_a_merge_keeps_the_anonymous_visitors_browsers_and_consents(shop, push_service):
