@@ -33,6 +33,11 @@ class AppSettings(graphene.ObjectType):
     quiet_start_hour = graphene.Int(description="Quiet hours in the contact's time zone.")
     quiet_end_hour = graphene.Int()
     quiet_action = graphene.String(required=True, description="defer or skip")
+    channel_caps = GenericScalar(
+        required=True,
+        description='Caps of their own for SMS and push, e.g. {"sms": [1, 72]} (count, hours);'
+        " a channel not listed has the email cap.",
+    )
 
     @staticmethod
     def of(installation_id: int) -> AppSettings:
@@ -47,6 +52,7 @@ class AppSettings(graphene.ObjectType):
             quiet_start_hour=rules.quiet_start_hour,
             quiet_end_hour=rules.quiet_end_hour,
             quiet_action=rules.quiet_action,
+            channel_caps=rules.channel_caps,
             storefront_origins=installation.storefront_origins,
             lapsing_after_days=config.lapsing_after_days,
             lapsed_after_days=config.lapsed_after_days,
@@ -70,6 +76,7 @@ class AppSettingsInput(graphene.InputObjectType):
     quiet_start_hour = graphene.Int()
     quiet_end_hour = graphene.Int()
     quiet_action = graphene.String()
+    channel_caps = GenericScalar()
 
 
 SENDING_FIELDS = (
@@ -80,6 +87,7 @@ SENDING_FIELDS = (
     "quiet_start_hour",
     "quiet_end_hour",
     "quiet_action",
+    "channel_caps",
 )
 
 

@@ -197,6 +197,9 @@ class SendingRules(models.Model):
     # Frequency cap: at most ``cap_count`` marketing emails per ``cap_hours`` per contact.
     cap_count = models.PositiveSmallIntegerField(default=1)
     cap_hours = models.PositiveSmallIntegerField(default=16)
+    # Other channels' own caps, e.g. {"sms": [1, 72]} (count, hours); a channel not listed
+    # has the email cap (each channel counts only its own sends either way).
+    channel_caps = models.JSONField(default=dict, blank=True)
     # Quiet hours in the contact's time zone: [start, end) wraps midnight when start > end.
     quiet_start_hour = models.PositiveSmallIntegerField(null=True, blank=True, default=21)
     quiet_end_hour = models.PositiveSmallIntegerField(null=True, blank=True, default=8)

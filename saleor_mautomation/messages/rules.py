@@ -6,7 +6,8 @@ confirmation) skip consent, caps and quiet hours; only a hard-bounced address st
 
 The same rules hold for every channel (email, SMS, web push), each on its own: the consent
 is the channel's, and the frequency cap counts the contact's marketing messages of that
-channel (across all journeys and broadcasts), so an SMS does not use up the day's email.
+channel (across all journeys and broadcasts), so an SMS does not use up the day's email; a
+channel may have a cap of its own (say, one SMS in three days), else it has the email cap.
 """
 
 from __future__ import annotations
@@ -28,6 +29,15 @@ class Rules:
     quiet_start_hour: int | None = 21
     quiet_end_hour: int | None = 8
     quiet_action: Literal["defer", "skip"] = "defer"
+    # (channel, count, hours) of the channels with a cap of their own (else the one above)
+    channel_caps: tuple[tuple[str, int, int], ...] = ()
+
+    def cap(self, channel: str) -> tuple[int, int]:
+        """(count, hours) of the channel's frequency cap; count 0 means no cap."""
+        for name, count, hours in self.channel_caps:
+            if name == channel:
+                return count, hours
+        return self.cap_count, self.cap_hours
 
 
 @dataclass(frozen=True)
@@ -86,14 +96,13 @@ def decide(
     if consent != "granted":
         what = CONSENT_NAMES.get(channel, channel)
         return Decision("skip", f"no {what} consent ({consent})")
-    window = timedelta(hours=rules.cap_hours)
+    cap_count, cap_hours = rules.cap(channel)
+    window = timedelta(hours=cap_hours)
     within = sorted(moment for moment in recent_sends if now - moment < window)
-    if rules.cap_count and len(within) >= rules.cap_count:
+    if cap_count and len(within) >= cap_count:
         # The cap frees up when the oldest send in the window leaves it.
         return Decision(
-            "defer",
-            f"frequency cap: {rules.cap_count} per {rules.cap_hours} h",
-            within[-rules.cap_count] + window,
+            "defer", f"frequency cap: {cap_count} per {cap_hours} h", within[-cap_count] + window
         )
     if rules.quiet_start_hour is not None and rules.quiet_end_hour is not None:
         until = quiet_until(

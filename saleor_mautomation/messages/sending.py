@@ -126,7 +126,7 @@ def _decision(message: Message, contact: Contact | None, rules: Rules, now: date
             contact=contact,
             channel=message.channel,
             kind=Template.Kind.MARKETING,
-            sent_at__gte=now - timedelta(hours=rules.cap_hours),
+            sent_at__gte=now - timedelta(hours=rules.cap(message.channel)[1]),
         )
         .exclude(pk=message.pk)
         .values_list("sent_at", flat=True)

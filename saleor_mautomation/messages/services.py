@@ -330,11 +330,37 @@ def sending_rules_update(*, installation_id: int, **changes: object) -> SendingR
         raise PermanentError("The cap window is 1 hour to 30 days", code="invalid_cap")
     if changes.get("quiet_action") not in {None, "defer", "skip"}:
         raise PermanentError("Quiet hours either defer or skip", code="invalid_quiet_action")
+    if changes.get("channel_caps") is not None:
+        changes["channel_caps"] = _channel_caps_valid(changes["channel_caps"])
     for field, value in changes.items():
         if value is not None:
             setattr(rules, field, value)
     rules.save()
     return rules
+
+
+CAPPED_CHANNELS = ("sms", "push")  # email's cap is ``cap_count`` / ``cap_hours``
+
+
+def _channel_caps_valid(raw: object) -> dict[str, list[int]]:
+    """``{"sms": [count, hours], ...}``: a count of 0 to 100 (0: no cap) per 1 hour to 30 days."""
+    problem = PermanentError(
+        "Channel caps map sms or push to a count (0-100) per a window of 1 to 720 hours",
+        code="invalid_cap",
+    )
+    if not isinstance(raw, dict):
+        raise problem
+    clean: dict[str, list[int]] = {}
+    for channel, cap in raw.items():
+        if channel not in CAPPED_CHANNELS or not isinstance(cap, list | tuple) or len(cap) != 2:
+            raise problem
+        count, hours = cap
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (count, hours)):
+            raise problem
+        if not (0 <= count <= 100 and 1 <= hours <= 24 * 30):
+            raise problem
+        clean[channel] = [count, hours]
+    return clean
 
 
 def rules_of(installation_id: int) -> tuple[Rules, SendingRules]:
@@ -347,6 +373,10 @@ def rules_of(installation_id: int) -> tuple[Rules, SendingRules]:
             quiet_start_hour=stored.quiet_start_hour,
             quiet_end_hour=stored.quiet_end_hour,
             quiet_action="skip" if stored.quiet_action == "skip" else "defer",
+            channel_caps=tuple(
+                (channel, int(cap[0]), int(cap[1]))
+                for channel, cap in sorted(stored.channel_caps.items())
+            ),
         ),
         stored,
     )

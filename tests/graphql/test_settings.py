@@ -3,6 +3,7 @@ import json
 import pytest
 
 from saleor_mautomation.contacts.models import ContactsConfig
+from saleor_mautomation.messages.services import rules_of
 from saleor_mautomation.saleor.models import Installation
 from tests.graphql.test_dashboard_auth import token_for
 
@@ -71,6 +72,11 @@ def test_the_admin_reads_and_updates_the_settings(client, standin_installation):
         ({"quietStartHour": 24}, "INVALID_HOUR"),
         ({"capHours": 0}, "INVALID_CAP"),
         ({"quietAction": "drop"}, "INVALID_QUIET_ACTION"),
+        ({"channelCaps": {"fax": [1, 24]}}, "INVALID_CAP"),
+        ({"channelCaps": {"sms": [1]}}, "INVALID_CAP"),
+        ({"channelCaps": {"sms": [1, 0]}}, "INVALID_CAP"),
+        ({"channelCaps": {"push": [-1, 24]}}, "INVALID_CAP"),
+        ({"channelCaps": {"sms": ["1", 24]}}, "INVALID_CAP"),
     ],
 )
 def test_invalid_settings_are_refused_with_a_field_error(
@@ -160,3 +166,23 @@ def test_the_admin_sets_the_sender_and_the_sending_rules(client, standin_install
             }
         }
     }
+
+
+def test_sms_and_push_get_caps_of_their_own(client, standin_installation):
+    query = """mutation U($input: AppSettingsInput!) { updateAppSettings(input: $input) {
+      settings { capCount capHours channelCaps } } }"""
+
+    response = ask(
+        client,
+        standin_installation,
+        query,
+        {"input": {"channelCaps": {"sms": [1, 72], "push": [0, 24]}}},
+    )
+
+    assert response.json()["data"]["updateAppSettings"]["settings"] == {
+        "capCount": 1,
+        "capHours": 16,
+        "channelCaps": {"sms": [1, 72], "push": [0, 24]},
+    }
+    rules, _ = rules_of(standin_installation.pk)
+    assert (rules.cap("email"), rules.cap("sms"), rules.cap("push")) == ((1, 16), (1, 72), (0, 24))

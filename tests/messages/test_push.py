@@ -40,6 +40,7 @@ from saleor_mautomation.messages.push import (
 )
 from saleor_mautomation.messages.sending import messages_send_due
 from saleor_mautomation.messages.services import (
+    sending_rules_update,
     template_create,
     template_text_version_create,
     templates_builtin_ensure,
@@ -504,3 +505,22 @@ def test_only_links_to_the_shop_get_utm_parameters_and_only_http_links_are_kept(
         push_payload(title="T", body="B", url="", context=context, campaign="c", tag="m1")["icon"]
         == "https://cdn.example/l.png"
     )
+
+
+def test_a_push_cap_of_its_own_holds_pushes_longer_than_the_email_cap(shop, push_service):
+    # given: pushes capped at 1 per 48 h (emails keep 1 per 16 h)
+    sending_rules_update(installation_id=shop.pk, channel_caps={"push": [1, 48]})
+    ada = reader(shop)
+    subscribe(ada, push_service, "ada")
+    enqueue(ada, push_template(shop), "push-1")
+    assert send() == {"sent": 1}
+
+    # when: a second push a day later, past the email cap's window
+    later = T + timedelta(hours=24)
+    second = enqueue(ada, push_template(shop, key="second"), "push-2", now=later)
+
+    # then: held until the push window frees up
+    assert send(later) == {"deferred": 1}
+    second.refresh_from_db()
+    assert second.send_after == T + timedelta(hours=48)
+    assert second.status_reason == "frequency cap: 1 per 48 h"

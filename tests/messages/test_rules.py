@@ -50,6 +50,21 @@ def test_the_frequency_cap_defers_until_the_window_frees_up():
     assert check(recent_sends=[NOW - timedelta(hours=17)]).action == "send"
 
 
+def test_a_channel_with_a_cap_of_its_own_counts_against_that_cap():
+    # given: one SMS in three days; email keeps 1 per 16 h; push has no cap
+    rules = Rules(channel_caps=(("push", 0, 24), ("sms", 1, 72)))
+    sent = NOW - timedelta(hours=30)
+
+    # then
+    assert check(channel="sms", consent="granted", recent_sends=[sent], rules=rules) == Decision(
+        "defer", "frequency cap: 1 per 72 h", sent + timedelta(hours=72)
+    )
+    assert check(channel="email", recent_sends=[sent], rules=rules).action == "send"
+    assert check(channel="push", recent_sends=[NOW - timedelta(minutes=5)] * 9, rules=rules) == (
+        Decision("send")
+    )
+
+
 def test_quiet_hours_follow_the_contacts_time_zone():
     # 12:00 UTC is 22:00 in Sydney (quiet until 08:00 local = 22:00 UTC)
     sydney = check(time_zone="Australia/Sydney")
