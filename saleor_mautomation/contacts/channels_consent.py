@@ -107,19 +107,32 @@ def channel_consent_set(
 
 
 def phone_set(
-    *, contact: Contact, phone: str, sms_consent: bool, evidence: Evidence, now: datetime
+    *,
+    contact: Contact,
+    phone: str,
+    sms_consent: bool,
+    evidence: Evidence,
+    now: datetime,
+    double_opt_in: bool = False,
 ) -> Contact:
     """A visitor gives their number, with or without agreeing to marketing texts.
 
     Consent given for one number does not carry over to another: a new number without
-    consent leaves the contact without SMS consent (withdrawn if it was granted)."""
+    consent leaves the contact without SMS consent (withdrawn if it was granted). With
+    ``double_opt_in`` the agreement makes the consent ``pending`` (a ``requested`` ledger row)
+    until the number replies YES to the confirmation text the caller sends."""
     number = phone_normalize(phone)
     with transaction.atomic():
         changed = contact.phone != number
         if changed:
             contact.phone = number
             contact.save(update_fields=["phone", "updated_at"])
-        if sms_consent:
+        if sms_consent and double_opt_in:
+            if changed or contact.sms_consent != EmailConsent.GRANTED:
+                contact.sms_consent = EmailConsent.PENDING
+                contact.save(update_fields=["sms_consent", "updated_at"])
+                _ledger(contact, "sms", ConsentRecord.Action.REQUESTED, evidence, now, {})
+        elif sms_consent:
             channel_consent_set(
                 contact=contact,
                 channel="sms",
@@ -128,7 +141,7 @@ def phone_set(
                 now=now,
                 again=changed,
             )
-        elif contact.sms_consent == EmailConsent.GRANTED:
+        elif contact.sms_consent in (EmailConsent.GRANTED, EmailConsent.PENDING):
             channel_consent_set(
                 contact=contact,
                 channel="sms",

@@ -27,13 +27,14 @@ from saleor_mautomation.contacts.channels_consent import (
 )
 from saleor_mautomation.contacts.consent import Evidence
 from saleor_mautomation.contacts.identity import contact_for_visitor
-from saleor_mautomation.contacts.models import Contact, PushSubscription
+from saleor_mautomation.contacts.models import Contact, EmailConsent, PushSubscription
 from saleor_mautomation.core import clock, ratelimit
 from saleor_mautomation.graphql.contacts import from_global_id
 from saleor_mautomation.graphql.context import Context, dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors, render_errors
 from saleor_mautomation.graphql.templates import TemplateType, TemplateVersionType
 from saleor_mautomation.messages.models import SmsProvider, Template, TemplateVersion
+from saleor_mautomation.messages.outbox import sms_confirmation_request
 from saleor_mautomation.messages.push import (
     push_keys_ensure,
     push_keys_update,
@@ -190,14 +191,21 @@ class SetPhone(graphene.Mutation):
     ) -> SetPhone:
         context: Context = info.context
         contact = _visitor(context, anonymous_id, "phone")
-        with domain_errors():
+        provider = SmsProvider.objects.filter(installation_id=contact.installation_id).first()
+        double_opt_in = provider is not None and provider.double_opt_in
+        now = clock.now()
+        with domain_errors(), transaction.atomic():
             contact = phone_set(
                 contact=contact,
                 phone=phone,
                 sms_consent=sms_consent,
                 evidence=_evidence(context, "storefront.phone", consent_text_version[:64]),
-                now=clock.now(),
+                now=now,
+                double_opt_in=double_opt_in,
             )
+            if sms_consent and contact.sms_consent == EmailConsent.PENDING:
+                # asked again (say, the form sent twice): the question goes out at most hourly
+                sms_confirmation_request(contact=contact, now=now)
         return SetPhone(result=PhoneConsent.of(contact))
 
 
@@ -229,6 +237,9 @@ class SmsProviderType(graphene.ObjectType):
     from_number = graphene.String(required=True)
     messaging_service_sid = graphene.String(required=True)
     max_per_second = graphene.Float(required=True, description="0: no throttle")
+    double_opt_in = graphene.Boolean(
+        required=True, description="A number given with consent is texted to reply YES first."
+    )
     status_callback_url = graphene.String(required=True)
     inbound_url = graphene.String(
         required=True, description="Set it as the number's incoming-message webhook (STOP)."
@@ -245,6 +256,7 @@ class SmsProviderType(graphene.ObjectType):
             from_number=stored.from_number if stored else "",
             messaging_service_sid=stored.messaging_service_sid if stored else "",
             max_per_second=stored.max_per_second if stored else 0.0,
+            double_opt_in=bool(stored and stored.double_opt_in),
             status_callback_url=status_url,
             inbound_url=inbound_url,
         )
@@ -256,6 +268,7 @@ class SmsProviderInput(graphene.InputObjectType):
     from_number = graphene.String(default_value="")
     messaging_service_sid = graphene.String(default_value="")
     max_per_second = graphene.Float(default_value=0)
+    double_opt_in = graphene.Boolean(default_value=False)
 
 
 class UpdateSmsProvider(graphene.Mutation):

@@ -281,6 +281,9 @@ class SmsProvider(models.Model):
     from_number = models.CharField(max_length=32, blank=True, default="")
     messaging_service_sid = models.CharField(max_length=64, blank=True, default="")
     max_per_second = models.FloatField(default=0)
+    # Double opt-in: a number given with consent gets a text asking to reply YES, and SMS
+    # consent is granted by that reply (pending until then).
+    double_opt_in = models.BooleanField(default=False)
 
     objects: ClassVar[models.Manager[SmsProvider]]
 

@@ -16,7 +16,11 @@ from typing import Any
 from saleor_mautomation.contacts.models import Contact, PushSubscription
 from saleor_mautomation.messages.models import Message, Template, TemplateVersion
 from saleor_mautomation.messages.rules import next_hour
-from saleor_mautomation.messages.services import template_current
+from saleor_mautomation.messages.services import (
+    SMS_CONFIRM,
+    template_current,
+    templates_channel_ensure,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -152,5 +156,22 @@ def double_opt_in_request(*, contact: Contact, now: datetime) -> Message | None:
         contact=contact,
         template=template,
         dedupe_key=f"{DOUBLE_OPT_IN}:{contact.pk}:{now:%Y%m%d%H}",
+        now=now,
+    )
+
+
+def sms_confirmation_request(*, contact: Contact, now: datetime) -> Message | None:
+    """Text the contact's number the SMS double opt-in question (reply YES): at most one per
+    contact and hour. The template is added if the installation predates it."""
+    template = Template.objects.filter(
+        installation_id=contact.installation_id, key=SMS_CONFIRM
+    ).first()
+    if template is None:
+        templates_channel_ensure(installation_id=contact.installation_id, channel="sms", now=now)
+        template = Template.objects.get(installation_id=contact.installation_id, key=SMS_CONFIRM)
+    return message_enqueue(
+        contact=contact,
+        template=template,
+        dedupe_key=f"{SMS_CONFIRM}:{contact.pk}:{now:%Y%m%d%H}",
         now=now,
     )

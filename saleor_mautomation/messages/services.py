@@ -231,11 +231,26 @@ class ChannelDefault:
     title: dict[str, str]  # push only
     text: dict[str, str]
     url: str = ""
+    kind: str = Template.Kind.MARKETING
 
 
 STOP_HINT = {"en": "Reply STOP to opt out.", "de": "Antworte STOP zum Abmelden."}
 CHECKOUT_URL = "{% if checkout %}{{ checkout.resume_url }}{% else %}{{ shop.url }}{% endif %}"
+SMS_CONFIRM = "sms-confirm"
 CHANNEL_DEFAULTS = (
+    ChannelDefault(
+        key=SMS_CONFIRM,
+        channel="sms",
+        purpose="Asks a new subscriber to confirm marketing texts by replying YES.",
+        title={},
+        text={
+            "en": "{{ shop.name }}: reply YES to get our offers by text message. "
+            "Msg&data rates may apply. Reply STOP to opt out.",
+            "de": "{{ shop.name }}: Antworte JA, um unsere Angebote per SMS zu erhalten. "
+            "Antworte STOP zum Abmelden.",
+        },
+        kind=Template.Kind.TRANSACTIONAL,
+    ),
     ChannelDefault(
         key="abandoned-checkout-sms",
         channel="sms",
@@ -295,7 +310,7 @@ def templates_channel_ensure(
             key=default.key,
             name=default.key.replace("-", " ").capitalize(),
             channel=channel,
-            kind=Template.Kind.MARKETING,
+            kind=default.kind,
             description=default.purpose,
             is_builtin=True,
         )

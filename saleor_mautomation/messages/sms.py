@@ -122,6 +122,7 @@ def sms_provider_update(
     from_number: str = "",
     messaging_service_sid: str = "",
     max_per_second: float = 0,
+    double_opt_in: bool = False,
 ) -> SmsProvider:
     """Save the Twilio account; a ``None`` auth token keeps the stored one (never read back).
     A sender is a number (E.164), an alphanumeric sender id, or a messaging service."""
@@ -145,6 +146,7 @@ def sms_provider_update(
     stored.from_number = from_number
     stored.messaging_service_sid = messaging_service_sid
     stored.max_per_second = max_per_second
+    stored.double_opt_in = double_opt_in
     stored.save()
     return stored
 
@@ -340,7 +342,8 @@ def sms_status_apply(
 STOP_WORDS = frozenset(
     {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE", "STOPP"}
 )
-START_WORDS = frozenset({"START", "YES", "UNSTOP"})
+# YES and JA also answer the double opt-in text (``sms-confirm``).
+START_WORDS = frozenset({"START", "YES", "UNSTOP", "JA"})
 
 
 def sms_keyword(body: str) -> Literal["stop", "start"] | None:

@@ -14,7 +14,9 @@ from django.db import connection
 
 from saleor_mautomation.contacts.channels_consent import PhoneInvalid, phone_normalize
 from saleor_mautomation.contacts.models import ConsentRecord, Contact, PushSubscription
-from saleor_mautomation.messages.models import PushKeys, SmsProvider, Template
+from saleor_mautomation.core import clock
+from saleor_mautomation.messages.models import Message, PushKeys, SmsProvider, Template
+from saleor_mautomation.messages.sms import sms_inbound_apply
 from tests.contacts.factories import make_shop
 from tests.graphql.test_contacts import ask
 from tests.graphql.test_storefront import call, customer_token
@@ -197,6 +199,79 @@ def test_a_new_number_without_consent_withdraws_it(client, standin_installation)
     assert (record.action, record.details) == ("withdrawn", {"reason": "number changed"})
 
 
+def test_with_double_opt_in_the_number_confirms_by_replying_yes(client, standin_installation):
+    # given: the shop asks new numbers to confirm
+    SmsProvider.objects.create(
+        installation=standin_installation,
+        account_sid=SID,
+        auth_token="token",
+        from_number="+15005550006",
+        double_opt_in=True,
+    )
+    variables = {"phone": "+4915112345678", "consent": True, "anon": ANON}
+
+    # when: the form is sent (twice)
+    first = data(call(client, standin_installation, SET_PHONE, variables))
+    data(call(client, standin_installation, SET_PHONE, variables))
+
+    # then: pending, one request on the ledger per submission, one question texted
+    assert first["data"]["setPhone"]["result"]["smsConsent"] == "pending"
+    contact = Contact.objects.get(installation=standin_installation, phone="+4915112345678")
+    assert list(ConsentRecord.objects.filter(contact=contact).values_list("action", flat=True)) == [
+        "requested",
+        "requested",
+    ]
+    (question,) = Message.objects.filter(contact=contact)
+    assert (question.channel, question.kind, question.to_address) == (
+        "sms",
+        "transactional",
+        "+4915112345678",
+    )
+    assert question.template_version is not None
+    assert question.template_version.template.key == "sms-confirm"
+
+    # when: the number replies YES
+    sms_inbound_apply(
+        installation_id=standin_installation.pk,
+        from_number="+4915112345678",
+        body="Yes!",
+        now=clock.now(),
+    )
+
+    # then
+    contact.refresh_from_db()
+    assert contact.sms_consent == "granted"
+    confirmed = ConsentRecord.objects.filter(contact=contact).order_by("pk").last()
+    assert confirmed is not None
+    assert (confirmed.action, confirmed.source, confirmed.details) == (
+        "confirmed",
+        "sms.start",
+        {"keyword": "YES!"},
+    )
+
+
+def test_declining_while_the_confirmation_is_pending_withdraws(client, standin_installation):
+    SmsProvider.objects.create(
+        installation=standin_installation,
+        account_sid=SID,
+        auth_token="token",
+        from_number="+15005550006",
+        double_opt_in=True,
+    )
+    variables = {"phone": "+4915112345678", "consent": True, "anon": ANON}
+    call(client, standin_installation, SET_PHONE, variables)
+
+    body = data(call(client, standin_installation, SET_PHONE, {**variables, "consent": False}))
+
+    assert body["data"]["setPhone"]["result"]["smsConsent"] == "withdrawn"
+    contact = Contact.objects.get(installation=standin_installation, phone="+4915112345678")
+    ledger = ConsentRecord.objects.filter(contact=contact).order_by("pk")
+    assert list(ledger.values_list("action", "details")) == [
+        ("requested", {}),
+        ("withdrawn", {"reason": "declined"}),
+    ]
+
+
 def test_a_number_without_country_code_is_refused(client, standin_installation):
     body = data(
         call(
@@ -258,7 +333,7 @@ def test_the_admin_sets_twilio_and_never_reads_the_token_back(
             "key", flat=True
         )
     )
-    assert keys == {"abandoned-checkout-sms"}
+    assert keys == {"abandoned-checkout-sms", "sms-confirm"}
 
 
 def test_twilio_settings_are_validated_and_per_shop(client, standin_installation):

@@ -489,20 +489,40 @@ def test_the_auth_token_is_encrypted_at_rest_and_kept_when_not_resent(shop):
 
 def test_the_default_sms_templates_render_in_both_languages(shop, twilio):
     # given
-    (template,) = templates_channel_ensure(installation_id=shop.pk, channel="sms", now=T)
+    created = {
+        t.key: t for t in templates_channel_ensure(installation_id=shop.pk, channel="sms", now=T)
+    }
     english, german = texter(shop), texter(shop, phone="+4915199999999", language_code="de")
-    enqueue(english, template, "en")
-    enqueue(german, template, "de")
+    for key in ("abandoned-checkout-sms", "sms-confirm"):
+        enqueue(english, created[key], f"{key}:en")
+        enqueue(german, created[key], f"{key}:de")
 
     # when
     send(twilio)
 
     # then
-    bodies = {r["form"]["To"]: r["form"]["Body"] for r in twilio.created}
-    assert bodies[PHONE] == (
-        "Mailing: your cart is still waiting. Complete your order: https://mailing.example "
-        "Reply STOP to opt out."
-    )
-    assert bodies["+4915199999999"].endswith("Antworte STOP zum Abmelden.")
-    assert all(sms_segments(body).encoding == "GSM-7" for body in bodies.values())
+    assert set(created) == {"abandoned-checkout-sms", "sms-confirm"}
+    assert created["sms-confirm"].kind == "transactional"
+    bodies = {(r["form"]["To"], r["form"]["Body"]) for r in twilio.created}
+    german_cart = [b for to, b in bodies if to == "+4915199999999" and "Warenkorb" in b]
+    assert bodies - {("+4915199999999", b) for b in german_cart} == {
+        (
+            PHONE,
+            "Mailing: reply YES to get our offers by text message. Msg&data rates may apply. "
+            "Reply STOP to opt out.",
+        ),
+        (
+            PHONE,
+            "Mailing: your cart is still waiting. Complete your order: https://mailing.example "
+            "Reply STOP to opt out.",
+        ),
+        (
+            "+4915199999999",
+            "Mailing: Antworte JA, um unsere Angebote per SMS zu erhalten. "
+            "Antworte STOP zum Abmelden.",
+        ),
+    }
+    assert len(german_cart) == 1
+    assert german_cart[0].endswith("Antworte STOP zum Abmelden.")
+    assert all(sms_segments(body).encoding == "GSM-7" for _, body in bodies)
     assert templates_channel_ensure(installation_id=shop.pk, channel="sms", now=T) == []
