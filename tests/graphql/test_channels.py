@@ -199,15 +199,21 @@ def test_a_new_number_without_consent_withdraws_it(client, standin_installation)
     assert (record.action, record.details) == ("withdrawn", {"reason": "number changed"})
 
 
-def test_with_double_opt_in_the_number_confirms_by_replying_yes(client, standin_installation):
-    # given: the shop asks new numbers to confirm
-    SmsProvider.objects.create(
+@pytest.fixture
+def double_opt_in(standin_installation):
+    """The shop asks new numbers to confirm by text."""
+    return SmsProvider.objects.create(
         installation=standin_installation,
         account_sid=SID,
         auth_token="token",
         from_number="+15005550006",
         double_opt_in=True,
     )
+
+
+def test_with_double_opt_in_the_number_confirms_by_replying_yes(
+    client, standin_installation, double_opt_in
+):
     variables = {"phone": "+4915112345678", "consent": True, "anon": ANON}
 
     # when: the form is sent (twice)
@@ -250,14 +256,9 @@ def test_with_double_opt_in_the_number_confirms_by_replying_yes(client, standin_
     )
 
 
-def test_declining_while_the_confirmation_is_pending_withdraws(client, standin_installation):
-    SmsProvider.objects.create(
-        installation=standin_installation,
-        account_sid=SID,
-        auth_token="token",
-        from_number="+15005550006",
-        double_opt_in=True,
-    )
+def test_declining_while_the_confirmation_is_pending_withdraws(
+    client, standin_installation, double_opt_in
+):
     variables = {"phone": "+4915112345678", "consent": True, "anon": ANON}
     call(client, standin_installation, SET_PHONE, variables)
 
