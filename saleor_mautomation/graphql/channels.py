@@ -29,10 +29,13 @@ from saleor_mautomation.contacts.consent import Evidence
 from saleor_mautomation.contacts.identity import contact_for_visitor
 from saleor_mautomation.contacts.models import Contact, EmailConsent, PushSubscription
 from saleor_mautomation.core import clock, ratelimit
-from saleor_mautomation.graphql.contacts import from_global_id
 from saleor_mautomation.graphql.context import Context, dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors, render_errors
-from saleor_mautomation.graphql.templates import TemplateType, TemplateVersionType
+from saleor_mautomation.graphql.templates import (
+    TemplateType,
+    TemplateVersionType,
+    dashboard_template,
+)
 from saleor_mautomation.messages.models import SmsProvider, Template, TemplateVersion
 from saleor_mautomation.messages.outbox import sms_confirmation_request
 from saleor_mautomation.messages.push import (
@@ -382,12 +385,7 @@ class CreateChannelTemplateVersion(graphene.Mutation):
         title: str,
         url: str,
     ) -> CreateChannelTemplateVersion:
-        template = Template.objects.filter(
-            installation_id=dashboard_installation_id(info),
-            pk=from_global_id("Template", template_id),
-        ).first()
-        if template is None:
-            raise _fail("No such template", "NOT_FOUND")
+        template = dashboard_template(info, template_id)
         with domain_errors(), render_errors():
             version: TemplateVersion = template_text_version_create(
                 template=template,

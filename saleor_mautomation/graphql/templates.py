@@ -127,7 +127,8 @@ class TemplatePreview(graphene.ObjectType):
     errors = graphene.List(graphene.NonNull(TemplateError), required=True)
 
 
-def _template(info: graphene.ResolveInfo, id: str) -> Template:
+def dashboard_template(info: graphene.ResolveInfo, id: str) -> Template:
+    """The calling installation's template of that global id, else a NOT_FOUND error."""
     found = Template.objects.filter(
         installation_id=dashboard_installation_id(info), pk=from_global_id("Template", id)
     ).first()
@@ -167,7 +168,7 @@ class CreateTemplateVersion(graphene.Mutation):
         mjml: str,
         preheader: str,
     ) -> CreateTemplateVersion:
-        template = _template(info, template_id)
+        template = dashboard_template(info, template_id)
         with domain_errors(), render_errors():
             version = template_version_create(
                 template=template,
@@ -194,7 +195,7 @@ class SendTestEmail(graphene.Mutation):
     def mutate(
         root: Any, info: graphene.ResolveInfo, template_id: str, language: str, to: str
     ) -> SendTestEmail:
-        template = _template(info, template_id)
+        template = dashboard_template(info, template_id)
         with domain_errors():
             backend = provider_for(
                 template.installation_id, allow_private=settings.SALEOR_ALLOW_LOOPBACK
@@ -275,7 +276,7 @@ class TemplatesQuery(graphene.ObjectType):
         contact_id: str | None = None,
     ) -> TemplatePreview:
         if template_id is not None:
-            version = template_current(_template(info, template_id), language)
+            version = template_current(dashboard_template(info, template_id), language)
             if version is None:
                 raise GraphQLError("The template has no version", extensions={"code": "EMPTY"})
             mjml, subject, preheader = version.mjml, version.subject, version.preheader
