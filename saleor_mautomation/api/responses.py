@@ -23,4 +23,4 @@ def error_response(status: int, message: str, code: str, **headers: str) -> Json
 
 
 def unavailable(message: str = UNAVAILABLE) -> JsonResponse:
-    return error_response(503, message, "unavailable", Retry_After="5")
+    return error_response(503, message, "unavailable", **RETRY_AFTER)

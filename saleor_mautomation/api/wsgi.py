@@ -30,11 +30,6 @@ REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 413: "Content Too
 REASONS |= {500: "Internal Server Error", 503: "Service Unavailable"}
 
 
-def _header(environ: dict[str, Any], name: str) -> str:
-    value = environ.get(f"HTTP_{name}") or environ.get(f"HTTP_X_{name}") or ""
-    return str(value)
-
-
 class WebhookIntake:
     """``POST /api/webhooks/saleor`` without the request cycle; the rest goes to ``app``."""
 
@@ -83,9 +78,4 @@ class WebhookIntake:
         if limit is not None and length > limit:
             return Answer(413, error_body(f"The body exceeds {limit} bytes", "too_large"))
         body = environ["wsgi.input"].read(length) if length > 0 else b""
-        return webhook_answer(
-            api_url=_header(environ, "SALEOR_API_URL"),
-            event=_header(environ, "SALEOR_EVENT"),
-            signature=_header(environ, "SALEOR_SIGNATURE"),
-            body=body,
-        )
+        return webhook_answer(environ, body)

@@ -361,7 +361,7 @@ def test_a_body_over_the_upload_limit_is_refused_unread(client, sample_installat
 def test_an_unexpected_error_is_a_logged_500_in_saleors_error_shape(
     client, sample_installation, monkeypatch
 ):
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise ValueError("a bug")
 
     monkeypatch.setattr("saleor_mautomation.api.wsgi.webhook_answer", broken)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
@@ -29,16 +31,28 @@ def _error(status: int, message: str, code: str, **headers: str) -> Answer:
     return Answer(status, error_body(message, code), headers)
 
 
-def webhook_answer(*, api_url: str, event: str, signature: str, body: bytes) -> Answer:
+def _unavailable(message: str = UNAVAILABLE) -> Answer:
+    return _error(503, message, "unavailable", **RETRY_AFTER)
+
+
+def _header(meta: Mapping[str, Any], name: str, *, legacy: bool = False) -> str:
+    """A request header from its WSGI environ (Django's ``request.META`` is one); ``legacy``
+    also takes the older ``X-``-prefixed name Saleor sent for the event and the signature."""
+    value = meta.get(f"HTTP_{name}") or (meta.get(f"HTTP_X_{name}") if legacy else None)
+    return str(value or "")
+
+
+def webhook_answer(meta: Mapping[str, Any], body: bytes) -> Answer:
     """Every async Saleor event: 200 once stored, 401 unverified, 400 unusable, 503 transient.
 
-    Served by ``api.wsgi.WebhookIntake`` in production and by the view below otherwise.
+    ``meta`` holds the request's headers as a WSGI environ does. Served by
+    ``api.wsgi.WebhookIntake`` in production and by the view below otherwise.
     """
     try:
         received = delivery_receive(
-            saleor_api_url=api_url,
-            event=event,
-            signature=signature,
+            saleor_api_url=_header(meta, "SALEOR_API_URL"),
+            event=_header(meta, "SALEOR_EVENT", legacy=True),
+            signature=_header(meta, "SALEOR_SIGNATURE", legacy=True),
             body=body,
             on_stored=drain_nudge,
         )
@@ -48,26 +62,20 @@ def webhook_answer(*, api_url: str, event: str, signature: str, body: bytes) -> 
         return _error(400, exc.message, exc.code)
     except RetryableError as exc:
         logger.warning("Webhook not verified (transient): %s", exc.message)
-        return _error(503, exc.message, "unavailable", **RETRY_AFTER)
+        return _unavailable(exc.message)
     except (OperationalError, InterfaceError):
         logger.exception("Webhook not stored: database unavailable")
-        return _error(503, UNAVAILABLE, "unavailable", **RETRY_AFTER)
+        return _unavailable()
     except DatabaseError:
         logger.exception("Webhook not stored: database error")
-        return _error(503, UNAVAILABLE, "unavailable", **RETRY_AFTER)
+        return _unavailable()
     return Answer(200, {"status": received.value})
 
 
 @csrf_exempt
 @require_POST
 def saleor_webhook(request: HttpRequest) -> JsonResponse:
-    headers = request.headers
-    answer = webhook_answer(
-        api_url=headers.get("Saleor-Api-Url", ""),
-        event=headers.get("Saleor-Event", "") or headers.get("X-Saleor-Event", ""),
-        signature=headers.get("Saleor-Signature", "") or headers.get("X-Saleor-Signature", ""),
-        body=request.body,
-    )
+    answer = webhook_answer(request.META, request.body)
     response = JsonResponse(answer.body, status=answer.status)
     for name, value in answer.headers.items():
         response[name] = value
