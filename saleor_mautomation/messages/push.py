@@ -38,10 +38,10 @@ from saleor_mautomation.contacts.channels_consent import push_subscriptions_acti
 from saleor_mautomation.contacts.models import PushSubscription
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
 from saleor_mautomation.core.http import resolve_checked
-from saleor_mautomation.messages import tokens
 from saleor_mautomation.messages.models import Message, PushKeys
 from saleor_mautomation.messages.providers import Accepted, OutcomeUnknown, Refused
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
+from saleor_mautomation.messages.tracking import click_url
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +183,7 @@ class PushSender:
         self.vapid = Vapid(private)
         self.subject = keys.subject
         self.allow_private = allow_private
-        self.app_url = app_url.rstrip("/")
+        self.app_url = app_url
         self.session = _session()
 
     def hand_over(self, message: Message, context: dict[str, Any], now: datetime) -> Accepted:
@@ -203,7 +203,9 @@ class PushSender:
             raise Refused(str(exc)) from exc
         if payload["url"]:
             # A click opens the page through the tracking redirect, as an email's links do.
-            payload["url"] = f"{self.app_url}/t/c/{tokens.click_token(message.pk, payload['url'])}"
+            payload["url"] = click_url(
+                app_url=self.app_url, message_id=message.pk, url=payload["url"]
+            )
         data = json.dumps(payload, ensure_ascii=False)
         if len(data.encode()) > MAX_PAYLOAD or not payload["title"]:
             raise Refused(f"The notification is empty or over {MAX_PAYLOAD} bytes")

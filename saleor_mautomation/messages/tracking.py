@@ -67,6 +67,15 @@ def _same_origin(url: str, origin: str) -> bool:
 _TARGETS_KEPT = 512
 
 
+CLICK_PATH = "/t/c/"  # api.views.tracking.click_redirect
+
+
+def click_url(*, app_url: str, message_id: int, url: str) -> str:
+    """The app's redirect to ``url`` that records a click on the message first (a link of a
+    push notification; an email's links are rewritten by ``tracked_html``)."""
+    return f"{app_url.rstrip('/')}{CLICK_PATH}{tokens.click_token(message_id, url)}"
+
+
 class _Links:
     """What tracking does to each href, for one campaign's settings (app, shop, UTM, links
     left alone): worked out once per distinct href, then looked up for every recipient.
@@ -79,7 +88,7 @@ class _Links:
         utm: tuple[tuple[str, str], ...],
         skip_prefixes: tuple[str, ...],
     ) -> None:
-        self.click_prefix = f"{app_url}/t/c/"
+        self.click_prefix = f"{app_url}{CLICK_PATH}"
         self.origin = origin
         self.utm_pairs = [(key, value) for key, value in utm if value]
         self.utm_encoded = urlencode(self.utm_pairs)
