@@ -143,35 +143,35 @@ def message_enqueue(
 DOUBLE_OPT_IN = "double-opt-in"
 
 
+def _confirmation_enqueue(contact: Contact, template: Template, now: datetime) -> Message | None:
+    """A double opt-in question goes out at most once per contact and hour, however often the
+    form is sent (a sign-up form must not become a mail or text cannon)."""
+    return message_enqueue(
+        contact=contact,
+        template=template,
+        dedupe_key=f"{template.key}:{contact.pk}:{now:%Y%m%d%H}",
+        now=now,
+    )
+
+
 def double_opt_in_request(*, contact: Contact, now: datetime) -> Message | None:
-    """Queue the confirmation of a pending subscription: at most one per contact and hour,
-    however often the form is sent (a sign-up form must not become a mail cannon)."""
+    """Queue the email confirming a pending subscription (at most hourly)."""
     template = Template.objects.filter(
         installation_id=contact.installation_id, key=DOUBLE_OPT_IN
     ).first()
     if template is None:
         logger.warning("Installation %s has no %s template", contact.installation_id, DOUBLE_OPT_IN)
         return None
-    return message_enqueue(
-        contact=contact,
-        template=template,
-        dedupe_key=f"{DOUBLE_OPT_IN}:{contact.pk}:{now:%Y%m%d%H}",
-        now=now,
-    )
+    return _confirmation_enqueue(contact, template, now)
 
 
 def sms_confirmation_request(*, contact: Contact, now: datetime) -> Message | None:
-    """Text the contact's number the SMS double opt-in question (reply YES): at most one per
-    contact and hour. The template is added if the installation predates it."""
+    """Text the contact's number the SMS double opt-in question, reply YES (at most hourly).
+    The template is added if the installation predates it."""
     template = Template.objects.filter(
         installation_id=contact.installation_id, key=SMS_CONFIRM
     ).first()
     if template is None:
         templates_channel_ensure(installation_id=contact.installation_id, channel="sms", now=now)
         template = Template.objects.get(installation_id=contact.installation_id, key=SMS_CONFIRM)
-    return message_enqueue(
-        contact=contact,
-        template=template,
-        dedupe_key=f"{SMS_CONFIRM}:{contact.pk}:{now:%Y%m%d%H}",
-        now=now,
-    )
+    return _confirmation_enqueue(contact, template, now)
