@@ -1,5 +1,4 @@
 import json
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +9,7 @@ from saleor_mautomation.contacts.models import ConsentRecord, Contact, ContactAl
 from saleor_mautomation.contacts.services import contact_erase
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.saleor.models import Installation
-from tests.support.keys import signing_key
+from tests.support.keys import customer_claims, signing_key
 
 TRACK = """mutation Track($anon: String, $events: [TrackEventInput!]!) {
   trackEvents(anonymousId: $anon, events: $events) { accepted } }"""
@@ -37,19 +36,8 @@ def call(client, installation, query, variables=None, token=None, origin=None, i
 
 
 def customer_token(installation, user_id="VXNlcjo0Ng==", email="jane@example.com"):
-    now = int(time.time())
     return signing_key(0).mint_token(
-        {
-            "iat": now,
-            "owner": "saleor",
-            "iss": installation.saleor_api_url,
-            "exp": now + 300,
-            "token": "5wuFF2kpQ5R7",
-            "email": email,
-            "type": "access",
-            "user_id": user_id,
-            "is_staff": False,
-        }
+        customer_claims(api_url=installation.saleor_api_url, user_id=user_id, email=email)
     )
 
 

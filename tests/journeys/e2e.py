@@ -48,7 +48,7 @@ from saleor_mautomation.project.celery import app as celery_app
 from saleor_mautomation.saleor.models import Installation
 from tests.messages.conftest import Mailbox, free_port
 from tests.support.deliveries import Minted
-from tests.support.keys import SigningKey, dashboard_claims
+from tests.support.keys import SigningKey, customer_claims, dashboard_claims
 from tests.support.standin import Answer, Recorded, StandInSaleor
 
 APP_TOKEN = "app-token-1"
@@ -399,19 +399,13 @@ class Shop:
 
     def track(self, *, user_id: str, email: str, events: list[dict[str, Any]]) -> int:
         """A signed-in customer's storefront sends behaviour events to the app's API."""
-        now = int(self.now.timestamp())
         token = self.key.mint_token(
-            {
-                "iat": now,
-                "owner": "saleor",
-                "iss": self.shop.saleor_api_url,
-                "exp": now + 300,
-                "token": "5wuFF2kpQ5R7",
-                "email": email,
-                "type": "access",
-                "user_id": user_id,
-                "is_staff": False,
-            }
+            customer_claims(
+                api_url=self.shop.saleor_api_url,
+                user_id=user_id,
+                email=email,
+                now=int(self.now.timestamp()),
+            )
         )
         response = self.client.post(
             "/graphql/",

@@ -68,6 +68,25 @@ def signing_key(index: int = 0) -> SigningKey:
     return _key(index)
 
 
+def customer_claims(
+    *, api_url: str, user_id: str, email: str, now: int | None = None
+) -> dict[str, Any]:
+    """A storefront customer's access token claims, as Saleor's ``tokenCreate`` issues them,
+    valid for five minutes from ``now`` (a Unix time; the current one by default)."""
+    issued = int(time.time()) if now is None else now
+    return {
+        "iat": issued,
+        "owner": "saleor",
+        "iss": api_url,
+        "exp": issued + 300,
+        "token": "5wuFF2kpQ5R7",
+        "email": email,
+        "type": "access",
+        "user_id": user_id,
+        "is_staff": False,
+    }
+
+
 def dashboard_claims(
     *, api_url: str, app_id: str, user_permissions: list[str] | None = None, **overrides: Any
 ) -> dict[str, Any]:
