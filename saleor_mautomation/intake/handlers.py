@@ -52,11 +52,9 @@ def identity_of(payload: payloads.Event) -> tuple[str | None, str | None] | None
     """The (Saleor user id, email) whose contact an order or checkout delivery resolves, so a
     drained batch can look its contacts up together; ``None`` for other deliveries."""
     if isinstance(payload, payloads.OrderEvent) and payload.order is not None:
-        order = payload.order
-        return (order.user.id if order.user else None, order.user_email)
+        return ingest.order_identity(payload.order)
     if isinstance(payload, payloads.CheckoutEvent) and payload.checkout is not None:
-        checkout = payload.checkout
-        return (checkout.user.id if checkout.user else None, checkout.email)
+        return ingest.checkout_identity(payload.checkout)
     return None
 
 

@@ -54,6 +54,16 @@ def product_facts(
     return {"product_ids": products, "category_ids": categories}
 
 
+def checkout_identity(checkout: payloads.Checkout) -> tuple[str | None, str | None]:
+    """The (Saleor user id, email) whose contact a checkout belongs to."""
+    return (checkout.user.id if checkout.user else None, checkout.email)
+
+
+def order_identity(order: payloads.Order) -> tuple[str | None, str | None]:
+    """The (Saleor user id, email) whose contact an order belongs to."""
+    return (order.user.id if order.user else None, order.user_email)
+
+
 def ingest_customer(
     *, installation_id: int, user: payloads.User, occurred_at: datetime, source: str
 ) -> Contact:
@@ -79,11 +89,8 @@ def ingest_checkout(
     occurred_at: datetime,
     source: str,
 ) -> Upserted:
-    contact = contact_resolve(
-        installation_id=installation_id,
-        saleor_user_id=checkout.user.id if checkout.user else None,
-        email=checkout.email,
-    )
+    user_id, email = checkout_identity(checkout)
+    contact = contact_resolve(installation_id=installation_id, saleor_user_id=user_id, email=email)
     upserted = checkout_upsert(
         installation_id=installation_id,
         checkout=checkout,
@@ -121,11 +128,8 @@ def ingest_order(
     source: str,
 ) -> Contact | None:
     """An order: its record, its contact's figures, and ``type``'s event (if any)."""
-    contact = contact_resolve(
-        installation_id=installation_id,
-        saleor_user_id=order.user.id if order.user else None,
-        email=order.user_email,
-    )
+    user_id, email = order_identity(order)
+    contact = contact_resolve(installation_id=installation_id, saleor_user_id=user_id, email=email)
     order_upsert(
         installation_id=installation_id, order=order, contact_id=contact.pk if contact else None
     )
