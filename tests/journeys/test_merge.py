@@ -12,11 +12,12 @@ from django.db import transaction
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.contacts.services import contact_merge
 from saleor_mautomation.journeys.models import Journey, JourneyRun, RunStep
-from saleor_mautomation.journeys.services import journey_enroll, journey_publish
+from saleor_mautomation.journeys.services import journey_enroll
 from saleor_mautomation.messages.models import Message
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from saleor_mautomation.segments.models import StaticList, StaticListMember
 from tests.contacts.factories import make_contact, make_shop
+from tests.journeys.test_runs import published
 
 T = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
@@ -40,14 +41,6 @@ def shop(db):
     return installation
 
 
-def published(shop, key: str, template: str) -> Journey:
-    journey = Journey.objects.create(
-        installation=shop, key=key, name=key, draft=definition(template)
-    )
-    journey_publish(journey=journey, now=T)
-    return journey
-
-
 def enrolled(journey: Journey, contact: Contact) -> JourneyRun:
     run = journey_enroll(journey=journey, contact=contact, now=T)
     assert run is not None
@@ -56,7 +49,8 @@ def enrolled(journey: Journey, contact: Contact) -> JourneyRun:
 
 def test_runs_messages_and_list_memberships_follow_the_merged_contact(shop):
     # given: the guest waits in two journeys, the customer in one of them already
-    welcome, winback = published(shop, "welcome", "welcome-1"), published(shop, "wb", "welcome-2")
+    welcome = published(shop, definition("welcome-1"), key="welcome")
+    winback = published(shop, definition("welcome-2"), key="wb")
     guest = make_contact(shop, email="ada@example.com", email_consent="granted")
     customer = make_contact(shop, saleor_user_id="VXNlcjox", email_consent="granted")
     guest_welcome, guest_winback, customer_welcome = (
