@@ -16,9 +16,34 @@ from contextvars import ContextVar
 PROFILE = "profile"
 ANY_CHANGE = "*"  # e.g. a merge: the contact gained another's whole history
 
+# Follow-up work a lower layer leaves for the coordinator (``flows``) to do once the unit's
+# own writes are done, still in its transaction (``work_note``), or after its commit.
+MESSAGE_QUEUED = "message.queued"  # wake the sender after the commit
+ERASURE_REQUESTED = "erasure.requested"  # erase the person everywhere (``flows.erasure``)
+
 Changes = dict[int, set[str]]
 
 _collecting: ContextVar[Changes | None] = ContextVar("changes", default=None)
+_work: ContextVar[set[str] | None] = ContextVar("work", default=None)
+
+
+def work_note(kind: str) -> None:
+    """Leave follow-up work of ``kind`` for the coordinator of the unit of work (if one is
+    open; otherwise the periodic sweep that does the same work finds the rows)."""
+    work = _work.get()
+    if work is not None:
+        work.add(kind)
+
+
+@contextmanager
+def work_collect() -> Iterator[set[str]]:
+    """Collect ``work_note`` kinds made inside the block (the coordinator's unit of work)."""
+    work: set[str] = set()
+    token = _work.set(work)
+    try:
+        yield work
+    finally:
+        _work.reset(token)
 
 
 def change_note(contact_id: int | None, fact: str) -> None:
