@@ -9,6 +9,7 @@ from saleor_mautomation.contacts.models import (
     ContactsConfig,
     ContactSpend,
     ErasedIdentity,
+    ErasureRequest,
     PushSubscription,
 )
 from saleor_mautomation.events.models import Event
@@ -52,6 +53,7 @@ __all__ = [
     "Delivery",
     "EmailProvider",
     "ErasedIdentity",
+    "ErasureRequest",
     "Event",
     "Installation",
     "Journey",

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
+from saleor_mautomation.core.crypto import EncryptedTextField
 from saleor_mautomation.events.changes import PROFILE, change_note
 
 
@@ -310,3 +311,42 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"push subscription {self.pk} of {self.contact_id}"
+
+
+class ErasureRequest(models.Model):
+    """A person's erasure, asked for (Saleor deleted the customer, an admin in the Dashboard,
+    the person on the preference page) and completed by the coordinator (``flows.erasure``),
+    which erases what every domain holds: a row, so no request is lost if a process dies
+    between the ask and the work.
+
+    Until it is completed the request keeps the email and Saleor user id, encrypted, to find
+    what the contact no longer links (orders, raw deliveries); completion empties both, and
+    the row then only says that an erasure of this source happened, and when.
+    """
+
+    class Source(models.TextChoices):
+        SALEOR = "saleor"
+        DASHBOARD = "dashboard"
+        SELF_SERVICE = "self_service"
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="erasure_requests"
+    )
+    source = models.CharField(max_length=16, choices=Source.choices)
+    email = EncryptedTextField(blank=True, default="")
+    saleor_user_id = EncryptedTextField(blank=True, default="")
+    requested_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[ErasureRequest]]
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["id"], name="erasure_request_open", condition=Q(completed_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"erasure {self.pk} ({self.source}, {'done' if self.completed_at else 'open'})"
