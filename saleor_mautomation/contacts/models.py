@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import Q
 
 from saleor_mautomation.core.crypto import EncryptedTextField
-from saleor_mautomation.events.changes import PROFILE, change_note
 
 
 class LifecycleStage(models.TextChoices):
@@ -44,6 +43,11 @@ class Contact(models.Model):
     # NULL, not "", where unknown: the unique constraints below apply to known values only.
     saleor_user_id = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     email = models.CharField(max_length=254, null=True, blank=True)  # noqa: DJ001
+    # Folded into that contact, whose history it now is: the coordinator (``flows.merges``)
+    # moves what the higher layers hold (runs, messages, lists) and then deletes this row.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     first_name = models.CharField(max_length=256, blank=True, default="")
     last_name = models.CharField(max_length=256, blank=True, default="")
     language_code = models.CharField(max_length=35, blank=True, default="")
@@ -145,11 +149,6 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return self.email or self.saleor_user_id or f"contact {self.pk}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Saved: the segments that read the profile re-evaluate this contact (when an entry
-        point collects changes, see ``events.changes``)."""
-        super().save(*args, **kwargs)
-        change_note(self.pk, PROFILE)
 
 
 class ContactSpend(models.Model):

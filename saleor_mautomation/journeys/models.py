@@ -73,6 +73,7 @@ class JourneyRun(models.Model):
     class Status(models.TextChoices):
         WAITING = "waiting"
         EXITED = "exited"
+        FAILED = "failed"  # its step kept failing (``journeys.failures``)
 
     installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
     journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="runs")
@@ -88,6 +89,8 @@ class JourneyRun(models.Model):
     context = models.JSONField(default=dict, blank=True)
     entered_at = models.DateTimeField()
     exited_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # failed attempts at its step
+    error = models.TextField(blank=True, default="")
 
     objects: ClassVar[models.Manager[JourneyRun]]
 
@@ -102,6 +105,11 @@ class JourneyRun(models.Model):
         indexes = [
             models.Index(fields=["wake_at"], name="journey_run_due", condition=Q(status="waiting")),
             models.Index(fields=["contact", "status"], name="journey_run_contact"),
+            models.Index(
+                fields=["installation", "exited_at"],
+                name="journey_run_failed",
+                condition=Q(status="failed"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -80,6 +80,9 @@ class Membership(models.Model):
     contact = models.ForeignKey("mautomation.Contact", on_delete=models.CASCADE)
     entered_at = models.DateTimeField()
     exited_at = models.DateTimeField(null=True, blank=True)
+    # A bulk rebuild's entry the segment's journeys have not read yet: the next step
+    # (``flows``) reads these rows, so a worker dying between the two loses no entry.
+    entry_pending = models.BooleanField(default=False)
 
     objects: ClassVar[models.Manager[Membership]]
 
@@ -94,6 +97,9 @@ class Membership(models.Model):
         indexes = [
             models.Index(fields=["contact", "segment"], name="membership_contact"),
             models.Index(fields=["segment", "entered_at"], name="membership_segment_time"),
+            models.Index(
+                fields=["segment"], name="membership_entry_pending", condition=Q(entry_pending=True)
+            ),
         ]
 
     def __str__(self) -> str:
