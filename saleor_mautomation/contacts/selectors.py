@@ -262,7 +262,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def _row(obj: Model, *, omit: Sequence[str] = ()) -> dict[str, Any]:
+def export_row(obj: Model, *, omit: Sequence[str] = ()) -> dict[str, Any]:
     """Every stored column of ``obj`` but ``omit``: a column added later is exported without
     anyone remembering to list it, which is what a complete access request needs."""
     skipped = {"installation", "contact", *omit}
@@ -280,8 +280,9 @@ def contact_export(*, installation_id: int, contact_id: int) -> dict[str, Any] |
     spend per currency, events with their properties, the orders and checkouts linked to the
     contact with their lines, its anonymous storefront ids and its consent ledger. Left out:
     write-back state and event dedupe keys (internal bookkeeping), checkout tokens and the
-    push subscriptions' encryption keys (credentials, not data about the person). Data of
-    layers above contacts (segments, messages, journeys) is theirs to add when they exist.
+    push subscriptions' encryption keys (credentials, not data about the person). What the
+    layers above contacts hold (messages, journey runs, segments and lists) is added by the
+    GraphQL export (``graphql.contacts``) from each domain's ``privacy`` module.
     """
     contact = contact_detail(installation_id=installation_id, contact_id=contact_id)
     if contact is None:
@@ -292,15 +293,15 @@ def contact_export(*, installation_id: int, contact_id: int) -> dict[str, Any] |
     checkouts = CheckoutRecord.objects.filter(**scoped).order_by("created_at", "id")
     return {
         "exported_at": clock.now().isoformat(),
-        "contact": _row(contact, omit=["writeback_due_at", "writeback_hash"]),
-        "spend": [_row(spend) for spend in contact.spend.all()],
-        "events": [_row(event, omit=["dedupe_key"]) for event in events],
-        "orders": [_row(order) for order in orders],
-        "checkouts": [_row(checkout, omit=["token"]) for checkout in checkouts],
-        "anonymous_ids": [_row(alias) for alias in contact.aliases.order_by("created_at")],
-        "consent_ledger": [_row(record) for record in contact.consents.order_by("occurred_at")],
+        "contact": export_row(contact, omit=["writeback_due_at", "writeback_hash"]),
+        "spend": [export_row(spend) for spend in contact.spend.all()],
+        "events": [export_row(event, omit=["dedupe_key"]) for event in events],
+        "orders": [export_row(order) for order in orders],
+        "checkouts": [export_row(checkout, omit=["token"]) for checkout in checkouts],
+        "anonymous_ids": [export_row(alias) for alias in contact.aliases.order_by("created_at")],
+        "consent_ledger": [export_row(record) for record in contact.consents.order_by("occurred_at")],
         "push_subscriptions": [
-            _row(subscription, omit=["p256dh", "auth"])
+            export_row(subscription, omit=["p256dh", "auth"])
             for subscription in contact.push_subscriptions.order_by("created_at", "id")
         ],
     }

@@ -1,5 +1,5 @@
-"""Writes of contacts: identity (look-up, merge), profile from Saleor, erasure. The figures
-live in ``figures.py``, the settings in ``config.py``."""
+"""Writes of contacts: identity (look-up, merge), profile from Saleor. The figures live in
+``figures.py``, the settings in ``config.py``, erasure in ``erasure.py``."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
 from functools import cache
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
-from saleor_mautomation.commerce.services import commerce_anonymise, commerce_reassign
+from saleor_mautomation.commerce.services import commerce_reassign
 from saleor_mautomation.contacts.channels_consent import channels_merge
 from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.contacts.figures import later_of
@@ -31,7 +30,7 @@ from saleor_mautomation.contacts.models import (
 from saleor_mautomation.contacts.signals import contact_merging
 from saleor_mautomation.contacts.timezones import country_time_zone
 from saleor_mautomation.core import clock
-from saleor_mautomation.events.services import events_erase, events_move
+from saleor_mautomation.events.services import events_move
 from saleor_mautomation.saleor import payloads
 
 logger = logging.getLogger(__name__)
@@ -325,34 +324,3 @@ def contact_resolve(
         if state is not None and contact is not None:
             state.add(contact)
         return contact
-
-
-def contact_erase(
-    *, installation_id: int, saleor_user_id: str | None, email: str | None, erased_at: datetime
-) -> bool:
-    """Right to erasure: the contact, its events and every link from orders go; a keyed hash
-    of the email stays so the person does not come back with a later order delivery."""
-    email = email_normalize(email)
-    _prefetched_forget()
-    with transaction.atomic(savepoint=False):
-        contact = _find(installation_id, saleor_user_id, email)
-        erased_email = email or (contact.email if contact else None)
-        if erased_email:
-            config = contacts_config(installation_id)
-            ErasedIdentity.objects.get_or_create(
-                installation_id=installation_id,
-                email_digest=email_digest(config, erased_email),
-                defaults={"erased_at": erased_at},
-            )
-        if contact is None:
-            commerce_anonymise(installation_id=installation_id, contact_id=None, email=erased_email)
-            return False
-        events_erase(contact_id=contact.pk)
-        # The ledger stays as proof of consent, without the person: link and IP go.
-        ConsentRecord.objects.filter(contact_id=contact.pk).update(contact=None, ip_address=None)
-        commerce_anonymise(
-            installation_id=installation_id, contact_id=contact.pk, email=erased_email
-        )
-        contact.delete()
-    logger.info("Erased a contact of installation %s", installation_id)
-    return True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -142,7 +142,68 @@ def events_move(*, from_contact_id: int, to_contact_id: int) -> int:
     return Event.objects.filter(contact_id=from_contact_id).update(contact_id=to_contact_id)
 
 
-def events_erase(*, contact_id: int) -> int:
+# Property keys whose text values are facts about the shop, not about the person: Saleor ids of
+# orders, checkouts, products and categories, channels, currencies, amounts, counts, how a
+# thing happened. Every other text value is the person's (an email, a name, a phone number,
+# an address, a URL with their parameters, free text of a custom event) and is erased.
+KEPT_PROPERTIES = frozenset(
+    {
+        "order_id",
+        "checkout_id",
+        "product_id",
+        "product_ids",
+        "variant_id",
+        "category_id",
+        "category_ids",
+        "channel",
+        "currency",
+        "total",
+        "amount",
+        "threshold",
+        "number",
+        "lines",
+        "message_id",
+        "machine",
+        "via",
+        "segment",
+        "segment_id",
+        "journey",
+        "journey_id",
+    }
+)
+ERASED = ""  # what an erased text value becomes: the key stays, so shapes stay valid
+
+
+def properties_scrub(value: Any, *, kept: bool = False) -> Any:
+    """``value`` without the person in it: numbers, booleans and nulls stay (counts, amounts,
+    flags), as do texts under ``KEPT_PROPERTIES`` keys; every other text becomes ``ERASED``.
+    Also used for the consent ledger's details (``contacts``)."""
+    if isinstance(value, dict):
+        return {
+            key: properties_scrub(item, kept=key in KEPT_PROPERTIES) for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [properties_scrub(item, kept=kept) for item in value]
+    if isinstance(value, str):
+        return value if kept else ERASED
+    return value
+
+
+def events_erase(*, contact_id: int, identifiers: Sequence[str] = ()) -> int:
+    """Erasure, the one exception to append-only (ADR 0013): the contact's events stay, so
+    counts, amounts, times, types and sources stay true, but lose the link to the person and
+    every personal property (``properties_scrub``). A dedupe key that names the person (a
+    Saleor user id or email among ``identifiers``) becomes one that names only the event.
+    Returns how many events were rewritten."""
     events_flush()
-    deleted, _ = Event.objects.filter(contact_id=contact_id).delete()
-    return deleted
+    needles = [needle.lower() for needle in identifiers if needle]
+    events = list(
+        Event.objects.filter(contact_id=contact_id).only("pk", "type", "properties", "dedupe_key")
+    )
+    for event in events:
+        event.properties = properties_scrub(event.properties)
+        if any(needle in event.dedupe_key.lower() for needle in needles):
+            event.dedupe_key = f"erased:{event.type}:{event.pk}"[:200]
+        event.contact_id = None
+    Event.objects.bulk_update(events, ["properties", "dedupe_key", "contact"], batch_size=500)
+    return len(events)

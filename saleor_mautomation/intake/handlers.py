@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from saleor_mautomation.contacts.services import (
-    contact_erase,
-    contact_resolve,
-    contact_upsert_from_user,
-)
+from saleor_mautomation.contacts.erasure import erasure_request
+from saleor_mautomation.contacts.models import ErasureRequest
+from saleor_mautomation.contacts.services import contact_resolve, contact_upsert_from_user
 from saleor_mautomation.core.errors import IgnoredError, PermanentError
 from saleor_mautomation.intake import ingest
 from saleor_mautomation.saleor import payloads
@@ -93,11 +91,13 @@ def handle_customer_deleted(installation: Installation, payload: payloads.Event)
     assert isinstance(payload, payloads.CustomerEvent | payloads.AccountEvent)
     if payload.user is None:
         raise PermanentError("The delivery carries no user")
-    contact_erase(
+    # Asked here, done by the coordinator (flows.erasure), which erases every domain's rows.
+    erasure_request(
         installation_id=installation.pk,
+        source=ErasureRequest.Source.SALEOR,
         saleor_user_id=payload.user.id or None,
         email=payload.user.email,
-        erased_at=payload.issued_at,
+        now=payload.issued_at,
     )
 
 

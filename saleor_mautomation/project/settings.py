@@ -179,6 +179,8 @@ WORKER_NICE = int(env.get("WORKER_NICE", "10"))
 INTAKE_BATCH_SIZE = int(env.get("INTAKE_BATCH_SIZE", "200"))
 INTAKE_NUDGE_WINDOW = float(env.get("INTAKE_NUDGE_WINDOW", "0.25"))
 INTAKE_MAX_ATTEMPTS = int(env.get("INTAKE_MAX_ATTEMPTS", "5"))
+# Days a raw webhook body is kept after it was received (intake/retention.py says which go).
+DELIVERY_RETENTION_DAYS = int(env.get("DELIVERY_RETENTION_DAYS", "30"))
 # Backfill: nodes per page (Saleor allows at most 100) and the least time between the starts
 # of two page requests, so an import never crowds out the shop's own traffic.
 BACKFILL_PAGE_SIZE = int(env.get("BACKFILL_PAGE_SIZE", "100"))
@@ -228,6 +230,15 @@ CELERY_BEAT_SCHEDULE = {
     "journeys-triggers": {
         "task": "saleor_mautomation.journeys.tasks.triggers_sweep_all",
         "schedule": float(env.get("TRIGGERS_SWEEP_INTERVAL", "60")),
+    },
+    # Data protection: erasures no unit of work completed; raw deliveries past retention.
+    "erasures-sweep": {
+        "task": "saleor_mautomation.flows.tasks.erasures_sweep",
+        "schedule": 60.0,
+    },
+    "deliveries-retention": {
+        "task": "saleor_mautomation.flows.tasks.deliveries_retention_sweep",
+        "schedule": crontab(hour=2, minute=45),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -5,9 +5,15 @@ import pytest
 import time_machine
 
 from saleor_mautomation.contacts.consent import Purpose, consent_token
-from saleor_mautomation.contacts.models import ConsentRecord, Contact, ContactAlias
-from saleor_mautomation.contacts.services import contact_erase
+from saleor_mautomation.contacts.erasure import erasure_request
+from saleor_mautomation.contacts.models import (
+    ConsentRecord,
+    Contact,
+    ContactAlias,
+    ErasureRequest,
+)
 from saleor_mautomation.events.models import Event
+from saleor_mautomation.flows.erasure import erasures_run
 from saleor_mautomation.saleor.models import Installation
 from tests.support.keys import customer_claims, signing_key
 
@@ -267,12 +273,13 @@ def test_cors_answers_only_the_shops_own_origins(client, standin_installation):
 def test_erasure_keeps_the_ledger_without_the_person(client, standin_installation):
     call(client, standin_installation, SUBSCRIBE, {"email": "ada@example.com"})
 
-    contact_erase(
+    erasure_request(
         installation_id=standin_installation.pk,
-        saleor_user_id=None,
+        source=ErasureRequest.Source.SALEOR,
         email="ada@example.com",
-        erased_at=datetime.now(tz=UTC),
+        now=datetime.now(tz=UTC),
     )
+    erasures_run(now=datetime.now(tz=UTC))
 
     record = ConsentRecord.objects.get()
     assert (record.contact_id, record.ip_address, record.action) == (None, None, "requested")

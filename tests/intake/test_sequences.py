@@ -7,8 +7,10 @@ import pytest
 
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.models import Contact, ContactSpend, ErasedIdentity
+from saleor_mautomation.core import clock
 from saleor_mautomation.events.models import Event
-from saleor_mautomation.intake.services import deliveries_drain
+from saleor_mautomation.flows.drain import deliveries_drain
+from saleor_mautomation.flows.erasure import erasures_run
 from tests.support import deliveries as d
 
 USER, EMAIL = "VXNlcjo5MDE=", "ada.lovelace@example.com"
@@ -267,6 +269,7 @@ def test_erasure_leaves_no_personal_data_and_later_orders_stay_anonymous(
             ),
         ],
     )
+    erasures_run(now=clock.now())
 
     # then
     assert not Contact.objects.exists()
@@ -294,6 +297,7 @@ def test_a_new_account_after_erasure_is_a_new_contact(client, key, standin_insta
             d.customer("CUSTOMER_CREATED", user_id="VXNlcjo5MDI=", email=EMAIL, day=2),
         ],
     )
+    erasures_run(now=clock.now())
 
     contact = Contact.objects.get()
     assert (contact.saleor_user_id, contact.orders_count) == ("VXNlcjo5MDI=", 0)
