@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from saleor_mautomation.contacts.models import Contact, PushSubscription
+from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.events.changes import MESSAGE_QUEUED, work_note
+from saleor_mautomation.messages.channels import channel_spec
 from saleor_mautomation.messages.models import Message, Template, TemplateVersion
 from saleor_mautomation.messages.rules import next_hour
 from saleor_mautomation.messages.services import (
@@ -24,21 +26,12 @@ from saleor_mautomation.messages.services import (
 
 logger = logging.getLogger(__name__)
 
-Channel = Template.Channel
-
-
-def has_push_subscription(contact: Contact) -> bool:
-    return PushSubscription.objects.filter(contact=contact, expired_at__isnull=True).exists()
-
 
 def address_of(contact: Contact, channel: str) -> str | None:
-    """Where a message of ``channel`` goes: the email address, the phone number (E.164), or
-    ``push:<contact id>`` for the contact's browsers; None when the contact has none."""
-    if channel == Channel.SMS:
-        return contact.phone or None
-    if channel == Channel.PUSH:
-        return f"push:{contact.pk}" if has_push_subscription(contact) else None
-    return contact.email or None
+    """Where a message of ``channel`` goes (``channels.py``): the email address, the phone
+    number (E.164), or ``push:<contact id>`` for the contact's browsers; None when the contact
+    has none. ``UnknownChannel`` for a channel that is not declared."""
+    return channel_spec(channel).address(contact)
 
 
 def _outbox_row(
@@ -84,7 +77,8 @@ class Outgoing:
 def messages_enqueue(items: Sequence[Outgoing], *, now: datetime) -> list[int | None]:
     """Queue many messages in two statements (a batch of journey steps): the id of each
     one's outbox row, in order (the existing row where its cause was queued before), None
-    where the contact has no address on the channel or the template no content."""
+    where the contact has no address on the channel or the template no content.
+    ``UnknownChannel`` (nothing queued) when a template's channel is not declared."""
     versions: dict[tuple[int, str], TemplateVersion | None] = {}
     rows: list[Message | None] = []
     for item in items:
@@ -112,6 +106,7 @@ def messages_enqueue(items: Sequence[Outgoing], *, now: datetime) -> list[int | 
     if not queued:
         return [None] * len(rows)
     Message.objects.bulk_create(queued, ignore_conflicts=True)
+    work_note(MESSAGE_QUEUED)  # the coordinator wakes the sender after the commit
     ids: dict[tuple[int, str], int] = {}
     for installation_id in {row.installation_id for row in queued}:
         keys = [row.dedupe_key for row in queued if row.installation_id == installation_id]

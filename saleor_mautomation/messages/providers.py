@@ -26,13 +26,15 @@ from email.utils import format_datetime, parseaddr
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from django.core.mail import EmailMultiAlternatives, get_connection
+from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
 from saleor_mautomation.core.http import resolve_checked
 from saleor_mautomation.messages.context import shop_of
-from saleor_mautomation.messages.mime import Mail, encode_address, mime_bytes
+from saleor_mautomation.messages.mime import HeaderInvalid, Mail, encode_address, mime_bytes
 from saleor_mautomation.messages.models import EmailProvider, Message, Template
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
 from saleor_mautomation.messages.services import rules_of, template_current
@@ -107,12 +109,13 @@ def provider_for(installation_id: int, *, allow_private: bool) -> Provider:
             timeout=30,
         )
         return Provider(backend, interval)
-    return Provider(
-        get_connection(
+    try:
+        backend = get_connection(
             esp_backend(stored.esp), fail_silently=False, **json.loads(stored.esp_settings or "{}")
-        ),
-        interval,
-    )
+        )
+    except ImproperlyConfigured as exc:  # e.g. anymail: a setting the ESP needs is missing
+        raise ProviderInvalid(f"The {stored.esp} provider is not set up: {exc}") from exc
+    return Provider(backend, interval)
 
 
 def esp_backend(esp: str) -> str:
@@ -335,6 +338,9 @@ class EmailSender:
         )
         try:
             provider_id = _transmit(mail, self.sender, message.to_address, self.backend)
+        except (HeaderInvalid, BadHeaderError) as exc:
+            # Not an address, or a header that would be two: refused before anything left.
+            raise Refused(str(exc)) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             code, reason = next(iter(exc.recipients.values()), (0, b""))
             text = reason.decode(errors="replace") if isinstance(reason, bytes) else reason
@@ -347,7 +353,16 @@ class EmailSender:
                 raise Refused(f"{exc.smtp_code} {exc}") from exc
             raise RetryableError(f"{exc.smtp_code} {exc}") from exc
         except (OSError, smtplib.SMTPException) as exc:
+            # (django-anymail's HTTP errors are OSErrors too: the ESP may be back later.)
             raise RetryableError(f"{exc.__class__.__name__}: {exc}") from exc
+        except AnymailRecipientsRefused as exc:
+            raise Refused(f"The ESP refused the recipient: {exc}") from exc
+        except AnymailAPIError as exc:
+            raise RetryableError(f"{exc.__class__.__name__}: {exc}") from exc
+        except AnymailError as exc:
+            # Anymail's own checks before the call (an address or feature the ESP cannot
+            # take): this message will never go through this ESP.
+            raise Refused(f"{exc.__class__.__name__}: {exc}") from exc
         return Accepted(
             provider_id=provider_id,
             subject=rendered.subject[:300],

@@ -186,9 +186,9 @@ class _Prepared:
         )
         try:
             return env.concat(template.root_render_func(state))
-        except jinja2.TemplateError:
-            # As Template.render does: the traceback rewritten to point at template lines
-            # (``_template_line`` reads them).
+        except Exception:  # noqa: BLE001 - re-raised: only the traceback is rewritten
+            # As Template.render does for every error: the traceback rewritten to point at
+            # template lines (``_template_line`` reads them), the exception raised again.
             env.handle_exception()
 
 
@@ -231,6 +231,22 @@ def render(compiled: Compiled, context: dict[str, Any], *, strict: bool = False)
     except jinja2.TemplateError as exc:
         raise RenderFailed(
             [StageError(stage="render", code="error", message=str(exc), line=_template_line(exc))]
+        ) from exc
+    except Exception as exc:  # the sandbox's boundary: see below
+        # An admin-written template runs Python inside the sandbox: ``{{ [].pop() }}`` raises
+        # IndexError, ``{{ 1 // 0 }}`` ZeroDivisionError, a range over the sandbox's bound
+        # OverflowError, a macro calling itself RecursionError. Whatever it raises is this
+        # template's fault for this recipient, never the caller's: one message fails, the
+        # preview shows the error, and no batch of sends stops for it.
+        raise RenderFailed(
+            [
+                StageError(
+                    stage="render",
+                    code="runtime",
+                    message=f"{type(exc).__name__}: {exc}",
+                    line=_template_line(exc),
+                )
+            ]
         ) from exc
     return Rendered(subject=subject, preheader=preheader, html=html, text=text)
 

@@ -5,11 +5,19 @@
 ``sending`` in a transaction of its own, committed before any network I/O; ``message_deliver``
 then applies the sending rules of the message's channel (its consent, suppression, the
 frequency cap counted per channel, quiet hours), renders, hands it to the channel's transport
-(``EmailSender`` here, ``sms.SmsSender``, ``push.PushSender``) and records the outcome. A
+(``providers.EmailSender``, ``sms.SmsSender``, ``push.PushSender``) and records the outcome. A
 worker that dies after the provider accepted a message leaves it ``sending``:
 ``messages_recover`` marks such rows ``unknown``, and an unknown marketing message is never
 sent again; a transport that sent a request and got no answer says so (``OutcomeUnknown``)
 with the same effect.
+
+Each channel's address, reachability, consent and transport come from ``channels.py``; a
+message of a channel that is not declared fails, it is never sent as an email. One message's
+failure is its own: the failure kinds a send can meet (``Refused``, ``RetryableError``,
+``OutcomeUnknown``, ``PermanentError``, a render error of any kind, which ``rendering.render``
+turns into ``RenderFailed``, and the database refusing the message's own data) finish that
+message and the batch goes on. ``MAX_ATTEMPTS`` claims end a message that keeps failing: the
+claim counts the attempt in its own committed transaction, so a crash cannot roll it back.
 """
 
 from __future__ import annotations
@@ -18,13 +26,20 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
+from saleor_mautomation.messages.channels import (
+    ChannelSpec,
+    Opening,
+    Sender,
+    UnknownChannel,
+    channel_spec,
+)
 from saleor_mautomation.messages.context import recipient_context
 from saleor_mautomation.messages.models import (
     Message,
@@ -32,33 +47,20 @@ from saleor_mautomation.messages.models import (
     Suppression,
     Template,
 )
-from saleor_mautomation.messages.outbox import has_push_subscription
-from saleor_mautomation.messages.providers import (
-    Accepted,
-    EmailSender,
-    OutcomeUnknown,
-    Refused,
-    provider_for,
-)
+from saleor_mautomation.messages.providers import OutcomeUnknown, Refused
 from saleor_mautomation.messages.providers import build_mail as build_mail
 from saleor_mautomation.messages.providers import template_test_send as template_test_send
-from saleor_mautomation.messages.push import push_sender_for, vapid_subject_default
 from saleor_mautomation.messages.rules import Decision, Rules, decide
 from saleor_mautomation.messages.services import rules_of, suppression_add
-from saleor_mautomation.messages.sms import sms_sender_for
 
 logger = logging.getLogger(__name__)
 
+# Claims of one message before it fails for good (a constant, not a setting: the backoff
+# below spreads five tries over half an hour, which suits every provider we talk to).
 MAX_ATTEMPTS = 5
 RETRY_BASE = timedelta(minutes=2)
 STUCK_AFTER = timedelta(minutes=10)
 Status = Message.Status
-Channel = Template.Channel
-CONSENT_FIELDS: dict[str, str] = {
-    Channel.EMAIL: "email_consent",
-    Channel.SMS: "sms_consent",
-    Channel.PUSH: "push_consent",
-}
 
 
 def messages_claim(*, now: datetime, limit: int) -> list[int]:
@@ -80,38 +82,41 @@ def messages_recover(*, now: datetime) -> int:
     """Claimed long ago and never finished: the worker died. A message it never started
     (no unfinished attempt: the attempt is recorded before the hand-over) goes back to the
     queue. One it had started may have been accepted by the provider: unknown then, and only
-    messages that allow it (transactional) go out again."""
+    messages that allow it (transactional) go out again. Either way a message claimed
+    ``MAX_ATTEMPTS`` times fails: one that kills its worker every time is not reclaimed
+    forever."""
     stuck = Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - STUCK_AFTER)
     started = MessageAttempt.objects.filter(message=OuterRef("pk"), finished_at__isnull=True)
+    given_up = f"claimed {MAX_ATTEMPTS} times, never finished"
     with transaction.atomic():
-        untouched = stuck.exclude(Exists(started)).update(status=Status.QUEUED, send_after=now)
+        untouched = stuck.exclude(Exists(started))
+        failed = untouched.filter(attempts__gte=MAX_ATTEMPTS).update(
+            status=Status.FAILED, status_reason=given_up
+        )
+        requeued = untouched.update(status=Status.QUEUED, send_after=now)
         lost = list(stuck.values_list("pk", flat=True))
         MessageAttempt.objects.filter(message_id__in=lost, finished_at__isnull=True).update(
             finished_at=now, outcome="unknown", detail="worker lost during the send"
         )
-        lost_messages = Message.objects.filter(pk__in=lost)
-        retried = lost_messages.filter(allow_retry_when_unknown=True).update(
+        lost_messages = Message.objects.filter(pk__in=lost, allow_retry_when_unknown=True)
+        retried = lost_messages.filter(attempts__lt=MAX_ATTEMPTS).update(
             status=Status.QUEUED, send_after=now
         )
-        unknown = lost_messages.filter(status=Status.SENDING).update(
+        failed += lost_messages.filter(status=Status.SENDING).update(
+            status=Status.FAILED, status_reason=f"worker lost during the send; {given_up}"
+        )
+        unknown = Message.objects.filter(pk__in=lost, status=Status.SENDING).update(
             status=Status.UNKNOWN, status_reason="worker lost during the send"
         )
-    return untouched + retried + unknown
+    return failed + requeued + retried + unknown
 
 
-def _unreachable(message: Message, contact: Contact) -> str:
-    """Why the contact cannot get a message of this channel at all ("" if it can)."""
-    if message.channel == Channel.SMS and not contact.phone:
-        return "the contact has no phone number"
-    if message.channel == Channel.PUSH and not has_push_subscription(contact):
-        return "the contact has no active push subscription"
-    return ""
-
-
-def _decision(message: Message, contact: Contact | None, rules: Rules, now: datetime) -> Decision:
+def _decision(
+    message: Message, contact: Contact | None, spec: ChannelSpec, rules: Rules, now: datetime
+) -> Decision:
     if contact is None:
         return Decision("skip", "the contact was erased")
-    unreachable = _unreachable(message, contact)
+    unreachable = spec.unreachable(contact)
     if unreachable:
         return Decision("skip", unreachable)
     suppressed = (
@@ -133,7 +138,7 @@ def _decision(message: Message, contact: Contact | None, rules: Rules, now: date
     )
     return decide(
         transactional=message.kind == Template.Kind.TRANSACTIONAL,
-        consent=getattr(contact, CONSENT_FIELDS.get(message.channel, "email_consent")),
+        consent=getattr(contact, spec.consent_field),
         suppressed=suppressed,
         recent_sends=[moment for moment in recent if moment is not None],
         time_zone=contact.time_zone,
@@ -143,69 +148,22 @@ def _decision(message: Message, contact: Contact | None, rules: Rules, now: date
     )
 
 
-class Sender(Protocol):
-    """A channel's transport for one installation, open for one batch."""
-
-    interval: float  # seconds to leave between two hand-overs (the provider's throttle)
-
-    def hand_over(self, message: Message, context: dict[str, Any], now: datetime) -> Accepted:
-        """Render and hand the message over. Raises ``Refused`` (for good),
-        ``RetryableError`` (later) or ``OutcomeUnknown`` (it may have gone)."""
-        ...
-
-    def close(self) -> None: ...
-
-
 class SenderPool:
     """The transports of one batch, opened on first need per installation and channel (a
-    message its rules skip needs none), each throttled to its provider's pace.
+    message its rules skip needs none), each throttled to its provider's pace."""
 
-    ``twilio_http_client`` replaces the HTTP client of Twilio's SDK (tests point it at a
-    stand-in of Twilio's API)."""
-
-    def __init__(
-        self,
-        *,
-        app_url: str,
-        default_from: str,
-        allow_private: bool,
-        now: datetime,
-        sleep: Callable[[float], None],
-        twilio_http_client: Any = None,
-    ) -> None:
-        self.app_url, self.default_from = app_url, default_from
-        self.allow_private, self.now, self.sleep = allow_private, now, sleep
-        self.twilio_http_client = twilio_http_client
+    def __init__(self, opening: Opening, *, sleep: Callable[[float], None]) -> None:
+        self.opening, self.sleep = opening, sleep
         self._open: dict[tuple[int, str], Sender | MautomationError] = {}
         self._used: set[tuple[int, str]] = set()
 
-    def _make(self, installation_id: int, channel: str) -> Sender:
-        if channel == Channel.SMS:
-            return sms_sender_for(
-                installation_id, app_url=self.app_url, http_client=self.twilio_http_client
-            )
-        if channel == Channel.PUSH:
-            return push_sender_for(
-                installation_id,
-                subject=vapid_subject_default(self.app_url, self.default_from),
-                allow_private=self.allow_private,
-                app_url=self.app_url,
-                now=self.now,
-            )
-        return EmailSender(
-            provider_for(installation_id, allow_private=self.allow_private),
-            installation_id=installation_id,
-            app_url=self.app_url,
-            default_from=self.default_from,
-        )
-
-    def get(self, installation_id: int, channel: str) -> Sender:
+    def get(self, installation_id: int, spec: ChannelSpec) -> Sender:
         """The transport, after the pause its throttle wants; ``RetryableError`` when it
         cannot be opened (not set up, unreachable): its messages are retried later."""
-        key = (installation_id, channel)
+        key = (installation_id, spec.channel)
         if key not in self._open:
             try:
-                self._open[key] = self._make(installation_id, channel)
+                self._open[key] = spec.open_sender(installation_id, self.opening)
             except (PermanentError, RetryableError) as exc:
                 self._open[key] = exc
         sender = self._open[key]
@@ -231,16 +189,14 @@ def _finish(message: Message, now: datetime, *, detail: str | None = None, **fie
     )
 
 
-def _current_address(message: Message, contact: Contact | None) -> None:
+def _current_address(message: Message, contact: Contact | None, spec: ChannelSpec) -> None:
     """An SMS goes to the contact's number as it is now (the consent belongs to it)."""
-    if (
-        message.channel == Channel.SMS
-        and contact is not None
-        and contact.phone
-        and contact.phone != message.to_address
-    ):
-        message.to_address = contact.phone
-        Message.objects.filter(pk=message.pk).update(to_address=contact.phone)
+    if not spec.follows_contact or contact is None:
+        return
+    current = spec.address(contact)
+    if current is not None and current != message.to_address:
+        message.to_address = current
+        Message.objects.filter(pk=message.pk).update(to_address=current)
 
 
 def message_deliver(*, message_id: int, now: datetime, app_url: str, senders: SenderPool) -> str:
@@ -251,10 +207,15 @@ def message_deliver(*, message_id: int, now: datetime, app_url: str, senders: Se
     if message.status != Status.SENDING:
         return str(message.status)
     MessageAttempt.objects.create(message=message, started_at=now, outcome="started")
+    try:
+        spec = channel_spec(message.channel)
+    except UnknownChannel as exc:
+        _finish(message, now, status=Status.FAILED, status_reason=exc.message)
+        return Status.FAILED
     contact = message.contact
-    _current_address(message, contact)
+    _current_address(message, contact, spec)
     rules, _ = rules_of(message.installation_id)
-    decision = _decision(message, contact, rules, now)
+    decision = _decision(message, contact, spec, rules, now)
     if decision.action == "skip":
         _finish(message, now, status=Status.SUPPRESSED, status_reason=decision.reason)
         return Status.SUPPRESSED
@@ -274,7 +235,7 @@ def message_deliver(*, message_id: int, now: datetime, app_url: str, senders: Se
         **message.context,
     }
     try:
-        sender = senders.get(message.installation_id, message.channel)
+        sender = senders.get(message.installation_id, spec)
         accepted = sender.hand_over(message, context, now)
     except Refused as exc:
         return _refused(message, now, exc)
@@ -285,18 +246,51 @@ def message_deliver(*, message_id: int, now: datetime, app_url: str, senders: Se
     except PermanentError as exc:
         _finish(message, now, status=Status.FAILED, status_reason=exc.message)
         return Status.FAILED
-    _finish(
-        message,
-        now,
-        status=Status.SENT,
-        sent_at=now,
-        subject=accepted.subject,
-        message_id=accepted.message_id,
-        provider_id=accepted.provider_id,
-        status_reason="",
-        detail=accepted.detail,
-    )
+    try:
+        _finish(
+            message,
+            now,
+            status=Status.SENT,
+            sent_at=now,
+            subject=accepted.subject,
+            message_id=accepted.message_id,
+            provider_id=accepted.provider_id,
+            status_reason="",
+            detail=accepted.detail,
+        )
+    except DataError as exc:
+        # The provider took it, the database refuses what we would keep of it (a rendered
+        # subject with a NUL character): sent all the same, so it counts and never repeats.
+        reason = f"sent; the database refused its details: {exc}"[:2000]
+        _finish(message, now, status=Status.SENT, sent_at=now, status_reason=reason)
     return Status.SENT
+
+
+def _refused_by_database(message_id: int, now: datetime, exc: DataError | IntegrityError) -> str:
+    """The database refused a value of this message before its hand-over (a character
+    PostgreSQL cannot store, a value longer than its column; after an accepted hand-over
+    ``message_deliver`` records it sent): the same would happen on every try, so it fails
+    alone. The sender runs in autocommit (it talks to providers outside any transaction):
+    the refused statement rolled back alone, and this update is a statement of its own."""
+    reason = f"the database refused the message: {exc}"[:2000]
+    Message.objects.filter(pk=message_id, status=Status.SENDING).update(
+        status=Status.FAILED, status_reason=reason
+    )
+    MessageAttempt.objects.filter(message_id=message_id, finished_at__isnull=True).update(
+        finished_at=now, outcome=Status.FAILED, detail=reason
+    )
+    return Status.FAILED
+
+
+def _release(message_ids: list[int], now: datetime) -> int:
+    """Claimed by a batch that stopped before their turn: back to the queue at once, the
+    claim not counted as an attempt (none was made)."""
+    started = MessageAttempt.objects.filter(message=OuterRef("pk"), finished_at__isnull=True)
+    return (
+        Message.objects.filter(pk__in=message_ids, status=Status.SENDING)
+        .exclude(Exists(started))
+        .update(status=Status.QUEUED, send_after=now, attempts=F("attempts") - 1)
+    )
 
 
 def _refused(message: Message, now: datetime, exc: Refused) -> str:
@@ -349,23 +343,37 @@ def messages_send_due(
     counts: dict[str, int] = {}
     ids = messages_claim(now=now, limit=limit)
     senders = SenderPool(
-        app_url=app_url,
-        default_from=default_from,
-        allow_private=allow_private,
-        now=now,
+        Opening(
+            app_url=app_url,
+            default_from=default_from,
+            allow_private=allow_private,
+            now=now,
+            twilio_http_client=twilio_http_client,
+        ),
         sleep=sleep,
-        twilio_http_client=twilio_http_client,
     )
+    ordered = list(
+        Message.objects.filter(pk__in=ids)
+        .order_by("installation_id", "channel", "pk")
+        .values_list("pk", flat=True)
+    )
+    done = 0
     try:
-        for message_id in (
-            Message.objects.filter(pk__in=ids)
-            .order_by("installation_id", "channel", "pk")
-            .values_list("pk", flat=True)
-        ):
-            status = message_deliver(
-                message_id=message_id, now=now, app_url=app_url, senders=senders
-            )
+        for message_id in ordered:
+            try:
+                status = message_deliver(
+                    message_id=message_id, now=now, app_url=app_url, senders=senders
+                )
+            except (DataError, IntegrityError) as exc:
+                status = _refused_by_database(message_id, now, exc)
             counts[status] = counts.get(status, 0) + 1
+            done += 1
     finally:
         senders.close()
+        # Only a fault of no named kind (a bug, the database gone) ends the batch early: it
+        # propagates to be seen, the rest of the batch goes back to the queue now rather than
+        # after ``STUCK_AFTER``, and the message in hand is left to ``messages_recover`` as a
+        # lost send (it may have reached the provider).
+        if done < len(ordered):
+            _release(ordered[done:], now)
     return counts
