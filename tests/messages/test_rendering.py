@@ -228,6 +228,45 @@ def test_a_runtime_template_error_is_reported_at_its_template_line():
 
 
 @pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("{{ [].pop() }}", "IndexError: pop from empty list"),
+        ("{{ 1 // 0 }}", "ZeroDivisionError: integer division or modulo by zero"),
+        ("{{ 'a' + 1 }}", 'TypeError: can only concatenate str (not "int") to str'),
+        (
+            "{% for i in range(10 ** 9) %}{% endfor %}",
+            "OverflowError: Range too big. The sandbox blocks ranges larger than MAX_RANGE"
+            " (100000).",
+        ),
+    ],
+)
+def test_whatever_python_raises_inside_the_sandbox_is_a_render_error(expression, message):
+    # given: a template that raises a Python error, not a Jinja one, on its third line
+    source = SOURCE.replace("<mj-table>", f"<mj-table>\n{expression}\n")
+    compiled = compile_version(mjml_source=source, subject="s")
+    line = next(
+        number
+        for number, text in enumerate(compiled.html.splitlines(), start=1)
+        if expression in text
+    )
+
+    # when
+    with pytest.raises(RenderFailed) as failed:
+        render(compiled, context())
+    previewed = validate(mjml_source=source, subject="s", preheader="", example=context())
+
+    # then: the send fails with it, and the editor's preview shows it at its line
+    (error,) = failed.value.errors
+    assert (error.stage, error.code, error.message, error.line) == (
+        "render",
+        "runtime",
+        message,
+        line,
+    )
+    assert previewed == [error]
+
+
+@pytest.mark.parametrize(
     "subject",
     ["Plain", "  Two\tspaces \r\n and lines\n", "A } brace", "Ünïcödé\u00a0nbsp \u2013 dash", ""],
 )
