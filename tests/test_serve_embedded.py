@@ -157,3 +157,5 @@ def test_install_and_process_a_delivery_on_the_embedded_default(embedded_app, st
     manifest = httpx.get(f"{base}/api/manifest", timeout=10).json()
     assert manifest["tokenTargetUrl"] == f"{base}/api/register"
     assert manifest["appUrl"] == f"{base}/dashboard/"
+    # everything the app writes is under var/, nothing in the working directory beside it
+    assert sorted(path.name for path in database.parent.parent.iterdir()) == ["var"]
