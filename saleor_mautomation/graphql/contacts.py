@@ -20,12 +20,16 @@ from graphene.types.generic import GenericScalar
 from graphql import GraphQLError
 
 from saleor_mautomation.contacts import selectors
+from saleor_mautomation.contacts.erasure import erasure_requests_export
 from saleor_mautomation.contacts.models import Contact, EmailConsent, LifecycleStage
 from saleor_mautomation.contacts.selectors import ContactFilters, ContactSort, Page, SpendAtLeast
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.journeys.privacy import runs_export
+from saleor_mautomation.messages.privacy import messages_export
 from saleor_mautomation.segments import selectors as segment_selectors
+from saleor_mautomation.segments.privacy import memberships_export
 
 T = TypeVar("T", bound=Model)
 DEFAULT_PAGE_SIZE = 20
@@ -279,7 +283,9 @@ class ContactsQuery(graphene.ObjectType):
     contact = graphene.Field(ContactType, id=graphene.ID(required=True))
     contact_export = GenericScalar(
         id=graphene.ID(required=True),
-        description="Everything held about one contact (GDPR access request); null if unknown.",
+        description="Everything held about one contact (GDPR access request): profile, "
+        "consents and their ledger, events, orders, messages, journey runs with their steps, "
+        "segment memberships, static lists, push subscriptions (without keys); null if unknown.",
     )
 
     @staticmethod
@@ -318,6 +324,16 @@ class ContactsQuery(graphene.ObjectType):
         id: str,
     ) -> dict[str, Any] | None:
         installation_id = dashboard_installation_id(info)
-        return selectors.contact_export(
+        exported = selectors.contact_export(
             installation_id=installation_id, contact_id=from_global_id("Contact", id)
         )
+        if exported is None:
+            return None
+        contact_id = int(exported["contact"]["id"])
+        return {
+            **exported,
+            "messages": messages_export(contact_id=contact_id),
+            "journey_runs": runs_export(contact_id=contact_id),
+            **memberships_export(contact_id=contact_id),
+            "erasure_requests": erasure_requests_export(contact_id=contact_id),
+        }

@@ -8,6 +8,7 @@ from saleor_mautomation.graphql.backfill import BackfillQuery
 from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
 from saleor_mautomation.graphql.contacts import ContactsQuery
 from saleor_mautomation.graphql.email_provider import EmailProviderMutation, EmailProviderQuery
+from saleor_mautomation.graphql.erase_contact import EraseContactMutation
 from saleor_mautomation.graphql.installation import InstallationQuery
 from saleor_mautomation.graphql.journeys import JourneysMutation, JourneysQuery
 from saleor_mautomation.graphql.offers import OffersMutation, OffersQuery
@@ -37,6 +38,7 @@ class Query(
 class Mutation(
     ChannelsMutation,
     EmailProviderMutation,
+    EraseContactMutation,
     JourneysMutation,
     OffersMutation,
     SegmentsMutation,

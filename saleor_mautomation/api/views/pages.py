@@ -1,5 +1,6 @@
 """Pages a contact reaches from an email: unsubscribe (``/u/<token>``, with RFC 8058 one-click),
-the double opt-in confirmation and the preference centre (``/p/<token>``).
+the double opt-in confirmation and the preference centre (``/p/<token>``), where the person
+can also have their data erased (after a confirmation step).
 
 A GET never changes anything: link scanners and mail security gateways fetch every link of
 a message, so unsubscribing and confirming take a POST (a button on the page; for one-click,
@@ -34,8 +35,9 @@ from saleor_mautomation.contacts.consent import (
     preferences_update,
     subscription_confirm,
 )
-from saleor_mautomation.contacts.models import Contact, EmailConsent
+from saleor_mautomation.contacts.models import Contact, EmailConsent, ErasureRequest
 from saleor_mautomation.core import clock
+from saleor_mautomation.flows.erasure import erasure_now
 from saleor_mautomation.journeys.services import journeys_tracked
 from saleor_mautomation.messages.context import shop_of
 from saleor_mautomation.messages.tracking import unsubscribe_record
@@ -79,6 +81,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "expired.text": "Confirmation links are valid for 7 days. "
         "Please sign up again to receive a new one.",
         "back": "Back to the shop",
+        "erase.heading": "Your data",
+        "erase.intro": "You can have {shop} erase everything this email service holds about "
+        "you: your address, profile, history and the emails sent to you.",
+        "erase.button": "Erase my data",
+        "erase.title": "Erase your data?",
+        "erase.text": "{shop} will erase your data held for its emails, at once and for good. "
+        "You will receive no more marketing from {shop} at {email}. Orders stay with the shop "
+        "without your name, as the law on accounting requires.",
+        "erase.confirm": "Yes, erase my data",
+        "erase.cancel": "No, keep my preferences",
+        "erased.title": "Your data is erased",
+        "erased.text": "{shop} no longer holds your data for its emails. If you sign up again "
+        "later, you start afresh.",
     },
     "de": {
         "unsubscribe.title": "Abmelden",
@@ -113,6 +128,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "expired.text": "Bestätigungslinks sind 7 Tage gültig. "
         "Bitte melden Sie sich erneut an, um einen neuen zu erhalten.",
         "back": "Zurück zum Shop",
+        "erase.heading": "Ihre Daten",
+        "erase.intro": "Sie können {shop} alles löschen lassen, was dieser E-Mail-Dienst über Sie "
+        "gespeichert hat: Ihre Adresse, Ihr Profil, Ihren Verlauf und die an Sie gesendeten "
+        "E-Mails.",
+        "erase.button": "Meine Daten löschen",
+        "erase.title": "Ihre Daten löschen?",
+        "erase.text": "{shop} löscht Ihre für seine E-Mails gespeicherten Daten sofort und "
+        "endgültig. Sie erhalten keine Werbung mehr von {shop} an {email}. Bestellungen "
+        "bleiben ohne Ihren Namen beim Shop, wie es das Buchhaltungsrecht verlangt.",
+        "erase.confirm": "Ja, meine Daten löschen",
+        "erase.cancel": "Nein, Einstellungen behalten",
+        "erased.title": "Ihre Daten sind gelöscht",
+        "erased.text": "{shop} hat keine Daten mehr von Ihnen für seine E-Mails. Wenn Sie sich "
+        "später wieder anmelden, beginnen Sie neu.",
     },
 }
 
@@ -125,6 +154,9 @@ _CSS = mark_safe(  # a constant
     "fieldset{border:0;padding:0;margin:1rem 0}label{display:block;margin:.4rem 0}"
     ".notice{background:#eef7ee;padding:.6rem;border-radius:6px}a{color:#222}"
 )
+# The erasure's two steps: the preference centre's button asks, the next page's confirms.
+_ERASE_ASK = mark_safe('<input type="hidden" name="erase" value="ask">')  # a constant
+_ERASE_CONFIRM = mark_safe('<input type="hidden" name="erase" value="confirm">')  # a constant
 _CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
@@ -298,9 +330,31 @@ def _confirmation(request: HttpRequest, token: str, contact: Contact) -> HttpRes
     )
 
 
+def _erasure(request: HttpRequest, contact: Contact, copy: _Copy) -> HttpResponse:
+    """The person asks for their erasure: a page to confirm it (the preference centre's
+    button), then the erasure at once (that page's button)."""
+    if request.POST.get("erase") != "confirm":
+        body = format_html(
+            "<p>{}</p>{}{}",
+            copy("erase.text"),
+            _form(copy("erase.confirm"), _ERASE_CONFIRM),
+            _link(_preferences_url(contact), copy("erase.cancel")),
+        )
+        return _page(copy, "erase.title", body)
+    erasure_now(
+        installation_id=contact.installation_id,
+        contact_id=contact.pk,
+        source=ErasureRequest.Source.SELF_SERVICE,
+        now=clock.now(),
+    )
+    return _page(copy, "erased.title", format_html("<p>{}</p>", copy("erased.text")))
+
+
 def _preference_centre(request: HttpRequest, contact: Contact) -> HttpResponse:
     copy = _Copy.of(contact)
     saved = False
+    if request.method == "POST" and request.POST.get("erase"):
+        return _erasure(request, contact, copy)
     if request.method == "POST":
         chosen = set(request.POST.getlist("topics"))
         now = clock.now()
@@ -340,10 +394,17 @@ def _preference_centre(request: HttpRequest, contact: Contact) -> HttpResponse:
             copy("unsubscribe_all"),
         ),
     )
+    erase = format_html(
+        "<h2>{}</h2><p>{}</p>{}",
+        copy("erase.heading"),
+        copy("erase.intro"),
+        _form(copy("erase.button"), _ERASE_ASK),
+    )
     body = format_html(
-        "{}<p>{}</p>{}",
+        "{}<p>{}</p>{}{}",
         format_html('<p class="notice">{}</p>', copy("saved")) if saved else "",
         copy(f"state.{contact.email_consent}"),
         _form(copy("save"), fields),
+        erase,
     )
     return _page(copy, "preferences.title", body)

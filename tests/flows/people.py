@@ -1,0 +1,171 @@
+"""A person the app knows everything about: one row in every model that can hold a contact's
+data, each naming them (address, names, phone, a personalised subject, the Saleor user id,
+an IP), for the erasure and export tests."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from saleor_mautomation.contacts.models import (
+    ConsentRecord,
+    Contact,
+    ContactAlias,
+    PushSubscription,
+)
+from saleor_mautomation.intake.models import Delivery
+from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
+from saleor_mautomation.messages.models import Message, MessageAttempt, Suppression
+from saleor_mautomation.saleor.models import Installation
+from saleor_mautomation.segments.models import Membership, Segment, StaticList, StaticListMember
+from tests.contacts.factories import make_checkout, make_contact, make_event, make_order, make_spend
+
+T = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+EMAIL = "augusta.lovelace@example.com"
+USER = "VXNlcjo4MTU="
+PHONE = "+4915112345678"
+SUBJECT = "Augusta, your cart misses you"
+IP = "203.0.113.7"
+
+
+@dataclass(frozen=True)
+class Person:
+    contact: Contact
+    # Every piece of text that names the person, lower-cased (as searched).
+    traces: tuple[str, ...] = (
+        EMAIL,
+        "augusta",
+        "lovelace",
+        PHONE,
+        PHONE.removeprefix("+"),
+        SUBJECT.lower(),
+        USER.lower(),
+        "kensington",
+        IP,
+    )
+
+
+def _delivery(shop: Installation, event: str, body: dict, status: str, days_ago: float) -> Delivery:
+    raw = json.dumps(body).encode()
+    return Delivery.objects.create(
+        installation=shop,
+        event=event,
+        body=raw,
+        body_sha256=f"{event}:{len(raw)}:{days_ago}:{status}",
+        status=status,
+        received_at=T - timedelta(days=days_ago),
+    )
+
+
+def a_person(shop: Installation) -> Person:
+    """Augusta Lovelace, a customer with a history in every domain."""
+    contact = make_contact(
+        shop,
+        email=EMAIL,
+        saleor_user_id=USER,
+        first_name="Augusta",
+        last_name="Lovelace",
+        city="Kensington",
+        country="GB",
+        phone=PHONE,
+        metadata={"note": "Augusta prefers SMS"},
+        preferences={"newsletter": True},
+        email_consent="granted",
+    )
+    make_spend(contact, "USD", "43.98")
+    ContactAlias.objects.create(installation=shop, contact=contact, anonymous_id="anon-augusta-1")
+    ConsentRecord.objects.create(
+        installation=shop,
+        contact=contact,
+        channel="sms",
+        action=ConsentRecord.Action.CONFIRMED,
+        source="storefront",
+        ip_address=IP,
+        text_version="v2",
+        details={"phone": PHONE, "keyword": "YES", "topics": {"newsletter": True}},
+        occurred_at=T,
+    )
+    PushSubscription.objects.create(
+        installation=shop,
+        contact=contact,
+        endpoint="https://push.example/augusta-lovelace",
+        p256dh="key",
+        auth="auth",
+        user_agent="Augusta's phone",
+        created_at=T,
+    )
+    make_order(contact, saleor_user_id=USER, total_gross=Decimal("43.98"), placed_at=T)
+    make_checkout(contact, saleor_user_id=USER, lines=[{"sku": "SHOE-1", "quantity": 1}])
+    make_event(contact, "customer.created", T, dedupe_key=f"customer.created:{USER}")
+    make_event(
+        contact,
+        "order.placed",
+        T,
+        properties={"order_id": "T3JkZXI6MQ==", "total": "43.98", "currency": "USD", "lines": 2},
+    )
+    make_event(
+        contact,
+        "custom.callback_requested",
+        T,
+        properties={"comment": f"Call Augusta Lovelace on {PHONE}", "rating": 5},
+    )
+    sent = Message.objects.create(
+        installation=shop,
+        contact=contact,
+        dedupe_key="run:1:send",
+        kind="marketing",
+        to_address=EMAIL,
+        subject=SUBJECT,
+        message_id="<m1@shop.example>",
+        provider_id="provider-augusta-1",
+        status=Message.Status.BOUNCED,
+        status_reason=f"550 5.1.1 <{EMAIL}>: mailbox full",
+        context={"checkout": {"email": EMAIL, "name": "Augusta Lovelace"}},
+        send_after=T,
+        created_at=T,
+        sent_at=T,
+        opens=2,
+        clicks=1,
+    )
+    MessageAttempt.objects.create(
+        message=sent, started_at=T, outcome="sent", detail=f"250 accepted for {EMAIL}"
+    )
+    Message.objects.create(
+        installation=shop,
+        contact=contact,
+        dedupe_key="run:1:sms",
+        channel="sms",
+        kind="marketing",
+        to_address=PHONE,
+        subject="",
+        context={"first_name": "Augusta"},
+        send_after=T,
+        created_at=T,
+    )
+    Suppression.objects.create(installation=shop, address=EMAIL, reason="bounce", created_at=T)
+    journey = Journey.objects.create(installation=shop, key="winback", name="Win-back")
+    version = JourneyVersion.objects.create(
+        journey=journey, number=1, definition={"nodes": []}, published_at=T
+    )
+    run = JourneyRun.objects.create(
+        installation=shop,
+        journey=journey,
+        version=version,
+        contact=contact,
+        node="send",
+        node_entered_at=T,
+        context={"checkout": {"email": EMAIL}, "voucher": "AUGUSTA-10"},
+        entered_at=T,
+    )
+    RunStep.objects.create(run=run, node="send", kind="send", at=T, detail={"to": EMAIL})
+    segment = Segment.objects.create(installation=shop, name="Buyers", key="buyers", definition={})
+    Membership.objects.create(installation=shop, segment=segment, contact=contact, entered_at=T)
+    static_list = StaticList.objects.create(installation=shop, key="vip", name="VIP")
+    StaticListMember.objects.create(static_list=static_list, contact=contact, added_at=T)
+    user = {"id": USER, "email": EMAIL, "firstName": "Augusta", "lastName": "Lovelace"}
+    _delivery(shop, "CUSTOMER_UPDATED", {"user": user}, "processed", 2)
+    failed = _delivery(shop, "ORDER_CREATED", {"order": {"user": {"id": USER}}}, "failed", 1)
+    Delivery.objects.filter(pk=failed.pk).update(error=f"{EMAIL} belongs to another customer")
+    return Person(contact=contact)
