@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, assert_never
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -361,6 +361,10 @@ def _act(
         case "list_add" | "list_remove":
             effects.list_change(run, str(params["list"]), add=action.kind == "list_add")
             detail = {"list": params["list"]}
+        case "send_email" | "send_sms" | "send_push":
+            raise AssertionError("sends are acted on above")
+        case _:
+            assert_never(action.kind)
     return [RunStep(run=run, node=action.node, kind=action.kind, at=effects.now, detail=detail)]
 
 

@@ -19,13 +19,14 @@ T = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
 def test_every_channel_of_the_templates_is_declared_once():
     assert sorted(CHANNELS) == ["email", "push", "sms"]
-    assert {name: CHANNELS[name].consent_field for name in CHANNELS} == {
+    assert {name: spec.consent_field for name, spec in CHANNELS.items()} == {
         "email": "email_consent",
         "sms": "sms_consent",
         "push": "push_consent",
     }
-    assert [name for name in CHANNELS if CHANNELS[name].follows_contact] == ["sms"]
-    assert all(channel_spec(name) is CHANNELS[name] for name in ("email", "sms", "push"))
+    assert [name for name, spec in CHANNELS.items() if spec.follows_contact] == ["sms"]
+    assert all(channel_spec(name) is spec for name, spec in CHANNELS.items())
+    assert all(spec.channel == name for name, spec in CHANNELS.items())
 
 
 @pytest.mark.parametrize("name", ["postal", "", "EMAIL", "fax"])
@@ -67,12 +68,16 @@ def test_each_channel_finds_its_own_address_or_none(db):
         ("bare", "sms"): None,
         ("bare", "push"): None,
     }
-    assert [CHANNELS[name].unreachable(bare) for name in ("email", "sms", "push")] == [
+    assert [channel_spec(name).unreachable(bare) for name in ("email", "sms", "push")] == [
         "the contact has no email address",
         "the contact has no phone number",
         "the contact has no active push subscription",
     ]
-    assert [CHANNELS[name].unreachable(both) for name in ("email", "sms", "push")] == ["", "", ""]
+    assert [channel_spec(name).unreachable(both) for name in ("email", "sms", "push")] == [
+        "",
+        "",
+        "",
+    ]
 
 
 def test_a_template_of_an_undeclared_channel_queues_nothing(db):
