@@ -338,6 +338,9 @@ def test_a_webhook_to_a_plain_http_address_is_refused_in_production(shop, settin
 
 
 def test_list_steps_put_contacts_on_lists_and_take_them_off(shop):
+    ada = make_contact(shop)
+    prospects = StaticList.objects.create(installation=shop, key="prospects", name="Prospects")
+    StaticListMember.objects.create(static_list=prospects, contact=ada, added_at=T)
     journey = published(
         shop,
         {
@@ -346,9 +349,6 @@ def test_list_steps_put_contacts_on_lists_and_take_them_off(shop):
             "end": {"type": "exit"},
         },
     )
-    ada = make_contact(shop)
-    prospects = StaticList.objects.create(installation=shop, key="prospects", name="Prospects")
-    StaticListMember.objects.create(static_list=prospects, contact=ada, added_at=T)
 
     journey_enroll(journey=journey, contact=ada, now=T)
     journey_enroll(
