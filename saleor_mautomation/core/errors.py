@@ -28,3 +28,10 @@ class PermanentError(MautomationError):
 
 class IgnoredError(MautomationError):
     code = "ignored"
+
+
+class NetworkInTransaction(RuntimeError):
+    """A network call was made while a database transaction was open: a bug, not a failure
+    kind. It holds row locks and a connection for as long as the peer takes (seconds when it
+    is slow), and a rollback after the call cannot take back what the peer did. Deliberately
+    not a ``MautomationError``: no handler of failure kinds may catch it and carry on."""

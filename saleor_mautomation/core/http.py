@@ -5,6 +5,10 @@ an outsider can make us call (a Saleor API URL at registration, a webhook step) 
 the app's own network. The host is resolved once, every address checked, and the connection
 pinned to a checked address (the Host header and TLS SNI keep the name), so a DNS answer that
 changes between check and connect cannot slip through.
+
+No call leaves while a database transaction is open (ADR 0014): ``request`` raises
+``NetworkInTransaction`` instead, so a test that reaches a call inside ``transaction.atomic()``
+fails at once rather than the slow peer holding locks in production.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+from django.db import connections
 
-from saleor_mautomation.core.errors import PermanentError, RetryableError
+from saleor_mautomation.core.errors import NetworkInTransaction, PermanentError, RetryableError
 
 
 class AddressNotAllowed(PermanentError):
@@ -60,6 +65,35 @@ def resolve_checked(host: str, port: int, *, allow_private: bool) -> str:
     return str(addresses[0])
 
 
+def _transaction_open() -> str:
+    """The alias of a connection with a transaction open, or "".
+
+    Counts the atomic blocks the code opened, not those a Django ``TestCase`` opened around a
+    test (pytest-django's ``db`` fixture wraps every test in one, which would make every call
+    in such a test look transactional). Django marks those blocks ``_from_testcase`` for the
+    same reason: its ``durable=True`` check accepts a block directly inside one. So in a plain
+    ``db`` test, as in production, a call from inside ``transaction.atomic()`` raises and a call
+    outside it goes out; ``transactional_db`` tests have no such block at all.
+    """
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            continue
+        blocks = connection.atomic_blocks
+        if not blocks or any(not getattr(b, "_from_testcase", False) for b in blocks):
+            return connection.alias
+    return ""
+
+
+def transaction_check(what: str) -> None:
+    """Raise ``NetworkInTransaction`` if a transaction is open; ``what`` names the call."""
+    alias = _transaction_open()
+    if alias:
+        raise NetworkInTransaction(
+            f"{what} inside a database transaction (connection {alias!r}): make the call "
+            "before the transaction or after its commit (transaction.on_commit)"
+        )
+
+
 @cache
 def _client(timeout: float) -> httpx.Client:
     return httpx.Client(
@@ -80,6 +114,7 @@ def request(
     content: bytes | None = None,
 ) -> httpx.Response:
     """Send one request to a checked address; network faults raise ``NetworkError``."""
+    transaction_check(f"{method} {url}")
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise PermanentError(f"Not an http(s) URL: {url}", code="invalid_url")

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.db import transaction
 
 from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.contacts.profile import profile_assign, profile_clean
 from saleor_mautomation.contacts.writeback import writeback_mark
 from saleor_mautomation.core import http
 from saleor_mautomation.core.errors import PermanentError, RetryableError
@@ -30,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 WEBHOOK_ATTEMPTS = 6
 WEBHOOK_TIMEOUT = 10.0
+WEBHOOK_CLAIM = timedelta(minutes=2)  # a call claimed longer ago: its worker died
 
 
 def send(
@@ -78,28 +78,24 @@ def voucher_give(
 
 
 def profile_update(run: JourneyRun, params: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """Set the step's profile fields by the contacts' profile rule (the storefront's), and its
-    metadata keys for the write-back. Publishing refuses values the rule refuses; a version
-    published before that check could still hold one: the step then writes nothing and its
-    detail says why, rather than failing the batch at the database."""
-    fields = dict(params.get("fields") or {})
-    metadata = dict(params.get("metadata") or {})
-    change = profile_clean(fields, today=now.date())
-    if change.errors:
-        return {
-            "fields": fields,
-            "metadata": metadata,
-            "error": "; ".join(f"{e.field}: {e.message}" for e in change.errors),
-        }
     contact = Contact.objects.select_for_update().get(pk=run.contact_id)
-    changed = profile_assign(contact, change)
+    changed: list[str] = []
+    for name, value in dict(params.get("fields") or {}).items():
+        if name.startswith("preferences."):
+            topic = name.removeprefix("preferences.")
+            contact.preferences = {**contact.preferences, topic: value == "true"}
+            changed.append("preferences")
+        else:
+            setattr(contact, name, value)
+            changed.append(name)
+    metadata = dict(params.get("metadata") or {})
     if metadata:
         contact.writeback_extra = {**contact.writeback_extra, **metadata}
         writeback_mark(contact, now=now)
         changed += ["writeback_extra", "writeback_due_at"]
     contact.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
     run.contact = contact
-    return {"fields": fields, "metadata": metadata}
+    return {"fields": params.get("fields") or {}, "metadata": metadata}
 
 
 @dataclass
@@ -192,13 +188,9 @@ def _payload(step: RunStep) -> dict[str, Any]:
     }
 
 
-def webhook_call(step_id: int, *, now: datetime) -> timedelta | None:
-    """Make one queued webhook call; returns when to try again (None: done or given up).
-
-    The body is signed (``X-Mautomation-Signature: sha256=<hex>``, HMAC of the body with the
-    journey's trigger secret) when the journey has one; ``Idempotency-Key`` is the step, so a
-    receiver can drop a repeat (a retry after a timeout may repeat a call that arrived).
-    """
+def _webhook_claim(step_id: int, now: datetime) -> RunStep | None:
+    """Take a queued call for this worker in a short transaction of its own (``calling``,
+    committed before the call), or None when it is done or another worker is making it."""
     with transaction.atomic():
         step = (
             RunStep.objects.select_for_update()
@@ -206,43 +198,64 @@ def webhook_call(step_id: int, *, now: datetime) -> timedelta | None:
             .filter(pk=step_id, kind="webhook")
             .first()
         )
-        if step is None or step.detail.get("status") != "queued":
+        if step is None or step.detail.get("status") not in ("queued", "calling"):
             return None
-        body = json.dumps(_payload(step), sort_keys=True).encode()
-        headers = {"Content-Type": "application/json", "Idempotency-Key": f"run-step-{step.pk}"}
-        secret = step.run.journey.trigger_secret
-        if secret:
-            signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-            headers["X-Mautomation-Signature"] = f"sha256={signature}"
-        attempts = int(step.detail.get("attempts", 0)) + 1
-        url = str(step.detail["url"])
-        retry: timedelta | None = None
-        try:
-            if not url.startswith("https://") and not settings.SALEOR_ALLOW_LOOPBACK:
-                raise PermanentError("Webhooks go to https:// addresses only", code="not_https")
-            response = http.request(
-                "POST",
-                url,
-                policy=http.HttpPolicy(
-                    timeout=WEBHOOK_TIMEOUT, allow_private=settings.SALEOR_ALLOW_LOOPBACK
-                ),
-                headers=headers,
-                content=body,
-            )
-            if response.status_code < 300:
-                outcome = {"status": "delivered", "http_status": response.status_code}
-            elif response.status_code in (408, 429) or response.status_code >= 500:
-                raise RetryableError(f"HTTP {response.status_code}")
-            else:
-                outcome = {"status": "failed", "http_status": response.status_code}
-        except RetryableError as exc:
-            if attempts >= WEBHOOK_ATTEMPTS:
-                outcome = {"status": "failed", "error": str(exc)}
-            else:
-                outcome = {"status": "queued", "error": str(exc)}
-                retry = timedelta(seconds=30 * 4 ** (attempts - 1))
-        except PermanentError as exc:
-            outcome = {"status": "failed", "error": str(exc)}
-        step.detail = {**step.detail, **outcome, "attempts": attempts, "last_at": now.isoformat()}
+        since = step.detail.get("calling_since")
+        if since and datetime.fromisoformat(since) > now - WEBHOOK_CLAIM:
+            return None
+        step.detail = {**step.detail, "status": "calling", "calling_since": now.isoformat()}
         step.save(update_fields=["detail"])
+    return step
+
+
+def webhook_call(step_id: int, *, now: datetime) -> timedelta | None:
+    """Make one queued webhook call; returns when to try again (None: done or given up).
+
+    The call is made outside any transaction (ADR 0014): the step is claimed first, and the
+    outcome recorded after. The body is signed (``X-Mautomation-Signature: sha256=<hex>``, HMAC
+    of the body with the journey's trigger secret) when the journey has one;
+    ``Idempotency-Key`` is the step, so a receiver can drop a repeat (a retry after a timeout,
+    or after a worker died during the call, may repeat a call that arrived).
+    """
+    step = _webhook_claim(step_id, now)
+    if step is None:
+        return None
+    body = json.dumps(_payload(step), sort_keys=True).encode()
+    headers = {"Content-Type": "application/json", "Idempotency-Key": f"run-step-{step.pk}"}
+    secret = step.run.journey.trigger_secret
+    if secret:
+        signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        headers["X-Mautomation-Signature"] = f"sha256={signature}"
+    attempts = int(step.detail.get("attempts", 0)) + 1
+    url = str(step.detail["url"])
+    retry: timedelta | None = None
+    try:
+        if not url.startswith("https://") and not settings.SALEOR_ALLOW_LOOPBACK:
+            raise PermanentError("Webhooks go to https:// addresses only", code="not_https")
+        response = http.request(
+            "POST",
+            url,
+            policy=http.HttpPolicy(
+                timeout=WEBHOOK_TIMEOUT, allow_private=settings.SALEOR_ALLOW_LOOPBACK
+            ),
+            headers=headers,
+            content=body,
+        )
+        if response.status_code < 300:
+            outcome = {"status": "delivered", "http_status": response.status_code}
+        elif response.status_code in (408, 429) or response.status_code >= 500:
+            raise RetryableError(f"HTTP {response.status_code}")
+        else:
+            outcome = {"status": "failed", "http_status": response.status_code}
+    except RetryableError as exc:
+        if attempts >= WEBHOOK_ATTEMPTS:
+            outcome = {"status": "failed", "error": str(exc)}
+        else:
+            outcome = {"status": "queued", "error": str(exc)}
+            retry = timedelta(seconds=30 * 4 ** (attempts - 1))
+    except PermanentError as exc:
+        outcome = {"status": "failed", "error": str(exc)}
+    detail = {k: v for k, v in step.detail.items() if k != "calling_since"}
+    step.detail = {**detail, **outcome, "attempts": attempts, "last_at": now.isoformat()}
+    step.save(update_fields=["detail"])
     return retry

@@ -28,7 +28,12 @@ from saleor_mautomation.journeys import actions
 from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.engine import Action, Facts, Outcome, RunState, advance
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
-from saleor_mautomation.journeys.vouchers import VOUCHER_ATTEMPTS, describe, voucher_codes
+from saleor_mautomation.journeys.vouchers import (
+    VOUCHER_PENDING,
+    describe,
+    voucher_codes_known,
+    vouchers_queue,
+)
 from saleor_mautomation.segments.compiler import Compiler, Moments, compile_definition
 from saleor_mautomation.segments.definition import Definition
 
@@ -160,36 +165,29 @@ def _conditions(group: list[_Work], node: d.Condition, now: datetime) -> set[int
     )
 
 
-def _voucher_attempts(group: list[_Work], node_id: str) -> dict[int, int]:
-    return dict(
-        RunStep.objects.filter(
-            run__in=[w.run.pk for w in group], node=node_id, kind="voucher_failed"
-        )
-        .values("run")
-        .annotate(n=Count("pk"))
-        .values_list("run", "n")
-    )
-
-
-def _vouchers(group: list[_Work], node_id: str, now: datetime) -> None:
-    node = group[0].definition.nodes[node_id]
-    assert isinstance(node, d.GiveVoucher)
-    codes = voucher_codes(
-        version=group[0].run.version,
-        node_id=node_id,
-        node=node,
-        runs=[w.run for w in group],
-        now=now,
-    )
-    attempts = _voucher_attempts(group, node_id) if codes is None else {}
+def _vouchers(group: list[_Work], node_id: str, now: datetime) -> list[_Work]:
+    """Supply the codes Saleor already has; park the other runs at the step until a task,
+    after this transaction commits, has made theirs (ADR 0014: no call to Saleor in here).
+    Returns the runs that got their fact."""
+    known = voucher_codes_known(runs=[w.run for w in group], node_id=node_id)
+    answered, parked = [], []
     for work in group:
-        code = codes.get(work.run.pk) if codes is not None else None
-        if code is None and attempts.get(work.run.pk, 0) + 1 < VOUCHER_ATTEMPTS:
-            work.deferred = node_id
-            continue
-        if code is None:
-            logger.warning("No voucher code for run %s at %s: giving up", work.run.pk, node_id)
-        work.facts = replace(work.facts, vouchers={**work.facts.vouchers, node_id: code or ""})
+        if work.run.pk in known:
+            code = known[work.run.pk]
+            work.facts = replace(work.facts, vouchers={**work.facts.vouchers, node_id: code})
+            answered.append(work)
+        else:  # the walk so far is applied; the run waits at the step
+            assert work.outcome is not None
+            work.outcome = replace(work.outcome, status="waiting", wake_at=now + VOUCHER_PENDING)
+            parked.append(work.run)
+    if parked:
+        vouchers_queue(
+            version_id=parked[0].version_id,
+            node_id=node_id,
+            run_ids=[run.pk for run in parked],
+            bulk=parked[0].entry_key.startswith(BROADCAST_KEY),
+        )
+    return answered
 
 
 def _decide(works: list[_Work], now: datetime) -> None:
@@ -216,10 +214,10 @@ def _decide(works: list[_Work], now: datetime) -> None:
                     work.facts,
                     conditions={**work.facts.conditions, node_id: work.run.contact_id in holds},
                 )
+        answered = [w for group in conditions.values() for w in group]
         for (_, node_id), group in vouchers.items():
-            _vouchers(group, node_id, now)
-        pending = [w for group in (*conditions.values(), *vouchers.values()) for w in group]
-        pending = [w for w in pending if not w.deferred]
+            answered += _vouchers(group, node_id, now)
+        pending = [w for w in answered if not w.deferred]
     for work in pending:  # validation bounds conditions per walk; this is a safety net
         logger.error("Run %s needs too many facts in one step", work.run.pk)
         work.deferred = work.outcome.condition if work.outcome else work.run.node

@@ -1,5 +1,5 @@
 """Journeys' periodic work: derived triggers (``journeys.triggers``), due runs, date and
-broadcast entries, and webhook steps' calls."""
+broadcast entries, webhook steps' calls, and give-voucher steps' codes."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from saleor_mautomation.journeys.entries import broadcasts_due, date_entries_swe
 from saleor_mautomation.journeys.runner import runs_wake
 from saleor_mautomation.journeys.services import journeys_tracked
 from saleor_mautomation.journeys.triggers import triggers_sweep
+from saleor_mautomation.journeys.vouchers import BUSY_RETRY, voucher_codes_create
 from saleor_mautomation.messages.tasks import send_soon
 from saleor_mautomation.saleor.models import Installation
 
@@ -109,3 +110,20 @@ def webhook_calls(self: Any, step_ids: list[int]) -> None:
         retry = webhook_call(step_id, now=clock.now())
         if retry is not None:
             webhook_calls.apply_async(([step_id],), countdown=retry.total_seconds())
+
+
+@shared_task(name="saleor_mautomation.journeys.tasks.voucher_codes")
+def voucher_codes_task(version_id: int, node_id: str, run_ids: list[int], bulk: bool) -> int:
+    """Make the codes of runs parked at a give-voucher step (queued after the runner's commit;
+    Saleor is called outside any transaction). The runs it records are due at once: the
+    scheduler's next wake-up (``flows``) advances them in its unit of work."""
+    made = voucher_codes_create(
+        version_id=version_id, node_id=node_id, run_ids=run_ids, now=clock.now()
+    )
+    if made.busy:
+        voucher_codes_task.apply_async(
+            (version_id, node_id, run_ids, bulk),
+            queue="bulk" if bulk else "journeys",
+            countdown=BUSY_RETRY,
+        )
+    return made.woken
