@@ -35,6 +35,7 @@ from saleor_mautomation.journeys.services import (
     node_counts,
 )
 from saleor_mautomation.journeys.simulate import TraceStep, journey_simulate
+from saleor_mautomation.journeys.validation import JourneyRefused, NodeError
 from saleor_mautomation.segments.errors import DefinitionInvalid
 
 
@@ -162,18 +163,57 @@ class UpdateJourneyDraft(graphene.Mutation):
         return UpdateJourneyDraft(journey=journey)
 
 
+class JourneyNodeError(graphene.ObjectType):
+    """A step that could never succeed in this shop (or, among warnings, cannot yet)."""
+
+    node_id = graphene.String(required=True, description='The node, or "entry".')
+    field = graphene.String(required=True, description="The part of the node, e.g. template.")
+    code = graphene.String(required=True, description="E.g. TEMPLATE_NOT_FOUND.")
+    message = graphene.String(required=True)
+
+    @staticmethod
+    def of(problem: NodeError) -> JourneyNodeError:
+        return JourneyNodeError(
+            node_id=problem.node_id,
+            field=problem.field,
+            code=problem.code.upper(),
+            message=problem.message,
+        )
+
+
 class PublishJourney(graphene.Mutation):
+    """A draft of the wrong shape is an ``INVALID_DEFINITION`` error; one whose steps could
+    never succeed in this shop (a template, segment, list or channel it does not have, a
+    profile value or voucher value that would be refused) is published not at all and its
+    problems come back in ``errors``, one per node and problem."""
+
     class Arguments:
         id = graphene.ID(required=True)
 
-    journey = graphene.Field(JourneyType, required=True)
+    journey = graphene.Field(JourneyType, description="Null when the draft is refused.")
+    errors = graphene.List(graphene.NonNull(JourneyNodeError), required=True)
+    warnings = graphene.List(
+        graphene.NonNull(JourneyNodeError),
+        required=True,
+        description="Published all the same: what cannot work yet (e.g. no SMS provider).",
+    )
 
     @staticmethod
     def mutate(root: Any, info: graphene.ResolveInfo, id: str) -> PublishJourney:
         journey = _journey(info, id)
-        with definition_errors():
-            journey_publish(journey=journey, now=clock.now())
-        return PublishJourney(journey=journey)
+        warnings: list[NodeError] = []
+        try:
+            with definition_errors():
+                journey_publish(journey=journey, now=clock.now(), warnings=warnings)
+        except JourneyRefused as refused:
+            return PublishJourney(
+                journey=None,
+                errors=[JourneyNodeError.of(e) for e in refused.errors],
+                warnings=[JourneyNodeError.of(w) for w in refused.warnings],
+            )
+        return PublishJourney(
+            journey=journey, errors=[], warnings=[JourneyNodeError.of(w) for w in warnings]
+        )
 
 
 class SetJourneyStatus(graphene.Mutation):

@@ -29,7 +29,7 @@ from saleor_mautomation.contacts.consent import (
 )
 from saleor_mautomation.contacts.identity import contact_for_visitor
 from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.contacts.profile import profile_update
+from saleor_mautomation.contacts.profile import PREFERENCES, ProfileInvalid, profile_update
 from saleor_mautomation.core import clock, ratelimit
 from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.graphql.errors import domain_errors
@@ -155,6 +155,11 @@ class Preferences(graphene.ObjectType):
 
 
 class UpdateProfile(graphene.Mutation):
+    """Profile fields Saleor does not have, by the contacts' profile rule (the one journeys'
+    update-profile steps follow). A refused value is an error whose code is the first
+    refusal's (e.g. ``INVALID_TIME_ZONE``), every refusal in ``extensions.fields``
+    (``{field, code, message}``); nothing is written then."""
+
     class Arguments:
         input = ProfileInput(required=True)
 
@@ -171,19 +176,39 @@ class UpdateProfile(graphene.Mutation):
         )
         if contact is None:
             raise _fail("No profile for this customer", "NOT_FOUND")
-        with domain_errors():
-            profile_update(
-                contact=contact,
-                birthday=input.get("birthday"),
-                gender=input.get("gender"),
-                time_zone=input.get("time_zone"),
-            )
-        if input.get("preferences") is not None:
+        values: dict[str, object] = {
+            name: input[name]
+            for name in ("birthday", "gender", "time_zone")
+            if input.get(name) is not None
+        }
+        topics = input.get("preferences")
+        if topics is not None:
+            if not isinstance(topics, dict):
+                raise _fail(
+                    'preferences must be an object of booleans, e.g. {"newsletter": true}',
+                    "INVALID",
+                )
+            values.update({f"{PREFERENCES}{topic}": value for topic, value in topics.items()})
+        now = clock.now()
+        try:
+            change = profile_update(contact=contact, values=values, today=now.date())
+        except ProfileInvalid as exc:
+            raise GraphQLError(
+                exc.message,
+                extensions={
+                    "code": exc.code.upper(),
+                    "fields": [
+                        {"field": e.field, "code": e.code.upper(), "message": e.message}
+                        for e in exc.errors
+                    ],
+                },
+            ) from exc
+        if change.preferences:
             preferences_update(
                 contact=contact,
-                topics=_topics(input["preferences"]),
+                topics=change.preferences,
                 evidence=_evidence(context, "storefront.profile"),
-                now=clock.now(),
+                now=now,
             )
         return UpdateProfile(ok=True)
 

@@ -18,9 +18,11 @@ to the drain and reported, so the coordinator finishes the erasure once it is pr
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
 
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
@@ -70,16 +72,19 @@ class Erased:
 def deliveries_erase(*, installation_id: int, identifiers: Sequence[str]) -> Erased:
     """Blank the body (and an error naming them) of every drained delivery of the
     installation that names the person by any of ``identifiers``; count the pending ones."""
-    blanked = waiting = 0
-    for identifier in {value.lower() for value in identifiers if value}:
-        naming = _naming(installation_id, identifier).exclude(body=ERASED_BODY)
-        waiting += naming.filter(status=Delivery.Status.PENDING).count()
-        done = naming.exclude(status=Delivery.Status.PENDING)
-        ids = list(done.values_list("pk", flat=True))
-        Delivery.objects.filter(pk__in=ids).update(body=ERASED_BODY)
-        Delivery.objects.filter(pk__in=ids, error__icontains=identifier).update(error=ERASED_ERROR)
-        blanked += len(ids)
-    return Erased(blanked=blanked, waiting=waiting)
+    needles = {value.lower() for value in identifiers if value}
+    done: set[int] = set()
+    pending: set[int] = set()
+    for needle in needles:
+        for pk, status in _naming(installation_id, needle).values_list("pk", "status"):
+            (pending if status == Delivery.Status.PENDING else done).add(pk)
+    blanked = (
+        Delivery.objects.filter(pk__in=done).exclude(body=ERASED_BODY).update(body=ERASED_BODY)
+    )
+    if needles:
+        in_error = reduce(operator.or_, (Q(error__icontains=needle) for needle in needles))
+        Delivery.objects.filter(in_error, pk__in=done).update(error=ERASED_ERROR)
+    return Erased(blanked=blanked, waiting=len(pending))
 
 
 def deliveries_retention_sweep(*, now: datetime, days: int) -> Swept:

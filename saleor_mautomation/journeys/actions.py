@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.contacts.profile import profile_assign, profile_clean
 from saleor_mautomation.contacts.writeback import writeback_mark
 from saleor_mautomation.core import http
 from saleor_mautomation.core.errors import PermanentError, RetryableError
@@ -78,24 +79,28 @@ def voucher_give(
 
 
 def profile_update(run: JourneyRun, params: dict[str, Any], now: datetime) -> dict[str, Any]:
-    contact = Contact.objects.select_for_update().get(pk=run.contact_id)
-    changed: list[str] = []
-    for name, value in dict(params.get("fields") or {}).items():
-        if name.startswith("preferences."):
-            topic = name.removeprefix("preferences.")
-            contact.preferences = {**contact.preferences, topic: value == "true"}
-            changed.append("preferences")
-        else:
-            setattr(contact, name, value)
-            changed.append(name)
+    """Set the step's profile fields by the contacts' profile rule (the storefront's), and its
+    metadata keys for the write-back. Publishing refuses values the rule refuses; a version
+    published before that check could still hold one: the step then writes nothing and its
+    detail says why, rather than failing the batch at the database."""
+    fields = dict(params.get("fields") or {})
     metadata = dict(params.get("metadata") or {})
+    change = profile_clean(fields, today=now.date())
+    if change.errors:
+        return {
+            "fields": fields,
+            "metadata": metadata,
+            "error": "; ".join(f"{e.field}: {e.message}" for e in change.errors),
+        }
+    contact = Contact.objects.select_for_update().get(pk=run.contact_id)
+    changed = profile_assign(contact, change)
     if metadata:
         contact.writeback_extra = {**contact.writeback_extra, **metadata}
         writeback_mark(contact, now=now)
         changed += ["writeback_extra", "writeback_due_at"]
     contact.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
     run.contact = contact
-    return {"fields": params.get("fields") or {}, "metadata": metadata}
+    return {"fields": fields, "metadata": metadata}
 
 
 @dataclass

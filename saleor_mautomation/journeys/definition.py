@@ -217,16 +217,31 @@ class GiveVoucher(_Model):
     )
     valid_days: Annotated[int, Field(ge=1, le=365)] = 14
     code_prefix: Annotated[str, Field(pattern=r"^[A-Z0-9]{0,8}$")] = ""
+    # Fixed amounts only: the currency they are in; publishing checks that every channel the
+    # values reach sells in it (an amount means nothing in another currency).
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
     next: str
 
     @model_validator(mode="after")
     def _percent(self) -> GiveVoucher:
         if self.discount_type == "percentage" and any(v > 100 for v in self.values.values()):
             raise ValueError("a percentage of at most 100")
+        if self.currency is not None and self.discount_type != "fixed":
+            raise ValueError("a currency goes with fixed amounts only")
         return self
 
 
-PROFILE_FIELDS = ("first_name", "last_name", "gender", "language_code", "country", "city")
+# The profile rule's fields (``contacts.profile.FIELDS``), whose values publishing checks.
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "gender",
+    "language_code",
+    "country",
+    "city",
+    "time_zone",
+    "birthday",
+)
 
 
 class UpdateProfile(_Model):

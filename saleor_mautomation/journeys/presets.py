@@ -13,6 +13,7 @@ from django.db import transaction
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.journeys.models import Journey
 from saleor_mautomation.journeys.services import journey_publish
+from saleor_mautomation.messages.services import templates_builtin_ensure
 
 
 def _send(template: str, then: str, best_hour: bool = False) -> dict[str, Any]:
@@ -178,10 +179,13 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def journey_preset_install(*, installation_id: int, key: str, now: datetime) -> Journey:
-    """Install a preset as a published journey (its draft stays editable)."""
+    """Install a preset as a published journey (its draft stays editable). The default
+    templates it sends are added first where the shop lacks them (one added to the app after
+    the shop installed it): publishing refuses a step whose template does not exist."""
     if key not in PRESETS:
         raise PermanentError(f"No preset {key!r}", code="unknown_preset")
     name, definition = PRESETS[key]
+    templates_builtin_ensure(installation_id=installation_id, now=now)
     with transaction.atomic():
         journey, created = Journey.objects.get_or_create(
             installation_id=installation_id, key=key, defaults={"name": name, "draft": definition}

@@ -28,6 +28,7 @@ from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.engine import in_holdout
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
 from saleor_mautomation.journeys.runner import runs_advance, runs_of_contacts, version_definition
+from saleor_mautomation.journeys.validation import JourneyRefused, NodeError, journey_check
 from saleor_mautomation.segments.compiler import Compiler, Moments
 from saleor_mautomation.segments.membership import ENTERED as SEGMENT_ENTERED
 from saleor_mautomation.segments.membership import segments_tracked
@@ -35,9 +36,23 @@ from saleor_mautomation.segments.membership import segments_tracked
 logger = logging.getLogger(__name__)
 
 
-def journey_publish(*, journey: Journey, now: datetime) -> JourneyVersion:
-    """The draft becomes a new immutable version; new runs enter it, running ones stay."""
+def journey_publish(
+    *, journey: Journey, now: datetime, warnings: list[NodeError] | None = None
+) -> JourneyVersion:
+    """The draft becomes a new immutable version; new runs enter it, running ones stay.
+
+    A draft whose shape is wrong raises ``DefinitionInvalid``; one with a step that could
+    never succeed in this installation (``journeys.validation``) raises ``JourneyRefused``
+    naming the nodes, and nothing is published. What cannot work *yet* (an SMS step with no
+    provider) does not stop it: those warnings go into ``warnings`` when the caller passes a
+    list. The check may ask Saleor for its channels: call this outside a transaction.
+    """
     parsed = d.journey_parse(journey.draft)
+    problems = journey_check(installation_id=journey.installation_id, definition=parsed, now=now)
+    if any(not problem.warning for problem in problems):
+        raise JourneyRefused(problems)
+    if warnings is not None:
+        warnings.extend(problems)
     with transaction.atomic():
         last = JourneyVersion.objects.filter(journey=journey).aggregate(n=Max("number"))["n"]
         version = JourneyVersion.objects.create(

@@ -6,14 +6,15 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.contacts.erasure import erasure_request
+from saleor_mautomation.contacts.models import Contact, ErasureRequest
 from saleor_mautomation.contacts.services import (
-    contact_erase,
     contact_resolve,
     contact_upsert_from_user,
     contacts_prefetched,
 )
 from saleor_mautomation.core import clock
+from saleor_mautomation.flows.erasure import erasures_run
 from saleor_mautomation.saleor import payloads
 from tests.contacts.factories import make_contact, make_shop
 
@@ -61,15 +62,17 @@ def test_a_profile_change_in_the_batch_is_not_answered_from_the_stale_lookup(sho
         by_old = contact_resolve(
             installation_id=shop.pk, saleor_user_id=None, email="old@example.com"
         )
-        contact_erase(
+        erasure_request(
             installation_id=shop.pk,
+            source=ErasureRequest.Source.SALEOR,
             saleor_user_id="VXNlcjox",
             email="new@example.com",
-            erased_at=clock.now(),
+            now=clock.now(),
         )
         after_erasure = contact_resolve(
             installation_id=shop.pk, saleor_user_id="VXNlcjox", email="new@example.com"
         )
+    erasures_run(now=clock.now())
 
     # the old address now belongs to nobody: a new guest, not the customer
     assert by_old is not None

@@ -41,7 +41,7 @@ def traces_left(traces) -> list[str]:
     found = []
     for model in apps.get_app_config("mautomation").get_models():
         columns = [f.name for f in model._meta.concrete_fields if isinstance(f, TEXT_COLUMNS)]
-        for row in model.objects.values(*columns) if columns else []:
+        for row in model._default_manager.values(*columns) if columns else []:
             for column, value in row.items():
                 text = text_of(value)
                 found += [f"{model.__name__}.{column}: {t}" for t in traces if t in text]
@@ -97,7 +97,7 @@ def test_the_fixture_puts_the_person_in_every_model_linked_to_a_contact(shop):
         model.__name__
         for model in linked_to_contact()
         if model.__name__ != "ErasureRequest"
-        and not model.objects.filter(
+        and not model._default_manager.filter(
             **{
                 f.name: person.contact
                 for f in model._meta.concrete_fields

@@ -5,7 +5,7 @@ import base64
 from typing import Any
 
 from saleor_mautomation.journeys.models import Journey, JourneyRun
-from saleor_mautomation.messages.models import Message
+from saleor_mautomation.messages.models import Message, Template, TemplateVersion
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from tests.contacts.factories import T0, make_contact, make_order, make_shop
 from tests.graphql.test_contacts import ask
@@ -35,6 +35,7 @@ def gid(kind, pk):
 
 
 def test_create_publish_pause_and_resume(client, standin_installation):
+    templates_builtin_ensure(installation_id=standin_installation.pk, now=T0)
     created = ask(client, standin_installation, CREATE, name="VIP thanks", draft=DRAFT)
     journey = created["data"]["createJourney"]["journey"]
     assert (journey["key"], journey["status"]) == ("vip-thanks", "draft")
@@ -63,6 +64,95 @@ def test_an_invalid_draft_is_named_by_node_and_cannot_be_published(client, stand
     assert refused["errors"][0]["extensions"]["code"] == "INVALID_DEFINITION"
     assert refused["errors"][0]["extensions"]["fields"] == errors
     assert Journey.objects.get().status == "draft"
+
+
+PUBLISH_CHECKED = """mutation P($id: ID!) { publishJourney(id: $id) {
+  journey { status } errors { nodeId field code message } warnings { nodeId code } } }"""
+
+
+def test_a_step_that_could_never_succeed_is_returned_by_node_and_nothing_is_published(
+    client, standin_installation
+):
+    templates_builtin_ensure(installation_id=standin_installation.pk, now=T0)
+    broken = {
+        **DRAFT,
+        "nodes": {
+            "a": {"type": "update_profile", "fields": {"country": "Germany"}, "next": "b"},
+            "b": {"type": "send_email", "template": "no-such", "next": "c"},
+            "c": {"type": "exit"},
+        },
+    }
+    created = ask(client, standin_installation, CREATE, name="Broken", draft=broken)
+
+    body = ask(
+        client,
+        standin_installation,
+        PUBLISH_CHECKED,
+        id=created["data"]["createJourney"]["journey"]["id"],
+    )
+
+    assert "errors" not in body
+    assert body["data"]["publishJourney"] == {
+        "journey": None,
+        "errors": [
+            {
+                "nodeId": "a",
+                "field": "fields.country",
+                "code": "INVALID_COUNTRY",
+                "message": "country: an ISO 3166-1 alpha-2 country code such as DE or US",
+            },
+            {
+                "nodeId": "b",
+                "field": "template",
+                "code": "TEMPLATE_NOT_FOUND",
+                "message": "no template 'no-such'",
+            },
+        ],
+        "warnings": [],
+    }
+    journey = Journey.objects.get()
+    assert (journey.status, journey.current_version, journey.versions.count()) == (
+        "draft",
+        None,
+        0,
+    )
+
+
+def test_a_warning_comes_back_with_the_published_journey(client, standin_installation):
+    sms = Template.objects.create(
+        installation=standin_installation, key="cart-sms", name="Cart", channel="sms"
+    )
+    TemplateVersion.objects.create(
+        template=sms,
+        language="en",
+        number=1,
+        subject="",
+        mjml="",
+        html="",
+        text="Hi",
+        created_at=T0,
+    )
+    texting = {
+        **DRAFT,
+        "nodes": {
+            "a": {"type": "send_sms", "template": "cart-sms", "next": "b"},
+            "b": {"type": "exit"},
+        },
+    }
+    created = ask(client, standin_installation, CREATE, name="Texts", draft=texting)
+
+    body = ask(
+        client,
+        standin_installation,
+        PUBLISH_CHECKED,
+        id=created["data"]["createJourney"]["journey"]["id"],
+    )
+
+    assert body["data"]["publishJourney"] == {
+        "journey": {"status": "active"},
+        "errors": [],
+        "warnings": [{"nodeId": "a", "code": "CHANNEL_NOT_CONFIGURED"}],
+    }
 
 
 def test_a_preset_and_a_test_run_with_one_contact(client, standin_installation):
