@@ -299,7 +299,9 @@ def contact_export(*, installation_id: int, contact_id: int) -> dict[str, Any] |
         "orders": [export_row(order) for order in orders],
         "checkouts": [export_row(checkout, omit=["token"]) for checkout in checkouts],
         "anonymous_ids": [export_row(alias) for alias in contact.aliases.order_by("created_at")],
-        "consent_ledger": [export_row(record) for record in contact.consents.order_by("occurred_at")],
+        "consent_ledger": [
+            export_row(record) for record in contact.consents.order_by("occurred_at")
+        ],
         "push_subscriptions": [
             export_row(subscription, omit=["p256dh", "auth"])
             for subscription in contact.push_subscriptions.order_by("created_at", "id")
