@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import shared_task
+from celery import current_app, shared_task
+from django.conf import settings
+from kombu.exceptions import KombuError
 
 from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.core import clock
@@ -112,11 +114,22 @@ def webhook_calls(self: Any, step_ids: list[int]) -> None:
             webhook_calls.apply_async(([step_id],), countdown=retry.total_seconds())
 
 
+def _scheduler_wake(*, bulk: bool) -> None:
+    """Run the scheduler's own wake-up task now (named in the beat schedule: it belongs to
+    the coordinator, a layer above, so it is found by name and never imported)."""
+    entry = "journeys-broadcast-wake" if bulk else "journeys-wake"
+    name = settings.CELERY_BEAT_SCHEDULE[entry]["task"]
+    try:
+        current_app.tasks[name].delay()
+    except (KeyError, KombuError, OSError) as exc:
+        logger.warning("Could not wake the runs (%s): the scheduler's next wake-up will", exc)
+
+
 @shared_task(name="saleor_mautomation.journeys.tasks.voucher_codes")
 def voucher_codes_task(version_id: int, node_id: str, run_ids: list[int], bulk: bool) -> int:
     """Make the codes of runs parked at a give-voucher step (queued after the runner's commit;
-    Saleor is called outside any transaction). The runs it records are due at once: the
-    scheduler's next wake-up (``flows``) advances them in its unit of work."""
+    Saleor is called outside any transaction), then run the scheduler's wake-up at once for
+    the runs it made due, so they go on in its unit of work."""
     made = voucher_codes_create(
         version_id=version_id, node_id=node_id, run_ids=run_ids, now=clock.now()
     )
@@ -126,4 +139,6 @@ def voucher_codes_task(version_id: int, node_id: str, run_ids: list[int], bulk: 
             queue="bulk" if bulk else "journeys",
             countdown=BUSY_RETRY,
         )
+    elif made.woken:
+        _scheduler_wake(bulk=bulk)
     return made.woken

@@ -5,9 +5,10 @@ The runner never calls Saleor: a run that reaches a give-voucher step without a 
 parked there (its node is the step, ``wake_at`` a minute ahead) and, after the runner's
 commit, a task (``vouchers_queue``) adds the codes to the step's Saleor voucher. The task
 records the result in a short transaction of its own (a ``voucher_ready`` step per run, or a
-``voucher_failed`` one) and makes the runs due at once; the scheduler's next wake-up reads
-the codes (``voucher_codes_known``) and the runs go on. A task that is lost costs a minute:
-the scheduler wakes the parked runs, finds no code, parks them again and queues another.
+``voucher_failed`` one), makes the runs due and runs the scheduler's wake-up at once, which
+reads the codes (``voucher_codes_known``) and moves the runs on. A task that is lost costs a
+minute: the scheduler wakes the parked runs, finds no code, parks them again and queues
+another.
 
 A code is derived from the run and the step (keyed with the app's secret), so an attempt
 repeated after a crash, or by a second task, asks Saleor for the same code, which it already

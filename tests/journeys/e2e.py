@@ -33,6 +33,7 @@ from aiosmtpd.controller import Controller
 from celery.schedules import crontab
 from django.conf import settings
 from django.db import connection
+from django.test import TestCase
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -292,13 +293,16 @@ def task(name: str) -> Any:
 
 @contextmanager
 def eager_celery() -> Iterator[None]:
-    """Tasks queued by tasks (a sweep per installation, the sender's wake-up) run inline, with
-    their errors raised: a worker that picks them up at once."""
+    """Tasks queued by tasks (a sweep per installation, the sender's wake-up, a voucher step's
+    codes) run inline, with their errors raised: a worker that picks them up at once. What a
+    task leaves for after its commit runs at the end, as it would after a worker's commit (the
+    test's own transaction never commits)."""
     conf = celery_app.conf
     saved = (conf.task_always_eager, conf.task_eager_propagates)
     conf.task_always_eager, conf.task_eager_propagates = True, True
     try:
-        yield
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            yield
     finally:
         conf.task_always_eager, conf.task_eager_propagates = saved
 
