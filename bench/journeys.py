@@ -180,7 +180,7 @@ def latency(installation_id: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from saleor_mautomation.contacts.models import Contact
-    from saleor_mautomation.intake.tasks import deliveries_drain
+    from saleor_mautomation.flows.tasks import deliveries_drain
     from saleor_mautomation.journeys.models import Journey
     from saleor_mautomation.journeys.services import journey_publish
     from saleor_mautomation.messages.models import Message, SendingRules

@@ -27,6 +27,7 @@ from saleor_mautomation.contacts.models import (
     PushSubscription,
 )
 from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.events.changes import PROFILE, change_note
 
 if TYPE_CHECKING:  # consent -> identity -> services -> here: the type only
     from saleor_mautomation.contacts.consent import Evidence
@@ -101,6 +102,7 @@ def channel_consent_set(
     with transaction.atomic():
         setattr(contact, field, state)
         contact.save(update_fields=[field, "updated_at"])
+        change_note(contact.pk, PROFILE)
         action = ConsentRecord.Action.CONFIRMED if granted else ConsentRecord.Action.WITHDRAWN
         _ledger(contact, channel, action, evidence, now, details or {})
     return True
@@ -127,10 +129,12 @@ def phone_set(
         if changed:
             contact.phone = number
             contact.save(update_fields=["phone", "updated_at"])
+            change_note(contact.pk, PROFILE)
         if sms_consent and double_opt_in:
             if changed or contact.sms_consent != EmailConsent.GRANTED:
                 contact.sms_consent = EmailConsent.PENDING
                 contact.save(update_fields=["sms_consent", "updated_at"])
+                change_note(contact.pk, PROFILE)
                 _ledger(contact, "sms", ConsentRecord.Action.REQUESTED, evidence, now, {})
         elif sms_consent:
             channel_consent_set(

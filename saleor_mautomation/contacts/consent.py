@@ -19,6 +19,7 @@ from saleor_mautomation.contacts.identity import contact_for_visitor
 from saleor_mautomation.contacts.models import ConsentRecord, Contact, EmailConsent
 from saleor_mautomation.contacts.services import email_normalize
 from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.events.changes import PROFILE, change_note
 
 CONFIRM_MAX_AGE = timedelta(days=7)
 
@@ -90,6 +91,7 @@ def _consent_set(
         if contact.email_consent != state:
             contact.email_consent = state
             contact.save(update_fields=["email_consent", "updated_at"])
+            change_note(contact.pk, PROFILE)
             _ledger(contact, action, evidence, now)
     return contact
 
@@ -113,10 +115,12 @@ def subscription_request(
         if contact is None:
             # The address belongs to an erased person: a new sign-up is a new wish to be known.
             contact = Contact.objects.create(installation_id=installation_id, email=normalized)
+            change_note(contact.pk, PROFILE)
         # Granted stays granted; any other state (re-)requests, each request on the ledger.
         if contact.email_consent != EmailConsent.GRANTED:
             contact.email_consent = EmailConsent.PENDING
             contact.save(update_fields=["email_consent", "updated_at"])
+            change_note(contact.pk, PROFILE)
             _ledger(contact, ConsentRecord.Action.REQUESTED, evidence, now)
     return contact
 
@@ -141,5 +145,6 @@ def preferences_update(
     with transaction.atomic():
         contact.preferences = {**contact.preferences, **topics}
         contact.save(update_fields=["preferences", "updated_at"])
+        change_note(contact.pk, PROFILE)
         _ledger(contact, ConsentRecord.Action.PREFERENCES, evidence, now, {"topics": topics})
     return contact

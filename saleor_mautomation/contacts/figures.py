@@ -43,12 +43,21 @@ def engagement_deferred(*, now: Callable[[], datetime]) -> Iterator[None]:
     token = _deferred.set({})
     try:
         yield
-        pending = _deferred.get() or {}
+        engagement_flush(now=now())
     finally:
         _deferred.reset(token)
-    if pending:
-        for contact in Contact.objects.select_for_update().filter(pk__in=list(pending)):
-            engagement_orders_refresh(contact=contact, now=now())
+
+
+def engagement_flush(*, now: datetime) -> None:
+    """Recompute now the order figures of the contacts marked so far in ``engagement_deferred``
+    (the coordinator does this at a fixed point of its unit of work)."""
+    pending = _deferred.get()
+    if not pending:
+        return
+    ids = list(pending)
+    pending.clear()
+    for contact in Contact.objects.select_for_update().filter(pk__in=ids):
+        engagement_orders_refresh(contact=contact, now=now)
 
 
 def engagement_touch(*, contact: Contact, now: datetime) -> None:

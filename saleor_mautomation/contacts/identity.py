@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from saleor_mautomation.contacts.models import Contact, ContactAlias
 from saleor_mautomation.contacts.services import contact_merge, contact_resolve
+from saleor_mautomation.events.changes import PROFILE, change_note
 
 
 def _alias_contact(installation_id: int, anonymous_id: str) -> Contact | None:
@@ -62,6 +63,7 @@ def contact_for_visitor(
         if known is None:
             if anonymous is None and anonymous_id:
                 anonymous = Contact.objects.create(installation_id=installation_id)
+                change_note(anonymous.pk, PROFILE)
                 _alias_attach(installation_id, anonymous_id, anonymous)
             return anonymous
         if anonymous is not None and anonymous.pk != known.pk:
@@ -71,6 +73,7 @@ def contact_for_visitor(
             else:
                 contact_merge(into=known, other=anonymous)
                 known.save()
+                change_note(known.pk, PROFILE)
                 _alias_attach(installation_id, str(anonymous_id), known)
         elif anonymous is None and anonymous_id:
             _alias_attach(installation_id, anonymous_id, known)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -148,7 +148,6 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.email or self.saleor_user_id or f"contact {self.pk}"
-
 
 
 class ContactSpend(models.Model):

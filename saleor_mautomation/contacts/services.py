@@ -27,9 +27,9 @@ from saleor_mautomation.contacts.models import (
     EmailConsent,
     ErasedIdentity,
 )
-from saleor_mautomation.contacts.signals import contact_merging
 from saleor_mautomation.contacts.timezones import country_time_zone
 from saleor_mautomation.core import clock
+from saleor_mautomation.events.changes import CONTACT_MERGED, PROFILE, change_note, work_note
 from saleor_mautomation.events.services import events_move
 from saleor_mautomation.saleor import payloads
 
@@ -102,8 +102,12 @@ def contact_merge(*, into: Contact, other: Contact) -> None:
     into.last_email_open_at = later_of(into.last_email_open_at, other.last_email_open_at)
     into.last_email_click_at = later_of(into.last_email_click_at, other.last_email_click_at)
     channels_merge(into=into, other=other)  # push subscriptions, number, SMS/push consent
-    contact_merging.send(sender=Contact, into_id=into.pk, other_id=other.pk, now=clock.now())
-    other.delete()
+    # What the higher layers hold (journey runs, messages, static lists) follows in the
+    # coordinator's next step, which reads this row (``flows.merges``), then deletes it.
+    other.merged_into = into
+    other.email = other.saleor_user_id = None
+    other.save(update_fields=["merged_into", "email", "saleor_user_id", "updated_at"])
+    work_note(CONTACT_MERGED)
 
 
 def _apply_metadata(contact: Contact, user: payloads.User, keys: dict[str, str]) -> bool:
@@ -180,6 +184,7 @@ def contact_upsert_from_user(*, installation_id: int, user: payloads.User) -> Co
         )
         _apply_user(contact, user)
         contact.save()
+        change_note(contact.pk, PROFILE)
         if consent_changed:
             ConsentRecord.objects.create(
                 installation_id=installation_id,
@@ -302,6 +307,7 @@ def contact_resolve(
             if email and not contact.email:
                 contact.email = email
                 contact.save(update_fields=["email", "updated_at"])
+                change_note(contact.pk, PROFILE)
                 if state is not None:
                     state.add(contact)
             return contact
@@ -318,6 +324,7 @@ def contact_resolve(
                 contact = Contact.objects.create(
                     installation_id=installation_id, saleor_user_id=saleor_user_id, email=email
                 )
+            change_note(contact.pk, PROFILE)
         except IntegrityError:
             # Another worker created it between our look-up and insert: use theirs.
             contact = _find(installation_id, saleor_user_id, email)

@@ -20,6 +20,7 @@ ANY_CHANGE = "*"  # e.g. a merge: the contact gained another's whole history
 # own writes are done, still in its transaction (``work_note``), or after its commit.
 MESSAGE_QUEUED = "message.queued"  # wake the sender after the commit
 ERASURE_REQUESTED = "erasure.requested"  # erase the person everywhere (``flows.erasure``)
+CONTACT_MERGED = "contact.merged"  # move runs, messages and lists along (``flows.merges``)
 
 Changes = dict[int, set[str]]
 

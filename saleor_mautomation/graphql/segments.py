@@ -18,12 +18,12 @@ from graphene.types.generic import GenericScalar
 from graphql import GraphQLError
 
 from saleor_mautomation.core import clock
+from saleor_mautomation.flows.tasks import segment_rebuild_task
 from saleor_mautomation.graphql.contacts import ContactType, from_global_id, to_global_id
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import definition_errors, domain_errors
 from saleor_mautomation.segments import selectors, services
 from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
-from saleor_mautomation.segments.tasks import segment_rebuild_task
 
 SegmentStatusEnum = graphene.Enum.from_enum(Segment.Status, name="SegmentStatus")
 

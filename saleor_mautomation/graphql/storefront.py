@@ -13,7 +13,6 @@ from typing import Any
 
 import graphene
 from django.conf import settings
-from django.db import transaction
 from graphene.types.generic import GenericScalar
 from graphql import GraphQLError
 
@@ -34,7 +33,6 @@ from saleor_mautomation.core import clock, ratelimit
 from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.graphql.errors import domain_errors
 from saleor_mautomation.messages.outbox import double_opt_in_request
-from saleor_mautomation.messages.tasks import send_soon
 
 MAX_EVENTS = 50
 MAX_EVENT_BYTES = 4096
@@ -252,8 +250,9 @@ class Subscribe(graphene.Mutation):
                 now=clock.now(),
             )
         status = "SUBSCRIBED" if contact.email_consent == "granted" else "PENDING"
-        if status == "PENDING" and double_opt_in_request(contact=contact, now=clock.now()):
-            transaction.on_commit(send_soon)
+        if status == "PENDING":
+            # Queued: the request's unit of work wakes the sender after the commit.
+            double_opt_in_request(contact=contact, now=clock.now())
         return Subscribe(status=status)
 
 

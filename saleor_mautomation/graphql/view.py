@@ -20,8 +20,8 @@ from graphene_django.views import GraphQLView
 
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError, RetryableError
+from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.graphql.context import MANAGE_USERS, Context
-from saleor_mautomation.journeys.services import journeys_tracked
 from saleor_mautomation.saleor.auth import (
     bearer_token,
     dashboard_user,
@@ -86,8 +86,9 @@ class AppGraphQLView(GraphQLView):
             return _errors(503, "Temporarily unavailable, please retry", "UNAVAILABLE")
         request.mautomation_context = context  # type: ignore[attr-defined]
         # What a mutation changes (events tracked, a profile, consent) re-evaluates the
-        # segments it can affect and feeds the journeys before the answer goes out.
-        with journeys_tracked(now=clock.now()):
+        # segments it can affect and feeds the journeys before the answer goes out (the
+        # mutation's own writes commit as they go: no network call runs in a transaction).
+        with unit_of_work(now=clock.now()):
             response = super().dispatch(request, *args, **kwargs)
         if origin and installation is not None and origin in installation.storefront_origins:
             _cors(response, origin)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -251,8 +250,22 @@ def segment_members_entered(*, segment_id: int, contact_ids: list[int], now: dat
     return started
 
 
-def on_members_entered(
-    sender: Any, *, segment_id: int, contact_ids: list[int], now: datetime, **kwargs: Any
-) -> None:
-    """Receiver of ``segments.signals.members_entered`` (connected in the app's ``ready``)."""
-    segment_members_entered(segment_id=segment_id, contact_ids=contact_ids, now=now)
+def segment_entries_feed(
+    *, now: datetime, segment_id: int | None = None, limit: int = 2_000
+) -> int:
+    """Feed the entries a bulk rebuild left pending (``Membership.entry_pending``) to the
+    journeys they start, and mark them read in the same transaction: a worker that dies
+    between the rebuild and this step leaves the rows pending for the next call. Returns the
+    entries read (call again while it returns ``limit``)."""
+    with transaction.atomic():
+        pending = Membership.objects.select_for_update(skip_locked=True).filter(entry_pending=True)
+        if segment_id is not None:
+            pending = pending.filter(segment_id=segment_id)
+        rows = list(pending.order_by("pk").values_list("pk", "segment_id", "contact_id")[:limit])
+        by_segment: dict[int, list[int]] = {}
+        for _, segment, contact_id in rows:
+            by_segment.setdefault(segment, []).append(contact_id)
+        for segment, contact_ids in by_segment.items():
+            segment_members_entered(segment_id=segment, contact_ids=contact_ids, now=now)
+        Membership.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(entry_pending=False)
+    return len(rows)

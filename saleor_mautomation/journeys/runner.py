@@ -27,6 +27,7 @@ from saleor_mautomation.events.models import Event
 from saleor_mautomation.journeys import actions
 from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.engine import Action, Facts, Outcome, RunState, advance
+from saleor_mautomation.journeys.failures import error_text, run_fail
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
 from saleor_mautomation.journeys.vouchers import (
     VOUCHER_PENDING,
@@ -368,7 +369,33 @@ def _act(
 
 def runs_advance(runs: Sequence[JourneyRun], *, now: datetime) -> list[Outcome]:
     """One engine call per run, applied in the caller's transaction. The runs come with
-    ``version`` and ``contact`` loaded (``select_related``) and are locked by the caller."""
+    ``version`` and ``contact`` loaded (``select_related``) and are locked by the caller.
+
+    The batch runs in one savepoint; should any step fail, it is undone and the runs go one
+    by one, each in its own savepoint, so a failing run is counted (``run_fail``) and the
+    others advance. The savepoint per run is paid on the failure path only."""
+    if not runs:
+        return []
+    try:
+        with transaction.atomic():
+            return _runs_advance(runs, now=now)
+    # A step is arbitrary work (a profile field, a template, a Saleor call): whatever it
+    # raises must end that run's step alone, so everything is caught at this boundary.
+    except Exception as exc:  # noqa: BLE001
+        logger.info("A batch of %s runs failed (%s): one by one", len(runs), error_text(exc))
+    outcomes: list[Outcome] = []
+    for run_id in [run.pk for run in runs]:
+        # Reloaded: the failed batch may have changed the objects in memory.
+        run = JourneyRun.objects.select_related("version", "contact").get(pk=run_id)
+        try:
+            with transaction.atomic():
+                outcomes += _runs_advance([run], now=now)
+        except Exception as exc:  # noqa: BLE001 (see above)
+            run_fail(run_id=run_id, error=error_text(exc), now=now)
+    return outcomes
+
+
+def _runs_advance(runs: Sequence[JourneyRun], *, now: datetime) -> list[Outcome]:
     works = [_Work(run, version_definition(run.version)) for run in runs]
     if not works:
         return []

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,7 +20,6 @@ from django.utils.text import slugify
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import PermanentError
-from saleor_mautomation.events.changes import changes_collect
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.engine import in_holdout
@@ -31,7 +28,6 @@ from saleor_mautomation.journeys.runner import runs_advance, runs_of_contacts, v
 from saleor_mautomation.journeys.validation import JourneyRefused, NodeError, journey_check
 from saleor_mautomation.segments.compiler import Compiler, Moments
 from saleor_mautomation.segments.membership import ENTERED as SEGMENT_ENTERED
-from saleor_mautomation.segments.membership import segments_tracked
 
 logger = logging.getLogger(__name__)
 
@@ -171,17 +167,6 @@ def journey_enroll(
         if run is not None:
             runs_advance([run], now=now)
     return run
-
-
-@contextmanager
-def journeys_tracked(*, now: datetime) -> Iterator[None]:
-    """Around a unit of work (a drained batch, a storefront call): its changes re-evaluate
-    segments, then feed the journeys, in that order (DESIGN.md)."""
-    with changes_collect() as changes, segments_tracked(now=now):
-        yield
-    if changes:
-        with transaction.atomic():
-            journeys_on_changes(changes=dict(changes), now=now)
 
 
 def _entered_journeys(installation_id: int) -> list[tuple[Journey, d.JourneyDefinition]]:
@@ -388,9 +373,9 @@ def trigger_fire(
     return started
 
 
-def runs_merge(*, into_id: int, other_id: int, now: datetime, **kwargs: object) -> None:
-    """A contact folded into another takes its journey runs along: receiver of
-    ``contacts.signals.contact_merging``, connected in the app's ``ready``. Where both wait in
+def runs_merge(*, into_id: int, other_id: int, now: datetime) -> None:
+    """A contact folded into another takes its journey runs along: called by the coordinator
+    (``flows.merges``). Where both wait in
     the same journey under the same entry key, the contact's own run goes on and the merged
     one exits (reason ``merged``)."""
     open_keys = set(

@@ -22,7 +22,8 @@ the run began: a customer who bought is not reminded; a goal filtered on the ord
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -50,7 +51,6 @@ from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.models import Contact, ContactsConfig, ContactSpend
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.events.services import event_record
-from saleor_mautomation.journeys.services import journeys_tracked
 
 SOURCE = "triggers"
 BATCH = 1_000
@@ -184,14 +184,20 @@ def _pages(queryset: Any, key: str, size: int) -> Iterator[list[Any]]:
         after = last[key] if isinstance(last, dict) else getattr(last, key)
 
 
+Unit = Callable[[], AbstractContextManager[object]]
+
+
 def _record_all(
     installation_id: int,
     now: datetime,
     events: Sequence[tuple[int, str, datetime, str, dict[str, Any]]],
+    unit: Unit,
 ) -> int:
-    """Record a page's events in one transaction, with segments following."""
+    """Record a page's events in one transaction, inside the unit of work ``unit`` opens
+    (the coordinator's, from the sweep task: segments and journeys follow in the same
+    transaction; by default none, the caller finishes)."""
     recorded = 0
-    with transaction.atomic(), journeys_tracked(now=now):
+    with transaction.atomic(), unit():
         for contact_id, type_, occurred_at, key, properties in events:
             recorded += event_record(
                 installation_id=installation_id,
@@ -210,6 +216,7 @@ def _record_all(
 
 def checkouts_abandon(
     *,
+    unit: Unit = nullcontext,
     installation_id: int,
     now: datetime,
     quiet_for: timedelta = CHECKOUT_QUIET,
@@ -282,7 +289,7 @@ def checkouts_abandon(
                     },
                 )
             )
-        count += _record_all(installation_id, now, events)
+        count += _record_all(installation_id, now, events, unit)
     return count
 
 
@@ -291,6 +298,7 @@ def checkouts_abandon(
 
 def browse_abandon(
     *,
+    unit: Unit = nullcontext,
     installation_id: int,
     now: datetime,
     window: timedelta = BROWSE_WINDOW,
@@ -345,7 +353,7 @@ def browse_abandon(
             )
             for row in page
         ]
-        count += _record_all(installation_id, now, events)
+        count += _record_all(installation_id, now, events, unit)
     return count
 
 
@@ -379,7 +387,12 @@ def _viewed_products(contact_ids: list[int], *, since: datetime) -> dict[int, li
 
 
 def customers_lapse(
-    *, installation_id: int, now: datetime, threshold_days: int, batch_size: int = BATCH
+    *,
+    installation_id: int,
+    now: datetime,
+    threshold_days: int,
+    batch_size: int = BATCH,
+    unit: Unit = nullcontext,
 ) -> int:
     """Record ``customer.lapsed`` for buyers past either line of ``lapse_of``.
 
@@ -436,7 +449,7 @@ def customers_lapse(
                     },
                 )
             )
-        count += _record_all(installation_id, now, events)
+        count += _record_all(installation_id, now, events, unit)
     return count
 
 
@@ -444,7 +457,12 @@ def customers_lapse(
 
 
 def spend_thresholds_cross(
-    *, installation_id: int, now: datetime, thresholds: Thresholds, batch_size: int = BATCH
+    *,
+    installation_id: int,
+    now: datetime,
+    thresholds: Thresholds,
+    batch_size: int = BATCH,
+    unit: Unit = nullcontext,
 ) -> int:
     """Record ``spend.threshold_crossed`` once per contact, currency and threshold reached.
 
@@ -491,7 +509,7 @@ def spend_thresholds_cross(
                     )
                     for row in page
                 ]
-                count += _record_all(installation_id, now, events)
+                count += _record_all(installation_id, now, events, unit)
     return count
 
 
@@ -508,6 +526,7 @@ def triggers_sweep(
     browse_window: timedelta = BROWSE_WINDOW,
     browse_quiet_for: timedelta = BROWSE_QUIET,
     batch_size: int = BATCH,
+    unit: Unit = nullcontext,
 ) -> SweepCounts:
     """Every derived trigger of one installation at ``now``; the counts of events recorded.
 
@@ -520,6 +539,7 @@ def triggers_sweep(
             now=now,
             quiet_for=checkout_quiet_for,
             batch_size=batch_size,
+            unit=unit,
         ),
         browse_abandoned=browse_abandon(
             installation_id=installation_id,
@@ -527,17 +547,20 @@ def triggers_sweep(
             window=browse_window,
             quiet_for=browse_quiet_for,
             batch_size=batch_size,
+            unit=unit,
         ),
         customer_lapsed=customers_lapse(
             installation_id=installation_id,
             now=now,
             threshold_days=config.lapsing_after_days,
             batch_size=batch_size,
+            unit=unit,
         ),
         spend_threshold_crossed=spend_thresholds_cross(
             installation_id=installation_id,
             now=now,
             thresholds=spend_thresholds or {},
             batch_size=batch_size,
+            unit=unit,
         ),
     )

@@ -16,7 +16,6 @@ from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.messages.models import Message, Suppression
 from saleor_mautomation.messages.services import suppression_add
-from saleor_mautomation.segments.membership import segments_tracked
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +53,7 @@ def esp_event_apply(
         logger.info("%s %s for an unknown message %s", esp, event_type, provider_id)
         return False
     status, suppression, recorded = effect
-    with transaction.atomic(), segments_tracked(now=now):
+    with transaction.atomic():
         if status is not None and message.status not in FINAL:
             Message.objects.filter(pk=message.pk).update(status=status, status_reason=detail)
         if suppression is not None:

@@ -408,8 +408,8 @@ def suppression_add(
     )
 
 
-def messages_merge(*, into_id: int, other_id: int, **kwargs: object) -> None:
+def messages_merge(*, into_id: int, other_id: int) -> None:
     """A contact folded into another keeps its message history (sends, opens and clicks
-    count towards caps, best hour and attribution): receiver of
-    ``contacts.signals.contact_merging``, connected in the app's ``ready``."""
+    count towards caps, best hour and attribution): called by the coordinator
+    (``flows.merges``)."""
     Message.objects.filter(contact_id=other_id).update(contact_id=into_id)

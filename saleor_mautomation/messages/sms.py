@@ -304,7 +304,7 @@ def sms_status_apply(
     new_status, event_type = report
     bounced = new_status == Status.FAILED and error_code in BOUNCE_CODES
     detail = f"{status} {error_code}" if error_code else status
-    with transaction.atomic(), segments_tracked(now=now):
+    with transaction.atomic():
         Message.objects.filter(pk=message.pk, status__in=UPDATABLE).update(
             status=Status.BOUNCED if bounced else new_status, status_reason=detail
         )
@@ -364,13 +364,12 @@ def sms_inbound_apply(
     keyword = sms_keyword(body)
     if keyword is None or not E164.match(from_number):
         return None
-    with segments_tracked(now=now):
-        sms_keyword_apply(
-            installation_id=installation_id,
-            phone=from_number,
-            granted=keyword == "start",
-            keyword=body.strip().upper()[:20],
-            evidence=Evidence(source=f"sms.{keyword}"),
-            now=now,
-        )
+    sms_keyword_apply(
+        installation_id=installation_id,
+        phone=from_number,
+        granted=keyword == "start",
+        keyword=body.strip().upper()[:20],
+        evidence=Evidence(source=f"sms.{keyword}"),
+        now=now,
+    )
     return keyword

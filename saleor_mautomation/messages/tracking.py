@@ -32,7 +32,6 @@ from saleor_mautomation.contacts.models import Contact, EmailConsent
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.messages import tokens
 from saleor_mautomation.messages.models import Message
-from saleor_mautomation.segments.membership import segments_tracked
 
 # -- rewriting ----------------------------------------------------------------------------------
 
@@ -268,7 +267,7 @@ def _hit_record(
 ) -> None:
     """One hit on one message: the event always (machine or not), counters and figures only
     for a human. A message that is gone, or whose contact was erased, records nothing."""
-    with transaction.atomic(), segments_tracked(now=now):
+    with transaction.atomic():
         # The message row, then its contact: the order the ESP webhooks (messages.esp) lock
         # them in, so a pixel and a webhook about one message never deadlock.
         message = (
@@ -328,7 +327,7 @@ def unsubscribe_record(*, contact: Contact, evidence: Evidence, now: datetime) -
     """Unsubscribed through a link of a message (RFC 8058 one-click, the unsubscribe page,
     the preference centre): consent withdrawn at once, and an ``email.unsubscribed`` event
     when it was not withdrawn already (a repeated POST records nothing more)."""
-    with transaction.atomic(), segments_tracked(now=now):
+    with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
         if contact.email_consent == EmailConsent.WITHDRAWN:
             return contact

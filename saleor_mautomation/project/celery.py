@@ -11,7 +11,7 @@ app = Celery("saleor_mautomation")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(
     [
-        "saleor_mautomation.intake",
+        "saleor_mautomation.flows",
         "saleor_mautomation.contacts",
         "saleor_mautomation.backfill",
         "saleor_mautomation.segments",

@@ -164,13 +164,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {
-    "saleor_mautomation.intake.tasks.*": {"queue": "intake"},
+    "saleor_mautomation.flows.tasks.deliveries_drain": {"queue": "intake"},
+    "saleor_mautomation.flows.tasks.runs_wake": {"queue": "journeys"},
+    "saleor_mautomation.flows.tasks.triggers_sweep*": {"queue": "journeys"},
     "saleor_mautomation.backfill.tasks.*": {"queue": "backfill"},
     "saleor_mautomation.messages.tasks.*": {"queue": "sending"},
     # Broadcast snapshots and their runs: a bulk send never delays a real-time step (exact
     # names win over the patterns).
     "saleor_mautomation.journeys.tasks.entries_due": {"queue": "bulk"},
-    "saleor_mautomation.journeys.tasks.broadcast_runs_wake": {"queue": "bulk"},
+    "saleor_mautomation.flows.tasks.broadcast_runs_wake": {"queue": "bulk"},
     "saleor_mautomation.journeys.tasks.*": {"queue": "journeys"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -189,19 +191,20 @@ BACKFILL_PAGE_SIZE = int(env.get("BACKFILL_PAGE_SIZE", "100"))
 BACKFILL_MIN_PAGE_INTERVAL = float(env.get("BACKFILL_MIN_PAGE_INTERVAL", "0.2"))
 CELERY_BEAT_SCHEDULE = {
     "intake-sweep": {
-        "task": "saleor_mautomation.intake.tasks.deliveries_drain",
+        "task": "saleor_mautomation.flows.tasks.deliveries_drain",
         "schedule": float(env.get("INTAKE_SWEEP_INTERVAL", "10")),
     },
     "contacts-writeback": {
         "task": "saleor_mautomation.contacts.tasks.writeback_all",
         "schedule": 30.0,
     },
-    "contacts-nightly": {
-        "task": "saleor_mautomation.contacts.tasks.contacts_nightly_sweep",
+    # Per installation, a chain: the contacts' figures, then the segments reading them.
+    "nightly": {
+        "task": "saleor_mautomation.flows.tasks.nightly",
         "schedule": crontab(hour=3, minute=15),
     },
     "segments-sweep": {
-        "task": "saleor_mautomation.segments.tasks.segments_sweep",
+        "task": "saleor_mautomation.flows.tasks.segments_sweep",
         "schedule": float(env.get("SEGMENTS_SWEEP_INTERVAL", "900")),
     },
     "messages-send": {
@@ -212,13 +215,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_mautomation.messages.tasks.messages_recover",
         "schedule": 300.0,
     },
-    "segments-nightly": {
-        "task": "saleor_mautomation.segments.tasks.segments_nightly",
-        "schedule": crontab(hour=4, minute=0),
-    },
     # Derived triggers (checkout/browse abandoned, lapsed, spend thresholds): journeys/triggers.
     "journeys-wake": {
-        "task": "saleor_mautomation.journeys.tasks.runs_wake",
+        "task": "saleor_mautomation.flows.tasks.runs_wake",
         "schedule": float(env.get("JOURNEYS_WAKE_INTERVAL", "10")),
     },
     "journeys-entries": {
@@ -226,11 +225,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env.get("JOURNEYS_ENTRIES_INTERVAL", "60")),
     },
     "journeys-broadcast-wake": {
-        "task": "saleor_mautomation.journeys.tasks.broadcast_runs_wake",
+        "task": "saleor_mautomation.flows.tasks.broadcast_runs_wake",
         "schedule": float(env.get("JOURNEYS_WAKE_INTERVAL", "10")),
     },
     "journeys-triggers": {
-        "task": "saleor_mautomation.journeys.tasks.triggers_sweep_all",
+        "task": "saleor_mautomation.flows.tasks.triggers_sweep_all",
         "schedule": float(env.get("TRIGGERS_SWEEP_INTERVAL", "60")),
     },
     # Data protection: erasures no unit of work completed; raw deliveries past retention.

@@ -47,7 +47,6 @@ from saleor_mautomation.segments.models import (
     Segment,
 )
 from saleor_mautomation.segments.prepared import Prepared, Truth, prepare
-from saleor_mautomation.segments.signals import members_entered
 
 logger = logging.getLogger(__name__)
 
@@ -110,21 +109,28 @@ class Outcome:
 
 
 def _enter(
-    segment: Segment, contact_ids: Iterable[int], *, now: datetime, initial: bool
+    segment: Segment,
+    contact_ids: Iterable[int],
+    *,
+    now: datetime,
+    initial: bool,
+    pending: bool = False,
 ) -> list[int]:
-    """Open memberships (none where one is open already); record the entries."""
+    """Open memberships (none where one is open already); record the entries. ``pending``
+    marks them for the segment's journeys to read (a bulk rebuild's entries)."""
     ids = list(contact_ids)
     if not ids:
         return []
     table = Membership._meta.db_table
-    rows = ", ".join(["(%s, %s, %s, %s)"] * len(ids))
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(ids))
     adapt = connection.ops.adapt_datetimefield_value
     at = adapt(now)
     params: list[Any] = []
     for contact_id in ids:
-        params += [segment.installation_id, segment.pk, contact_id, at]
+        params += [segment.installation_id, segment.pk, contact_id, at, pending]
     sql = (
-        f"INSERT INTO {table} (installation_id, segment_id, contact_id, entered_at) "  # noqa: S608
+        f"INSERT INTO {table} (installation_id, segment_id, contact_id, entered_at, "  # noqa: S608
+        "entry_pending) "
         f"VALUES {rows} ON CONFLICT (segment_id, contact_id) WHERE exited_at IS NULL "
         "DO NOTHING RETURNING id, contact_id"
     )
@@ -382,9 +388,8 @@ def segment_rebuild(*, segment: Segment, now: datetime, initial: bool | None = N
         leaving = current.exclude(contact_id__in=matching).values_list("pk", "contact_id")
         moved: list[int] = []
         for chunk in batched(list(entering.iterator(chunk_size=CHUNK)), CHUNK):
-            moved += _enter(segment, chunk, now=now, initial=first)
+            moved += _enter(segment, chunk, now=now, initial=first, pending=not first)
         outcome.entered = len(moved)
-        entered = list(moved)
         for rows in batched(list(leaving.iterator(chunk_size=CHUNK)), CHUNK):
             left = _exit(segment, list(rows), now=now)
             outcome.exited += len(left)
@@ -398,8 +403,6 @@ def segment_rebuild(*, segment: Segment, now: datetime, initial: bool | None = N
             # sequential scan that a large first build turns into milliseconds per event).
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {Membership._meta.db_table}")
-    if entered and not first:
-        members_entered.send(sender=Segment, segment_id=segment.pk, contact_ids=entered, now=now)
     return outcome
 
 

@@ -206,10 +206,9 @@ def _revision_save(segment: Segment, now: datetime) -> None:
 # -- entries and exits ------------------------------------------------------------------------
 
 
-def static_lists_merge(*, into_id: int, other_id: int, **kwargs: object) -> None:
+def static_lists_merge(*, into_id: int, other_id: int) -> None:
     """A contact folded into another keeps its static-list memberships (the lists it was in
-    already keep their own entry): receiver of ``contacts.signals.contact_merging``, connected
-    in the app's ``ready``."""
+    already keep their own entry): called by the coordinator (``flows.merges``)."""
     held = StaticListMember.objects.filter(contact_id=into_id).values("static_list_id")
     StaticListMember.objects.filter(contact_id=other_id).exclude(static_list_id__in=held).update(
         contact_id=into_id

@@ -9,6 +9,7 @@ from typing import Any
 
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.models import Contact, ContactSpend
+from saleor_mautomation.events.changes import PROFILE, change_note
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.saleor.models import Installation
 from tests.conftest import make_installation
@@ -34,6 +35,13 @@ def make_contact(
         Contact.objects.filter(pk=contact.pk).update(created_at=created_at)
         contact.refresh_from_db()
     return contact
+
+
+def profile_save(contact: Contact) -> None:
+    """Save a contact's profile and note the change for the unit of work, as the app's
+    profile services do (a model's save has no side effect)."""
+    contact.save()
+    change_note(contact.pk, PROFILE)
 
 
 def make_spend(

@@ -8,6 +8,7 @@ from saleor_mautomation.contacts.figures import engagement_refresh
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.contacts.services import contact_merge
 from saleor_mautomation.contacts.writeback import DEBOUNCE, writeback_items
+from saleor_mautomation.flows.unit import unit_of_work
 from tests.contacts.factories import make_contact, make_event, make_shop
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -126,8 +127,9 @@ def test_a_merge_keeps_the_later_last_open_and_click(shop):
     )
 
     # when
-    contact_merge(into=into, other=other)
-    into.save()
+    with unit_of_work(now=NOW):
+        contact_merge(into=into, other=other)
+        into.save()
 
     # then
     into.refresh_from_db()

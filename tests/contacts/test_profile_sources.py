@@ -2,7 +2,7 @@
 
 from saleor_mautomation.contacts.config import contacts_config, contacts_config_clear_cache
 from saleor_mautomation.contacts.models import ConsentRecord, Contact, ContactsConfig
-from saleor_mautomation.intake.services import deliveries_drain
+from saleor_mautomation.flows.drain import deliveries_drain
 from tests.support import deliveries as d
 
 USER, EMAIL = "VXNlcjo5MDE=", "ada@example.com"

@@ -8,7 +8,7 @@ from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.contacts.figures import engagement_refresh
 from saleor_mautomation.contacts.models import Contact, ContactSpend, LifecycleStage
 from saleor_mautomation.contacts.sweeps import email_engagement_sweep, lifecycle_sweep, rfm_sweep
-from saleor_mautomation.contacts.tasks import contacts_sweep
+from saleor_mautomation.flows.tasks import contacts_sweep
 from tests.conftest import make_installation
 from tests.contacts.factories import make_contact, make_event
 

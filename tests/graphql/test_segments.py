@@ -12,7 +12,7 @@ import time_machine
 from celery import current_app
 
 from saleor_mautomation.events.models import Event
-from saleor_mautomation.intake.services import deliveries_drain
+from saleor_mautomation.flows.drain import deliveries_drain
 from saleor_mautomation.segments.builtin import segments_builtin_ensure
 from saleor_mautomation.segments.models import Membership, Segment
 from saleor_mautomation.segments.services import segment_create

@@ -8,9 +8,10 @@ from django.db import OperationalError, connection
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import PermanentError, RetryableError
+from saleor_mautomation.flows.drain import deliveries_drain
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.intake.registry import WEBHOOKS, Webhook
-from saleor_mautomation.intake.services import DrainNudger, deliveries_drain, delivery_receive
+from saleor_mautomation.intake.services import DrainNudger, delivery_receive
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.saleor.selectors import installation_by_api_url_cached
 from tests.conftest import make_installation

@@ -241,9 +241,9 @@ class ShopStandIn(StandInSaleor):
 
 # -- the scheduler ------------------------------------------------------------------------------
 
-DRAIN = "saleor_mautomation.intake.tasks.deliveries_drain"
-TRIGGERS = "saleor_mautomation.journeys.tasks.triggers_sweep_all"
-WAKE = "saleor_mautomation.journeys.tasks.runs_wake"
+DRAIN = "saleor_mautomation.flows.tasks.deliveries_drain"
+TRIGGERS = "saleor_mautomation.flows.tasks.triggers_sweep_all"
+WAKE = "saleor_mautomation.flows.tasks.runs_wake"
 SEND = "saleor_mautomation.messages.tasks.messages_send"
 RECOVER = "saleor_mautomation.messages.tasks.messages_recover"
 

@@ -10,15 +10,20 @@ from typing import Any
 import pytest
 
 from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.journeys.entries import broadcasts_due, date_entries_sweep
+from saleor_mautomation.flows.unit import unit_of_work
+from saleor_mautomation.journeys.entries import (
+    broadcasts_due,
+    date_entries_sweep,
+    segment_entries_feed,
+)
 from saleor_mautomation.journeys.models import Journey, JourneyRun
 from saleor_mautomation.journeys.runner import runs_wake
-from saleor_mautomation.journeys.services import journey_publish, journeys_tracked
+from saleor_mautomation.journeys.services import journey_publish
 from saleor_mautomation.messages.models import Message
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from saleor_mautomation.segments.membership import segment_rebuild
 from saleor_mautomation.segments.services import segment_create
-from tests.contacts.factories import make_contact, make_shop
+from tests.contacts.factories import make_contact, make_shop, profile_save
 
 SEND = {"type": "send_email", "template": "birthday", "next": "end"}
 EXIT = {"type": "exit"}
@@ -177,11 +182,12 @@ def test_contacts_entering_a_segment_enter_its_journeys_but_not_its_first_member
     # a bulk rebuild moves a new member in
     newcomer = make_contact(shop, email_consent="granted", gender="f")
     segment_rebuild(segment=segment, now=t0 + timedelta(hours=1))
+    segment_entries_feed(now=t0 + timedelta(hours=1))  # the rebuild task's second step
     # and per event: a profile change inside a unit of work
-    with journeys_tracked(now=t0 + timedelta(hours=2)):
+    with unit_of_work(now=t0 + timedelta(hours=2)):
         third = make_contact(shop, email_consent="granted")
         third.gender = "f"
-        third.save()
+        profile_save(third)
 
     assert enrolled(journey) == {newcomer.pk, third.pk}
     assert existing.pk not in enrolled(journey)

@@ -8,7 +8,8 @@ from datetime import timedelta
 import time_machine
 
 from saleor_mautomation.contacts.config import contacts_config
-from saleor_mautomation.intake.services import deliveries_drain
+from saleor_mautomation.flows.drain import deliveries_drain
+from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.journeys.models import Journey, JourneyRun
 from saleor_mautomation.journeys.services import journey_publish
 from saleor_mautomation.journeys.triggers import triggers_sweep
@@ -133,7 +134,11 @@ def test_a_derived_abandonment_enrols_the_abandoned_checkout_journey(db):
 
     # when
     triggers_sweep(
-        installation_id=shop.pk, now=NOW, config=contacts_config(shop.pk), spend_thresholds={}
+        installation_id=shop.pk,
+        now=NOW,
+        config=contacts_config(shop.pk),
+        spend_thresholds={},
+        unit=lambda: unit_of_work(now=NOW),
     )
 
     # then

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.contacts.services import contact_merge
+from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.journeys.models import Journey, JourneyRun, RunStep
 from saleor_mautomation.journeys.services import journey_enroll
 from saleor_mautomation.messages.models import Message
@@ -65,8 +66,8 @@ def test_runs_messages_and_list_memberships_follow_the_merged_contact(shop):
     guest_messages = set(Message.objects.filter(contact=guest).values_list("pk", flat=True))
     assert len(guest_messages) == 2
 
-    # when
-    with transaction.atomic():
+    # when: a merge inside the coordinator's unit of work (as identify or a drained order)
+    with transaction.atomic(), unit_of_work(now=T):
         contact_merge(into=customer, other=guest)
 
     # then: every run is the customer's; the duplicate welcome run exited, logged as merged

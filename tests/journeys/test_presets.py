@@ -6,15 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 
+from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.journeys.definition import SendEmail, journey_parse
 from saleor_mautomation.journeys.models import JourneyRun
 from saleor_mautomation.journeys.presets import PRESETS, journey_preset_install
-from saleor_mautomation.journeys.services import journeys_tracked
 from saleor_mautomation.messages.defaults import default_templates
 from saleor_mautomation.messages.models import Message
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from saleor_mautomation.segments.builtin import segments_builtin_ensure
-from tests.contacts.factories import make_contact, make_shop
+from tests.contacts.factories import make_contact, make_shop, profile_save
 
 T = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 DEFAULT_KEYS = {t.key for t in default_templates()}
@@ -49,9 +49,9 @@ def test_becoming_a_vip_starts_the_vip_journey(db):
     ada = make_contact(shop, email_consent="granted", lifecycle_stage="repeat")
 
     # when: the figures make her a VIP (as an order delivery would)
-    with journeys_tracked(now=T):
+    with unit_of_work(now=T):
         ada.lifecycle_stage = "vip"
-        ada.save()
+        profile_save(ada)
 
     # then
     run = JourneyRun.objects.get(journey=journey)

@@ -12,8 +12,9 @@ import time_machine
 from saleor_mautomation.commerce.models import CheckoutRecord
 from saleor_mautomation.contacts.config import contacts_config, contacts_config_clear_cache
 from saleor_mautomation.events.models import Event
-from saleor_mautomation.journeys import tasks
-from saleor_mautomation.journeys.tasks import triggers_sweep_task
+from saleor_mautomation.flows import tasks
+from saleor_mautomation.flows.tasks import triggers_sweep_task
+from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.journeys.triggers import (
     Lapse,
     SweepCounts,
@@ -618,8 +619,8 @@ def test_recorded_triggers_move_segments(db):
     bystander = make_contact(shop)
     cart(bystander, last_change_at=NOW - timedelta(minutes=10))
 
-    # when
-    checkouts_abandon(installation_id=shop.pk, now=NOW)
+    # when: recorded in the coordinator's unit of work, as the sweep task does
+    checkouts_abandon(installation_id=shop.pk, now=NOW, unit=lambda: unit_of_work(now=NOW))
 
     # then
     memberships = Membership.objects.filter(segment=segment)

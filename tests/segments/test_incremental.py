@@ -25,7 +25,7 @@ from saleor_mautomation.segments.membership import (
 )
 from saleor_mautomation.segments.models import Membership
 from saleor_mautomation.segments.services import segment_create
-from tests.contacts.factories import make_contact, make_shop
+from tests.contacts.factories import make_contact, make_shop, profile_save
 
 T = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 EVENT_TYPES = ["product.viewed", "cart.added", "email.opened"]
@@ -109,7 +109,7 @@ def _apply(contact: Any, action: tuple[Any, ...]) -> None:
     with segments_tracked(now=T):
         if action[0] == "gender":
             contact.gender = action[1]
-            contact.save()
+            profile_save(contact)
             return
         _, type, product, days, machine = action
         event_record(

@@ -27,7 +27,7 @@ from saleor_mautomation.segments.services import (
     segment_create,
     segment_update,
 )
-from tests.contacts.factories import make_contact, make_shop
+from tests.contacts.factories import make_contact, make_shop, profile_save
 
 T = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 _keys = itertools.count()
@@ -209,7 +209,7 @@ def test_a_profile_change_re_evaluates_profile_segments(shop):
     # when
     with segments_tracked(now=T):
         ann.gender = "m"
-        ann.save()
+        profile_save(ann)
 
     # then
     assert open_members(women) == set()

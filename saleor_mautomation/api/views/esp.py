@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from saleor_mautomation.core import clock
-from saleor_mautomation.journeys.services import journeys_tracked
+from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.messages.esp import esp_event_apply
 
 
 def on_tracking(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> None:
     now = clock.now()
-    with journeys_tracked(now=now):  # deliveries and bounces reach segments and journeys
+    with unit_of_work(now=now):  # deliveries and bounces reach segments and journeys
         _apply(event, esp_name, now)
 
 

@@ -38,7 +38,7 @@ from saleor_mautomation.contacts.consent import (
 from saleor_mautomation.contacts.models import Contact, EmailConsent, ErasureRequest
 from saleor_mautomation.core import clock
 from saleor_mautomation.flows.erasure import erasure_now
-from saleor_mautomation.journeys.services import journeys_tracked
+from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.messages.context import shop_of
 from saleor_mautomation.messages.tracking import unsubscribe_record
 from saleor_mautomation.saleor.models import Installation
@@ -254,11 +254,13 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     copy = _Copy.of(contact)
     if request.method == "POST":
         one_click = request.POST.get("List-Unsubscribe") == "One-Click"
-        contact = unsubscribe_record(
-            contact=contact,
-            evidence=_evidence(request, "one-click" if one_click else "unsubscribe-page"),
-            now=clock.now(),
-        )
+        now = clock.now()
+        with unit_of_work(now=now):
+            contact = unsubscribe_record(
+                contact=contact,
+                evidence=_evidence(request, "one-click" if one_click else "unsubscribe-page"),
+                now=now,
+            )
     if contact.email_consent == EmailConsent.WITHDRAWN:
         body = format_html(
             "<p>{}</p>{}",
@@ -310,7 +312,7 @@ def _confirmation(request: HttpRequest, token: str, contact: Contact) -> HttpRes
     if request.method == "POST":
         now = clock.now()
         try:
-            with transaction.atomic(), journeys_tracked(now=now):
+            with transaction.atomic(), unit_of_work(now=now):
                 contact = subscription_confirm(
                     token=token, evidence=_evidence(request, "confirm-page"), now=now
                 )
@@ -358,7 +360,7 @@ def _preference_centre(request: HttpRequest, contact: Contact) -> HttpResponse:
     if request.method == "POST":
         chosen = set(request.POST.getlist("topics"))
         now = clock.now()
-        with transaction.atomic(), journeys_tracked(now=now):
+        with transaction.atomic(), unit_of_work(now=now):
             contact = preferences_update(
                 contact=contact,
                 topics={topic: topic in chosen for topic in TOPICS},

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from saleor_mautomation.api.responses import error_response, unavailable
 from saleor_mautomation.core import clock
+from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.messages.sms import (
     sms_inbound_apply,
     sms_signature_valid,
@@ -49,13 +50,15 @@ def twilio_status(request: HttpRequest, installation_id: int) -> HttpResponse:
     try:
         if not _signed(request, installation_id):
             return error_response(403, "The Twilio signature does not verify", "bad_signature")
-        sms_status_apply(
-            installation_id=installation_id,
-            message_sid=request.POST.get("MessageSid", ""),
-            status=request.POST.get("MessageStatus", ""),
-            error_code=_error_code(request.POST.get("ErrorCode", "")),
-            now=clock.now(),
-        )
+        now = clock.now()
+        with unit_of_work(now=now):  # a bounce reaches segments and journeys
+            sms_status_apply(
+                installation_id=installation_id,
+                message_sid=request.POST.get("MessageSid", ""),
+                status=request.POST.get("MessageStatus", ""),
+                error_code=_error_code(request.POST.get("ErrorCode", "")),
+                now=now,
+            )
     except DatabaseError:
         logger.exception("A Twilio status callback could not be applied")
         return unavailable()
@@ -68,12 +71,14 @@ def twilio_inbound(request: HttpRequest, installation_id: int) -> HttpResponse:
     try:
         if not _signed(request, installation_id):
             return error_response(403, "The Twilio signature does not verify", "bad_signature")
-        sms_inbound_apply(
-            installation_id=installation_id,
-            from_number=request.POST.get("From", ""),
-            body=request.POST.get("Body", ""),
-            now=clock.now(),
-        )
+        now = clock.now()
+        with unit_of_work(now=now):  # STOP and START change consent: segments follow
+            sms_inbound_apply(
+                installation_id=installation_id,
+                from_number=request.POST.get("From", ""),
+                body=request.POST.get("Body", ""),
+                now=now,
+            )
     except DatabaseError:
         logger.exception("An incoming text could not be applied")
         return unavailable()

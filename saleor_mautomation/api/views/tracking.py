@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
 from saleor_mautomation.core import clock
-from saleor_mautomation.journeys.services import journeys_tracked
+from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.messages import tokens
 from saleor_mautomation.messages.tracking import click_record, open_record
 
@@ -38,7 +38,7 @@ def open_pixel(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         try:
             now = clock.now()
-            with journeys_tracked(now=now):  # an open may be what a journey waits for
+            with unit_of_work(now=now):  # an open may be what a journey waits for
                 open_record(token=token, user_agent=_user_agent(request), now=now)
         except tokens.TrackingTokenInvalid:
             pass  # not ours: the image all the same, nothing recorded
@@ -70,7 +70,7 @@ def click_redirect(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if request.method == "GET":
             now = clock.now()
-            with journeys_tracked(now=now):
+            with unit_of_work(now=now):
                 url = click_record(token=token, user_agent=_user_agent(request), now=now)
         else:
             url = tokens.click_from_token(token).url

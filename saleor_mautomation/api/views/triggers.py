@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from saleor_mautomation.api.responses import error_response
 from saleor_mautomation.core import clock
+from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.journeys.services import (
     TriggerRefused,
     TriggerTargetMissing,
@@ -40,17 +41,21 @@ def trigger(request: HttpRequest, key: str) -> JsonResponse:
     except (json.JSONDecodeError, UnicodeDecodeError, TypeError):
         return error_response(400, "Expected a JSON object", "bad_request")
     try:
-        started = trigger_fire(
-            key=key,
-            secret=bearer_token(request.headers),
-            now=clock.now(),
-            email=body.get("email") if isinstance(body.get("email"), str) else None,
-            saleor_user_id=(
-                body.get("saleor_user_id") if isinstance(body.get("saleor_user_id"), str) else None
-            ),
-            segment_id=segment_id,
-            context=context,
-        )
+        now = clock.now()
+        with unit_of_work(now=now):  # the runs' first steps may change what segments read
+            started = trigger_fire(
+                key=key,
+                secret=bearer_token(request.headers),
+                now=now,
+                email=body.get("email") if isinstance(body.get("email"), str) else None,
+                saleor_user_id=(
+                    body.get("saleor_user_id")
+                    if isinstance(body.get("saleor_user_id"), str)
+                    else None
+                ),
+                segment_id=segment_id,
+                context=context,
+            )
     except TriggerRefused as exc:
         status = 400 if isinstance(exc, TriggerTargetMissing) else 401
         return error_response(status, exc.message, exc.code)

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from saleor_mautomation.api.responses import RETRY_AFTER, UNAVAILABLE, error_body
 from saleor_mautomation.core.errors import RetryableError
+from saleor_mautomation.flows.tasks import drain_nudge
 from saleor_mautomation.intake.errors import DeliveryRejected
 from saleor_mautomation.intake.services import delivery_receive
-from saleor_mautomation.intake.tasks import drain_nudge
 from saleor_mautomation.saleor.errors import InstallationNotFound, SignatureInvalid
 
 logger = logging.getLogger(__name__)
