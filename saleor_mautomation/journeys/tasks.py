@@ -10,83 +10,13 @@ from celery import current_app, shared_task
 from django.conf import settings
 from kombu.exceptions import KombuError
 
-from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.core import clock
 from saleor_mautomation.journeys.actions import webhook_call
 from saleor_mautomation.journeys.entries import broadcasts_due, date_entries_sweep
-from saleor_mautomation.journeys.runner import runs_wake
-from saleor_mautomation.journeys.services import journeys_tracked
-from saleor_mautomation.journeys.triggers import triggers_sweep
 from saleor_mautomation.journeys.vouchers import BUSY_RETRY, voucher_codes_create
-from saleor_mautomation.messages.tasks import send_soon
 from saleor_mautomation.saleor.models import Installation
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(name="saleor_mautomation.journeys.tasks.triggers_sweep_all")
-def triggers_sweep_all() -> None:
-    """One task per active installation: a large shop's sweep never delays a small one's."""
-    for installation_id in Installation.objects.filter(
-        status=Installation.Status.ACTIVE
-    ).values_list("id", flat=True):
-        triggers_sweep_task.delay(installation_id)
-
-
-@shared_task(name="saleor_mautomation.journeys.tasks.triggers_sweep")
-def triggers_sweep_task(installation_id: int) -> dict[str, int]:
-    """Sweep one installation (idempotent: a run repeated or overlapping records nothing twice).
-    Spend thresholds come from the installation's ``ContactsConfig.spend_thresholds``."""
-    if not Installation.objects.filter(
-        pk=installation_id, status=Installation.Status.ACTIVE
-    ).exists():
-        return {}
-    config = contacts_config(installation_id)
-    counts = triggers_sweep(
-        installation_id=installation_id,
-        now=clock.now(),
-        config=config,
-        spend_thresholds=config.spend_thresholds or {},
-    )
-    if counts.total:
-        logger.info("Triggers of installation %s: %s", installation_id, counts)
-    return {
-        "checkout_abandoned": counts.checkout_abandoned,
-        "browse_abandoned": counts.browse_abandoned,
-        "customer_lapsed": counts.customer_lapsed,
-        "spend_threshold_crossed": counts.spend_threshold_crossed,
-    }
-
-
-WAKE_BATCH = 500
-
-
-def _wake_all(*, broadcast: bool) -> int:
-    woken = 0
-    while True:
-        now = clock.now()
-        with journeys_tracked(now=now):
-            batch = runs_wake(now=now, limit=WAKE_BATCH, broadcast=broadcast)
-        woken += batch
-        if batch < WAKE_BATCH:
-            break
-    if woken:
-        send_soon()
-    return woken
-
-
-@shared_task(name="saleor_mautomation.journeys.tasks.runs_wake")
-def runs_wake_task() -> int:
-    """Advance every due run, batch by batch (each claimed with SKIP LOCKED, so several
-    workers share the work), then wake the sender for what they queued. What the steps
-    change (profiles) re-evaluates segments, which may enter further journeys."""
-    return _wake_all(broadcast=False)
-
-
-@shared_task(name="saleor_mautomation.journeys.tasks.broadcast_runs_wake")
-def broadcast_runs_wake() -> int:
-    """The same for broadcast runs, on the bulk queue."""
-    return _wake_all(broadcast=True)
 
 
 @shared_task(name="saleor_mautomation.journeys.tasks.entries_due")
@@ -99,10 +29,7 @@ def entries_due() -> int:
         status=Installation.Status.ACTIVE
     ).values_list("id", flat=True):
         started += date_entries_sweep(installation_id=installation_id, now=now)
-    if started:
-        runs_wake_task.delay()
-        broadcast_runs_wake.delay()
-    return started
+    return started  # their first steps: the next runs_wake (every JOURNEYS_WAKE_INTERVAL)
 
 
 @shared_task(name="saleor_mautomation.journeys.tasks.webhook_calls", bind=True)
