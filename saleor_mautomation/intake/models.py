@@ -48,7 +48,14 @@ class Delivery(models.Model):
                 fields=["id"],
                 name="delivery_pending",
                 condition=models.Q(status="pending"),
-            )
+            ),
+            # The Dashboard's failures list (per installation, latest first) and the failed
+            # count of /readyz: a few rows among every delivery kept for the retention.
+            models.Index(
+                fields=["installation", "processed_at"],
+                name="delivery_failed",
+                condition=models.Q(status="failed"),
+            ),
         ]
 
     def __str__(self) -> str:
