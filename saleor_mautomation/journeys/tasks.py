@@ -29,7 +29,10 @@ def entries_due() -> int:
         status=Installation.Status.ACTIVE
     ).values_list("id", flat=True):
         started += date_entries_sweep(installation_id=installation_id, now=now)
-    return started  # their first steps: the next runs_wake (every JOURNEYS_WAKE_INTERVAL)
+    if started:  # their first steps at once, in the coordinator's wake-ups
+        _scheduler_wake(bulk=False)
+        _scheduler_wake(bulk=True)
+    return started
 
 
 @shared_task(name="saleor_mautomation.journeys.tasks.webhook_calls", bind=True)
