@@ -38,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tools"), str(ROOT / "bench")]
 
-from ingest import free_port, redis_broker, stop, wait_http  # type: ignore[import-not-found]  # noqa: E402
+from ingest import free_port, redis_broker, stop, wait_http  # noqa: E402
 from pgserver import _create_database, postgres  # type: ignore[import-not-found]  # noqa: E402
 
 from saleor_mautomation.management import processes  # noqa: E402

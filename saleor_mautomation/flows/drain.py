@@ -25,6 +25,7 @@ from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import (
     IgnoredError,
     MautomationError,
+    NetworkInTransaction,
     PermanentError,
     RetryableError,
 )
@@ -169,6 +170,8 @@ def _drain_batch(*, batch_size: int, skipped: list[int], max_attempts: int) -> l
                     else:
                         _handle(delivery, installations[delivery.installation_id], payload)
                         _outcome(delivery, None, max_attempts)
+        except NetworkInTransaction:
+            raise  # a defect of ours to see at once (ADR 0014), not a failure of a delivery
         # The batch boundary: whatever failed in it, the batch is undone and goes again one
         # delivery at a time, where the failure is pinned on its delivery.
         except Exception as exc:
@@ -195,6 +198,8 @@ def _drain_one(delivery_id: int, max_attempts: int) -> Delivery | None:
         try:
             with transaction.atomic(), unit_of_work(now=clock.now()):
                 _handle(delivery, installation, parsed)
+        except NetworkInTransaction:
+            raise
         # The item boundary (see ``_outcome`` for how each kind ends).
         except Exception as exc:  # noqa: BLE001
             error = exc

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.core.errors import NetworkInTransaction
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.journeys import actions
 from saleor_mautomation.journeys import definition as d
@@ -379,6 +380,8 @@ def runs_advance(runs: Sequence[JourneyRun], *, now: datetime) -> list[Outcome]:
     try:
         with transaction.atomic():
             return _runs_advance(runs, now=now)
+    except NetworkInTransaction:
+        raise  # a defect of ours to see at once (ADR 0014), not a failure of the run
     # A step is arbitrary work (a profile field, a template, a Saleor call): whatever it
     # raises must end that run's step alone, so everything is caught at this boundary.
     except Exception as exc:  # noqa: BLE001
@@ -390,6 +393,8 @@ def runs_advance(runs: Sequence[JourneyRun], *, now: datetime) -> list[Outcome]:
         try:
             with transaction.atomic():
                 outcomes += _runs_advance([run], now=now)
+        except NetworkInTransaction:
+            raise
         except Exception as exc:  # noqa: BLE001 (see above)
             run_fail(run_id=run_id, error=error_text(exc), now=now)
     return outcomes

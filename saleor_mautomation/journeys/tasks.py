@@ -48,7 +48,7 @@ def _scheduler_wake(*, bulk: bool) -> None:
     """Run the scheduler's own wake-up task now (named in the beat schedule: it belongs to
     the coordinator, a layer above, so it is found by name and never imported)."""
     entry = "journeys-broadcast-wake" if bulk else "journeys-wake"
-    name = settings.CELERY_BEAT_SCHEDULE[entry]["task"]
+    name = str(settings.CELERY_BEAT_SCHEDULE[entry]["task"])
     try:
         current_app.tasks[name].delay()
     except (KeyError, KombuError, OSError) as exc:
