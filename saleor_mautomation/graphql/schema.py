@@ -7,11 +7,14 @@ import graphene
 from saleor_mautomation.graphql.backfill import BackfillQuery
 from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
 from saleor_mautomation.graphql.contacts import ContactsQuery
+from saleor_mautomation.graphql.discard_failure import DiscardFailureMutation
 from saleor_mautomation.graphql.email_provider import EmailProviderMutation, EmailProviderQuery
 from saleor_mautomation.graphql.erase_contact import EraseContactMutation
+from saleor_mautomation.graphql.failures import FailuresQuery
 from saleor_mautomation.graphql.installation import InstallationQuery
 from saleor_mautomation.graphql.journeys import JourneysMutation, JourneysQuery
 from saleor_mautomation.graphql.offers import OffersMutation, OffersQuery
+from saleor_mautomation.graphql.retry_failure import RetryFailureMutation
 from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
 from saleor_mautomation.graphql.settings import SettingsMutation, SettingsQuery
 from saleor_mautomation.graphql.storefront import StorefrontMutation, StorefrontQuery
@@ -24,6 +27,7 @@ class Query(
     BackfillQuery,
     ChannelsQuery,
     EmailProviderQuery,
+    FailuresQuery,
     JourneysQuery,
     OffersQuery,
     SegmentsQuery,
@@ -38,9 +42,11 @@ class Query(
 class Mutation(
     ChannelsMutation,
     EmailProviderMutation,
+    DiscardFailureMutation,
     EraseContactMutation,
     JourneysMutation,
     OffersMutation,
+    RetryFailureMutation,
     SegmentsMutation,
     SettingsMutation,
     StorefrontMutation,

@@ -6,6 +6,10 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 from kombu.exceptions import KombuError
 
+from saleor_mautomation.intake.failures import deliveries_failed
+from saleor_mautomation.journeys.models import JourneyRun
+from saleor_mautomation.messages.failures import messages_failed
+
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -31,11 +35,27 @@ def _broker() -> str:
     return "ok"
 
 
+def _failed() -> dict[str, int] | str:
+    """Failed items of every installation waiting for a retry or a discard (each count reads
+    a partial or leading-status index, never the whole table)."""
+    try:
+        return {
+            "deliveries": deliveries_failed(installation_id=None).count(),
+            "runs": JourneyRun.objects.filter(status=JourneyRun.Status.FAILED).count(),
+            "messages": messages_failed(installation_id=None).count(),
+        }
+    except DatabaseError as exc:
+        return f"unavailable: {exc.__class__.__name__}"
+
+
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Ready: the database and the broker are reachable."""
+    """Ready: the database and the broker are reachable. The failed items are detail for
+    whoever watches the service: each failed alone, the service is ready all the same."""
     checks = {"database": _database(), "broker": _broker()}
     ready = all(value == "ok" for value in checks.values())
+    detail = {"failed": _failed()} if checks["database"] == "ok" else {}
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
+        {"status": "ok" if ready else "unavailable", **checks, **detail},
+        status=200 if ready else 503,
     )

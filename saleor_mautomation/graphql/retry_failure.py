@@ -1,0 +1,69 @@
+"""``retryFailure(kind, id)``: a failed item goes again, once its cause is gone.
+
+A delivery goes back to the drain's queue (not if its body was erased: ``BODY_ERASED``); a
+journey run tries its step again (not while the contact has another open run under its key:
+``RUN_OPEN``); a message goes back to the sender's queue only when that cannot reach the person
+twice (``MAY_HAVE_BEEN_SENT``, ``CONTACT_ERASED``, ``TEMPLATE_GONE`` otherwise). Each starts
+with a fresh count of attempts. The drain or the sender is woken after the commit; a run is
+taken by the scheduler's next wake-up (every ``JOURNEYS_WAKE_INTERVAL`` seconds).
+``NOT_FOUND`` for an id the installation does not hold, ``NOT_FAILED`` for an item that is not
+failed (any more).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from django.db import transaction
+
+from saleor_mautomation.core import clock
+from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.flows.tasks import drain_nudge
+from saleor_mautomation.graphql.context import dashboard_installation_id
+from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.graphql.failures import FailureKind, Kind, failed_run, failure_id, kind_of
+from saleor_mautomation.intake.failures import delivery_retry
+from saleor_mautomation.journeys.failures import run_retry
+from saleor_mautomation.messages.failures import message_retry
+from saleor_mautomation.messages.tasks import send_soon
+
+
+def _retry(kind: Kind, installation_id: int, pk: int) -> None:
+    now = clock.now()
+    match kind:
+        case Kind.DELIVERY:
+            delivery_retry(installation_id=installation_id, delivery_id=pk)
+            transaction.on_commit(drain_nudge)
+        case Kind.RUN:
+            run = failed_run(installation_id=installation_id, run_id=pk)
+            try:
+                run_retry(run=run, now=now)
+            except ValueError as exc:
+                raise PermanentError(str(exc), code="run_open") from exc
+        case Kind.MESSAGE:
+            message_retry(installation_id=installation_id, message_id=pk, now=now)
+            transaction.on_commit(send_soon)
+
+
+class RetryFailure(graphene.Mutation):
+    class Arguments:
+        kind = FailureKind(required=True)
+        id = graphene.ID(required=True, description="A failure's id, from failures(kind).")
+
+    retried = graphene.Boolean(required=True, description="Always true: an error otherwise.")
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, kind: Any, id: str) -> RetryFailure:
+        installation_id = dashboard_installation_id(info)
+        failure = kind_of(kind)
+        pk = failure_id(failure, id)
+        with domain_errors(), transaction.atomic():
+            _retry(failure, installation_id, pk)
+        return RetryFailure(retried=True)
+
+
+class RetryFailureMutation(graphene.ObjectType):
+    retry_failure = RetryFailure.Field(
+        description="Try a failed delivery, journey run or message again."
+    )
