@@ -85,7 +85,6 @@ def worker(time_machine, django_capture_on_commit_callbacks) -> Iterator[Callabl
     """One scheduler wake-up at a moment, as a worker runs it: the runner's transaction, then
     what it queued after the commit (the voucher task, and the wake-up that task runs) in
     place, their errors raised. ``lose=True`` drops what was queued."""
-    celery_app.set_current()  # the project's app, whatever another test left current
     celery_app.loader.import_default_modules()  # the tasks a worker has
     conf = celery_app.conf
     saved = (conf.task_always_eager, conf.task_eager_propagates)
