@@ -44,8 +44,8 @@ from saleor_mautomation.events.changes import (
 from saleor_mautomation.events.services import events_batched, events_flush
 from saleor_mautomation.flows.erasure import erasures_run
 from saleor_mautomation.flows.merges import merges_complete
+from saleor_mautomation.flows.send import send_soon
 from saleor_mautomation.journeys.services import journeys_on_changes
-from saleor_mautomation.messages.tasks import send_soon
 from saleor_mautomation.segments.membership import memberships_refresh
 
 logger = logging.getLogger(__name__)

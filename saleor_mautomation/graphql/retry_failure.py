@@ -19,6 +19,7 @@ from django.db import transaction
 
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.flows.send import send_soon
 from saleor_mautomation.flows.tasks import drain_nudge
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
@@ -26,7 +27,6 @@ from saleor_mautomation.graphql.failures import FailureKind, Kind, failed_run, f
 from saleor_mautomation.intake.failures import delivery_retry
 from saleor_mautomation.journeys.failures import run_retry
 from saleor_mautomation.messages.failures import message_retry
-from saleor_mautomation.messages.tasks import send_soon
 
 
 def _retry(kind: Kind, installation_id: int, pk: int) -> None:

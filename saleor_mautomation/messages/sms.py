@@ -49,7 +49,6 @@ from saleor_mautomation.messages.models import Message, SmsProvider, Suppression
 from saleor_mautomation.messages.providers import Accepted, OutcomeUnknown, Refused
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
 from saleor_mautomation.messages.services import suppression_add
-from saleor_mautomation.segments.membership import segments_tracked
 
 logger = logging.getLogger(__name__)
 
@@ -219,15 +218,14 @@ class SmsSender:
         try:
             sid = self._create(message.to_address, body)
         except RecipientUnsubscribed:
-            if message.contact is not None:
-                with segments_tracked(now=now):
-                    channel_consent_set(
-                        contact=message.contact,
-                        channel="sms",
-                        granted=False,
-                        evidence=Evidence(source="twilio.21610"),
-                        now=now,
-                    )
+            if message.contact is not None:  # the sender's unit of work finishes the change
+                channel_consent_set(
+                    contact=message.contact,
+                    channel="sms",
+                    granted=False,
+                    evidence=Evidence(source="twilio.21610"),
+                    now=now,
+                )
             raise
         return Accepted(provider_id=sid, detail=f"{segments.count} segment(s), {segments.encoding}")
 

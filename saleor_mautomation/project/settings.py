@@ -169,6 +169,7 @@ CELERY_TASK_ROUTES = {
     "saleor_mautomation.flows.tasks.triggers_sweep*": {"queue": "journeys"},
     "saleor_mautomation.backfill.tasks.*": {"queue": "backfill"},
     "saleor_mautomation.messages.tasks.*": {"queue": "sending"},
+    "saleor_mautomation.flows.tasks.messages_send": {"queue": "sending"},
     # Broadcast snapshots and their runs: a bulk send never delays a real-time step (exact
     # names win over the patterns).
     "saleor_mautomation.journeys.tasks.entries_due": {"queue": "bulk"},
@@ -208,7 +209,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env.get("SEGMENTS_SWEEP_INTERVAL", "900")),
     },
     "messages-send": {
-        "task": "saleor_mautomation.messages.tasks.messages_send",
+        "task": "saleor_mautomation.flows.tasks.messages_send",
         "schedule": float(env.get("MESSAGES_SEND_INTERVAL", "10")),
     },
     "messages-recover": {

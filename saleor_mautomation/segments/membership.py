@@ -22,7 +22,6 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -37,7 +36,6 @@ from saleor_mautomation.events.changes import (
     ANY_CHANGE,
     Changes,
     change_note,
-    changes_collect,
 )
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.segments import definition as d
@@ -353,17 +351,6 @@ def _evaluate(
             )
         found.update(prepared.run(now=now, contact_ids=batch))
     return found
-
-
-@contextmanager
-def segments_tracked(*, now: datetime) -> Iterator[Changes]:
-    """Around a unit of work: what it changed re-evaluates the affected segments at its end
-    (in the caller's transaction, so memberships commit with the change that caused them)."""
-    with changes_collect() as changes:
-        yield changes
-    if changes:
-        with transaction.atomic():
-            memberships_refresh(changes=changes, now=now)
 
 
 # -- bulk ---------------------------------------------------------------------------------------

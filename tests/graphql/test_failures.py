@@ -15,6 +15,7 @@ import time_machine
 from saleor_mautomation.contacts.config import contacts_config_clear_cache
 from saleor_mautomation.contacts.models import Contact, ContactsConfig
 from saleor_mautomation.flows.drain import deliveries_drain
+from saleor_mautomation.flows.send import send_soon
 from saleor_mautomation.flows.tasks import drain_nudge
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.intake.retention import ERASED_BODY
@@ -31,7 +32,6 @@ from saleor_mautomation.messages.sending import (
     messages_recover,
 )
 from saleor_mautomation.messages.services import templates_builtin_ensure
-from saleor_mautomation.messages.tasks import send_soon
 from tests.conftest import make_installation
 from tests.contacts.factories import make_contact
 from tests.graphql.test_contacts import ask

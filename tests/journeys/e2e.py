@@ -244,7 +244,7 @@ class ShopStandIn(StandInSaleor):
 DRAIN = "saleor_mautomation.flows.tasks.deliveries_drain"
 TRIGGERS = "saleor_mautomation.flows.tasks.triggers_sweep_all"
 WAKE = "saleor_mautomation.flows.tasks.runs_wake"
-SEND = "saleor_mautomation.messages.tasks.messages_send"
+SEND = "saleor_mautomation.flows.tasks.messages_send"
 RECOVER = "saleor_mautomation.messages.tasks.messages_recover"
 
 

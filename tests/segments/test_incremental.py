@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saleor_mautomation.events.services import event_record
+from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.segments.membership import (
     members_matching,
     segment_rebuild,
     segments_cache_clear,
-    segments_tracked,
 )
 from saleor_mautomation.segments.models import Membership
 from saleor_mautomation.segments.services import segment_create
@@ -106,7 +106,7 @@ def _resolve(node: Any, base_id: int) -> Any:
 
 
 def _apply(contact: Any, action: tuple[Any, ...]) -> None:
-    with segments_tracked(now=T):
+    with unit_of_work(now=T):
         if action[0] == "gender":
             contact.gender = action[1]
             profile_save(contact)

@@ -13,13 +13,13 @@ from saleor_mautomation.contacts.writeback import writeback_items
 from saleor_mautomation.core import clock
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.events.services import event_record
+from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.segments.builtin import segments_builtin_ensure
 from saleor_mautomation.segments.errors import DefinitionInvalid, SegmentInUse
 from saleor_mautomation.segments.membership import (
     _enter,
     segment_rebuild,
     segments_rebuild,
-    segments_tracked,
 )
 from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
 from saleor_mautomation.segments.services import (
@@ -46,7 +46,7 @@ def create(shop, name, definition):
 
 def track(contact, type="product.viewed", at=None, key=None):
     """An event recorded inside a unit of work, as the drain and the storefront API do."""
-    with segments_tracked(now=at or T):
+    with unit_of_work(now=at or T):
         event_record(
             installation_id=contact.installation_id,
             contact_id=contact.pk,
@@ -103,9 +103,9 @@ def test_an_unrelated_event_does_not_evaluate_the_segment(shop, django_assert_nu
     create(shop, "Browsers", viewed())
     ann = make_contact(shop, first_name="ann")
 
-    # when / then: the insert, the contact's installation, the segments (in a savepoint):
-    # no evaluation
-    with django_assert_num_queries(5):
+    # when / then: the insert, the contact's installation, the segments, then the journeys'
+    # three look-ups (waiting runs, the contact, running journeys): no evaluation
+    with django_assert_num_queries(6):
         track(ann, type="search")
 
 
@@ -207,7 +207,7 @@ def test_a_profile_change_re_evaluates_profile_segments(shop):
     segment_rebuild(segment=women, now=T)
 
     # when
-    with segments_tracked(now=T):
+    with unit_of_work(now=T):
         ann.gender = "m"
         profile_save(ann)
 
@@ -226,7 +226,7 @@ def test_a_merge_re_evaluates_everything_for_the_surviving_contact(shop):
     # when
     from saleor_mautomation.contacts.services import contact_merge
 
-    with segments_tracked(now=T):
+    with unit_of_work(now=T):
         contact_merge(into=known, other=visitor)
 
     # then
