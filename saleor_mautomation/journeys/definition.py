@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, assert_never, get_args
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -297,7 +297,7 @@ class Exit(_Model):
     type: Literal["exit"]
 
 
-JourneyNode = Annotated[
+AnyNode = (
     Wait
     | WaitUntil
     | WaitForEvent
@@ -310,9 +310,9 @@ JourneyNode = Annotated[
     | UpdateProfile
     | CallWebhook
     | ListChange
-    | Exit,
-    Field(discriminator="type"),
-]
+    | Exit
+)
+JourneyNode = Annotated[AnyNode, Field(discriminator="type")]
 WAITING = (Wait, WaitUntil, WaitForEvent)
 # The union tags pydantic puts in error locations (left out of the paths reported).
 NODE_TAGS = {
@@ -341,7 +341,7 @@ class JourneyDefinition(_Model):
         return nodes
 
 
-def successors(node: Any) -> list[str]:
+def successors(node: AnyNode) -> list[str]:
     match node:
         case WaitForEvent():
             return [node.on_event, node.on_timeout]
@@ -351,8 +351,20 @@ def successors(node: Any) -> list[str]:
             return [branch.next for branch in node.branches]
         case Exit():
             return []
-        case _:
+        case (
+            Wait()
+            | WaitUntil()
+            | SendEmail()
+            | SendSms()
+            | SendPush()
+            | GiveVoucher()
+            | UpdateProfile()
+            | CallWebhook()
+            | ListChange()
+        ):
             return [node.next]
+        case _:
+            assert_never(node)
 
 
 def _graph_errors(definition: JourneyDefinition) -> list[FieldError]:

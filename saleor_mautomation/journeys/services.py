@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, assert_never
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
@@ -72,8 +72,10 @@ def reentry_blockers(rule: d.Reentry, now: datetime) -> Q | None:
         case "after_days":
             assert rule.days is not None
             return Q(entered_at__gt=now - timedelta(days=rule.days))
-        case _:
+        case "every_time":
             return None
+        case _:
+            assert_never(rule.mode)
 
 
 def _may_enter(journey: Journey, contact: Contact, rule: d.Reentry, now: datetime) -> bool:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial, reduce
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 from django.db.models import (
     Count,
@@ -100,8 +100,10 @@ def facts_of(definition: d.Definition) -> Facts:
             case d.AgeCondition() | d.BirthdayCondition():
                 found.add("profile")
                 timed = True
+            case d.AttributeCondition() | d.SpendCondition() | d.ConsentCondition():
+                found.add("profile")  # the row, its metadata, or its figures
             case _:
-                found.add("profile")
+                assert_never(node)
     return Facts(frozenset(found), timed)
 
 
@@ -262,8 +264,10 @@ class Compiler:
                 return Q(IStartsWith(lowered, value))
             case "is_set":
                 return ~Q(Exact(lowered, ""))
-            case _:  # is_not_set
+            case "is_not_set":
                 return Q(Exact(lowered, ""))
+            case _:
+                raise AssertionError(f"A text operator the definition does not allow: {op!r}")
 
     def profile(self, node: d.ProfileCondition) -> Q:
         field, op, value = node.field, node.op, node.value
@@ -315,13 +319,15 @@ class Compiler:
                 )
             case "more_than_days_ago":
                 return Q(**{f"{field}__lt": moment(-timedelta(days=value))})
-            case _:  # in_next_days
+            case "in_next_days":
                 return Q(
                     **{
                         f"{field}__gte": moment(timedelta()),
                         f"{field}__lte": moment(timedelta(days=value)),
                     }
                 )
+            case _:
+                raise AssertionError(f"A date operator the definition does not allow: {op!r}")
 
     def attribute(self, node: d.AttributeCondition) -> Q:
         if node.op == "is_set":
@@ -452,8 +458,10 @@ class Compiler:
                 return ~at_least(n + 1)
             case "eq":
                 return at_least(n) & ~at_least(n + 1)
-            case _:  # ne
+            case "ne":
                 return ~(at_least(n) & ~at_least(n + 1))
+            case _:
+                assert_never(count.op)
 
     def events(self, node: d.EventCondition) -> Q:
         rows = Event.objects.filter(

@@ -259,7 +259,7 @@ class Not(_Model):
     condition: Node
 
 
-Node = Annotated[
+AnyNode = (
     AllOf
     | AnyOf
     | Not
@@ -272,9 +272,9 @@ Node = Annotated[
     | EventCondition
     | OrderCondition
     | EmailCondition
-    | SegmentCondition,
-    Field(discriminator="type"),
-]
+    | SegmentCondition
+)
+Node = Annotated[AnyNode, Field(discriminator="type")]
 
 
 class Definition(_Model):
@@ -415,7 +415,7 @@ TAGS = {
 }
 
 
-def _walk(node: Any) -> list[Any]:
+def _walk(node: AnyNode) -> list[AnyNode]:
     """Every node of a parsed tree, depth first."""
     found = [node]
     if isinstance(node, AllOf | AnyOf):
@@ -457,7 +457,7 @@ def definition_parse(raw: Any) -> Definition:
     return definition
 
 
-def nodes(definition: Definition) -> list[Any]:
+def nodes(definition: Definition) -> list[AnyNode]:
     return _walk(definition.root)
 
 
