@@ -285,8 +285,10 @@ class Compiler:
                     return Q(**{f"{field}__range": tuple(value)})
                 case "ne":
                     return ~Q(**{field: value})
-                case _:
+                case "eq" | "gt" | "gte" | "lt" | "lte":
                     return Q(**{f"{field}__{'exact' if op == 'eq' else op}": value})
+                case _:
+                    raise AssertionError(f"A number operator the definition does not allow: {op!r}")
         return self.date_field(field, op, value)
 
     def date_field(self, field: str, op: str, value: Any) -> Q:

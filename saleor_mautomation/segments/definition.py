@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, assert_never
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -369,7 +369,7 @@ def _check_profile(field: str, op: str, value: Any) -> None:
         raise _Invalid("field", f"unknown profile field {field!r}; known: {known}")
 
 
-def _check_node(node: Any) -> None:
+def _check_node(node: AnyNode) -> None:
     match node:
         case ProfileCondition():
             _check_profile(node.field, node.op, node.value)
@@ -377,8 +377,21 @@ def _check_node(node: Any) -> None:
             _check_text(node.op, node.value)
         case AgeCondition():
             _check_between(node.op, node.value)
+        case (
+            AllOf()
+            | AnyOf()
+            | Not()
+            | BirthdayCondition()
+            | SpendCondition()
+            | ConsentCondition()
+            | EventCondition()
+            | OrderCondition()
+            | EmailCondition()
+            | SegmentCondition()
+        ):
+            pass  # their fields' own types say all there is to check
         case _:
-            pass
+            assert_never(node)
 
 
 def _semantic_errors(node: Any, path: str) -> list[FieldError]:
