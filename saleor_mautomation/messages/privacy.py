@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Q
 
 from saleor_mautomation.contacts.selectors import export_row
+from saleor_mautomation.messages.failures import DISCARDED
 from saleor_mautomation.messages.models import Message, MessageAttempt, Suppression
 
 # Not handed to a provider yet: after an erasure they are never sent.
@@ -50,6 +51,10 @@ def messages_erase(
     )
     messages.filter(status__in=UNSENT).update(
         status=Message.Status.SUPPRESSED, status_reason=ERASED_REASON
+    )
+    # A failed one cannot be retried without its person: it leaves the Dashboard's failures.
+    messages.filter(status=Message.Status.FAILED).update(
+        status_reason=f"{DISCARDED}{ERASED_REASON}"
     )
     MessageAttempt.objects.filter(message_id__in=ids).update(detail="")
     if addresses:

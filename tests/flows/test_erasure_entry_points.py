@@ -13,6 +13,7 @@ from saleor_mautomation.flows.drain import deliveries_drain
 from saleor_mautomation.flows.tasks import erasures_sweep
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.intake.retention import ERASED_BODY
+from saleor_mautomation.messages.failures import messages_failed
 from saleor_mautomation.messages.models import Message
 from tests.conftest import make_installation
 from tests.contacts.factories import make_contact, make_order
@@ -185,3 +186,30 @@ def test_asking_on_the_page_without_confirming_changes_nothing(client, shop):
     assert Contact.objects.get().email == "ada@example.com"
     assert not ErasureRequest.objects.exists()
     assert not ConsentRecord.objects.exists()
+
+
+def test_an_erased_persons_failed_message_leaves_the_failures(client, shop):
+    # given: a message that failed for good, and another person's
+    ada, bob = (make_contact(shop, email=f"{name}@example.com") for name in ("ada", "bob"))
+    for contact in (ada, bob):
+        Message.objects.create(
+            installation=shop,
+            contact=contact,
+            dedupe_key=f"failed:{contact.pk}",
+            kind="marketing",
+            to_address=contact.email,
+            subject="Hello",
+            status=Message.Status.FAILED,
+            status_reason="UnknownChannel: fax",
+            send_after=T,
+            created_at=T,
+        )
+    assert messages_failed(installation_id=shop.pk).count() == 2
+
+    # when
+    ask(client, shop, ERASE, id=global_id(ada))
+
+    # then: hers is no failure to retry any more; his is
+    assert list(messages_failed(installation_id=shop.pk).values_list("contact_id", flat=True)) == [
+        bob.pk
+    ]
