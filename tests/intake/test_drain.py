@@ -287,3 +287,44 @@ def test_the_delivery_insert_is_a_server_side_prepared_statement(sample_installa
             "WHERE statement LIKE 'INSERT INTO mautomation_delivery %%'"
         )
         assert cursor.fetchone() == (1,)
+
+
+def breaking_its_connection(installation, payload):
+    """A delivery that brings its own transaction down (the server ends the session), as a
+    crash of the database backend would: nothing of it can be written in that transaction."""
+    Contact.objects.create(installation=installation, email="half-done@example.com")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_that_breaks_its_transaction_is_counted_apart_and_ends_at_max_attempts(
+    monkeypatch,
+):
+    # given: a batch whose middle delivery ends its database session every time
+    installation = make_installation(
+        saleor_api_url=SAMPLE_API_URL, jwks=jwks_sample(), app_id="QXBwOjE="
+    )
+    assert installation.pk
+    webhook = WEBHOOKS["CUSTOMER_CREATED"]
+    monkeypatch.setitem(
+        WEBHOOKS, "CUSTOMER_CREATED", Webhook(webhook.spec, breaking_its_connection)
+    )
+    for name in ("ORDER_CREATED", "CUSTOMER_CREATED", "CHECKOUT_CREATED"):
+        receive(webhook_sample(name))
+
+    # when: drained until the poison one has used its attempts
+    first = deliveries_drain(batch_size=3, max_batches=50, max_attempts=2)
+    second = deliveries_drain(batch_size=3, max_batches=50, max_attempts=2)
+
+    # then: the others went through at once; the poison one's attempts were counted although
+    # its own transaction never committed, and the second drain ended it
+    assert (first.processed, first.retried) == (2, 1)
+    assert (second.failed, second.total) == (1, 1)
+    poison = Delivery.objects.get(event="CUSTOMER_CREATED")
+    assert (poison.status, poison.attempts) == (Delivery.Status.FAILED, 2)
+    assert poison.error
+    assert not Contact.objects.filter(email="half-done@example.com").exists()
+    assert OrderRecord.objects.count() == 1
+    assert CheckoutRecord.objects.count() == 1
+    assert deliveries_drain(batch_size=3, max_batches=50, max_attempts=2).total == 0
