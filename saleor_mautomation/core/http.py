@@ -47,7 +47,9 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 
 def resolve_checked(host: str, port: int, *, allow_private: bool) -> str:
-    """Resolve ``host`` and return an address that may be called, or raise."""
+    """Resolve ``host`` and return an address that may be called, or raise. A look-up is
+    network I/O too: never inside a transaction."""
+    transaction_check(f"Looking up {host}")
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:

@@ -7,7 +7,6 @@ from typing import Any
 
 import graphene
 from django.conf import settings
-from django.db import transaction
 from graphene.types.generic import GenericScalar
 
 from saleor_mautomation.graphql.context import Context
@@ -68,7 +67,7 @@ class UpdateEmailProvider(graphene.Mutation):
     def mutate(root: Any, info: graphene.ResolveInfo, input: dict[str, Any]) -> UpdateEmailProvider:
         context: Context = info.context
         installation_id = int(context.require_dashboard().installation.pk)
-        with domain_errors(), transaction.atomic():
+        with domain_errors():  # the host is looked up: never inside a transaction (ADR 0014)
             email_provider_update(
                 installation_id=installation_id,
                 allow_private=settings.SALEOR_ALLOW_LOOPBACK,

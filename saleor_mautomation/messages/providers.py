@@ -30,6 +30,7 @@ from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsR
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.db import transaction
 
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
 from saleor_mautomation.core.http import resolve_checked
@@ -155,7 +156,38 @@ def email_provider_update(
         resolve_checked(smtp_host, smtp_port, allow_private=allow_private)
     if kind == EmailProvider.Kind.ESP:
         esp_backend(esp)
-    stored, _ = EmailProvider.objects.get_or_create(installation_id=installation_id)
+    # The checks above look the host up (DNS): the writes come after, in their own transaction.
+    with transaction.atomic():
+        return _provider_save(
+            installation_id=installation_id,
+            kind=kind,
+            smtp_host=smtp_host,
+            smtp_port=smtp_port,
+            smtp_security=smtp_security,
+            smtp_username=smtp_username,
+            smtp_password=smtp_password,
+            esp=esp,
+            esp_settings=esp_settings,
+            max_per_second=max_per_second,
+        )
+
+
+def _provider_save(
+    *,
+    installation_id: int,
+    kind: str,
+    smtp_host: str,
+    smtp_port: int,
+    smtp_security: str,
+    smtp_username: str,
+    smtp_password: str | None,
+    esp: str,
+    esp_settings: dict[str, Any] | None,
+    max_per_second: float,
+) -> EmailProvider:
+    stored, _ = EmailProvider.objects.select_for_update().get_or_create(
+        installation_id=installation_id
+    )
     stored.kind = kind
     stored.smtp_host, stored.smtp_port, stored.smtp_security = smtp_host, smtp_port, smtp_security
     stored.smtp_username = smtp_username

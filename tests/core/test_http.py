@@ -104,3 +104,8 @@ def test_the_guard_holds_without_the_test_case_block(standin):
     assert standin.requests == []
     assert request("GET", url, policy=HttpPolicy(allow_private=True)).status_code == 200
     assert len(standin.requests) == 1
+
+
+def test_a_host_look_up_inside_a_transaction_raises(db):
+    with transaction.atomic(), pytest.raises(NetworkInTransaction, match="Looking up localhost"):
+        resolve_checked("localhost", 25, allow_private=True)

@@ -41,3 +41,20 @@ def test_an_unknown_esp_is_refused(client, standin_installation):
     assert ask(client, standin_installation, PROVIDER)["data"]["emailProvider"]["kind"] == (
         "default"
     )
+
+
+def test_the_admin_sets_an_smtp_server_whose_host_is_looked_up_outside_a_transaction(
+    client, standin_installation
+):
+    # when: the host is resolved and checked (a DNS look-up) before anything is written
+    updated = ask(
+        client,
+        standin_installation,
+        UPDATE,
+        input={"kind": "smtp", "smtpHost": "localhost", "smtpPort": 2525, "smtpSecurity": "none"},
+    )
+
+    # then
+    assert updated["data"]["updateEmailProvider"]["provider"]["kind"] == "smtp"
+    stored = EmailProvider.objects.get(installation=standin_installation)
+    assert (stored.smtp_host, stored.smtp_port) == ("localhost", 2525)
