@@ -5,7 +5,8 @@ definition) with one contact: a dry run that sends and changes nothing (``journe
 
 Definitions that cannot run are refused with ``INVALID_DEFINITION`` and one
 ``{field, message}`` per problem in ``extensions.fields`` (``nodes.<id>`` names the node);
-``journeyValidate`` returns the same list as data while the admin edits.
+``journeyValidate`` returns the same list as data while the admin edits, and ``journeyCheck``
+what publishing would refuse (or warn about) in this shop.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from saleor_mautomation.journeys.services import (
     node_counts,
 )
 from saleor_mautomation.journeys.simulate import TraceStep, journey_simulate
-from saleor_mautomation.journeys.validation import JourneyRefused, NodeError
+from saleor_mautomation.journeys.validation import JourneyRefused, NodeError, journey_check
 from saleor_mautomation.segments.errors import DefinitionInvalid
 
 
@@ -181,6 +182,13 @@ class JourneyNodeError(graphene.ObjectType):
         )
 
 
+class JourneyProblems(graphene.ObjectType):
+    """What publishing this definition in this shop would say, asked while editing."""
+
+    errors = graphene.List(graphene.NonNull(JourneyNodeError), required=True)
+    warnings = graphene.List(graphene.NonNull(JourneyNodeError), required=True)
+
+
 class PublishJourney(graphene.Mutation):
     """A draft of the wrong shape is an ``INVALID_DEFINITION`` error; one whose steps could
     never succeed in this shop (a template, segment, list or channel it does not have, a
@@ -302,6 +310,13 @@ class JourneysQuery(graphene.ObjectType):
     journey_validate = graphene.List(
         graphene.NonNull(DefinitionError), required=True, definition=GenericScalar(required=True)
     )
+    journey_check = graphene.Field(
+        JourneyProblems,
+        required=True,
+        definition=GenericScalar(required=True),
+        description="The publish check in this shop (templates, segments, lists, channels, "
+        "profile and voucher values) for a definition of the right shape.",
+    )
     contact_runs = graphene.List(
         graphene.NonNull(JourneyRunType), required=True, contact_id=graphene.ID(required=True)
     )
@@ -342,6 +357,19 @@ class JourneysQuery(graphene.ObjectType):
         except DefinitionInvalid as exc:
             return [DefinitionError(field=e.field, message=e.message) for e in exc.errors]
         return []
+
+    @staticmethod
+    def resolve_journey_check(
+        root: Any, info: graphene.ResolveInfo, definition: Any
+    ) -> JourneyProblems:
+        installation_id = dashboard_installation_id(info)
+        with definition_errors():
+            parsed = journey_parse(definition)
+        problems = journey_check(installation_id=installation_id, definition=parsed)
+        return JourneyProblems(
+            errors=[JourneyNodeError.of(p) for p in problems if not p.warning],
+            warnings=[JourneyNodeError.of(p) for p in problems if p.warning],
+        )
 
     @staticmethod
     def resolve_contact_runs(

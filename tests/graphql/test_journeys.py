@@ -255,3 +255,37 @@ def test_testing_a_journey_with_one_contact_is_a_dry_run(client, standin_install
     # nothing ran and nothing was sent
     assert not JourneyRun.objects.exists()
     assert not Message.objects.exists()
+
+
+CHECK = """query C($d: GenericScalar!) { journeyCheck(definition: $d) {
+  errors { nodeId field code } warnings { nodeId code } } }"""
+
+
+def test_the_editor_asks_what_publishing_would_refuse_without_publishing(
+    client, standin_installation
+):
+    # given: the default templates, and a draft naming one the shop does not have
+    templates_builtin_ensure(installation_id=standin_installation.pk, now=T0)
+    broken = {
+        **DRAFT,
+        "nodes": {
+            "a": {"type": "send_email", "template": "no-such", "next": "b"},
+            "b": {"type": "exit"},
+        },
+    }
+    fixed = {
+        **broken,
+        "nodes": {**broken["nodes"], "a": {**broken["nodes"]["a"], "template": "welcome-1"}},
+    }
+
+    # when
+    refused = ask(client, standin_installation, CHECK, d=broken)["data"]["journeyCheck"]
+    accepted = ask(client, standin_installation, CHECK, d=fixed)["data"]["journeyCheck"]
+
+    # then
+    assert refused == {
+        "errors": [{"nodeId": "a", "field": "template", "code": "TEMPLATE_NOT_FOUND"}],
+        "warnings": [],
+    }
+    assert accepted == {"errors": [], "warnings": []}
+    assert not Journey.objects.exists()
