@@ -197,7 +197,7 @@ def test_an_erased_persons_failed_message_leaves_the_failures(client, shop):
             contact=contact,
             dedupe_key=f"failed:{contact.pk}",
             kind="marketing",
-            to_address=contact.email,
+            to_address=contact.email or "",
             subject="Hello",
             status=Message.Status.FAILED,
             status_reason="UnknownChannel: fax",
