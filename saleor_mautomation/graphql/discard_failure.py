@@ -11,26 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from django.db import transaction
 
 from saleor_mautomation.core import clock
+from saleor_mautomation.flows.failures import failure_discard
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
-from saleor_mautomation.graphql.failures import FailureKind, Kind, failed_run, failure_id, kind_of
-from saleor_mautomation.intake.failures import delivery_discard
-from saleor_mautomation.journeys.failures import run_discard
-from saleor_mautomation.messages.failures import message_discard
-
-
-def _discard(kind: Kind, installation_id: int, pk: int) -> None:
-    now = clock.now()
-    match kind:
-        case Kind.DELIVERY:
-            delivery_discard(installation_id=installation_id, delivery_id=pk, now=now)
-        case Kind.RUN:
-            run_discard(run=failed_run(installation_id=installation_id, run_id=pk), now=now)
-        case Kind.MESSAGE:
-            message_discard(installation_id=installation_id, message_id=pk)
+from saleor_mautomation.graphql.failures import FailureKind, failure_id, kind_of
 
 
 class DiscardFailure(graphene.Mutation):
@@ -44,9 +30,13 @@ class DiscardFailure(graphene.Mutation):
     def mutate(root: Any, info: graphene.ResolveInfo, kind: Any, id: str) -> DiscardFailure:
         installation_id = dashboard_installation_id(info)
         failure = kind_of(kind)
-        pk = failure_id(failure, id)
-        with domain_errors(), transaction.atomic():
-            _discard(failure, installation_id, pk)
+        with domain_errors():
+            failure_discard(
+                kind=failure,
+                installation_id=installation_id,
+                item_id=failure_id(failure, id),
+                now=clock.now(),
+            )
         return DiscardFailure(discarded=True)
 
 

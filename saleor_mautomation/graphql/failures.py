@@ -14,31 +14,25 @@ message's template and channel), never whom: no address leaves through this list
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 import graphene
 from django.db.models import Model, QuerySet
 
 from saleor_mautomation.contacts.selectors import Edge, InvalidPagination, Keyset, Page
-from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.flows.failures import Kind
 from saleor_mautomation.graphql.contacts import from_global_id, to_global_id
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
 from saleor_mautomation.intake.failures import deliveries_failed, delivery_retryable
 from saleor_mautomation.intake.models import Delivery
+from saleor_mautomation.journeys.failures import runs_failed
 from saleor_mautomation.journeys.models import JourneyRun
 from saleor_mautomation.messages.failures import message_unretryable, messages_failed
 from saleor_mautomation.messages.models import Message
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
-
-
-class Kind(StrEnum):
-    DELIVERY = "delivery"
-    RUN = "run"
-    MESSAGE = "message"
 
 
 FailureKind = graphene.Enum.from_enum(
@@ -61,34 +55,6 @@ def kind_of(value: Any) -> Kind:
 
 def failure_id(kind: Kind, global_id: str) -> int:
     return from_global_id(ID_TYPES[kind], global_id)
-
-
-class RunNotFound(PermanentError):
-    code = "not_found"
-
-
-class RunNotFailed(PermanentError):
-    code = "not_failed"
-
-
-def runs_failed(*, installation_id: int | None) -> QuerySet[JourneyRun]:
-    """Failed runs, through the ``journey_run_failed`` partial index."""
-    failed = JourneyRun.objects.filter(status=JourneyRun.Status.FAILED)
-    return failed if installation_id is None else failed.filter(installation_id=installation_id)
-
-
-def failed_run(*, installation_id: int, run_id: int) -> JourneyRun:
-    """The installation's failed run, locked for its retry or discard."""
-    run = (
-        JourneyRun.objects.select_for_update()
-        .filter(pk=run_id, installation_id=installation_id)
-        .first()
-    )
-    if run is None:
-        raise RunNotFound("No such journey run")
-    if run.status != JourneyRun.Status.FAILED:
-        raise RunNotFailed(f"The journey run is {run.status}, not failed")
-    return run
 
 
 def _failed(kind: Kind, installation_id: int) -> QuerySet[Any]:

@@ -15,35 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from django.db import transaction
 
 from saleor_mautomation.core import clock
-from saleor_mautomation.core.errors import PermanentError
-from saleor_mautomation.flows.send import send_soon
-from saleor_mautomation.flows.tasks import drain_nudge
+from saleor_mautomation.flows.failures import failure_retry
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
-from saleor_mautomation.graphql.failures import FailureKind, Kind, failed_run, failure_id, kind_of
-from saleor_mautomation.intake.failures import delivery_retry
-from saleor_mautomation.journeys.failures import run_retry
-from saleor_mautomation.messages.failures import message_retry
-
-
-def _retry(kind: Kind, installation_id: int, pk: int) -> None:
-    now = clock.now()
-    match kind:
-        case Kind.DELIVERY:
-            delivery_retry(installation_id=installation_id, delivery_id=pk)
-            transaction.on_commit(drain_nudge)
-        case Kind.RUN:
-            run = failed_run(installation_id=installation_id, run_id=pk)
-            try:
-                run_retry(run=run, now=now)
-            except ValueError as exc:
-                raise PermanentError(str(exc), code="run_open") from exc
-        case Kind.MESSAGE:
-            message_retry(installation_id=installation_id, message_id=pk, now=now)
-            transaction.on_commit(send_soon)
+from saleor_mautomation.graphql.failures import FailureKind, failure_id, kind_of
 
 
 class RetryFailure(graphene.Mutation):
@@ -57,9 +34,13 @@ class RetryFailure(graphene.Mutation):
     def mutate(root: Any, info: graphene.ResolveInfo, kind: Any, id: str) -> RetryFailure:
         installation_id = dashboard_installation_id(info)
         failure = kind_of(kind)
-        pk = failure_id(failure, id)
-        with domain_errors(), transaction.atomic():
-            _retry(failure, installation_id, pk)
+        with domain_errors():
+            failure_retry(
+                kind=failure,
+                installation_id=installation_id,
+                item_id=failure_id(failure, id),
+                now=clock.now(),
+            )
         return RetryFailure(retried=True)
 
 

@@ -11,12 +11,52 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from django.db.models import QuerySet
+
+from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.journeys.models import JourneyRun, RunStep
 
 logger = logging.getLogger(__name__)
 
 RUN_MAX_ATTEMPTS = 3
 RUN_RETRY_AFTER = timedelta(minutes=5)  # times the attempts made so far
+
+
+class RunNotFound(PermanentError):
+    """No such run in this installation (another shop's id reads the same)."""
+
+    code = "not_found"
+
+
+class RunNotFailed(PermanentError):
+    code = "not_failed"
+
+
+class RunOpen(PermanentError):
+    """The contact has another open run in the journey under the same key."""
+
+    code = "run_open"
+
+
+def runs_failed(*, installation_id: int | None) -> QuerySet[JourneyRun]:
+    """Failed runs, of one installation or of all (``None``: the /readyz count), through the
+    ``journey_run_failed`` partial index."""
+    failed = JourneyRun.objects.filter(status=JourneyRun.Status.FAILED)
+    return failed if installation_id is None else failed.filter(installation_id=installation_id)
+
+
+def failed_run(*, installation_id: int, run_id: int) -> JourneyRun:
+    """The installation's failed run, locked for its retry or discard."""
+    run = (
+        JourneyRun.objects.select_for_update()
+        .filter(pk=run_id, installation_id=installation_id)
+        .first()
+    )
+    if run is None:
+        raise RunNotFound("No such journey run")
+    if run.status != JourneyRun.Status.FAILED:
+        raise RunNotFailed(f"The journey run is {run.status}, not failed")
+    return run
 
 
 def error_text(exc: BaseException) -> str:
@@ -55,7 +95,7 @@ def run_fail(*, run_id: int, error: str, now: datetime) -> JourneyRun:
 
 def run_retry(*, run: JourneyRun, now: datetime) -> JourneyRun:
     """A failed run tries its step again at once, with a fresh count of attempts; refused
-    (``ValueError``) when the contact has another open run in the journey under its key."""
+    (``RunOpen``) when the contact has another open run in the journey under its key."""
     if (
         JourneyRun.objects.filter(
             journey_id=run.journey_id,
@@ -66,7 +106,7 @@ def run_retry(*, run: JourneyRun, now: datetime) -> JourneyRun:
         .exclude(pk=run.pk)
         .exists()
     ):
-        raise ValueError("The contact has another open run in this journey")
+        raise RunOpen("The contact has another open run in this journey")
     run.status, run.wake_at, run.exited_at, run.exit_reason = (
         JourneyRun.Status.WAITING,
         now,

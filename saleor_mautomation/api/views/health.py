@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from kombu.exceptions import KombuError
 
 from saleor_mautomation.intake.failures import deliveries_failed
-from saleor_mautomation.journeys.models import JourneyRun
+from saleor_mautomation.journeys.failures import runs_failed
 from saleor_mautomation.messages.failures import messages_failed
 
 
@@ -41,7 +41,7 @@ def _failed() -> dict[str, int] | str:
     try:
         return {
             "deliveries": deliveries_failed(installation_id=None).count(),
-            "runs": JourneyRun.objects.filter(status=JourneyRun.Status.FAILED).count(),
+            "runs": runs_failed(installation_id=None).count(),
             "messages": messages_failed(installation_id=None).count(),
         }
     except DatabaseError as exc:
