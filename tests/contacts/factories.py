@@ -11,8 +11,10 @@ from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.models import Contact, ContactSpend
 from saleor_mautomation.events.changes import PROFILE, change_note
 from saleor_mautomation.events.models import Event
+from saleor_mautomation.messages.services import templates_builtin_ensure
 from saleor_mautomation.saleor.models import Installation
 from tests.conftest import make_installation
+from tests.support.keys import signing_key
 
 _serial = itertools.count(1)
 
@@ -21,6 +23,17 @@ T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
 def make_shop(name: str) -> Installation:
     return make_installation(saleor_api_url=f"https://{name}.example/graphql/")
+
+
+def make_signed_shop(name: str, *, now: datetime) -> Installation:
+    """A shop whose deliveries the test signs (``signing_key(0)``), with its default
+    templates, as one that receives webhooks and sends."""
+    installation = make_installation(
+        saleor_api_url=f"https://{name}.example/graphql/",
+        jwks={"keys": [signing_key(0).public_jwk]},
+    )
+    templates_builtin_ensure(installation_id=installation.pk, now=now)
+    return installation
 
 
 def make_contact(

@@ -23,12 +23,10 @@ from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersi
 from saleor_mautomation.journeys.runner import runs_wake
 from saleor_mautomation.journeys.services import journey_enroll, journey_publish
 from saleor_mautomation.messages.models import Message
-from saleor_mautomation.messages.services import templates_builtin_ensure
 from saleor_mautomation.segments.membership import segment_rebuild
 from saleor_mautomation.segments.models import Membership
 from saleor_mautomation.segments.services import segment_create
-from tests.conftest import make_installation
-from tests.contacts.factories import make_contact
+from tests.contacts.factories import make_contact, make_signed_shop
 from tests.support.keys import signing_key
 from tests.support.samples import webhook_sample
 
@@ -36,12 +34,7 @@ T = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
 
 def shop(name: str):
-    installation = make_installation(
-        saleor_api_url=f"https://{name}.example/graphql/",
-        jwks={"keys": [signing_key(0).public_jwk]},
-    )
-    templates_builtin_ensure(installation_id=installation.pk, now=T)
-    return installation
+    return make_signed_shop(name, now=T)
 
 
 def order_payload(number: str, email: str, currency: str = "USD") -> dict[str, Any]:

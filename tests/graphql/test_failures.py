@@ -31,9 +31,7 @@ from saleor_mautomation.messages.sending import (
     messages_claim,
     messages_recover,
 )
-from saleor_mautomation.messages.services import templates_builtin_ensure
-from tests.conftest import make_installation
-from tests.contacts.factories import make_contact
+from tests.contacts.factories import make_contact, make_signed_shop
 from tests.graphql.test_contacts import ask
 from tests.support.keys import signing_key
 from tests.support.samples import webhook_sample
@@ -69,12 +67,7 @@ def gid(kind: str, pk: int) -> str:
 
 
 def shop(name: str):
-    installation = make_installation(
-        saleor_api_url=f"https://{name}.example/graphql/",
-        jwks={"keys": [signing_key(0).public_jwk]},
-    )
-    templates_builtin_ensure(installation_id=installation.pk, now=T)
-    return installation
+    return make_signed_shop(name, now=T)
 
 
 def receive(installation, event: str, payload: dict[str, Any]) -> Delivery:
