@@ -27,7 +27,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -55,13 +55,11 @@ MAX_ROUNDS = 4  # journeys changing what enters further journeys: a bound, never
 
 @dataclass
 class Unit:
-    """What a unit of work collected (read by tests and by the drain's outcome)."""
+    """What a unit of work collected so far: the contacts' changes and the follow-up work."""
 
     now: datetime
     changes: Changes
     work: set[str]
-    rounds: int = 0
-    contacts: set[int] = field(default_factory=set)
 
 
 _current: ContextVar[Unit | None] = ContextVar("unit_of_work", default=None)
@@ -95,8 +93,6 @@ def unit_finish(unit: Unit) -> None:
         changes = _take(unit.changes)
         if not changes:
             return
-        unit.rounds += 1
-        unit.contacts |= set(changes)
         memberships_refresh(changes=changes, now=unit.now)
         events_flush()  # the segment entries and exits the refresh recorded
         journeys_on_changes(changes=_merge(changes, _take(unit.changes)), now=unit.now)

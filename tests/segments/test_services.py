@@ -271,12 +271,13 @@ def test_update_keeps_revisions_and_refuses_cycles_and_unknown_references(shop):
             segment=a, definition={"root": {"type": "segment", "segment_id": b.pk}}, now=T
         )
     assert cycle.value.errors[0].message == "segments refer to each other in a cycle"
-    # an unknown segment too
+    # an unknown segment too (an id past every row: the sequences run on across tests)
+    missing = Segment.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
     with pytest.raises(DefinitionInvalid) as unknown:
         segment_update(
-            segment=a, definition={"root": {"type": "segment", "segment_id": 999}}, now=T
+            segment=a, definition={"root": {"type": "segment", "segment_id": missing}}, now=T
         )
-    assert unknown.value.errors[0].message == "segment 999 does not exist or is archived"
+    assert unknown.value.errors[0].message == f"segment {missing} does not exist or is archived"
     a.refresh_from_db()
     assert a.revision == 2
 
