@@ -11,18 +11,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 
 from saleor_mautomation.backfill import services
 from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.backfill.services import Outcome
 from saleor_mautomation.core import clock
-from saleor_mautomation.segments.builtin import segments_builtin_ensure
-from saleor_mautomation.segments.membership import segments_rebuild
 
 logger = logging.getLogger(__name__)
 
+SEGMENTS_REBUILD = "saleor_mautomation.flows.tasks.segments_rebuild"
 SLICE_SECONDS = 120
 # Saleor unavailable: try again after 1, 2, 4 ... minutes.
 RETRY_DELAY = 60
@@ -46,9 +45,9 @@ def backfill_run(self: Any, installation_id: int, resume_only: bool = False) -> 
     kwargs = {"installation_id": installation_id, "resume_only": True}
     found = set(outcomes.values())
     if found == {Outcome.DONE}:
-        # Imported in bulk: segments are evaluated in bulk too, not contact by contact.
-        segments_builtin_ensure(installation_id=installation_id, now=clock.now())
-        segments_rebuild(installation_id=installation_id, now=clock.now())
+        # Imported in bulk: segments are evaluated in bulk too, not contact by contact, then
+        # their new members enter journeys: the coordinator's task (named, never imported).
+        current_app.send_task(SEGMENTS_REBUILD, args=[installation_id])
     elif Outcome.PAUSED in found:
         backfill_run.apply_async(kwargs=kwargs)
     elif found & {Outcome.RETRY, Outcome.BUSY}:

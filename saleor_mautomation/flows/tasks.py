@@ -175,8 +175,11 @@ def segment_rebuild_task(segment_id: int) -> dict[str, int]:
 
 
 @shared_task(name="saleor_mautomation.flows.tasks.segments_rebuild")
-def segments_rebuild_task(installation_id: int, time_dependent_only: bool = False) -> None:
-    """Rebuild an installation's segments (those referred to first), then feed the entries."""
+def segments_rebuild_task(
+    installation_id: int, time_dependent_only: bool = False
+) -> dict[str, int]:
+    """Rebuild an installation's segments (those referred to first), then feed the entries to
+    the journeys (after the nightly figures, after a backfill, on the periodic sweep)."""
     segments_builtin_ensure(installation_id=installation_id, now=clock.now())
     outcome = segments_rebuild(
         installation_id=installation_id, now=clock.now(), time_dependent_only=time_dependent_only
@@ -189,6 +192,7 @@ def segments_rebuild_task(installation_id: int, time_dependent_only: bool = Fals
         outcome.exited,
         fed,
     )
+    return {"entered": outcome.entered, "exited": outcome.exited, "fed": fed}
 
 
 @shared_task(name="saleor_mautomation.flows.tasks.segments_sweep")

@@ -24,6 +24,7 @@ from saleor_mautomation.contacts.models import Contact, ContactSpend
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.graphql.backfill import BackfillQuery
 from saleor_mautomation.graphql.context import Context
+from saleor_mautomation.project.celery import app as celery_app
 from saleor_mautomation.saleor.auth import DashboardUser
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.models import Membership, Segment
@@ -431,17 +432,26 @@ def test_an_uninstalled_shop_is_not_backfilled(shop, standin_installation):
     assert not BackfillRun.objects.exists()
 
 
-def test_the_task_imports_everything(shop, standin_installation, settings):
+def test_the_task_imports_everything_then_hands_the_segments_to_the_coordinator(
+    shop, standin_installation, settings, monkeypatch
+):
     # given
     settings.BACKFILL_PAGE_SIZE = 3
     settings.BACKFILL_MIN_PAGE_INTERVAL = 0
+    sent: list[tuple[str, list[int]]] = []
+    monkeypatch.setattr(
+        celery_app, "send_task", lambda name, args, **kw: sent.append((name, list(args)))
+    )
 
     # when
     result = tasks.backfill_run.apply(args=(standin_installation.pk,)).get()
 
-    # then
+    # then: the rebuild-then-entries task the coordinator registers is asked for, by name
     assert result == {"customers": "done", "orders": "done", "checkouts": "done"}
     assert Contact.objects.count() == 12
+    assert sent == [(tasks.SEGMENTS_REBUILD, [standin_installation.pk])]
+    celery_app.loader.import_default_modules()
+    assert tasks.SEGMENTS_REBUILD in celery_app.tasks
 
 
 def test_the_task_works_in_slices_and_enqueues_its_continuation(

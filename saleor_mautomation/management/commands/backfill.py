@@ -15,9 +15,8 @@ from saleor_mautomation.backfill import selectors, services
 from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.backfill.services import Outcome
 from saleor_mautomation.core import clock
+from saleor_mautomation.flows.tasks import segments_rebuild_task
 from saleor_mautomation.saleor.models import Installation
-from saleor_mautomation.segments.builtin import segments_builtin_ensure
-from saleor_mautomation.segments.membership import segments_rebuild
 
 BAR_WIDTH = 30
 
@@ -117,11 +116,11 @@ class Command(BaseCommand):
                 if outcome is not Outcome.DONE:
                     failures.append(f"{installation.saleor_api_url} {resource}")
             if all(outcomes.get(resource) is Outcome.DONE for resource in resources):
-                # Imported in bulk: segments are evaluated in bulk too.
-                segments_builtin_ensure(installation_id=installation.pk, now=clock.now())
-                rebuilt = segments_rebuild(installation_id=installation.pk, now=clock.now())
+                # Imported in bulk: segments are evaluated in bulk too, then the journeys
+                # they enter are fed (the coordinator's task, run here).
+                rebuilt = segments_rebuild_task(installation.pk)
                 self.stdout.write(
-                    f"  segments: {rebuilt.entered:,} entered, {rebuilt.exited:,} exited"
+                    f"  segments: {rebuilt['entered']:,} entered, {rebuilt['exited']:,} exited"
                 )
         if failures:
             raise CommandError(
