@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from django.db import models
 
@@ -25,6 +26,9 @@ class Installation(models.Model):
     uninstalled_at = models.DateTimeField(null=True, blank=True)
     # Storefront origins (scheme://host[:port]) allowed to call the app's API from browsers.
     storefront_origins = models.JSONField(default=list, blank=True)
+    # Origins whose pages may frame the app's Dashboard pages and widget (CSP frame-ancestors);
+    # empty: the Saleor API URL's own origin (a Saleor Cloud dashboard lives elsewhere: set it).
+    dashboard_origins = models.JSONField(default=list, blank=True)
 
     objects: ClassVar[models.Manager[Installation]]
 
@@ -34,3 +38,11 @@ class Installation(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def dashboard_frame_origins(self) -> list[str]:
+        """The origins that may frame the Dashboard pages: the ones set, else Saleor's own."""
+        if self.dashboard_origins:
+            return [str(origin) for origin in self.dashboard_origins]
+        parts = urlsplit(self.saleor_api_url)
+        return [f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"]
