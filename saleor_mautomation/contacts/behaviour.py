@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from saleor_mautomation.contacts.models import Contact
@@ -19,8 +19,6 @@ EVENT_TYPES = {
     "CART_ADDED": "cart.added",
     "CART_REMOVED": "cart.removed",
 }
-# A client clock may be off: events are placed within this window before now, never after.
-MAX_BACKDATE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -51,8 +49,9 @@ def behaviour_track(
     """
     recorded = 0
     for event in events:
-        occurred = event.occurred_at or now
-        occurred = min(max(occurred, now - MAX_BACKDATE), now)
+        # A client clock may run a little ahead: never after now. How far back or ahead a
+        # caller may date events at all is the API's bound (STOREFRONT_EVENT_MAX_AGE/AHEAD).
+        occurred = min(event.occurred_at or now, now)
         key = event.client_id or uuid.uuid4().hex
         recorded += event_record(
             installation_id=contact.installation_id,

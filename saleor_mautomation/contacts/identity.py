@@ -3,6 +3,12 @@
 Anonymous visitors get a contact of their own behind a first-party id (``ContactAlias``).
 When the same browser signs in or subscribes, the anonymous contact is merged into the known
 one: its events move, the alias follows, nothing is lost.
+
+An anonymous id joins a known person only with proof that the browser is theirs: a signed-in
+customer, a confirmed double opt-in link opened in it, or a Saleor checkout whose metadata
+carries the id (``visitor_link``). An email typed by an anonymous visitor is no proof: anyone can
+type anyone's address, and joining on it would put a stranger's browsing on the victim's
+timeline (and start journeys that email them).
 """
 
 from __future__ import annotations
@@ -21,6 +27,13 @@ def _alias_contact(installation_id: int, anonymous_id: str) -> Contact | None:
         .first()
     )
     return alias.contact if alias else None
+
+
+def visitor_known(*, installation_id: int, anonymous_id: str) -> bool:
+    """Whether the anonymous id has been seen (has a contact) in the installation."""
+    return ContactAlias.objects.filter(
+        installation_id=installation_id, anonymous_id=anonymous_id
+    ).exists()
 
 
 def _alias_attach(installation_id: int, anonymous_id: str, contact: Contact) -> None:
@@ -48,6 +61,9 @@ def contact_for_visitor(
 ) -> Contact | None:
     """The visitor's contact, merging an anonymous one into a known one when both appear.
 
+    ``saleor_user_id``/``email`` name a person the caller has proved the visitor to be (a
+    signed-in customer's token); never pass an address an anonymous visitor merely typed.
+
     ``None`` only when nothing identifies the visitor, or the email belongs to an erased
     person and no account or anonymous id is given.
     """
@@ -66,15 +82,31 @@ def contact_for_visitor(
                 change_note(anonymous.pk, PROFILE)
                 _alias_attach(installation_id, anonymous_id, anonymous)
             return anonymous
-        if anonymous is not None and anonymous.pk != known.pk:
-            if anonymous.email or anonymous.saleor_user_id:
-                # The browser belonged to another known person: re-point the alias only.
-                _alias_attach(installation_id, str(anonymous_id), known)
-            else:
-                contact_merge(into=known, other=anonymous)
-                known.save()
-                change_note(known.pk, PROFILE)
-                _alias_attach(installation_id, str(anonymous_id), known)
-        elif anonymous is None and anonymous_id:
-            _alias_attach(installation_id, anonymous_id, known)
+        if anonymous_id:
+            _join(installation_id, anonymous_id, anonymous, known)
         return known
+
+
+def _join(
+    installation_id: int, anonymous_id: str, anonymous: Contact | None, known: Contact
+) -> None:
+    if anonymous is not None and anonymous.pk != known.pk:
+        if anonymous.email or anonymous.saleor_user_id:
+            # The browser belonged to another known person: re-point the alias only.
+            _alias_attach(installation_id, anonymous_id, known)
+        else:
+            contact_merge(into=known, other=anonymous)
+            known.save()
+            change_note(known.pk, PROFILE)
+            _alias_attach(installation_id, anonymous_id, known)
+    elif anonymous is None:
+        _alias_attach(installation_id, anonymous_id, known)
+
+
+def visitor_link(*, installation_id: int, anonymous_id: str, contact: Contact) -> None:
+    """Join the browser behind ``anonymous_id`` to ``contact``, whom the caller proved it
+    belongs to (see the module's doc): its anonymous history moves to the contact and its
+    later events land there."""
+    with transaction.atomic():
+        anonymous = _alias_contact(installation_id, anonymous_id)
+        _join(installation_id, anonymous_id, anonymous, contact)

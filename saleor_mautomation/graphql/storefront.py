@@ -2,13 +2,19 @@
 
 Storefronts name their shop with ``Saleor-Api-Url``; a signed-in customer adds their Saleor
 access token. Anonymous visitors pass a first-party ``anonymousId`` (a cookie the storefront
-sets). Inputs are bounded (events per batch, bytes per event) and tracking is rate limited per
-client, so a misbehaving storefront cannot flood the event log.
+sets). Inputs are bounded (events per batch, bytes per event, event times near now) and
+tracking and sign-ups are rate limited per client id, per client address and per shop, so a
+misbehaving storefront (or one address rotating made-up ids) cannot flood the event log, the
+contacts or the shop's mail.
+
+An anonymous id joins a person only with proof (a customer token, a confirmation link, a Saleor
+checkout carrying the id in its metadata): see ``contacts.identity``.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import graphene
@@ -26,8 +32,8 @@ from saleor_mautomation.contacts.consent import (
     subscription_confirm,
     subscription_request,
 )
-from saleor_mautomation.contacts.identity import contact_for_visitor
-from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.contacts.identity import contact_for_visitor, visitor_known, visitor_link
+from saleor_mautomation.contacts.models import Contact, EmailConsent
 from saleor_mautomation.contacts.profile import PREFERENCES, ProfileInvalid, profile_update
 from saleor_mautomation.core import clock, ratelimit
 from saleor_mautomation.graphql.context import Context
@@ -49,6 +55,12 @@ def _fail(message: str, code: str) -> GraphQLError:
 
 def _evidence(context: Context, source: str, text_version: str = "") -> Evidence:
     return Evidence(source=source, ip_address=context.client_ip, text_version=text_version)
+
+
+def _limit(key: str, *, cost: int, rate: tuple[int, int], message: str) -> None:
+    limit, window = rate
+    if not ratelimit.allow(key, cost=cost, limit=limit, window=window):
+        raise _fail(message, "RATE_LIMITED")
 
 
 def _anonymous_id(value: str | None) -> str | None:
@@ -83,20 +95,48 @@ class TrackEvents(graphene.Mutation):
         client = context.customer.user_id if context.customer else anonymous_id
         if not client and not context.client_ip:
             raise _fail("Send an anonymousId or sign in", "INVALID")
-        limit, window = settings.STOREFRONT_EVENT_RATE
-        if not ratelimit.allow(
+        anonymous_id = _anonymous_id(anonymous_id)
+        now = clock.now()
+        tracked = [_tracked(event, now) for event in events]
+        # Per address first: ids are the caller's to choose, its address is not. Then per id
+        # (one browser), then the shop's total (many addresses).
+        slow_down = "Too many events: slow down"
+        cost = len(events)
+        if context.client_ip:
+            _limit(
+                f"track-ip:{installation.pk}:{context.client_ip}",
+                cost=cost,
+                rate=settings.STOREFRONT_EVENT_RATE_PER_ADDRESS,
+                message=slow_down,
+            )
+            if (
+                context.customer is None
+                and anonymous_id
+                and not visitor_known(installation_id=installation.pk, anonymous_id=anonymous_id)
+            ):
+                _limit(
+                    f"visitor-ip:{installation.pk}:{context.client_ip}",
+                    cost=1,
+                    rate=settings.STOREFRONT_NEW_VISITOR_RATE_PER_ADDRESS,
+                    message="Too many new visitors from this address: slow down",
+                )
+        _limit(
             f"track:{installation.pk}:{client or context.client_ip}",
-            cost=len(events),
-            limit=limit,
-            window=window,
-        ):
-            raise _fail("Too many events: slow down", "RATE_LIMITED")
-        tracked = [_tracked(event) for event in events]
+            cost=cost,
+            rate=settings.STOREFRONT_EVENT_RATE,
+            message=slow_down,
+        )
+        _limit(
+            f"track-shop:{installation.pk}",
+            cost=cost,
+            rate=settings.STOREFRONT_EVENT_RATE_PER_INSTALLATION,
+            message=slow_down,
+        )
         contact = contact_for_visitor(
             installation_id=installation.pk,
             saleor_user_id=context.customer.user_id if context.customer else None,
             email=context.customer.email if context.customer else None,
-            anonymous_id=_anonymous_id(anonymous_id),
+            anonymous_id=anonymous_id,
         )
         if contact is None:
             raise _fail("Send an anonymousId or sign in", "INVALID")
@@ -105,12 +145,12 @@ class TrackEvents(graphene.Mutation):
             events=tracked,
             client_scope=anonymous_id or f"user:{client}",
             source="storefront",
-            now=clock.now(),
+            now=now,
         )
         return TrackEvents(accepted=accepted)
 
 
-def _tracked(event: Any) -> TrackedEvent:
+def _tracked(event: Any, now: datetime) -> TrackedEvent:
     raw_kind = event["type"]
     kind = str(raw_kind.value if hasattr(raw_kind, "value") else raw_kind)
     properties = event.get("properties") or {}
@@ -121,9 +161,20 @@ def _tracked(event: Any) -> TrackedEvent:
     name = event.get("name") or ""
     if kind == "CUSTOM" and not (1 <= len(name) <= 64 and name.replace("_", "").isalnum()):
         raise _fail("A CUSTOM event needs a name of letters, digits and _", "INVALID")
+    occurred_at = event.get("occurred_at")
+    if occurred_at is not None and not (
+        now - settings.STOREFRONT_EVENT_MAX_AGE
+        <= occurred_at
+        <= now + settings.STOREFRONT_EVENT_MAX_AHEAD
+    ):
+        raise _fail(
+            f"occurredAt must be within {settings.STOREFRONT_EVENT_MAX_AGE.days} days before now "
+            f"and {int(settings.STOREFRONT_EVENT_MAX_AHEAD.total_seconds())} seconds after",
+            "EVENT_TIME_OUT_OF_RANGE",
+        )
     return TrackedEvent(
         kind=kind,
-        occurred_at=event.get("occurred_at"),
+        occurred_at=occurred_at,
         name=name,
         client_id=(event.get("client_id") or "")[:MAX_ID_LENGTH],
         properties=properties,
@@ -241,11 +292,30 @@ class Subscribe(graphene.Mutation):
     ) -> Subscribe:
         context: Context = info.context
         installation = context.require_installation()
+        _anonymous_id(anonymous_id)
+        # Each sign-up may email an address: bounded per address and per shop before anything
+        # is written (the outbox also sends one confirmation per address and hour at most).
+        slow_down = "Too many sign-ups: try again later"
+        if context.client_ip:
+            _limit(
+                f"subscribe-ip:{installation.pk}:{context.client_ip}",
+                cost=1,
+                rate=settings.STOREFRONT_SUBSCRIBE_RATE_PER_ADDRESS,
+                message=slow_down,
+            )
+        _limit(
+            f"subscribe-shop:{installation.pk}",
+            cost=1,
+            rate=settings.STOREFRONT_SUBSCRIBE_RATE_PER_INSTALLATION,
+            message=slow_down,
+        )
         with domain_errors():
+            # The anonymous id joins the person only when the confirmation link is opened
+            # (confirmSubscription): typing an address proves nothing.
             contact = subscription_request(
                 installation_id=installation.pk,
                 email=email,
-                anonymous_id=_anonymous_id(anonymous_id),
+                anonymous_id=None,
                 evidence=_evidence(context, "storefront.subscribe", consent_text_version or ""),
                 now=clock.now(),
             )
@@ -264,15 +334,26 @@ def _by_token(token: str, purpose: Purpose) -> Contact:
 class ConfirmSubscription(graphene.Mutation):
     class Arguments:
         token = graphene.String(required=True)
+        anonymous_id = graphene.String(
+            description="The browser's anonymous id: the link opened in it proves it is the "
+            "subscriber's, so its history joins theirs."
+        )
 
     preferences = graphene.Field(Preferences, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: graphene.ResolveInfo, token: str) -> ConfirmSubscription:
+    def mutate(
+        root: Any, info: graphene.ResolveInfo, token: str, anonymous_id: str | None = None
+    ) -> ConfirmSubscription:
         context: Context = info.context
+        anonymous_id = _anonymous_id(anonymous_id)
         with domain_errors():
             contact = subscription_confirm(
                 token=token, evidence=_evidence(context, "confirm"), now=clock.now()
+            )
+        if anonymous_id:
+            visitor_link(
+                installation_id=contact.installation_id, anonymous_id=anonymous_id, contact=contact
             )
         return ConfirmSubscription(preferences=Preferences.of(contact))
 
@@ -314,29 +395,57 @@ class Unsubscribe(graphene.Mutation):
 
 
 class Identify(graphene.Mutation):
-    """The shopper typed their email (e.g. at checkout): their anonymous history joins it.
+    """Join the browser's anonymous history to the person it is proved to belong to: the
+    signed-in customer (their Saleor access token), or the subscriber whose confirmation link
+    (``token``, confirmed) was opened in it. Without proof nothing is linked or recorded
+    (``linked: false``): a typed address proves nothing. A guest's checkout joins them through
+    the checkout's metadata instead (README, storefront).
 
     Nothing is sent back about the person behind the address, and no consent is implied.
     """
 
     class Arguments:
         anonymous_id = graphene.String(required=True)
-        email = graphene.String(required=True)
+        email = graphene.String(description="Not used to link: kept for older storefronts.")
+        token = graphene.String(description="The token of a confirmed double opt-in link.")
 
     ok = graphene.Boolean(required=True)
+    linked = graphene.Boolean(required=True)
 
     @staticmethod
-    def mutate(root: Any, info: graphene.ResolveInfo, anonymous_id: str, email: str) -> Identify:
+    def mutate(
+        root: Any,
+        info: graphene.ResolveInfo,
+        anonymous_id: str,
+        email: str | None = None,
+        token: str | None = None,
+    ) -> Identify:
         context: Context = info.context
         installation = context.require_installation()
-        if "@" not in email or len(email) > 254:
+        if email is not None and ("@" not in email or len(email) > 254):
             raise _fail("Enter a valid email address", "EMAIL_INVALID")
-        contact_for_visitor(
-            installation_id=installation.pk,
-            email=email,
-            anonymous_id=_anonymous_id(anonymous_id),
-        )
-        return Identify(ok=True)
+        anonymous = _anonymous_id(anonymous_id)
+        assert anonymous is not None
+        customer = context.customer
+        if customer is not None:
+            contact_for_visitor(
+                installation_id=installation.pk,
+                saleor_user_id=customer.user_id,
+                email=customer.email,
+                anonymous_id=anonymous,
+            )
+            return Identify(ok=True, linked=True)
+        if token:
+            subscriber = _by_token(token, Purpose.CONFIRM)
+            if (
+                subscriber.installation_id == installation.pk
+                and subscriber.email_consent == EmailConsent.GRANTED
+            ):
+                visitor_link(
+                    installation_id=installation.pk, anonymous_id=anonymous, contact=subscriber
+                )
+                return Identify(ok=True, linked=True)
+        return Identify(ok=True, linked=False)
 
 
 class StorefrontQuery(graphene.ObjectType):

@@ -12,6 +12,7 @@ from typing import Any
 
 from saleor_mautomation.commerce.services import Upserted, checkout_upsert, order_upsert
 from saleor_mautomation.contacts.figures import engagement_touch
+from saleor_mautomation.contacts.identity import visitor_link
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.contacts.services import contact_resolve, contact_upsert_from_user
 from saleor_mautomation.core import clock
@@ -64,6 +65,20 @@ def order_identity(order: payloads.Order) -> tuple[str | None, str | None]:
     return (order.user.id if order.user else None, order.user_email)
 
 
+# The checkout metadata key a storefront sets to its visitor's anonymous id: the checkout (its
+# email or customer) proves whose browser it is, so the anonymous history joins that contact.
+ANONYMOUS_ID_KEY = "mautomation.anonymous_id"
+MAX_ANONYMOUS_ID = 64
+
+
+def checkout_anonymous_id(checkout: payloads.Checkout) -> str | None:
+    """The storefront's anonymous id in the checkout's metadata, if it is a plausible one."""
+    for item in checkout.metadata:
+        if item.key == ANONYMOUS_ID_KEY and 8 <= len(item.value) <= MAX_ANONYMOUS_ID:
+            return item.value
+    return None
+
+
 def ingest_customer(
     *, installation_id: int, user: payloads.User, occurred_at: datetime, source: str
 ) -> Contact:
@@ -91,6 +106,9 @@ def ingest_checkout(
 ) -> Upserted:
     user_id, email = checkout_identity(checkout)
     contact = contact_resolve(installation_id=installation_id, saleor_user_id=user_id, email=email)
+    anonymous_id = checkout_anonymous_id(checkout)
+    if contact is not None and anonymous_id:
+        visitor_link(installation_id=installation_id, anonymous_id=anonymous_id, contact=contact)
     upserted = checkout_upsert(
         installation_id=installation_id,
         checkout=checkout,

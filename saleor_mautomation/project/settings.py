@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -276,6 +277,37 @@ if env.get("ANYMAIL_WEBHOOK_SECRET"):
 
 # Storefront tracking: at most this many events per client in this many seconds.
 STOREFRONT_EVENT_RATE = (int(env.get("STOREFRONT_EVENTS_PER_MINUTE", "300")), 60)
+# ... per client address (ids are the caller's to choose; many visitors may share an address),
+# per shop, and new anonymous visitors (contacts) per address.
+STOREFRONT_EVENT_RATE_PER_ADDRESS = (
+    int(env.get("STOREFRONT_EVENTS_PER_ADDRESS_PER_MINUTE", "600")),
+    60,
+)
+STOREFRONT_EVENT_RATE_PER_INSTALLATION = (
+    int(env.get("STOREFRONT_EVENTS_PER_SHOP_PER_MINUTE", "30000")),
+    60,
+)
+STOREFRONT_NEW_VISITOR_RATE_PER_ADDRESS = (
+    int(env.get("STOREFRONT_NEW_VISITORS_PER_ADDRESS_PER_HOUR", "120")),
+    3600,
+)
+# Newsletter sign-ups (each may email an address) per client address and per shop, an hour.
+STOREFRONT_SUBSCRIBE_RATE_PER_ADDRESS = (
+    int(env.get("STOREFRONT_SUBSCRIBES_PER_ADDRESS_PER_HOUR", "10")),
+    3600,
+)
+STOREFRONT_SUBSCRIBE_RATE_PER_INSTALLATION = (
+    int(env.get("STOREFRONT_SUBSCRIBES_PER_SHOP_PER_HOUR", "1000")),
+    3600,
+)
+# A tracked event's occurredAt: at most this far in the past, and in the future (client clocks).
+STOREFRONT_EVENT_MAX_AGE = timedelta(days=int(env.get("STOREFRONT_EVENT_MAX_AGE_DAYS", "30")))
+STOREFRONT_EVENT_MAX_AHEAD = timedelta(
+    seconds=int(env.get("STOREFRONT_EVENT_MAX_AHEAD_SECONDS", "300"))
+)
+# An uninstalled shop's data is re-attached to a re-install within this many days; later a
+# re-install starts a fresh installation (the old one is kept, retired, for deletion).
+UNINSTALL_GRACE = timedelta(days=int(env.get("UNINSTALL_GRACE_DAYS", "30")))
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env["REDIS_URL"]}

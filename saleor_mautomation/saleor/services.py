@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from fnmatch import fnmatchcase
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -12,9 +12,11 @@ from django.db import transaction
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.saleor import documents
+from saleor_mautomation.saleor.allowlist import saleor_url_allowed, saleor_url_parse
 from saleor_mautomation.saleor.client import SaleorClient
 from saleor_mautomation.saleor.errors import (
     SaleorGraphQLError,
+    SaleorPermissionDenied,
     SaleorUrlNotAllowed,
     TokenInvalid,
 )
@@ -26,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 def saleor_url_check(saleor_api_url: str, *, allowed_patterns: Sequence[str]) -> None:
     """Raise unless ``saleor_api_url`` is an http(s) URL matching one allowed glob pattern."""
+    from fnmatch import fnmatchcase
     parts = urlsplit(saleor_api_url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise SaleorUrlNotAllowed(f"Saleor-Api-Url {saleor_api_url!r} is not an http(s) URL")
@@ -44,10 +47,56 @@ def saleor_client(installation: Installation) -> SaleorClient:
     )
 
 
+class AlreadyInstalled(PermanentError):
+    code = "already_installed"
+
+
+def _token_works(saleor_api_url: str, auth_token: str) -> bool:
+    """Whether Saleor still accepts a stored app token (``{ app { id } }``): ``False`` only on
+    an auth error; Saleor unreachable raises (retry), any other answer counts as working."""
+    client = SaleorClient(
+        api_url=saleor_api_url, token=auth_token, http_policy=http_policy(), retry=retry_policy()
+    )
+    try:
+        client.execute(documents.load("app_id"))
+    except (TokenInvalid, SaleorPermissionDenied):
+        return False
+    except SaleorGraphQLError as exc:
+        return not set(exc.codes) & TOKEN_ERROR_CODES
+    return True
+
+
+# Saleor's codes for a token it does not accept (besides PermissionDenied and HTTP 401/403).
+TOKEN_ERROR_CODES = {"InvalidTokenError", "JSONWebTokenError", "ExpiredSignatureError"}
+
+
+def _retire(installation: Installation, now: datetime) -> None:
+    """Free the Saleor URL of an installation uninstalled longer than the grace period: its
+    row (and data) stays, under a URL no registration can name, for deletion."""
+    installation.saleor_api_url = f"retired:{installation.pk}:{installation.saleor_api_url}"[:500]
+    installation.save(update_fields=["saleor_api_url", "updated_at"])
+    logger.warning(
+        "Installation %s retired at %s: uninstalled for longer than the grace period",
+        installation.pk,
+        now.isoformat(),
+    )
+
+
 def installation_register(
-    *, saleor_api_url: str, auth_token: str, allowed_patterns: Sequence[str]
+    *,
+    saleor_api_url: str,
+    auth_token: str,
+    allowed_patterns: Sequence[str],
+    grace: timedelta = timedelta(days=30),
 ) -> Installation:
-    """Prove the token, fetch the JWKS and store the installation (a re-install replaces it).
+    """Prove the token, fetch the JWKS and store the installation.
+
+    A Saleor that already has an installation: the same app (a new token) replaces the token;
+    another app is refused while the installation is active and its stored token still works
+    (a second app of the shop must not take over the first's data). An installation that was
+    uninstalled (APP_DELETED, or its token no longer works) is re-attached, data and all, when
+    the uninstall is at most ``grace`` old; after that the re-install starts a fresh
+    installation and the old one is retired (kept, under another URL, for deletion).
 
     Network calls come first and the write last, so no transaction is held open on I/O.
     """
@@ -63,23 +112,62 @@ def installation_register(
     app_id = app.get("id")
     if not app_id:
         raise TokenInvalid("Saleor did not accept the app token (no app for it)")
+    existing = Installation.objects.filter(saleor_api_url=saleor_api_url).first()
+    token_gone_at = None
+    if (
+        existing is not None
+        and existing.is_active
+        and existing.app_id != app_id
+        and _token_works(saleor_api_url, existing.auth_token)
+    ):
+        raise AlreadyInstalled(
+            f"{saleor_api_url} already has this app installed as another app "
+            f"({existing.app_id}) whose token still works: uninstall that one first"
+        )
+    if existing is not None and existing.is_active and existing.app_id != app_id:
+        token_gone_at = clock.now()  # deleted in Saleor without an APP_DELETED reaching us
     jwks = fetch_jwks(jwks_url_for(saleor_api_url))
     now = clock.now()
     with transaction.atomic():
-        installation, created = Installation.objects.select_for_update().update_or_create(
-            saleor_api_url=saleor_api_url,
-            defaults={
-                "app_id": app_id,
-                "auth_token": auth_token,
-                "jwks": jwks,
-                "jwks_fetched_at": now,
-                "status": Installation.Status.ACTIVE,
-                "installed_at": now,
-                "uninstalled_at": None,
-            },
+        current = (
+            Installation.objects.select_for_update().filter(saleor_api_url=saleor_api_url).first()
         )
+        seen = (existing.pk, existing.app_id, existing.status) if existing else None
+        if current is not None and (current.pk, current.app_id, current.status) != seen:
+            raise AlreadyInstalled(f"{saleor_api_url} was installed meanwhile: try again")
+        if current is not None and not current.is_active:
+            gone_at = current.uninstalled_at or current.updated_at
+            if now - gone_at > grace:
+                _retire(current, now)
+                current = None
+        elif current is not None and token_gone_at is not None:
+            logger.warning(
+                "%s: app %s's token no longer works; re-attaching its data to app %s",
+                saleor_api_url,
+                current.app_id,
+                app_id,
+            )
+        fields = {
+            "app_id": app_id,
+            "auth_token": auth_token,
+            "jwks": jwks,
+            "jwks_fetched_at": now,
+            "status": Installation.Status.ACTIVE,
+            "installed_at": now,
+            "uninstalled_at": None,
+        }
+        if current is None:
+            installation = Installation.objects.create(saleor_api_url=saleor_api_url, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(current, name, value)
+            current.save()
+            installation = current
     logger.info(
-        "%s %s as app %s", "Installed on" if created else "Re-installed on", saleor_api_url, app_id
+        "%s %s as app %s",
+        "Installed on" if current is None else "Re-installed on",
+        saleor_api_url,
+        app_id,
     )
     return installation
 

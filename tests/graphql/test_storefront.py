@@ -285,18 +285,23 @@ def test_erasure_keeps_the_ledger_without_the_person(client, standin_installatio
     assert (record.contact_id, record.ip_address, record.action) == (None, None, "requested")
 
 
-def test_identify_joins_the_anonymous_history_to_the_email(client, standin_installation):
+def test_identify_joins_the_anonymous_history_to_the_signed_in_customer(
+    client, standin_installation
+):
     call(client, standin_installation, TRACK, {"anon": ANON, "events": [VIEW]})
-    known = Contact.objects.create(installation=standin_installation, email="ada@example.com")
+    known = Contact.objects.create(
+        installation=standin_installation, email="ada@example.com", saleor_user_id="VXNlcjo0Ng=="
+    )
 
     response = call(
         client,
         standin_installation,
-        'mutation I($a: String!) { identify(anonymousId: $a, email: "Ada@example.com") { ok } }',
+        "mutation I($a: String!) { identify(anonymousId: $a) { ok linked } }",
         {"a": ANON},
+        token=customer_token(standin_installation, email="ada@example.com"),
     )
 
-    assert response.json() == {"data": {"identify": {"ok": True}}}
+    assert response.json() == {"data": {"identify": {"ok": True, "linked": True}}}
     assert list(Contact.objects.all()) == [known]
     assert Event.objects.get().contact == known
     assert known.email_consent == "unknown"

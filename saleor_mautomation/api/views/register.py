@@ -39,19 +39,25 @@ def register(request: HttpRequest) -> JsonResponse:
             saleor_api_url=saleor_api_url,
             auth_token=auth_token,
             allowed_patterns=settings.ALLOWED_SALEOR_URLS,
+            grace=settings.UNINSTALL_GRACE,
         )
     except RetryableError as exc:
         logger.warning("Registration from %s failed: %s", saleor_api_url, exc.message)
         return error_response(503, f"Cannot reach Saleor: {exc.message}", exc.code)
     except PermanentError as exc:
         logger.warning("Registration from %s refused: %s", saleor_api_url, exc.message)
-        status = 403 if exc.code in {"saleor_url_not_allowed", "address_not_allowed"} else 400
+        status = {
+            "saleor_url_not_allowed": 403,
+            "address_not_allowed": 403,
+            "already_installed": 409,
+        }.get(exc.code, 400)
         return error_response(status, exc.message, exc.code)
     except DatabaseError:
         logger.exception("Registration from %s: database unavailable", saleor_api_url)
         return unavailable()
     # Day one: the built-in segments and templates, then the shop's existing customers, orders and
-    # checkouts (a re-install imports again).
+    # checkouts (a re-install imports again; a re-install within the uninstall grace period keeps
+    # the data it had, one after it starts afresh: saleor.services.installation_register).
     segments_builtin_ensure(installation_id=installation.pk, now=clock.now())
     templates_builtin_ensure(installation_id=installation.pk, now=clock.now())
     transaction.on_commit(lambda: backfill_run.delay(installation.pk))
