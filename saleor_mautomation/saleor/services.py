@@ -27,12 +27,13 @@ logger = logging.getLogger(__name__)
 
 
 def saleor_url_check(saleor_api_url: str, *, allowed_patterns: Sequence[str]) -> None:
-    """Raise unless ``saleor_api_url`` is an http(s) URL matching one allowed glob pattern."""
-    from fnmatch import fnmatchcase
-    parts = urlsplit(saleor_api_url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise SaleorUrlNotAllowed(f"Saleor-Api-Url {saleor_api_url!r} is not an http(s) URL")
-    if not any(fnmatchcase(saleor_api_url, pattern) for pattern in allowed_patterns):
+    """Raise unless ``saleor_api_url`` is a Saleor API URL whose host one pattern allows."""
+    if saleor_url_parse(saleor_api_url) is None:
+        raise SaleorUrlNotAllowed(
+            f"Saleor-Api-Url {saleor_api_url!r} is not an http(s) URL ending in /graphql/"
+            " (without userinfo, query or fragment)"
+        )
+    if not saleor_url_allowed(saleor_api_url, allowed_patterns=allowed_patterns):
         raise SaleorUrlNotAllowed(
             f"This app does not accept installations from {saleor_api_url} (ALLOWED_SALEOR_URLS)"
         )

@@ -113,6 +113,72 @@ def test_a_saleor_outside_the_allow_list_is_refused_with_a_message(client, stand
     assert not Installation.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "api_url",
+    [
+        "http://attacker/.saleor.cloud/graphql/",
+        "https://attacker/.saleor.cloud/graphql/",
+        "http://attacker/x?.saleor.cloud/graphql/",
+        "https://attacker.example/graphql/?.saleor.cloud/graphql/",
+        "https://attacker.example/graphql/#.saleor.cloud/graphql/",
+        "https://shop.saleor.cloud@attacker.example/graphql/",
+        "https://attacker.example\\@shop.saleor.cloud/graphql/",
+        "http://shop.saleor.cloud/graphql/",
+        "https://shop.saleor.cloud:8443/graphql/",
+        "https://shop.saleor.cloud/graphql/x",
+        "https://shop.saleor.cloud/other/graphql/",
+        "https://shop.saleor.cloud/graphql/?x=1",
+        "https://saleor.cloud.attacker.example/graphql/",
+    ],
+)
+@pytest.mark.django_db
+def test_the_allow_list_matches_the_host_only_with_https_and_the_exact_path(
+    client, standin, settings, api_url
+):
+    # given
+    settings.ALLOWED_SALEOR_URLS = ["https://*.saleor.cloud/graphql/"]
+
+    # when
+    response = post_register(client, api_url)
+
+    # then
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "saleor_url_not_allowed"
+    assert standin.requests == []
+    assert not Installation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "status"),
+    [
+        ("http://127.0.0.1:{port}/graphql/", 200),
+        ("http://127.0.0.*:*/graphql/", 200),
+        ("http://127.0.0.1:*", 200),
+        ("http://127.0.0.1/graphql/", 403),
+        ("https://127.0.0.1:{port}/graphql/", 403),
+        ("127.0.0.1:{port}", 403),
+        ("http://127.0.0.1:{port}/other/", 403),
+        ("http://127.0.0.2:{port}/graphql/", 403),
+    ],
+)
+@pytest.mark.django_db
+def test_an_allowed_host_installs_and_plain_http_only_where_the_pattern_says_so(
+    client, standin, settings, pattern, status
+):
+    # given: the stand-in serves plain http on 127.0.0.1
+    settings.ALLOWED_SALEOR_URLS = [
+        "https://*.saleor.cloud/graphql/",
+        pattern.format(port=standin.port),
+    ]
+
+    # when
+    response = post_register(client, standin.api_url)
+
+    # then
+    assert response.status_code == status
+    assert Installation.objects.count() == (1 if status == 200 else 0)
+
+
 @pytest.mark.django_db
 def test_loopback_saleor_is_refused_unless_allowed(client, standin, settings):
     settings.SALEOR_ALLOW_LOOPBACK = False
