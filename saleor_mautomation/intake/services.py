@@ -132,6 +132,8 @@ def delivery_receive(
             parsed = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             problem = f"Body is not JSON: {exc}"
+        except RecursionError:  # deeper than the parser's stack: no payload of Saleor's is
+            problem = "Body is not JSON this app reads: nested too deeply"
         else:
             if not isinstance(parsed, dict):
                 problem = "Body is not a JSON object"

@@ -146,6 +146,36 @@ def test_a_signed_body_that_is_not_json_is_a_400_and_kept(client, standin_instal
     assert delivery.error.startswith("Body is not JSON")
 
 
+@pytest.mark.parametrize("opening", [b"[", b'{"a":'])
+def test_a_signed_body_nested_100000_deep_is_a_400_and_kept(
+    client, standin_installation, key, opening
+):
+    # given
+    closing = b"]" if opening == b"[" else b"}"
+    body = opening * 100_000 + b"1" + closing * 100_000
+
+    # when
+    response = client.post(
+        URL,
+        data=body,
+        content_type="application/json",
+        headers={
+            "Saleor-Event": "order_created",
+            "Saleor-Api-Url": standin_installation.saleor_api_url,
+            "Saleor-Signature": key.sign_webhook(body),
+        },
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == (
+        "Body is not JSON this app reads: nested too deeply"
+    )
+    delivery = Delivery.objects.get()
+    assert (delivery.status, bytes(delivery.body)) == (Delivery.Status.REJECTED, body)
+    assert delivery.error == "Body is not JSON this app reads: nested too deeply"
+
+
 def test_key_rotation_refreshes_the_jwks_once(client, standin, standin_installation, settings):
     # given: Saleor rotated to a new key the app has not fetched yet
     settings.SALEOR_JWKS_REFRESH_INTERVAL = 0
