@@ -4,7 +4,8 @@ Saleor refuses to call loopback and private addresses by default, and so does th
 an outsider can make us call (a Saleor API URL at registration, a webhook step) must not reach
 the app's own network. The host is resolved once, every address checked, and the connection
 pinned to a checked address (the Host header and TLS SNI keep the name), so a DNS answer that
-changes between check and connect cannot slip through.
+changes between check and connect cannot slip through. Libraries that bring their own ``requests``
+session (pywebpush, django-anymail) get the same pinning from ``pinned_session``.
 
 No call leaves while a database transaction is open (ADR 0014): ``request`` raises
 ``NetworkInTransaction`` instead, so a test that reaches a call inside ``transaction.atomic()``
@@ -15,15 +16,21 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+import requests
 from django.db import connections
+from requests.adapters import HTTPAdapter
 
 from saleor_mautomation.core.errors import NetworkInTransaction, PermanentError, RetryableError
+
+if TYPE_CHECKING:
+    from requests.adapters import _HostParams, _PoolKwargs
 
 
 class AddressNotAllowed(PermanentError):
@@ -138,3 +145,60 @@ def request(
         )
     except httpx.TransportError as exc:
         raise NetworkError(f"{method} {url} failed: {exc.__class__.__name__}: {exc}") from exc
+
+
+class PinnedAdapter(HTTPAdapter):
+    """A ``requests`` transport that sends each request to the address ``resolve_checked``
+    returned for its host, as ``request`` does: the URL names the address, the ``Host`` header
+    the name, and TLS uses the name for SNI and the certificate check. Through a proxy, the
+    proxy is asked for the address too, so it does not resolve the name again."""
+
+    def __init__(self, *, allow_private: bool) -> None:
+        self.allow_private = allow_private
+        super().__init__()
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        parts = urlsplit(request.url or "")
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise PermanentError(f"Not an http(s) URL: {request.url}", code="invalid_url")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        address = resolve_checked(parts.hostname, port, allow_private=self.allow_private)
+        literal = f"[{address}]" if ":" in address else address
+        pinned = request.copy()
+        pinned.url = urlunsplit(
+            (parts.scheme, f"{literal}:{port}", parts.path or "/", parts.query, "")
+        )
+        pinned.headers["Host"] = parts.netloc.rsplit("@", 1)[-1]
+        return super().send(pinned, stream, timeout, verify, cert, proxies)
+
+    def build_connection_pool_key_attributes(
+        self,
+        request: requests.PreparedRequest,
+        verify: bool | str,
+        cert: tuple[str, str] | str | None = None,
+    ) -> tuple[_HostParams, _PoolKwargs]:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
+            request, verify, cert
+        )
+        if host_params["scheme"] == "https":
+            # TLS for the name in the Host header, not for the address in the URL (urllib3
+            # takes the key; requests' stubs do not list it).
+            name = urlsplit(f"//{request.headers['Host']}").hostname
+            cast("dict[str, Any]", pool_kwargs)["server_hostname"] = name
+        return host_params, pool_kwargs
+
+
+def pinned_session(session: requests.Session, *, allow_private: bool) -> requests.Session:
+    """``session`` with every http(s) request pinned to a checked address."""
+    adapter = PinnedAdapter(allow_private=allow_private)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session

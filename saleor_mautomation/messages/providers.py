@@ -10,8 +10,9 @@ SMS (``sms.py``) and web push (``push.py``) have transports of the same shape.
 
 An SMTP host an admin types is an outbound call like any other: it must resolve to a public
 address unless ``SALEOR_ALLOW_LOOPBACK`` (the same guard as calls to Saleor), so a shop cannot
-point the sender at the deployment's internal services. The connection then uses the host name,
-for the TLS certificate check.
+point the sender at the deployment's internal services. The connection is made to the address
+that was checked, resolved once when it opens (``transport.PinnedSmtpBackend``), and TLS checks
+the certificate against the host name.
 """
 
 from __future__ import annotations
@@ -99,8 +100,9 @@ def provider_for(installation_id: int, *, allow_private: bool) -> Provider:
     if stored.kind == EmailProvider.Kind.SMTP:
         resolve_checked(stored.smtp_host, stored.smtp_port, allow_private=allow_private)
         backend = get_connection(
-            "django.core.mail.backends.smtp.EmailBackend",
+            "saleor_mautomation.messages.transport.PinnedSmtpBackend",
             fail_silently=False,
+            allow_private=allow_private,
             host=stored.smtp_host,
             port=stored.smtp_port,
             username=stored.smtp_username,

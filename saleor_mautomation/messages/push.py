@@ -6,9 +6,10 @@ message goes, encrypted (RFC 8291, aes128gcm) by pywebpush, to every live subscr
 the contact. A push service's 404 or 410 means the subscription is gone for good: it is marked
 expired and never used again; 429, 5xx and network faults are transient.
 
-Subscription endpoints come from browsers, that is from anyone: before each request the
-endpoint's host is resolved and must be a public address (``core.http``), and redirects are
-not followed, so a subscription cannot make the app call its own network.
+Subscription endpoints come from browsers, that is from anyone: for each request the
+endpoint's host is resolved once, must be a public address and is the address connected to
+(``core.http.pinned_session``; TLS still checks the name), and redirects are not followed, so a
+subscription cannot make the app call its own network, not even by changing its DNS answer.
 
 At most once holds per message, not per browser: the message counts as sent as soon as one
 browser's push service took it (the others are logged); only when none did and a fault was
@@ -37,7 +38,7 @@ from pywebpush import WebPushException, webpush
 from saleor_mautomation.contacts.channels_consent import push_subscriptions_active
 from saleor_mautomation.contacts.models import PushSubscription
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
-from saleor_mautomation.core.http import resolve_checked
+from saleor_mautomation.core.http import pinned_session
 from saleor_mautomation.messages.models import Message, PushKeys
 from saleor_mautomation.messages.providers import Accepted, OutcomeUnknown, Refused
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
@@ -147,8 +148,10 @@ def push_payload(
 # -- sending ------------------------------------------------------------------------------------
 
 
-def _session() -> requests.Session:
-    session = requests.Session()
+def _session(*, allow_private: bool) -> requests.Session:
+    """Each request goes to the address its endpoint's host was checked at (``core.http``):
+    a DNS answer that changes after the check cannot turn a push into a call inside."""
+    session = pinned_session(requests.Session(), allow_private=allow_private)
     session.max_redirects = 0  # a redirect is refused, never followed
     return session
 
@@ -184,7 +187,7 @@ class PushSender:
         self.subject = keys.subject
         self.allow_private = allow_private
         self.app_url = app_url
-        self.session = _session()
+        self.session = _session(allow_private=allow_private)
 
     def hand_over(self, message: Message, context: dict[str, Any], now: datetime) -> Accepted:
         version = message.template_version
@@ -215,10 +218,7 @@ class PushSender:
         return self._outcome(payload["title"], [pushed for _, pushed in results])
 
     def _push(self, subscription: PushSubscription, data: str) -> Pushed:
-        parts = urlsplit(subscription.endpoint)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
-            resolve_checked(parts.hostname or "", port, allow_private=self.allow_private)
             webpush(
                 subscription_info={
                     "endpoint": subscription.endpoint,
