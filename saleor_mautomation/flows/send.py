@@ -8,27 +8,21 @@ autocommit, never inside a transaction: ADR 0014) and finishes what the batch ch
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
 from django.conf import settings
-from kombu.exceptions import KombuError
 
 from saleor_mautomation.core import clock
+from saleor_mautomation.flows.handoff import handoff
 from saleor_mautomation.messages.sending import messages_send_due
 
 BATCH = 100
-logger = logging.getLogger(__name__)
 
 
 def send_soon() -> None:
-    """Wake the sender now (called after a commit that queued a message); if the broker is
-    down, the scheduler's periodic send picks the message up within
-    ``MESSAGES_SEND_INTERVAL`` seconds."""
-    try:
-        messages_send.apply_async()
-    except (KombuError, OSError) as exc:
-        logger.warning("Could not wake the sender (%s): the periodic send will", exc)
+    """Wake the sender now (called after a commit that queued a message), never waiting on
+    the broker (``handoff``); if it is down, the scheduler's periodic send picks the message
+    up within ``MESSAGES_SEND_INTERVAL`` seconds."""
+    handoff(messages_send)
 
 
 @shared_task(name="saleor_mautomation.flows.tasks.messages_send")

@@ -19,13 +19,13 @@ from functools import cache
 from celery import chain, shared_task
 from django.conf import settings
 from django.db import transaction
-from kombu.exceptions import KombuError
 
 from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.contacts.sweeps import email_engagement_sweep, lifecycle_sweep, rfm_sweep
 from saleor_mautomation.core import clock
 from saleor_mautomation.flows import drain
 from saleor_mautomation.flows.erasure import erasures_run
+from saleor_mautomation.flows.handoff import handoff
 from saleor_mautomation.flows.merges import merges_complete
 from saleor_mautomation.flows.send import messages_send  # noqa: F401 (a worker's task, by name)
 from saleor_mautomation.flows.unit import unit_of_work
@@ -69,15 +69,10 @@ def deliveries_drain() -> int:
 
 
 def _send(delay: float) -> None:
-    """The delivery is already stored: a broker outage must not turn its 200 into a 500.
+    """The delivery is already stored: a broker outage must neither turn its 200 into a 500
+    nor hold the answer (``handoff``: short timeouts, then no tries for a back-off window).
     The scheduler's sweep drains whatever a lost nudge left behind."""
-    try:
-        if delay > 0:
-            deliveries_drain.apply_async(countdown=delay, retry=False)
-        else:
-            deliveries_drain.apply_async(retry=False)
-    except (KombuError, OSError) as exc:
-        logger.warning("Could not wake the drain (%s); the sweep will pick it up", exc)
+    handoff(deliveries_drain, countdown=delay if delay > 0 else None)
 
 
 @cache

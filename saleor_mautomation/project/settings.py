@@ -158,6 +158,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+# The web process hands work to the broker (waking the drain and the sender) with this
+# connect/socket timeout and no retries; after a failed hand-off it does not try again for
+# BROKER_HANDOFF_BACKOFF seconds (the work is stored; the scheduler's sweeps pick it up).
+# /readyz checks the broker with the same timeout.
+BROKER_HANDOFF_TIMEOUT = float(env.get("BROKER_HANDOFF_TIMEOUT", "0.5"))
+BROKER_HANDOFF_BACKOFF = float(env.get("BROKER_HANDOFF_BACKOFF", "5"))
 CELERY_TASK_ALWAYS_EAGER = _flag("CELERY_TASK_ALWAYS_EAGER")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -1,0 +1,25 @@
+"""The web process's hand-off to the workers: one broker circuit for the drain and the sender.
+
+A request that stored work only wakes a worker; the broker being down must not make it wait
+(``core.broker``): the stored work is swept by the scheduler once the broker is back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from saleor_mautomation.core.broker import BrokerCircuit
+
+circuit = BrokerCircuit()
+
+
+def handoff(task: Any, *, countdown: float | None = None) -> bool:
+    """Hand ``task`` to the broker unless it is unreachable (then ``False``, at once)."""
+    return circuit.publish(
+        task,
+        timeout=settings.BROKER_HANDOFF_TIMEOUT,
+        backoff=settings.BROKER_HANDOFF_BACKOFF,
+        countdown=countdown,
+    )
