@@ -12,7 +12,8 @@ An SMTP host an admin types is an outbound call like any other: it must resolve 
 address unless ``SALEOR_ALLOW_LOOPBACK`` (the same guard as calls to Saleor), so a shop cannot
 point the sender at the deployment's internal services. The connection is made to the address
 that was checked, resolved once when it opens (``transport.PinnedSmtpBackend``), and TLS checks
-the certificate against the host name.
+the certificate against the host name. An ESP's API URL (django-anymail's ``api_url``, which a
+shop may set) gets the same check and pinning on every request.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
 from saleor_mautomation.core.http import resolve_checked
@@ -41,6 +43,7 @@ from saleor_mautomation.messages.models import EmailProvider, Message, Template
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
 from saleor_mautomation.messages.services import rules_of, template_current
 from saleor_mautomation.messages.tracking import tracked_html
+from saleor_mautomation.messages.transport import pinned_esp_backend
 from saleor_mautomation.saleor.models import Installation
 
 
@@ -112,10 +115,9 @@ def provider_for(installation_id: int, *, allow_private: bool) -> Provider:
             timeout=30,
         )
         return Provider(backend, interval)
+    pinned = pinned_esp_backend(import_string(esp_backend(stored.esp)), allow_private=allow_private)
     try:
-        backend = get_connection(
-            esp_backend(stored.esp), fail_silently=False, **json.loads(stored.esp_settings or "{}")
-        )
+        backend = pinned(fail_silently=False, **json.loads(stored.esp_settings or "{}"))
     except ImproperlyConfigured as exc:  # e.g. anymail: a setting the ESP needs is missing
         raise ProviderInvalid(f"The {stored.esp} provider is not set up: {exc}") from exc
     return Provider(backend, interval)

@@ -301,3 +301,31 @@ def test_mail_never_reaches_the_address_the_smtp_servers_name_rebinds_to(
     assert "private address" in Message.objects.get().status_reason
     assert network.connects == []
     assert public.received == inside.received == []
+
+
+def test_an_esp_api_url_that_resolves_to_loopback_is_not_called(shop, push_services, network):
+    # given: a shop's Postmark settings point the API at a name that answers loopback
+    _, inside, _ = push_services
+    email_provider_update(
+        installation_id=shop.pk,
+        kind="esp",
+        esp="postmark",
+        esp_settings={"server_token": "pm-token", "api_url": f"https://{NAME}:{inside.port}/"},
+        allow_private=False,
+    )
+    welcome = Template.objects.get(installation=shop, key="welcome-1")
+    contact = make_contact(shop, email="ada@example.com", email_consent="granted")
+    message_enqueue(contact=contact, template=welcome, dedupe_key="welcome", now=T)
+    network.answers = ["127.0.0.1"]
+
+    # when
+    counts = messages_send_due(
+        now=T, app_url="https://app.example", default_from="s@x.example", allow_private=False
+    )
+
+    # then
+    assert counts == {"failed": 1}
+    assert "private address" in Message.objects.get().status_reason
+    assert network.lookups == ["127.0.0.1"]
+    assert network.connects == []
+    assert inside.received == []
