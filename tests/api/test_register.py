@@ -224,3 +224,138 @@ def test_a_malformed_registration_is_a_400(client, standin, body):
     assert response.status_code == 400
     assert response.json()["error"]["message"]
     assert standin.requests == []
+
+
+# -- another app of an installed Saleor (issue 13, finding 7) ------------------------------------
+
+
+def seed_contact(installation):
+    from saleor_mautomation.contacts.models import Contact
+
+    return Contact.objects.create(installation=installation, email="ada@example.com")
+
+
+@pytest.mark.django_db
+def test_another_app_is_refused_while_the_installed_apps_token_works(client, standin):
+    # given: installed as app 9, its token still accepted; a second app of the shop registers
+    installed = make_installation(
+        saleor_api_url=standin.api_url, app_id="QXBwOjk=", auth_token="old", jwks=standin.jwks()
+    )
+    ada = seed_contact(installed)
+    standin.valid_tokens = {"old", "app-token-2"}
+    standin.app_id = "QXBwOjEw"
+
+    # when
+    response = post_register(client, standin.api_url, token="app-token-2")
+
+    # then
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "already_installed"
+    installation = Installation.objects.get()
+    assert (installation.app_id, installation.auth_token, installation.status) == (
+        "QXBwOjk=",
+        "old",
+        Installation.Status.ACTIVE,
+    )
+    assert ada.installation_id == installation.pk
+    tokens = [r.headers["Authorization"] for r in standin.requests_to("/graphql/")]
+    assert tokens == ["Bearer app-token-2", "Bearer old"]
+
+
+@pytest.mark.django_db
+def test_another_app_takes_over_when_the_installed_apps_token_no_longer_works(client, standin):
+    # given: app 9 was deleted in Saleor, its APP_DELETED never arrived
+    installed = make_installation(
+        saleor_api_url=standin.api_url, app_id="QXBwOjk=", auth_token="old", jwks=standin.jwks()
+    )
+    ada = seed_contact(installed)
+    standin.valid_tokens = {"app-token-2"}
+    standin.app_id = "QXBwOjEw"
+
+    # when
+    response = post_register(client, standin.api_url, token="app-token-2")
+
+    # then: the data stays with the shop (the uninstall is just now)
+    assert response.status_code == 200
+    installation = Installation.objects.get()
+    assert (installation.pk, installation.app_id, installation.auth_token) == (
+        installed.pk,
+        "QXBwOjEw",
+        "app-token-2",
+    )
+    assert installation.status == Installation.Status.ACTIVE
+    ada.refresh_from_db()
+    assert ada.installation_id == installed.pk
+
+
+@pytest.mark.django_db
+def test_a_reinstall_after_app_deleted_within_the_grace_period_keeps_the_data(
+    client, standin, settings
+):
+    # given: uninstalled (APP_DELETED) 29 days ago, grace 30 days
+    from datetime import UTC, datetime, timedelta
+
+    settings.UNINSTALL_GRACE = timedelta(days=30)
+    installed = make_installation(
+        saleor_api_url=standin.api_url,
+        app_id="QXBwOjk=",
+        auth_token="old",
+        status=Installation.Status.UNINSTALLED,
+        uninstalled_at=datetime.now(tz=UTC) - timedelta(days=29),
+    )
+    ada = seed_contact(installed)
+    standin.valid_tokens = {"old", "app-token-2"}  # even if the old token still worked
+    standin.app_id = "QXBwOjEw"
+
+    # when
+    response = post_register(client, standin.api_url, token="app-token-2")
+
+    # then
+    assert response.status_code == 200
+    installation = Installation.objects.get()
+    assert (installation.pk, installation.app_id, installation.status) == (
+        installed.pk,
+        "QXBwOjEw",
+        Installation.Status.ACTIVE,
+    )
+    assert installation.uninstalled_at is None
+    ada.refresh_from_db()
+    assert ada.installation_id == installed.pk
+
+
+@pytest.mark.django_db
+def test_a_reinstall_after_the_grace_period_starts_afresh_and_keeps_the_old_for_deletion(
+    client, standin, settings
+):
+    # given: uninstalled 31 days ago
+    from datetime import UTC, datetime, timedelta
+
+    from saleor_mautomation.contacts.models import Contact
+
+    settings.UNINSTALL_GRACE = timedelta(days=30)
+    installed = make_installation(
+        saleor_api_url=standin.api_url,
+        app_id="QXBwOjk=",
+        auth_token="old",
+        status=Installation.Status.UNINSTALLED,
+        uninstalled_at=datetime.now(tz=UTC) - timedelta(days=31),
+    )
+    ada = seed_contact(installed)
+    standin.valid_tokens = {"app-token-2"}
+    standin.app_id = "QXBwOjEw"
+
+    # when
+    response = post_register(client, standin.api_url, token="app-token-2")
+
+    # then: a new installation without the old data; the old one retired, its data with it
+    assert response.status_code == 200
+    fresh = Installation.objects.get(saleor_api_url=standin.api_url)
+    assert fresh.pk != installed.pk
+    assert (fresh.app_id, fresh.status) == ("QXBwOjEw", Installation.Status.ACTIVE)
+    assert not Contact.objects.filter(installation=fresh).exists()
+    old = Installation.objects.get(pk=installed.pk)
+    assert old.saleor_api_url == f"retired:{installed.pk}:{standin.api_url}"
+    assert (old.app_id, old.status) == ("QXBwOjk=", Installation.Status.UNINSTALLED)
+    ada.refresh_from_db()
+    assert ada.installation_id == installed.pk
+    assert Installation.objects.count() == 2
