@@ -329,3 +329,88 @@ def test_an_esp_api_url_that_resolves_to_loopback_is_not_called(shop, push_servi
     assert network.lookups == ["127.0.0.1"]
     assert network.connects == []
     assert inside.received == []
+
+
+@dataclass
+class TlsMail:
+    security: str  # the shop's setting: starttls or tls (implicit)
+    ours: Mailbox  # its certificate names NAME
+    other: Mailbox  # its certificate names another host
+    our_port: int
+    other_port: int
+
+
+@pytest.fixture(params=["starttls", "tls"])
+def tls_mail(request, tmp_path, monkeypatch) -> Iterator[TlsMail]:
+    """Mail servers that require STARTTLS or speak implicit TLS; only their certificates'
+    authorities are trusted (OpenSSL's ``SSL_CERT_FILE``)."""
+    ours, other = certificate(tmp_path, NAME), certificate(tmp_path, "other.example")
+    bundle = tmp_path / "trusted.pem"
+    bundle.write_text(Path(ours[0]).read_text() + Path(other[0]).read_text())
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path / "no-such-dir"))
+    boxes, ports, controllers = [], [], []
+    for cert in (ours, other):
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*cert)
+        box, port = Mailbox(), free_port()
+        if request.param == "starttls":
+            tls: dict[str, Any] = {"tls_context": context, "require_starttls": True}
+        else:
+            tls = {"ssl_context": context}
+        controller = Controller(box, hostname="127.0.0.1", port=port, **tls)
+        controller.start()
+        boxes.append(box)
+        ports.append(port)
+        controllers.append(controller)
+    yield TlsMail(request.param, boxes[0], boxes[1], ports[0], ports[1])
+    for controller in controllers:
+        controller.stop()
+
+
+def tls_smtp(shop, security: str, network: Network) -> None:
+    network.answers = [PUBLIC]
+    email_provider_update(
+        installation_id=shop.pk,
+        kind="smtp",
+        smtp_host=NAME,
+        smtp_port=587,
+        smtp_security=security,
+        allow_private=False,
+    )
+    welcome = Template.objects.get(installation=shop, key="welcome-1")
+    contact = make_contact(shop, email="ada@example.com", email_consent="granted")
+    message_enqueue(contact=contact, template=welcome, dedupe_key="welcome", now=T)
+
+
+def test_tls_to_the_checked_address_checks_the_certificate_for_the_name(shop, tls_mail, network):
+    # given: the checked address presents a certificate for the server's name
+    network.public_port = tls_mail.our_port
+    tls_smtp(shop, tls_mail.security, network)
+
+    # when
+    counts = messages_send_due(
+        now=T, app_url="https://app.example", default_from="s@x.example", allow_private=False
+    )
+
+    # then
+    assert counts == {"sent": 1}
+    assert network.connects == [(PUBLIC, 587)]
+    assert [to for _, to, _ in tls_mail.ours.received] == [["ada@example.com"]]
+
+
+def test_tls_to_the_checked_address_refuses_a_certificate_for_another_name(shop, tls_mail, network):
+    # given: the checked address presents a certificate for another name
+    network.public_port = tls_mail.other_port
+    tls_smtp(shop, tls_mail.security, network)
+
+    # when
+    counts = messages_send_due(
+        now=T, app_url="https://app.example", default_from="s@x.example", allow_private=False
+    )
+
+    # then: the handshake failed before anything was sent (transient: retried later)
+    assert counts == {"queued": 1}
+    assert "CERTIFICATE_VERIFY_FAILED" in Message.objects.get().status_reason
+    assert network.connects == [(PUBLIC, 587)]
+    assert tls_mail.ours.received == tls_mail.other.received == []
