@@ -32,6 +32,7 @@ urlpatterns = [
     path("p/<str:token>", pages_views.preferences, name="preferences"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("dashboard/customer-widget", dashboard.customer_widget, name="customer-widget"),
     re_path(
         r"^dashboard/(?!assets/)(?!customer-widget$).*$",
         dashboard.dashboard_index,

@@ -13,12 +13,19 @@ from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.graphql.errors import domain_errors
 from saleor_mautomation.messages.models import SendingRules
 from saleor_mautomation.messages.services import sending_rules_update
+from saleor_mautomation.saleor.framing import installation_dashboard_origins_set
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.saleor.services import installation_storefront_origins_set
 
 
 class AppSettings(graphene.ObjectType):
     storefront_origins = graphene.List(graphene.NonNull(graphene.String), required=True)
+    dashboard_origins = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Origins that may frame the app's Dashboard pages (CSP frame-ancestors);"
+        " by default the Saleor API's origin.",
+    )
     lapsing_after_days = graphene.Int(required=True)
     lapsed_after_days = graphene.Int(required=True)
     vip_min_orders = graphene.Int(required=True)
@@ -54,6 +61,7 @@ class AppSettings(graphene.ObjectType):
             quiet_action=rules.quiet_action,
             channel_caps=rules.channel_caps,
             storefront_origins=installation.storefront_origins,
+            dashboard_origins=installation.dashboard_frame_origins,
             lapsing_after_days=config.lapsing_after_days,
             lapsed_after_days=config.lapsed_after_days,
             vip_min_orders=config.vip_min_orders,
@@ -64,6 +72,11 @@ class AppSettings(graphene.ObjectType):
 
 class AppSettingsInput(graphene.InputObjectType):
     storefront_origins = graphene.List(graphene.NonNull(graphene.String))
+    dashboard_origins = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="Where the shop's Saleor Dashboard is served, e.g."
+        " https://shop.eu.saleor.cloud; an empty list: the Saleor API's origin.",
+    )
     lapsing_after_days = graphene.Int()
     lapsed_after_days = graphene.Int()
     vip_min_orders = graphene.Int()
@@ -105,6 +118,10 @@ class UpdateAppSettings(graphene.Mutation):
             if input.get("storefront_origins") is not None:
                 installation_storefront_origins_set(
                     installation_id=installation_id, origins=input["storefront_origins"]
+                )
+            if input.get("dashboard_origins") is not None:
+                installation_dashboard_origins_set(
+                    installation_id=installation_id, origins=input["dashboard_origins"]
                 )
             contacts_config_update(
                 installation_id=installation_id,
