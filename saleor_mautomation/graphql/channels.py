@@ -349,12 +349,13 @@ class CreateChannelTemplate(graphene.Mutation):
     def mutate(
         root: Any, info: graphene.ResolveInfo, key: str, name: str, channel: Any, kind: str
     ) -> CreateChannelTemplate:
+        installation_id = dashboard_installation_id(info)  # before anything about the call
         value = str(getattr(channel, "value", channel))
         if value == Template.Channel.EMAIL:
             raise _fail("Email templates are MJML: copy a default one", "WRONG_CHANNEL")
         with domain_errors():
             template = template_create(
-                installation_id=dashboard_installation_id(info),
+                installation_id=installation_id,
                 key=key,
                 name=name,
                 channel=value,

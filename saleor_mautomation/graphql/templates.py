@@ -275,6 +275,7 @@ class TemplatesQuery(graphene.ObjectType):
         subject: str | None = None,
         contact_id: str | None = None,
     ) -> TemplatePreview:
+        dashboard_installation_id(info)  # first: a preview of given MJML is the Dashboard's too
         if template_id is not None:
             version = template_current(dashboard_template(info, template_id), language)
             if version is None:
