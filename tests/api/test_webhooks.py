@@ -9,6 +9,8 @@ import pytest
 from celery import current_app
 from django.db import connection
 
+from saleor_mautomation.core.broker import BrokerCircuit
+from saleor_mautomation.flows import handoff
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.project.wsgi import application
 from saleor_mautomation.saleor.models import Installation
@@ -320,6 +322,8 @@ def test_a_broker_outage_does_not_fail_a_stored_delivery(
     # then be missing from it)
     monkeypatch.setitem(current_app.conf, "broker_url", "redis://127.0.0.1:1/0")
     monkeypatch.setattr(current_app, "_pool", None)
+    # a circuit of its own: the one it opens must not keep later tests from handing off
+    monkeypatch.setattr(handoff, "circuit", BrokerCircuit())
 
     # when
     with django_capture_on_commit_callbacks(execute=True):
