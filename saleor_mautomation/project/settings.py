@@ -323,6 +323,19 @@ CACHES = {
 }
 
 GRAPHENE = {"SCHEMA": "saleor_mautomation.graphql.schema.schema"}
+# What one /graphql/ request may ask for, checked before it runs (graphql/limits.py, ADR 0016):
+# the body (a Dashboard call's; any other caller's), the document's tokens, its depth, its
+# selections and aliases with fragments expanded, and its cost (fields counted once per item
+# of the pages around them). The standard introspection query is 15 deep, 230 selections.
+GRAPHQL_MAX_BODY_BYTES = int(env.get("GRAPHQL_MAX_BODY_BYTES", str(1024 * 1024)))
+GRAPHQL_MAX_BODY_BYTES_STOREFRONT = int(
+    env.get("GRAPHQL_MAX_BODY_BYTES_STOREFRONT", str(256 * 1024))
+)
+GRAPHQL_MAX_TOKENS = int(env.get("GRAPHQL_MAX_TOKENS", "5000"))
+GRAPHQL_MAX_DEPTH = int(env.get("GRAPHQL_MAX_DEPTH", "16"))
+GRAPHQL_MAX_SELECTIONS = int(env.get("GRAPHQL_MAX_SELECTIONS", "400"))
+GRAPHQL_MAX_ALIASES = int(env.get("GRAPHQL_MAX_ALIASES", "50"))
+GRAPHQL_MAX_COST = int(env.get("GRAPHQL_MAX_COST", "50000"))
 
 LOGGING = {
     "version": 1,
