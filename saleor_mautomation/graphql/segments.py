@@ -25,8 +25,6 @@ from saleor_mautomation.graphql.errors import definition_errors, domain_errors
 from saleor_mautomation.segments import selectors, services
 from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
 
-HISTORY_PAGE = 50
-
 SegmentStatusEnum = graphene.Enum.from_enum(Segment.Status, name="SegmentStatus")
 
 
@@ -89,7 +87,7 @@ class SegmentType(graphene.ObjectType):
     history = graphene.List(
         graphene.NonNull(MembershipType),
         required=True,
-        first=graphene.Int(default_value=HISTORY_PAGE, description="At most 500."),
+        first=graphene.Int(default_value=50, description="At most 500."),
         before=graphene.ID(description="Page on: the id of the last membership seen."),
         contact_id=graphene.ID(),
         description="Entries and exits, newest first.",
@@ -114,13 +112,13 @@ class SegmentType(graphene.ObjectType):
     def resolve_history(
         root: Segment,
         info: graphene.ResolveInfo,
-        first: int | None,
+        first: int,
         before: str | None = None,
         contact_id: str | None = None,
     ) -> list[Membership]:
         return selectors.membership_history(
             segment=root,
-            first=HISTORY_PAGE if first is None else first,  # an explicit null: the default
+            first=first,
             before=from_global_id("SegmentMembership", before) if before else None,
             contact_id=from_global_id("Contact", contact_id) if contact_id else None,
         )

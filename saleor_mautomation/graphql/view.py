@@ -13,7 +13,8 @@ body by ``Content-Length`` before the body is read (and before a token is checke
 without one), its document while it is parsed, its depth, selections, aliases, cost and input
 values before the standard validation; the unit of work opens around the execution alone.
 An error that is not one of the app's kinds answers ``INTERNAL_ERROR`` with a correlation id,
-its detail in the log (``graphql.errors.error_formatted``).
+its detail in the log (``graphql.errors.error_formatted``); an explicit ``null`` for an
+argument with a default is the default (``null_means_default``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import (
     ExecutionResult,
     GraphQLError,
+    GraphQLResolveInfo,
     OperationType,
+    Undefined,
     execute,
     get_operation_ast,
     validate,
@@ -106,6 +109,20 @@ def _body_refused(request: HttpRequest, limit: int) -> JsonResponse | None:
     return None
 
 
+def null_means_default(next_: Any, root: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+    """Field middleware: an explicit ``null`` for an argument that has a default is the
+    default (``first: null`` pages by the default page size), so that no resolver receives a
+    ``None`` its signature does not expect."""
+    if None in kwargs.values():
+        arguments = info.parent_type.fields[info.field_name].args
+        for name, argument in arguments.items():
+            key = argument.out_name or name
+            default = argument.default_value
+            if key in kwargs and kwargs[key] is None and default not in (None, Undefined):
+                kwargs[key] = default
+    return next_(root, info, **kwargs)
+
+
 def _authenticate(request: HttpRequest, installation: Installation | None) -> Context:
     """Raises PermanentError (401/403) or RetryableError (503) for a token that fails."""
     client_ip = request.META.get("REMOTE_ADDR")
@@ -176,6 +193,9 @@ class AppGraphQLView(GraphQLView):
             response["Access-Control-Allow-Headers"] = CORS_HEADERS
             response["Access-Control-Max-Age"] = "600"
         return response
+
+    def get_middleware(self, request: HttpRequest) -> list[Any]:
+        return [null_means_default, *(self.middleware or [])]
 
     def get_context(self, request: HttpRequest) -> Context:
         context: Context = request.mautomation_context  # type: ignore[attr-defined]

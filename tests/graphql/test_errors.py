@@ -99,6 +99,42 @@ def test_a_null_page_size_pages_by_the_default(client, standin_installation, log
     assert logged == []
 
 
+@pytest.mark.parametrize(
+    ("query", "variables", "expected"),
+    [
+        (
+            "query { failures(kind: DELIVERY, first: null) { edges { cursor } } }",
+            None,
+            {"failures": {"edges": []}},
+        ),
+        (
+            "query P($d: GenericScalar!) { segmentPreview(definition: $d, sampleSize: null) "
+            "{ count sample { email } } }",
+            {
+                "d": {
+                    "version": 1,
+                    "root": {"type": "profile", "field": "gender", "op": "eq", "value": "f"},
+                }
+            },
+            {"segmentPreview": {"count": 1, "sample": [{"email": "f@example.com"}]}},
+        ),
+    ],
+    ids=["failures-first", "segment-preview-sample-size"],
+)
+def test_an_explicit_null_for_an_argument_with_a_default_is_the_default(
+    client, standin_installation, logged, query, variables, expected
+):
+    # given
+    make_contact(standin_installation, email="f@example.com", gender="f")
+
+    # when
+    response = post(client, standin_installation, query, variables)
+
+    # then
+    assert response.json() == {"data": expected}
+    assert logged == []
+
+
 def test_a_null_page_size_with_a_bad_contact_id_names_the_id(client, standin_installation):
     # given
     segments_builtin_ensure(installation_id=standin_installation.pk, now=T0)
