@@ -110,7 +110,7 @@ def document_check(
 ) -> list[GraphQLError]:
     """The limits and input errors of a parsed document (empty when within bounds)."""
     rules = [_budget_rule(limits, variables or {}), InputValuesRule]
-    errors = validate(schema, document, rules, max_errors=1)
+    errors = validate(schema, document, rules)
     if not errors:
         errors = _variables_errors(variables or {})
     return errors
@@ -137,10 +137,19 @@ class _Pending:
 
 def _budget_rule(limits: Limits, variables: Mapping[str, Any]) -> type[ValidationRule]:
     class BudgetRule(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            error = _operation_over_budget(self.context, node, limits, variables)
+        """The document's operations share one budget: the standard validation that follows
+        reads all of them, whichever one then runs."""
+
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self.usage = _Usage()
+
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> Any:
+            error = _operation_over_budget(self.context, node, limits, variables, self.usage)
             if error is not None:
                 self.report_error(error)
+                return self.BREAK
+            return None
 
     return BudgetRule
 
@@ -150,12 +159,12 @@ def _operation_over_budget(
     operation: OperationDefinitionNode,
     limits: Limits,
     variables: Mapping[str, Any],
+    usage: _Usage,
 ) -> GraphQLError | None:
     """Walks the operation with its fragments expanded, iteratively (fragment chains are
     deeper than Python's stack), and stops at the first limit reached: the walk itself never
     costs more than the limits allow."""
     root = context.schema.get_root_type(operation.operation)
-    usage = _Usage()
     pending = [_Pending(operation.selection_set, root, 0, 1, frozenset())]
     while pending:
         item = pending.pop()

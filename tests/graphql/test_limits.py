@@ -208,6 +208,23 @@ def test_a_page_size_given_by_a_variable_or_by_default_is_counted(
     assert resolved == ["require_dashboard"]
 
 
+def test_the_operations_of_a_document_share_one_budget(
+    client, standin_installation, resolved, settings
+):
+    # given: two operations of 2 selections each, under a limit of 3
+    settings.GRAPHQL_MAX_SELECTIONS = 3
+    query = "query A { installation { appId } } query B { installation { appId } }"
+
+    # when: only A is to run
+    response = post(
+        client, standin_installation, {"query": query, "operationName": "A"}, token="dashboard"
+    )
+
+    # then: the standard validation would read both
+    refused_with(response, 400, "QUERY_TOO_MANY_FIELDS")
+    assert resolved == []
+
+
 def test_a_cycle_of_fragments_is_left_to_the_standard_validation(
     client, standin_installation, resolved
 ):
