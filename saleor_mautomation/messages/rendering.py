@@ -5,8 +5,10 @@ sandboxed Jinja2 template of the compiled HTML is rendered (``render``). Jinja2 
 over Liquid for speed: the issue's measurement on this machine gives 0.11 ms per render of the
 compiled HTML for Jinja2's sandbox and 0.28 ms for python-liquid, and ``bench/render.py``
 confirms our Jinja2 path (per recipient without Jinja2's per-call overheads: ``_Prepared``,
-``_Sandbox``). Its sandbox refuses attribute access to internals, so admin-written
-templates cannot reach Python objects. Every stage reports its errors with a code and, where
+``_Sandbox``). Its sandbox (``messages.sandbox``) refuses attribute access to internals, so
+admin-written templates cannot reach Python objects, refuses the mutating methods of lists and
+dicts, so a render changes nothing it was given, and bounds a render's work and output
+(``too_expensive``, ADR 0017). Every stage reports its errors with a code and, where
 it can be located, a line and column (``validate``), so the editor can show them in place.
 """
 
@@ -21,9 +23,10 @@ from typing import Any, Literal
 
 import jinja2
 import mjml
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
 from saleor_mautomation.messages.mjml_check import mjml_problems
+from saleor_mautomation.messages.sandbox import PLAIN_MAPPINGS, Sandbox, TooExpensive
 
 Stage = Literal["template", "mjml", "links", "render"]
 
@@ -69,14 +72,19 @@ class Rendered:
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
-class _Sandbox(SandboxedEnvironment):
-    """Jinja2's sandbox, with a shortcut for the common case: a key of a plain dict. The
-    sandbox first tries ``getattr`` (an ``AttributeError``, costly, for every ``a.b`` of a
-    dict) and then the key; here a name that is no attribute of ``dict`` goes straight to
-    the key, with the same result. Everything else takes the sandbox's own checks."""
+class _Sandbox(Sandbox):
+    """The bounded, immutable sandbox, with a shortcut for the common case: a key of a plain
+    dict. The sandbox first tries ``getattr`` (an ``AttributeError``, costly, for every
+    ``a.b`` of a dict) and then the key; here a name that is no attribute of ``dict`` goes
+    straight to the key, with the same result. Everything else takes the sandbox's own
+    checks."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict and type(attribute) is str and attribute not in _DICT_ATTRIBUTES:
+        if (
+            type(obj) in PLAIN_MAPPINGS
+            and type(attribute) is str
+            and attribute not in _DICT_ATTRIBUTES
+        ):
             try:
                 return obj[attribute]
             except KeyError:
@@ -84,7 +92,7 @@ class _Sandbox(SandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
-def _environment(undefined: type[jinja2.Undefined]) -> SandboxedEnvironment:
+def _environment(undefined: type[jinja2.Undefined]) -> Sandbox:
     return _Sandbox(
         autoescape=True,
         undefined=undefined,
@@ -220,6 +228,17 @@ def render(compiled: Compiled, context: dict[str, Any], *, strict: bool = False)
             if compiled.text
             else html_to_text(html)
         )
+    except TooExpensive as exc:
+        raise RenderFailed(
+            [
+                StageError(
+                    stage="render",
+                    code="too_expensive",
+                    message=exc.message or str(exc),
+                    line=_template_line(exc),
+                )
+            ]
+        ) from exc
     except SecurityError as exc:
         raise RenderFailed(
             [StageError(stage="render", code="forbidden", message=str(exc))]

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from saleor_mautomation.messages.sandbox import frozen
+
 LANGUAGES = ("en", "de")
 DEFAULTS_DIR = Path(__file__).parent
 
@@ -128,3 +130,5 @@ EXAMPLE_CONTEXT: dict[str, Any] = {
         "review": "https://linden-goods.example/reviews/new/?order=10482",
     },
 }
+# Read-only (a deep copy of it is a plain dict): every shop previews and test-sends with it.
+EXAMPLE_CONTEXT = frozen(EXAMPLE_CONTEXT)
