@@ -201,7 +201,9 @@ class SendTestEmail(graphene.Mutation):
                 template.installation_id, allow_private=settings.SALEOR_ALLOW_LOOPBACK
             ).backend
         try:
-            with domain_errors():
+            # A version that no longer renders (e.g. over the sandbox's limits, ``too_expensive``)
+            # is INVALID_TEMPLATE with its staged errors, as when it is saved.
+            with domain_errors(), render_errors():
                 message_id = template_test_send(
                     template=template,
                     language=language,

@@ -14,7 +14,7 @@ import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
 from saleor_mautomation.messages.defaults import EXAMPLE_CONTEXT, default_templates
-from saleor_mautomation.messages.models import Template
+from saleor_mautomation.messages.models import Template, TemplateVersion
 from saleor_mautomation.messages.rendering import (
     Compiled,
     RenderFailed,
@@ -89,6 +89,32 @@ def test_one_shops_template_cannot_change_another_shops_preview_or_test_email(
     assert "attacker.example" not in raw.decode(errors="replace")
     assert EXAMPLE_CONTEXT["contact"]["first_name"] == "Ada"
     assert len(EXAMPLE_CONTEXT["checkout"]["lines"]) == 2
+
+
+def test_a_test_email_of_a_version_over_the_limits_is_an_invalid_template(client, shops, mailbox):
+    # given: a current version saved before the limits, its HTML a loop without end
+    a, _ = shops
+    welcome = Template.objects.get(installation=a, key="welcome-1")
+    TemplateVersion.objects.create(
+        template=welcome,
+        language="en",
+        number=2,
+        subject="Hi",
+        mjml=SIMPLE,
+        html=f"<p>Hi</p>\n{NESTED_LOOPS}",
+        created_at=T0,
+    )
+
+    # when
+    answer = ask(client, a, TEST_SEND, id=gid("Template", welcome.pk), to="admin@a.example")
+
+    # then
+    (error,) = answer["errors"]
+    assert error["extensions"]["code"] == "INVALID_TEMPLATE"
+    assert [(e["stage"], e["code"], e["line"]) for e in error["extensions"]["errors"]] == [
+        ("render", "too_expensive", 2)
+    ]
+    assert mailbox.received == []
 
 
 @pytest.mark.parametrize(
