@@ -42,7 +42,7 @@ from jinja2.filters import FILTERS
 from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.tests import TESTS
-from jinja2.utils import generate_lorem_ipsum, pass_context, pass_environment
+from jinja2.utils import Namespace, generate_lorem_ipsum, pass_context, pass_environment
 from markupsafe import Markup
 
 # Operations per render: loop iterations, calls, and the items (or 16 characters) of every
@@ -54,6 +54,9 @@ MAX_OUTPUT = 2_000_000
 MAX_STRING = 1_000_000
 MAX_ITEMS = 100_000
 MAX_INT_BITS = 4_096
+# The most items (at every depth, each shared one counted where it is used) that a list, tuple
+# or dict a template builds may reach: ``{% set x = [x, x] %}`` doubles it.
+MAX_WEIGHT = 1_000_000
 # The largest width or precision of a padding filter or a format specification.
 MAX_WIDTH = 1_000
 # The longest text ``wordwrap`` takes (its long-word breaking is quadratic).
@@ -69,6 +72,7 @@ class _Budget(Context):
 
     operations = 0
     output = 0
+    weights: dict[int, tuple[Any, int]] | None = None
 
     def charge(self, operations: int) -> None:
         self.operations += operations
@@ -118,6 +122,39 @@ def _check_size(value: Any) -> Any:
             raise _too_big("list", len(value), MAX_ITEMS)
     elif isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         raise _too_big("number", value.bit_length(), MAX_INT_BITS)
+    return value
+
+
+def _weight(value: Any, cache: dict[int, tuple[Any, int]]) -> int:
+    """How many items ``value`` reaches, a shared one counted wherever it is used; lists,
+    tuples and dicts cannot change in the sandbox, so their weight is kept per render."""
+    if isinstance(value, Namespace):  # changeable: weighed anew
+        items: Iterable[Any] = value._Namespace__attrs.values()
+    elif isinstance(value, (list, tuple, dict)):
+        hit = cache.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        items = value.values() if isinstance(value, dict) else value
+    else:
+        return 1
+    total = 1 + len(items)  # type: ignore[arg-type]
+    for item in items:
+        if isinstance(item, (list, tuple, dict, Namespace)):
+            total += _weight(item, cache)
+            if total > MAX_WEIGHT:
+                break
+    if not isinstance(value, Namespace):
+        cache[id(value)] = (value, total)
+    return total
+
+
+def _check_weight(context: Context, value: Any) -> Any:
+    budget = _budget(context)
+    if budget.weights is None:
+        budget.weights = {}
+    weight = _weight(value, budget.weights)
+    if weight > MAX_WEIGHT:
+        raise _too_big("nested list", weight, MAX_WEIGHT)
     return value
 
 
@@ -463,6 +500,24 @@ class _Generator(CodeGenerator):
         super().visit_Concat(node, frame)
         self.write(")")
 
+    def visit_List(self, node: nodes.List, frame: Frame) -> None:
+        self.write("environment.built(context, ")
+        super().visit_List(node, frame)
+        self.write(")")
+
+    def visit_Dict(self, node: nodes.Dict, frame: Frame) -> None:
+        self.write("environment.built(context, ")
+        super().visit_Dict(node, frame)
+        self.write(")")
+
+    def visit_Tuple(self, node: nodes.Tuple, frame: Frame) -> None:
+        if node.ctx != "load":  # a target: ``{% for a, b in ... %}``
+            super().visit_Tuple(node, frame)
+            return
+        self.write("environment.built(context, ")
+        super().visit_Tuple(node, frame)
+        self.write(")")
+
     @optimizeconst
     def visit_Compare(self, node: nodes.Compare, frame: Frame) -> None:
         self.write("(environment.compared(context, ")
@@ -520,7 +575,13 @@ class Sandbox(ImmutableSandboxedEnvironment):
             self.tests[name] = _charged(test)  # type: ignore[arg-type]
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        return _BINOPS[operator](left, right)
+        result = _BINOPS[operator](left, right)
+        if isinstance(result, (list, tuple, dict)):
+            _check_weight(context, result)
+        return result
+
+    def built(self, context: Context, value: Any) -> Any:
+        return _check_weight(context, value)
 
     def bounded(self, context: Context, iterable: Any, literal: int) -> Iterator[Any]:
         budget = _budget(context)
@@ -552,7 +613,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
             check = _STR_CHECKS.get(getattr(__obj, "__name__", ""))
             if check is not None:
                 check(owner, *args, **kwargs)
-        return _check_size(super().call(__context, __obj, *args, **kwargs))
+        result = _check_size(super().call(__context, __obj, *args, **kwargs))
+        if isinstance(result, (list, tuple, dict, Namespace)):
+            _check_weight(__context, result)
+        return result
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         wrapped = super().wrap_str_format(value)
@@ -628,6 +692,7 @@ __all__ = [
     "MAX_OPERATIONS",
     "MAX_OUTPUT",
     "MAX_STRING",
+    "MAX_WEIGHT",
     "MAX_WIDTH",
     "MAX_WRAP",
     "PLAIN_MAPPINGS",

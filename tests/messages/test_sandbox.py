@@ -173,6 +173,14 @@ EXPENSIVE = {
     "a number too large": "{{ 10**100000 }}",
     "doubling by concatenation": "{% set s = 'ab' %}" + "{% set s = s ~ s %}" * 40,
     "doubling by addition": "{% set s = ['a'] %}" + "{% set s = s + s %}" * 40,
+    "doubling a nested list": "{% set x = [1] %}" + "{% set x = [x, x] %}" * 40 + "{{ x }}",
+    "doubling a nested tuple": "{% set x = (1,) %}" + "{% set x = (x, x) %}" * 40 + "{{ x }}",
+    "doubling a nested dict": "{% set x = {} %}" + "{% set x = {'a': x, 'b': x} %}" * 40,
+    "doubling by multiplication": "{% set x = [1] %}" + "{% set x = [x] * 2 %}" * 40,
+    "doubling by dict()": "{% set x = {} %}" + "{% set x = dict(a=x, b=x) %}" * 40,
+    "doubling a namespace": "{% set x = 1 %}"
+    + "{% set x = namespace(a=x, b=x) %}" * 40
+    + "{{ [x] }}",
     "doubling by capture": "{% set s = 'ab' %}" + "{% set s %}{{ s }}{{ s }}{% endset %}" * 40,
     "center": "{{ 'a'|center(10**8) }}",
     "str.center": "{{ 'a'.center(10**8) }}",
