@@ -19,7 +19,9 @@ it is spent:
   ``*``, ``+``, ``**`` and ``%`` build their result, for the padding and joining methods and
   filters (``center``, ``ljust``, ``rjust``, ``zfill``, ``expandtabs``, ``replace``, ``join``,
   ``indent``, ``wordwrap``, ``batch``, ``slice``, ``sum``, ``lipsum``) and for the widths and
-  precisions of ``format``, ``str.format`` and ``%``-formatting (``MAX_WIDTH``).
+  precisions of ``format``, ``str.format`` and ``%``-formatting (``MAX_WIDTH``);
+- weight (``MAX_WEIGHT``): the items a list, tuple, dict or namespace a template builds
+  reaches at every depth, so ``{% set x = [x, x] %}`` cannot double a structure without end.
 
 The limits are far above what an email needs (the default templates use a few hundred
 operations and about 16,000 characters of HTML) and low enough that a refused render takes
