@@ -57,11 +57,17 @@ class BrokerCircuit:
             self._open_until = float("-inf")
 
     def publish(
-        self, task: Any, *, timeout: float, backoff: float, countdown: float | None = None
+        self,
+        task: Any,
+        *,
+        timeout: float,
+        backoff: float,
+        countdown: float | None = None,
+        args: tuple[Any, ...] = (),
     ) -> bool:
-        """Hand ``task`` (no arguments) to the broker; ``False`` if it was not handed over."""
+        """Hand ``task`` (with ``args``) to the broker; ``False`` if it was not handed over."""
         if task.app.conf.task_always_eager:  # runs here: no broker involved
-            task.apply_async(countdown=countdown)
+            task.apply_async(args, countdown=countdown)
             return True
         if self.is_open:
             return False
@@ -69,7 +75,7 @@ class BrokerCircuit:
         try:
             errors = (KombuError, OSError, *conn.connection_errors, *conn.channel_errors)
             try:
-                task.apply_async(countdown=countdown, connection=conn, retry=False)
+                task.apply_async(args, countdown=countdown, connection=conn, retry=False)
             except errors as exc:
                 with self._lock:
                     self._open_until = self._monotonic() + backoff

@@ -15,11 +15,12 @@ from saleor_mautomation.core.broker import BrokerCircuit
 circuit = BrokerCircuit()
 
 
-def handoff(task: Any, *, countdown: float | None = None) -> bool:
+def handoff(task: Any, *args: Any, countdown: float | None = None) -> bool:
     """Hand ``task`` to the broker unless it is unreachable (then ``False``, at once)."""
     return circuit.publish(
         task,
         timeout=settings.BROKER_HANDOFF_TIMEOUT,
         backoff=settings.BROKER_HANDOFF_BACKOFF,
         countdown=countdown,
+        args=args,
     )

@@ -198,6 +198,11 @@ def segments_sweep() -> None:
     _entries_feed()
     while merges_complete(now=clock.now()):
         pass
+    # A segment saved while the broker was down was never built: build it now.
+    for segment_id in Segment.objects.filter(
+        status=Segment.Status.ACTIVE, evaluated_at__isnull=True
+    ).values_list("pk", flat=True):
+        segment_rebuild_task.delay(segment_id)
     for installation_id in _active_installations():
         segments_rebuild_task.delay(installation_id, time_dependent_only=True)
 

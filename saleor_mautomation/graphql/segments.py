@@ -18,6 +18,7 @@ from graphene.types.generic import GenericScalar
 from graphql import GraphQLError
 
 from saleor_mautomation.core import clock
+from saleor_mautomation.flows.handoff import handoff
 from saleor_mautomation.flows.tasks import segment_rebuild_task
 from saleor_mautomation.graphql.contacts import ContactType, from_global_id, to_global_id
 from saleor_mautomation.graphql.context import dashboard_installation_id
@@ -174,7 +175,8 @@ class CreateSegment(graphene.Mutation):
                 definition=input["definition"],
                 now=clock.now(),
             )
-            transaction.on_commit(lambda: segment_rebuild_task.delay(segment.pk))
+            # Never waits on a broker that is down: the segments sweep builds it then.
+            transaction.on_commit(lambda: handoff(segment_rebuild_task, segment.pk))
         return CreateSegment(segment=segment)
 
 
@@ -199,7 +201,7 @@ class UpdateSegment(graphene.Mutation):
                 now=clock.now(),
             )
             if changed:
-                transaction.on_commit(lambda: segment_rebuild_task.delay(segment.pk))
+                transaction.on_commit(lambda: handoff(segment_rebuild_task, segment.pk))
         return UpdateSegment(segment=segment)
 
 

@@ -511,7 +511,9 @@ def test_registration_enqueues_the_backfill_after_commit(
 ):
     # given
     enqueued = []
-    monkeypatch.setattr(tasks.backfill_run, "delay", lambda *args: enqueued.append(args))
+    monkeypatch.setattr(
+        tasks.backfill_run, "apply_async", lambda args, **options: enqueued.append(tuple(args))
+    )
 
     # when
     with django_capture_on_commit_callbacks() as callbacks:

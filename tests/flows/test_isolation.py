@@ -240,3 +240,21 @@ def test_an_order_delivery_that_queues_a_message_wakes_the_sender_after_the_comm
     message = Message.objects.get()
     assert (message.status, message.to_address) == (Message.Status.SENT, "ada@example.com")
     assert [m.to for m in mail.outbox] == [["ada@example.com"]]
+
+
+def test_a_segment_saved_while_the_broker_was_down_is_built_by_the_sweep(db, eager):
+    # given: a segment whose rebuild never reached a worker, and a member-to-be
+    installation = shop("first")
+    segment = segment_create(installation_id=installation.pk, name="Women", definition=WOMEN, now=T)
+    ada = make_contact(installation, gender="f")
+    assert segment.evaluated_at is None
+
+    # when
+    segments_sweep()
+
+    # then
+    segment.refresh_from_db()
+    assert segment.evaluated_at is not None
+    assert list(
+        Membership.objects.filter(segment=segment).values_list("contact_id", flat=True)
+    ) == [ada.pk]

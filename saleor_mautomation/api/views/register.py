@@ -13,6 +13,7 @@ from saleor_mautomation.api.responses import error_response, unavailable
 from saleor_mautomation.backfill.tasks import backfill_run
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError, RetryableError
+from saleor_mautomation.flows.handoff import handoff
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from saleor_mautomation.saleor.services import installation_register
 from saleor_mautomation.segments.builtin import segments_builtin_ensure
@@ -60,5 +61,7 @@ def register(request: HttpRequest) -> JsonResponse:
     # the data it had, one after it starts afresh: saleor.services.installation_register).
     segments_builtin_ensure(installation_id=installation.pk, now=clock.now())
     templates_builtin_ensure(installation_id=installation.pk, now=clock.now())
-    transaction.on_commit(lambda: backfill_run.delay(installation.pk))
+    # Never waits on a broker that is down (the import is then started by `mautomation
+    # backfill` or a later registration).
+    transaction.on_commit(lambda: handoff(backfill_run, installation.pk))
     return JsonResponse({"success": True, "appId": installation.app_id})
