@@ -48,6 +48,7 @@ from saleor_mautomation.messages.models import Message
 from saleor_mautomation.project.celery import app as celery_app
 from saleor_mautomation.saleor.models import Installation
 from tests.messages.conftest import Mailbox, free_port
+from tests.support import deliveries as d
 from tests.support.deliveries import Minted
 from tests.support.keys import SigningKey, customer_claims, dashboard_claims
 from tests.support.standin import Answer, Recorded, StandInSaleor
@@ -649,3 +650,9 @@ def backend_gone(pid: int, timeout: float = 30) -> None:
                 return
             assert time.monotonic() < deadline, f"backend {pid} still there"
             time.sleep(0.02)
+
+
+def day(days: float) -> datetime:
+    """The moment ``days`` after 2026-01-10 09:00 UTC (10:00 in Berlin, Ada's zone): the
+    same arithmetic as the deliveries' ``issuedAt``."""
+    return d.T0 + timedelta(days=days)

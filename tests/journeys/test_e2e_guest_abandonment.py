@@ -9,20 +9,16 @@ moments and emails arrive at a loopback SMTP server.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
-
-import pytest
 
 from saleor_mautomation.contacts.consent import Purpose, consent_token
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.messages.models import Message
-from tests.journeys.e2e import Shop, ShopStandIn, smtp_server
+from tests.journeys.e2e import Shop, day
 from tests.support import deliveries as d
 from tests.support.deliveries import Minted
-from tests.support.standin import serve
 
 EMAIL = "grace@example.com"
 BROWSER = "anon-graces-laptop"
@@ -35,41 +31,6 @@ TRACK = """mutation T($anon: String, $events: [TrackEventInput!]!) {
   trackEvents(anonymousId: $anon, events: $events) { accepted } }"""
 IDENTIFY = """mutation I($anon: String!, $email: String) {
   identify(anonymousId: $anon, email: $email) { ok linked } }"""
-
-
-def day(days: float) -> datetime:
-    return d.T0 + timedelta(days=days)
-
-
-@pytest.fixture
-def mailbox(settings):
-    with smtp_server() as (box, port):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-        yield box
-
-
-@pytest.fixture
-def saleor(key) -> Iterator[ShopStandIn]:
-    standin = ShopStandIn(keys=[key])
-    stop = serve(standin)
-    yield standin
-    stop()
-
-
-@pytest.fixture
-def shop(db, client, key, saleor, mailbox, time_machine) -> Shop:
-    def move_to(moment: datetime) -> None:
-        time_machine.move_to(moment, tick=False)
-
-    move_to(day(0))
-    installed = Shop(
-        client=client, key=key, standin=saleor, mailbox=mailbox, move_to=move_to, now=day(0)
-    )
-    installed.register()
-    return installed
 
 
 def storefront(shop: Shop, query: str, ip: str = "203.0.113.9", **variables: Any) -> Any:

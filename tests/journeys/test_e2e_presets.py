@@ -9,12 +9,10 @@ to whom, at which simulated moment, and that nothing arrives a minute early or a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.conf import settings
 
 from saleor_mautomation.contacts.models import Contact
@@ -22,55 +20,15 @@ from saleor_mautomation.journeys.models import JourneyRun
 from saleor_mautomation.journeys.presets import PRESETS
 from saleor_mautomation.messages.context import shop_of
 from saleor_mautomation.messages.models import Message
-from tests.journeys.e2e import Email, Shop, ShopStandIn, smtp_server
+from tests.journeys.e2e import Email, day
 from tests.support import deliveries as d
 from tests.support.keys import signing_key
-from tests.support.standin import serve
 
 USER, EMAIL = "VXNlcjo5MDE=", "ada@example.com"
 CHECKOUT = "Q2hlY2tvdXQ6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwOTAx"
 ORDER = "T3JkZXI6OTAx"
 BERLIN = ZoneInfo("Europe/Berlin")
 MINUTE = timedelta(minutes=1)
-
-
-def day(days: float) -> datetime:
-    """The moment ``days`` after 2026-01-10 09:00 UTC (10:00 in Berlin, Ada's zone): the
-    same arithmetic as the deliveries' ``issuedAt``."""
-    return d.T0 + timedelta(days=days)
-
-
-@pytest.fixture
-def mailbox(settings):
-    with smtp_server() as (box, port):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-        yield box
-
-
-@pytest.fixture
-def saleor(key) -> Iterator[ShopStandIn]:
-    standin = ShopStandIn(keys=[key])
-    stop = serve(standin)
-    yield standin
-    stop()
-
-
-@pytest.fixture
-def shop(db, client, key, saleor, mailbox, time_machine) -> Shop:
-    """The app installed on the stand-in Saleor at day 0."""
-
-    def move_to(moment: datetime) -> None:
-        time_machine.move_to(moment, tick=False)
-
-    move_to(day(0))
-    installed = Shop(
-        client=client, key=key, standin=saleor, mailbox=mailbox, move_to=move_to, now=day(0)
-    )
-    installed.register()
-    return installed
 
 
 # -- what arrives -------------------------------------------------------------------------------
