@@ -1,8 +1,10 @@
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
 
+from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.models import Segment
 from tests.conftest import make_installation
@@ -230,9 +232,18 @@ def test_a_malformed_registration_is_a_400(client, standin, body):
 
 
 def seed_contact(installation):
-    from saleor_mautomation.contacts.models import Contact
-
     return Contact.objects.create(installation=installation, email="ada@example.com")
+
+
+def uninstalled_days_ago(standin, days):
+    """App 9's installation of the stand-in Saleor, uninstalled (APP_DELETED) ``days`` ago."""
+    return make_installation(
+        saleor_api_url=standin.api_url,
+        app_id="QXBwOjk=",
+        auth_token="old",
+        status=Installation.Status.UNINSTALLED,
+        uninstalled_at=datetime.now(tz=UTC) - timedelta(days=days),
+    )
 
 
 @pytest.mark.django_db
@@ -293,16 +304,8 @@ def test_a_reinstall_after_app_deleted_within_the_grace_period_keeps_the_data(
     client, standin, settings
 ):
     # given: uninstalled (APP_DELETED) 29 days ago, grace 30 days
-    from datetime import UTC, datetime, timedelta
-
     settings.UNINSTALL_GRACE = timedelta(days=30)
-    installed = make_installation(
-        saleor_api_url=standin.api_url,
-        app_id="QXBwOjk=",
-        auth_token="old",
-        status=Installation.Status.UNINSTALLED,
-        uninstalled_at=datetime.now(tz=UTC) - timedelta(days=29),
-    )
+    installed = uninstalled_days_ago(standin, 29)
     ada = seed_contact(installed)
     standin.valid_tokens = {"old", "app-token-2"}  # even if the old token still worked
     standin.app_id = "QXBwOjEw"
@@ -328,18 +331,8 @@ def test_a_reinstall_after_the_grace_period_starts_afresh_and_keeps_the_old_for_
     client, standin, settings
 ):
     # given: uninstalled 31 days ago
-    from datetime import UTC, datetime, timedelta
-
-    from saleor_mautomation.contacts.models import Contact
-
     settings.UNINSTALL_GRACE = timedelta(days=30)
-    installed = make_installation(
-        saleor_api_url=standin.api_url,
-        app_id="QXBwOjk=",
-        auth_token="old",
-        status=Installation.Status.UNINSTALLED,
-        uninstalled_at=datetime.now(tz=UTC) - timedelta(days=31),
-    )
+    installed = uninstalled_days_ago(standin, 31)
     ada = seed_contact(installed)
     standin.valid_tokens = {"app-token-2"}
     standin.app_id = "QXBwOjEw"
