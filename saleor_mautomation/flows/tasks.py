@@ -126,7 +126,9 @@ def triggers_sweep_task(installation_id: int) -> dict[str, int]:
     """Sweep one installation (idempotent: a run repeated or overlapping records nothing twice),
     each page of events one unit of work. Spend thresholds come from the installation's
     ``ContactsConfig.spend_thresholds``."""
-    if installation_id not in _active_installations():
+    if not Installation.objects.filter(
+        pk=installation_id, status=Installation.Status.ACTIVE
+    ).exists():
         return {}
     config = contacts_config(installation_id)
     now = clock.now()
