@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export MAUTOMATION_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install system-packages python-packages dashboard lint test test-python test-dashboard demo bench
+.PHONY: install system-packages python-packages dashboard lint test test-python test-dashboard demo bench schema
 
 install: system-packages python-packages dashboard
 
@@ -45,6 +45,10 @@ test: lint test-dashboard test-python
 
 demo: install
 	SALEOR_ALLOW_LOOPBACK=1 $(BIN)/mautomation serve
+
+# What the dashboard extension builds against: schema.graphql and the journey fixtures.
+schema: python-packages
+	$(BIN)/mautomation dump_contract
 
 bench: install
 	$(BIN)/python bench/ingest.py
