@@ -97,6 +97,7 @@ class Message(models.Model):
         FAILED = "failed"
         SUPPRESSED = "suppressed"
         UNKNOWN = "unknown"
+        CANCELLED = "cancelled"  # never sent: its shop uninstalled the app (status_reason)
 
     installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
     contact = models.ForeignKey(
@@ -193,6 +194,8 @@ class SendingRules(models.Model):
 
     installation = models.OneToOneField("mautomation.Installation", on_delete=models.CASCADE)
     from_email = models.CharField(max_length=254, default="")
+    # The From header's display name; empty: the shop's name as Saleor gives it.
+    sender_name = models.CharField(max_length=100, blank=True, default="")
     reply_to = models.CharField(max_length=254, blank=True, default="")
     # Frequency cap: at most ``cap_count`` marketing emails per ``cap_hours`` per contact.
     cap_count = models.PositiveSmallIntegerField(default=1)

@@ -29,6 +29,21 @@ class Installation(models.Model):
     # Origins whose pages may frame the app's Dashboard pages and widget (CSP frame-ancestors);
     # empty: the Saleor API URL's own origin (a Saleor Cloud dashboard lives elsewhere: set it).
     dashboard_origins = models.JSONField(default=list, blank=True)
+    # The shop's identity as Saleor names it (``shop { name }``, read at registration and
+    # again while empty); the templates' ``shop.name``.
+    shop_name = models.CharField(max_length=255, blank=True, default="")
+    shop_name_fetched_at = models.DateTimeField(null=True, blank=True)
+    # Where the storefront serves each channel (Saleor has no such field): channel slug to a
+    # base URL, "*" for every other channel; ``{channel}`` in a URL is the channel's slug.
+    storefront_urls = models.JSONField(default=dict, blank=True)
+    # The derived triggers' windows (``journeys.triggers``): a checkout untouched this long is
+    # abandoned; browsing quiet this long, within the last ``browse_window_hours``, is too.
+    checkout_abandoned_after_minutes = models.PositiveIntegerField(default=60)
+    browse_abandoned_after_minutes = models.PositiveIntegerField(default=120)
+    browse_window_hours = models.PositiveIntegerField(default=24)
+    # When the credentials (the Saleor token, provider secrets) of an uninstalled installation
+    # were deleted (``UNINSTALL_CREDENTIALS_GRACE`` after the uninstall).
+    credentials_deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[models.Manager[Installation]]
 
