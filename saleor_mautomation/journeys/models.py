@@ -22,6 +22,8 @@ class Journey(models.Model):
     name = models.CharField(max_length=120)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     draft = models.JSONField(default=dict, blank=True)
+    # Where the editor draws the draft's nodes (``journeys.layout``); the engine never reads it.
+    layout = models.JSONField(default=dict, blank=True)
     # For an external trigger entry: the secret a caller of /api/triggers/<key> shows.
     trigger_secret = EncryptedTextField(blank=True, default="")
     current_version = models.ForeignKey(
@@ -47,6 +49,7 @@ class JourneyVersion(models.Model):
     journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     definition = models.JSONField()
+    layout = models.JSONField(default=dict, blank=True)  # the draft's, as it was published
     published_at = models.DateTimeField()
     # A broadcast entry: when this version's segment snapshot was enrolled (once per version).
     broadcast_enrolled_at = models.DateTimeField(null=True, blank=True)
