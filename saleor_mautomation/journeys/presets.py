@@ -1,19 +1,31 @@
-"""Ready-made journeys, each installed in one action as an editable draft, published at once,
-sending messaging's default templates. Vouchers are percentages valid in every channel
-(``"*"``); the admin edits the value or names channels in the draft.
+"""Ready-made journeys, each installed in one action: published at once, or as a draft the
+admin edits before it goes live (the Dashboard's gallery), sending messaging's default
+templates. Vouchers are percentages valid in every channel (``"*"``); the admin edits the value
+or names channels in the draft.
+
+Each preset comes with a plain description and a tidy default layout for the canvas
+(``layout.layout_layered``), computed once here: the editor draws a preset as it is installed and
+moves nothing afterwards unless the admin asks it to tidy up.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 
 from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.journeys.layout import layout_layered
 from saleor_mautomation.journeys.models import Journey
-from saleor_mautomation.journeys.services import journey_publish
+from saleor_mautomation.journeys.services import journey_create, journey_publish
 from saleor_mautomation.messages.services import templates_builtin_ensure
+
+
+class Preset(NamedTuple):
+    name: str
+    definition: dict[str, Any]
+    description: str
 
 
 def _send(template: str, then: str, best_hour: bool = False) -> dict[str, Any]:
@@ -38,8 +50,8 @@ def _voucher(then: str, percent: int, days: int, prefix: str) -> dict[str, Any]:
 EXIT = {"type": "exit"}
 ORDERED = {"event_type": "order.placed"}
 
-PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
-    "welcome-series": (
+PRESETS: dict[str, Preset] = {
+    "welcome-series": Preset(
         "Welcome series",
         {
             "entry": {"type": "event", "event_type": "customer.created"},
@@ -59,8 +71,12 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
                 "end": EXIT,
             },
         },
+        (
+            "Greets a new customer account with three emails over five days; the third goes only to"
+            " those who have not ordered yet."
+        ),
     ),
-    "abandoned-checkout": (
+    "abandoned-checkout": Preset(
         "Abandoned checkout",
         {
             "entry": {
@@ -81,8 +97,12 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
                 "end": EXIT,
             },
         },
+        (
+            "Reminds a shopper of a checkout left without an order: an email at once, another a day"
+            " later, then a 10% code two days after that. Ends when they order."
+        ),
     ),
-    "browse-abandonment": (
+    "browse-abandonment": Preset(
         "Browse abandonment",
         {
             "entry": {"type": "event", "event_type": "browse.abandoned"},
@@ -91,8 +111,12 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
             "start": "nudge",
             "nodes": {"nudge": _send("browse-abandonment", "end", best_hour=True), "end": EXIT},
         },
+        (
+            "One nudge, at the contact's best hour, for someone who viewed products and left "
+            "without buying; at most once a week, ends when they order."
+        ),
     ),
-    "win-back": (
+    "win-back": Preset(
         "Win-back",
         {
             "entry": {"type": "event", "event_type": "customer.lapsed"},
@@ -109,8 +133,12 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
                 "end": EXIT,
             },
         },
+        (
+            "Brings back customers who stopped ordering: a we-miss-you email, a 15% code a week "
+            "later, a last call after another week. Ends when they order."
+        ),
     ),
-    "post-purchase": (
+    "post-purchase": Preset(
         "Post-purchase thanks and review",
         {
             "entry": {"type": "event", "event_type": "order.placed", "entry_key": "order_id"},
@@ -130,8 +158,12 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
                 "end": EXIT,
             },
         },
+        (
+            "Thanks the customer for each order, waits for it to be fulfilled and asks for a review"
+            " five days later."
+        ),
     ),
-    "birthday": (
+    "birthday": Preset(
         "Birthday",
         {
             "entry": {"type": "date", "field": "birthday", "days_offset": 0, "at_hour": 9},
@@ -143,8 +175,12 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
                 "end": EXIT,
             },
         },
+        (
+            "On the contact's birthday at 9 in their time zone: a 15% code valid for two weeks, "
+            "with a greeting."
+        ),
     ),
-    "spend-threshold": (
+    "spend-threshold": Preset(
         "VIP spend threshold",
         {
             # Once: the first threshold crossed makes a VIP (set the thresholds per currency
@@ -162,8 +198,12 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
                 "end": EXIT,
             },
         },
+        (
+            "When a customer's spend first crosses a threshold: marks them VIP in Saleor, adds them"
+            " to the VIP club list and thanks them."
+        ),
     ),
-    "vip": (
+    "vip": Preset(
         "VIP welcome",
         {
             "entry": {
@@ -174,21 +214,40 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
             "start": "vip",
             "nodes": {"vip": _send("vip", "end", best_hour=True), "end": EXIT},
         },
+        "Welcomes a customer into the VIP segment with one email at their best hour.",
     ),
 }
 
 
-def journey_preset_install(*, installation_id: int, key: str, now: datetime) -> Journey:
-    """Install a preset as a published journey (its draft stays editable). The default
-    templates it sends are added first where the shop lacks them (one added to the app after
-    the shop installed it): publishing refuses a step whose template does not exist."""
+LAYOUTS = {key: layout_layered(preset.definition) for key, preset in PRESETS.items()}
+
+
+def journey_preset_install(
+    *, installation_id: int, key: str, now: datetime, as_draft: bool = False
+) -> Journey:
+    """Install a preset with its layout. Published at once (``as_draft=False``): the one
+    journey of that key, created the first time and returned as it is after. As a draft: a
+    new journey each time (its key made unique), for the admin to edit and publish. The
+    default templates it sends are added first where the shop lacks them (one added to the
+    app after the shop installed it): publishing refuses a step whose template does not
+    exist."""
     if key not in PRESETS:
         raise PermanentError(f"No preset {key!r}", code="unknown_preset")
-    name, definition = PRESETS[key]
+    preset = PRESETS[key]
     templates_builtin_ensure(installation_id=installation_id, now=now)
+    if as_draft:
+        return journey_create(
+            installation_id=installation_id,
+            name=preset.name,
+            draft=preset.definition,
+            layout=LAYOUTS[key],
+            key=key,
+        )
     with transaction.atomic():
         journey, created = Journey.objects.get_or_create(
-            installation_id=installation_id, key=key, defaults={"name": name, "draft": definition}
+            installation_id=installation_id,
+            key=key,
+            defaults={"name": preset.name, "draft": preset.definition, "layout": LAYOUTS[key]},
         )
         if created:
             journey_publish(journey=journey, now=now)

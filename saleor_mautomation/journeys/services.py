@@ -23,6 +23,7 @@ from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.engine import in_holdout
+from saleor_mautomation.journeys.layout import layout_kept
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
 from saleor_mautomation.journeys.runner import runs_advance, runs_of_contacts, version_definition
 from saleor_mautomation.journeys.validation import JourneyRefused, NodeError, journey_check
@@ -55,6 +56,7 @@ def journey_publish(
             journey=journey,
             number=(last or 0) + 1,
             definition=parsed.model_dump(mode="json"),
+            layout=layout_kept(journey.layout, node_ids=set(parsed.nodes)),
             published_at=now,
         )
         journey.current_version = version
@@ -257,7 +259,14 @@ def journeys_on_changes(*, changes: dict[int, set[str]], now: datetime) -> int:
     return len(started)
 
 
-def journey_create(*, installation_id: int, name: str, draft: Any, key: str = "") -> Journey:
+def journey_create(
+    *,
+    installation_id: int,
+    name: str,
+    draft: Any,
+    key: str = "",
+    layout: dict[str, Any] | None = None,
+) -> Journey:
     name = name.strip()
     if not 0 < len(name) <= 120:
         raise PermanentError("A name of 1 to 120 characters", code="invalid_name")
@@ -267,7 +276,11 @@ def journey_create(*, installation_id: int, name: str, draft: Any, key: str = ""
         n += 1
         unique = f"{base}-{n}"
     return Journey.objects.create(
-        installation_id=installation_id, key=unique, name=name, draft=draft or {}
+        installation_id=installation_id,
+        key=unique,
+        name=name,
+        draft=draft or {},
+        layout=layout or {},
     )
 
 
