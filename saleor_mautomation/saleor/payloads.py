@@ -182,7 +182,6 @@ class Order(Payload):
     charge_status: str | None = None
     authorize_status: str | None = None
     is_paid: bool = False
-    origin: str | None = None
     checkout_id: str | None = None
     language_code_enum: str | None = None
     voucher_code: str | None = None

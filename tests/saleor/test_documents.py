@@ -1,7 +1,17 @@
 from functools import cache
 
 import pytest
-from graphql import build_schema, parse, validate
+from graphql import (
+    FieldNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    build_schema,
+    get_named_type,
+    parse,
+    validate,
+    visit,
+)
 
 from saleor_mautomation.intake.registry import WEBHOOKS
 from saleor_mautomation.saleor.documents import query_documents, with_fragments
@@ -66,3 +76,33 @@ def test_with_fragments_appends_transitive_fragments_once():
 def test_with_fragments_refuses_unknown_fragment():
     with pytest.raises(KeyError, match="NoSuchFields"):
         with_fragments("query Q { me { ...NoSuchFields } }")
+
+
+def test_no_document_asks_for_the_order_origin():
+    # Saleor 3.23 cannot serialise an empty ``origin`` (its demo orders have one): "Expected a
+    # value of type "OrderOriginEnum" but received: " nulls the whole orders connection (``Order``
+    # and its edges are non-null). The app never read it, so no document asks for it.
+    documents = [spec.subscription for spec in SPECS] + list(query_documents().values())
+
+    asking = [
+        document
+        for document in documents
+        if "origin" in {field.name.value for field in _fields_of(parse(document), "Order")}
+    ]
+
+    assert asking == []
+
+
+def _fields_of(document, type_name):
+    found = []
+    info = TypeInfo(saleor_schema())
+
+    class Collect(Visitor):
+        def enter_field(self, node, *_args):
+            parent = info.get_parent_type()
+            if parent is not None and get_named_type(parent).name == type_name:
+                found.append(node)
+
+    visit(document, TypeInfoVisitor(info, Collect()))
+    assert all(isinstance(field, FieldNode) for field in found)
+    return found
