@@ -38,6 +38,9 @@ class BackfillRun(models.Model):
     total = models.PositiveIntegerField(null=True, blank=True)
     done = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
+    # Fields Saleor could not serialise on some page, left out of that page's request (paths
+    # below the node, e.g. ``chargeStatus`` or ``lines.thumbnail``), in the order met.
+    dropped_fields = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True, default="")
     owner = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField()

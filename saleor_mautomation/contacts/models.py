@@ -119,6 +119,9 @@ class Contact(models.Model):
     writeback_hash = models.CharField(max_length=64, blank=True, default="")
     # Further private-metadata keys set by journeys (update-profile steps), written back too.
     writeback_extra = models.JSONField(default=dict, blank=True)
+    # Write-backs Saleor refused for this customer in a row (a user gone, a staff account): each
+    # one postpones the next try further; a success sets it back to 0 (contacts/writeback).
+    writeback_refusals = models.PositiveSmallIntegerField(default=0)
 
     objects: ClassVar[models.Manager[Contact]]
 
