@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { ENTRY_SPECS, NODE_SPECS, outputsOf } from "./catalogue";
+import type { JsonObject } from "./types";
 import { ENTRY_TYPES, NODE_TYPES } from "./types";
 import { validateDefinition } from "./validate";
 
@@ -27,13 +28,13 @@ describe("node catalogue", () => {
         const outputs = Object.fromEntries(
           type === "split" ? [] : outputsOf(type, node).map((o) => [o.handle, "end"]),
         );
-        const split = type === "split" ? { branches: [{ percent: 50, next: "end" }, { percent: 50, next: "end" }] } : {};
+        const split: JsonObject = type === "split" ? { branches: [{ percent: 50, next: "end" }, { percent: 50, next: "end" }] } : {};
         const problems = validateDefinition({
           entry: { type: "manual" },
           start: "n",
           nodes: { n: { ...node, ...outputs, ...split }, end: { type: "exit" } },
         });
-        return [type, problems.map((p) => p.path)];
+        return [type, problems.map((p) => p.path)] as const;
       }).filter(([, paths]) => paths.length > 0),
     );
 

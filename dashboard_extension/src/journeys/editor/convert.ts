@@ -13,7 +13,7 @@ import { isNodeType, isObject } from "./types";
 
 export const ENTRY_ID = "@entry";
 /** The entry's key in the saved layout. */
-export const LAYOUT_ENTRY_KEY = "@entry";
+export const LAYOUT_ENTRY_KEY = "entry";
 
 export type StepData = {
   kind: "entry" | "node";

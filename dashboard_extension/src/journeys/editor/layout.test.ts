@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { ENTRY_ID, definitionToDoc } from "./convert";
+import { ENTRY_ID, LAYOUT_ENTRY_KEY, definitionToDoc } from "./convert";
 import { NODE_HEIGHT, NODE_WIDTH, placeMissing, tidyPositions } from "./layout";
 import type { Definition } from "./types";
 
@@ -25,7 +25,7 @@ describe("tidy-up layout", () => {
   });
 
   it("places only the nodes without a saved position", () => {
-    const { doc, missingPositions } = definitionToDoc(definition, { [ENTRY_ID]: { x: -500, y: -500 }, c: { x: 7, y: 8 } });
+    const { doc, missingPositions } = definitionToDoc(definition, { [LAYOUT_ENTRY_KEY]: { x: -500, y: -500 }, c: { x: 7, y: 8 } });
     expect(missingPositions).toEqual(["y", "n"]);
 
     const placed = placeMissing(doc, missingPositions);
