@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export MAUTOMATION_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install system-packages python-packages dashboard lint test test-python test-dashboard demo bench schema
+.PHONY: install system-packages python-packages dashboard lint test test-python test-dashboard test-browser demo bench schema
 
 install: system-packages python-packages dashboard
 
@@ -41,7 +41,11 @@ test-python: install
 test-dashboard: dashboard
 	cd dashboard_extension && npm test --silent
 
-test: lint test-dashboard test-python
+# Headless Chromium against the app under `mautomation serve`, on the build `dashboard` made.
+test-browser: install
+	cd dashboard_extension && E2E_DIST=dist E2E_PYTHON=$(CURDIR)/$(BIN)/python npm run --silent e2e
+
+test: lint test-dashboard test-browser test-python
 
 demo: install
 	SALEOR_ALLOW_LOOPBACK=1 $(BIN)/mautomation serve

@@ -1,0 +1,103 @@
+// Global setup of the browser tests: one build, one app server, one browser for every test file.
+//
+// - The build: E2E_DIST names one already made (`make test-browser` passes dist/, which `make`
+//   has just built); otherwise `vite build` into a temporary directory, so that a run tests the
+//   current sources and is not disturbed by another `npm run build` replacing dist/ meanwhile.
+// - The app: tests/support/e2e_server.py (the app under `mautomation serve` on a fresh embedded
+//   database, a stand-in Saleor, the stand-in Dashboard on another origin), with E2E_PYTHON or
+//   ../.venv/bin/python. It stops when its stdin closes, so it never outlives this process.
+// - The browser: Debian's Chromium (E2E_CHROMIUM, /usr/bin/chromium by default), headless, as a
+//   Playwright browser server that every test file connects to.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createInterface } from "node:readline";
+
+import { type BrowserServer, chromium } from "playwright-core";
+import type { TestProject } from "vitest/node";
+
+import type { E2EContext } from "./harness";
+
+const EXTENSION_DIR = fileURLToPath(new URL("..", import.meta.url));
+const REPO_DIR = resolve(EXTENSION_DIR, "..");
+export const SCREENSHOTS_DIR = join(EXTENSION_DIR, "e2e", "screenshots");
+
+const run = (command: string, args: string[], cwd: string): Promise<void> =>
+  new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd, stdio: ["ignore", "ignore", "inherit"] });
+    child.on("error", fail);
+    child.on("exit", (code) => (code === 0 ? done() : fail(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+  });
+
+const build = async (): Promise<{ dist: string; temporary: boolean }> => {
+  const given = process.env.E2E_DIST;
+  if (given) {
+    const dist = resolve(EXTENSION_DIR, given);
+    if (!existsSync(join(dist, "index.html"))) {
+      throw new Error(`E2E_DIST=${given}: ${dist}/index.html is missing`);
+    }
+    return { dist, temporary: false };
+  }
+  const dist = mkdtempSync(join(tmpdir(), "mautomation-e2e-dist-"));
+  await run(join(EXTENSION_DIR, "node_modules", ".bin", "vite"), ["build", "--outDir", dist, "--emptyOutDir", "--logLevel", "warn"], EXTENSION_DIR);
+  return { dist, temporary: true };
+};
+
+const startApp = (dist: string): Promise<{ child: ChildProcess; info: Omit<E2EContext, "wsEndpoint" | "screenshotsDir"> }> =>
+  new Promise((done, fail) => {
+    const python = process.env.E2E_PYTHON ?? join(REPO_DIR, ".venv", "bin", "python");
+    const child = spawn(python, ["-m", "tests.support.e2e_server"], {
+      cwd: REPO_DIR,
+      env: { ...process.env, DASHBOARD_DIST: dist },
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    const lines = createInterface({ input: child.stdout! });
+    child.on("error", fail);
+    child.on("exit", (code) => fail(new Error(`tests.support.e2e_server exited with ${code} before it was ready`)));
+    lines.once("line", (line) => {
+      child.removeAllListeners("exit");
+      done({ child, info: JSON.parse(line) });
+    });
+  });
+
+const stopApp = (child: ChildProcess): Promise<void> =>
+  new Promise((done) => {
+    if (child.exitCode !== null) {
+      done();
+      return;
+    }
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.stdin?.end();
+    child.kill("SIGTERM");
+  });
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  rmSync(SCREENSHOTS_DIR, { recursive: true, force: true });
+  const { dist, temporary } = await build();
+  let app: ChildProcess | undefined;
+  let browser: BrowserServer | undefined;
+  const teardown = async () => {
+    await browser?.close();
+    if (app) await stopApp(app);
+    if (temporary) rmSync(dist, { recursive: true, force: true });
+  };
+  try {
+    const started = await startApp(dist);
+    app = started.child;
+    browser = await chromium.launchServer({
+      executablePath: process.env.E2E_CHROMIUM ?? "/usr/bin/chromium",
+      headless: true,
+    });
+    project.provide("e2e", { ...started.info, wsEndpoint: browser.wsEndpoint(), screenshotsDir: SCREENSHOTS_DIR });
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}

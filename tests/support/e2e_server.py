@@ -1,0 +1,360 @@
+"""The app served for the browser tests (``dashboard_extension/e2e/``), with a stand-in Saleor and
+a stand-in Dashboard, until it is stopped.
+
+Run from the repository root: ``.venv/bin/python -m tests.support.e2e_server``. It starts
+
+- the stand-in Saleor (``tests/support/standin.py``) on a loopback port: the JWKS of the tests'
+  signing key, the app-id answer for the registration, empty pages for the registration's backfill
+  and one channel;
+- the app as a newcomer runs it, ``mautomation serve`` (web, worker and scheduler) on the embedded
+  default (SQLite and the filesystem broker) under a fresh temporary ``MAUTOMATION_VAR_DIR``, so a
+  run leaves nothing behind and needs no database server; ``DASHBOARD_DIST`` names the build the
+  browser tests run against;
+- the stand-in Dashboard on another loopback port, so on another origin than the app: it serves
+  ``dashboard_extension/e2e/host/`` (the page that frames the app as the Saleor Dashboard does)
+  at ``/dashboard/extensions/app/<appId>/<deep path>`` and at ``/dashboard/customers/<id>`` (the
+  customer page with the app's widget), the Dashboard mounted at ``/dashboard`` as on Saleor
+  Cloud; and, for the harness, ``/__e2e/...``: a freshly minted token (valid, expired or signed
+  by an unknown key), the configuration (with the app's manifest), and seeding by Saleor's own
+  signed deliveries.
+
+The app is installed the real way: Saleor's token exchange (``POST /api/register``), then
+``updateAppSettings(dashboardOrigins:)`` with a Dashboard token names the stand-in Dashboard's
+origin as the one that may frame the app. One JSON line on stdout then tells the URLs and a
+token; it serves until SIGTERM, SIGINT or the end of stdin (the harness that started it is gone).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from tests.support import deliveries
+from tests.support.keys import SigningKey, dashboard_claims, signing_key
+from tests.support.standin import StandInSaleor, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST_DIR = ROOT / "dashboard_extension" / "e2e" / "host"
+APP_TOKEN = "app-token-1"
+CHANNEL = {
+    "id": "Q2hhbm5lbDox",
+    "slug": "default-channel",
+    "name": "Default Channel",
+    "currencyCode": "USD",
+    "isActive": True,
+}
+TOKEN_LIFETIME = 3600
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def empty_page(root: str) -> Callable[[dict[str, Any]], tuple[int, Any]]:
+    page = {"totalCount": 0, "pageInfo": {"hasNextPage": False, "endCursor": None}, "edges": []}
+    return lambda variables: (200, {"data": {root: page}})
+
+
+def shop_standin(key: SigningKey) -> StandInSaleor:
+    """A shop with no customers, orders or checkouts yet and one channel."""
+    standin = StandInSaleor(keys=[key], valid_tokens={APP_TOKEN})
+    standin.answers.update(
+        {
+            "Customers": empty_page("customers"),
+            "Orders": empty_page("orders"),
+            "Checkouts": empty_page("checkouts"),
+            "Channels": lambda variables: (200, {"data": {"channels": [CHANNEL]}}),
+        }
+    )
+    return standin
+
+
+class App:
+    """``mautomation serve`` in a process group of its own."""
+
+    def __init__(self, *, var_dir: Path, dist: Path, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+        }
+        env.update(
+            {
+                "MAUTOMATION_VAR_DIR": str(var_dir),
+                "APP_URL": self.url,
+                "DASHBOARD_DIST": str(dist),
+                "SALEOR_ALLOW_LOOPBACK": "1",
+                "INTAKE_SWEEP_INTERVAL": "1",
+            }
+        )
+        self.log = log.open("ab")
+        self.process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "saleor_mautomation.cli", "serve"),
+                *("--port", str(self.port), "--web-workers", "1", "--concurrency", "1"),
+            ],
+            env=env,
+            cwd=var_dir.parent,
+            stdout=self.log,
+            stderr=self.log,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"mautomation serve exited with {self.process.returncode}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.25)
+        raise RuntimeError(f"mautomation serve was not ready within {timeout} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+class Shop:
+    """The installation: its Saleor, its key, tokens for its Dashboard users, its deliveries."""
+
+    def __init__(self, app: App, standin: StandInSaleor, key: SigningKey) -> None:
+        self.app = app
+        self.standin = standin
+        self.key = key
+        self.client = httpx.Client(timeout=30)
+
+    def token(self, kind: str = "valid") -> str:
+        """A Dashboard token for this installation; ``expired`` ran out a minute ago,
+        ``foreign`` is signed by a key its Saleor does not publish."""
+        now = int(time.time())
+        claims = dashboard_claims(
+            api_url=self.standin.api_url, app_id=self.standin.app_id, exp=now + TOKEN_LIFETIME
+        )
+        if kind == "expired":
+            claims.update(iat=now - TOKEN_LIFETIME, exp=now - 60)
+            return self.key.mint_token(claims)
+        if kind == "foreign":
+            return signing_key(1).mint_token(claims)
+        if kind != "valid":
+            raise ValueError(f"Unknown token kind {kind!r}")
+        return self.key.mint_token(claims)
+
+    def register(self) -> None:
+        response = self.client.post(
+            f"{self.app.url}/api/register",
+            json={"auth_token": APP_TOKEN},
+            headers={"Saleor-Api-Url": self.standin.api_url},
+        )
+        if response.status_code != 200:
+            raise RuntimeError(f"Registration failed: {response.status_code} {response.text}")
+
+    def dashboard(self, query: str, **variables: Any) -> dict[str, Any]:
+        response = self.client.post(
+            f"{self.app.url}/graphql/",
+            json={"query": query, "variables": variables},
+            headers={
+                "Saleor-Api-Url": self.standin.api_url,
+                "Authorization-Bearer": self.token(),
+            },
+        )
+        body: dict[str, Any] = response.json()
+        if response.status_code != 200 or body.get("errors"):
+            raise RuntimeError(f"GraphQL failed: {response.status_code} {body}")
+        return body
+
+    def deliver(self, minted: deliveries.Minted) -> None:
+        """Saleor posts a signed delivery; the app stores it (the worker processes it)."""
+        response = self.client.post(
+            f"{self.app.url}/api/webhooks/saleor",
+            content=minted.body,
+            headers={
+                "Content-Type": "application/json",
+                "Saleor-Event": minted.event.lower(),
+                "Saleor-Api-Url": self.standin.api_url,
+                "Saleor-Signature": self.key.sign_webhook(minted.body),
+            },
+        )
+        if response.status_code != 200:
+            raise RuntimeError(f"Delivery refused: {response.status_code} {response.text}")
+
+    def seed_customer(self, given: dict[str, Any]) -> dict[str, Any]:
+        """CUSTOMER_CREATED for ``userId`` and ``email`` (and optional ``firstName``,
+        ``lastName``), issued now."""
+        minted = deliveries.customer(
+            "CUSTOMER_CREATED",
+            user_id=str(given["userId"]),
+            email=str(given["email"]),
+            day=_days_since_t0(),
+            **{k: given[k] for k in ("firstName", "lastName") if k in given},
+        )
+        self.deliver(minted)
+        return {"event": minted.event}
+
+    def seed_order(self, given: dict[str, Any]) -> dict[str, Any]:
+        """ORDER_CREATED of ``userId``/``email`` (``orderId``, ``number``, ``total``,
+        ``currency`` optional), placed and issued now."""
+        now = _days_since_t0()
+        minted = deliveries.order(
+            "ORDER_CREATED",
+            order_id=str(given.get("orderId", f"T3JkZXI6{int(time.time() * 1000)}")),
+            number=str(given.get("number", "1")),
+            user_id=str(given["userId"]) if given.get("userId") else None,
+            email=str(given["email"]),
+            placed=now,
+            day=now,
+            total=str(given.get("total", "43.98")),
+            currency=str(given.get("currency", "USD")),
+        )
+        self.deliver(minted)
+        return {"event": minted.event}
+
+
+def _days_since_t0() -> float:
+    return (datetime.now(tz=UTC) - deliveries.T0).total_seconds() / 86400
+
+
+def dashboard_server(shop: Shop, config: dict[str, Any]) -> ThreadingHTTPServer:
+    """The stand-in Dashboard: the host page, and the harness's ``/__e2e/`` calls."""
+    seeders = {"customer": shop.seed_customer, "order": shop.seed_order}
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _json(self, status: int, value: Any) -> None:
+            self._send(status, json.dumps(value).encode(), "application/json")
+
+        def do_GET(self) -> None:
+            url = urlsplit(self.path)
+            query = parse_qs(url.query)
+            if url.path == "/__e2e/config":
+                self._json(200, config)
+            elif url.path == "/__e2e/token":
+                kind = query.get("kind", ["valid"])[0]
+                try:
+                    self._json(200, {"token": shop.token(kind)})
+                except ValueError as exc:
+                    self._json(400, {"error": str(exc)})
+            elif url.path.startswith("/host/") and "/.." not in url.path:
+                file = HOST_DIR / url.path.removeprefix("/host/")
+                if file.is_file() and file.suffix in CONTENT_TYPES:
+                    self._send(200, file.read_bytes(), CONTENT_TYPES[file.suffix])
+                else:
+                    self._json(404, {"error": "not found"})
+            elif url.path.startswith(("/dashboard/extensions/app/", "/dashboard/customers/")):
+                self._send(200, (HOST_DIR / "index.html").read_bytes(), CONTENT_TYPES[".html"])
+            else:
+                self._json(404, {"error": "not found"})
+
+        def do_POST(self) -> None:
+            url = urlsplit(self.path)
+            seeder = seeders.get(url.path.removeprefix("/__e2e/seed/"))
+            if not url.path.startswith("/__e2e/seed/") or seeder is None:
+                self._json(404, {"error": "not found"})
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                self._json(200, seeder(json.loads(self.rfile.read(length) or b"{}")))
+            except (KeyError, ValueError, RuntimeError) as exc:
+                self._json(400, {"error": f"{type(exc).__name__}: {exc}"})
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+
+SET_DASHBOARD_ORIGINS = """
+mutation E2EDashboardOrigins($origins: [String!]!) {
+  updateAppSettings(input: {dashboardOrigins: $origins}) { settings { dashboardOrigins } }
+}
+"""
+
+
+def main() -> None:
+    dist = Path(os.environ.get("DASHBOARD_DIST", ROOT / "dashboard_extension" / "dist"))
+    if not (dist / "index.html").is_file():
+        sys.exit(f"{dist}/index.html is missing: build the dashboard extension first")
+    stopped = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopped.set())
+
+    def watch_stdin() -> None:
+        sys.stdin.buffer.read()
+        stopped.set()
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+
+    key = signing_key(0)
+    standin = shop_standin(key)
+    stop_standin = serve(standin)
+    with tempfile.TemporaryDirectory(prefix="mautomation-e2e-") as tmp:
+        app = App(var_dir=Path(tmp) / "var", dist=dist, log=Path(tmp) / "app.log")
+        try:
+            app.wait_ready()
+            shop = Shop(app, standin, key)
+            shop.register()
+            config: dict[str, Any] = {
+                "appUrl": f"{app.url}/dashboard/",
+                "appOrigin": app.url,
+                "saleorApiUrl": standin.api_url,
+                "appId": standin.app_id,
+                "manifest": shop.client.get(f"{app.url}/api/manifest").json(),
+            }
+            server = dashboard_server(shop, config)
+            host_origin = f"http://127.0.0.1:{server.server_address[1]}"
+            config["dashboardOrigin"] = host_origin
+            shop.dashboard(SET_DASHBOARD_ORIGINS, origins=[host_origin])
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            print(json.dumps({**config, "token": shop.token()}), flush=True)
+            while not stopped.wait(0.5):
+                pass
+            server.shutdown()
+            server.server_close()
+        except Exception:
+            sys.stderr.write(Path(tmp, "app.log").read_text(errors="replace")[-4000:])
+            raise
+        finally:
+            app.stop()
+            stop_standin()
+
+
+if __name__ == "__main__":
+    main()
