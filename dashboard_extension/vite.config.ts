@@ -16,7 +16,13 @@ export default defineConfig({
           groups: [
             { name: "react", test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 3 },
             { name: "macaw-ui", test: /node_modules[\\/](@saleor[\\/]macaw-ui|@radix-ui|@floating-ui|@vanilla-extract|@dessert-box|downshift|lucide-react)[\\/]/, priority: 2 },
-            { name: "vendor", test: /node_modules[\\/]/, priority: 1 },
+            // Everything the shell needs; the editor's canvas and layout libraries stay out of it
+            // (a group merges every module it matches, lazy or not, into the first load).
+            {
+              name: "vendor",
+              test: /node_modules[\\/](?!@xyflow|@dagrejs|d3-|zustand|classcat)/,
+              priority: 1,
+            },
           ],
         },
       },

@@ -1,16 +1,29 @@
-import { AppBridgeProvider } from "@saleor/app-sdk/app-bridge";
 import { ThemeProvider } from "@saleor/macaw-ui";
+import { useState } from "react";
+import { RouterProvider } from "react-router-dom";
 
 import { appBridge } from "./app-bridge";
 import { toMacawTheme } from "./lib/theme";
-import { HomePage } from "./pages/home-page";
-import { ThemeSynchronizer } from "./providers/theme-synchronizer";
+import { BridgeProvider } from "./providers/bridge-provider";
+import { DataProvider } from "./providers/data-provider";
+import { LocaleProvider } from "./providers/locale-provider";
+import { createAppRouter } from "./router";
 
-export const App = () => (
-  <AppBridgeProvider appBridgeInstance={appBridge}>
-    <ThemeProvider defaultTheme={toMacawTheme(appBridge.getState().theme)}>
-      <ThemeSynchronizer />
-      <HomePage />
-    </ThemeProvider>
-  </AppBridgeProvider>
-);
+const initialTheme = () =>
+  toMacawTheme(appBridge?.getState().theme ?? new URLSearchParams(window.location.search).get("theme") ?? undefined);
+
+export const App = () => {
+  const [router] = useState(createAppRouter);
+
+  return (
+    <BridgeProvider bridge={appBridge}>
+      <ThemeProvider defaultTheme={initialTheme()}>
+        <LocaleProvider>
+          <DataProvider>
+            <RouterProvider router={router} />
+          </DataProvider>
+        </LocaleProvider>
+      </ThemeProvider>
+    </BridgeProvider>
+  );
+};

@@ -7,6 +7,7 @@ describe("parseEnv", () => {
     expect(parseEnv({})).toEqual({
       apiPath: "/graphql/",
       handshakeTimeoutMs: DEFAULT_HANDSHAKE_TIMEOUT_MS,
+      repositoryUrl: null,
     });
     expect(DEFAULT_API_PATH).toBe("/graphql/");
   });
@@ -29,4 +30,17 @@ describe("parseEnv", () => {
       DEFAULT_HANDSHAKE_TIMEOUT_MS,
     );
   });
+
+  it("takes an https repository URL without its trailing slash", () => {
+    expect(parseEnv({ VITE_REPOSITORY_URL: "https://github.com/acme/saleor-mautomation/" }).repositoryUrl).toBe(
+      "https://github.com/acme/saleor-mautomation",
+    );
+  });
+
+  it.each(["", "  ", "not a url", "http://github.com/acme/x", "javascript:alert(1)"])(
+    "links no repository for %j",
+    (value) => {
+      expect(parseEnv({ VITE_REPOSITORY_URL: value }).repositoryUrl).toBeNull();
+    },
+  );
 });

@@ -1,15 +1,16 @@
 import { Text } from "@saleor/macaw-ui";
+import { FormattedMessage } from "react-intl";
 
-import { describeNotEmbeddedReason, NOT_EMBEDDED_MESSAGE, type NotEmbeddedReason } from "../lib/embedding";
+import { type NotEmbeddedReason, notEmbeddedMessageId } from "../lib/embedding";
 import { StatusCard } from "./status-card";
 
 export const NotEmbeddedNotice = ({ reason }: { reason: NotEmbeddedReason }) => (
-  <StatusCard tone="critical">
+  <StatusCard tone="critical" testId="not-embedded">
     <Text as="h2" size={6} fontWeight="bold">
-      {NOT_EMBEDDED_MESSAGE}
+      <FormattedMessage id="shell.notEmbedded.title" />
     </Text>
     <Text size={3} color="default2">
-      {describeNotEmbeddedReason(reason)}
+      <FormattedMessage id={notEmbeddedMessageId(reason)} />
     </Text>
   </StatusCard>
 );

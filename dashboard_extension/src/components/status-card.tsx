@@ -5,8 +5,16 @@ type Tone = "default" | "critical" | "success";
 
 const borderColors = { default: "default1", critical: "critical1", success: "success1" } as const;
 
-/** A bordered panel used for every state of the home page. */
-export const StatusCard = ({ tone = "default", children }: { tone?: Tone; children: ReactNode }) => (
+/** A bordered panel: a page's states, cards of the widget and the lists. */
+export const StatusCard = ({
+  tone = "default",
+  children,
+  testId,
+}: {
+  tone?: Tone;
+  children: ReactNode;
+  testId?: string;
+}) => (
   <Box
     display="flex"
     flexDirection="column"
@@ -16,6 +24,7 @@ export const StatusCard = ({ tone = "default", children }: { tone?: Tone; childr
     borderWidth={1}
     borderRadius={4}
     borderColor={borderColors[tone]}
+    data-testid={testId}
   >
     {children}
   </Box>

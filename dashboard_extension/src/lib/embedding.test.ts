@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { decideEmbedding, describeNotEmbeddedReason, isInIframe } from "./embedding";
+import { decideEmbedding, isInIframe, notEmbeddedMessageId } from "./embedding";
 
 const handshaked = { token: "jwt", saleorApiUrl: "https://shop.example.com/graphql/" };
 
@@ -49,12 +49,13 @@ describe("decideEmbedding", () => {
   });
 });
 
-describe("describeNotEmbeddedReason", () => {
-  it("gives a distinct explanation per reason", () => {
-    const texts = (["not-in-iframe", "no-token", "no-api-url"] as const).map(describeNotEmbeddedReason);
-
-    expect(new Set(texts).size).toBe(3);
-    expect(texts[2]).toContain("saleorApiUrl");
+describe("notEmbeddedMessageId", () => {
+  it("names a message per reason", () => {
+    expect((["not-in-iframe", "no-token", "no-api-url"] as const).map(notEmbeddedMessageId)).toEqual([
+      "shell.notEmbedded.not-in-iframe",
+      "shell.notEmbedded.no-token",
+      "shell.notEmbedded.no-api-url",
+    ]);
   });
 });
 

@@ -19,8 +19,6 @@ export type EmbeddingInput = {
   timedOut: boolean;
 };
 
-export const NOT_EMBEDDED_MESSAGE = "Open this app from your Saleor Dashboard (Apps → Marketing Automation)";
-
 export const decideEmbedding = ({ inIframe, state, timedOut }: EmbeddingInput): Embedding => {
   if (!inIframe) {
     return { status: "not-embedded", reason: "not-in-iframe" };
@@ -41,16 +39,8 @@ export const decideEmbedding = ({ inIframe, state, timedOut }: EmbeddingInput): 
   return { status: "not-embedded", reason: token ? "no-api-url" : "no-token" };
 };
 
-export const describeNotEmbeddedReason = (reason: NotEmbeddedReason): string => {
-  switch (reason) {
-    case "not-in-iframe":
-      return "This page was opened directly in the browser, outside the Dashboard.";
-    case "no-token":
-      return "The Dashboard did not send an access token to this app.";
-    case "no-api-url":
-      return "The Dashboard did not pass the saleorApiUrl parameter to this app.";
-  }
-};
+/** Message id of the sentence explaining why the page is not in the Dashboard. */
+export const notEmbeddedMessageId = (reason: NotEmbeddedReason): string => `shell.notEmbedded.${reason}`;
 
 type WindowLike = { self: unknown; top: unknown };
 

@@ -1,41 +1,32 @@
 import { describe, expect, it } from "vitest";
 
-import { errorNotification, presentError } from "./error-presentation";
+import { presentError } from "./error-presentation";
 
 describe("presentError", () => {
   it("explains a rejected token (401)", () => {
     expect(presentError({ ok: false, message: "Invalid token", code: "UNAUTHENTICATED", status: 401 })).toEqual({
-      title: "The Dashboard session was rejected",
+      titleId: "shell.error.unauthorized",
       text: "Invalid token (UNAUTHENTICATED, HTTP 401)",
     });
   });
 
   it("explains a missing permission (403)", () => {
-    expect(presentError({ ok: false, message: "Need MANAGE_APPS", code: "PERMISSION_DENIED", status: 403 }).title).toBe(
-      "Missing permission",
-    );
+    expect(
+      presentError({ ok: false, message: "Need MANAGE_APPS", code: "PERMISSION_DENIED", status: 403 }).titleId,
+    ).toBe("shell.error.forbidden");
   });
 
   it("explains a network failure without an HTTP status", () => {
     expect(presentError({ ok: false, message: "Could not reach the app API: x", code: "NETWORK_ERROR" })).toEqual({
-      title: "Cannot reach the Marketing Automation app",
+      titleId: "shell.error.network",
       text: "Could not reach the app API: x (NETWORK_ERROR)",
     });
   });
 
   it("uses a generic title for other failures", () => {
-    expect(presentError({ ok: false, message: "m", code: "HTTP_ERROR", status: 500 }).title).toBe(
-      "Could not load the app installation",
-    );
-  });
-});
-
-describe("errorNotification", () => {
-  it("builds an error-status notification payload", () => {
-    expect(errorNotification({ ok: false, message: "m", code: "HTTP_ERROR", status: 502 })).toEqual({
-      status: "error",
-      title: "Could not load the app installation",
-      text: "m (HTTP_ERROR, HTTP 502)",
+    expect(presentError({ ok: false, message: "m", code: "HTTP_ERROR", status: 500 })).toEqual({
+      titleId: "shell.error.generic",
+      text: "m (HTTP_ERROR, HTTP 500)",
     });
   });
 });

@@ -1,36 +1,31 @@
 /**
- * How a failed request is shown to the user: a title and a text, used both
- * for the on-page error state and for the Dashboard notification.
+ * How a failed request is shown: a title (a message id, for the user's language) and a
+ * text (the API's own message and code), used for the on-page error state and the
+ * Dashboard notification.
  */
 import type { GraphQLFailure } from "./graphql";
 import { ErrorCode } from "./graphql";
 
-export type ErrorPresentation = { title: string; text: string };
+export type ErrorPresentation = { titleId: string; text: string };
 
-const titleFor = ({ code, status }: GraphQLFailure): string => {
+const titleIdFor = ({ code, status }: GraphQLFailure): string => {
   if (code === ErrorCode.network) {
-    return "Cannot reach the Marketing Automation app";
+    return "shell.error.network";
   }
 
   if (status === 401) {
-    return "The Dashboard session was rejected";
+    return "shell.error.unauthorized";
   }
 
   if (status === 403) {
-    return "Missing permission";
+    return "shell.error.forbidden";
   }
 
-  return "Could not load the app installation";
+  return "shell.error.generic";
 };
 
 export const presentError = (failure: GraphQLFailure): ErrorPresentation => {
   const details = failure.status === undefined ? failure.code : `${failure.code}, HTTP ${failure.status}`;
 
-  return { title: titleFor(failure), text: `${failure.message} (${details})` };
+  return { titleId: titleIdFor(failure), text: `${failure.message} (${details})` };
 };
-
-/** Payload for App Bridge's `actions.Notification`. */
-export const errorNotification = (failure: GraphQLFailure) => ({
-  status: "error" as const,
-  ...presentError(failure),
-});

@@ -3,6 +3,7 @@
  * Pure helpers only: building the request and turning a response into a result.
  * `fetch` is injected so the whole flow is testable without a browser.
  */
+import { type TokenBridge, type WaitOptions, withTokenRetry } from "./token-retry";
 
 export const AUTHORIZATION_BEARER_HEADER = "Authorization-Bearer";
 export const SALEOR_API_URL_HEADER = "Saleor-Api-Url";
@@ -128,4 +129,78 @@ export const executeGraphQL = async (
   } catch (error) {
     return networkFailure(error);
   }
+};
+
+/** What the client needs of App Bridge (structurally matches `AppBridge`). */
+export type ClientBridge = {
+  getState(): { token?: string; saleorApiUrl?: string };
+  subscribe: TokenBridge["subscribe"];
+};
+
+/** A failed call, thrown by `GraphQLClient.request` (react-query keeps it as the query's error). */
+export class GraphQLRequestError extends Error {
+  readonly failure: GraphQLFailure;
+
+  constructor(failure: GraphQLFailure) {
+    super(failure.message);
+    this.name = "GraphQLRequestError";
+    this.failure = failure;
+  }
+}
+
+export const isAbortError = (error: unknown): boolean =>
+  error instanceof DOMException ? error.name === "AbortError" : error instanceof Error && error.name === "AbortError";
+
+export type CallOptions = { signal?: AbortSignal };
+
+export type GraphQLClient = {
+  /** The result, failures included; a 401 is retried once with a refreshed token. */
+  execute(query: string, variables?: Record<string, unknown>, options?: CallOptions): Promise<GraphQLResult>;
+  /** The data, or throws GraphQLRequestError (an AbortError when cancelled). */
+  request<T>(query: string, variables?: Record<string, unknown>, options?: CallOptions): Promise<T>;
+};
+
+/**
+ * The app's API as the Dashboard's user: the token and Saleor API URL are read from the
+ * bridge's state on every call (the Dashboard refreshes the token while the page is open).
+ */
+export const createGraphQLClient = ({
+  url,
+  fetch,
+  bridge,
+  tokenWait,
+}: {
+  url: string;
+  fetch: FetchFn;
+  bridge: ClientBridge;
+  tokenWait?: Omit<WaitOptions, "signal">;
+}): GraphQLClient => {
+  const execute: GraphQLClient["execute"] = (query, variables, { signal } = {}) =>
+    withTokenRetry(
+      bridge,
+      (token) =>
+        executeGraphQL(
+          { token, saleorApiUrl: bridge.getState().saleorApiUrl ?? "", query, variables },
+          { url, fetch, signal },
+        ),
+      (result) => !result.ok && result.status === 401,
+      { ...tokenWait, signal },
+    );
+
+  return {
+    execute,
+    async request<T>(query: string, variables?: Record<string, unknown>, options: CallOptions = {}) {
+      const result = await execute(query, variables, options);
+
+      if (options.signal?.aborted) {
+        throw new DOMException("The call was cancelled.", "AbortError");
+      }
+
+      if (!result.ok) {
+        throw new GraphQLRequestError(result);
+      }
+
+      return result.data as T;
+    },
+  };
 };

@@ -2,7 +2,6 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { FetchFn } from "./graphql";
 import {
-  describeConnection,
   fetchInstallation,
   INSTALLATION_QUERY,
   InstallationErrorCode,
@@ -80,11 +79,5 @@ describe("fetchInstallation", () => {
       ok: false,
       code: "NETWORK_ERROR",
     });
-  });
-});
-
-describe("describeConnection", () => {
-  it("formats the connected message", () => {
-    expect(describeConnection(installation)).toBe("Connected to https://shop.example.com/graphql/ as app QXBwOjQy");
   });
 });

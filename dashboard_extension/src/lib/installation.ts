@@ -3,8 +3,9 @@
  * stored for the calling Dashboard token.
  */
 import { executeGraphQL, type ExecuteOptions, type GraphQLFailure, type GraphQLResult } from "./graphql";
+import { INSTALLATION_QUERY } from "./installation.documents";
 
-export const INSTALLATION_QUERY = "query Installation { installation { saleorApiUrl appId } }";
+export { INSTALLATION_QUERY };
 
 export type Installation = { saleorApiUrl: string; appId: string };
 
@@ -53,6 +54,3 @@ export const fetchInstallation = async (
   options: ExecuteOptions,
 ): Promise<InstallationResult> =>
   readInstallation(await executeGraphQL({ ...auth, query: INSTALLATION_QUERY }, options));
-
-export const describeConnection = ({ saleorApiUrl, appId }: Installation): string =>
-  `Connected to ${saleorApiUrl} as app ${appId}`;

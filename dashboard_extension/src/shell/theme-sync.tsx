@@ -4,14 +4,16 @@ import { useEffect } from "react";
 
 import { toMacawTheme } from "../lib/theme";
 
-/** Follows the Dashboard's light/dark theme. Renders nothing. */
-export const ThemeSynchronizer = () => {
+/** Follows the Dashboard's light/dark theme (App Bridge `theme` event). Renders nothing. */
+export const ThemeSync = () => {
   const { appBridgeState } = useAppBridge();
   const { setTheme } = useTheme();
   const dashboardTheme = appBridgeState?.theme;
 
   useEffect(() => {
-    setTheme(toMacawTheme(dashboardTheme));
+    if (dashboardTheme) {
+      setTheme(toMacawTheme(dashboardTheme));
+    }
   }, [dashboardTheme, setTheme]);
 
   return null;

@@ -1,0 +1,1 @@
+export const INSTALLATION_QUERY = "query Installation { installation { saleorApiUrl appId } }";

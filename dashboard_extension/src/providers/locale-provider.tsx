@@ -1,0 +1,47 @@
+import { useAppBridge } from "@saleor/app-sdk/app-bridge";
+import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
+import { IntlProvider } from "react-intl";
+
+import { catalogues } from "../i18n";
+import { intlLocale } from "../lib/format";
+import { type AppLocale, DEFAULT_LOCALE, initialLocale, resolveLocale } from "../lib/locale";
+
+const LocaleContext = createContext<AppLocale>(DEFAULT_LOCALE);
+
+/** The app language in use (for formatting money and dates). */
+export const useAppLocale = () => useContext(LocaleContext);
+
+/** react-intl in the Dashboard's language, following its `localeChanged` events. */
+export const LocaleProvider = ({ children }: { children: ReactNode }) => {
+  const { appBridge } = useAppBridge();
+  const [locale, setLocale] = useState<AppLocale>(() =>
+    initialLocale({
+      embedded: appBridge !== undefined,
+      bridgeLocale: appBridge?.getState().locale,
+      queryLocale: new URLSearchParams(window.location.search).get("locale"),
+      browserLanguages: navigator.languages ?? [navigator.language],
+    }),
+  );
+
+  useEffect(
+    () => appBridge?.subscribe("localeChanged", ({ locale: next }) => setLocale(resolveLocale([next]))),
+    [appBridge],
+  );
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+
+  return (
+    <LocaleContext.Provider value={locale}>
+      <IntlProvider
+        locale={intlLocale(locale)}
+        defaultLocale={intlLocale(DEFAULT_LOCALE)}
+        messages={catalogues[locale]}
+        key={locale}
+      >
+        {children}
+      </IntlProvider>
+    </LocaleContext.Provider>
+  );
+};

@@ -1,0 +1,56 @@
+import type { ComponentType } from "react";
+import { createBrowserRouter } from "react-router-dom";
+
+import { BASENAME, ROUTE_PATTERNS } from "./lib/routes";
+import { EditorMissingPage, NotFoundPage } from "./pages/not-found-page";
+import { AppShell, ShellFallback } from "./shell/app-shell";
+
+type PageModule = { default?: ComponentType; JourneyEditorPage?: ComponentType };
+
+// The editor is its own chunk, loaded only on its route; found by glob so the shell
+// builds whether or not the editor is part of this build.
+const editorModules = import.meta.glob<PageModule>("./pages/journey-editor-page.tsx");
+
+const loadEditor = async (): Promise<{ Component: ComponentType }> => {
+  const load = editorModules["./pages/journey-editor-page.tsx"];
+
+  if (!load) {
+    return { Component: EditorMissingPage };
+  }
+
+  const module = await load();
+  const Component = module.JourneyEditorPage ?? module.default;
+
+  if (!Component) {
+    throw new Error("pages/journey-editor-page.tsx exports neither JourneyEditorPage nor a default component");
+  }
+
+  return { Component };
+};
+
+const path = (pattern: string) => pattern.replace(/^\//, "");
+
+export const createAppRouter = () =>
+  createBrowserRouter(
+    [
+      {
+        path: "/",
+        Component: AppShell,
+        HydrateFallback: ShellFallback,
+        children: [
+          { index: true, lazy: async () => ({ Component: (await import("./pages/overview-page")).OverviewPage }) },
+          { path: path(ROUTE_PATTERNS.journey), lazy: loadEditor },
+          {
+            path: path(ROUTE_PATTERNS.privacy),
+            lazy: async () => ({ Component: (await import("./pages/privacy-page")).PrivacyPage }),
+          },
+          {
+            path: path(ROUTE_PATTERNS.support),
+            lazy: async () => ({ Component: (await import("./pages/support-page")).SupportPage }),
+          },
+          { path: "*", Component: NotFoundPage },
+        ],
+      },
+    ],
+    { basename: BASENAME },
+  );
