@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from kombu.exceptions import KombuError
 
 from saleor_mautomation.core.errors import PermanentError, RetryableError
@@ -106,6 +106,19 @@ def voucher_codes_known(*, runs: Sequence[JourneyRun], node_id: str) -> dict[int
     return known
 
 
+def voucher_retries(*, run_ids: Sequence[int], node_id: str) -> dict[int, datetime]:
+    """Run id -> when its next attempt at the step is due, for the runs whose last attempt
+    failed: ``VOUCHER_RETRY`` after it, however often the run is woken in between (an event
+    of the contact advances its runs; that must not call Saleor again at once)."""
+    return {
+        run_id: last + VOUCHER_RETRY
+        for run_id, last in RunStep.objects.filter(run__in=list(run_ids), node=node_id, kind=FAILED)
+        .values("run")
+        .annotate(last=Max("at"))
+        .values_list("run", "last")
+    }
+
+
 def vouchers_queue(*, version_id: int, node_id: str, run_ids: list[int], bulk: bool) -> None:
     """After the caller's commit, a task makes the parked runs' codes (on the bulk queue for
     a broadcast's runs, so a large one never delays a real-time step)."""
@@ -150,23 +163,28 @@ def _voucher_claim(version: JourneyVersion, node_id: str, now: datetime) -> Jour
     return row
 
 
-def _voucher_id(version: JourneyVersion, node_id: str, node: d.GiveVoucher, now: datetime) -> str:
+def _voucher_for(
+    version: JourneyVersion, node_id: str, node: d.GiveVoucher, now: datetime, codes: list[str]
+) -> tuple[str, set[str]]:
+    """The step's Saleor voucher id and the codes placed in making it (Saleor 3.23 makes a
+    voucher only with its first codes)."""
     claimed = _voucher_claim(version, node_id, now)
     if isinstance(claimed, str):
-        return claimed
+        return claimed, set()
     try:
-        saleor_id = voucher_create(
+        saleor_id, placed = voucher_create(
             saleor_client(Installation.objects.get(pk=claimed.installation_id)),
             name=f"{version.journey.name} v{version.number} {node_id}",
             percentage=node.discount_type == "percentage",
             end=now + timedelta(days=node.valid_days) + END_SLACK,
             values=node.values,
+            codes=codes,
         )
     except (RetryableError, PermanentError):
         JourneyVoucher.objects.filter(pk=claimed.pk, saleor_voucher_id="").delete()
         raise
     JourneyVoucher.objects.filter(pk=claimed.pk).update(saleor_voucher_id=saleor_id)
-    return saleor_id
+    return saleor_id, placed
 
 
 @dataclass(frozen=True)
@@ -195,14 +213,17 @@ def voucher_codes_create(
     if not runs:
         return Made()
     codes = {run.pk: voucher_code(run, node_id, node.code_prefix) for run in runs}
+    wanted = sorted(codes.values())
     try:
-        saleor_id = _voucher_id(version, node_id, node, now)
-        voucher_codes_add(
-            saleor_client(Installation.objects.get(pk=version.journey.installation_id)),
-            saleor_id,
-            sorted(codes.values()),
-            end=now + timedelta(days=node.valid_days) + END_SLACK,
-        )
+        saleor_id, placed = _voucher_for(version, node_id, node, now, wanted)
+        rest = [code for code in wanted if code not in placed]
+        if rest:
+            voucher_codes_add(
+                saleor_client(Installation.objects.get(pk=version.journey.installation_id)),
+                saleor_id,
+                rest,
+                end=now + timedelta(days=node.valid_days) + END_SLACK,
+            )
     except VoucherBusy:
         return Made(busy=True)
     except (RetryableError, PermanentError) as exc:

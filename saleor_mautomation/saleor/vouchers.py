@@ -34,6 +34,24 @@ def channel_ids(client: SaleorClient) -> dict[str, str]:
     return {c["slug"]: c["id"] for c in data.get("channels") or []}
 
 
+def _refusal(errors: Sequence[Mapping[str, Any]]) -> str:
+    return "; ".join(str(e.get("message")) for e in errors)
+
+
+def _existing(errors: Sequence[Mapping[str, Any]]) -> set[str] | None:
+    """The codes Saleor says it already has, when that is all it refuses; else None."""
+    if not errors or any(e.get("code") != "ALREADY_EXISTS" for e in errors):
+        return None
+    return {str(code) for e in errors for code in e.get("voucherCodes") or []} or None
+
+
+def voucher_by_code(client: SaleorClient, code: str) -> str | None:
+    """The id of the voucher that holds ``code``, if any."""
+    data = client.execute(documents.load("voucher_by_code"), {"code": code})
+    edges = (data.get("vouchers") or {}).get("edges") or []
+    return str(edges[0]["node"]["id"]) if edges else None
+
+
 def voucher_create(
     client: SaleorClient,
     *,
@@ -41,15 +59,25 @@ def voucher_create(
     percentage: bool,
     end: datetime,
     values: Mapping[str, Decimal],
-) -> str:
-    """Create a single-use, whole-order voucher ending at ``end`` with a value per channel
-    (slug -> value); returns its id."""
+    codes: Sequence[str],
+) -> tuple[str, set[str]]:
+    """Create a single-use, whole-order voucher ending at ``end`` with its first codes (at most
+    ``CODES_PER_CALL``; Saleor 3.23 makes no voucher without one) and a value per channel
+    (slug -> value, ``"*"`` for every other channel). Returns its id and the codes it holds.
+
+    When Saleor answers that the codes exist, an earlier attempt made the voucher and died
+    before its id was noted: that voucher is taken (found by a code), never a second made.
+    Its channel listing is set again either way (Saleor updates a listing in place), so a
+    voucher left without one by a crash gets it."""
+    if not codes:
+        raise VoucherError("A voucher is made with its first code")
     ids = channel_ids(client)
     unknown = sorted(set(values) - set(ids) - {"*"})
     if unknown:
         raise VoucherError(f"The shop has no channel {unknown[0]!r}")
     if "*" in values:  # every channel, those named with their own value
         values = {slug: values.get(slug, values["*"]) for slug in ids}
+    first = list(codes[:CODES_PER_CALL])
     data = client.execute(
         documents.load("voucher_create"),
         {
@@ -59,14 +87,22 @@ def voucher_create(
                 "discountValueType": "PERCENTAGE" if percentage else "FIXED",
                 "singleUse": True,
                 "endDate": end.isoformat(),
+                "addCodes": first,
             }
         },
     )
     answer = data.get("voucherCreate")
     errors = _errors(answer, "voucher")
-    if errors or not (answer or {}).get("voucher"):
-        raise VoucherError("; ".join(str(e.get("message")) for e in errors) or "no voucher")
-    voucher_id = str(answer["voucher"]["id"])  # type: ignore[index]
+    existing = _existing(errors)
+    if existing is not None:
+        found = voucher_by_code(client, sorted(existing)[0])
+        if found is None:
+            raise VoucherError(_refusal(errors))
+        voucher_id, placed = found, existing & set(first)
+    elif errors or not (answer or {}).get("voucher"):
+        raise VoucherError(_refusal(errors) or "no voucher")
+    else:
+        voucher_id, placed = str(answer["voucher"]["id"]), set(first)  # type: ignore[index]
     data = client.execute(
         documents.load("voucher_channel_listing"),
         {
@@ -81,8 +117,8 @@ def voucher_create(
     )
     errors = _errors(data.get("voucherChannelListingUpdate"), "channel listing")
     if errors:
-        raise VoucherError("; ".join(str(e.get("message")) for e in errors))
-    return voucher_id
+        raise VoucherError(_refusal(errors))
+    return voucher_id, placed
 
 
 def voucher_codes_add(
@@ -102,16 +138,9 @@ def voucher_codes_add(
             errors = _errors(data.get("voucherUpdate"), "voucher")
             if not errors:
                 break
-            existing = {
-                code
-                for e in errors
-                if e.get("code") == "ALREADY_EXISTS"
-                for code in e.get("voucherCodes") or []
-            }
-            if len(existing) != sum(len(e.get("voucherCodes") or []) for e in errors) or not (
-                existing & set(chunk)
-            ):
-                raise VoucherError("; ".join(str(e.get("message")) for e in errors))
+            existing = _existing(errors) or set()
+            if not existing & set(chunk):
+                raise VoucherError(_refusal(errors))
             chunk = [code for code in chunk if code not in existing]
             if not chunk:
                 break

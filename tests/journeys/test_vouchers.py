@@ -9,42 +9,33 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVoucher, RunStep
-from saleor_mautomation.journeys.runner import runs_wake
+from saleor_mautomation.journeys.runner import runs_advance, runs_of_contacts, runs_wake
 from saleor_mautomation.journeys.services import journey_enroll, journey_publish
 from saleor_mautomation.journeys.vouchers import (
     CLAIM_STALE,
+    END_SLACK,
     VOUCHER_ATTEMPTS,
     VOUCHER_PENDING,
     VOUCHER_RETRY,
     Made,
+    voucher_code,
     voucher_codes_create,
 )
 from saleor_mautomation.messages.models import Message
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from saleor_mautomation.project.celery import app as celery_app
 from tests.contacts.factories import make_contact
-from tests.support.samples import graphql_response
+from tests.support.saleor_vouchers import Channel, Code, SaleorVouchers
 
 T = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 DUE = T + timedelta(days=1)  # the wait before the voucher step ends
-CHANNELS = {
-    "data": {
-        "channels": [
-            {
-                "id": "Q2hhbm5lbDox",
-                "slug": "default-channel",
-                "currencyCode": "USD",
-                "isActive": True,
-            },
-            {"id": "Q2hhbm5lbDoy", "slug": "channel-pln", "currencyCode": "PLN", "isActive": True},
-        ]
-    }
-}
 VOUCHER_JOURNEY = {
     "a": {"type": "wait", "duration": {"days": 1}, "next": "code"},
     "code": {
@@ -59,10 +50,6 @@ VOUCHER_JOURNEY = {
 }
 
 
-def sample(name: str) -> Any:
-    return graphql_response(name)["response"]
-
-
 @pytest.fixture
 def shop(standin_installation, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -71,12 +58,18 @@ def shop(standin_installation, settings):
 
 
 @pytest.fixture
-def saleor_vouchers(standin):
-    """The stand-in answers the voucher operations in the captured shapes."""
-    standin.answers["Channels"] = lambda variables: (200, CHANNELS)
-    standin.answers["VoucherCreate"] = lambda variables: (200, sample("voucher-create"))
-    standin.answers["VoucherListing"] = lambda variables: (200, sample("voucher-channel-listing"))
-    standin.answers["VoucherAddCodes"] = lambda variables: (200, sample("voucher-add-codes"))
+def saleor(standin) -> SaleorVouchers:
+    """Saleor's discount module as the stand-in models it: its refusals and its checkout."""
+    return SaleorVouchers(
+        channels=[
+            Channel(id="Q2hhbm5lbDox", slug="default-channel", currency="USD"),
+            Channel(id="Q2hhbm5lbDoy", slug="channel-pln", currency="PLN"),
+        ]
+    ).install(standin)
+
+
+@pytest.fixture
+def saleor_vouchers(standin, saleor):
     return standin
 
 
@@ -141,8 +134,8 @@ def test_the_runner_parks_runs_at_the_step_and_calls_saleor_only_after_its_commi
     assert not RunStep.objects.filter(run=run, kind__startswith="voucher").exists()
 
 
-def test_a_voucher_step_makes_one_voucher_and_a_code_per_run_in_one_call(
-    shop, saleor_vouchers, worker
+def test_a_voucher_step_makes_one_voucher_with_a_code_per_run_in_one_call(
+    shop, saleor, saleor_vouchers, worker
 ):
     # given: three runs waiting before the voucher step
     journey = published(shop, VOUCHER_JOURNEY, saleor_vouchers)
@@ -153,21 +146,23 @@ def test_a_voucher_step_makes_one_voucher_and_a_code_per_run_in_one_call(
     # when: the scheduler wakes them in one batch (the codes are made after its commit)
     assert worker(DUE) == 3
 
-    # then: one voucher (value per channel, "*" for the others), one call adding three codes
+    # then: one voucher made with the three codes (Saleor 3.23 makes none without a code),
+    # its value per channel ("*" for the others); no further call for codes
     created = operations(saleor_vouchers, "VoucherCreate")
     listing = operations(saleor_vouchers, "VoucherListing")
-    added = operations(saleor_vouchers, "VoucherAddCodes")
     assert len(created) == 1
     assert created[0]["input"]["singleUse"] is True
     assert created[0]["input"]["discountValueType"] == "PERCENTAGE"
+    assert created[0]["input"]["endDate"] == (DUE + timedelta(days=7, hours=1)).isoformat()
+    codes = created[0]["input"]["addCodes"]
+    assert len(set(codes)) == 3
+    assert all(code.startswith("WB-") for code in codes)
     assert sorted(
         (c["channelId"], c["discountValue"]) for c in listing[0]["input"]["addChannels"]
     ) == [("Q2hhbm5lbDox", 10.0), ("Q2hhbm5lbDoy", 12.0)]
-    assert len(added) == 1
-    codes = added[0]["input"]["addCodes"]
-    assert len(set(codes)) == 3
-    assert all(code.startswith("WB-") for code in codes)
-    assert added[0]["input"]["endDate"] == (DUE + timedelta(days=7, hours=1)).isoformat()
+    assert operations(saleor_vouchers, "VoucherAddCodes") == []
+    (voucher,) = saleor.vouchers.values()
+    assert sorted(saleor.codes) == sorted(codes)
     # each message carries its run's code, recorded in the step log; every run went on
     shown = sorted(m.context["voucher"]["code"] for m in Message.objects.filter(contact__in=people))
     assert shown == sorted(codes)
@@ -175,9 +170,89 @@ def test_a_voucher_step_makes_one_voucher_and_a_code_per_run_in_one_call(
     assert sorted(step.detail["code"] for step in ready) == sorted(codes)
     assert set(JourneyRun.objects.values_list("status", flat=True)) == {"exited"}
     # two values (10 and 12): no single value or description to show
-    voucher = Message.objects.get(contact=people[0]).context["voucher"]
-    assert (voucher["value"], voucher["description"]) == (None, "")
-    assert JourneyVoucher.objects.get().saleor_voucher_id == "Vm91Y2hlcjo0"
+    shown_voucher = Message.objects.get(contact=people[0]).context["voucher"]
+    assert (shown_voucher["value"], shown_voucher["description"]) == (None, "")
+    assert JourneyVoucher.objects.get().saleor_voucher_id == voucher.id
+
+
+def test_the_codes_made_are_taken_by_saleors_checkout_until_they_end_or_are_used(
+    shop, saleor, saleor_vouchers, worker, time_machine
+):
+    # given: a code made for a run at DUE (valid 7 days)
+    journey = published(shop, VOUCHER_JOURNEY, saleor_vouchers)
+    ada, bea = (make_contact(shop, email_consent="granted") for _ in range(2))
+    for person in (ada, bea):
+        journey_enroll(journey=journey, contact=person, now=T)
+    worker(DUE)
+    code = Message.objects.get(contact=ada).context["voucher"]["code"]
+    other = Message.objects.get(contact=bea).context["voucher"]["code"]
+    valid_until = datetime.fromisoformat(
+        Message.objects.get(contact=ada).context["voucher"]["valid_until"]
+    )
+
+    # then: Saleor's checkout takes it in every channel the step names, for any subtotal:
+    # the voucher is listed in each (discount/models.py VoucherQueryset.active_in_channel),
+    # has no minimum spend or quantity (Voucher.validate_min_spent,
+    # validate_min_checkout_items_quantity), has started (start_date <= now: made before)
+    time_machine.move_to(DUE + timedelta(minutes=5), tick=False)
+    for channel in ("default-channel", "channel-pln"):
+        assert saleor.checkout_refuses(code, channel=channel, subtotal=Decimal("0.01")) is None
+    # until the end the message shows, and a little after (VoucherQueryset.active: end_date)
+    time_machine.move_to(valid_until, tick=False)
+    assert saleor.checkout_refuses(code, channel="default-channel", subtotal=Decimal(5)) is None
+    time_machine.move_to(valid_until + END_SLACK + timedelta(seconds=1), tick=False)
+    assert saleor.checkout_refuses(code, channel="default-channel", subtotal=Decimal(5)) == (
+        "Promo code is invalid"
+    )
+    # single use (discount/utils/voucher.py increase_voucher_usage -> deactivate_voucher_code):
+    # a code taken once is refused the next time; another run's code is not affected
+    time_machine.move_to(DUE + timedelta(days=1), tick=False)
+    saleor.checkout_complete(code)
+    assert saleor.checkout_refuses(code, channel="default-channel", subtotal=Decimal(5)) == (
+        "Promo code is invalid"
+    )
+    assert saleor.checkout_refuses(other, channel="default-channel", subtotal=Decimal(5)) is None
+
+
+def test_a_voucher_made_just_before_a_crash_is_taken_over_not_made_twice(
+    shop, saleor, saleor_vouchers, worker, time_machine
+):
+    # given: Saleor made the step's voucher with both runs' codes, but the worker died before
+    # the app noted its id or set its channel listing: the claim is left empty
+    journey = published(shop, VOUCHER_JOURNEY, saleor_vouchers)
+    runs = [
+        journey_enroll(journey=journey, contact=make_contact(shop, email_consent="granted"), now=T)
+        for _ in range(2)
+    ]
+    version = journey.versions.get()
+    codes = sorted(voucher_code(run, "code", "WB") for run in runs if run is not None)
+    time_machine.move_to(T, tick=False)
+    saleor.answer_create(
+        {"input": {"name": "made before the crash", "singleUse": True, "addCodes": codes[:1]}}
+    )
+    JourneyVoucher.objects.create(
+        installation=shop, version=version, node="code", saleor_voucher_id="", created_at=T
+    )
+    saleor_vouchers.requests.clear()
+
+    # when: the next attempt, once the claim is stale
+    worker(DUE)
+
+    # then: Saleor refused the codes it had; the app found their voucher by one, gave it its
+    # channel listing and added the code it lacked; no second voucher
+    (voucher,) = saleor.vouchers.values()
+    assert len(operations(saleor_vouchers, "VoucherCreate")) == 1
+    assert operations(saleor_vouchers, "VoucherByCode") == [{"code": codes[0]}]
+    assert operations(saleor_vouchers, "VoucherAddCodes")[0]["input"]["addCodes"] == codes[1:]
+    assert sorted(saleor.codes) == codes
+    assert {listing.channel.slug for listing in voucher.listings.values()} == {
+        "default-channel",
+        "channel-pln",
+    }
+    assert JourneyVoucher.objects.get().saleor_voucher_id == voucher.id
+    assert Message.objects.count() == 2
+    for code in codes:
+        assert saleor.checkout_refuses(code, channel="channel-pln", subtotal=Decimal(1)) is None
 
 
 def test_a_voucher_description_is_given_when_the_value_is_the_same_everywhere(
@@ -203,7 +278,7 @@ def test_a_voucher_description_is_given_when_the_value_is_the_same_everywhere(
     assert created["input"]["endDate"] == (DUE + timedelta(days=7, hours=1)).isoformat()
 
 
-def test_later_runs_add_codes_to_the_same_voucher(shop, saleor_vouchers, worker):
+def test_later_runs_add_codes_to_the_same_voucher(shop, saleor, saleor_vouchers, worker):
     journey = published(shop, VOUCHER_JOURNEY, saleor_vouchers)
     first, second = (make_contact(shop, email_consent="granted") for _ in range(2))
     journey_enroll(journey=journey, contact=first, now=T)
@@ -213,35 +288,47 @@ def test_later_runs_add_codes_to_the_same_voucher(shop, saleor_vouchers, worker)
     worker(DUE + timedelta(days=1))
 
     assert len(operations(saleor_vouchers, "VoucherCreate")) == 1
-    assert len(operations(saleor_vouchers, "VoucherAddCodes")) == 2
+    (added,) = operations(saleor_vouchers, "VoucherAddCodes")
+    # the voucher's one end date moves on with the newest codes
+    assert added["input"]["endDate"] == (DUE + timedelta(days=8, hours=1)).isoformat()
+    assert len(saleor.vouchers) == 1
+    assert len(saleor.codes) == 2
     assert Message.objects.filter(contact__in=[first, second]).count() == 2
 
 
 def test_codes_saleor_already_has_from_a_crashed_attempt_are_not_added_twice(
-    shop, saleor_vouchers, worker
+    shop, saleor, saleor_vouchers, worker
 ):
+    # given: the step's voucher exists; of two later runs, one's code got into Saleor
+    # before a crash
     journey = published(shop, VOUCHER_JOURNEY, saleor_vouchers)
-    ada, bea = (make_contact(shop, email_consent="granted") for _ in range(2))
-    for person in (ada, bea):
-        journey_enroll(journey=journey, contact=person, now=T)
-    calls: list[list[str]] = []
-
-    def add_codes(variables):
-        codes = variables["input"]["addCodes"]
-        calls.append(codes)
-        if len(calls) == 1:  # the first code got in before a crash: Saleor refuses it now
-            duplicate = json.loads(json.dumps(sample("voucher-add-codes-duplicate")))
-            duplicate["data"]["voucherUpdate"]["errors"][0]["voucherCodes"] = [codes[0]]
-            return 200, duplicate
-        return 200, sample("voucher-add-codes")
-
-    saleor_vouchers.answers["VoucherAddCodes"] = add_codes
-
+    journey_enroll(journey=journey, contact=make_contact(shop, email_consent="granted"), now=T)
     worker(DUE)
+    (voucher,) = saleor.vouchers.values()
+    later = [
+        journey_enroll(
+            journey=journey, contact=make_contact(shop, email_consent="granted"), now=DUE
+        )
+        for _ in range(2)
+    ]
+    codes = sorted(voucher_code(run, "code", "WB") for run in later if run is not None)
+    saleor.codes[codes[0]] = Code(code=codes[0], voucher=voucher)
+    saleor_vouchers.requests.clear()
 
-    assert len(calls) == 2
-    assert calls[1] == calls[0][1:]
-    assert Message.objects.filter(contact__in=[ada, bea]).count() == 2
+    # when
+    worker(DUE + timedelta(days=1))
+
+    # then: Saleor refused the code it had (ALREADY_EXISTS, voucher_create.py
+    # _clean_new_codes); the other was added on its own; both messages carry their codes
+    calls = operations(saleor_vouchers, "VoucherAddCodes")
+    assert [call["input"]["addCodes"] for call in calls] == [codes, codes[1:]]
+    assert len(saleor.codes) == 3
+    assert set(codes) < set(saleor.codes)
+    shown = {
+        m.context["voucher"]["code"]
+        for m in Message.objects.filter(contact__in=[r.contact for r in later if r])
+    }
+    assert shown == set(codes)
 
 
 def test_a_lost_voucher_task_is_recovered_by_the_scheduler(shop, saleor_vouchers, worker):
@@ -259,7 +346,7 @@ def test_a_lost_voucher_task_is_recovered_by_the_scheduler(shop, saleor_vouchers
 
     # then: its code was made then, and the journey went on
     run.refresh_from_db()
-    (code,) = operations(saleor_vouchers, "VoucherAddCodes")[0]["input"]["addCodes"]
+    (code,) = operations(saleor_vouchers, "VoucherCreate")[0]["input"]["addCodes"]
     assert Message.objects.get(contact=ada).context["voucher"]["code"] == code
     assert run.status == "exited"
 
@@ -293,6 +380,37 @@ def test_saleor_down_parks_the_run_then_it_goes_on_without_a_code(shop, saleor_v
     assert not JourneyVoucher.objects.exists()  # a failed creation leaves no claim behind
 
 
+def test_the_contacts_events_do_not_call_saleor_again_before_the_retry_is_due(
+    shop, saleor_vouchers, worker, django_capture_on_commit_callbacks, time_machine
+):
+    # given: the first attempt at the step failed (Saleor down); the next is due in ten minutes
+    journey = published(shop, VOUCHER_JOURNEY, saleor_vouchers)
+    ada = make_contact(shop, email_consent="granted")
+    run = journey_enroll(journey=journey, contact=ada, now=T)
+    assert run is not None
+    saleor_vouchers.answers["Channels"] = lambda variables: (503, {"error": "down"})
+    worker(DUE)
+    calls = len(saleor_vouchers.requests)
+
+    # when: the contact's events advance their runs three times before then
+    for minutes in (1, 2, 9):
+        moment = DUE + timedelta(minutes=minutes)
+        time_machine.move_to(moment, tick=False)
+        with django_capture_on_commit_callbacks(execute=True) as queued, transaction.atomic():
+            runs_advance(runs_of_contacts([ada.pk]), now=moment)
+        assert queued == []
+
+    # then: Saleor was not asked again; the run still waits for its retry
+    run.refresh_from_db()
+    assert len(saleor_vouchers.requests) == calls
+    assert (run.node, run.wake_at) == ("code", DUE + VOUCHER_RETRY)
+    assert RunStep.objects.filter(run=run, kind="voucher_failed").count() == 1
+
+    # and at the retry, it is tried again
+    worker(DUE + VOUCHER_RETRY)
+    assert RunStep.objects.filter(run=run, kind="voucher_failed").count() == 2
+
+
 def test_a_held_out_run_gets_no_code(shop, saleor_vouchers, worker):
     journey = published(shop, VOUCHER_JOURNEY, saleor_vouchers, holdout_percent=50)
     people = [make_contact(shop, email_consent="granted") for _ in range(12)]
@@ -302,13 +420,13 @@ def test_a_held_out_run_gets_no_code(shop, saleor_vouchers, worker):
 
     worker(DUE)
 
-    codes = operations(saleor_vouchers, "VoucherAddCodes")[0]["input"]["addCodes"]
+    codes = operations(saleor_vouchers, "VoucherCreate")[0]["input"]["addCodes"]
     assert len(codes) == len(runs) - len(held)
     assert not Message.objects.filter(contact__in=[r.contact for r in held]).exists()
 
 
 def test_a_voucher_another_task_is_creating_is_left_to_it(
-    shop, saleor_vouchers, django_capture_on_commit_callbacks
+    shop, saleor, saleor_vouchers, django_capture_on_commit_callbacks, time_machine
 ):
     # given: two runs parked at the step, and the step's voucher claimed a moment ago
     journey = published(shop, VOUCHER_JOURNEY, saleor_vouchers)
@@ -333,10 +451,12 @@ def test_a_voucher_another_task_is_creating_is_left_to_it(
     assert not RunStep.objects.filter(kind__startswith="voucher").exists()
 
     # and once the claim is stale (its creator died), the next task takes it over
+    time_machine.move_to(DUE + CLAIM_STALE, tick=False)
     made = voucher_codes_create(
         version_id=version.pk, node_id="code", run_ids=run_ids, now=DUE + CLAIM_STALE
     )
     assert made == Made(woken=2)
     assert len(operations(saleor_vouchers, "VoucherCreate")) == 1
-    assert JourneyVoucher.objects.get().saleor_voucher_id == "Vm91Y2hlcjo0"
+    (voucher,) = saleor.vouchers.values()
+    assert JourneyVoucher.objects.get().saleor_voucher_id == voucher.id
     assert set(JourneyRun.objects.values_list("wake_at", flat=True)) == {DUE + CLAIM_STALE}
