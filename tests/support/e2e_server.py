@@ -5,7 +5,8 @@ Run from the repository root: ``.venv/bin/python -m tests.support.e2e_server``. 
 
 - the stand-in Saleor (``tests/support/standin.py``) on a loopback port: the JWKS of the tests'
   signing key, the app-id answer for the registration, empty pages for the registration's backfill
-  and one channel;
+  and one channel; for the app's pages in the browser (CORS, the Dashboard's token) also
+  ``channels`` and the captured ``products``;
 - the app as a newcomer runs it, ``mautomation serve`` (web, worker and scheduler) on the embedded
   default (SQLite and the filesystem broker) under a fresh temporary ``MAUTOMATION_VAR_DIR``, so a
   run leaves nothing behind and needs no database server; ``DASHBOARD_DIST`` names the build the
@@ -43,10 +44,21 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import jwt
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    parse,
+)
 
 from tests.support import deliveries
 from tests.support.keys import SigningKey, dashboard_claims, signing_key
-from tests.support.standin import StandInSaleor, serve
+from tests.support.samples import graphql_response
+from tests.support.standin import Answer, Recorded, StandInSaleor
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST_DIR = ROOT / "dashboard_extension" / "e2e" / "host"
@@ -73,18 +85,135 @@ def empty_page(root: str) -> Callable[[dict[str, Any]], tuple[int, Any]]:
     return lambda variables: (200, {"data": {root: page}})
 
 
-def shop_standin(key: SigningKey) -> StandInSaleor:
-    """A shop with no customers, orders or checkouts yet and one channel."""
-    standin = StandInSaleor(keys=[key], valid_tokens={APP_TOKEN})
-    standin.answers.update(
-        {
-            "Customers": empty_page("customers"),
-            "Orders": empty_page("orders"),
-            "Checkouts": empty_page("checkouts"),
-            "Channels": lambda variables: (200, {"data": {"channels": [CHANNEL]}}),
+def _selected(
+    selection_set: SelectionSetNode | None,
+    source: Any,
+    fragments: dict[str, FragmentDefinitionNode],
+) -> Any:
+    """``source`` cut to the fields a document selects (aliases honoured), as Saleor answers."""
+    if selection_set is None or source is None:
+        return source
+    if isinstance(source, list):
+        return [_selected(selection_set, item, fragments) for item in source]
+    answer: dict[str, Any] = {}
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            key = selection.alias.value if selection.alias else selection.name.value
+            answer[key] = _selected(
+                selection.selection_set, source.get(selection.name.value), fragments
+            )
+        elif isinstance(selection, InlineFragmentNode):
+            answer.update(_selected(selection.selection_set, source, fragments))
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments[selection.name.value]
+            answer.update(_selected(fragment.selection_set, source, fragments))
+    return answer
+
+
+class ShopStandIn(StandInSaleor):
+    """A shop with no customers, orders or checkouts yet, one channel and the captured products.
+
+    It also answers the calls the app's pages make to Saleor's API from the browser, with the
+    Dashboard's token (Saleor accepts a Dashboard app token it issued): ``channels`` and
+    ``products`` in the captured shapes, cut to what the document selects."""
+
+    def __init__(self, key: SigningKey) -> None:
+        super().__init__(keys=[key], valid_tokens={APP_TOKEN})
+        self.answers.update(
+            {
+                "Customers": empty_page("customers"),
+                "Orders": empty_page("orders"),
+                "Checkouts": empty_page("checkouts"),
+                "Channels": lambda variables: (200, {"data": {"channels": [CHANNEL]}}),
+            }
+        )
+
+    def _dashboard_token(self, token: str) -> bool:
+        try:
+            claims = jwt.decode(
+                token,
+                self.keys[0].private.public_key(),
+                algorithms=["RS256"],
+                issuer=self.api_url,
+            )
+        except jwt.InvalidTokenError:
+            return False
+        return bool(claims.get("type") == "thirdparty" and claims.get("app") == self.app_id)
+
+    def _graphql(self, request: Recorded) -> Answer:
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if not token or not self._dashboard_token(token):
+            return super()._graphql(request)
+        payload = request.json()
+        document = parse(payload["query"])
+        operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
-    )
-    return standin
+        sources = {
+            "channels": [CHANNEL],
+            "channel": CHANNEL,
+            "products": graphql_response("products-page")["response"]["data"]["products"],
+        }
+        data: dict[str, Any] = {}
+        for root in operation.selection_set.selections:
+            if not isinstance(root, FieldNode) or root.name.value not in sources:
+                name = getattr(getattr(root, "name", None), "value", "?")
+                return 200, {"data": None, "errors": [{"message": f"The stand-in has no {name}"}]}
+            key = root.alias.value if root.alias else root.name.value
+            data[key] = _selected(root.selection_set, sources[root.name.value], fragments)
+        return 200, {"data": data}
+
+
+def serve(standin: StandInSaleor) -> Callable[[], None]:
+    """The stand-in on a free loopback port, answering browsers' CORS as Saleor does (any
+    origin, the Authorization header allowed); returns the function that stops it."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _cors(self) -> None:
+            self.send_header("Access-Control-Allow-Origin", "*")
+
+        def do_OPTIONS(self) -> None:
+            self.send_response(200)
+            self._cors()
+            self.send_header("Access-Control-Allow-Methods", "POST, OPTIONS")
+            self.send_header("Access-Control-Allow-Headers", "Authorization, Content-Type")
+            self.send_header("Access-Control-Max-Age", "600")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def _respond(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            request = Recorded(
+                self.command, self.path, dict(self.headers.items()), self.rfile.read(length)
+            )
+            answer = standin.handle(request)
+            status, body = answer if not isinstance(answer, str) else (502, {"error": answer})
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self._cors()
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = _respond
+        do_POST = _respond
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    standin.port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+
+    return stop
 
 
 class App:
@@ -323,7 +452,7 @@ def main() -> None:
     threading.Thread(target=watch_stdin, daemon=True).start()
 
     key = signing_key(0)
-    standin = shop_standin(key)
+    standin = ShopStandIn(key)
     stop_standin = serve(standin)
     with tempfile.TemporaryDirectory(prefix="mautomation-e2e-") as tmp:
         app = App(var_dir=Path(tmp) / "var", dist=dist, log=Path(tmp) / "app.log")
