@@ -39,6 +39,14 @@ export const createAppRouter = () =>
         HydrateFallback: ShellFallback,
         children: [
           { index: true, lazy: async () => ({ Component: (await import("./pages/overview-page")).OverviewPage }) },
+          {
+            path: path(ROUTE_PATTERNS.journeys),
+            lazy: async () => ({ Component: (await import("./pages/journeys-page")).JourneysPage }),
+          },
+          {
+            path: path(ROUTE_PATTERNS.presets),
+            lazy: async () => ({ Component: (await import("./pages/presets-page")).PresetsPage }),
+          },
           { path: path(ROUTE_PATTERNS.journey), lazy: loadEditor },
           {
             path: path(ROUTE_PATTERNS.privacy),

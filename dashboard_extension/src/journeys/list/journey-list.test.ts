@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   activeNodes,
   availableActions,
+  changedCounts,
   checkJourneyName,
   statusMessageId,
   statusTone,
@@ -72,5 +73,23 @@ describe("checkJourneyName", () => {
     expect(checkJourneyName("   ")).toEqual({ ok: false, messageId: "journeys.create.nameRequired" });
     expect(checkJourneyName("x".repeat(121))).toEqual({ ok: false, messageId: "journeys.create.nameTooLong" });
     expect(checkJourneyName("x".repeat(120))).toEqual({ ok: true, name: "x".repeat(120) });
+  });
+});
+
+describe("changedCounts", () => {
+  const row = (id: string, waiting: number, passed = 0, exited = 0) => ({
+    id,
+    name: `Journey ${id}`,
+    totals: { waiting, passed, exited },
+  });
+
+  it("names the journeys whose totals moved", () => {
+    expect(changedCounts([row("1", 1), row("2", 2, 3)], [row("1", 1), row("2", 1, 4)])).toEqual(["Journey 2"]);
+    expect(changedCounts([row("1", 0, 0, 1)], [row("1", 0, 0, 2)])).toEqual(["Journey 1"]);
+  });
+
+  it("says nothing on the first load, for a new journey, or when nothing moved", () => {
+    expect(changedCounts([], [row("1", 5)])).toEqual([]);
+    expect(changedCounts([row("1", 5)], [row("1", 5), row("2", 1)])).toEqual([]);
   });
 });

@@ -95,3 +95,21 @@ export const checkJourneyName = (raw: string): NameCheck => {
 
   return { ok: true, name };
 };
+
+export type CountSnapshot = { id: string; name: string; totals: Totals };
+
+/** Names of the journeys whose totals changed between two loads of the list (for a screen reader). */
+export const changedCounts = (before: readonly CountSnapshot[], after: readonly CountSnapshot[]): string[] => {
+  const previous = new Map(before.map((row) => [row.id, row.totals]));
+
+  return after
+    .filter((row) => {
+      const old = previous.get(row.id);
+
+      return (
+        old !== undefined &&
+        (old.waiting !== row.totals.waiting || old.passed !== row.totals.passed || old.exited !== row.totals.exited)
+      );
+    })
+    .map((row) => row.name);
+};

@@ -1,0 +1,3 @@
+import { JourneysListView } from "../journeys/list/journeys-list-view";
+
+export const JourneysPage = () => <JourneysListView />;

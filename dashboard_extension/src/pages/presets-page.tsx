@@ -1,0 +1,3 @@
+import { PresetsGallery } from "../journeys/presets/presets-gallery";
+
+export const PresetsPage = () => <PresetsGallery />;
