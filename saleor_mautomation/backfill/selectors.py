@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 import pydantic
 from django.db.models import Max
@@ -12,7 +13,7 @@ from django.db.models import Max
 from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.saleor import documents, payloads
-from saleor_mautomation.saleor.client import SaleorClient
+from saleor_mautomation.saleor.client import SaleorClient, graphql_error
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +27,31 @@ class Connection:
     document: str
     field: str
     model: type[payloads.Payload]
+    # Never left out of a page, though the model would do without them: what the import is
+    # for (who, when, how much, what). A record Saleor cannot answer them for is skipped.
+    kept: frozenset[str] = frozenset()
 
 
 CONNECTIONS: dict[str, Connection] = {
-    Resource.CUSTOMERS: Connection("backfill_customers", "customers", payloads.User),
-    Resource.ORDERS: Connection("backfill_orders", "orders", payloads.Order),
-    Resource.CHECKOUTS: Connection("backfill_checkouts", "checkouts", payloads.Checkout),
+    Resource.CUSTOMERS: Connection(
+        "backfill_customers", "customers", payloads.User, frozenset({"dateJoined", "updatedAt"})
+    ),
+    Resource.ORDERS: Connection(
+        "backfill_orders",
+        "orders",
+        payloads.Order,
+        frozenset({"userEmail", "updatedAt", "user", "totalCharged", "totalRefunded", "lines"}),
+    ),
+    Resource.CHECKOUTS: Connection(
+        "backfill_checkouts",
+        "checkouts",
+        payloads.Checkout,
+        frozenset({"email", "created", "updatedAt", "lastChange", "user", "totalPrice", "lines"}),
+    ),
 }
+# Each try of a page either leaves out one more field or ends the page before a record Saleor
+# cannot answer: a page that needs more than this is not one odd value but a broken answer.
+MAX_PAGE_TRIES = 12
 
 
 @dataclass(frozen=True)
@@ -42,20 +61,132 @@ class Page:
     total: int | None
     end_cursor: str | None
     has_next: bool
+    # Fields (paths below the node) this page came without: left out of the request because
+    # Saleor could not serialise them, or nulled by Saleor in some of its records.
+    dropped: tuple[str, ...] = ()
+
+
+def _model_fields(model: type[pydantic.BaseModel]) -> dict[str, Any]:
+    return {info.alias or name: info for name, info in model.model_fields.items()}
+
+
+def _nested_model(annotation: Any) -> type[pydantic.BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _nested_model(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def droppable(spec: Connection, path: Sequence[str]) -> str | None:
+    """The field to leave out when Saleor cannot answer the one at ``path`` (below the node),
+    or ``None`` when none can go.
+
+    Leaving out a field the model requires would only break its parent, so it climbs, as
+    GraphQL's null does, to the nearest field its model can do without (a thumbnail's ``url``
+    goes with the thumbnail). The node's required fields and the connection's ``kept`` ones
+    never go.
+    """
+    model: type[pydantic.BaseModel] | None = spec.model
+    optional_at = 0
+    for depth, key in enumerate(path, start=1):
+        info = _model_fields(model).get(key) if model is not None else None
+        if info is None or not info.is_required():
+            optional_at = depth
+        model = _nested_model(info.annotation) if info is not None else None
+    if optional_at == 0:
+        return None
+    field = ".".join(path[:optional_at])
+    return None if field in spec.kept else field
+
+
+def _node_error(spec: Connection, error: dict[str, Any]) -> tuple[int, tuple[str, ...]] | None:
+    """``(edge index, field path below the node)`` of an error inside a node, else ``None``."""
+    path = error.get("path")
+    if not isinstance(path, list) or len(path) < 5 or path[0] != spec.field:
+        return None
+    if path[1] != "edges" or not isinstance(path[2], int) or path[3] != "node":
+        return None
+    return path[2], tuple(str(key) for key in path[4:] if not isinstance(key, int))
+
+
+def _document(spec: Connection, left_out: Sequence[str]) -> str:
+    source = documents.load(spec.document)
+    if not left_out:
+        return source
+    node = (spec.field, "edges", "node")
+    return documents.without_fields(source, [(*node, *field.split(".")) for field in left_out])
 
 
 def page_fetch(client: SaleorClient, resource: str, *, after: str | None, page_size: int) -> Page:
-    """One page of a connection, its nodes parsed.
+    """One page of a connection, its nodes parsed; one odd value or record never sinks it.
 
-    A node that does not parse is counted in ``invalid`` and left out: one odd record must not
-    stop the import of a whole shop (the run shows how many were skipped).
+    Saleor answers a value it cannot serialise (an order's empty ``origin`` in its own demo
+    data: 'Expected a value of type "OrderOriginEnum" but received: ') with an error at the
+    field's path and nulls the nearest nullable parent, which for a node is the whole
+    connection. So the page is asked again without that field (see ``droppable``), and the
+    field is reported. When the field cannot go, the page ends before the record and that
+    record is asked alone without it: it does not parse, and is skipped and counted like any
+    node that does not parse. Errors outside the nodes (a permission) fail the page.
     """
     spec = CONNECTIONS[resource]
-    size = max(1, min(page_size, MAX_PAGE_SIZE))
-    data = client.execute(documents.load(spec.document), {"first": size, "after": after})
-    connection: Any = data.get(spec.field)
-    if not isinstance(connection, dict) or not isinstance(connection.get("pageInfo"), dict):
-        raise PermanentError(f"Saleor answered no {spec.field} connection", code="backfill_page")
+    first = max(1, min(page_size, MAX_PAGE_SIZE))
+    dropped: list[str] = []  # left out of the whole page
+    forced: list[str] = []  # left out of the one record asked alone, which is then skipped
+    for _ in range(MAX_PAGE_TRIES):
+        variables = {"first": first, "after": after}
+        result = client.execute_partial(_document(spec, [*dropped, *forced]), variables)
+        connection: Any = (result.data or {}).get(spec.field)
+        if isinstance(connection, dict) and isinstance(connection.get("pageInfo"), dict):
+            nulled = [".".join(e[1]) for e in (_node_error(spec, x) for x in result.errors) if e]
+            for error in result.errors:
+                logger.warning("Backfill of %s: Saleor answered in part: %s", resource, error)
+            page = _page(spec, resource, connection, dropped=[*dropped, *nulled])
+            if forced:
+                page = Page(
+                    [],
+                    len(page.nodes) + page.invalid,
+                    page.total,
+                    page.end_cursor,
+                    page.has_next,
+                    tuple(dropped),
+                )
+            return _checked(spec, page, after)
+        located = [_node_error(spec, error) for error in result.errors]
+        if not result.errors or None in located:
+            if result.errors:
+                raise graphql_error(result.errors)
+            raise PermanentError(
+                f"Saleor answered no {spec.field} connection", code="backfill_page"
+            )
+        index, path = min(e for e in located if e is not None)
+        field = droppable(spec, path)
+        logger.warning(
+            "Backfill of %s: Saleor cannot answer %s of record %s: %s",
+            resource,
+            ".".join(path),
+            index,
+            "; ".join(str(e.get("message")) for e in result.errors),
+        )
+        if field is not None and field not in dropped:
+            dropped.append(field)
+        elif index > 0:
+            first = index
+        elif ".".join(path) not in forced:
+            first = 1
+            forced.append(".".join(path))
+        else:
+            raise graphql_error(result.errors)
+    raise PermanentError(
+        f"Saleor's {spec.field} page still fails after {MAX_PAGE_TRIES} tries", code="backfill_page"
+    )
+
+
+def _page(
+    spec: Connection, resource: str, connection: dict[str, Any], *, dropped: Sequence[str]
+) -> Page:
     nodes: list[payloads.Payload] = []
     invalid = 0
     for edge in connection.get("edges") or []:
@@ -65,13 +196,17 @@ def page_fetch(client: SaleorClient, resource: str, *, after: str | None, page_s
             invalid += 1
             logger.warning("Backfill of %s: a node does not parse, skipped: %s", resource, exc)
     page_info = connection["pageInfo"]
-    page = Page(
+    return Page(
         nodes=nodes,
         invalid=invalid,
         total=connection.get("totalCount"),
         end_cursor=page_info.get("endCursor"),
         has_next=bool(page_info.get("hasNextPage")),
+        dropped=tuple(dict.fromkeys(dropped)),
     )
+
+
+def _checked(spec: Connection, page: Page, after: str | None) -> Page:
     if page.has_next and (not page.end_cursor or page.end_cursor == after):
         # Asking again with the same cursor would loop for ever.
         raise PermanentError(

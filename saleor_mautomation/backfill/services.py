@@ -195,6 +195,7 @@ def _commit_page(run: BackfillRun, page: selectors.Page) -> bool:
             "total": page.total if page.total is not None else run.total,
             "done": run.done + len(page.nodes) + page.invalid,
             "skipped": run.skipped + len(page.nodes) - imported + page.invalid,
+            "dropped_fields": list(dict.fromkeys([*run.dropped_fields, *page.dropped])),
             "updated_at": now,
         }
         if not page.has_next:

@@ -29,7 +29,22 @@ class BackfillStatusType(graphene.ObjectType):
     status = graphene.Field(BackfillStatusEnum, required=True)
     total = graphene.Int(description="How many Saleor reported (totalCount); null before a page.")
     done = graphene.Int(required=True, description="How many were handled, skipped included.")
-    skipped = graphene.Int(required=True, description="How many could not be imported.")
+    skipped = graphene.Int(
+        required=True,
+        description=(
+            "How many records could not be imported: Saleor could not answer a field they "
+            "need, or they did not parse, or their data could not be stored."
+        ),
+    )
+    dropped_fields = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description=(
+            "Fields Saleor could not answer on some page (a value it cannot serialise), as "
+            "paths below the record (`chargeStatus`, `lines.thumbnail`): that page was "
+            "imported without them. Ids, emails, dates and totals are never left out."
+        ),
+    )
     error = graphene.String(description="Why the run stopped, if it failed.")
     started_at = graphene.DateTime()
     finished_at = graphene.DateTime()
@@ -43,6 +58,7 @@ def _status(run: BackfillRun) -> BackfillStatusType:
         total=run.total,
         done=run.done,
         skipped=run.skipped,
+        dropped_fields=run.dropped_fields,
         error=run.error or None,
         started_at=run.started_at,
         finished_at=run.finished_at,

@@ -88,6 +88,29 @@ def _error_codes(errors: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Partial:
+    """A GraphQL answer as Saleor gave it: ``data`` (``None`` when it failed as a whole) and
+    the ``errors``, each a dict with ``message``, ``path`` and ``extensions``."""
+
+    data: dict[str, Any] | None
+    errors: tuple[dict[str, Any], ...] = ()
+
+
+def graphql_error(errors: Sequence[Mapping[str, Any]]) -> SaleorGraphQLError:
+    """The typed exception of an answer's GraphQL ``errors`` (a permission error, or other)."""
+    codes = _error_codes(errors)
+    message = "; ".join(str(e.get("message", "")) for e in errors)
+    cls = SaleorPermissionDenied if "PermissionDenied" in codes else SaleorGraphQLError
+    return cls(message, codes=codes)
+
+
+def error_code(error: Mapping[str, Any]) -> str:
+    """Saleor's exception code of one GraphQL error (``PermissionDenied``, ...), or ``""``."""
+    codes = _error_codes([error])
+    return codes[0] if codes else ""
+
+
+@dataclass(frozen=True)
 class SaleorClient:
     api_url: str
     token: str | None
@@ -96,6 +119,20 @@ class SaleorClient:
 
     def execute(self, document: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Run a query or mutation and return its ``data``; errors raise typed exceptions."""
+        result = self.execute_partial(document, variables)
+        if result.errors:
+            raise graphql_error(result.errors)
+        if result.data is None:
+            raise PermanentError("Saleor answered without data", code="saleor_bad_response")
+        return result.data
+
+    def execute_partial(self, document: str, variables: Mapping[str, Any] | None = None) -> Partial:
+        """Run a query or mutation and return its ``data`` with its GraphQL ``errors``.
+
+        For callers that can use what Saleor did answer: a field error nulls only the nearest
+        nullable parent (one alias of a batched mutation, a nullable part of a node), and each
+        error's ``path`` says where. Transport faults and a refused token still raise.
+        """
         headers = {"Content-Type": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -116,19 +153,20 @@ class SaleorClient:
                 f"Saleor answered HTTP {response.status_code} with a body that is not JSON",
                 code="saleor_bad_response",
             ) from exc
-        errors = payload.get("errors") if isinstance(payload, dict) else None
-        if errors:
-            codes = _error_codes(errors)
-            message = "; ".join(str(e.get("message", "")) for e in errors)
-            cls = SaleorPermissionDenied if "PermissionDenied" in codes else SaleorGraphQLError
-            raise cls(message, codes=codes)
-        if response.status_code >= 400 or not isinstance(payload.get("data"), dict):
+        if not isinstance(payload, dict):
+            raise PermanentError(
+                f"Saleor answered HTTP {response.status_code} with no GraphQL response",
+                code="saleor_bad_response",
+            )
+        listed = payload.get("errors")
+        errors = tuple(e for e in listed if isinstance(e, dict)) if isinstance(listed, list) else ()
+        data = payload.get("data")
+        if not errors and (response.status_code >= 400 or not isinstance(data, dict)):
             raise PermanentError(
                 f"Saleor answered HTTP {response.status_code} without data",
                 code="saleor_bad_response",
             )
-        data: dict[str, Any] = payload["data"]
-        return data
+        return Partial(data=data if isinstance(data, dict) else None, errors=errors)
 
     def paginate(
         self,

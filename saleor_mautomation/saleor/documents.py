@@ -6,10 +6,24 @@ A document names fragments by spread; ``with_fragments`` appends every fragment 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from graphql import FragmentDefinitionNode, FragmentSpreadNode, Visitor, parse, print_ast, visit
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionNode,
+    SelectionSetNode,
+    Visitor,
+    parse,
+    print_ast,
+    visit,
+)
 
 DOCUMENTS_DIR = Path(__file__).parent / "graphql"
 
@@ -69,3 +83,102 @@ def query_documents() -> dict[str, str]:
         for path in sorted(DOCUMENTS_DIR.glob("*.graphql"))
         if path.stem != "fragments"
     }
+
+
+def _inlined(
+    selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
+) -> SelectionSetNode:
+    """``selection_set`` with every fragment spread replaced by an inline fragment."""
+    selections: list[SelectionNode] = []
+    for selection in selection_set.selections:
+        if isinstance(selection, FragmentSpreadNode):
+            fragment = fragments[selection.name.value]
+            selections.append(
+                InlineFragmentNode(
+                    type_condition=fragment.type_condition,
+                    directives=(),
+                    selection_set=_inlined(fragment.selection_set, fragments),
+                )
+            )
+        elif isinstance(selection, InlineFragmentNode):
+            selections.append(
+                InlineFragmentNode(
+                    type_condition=selection.type_condition,
+                    directives=selection.directives,
+                    selection_set=_inlined(selection.selection_set, fragments),
+                )
+            )
+        elif isinstance(selection, FieldNode):
+            selections.append(
+                _field(
+                    selection,
+                    _inlined(selection.selection_set, fragments)
+                    if selection.selection_set
+                    else None,
+                )
+            )
+    return SelectionSetNode(selections=tuple(selections))
+
+
+def _field(node: FieldNode, selection_set: SelectionSetNode | None) -> FieldNode:
+    return FieldNode(
+        alias=node.alias,
+        name=node.name,
+        arguments=node.arguments,
+        directives=node.directives,
+        selection_set=selection_set,
+    )
+
+
+def _without(selection_set: SelectionSetNode, path: Sequence[str]) -> SelectionSetNode | None:
+    """``selection_set`` without the field at ``path`` (response keys); a selection left empty
+    goes too, so the document stays valid."""
+    head, rest = path[0], path[1:]
+    selections: list[SelectionNode] = []
+    for selection in selection_set.selections:
+        if isinstance(selection, InlineFragmentNode):
+            inner = _without(selection.selection_set, path)
+            if inner is not None:
+                selections.append(
+                    InlineFragmentNode(
+                        type_condition=selection.type_condition,
+                        directives=selection.directives,
+                        selection_set=inner,
+                    )
+                )
+        elif isinstance(selection, FieldNode) and (selection.alias or selection.name).value == head:
+            if rest and selection.selection_set is not None:
+                kept = _without(selection.selection_set, rest)
+                if kept is not None:
+                    selections.append(_field(selection, kept))
+        else:
+            selections.append(selection)
+    return SelectionSetNode(selections=tuple(selections)) if selections else None
+
+
+def without_fields(source: str, paths: Sequence[Sequence[str]]) -> str:
+    """``source`` (a document with its fragments) without the fields at ``paths``, each a path
+    of response keys from the operation's root (``("orders", "edges", "node", "chargeStatus")``).
+
+    Fragments are inlined first: a fragment is shared (the order fields of the webhooks and of
+    the backfill), and a field is left out of this one place only.
+    """
+    document = parse(source)
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    selection_set: SelectionSetNode | None = _inlined(operation.selection_set, fragments)
+    for path in paths:
+        assert selection_set is not None
+        selection_set = _without(selection_set, path)
+    if selection_set is None:
+        raise ValueError("Leaving out these fields leaves nothing to ask")
+    trimmed = OperationDefinitionNode(
+        operation=operation.operation,
+        name=operation.name,
+        variable_definitions=operation.variable_definitions,
+        directives=operation.directives,
+        selection_set=selection_set,
+    )
+    return print_ast(DocumentNode(definitions=(trimmed,))) + "\n"
