@@ -15,17 +15,19 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import graphene
-from django.db.models import Model
+from django.db.models import Model, Prefetch
 from graphene.types.generic import GenericScalar
 from graphql import GraphQLError
 
+from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.contacts import selectors
 from saleor_mautomation.contacts.erasure import erasure_requests_export
-from saleor_mautomation.contacts.models import Contact, EmailConsent, LifecycleStage
+from saleor_mautomation.contacts.models import Contact, ContactSpend, EmailConsent, LifecycleStage
 from saleor_mautomation.contacts.selectors import ContactFilters, ContactSort, Page, SpendAtLeast
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.journeys.models import JourneyRun
 from saleor_mautomation.journeys.privacy import runs_export
 from saleor_mautomation.messages.privacy import messages_export
 from saleor_mautomation.segments import selectors as segment_selectors
@@ -141,6 +143,19 @@ class Rfm(graphene.ObjectType):
     monetary = graphene.Int()
 
 
+class ContactOrder(graphene.ObjectType):
+    class Meta:
+        description = "An order of the contact, as Saleor last sent it."
+
+    saleor_id = graphene.ID(required=True, description="Saleor's order id (for a redirect).")
+    number = graphene.String(required=True)
+    status = graphene.String(required=True)
+    channel = graphene.String(required=True)
+    currency = graphene.String(required=True)
+    total = graphene.Decimal(required=True, description="Gross.")
+    placed_at = graphene.DateTime(required=True)
+
+
 class ContactType(graphene.ObjectType):
     class Meta:
         name = "Contact"
@@ -158,10 +173,13 @@ class ContactType(graphene.ObjectType):
     birthday = graphene.Date()
     gender = graphene.String(required=True)
     email_consent = graphene.Field(EmailConsentEnum, required=True)
+    sms_consent = graphene.Field(EmailConsentEnum, required=True)
+    push_consent = graphene.Field(EmailConsentEnum, required=True)
     lifecycle_stage = graphene.Field(LifecycleStageEnum, required=True)
     orders_count = graphene.Int(required=True)
     first_order_at = graphene.DateTime()
     last_order_at = graphene.DateTime()
+    last_order = graphene.Field(ContactOrder)
     spend = graphene.List(graphene.NonNull(ContactSpendType), required=True)
     rfm = graphene.Field(Rfm, description="Null until the contact has been scored.")
     favourite_categories = graphene.List(graphene.NonNull(graphene.String), required=True)
@@ -177,6 +195,14 @@ class ContactType(graphene.ObjectType):
     email_clicks_90d = graphene.Int(required=True)
     last_email_open_at = graphene.DateTime()
     last_email_click_at = graphene.DateTime()
+    last_engagement_at = graphene.DateTime(
+        description="The newest human open or click of the contact's email."
+    )
+    active_journeys = graphene.List(
+        graphene.NonNull("saleor_mautomation.graphql.journeys.JourneyRunType"),
+        required=True,
+        description="The contact's runs waiting in a journey, newest first.",
+    )
     best_send_hour = graphene.Int(
         description="Hour (0-23, the contact's time zone, else UTC) of most engagement; "
         "null below 3 opens or clicks in 180 days."
@@ -202,6 +228,34 @@ class ContactType(graphene.ObjectType):
     @staticmethod
     def resolve_segment_memberships(root: Contact, info: graphene.ResolveInfo) -> list[Any]:
         return segment_selectors.contact_memberships(contact_id=root.pk)
+
+    @staticmethod
+    def resolve_last_order(root: Contact, info: graphene.ResolveInfo) -> ContactOrder | None:
+        order = OrderRecord.objects.filter(contact_id=root.pk).order_by("-placed_at", "-pk").first()
+        if order is None:
+            return None
+        return ContactOrder(
+            saleor_id=order.saleor_id,
+            number=order.number,
+            status=order.status,
+            channel=order.channel_slug,
+            currency=order.currency,
+            total=order.total_gross,
+            placed_at=order.placed_at,
+        )
+
+    @staticmethod
+    def resolve_last_engagement_at(root: Contact, info: graphene.ResolveInfo) -> datetime | None:
+        moments = [m for m in (root.last_email_open_at, root.last_email_click_at) if m]
+        return max(moments, default=None)
+
+    @staticmethod
+    def resolve_active_journeys(root: Contact, info: graphene.ResolveInfo) -> list[Any]:
+        return list(
+            JourneyRun.objects.filter(contact_id=root.pk, status=JourneyRun.Status.WAITING)
+            .select_related("journey", "version")
+            .order_by("-entered_at", "-pk")
+        )
 
     @staticmethod
     def resolve_spend(root: Contact, info: graphene.ResolveInfo) -> list[Any]:
@@ -281,6 +335,14 @@ class ContactsQuery(graphene.ObjectType):
         sort_by=ContactSortField(default_value=ContactSort.CREATED_AT),
     )
     contact = graphene.Field(ContactType, id=graphene.ID(required=True))
+    contact_by_saleor_user = graphene.Field(
+        ContactType,
+        saleor_user_id=graphene.String(
+            required=True, description="The Saleor customer's id, as the Dashboard names it."
+        ),
+        description="The contact of a Saleor customer (the customer widget); null when the "
+        "app does not know the customer yet.",
+    )
     contact_export = GenericScalar(
         id=graphene.ID(required=True),
         description="Everything held about one contact (GDPR access request): profile, "
@@ -315,6 +377,17 @@ class ContactsQuery(graphene.ObjectType):
         installation_id = dashboard_installation_id(info)
         return selectors.contact_detail(
             installation_id=installation_id, contact_id=from_global_id("Contact", id)
+        )
+
+    @staticmethod
+    def resolve_contact_by_saleor_user(
+        root: Any, info: graphene.ResolveInfo, saleor_user_id: str
+    ) -> Contact | None:
+        installation_id = dashboard_installation_id(info)
+        return (
+            Contact.objects.filter(installation_id=installation_id, saleor_user_id=saleor_user_id)
+            .prefetch_related(Prefetch("spend", queryset=ContactSpend.objects.order_by("currency")))
+            .first()
         )
 
     @staticmethod

@@ -1,5 +1,5 @@
 """Dashboard GraphQL of journeys: list with per-node counts, validate, create, edit the draft,
-publish, pause, resume, archive, install a preset, a contact's runs with their step log,
+publish, pause, resume, archive, a contact's runs with their step log,
 enrolling one contact (manual entry), and testing a journey (its draft or an edited
 definition) with one contact: a dry run that sends and changes nothing (``journeyTest``).
 
@@ -12,6 +12,7 @@ what publishing would refuse (or warn about) in this shop.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 
 import graphene
@@ -26,8 +27,8 @@ from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import definition_errors, domain_errors
 from saleor_mautomation.graphql.segments import DefinitionError
 from saleor_mautomation.journeys.definition import journey_parse
-from saleor_mautomation.journeys.models import Journey, JourneyRun, RunStep
-from saleor_mautomation.journeys.presets import PRESETS, journey_preset_install
+from saleor_mautomation.journeys.drafts import DraftChanged, LayoutInvalid, journey_draft_update
+from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
 from saleor_mautomation.journeys.services import (
     journey_create,
     journey_enroll,
@@ -53,6 +54,9 @@ class JourneyVersionType(graphene.ObjectType):
 
     number = graphene.Int(required=True)
     definition = GenericScalar(required=True)
+    layout = GenericScalar(
+        required=True, description="The draft's layout of these nodes when it was published."
+    )
     published_at = graphene.DateTime(required=True)
 
 
@@ -65,12 +69,30 @@ class JourneyType(graphene.ObjectType):
     name = graphene.String(required=True)
     status = graphene.String(required=True, description="draft, active, paused or archived")
     draft = GenericScalar(required=True)
+    layout = GenericScalar(
+        required=True,
+        description='The canvas positions of the draft: {"<node id>": {"x": 0, "y": 0}}, '
+        'the entry under "entry". The engine never reads it.',
+    )
+    updated_at = graphene.DateTime(
+        required=True,
+        description="When the journey last changed (draft, status, publish): pass it back as "
+        "updateJourneyDraft's expectedUpdatedAt.",
+    )
+    created_at = graphene.DateTime(required=True)
     current_version = graphene.Field(JourneyVersionType)
+    versions = graphene.List(
+        graphene.NonNull(JourneyVersionType), required=True, description="Newest first."
+    )
     node_counts = graphene.List(graphene.NonNull(NodeCount), required=True)
 
     @staticmethod
     def resolve_id(root: Journey, info: graphene.ResolveInfo) -> str:
         return to_global_id("Journey", root.pk)
+
+    @staticmethod
+    def resolve_versions(root: Journey, info: graphene.ResolveInfo) -> list[JourneyVersion]:
+        return list(root.versions.order_by("-number"))
 
     @staticmethod
     def resolve_node_counts(root: Journey, info: graphene.ResolveInfo) -> list[NodeCount]:
@@ -143,24 +165,59 @@ class CreateJourney(graphene.Mutation):
 
 
 class UpdateJourneyDraft(graphene.Mutation):
-    """The draft may be incomplete while the admin edits; publishing validates it."""
+    """The draft may be incomplete while the admin edits; publishing validates it. With
+    ``expectedUpdatedAt``, a journey changed since then is not overwritten: the error
+    ``DRAFT_CHANGED`` carries its current ``updatedAt`` in ``extensions``. A layout naming a
+    node the draft does not have, or positions that are not finite numbers, is
+    ``INVALID_LAYOUT`` with one ``{field, message}`` per problem in ``extensions.fields``."""
 
     class Arguments:
         id = graphene.ID(required=True)
-        draft = GenericScalar(required=True)
+        draft = GenericScalar(description="Left out: the draft is kept.")
+        layout = GenericScalar(
+            description='{"<node id>": {"x": 0, "y": 0}, "entry": {...}}; left out: kept for '
+            "the nodes still there."
+        )
         name = graphene.String()
+        expected_updated_at = graphene.DateTime(
+            description="The updatedAt the editor loaded; left out: saved whatever changed."
+        )
 
     journey = graphene.Field(JourneyType, required=True)
 
     @staticmethod
     def mutate(
-        root: Any, info: graphene.ResolveInfo, id: str, draft: Any, name: str | None = None
+        root: Any,
+        info: graphene.ResolveInfo,
+        id: str,
+        draft: Any = None,
+        layout: Any = None,
+        name: str | None = None,
+        expected_updated_at: datetime | None = None,
     ) -> UpdateJourneyDraft:
         journey = _journey(info, id)
-        journey.draft = draft
-        if name:
-            journey.name = name.strip()[:120]
-        journey.save(update_fields=["draft", "name", "updated_at"])
+        try:
+            journey_draft_update(
+                journey=journey,
+                now=clock.now(),
+                draft=draft,
+                layout=layout,
+                name=name,
+                expected_updated_at=expected_updated_at,
+            )
+        except DraftChanged as changed:
+            raise GraphQLError(
+                changed.message,
+                extensions={"code": "DRAFT_CHANGED", "updatedAt": changed.updated_at.isoformat()},
+            ) from changed
+        except LayoutInvalid as invalid:
+            raise GraphQLError(
+                invalid.message,
+                extensions={
+                    "code": "INVALID_LAYOUT",
+                    "fields": [{"field": e.field, "message": e.message} for e in invalid.errors],
+                },
+            ) from invalid
         return UpdateJourneyDraft(journey=journey)
 
 
@@ -237,21 +294,6 @@ class SetJourneyStatus(graphene.Mutation):
         with domain_errors():
             journey_status_set(journey=journey, status=status)
         return SetJourneyStatus(journey=journey)
-
-
-class InstallJourneyPreset(graphene.Mutation):
-    class Arguments:
-        key = graphene.String(required=True, description=", ".join(sorted(PRESETS)))
-
-    journey = graphene.Field(JourneyType, required=True)
-
-    @staticmethod
-    def mutate(root: Any, info: graphene.ResolveInfo, key: str) -> InstallJourneyPreset:
-        with domain_errors():
-            journey = journey_preset_install(
-                installation_id=dashboard_installation_id(info), key=key, now=clock.now()
-            )
-        return InstallJourneyPreset(journey=journey)
 
 
 class EnrolContact(graphene.Mutation):
@@ -411,6 +453,5 @@ class JourneysMutation(graphene.ObjectType):
     update_journey_draft = UpdateJourneyDraft.Field()
     publish_journey = PublishJourney.Field()
     set_journey_status = SetJourneyStatus.Field()
-    install_journey_preset = InstallJourneyPreset.Field()
     enrol_contact = EnrolContact.Field()
     new_trigger_secret = NewTriggerSecret.Field()

@@ -12,8 +12,10 @@ from saleor_mautomation.graphql.email_provider import EmailProviderMutation, Ema
 from saleor_mautomation.graphql.erase_contact import EraseContactMutation
 from saleor_mautomation.graphql.failures import FailuresQuery
 from saleor_mautomation.graphql.installation import InstallationQuery
+from saleor_mautomation.graphql.journey_presets import JourneyPresetsMutation, JourneyPresetsQuery
 from saleor_mautomation.graphql.journeys import JourneysMutation, JourneysQuery
 from saleor_mautomation.graphql.offers import OffersMutation, OffersQuery
+from saleor_mautomation.graphql.pickers import PickersQuery
 from saleor_mautomation.graphql.retry_failure import RetryFailureMutation
 from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
 from saleor_mautomation.graphql.settings import SettingsMutation, SettingsQuery
@@ -29,7 +31,9 @@ class Query(
     EmailProviderQuery,
     FailuresQuery,
     JourneysQuery,
+    JourneyPresetsQuery,
     OffersQuery,
+    PickersQuery,
     SegmentsQuery,
     SettingsQuery,
     StorefrontQuery,
@@ -45,6 +49,7 @@ class Mutation(
     DiscardFailureMutation,
     EraseContactMutation,
     JourneysMutation,
+    JourneyPresetsMutation,
     OffersMutation,
     RetryFailureMutation,
     SegmentsMutation,

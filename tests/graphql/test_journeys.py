@@ -17,7 +17,7 @@ PUBLISH = """mutation P($id: ID!) { publishJourney(id: $id) {
 STATUS = """mutation S($id: ID!, $status: String!) {
   setJourneyStatus(id: $id, status: $status) { journey { status } } }"""
 VALIDATE = "query V($d: GenericScalar!) { journeyValidate(definition: $d) { field message } }"
-PRESET = """mutation I($key: String!) { installJourneyPreset(key: $key) {
+PRESET = """mutation I($key: String!) { installJourneyPreset(key: $key, asDraft: false) {
   journey { key status nodeCounts { node waiting passed exited } } } }"""
 ENROL = """mutation E($j: ID!, $c: ID!) { enrolContact(journeyId: $j, contactId: $c) {
   run { status node steps { node kind } } } }"""
