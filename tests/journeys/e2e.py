@@ -51,6 +51,7 @@ from tests.messages.conftest import Mailbox, free_port
 from tests.support import deliveries as d
 from tests.support.deliveries import Minted
 from tests.support.keys import SigningKey, customer_claims, dashboard_claims
+from tests.support.saleor_vouchers import Channel, SaleorVouchers
 from tests.support.standin import Answer, Recorded, StandInSaleor
 
 APP_TOKEN = "app-token-1"
@@ -130,14 +131,7 @@ CHANNEL = {
     "currencyCode": "USD",
     "isActive": True,
 }
-ROOTS = {
-    "voucherCreate",
-    "voucherUpdate",
-    "voucherChannelListingUpdate",
-    "channels",
-    "channel",
-    "updatePrivateMetadata",
-}
+ROOTS = {"channel", "updatePrivateMetadata"}
 
 
 def _selected(
@@ -166,33 +160,25 @@ def _selected(
 
 @dataclass
 class ShopStandIn(StandInSaleor):
-    """The stand-in Saleor, also answering what journeys ask of Saleor, in the shapes of the
-    captured answers (``voucher-create.json``, ``voucher-add-codes.json``,
-    ``voucher-channel-listing.json``, ``update-private-metadata.json``): one voucher whose
-    codes are kept in ``codes``, and customers' private metadata in ``private_metadata``."""
+    """The stand-in Saleor, also answering what journeys ask of Saleor: vouchers through the
+    model of Saleor's discount module (``tests/support/saleor_vouchers.py``: its refusals and
+    its checkout's rules), customers' private metadata in the captured shape
+    (``update-private-metadata.json``), kept in ``private_metadata``."""
 
-    codes: list[str] = field(default_factory=list)
     private_metadata: dict[str, dict[str, str]] = field(default_factory=dict)
-    voucher_id: str = "Vm91Y2hlcjo0"
+    discounts: SaleorVouchers = field(
+        default_factory=lambda: SaleorVouchers(
+            channels=[Channel(id=CHANNEL["id"], slug=CHANNEL["slug"], currency="USD")]
+        )
+    )
 
-    def _voucher(self, given: dict[str, Any]) -> dict[str, Any]:
-        edges = [
-            {"node": {"id": f"Vm91Y2hlckNvZGU6{n}", "code": code, "used": 0}}
-            for n, code in enumerate(reversed(self.codes))
-        ]
-        return {
-            "__typename": "Voucher",
-            "id": self.voucher_id,
-            "name": given.get("name", "Journey voucher"),
-            "singleUse": given.get("singleUse", True),
-            "endDate": given.get("endDate"),
-            "startDate": given.get("startDate"),
-            "code": self.codes[0] if self.codes else None,
-            "codes": {"totalCount": len(self.codes), "edges": edges},
-            "channelListings": [
-                {"channel": CHANNEL, "discountValue": 10.0, "currency": "USD", "minSpent": None}
-            ],
-        }
+    def __post_init__(self) -> None:
+        self.discounts.install(self)
+
+    @property
+    def codes(self) -> list[str]:
+        """The voucher codes Saleor holds, in the order they were made."""
+        return list(self.discounts.codes)
 
     def _root(self, name: str, arguments: dict[str, Any]) -> Any:
         given = arguments.get("input")
@@ -205,15 +191,7 @@ class ShopStandIn(StandInSaleor):
                 "privateMetadata": [{"key": k, "value": v} for k, v in stored.items()],
             }
             return {"item": item, "errors": []}
-        payload: dict[str, Any] = given if isinstance(given, dict) else {}
-        self.codes.extend(payload.get("addCodes") or [])
-        match name:
-            case "voucherCreate" | "voucherUpdate" | "voucherChannelListingUpdate":
-                return {"voucher": self._voucher(payload), "errors": []}
-            case "channels":
-                return [CHANNEL]
-            case _:
-                return CHANNEL
+        return CHANNEL
 
     def _graphql(self, request: Recorded) -> Answer:
         payload = request.json()
@@ -313,7 +291,7 @@ def eager_celery() -> Iterator[None]:
 TRACK = """mutation Track($events: [TrackEventInput!]!) {
   trackEvents(events: $events) { accepted } }"""
 PRESET = """mutation Install($key: String!) {
-  installJourneyPreset(key: $key) { journey { key status } } }"""
+  installJourneyPreset(key: $key, asDraft: false) { journey { key status } } }"""
 
 
 @dataclass
