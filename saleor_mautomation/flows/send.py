@@ -13,6 +13,7 @@ from django.conf import settings
 
 from saleor_mautomation.core import clock
 from saleor_mautomation.flows.handoff import handoff
+from saleor_mautomation.journeys.outcomes import message_steps_follow
 from saleor_mautomation.messages.sending import messages_send_due
 
 BATCH = 100
@@ -34,6 +35,7 @@ def messages_send() -> dict[str, int]:
     totals: dict[str, int] = {}
     while True:
         now = clock.now()
+        outcomes: dict[int, str] = {}
         with unit_of_work(now=now):
             counts = messages_send_due(
                 now=now,
@@ -41,7 +43,9 @@ def messages_send() -> dict[str, int]:
                 default_from=settings.DEFAULT_FROM_EMAIL,
                 allow_private=settings.SALEOR_ALLOW_LOOPBACK,
                 limit=BATCH,
+                outcomes=outcomes,
             )
+            message_steps_follow(message_ids=outcomes)  # each run's log: what became of it
         for status, n in counts.items():
             totals[status] = totals.get(status, 0) + n
         if sum(counts.values()) < BATCH:

@@ -13,8 +13,12 @@ from collections.abc import Callable
 from saleor_mautomation.contacts.erasure import erasure_request
 from saleor_mautomation.contacts.models import ErasureRequest
 from saleor_mautomation.contacts.services import contact_resolve, contact_upsert_from_user
+from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import IgnoredError, PermanentError
 from saleor_mautomation.intake import ingest
+from saleor_mautomation.journeys.outcomes import message_steps_follow, runs_uninstalled_exit
+from saleor_mautomation.messages.outbox import messages_cancel
+from saleor_mautomation.messages.sending import UNINSTALLED
 from saleor_mautomation.saleor import payloads
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.saleor.services import installation_uninstall
@@ -134,3 +138,7 @@ def handle_app_deleted(installation: Installation, payload: payloads.Event) -> N
             f"APP_DELETED for app {payload.app.id}, not this installation's {installation.app_id}"
         )
     installation_uninstall(installation_id=installation.pk)
+    # Nothing of the shop's is sent and nothing waits: runs end, queued messages are cancelled.
+    runs_uninstalled_exit(installation_id=installation.pk, now=clock.now())
+    cancelled = messages_cancel(installation_id=installation.pk, reason=UNINSTALLED)
+    message_steps_follow(message_ids=cancelled)

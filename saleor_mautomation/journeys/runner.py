@@ -30,6 +30,7 @@ from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.engine import Action, Facts, Outcome, RunState, advance
 from saleor_mautomation.journeys.failures import error_text, run_fail
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
+from saleor_mautomation.journeys.outcomes import MESSAGE_STEP, QUEUED
 from saleor_mautomation.journeys.vouchers import (
     VOUCHER_PENDING,
     describe,
@@ -45,7 +46,6 @@ logger = logging.getLogger(__name__)
 MAX_ROUNDS = 20  # facts supplied per call (conditions and vouchers on one walk)
 FACT_EVENTS = 200
 VOUCHER_RETRY = timedelta(minutes=10)
-SENT_KINDS = ("sent", "held_out")
 
 
 @lru_cache(maxsize=1024)
@@ -242,7 +242,7 @@ def _visits(works: list[_Work]) -> dict[tuple[int, str], int]:
         return {}
     return {
         (run_id, node): n
-        for run_id, node, n in RunStep.objects.filter(run__in=wanted, kind__in=SENT_KINDS)
+        for run_id, node, n in RunStep.objects.filter(MESSAGE_STEP, run__in=wanted)
         .values("run", "node")
         .annotate(n=Count("pk"))
         .values_list("run", "node", "n")
@@ -352,7 +352,8 @@ def _act(
         key = (run.pk, action.node)
         visit = visits.get(key, 0)
         visits[key] = visit + 1
-        step = RunStep(run=run, node=action.node, kind="sent", at=effects.now)
+        # Queued; the sender's outcome replaces it (``outcomes.message_steps_follow``).
+        step = RunStep(run=run, node=action.node, kind=QUEUED, at=effects.now)
         actions.send(run, step, params, channel=d.SENDS[action.kind], visit=visit, effects=effects)
         return [step]
     match action.kind:

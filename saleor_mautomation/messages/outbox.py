@@ -135,6 +135,23 @@ def message_enqueue(
     return None if message_id is None else Message.objects.get(pk=message_id)
 
 
+def messages_cancel(*, installation_id: int, reason: str) -> list[int]:
+    """Cancel the installation's messages not yet handed over (queued, or deferred by its
+    rules): they will never be sent (the shop uninstalled the app). A message being sent
+    now is left to finish. Returns the ids cancelled."""
+    ids = list(
+        Message.objects.select_for_update()
+        .filter(
+            installation_id=installation_id,
+            status__in=[Message.Status.QUEUED, Message.Status.DEFERRED],
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Message.objects.filter(pk__in=ids).update(status=Message.Status.CANCELLED, status_reason=reason)
+    return ids
+
+
 DOUBLE_OPT_IN = "double-opt-in"
 
 

@@ -60,6 +60,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 RETRY_BASE = timedelta(minutes=2)
 STUCK_AFTER = timedelta(minutes=10)
+UNINSTALLED = "the shop uninstalled the app"
 Status = Message.Status
 
 
@@ -201,12 +202,15 @@ def _current_address(message: Message, contact: Contact | None, spec: ChannelSpe
 
 def message_deliver(*, message_id: int, now: datetime, app_url: str, senders: SenderPool) -> str:
     """Send one claimed message through its channel's transport; returns its new status."""
-    message = Message.objects.select_related("template_version__template", "contact").get(
-        pk=message_id
-    )
+    message = Message.objects.select_related(
+        "template_version__template", "contact", "installation"
+    ).get(pk=message_id)
     if message.status != Status.SENDING:
         return str(message.status)
     MessageAttempt.objects.create(message=message, started_at=now, outcome="started")
+    if not message.installation.is_active:  # queued as the shop uninstalled the app
+        _finish(message, now, status=Status.CANCELLED, status_reason=UNINSTALLED)
+        return Status.CANCELLED
     try:
         spec = channel_spec(message.channel)
     except UnknownChannel as exc:
@@ -337,9 +341,11 @@ def messages_send_due(
     limit: int = 100,
     sleep: Callable[[float], None] = time.sleep,
     twilio_http_client: Any = None,
+    outcomes: dict[int, str] | None = None,
 ) -> dict[str, int]:
     """Claim and send a batch: per installation and channel over its own provider
-    connection, at most as fast as its throttle allows; counts per outcome."""
+    connection, at most as fast as its throttle allows; counts per outcome (and each
+    message's status in ``outcomes``, when given: the coordinator logs them on their steps)."""
     counts: dict[str, int] = {}
     ids = messages_claim(now=now, limit=limit)
     senders = SenderPool(
@@ -367,6 +373,8 @@ def messages_send_due(
             except (DataError, IntegrityError) as exc:
                 status = _refused_by_database(message_id, now, exc)
             counts[status] = counts.get(status, 0) + 1
+            if outcomes is not None:
+                outcomes[message_id] = status
             done += 1
     finally:
         senders.close()

@@ -19,8 +19,10 @@ from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.messages.defaults import EXAMPLE_CONTEXT, default_templates
 from saleor_mautomation.messages.mime import HeaderInvalid, encode_address
 from saleor_mautomation.messages.models import (
+    EmailProvider,
     Message,
     SendingRules,
+    SmsProvider,
     Suppression,
     Template,
     TemplateVersion,
@@ -413,3 +415,12 @@ def messages_merge(*, into_id: int, other_id: int) -> None:
     count towards caps, best hour and attribution): called by the coordinator
     (``flows.merges``)."""
     Message.objects.filter(contact_id=other_id).update(contact_id=into_id)
+
+
+def provider_secrets_delete(*, installation_id: int) -> None:
+    """An uninstalled shop's email and SMS provider secrets go with its Saleor token (the
+    settings without them stay: a re-install sets the secrets again)."""
+    EmailProvider.objects.filter(installation_id=installation_id).update(
+        smtp_password="", esp_settings=""
+    )
+    SmsProvider.objects.filter(installation_id=installation_id).update(auth_token="")

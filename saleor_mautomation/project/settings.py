@@ -245,6 +245,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_mautomation.flows.tasks.erasures_sweep",
         "schedule": 60.0,
     },
+    # Shop names Saleor did not give at registration; an uninstalled shop's credentials,
+    # deleted UNINSTALL_CREDENTIALS_GRACE_DAYS after the uninstall.
+    "installations-sweep": {
+        "task": "saleor_mautomation.flows.tasks.installations_sweep",
+        "schedule": 3600.0,
+    },
     "deliveries-retention": {
         "task": "saleor_mautomation.flows.tasks.deliveries_retention_sweep",
         "schedule": crontab(hour=2, minute=45),
@@ -314,6 +320,9 @@ STOREFRONT_EVENT_MAX_AHEAD = timedelta(
 # An uninstalled shop's data is re-attached to a re-install within this many days; later a
 # re-install starts a fresh installation (the old one is kept, retired, for deletion).
 UNINSTALL_GRACE = timedelta(days=int(env.get("UNINSTALL_GRACE_DAYS", "30")))
+# Its Saleor token and provider secrets are deleted this many days after the uninstall (a
+# re-install brings a new token, so re-attaching within UNINSTALL_GRACE still works).
+UNINSTALL_CREDENTIALS_GRACE = timedelta(days=int(env.get("UNINSTALL_CREDENTIALS_GRACE_DAYS", "7")))
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env["REDIS_URL"]}

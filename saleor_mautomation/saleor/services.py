@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 
 from saleor_mautomation.core import clock
-from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.saleor import documents
 from saleor_mautomation.saleor.allowlist import saleor_url_allowed, saleor_url_parse
 from saleor_mautomation.saleor.client import SaleorClient
@@ -71,6 +71,46 @@ def _token_works(saleor_api_url: str, auth_token: str) -> bool:
 TOKEN_ERROR_CODES = {"InvalidTokenError", "JSONWebTokenError", "ExpiredSignatureError"}
 
 
+def _shop_name(client: SaleorClient) -> str | None:
+    """Saleor's ``shop { name }``, or None when it cannot be read now (registration goes on
+    without it; ``installation_shop_refresh`` tries again later)."""
+    try:
+        data = client.execute(documents.load("shop"))
+    except (PermanentError, RetryableError) as exc:
+        logger.warning("%s: the shop's name could not be read: %s", client.api_url, exc.message)
+        return None
+    name = (data.get("shop") or {}).get("name")
+    return name.strip()[:255] if isinstance(name, str) else None
+
+
+def installation_shop_refresh(*, installation_id: int) -> Installation:
+    """Read the shop's name from Saleor again (the admin asked, or it was never read); a
+    failure keeps what is stored. Not in a transaction: Saleor is called (ADR 0014)."""
+    installation = Installation.objects.get(pk=installation_id)
+    if not installation.is_active:
+        return installation
+    name = _shop_name(saleor_client(installation))
+    if name is not None:
+        Installation.objects.filter(pk=installation_id).update(
+            shop_name=name, shop_name_fetched_at=clock.now()
+        )
+        installation.shop_name, installation.shop_name_fetched_at = name, clock.now()
+    return installation
+
+
+def installations_shop_refresh() -> int:
+    """The active installations whose shop name was never read (Saleor failed at their
+    registration): read now. Returns how many were read."""
+    read = 0
+    for installation_id in Installation.objects.filter(
+        status=Installation.Status.ACTIVE, shop_name_fetched_at__isnull=True
+    ).values_list("pk", flat=True):
+        read += bool(
+            installation_shop_refresh(installation_id=installation_id).shop_name_fetched_at
+        )
+    return read
+
+
 def _retire(installation: Installation, now: datetime) -> None:
     """Free the Saleor URL of an installation uninstalled longer than the grace period: its
     row (and data) stays, under a URL no registration can name, for deletion."""
@@ -127,6 +167,7 @@ def installation_register(
         )
     if existing is not None and existing.is_active and existing.app_id != app_id:
         token_gone_at = clock.now()  # deleted in Saleor without an APP_DELETED reaching us
+    shop_name = _shop_name(client)
     jwks = fetch_jwks(jwks_url_for(saleor_api_url))
     now = clock.now()
     with transaction.atomic():
@@ -156,7 +197,10 @@ def installation_register(
             "status": Installation.Status.ACTIVE,
             "installed_at": now,
             "uninstalled_at": None,
+            "credentials_deleted_at": None,
         }
+        if shop_name is not None:
+            fields.update(shop_name=shop_name, shop_name_fetched_at=now)
         if current is None:
             installation = Installation.objects.create(saleor_api_url=saleor_api_url, **fields)
         else:
@@ -179,6 +223,24 @@ def installation_uninstall(*, installation_id: int) -> bool:
         pk=installation_id, status=Installation.Status.ACTIVE
     ).update(status=Installation.Status.UNINSTALLED, uninstalled_at=clock.now())
     return updated > 0
+
+
+def installation_credentials_delete(
+    *, installation_id: int, uninstalled_before: datetime, now: datetime
+) -> bool:
+    """Delete the Saleor token (and the JWKS fetched with it) of an installation uninstalled
+    before ``uninstalled_before``; False when it is active again (a re-install in the grace
+    period), uninstalled later, or deleted already. A re-install brings a new token either way.
+    """
+    deleted = Installation.objects.filter(
+        pk=installation_id,
+        status=Installation.Status.UNINSTALLED,
+        uninstalled_at__lte=uninstalled_before,
+        credentials_deleted_at__isnull=True,
+    ).update(auth_token="", jwks={}, jwks_fetched_at=None, credentials_deleted_at=now)
+    if deleted:
+        logger.info("Installation %s: credentials deleted after its uninstall", installation_id)
+    return deleted > 0
 
 
 def installation_storefront_origins_set(

@@ -5,7 +5,9 @@ import pytest
 from django.db import connection
 
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.flows.installations import credentials_sweep
 from saleor_mautomation.saleor.models import Installation
+from saleor_mautomation.saleor.services import installations_shop_refresh
 from saleor_mautomation.segments.models import Segment
 from tests.conftest import make_installation
 
@@ -352,3 +354,86 @@ def test_a_reinstall_after_the_grace_period_starts_afresh_and_keeps_the_old_for_
     ada.refresh_from_db()
     assert ada.installation_id == installed.pk
     assert Installation.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_reinstall_after_the_credentials_were_deleted_keeps_the_data_and_works(
+    client, standin, settings
+):
+    # given: uninstalled 8 days ago, its credentials deleted by the sweep (grace 7 days)
+    settings.UNINSTALL_GRACE = timedelta(days=30)
+    installed = uninstalled_days_ago(standin, 8)
+    ada = seed_contact(installed)
+    assert credentials_sweep(now=datetime.now(tz=UTC), grace=timedelta(days=7)) == [installed.pk]
+    standin.valid_tokens = {"app-token-2"}
+    standin.app_id = "QXBwOjEw"
+
+    # when
+    response = post_register(client, standin.api_url, token="app-token-2")
+
+    # then: re-attached with the new token, nothing left marked deleted
+    assert response.status_code == 200
+    installation = Installation.objects.get()
+    assert (installation.pk, installation.auth_token, installation.status) == (
+        installed.pk,
+        "app-token-2",
+        Installation.Status.ACTIVE,
+    )
+    assert installation.credentials_deleted_at is None
+    assert installation.jwks == standin.jwks()
+    ada.refresh_from_db()
+    assert ada.installation_id == installed.pk
+
+
+# -- the shop's identity (issue 14, finding 4) ---------------------------------------------------
+
+
+def shop_named(name):
+    return lambda variables: (200, {"data": {"shop": {"name": name}}})
+
+
+@pytest.mark.django_db
+def test_registration_reads_the_shops_name(client, standin):
+    # given
+    standin.answers["ShopName"] = shop_named("Saleor e-commerce")
+
+    # when
+    response = post_register(client, standin.api_url)
+
+    # then
+    assert response.status_code == 200
+    installation = Installation.objects.get()
+    assert installation.shop_name == "Saleor e-commerce"
+    assert installation.shop_name_fetched_at is not None
+    queries = [r.json()["query"] for r in standin.requests_to("/graphql/")]
+    assert "shop { name }" in queries[1]
+
+
+@pytest.mark.django_db
+def test_registration_goes_on_when_the_shops_name_cannot_be_read_and_reads_it_later(
+    client, standin
+):
+    # given: Saleor fails the shop query
+    standin.answers["ShopName"] = lambda variables: (
+        200,
+        {"data": None, "errors": [{"message": "Internal Server Error"}]},
+    )
+
+    # when
+    response = post_register(client, standin.api_url)
+
+    # then: installed without a name
+    assert response.status_code == 200
+    installation = Installation.objects.get()
+    assert (installation.status, installation.shop_name) == (Installation.Status.ACTIVE, "")
+    assert installation.shop_name_fetched_at is None
+
+    # when: the hourly sweep, Saleor answering again
+    standin.answers["ShopName"] = shop_named("Saleor e-commerce")
+    read = installations_shop_refresh()
+
+    # then
+    assert read == 1
+    installation.refresh_from_db()
+    assert installation.shop_name == "Saleor e-commerce"
+    assert installations_shop_refresh() == 0  # read once

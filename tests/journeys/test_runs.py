@@ -82,11 +82,11 @@ def test_a_run_sends_waits_and_follows_its_condition(shop):
     assert steps == [
         ("hello", "entered"),
         ("hello", "passed"),
-        ("hello", "sent"),
+        ("hello", "queued"),
         ("pause", "passed"),
         ("ordered", "passed"),
         ("nudge", "passed"),
-        ("nudge", "sent"),
+        ("nudge", "queued"),
         ("end", "passed"),
         ("end", "exited"),
     ]
@@ -141,7 +141,7 @@ def test_a_retried_wake_never_sends_twice(shop):
     run = journey_enroll(journey=journey, contact=ada, now=T)
     assert run is not None
     JourneyRun.objects.filter(pk=run.pk).update(node="hello", wake_at=T)
-    RunStep.objects.filter(run=run, kind="sent").delete()  # as if the log were lost
+    RunStep.objects.filter(run=run, kind="queued").delete()  # as if the log were lost
 
     # when
     runs_wake(now=T, limit=10)
