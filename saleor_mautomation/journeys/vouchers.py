@@ -8,12 +8,15 @@ records the result in a short transaction of its own (a ``voucher_ready`` step p
 ``voucher_failed`` one), makes the runs due and runs the scheduler's wake-up at once, which
 reads the codes (``voucher_codes_known``) and moves the runs on. A task that is lost costs a
 minute: the scheduler wakes the parked runs, finds no code, parks them again and queues
-another.
+another. A failed attempt is tried again ``VOUCHER_RETRY`` later (``voucher_retries``), not
+sooner when the contact's events wake the run in between, ``VOUCHER_ATTEMPTS`` times in all.
 
 A code is derived from the run and the step (keyed with the app's secret), so an attempt
 repeated after a crash, or by a second task, asks Saleor for the same code, which it already
-has. The step's voucher is created once per version: its row is claimed before the call
-(committed, empty id), so two tasks never both create one.
+has. The step's voucher is created once per version, with the first runs' codes (Saleor 3.23
+makes no voucher without a code): its row is claimed before the call (committed, empty id), so
+two tasks never both create one; a voucher Saleor made for a task that died before noting its
+id is found by one of its codes and taken over.
 """
 
 from __future__ import annotations
