@@ -32,9 +32,9 @@ urlpatterns = [
     path("p/<str:token>", pages_views.preferences, name="preferences"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("dashboard/customer-widget", dashboard.customer_widget, name="customer-widget"),
+    path("dashboard/widgets/customer", dashboard.customer_widget, name="customer-widget"),
     re_path(
-        r"^dashboard/(?!assets/)(?!customer-widget$).*$",
+        r"^dashboard/(?!assets/).*$",
         dashboard.dashboard_index,
         name="dashboard",
     ),

@@ -79,9 +79,9 @@ def build_manifest(
         permissions=list(PERMISSIONS),
         app_url=f"{base}/dashboard/",
         token_target_url=f"{base}/api/register",
-        data_privacy_url=f"{base}/dashboard/#/privacy",
+        data_privacy_url=f"{base}/dashboard/privacy",
         homepage_url=f"{base}/dashboard/",
-        support_url=f"{base}/dashboard/#/support",
+        support_url=f"{base}/dashboard/support",
         webhooks=[
             ManifestWebhook(
                 name=spec.name,
@@ -104,8 +104,9 @@ def build_manifest(
                 mount="CUSTOMER_DETAILS_WIDGETS",
                 target="WIDGET",
                 permissions=["MANAGE_USERS"],
-                url=f"{base}/dashboard/customer-widget",
-                options={"widgetTarget": {"method": "POST"}},
+                # GET: the widget gets the whole App Bridge (ADR 0018).
+                url=f"{base}/dashboard/widgets/customer",
+                options={"widgetTarget": {"method": "GET"}},
             ),
         ],
     )

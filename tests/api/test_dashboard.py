@@ -37,7 +37,7 @@ def test_the_app_page_serves_the_built_extension_framable_by_the_dashboard(clien
 
 
 @pytest.mark.parametrize(
-    "path", ["/dashboard/", "/dashboard/journeys/7", "/dashboard/customer-widget"]
+    "path", ["/dashboard/", "/dashboard/journeys/7", "/dashboard/widgets/customer"]
 )
 @pytest.mark.django_db
 def test_every_dashboard_page_is_framable_only_by_the_installations_dashboard_origins(
@@ -70,7 +70,7 @@ def test_every_dashboard_page_is_framable_only_by_the_installations_dashboard_or
     ],
 )
 @pytest.mark.parametrize(
-    "path", ["/dashboard/", "/dashboard/contacts/42", "/dashboard/customer-widget"]
+    "path", ["/dashboard/", "/dashboard/contacts/42", "/dashboard/widgets/customer"]
 )
 @pytest.mark.django_db
 def test_a_dashboard_page_for_no_known_installation_is_framable_by_nobody(
@@ -91,19 +91,47 @@ def test_a_dashboard_page_for_no_known_installation_is_framable_by_nobody(
 
 
 @pytest.mark.django_db
-def test_the_customer_widget_opened_by_a_form_post_is_framable_by_its_dashboard(client, built):
+def test_the_customer_widget_answers_its_get_at_once_framable_by_its_dashboard(client, built):
+    # given
+    make_installation(saleor_api_url=SHOP_API)
+    query = f"customerId=VXNlcjox&saleorApiUrl={quote(SHOP_API, safe='')}&id=QXBwOjE%3D&theme=dark"
+
+    # when: the Dashboard's iframe opens the GET widget with the customer in the query
+    response = client.get(f"/dashboard/widgets/customer?{query}")
+
+    # then: the page itself, not a redirect (which once turned the Dashboard's POST into a GET)
+    assert response.status_code == 200
+    assert "Location" not in response
+    assert b"".join(response.streaming_content) == b'<div id="root"></div>'
+    assert response["Content-Security-Policy"] == "frame-ancestors https://shop.eu.saleor.cloud"
+    assert "X-Frame-Options" not in response
+
+
+@pytest.mark.django_db
+def test_the_customer_widget_is_a_get_widget_only(client, built):
     # given
     make_installation(saleor_api_url=SHOP_API)
 
-    # when: the Dashboard posts the widget's form into its iframe
+    # when: the form POST of the old widget
     response = client.post(
-        "/dashboard/customer-widget",
+        "/dashboard/widgets/customer",
         data={"saleorApiUrl": SHOP_API, "customerId": "VXNlcjox", "accessToken": "t"},
     )
 
     # then
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/dashboard/privacy", "/dashboard/support"])
+@pytest.mark.django_db
+def test_the_privacy_and_support_pages_open_outside_the_dashboard(client, built, path):
+    # when: a top-level visit, as from the Dashboard's app list or a search engine
+    response = client.get(path)
+
+    # then: the page, framable by nobody
     assert response.status_code == 200
-    assert response["Content-Security-Policy"] == "frame-ancestors https://shop.eu.saleor.cloud"
+    assert b"".join(response.streaming_content) == b'<div id="root"></div>'
+    assert response["Content-Security-Policy"] == "frame-ancestors 'none'"
 
 
 def test_the_admin_sets_the_dashboard_origins_and_the_pages_follow(

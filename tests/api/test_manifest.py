@@ -40,6 +40,8 @@ def test_manifest_declares_the_app(client, settings):
     assert manifest["id"] == "app.saleor-mautomation"
     assert manifest["appUrl"] == "https://mautomation.example.com/dashboard/"
     assert manifest["tokenTargetUrl"] == "https://mautomation.example.com/api/register"
+    assert manifest["dataPrivacyUrl"] == "https://mautomation.example.com/dashboard/privacy"
+    assert manifest["supportUrl"] == "https://mautomation.example.com/dashboard/support"
     assert manifest["requiredSaleorVersion"] == ">=3.22 <4"
     assert sorted(manifest["permissions"]) == [
         "MANAGE_CHECKOUTS",
@@ -69,6 +71,6 @@ def test_manifest_extensions(client, settings):
     assert by_mount["NAVIGATION_CUSTOMERS"]["target"] == "APP_PAGE"
     widget = by_mount["CUSTOMER_DETAILS_WIDGETS"]
     assert widget["target"] == "WIDGET"
-    assert widget["url"] == "https://mautomation.example.com/dashboard/customer-widget"
-    assert widget["options"] == {"widgetTarget": {"method": "POST"}}
+    assert widget["url"] == "https://mautomation.example.com/dashboard/widgets/customer"
+    assert widget["options"] == {"widgetTarget": {"method": "GET"}}
     assert all(ext["permissions"] == ["MANAGE_USERS"] for ext in manifest["extensions"])

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from saleor_mautomation.saleor.framing import dashboard_frame_policy
 
@@ -13,7 +12,7 @@ from saleor_mautomation.saleor.framing import dashboard_frame_policy
 def _framable_by_installation(request: HttpRequest, response: HttpResponseBase) -> None:
     """Framable only by the Dashboard of the installation the page is opened for (the
     ``saleorApiUrl`` parameter the Dashboard adds); unknown: by nobody."""
-    saleor_api_url = request.GET.get("saleorApiUrl") or request.POST.get("saleorApiUrl", "")
+    saleor_api_url = request.GET.get("saleorApiUrl", "")
     policy = dashboard_frame_policy(saleor_api_url)
     response["Content-Security-Policy"] = policy
     if policy == "frame-ancestors 'none'":
@@ -39,7 +38,9 @@ def _index(request: HttpRequest) -> HttpResponseBase:
 @xframe_options_exempt
 @require_GET
 def dashboard_index(request: HttpRequest) -> HttpResponseBase:
-    """The dashboard extension's page (the manifest's appUrl), framed by the Saleor Dashboard.
+    """The dashboard extension's pages (the manifest's appUrl and every route under it, the
+    privacy and support pages included, which are also opened outside the Dashboard: a top-level
+    visit is never refused, only framing by others than the installation's Dashboard).
 
     Its assets are served by WhiteNoise under ``/dashboard/assets/``; the page itself carries
     no data: it gets the Dashboard's token through App Bridge and calls ``/graphql/``.
@@ -47,11 +48,10 @@ def dashboard_index(request: HttpRequest) -> HttpResponseBase:
     return _index(request)
 
 
-@csrf_exempt
 @xframe_options_exempt
-@require_http_methods(["GET", "POST"])
+@require_GET
 def customer_widget(request: HttpRequest) -> HttpResponseBase:
-    """The CUSTOMER_DETAILS_WIDGETS widget: the same front end; the Dashboard opens it with a
-    form POST (``widgetTarget``) into its iframe. The form's token is not read here: the page
-    gets its token through App Bridge like every other page."""
+    """The CUSTOMER_DETAILS_WIDGETS widget, a GET widget (ADR 0018): the same front end, whose
+    ``/widgets/customer`` route reads ``customerId`` from the query the Dashboard adds and gets
+    its token, theme and locale through the App Bridge handshake like every other page."""
     return _index(request)
