@@ -6,6 +6,8 @@
 // - The app: tests/support/e2e_server.py (the app under `mautomation serve` on a fresh embedded
 //   database, a stand-in Saleor, the stand-in Dashboard on another origin), with E2E_PYTHON or
 //   ../.venv/bin/python. It stops when its stdin closes, so it never outlives this process.
+// - Screenshots: e2e/screenshots/, never emptied here (another run in the same tree may be writing
+//   there); each test's files are overwritten by its next run.
 // - The browser: Debian's Chromium (E2E_CHROMIUM, /usr/bin/chromium by default), headless, as a
 //   Playwright browser server that every test file connects to.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -78,7 +80,6 @@ const stopApp = (child: ChildProcess): Promise<void> =>
   });
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  rmSync(SCREENSHOTS_DIR, { recursive: true, force: true });
   const { dist, temporary } = await build();
   let app: ChildProcess | undefined;
   let browser: BrowserServer | undefined;

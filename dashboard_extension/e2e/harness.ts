@@ -21,8 +21,8 @@
  * - `openApp({ path, token, theme, locale })`: the app page at `/dashboard/extensions/app/<id><path>`
  *   of the stand-in Dashboard (path "/journeys" frames `<appUrl>journeys`); `token: "expired"` or
  *   "foreign" starts with a token the app refuses (401). `openWidget(customerId, ...)`: the
- *   customer page with the manifest's CUSTOMER_DETAILS_WIDGETS widget. `openDirect(path)`: an app
- *   URL opened directly in the browser, outside the Dashboard.
+ *   customer page with the manifest's CUSTOMER_DETAILS_WIDGETS widget. `openDirect(url, { locale })`:
+ *   an app URL opened directly in the browser, outside the Dashboard.
  * - `Embedded.host`: `actions(type?)`, `waitForAction(type, matches?)`, `events()` (posted to the
  *   app), `navigations()` (the Dashboard's reactions to redirect/updateRouting), `location()`,
  *   `frameHeight()`, `setTheme`, `setLocale`, `redirect(path)` (the "redirect" event),
@@ -92,9 +92,16 @@ const browser = (): Promise<Browser> => {
 };
 
 /** Call once at the top level of a test file: every test gets its own browser context (closed
- * after it), all on one connection to the shared browser (closed after the file). */
+ * after it, its pages saved as `failed-<n>` screenshots when it failed), all on one connection to
+ * the shared browser (closed after the file). */
 export const useBrowser = (): void => {
-  afterEach(async () => {
+  afterEach(async ({ task }) => {
+    if (task.result?.state === "fail" || task.result?.errors?.length) {
+      const pages = [...contexts].flatMap((context) => context.pages());
+      for (const [n, page] of pages.entries()) {
+        await screenshot(page, `failed-${n + 1}`).catch(() => undefined);
+      }
+    }
     await Promise.all([...contexts].map((context) => context.close()));
     contexts.clear();
   });
@@ -106,8 +113,8 @@ export const useBrowser = (): void => {
 };
 
 /** A new page in a context of its own (no state shared with other tests). */
-export const newPage = async (): Promise<Page> => {
-  const context = await (await browser()).newContext({ viewport: { width: 1280, height: 860 } });
+export const newPage = async ({ locale = "en-US" }: { locale?: string } = {}): Promise<Page> => {
+  const context = await (await browser()).newContext({ viewport: { width: 1280, height: 860 }, locale });
   contexts.add(context);
   return context.newPage();
 };
@@ -191,7 +198,8 @@ const watch = (page: Page): Pick<Embedded, "apiCalls" | "errors"> => {
     const headers = request.headers();
     let operationName: string | undefined;
     try {
-      operationName = (request.postDataJSON() as { operationName?: string } | null)?.operationName;
+      const body = request.postDataJSON() as { operationName?: string; query?: string } | null;
+      operationName = body?.operationName ?? body?.query?.match(/^\s*(?:query|mutation)\s+(\w+)/)?.[1];
     } catch {
       operationName = undefined;
     }
@@ -226,11 +234,12 @@ export const openApp = ({ path = "/", ...options }: OpenOptions & { path?: strin
 export const openWidget = (customerId: string, options: OpenOptions = {}): Promise<Embedded> =>
   open(`/dashboard/customers/${encodeURIComponent(customerId)}`, options);
 
-/** An app URL opened directly, outside the Dashboard (the privacy and support pages). */
-export const openDirect = async (path: string): Promise<Page & { errors: string[] }> => {
-  const page = await newPage();
+/** An app URL (or path on the app's origin) opened directly, outside the Dashboard, in a browser
+ * whose language is `locale` (English by default). */
+export const openDirect = async (url: string, { locale = "en-US" }: { locale?: string } = {}): Promise<Page & { errors: string[] }> => {
+  const page = await newPage({ locale });
   const { errors } = watch(page);
-  await page.goto(`${e2e().appOrigin}${path}`);
+  await page.goto(new URL(url, e2e().appOrigin).href);
   return Object.assign(page, { errors });
 };
 

@@ -1,20 +1,27 @@
 // The shell inside the stand-in Dashboard: embedding, theme, language, token refresh, routing.
 import { describe, expect, test } from "vitest";
 
-import { e2e, openApp, screenshot, useBrowser } from "./harness";
+import { e2e, type Embedded, openApp, screenshot, useBrowser } from "./harness";
 
 useBrowser();
 
 const SANDBOX = "allow-same-origin allow-forms allow-scripts allow-downloads allow-popups";
 
+const connected = (embedded: Embedded) =>
+  embedded.app.getByText(`Connected to ${e2e().saleorApiUrl} as app ${e2e().appId}`);
+
+/** The background of the app's page (macaw's default1 of its current theme). */
+const background = (embedded: Embedded) =>
+  embedded.app.locator("main").last().evaluate((main) => getComputedStyle(main.parentElement!).backgroundColor);
+
 describe("embedding", () => {
   test("the app answers the handshake from another origin and calls its API with the Dashboard's token", async () => {
-    const { page, app, host, apiCalls, errors } = await openApp();
+    const embedded = await openApp();
+    const { page, app, host, apiCalls, errors } = embedded;
 
     const ready = await host.waitForAction("notifyReady");
-    await expect.poll(() => apiCalls.filter((call) => call.status === 200).length, { timeout: 15_000 }).toBeGreaterThan(0);
-    await app.locator("#root *").first().waitFor();
-    await screenshot(page, "embedded");
+    await connected(embedded).waitFor();
+    await screenshot(page, "overview");
 
     // the frame: the Dashboard's sandbox, the app on its own origin, the Dashboard's parameters
     const frame = page.locator("#app-frame");
@@ -25,7 +32,7 @@ describe("embedding", () => {
     expect(src.pathname).toBe("/dashboard/");
     expect(src.searchParams.get("saleorApiUrl")).toBe(e2e().saleorApiUrl);
     expect(src.searchParams.get("id")).toBe(e2e().appId);
-    // the app runs in the frame, on its origin, knows it is framed and was given the referrer
+    // the app runs in the frame, on its origin, and was given the Dashboard as its referrer
     const inFrame = await app.locator("html").evaluate(() => ({
       origin: window.location.origin,
       framed: window.self !== window.top,
@@ -34,11 +41,114 @@ describe("embedding", () => {
     expect(inFrame).toEqual({ origin: e2e().appOrigin, framed: true, referrer: `${e2e().dashboardOrigin}/` });
     // notifyReady was answered, and the app's API calls carry the handshake's token
     expect(ready.payload.actionId).toMatch(/^[0-9a-f-]{36}$/);
-    const responses = await host.events("response");
-    expect(responses).toContainEqual({ type: "response", payload: { actionId: ready.payload.actionId, ok: true } });
+    expect(await host.events("response")).toContainEqual({
+      type: "response",
+      payload: { actionId: ready.payload.actionId, ok: true },
+    });
     const token = await page.evaluate(() => window.e2eHost.token);
-    expect(new Set(apiCalls.map((call) => call.token))).toEqual(new Set([token]));
-    expect(apiCalls.every((call) => call.status === 200)).toBe(true);
+    expect(apiCalls).toEqual([{ status: 200, token, operationName: "Installation" }]);
     expect(errors).toEqual([]);
   });
 });
+
+describe("theme", () => {
+  test("the Dashboard's theme event switches the app between light and dark", async () => {
+    const embedded = await openApp({ theme: "light" });
+    await connected(embedded).waitFor();
+    const light = await background(embedded);
+    await screenshot(embedded.page, "light");
+
+    await embedded.host.setTheme("dark");
+    await expect.poll(() => background(embedded)).not.toBe(light);
+    const dark = await background(embedded);
+    await screenshot(embedded.page, "dark");
+
+    await embedded.host.setTheme("light");
+    await expect.poll(() => background(embedded)).toBe(light);
+    expect(light).toBe("rgb(255, 255, 255)");
+    expect(luminance(dark)).toBeLessThan(0.2);
+  });
+
+  test("a page opened in the dark theme starts dark", async () => {
+    const embedded = await openApp({ theme: "dark" });
+    await connected(embedded).waitFor();
+    await screenshot(embedded.page, "dark");
+    expect(luminance(await background(embedded))).toBeLessThan(0.2);
+  });
+});
+
+describe("language", () => {
+  test("localeChanged to German shows the app in German, and back in English", async () => {
+    const embedded = await openApp();
+    await connected(embedded).waitFor();
+
+    await embedded.host.setLocale("de");
+    await embedded.app.getByText(`Verbunden mit ${e2e().saleorApiUrl} als App ${e2e().appId}`).waitFor();
+    await embedded.app.getByRole("link", { name: "Übersicht" }).waitFor();
+    expect(await embedded.app.locator("html").getAttribute("lang")).toBe("de");
+    await screenshot(embedded.page, "german");
+
+    await embedded.host.setLocale("en");
+    await connected(embedded).waitFor();
+    await embedded.app.getByRole("link", { name: "Overview" }).waitFor();
+  });
+});
+
+describe("token refresh", () => {
+  test("a call refused with 401 is retried once with the token of the next tokenRefresh", async () => {
+    const embedded = await openApp({ token: "expired" });
+    const { host, apiCalls } = embedded;
+    await expect.poll(() => apiCalls.length, { timeout: 15_000 }).toBe(1);
+    const expired = await embedded.page.evaluate(() => window.e2eHost.token);
+    expect(apiCalls).toEqual([{ status: 401, token: expired, operationName: "Installation" }]);
+    await screenshot(embedded.page, "waiting-for-a-token");
+
+    const fresh = await host.refreshToken("valid");
+    await connected(embedded).waitFor();
+    await screenshot(embedded.page, "refreshed");
+    expect(apiCalls).toEqual([
+      { status: 401, token: expired, operationName: "Installation" },
+      { status: 200, token: fresh, operationName: "Installation" },
+    ]);
+    expect(embedded.errors).toEqual([]);
+  });
+
+  test("a refreshed token that is refused too is not retried again: the app says the session was rejected", async () => {
+    const embedded = await openApp({ token: "expired" });
+    await expect.poll(() => embedded.apiCalls.length, { timeout: 15_000 }).toBe(1);
+    const expired = await embedded.page.evaluate(() => window.e2eHost.token);
+
+    const foreign = await embedded.host.refreshToken("foreign");
+    await embedded.app.getByText("The Dashboard session was rejected").waitFor();
+    await screenshot(embedded.page, "rejected");
+    expect(embedded.apiCalls.map(({ status, token }) => ({ status, token }))).toEqual([
+      { status: 401, token: expired },
+      { status: 401, token: foreign },
+    ]);
+  });
+});
+
+describe("routing", () => {
+  test("the Dashboard's redirect event opens the page it names", async () => {
+    const embedded = await openApp();
+    const { app, host } = embedded;
+    await connected(embedded).waitFor();
+
+    await host.redirect(`/dashboard/extensions/app/${encodeURIComponent(e2e().appId)}/support`);
+    await app.getByRole("heading", { name: "Support", level: 1 }).waitFor();
+    await host.waitForAction("updateRouting", (action) => action.payload.newRoute === "/support");
+    await screenshot(embedded.page, "support");
+
+    // the redirect the Dashboard sends after every handshake (its whole path) kept the page
+    expect(await host.events("redirect")).toEqual([
+      { type: "redirect", payload: { path: `/dashboard/extensions/app/${encodeURIComponent(e2e().appId)}` } },
+      { type: "redirect", payload: { path: `/dashboard/extensions/app/${encodeURIComponent(e2e().appId)}/support` } },
+    ]);
+  });
+});
+
+/** Relative luminance (0 black .. 1 white) of a CSS rgb() colour. */
+const luminance = (color: string): number => {
+  const [r, g, b] = (color.match(/\d+(\.\d+)?/g) ?? []).map(Number).map((c) => c / 255);
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+};
