@@ -1,17 +1,12 @@
-import { Box, Text } from "@saleor/macaw-ui";
 import { useParams } from "react-router-dom";
 
-/** The journey editor (`/journeys/:journeyId`); the canvas lands in journeys/editor/. */
+import { JourneyEditor } from "../journeys/editor/editor-page";
+
+/** `/journeys/:journeyId`: the journey editor (its own lazily loaded chunk). */
 export const JourneyEditorPage = () => {
   const { journeyId } = useParams();
 
-  return (
-    <Box padding={6}>
-      <Text size={8} as="h1">
-        {journeyId}
-      </Text>
-    </Box>
-  );
+  return journeyId ? <JourneyEditor key={journeyId} journeyId={journeyId} /> : null;
 };
 
 export default JourneyEditorPage;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { AutosaveEvent, AutosaveState } from "./autosave";
-import { DEBOUNCE_MS, autosaveInitial, autosaveReducer, hasUnsaved, nextSaveAt } from "./autosave";
+import { DEBOUNCE_MS, autosaveInitial, autosaveReducer, hasUnsaved, nextSaveAt, serializeDraft } from "./autosave";
 
 const run = (state: AutosaveState, ...events: AutosaveEvent[]) => events.reduce(autosaveReducer, state);
 const loaded = autosaveInitial("v1", "2026-12-04T10:00:00+00:00");
@@ -62,5 +62,15 @@ describe("autosave", () => {
     const twice = run(failed, { type: "saveStarted" }, { type: "saveFailed", code: "HTTP_ERROR", at: 4000 });
     expect(nextSaveAt(twice)).toBe(9000);
     expect(run(twice, { type: "saveStarted" }, { type: "saveSucceeded", updatedAt: "t3" })).toMatchObject({ status: "saved", failures: 0 });
+  });
+});
+
+describe("draft snapshots", () => {
+  it("read the same whatever the order of keys, and differ when anything differs", () => {
+    const a = serializeDraft({ start: "a", entry: { type: "manual" }, nodes: { a: { type: "exit" } } }, { a: { x: 1, y: 2 } });
+    const b = serializeDraft({ nodes: { a: { type: "exit" } }, entry: { type: "manual" }, start: "a" }, { a: { y: 2, x: 1 } });
+    expect(a).toBe(b);
+    expect(serializeDraft({ start: "b" }, {})).not.toBe(serializeDraft({ start: "a" }, {}));
+    expect(serializeDraft({ w: [2, 1] }, {})).not.toBe(serializeDraft({ w: [1, 2] }, {}));
   });
 });

@@ -95,4 +95,16 @@ export const nextSaveAt = (state: AutosaveState): number | null => {
 /** Whether leaving now would lose edits (the page warns before navigating away). */
 export const hasUnsaved = (state: AutosaveState): boolean => state.current !== state.saved;
 
-export const serializeDraft = (draft: unknown, layout: unknown): string => JSON.stringify({ draft, layout });
+/** JSON with object keys sorted, so the same draft always reads the same whatever its key order. */
+const canonical = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(canonical)
+    : typeof value === "object" && value !== null
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+        )
+      : value;
+
+export const serializeDraft = (draft: unknown, layout: unknown): string => JSON.stringify(canonical({ draft, layout }));

@@ -9,16 +9,15 @@ describe("live counts", () => {
     expect(countsByNode([{ node: "a", waiting: 2, passed: 5, exited: 1 }]).get("a")).toEqual({
       waiting: 2,
       passed: 5,
-      exited: 1,
-      converted: 0,
+      exited: 1
     });
   });
 
   it("announces what changed, and nothing on the first reading", () => {
-    const first = countsByNode([{ node: "a", waiting: 1, passed: 0, exited: 0, converted: 0 }]);
+    const first = countsByNode([{ node: "a", waiting: 1, passed: 0, exited: 0 }]);
     const second = countsByNode([
-      { node: "a", waiting: 0, passed: 1, exited: 0, converted: 0 },
-      { node: "b", waiting: 1, passed: 0, exited: 0, converted: 0 },
+      { node: "a", waiting: 0, passed: 1, exited: 0 },
+      { node: "b", waiting: 1, passed: 0, exited: 0 },
     ]);
 
     expect(countChanges(null, first)).toEqual([]);

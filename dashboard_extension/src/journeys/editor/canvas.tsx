@@ -1,0 +1,218 @@
+import "@xyflow/react/dist/style.css";
+
+import {
+  Background,
+  type Connection,
+  Controls,
+  type Edge,
+  type EdgeChange,
+  MarkerType,
+  MiniMap,
+  type NodeChange,
+  ReactFlow,
+  useReactFlow,
+} from "@xyflow/react";
+import { type DragEvent, useCallback, useMemo, useRef, useState } from "react";
+import { useIntl } from "react-intl";
+
+import { branchIndex } from "./catalogue";
+import type { Counts } from "./counts";
+import type { CanvasEdge, CanvasNode, EditorDoc } from "./convert";
+import { ENTRY_ID } from "./convert";
+import type { Action, Selection } from "./reducer";
+import { type StepFlowNode, nodeTypes } from "./step-node";
+import type { EntryType, NodeType } from "./types";
+
+export const DRAG_MIME = "application/x-mautomation-step";
+
+export type CanvasProps = {
+  doc: EditorDoc;
+  selection: Selection;
+  dispatch: (action: Action) => void;
+  problems: Map<string | null, string[]>;
+  counts: Map<string, Counts> | null;
+  traced: { nodes: Set<string>; edges: Set<string> } | null;
+  readOnly?: boolean;
+  label: string;
+  testId: string;
+};
+
+type Dimensions = Record<string, { width: number; height: number }>;
+
+const edgeLabel = (edge: CanvasEdge, doc: EditorDoc, format: (id: string, values?: Record<string, number>) => string) => {
+  const index = branchIndex(edge.sourceHandle);
+  if (index !== null) {
+    const source = doc.nodes.find((n) => n.id === edge.source);
+    const branches = source?.data.config.branches;
+    const branch = Array.isArray(branches) ? branches[index] : undefined;
+    const percent = branch && typeof branch === "object" && !Array.isArray(branch) ? branch.percent : undefined;
+    return format("editor.output.branch", { percent: typeof percent === "number" ? percent : 0 });
+  }
+  return ["yes", "no", "on_event", "on_timeout"].includes(edge.sourceHandle) ? format(`editor.output.${edge.sourceHandle}`) : undefined;
+};
+
+/**
+ * The journey on an @xyflow/react canvas, controlled by the editor's reducer: a drag moves
+ * a node (one undo step per drag), a connection sets an output, Delete removes the selection,
+ * and a palette item dropped on it adds that step where it was dropped.
+ */
+export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, readOnly = false, label, testId }: CanvasProps) => {
+  const intl = useIntl();
+  const flow = useReactFlow();
+  const [dimensions, setDimensions] = useState<Dimensions>({});
+  const cache = useRef(new Map<string, { source: CanvasNode; key: string; node: StepFlowNode }>());
+  const format = useCallback((id: string, values?: Record<string, number>) => intl.formatMessage({ id }, values), [intl]);
+
+  const nodes = useMemo(() => {
+    const next = new Map<string, { source: CanvasNode; key: string; node: StepFlowNode }>();
+    const result = doc.nodes.map((source) => {
+      const nodeProblems = problems.get(source.id) ?? [];
+      const nodeCounts = counts ? (counts.get(source.id === ENTRY_ID ? "entry" : source.id) ?? null) : null;
+      const selected = selection?.kind === "node" && selection.id === source.id;
+      const measured = dimensions[source.id];
+      const isTraced = traced?.nodes.has(source.id) ?? false;
+      const key = JSON.stringify([nodeProblems, nodeCounts, selected, measured, isTraced, readOnly]);
+      const cached = cache.current.get(source.id);
+      if (cached && cached.source === source && cached.key === key) {
+        next.set(source.id, cached);
+        return cached.node;
+      }
+      const node: StepFlowNode = {
+        id: source.id,
+        type: source.type,
+        position: source.position,
+        selected,
+        draggable: !readOnly,
+        deletable: !readOnly,
+        ariaLabel: `${String(source.data.config.type ?? "")} ${source.id === ENTRY_ID ? "" : source.id}${nodeProblems.length ? `, ${nodeProblems.join("; ")}` : ""}`,
+        data: { kind: source.data.kind, config: source.data.config, counts: nodeCounts, problems: nodeProblems, traced: isTraced, readOnly },
+        ...(measured ? { measured } : {}),
+      };
+      next.set(source.id, { source, key, node });
+      return node;
+    });
+    cache.current = next;
+    return result;
+  }, [doc.nodes, problems, counts, selection, dimensions, traced, readOnly]);
+
+  const edges = useMemo<Edge[]>(
+    () =>
+      doc.edges.map((edge) => {
+        const isTraced = traced?.edges.has(edge.id) ?? false;
+        const text = edgeLabel(edge, doc, format);
+        return {
+          id: edge.id,
+          source: edge.source,
+          sourceHandle: edge.sourceHandle,
+          target: edge.target,
+          selected: selection?.kind === "edge" && selection.id === edge.id,
+          deletable: !readOnly,
+          animated: isTraced,
+          markerEnd: { type: MarkerType.ArrowClosed },
+          ariaLabel: intl.formatMessage({ id: "editor.edge.label" }, { source: edge.source, output: edge.sourceHandle, target: edge.target }),
+          ...(text ? { label: text } : {}),
+          ...(isTraced ? { style: { strokeWidth: 3 } } : {}),
+        };
+      }),
+    [doc, selection, traced, readOnly, format, intl],
+  );
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<StepFlowNode>[]) => {
+      const sized: Dimensions = {};
+      for (const change of changes) {
+        if (change.type === "dimensions" && change.dimensions) {
+          sized[change.id] = change.dimensions;
+        } else if (readOnly) {
+          if (change.type === "select" && change.selected) dispatch({ type: "select", selection: { kind: "node", id: change.id } });
+        } else if (change.type === "position" && change.position) {
+          dispatch({ type: "move", id: change.id, position: change.position, dragging: change.dragging ?? false });
+        } else if (change.type === "position" && change.dragging === false) {
+          const node = doc.nodes.find((n) => n.id === change.id);
+          if (node) dispatch({ type: "move", id: change.id, position: node.position, dragging: false });
+        } else if (change.type === "select") {
+          if (change.selected) dispatch({ type: "select", selection: { kind: "node", id: change.id } });
+          else if (selection?.kind === "node" && selection.id === change.id) dispatch({ type: "select", selection: null });
+        } else if (change.type === "remove") {
+          dispatch({ type: "deleteNode", id: change.id });
+        }
+      }
+      if (Object.keys(sized).length > 0) setDimensions((old) => ({ ...old, ...sized }));
+    },
+    [dispatch, doc.nodes, readOnly, selection],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      for (const change of changes) {
+        if (change.type === "select") {
+          if (change.selected) dispatch({ type: "select", selection: { kind: "edge", id: change.id } });
+          else if (selection?.kind === "edge" && selection.id === change.id) dispatch({ type: "select", selection: null });
+        } else if (change.type === "remove" && !readOnly) {
+          dispatch({ type: "deleteEdge", edgeId: change.id });
+        }
+      }
+    },
+    [dispatch, readOnly, selection],
+  );
+
+  const onConnect = useCallback(
+    (connection: Connection) => {
+      if (connection.sourceHandle) {
+        dispatch({ type: "connect", source: connection.source, sourceHandle: connection.sourceHandle, target: connection.target });
+      }
+    },
+    [dispatch],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (event.dataTransfer.types.includes(DRAG_MIME)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const item = event.dataTransfer.getData(DRAG_MIME);
+      if (!item || readOnly) return;
+      event.preventDefault();
+      const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      const [kind, type] = item.split(":");
+      if (kind === "entry") dispatch({ type: "setEntry", entryType: type as EntryType, position });
+      else dispatch({ type: "addNode", nodeType: type as NodeType, position });
+    },
+    [dispatch, flow, readOnly],
+  );
+
+  return (
+    <div style={{ width: "100%", height: "100%" }} data-testid={testId} aria-label={label} role="region">
+      <ReactFlow<StepFlowNode, Edge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={readOnly ? undefined : onConnect}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        nodesConnectable={!readOnly}
+        nodesDraggable={!readOnly}
+        elementsSelectable
+        nodesFocusable
+        edgesFocusable
+        deleteKeyCode={readOnly ? null : ["Backspace", "Delete"]}
+        multiSelectionKeyCode={null}
+        selectionKeyCode={null}
+        fitView
+        fitViewOptions={{ maxZoom: 1 }}
+        minZoom={0.2}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable ariaLabel={intl.formatMessage({ id: "editor.minimap" })} />
+      </ReactFlow>
+    </div>
+  );
+};

@@ -1,0 +1,73 @@
+import { Box, Button, Text } from "@saleor/macaw-ui";
+import { useIntl } from "react-intl";
+
+import { DRAG_MIME } from "./canvas";
+import { ENTRY_SPECS, type Family, NODE_SPECS, PALETTE_ORDER, type TypeSpec } from "./catalogue";
+import type { EntryType, NodeType } from "./types";
+import { ENTRY_TYPES, NODE_TYPES } from "./types";
+
+export type PaletteProps = {
+  /** Add the step by keyboard or click: after the selected node, on the selected edge, or alone. */
+  onPick: (item: { kind: "entry"; type: EntryType } | { kind: "node"; type: NodeType }) => void;
+  disabled?: boolean;
+};
+
+const byFamily = (): Map<Family, { kind: "entry" | "node"; spec: TypeSpec }[]> => {
+  const groups = new Map<Family, { kind: "entry" | "node"; spec: TypeSpec }[]>(PALETTE_ORDER.map((f) => [f, []]));
+  for (const type of ENTRY_TYPES) groups.get("entry")?.push({ kind: "entry", spec: ENTRY_SPECS[type] });
+  for (const type of NODE_TYPES) groups.get(NODE_SPECS[type].family)?.push({ kind: "node", spec: NODE_SPECS[type] });
+  return groups;
+};
+
+const GROUPS = byFamily();
+
+/**
+ * Every entry and node type. Drag one onto the canvas, or press it (Enter, Space) to insert
+ * it after the selected node or on the selected edge.
+ */
+export const Palette = ({ onPick, disabled = false }: PaletteProps) => {
+  const intl = useIntl();
+
+  return (
+    <Box
+      as="nav"
+      aria-label={intl.formatMessage({ id: "editor.palette.label" })}
+      display="flex"
+      flexDirection="column"
+      gap={3}
+      data-testid="journey-palette"
+    >
+      <Text size={2} color="default2">
+        {intl.formatMessage({ id: "editor.palette.hint" })}
+      </Text>
+      {[...GROUPS].map(([family, items]) => (
+        <Box key={family} display="flex" flexDirection="column" gap={1} role="group" aria-labelledby={`palette-${family}`}>
+          <Text id={`palette-${family}`} size={2} fontWeight="bold">
+            {intl.formatMessage({ id: `editor.family.${family}` })}
+          </Text>
+          {items.map(({ kind, spec }) => (
+            <Button
+              key={`${kind}:${spec.type}`}
+              variant="secondary"
+              size="small"
+              disabled={disabled}
+              draggable={!disabled}
+              data-testid={`palette-${kind}-${spec.type}`}
+              title={intl.formatMessage({ id: spec.descriptionId })}
+              onDragStart={(event) => {
+                event.dataTransfer.setData(DRAG_MIME, `${kind}:${spec.type}`);
+                event.dataTransfer.effectAllowed = "copy";
+              }}
+              onClick={() =>
+                onPick(kind === "entry" ? { kind, type: spec.type as EntryType } : { kind, type: spec.type as NodeType })
+              }
+              justifyContent="flex-start"
+            >
+              {intl.formatMessage({ id: spec.labelId })}
+            </Button>
+          ))}
+        </Box>
+      ))}
+    </Box>
+  );
+};
