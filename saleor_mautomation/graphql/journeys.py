@@ -46,6 +46,9 @@ class NodeCount(graphene.ObjectType):
     waiting = graphene.Int(required=True)
     passed = graphene.Int(required=True)
     exited = graphene.Int(required=True)
+    converted = graphene.Int(
+        required=True, description="Of the runs exited there, those that reached the goal."
+    )
 
 
 class JourneyVersionType(graphene.ObjectType):

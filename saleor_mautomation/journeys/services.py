@@ -307,19 +307,22 @@ def journey_status_set(*, journey: Journey, status: str) -> Journey:
 
 
 def node_counts(journey: Journey) -> dict[str, dict[str, int]]:
-    """Per node: runs waiting there, runs that passed it, runs that exited there."""
+    """Per node: runs waiting there, runs that passed it, runs that exited there, and of
+    those the runs that reached the journey's goal there (converted)."""
     counts: dict[str, dict[str, int]] = {}
 
     def slot(node: str) -> dict[str, int]:
-        return counts.setdefault(node, {"waiting": 0, "passed": 0, "exited": 0})
+        return counts.setdefault(node, {"waiting": 0, "passed": 0, "exited": 0, "converted": 0})
 
-    for node, status, n in (
+    for node, status, reason, n in (
         JourneyRun.objects.filter(journey=journey)
-        .values_list("node", "status")
+        .values_list("node", "status", "exit_reason")
         .annotate(n=Count("pk"))
-        .values_list("node", "status", "n")
+        .values_list("node", "status", "exit_reason", "n")
     ):
         slot(node)["waiting" if status == JourneyRun.Status.WAITING else "exited"] += n
+        if status == JourneyRun.Status.EXITED and reason == "goal":
+            slot(node)["converted"] += n
     for node, n in (
         RunStep.objects.filter(run__journey=journey, kind="passed")
         .values("node")

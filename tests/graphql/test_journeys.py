@@ -4,7 +4,7 @@ and read its run with the step log and the per-node counts."""
 import base64
 from typing import Any
 
-from saleor_mautomation.journeys.models import Journey, JourneyRun
+from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
 from saleor_mautomation.messages.models import Message, Template, TemplateVersion
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from tests.contacts.factories import T0, make_contact, make_order, make_shop
@@ -18,7 +18,7 @@ STATUS = """mutation S($id: ID!, $status: String!) {
   setJourneyStatus(id: $id, status: $status) { journey { status } } }"""
 VALIDATE = "query V($d: GenericScalar!) { journeyValidate(definition: $d) { field message } }"
 PRESET = """mutation I($key: String!) { installJourneyPreset(key: $key, asDraft: false) {
-  journey { key status nodeCounts { node waiting passed exited } } } }"""
+  journey { key status nodeCounts { node waiting passed exited converted } } } }"""
 ENROL = """mutation E($j: ID!, $c: ID!) { enrolContact(journeyId: $j, contactId: $c) {
   run { status node steps { node kind } } } }"""
 RUNS = """query R($c: ID!) { contactRuns(contactId: $c) {
@@ -184,8 +184,8 @@ def test_a_preset_and_a_test_run_with_one_contact(client, standin_installation):
     ]
     counts = ask(client, standin_installation, PRESET, key="browse-abandonment")
     assert counts["data"]["installJourneyPreset"]["journey"]["nodeCounts"] == [
-        {"node": "end", "waiting": 0, "passed": 1, "exited": 1},
-        {"node": "nudge", "waiting": 0, "passed": 1, "exited": 0},
+        {"node": "end", "waiting": 0, "passed": 1, "exited": 1, "converted": 0},
+        {"node": "nudge", "waiting": 0, "passed": 1, "exited": 0, "converted": 0},
     ]
 
 
@@ -289,3 +289,44 @@ def test_the_editor_asks_what_publishing_would_refuse_without_publishing(
     }
     assert accepted == {"errors": [], "warnings": []}
     assert not Journey.objects.exists()
+
+
+def test_node_counts_tell_the_runs_that_reached_the_goal_apart(client, standin_installation):
+    # given: at "a" one run waits and one reached the goal; at "b" one ended
+    journey = Journey.objects.create(installation=standin_installation, key="k", name="K")
+    version = JourneyVersion.objects.create(
+        journey=journey, number=1, definition=DRAFT, published_at=T0
+    )
+    for node, status, reason in [
+        ("a", "waiting", ""),
+        ("a", "exited", "goal"),
+        ("b", "exited", "end"),
+    ]:
+        run = JourneyRun.objects.create(
+            installation=standin_installation,
+            journey=journey,
+            version=version,
+            contact=make_contact(standin_installation),
+            status=status,
+            exit_reason=reason,
+            node=node,
+            node_entered_at=T0,
+            entered_at=T0,
+        )
+        if node == "b":
+            RunStep.objects.create(run=run, node="a", kind="passed", at=T0)
+
+    # when
+    body = ask(
+        client,
+        standin_installation,
+        "query J($id: ID!) { journey(id: $id) {"
+        " nodeCounts { node waiting passed exited converted } } }",
+        id=gid("Journey", journey.pk),
+    )
+
+    # then
+    assert body["data"]["journey"]["nodeCounts"] == [
+        {"node": "a", "waiting": 1, "passed": 1, "exited": 1, "converted": 1},
+        {"node": "b", "waiting": 0, "passed": 0, "exited": 1, "converted": 0},
+    ]
