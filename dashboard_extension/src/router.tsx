@@ -49,6 +49,10 @@ export const createAppRouter = () =>
           },
           { path: path(ROUTE_PATTERNS.journey), lazy: loadEditor },
           {
+            path: path(ROUTE_PATTERNS.customerWidget),
+            lazy: async () => ({ Component: (await import("./pages/customer-widget-page")).CustomerWidgetPage }),
+          },
+          {
             path: path(ROUTE_PATTERNS.privacy),
             lazy: async () => ({ Component: (await import("./pages/privacy-page")).PrivacyPage }),
           },

@@ -23,10 +23,16 @@ export const LocaleProvider = ({ children }: { children: ReactNode }) => {
     }),
   );
 
-  useEffect(
-    () => appBridge?.subscribe("localeChanged", ({ locale: next }) => setLocale(resolveLocale([next]))),
-    [appBridge],
-  );
+  useEffect(() => {
+    if (!appBridge) {
+      return undefined;
+    }
+
+    // A localeChanged that came before this subscription is in the bridge's state already.
+    setLocale(resolveLocale([appBridge.getState().locale]));
+
+    return appBridge.subscribe("localeChanged", ({ locale: next }) => setLocale(resolveLocale([next])));
+  }, [appBridge]);
 
   useEffect(() => {
     document.documentElement.lang = locale;

@@ -17,9 +17,9 @@ export const RoutingSync = () => {
 
   current.current = location.pathname;
 
-  useEffect(() => {
-    const newRoute = routingUpdateFor(location);
+  const newRoute = routingUpdateFor(location);
 
+  useEffect(() => {
     if (!appBridge || newRoute === null) {
       return;
     }
@@ -27,7 +27,7 @@ export const RoutingSync = () => {
     appBridge.dispatch(actions.UpdateRouting({ newRoute })).catch((error: unknown) => {
       console.warn("The Dashboard did not take the app's route", error);
     });
-  }, [appBridge, location]);
+  }, [appBridge, newRoute]);
 
   useEffect(
     () =>

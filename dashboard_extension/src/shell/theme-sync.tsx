@@ -6,15 +6,19 @@ import { toMacawTheme } from "../lib/theme";
 
 /** Follows the Dashboard's light/dark theme (App Bridge `theme` event). Renders nothing. */
 export const ThemeSync = () => {
-  const { appBridgeState } = useAppBridge();
+  const { appBridge } = useAppBridge();
   const { setTheme } = useTheme();
-  const dashboardTheme = appBridgeState?.theme;
 
   useEffect(() => {
-    if (dashboardTheme) {
-      setTheme(toMacawTheme(dashboardTheme));
+    if (!appBridge) {
+      return undefined;
     }
-  }, [dashboardTheme, setTheme]);
+
+    // A theme event that came before this subscription is in the bridge's state already.
+    setTheme(toMacawTheme(appBridge.getState().theme));
+
+    return appBridge.subscribe("theme", ({ theme }) => setTheme(toMacawTheme(theme)));
+  }, [appBridge, setTheme]);
 
   return null;
 };

@@ -1,14 +1,14 @@
 import { useMemo } from "react";
 import { useIntl } from "react-intl";
 
-import { edgePath, NODE_HEIGHT, NODE_WIDTH, previewGraph } from "./preview";
+import { compactRows, edgePath, NODE_HEIGHT, NODE_WIDTH, previewGraph } from "./preview";
 
 const nodeLabelId = (type: string) => `presets.node.${type}`;
 
 /** A static picture of a preset's graph; one sentence for assistive technology. */
 export const PresetPreview = ({ name, definition, layout }: { name: string; definition: unknown; layout: unknown }) => {
   const intl = useIntl();
-  const preview = useMemo(() => previewGraph(definition, layout), [definition, layout]);
+  const preview = useMemo(() => compactRows(previewGraph(definition, layout)), [definition, layout]);
   const positions = new Map(preview.nodes.map((node) => [node.id, node]));
   const label = (type: string) =>
     intl.messages[nodeLabelId(type)] ? intl.formatMessage({ id: nodeLabelId(type) }) : intl.formatMessage({ id: "presets.node.unknown" });
@@ -23,7 +23,7 @@ export const PresetPreview = ({ name, definition, layout }: { name: string; defi
       )}
       viewBox={`${x} ${y} ${width} ${height}`}
       width="100%"
-      height={220}
+      height={Math.min(360, Math.round(height * 0.7))}
       preserveAspectRatio="xMidYMid meet"
       data-testid="preset-preview"
     >
@@ -53,7 +53,7 @@ export const PresetPreview = ({ name, definition, layout }: { name: string; defi
             stroke="currentColor"
             strokeOpacity={0.4}
           />
-          <text x={NODE_WIDTH / 2} y={NODE_HEIGHT / 2} dominantBaseline="middle" textAnchor="middle" fontSize={13} fill="currentColor">
+          <text x={NODE_WIDTH / 2} y={NODE_HEIGHT / 2} dominantBaseline="middle" textAnchor="middle" fontSize={14} fill="currentColor">
             {label(node.type)}
           </text>
         </g>

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import everyNode from "../../../fixtures/journeys/every-node.json";
 import presets from "../../../fixtures/journeys/presets.json";
-import { edgePath, NODE_HEIGHT, NODE_WIDTH, outputsOf, previewGraph } from "./preview";
+import { compactRows, edgePath, NODE_HEIGHT, NODE_WIDTH, outputsOf, previewGraph } from "./preview";
 
 describe("outputsOf", () => {
   it("names every kind of output", () => {
@@ -78,5 +78,25 @@ describe("previewGraph", () => {
 describe("edgePath", () => {
   it("runs from the bottom middle of one box to the top middle of the next", () => {
     expect(edgePath({ x: 0, y: 0 }, { x: 130, y: 140 })).toBe("M 55 40 C 55 90, 185 90, 185 140");
+  });
+});
+
+describe("compactRows", () => {
+  it("closes up the rows and keeps the columns and edges", () => {
+    const preview = compactRows(
+      previewGraph(
+        { start: "a", nodes: { a: { type: "condition", yes: "b", no: "c" }, b: { type: "exit" }, c: { type: "exit" } } },
+        { entry: { x: 0, y: 0 }, a: { x: 0, y: 140 }, b: { x: -130, y: 420 }, c: { x: 130, y: 420 } },
+      ),
+    );
+
+    expect(preview.nodes).toEqual([
+      { id: "entry", type: "entry", x: 0, y: 0 },
+      { id: "a", type: "condition", x: 0, y: 72 },
+      { id: "b", type: "exit", x: -130, y: 144 },
+      { id: "c", type: "exit", x: 130, y: 144 },
+    ]);
+    expect(preview.edges).toHaveLength(3);
+    expect(preview.viewBox).toEqual({ x: -142, y: -12, width: 130 + NODE_WIDTH + 12 + 142, height: 144 + NODE_HEIGHT + 24 });
   });
 });

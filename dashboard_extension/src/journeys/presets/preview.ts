@@ -112,3 +112,24 @@ export const edgePath = (from: Point, to: Point): string => {
 
   return `M ${x1} ${y1} C ${x1} ${y1 + bend}, ${x2} ${y2 - bend}, ${x2} ${y2}`;
 };
+
+export const COMPACT_ROW_GAP = 72;
+
+/**
+ * The same picture with its rows closed up: each distinct height of the layout becomes a
+ * row COMPACT_ROW_GAP apart (the editor's spacing leaves room for forms the preview has not),
+ * so a long journey stays readable in a small card. Columns stay as laid out.
+ */
+export const compactRows = (preview: Preview): Preview => {
+  const rows = [...new Set(preview.nodes.map((node) => node.y))].sort((a, b) => a - b);
+  const rowOf = new Map(rows.map((y, index) => [y, index * COMPACT_ROW_GAP]));
+  const nodes = preview.nodes.map((node) => ({ ...node, y: rowOf.get(node.y) ?? 0 }));
+  const ys = nodes.map((node) => node.y);
+  const minY = Math.min(...ys) - PADDING;
+
+  return {
+    nodes,
+    edges: preview.edges,
+    viewBox: { ...preview.viewBox, y: minY, height: Math.max(...ys) + NODE_HEIGHT + PADDING - minY },
+  };
+};

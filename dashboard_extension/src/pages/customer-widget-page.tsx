@@ -1,0 +1,3 @@
+import { CustomerWidgetView } from "../widgets/customer-widget-view";
+
+export const CustomerWidgetPage = () => <CustomerWidgetView />;
