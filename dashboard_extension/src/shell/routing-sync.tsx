@@ -4,6 +4,9 @@ import { useLocation, useNavigate } from "react-router-dom";
 
 import { appPathFromDashboardPath, isWidgetPath, routingUpdateFor } from "../lib/routes";
 
+/** The route the Dashboard was last told, kept across remounts of the shell. */
+let lastSent: string | null = null;
+
 /**
  * Keeps the Dashboard's URL on the app's page (updateRouting after each navigation, so a
  * reload opens the same page) and follows the Dashboard's `redirect` event. A widget does
@@ -20,10 +23,11 @@ export const RoutingSync = () => {
   const newRoute = routingUpdateFor(location);
 
   useEffect(() => {
-    if (!appBridge || newRoute === null) {
+    if (!appBridge || newRoute === null || newRoute === lastSent) {
       return;
     }
 
+    lastSent = newRoute;
     appBridge.dispatch(actions.UpdateRouting({ newRoute })).catch((error: unknown) => {
       console.warn("The Dashboard did not take the app's route", error);
     });
