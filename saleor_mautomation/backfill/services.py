@@ -22,6 +22,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError, transacti
 from saleor_mautomation.backfill import selectors
 from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.contacts.figures import engagement_deferred
+from saleor_mautomation.contacts.writeback import writeback_mark_all
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.intake import ingest
@@ -317,4 +318,13 @@ def backfill_execute(
         outcomes[resource] = outcome
         if outcome in {Outcome.RETRY, Outcome.PAUSED}:
             break
+    finished = set(outcomes.values()) <= {Outcome.DONE, Outcome.FAILED, Outcome.IDLE}
+    if finished and Outcome.DONE in outcomes.values():
+        # The import set the figures of many customers at once (a customer without orders
+        # had none to refresh, so nothing marked it): every customer is written back once,
+        # those whose figures equal what Saleor holds are passed over by the flush.
+        marked = writeback_mark_all(installation_id=installation_id, now=clock.now())
+        logger.info(
+            "Backfill of installation %s: %s customers due for write-back", installation_id, marked
+        )
     return outcomes

@@ -103,7 +103,7 @@ def engagement_refresh(*, contact: Contact, now: datetime) -> None:
     with transaction.atomic(savepoint=False):
         _email_figures_apply(contact, now=now)
         spend = _order_figures_apply(contact, now=now)
-        writeback_mark(contact, now=now)
+        writeback_mark(contact, now=now, spend={c: s.total for c, s in spend.items()})
         _figures_save(contact, [*ORDER_FIGURES, *EMAIL_FIGURES], spend)
 
 
@@ -116,7 +116,7 @@ def engagement_orders_refresh(*, contact: Contact, now: datetime) -> None:
     """
     with transaction.atomic(savepoint=False):
         spend = _order_figures_apply(contact, now=now)
-        writeback_mark(contact, now=now)
+        writeback_mark(contact, now=now, spend={c: s.total for c, s in spend.items()})
         _figures_save(contact, ORDER_FIGURES, spend)
 
 

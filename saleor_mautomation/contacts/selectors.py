@@ -293,7 +293,10 @@ def contact_export(*, installation_id: int, contact_id: int) -> dict[str, Any] |
     checkouts = CheckoutRecord.objects.filter(**scoped).order_by("created_at", "id")
     return {
         "exported_at": clock.now().isoformat(),
-        "contact": export_row(contact, omit=["writeback_due_at", "writeback_hash", "merged_into"]),
+        "contact": export_row(
+            contact,
+            omit=["writeback_due_at", "writeback_hash", "writeback_refusals", "merged_into"],
+        ),
         "spend": [export_row(spend) for spend in contact.spend.all()],
         "events": [export_row(event, omit=["dedupe_key"]) for event in events],
         "orders": [export_row(order) for order in orders],

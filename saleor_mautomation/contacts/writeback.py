@@ -5,6 +5,17 @@ ahead); a periodic task claims due contacts in batches with SKIP LOCKED, writes 
 one Saleor request, and remembers a hash of what it wrote so unchanged figures are never
 written twice. The CUSTOMER_METADATA_UPDATED and CUSTOMER_UPDATED deliveries our own writes
 cause are issued by this app and ignored at intake, so there is no loop.
+
+The keys, all under ``mautomation.``: ``orders``, ``spend.<CURRENCY>`` (one per currency the
+customer bought in, never added across currencies), ``lifecycle``, ``rfm`` (recency,
+frequency, monetary, 1-5 each), ``last_order`` and ``next_order`` (the predicted next order;
+UTC dates), ``last_engaged``, ``consent.email`` and ``segments`` (the keys of the segments the
+customer is in), plus the keys journeys set.
+
+One customer Saleor refuses (its user is gone: ``updatePrivateMetadata`` answers
+PermissionDenied for a user row that no longer exists) fails its own alias only: it is skipped,
+counted in ``writeback_refusals`` and tried again later and later (``REFUSAL_DELAYS``), then
+only when its figures change again, never every few minutes for ever.
 """
 
 from __future__ import annotations
@@ -12,13 +23,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
-from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.contacts.models import Contact, ContactSpend
 from saleor_mautomation.core.errors import RetryableError
 from saleor_mautomation.saleor.metadata import MetadataWrite, private_metadata_write
 from saleor_mautomation.saleor.models import Installation
@@ -29,19 +43,60 @@ logger = logging.getLogger(__name__)
 PREFIX = "mautomation."
 DEBOUNCE = timedelta(seconds=60)
 RETRY_AFTER = timedelta(minutes=5)
+# After the n-th refusal in a row the customer is tried again this long after (then no more
+# until its figures change): a user gone from Saleor costs four aliases, not one every flush.
+REFUSAL_DELAYS = (timedelta(hours=1), timedelta(hours=6), timedelta(days=1))
+# Saleor refuses a document with more aliases than GRAPHQL_ALIAS_COUNT_LIMIT (100 by default,
+# saleor/graphql/core/validators/alias_count_limit_rule.py); one alias per customer.
+MAX_BATCH_SIZE = 100
 
 
-def writeback_items(contact: Contact) -> dict[str, str]:
+def _amount(total: Decimal) -> str:
+    """An amount as written: no exponent, no trailing zeros (``2359.72``, ``1000``)."""
+    return f"{total.normalize():f}"
+
+
+def _day(moment: datetime | None) -> str | None:
+    # A date (UTC), not a moment: a change within the day is not worth a write.
+    return moment.astimezone(UTC).date().isoformat() if moment is not None else None
+
+
+def spend_of(contact_ids: Sequence[int]) -> dict[int, dict[str, Decimal]]:
+    """The spend per currency of each contact (one query for a batch)."""
+    spend: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for contact_id, currency, total in ContactSpend.objects.filter(
+        contact_id__in=contact_ids
+    ).values_list("contact_id", "currency", "total"):
+        spend[contact_id][currency] = total
+    return spend
+
+
+def writeback_items(
+    contact: Contact, *, spend: Mapping[str, Decimal] | None = None
+) -> dict[str, str]:
+    """The private-metadata items of a contact; ``spend`` (per currency) is read when not
+    given."""
+    if spend is None:
+        spend = spend_of([contact.pk]).get(contact.pk, {}) if contact.pk else {}
     rfm = (contact.rfm_recency, contact.rfm_frequency, contact.rfm_monetary)
     items = {
         f"{PREFIX}lifecycle": contact.lifecycle_stage,
         f"{PREFIX}consent.email": contact.email_consent,
         f"{PREFIX}orders": str(contact.orders_count),
     }
+    for currency, total in sorted(spend.items()):
+        items[f"{PREFIX}spend.{currency}"] = _amount(total)
     if contact.segments:
         items[f"{PREFIX}segments"] = ",".join(contact.segments)
     if all(score is not None for score in rfm):
         items[f"{PREFIX}rfm"] = "".join(str(score) for score in rfm)
+    for key, moment in (
+        ("last_order", contact.last_order_at),
+        ("next_order", contact.predicted_next_order_at),
+    ):
+        day = _day(moment)
+        if day is not None:
+            items[f"{PREFIX}{key}"] = day
     engaged = [
         moment
         for moment in (
@@ -55,8 +110,7 @@ def writeback_items(contact: Contact) -> dict[str, str]:
     # Keys journeys set (update-profile steps); the app's own keys win a clash.
     items = {**{k: str(v) for k, v in (contact.writeback_extra or {}).items()}, **items}
     if engaged:
-        # A date (UTC), not a moment: a visit a minute later is not worth a write.
-        items[f"{PREFIX}last_engaged"] = max(engaged).astimezone(UTC).date().isoformat()
+        items[f"{PREFIX}last_engaged"] = _day(max(engaged)) or ""
     return items
 
 
@@ -64,22 +118,53 @@ def items_hash(items: Mapping[str, str]) -> str:
     return hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()
 
 
-def writeback_mark(contact: Contact, *, now: datetime) -> None:
+def writeback_mark(
+    contact: Contact, *, now: datetime, spend: Mapping[str, Decimal] | None = None
+) -> None:
     """Mark a Saleor customer due for a write-back if its figures differ from the last one.
 
     Sets the fields on the instance; the caller saves it. The due time is not pushed back by
-    later changes, so a busy contact is still written once per debounce window.
+    later changes, so a busy contact is still written once per debounce window. ``spend`` is
+    the spend per currency when the caller has just computed it (it is not saved yet).
     """
     if not contact.saleor_user_id:
         return
-    if items_hash(writeback_items(contact)) == contact.writeback_hash:
+    if items_hash(writeback_items(contact, spend=spend)) == contact.writeback_hash:
         contact.writeback_due_at = None
     elif contact.writeback_due_at is None:
         contact.writeback_due_at = now + DEBOUNCE
 
 
-def writeback_flush(*, installation_id: int, batch_size: int, now: datetime) -> int:
-    """Write one batch of due contacts of an installation; returns how many were written."""
+def writeback_mark_all(*, installation_id: int, now: datetime) -> int:
+    """Mark every Saleor customer of an installation due that is not due yet (after an import
+    of the shop's customers and orders, whose figures were set in bulk); the flush writes only
+    those whose figures differ from what was last written. Returns how many were marked."""
+    return (
+        Contact.objects.filter(installation_id=installation_id, writeback_due_at__isnull=True)
+        .exclude(Q(saleor_user_id=None) | Q(saleor_user_id=""))
+        .update(writeback_due_at=now + DEBOUNCE)
+    )
+
+
+@dataclass(frozen=True)
+class Flushed:
+    """What one flush did: claimed (due contacts taken), written, refused by Saleor for that
+    customer alone, unchanged (nothing to write), postponed (Saleor unreachable)."""
+
+    claimed: int = 0
+    written: int = 0
+    refused: int = 0
+    unchanged: int = 0
+    postponed: int = 0
+
+
+def _refusal_due(refusals: int, now: datetime) -> datetime | None:
+    return now + REFUSAL_DELAYS[refusals - 1] if refusals <= len(REFUSAL_DELAYS) else None
+
+
+def writeback_flush(*, installation_id: int, batch_size: int, now: datetime) -> Flushed:
+    """Write one batch of due contacts of an installation in one Saleor request."""
+    batch_size = max(1, min(batch_size, MAX_BATCH_SIZE))
     with transaction.atomic():
         due = list(
             Contact.objects.select_for_update(skip_locked=True)
@@ -91,26 +176,41 @@ def writeback_flush(*, installation_id: int, batch_size: int, now: datetime) -> 
         Contact.objects.filter(pk__in=[c.pk for c in due]).update(
             writeback_due_at=now + RETRY_AFTER
         )
-    unchanged = [c.pk for c in due if items_hash(writeback_items(c)) == c.writeback_hash]
+    spend = spend_of([c.pk for c in due])
+    items = {c.pk: writeback_items(c, spend=spend.get(c.pk, {})) for c in due}
+    unchanged = [c.pk for c in due if items_hash(items[c.pk]) == c.writeback_hash]
     if unchanged:
         Contact.objects.filter(pk__in=unchanged).update(writeback_due_at=None)
-    due = [c for c in due if c.pk not in unchanged]
-    if not due:
-        return len(unchanged)
-    writes = {c.pk: MetadataWrite(str(c.saleor_user_id), writeback_items(c)) for c in due}
+    to_write = [c for c in due if c.pk not in unchanged]
+    if not to_write:
+        return Flushed(claimed=len(due), unchanged=len(unchanged))
     installation = Installation.objects.get(pk=installation_id)
+    writes = [MetadataWrite(str(c.saleor_user_id), items[c.pk]) for c in to_write]
     try:
-        results = private_metadata_write(saleor_client(installation), list(writes.values()))
+        results = private_metadata_write(saleor_client(installation), writes)
     except RetryableError as exc:
         logger.warning("Write-back to %s postponed: %s", installation, exc.message)
-        return 0
-    written = 0
-    for contact, result in zip(due, results, strict=True):
+        return Flushed(claimed=len(due), unchanged=len(unchanged), postponed=len(to_write))
+    written = refused = 0
+    for contact, result in zip(to_write, results, strict=True):
         if result.ok:
             Contact.objects.filter(pk=contact.pk).update(
-                writeback_hash=items_hash(writes[contact.pk].items), writeback_due_at=None
+                writeback_hash=items_hash(items[contact.pk]),
+                writeback_due_at=None,
+                writeback_refusals=0,
             )
             written += 1
-        else:
-            logger.warning("Write-back of %s failed: %s", contact.saleor_user_id, result.error)
-    return written
+            continue
+        refused += 1
+        refusals = contact.writeback_refusals + 1
+        logger.warning(
+            "Write-back of %s refused (%s in a row): %s",
+            contact.saleor_user_id,
+            refusals,
+            result.error,
+        )
+        Contact.objects.filter(pk=contact.pk).update(
+            writeback_refusals=F("writeback_refusals") + 1,
+            writeback_due_at=_refusal_due(refusals, now),
+        )
+    return Flushed(claimed=len(due), written=written, refused=refused, unchanged=len(unchanged))

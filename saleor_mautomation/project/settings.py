@@ -197,6 +197,11 @@ DELIVERY_RETENTION_DAYS = int(env.get("DELIVERY_RETENTION_DAYS", "30"))
 # of two page requests, so an import never crowds out the shop's own traffic.
 BACKFILL_PAGE_SIZE = int(env.get("BACKFILL_PAGE_SIZE", "100"))
 BACKFILL_MIN_PAGE_INTERVAL = float(env.get("BACKFILL_MIN_PAGE_INTERVAL", "0.2"))
+# Write-back of key figures to Saleor customers' private metadata: customers per request (one
+# alias each; Saleor refuses more than GRAPHQL_ALIAS_COUNT_LIMIT, 100 by default) and the least
+# time between the starts of two requests (each write makes Saleor send two webhooks per app).
+WRITEBACK_BATCH_SIZE = min(int(env.get("WRITEBACK_BATCH_SIZE", "50")), 100)
+WRITEBACK_MIN_BATCH_INTERVAL = float(env.get("WRITEBACK_MIN_BATCH_INTERVAL", "1.0"))
 CELERY_BEAT_SCHEDULE = {
     "intake-sweep": {
         "task": "saleor_mautomation.flows.tasks.deliveries_drain",

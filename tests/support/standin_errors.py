@@ -27,13 +27,16 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    FieldNode,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
+    Visitor,
     build_schema,
     graphql_sync,
     parse,
     print_ast,
+    visit,
 )
 
 from tests.support.samples import graphql_response, schema_sdl
@@ -55,6 +58,8 @@ def saleor_schema() -> GraphQLSchema:
 @dataclass
 class DocumentStandIn(StandInSaleor):
     documents: dict[str, DocumentAnswer] = field(default_factory=dict)
+    # What it answered to the operations in ``documents``, in order.
+    answered: list[Answer] = field(default_factory=list)
 
     def _graphql(self, request: Recorded) -> Answer:
         payload = request.json()
@@ -63,7 +68,9 @@ class DocumentStandIn(StandInSaleor):
         name = operation.name.value if operation.name else ""
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         if name in self.documents and token in self.valid_tokens:
-            return self.documents[name](document, payload.get("variables") or {})
+            answer = self.documents[name](document, payload.get("variables") or {})
+            self.answered.append(answer)
+            return answer
         return super()._graphql(request)
 
 
@@ -139,6 +146,22 @@ def connection_rows(field_name: str, rows: Sequence[dict[str, Any]]) -> Document
     return answer
 
 
+# Saleor's GRAPHQL_ALIAS_COUNT_LIMIT default (saleor/settings.py).
+ALIAS_COUNT_LIMIT = 100
+
+
+def _alias_count(document: DocumentNode) -> int:
+    counted = 0
+
+    class Count(Visitor):
+        def enter_field(self, node: FieldNode, *_args: Any) -> None:
+            nonlocal counted
+            counted += node.alias is not None
+
+    visit(document, Count())
+    return counted
+
+
 # -- customers' private metadata (saleor/graphql/meta/mutations/) -----------------------------
 
 
@@ -198,6 +221,13 @@ class SaleorCustomers:
         return {"item": item, "errors": []}
 
     def answer(self, document: DocumentNode, variables: dict[str, Any]) -> Answer:
+        aliases = _alias_count(document)
+        if aliases > ALIAS_COUNT_LIMIT:
+            # AliasCountLimitRule (saleor/graphql/core/validators/alias_count_limit_rule.py):
+            # a validation error, so nothing runs and there is no data.
+            message = f"Number of aliases exceed the limit of {ALIAS_COUNT_LIMIT}"
+            error = {"message": message, "extensions": {"exception": {"code": "GraphQLError"}}}
+            return 400, {"errors": [error]}
         return execute(
             document,
             variables,
