@@ -44,7 +44,6 @@ export const LocaleProvider = ({ children }: { children: ReactNode }) => {
         locale={intlLocale(locale)}
         defaultLocale={intlLocale(DEFAULT_LOCALE)}
         messages={catalogues[locale]}
-        key={locale}
       >
         {children}
       </IntlProvider>
