@@ -180,7 +180,7 @@ const hostOf = (page: Page): Host => {
     events: (type) => page.evaluate((t) => window.e2eHost.record.events.filter((e) => !t || e.type === t), type),
     navigations: () => page.evaluate(() => window.e2eHost.record.navigations),
     location: () => page.evaluate(() => location.pathname),
-    frameHeight: () => page.evaluate(() => window.e2eHost.frame.getBoundingClientRect().height),
+    frameHeight: () => page.evaluate(() => window.e2eHost.frame.clientHeight),
     setTheme: (theme) => page.evaluate((t) => window.e2eHost.setTheme(t), theme),
     setLocale: (locale) => page.evaluate((l) => window.e2eHost.setLocale(l), locale),
     redirect: (path) => page.evaluate((p) => window.e2eHost.redirect(p), path),

@@ -92,6 +92,12 @@ describe("language", () => {
     await connected(embedded).waitFor();
     await embedded.app.getByRole("link", { name: "Overview" }).waitFor();
   });
+
+  test("a Dashboard in German opens the app in German", async () => {
+    const embedded = await openApp({ locale: "de" });
+    await embedded.app.getByRole("heading", { name: "Übersicht" }).waitFor();
+    await screenshot(embedded.page, "german");
+  });
 });
 
 describe("token refresh", () => {
@@ -129,6 +135,26 @@ describe("token refresh", () => {
 });
 
 describe("routing", () => {
+  test("navigation is sent as updateRouting, and a reload of the Dashboard opens the same page", async () => {
+    const embedded = await openApp();
+    const { page, app, host } = embedded;
+    await connected(embedded).waitFor();
+
+    await app.getByRole("link", { name: "Journeys" }).first().click();
+    await host.waitForAction("updateRouting", (action) => action.payload.newRoute === "/journeys");
+    const deepLink = `/dashboard/extensions/app/${encodeURIComponent(e2e().appId)}/journeys`;
+    await expect.poll(() => host.location()).toBe(deepLink);
+    await app.getByRole("heading", { name: "Journeys", level: 1 }).waitFor();
+    await screenshot(page, "journeys");
+
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.dataset.hostReady === "true");
+    await app.getByRole("heading", { name: "Journeys", level: 1 }).waitFor();
+    expect(new URL((await page.locator("#app-frame").getAttribute("src"))!).pathname).toBe("/dashboard/journeys");
+    expect(await host.location()).toBe(deepLink);
+    await screenshot(page, "journeys-after-reload");
+  });
+
   test("the Dashboard's redirect event opens the page it names", async () => {
     const embedded = await openApp();
     const { app, host } = embedded;
