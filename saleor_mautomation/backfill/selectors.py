@@ -128,8 +128,10 @@ def page_fetch(client: SaleorClient, resource: str, *, after: str | None, page_s
     field's path and nulls the nearest nullable parent, which for a node is the whole
     connection. So the page is asked again without that field (see ``droppable``), and the
     field is reported. When the field cannot go, the page ends before the record and that
-    record is asked alone without it: it does not parse, and is skipped and counted like any
-    node that does not parse. Errors outside the nodes (a permission) fail the page.
+    record is asked alone without it, then skipped and counted like any node that does not
+    parse. Where Saleor nulled only a nullable part of a record, the page is taken as it is
+    (the part reported, or the record skipped if it needs that part). Errors outside the
+    nodes (a permission) fail the page.
     """
     spec = CONNECTIONS[resource]
     first = max(1, min(page_size, MAX_PAGE_SIZE))
@@ -140,28 +142,33 @@ def page_fetch(client: SaleorClient, resource: str, *, after: str | None, page_s
         result = client.execute_partial(_document(spec, [*dropped, *forced]), variables)
         connection: Any = (result.data or {}).get(spec.field)
         if isinstance(connection, dict) and isinstance(connection.get("pageInfo"), dict):
-            nulled = [".".join(e[1]) for e in (_node_error(spec, x) for x in result.errors) if e]
+            # Saleor nulled only nullable parts: a part the record can do without is reported,
+            # a record without a part it needs (or asked alone, ``forced``) is skipped.
+            nulled: list[str] = []
+            unreadable: set[int] = set()
             for error in result.errors:
                 logger.warning("Backfill of %s: Saleor answered in part: %s", resource, error)
-            page = _page(spec, resource, connection, dropped=[*dropped, *nulled])
+                located = _node_error(spec, error)
+                if located is not None:
+                    field = droppable(spec, located[1])
+                    if field is None:
+                        unreadable.add(located[0])
+                    else:
+                        nulled.append(field)
             if forced:
-                page = Page(
-                    [],
-                    len(page.nodes) + page.invalid,
-                    page.total,
-                    page.end_cursor,
-                    page.has_next,
-                    tuple(dropped),
-                )
+                unreadable = set(range(len(connection.get("edges") or [])))
+            page = _page(
+                spec, resource, connection, dropped=[*dropped, *nulled], unreadable=unreadable
+            )
             return _checked(spec, page, after)
-        located = [_node_error(spec, error) for error in result.errors]
-        if not result.errors or None in located:
+        at = [_node_error(spec, error) for error in result.errors]
+        if not result.errors or None in at:
             if result.errors:
                 raise graphql_error(result.errors)
             raise PermanentError(
                 f"Saleor answered no {spec.field} connection", code="backfill_page"
             )
-        index, path = min(e for e in located if e is not None)
+        index, path = min(e for e in at if e is not None)
         field = droppable(spec, path)
         logger.warning(
             "Backfill of %s: Saleor cannot answer %s of record %s: %s",
@@ -185,11 +192,19 @@ def page_fetch(client: SaleorClient, resource: str, *, after: str | None, page_s
 
 
 def _page(
-    spec: Connection, resource: str, connection: dict[str, Any], *, dropped: Sequence[str]
+    spec: Connection,
+    resource: str,
+    connection: dict[str, Any],
+    *,
+    dropped: Sequence[str],
+    unreadable: set[int],
 ) -> Page:
     nodes: list[payloads.Payload] = []
     invalid = 0
-    for edge in connection.get("edges") or []:
+    for index, edge in enumerate(connection.get("edges") or []):
+        if index in unreadable:
+            invalid += 1
+            continue
         try:
             nodes.append(spec.model.model_validate(edge["node"]))
         except (pydantic.ValidationError, KeyError, TypeError) as exc:

@@ -243,6 +243,31 @@ def test_a_part_saleor_nulls_in_one_record_is_imported_without_it(standin, stand
     assert len(standin.requests) == 3
 
 
+def test_a_record_whose_needed_part_saleor_nulls_is_skipped_and_counted(
+    standin, standin_installation
+):
+    # given: the third order's user fails in Saleor (nullable: Saleor nulls it alone); an
+    # order imported without its customer would be filed under a guest
+    rows = stored_orders()
+
+    def user(info, **arguments):
+        raise PermissionError("user row locked")
+
+    rows[2]["user"] = user
+    serve_orders(standin, rows)
+
+    # when
+    outcomes = backfill(standin_installation, resources=["orders"])
+
+    # then
+    assert outcomes == {"orders": Outcome.DONE}
+    run = run_of(standin_installation, "orders")
+    assert (run.status, run.done, run.skipped, run.dropped_fields) == ("done", 7, 1, [])
+    assert OrderRecord.objects.count() == 6
+    assert not OrderRecord.objects.filter(saleor_id=rows[2]["id"]).exists()
+    assert len(standin.requests) == 3
+
+
 def test_errors_outside_the_records_still_fail_the_resource(standin, standin_installation):
     # given: Saleor refuses the connection itself (a permission error at ["orders"])
     def refused(document, variables):
