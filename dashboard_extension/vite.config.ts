@@ -14,6 +14,9 @@ export default defineConfig({
         // Long-lived vendor chunks: app changes don't invalidate the cached UI kit.
         codeSplitting: {
           groups: [
+            // Message catalogues: one chunk per language, loaded for the page's language only.
+            { name: "messages-en", test: /src[\\/]i18n[\\/]en[\\/]/, priority: 4 },
+            { name: "messages-de", test: /src[\\/]i18n[\\/]de[\\/]/, priority: 4 },
             { name: "react", test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 3 },
             { name: "macaw-ui", test: /node_modules[\\/](@saleor[\\/]macaw-ui|@radix-ui|@floating-ui|@vanilla-extract|@dessert-box|downshift|lucide-react)[\\/]/, priority: 2 },
             // Everything the shell needs; the editor's canvas and layout libraries stay out of it

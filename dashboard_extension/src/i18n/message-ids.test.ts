@@ -9,13 +9,15 @@ import { availableActions, statusMessageId } from "../journeys/list/journey-list
 import { notEmbeddedMessageId } from "../lib/embedding";
 import { presentError } from "../lib/error-presentation";
 import { consentMessageId, stageMessageId } from "../widgets/customer-widget";
-import { catalogues } from "./index";
+import { mergeCatalogues, type Messages } from "./catalogues";
 
 const sources = import.meta.glob<string>(["../**/*.ts", "../**/*.tsx", "!../**/*.test.ts", "!../journeys/editor/**", "!../pages/journey-editor-page.tsx"], {
   query: "?raw",
   import: "default",
   eager: true,
 });
+
+const catalogues = mergeCatalogues(import.meta.glob<Messages>("./*/*.json", { eager: true, import: "default" }));
 
 const LITERAL_ID = /(?<![\w-])id(?:="|: ")([a-z][\w-]*(?:\.[\w-]+)+)"/g;
 

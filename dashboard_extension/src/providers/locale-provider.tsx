@@ -2,7 +2,8 @@ import { useAppBridge } from "@saleor/app-sdk/app-bridge";
 import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
 import { IntlProvider } from "react-intl";
 
-import { catalogues } from "../i18n";
+import { loadMessages } from "../i18n";
+import type { Messages } from "../i18n/catalogues";
 import { intlLocale } from "../lib/format";
 import { type AppLocale, DEFAULT_LOCALE, initialLocale, resolveLocale } from "../lib/locale";
 
@@ -34,16 +35,44 @@ export const LocaleProvider = ({ children }: { children: ReactNode }) => {
     return appBridge.subscribe("localeChanged", ({ locale: next }) => setLocale(resolveLocale([next])));
   }, [appBridge]);
 
+  const [loaded, setLoaded] = useState<{ locale: AppLocale; messages: Messages } | null>(null);
+
   useEffect(() => {
-    document.documentElement.lang = locale;
+    let current = true;
+
+    loadMessages(locale)
+      .catch((error: unknown) => {
+        console.error(`The ${locale} messages did not load`, error);
+        return {};
+      })
+      .then((messages) => {
+        if (current) {
+          setLoaded({ locale, messages });
+        }
+      });
+
+    return () => {
+      current = false;
+    };
   }, [locale]);
 
+  useEffect(() => {
+    if (loaded) {
+      document.documentElement.lang = loaded.locale;
+    }
+  }, [loaded]);
+
+  // Until the first language is there, nothing: a page in the wrong language would flash.
+  if (!loaded) {
+    return null;
+  }
+
   return (
-    <LocaleContext.Provider value={locale}>
+    <LocaleContext.Provider value={loaded.locale}>
       <IntlProvider
-        locale={intlLocale(locale)}
+        locale={intlLocale(loaded.locale)}
         defaultLocale={intlLocale(DEFAULT_LOCALE)}
-        messages={catalogues[locale]}
+        messages={loaded.messages}
       >
         {children}
       </IntlProvider>
