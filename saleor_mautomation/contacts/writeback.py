@@ -15,7 +15,9 @@ customer is in), plus the keys journeys set.
 One customer Saleor refuses (its user is gone: ``updatePrivateMetadata`` answers
 PermissionDenied for a user row that no longer exists) fails its own alias only: it is skipped,
 counted in ``writeback_refusals`` and tried again later and later (``REFUSAL_DELAYS``), then
-only when its figures change again, never every few minutes for ever.
+only when its figures change again, never every few minutes for ever. A refusal for want of
+MANAGE_USERS (the app's access, not the customer) or of the whole request (the token) counts
+against no customer: the batch is tried again after ``RETRY_AFTER``.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from saleor_mautomation.contacts.models import Contact, ContactSpend
-from saleor_mautomation.core.errors import RetryableError
+from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.saleor.metadata import MetadataWrite, private_metadata_write
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.saleor.services import saleor_client
@@ -191,8 +193,19 @@ def writeback_flush(*, installation_id: int, batch_size: int, now: datetime) -> 
     except RetryableError as exc:
         logger.warning("Write-back to %s postponed: %s", installation, exc.message)
         return Flushed(claimed=len(due), unchanged=len(unchanged), postponed=len(to_write))
-    written = refused = 0
+    except PermanentError as exc:
+        # Saleor refused the request as a whole (the app's token, say): the shop's problem,
+        # not these customers'; they stay claimed until RETRY_AFTER, other shops go on.
+        logger.error("Write-back to %s refused as a whole: %s", installation, exc.message)
+        return Flushed(claimed=len(due), unchanged=len(unchanged), postponed=len(to_write))
+    written = refused = postponed = 0
     for contact, result in zip(to_write, results, strict=True):
+        if result.access_denied:
+            # Not this customer: the app cannot write any (its token or permission); it stays
+            # claimed until RETRY_AFTER, no refusal counted.
+            logger.error("Write-back to %s denied: %s", installation, result.error)
+            postponed += 1
+            continue
         if result.ok:
             Contact.objects.filter(pk=contact.pk).update(
                 writeback_hash=items_hash(items[contact.pk]),
@@ -213,4 +226,10 @@ def writeback_flush(*, installation_id: int, batch_size: int, now: datetime) -> 
             writeback_refusals=F("writeback_refusals") + 1,
             writeback_due_at=_refusal_due(refusals, now),
         )
-    return Flushed(claimed=len(due), written=written, refused=refused, unchanged=len(unchanged))
+    return Flushed(
+        claimed=len(due),
+        written=written,
+        refused=refused,
+        unchanged=len(unchanged),
+        postponed=postponed,
+    )

@@ -26,6 +26,15 @@ class WriteResult:
     saleor_id: str
     ok: bool
     error: str = ""
+    # Refused for want of a permission the app holds to write any customer (MANAGE_USERS):
+    # the app's access, not this object, is the problem (a revoked token reads as anonymous).
+    access_denied: bool = False
+
+
+# The permission a customer's private metadata needs (private_user_permissions in
+# saleor/graphql/meta/permissions.py); a staff account needs MANAGE_STAFF, which the app does
+# not ask for, so that refusal is the object's.
+APP_PERMISSION = "MANAGE_USERS"
 
 
 @cache
@@ -57,21 +66,34 @@ def private_metadata_write(
         variables[f"id{n}"] = write.saleor_id
         variables[f"input{n}"] = [{"key": k, "value": v} for k, v in sorted(write.items.items())]
     answer = client.execute_partial(private_metadata_document(len(writes)), variables)
-    if answer.data is None:
-        raise graphql_error(answer.errors)
-    by_alias: dict[str, list[str]] = defaultdict(list)
+    aliases = {f"m{n}" for n in range(len(writes))}
+    by_alias: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for error in answer.errors:
         path = error.get("path")
-        alias = path[0] if isinstance(path, list) and path else ""
-        by_alias[str(alias)].append(f"{error.get('message')} ({error_code(error) or 'error'})")
-    results = []
-    for n, write in enumerate(writes):
-        alias = f"m{n}"
-        payload = answer.data.get(alias) or {}
-        errors = [str(e.get("message")) for e in payload.get("errors") or []] + by_alias[alias]
-        if errors or not payload.get("item"):
-            message = "; ".join(errors) or "no such object"
-            results.append(WriteResult(write.saleor_id, ok=False, error=message))
-        else:
-            results.append(WriteResult(write.saleor_id, ok=True))
-    return results
+        alias = path[0] if isinstance(path, list) and path else None
+        if alias not in aliases:
+            break
+        by_alias[alias].append(error)
+    else:
+        if answer.data is not None:
+            return [_result(n, write, answer.data, by_alias) for n, write in enumerate(writes)]
+    # An error at no alias (or no data): Saleor refused the request as a whole.
+    raise graphql_error(answer.errors)
+
+
+def _result(
+    n: int, write: MetadataWrite, data: Mapping[str, Any], by_alias: Mapping[str, Any]
+) -> WriteResult:
+    payload = data.get(f"m{n}") or {}
+    raised = by_alias.get(f"m{n}", [])
+    access_denied = any(
+        error_code(e) == "PermissionDenied" and APP_PERMISSION in str(e.get("message"))
+        for e in raised
+    )
+    errors = [str(e.get("message")) for e in payload.get("errors") or []] + [
+        f"{e.get('message')} ({error_code(e) or 'error'})" for e in raised
+    ]
+    if errors or not payload.get("item"):
+        message = "; ".join(errors) or "no such object"
+        return WriteResult(write.saleor_id, ok=False, error=message, access_denied=access_denied)
+    return WriteResult(write.saleor_id, ok=True)

@@ -11,6 +11,7 @@ from saleor_mautomation.contacts.writeback import (
     DEBOUNCE,
     MAX_BATCH_SIZE,
     REFUSAL_DELAYS,
+    RETRY_AFTER,
     items_hash,
     writeback_flush,
     writeback_items,
@@ -366,3 +367,62 @@ def test_a_batch_is_at_most_saleors_alias_limit(standin, standin_installation):
     assert (flushed.claimed, flushed.written) == (MAX_BATCH_SIZE, 100)
     [request] = standin.requests_to("/graphql/")
     assert request.json()["query"].count("updatePrivateMetadata(") == 100
+
+
+def test_a_staff_account_is_refused_for_itself_alone(standin, standin_installation):
+    # given: the second customer is staff; its metadata needs MANAGE_STAFF, the app has not
+    saleor = SaleorCustomers(
+        users={"VXNlcjo1": SaleorUser(), "VXNlcjo2": SaleorUser(is_staff=True)}
+    )
+    saleor.install(standin)
+    customer(standin_installation, 1)
+    customer(standin_installation, 2)
+
+    # when
+    flushed = writeback_flush(
+        installation_id=standin_installation.pk, batch_size=50, now=NOW + DEBOUNCE
+    )
+
+    # then
+    assert (flushed.written, flushed.refused, flushed.postponed) == (1, 1, 0)
+    assert saleor.users["VXNlcjo2"].private_metadata == {}
+    assert Contact.objects.get(saleor_user_id="VXNlcjo2").writeback_refusals == 1
+
+
+def test_an_app_without_access_to_customers_counts_no_customer_as_refused(
+    standin, standin_installation
+):
+    # given: the app's MANAGE_USERS is gone (a revoked token reads as anonymous: the same)
+    SaleorCustomers(
+        users={"VXNlcjo1": SaleorUser(), "VXNlcjo2": SaleorUser()}, app_permissions=frozenset()
+    ).install(standin)
+    customer(standin_installation, 1)
+    customer(standin_installation, 2)
+
+    # when
+    flushed = writeback_flush(
+        installation_id=standin_installation.pk, batch_size=50, now=NOW + DEBOUNCE
+    )
+
+    # then: both stay claimed for the usual retry, neither is marked refused
+    assert (flushed.written, flushed.refused, flushed.postponed) == (0, 0, 2)
+    assert set(Contact.objects.values_list("writeback_refusals", "writeback_due_at")) == {
+        (0, NOW + DEBOUNCE + RETRY_AFTER)
+    }
+
+
+def test_a_request_refused_as_a_whole_postpones_the_batch_without_failing(
+    standin, standin_installation
+):
+    # given: Saleor does not know the app's token
+    standin.valid_tokens = {"another-token"}
+    customer(standin_installation, 1)
+
+    # when
+    flushed = writeback_flush(
+        installation_id=standin_installation.pk, batch_size=50, now=NOW + DEBOUNCE
+    )
+
+    # then
+    assert (flushed.claimed, flushed.written, flushed.refused, flushed.postponed) == (1, 0, 0, 1)
+    assert Contact.objects.get().writeback_refusals == 0
