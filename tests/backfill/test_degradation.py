@@ -17,6 +17,7 @@ import pytest
 from graphql import parse
 
 from saleor_mautomation.backfill.models import BackfillRun
+from saleor_mautomation.backfill.selectors import CONNECTIONS, droppable
 from saleor_mautomation.backfill.services import Outcome
 from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.graphql.backfill import BackfillQuery
@@ -294,3 +295,21 @@ def test_errors_outside_the_records_still_fail_the_resource(standin, standin_ins
     assert (run.status, run.done) == (BackfillRun.Status.FAILED, 0)
     assert "MANAGE_ORDERS" in run.error
     assert len(standin.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "left_out"),
+    [
+        (("chargeStatus",), "chargeStatus"),
+        (("lines", "thumbnail", "url"), "lines.thumbnail"),  # a thumbnail needs its url
+        (("lines", "variant", "product", "name"), "lines.variant.product"),
+        (("user", "email"), "user.email"),
+        (("total", "gross", "amount"), None),  # required up to the order
+        (("status",), None),
+        (("userEmail",), None),  # kept: who bought
+        (("totalRefunded", "amount"), None),  # kept: how much
+        (("lines", "id"), None),  # kept: what
+    ],
+)
+def test_a_field_goes_only_where_the_order_can_do_without_it(path, left_out):
+    assert droppable(CONNECTIONS["orders"], path) == left_out

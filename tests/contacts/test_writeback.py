@@ -426,3 +426,27 @@ def test_a_request_refused_as_a_whole_postpones_the_batch_without_failing(
     # then
     assert (flushed.claimed, flushed.written, flushed.refused, flushed.postponed) == (1, 0, 0, 1)
     assert Contact.objects.get().writeback_refusals == 0
+
+
+def test_a_run_stops_at_its_deadline_and_leaves_the_rest_due(standin, standin_installation):
+    # given: five due customers, batches of two
+    SaleorCustomers(users={f"VXNlcjo{n}": SaleorUser() for n in range(5)}).install(standin)
+    for n in range(5):
+        customer(standin_installation, n)
+    ticks = iter(range(0, 1000, 10))  # every reading of the clock is ten seconds later
+
+    # when
+    batches = writeback_installation(
+        installation_id=standin_installation.pk,
+        batch_size=2,
+        interval=1.0,
+        deadline=25.0,
+        sleep=lambda seconds: None,
+        monotonic=lambda: float(next(ticks)),
+    )
+
+    # then: the clock reads 0 and 10 for the first batch (check, start), 20, 30 and 40 for the
+    # second (check, pause, start), then 50, past the deadline: the fifth customer waits
+
+    assert [b.written for b in batches] == [2, 2]
+    assert Contact.objects.filter(writeback_due_at__isnull=False).count() == 1

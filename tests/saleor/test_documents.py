@@ -14,7 +14,7 @@ from graphql import (
 )
 
 from saleor_mautomation.intake.registry import WEBHOOKS
-from saleor_mautomation.saleor.documents import query_documents, with_fragments
+from saleor_mautomation.saleor.documents import query_documents, with_fragments, without_fields
 from saleor_mautomation.saleor.webhooks import SPECS
 from tests.support.samples import schema_sdl
 
@@ -106,3 +106,23 @@ def _fields_of(document, type_name):
     visit(document, TypeInfoVisitor(info, Collect()))
     assert all(isinstance(field, FieldNode) for field in found)
     return found
+
+
+def test_a_document_without_some_fields_stays_valid_and_leaves_the_fragments_alone():
+    # given
+    path = ("orders", "edges", "node")
+
+    # when
+    document = without_fields(
+        query_documents()["backfill_orders"],
+        [(*path, "chargeStatus"), (*path, "lines", "thumbnail"), (*path, "user", "email")],
+    )
+
+    # then
+    assert validate(saleor_schema(), parse(document)) == []
+    fields = {field.name.value for field in _fields_of(parse(document), "Order")}
+    assert "chargeStatus" not in fields
+    assert {"id", "number", "total", "lines", "user"} <= fields
+    assert "thumbnail" not in {f.name.value for f in _fields_of(parse(document), "OrderLine")}
+    assert "email" not in {f.name.value for f in _fields_of(parse(document), "User")}
+    assert "chargeStatus" in WEBHOOKS["ORDER_CREATED"].spec.subscription
