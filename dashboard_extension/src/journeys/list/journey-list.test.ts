@@ -49,14 +49,14 @@ describe("availableActions", () => {
 
 describe("node totals", () => {
   const counts = [
-    { node: "email", waiting: 2, passed: 10, exited: 0 },
-    { node: "wait", waiting: 0, passed: 0, exited: 0 },
-    { node: "exit", waiting: 0, passed: 0, exited: 7 },
+    { node: "email", waiting: 2, passed: 10, exited: 0, converted: 0 },
+    { node: "wait", waiting: 0, passed: 0, exited: 0, converted: 0 },
+    { node: "exit", waiting: 0, passed: 0, exited: 7, converted: 3 },
   ];
 
   it("sums every node", () => {
-    expect(totalsOf(counts)).toEqual({ waiting: 2, passed: 10, exited: 7 });
-    expect(totalsOf([])).toEqual({ waiting: 0, passed: 0, exited: 0 });
+    expect(totalsOf(counts)).toEqual({ waiting: 2, passed: 10, exited: 7, converted: 3 });
+    expect(totalsOf([])).toEqual({ waiting: 0, passed: 0, exited: 0, converted: 0 });
   });
 
   it("lists the nodes that saw a run", () => {
@@ -77,15 +77,16 @@ describe("checkJourneyName", () => {
 });
 
 describe("changedCounts", () => {
-  const row = (id: string, waiting: number, passed = 0, exited = 0) => ({
+  const row = (id: string, waiting: number, passed = 0, exited = 0, converted = 0) => ({
     id,
     name: `Journey ${id}`,
-    totals: { waiting, passed, exited },
+    totals: { waiting, passed, exited, converted },
   });
 
   it("names the journeys whose totals moved", () => {
     expect(changedCounts([row("1", 1), row("2", 2, 3)], [row("1", 1), row("2", 1, 4)])).toEqual(["Journey 2"]);
     expect(changedCounts([row("1", 0, 0, 1)], [row("1", 0, 0, 2)])).toEqual(["Journey 1"]);
+    expect(changedCounts([row("1", 0, 0, 2, 0)], [row("1", 0, 0, 2, 1)])).toEqual(["Journey 1"]);
   });
 
   it("says nothing on the first load, for a new journey, or when nothing moved", () => {

@@ -7,8 +7,8 @@
 export type JourneyStatus = "draft" | "active" | "paused" | "archived";
 export type StatusAction = "pause" | "resume" | "archive";
 
-export type NodeCount = { node: string; waiting: number; passed: number; exited: number };
-export type Totals = { waiting: number; passed: number; exited: number };
+export type NodeCount = { node: string; waiting: number; passed: number; exited: number; converted: number };
+export type Totals = { waiting: number; passed: number; exited: number; converted: number };
 
 const STATUSES: readonly JourneyStatus[] = ["draft", "active", "paused", "archived"];
 
@@ -69,8 +69,9 @@ export const totalsOf = (counts: readonly NodeCount[]): Totals =>
       waiting: sum.waiting + count.waiting,
       passed: sum.passed + count.passed,
       exited: sum.exited + count.exited,
+      converted: sum.converted + count.converted,
     }),
-    { waiting: 0, passed: 0, exited: 0 },
+    { waiting: 0, passed: 0, exited: 0, converted: 0 },
   );
 
 /** Nodes that saw a run, in the order the API gave them. */
@@ -108,7 +109,10 @@ export const changedCounts = (before: readonly CountSnapshot[], after: readonly 
 
       return (
         old !== undefined &&
-        (old.waiting !== row.totals.waiting || old.passed !== row.totals.passed || old.exited !== row.totals.exited)
+        (old.waiting !== row.totals.waiting ||
+          old.passed !== row.totals.passed ||
+          old.exited !== row.totals.exited ||
+          old.converted !== row.totals.converted)
       );
     })
     .map((row) => row.name);

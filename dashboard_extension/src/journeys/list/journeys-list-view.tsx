@@ -83,6 +83,7 @@ const NodeTotals = ({ journey }: { journey: JourneyRow }) => {
     waiting: formatNumber(totals.waiting, locale),
     passed: formatNumber(totals.passed, locale),
     exited: formatNumber(totals.exited, locale),
+    converted: formatNumber(totals.converted, locale),
   };
 
   return (
@@ -108,6 +109,7 @@ const NodeTotals = ({ journey }: { journey: JourneyRow }) => {
                       waiting: formatNumber(count.waiting, locale),
                       passed: formatNumber(count.passed, locale),
                       exited: formatNumber(count.exited, locale),
+                      converted: formatNumber(count.converted, locale),
                     }}
                   />
                 </Text>

@@ -5,7 +5,7 @@ export const JOURNEY_LIST_QUERY = `query JourneyList {
     status
     updatedAt
     currentVersion { number publishedAt }
-    nodeCounts { node waiting passed exited }
+    nodeCounts { node waiting passed exited converted }
   }
 }`;
 
