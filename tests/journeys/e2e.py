@@ -168,7 +168,7 @@ class ShopStandIn(StandInSaleor):
     private_metadata: dict[str, dict[str, str]] = field(default_factory=dict)
     discounts: SaleorVouchers = field(
         default_factory=lambda: SaleorVouchers(
-            channels=[Channel(id=CHANNEL["id"], slug=CHANNEL["slug"], currency="USD")]
+            channels=[Channel(id=str(CHANNEL["id"]), slug=str(CHANNEL["slug"]), currency="USD")]
         )
     )
 
