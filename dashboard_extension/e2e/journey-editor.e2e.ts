@@ -5,6 +5,7 @@
 import type { FrameLocator } from "playwright-core";
 import { describe, expect, test } from "vitest";
 
+import everyNode from "../fixtures/journeys/every-node.json";
 import { eventually, graphql, openApp, saleorUserId, screenshot, seedCustomer, useBrowser } from "./harness";
 
 useBrowser();
@@ -169,6 +170,84 @@ describe("journey editor", () => {
     await app.getByTestId("toggle-live").click();
     await app.getByTestId("live-canvas").locator('.react-flow__node[data-id="wait-1"]').waitFor();
     await screenshot(page, "published-with-live-version");
+    expect(errors).toEqual([]);
+  });
+
+  test("opens the form of every node type, and of every entry type from the palette by keyboard", async () => {
+    // given: a draft with every node type (the backend's fixture), without a layout yet
+    const id = await createJourney(`Every node ${Date.now()}`, everyNode.definition);
+    const { page, app, errors } = await openApp({ path: `/journeys/${id}` });
+    await app.getByTestId("journey-editor").waitFor();
+    await app.getByTestId("tidy").click();
+
+    // when / then: each node's form
+    for (const [nodeId, step] of Object.entries(everyNode.definition.nodes)) {
+      await node(app, nodeId).click();
+      await app.getByTestId(`node-form-${step.type}`).waitFor();
+      await screenshot(page, `form-${step.type}`);
+    }
+
+    // and each entry type, chosen from the palette with the keyboard
+    for (const entry of everyNode.entries) {
+      await app.getByTestId(`palette-entry-${entry.type}`).focus();
+      await page.keyboard.press("Enter");
+      await app.getByTestId(`node-form-${entry.type}`).waitFor();
+      await screenshot(page, `form-entry-${entry.type}`);
+      if (entry.type === "trigger") {
+        // the trigger secret, shown once, with a copy button (or everything selected to copy by hand)
+        await app.getByTestId("trigger-secret-new").click();
+        const secret = await app.getByTestId("trigger-secret-value").inputValue();
+        expect(secret.length).toBeGreaterThanOrEqual(32);
+        await app.getByTestId("trigger-secret-copy").click();
+        await expect
+          .poll(() => app.getByTestId("trigger-secret").getByRole("status").textContent())
+          .toMatch(/^(Copied|The clipboard is not available here: the secret is selected, press Ctrl\+C \(Cmd\+C\) to copy it\.)$/);
+        await screenshot(page, "trigger-secret");
+      }
+    }
+    expect(errors).toEqual([]);
+  });
+
+  test("shows a node's count after a contact is enrolled, and a test run's path", async () => {
+    // given: a live journey with a manual entry: wait a day, then exit
+    const draft = {
+      entry: { type: "manual" },
+      start: "pause",
+      nodes: { pause: { type: "wait", duration: { days: 1 }, next: "done" }, done: { type: "exit" } },
+    };
+    const id = await createJourney(`Manual ${Date.now()}`, draft);
+    await graphql(`mutation E2EPublish($id: ID!) { publishJourney(id: $id) { journey { status } errors { message } } }`, { id });
+    const email = `enrol-${Date.now()}@example.com`;
+    await seedCustomer({ userId: saleorUserId(900_000 + (Date.now() % 99_999)), email, firstName: "Enid", lastName: "Rolle" });
+    const { page, app, errors } = await openApp({ path: `/journeys/${id}` });
+    await node(app, "pause").waitFor();
+
+    // when: the contact is enrolled from the editor
+    await app.getByTestId("open-enrol").click();
+    await app.getByTestId("enrol-dialog").waitFor();
+    await app.getByTestId("contact-search").fill(email);
+    await app.getByTestId("contact-option").filter({ hasText: email }).click();
+    await screenshot(page, "enrol-dialog");
+    await app.getByTestId("enrol-confirm").click();
+
+    // then: the wait node counts one contact waiting, on the canvas and in the API
+    await expect.poll(() => app.getByTestId("journey-node-counts-pause").textContent(), { timeout: 20_000 }).toContain("1 waiting");
+    expect((await readJourney(id)).nodeCounts.find((c) => c.node === "pause")).toEqual({ node: "pause", waiting: 1, passed: 0, exited: 0 });
+    await screenshot(page, "counted");
+
+    // when: the same contact is test-run through the draft
+    await app.getByTestId("open-test-run").click();
+    await app.getByTestId("contact-search").fill(email);
+    await app.getByTestId("contact-option").filter({ hasText: email }).click();
+    await app.getByTestId("test-run-start").click();
+    await app.getByTestId("test-run-steps").waitFor();
+    await screenshot(page, "test-run");
+    await page.keyboard.press("Escape");
+
+    // then: the path taken is lit on the canvas
+    await expect.poll(() => node(app, "pause").getAttribute("data-traced")).toBe("true");
+    expect(await node(app, "done").getAttribute("data-traced")).toBe("true");
+    await screenshot(page, "test-path");
     expect(errors).toEqual([]);
   });
 });

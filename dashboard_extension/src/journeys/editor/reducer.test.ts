@@ -127,6 +127,10 @@ describe("editorReducer", () => {
     const changed = run(withEntry, { type: "setEntry", entryType: "manual" });
     expect(definitionOf(changed)).toEqual({ entry: { type: "manual" } });
     expect(changed.past).toHaveLength(2);
+    const again = run({ ...changed, selection: null }, { type: "setEntry", entryType: "manual" });
+    expect(again.doc).toBe(changed.doc);
+    expect(again.selection).toEqual({ kind: "node", id: ENTRY_ID });
+    expect(again.past).toHaveLength(2);
   });
 
   it("clears the selection only when the element deselected is the one selected", () => {

@@ -127,7 +127,7 @@ const edit = (state: EditorState, action: Action): Edit | null => {
       const config = { type: action.entryType, ...ENTRY_SPECS[action.entryType].defaults() };
       const existing = doc.nodes.find((n) => n.id === ENTRY_ID);
       if (existing) {
-        if (stepType(existing) === action.entryType) return null;
+        if (stepType(existing) === action.entryType) return { doc, selection: { kind: "node", id: ENTRY_ID } };
         return { doc: mapNode(doc, ENTRY_ID, (n) => ({ ...n, data: { ...n.data, config } })), selection: { kind: "node", id: ENTRY_ID } };
       }
       const { start, ...extras } = doc.extras;
@@ -254,7 +254,7 @@ export const editorReducer = (state: EditorState, action: Action): EditorState =
       const sameStep = continues(state, group, action);
       const moveEnd = action.type === "move" && !action.dragging;
       if (result.doc === state.doc) {
-        return { ...state, group: moveEnd ? null : state.group };
+        return { ...state, selection: result.selection ?? state.selection, group: moveEnd ? null : state.group };
       }
       // The end of a drag joins the drag's step (the position of the last frame).
       const joins = sameStep || (moveEnd && state.group?.key === `drag:${action.id}`);
