@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from functools import cache
 
 from celery import chain, shared_task
@@ -126,11 +127,19 @@ def triggers_sweep_all() -> None:
 def triggers_sweep_task(installation_id: int) -> dict[str, int]:
     """Sweep one installation (idempotent: a run repeated or overlapping records nothing twice),
     each page of events one unit of work. Spend thresholds come from the installation's
-    ``ContactsConfig.spend_thresholds``."""
-    if not Installation.objects.filter(
-        pk=installation_id, status=Installation.Status.ACTIVE
-    ).exists():
+    ``ContactsConfig.spend_thresholds``, the abandonment windows from the installation."""
+    windows = (
+        Installation.objects.filter(pk=installation_id, status=Installation.Status.ACTIVE)
+        .values_list(
+            "checkout_abandoned_after_minutes",
+            "browse_window_hours",
+            "browse_abandoned_after_minutes",
+        )
+        .first()
+    )
+    if windows is None:
         return {}
+    checkout_minutes, browse_hours, browse_minutes = windows
     config = contacts_config(installation_id)
     now = clock.now()
     counts = triggers_sweep(
@@ -138,6 +147,9 @@ def triggers_sweep_task(installation_id: int) -> dict[str, int]:
         now=now,
         config=config,
         spend_thresholds=config.spend_thresholds or {},
+        checkout_quiet_for=timedelta(minutes=checkout_minutes),
+        browse_window=timedelta(hours=browse_hours),
+        browse_quiet_for=timedelta(minutes=browse_minutes),
         unit=lambda: unit_of_work(now=now),
     )
     if counts.total:

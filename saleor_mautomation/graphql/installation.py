@@ -5,6 +5,8 @@ from typing import Any
 import graphene
 
 from saleor_mautomation.graphql.context import Context
+from saleor_mautomation.saleor.models import Installation
+from saleor_mautomation.saleor.services import installation_shop_refresh
 
 
 class InstallationType(graphene.ObjectType):
@@ -14,6 +16,21 @@ class InstallationType(graphene.ObjectType):
     saleor_api_url = graphene.String(required=True)
     app_id = graphene.String(required=True)
     status = graphene.String(required=True)
+    shop_name = graphene.String(
+        required=True,
+        description="The shop's name as Saleor gives it (shop { name }); empty until read.",
+    )
+    shop_name_read_at = graphene.DateTime(description="When Saleor last gave the shop's name.")
+
+    @staticmethod
+    def of(installation: Installation) -> InstallationType:
+        return InstallationType(
+            saleor_api_url=installation.saleor_api_url,
+            app_id=installation.app_id,
+            status=installation.status,
+            shop_name=installation.shop_name,
+            shop_name_read_at=installation.shop_name_fetched_at,
+        )
 
 
 class InstallationQuery(graphene.ObjectType):
@@ -26,9 +43,23 @@ class InstallationQuery(graphene.ObjectType):
     @staticmethod
     def resolve_installation(root: Any, info: graphene.ResolveInfo) -> InstallationType:
         context: Context = info.context
-        installation = context.require_dashboard().installation
-        return InstallationType(
-            saleor_api_url=installation.saleor_api_url,
-            app_id=installation.app_id,
-            status=installation.status,
-        )
+        return InstallationType.of(context.require_dashboard().installation)
+
+
+class RefreshShopName(graphene.Mutation):
+    """Read the shop's name from Saleor again (after it was renamed in Saleor, or when it
+    could not be read at registration); Saleor failing keeps the stored name."""
+
+    installation = graphene.Field(InstallationType, required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo) -> RefreshShopName:
+        context: Context = info.context
+        installation_id = context.require_dashboard().installation.pk
+        # Not in a transaction: Saleor is called (ADR 0014).
+        installation = installation_shop_refresh(installation_id=installation_id)
+        return RefreshShopName(installation=InstallationType.of(installation))
+
+
+class InstallationMutation(graphene.ObjectType):
+    refresh_shop_name = RefreshShopName.Field()

@@ -11,7 +11,7 @@ from saleor_mautomation.graphql.discard_failure import DiscardFailureMutation
 from saleor_mautomation.graphql.email_provider import EmailProviderMutation, EmailProviderQuery
 from saleor_mautomation.graphql.erase_contact import EraseContactMutation
 from saleor_mautomation.graphql.failures import FailuresQuery
-from saleor_mautomation.graphql.installation import InstallationQuery
+from saleor_mautomation.graphql.installation import InstallationMutation, InstallationQuery
 from saleor_mautomation.graphql.journey_presets import JourneyPresetsMutation, JourneyPresetsQuery
 from saleor_mautomation.graphql.journeys import JourneysMutation, JourneysQuery
 from saleor_mautomation.graphql.offers import OffersMutation, OffersQuery
@@ -44,6 +44,7 @@ class Query(
 
 
 class Mutation(
+    InstallationMutation,
     ChannelsMutation,
     EmailProviderMutation,
     DiscardFailureMutation,

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from typing import Any
 
 import graphene
+from django.conf import settings
 from django.db import transaction
 from graphene.types.generic import GenericScalar
 
 from saleor_mautomation.contacts.config import contacts_config, contacts_config_update
 from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.messages.context import link_warnings
 from saleor_mautomation.messages.models import SendingRules
+from saleor_mautomation.messages.providers import sender_of
 from saleor_mautomation.messages.services import sending_rules_update
 from saleor_mautomation.saleor.framing import installation_dashboard_origins_set
 from saleor_mautomation.saleor.models import Installation
-from saleor_mautomation.saleor.services import installation_storefront_origins_set
+from saleor_mautomation.saleor.services import (
+    installation_settings_update,
+    installation_storefront_origins_set,
+)
 
 
 class AppSettings(graphene.ObjectType):
@@ -33,8 +40,42 @@ class AppSettings(graphene.ObjectType):
     spend_thresholds = GenericScalar(
         required=True, description='Per currency, e.g. {"USD": ["500", "1000"]}.'
     )
+    shop_name = graphene.String(
+        required=True,
+        description="Saleor's shop name (shop { name }), the templates' shop.name; empty until"
+        " read (refreshShopName).",
+    )
+    sender_name = graphene.String(
+        required=True, description="The From header's name; empty: the shop's name."
+    )
     from_email = graphene.String(required=True, description="Empty: the deployment's default.")
+    sender = graphene.String(required=True, description="The From header as emails carry it.")
     reply_to = graphene.String(required=True)
+    storefront_urls = GenericScalar(
+        required=True,
+        description='Where the storefront serves each channel, e.g. {"*":'
+        ' "https://shop.example/{channel}", "b2b": "https://b2b.example"}: the links of emails'
+        " (checkout resume, products, orders, the shop).",
+    )
+    checkout_abandoned_after_minutes = graphene.Int(
+        required=True,
+        description="A checkout untouched this long is abandoned (15 to 4320; default 60).",
+    )
+    browse_abandoned_after_minutes = graphene.Int(
+        required=True,
+        description="Product views followed by this much quiet are abandoned browsing"
+        " (15 to 1440; default 120).",
+    )
+    browse_window_hours = graphene.Int(
+        required=True,
+        description="The views browse abandonment looks back on (1 to 168 hours; default 24).",
+    )
+    warnings = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="What would not work as the admin expects: links to nowhere, an unread"
+        " shop name, the deployment's placeholder sender.",
+    )
     cap_count = graphene.Int(required=True, description="Marketing emails per contact ...")
     cap_hours = graphene.Int(required=True, description="... per this many hours.")
     quiet_start_hour = graphene.Int(description="Quiet hours in the contact's time zone.")
@@ -51,9 +92,18 @@ class AppSettings(graphene.ObjectType):
         installation = Installation.objects.get(pk=installation_id)
         config = contacts_config(installation_id)
         rules, _ = SendingRules.objects.get_or_create(installation_id=installation_id)
+        sender = sender_of(rules, installation, default_from=settings.DEFAULT_FROM_EMAIL)
         return AppSettings(
+            shop_name=installation.shop_name,
+            sender_name=rules.sender_name,
             from_email=rules.from_email,
+            sender=sender,
             reply_to=rules.reply_to,
+            storefront_urls=installation.storefront_urls,
+            checkout_abandoned_after_minutes=installation.checkout_abandoned_after_minutes,
+            browse_abandoned_after_minutes=installation.browse_abandoned_after_minutes,
+            browse_window_hours=installation.browse_window_hours,
+            warnings=_warnings(installation, sender),
             cap_count=rules.cap_count,
             cap_hours=rules.cap_hours,
             quiet_start_hour=rules.quiet_start_hour,
@@ -70,6 +120,21 @@ class AppSettings(graphene.ObjectType):
         )
 
 
+def _warnings(installation: Installation, sender: str) -> list[str]:
+    warnings = link_warnings(installation)
+    if not installation.shop_name:
+        warnings.append(
+            'Saleor\'s shop name has not been read yet: emails sign as "Shop"'
+            " (refreshShopName reads it again)"
+        )
+    if parseaddr(sender)[1].endswith("@localhost"):
+        warnings.append(
+            f"Emails go from {parseaddr(sender)[1]}, the deployment's placeholder: set fromEmail"
+            " (or DEFAULT_FROM_EMAIL)"
+        )
+    return warnings
+
+
 class AppSettingsInput(graphene.InputObjectType):
     storefront_origins = graphene.List(graphene.NonNull(graphene.String))
     dashboard_origins = graphene.List(
@@ -82,8 +147,13 @@ class AppSettingsInput(graphene.InputObjectType):
     vip_min_orders = graphene.Int()
     metadata_keys = GenericScalar()
     spend_thresholds = GenericScalar()
+    sender_name = graphene.String()
     from_email = graphene.String()
     reply_to = graphene.String()
+    storefront_urls = GenericScalar()
+    checkout_abandoned_after_minutes = graphene.Int()
+    browse_abandoned_after_minutes = graphene.Int()
+    browse_window_hours = graphene.Int()
     cap_count = graphene.Int()
     cap_hours = graphene.Int()
     quiet_start_hour = graphene.Int()
@@ -93,6 +163,7 @@ class AppSettingsInput(graphene.InputObjectType):
 
 
 SENDING_FIELDS = (
+    "sender_name",
     "from_email",
     "reply_to",
     "cap_count",
@@ -101,6 +172,14 @@ SENDING_FIELDS = (
     "quiet_end_hour",
     "quiet_action",
     "channel_caps",
+)
+
+
+INSTALLATION_FIELDS = (
+    "storefront_urls",
+    "checkout_abandoned_after_minutes",
+    "browse_abandoned_after_minutes",
+    "browse_window_hours",
 )
 
 
@@ -123,6 +202,10 @@ class UpdateAppSettings(graphene.Mutation):
                 installation_dashboard_origins_set(
                     installation_id=installation_id, origins=input["dashboard_origins"]
                 )
+            installation_settings_update(
+                installation_id=installation_id,
+                **{field: input.get(field) for field in INSTALLATION_FIELDS},
+            )
             contacts_config_update(
                 installation_id=installation_id,
                 lapsing_after_days=input.get("lapsing_after_days"),

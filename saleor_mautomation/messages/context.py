@@ -47,16 +47,81 @@ def _lines(lines: list[dict[str, Any]], currency: str, shop_url: str) -> list[di
     ]
 
 
-def shop_of(installation: Installation) -> dict[str, str]:
-    host = urlsplit(installation.saleor_api_url).hostname or ""
-    origin = installation.storefront_origins[0] if installation.storefront_origins else ""
+CHANNEL = "{channel}"  # in a storefront URL: the channel's slug
+ANY_CHANNEL = "*"
+
+
+def storefront_url(installation: Installation, channel: str | None) -> str:
+    """Where the storefront serves ``channel`` (no trailing slash): the channel's own URL in
+    ``storefront_urls``, else the ``*`` URL, ``{channel}`` replaced by the slug. Without a
+    channel (a contact with no checkout or order), the ``*`` URL, or its root when its path
+    names the channel, else the first channel's. Then the first storefront origin, and last
+    the Saleor API's host, which serves no storefront (the settings' ``warnings`` say so)."""
+    urls = {str(key): str(url) for key, url in (installation.storefront_urls or {}).items()}
+    if channel:
+        url = urls.get(channel, urls.get(ANY_CHANNEL))
+        if url is not None:
+            return url.replace(CHANNEL, channel).rstrip("/")
+    else:
+        url = urls.get(ANY_CHANNEL, "")
+        parts = urlsplit(url)
+        if url and CHANNEL not in url:
+            return url.rstrip("/")
+        if url and CHANNEL not in parts.netloc:  # the path names the channel: its root
+            return f"{parts.scheme}://{parts.netloc}"
+        named = sorted(key for key in urls if key != ANY_CHANNEL)
+        if named:
+            return urls[named[0]].replace(CHANNEL, named[0]).rstrip("/")
+    if installation.storefront_origins:
+        return str(installation.storefront_origins[0]).rstrip("/")
+    return _api_host(installation)
+
+
+def shop_of(installation: Installation, channel: str | None = None) -> dict[str, str]:
+    """The ``shop`` of the templates: Saleor's shop name (``shop { name }``, read at
+    registration), the storefront of the channel, and the support address if one is set."""
     return {
-        "name": host.split(".")[0].capitalize() if host else "Shop",
-        "url": origin or f"https://{host}",
+        "name": installation.shop_name or "Shop",
+        "url": storefront_url(installation, channel),
         "logo_url": "",
         "address": "",
         "support_email": "",
     }
+
+
+def _api_host(installation: Installation) -> str:
+    return f"https://{urlsplit(installation.saleor_api_url).hostname or 'localhost'}"
+
+
+def link_warnings(installation: Installation) -> list[str]:
+    """What the admin should know about the links of the shop's messages: each channel its
+    checkouts and orders use whose links would go to the Saleor API's host (which serves no
+    storefront), or all links when no storefront URL or origin is set at all."""
+    host = _api_host(installation)
+    channels = sorted(
+        set(
+            CheckoutRecord.objects.filter(installation_id=installation.pk)
+            .values_list("channel_slug", flat=True)
+            .distinct()
+        )
+        | set(
+            OrderRecord.objects.filter(installation_id=installation.pk)
+            .values_list("channel_slug", flat=True)
+            .distinct()
+        )
+    )
+    warnings = [
+        f"No storefront URL for channel {channel}: its resume, product and order links go to"
+        f" the Saleor API host {host}"
+        for channel in channels
+        if channel and storefront_url(installation, channel) == host
+    ]
+    if not warnings and storefront_url(installation, None) == host:
+        warnings.append(
+            f"No storefront URL: the links of emails go to the Saleor API host {host}"
+            ' (set storefrontUrls, e.g. {"*": "https://shop.example/{channel}"})'
+        )
+    return warnings
 
 
 def recipient_context(
@@ -65,7 +130,15 @@ def recipient_context(
     """The context for a real contact: its newest open checkout and newest order, and the
     offers of the shop's pool that fit it."""
     installation = Installation.objects.get(pk=contact.installation_id)
-    shop = shop_of(installation)
+    checkout = (
+        CheckoutRecord.objects.filter(contact=contact, completed_at__isnull=True)
+        .order_by("-last_change_at")
+        .first()
+    )
+    order = OrderRecord.objects.filter(contact=contact).order_by("-placed_at").first()
+    # The shop as the contact last met it: the channel of its open checkout, else its order.
+    channel = checkout.channel_slug if checkout else order.channel_slug if order else None
+    shop = shop_of(installation, channel)
     token = consent_token(contact, Purpose.PREFERENCES)
     context: dict[str, Any] = {
         "contact": {
@@ -87,23 +160,19 @@ def recipient_context(
             "review": shop["url"],
         },
     }
-    checkout = (
-        CheckoutRecord.objects.filter(contact=contact, completed_at__isnull=True)
-        .order_by("-last_change_at")
-        .first()
-    )
     if checkout is not None:
+        url = storefront_url(installation, checkout.channel_slug)
         context["checkout"] = {
-            "lines": _lines(checkout.lines, checkout.currency, shop["url"]),
+            "lines": _lines(checkout.lines, checkout.currency, url),
             "total": money(checkout.total, checkout.currency),
-            "resume_url": f"{shop['url']}/checkout?checkout={checkout.token or checkout.saleor_id}",
+            "resume_url": f"{url}/checkout?checkout={checkout.token or checkout.saleor_id}",
         }
-    order = OrderRecord.objects.filter(contact=contact).order_by("-placed_at").first()
     if order is not None:
+        url = storefront_url(installation, order.channel_slug)
         context["order"] = {
             "number": order.number,
-            "lines": _lines(order.lines, order.currency, shop["url"]),
+            "lines": _lines(order.lines, order.currency, url),
             "total": money(order.total_gross, order.currency),
-            "url": f"{shop['url']}/orders/{order.number}",
+            "url": f"{url}/orders/{order.number}",
         }
     return context

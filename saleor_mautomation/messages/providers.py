@@ -24,7 +24,7 @@ import json
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -39,7 +39,7 @@ from saleor_mautomation.core.errors import MautomationError, PermanentError, Ret
 from saleor_mautomation.core.http import resolve_checked
 from saleor_mautomation.messages.context import shop_of
 from saleor_mautomation.messages.mime import HeaderInvalid, Mail, encode_address, mime_bytes
-from saleor_mautomation.messages.models import EmailProvider, Message, Template
+from saleor_mautomation.messages.models import EmailProvider, Message, SendingRules, Template
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
 from saleor_mautomation.messages.services import rules_of, template_current
 from saleor_mautomation.messages.tracking import tracked_html
@@ -272,6 +272,16 @@ def _transmit(mail: Mail, sender: str, to: str, backend: Any) -> str:
     return str(getattr(status, "message_id", None) or "")
 
 
+def sender_of(stored: SendingRules, installation: Installation, *, default_from: str) -> str:
+    """The From header: the address set (else the deployment's ``DEFAULT_FROM_EMAIL``) with
+    the sender name set, else the name given with the address set ("Linden <hi@...>"), else
+    the shop's name as Saleor gives it, else a name in ``DEFAULT_FROM_EMAIL``."""
+    name, address = parseaddr(stored.from_email or default_from)
+    own = name if stored.from_email else ""
+    display = stored.sender_name or own or installation.shop_name or name
+    return formataddr((display, address)) if display else address
+
+
 def template_test_send(
     *,
     template: Template,
@@ -293,7 +303,9 @@ def template_test_send(
         Compiled(version.subject, version.preheader, version.html, version.text), context
     )
     _, stored = rules_of(template.installation_id)
-    sender = stored.from_email or default_from
+    sender = sender_of(
+        stored, Installation.objects.get(pk=template.installation_id), default_from=default_from
+    )
     message = Message(
         pk=0,
         installation_id=template.installation_id,
@@ -332,9 +344,9 @@ class EmailSender:
         self.interval = provider.interval
         self.app_url = app_url
         _, stored = rules_of(installation_id)
-        self.sender = stored.from_email or default_from
-        self.reply_to = stored.reply_to
         self.installation = Installation.objects.get(pk=installation_id)
+        self.sender = sender_of(stored, self.installation, default_from=default_from)
+        self.reply_to = stored.reply_to
 
     def hand_over(self, message: Message, context: dict[str, Any], now: datetime) -> Accepted:
         version = message.template_version
@@ -346,12 +358,13 @@ class EmailSender:
         except RenderFailed as exc:
             raise Refused(str(exc)) from exc
         app_url = self.app_url
-        shop = shop_of(self.installation)
+        shop = context.get("shop") or shop_of(self.installation)
+        shop_url = urlsplit(str(shop["url"]))
         html = tracked_html(
             rendered.html,
             message_id=message.pk,
             app_url=app_url,
-            shop_origin=shop["url"],
+            shop_origin=f"{shop_url.scheme}://{shop_url.netloc}",
             utm={
                 "utm_source": "mautomation",
                 "utm_medium": "email",

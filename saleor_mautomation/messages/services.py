@@ -339,6 +339,12 @@ def sending_rules_update(*, installation_id: int, **changes: object) -> SendingR
                 encode_address(str(value))
             except HeaderInvalid as exc:
                 raise PermanentError(str(exc), code=f"invalid_{field}") from exc
+    name = changes.get("sender_name")
+    if name is not None and (len(str(name)) > 100 or any(c in str(name) for c in '\r\n<>"')):
+        raise PermanentError(
+            "A sender name is at most 100 characters, without line breaks, <, > or quotes",
+            code="invalid_sender_name",
+        )
     hours = [changes.get("quiet_start_hour"), changes.get("quiet_end_hour")]
     if any(h is not None and not 0 <= int(str(h)) <= 23 for h in hours):
         raise PermanentError("Quiet hours are whole hours from 0 to 23", code="invalid_hour")

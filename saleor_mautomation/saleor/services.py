@@ -270,3 +270,85 @@ def installation_storefront_origins_set(
             cleaned.append(normalized)
     Installation.objects.filter(pk=installation_id).update(storefront_origins=cleaned)
     return cleaned
+
+
+# A storefront URL may hold the channel's slug; "*" is the URL of every channel not listed.
+CHANNEL_PLACEHOLDER = "{channel}"
+ANY_CHANNEL = "*"
+MAX_STOREFRONT_URLS = 100
+# The derived triggers' windows: (lowest, highest) of each setting.
+WINDOW_BOUNDS = {
+    # at most 3 days: a checkout quiet for 7 days is history (``triggers.CHECKOUT_MAX_AGE``)
+    "checkout_abandoned_after_minutes": (15, 3 * 24 * 60),
+    "browse_abandoned_after_minutes": (15, 24 * 60),
+    "browse_window_hours": (1, 7 * 24),
+}
+
+
+def _storefront_url_clean(channel: object, url: object) -> tuple[str, str]:
+    problem = PermanentError(
+        f"{channel!r}: {url!r} is not a storefront URL such as https://shop.example/{{channel}}"
+        " (a channel's slug, or * for every other channel, to an http(s) URL)",
+        code="invalid_storefront_url",
+    )
+    if not isinstance(channel, str) or not isinstance(url, str):
+        raise problem
+    channel, url = channel.strip(), url.strip()
+    if not channel or len(channel) > 255 or any(c.isspace() for c in channel):
+        raise problem
+    parts = urlsplit(url.replace(CHANNEL_PLACEHOLDER, "channel"))
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or "@" in parts.netloc
+        or parts.query
+        or parts.fragment
+        or "{" in parts.geturl()
+        or len(url) > 500
+    ):
+        raise problem
+    return channel, url.rstrip("/")
+
+
+def installation_settings_update(
+    *,
+    installation_id: int,
+    storefront_urls: object = None,
+    checkout_abandoned_after_minutes: int | None = None,
+    browse_abandoned_after_minutes: int | None = None,
+    browse_window_hours: int | None = None,
+) -> Installation:
+    """Change the storefront URLs per channel and the triggers' windows (``None`` leaves a
+    value as it is); each value within its bounds, else ``PermanentError`` and no change."""
+    installation = Installation.objects.select_for_update().get(pk=installation_id)
+    if storefront_urls is not None:
+        if not isinstance(storefront_urls, dict) or len(storefront_urls) > MAX_STOREFRONT_URLS:
+            raise PermanentError(
+                f"Storefront URLs map channel slugs (or *) to URLs, at most {MAX_STOREFRONT_URLS}",
+                code="invalid_storefront_url",
+            )
+        installation.storefront_urls = dict(
+            _storefront_url_clean(channel, url) for channel, url in storefront_urls.items()
+        )
+    windows = {
+        "checkout_abandoned_after_minutes": checkout_abandoned_after_minutes,
+        "browse_abandoned_after_minutes": browse_abandoned_after_minutes,
+        "browse_window_hours": browse_window_hours,
+    }
+    for field, value in windows.items():
+        if value is None:
+            continue
+        low, high = WINDOW_BOUNDS[field]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise PermanentError(f"{field} is {low} to {high}", code="invalid_window")
+        setattr(installation, field, value)
+    if installation.browse_abandoned_after_minutes >= installation.browse_window_hours * 60:
+        raise PermanentError(
+            "Browsing is abandoned within its window: browse_abandoned_after_minutes must be"
+            " shorter than browse_window_hours",
+            code="invalid_window",
+        )
+    installation.save(
+        update_fields=["storefront_urls", *windows, "updated_at"],
+    )
+    return installation

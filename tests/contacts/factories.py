@@ -22,7 +22,10 @@ T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def make_shop(name: str) -> Installation:
-    return make_installation(saleor_api_url=f"https://{name}.example/graphql/")
+    """A shop at ``https://<name>.example``, named ``Name`` in Saleor (``shop { name }``)."""
+    return make_installation(
+        saleor_api_url=f"https://{name}.example/graphql/", shop_name=name.capitalize()
+    )
 
 
 def make_signed_shop(name: str, *, now: datetime) -> Installation:

@@ -1,7 +1,10 @@
 import json
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
+from saleor_mautomation.commerce.models import CheckoutRecord
 from saleor_mautomation.contacts.models import ContactsConfig
 from saleor_mautomation.messages.services import rules_of
 from saleor_mautomation.saleor.models import Installation
@@ -186,3 +189,195 @@ def test_sms_and_push_get_caps_of_their_own(client, standin_installation):
     }
     rules, _ = rules_of(standin_installation.pk)
     assert (rules.cap("email"), rules.cap("sms"), rules.cap("push")) == ((1, 16), (1, 72), (0, 24))
+
+
+# -- the shop's identity, storefront URLs and windows (issue 14, findings 4 and 5) ----------------
+
+IDENTITY = """mutation U($input: AppSettingsInput!) { updateAppSettings(input: $input) {
+  settings { shopName senderName fromEmail sender storefrontUrls checkoutAbandonedAfterMinutes
+  browseAbandonedAfterMinutes browseWindowHours warnings } } }"""
+
+
+def test_the_defaults_say_what_would_not_work(client, standin_installation, settings):
+    # given: a fresh installation whose shop name Saleor has not given, no storefront set
+    settings.DEFAULT_FROM_EMAIL = "shop@localhost"
+    query = """{ appSettings { shopName sender storefrontUrls checkoutAbandonedAfterMinutes
+      browseAbandonedAfterMinutes browseWindowHours warnings } }"""
+
+    # when
+    response = ask(client, standin_installation, query)
+
+    # then
+    assert response.json() == {
+        "data": {
+            "appSettings": {
+                "shopName": "",
+                "sender": "shop@localhost",
+                "storefrontUrls": {},
+                "checkoutAbandonedAfterMinutes": 60,
+                "browseAbandonedAfterMinutes": 120,
+                "browseWindowHours": 24,
+                "warnings": [
+                    "No storefront URL: the links of emails go to the Saleor API host"
+                    ' https://127.0.0.1 (set storefrontUrls, e.g. {"*":'
+                    ' "https://shop.example/{channel}"})',
+                    'Saleor\'s shop name has not been read yet: emails sign as "Shop"'
+                    " (refreshShopName reads it again)",
+                    "Emails go from shop@localhost, the deployment's placeholder: set fromEmail"
+                    " (or DEFAULT_FROM_EMAIL)",
+                ],
+            }
+        }
+    }
+
+
+def test_the_admin_sets_the_sender_storefront_urls_and_windows(client, standin_installation):
+    # given: Saleor gave the shop's name at registration
+    Installation.objects.update(shop_name="Linden Goods")
+
+    # when
+    response = ask(
+        client,
+        standin_installation,
+        IDENTITY,
+        {
+            "input": {
+                "senderName": "Linden Goods Team",
+                "fromEmail": "hello@linden.example",
+                "storefrontUrls": {
+                    "*": "https://linden.example/{channel}/",
+                    "b2b": "https://b2b.linden.example",
+                },
+                "checkoutAbandonedAfterMinutes": 30,
+                "browseAbandonedAfterMinutes": 90,
+                "browseWindowHours": 48,
+            }
+        },
+    )
+
+    # then
+    assert response.json() == {
+        "data": {
+            "updateAppSettings": {
+                "settings": {
+                    "shopName": "Linden Goods",
+                    "senderName": "Linden Goods Team",
+                    "fromEmail": "hello@linden.example",
+                    "sender": "Linden Goods Team <hello@linden.example>",
+                    "storefrontUrls": {
+                        "*": "https://linden.example/{channel}",
+                        "b2b": "https://b2b.linden.example",
+                    },
+                    "checkoutAbandonedAfterMinutes": 30,
+                    "browseAbandonedAfterMinutes": 90,
+                    "browseWindowHours": 48,
+                    "warnings": [],
+                }
+            }
+        }
+    }
+    installation = Installation.objects.get()
+    assert (
+        installation.checkout_abandoned_after_minutes,
+        installation.browse_abandoned_after_minutes,
+        installation.browse_window_hours,
+    ) == (30, 90, 48)
+
+
+def test_the_sender_is_the_shops_name_until_one_is_set(client, standin_installation, settings):
+    settings.DEFAULT_FROM_EMAIL = "mail@app.example"
+    Installation.objects.update(shop_name="Linden Goods")
+
+    response = ask(client, standin_installation, "{ appSettings { sender } }")
+
+    assert response.json() == {
+        "data": {"appSettings": {"sender": "Linden Goods <mail@app.example>"}}
+    }
+
+
+@pytest.mark.parametrize(
+    ("values", "code"),
+    [
+        ({"checkoutAbandonedAfterMinutes": 14}, "INVALID_WINDOW"),
+        ({"checkoutAbandonedAfterMinutes": 4321}, "INVALID_WINDOW"),
+        ({"browseAbandonedAfterMinutes": 10}, "INVALID_WINDOW"),
+        ({"browseWindowHours": 0}, "INVALID_WINDOW"),
+        ({"browseWindowHours": 169}, "INVALID_WINDOW"),
+        ({"browseWindowHours": 1, "browseAbandonedAfterMinutes": 60}, "INVALID_WINDOW"),
+        ({"storefrontUrls": {"*": "javascript:alert(1)"}}, "INVALID_STOREFRONT_URL"),
+        ({"storefrontUrls": {"*": "https://shop.example/?c={channel}"}}, "INVALID_STOREFRONT_URL"),
+        ({"storefrontUrls": {"*": "https://shop.example/{slug}"}}, "INVALID_STOREFRONT_URL"),
+        ({"storefrontUrls": {"": "https://shop.example"}}, "INVALID_STOREFRONT_URL"),
+        ({"storefrontUrls": {"eu": 5}}, "INVALID_STOREFRONT_URL"),
+        ({"storefrontUrls": ["https://shop.example"]}, "INVALID_STOREFRONT_URL"),
+        ({"senderName": "Linden\nBcc: x@y.z"}, "INVALID_SENDER_NAME"),
+    ],
+)
+def test_invalid_identity_settings_are_refused_and_change_nothing(
+    client, standin_installation, values, code
+):
+    response = ask(client, standin_installation, IDENTITY, {"input": values})
+
+    assert response.json()["errors"][0]["extensions"]["code"] == code
+    installation = Installation.objects.get()
+    assert (installation.storefront_urls, installation.checkout_abandoned_after_minutes) == ({}, 60)
+    assert (installation.browse_window_hours, installation.browse_abandoned_after_minutes) == (
+        24,
+        120,
+    )
+    assert rules_of(installation.pk)[1].sender_name == ""
+
+
+def test_a_channel_without_a_storefront_url_is_named_in_the_warnings(client, standin_installation):
+    # given: checkouts in two channels, a URL for one of them only
+    for slug in ("default-channel", "b2b"):
+        CheckoutRecord.objects.create(
+            installation=standin_installation,
+            saleor_id=f"c-{slug}",
+            channel_slug=slug,
+            currency="USD",
+            total=Decimal("10"),
+            created_at=datetime(2026, 6, 1, tzinfo=UTC),
+            last_change_at=datetime(2026, 6, 1, tzinfo=UTC),
+            source_updated_at=datetime(2026, 6, 1, tzinfo=UTC),
+        )
+    Installation.objects.update(
+        shop_name="Linden", storefront_urls={"default-channel": "https://linden.example"}
+    )
+
+    # when
+    response = ask(client, standin_installation, "{ appSettings { warnings } }")
+
+    # then
+    assert response.json()["data"]["appSettings"]["warnings"][0] == (
+        "No storefront URL for channel b2b: its resume, product and order links go to the"
+        " Saleor API host https://127.0.0.1"
+    )
+
+
+REFRESH = "mutation { refreshShopName { installation { shopName shopNameReadAt } } }"
+
+
+def test_the_admin_has_the_shops_name_read_again(client, standin, standin_installation):
+    # given
+    standin.answers["ShopName"] = lambda variables: (200, {"data": {"shop": {"name": "Linden"}}})
+
+    # when
+    response = ask(client, standin_installation, REFRESH)
+
+    # then
+    installation = response.json()["data"]["refreshShopName"]["installation"]
+    assert installation["shopName"] == "Linden"
+    assert installation["shopNameReadAt"] is not None
+    assert Installation.objects.get().shop_name == "Linden"
+
+
+def test_saleor_failing_a_refresh_keeps_the_stored_name(client, standin, standin_installation):
+    Installation.objects.update(shop_name="Linden")
+    standin.fail_next((503, {"errors": [{"message": "down"}]}))
+    standin.answers["ShopName"] = lambda variables: (500, {"errors": [{"message": "down"}]})
+
+    response = ask(client, standin_installation, REFRESH)
+
+    assert response.json()["data"]["refreshShopName"]["installation"]["shopName"] == "Linden"
+    assert Installation.objects.get().shop_name == "Linden"

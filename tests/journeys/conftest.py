@@ -25,6 +25,8 @@ def mailbox(settings):
 @pytest.fixture
 def saleor(key) -> Iterator[ShopStandIn]:
     standin = ShopStandIn(keys=[key])
+    # Saleor's shop { name } at registration: the name the emails sign with.
+    standin.answers["ShopName"] = lambda variables: (200, {"data": {"shop": {"name": "Linden"}}})
     stop = serve(standin)
     yield standin
     stop()
