@@ -1,8 +1,8 @@
 // Global setup of the browser tests: one build, one app server, one browser for every test file.
 //
 // - The build: E2E_DIST names one already made (`make test-browser` passes dist/, which `make`
-//   has just built); otherwise `vite build` into a temporary directory, so that a run tests the
-//   current sources and is not disturbed by another `npm run build` replacing dist/ meanwhile.
+//   has just built), copied to a temporary directory; otherwise `vite build` into one. Either way
+//   the run tests one build, undisturbed by another `npm run build` replacing dist/ meanwhile.
 // - The app: tests/support/e2e_server.py (the app under `mautomation serve` on a fresh embedded
 //   database, a stand-in Saleor, the stand-in Dashboard on another origin), with E2E_PYTHON or
 //   ../.venv/bin/python. It stops when its stdin closes, so it never outlives this process.
@@ -11,7 +11,7 @@
 // - The browser: Debian's Chromium (E2E_CHROMIUM, /usr/bin/chromium by default), headless, as a
 //   Playwright browser server that every test file connects to.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,18 +33,29 @@ const run = (command: string, args: string[], cwd: string): Promise<void> =>
     child.on("exit", (code) => (code === 0 ? done() : fail(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
   });
 
-const build = async (): Promise<{ dist: string; temporary: boolean }> => {
-  const given = process.env.E2E_DIST;
-  if (given) {
-    const dist = resolve(EXTENSION_DIR, given);
-    if (!existsSync(join(dist, "index.html"))) {
-      throw new Error(`E2E_DIST=${given}: ${dist}/index.html is missing`);
-    }
-    return { dist, temporary: false };
-  }
+/** Every file dist/index.html names exists (a build replacing dist/ meanwhile would break this). */
+const complete = (dist: string): boolean =>
+  [...readFileSync(join(dist, "index.html"), "utf8").matchAll(/(?:src|href)="\/dashboard\/(assets\/[^"]+)"/g)].every(
+    ([, asset]) => existsSync(join(dist, asset!)),
+  );
+
+const build = async (): Promise<string> => {
   const dist = mkdtempSync(join(tmpdir(), "mautomation-e2e-dist-"));
-  await run(join(EXTENSION_DIR, "node_modules", ".bin", "vite"), ["build", "--outDir", dist, "--emptyOutDir", "--logLevel", "warn"], EXTENSION_DIR);
-  return { dist, temporary: true };
+  const given = process.env.E2E_DIST;
+  if (!given) {
+    await run(join(EXTENSION_DIR, "node_modules", ".bin", "vite"), ["build", "--outDir", dist, "--emptyOutDir", "--logLevel", "warn"], EXTENSION_DIR);
+    return dist;
+  }
+  // A copy: the app serves it for the whole run, whatever rebuilds the given folder meanwhile.
+  const source = resolve(EXTENSION_DIR, given);
+  if (!existsSync(join(source, "index.html"))) {
+    throw new Error(`E2E_DIST=${given}: ${source}/index.html is missing`);
+  }
+  cpSync(source, dist, { recursive: true });
+  if (!complete(dist)) {
+    throw new Error(`E2E_DIST=${given}: ${source} changed while it was copied (another build?); run again`);
+  }
+  return dist;
 };
 
 const startApp = (dist: string): Promise<{ child: ChildProcess; info: Omit<E2EContext, "wsEndpoint" | "screenshotsDir"> }> =>
@@ -80,13 +91,13 @@ const stopApp = (child: ChildProcess): Promise<void> =>
   });
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const { dist, temporary } = await build();
+  const dist = await build();
   let app: ChildProcess | undefined;
   let browser: BrowserServer | undefined;
   const teardown = async () => {
     await browser?.close();
     if (app) await stopApp(app);
-    if (temporary) rmSync(dist, { recursive: true, force: true });
+    rmSync(dist, { recursive: true, force: true });
   };
   try {
     const started = await startApp(dist);
