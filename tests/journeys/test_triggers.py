@@ -683,3 +683,38 @@ def test_the_periodic_task_fans_out_to_active_installations_only(db, monkeypatch
     # then
     assert queued == [active.pk]
     assert skipped == {}
+
+
+def test_the_periodic_task_uses_the_installations_abandonment_windows(db):
+    # given: a checkout quiet for 40 minutes, browsing quiet for 40 minutes after views
+    # 30 hours ago and 50 minutes ago (issue 14, finding 5: the windows were constants)
+    shop = make_shop("a")
+    ada = make_contact(shop)
+    cart(ada, last_change_at=NOW - timedelta(minutes=40))
+    bo = make_contact(shop)
+    view(bo, "UHJvZHVjdDox", NOW - timedelta(hours=30))
+    view(bo, "UHJvZHVjdDoy", NOW - timedelta(minutes=40))
+
+    # when: the defaults (60 minutes; 2 hours within 24)
+    with time_machine.travel(NOW, tick=False):
+        defaults = triggers_sweep_task(shop.pk)
+
+    # then: neither is abandoned yet
+    assert (defaults["checkout_abandoned"], defaults["browse_abandoned"]) == (0, 0)
+
+    # when: the shop's own windows (30 minutes; 30 minutes within 48 hours)
+    Installation.objects.filter(pk=shop.pk).update(
+        checkout_abandoned_after_minutes=30,
+        browse_abandoned_after_minutes=30,
+        browse_window_hours=48,
+    )
+    with time_machine.travel(NOW, tick=False):
+        own = triggers_sweep_task(shop.pk)
+
+    # then: both, and the browsing with both views of the 48 hours
+    assert (own["checkout_abandoned"], own["browse_abandoned"]) == (1, 1)
+    (checkout,) = derived("checkout.abandoned")
+    assert checkout[1] == NOW - timedelta(minutes=10)
+    (browse,) = derived("browse.abandoned")
+    assert browse[3]["product_ids"] == ["UHJvZHVjdDoy", "UHJvZHVjdDox"]
+    assert browse[3]["views"] == 2
