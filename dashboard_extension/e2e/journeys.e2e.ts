@@ -32,6 +32,9 @@ const activeJourney = async (key: string): Promise<JourneyState> => {
   return published.data!.publishJourney.journey!;
 };
 
+/** The journey id of an updateRouting to the editor (/journeys/<id>). */
+const journeyIdOf = (newRoute: unknown): string => decodeURIComponent(String(newRoute).split("/")[2] ?? "");
+
 const notifications = async ({ host }: Embedded) =>
   (await host.actions("notification")).map(({ payload }) => ({ status: payload.status, title: payload.title }));
 
@@ -48,7 +51,7 @@ describe("journeys list", () => {
     await app.getByLabel("Name of the new journey").fill("E2E created journey");
     await app.getByRole("button", { name: "Create and edit" }).click();
     const routed = await host.waitForAction("updateRouting", (a) => /^\/journeys\/[^/]+$/.test(String(a.payload.newRoute)));
-    const id = decodeURIComponent(String(routed.payload.newRoute).split("/")[2]);
+    const id = journeyIdOf(routed.payload.newRoute);
     await expect.poll(() => notifications(embedded)).toContainEqual({ status: "success", title: "Journey “E2E created journey” created" });
     expect(await journey(id)).toEqual({ id, name: "E2E created journey", key: expect.any(String), status: "draft", currentVersion: null });
     await screenshot(page, "editor-opened");
@@ -134,7 +137,7 @@ describe("presets gallery", () => {
     const before = new Set((await journeys()).map((j) => j.id));
     await app.getByRole("button", { name: `Install ${abandoned.name} as a draft` }).click();
     const routed = await host.waitForAction("updateRouting", (a) => /^\/journeys\/(?!presets$)[^/]+$/.test(String(a.payload.newRoute)));
-    const id = decodeURIComponent(String(routed.payload.newRoute).split("/")[2]);
+    const id = journeyIdOf(routed.payload.newRoute);
     expect(before.has(id)).toBe(false);
     expect(await journey(id)).toMatchObject({ id, name: abandoned.name, status: "draft", currentVersion: null });
     await expect.poll(() => notifications(embedded)).toContainEqual({
