@@ -33,7 +33,15 @@
  * - Seeding through Saleor's own signed deliveries: `seedCustomer({ userId, email, firstName,
  *   lastName })` (CUSTOMER_CREATED, then waits for the contact; returns it) and `seedOrder({ userId,
  *   email, total, currency, number })` (ORDER_CREATED). `eventually(check)` polls a condition.
- * - `screenshot(page, name)`: every test saves the pages it visits (git-ignored folder).
+ *   `saleorUserId(n)`: a Saleor user id ("User:<n>" in base64) for a customer of a test's own.
+ * - `screenshot(page, name)`: every test saves the pages it visits (git-ignored folder); the pages
+ *   of a failed test are saved as `<test>--failed-<n>.png`.
+ * - Saleor's own API (the stand-in's `saleorApiUrl`) answers the app's pages in the browser with
+ *   the Dashboard's token and CORS: `channels` and the captured `products`.
+ *
+ * `npm run e2e` type-checks e2e/ first, then builds the working tree into a temporary folder (or
+ * copies the build E2E_DIST names: `make test-browser` passes dist/). E2E_PYTHON and E2E_CHROMIUM
+ * override ../.venv/bin/python and /usr/bin/chromium.
  *
  * As the Dashboard does, the host posts after the handshake `localeChanged`, `theme`, then
  * `redirect` with the Dashboard's WHOLE pathname (e.g. /dashboard/extensions/app/<id>/journeys:
