@@ -20,7 +20,7 @@ import type { CanvasEdge, CanvasNode, EditorDoc } from "./convert";
 import { ENTRY_ID } from "./convert";
 import type { Action, Selection } from "./reducer";
 import { type StepFlowNode, nodeTypes } from "./step-node";
-import type { EntryType, NodeType } from "./types";
+import type { EntryType, JsonObject, NodeType } from "./types";
 
 export const DRAG_MIME = "application/x-mautomation-step";
 
@@ -38,11 +38,17 @@ export type CanvasProps = {
 
 type Dimensions = Record<string, { width: number; height: number }>;
 
-const edgeLabel = (edge: CanvasEdge, doc: EditorDoc, format: (id: string, values?: Record<string, number>) => string) => {
+/** The same array as last time while its items are the same (a drag changes positions only). */
+const useShallowStable = <T,>(items: T[]): T[] => {
+  const last = useRef(items);
+  if (last.current.length !== items.length || last.current.some((item, i) => item !== items[i])) last.current = items;
+  return last.current;
+};
+
+const edgeLabel = (edge: CanvasEdge, configs: Map<string, JsonObject>, format: (id: string, values?: Record<string, number>) => string) => {
   const index = branchIndex(edge.sourceHandle);
   if (index !== null) {
-    const source = doc.nodes.find((n) => n.id === edge.source);
-    const branches = source?.data.config.branches;
+    const branches = configs.get(edge.source)?.branches;
     const branch = Array.isArray(branches) ? branches[index] : undefined;
     const percent = branch && typeof branch === "object" && !Array.isArray(branch) ? branch.percent : undefined;
     return format("editor.output.branch", { percent: typeof percent === "number" ? percent : 0 });
@@ -97,11 +103,15 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, rea
     return result;
   }, [doc.nodes, problems, counts, selection, dimensions, traced, readOnly]);
 
+  // Edges change with the graph, never with a drag: xyflow does not redraw them every frame.
+  const datas = useShallowStable(doc.nodes.map((n) => n.data));
+  const ids = useShallowStable(doc.nodes.map((n) => n.id));
+  const configs = useMemo(() => new Map(ids.map((id, i) => [id, datas[i]!.config])), [ids, datas]);
   const edges = useMemo<Edge[]>(
     () =>
       doc.edges.map((edge) => {
         const isTraced = traced?.edges.has(edge.id) ?? false;
-        const text = edgeLabel(edge, doc, format);
+        const text = edgeLabel(edge, configs, format);
         return {
           id: edge.id,
           source: edge.source,
@@ -116,7 +126,7 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, rea
           ...(isTraced ? { style: { strokeWidth: 3 } } : {}),
         };
       }),
-    [doc, selection, traced, readOnly, format, intl],
+    [doc.edges, configs, selection, traced, readOnly, format, intl],
   );
 
   /** A click selects one element: xyflow reports it with the others' deselection, in any order. */

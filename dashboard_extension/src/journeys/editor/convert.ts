@@ -12,6 +12,9 @@ import type { Definition, Json, JsonObject, Layout, Position, RawStep } from "./
 import { isNodeType, isObject } from "./types";
 
 export const ENTRY_ID = "@entry";
+/** A node's size on the canvas (the tidy-up lays nodes out with it). */
+export const NODE_WIDTH = 240;
+export const NODE_HEIGHT = 96;
 /** The entry's key in the saved layout. */
 export const LAYOUT_ENTRY_KEY = "entry";
 

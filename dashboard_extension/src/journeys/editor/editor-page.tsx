@@ -9,10 +9,9 @@ import { useNotify } from "../../hooks/use-notify";
 import { useGraphQLClient } from "../../providers/data-provider";
 import { type EditorJourney, journeyKey } from "./api";
 import { Canvas } from "./canvas";
-import { ENTRY_ID, stepType } from "./convert";
+import { ENTRY_ID, type EditorDoc, stepType } from "./convert";
 import { EnrolDialog, TestRunDialog, TriggerSecret } from "./dialogs";
 import { CHECK_QUERY, PUBLISH_MUTATION } from "./editor.documents";
-import { tidyPositions } from "./layout";
 import { Palette, type PaletteProps } from "./palette";
 import { canRedo, canUndo } from "./reducer";
 import { type ShownProblem, SidePanel } from "./side-panel";
@@ -79,6 +78,7 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
   // A check's findings are about the draft as it was: an edit clears them.
   useEffect(() => setCheckErrors([]), [definition]);
 
+  const triggerSecret = useMemo(() => <TriggerSecret journeyId={journeyId} />, [journeyId]);
   const traced = useMemo(() => (trace ? tracePath(trace, state.doc.edges) : null), [trace, state.doc.edges]);
 
   const onPick: PaletteProps["onPick"] = useCallback(
@@ -149,10 +149,16 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
     });
   };
 
-  const liveDoc = useMemo(
-    () => (journey?.currentVersion ? loadDoc({ draft: journey.currentVersion.definition, layout: journey.currentVersion.layout }) : null),
-    [journey?.currentVersion],
-  );
+  const [liveDoc, setLiveDoc] = useState<EditorDoc | null>(null);
+  const liveVersion = journey?.currentVersion ?? null;
+  useEffect(() => {
+    let current = true;
+    if (liveVersion) void loadDoc({ draft: liveVersion.definition, layout: liveVersion.layout }).then((doc) => current && setLiveDoc(doc));
+    else setLiveDoc(null);
+    return () => {
+      current = false;
+    };
+  }, [liveVersion]);
 
   if (editor.journeyQuery.isLoading || (journey && !editor.loaded)) {
     return <Text>{intl.formatMessage({ id: "editor.loading" })}</Text>;
@@ -192,7 +198,14 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
           <Button variant="secondary" disabled={!canRedo(state)} onClick={() => dispatch({ type: "redo" })} data-testid="redo" aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z">
             {intl.formatMessage({ id: "editor.redo" })}
           </Button>
-          <Button variant="secondary" onClick={() => dispatch({ type: "tidy", positions: tidyPositions(state.doc) })} data-testid="tidy">
+          <Button
+            variant="secondary"
+            onClick={async () => {
+              const { tidyPositions } = await import("./layout");
+              dispatch({ type: "tidy", positions: tidyPositions(state.doc) });
+            }}
+            data-testid="tidy"
+          >
             {intl.formatMessage({ id: "editor.tidy" })}
           </Button>
           <Button variant="secondary" onClick={() => setDialog("test")} data-testid="open-test-run">
@@ -280,7 +293,7 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
             dispatch={dispatch}
             problems={editor.problems}
             readOnly={false}
-            entryExtras={entry && stepType(entry) === "trigger" ? <TriggerSecret journeyId={journeyId} /> : undefined}
+            entryExtras={entry && stepType(entry) === "trigger" ? triggerSecret : undefined}
           />
           {editor.problems.length > 0 && (
             <Box display="flex" flexDirection="column" gap={2} data-testid="problem-list">

@@ -1,15 +1,15 @@
 /**
  * Tidy-up: a top-down dagre layout of the whole graph, run only when the admin asks (or for
  * nodes that have no saved position yet, e.g. a definition written by hand or by the API).
- * Positions are top-left corners, as @xyflow/react places nodes.
+ * Positions are top-left corners, as @xyflow/react places nodes. The page imports this module
+ * (and dagre) only when it needs it, so opening a journey with a saved layout does not load it.
  */
 import { Graph, layout } from "@dagrejs/dagre";
 
-import type { EditorDoc } from "./convert";
+import { type EditorDoc, NODE_HEIGHT, NODE_WIDTH } from "./convert";
 import type { Position } from "./types";
 
-export const NODE_WIDTH = 240;
-export const NODE_HEIGHT = 96;
+export { NODE_HEIGHT, NODE_WIDTH };
 
 export const tidyPositions = (doc: EditorDoc): Record<string, Position> => {
   const graph = new Graph({ multigraph: true });

@@ -1,4 +1,5 @@
 import { Box, Button, Text } from "@saleor/macaw-ui";
+import { memo } from "react";
 import { useIntl } from "react-intl";
 
 import { DRAG_MIME } from "./canvas";
@@ -25,7 +26,7 @@ const GROUPS = byFamily();
  * Every entry and node type. Drag one onto the canvas, or press it (Enter, Space) to insert
  * it after the selected node or on the selected edge.
  */
-export const Palette = ({ onPick, disabled = false }: PaletteProps) => {
+export const Palette = memo(({ onPick, disabled = false }: PaletteProps) => {
   const intl = useIntl();
 
   return (
@@ -70,4 +71,5 @@ export const Palette = ({ onPick, disabled = false }: PaletteProps) => {
       ))}
     </Box>
   );
-};
+});
+Palette.displayName = "Palette";

@@ -1,4 +1,5 @@
 import { Box, Button, Input, Select, Text } from "@saleor/macaw-ui";
+import { memo } from "react";
 import { useIntl } from "react-intl";
 
 import { ENTRY_SPECS, NODE_SPECS, REENTRY_MODES } from "./catalogue";
@@ -144,7 +145,7 @@ const SettingsForm = ({ doc, dispatch, problems, readOnly }: { doc: EditorDoc; d
 };
 
 /** The form of the selected node (or edge), or the journey's own settings when none is. */
-export const SidePanel = ({ doc, selection, dispatch, problems, readOnly, entryExtras }: SidePanelProps) => {
+const SidePanelView = ({ doc, selection, dispatch, problems, readOnly, entryExtras }: SidePanelProps) => {
   const intl = useIntl();
   if (selection?.kind === "node") {
     const node = doc.nodes.find((n) => n.id === selection.id);
@@ -185,3 +186,21 @@ export const SidePanel = ({ doc, selection, dispatch, problems, readOnly, entryE
   }
   return <SettingsForm doc={doc} dispatch={dispatch} problems={problems.filter((p) => p.nodeId === null)} readOnly={readOnly} />;
 };
+
+const selectedData = (props: SidePanelProps) =>
+  props.selection?.kind === "node" ? props.doc.nodes.find((n) => n.id === props.selection?.id)?.data : undefined;
+
+/** Not redrawn while a node is dragged: only positions change then, and the panel shows none. */
+export const SidePanel = memo(
+  SidePanelView,
+  (a, b) =>
+    a.selection === b.selection &&
+    a.problems === b.problems &&
+    a.readOnly === b.readOnly &&
+    a.entryExtras === b.entryExtras &&
+    a.dispatch === b.dispatch &&
+    a.doc.extras === b.doc.extras &&
+    a.doc.edges === b.doc.edges &&
+    a.doc.nodes.length === b.doc.nodes.length &&
+    selectedData(a) === selectedData(b),
+);

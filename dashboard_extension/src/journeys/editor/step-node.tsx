@@ -5,7 +5,7 @@ import { useIntl } from "react-intl";
 
 import { ENTRY_SPECS, NODE_SPECS, type Output, outputsOf } from "./catalogue";
 import { COUNT_KINDS, type Counts } from "./counts";
-import { NODE_HEIGHT, NODE_WIDTH } from "./layout";
+import { NODE_HEIGHT, NODE_WIDTH } from "./convert";
 import { summaryOf } from "./summary";
 import type { JsonObject } from "./types";
 import { isEntryType, isNodeType } from "./types";

@@ -13,7 +13,6 @@ import { type Counts, countChanges, countsByNode, shouldPoll } from "./counts";
 import type { EditorDoc } from "./convert";
 import { definitionToDoc, docLayout, docToDefinition } from "./convert";
 import { EDITOR_JOURNEY_QUERY, UPDATE_DRAFT_MUTATION, VALIDATE_QUERY } from "./editor.documents";
-import { placeMissing } from "./layout";
 import { editorReducer, initialState } from "./reducer";
 import type { ShownProblem } from "./side-panel";
 import type { Definition } from "./types";
@@ -22,8 +21,11 @@ import { problemTarget, validateDefinition } from "./validate";
 const EMPTY: EditorDoc = { extras: {}, nodes: [], edges: [], hasNodesKey: false };
 const VALIDATE_DELAY_MS = 600;
 
-export const loadDoc = (journey: Pick<EditorJourney, "draft" | "layout">): EditorDoc => {
+/** The canvas of a draft or version; nodes without a saved position are laid out (dagre). */
+export const loadDoc = async (journey: Pick<EditorJourney, "draft" | "layout">): Promise<EditorDoc> => {
   const { doc, missingPositions } = definitionToDoc(journey.draft ?? {}, journey.layout ?? {});
+  if (missingPositions.length === 0) return doc;
+  const { placeMissing } = await import("./layout");
   return placeMissing(doc, missingPositions);
 };
 
@@ -68,8 +70,8 @@ export const useJourneyEditor = (journeyId: string) => {
   const [autosave, autosaveDispatch] = useReducer(autosaveReducer, autosaveInitial("", null));
   const [loadedAt, setLoadedAt] = useState<string | null>(null);
 
-  const load = useCallback((loaded: EditorJourney) => {
-    const doc = loadDoc(loaded);
+  const load = useCallback(async (loaded: EditorJourney) => {
+    const doc = await loadDoc(loaded);
     dispatch({ type: "load", doc });
     // A layout placed now for nodes without one is saved like an edit.
     autosaveDispatch({ type: "loaded", snapshot: serializeDraft(loaded.draft ?? {}, loaded.layout ?? {}), updatedAt: loaded.updatedAt });
@@ -78,7 +80,7 @@ export const useJourneyEditor = (journeyId: string) => {
   }, []);
 
   useEffect(() => {
-    if (journey && loadedAt === null) load(journey);
+    if (journey && loadedAt === null) void load(journey);
   }, [journey, loadedAt, load]);
 
   const definition = useDefinition(state.doc);
@@ -153,7 +155,7 @@ export const useJourneyEditor = (journeyId: string) => {
       queryFn: ({ signal }) => client.request<{ journey: EditorJourney | null }>(EDITOR_JOURNEY_QUERY, { id: journeyId }, { signal }),
       staleTime: 0,
     });
-    if (fresh.journey) load(fresh.journey);
+    if (fresh.journey) await load(fresh.journey);
   }, [client, journeyId, load, queryClient]);
 
   /** Keep this tab's draft: overwrite what the other tab saved. */
