@@ -250,4 +250,51 @@ describe("journey editor", () => {
     await screenshot(page, "test-path");
     expect(errors).toEqual([]);
   });
+
+  test("warns when another tab changed the draft, and blocks publishing a step the shop cannot run", async () => {
+    // given: a journey open in the editor, whose template does not exist in the shop
+    const draft = {
+      entry: { type: "manual" },
+      start: "mail",
+      nodes: { mail: { type: "send_email", template: "no-such-template", next: "done" }, done: { type: "exit" } },
+    };
+    const id = await createJourney(`Conflict ${Date.now()}`, draft);
+    const { page, app, errors } = await openApp({ path: `/journeys/${id}` });
+    await node(app, "mail").waitFor();
+    await waitSaved(app);
+
+    // when: publishing is asked for
+    await app.getByTestId("publish").click();
+
+    // then: the shop's check blocks it, naming the node, and nothing is published
+    await app.getByTestId("publish-blocking").waitFor();
+    expect(await app.getByTestId("publish-blocking").textContent()).toContain("mail");
+    await expect.poll(() => node(app, "mail").getAttribute("data-invalid")).toBe("true");
+    expect(await app.getByTestId("confirm-dialog").count()).toBe(0);
+    expect((await readJourney(id)).currentVersion).toBeNull();
+    await screenshot(page, "publish-blocked");
+
+    // when: another tab saves the draft, then this one edits it
+    await graphql(`mutation E2EOtherTab($id: ID!, $draft: GenericScalar) { updateJourneyDraft(id: $id, draft: $draft) { journey { id } } }`, {
+      id,
+      draft: { ...draft, nodes: { ...draft.nodes, done: { type: "exit" }, extra: { type: "exit" } } },
+    });
+    await node(app, "mail").click();
+    await app.getByTestId("field-at_best_hour").click();
+
+    // then: the editor warns instead of overwriting, and keeps the other tab's draft on the server
+    await app.getByTestId("conflict-warning").waitFor({ timeout: 15_000 });
+    expect(await app.getByTestId("save-status").getAttribute("data-status")).toBe("conflict");
+    expect(Object.keys((await readJourney(id)).draft.nodes as object).sort()).toEqual(["done", "extra", "mail"]);
+    await screenshot(page, "conflict");
+
+    // when: the admin loads the other tab's draft
+    await app.getByTestId("conflict-reload").click();
+
+    // then: the canvas shows it, and the warning is gone
+    await node(app, "extra").waitFor();
+    expect(await app.getByTestId("conflict-warning").count()).toBe(0);
+    await screenshot(page, "conflict-resolved");
+    expect(errors).toEqual([]);
+  });
 });

@@ -270,7 +270,16 @@ const TemplateField = (props: FieldProps) => {
   const preview = useTemplatePreview(props.spec.channel === "email" && chosen ? chosen.id : null);
   return (
     <Box display="flex" flexDirection="column" gap={2}>
-      <SelectField {...props} options={templates.map((t) => ({ value: t.key, label: `${t.name} (${t.key})` }))} />
+      <SelectField
+        {...props}
+        options={[
+          // A key the shop has no template for stays visible (publishing names it as missing).
+          ...(typeof props.value === "string" && props.value && !chosen && data
+            ? [{ value: props.value, label: intl.formatMessage({ id: "editor.picker.missingTemplate" }, { key: props.value }) }]
+            : []),
+          ...templates.map((t) => ({ value: t.key, label: `${t.name} (${t.key})` })),
+        ]}
+      />
       {chosen && preview.data && (
         <Box display="flex" flexDirection="column" gap={1} data-testid="template-preview">
           <Text size={2} color="default2">
