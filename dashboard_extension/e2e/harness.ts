@@ -27,7 +27,8 @@
  *   app), `navigations()` (the Dashboard's reactions to redirect/updateRouting), `location()`,
  *   `frameHeight()`, `setTheme`, `setLocale`, `redirect(path)` (the "redirect" event),
  *   `refreshToken(kind)` ("tokenRefresh" with a new token). `Embedded.apiCalls`: the app's
- *   `/graphql/` calls (status, token sent, operation name). `Embedded.errors`: uncaught errors.
+ *   `/graphql/` calls (status, token sent, operation name). `Embedded.errors`: uncaught errors;
+ *   `Embedded.console`: console messages (the browser's CSP refusals among them).
  * - `graphql(query, variables, { token })`: the app's API as the Dashboard calls it (a valid token
  *   by default; throws on errors unless `allowErrors`). `mintToken(kind)`.
  * - Seeding through Saleor's own signed deliveries: `seedCustomer({ userId, email, firstName,
@@ -166,6 +167,8 @@ export type Embedded = {
   host: Host;
   apiCalls: ApiCall[];
   errors: string[];
+  /** Every console message of the page and its frames ("<type>: <text>"). */
+  console: string[];
 };
 
 const hostOf = (page: Page): Host => {
@@ -196,9 +199,10 @@ const hostOf = (page: Page): Host => {
   };
 };
 
-const watch = (page: Page): Pick<Embedded, "apiCalls" | "errors"> => {
+const watch = (page: Page): Pick<Embedded, "apiCalls" | "errors" | "console"> => {
   const apiCalls: ApiCall[] = [];
   const errors: string[] = [];
+  const logged: string[] = [];
   const api = `${e2e().appOrigin}/graphql/`;
   page.on("response", (response) => {
     const request = response.request();
@@ -218,13 +222,21 @@ const watch = (page: Page): Pick<Embedded, "apiCalls" | "errors"> => {
     });
   });
   page.on("pageerror", (error) => errors.push(error.message));
-  return { apiCalls, errors };
+  page.on("console", (message) => logged.push(`${message.type()}: ${message.text()}`));
+  return { apiCalls, errors, console: logged };
 };
 
-export type OpenOptions = { token?: TokenKind; theme?: Theme; locale?: string };
+export type OpenOptions = {
+  token?: TokenKind;
+  theme?: Theme;
+  locale?: string;
+  /** The stand-in Dashboard under another origin than the one the installation names (e.g.
+   * http://localhost:<port>), to see the app refuse to be framed there. */
+  dashboardOrigin?: string;
+};
 
-const hostUrl = (path: string, { token = "valid", theme = "light", locale = "en" }: OpenOptions) =>
-  `${e2e().dashboardOrigin}${path}#${new URLSearchParams({ token, theme, locale })}`;
+const hostUrl = (path: string, { token = "valid", theme = "light", locale = "en", dashboardOrigin }: OpenOptions) =>
+  `${dashboardOrigin ?? e2e().dashboardOrigin}${path}#${new URLSearchParams({ token, theme, locale })}`;
 
 const open = async (path: string, options: OpenOptions): Promise<Embedded> => {
   const page = await newPage();

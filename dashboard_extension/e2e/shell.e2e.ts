@@ -47,7 +47,24 @@ describe("embedding", () => {
     });
     const token = await page.evaluate(() => window.e2eHost.token);
     expect(apiCalls).toEqual([{ status: 200, token, operationName: "Installation" }]);
+    // nothing kept in the browser's storage: the Dashboard's frame is no place for it
+    const stored = await app.locator("html").evaluate(() => ({
+      local: window.localStorage.length,
+      session: window.sessionStorage.length,
+    }));
+    expect(stored).toEqual({ local: 0, session: 0 });
     expect(errors).toEqual([]);
+  });
+
+  test("a Dashboard on another origin than the installation names cannot frame the app", async () => {
+    const elsewhere = e2e().dashboardOrigin.replace("127.0.0.1", "localhost");
+    const embedded = await openApp({ dashboardOrigin: elsewhere });
+    await expect
+      .poll(() => embedded.console.find((message) => message.includes("frame-ancestors")), { timeout: 15_000 })
+      .toContain(`frame-ancestors ${e2e().dashboardOrigin}`);
+    await screenshot(embedded.page, "refused");
+    expect(await embedded.host.actions()).toEqual([]);
+    expect(embedded.apiCalls).toEqual([]);
   });
 });
 
