@@ -297,4 +297,45 @@ describe("journey editor", () => {
     await screenshot(page, "conflict-resolved");
     expect(errors).toEqual([]);
   });
+
+  test("inserts steps with the keyboard after the selected node and on the selected edge", async () => {
+    // given
+    const draft = {
+      entry: { type: "manual" },
+      start: "mail",
+      nodes: { mail: { type: "send_email", template: "welcome-1", next: "done" }, done: { type: "exit" } },
+    };
+    const id = await createJourney(`Keyboard ${Date.now()}`, draft);
+    const { page, app, errors } = await openApp({ path: `/journeys/${id}` });
+    await node(app, "mail").waitFor();
+
+    // when: a node is selected from the keyboard (focus, Enter) and a wait is pressed in the palette
+    await app.locator('.react-flow__node[data-id="mail"]').focus();
+    await page.keyboard.press("Enter");
+    await app.getByTestId("node-form-send_email").waitFor();
+    await app.getByTestId("palette-node-wait").focus();
+    await page.keyboard.press("Enter");
+
+    // then: the wait follows the email, and the email's old successor follows the wait
+    await node(app, "wait-1").waitFor();
+    await app.getByTestId("node-form-wait").waitFor();
+
+    // when: the entry's edge is selected and an SMS step is pressed in the palette
+    await app.locator('.react-flow__edge[data-id="@entry:start"]').focus();
+    await page.keyboard.press("Enter");
+    await app.getByTestId("edge-panel").waitFor();
+    await app.getByTestId("palette-node-send_sms").focus();
+    await page.keyboard.press("Enter");
+    await node(app, "send-sms-1").waitFor();
+    await screenshot(page, "inserted");
+
+    // then: saved as one path, entry -> SMS -> email -> wait -> exit
+    await waitSaved(app);
+    const saved = (await readJourney(id)).draft as { start: string; nodes: Record<string, Record<string, unknown>> };
+    expect(saved.start).toBe("send-sms-1");
+    expect(saved.nodes["send-sms-1"]).toEqual({ type: "send_sms", template: "", at_best_hour: false, next: "mail" });
+    expect(saved.nodes.mail).toEqual({ type: "send_email", template: "welcome-1", next: "wait-1" });
+    expect(saved.nodes["wait-1"]).toEqual({ type: "wait", duration: { days: 1 }, next: "done" });
+    expect(errors).toEqual([]);
+  });
 });

@@ -31,6 +31,19 @@ describe("editorReducer", () => {
     expect(state.selection).toEqual({ kind: "node", id: "wait-1" });
   });
 
+  it("places an inserted node beside the nodes in its way, never moving them", () => {
+    // given: the exit sits right below the email
+    const initial = start(twoSteps);
+    const placed = run(initial, { type: "tidy", positions: { "@entry": { x: 0, y: -140 }, a: { x: 0, y: 0 }, end: { x: 0, y: 140 } } });
+
+    // when
+    const state = run(placed, { type: "insertAfter", nodeType: "wait", afterId: "a" });
+
+    // then: the wait goes to the right of the exit, which stays put
+    expect(state.doc.nodes.find((n) => n.id === "wait-1")?.position).toEqual({ x: 264, y: 140 });
+    expect(state.doc.nodes.find((n) => n.id === "end")?.position).toEqual({ x: 0, y: 140 });
+  });
+
   it("inserts on an edge, and on a two-way node's free output first", () => {
     const onEdge = run(start(twoSteps), { type: "insertOnEdge", nodeType: "condition", edgeId: `${ENTRY_ID}:start` });
     expect(definitionOf(onEdge).start).toBe("condition-1");

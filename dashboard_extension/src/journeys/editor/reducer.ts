@@ -8,7 +8,7 @@
  */
 import { ENTRY_SPECS, NODE_SPECS, branchIndex, idPrefix, outputsOf } from "./catalogue";
 import type { CanvasEdge, CanvasNode, EditorDoc } from "./convert";
-import { ENTRY_ID, edgeId, stepType } from "./convert";
+import { ENTRY_ID, NODE_HEIGHT, NODE_WIDTH, edgeId, stepType } from "./convert";
 import type { EntryType, JsonObject, NodeType, Position } from "./types";
 import { isNodeType } from "./types";
 
@@ -55,6 +55,25 @@ export const newNodeId = (doc: EditorDoc, type: NodeType): string => {
   let n = 1;
   while (taken.has(`${prefix}-${n}`)) n += 1;
   return `${prefix}-${n}`;
+};
+
+const GAP = 24;
+
+/**
+ * Where a new node goes: the spot asked for if no node covers it, else the nearest free one
+ * beside it (right, left, further out). The other nodes stay where the admin put them.
+ */
+export const freeSpot = (doc: EditorDoc, wanted: Position): Position => {
+  const overlaps = (p: Position) =>
+    doc.nodes.some(
+      (n) => Math.abs(n.position.x - p.x) < NODE_WIDTH + GAP && Math.abs(n.position.y - p.y) < NODE_HEIGHT + GAP,
+    );
+  for (let step = 0; step < 50; step += 1) {
+    const offset = Math.ceil(step / 2) * (NODE_WIDTH + GAP) * (step % 2 === 1 ? 1 : -1);
+    const candidate = { x: wanted.x + offset, y: wanted.y };
+    if (!overlaps(candidate)) return candidate;
+  }
+  return wanted;
 };
 
 const newStep = (doc: EditorDoc, type: NodeType, position: Position): CanvasNode => ({
@@ -111,7 +130,7 @@ const edit = (state: EditorState, action: Action): Edit | null => {
       const after = doc.nodes.find((n) => n.id === action.afterId);
       const handle = after && firstFreeOrFirst(doc, after);
       if (!after || !handle) return null;
-      const node = newStep(doc, action.nodeType, { x: after.position.x, y: after.position.y + NODE_GAP_Y });
+      const node = newStep(doc, action.nodeType, freeSpot(doc, { x: after.position.x, y: after.position.y + NODE_GAP_Y }));
       return { doc: insertBetween(doc, after.id, handle, node), selection: { kind: "node", id: node.id } };
     }
     case "insertOnEdge": {
@@ -120,7 +139,7 @@ const edit = (state: EditorState, action: Action): Edit | null => {
       const target = edge && doc.nodes.find((n) => n.id === edge.target);
       if (!edge || !source || !target) return null;
       const position = { x: (source.position.x + target.position.x) / 2, y: (source.position.y + target.position.y) / 2 };
-      const node = newStep(doc, action.nodeType, position);
+      const node = newStep(doc, action.nodeType, freeSpot(doc, position));
       return { doc: insertBetween(doc, edge.source, edge.sourceHandle, node), selection: { kind: "node", id: node.id } };
     }
     case "setEntry": {
