@@ -308,6 +308,7 @@ describe("journey editor", () => {
     const id = await createJourney(`Keyboard ${Date.now()}`, draft);
     const { page, app, errors } = await openApp({ path: `/journeys/${id}` });
     await node(app, "mail").waitFor();
+    await app.getByRole("navigation", { name: "Steps" }).waitFor();
 
     // when: a node is selected from the keyboard (focus, Enter) and a wait is pressed in the palette
     await app.locator('.react-flow__node[data-id="mail"]').focus();
@@ -336,6 +337,17 @@ describe("journey editor", () => {
     expect(saved.nodes["send-sms-1"]).toEqual({ type: "send_sms", template: "", at_best_hour: false, next: "mail" });
     expect(saved.nodes.mail).toEqual({ type: "send_email", template: "welcome-1", next: "wait-1" });
     expect(saved.nodes["wait-1"]).toEqual({ type: "wait", duration: { days: 1 }, next: "done" });
+    expect(errors).toEqual([]);
+  });
+
+  test("speaks German when the Dashboard does", async () => {
+    const id = await createJourney(`Deutsch ${Date.now()}`, { entry: { type: "manual" }, start: "done", nodes: { done: { type: "exit" } } });
+    const { page, app, errors } = await openApp({ path: `/journeys/${id}`, locale: "de" });
+    await app.getByRole("button", { name: "Veröffentlichen" }).waitFor();
+    await app.getByRole("navigation", { name: "Schritte" }).getByRole("button", { name: "E-Mail senden" }).waitFor();
+    await node(app, "done").click();
+    await app.getByRole("heading", { name: "Ende" }).waitFor();
+    await screenshot(page, "german");
     expect(errors).toEqual([]);
   });
 });

@@ -57,7 +57,7 @@ const ContactPicker = ({ value, onChange }: { value: ContactOption | null; onCha
       />
       <Box as="ul" role="listbox" aria-label={intl.formatMessage({ id: "editor.contact.results" })} margin={0} padding={0} display="flex" flexDirection="column" gap={1}>
         {contacts.map((c) => (
-          <Box as="li" key={c.id} listStyleType="none">
+          <Box as="li" key={c.id} listStyleType="none" role="none">
             <Button
               variant={value?.id === c.id ? "primary" : "tertiary"}
               size="small"
