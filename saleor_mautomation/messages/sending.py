@@ -202,9 +202,11 @@ def _current_address(message: Message, contact: Contact | None, spec: ChannelSpe
 
 def message_deliver(*, message_id: int, now: datetime, app_url: str, senders: SenderPool) -> str:
     """Send one claimed message through its channel's transport; returns its new status."""
-    message = Message.objects.select_related(
-        "template_version__template", "contact", "installation"
-    ).get(pk=message_id)
+    message = (
+        Message.objects.select_related("template_version__template", "contact", "installation")
+        .defer("installation__auth_token", "installation__jwks")  # its status is what is read
+        .get(pk=message_id)
+    )
     if message.status != Status.SENDING:
         return str(message.status)
     MessageAttempt.objects.create(message=message, started_at=now, outcome="started")
