@@ -190,8 +190,12 @@ describe("routing", () => {
   });
 });
 
-/** Relative luminance (0 black .. 1 white) of a CSS rgb() colour. */
+/** WCAG relative luminance (0 black .. 1 white) of a CSS rgb() colour. */
 const luminance = (color: string): number => {
-  const [r, g, b] = (color.match(/\d+(\.\d+)?/g) ?? []).map(Number).map((c) => c / 255);
+  const [r, g, b] = (color.match(/\d+(\.\d+)?/g) ?? [])
+    .slice(0, 3)
+    .map(Number)
+    .map((c) => c / 255)
+    .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 };
