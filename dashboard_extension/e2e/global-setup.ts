@@ -6,8 +6,8 @@
 // - The app: tests/support/e2e_server.py (the app under `mautomation serve` on a fresh embedded
 //   database, a stand-in Saleor, the stand-in Dashboard on another origin), with E2E_PYTHON or
 //   ../.venv/bin/python. It stops when its stdin closes, so it never outlives this process.
-// - Screenshots: e2e/screenshots/, never emptied here (another run in the same tree may be writing
-//   there); each test's files are overwritten by its next run.
+// - Screenshots and the app's log (app.log): e2e/screenshots/, never emptied here (another run
+//   in the same tree may be writing there); each test's files are overwritten by its next run.
 // - The browser: Debian's Chromium (E2E_CHROMIUM, /usr/bin/chromium by default), headless, as a
 //   Playwright browser server that every test file connects to.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -25,6 +25,8 @@ import type { E2EContext } from "./harness";
 const EXTENSION_DIR = fileURLToPath(new URL("..", import.meta.url));
 const REPO_DIR = resolve(EXTENSION_DIR, "..");
 export const SCREENSHOTS_DIR = join(EXTENSION_DIR, "e2e", "screenshots");
+/** The app's output (web, worker, scheduler) of the last run, beside the screenshots. */
+const APP_LOG = join(SCREENSHOTS_DIR, "app.log");
 
 const run = (command: string, args: string[], cwd: string): Promise<void> =>
   new Promise((done, fail) => {
@@ -63,7 +65,7 @@ const startApp = (dist: string): Promise<{ child: ChildProcess; info: Omit<E2ECo
     const python = process.env.E2E_PYTHON ?? join(REPO_DIR, ".venv", "bin", "python");
     const child = spawn(python, ["-m", "tests.support.e2e_server"], {
       cwd: REPO_DIR,
-      env: { ...process.env, DASHBOARD_DIST: dist },
+      env: { ...process.env, DASHBOARD_DIST: dist, E2E_APP_LOG: APP_LOG },
       stdio: ["pipe", "pipe", "inherit"],
     });
     const lines = createInterface({ input: child.stdout! });

@@ -36,7 +36,8 @@
  *   email, total, currency, number })` (ORDER_CREATED). `eventually(check)` polls a condition.
  *   `saleorUserId(n)`: a Saleor user id ("User:<n>" in base64) for a customer of a test's own.
  * - `screenshot(page, name)`: every test saves the pages it visits (git-ignored folder); the pages
- *   of a failed test are saved as `<test>--failed-<n>.png`.
+ *   of a failed test are saved as `<test>--failed-<n>.png`; the app's output (web, worker,
+ *   scheduler) of the last run is e2e/screenshots/app.log.
  * - Saleor's own API (the stand-in's `saleorApiUrl`) answers the app's pages in the browser with
  *   the Dashboard's token and CORS: `channels` and the captured `products`.
  *

@@ -10,7 +10,7 @@ Run from the repository root: ``.venv/bin/python -m tests.support.e2e_server``. 
 - the app as a newcomer runs it, ``mautomation serve`` (web, worker and scheduler) on the embedded
   default (SQLite and the filesystem broker) under a fresh temporary ``MAUTOMATION_VAR_DIR``, so a
   run leaves nothing behind and needs no database server; ``DASHBOARD_DIST`` names the build the
-  browser tests run against;
+  browser tests run against, ``E2E_APP_LOG`` where its output goes (else beside the database);
 - the stand-in Dashboard on another loopback port, so on another origin than the app: it serves
   ``dashboard_extension/e2e/host/`` (the page that frames the app as the Saleor Dashboard does)
   at ``/dashboard/extensions/app/<appId>/<deep path>`` and at ``/dashboard/customers/<id>`` (the
@@ -236,7 +236,8 @@ class App:
                 "INTAKE_SWEEP_INTERVAL": "1",
             }
         )
-        self.log = log.open("ab")
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.log = log.open("wb")
         self.process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "saleor_mautomation.cli", "serve"),
@@ -455,7 +456,8 @@ def main() -> None:
     standin = ShopStandIn(key)
     stop_standin = serve(standin)
     with tempfile.TemporaryDirectory(prefix="mautomation-e2e-") as tmp:
-        app = App(var_dir=Path(tmp) / "var", dist=dist, log=Path(tmp) / "app.log")
+        log = Path(os.environ.get("E2E_APP_LOG") or Path(tmp) / "app.log")
+        app = App(var_dir=Path(tmp) / "var", dist=dist, log=log)
         try:
             app.wait_ready()
             shop = Shop(app, standin, key)
@@ -478,7 +480,7 @@ def main() -> None:
             server.shutdown()
             server.server_close()
         except Exception:
-            sys.stderr.write(Path(tmp, "app.log").read_text(errors="replace")[-4000:])
+            sys.stderr.write(log.read_text(errors="replace")[-4000:])
             raise
         finally:
             app.stop()
