@@ -28,8 +28,9 @@ const createJourney = async (name: string, draft?: unknown): Promise<string> => 
 
 const readJourney = async (id: string): Promise<Journey> => (await graphql<{ journey: Journey }>(READ, { id })).data!.journey;
 
-const node = (app: FrameLocator, id: string) => app.getByTestId(`journey-node-${id}`);
-const edges = (app: FrameLocator) => app.locator(".react-flow__edge");
+/** A node of the draft's canvas (not of the live version's beside it). */
+const node = (app: FrameLocator, id: string) => app.getByTestId("journey-canvas").getByTestId(`journey-node-${id}`);
+const edges = (app: FrameLocator) => app.getByTestId("journey-canvas").locator(".react-flow__edge");
 
 /** Drags a palette item onto the canvas at (x, y) of the canvas. */
 const drop = async (app: FrameLocator, item: string, x: number, y: number) => {
@@ -170,6 +171,12 @@ describe("journey editor", () => {
     await app.getByTestId("toggle-live").click();
     await app.getByTestId("live-canvas").locator('.react-flow__node[data-id="wait-1"]').waitFor();
     await screenshot(page, "published-with-live-version");
+
+    // and the draft edited after publishing is saved as before (publishing moved updatedAt)
+    await node(app, "send-email-1").click();
+    await app.getByTestId("field-at_best_hour").click();
+    await waitSaved(app);
+    expect(((await readJourney(id)).draft.nodes as Record<string, Record<string, unknown>>)["send-email-1"]?.at_best_hour).toBe(true);
     expect(errors).toEqual([]);
   });
 
@@ -203,6 +210,10 @@ describe("journey editor", () => {
           .poll(() => app.getByTestId("trigger-secret").getByRole("status").textContent())
           .toMatch(/^(Copied|The clipboard is not available here: the secret is selected, press Ctrl\+C \(Cmd\+C\) to copy it\.)$/);
         await screenshot(page, "trigger-secret");
+        // a new secret moved the journey's updatedAt: the next edit still saves
+        await app.getByTestId("field-key").fill("rainy-day-2");
+        await waitSaved(app);
+        expect((await readJourney(id)).draft.entry).toEqual({ type: "trigger", key: "rainy-day-2" });
       }
     }
     expect(errors).toEqual([]);

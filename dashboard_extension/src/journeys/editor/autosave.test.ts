@@ -55,6 +55,12 @@ describe("autosave", () => {
     expect(nextSaveAt(kept)).toBe(1 + DEBOUNCE_MS);
   });
 
+  it("takes the updatedAt of a change this tab made otherwise, and saves on it", () => {
+    const published = run(loaded, { type: "rebased", updatedAt: "t-published" });
+    expect(published).toMatchObject({ status: "saved", updatedAt: "t-published", saved: "v1" });
+    expect(run(published, { type: "edited", snapshot: "v2", at: 5 }, { type: "saveStarted" })).toMatchObject({ inFlight: "v2", updatedAt: "t-published" });
+  });
+
   it("retries other failures later and later", () => {
     const failed = run(loaded, { type: "edited", snapshot: "v2", at: 0 }, { type: "saveStarted" }, { type: "saveFailed", code: "NETWORK_ERROR", at: 1000 });
     expect(failed).toMatchObject({ status: "error", failures: 1 });

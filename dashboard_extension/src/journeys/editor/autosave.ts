@@ -5,6 +5,8 @@
  * write refused because the draft changed elsewhere (another tab, another admin) stops
  * autosaving in `conflict` until the admin reloads theirs or keeps (overwrites with) this one.
  * Other failures retry with a growing delay. Snapshots are the serialized draft and layout.
+ * Publishing or a new trigger secret moves the journey's updatedAt too: the tab that did it
+ * takes the new one (`rebased`), so its next save is not refused as someone else's change.
  */
 
 export const DEBOUNCE_MS = 800;
@@ -35,7 +37,9 @@ export type AutosaveEvent =
   | { type: "saveStarted" }
   | { type: "saveSucceeded"; updatedAt: string | null }
   | { type: "saveFailed"; code: string; at: number }
-  | { type: "keepMine"; updatedAt: string | null };
+  | { type: "keepMine"; updatedAt: string | null }
+  /** This tab changed the journey otherwise (published it, made a trigger secret): its new updatedAt. */
+  | { type: "rebased"; updatedAt: string };
 
 export const autosaveInitial = (snapshot: string, updatedAt: string | null): AutosaveState => ({
   status: "saved",
@@ -71,6 +75,8 @@ export const autosaveReducer = (state: AutosaveState, event: AutosaveEvent): Aut
       if (state.status !== "saving") return state;
       if (CONFLICT_CODES.has(event.code)) return { ...state, status: "conflict", inFlight: null };
       return { ...state, status: "error", inFlight: null, failures: state.failures + 1, lastFailureAt: event.at };
+    case "rebased":
+      return { ...state, updatedAt: event.updatedAt };
     case "keepMine": {
       if (state.status !== "conflict") return state;
       // The server's draft is the one to overwrite: nothing of it is "saved" here.

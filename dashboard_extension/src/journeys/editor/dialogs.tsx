@@ -4,7 +4,7 @@ import { useIntl } from "react-intl";
 
 import { useGraphQLClient } from "../../providers/data-provider";
 import { type ContactOption, useContactSearch } from "./api";
-import { ENROL_MUTATION, TEST_QUERY, TRIGGER_SECRET_MUTATION } from "./editor.documents";
+import { ENROL_MUTATION, TEST_QUERY, TRIGGER_SECRET_MUTATION, UPDATED_AT_QUERY } from "./editor.documents";
 import type { TraceStep } from "./trace";
 import type { Definition } from "./types";
 
@@ -190,7 +190,7 @@ export const EnrolDialog = ({ open, onClose, journeyId, onEnrolled }: { open: bo
  * The external trigger's secret: a new one is shown once, with a copy button, and selected
  * entirely on focus for a manual copy where the clipboard is not allowed (the iframe's policy).
  */
-export const TriggerSecret = ({ journeyId }: { journeyId: string }) => {
+export const TriggerSecret = ({ journeyId, onChanged }: { journeyId: string; onChanged: (updatedAt: string) => void }) => {
   const intl = useIntl();
   const client = useGraphQLClient();
   const [secret, setSecret] = useState<string | null>(null);
@@ -202,6 +202,9 @@ export const TriggerSecret = ({ journeyId }: { journeyId: string }) => {
     if (result.ok) {
       setSecret((result.data as { newTriggerSecret: { secret: string } }).newTriggerSecret.secret);
       setCopied(null);
+      // The secret is saved on the journey, which moves its updatedAt: the draft's saves go on from there.
+      const fresh = await client.execute(UPDATED_AT_QUERY, { id: journeyId });
+      if (fresh.ok) onChanged((fresh.data as { journey: { updatedAt: string } }).journey.updatedAt);
     } else {
       setError(result.message);
     }

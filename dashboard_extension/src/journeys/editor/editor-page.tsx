@@ -78,7 +78,8 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
   // A check's findings are about the draft as it was: an edit clears them.
   useEffect(() => setCheckErrors([]), [definition]);
 
-  const triggerSecret = useMemo(() => <TriggerSecret journeyId={journeyId} />, [journeyId]);
+  const { rebase } = editor;
+  const triggerSecret = useMemo(() => <TriggerSecret journeyId={journeyId} onChanged={rebase} />, [journeyId, rebase]);
   const traced = useMemo(() => (trace ? tracePath(trace, state.doc.edges) : null), [trace, state.doc.edges]);
 
   const onPick: PaletteProps["onPick"] = useCallback(
@@ -139,6 +140,7 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
       return;
     }
     const published = answer.journey;
+    editor.rebase(published.updatedAt);
     queryClient.setQueryData(journeyKey(journeyId), (old: { journey: EditorJourney | null } | undefined) =>
       old?.journey ? { journey: { ...old.journey, status: published.status, currentVersion: published.currentVersion } } : old,
     );

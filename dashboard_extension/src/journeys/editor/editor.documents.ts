@@ -135,6 +135,15 @@ export const TRIGGER_SECRET_MUTATION = /* GraphQL */ `
   }
 `;
 
+export const UPDATED_AT_QUERY = /* GraphQL */ `
+  query EditorUpdatedAt($id: ID!) {
+    journey(id: $id) {
+      id
+      updatedAt
+    }
+  }
+`;
+
 export const CONTACT_SEARCH_QUERY = /* GraphQL */ `
   query EditorContactSearch($search: String) {
     contacts(search: $search, first: 10) {

@@ -224,7 +224,11 @@ export const useJourneyEditor = (journeyId: string) => {
     }
   }, [counts, intl]);
 
+  /** The journey's updatedAt after this tab published it or made a trigger secret. */
+  const rebase = useCallback((updatedAt: string) => autosaveDispatch({ type: "rebased", updatedAt }), []);
+
   return {
+    rebase,
     journeyQuery,
     journey,
     loaded: loadedAt !== null,
