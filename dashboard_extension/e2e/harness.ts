@@ -33,7 +33,8 @@
  *   by default; throws on errors unless `allowErrors`). `mintToken(kind)`.
  * - Seeding through Saleor's own signed deliveries: `seedCustomer({ userId, email, firstName,
  *   lastName })` (CUSTOMER_CREATED, then waits for the contact; returns it) and `seedOrder({ userId,
- *   email, total, currency, number })` (ORDER_CREATED). `eventually(check)` polls a condition.
+ *   email, total, currency, number })` (ORDER_CREATED); `activePresetJourney(key)`: a preset as a
+ *   journey of its own, published. `eventually(check)` polls a condition.
  *   `saleorUserId(n)`: a Saleor user id ("User:<n>" in base64) for a customer of a test's own.
  * - `screenshot(page, name)`: every test saves the pages it visits (git-ignored folder); the pages
  *   of a failed test are saved as `<test>--failed-<n>.png`; the app's output (web, worker,
@@ -349,6 +350,26 @@ export const seedOrder = (order: {
   total?: string;
   currency?: string;
 }): Promise<void> => seed("order", order);
+
+export type JourneySummary = { id: string; name: string; key: string; status: string; currentVersion: { number: number } | null };
+
+/** A preset installed as a new draft (a journey of its own, whatever other tests installed) and
+ * published at once: an active journey at version 1. */
+export const activePresetJourney = async (key: string): Promise<JourneySummary> => {
+  const fields = "id name key status currentVersion { number }";
+  const installed = await graphql<{ installJourneyPreset: { journey: JourneySummary } }>(
+    `mutation E2EInstallPreset($key: String!) { installJourneyPreset(key: $key, asDraft: true) { journey { ${fields} } } }`,
+    { key },
+  );
+  const { id } = installed.data!.installJourneyPreset.journey;
+  const published = await graphql<{ publishJourney: { journey: JourneySummary | null; errors: { message: string }[] } }>(
+    `mutation E2EPublishPreset($id: ID!) { publishJourney(id: $id) { journey { ${fields} } errors { message } } }`,
+    { id },
+  );
+  const { journey, errors } = published.data!.publishJourney;
+  if (!journey || errors.length) throw new Error(`Publishing ${key} failed: ${JSON.stringify(errors)}`);
+  return journey;
+};
 
 /** A Saleor user id as Saleor's API spells it (base64 of "User:<n>"). */
 export const saleorUserId = (n: number): string => btoa(`User:${n}`);

@@ -2,7 +2,7 @@
 // archive behind a confirmation, install a preset as a draft; notifications through App Bridge.
 import { describe, expect, test } from "vitest";
 
-import { type Embedded, graphql, openApp, screenshot, useBrowser } from "./harness";
+import { activePresetJourney, type Embedded, graphql, openApp, screenshot, useBrowser } from "./harness";
 
 useBrowser();
 
@@ -16,21 +16,6 @@ const journeys = async (): Promise<JourneyState[]> =>
 const journey = async (id: string): Promise<JourneyState | null> =>
   (await graphql<{ journey: JourneyState | null }>(`query E2EJourney($id: ID!) { journey(id: $id) { ${JOURNEY_FIELDS} } }`, { id }))
     .data!.journey;
-
-/** A new draft of a preset (a new journey each time), published: active, version 1. */
-const activeJourney = async (key: string): Promise<JourneyState> => {
-  const installed = await graphql<{ installJourneyPreset: { journey: JourneyState } }>(
-    `mutation E2EInstall($key: String!) { installJourneyPreset(key: $key, asDraft: true) { journey { ${JOURNEY_FIELDS} } } }`,
-    { key },
-  );
-  const { id } = installed.data!.installJourneyPreset.journey;
-  const published = await graphql<{ publishJourney: { journey: JourneyState | null; errors: unknown[] } }>(
-    `mutation E2EPublish($id: ID!) { publishJourney(id: $id) { journey { ${JOURNEY_FIELDS} } errors { message } } }`,
-    { id },
-  );
-  expect(published.data!.publishJourney.errors).toEqual([]);
-  return published.data!.publishJourney.journey!;
-};
 
 /** The journey id of an updateRouting to the editor (/journeys/<id>). */
 const journeyIdOf = (newRoute: unknown): string => decodeURIComponent(String(newRoute).split("/")[2] ?? "");
@@ -67,7 +52,7 @@ describe("journeys list", () => {
   });
 
   test("pause, resume and archive, each behind a confirmation that can be cancelled", async () => {
-    const live = await activeJourney("win-back");
+    const live = await activePresetJourney("win-back");
     const embedded = await openApp({ path: "/journeys" });
     const { app, page } = embedded;
     const row = app.locator(`[data-testid="journey-row"][data-journey-id="${live.id}"]`);

@@ -2,7 +2,19 @@
 // Dashboard frames a GET widget: the whole App Bridge, its height reported with widgetResize.
 import { describe, expect, test } from "vitest";
 
-import { e2e, type Embedded, eventually, graphql, openWidget, saleorUserId, screenshot, seedCustomer, seedOrder, useBrowser } from "./harness";
+import {
+  activePresetJourney,
+  e2e,
+  type Embedded,
+  eventually,
+  graphql,
+  openWidget,
+  saleorUserId,
+  screenshot,
+  seedCustomer,
+  seedOrder,
+  useBrowser,
+} from "./harness";
 
 useBrowser();
 
@@ -77,6 +89,32 @@ describe("customer widget", () => {
     expect(redirect.payload).toMatchObject({ to: "/orders/T3JkZXI6NzAwMDAy", newContext: false });
     expect(await widget.host.navigations()).toEqual([{ path: "/dashboard/orders/T3JkZXI6NzAwMDAy", how: "dashboard" }]);
     expect(height).toBeGreaterThan(0);
+    expect(widget.errors).toEqual([]);
+  });
+
+  test("a customer on a journey: the widget names the journey and the step they wait at", async () => {
+    const customerId = saleorUserId(700_004);
+    const contact = await seedCustomer({ userId: customerId, email: "widget-journey@example.com", firstName: "Jo" });
+    const journey = await activePresetJourney("win-back");
+    const enrolled = await graphql<{ enrolContact: { run: { id: string } | null } }>(
+      "mutation E2EEnrol($contactId: ID!, $journeyId: ID!) { enrolContact(contactId: $contactId, journeyId: $journeyId) { run { id } } }",
+      { contactId: contact.id, journeyId: journey.id },
+    );
+    const runId = enrolled.data!.enrolContact.run!.id;
+    const waiting = await eventually(async () => {
+      const { data } = await graphql<{ contactBySaleorUser: { activeJourneys: { id: string; node: string }[] } | null }>(
+        "query E2EActive($saleorUserId: String!) { contactBySaleorUser(saleorUserId: $saleorUserId) { activeJourneys { id node } } }",
+        { saleorUserId: customerId },
+      );
+      return data?.contactBySaleorUser?.activeJourneys.find((run) => run.id === runId);
+    });
+
+    const widget = await openWidget(customerId);
+    const journeys = widget.app.getByTestId("widget-journeys");
+    await journeys.getByText(`${journey.name} (at ${waiting.node}, since`).waitFor();
+    await reportedHeight(widget);
+    await screenshot(widget.page, "on-a-journey");
+    expect(await journeys.getByRole("listitem").count()).toBe(1);
     expect(widget.errors).toEqual([]);
   });
 
