@@ -48,7 +48,7 @@ export const useNodeCounts = (id: string, polling: boolean) => {
   return useQuery({
     queryKey: ["journey-editor-counts", id],
     queryFn: ({ signal }) =>
-      client.request<{ journey: { status: string; nodeCounts: NodeCountRow[] } | null }>(
+      client.request<{ journey: { status: string; updatedAt: string; nodeCounts: NodeCountRow[] } | null }>(
         EDITOR_NODE_COUNTS_QUERY,
         { id },
         { signal },

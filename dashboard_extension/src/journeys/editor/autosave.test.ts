@@ -61,6 +61,16 @@ describe("autosave", () => {
     expect(run(published, { type: "edited", snapshot: "v2", at: 5 }, { type: "saveStarted" })).toMatchObject({ inFlight: "v2", updatedAt: "t-published" });
   });
 
+  it("warns when a reading shows a newer updatedAt than this tab knows, not an older or the same one", () => {
+    const at = (time: string) => `2026-12-04T10:00:${time}+00:00`;
+    const known = autosaveInitial("v1", at("00"));
+    expect(run(known, { type: "seen", updatedAt: at("05") }).status).toBe("conflict");
+    expect(run(known, { type: "seen", updatedAt: at("00") })).toBe(known);
+    expect(run(known, { type: "seen", updatedAt: "2026-12-04T09:59:59+00:00" })).toBe(known);
+    const saving = run(known, { type: "edited", snapshot: "v2", at: 1 }, { type: "saveStarted" });
+    expect(run(saving, { type: "seen", updatedAt: at("05") })).toBe(saving);
+  });
+
   it("retries other failures later and later", () => {
     const failed = run(loaded, { type: "edited", snapshot: "v2", at: 0 }, { type: "saveStarted" }, { type: "saveFailed", code: "NETWORK_ERROR", at: 1000 });
     expect(failed).toMatchObject({ status: "error", failures: 1 });

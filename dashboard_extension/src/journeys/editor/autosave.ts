@@ -39,7 +39,9 @@ export type AutosaveEvent =
   | { type: "saveFailed"; code: string; at: number }
   | { type: "keepMine"; updatedAt: string | null }
   /** This tab changed the journey otherwise (published it, made a trigger secret): its new updatedAt. */
-  | { type: "rebased"; updatedAt: string };
+  | { type: "rebased"; updatedAt: string }
+  /** The journey's updatedAt as read now (with the counts, or when the page shows again). */
+  | { type: "seen"; updatedAt: string };
 
 export const autosaveInitial = (snapshot: string, updatedAt: string | null): AutosaveState => ({
   status: "saved",
@@ -51,6 +53,9 @@ export const autosaveInitial = (snapshot: string, updatedAt: string | null): Aut
   failures: 0,
   lastFailureAt: 0,
 });
+
+const isNewer = (seen: string, known: string | null): boolean =>
+  known !== null && Number.isFinite(Date.parse(seen)) && Date.parse(seen) > Date.parse(known);
 
 const idle = (state: AutosaveState): SaveStatus => (state.current === state.saved ? "saved" : "dirty");
 
@@ -77,6 +82,11 @@ export const autosaveReducer = (state: AutosaveState, event: AutosaveEvent): Aut
       return { ...state, status: "error", inFlight: null, failures: state.failures + 1, lastFailureAt: event.at };
     case "rebased":
       return { ...state, updatedAt: event.updatedAt };
+    case "seen":
+      // Newer than what this tab saved or loaded: another tab (or admin) saved since. An older
+      // reading is an answer that crossed this tab's own save, not news.
+      if (state.status === "saving" || state.status === "conflict" || !isNewer(event.updatedAt, state.updatedAt)) return state;
+      return { ...state, status: "conflict" };
     case "keepMine": {
       if (state.status !== "conflict") return state;
       // The server's draft is the one to overwrite: nothing of it is "saved" here.

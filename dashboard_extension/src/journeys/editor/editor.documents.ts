@@ -32,6 +32,7 @@ export const EDITOR_NODE_COUNTS_QUERY = /* GraphQL */ `
     journey(id: $id) {
       id
       status
+      updatedAt
       nodeCounts {
         node
         waiting

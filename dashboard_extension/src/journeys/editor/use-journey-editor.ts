@@ -209,6 +209,16 @@ export const useJourneyEditor = (journeyId: string) => {
     () => (countsQuery.data?.journey ? countsByNode(countsQuery.data.journey.nodeCounts) : null),
     [countsQuery.data],
   );
+  // Each reading of the counts tells the journey's updatedAt: newer than this tab's is a
+  // change made elsewhere, warned about before this tab's next save would be refused.
+  const seenUpdatedAt = countsQuery.data?.journey?.updatedAt;
+  useEffect(() => {
+    if (seenUpdatedAt && loadedAt !== null) autosaveDispatch({ type: "seen", updatedAt: seenUpdatedAt });
+  }, [seenUpdatedAt, loadedAt]);
+  const { refetch: refetchCounts } = countsQuery;
+  useEffect(() => {
+    if (visibility === "visible") void refetchCounts();
+  }, [visibility, refetchCounts]);
   const previousCounts = useRef<Map<string, Counts> | null>(null);
   const [announcement, setAnnouncement] = useState("");
   useEffect(() => {
