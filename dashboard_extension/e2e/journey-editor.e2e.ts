@@ -46,6 +46,12 @@ const waitSaved = async (app: FrameLocator) => {
   await app.locator('[data-testid="save-status"][data-status="saved"]').waitFor({ timeout: 15_000 });
 };
 
+/** The form controls of a part of the page that have no accessible name (none should). */
+const unlabelled = async (app: FrameLocator, testId: string): Promise<string[]> => {
+  const tree = await app.getByTestId(testId).ariaSnapshot();
+  return tree.split("\n").filter((line) => /^\s*- (textbox|combobox|checkbox|button|spinbutton|listbox|radio|switch)\b(?! ")/.test(line));
+};
+
 /** Picks an option of a macaw Select by its label. */
 const choose = async (app: FrameLocator, label: string, option: string | RegExp) => {
   await app.getByRole("combobox", { name: label, exact: true }).click();
@@ -186,12 +192,15 @@ describe("journey editor", () => {
     const { page, app, errors } = await openApp({ path: `/journeys/${id}` });
     await app.getByTestId("journey-editor").waitFor();
     await app.getByTestId("tidy").click();
+    expect(await unlabelled(app, "journey-palette")).toEqual([]);
+    expect(await unlabelled(app, "journey-editor")).toEqual([]);
 
     // when / then: each node's form
     for (const [nodeId, step] of Object.entries(everyNode.definition.nodes)) {
       await node(app, nodeId).click();
       await app.getByTestId(`node-form-${step.type}`).waitFor();
       await screenshot(page, `form-${step.type}`);
+      expect(await unlabelled(app, "side-panel")).toEqual([]);
     }
 
     // and each entry type, chosen from the palette with the keyboard
@@ -200,6 +209,7 @@ describe("journey editor", () => {
       await page.keyboard.press("Enter");
       await app.getByTestId(`node-form-${entry.type}`).waitFor();
       await screenshot(page, `form-entry-${entry.type}`);
+      expect(await unlabelled(app, "side-panel")).toEqual([]);
       if (entry.type === "trigger") {
         // the trigger secret, shown once, with a copy button (or everything selected to copy by hand)
         await app.getByTestId("trigger-secret-new").click();

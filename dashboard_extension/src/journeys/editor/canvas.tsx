@@ -14,13 +14,14 @@ import {
 import { type DragEvent, useCallback, useMemo, useRef, useState } from "react";
 import { useIntl } from "react-intl";
 
-import { branchIndex } from "./catalogue";
+import { ENTRY_SPECS, NODE_SPECS, branchIndex } from "./catalogue";
 import type { Counts } from "./counts";
 import type { CanvasEdge, CanvasNode, EditorDoc } from "./convert";
 import { ENTRY_ID } from "./convert";
 import type { Action, Selection } from "./reducer";
 import { type StepFlowNode, nodeTypes } from "./step-node";
 import type { EntryType, JsonObject, NodeType } from "./types";
+import { isEntryType, isNodeType } from "./types";
 
 export const DRAG_MIME = "application/x-mautomation-step";
 
@@ -70,6 +71,15 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, rea
   const [fitOnce] = useState(() => doc.nodes.length > 0);
   const cache = useRef(new Map<string, { source: CanvasNode; key: string; node: StepFlowNode }>());
   const format = useCallback((id: string, values?: Record<string, number>) => intl.formatMessage({ id }, values), [intl]);
+  const typeLabel = useCallback(
+    (node: CanvasNode) => {
+      const type = node.data.config.type;
+      const spec = node.id === ENTRY_ID ? (isEntryType(type) ? ENTRY_SPECS[type] : null) : isNodeType(type) ? NODE_SPECS[type] : null;
+      return spec ? intl.formatMessage({ id: spec.labelId }) : String(type ?? "");
+    },
+    [intl],
+  );
+  const nameOf = useCallback((id: string) => (id === ENTRY_ID ? intl.formatMessage({ id: "editor.entry" }) : id), [intl]);
 
   const nodes = useMemo(() => {
     const next = new Map<string, { source: CanvasNode; key: string; node: StepFlowNode }>();
@@ -92,7 +102,10 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, rea
         selected,
         draggable: !readOnly,
         deletable: !readOnly,
-        ariaLabel: `${String(source.data.config.type ?? "")} ${source.id === ENTRY_ID ? "" : source.id}${nodeProblems.length ? `, ${nodeProblems.join("; ")}` : ""}`,
+        ariaLabel: intl.formatMessage(
+          { id: nodeProblems.length ? "editor.node.labelWithProblems" : "editor.node.label" },
+          { type: typeLabel(source), id: source.id === ENTRY_ID ? intl.formatMessage({ id: "editor.entry" }) : source.id, problems: nodeProblems.join("; ") },
+        ),
         data: { kind: source.data.kind, config: source.data.config, counts: nodeCounts, problems: nodeProblems, traced: isTraced, readOnly },
         ...(measured ? { measured } : {}),
       };
@@ -101,7 +114,7 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, rea
     });
     cache.current = next;
     return result;
-  }, [doc.nodes, problems, counts, selection, dimensions, traced, readOnly]);
+  }, [doc.nodes, problems, counts, selection, dimensions, traced, readOnly, intl, typeLabel]);
 
   // Edges change with the graph, never with a drag: xyflow does not redraw them every frame.
   const datas = useShallowStable(doc.nodes.map((n) => n.data));
@@ -121,12 +134,12 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, rea
           deletable: !readOnly,
           animated: isTraced,
           markerEnd: { type: MarkerType.ArrowClosed },
-          ariaLabel: intl.formatMessage({ id: "editor.edge.label" }, { source: edge.source, output: edge.sourceHandle, target: edge.target }),
+          ariaLabel: intl.formatMessage({ id: "editor.edge.label" }, { source: nameOf(edge.source), output: text ?? format("editor.output.next"), target: edge.target }),
           ...(text ? { label: text } : {}),
           ...(isTraced ? { style: { strokeWidth: 3 } } : {}),
         };
       }),
-    [doc.edges, configs, selection, traced, readOnly, format, intl],
+    [doc.edges, configs, selection, traced, readOnly, format, intl, nameOf],
   );
 
   /** A click selects one element: xyflow reports it with the others' deselection, in any order. */
