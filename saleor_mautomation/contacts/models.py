@@ -122,6 +122,13 @@ class Contact(models.Model):
     # Write-backs Saleor refused for this customer in a row (a user gone, a staff account): each
     # one postpones the next try further; a success sets it back to 0 (contacts/writeback).
     writeback_refusals = models.PositiveSmallIntegerField(default=0)
+    # The email consent the mapped Saleor metadata key said when last read ("" none; None:
+    # never read). Metadata consent applies when that value changes, so a stale "granted"
+    # left in Saleor never undoes an unsubscribe made since (contacts/services).
+    # (None and "" differ: null=True is meant.)
+    metadata_consent_seen = models.CharField(  # noqa: DJ001
+        max_length=16, null=True, blank=True, default=None
+    )
 
     objects: ClassVar[models.Manager[Contact]]
 

@@ -111,15 +111,29 @@ def contact_merge(*, into: Contact, other: Contact) -> None:
 
 
 def _apply_metadata(contact: Contact, user: payloads.User, keys: dict[str, str]) -> bool:
-    """Profile fields from mapped metadata keys; True if the email consent changed."""
+    """Profile fields from mapped metadata keys; True if the email consent changed.
+
+    The metadata's consent counts when it changes, not each time Saleor sends the customer:
+    a value left as it was (a storefront that wrote "granted" once) says nothing new, so an
+    unsubscribe or a confirmation made since through the app stands. A contact known before
+    the app kept the value read it for the first time: only a withdrawal is taken then."""
     profile = profile_from_metadata(user, keys)
     contact.birthday = profile.birthday or contact.birthday
     contact.gender = profile.gender or contact.gender
     contact.time_zone = profile.time_zone or contact.time_zone
-    if profile.email_consent and profile.email_consent != contact.email_consent:
-        contact.email_consent = profile.email_consent
-        return True
-    return False
+    said = profile.email_consent
+    previous, contact.metadata_consent_seen = contact.metadata_consent_seen, said or ""
+    if said is None or said == contact.email_consent or (said or "") == previous:
+        return False
+    first_read_of_known = previous is None and contact.pk is not None
+    if (
+        first_read_of_known
+        and contact.email_consent != EmailConsent.UNKNOWN
+        and said != EmailConsent.WITHDRAWN
+    ):
+        return False
+    contact.email_consent = said
+    return True
 
 
 def _apply_user(contact: Contact, user: payloads.User) -> None:

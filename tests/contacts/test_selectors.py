@@ -517,6 +517,7 @@ def test_export_holds_everything_about_the_contact_and_nothing_else(shop):
         "best_send_hour": 9,
         "segments": [],
         "writeback_extra": {"loyalty.tier": "gold"},
+        "metadata_consent_seen": None,
     }
     assert export["spend"] == [
         {
