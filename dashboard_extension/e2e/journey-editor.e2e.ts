@@ -254,6 +254,9 @@ describe("journey editor", () => {
     // then: the wait node counts one contact waiting, on the canvas and in the API
     await expect.poll(() => app.getByTestId("journey-node-counts-pause").textContent(), { timeout: 20_000 }).toContain("1 waiting");
     expect((await readJourney(id)).nodeCounts.find((c) => c.node === "pause")).toEqual({ node: "pause", waiting: 1, passed: 0, exited: 0 });
+    // announced to screen readers (a polite live region)
+    expect(await app.getByTestId("count-announcer").getAttribute("aria-live")).toBe("polite");
+    await expect.poll(() => app.getByTestId("count-announcer").textContent()).toContain("pause: 1 waiting.");
     await screenshot(page, "counted");
 
     // when: the same contact is test-run through the draft
