@@ -13,7 +13,7 @@ import { ENTRY_ID, type EditorDoc, stepType } from "./convert";
 import { EnrolDialog, TestRunDialog, TriggerSecret } from "./dialogs";
 import { CHECK_QUERY, PUBLISH_MUTATION } from "./editor.documents";
 import { Palette, type PaletteProps } from "./palette";
-import { canRedo, canUndo } from "./reducer";
+import { canRedo, canUndo, isFull } from "./reducer";
 import { type ShownProblem, SidePanel } from "./side-panel";
 import { type TraceStep, tracePath } from "./trace";
 import { loadDoc, useJourneyEditor } from "./use-journey-editor";
@@ -250,7 +250,7 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
 
       <Box display="grid" gap={4} __gridTemplateColumns="200px minmax(0, 1fr) 360px" __height="75vh">
         <Box overflowY="auto">
-          <Palette onPick={onPick} />
+          <Palette onPick={onPick} full={isFull(state.doc)} />
         </Box>
         <Box display="flex" gap={2} __minHeight="0">
           <Box flexGrow="1" borderStyle="solid" borderWidth={1} borderColor="default1" borderRadius={4} __minWidth="0">

@@ -10,7 +10,8 @@ import { ENTRY_TYPES, NODE_TYPES } from "./types";
 export type PaletteProps = {
   /** Add the step by keyboard or click: after the selected node, on the selected edge, or alone. */
   onPick: (item: { kind: "entry"; type: EntryType } | { kind: "node"; type: NodeType }) => void;
-  disabled?: boolean;
+  /** No more steps fit (a journey has at most 100): the node types are disabled, entries not. */
+  full?: boolean;
 };
 
 const byFamily = (): Map<Family, { kind: "entry" | "node"; spec: TypeSpec }[]> => {
@@ -26,7 +27,7 @@ const GROUPS = byFamily();
  * Every entry and node type. Drag one onto the canvas, or press it (Enter, Space) to insert
  * it after the selected node or on the selected edge.
  */
-export const Palette = memo(({ onPick, disabled = false }: PaletteProps) => {
+export const Palette = memo(({ onPick, full = false }: PaletteProps) => {
   const intl = useIntl();
 
   return (
@@ -41,32 +42,40 @@ export const Palette = memo(({ onPick, disabled = false }: PaletteProps) => {
       <Text size={2} color="default2">
         {intl.formatMessage({ id: "editor.palette.hint" })}
       </Text>
+      {full && (
+        <Text size={2} color="critical1" role="status">
+          {intl.formatMessage({ id: "editor.palette.full" })}
+        </Text>
+      )}
       {[...GROUPS].map(([family, items]) => (
         <Box key={family} display="flex" flexDirection="column" gap={1} role="group" aria-labelledby={`palette-${family}`}>
           <Text id={`palette-${family}`} size={2} fontWeight="bold">
             {intl.formatMessage({ id: `editor.family.${family}` })}
           </Text>
-          {items.map(({ kind, spec }) => (
-            <Button
-              key={`${kind}:${spec.type}`}
-              variant="secondary"
-              size="small"
-              disabled={disabled}
-              draggable={!disabled}
-              data-testid={`palette-${kind}-${spec.type}`}
-              title={intl.formatMessage({ id: spec.descriptionId })}
-              onDragStart={(event) => {
-                event.dataTransfer.setData(DRAG_MIME, `${kind}:${spec.type}`);
-                event.dataTransfer.effectAllowed = "copy";
-              }}
-              onClick={() =>
-                onPick(kind === "entry" ? { kind, type: spec.type as EntryType } : { kind, type: spec.type as NodeType })
-              }
-              justifyContent="flex-start"
-            >
-              {intl.formatMessage({ id: spec.labelId })}
-            </Button>
-          ))}
+          {items.map(({ kind, spec }) => {
+            const disabled = full && kind === "node";
+            return (
+              <Button
+                key={`${kind}:${spec.type}`}
+                variant="secondary"
+                size="small"
+                disabled={disabled}
+                draggable={!disabled}
+                data-testid={`palette-${kind}-${spec.type}`}
+                title={intl.formatMessage({ id: spec.descriptionId })}
+                onDragStart={(event) => {
+                  event.dataTransfer.setData(DRAG_MIME, `${kind}:${spec.type}`);
+                  event.dataTransfer.effectAllowed = "copy";
+                }}
+                onClick={() =>
+                  onPick(kind === "entry" ? { kind, type: spec.type as EntryType } : { kind, type: spec.type as NodeType })
+                }
+                justifyContent="flex-start"
+              >
+                {intl.formatMessage({ id: spec.labelId })}
+              </Button>
+            );
+          })}
         </Box>
       ))}
     </Box>

@@ -153,6 +153,15 @@ describe("editorReducer", () => {
     expect(run(selected, { type: "deselect", kind: "node", ids: ["end", "a"] }).selection).toBeNull();
   });
 
+  it("adds no step beyond the definition's 100", () => {
+    const nodes = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`n${i}`, { type: "exit" }]));
+    const full = start({ entry: { type: "manual" }, start: "n0", nodes });
+    expect(run(full, { type: "addNode", nodeType: "wait", position: { x: 0, y: 0 } })).toBe(full);
+    expect(run(full, { type: "insertAfter", nodeType: "wait", afterId: "n0" })).toBe(full);
+    const ninetyNine = run(full, { type: "deleteNode", id: "n99" });
+    expect(run(ninetyNine, { type: "addNode", nodeType: "wait", position: { x: 0, y: 0 } }).doc.nodes).toHaveLength(101);
+  });
+
   it("ignores undo with nothing done, and a tidy-up is one step", () => {
     const initial = start(twoSteps);
     expect(run(initial, { type: "undo" })).toBe(initial);

@@ -119,8 +119,16 @@ const insertBetween = (doc: EditorDoc, source: string, handle: string, node: Can
 
 type Edit = { doc: EditorDoc; selection?: Selection; group?: { key: string; at: number } | null };
 
+/** The definition's limit (definition.py MAX_NODES); the layout the server keeps has room for no more. */
+export const MAX_STEPS = 100;
+
+export const isFull = (doc: EditorDoc): boolean => doc.nodes.filter((n) => n.data.kind === "node").length >= MAX_STEPS;
+
 const edit = (state: EditorState, action: Action): Edit | null => {
   const { doc } = state;
+  if ((action.type === "addNode" || action.type === "insertAfter" || action.type === "insertOnEdge") && isFull(doc)) {
+    return null;
+  }
   switch (action.type) {
     case "addNode": {
       const node = newStep(doc, action.nodeType, action.position);
