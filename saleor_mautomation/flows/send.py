@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 
 from saleor_mautomation.core import clock
 from saleor_mautomation.flows.handoff import handoff
 from saleor_mautomation.journeys.outcomes import message_steps_follow
-from saleor_mautomation.messages.sending import messages_send_due
+from saleor_mautomation.messages.sending import messages_recover, messages_send_due
 
 BATCH = 100
 
@@ -50,3 +51,15 @@ def messages_send() -> dict[str, int]:
             totals[status] = totals.get(status, 0) + n
         if sum(counts.values()) < BATCH:
             return totals
+
+
+@shared_task(name="saleor_mautomation.flows.tasks.messages_recover")
+def messages_recover_task() -> int:
+    """Sends whose worker died: requeued, failed or unknown (``messages_recover``), and the
+    journey steps that queued them saying so, in one transaction."""
+    now = clock.now()
+    recovered: list[int] = []
+    with transaction.atomic():
+        count = messages_recover(now=now, recovered=recovered)
+        message_steps_follow(message_ids=recovered)
+    return count

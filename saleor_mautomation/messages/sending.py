@@ -79,17 +79,20 @@ def messages_claim(*, now: datetime, limit: int) -> list[int]:
     return ids
 
 
-def messages_recover(*, now: datetime) -> int:
+def messages_recover(*, now: datetime, recovered: list[int] | None = None) -> int:
     """Claimed long ago and never finished: the worker died. A message it never started
     (no unfinished attempt: the attempt is recorded before the hand-over) goes back to the
     queue. One it had started may have been accepted by the provider: unknown then, and only
     messages that allow it (transactional) go out again. Either way a message claimed
     ``MAX_ATTEMPTS`` times fails: one that kills its worker every time is not reclaimed
-    forever."""
+    forever. ``recovered``, when given, receives the ids of the messages it changed (for the
+    journeys' step log)."""
     stuck = Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - STUCK_AFTER)
     started = MessageAttempt.objects.filter(message=OuterRef("pk"), finished_at__isnull=True)
     given_up = f"claimed {MAX_ATTEMPTS} times, never finished"
     with transaction.atomic():
+        if recovered is not None:
+            recovered.extend(stuck.values_list("pk", flat=True))
         untouched = stuck.exclude(Exists(started))
         failed = untouched.filter(attempts__gte=MAX_ATTEMPTS).update(
             status=Status.FAILED, status_reason=given_up

@@ -175,8 +175,8 @@ CELERY_TASK_ROUTES = {
     "saleor_mautomation.flows.tasks.runs_wake": {"queue": "journeys"},
     "saleor_mautomation.flows.tasks.triggers_sweep*": {"queue": "journeys"},
     "saleor_mautomation.backfill.tasks.*": {"queue": "backfill"},
-    "saleor_mautomation.messages.tasks.*": {"queue": "sending"},
     "saleor_mautomation.flows.tasks.messages_send": {"queue": "sending"},
+    "saleor_mautomation.flows.tasks.messages_recover": {"queue": "sending"},
     # Broadcast snapshots and their runs: a bulk send never delays a real-time step (exact
     # names win over the patterns).
     "saleor_mautomation.journeys.tasks.entries_due": {"queue": "bulk"},
@@ -225,7 +225,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env.get("MESSAGES_SEND_INTERVAL", "10")),
     },
     "messages-recover": {
-        "task": "saleor_mautomation.messages.tasks.messages_recover",
+        "task": "saleor_mautomation.flows.tasks.messages_recover",
         "schedule": 300.0,
     },
     # Derived triggers (checkout/browse abandoned, lapsed, spend thresholds): journeys/triggers.

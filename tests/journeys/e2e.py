@@ -224,7 +224,7 @@ DRAIN = "saleor_mautomation.flows.tasks.deliveries_drain"
 TRIGGERS = "saleor_mautomation.flows.tasks.triggers_sweep_all"
 WAKE = "saleor_mautomation.flows.tasks.runs_wake"
 SEND = "saleor_mautomation.flows.tasks.messages_send"
-RECOVER = "saleor_mautomation.messages.tasks.messages_recover"
+RECOVER = "saleor_mautomation.flows.tasks.messages_recover"
 
 
 def periodic_tasks() -> list[tuple[str, Any]]:

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from saleor_mautomation.flows.send import messages_send
+from saleor_mautomation.flows.send import messages_recover_task, messages_send
 from saleor_mautomation.journeys.models import Journey, RunStep
 from saleor_mautomation.journeys.services import journey_enroll, journey_publish
-from saleor_mautomation.messages.models import Message
+from saleor_mautomation.messages.models import Message, MessageAttempt
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from tests.contacts.factories import make_contact, make_shop
 
@@ -41,7 +41,7 @@ def send_step(contact):
     return RunStep.objects.get(run__contact=contact, node="hello", kind__in=STEP_KINDS)
 
 
-STEP_KINDS = ("queued", "sent", "suppressed", "deferred", "failed")
+STEP_KINDS = ("queued", "sent", "suppressed", "deferred", "failed", "unknown")
 
 
 def test_a_queued_message_is_logged_queued_until_the_sender_decides(shop):
@@ -148,3 +148,36 @@ def test_a_frequency_cap_logs_deferred_with_the_cap(shop, mailbox):
     assert step.kind == "deferred"
     assert step.detail["reason"] == "frequency cap: 1 per 16 h"
     assert step.detail["until"] == (T + timedelta(hours=16)).isoformat()
+
+
+def test_a_send_whose_worker_died_is_logged_with_what_recovery_made_of_it(
+    shop, mailbox, time_machine
+):
+    # given: a marketing message claimed by a sender that started the hand-over and died
+    ada = make_contact(shop, email_consent="granted")
+    journey_enroll(journey=Journey.objects.get(key="one"), contact=ada, now=T)
+    message = Message.objects.get(contact=ada)
+    Message.objects.filter(pk=message.pk).update(status="sending", claimed_at=T, attempts=1)
+    MessageAttempt.objects.create(message=message, started_at=T)
+
+    # when: the recovery task runs once the claim is stale
+    time_machine.move_to(T + timedelta(minutes=11), tick=False)
+    assert messages_recover_task() == 1
+
+    # then: the message is unknown (it may have gone out; a marketing one is never sent again)
+    # and the run's step says so, with the reason
+    message.refresh_from_db()
+    step = send_step(ada)
+    assert (message.status, step.kind) == ("unknown", "unknown")
+    assert step.detail == {
+        "template": "welcome-1",
+        "message_id": message.pk,
+        "reason": "worker lost during the send",
+    }
+    assert mailbox.received == []
+
+
+def send_step_any(contact):
+    return RunStep.objects.get(
+        run__contact=contact, node="hello", kind__in=(*STEP_KINDS, "unknown")
+    )
