@@ -9,7 +9,14 @@ describe("live counts", () => {
     expect(countsByNode([{ node: "a", waiting: 2, passed: 5, exited: 1 }]).get("a")).toEqual({
       waiting: 2,
       passed: 5,
-      exited: 1
+      exited: 1,
+      converted: 0,
+    });
+    expect(countsByNode([{ node: "b", exited: 3, converted: 2 }]).get("b")).toEqual({
+      waiting: 0,
+      passed: 0,
+      exited: 3,
+      converted: 2,
     });
   });
 
@@ -18,6 +25,7 @@ describe("live counts", () => {
     const second = countsByNode([
       { node: "a", waiting: 0, passed: 1, exited: 0 },
       { node: "b", waiting: 1, passed: 0, exited: 0 },
+      { node: "c", exited: 1, converted: 1 },
     ]);
 
     expect(countChanges(null, first)).toEqual([]);
@@ -25,6 +33,8 @@ describe("live counts", () => {
       { node: "a", kind: "waiting", from: 1, to: 0 },
       { node: "a", kind: "passed", from: 0, to: 1 },
       { node: "b", kind: "waiting", from: 0, to: 1 },
+      { node: "c", kind: "exited", from: 0, to: 1 },
+      { node: "c", kind: "converted", from: 0, to: 1 },
     ]);
     expect(countChanges(second, second)).toEqual([]);
   });

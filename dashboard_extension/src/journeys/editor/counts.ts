@@ -1,21 +1,26 @@
 /**
- * Live counts on the canvas: per node, how many runs wait there, passed and exited (the
- * API's NodeCount has no conversions per node yet). Refetched while the page is visible; a change is
+ * Live counts on the canvas: per node, how many runs wait there, passed, exited, and of those
+ * exited, how many reached the goal there (converted). Refetched while the page is visible; a change is
  * announced to screen readers once, in one sentence per node that changed.
  */
 
-export type Counts = { waiting: number; passed: number; exited: number };
+export type Counts = { waiting: number; passed: number; exited: number; converted: number };
 export type NodeCountRow = { node: string } & Partial<Counts>;
 
-export const ZERO: Counts = { waiting: 0, passed: 0, exited: 0 };
-export const COUNT_KINDS = ["waiting", "passed", "exited"] as const;
+export const ZERO: Counts = { waiting: 0, passed: 0, exited: 0, converted: 0 };
+export const COUNT_KINDS = ["waiting", "passed", "exited", "converted"] as const;
 export const REFRESH_MS = 15_000;
 
 export const countsByNode = (rows: readonly NodeCountRow[]): Map<string, Counts> =>
   new Map(
     rows.map((row) => [
       row.node,
-      { waiting: row.waiting ?? 0, passed: row.passed ?? 0, exited: row.exited ?? 0 },
+      {
+        waiting: row.waiting ?? 0,
+        passed: row.passed ?? 0,
+        exited: row.exited ?? 0,
+        converted: row.converted ?? 0,
+      },
     ]),
   );
 

@@ -38,6 +38,7 @@ export const EDITOR_NODE_COUNTS_QUERY = /* GraphQL */ `
         waiting
         passed
         exited
+        converted
       }
     }
   }
