@@ -12,6 +12,8 @@ APT_LOCKS=(/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/loc
 
 apt_locks_free() {
   # apt takes fcntl write locks; python's lockf is the same kind, tried without waiting.
+  # Without python3 there is nothing to ask: apt's own DPkg::Lock::Timeout still waits.
+  command -v python3 >/dev/null 2>&1 || return 0
   python3 - "${APT_LOCKS[@]}" <<'PY'
 import fcntl, os, sys
 for path in sys.argv[1:]:
