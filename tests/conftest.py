@@ -12,6 +12,7 @@ from saleor_mautomation.segments.membership import segments_cache_clear
 from tests.support.keys import SigningKey, signing_key
 from tests.support.samples import SAMPLE_API_URL, jwks_sample
 from tests.support.standin import StandInSaleor, serve
+from tests.support.standin_errors import DocumentStandIn
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +35,16 @@ def key() -> SigningKey:
 @pytest.fixture
 def standin(key) -> Iterator[StandInSaleor]:
     saleor = StandInSaleor(keys=[key])
+    stop = serve(saleor)
+    yield saleor
+    stop()
+
+
+@pytest.fixture
+def document_standin(key) -> Iterator[DocumentStandIn]:
+    """The stand-in that executes the app's documents over stored rows, with Saleor's errors
+    (``tests/support/standin_errors.py``); a module uses it as its ``standin``."""
+    saleor = DocumentStandIn(keys=[key])
     stop = serve(saleor)
     yield saleor
     stop()

@@ -6,7 +6,6 @@ Saleor (issue 14). A finished backfill marks every Saleor customer; the flush pa
 whose figures Saleor already holds.
 """
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -16,16 +15,12 @@ from saleor_mautomation.backfill.services import Outcome
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.contacts.writeback import DEBOUNCE, writeback_flush
 from tests.backfill.test_backfill import backfill, shop, shop_customers  # noqa: F401
-from tests.support.standin import serve
 from tests.support.standin_errors import DocumentStandIn, SaleorCustomers, SaleorUser
 
 
 @pytest.fixture
-def standin(key) -> Iterator[DocumentStandIn]:
-    saleor = DocumentStandIn(keys=[key])
-    stop = serve(saleor)
-    yield saleor
-    stop()
+def standin(document_standin) -> DocumentStandIn:
+    return document_standin
 
 
 def test_a_finished_backfill_writes_back_every_imported_customer(shop, standin_installation):  # noqa: F811

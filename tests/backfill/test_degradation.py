@@ -10,7 +10,6 @@ every page the app asks for is answered as Saleor would answer that document
 """
 
 import copy
-from collections.abc import Iterator
 
 import graphene
 import pytest
@@ -25,7 +24,6 @@ from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.saleor.auth import DashboardUser
 from saleor_mautomation.saleor.documents import with_fragments
 from tests.backfill.test_backfill import backfill, cursor, run_of, shop_orders
-from tests.support.standin import serve
 from tests.support.standin_errors import DocumentStandIn, connection_rows
 
 ORDERS = ("orders", "edges", "node")
@@ -77,11 +75,8 @@ def stored_orders():
 
 
 @pytest.fixture
-def standin(key) -> Iterator[DocumentStandIn]:
-    saleor = DocumentStandIn(keys=[key])
-    stop = serve(saleor)
-    yield saleor
-    stop()
+def standin(document_standin) -> DocumentStandIn:
+    return document_standin
 
 
 def serve_orders(standin, rows):

@@ -1,4 +1,3 @@
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -20,18 +19,14 @@ from saleor_mautomation.contacts.writeback import (
 from saleor_mautomation.saleor.metadata import private_metadata_document
 from tests.saleor.test_documents import saleor_schema
 from tests.support.samples import graphql_response
-from tests.support.standin import serve
 from tests.support.standin_errors import DocumentStandIn, SaleorCustomers, SaleorUser
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 @pytest.fixture
-def standin(key) -> Iterator[DocumentStandIn]:
-    saleor = DocumentStandIn(keys=[key])
-    stop = serve(saleor)
-    yield saleor
-    stop()
+def standin(document_standin) -> DocumentStandIn:
+    return document_standin
 
 
 def ok_answer(variables):
