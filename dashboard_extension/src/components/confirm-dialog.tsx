@@ -1,6 +1,8 @@
-import { Box, Button, Modal, Text } from "@saleor/macaw-ui";
+import { Box, Button, Text } from "@saleor/macaw-ui";
 import { type ReactNode, useId } from "react";
 import { FormattedMessage } from "react-intl";
+
+import { ModalCard } from "./modal-card";
 
 export type ConfirmDialogProps = {
   open: boolean;
@@ -14,10 +16,8 @@ export type ConfirmDialogProps = {
   onCancel: () => void;
 };
 
-/**
- * A confirmation in a macaw modal (the Dashboard's iframe sandbox has no allow-modals:
- * window.confirm does nothing there). Escape and the cancel button close it.
- */
+/** A confirmation in a macaw modal (no window.confirm in the Dashboard's sandbox). Escape and
+ * the cancel button close it. */
 export const ConfirmDialog = ({
   open,
   title,
@@ -28,58 +28,33 @@ export const ConfirmDialog = ({
   onConfirm,
   onCancel,
 }: ConfirmDialogProps) => {
-  const titleId = useId();
   const descriptionId = useId();
-
   return (
-    <Modal open={open} onChange={(next) => (next ? undefined : onCancel())}>
-      <Modal.Content
-        dialogContentProps={{ "aria-labelledby": titleId, "aria-describedby": descriptionId, role: "alertdialog" }}
-      >
-        {/* Modal.Content renders its child as both overlay and dialog: a full-size backdrop around the card. */}
-        <Box
-          position="fixed"
-          inset={0}
-          display="flex"
-          alignItems="center"
-          justifyContent="center"
-          padding={4}
-          __backgroundColor="rgba(0, 0, 0, 0.4)"
-          data-testid="confirm-dialog"
+    <ModalCard
+      open={open}
+      title={title}
+      onClose={onCancel}
+      role="alertdialog"
+      describedBy={descriptionId}
+      maxWidth="480px"
+      backdropTestId="confirm-dialog"
+    >
+      <Text as="p" size={4} id={descriptionId}>
+        {description}
+      </Text>
+      <Box display="flex" justifyContent="flex-end" gap={3}>
+        <Button variant="secondary" onClick={onCancel} disabled={busy} data-testid="confirm-dialog-cancel">
+          <FormattedMessage id="shell.confirm.cancel" />
+        </Button>
+        <Button
+          variant={tone === "error" ? "error" : "primary"}
+          onClick={onConfirm}
+          disabled={busy}
+          data-testid="confirm-dialog-confirm"
         >
-          <Box
-            backgroundColor="default1"
-            boxShadow="defaultModal"
-            borderRadius={4}
-            padding={6}
-            display="flex"
-            flexDirection="column"
-            gap={4}
-            __maxWidth="480px"
-            width="100%"
-          >
-            <Text as="h2" size={7} fontWeight="bold" id={titleId}>
-              {title}
-            </Text>
-            <Text as="p" size={4} id={descriptionId}>
-              {description}
-            </Text>
-            <Box display="flex" justifyContent="flex-end" gap={3}>
-              <Button variant="secondary" onClick={onCancel} disabled={busy} data-testid="confirm-dialog-cancel">
-                <FormattedMessage id="shell.confirm.cancel" />
-              </Button>
-              <Button
-                variant={tone === "error" ? "error" : "primary"}
-                onClick={onConfirm}
-                disabled={busy}
-                data-testid="confirm-dialog-confirm"
-              >
-                {confirmLabel}
-              </Button>
-            </Box>
-          </Box>
-        </Box>
-      </Modal.Content>
-    </Modal>
+          {confirmLabel}
+        </Button>
+      </Box>
+    </ModalCard>
   );
 };

@@ -1,7 +1,8 @@
-import { Box, Button, Checkbox, Input, Modal, Text } from "@saleor/macaw-ui";
-import { type ReactNode, useId, useRef, useState } from "react";
+import { Box, Button, Checkbox, Input, Text } from "@saleor/macaw-ui";
+import { type ReactNode, useRef, useState } from "react";
 import { useIntl } from "react-intl";
 
+import { ModalCard } from "../../components/modal-card";
 import { useGraphQLClient } from "../../providers/data-provider";
 import { type ContactOption, useContactSearch } from "./api";
 import { ENROL_MUTATION, TEST_QUERY, TRIGGER_SECRET_MUTATION, UPDATED_AT_QUERY } from "./editor.documents";
@@ -9,36 +10,11 @@ import type { TraceStep } from "./trace";
 import type { Definition } from "./types";
 
 /** A macaw modal card (the Dashboard's sandbox has no window.confirm). */
-export const Dialog = ({ open, title, onClose, children, testId }: { open: boolean; title: ReactNode; onClose: () => void; children: ReactNode; testId: string }) => {
-  const titleId = useId();
-  return (
-    <Modal open={open} onChange={(next) => (next ? undefined : onClose())}>
-      <Modal.Content dialogContentProps={{ "aria-labelledby": titleId }}>
-        <Box position="fixed" inset={0} display="flex" alignItems="center" justifyContent="center" padding={4} __backgroundColor="rgba(0, 0, 0, 0.4)">
-          <Box
-            backgroundColor="default1"
-            boxShadow="defaultModal"
-            borderRadius={4}
-            padding={6}
-            display="flex"
-            flexDirection="column"
-            gap={4}
-            __maxWidth="560px"
-            __maxHeight="90vh"
-            overflowY="auto"
-            width="100%"
-            data-testid={testId}
-          >
-            <Text as="h2" size={7} fontWeight="bold" id={titleId}>
-              {title}
-            </Text>
-            {children}
-          </Box>
-        </Box>
-      </Modal.Content>
-    </Modal>
-  );
-};
+export const Dialog = ({ open, title, onClose, children, testId }: { open: boolean; title: ReactNode; onClose: () => void; children: ReactNode; testId: string }) => (
+  <ModalCard open={open} title={title} onClose={onClose} cardTestId={testId}>
+    {children}
+  </ModalCard>
+);
 
 const contactName = (c: ContactOption) => [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.id;
 
