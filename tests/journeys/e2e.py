@@ -34,15 +34,6 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.db import connection
 from django.test import TestCase
-from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    parse,
-)
 
 from saleor_mautomation.messages.models import Message
 from saleor_mautomation.project.celery import app as celery_app
@@ -52,7 +43,7 @@ from tests.support import deliveries as d
 from tests.support.deliveries import Minted
 from tests.support.keys import SigningKey, customer_claims, dashboard_claims
 from tests.support.saleor_vouchers import Channel, SaleorVouchers
-from tests.support.standin import Answer, Recorded, StandInSaleor
+from tests.support.standin import CHANNEL, Answer, Recorded, StandInSaleor, answer_roots, root_names
 
 APP_TOKEN = "app-token-1"
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -124,38 +115,7 @@ def parsed(raw: bytes) -> EmailMessage:
 
 # -- a stand-in Saleor for the calls journeys make --------------------------------------------
 
-CHANNEL = {
-    "id": "Q2hhbm5lbDox",
-    "slug": "default-channel",
-    "name": "Default Channel",
-    "currencyCode": "USD",
-    "isActive": True,
-}
 ROOTS = {"channel", "updatePrivateMetadata"}
-
-
-def _selected(
-    selection_set: SelectionSetNode | None,
-    source: Any,
-    fragments: dict[str, FragmentDefinitionNode],
-) -> Any:
-    """``source`` cut to the fields a document selects (aliases honoured), as Saleor answers."""
-    if selection_set is None or source is None:
-        return source
-    if isinstance(source, list):
-        return [_selected(selection_set, item, fragments) for item in source]
-    answer: dict[str, Any] = {}
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            key = selection.alias.value if selection.alias else selection.name.value
-            value = source.get(selection.name.value)
-            answer[key] = _selected(selection.selection_set, value, fragments)
-        elif isinstance(selection, InlineFragmentNode):
-            answer.update(_selected(selection.selection_set, source, fragments))
-        elif isinstance(selection, FragmentSpreadNode):
-            fragment = fragments[selection.name.value]
-            answer.update(_selected(fragment.selection_set, source, fragments))
-    return answer
 
 
 @dataclass
@@ -195,27 +155,10 @@ class ShopStandIn(StandInSaleor):
 
     def _graphql(self, request: Recorded) -> Answer:
         payload = request.json()
-        document = parse(payload["query"])
-        operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
-        roots = [s for s in operation.selection_set.selections if isinstance(s, FieldNode)]
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        if token not in self.valid_tokens or not {root.name.value for root in roots} <= ROOTS:
+        if token not in self.valid_tokens or not set(root_names(payload)) <= ROOTS:
             return super()._graphql(request)
-        variables = payload.get("variables") or {}
-        data = {}
-        for root in roots:
-            arguments = {
-                argument.name.value: variables.get(argument.value.name.value)  # type: ignore[attr-defined]
-                for argument in root.arguments
-                if argument.value.kind == "variable"
-            }
-            key = root.alias.value if root.alias else root.name.value
-            value = self._root(root.name.value, arguments)
-            data[key] = _selected(root.selection_set, value, fragments)
-        return 200, {"data": data}
+        return 200, {"data": answer_roots(payload, self._root)}
 
 
 # -- the scheduler ------------------------------------------------------------------------------

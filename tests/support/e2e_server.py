@@ -45,31 +45,23 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import jwt
-from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    parse,
-)
 
 from tests.support import deliveries
 from tests.support.keys import SigningKey, dashboard_claims, signing_key
 from tests.support.samples import graphql_response
-from tests.support.standin import Answer, Recorded, StandInSaleor
+from tests.support.standin import (
+    CHANNEL,
+    Answer,
+    Recorded,
+    StandInSaleor,
+    answer_roots,
+    root_names,
+    serve,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST_DIR = ROOT / "dashboard_extension" / "e2e" / "host"
 APP_TOKEN = "app-token-1"
-CHANNEL = {
-    "id": "Q2hhbm5lbDox",
-    "slug": "default-channel",
-    "name": "Default Channel",
-    "currencyCode": "USD",
-    "isActive": True,
-}
 TOKEN_LIFETIME = 3600
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 
@@ -83,31 +75,6 @@ def free_port() -> int:
 def empty_page(root: str) -> Callable[[dict[str, Any]], tuple[int, Any]]:
     page = {"totalCount": 0, "pageInfo": {"hasNextPage": False, "endCursor": None}, "edges": []}
     return lambda variables: (200, {"data": {root: page}})
-
-
-def _selected(
-    selection_set: SelectionSetNode | None,
-    source: Any,
-    fragments: dict[str, FragmentDefinitionNode],
-) -> Any:
-    """``source`` cut to the fields a document selects (aliases honoured), as Saleor answers."""
-    if selection_set is None or source is None:
-        return source
-    if isinstance(source, list):
-        return [_selected(selection_set, item, fragments) for item in source]
-    answer: dict[str, Any] = {}
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            key = selection.alias.value if selection.alias else selection.name.value
-            answer[key] = _selected(
-                selection.selection_set, source.get(selection.name.value), fragments
-            )
-        elif isinstance(selection, InlineFragmentNode):
-            answer.update(_selected(selection.selection_set, source, fragments))
-        elif isinstance(selection, FragmentSpreadNode):
-            fragment = fragments[selection.name.value]
-            answer.update(_selected(fragment.selection_set, source, fragments))
-    return answer
 
 
 class ShopStandIn(StandInSaleor):
@@ -145,75 +112,15 @@ class ShopStandIn(StandInSaleor):
         if not token or not self._dashboard_token(token):
             return super()._graphql(request)
         payload = request.json()
-        document = parse(payload["query"])
-        operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
         sources = {
             "channels": [CHANNEL],
             "channel": CHANNEL,
             "products": graphql_response("products-page")["response"]["data"]["products"],
         }
-        data: dict[str, Any] = {}
-        for root in operation.selection_set.selections:
-            if not isinstance(root, FieldNode) or root.name.value not in sources:
-                name = getattr(getattr(root, "name", None), "value", "?")
-                return 200, {"data": None, "errors": [{"message": f"The stand-in has no {name}"}]}
-            key = root.alias.value if root.alias else root.name.value
-            data[key] = _selected(root.selection_set, sources[root.name.value], fragments)
-        return 200, {"data": data}
-
-
-def serve(standin: StandInSaleor) -> Callable[[], None]:
-    """The stand-in on a free loopback port, answering browsers' CORS as Saleor does (any
-    origin, the Authorization header allowed); returns the function that stops it."""
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _cors(self) -> None:
-            self.send_header("Access-Control-Allow-Origin", "*")
-
-        def do_OPTIONS(self) -> None:
-            self.send_response(200)
-            self._cors()
-            self.send_header("Access-Control-Allow-Methods", "POST, OPTIONS")
-            self.send_header("Access-Control-Allow-Headers", "Authorization, Content-Type")
-            self.send_header("Access-Control-Max-Age", "600")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def _respond(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            request = Recorded(
-                self.command, self.path, dict(self.headers.items()), self.rfile.read(length)
-            )
-            answer = standin.handle(request)
-            status, body = answer if not isinstance(answer, str) else (502, {"error": answer})
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self._cors()
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = _respond
-        do_POST = _respond
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    standin.port = server.server_address[1]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-
-    return stop
+        unknown = [name for name in root_names(payload) if name not in sources]
+        if unknown:
+            return 200, {"data": None, "errors": [{"message": f"The stand-in has no {unknown[0]}"}]}
+        return 200, {"data": answer_roots(payload, lambda name, arguments: sources[name])}
 
 
 class App:
@@ -454,7 +361,7 @@ def main() -> None:
 
     key = signing_key(0)
     standin = ShopStandIn(key)
-    stop_standin = serve(standin)
+    stop_standin = serve(standin, cors=True)
     with tempfile.TemporaryDirectory(prefix="mautomation-e2e-") as tmp:
         log = Path(os.environ.get("E2E_APP_LOG") or Path(tmp) / "app.log")
         app = App(var_dir=Path(tmp) / "var", dist=dist, log=log)
