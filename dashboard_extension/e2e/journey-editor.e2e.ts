@@ -181,8 +181,14 @@ describe("journey editor", () => {
     // and the draft edited after publishing is saved as before (publishing moved updatedAt)
     await node(app, "send-email-1").click();
     await app.getByTestId("field-at_best_hour").click();
+    // the indicator may still show the save before the click: read the draft until it has it
+    await expect
+      .poll(
+        async () => ((await readJourney(id)).draft.nodes as Record<string, Record<string, unknown>>)["send-email-1"]?.at_best_hour,
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     await waitSaved(app);
-    expect(((await readJourney(id)).draft.nodes as Record<string, Record<string, unknown>>)["send-email-1"]?.at_best_hour).toBe(true);
     expect(errors).toEqual([]);
   });
 

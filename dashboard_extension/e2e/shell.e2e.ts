@@ -92,6 +92,19 @@ describe("theme", () => {
     await screenshot(embedded.page, "dark");
     expect(luminance(await background(embedded))).toBeLessThan(0.2);
   });
+
+  test("in the dark theme every link of the page is readable (contrast at least 4.5:1)", async () => {
+    const embedded = await openApp({ theme: "dark" });
+    await connected(embedded).waitFor();
+    const page = luminance(await background(embedded));
+    const links = await embedded.app
+      .locator("main a")
+      .evaluateAll((anchors) =>
+        anchors.map((a) => ({ text: a.textContent ?? "", color: getComputedStyle(a.querySelector("*") ?? a).color })),
+      );
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.filter(({ color }) => contrast(luminance(color), page) < 4.5)).toEqual([]);
+  });
 });
 
 describe("language", () => {
@@ -199,3 +212,6 @@ const luminance = (color: string): number => {
     .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 };
+
+/** WCAG contrast ratio of two relative luminances (1 .. 21). */
+const contrast = (a: number, b: number): number => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);

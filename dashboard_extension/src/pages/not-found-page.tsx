@@ -1,9 +1,9 @@
 import { Text } from "@saleor/macaw-ui";
 import { FormattedMessage } from "react-intl";
-import { Link } from "react-router-dom";
 
 import { pathFor } from "../lib/routes";
 import { PageTitle } from "../shell/page-layout";
+import { AppLink } from "../components/app-link";
 
 export const NotFoundPage = () => (
   <>
@@ -11,9 +11,9 @@ export const NotFoundPage = () => (
       <FormattedMessage id="shell.notFound.title" />
     </PageTitle>
     <Text>
-      <Link to={pathFor({ name: "overview" })}>
+      <AppLink to={pathFor({ name: "overview" })}>
         <FormattedMessage id="shell.notFound.back" />
-      </Link>
+      </AppLink>
     </Text>
   </>
 );
@@ -25,9 +25,9 @@ export const EditorMissingPage = () => (
       <FormattedMessage id="shell.editorMissing.title" />
     </PageTitle>
     <Text>
-      <Link to={pathFor({ name: "journeys" })}>
+      <AppLink to={pathFor({ name: "journeys" })}>
         <FormattedMessage id="shell.editorMissing.back" />
-      </Link>
+      </AppLink>
     </Text>
   </>
 );

@@ -1,7 +1,6 @@
 import { Box, Text } from "@saleor/macaw-ui";
 import { useQuery } from "@tanstack/react-query";
 import { FormattedMessage } from "react-intl";
-import { Link } from "react-router-dom";
 
 import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
@@ -12,6 +11,7 @@ import { INSTALLATION_QUERY } from "../lib/installation.documents";
 import { pathFor } from "../lib/routes";
 import { useGraphQLClient } from "../providers/data-provider";
 import { PageTitle } from "../shell/page-layout";
+import { AppLink } from "../components/app-link";
 
 export const OverviewPage = () => {
   const client = useGraphQLClient();
@@ -44,12 +44,12 @@ export const OverviewPage = () => {
             />
           </Text>
           <Box display="flex" gap={4} flexWrap="wrap">
-            <Link to={pathFor({ name: "journeys" })}>
+            <AppLink to={pathFor({ name: "journeys" })}>
               <FormattedMessage id="overview.toJourneys" />
-            </Link>
-            <Link to={pathFor({ name: "presets" })}>
+            </AppLink>
+            <AppLink to={pathFor({ name: "presets" })}>
               <FormattedMessage id="overview.toPresets" />
-            </Link>
+            </AppLink>
           </Box>
         </StatusCard>
       )}

@@ -1,9 +1,9 @@
 import { Box, Text } from "@saleor/macaw-ui";
 import { FormattedMessage } from "react-intl";
-import { Link } from "react-router-dom";
 
 import { pathFor } from "../lib/routes";
 import { PageTitle } from "../shell/page-layout";
+import { AppLink } from "../components/app-link";
 
 const SECTIONS = [
   {
@@ -41,9 +41,9 @@ export const PrivacyPage = () => (
       </Box>
     ))}
     <Text size={4}>
-      <Link to={pathFor({ name: "support" })}>
+      <AppLink to={pathFor({ name: "support" })}>
         <FormattedMessage id="privacy.supportLink" />
-      </Link>
+      </AppLink>
     </Text>
   </Box>
 );

@@ -1,11 +1,11 @@
 import { Box, Text } from "@saleor/macaw-ui";
 import type { ReactNode } from "react";
 import { FormattedMessage } from "react-intl";
-import { Link } from "react-router-dom";
 
 import { env } from "../env";
 import { pathFor } from "../lib/routes";
 import { PageTitle } from "../shell/page-layout";
+import { AppLink } from "../components/app-link";
 
 const Section = ({ id, link }: { id: string; link?: ReactNode }) => (
   <Box as="section" display="flex" flexDirection="column" gap={3}>
@@ -59,9 +59,9 @@ export const SupportPage = () => {
       />
       <Section id="data" />
       <Text size={4}>
-        <Link to={pathFor({ name: "privacy" })}>
+        <AppLink to={pathFor({ name: "privacy" })}>
           <FormattedMessage id="support.privacyLink" />
-        </Link>
+        </AppLink>
       </Text>
     </Box>
   );

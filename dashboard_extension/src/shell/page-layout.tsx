@@ -8,7 +8,8 @@ import { pathFor } from "../lib/routes";
 const NavItem = ({ to, end, children, testId }: { to: string; end?: boolean; children: ReactNode; testId: string }) => (
   <NavLink to={to} end={end} data-testid={testId} style={{ textDecoration: "none" }}>
     {({ isActive }) => (
-      <Text size={4} fontWeight={isActive ? "bold" : "regular"} color={isActive ? "default1" : "default2"}>
+      // default1 either way: macaw's default2 is under 4.5:1 on the dark theme's background
+      <Text size={4} fontWeight={isActive ? "bold" : "regular"} color="default1" textDecoration={isActive ? "none" : "underline"}>
         {children}
       </Text>
     )}

@@ -1,7 +1,7 @@
 import { Box, Button, Input, Text } from "@saleor/macaw-ui";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
-import { Link, useNavigate } from "react-router-dom";
+import { useNavigate } from "react-router-dom";
 
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { ErrorState } from "../../components/error-state";
@@ -25,6 +25,7 @@ import {
 } from "./journey-list";
 import { StatusChip } from "./status-chip";
 import { type JourneyRow, useCreateJourney, useJourneyList, useSetJourneyStatus } from "./use-journeys";
+import { AppLink } from "../../components/app-link";
 
 const CreateJourneyForm = () => {
   const intl = useIntl();
@@ -152,11 +153,11 @@ const JourneyTable = ({ journeys, onAction }: { journeys: JourneyRow[]; onAction
         {journeys.map((journey) => (
           <tr key={journey.id} data-testid="journey-row" data-journey-id={journey.id}>
             <Box as="td" {...cell}>
-              <Link to={pathFor({ name: "journey", journeyId: journey.id })} data-testid="journey-link">
+              <AppLink to={pathFor({ name: "journey", journeyId: journey.id })} data-testid="journey-link">
                 <Text size={4} fontWeight="medium">
                   {journey.name}
                 </Text>
-              </Link>
+              </AppLink>
             </Box>
             <Box as="td" {...cell}>
               <StatusChip status={journey.status} />
@@ -265,11 +266,11 @@ export const JourneysListView = () => {
     <>
       <PageTitle
         actions={
-          <Link to={pathFor({ name: "presets" })} data-testid="presets-link">
+          <AppLink to={pathFor({ name: "presets" })} data-testid="presets-link">
             <Text size={4} color="accent1">
               <FormattedMessage id="journeys.list.toPresets" />
             </Text>
-          </Link>
+          </AppLink>
         }
       >
         <FormattedMessage id="journeys.list.title" />

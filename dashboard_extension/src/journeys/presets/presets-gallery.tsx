@@ -1,6 +1,6 @@
 import { Box, Button, Text } from "@saleor/macaw-ui";
 import { FormattedMessage, useIntl } from "react-intl";
-import { Link, useNavigate } from "react-router-dom";
+import { useNavigate } from "react-router-dom";
 
 import { ErrorState } from "../../components/error-state";
 import { LoadingState } from "../../components/loading-state";
@@ -10,6 +10,7 @@ import { pathFor } from "../../lib/routes";
 import { PageTitle } from "../../shell/page-layout";
 import { PresetPreview } from "./preset-preview";
 import { type JourneyPreset, useInstallPreset, usePresets } from "./use-presets";
+import { AppLink } from "../../components/app-link";
 
 const PresetCard = ({ preset, installing, onInstall }: { preset: JourneyPreset; installing: boolean; onInstall: () => void }) => {
   const intl = useIntl();
@@ -64,11 +65,11 @@ export const PresetsGallery = () => {
     <>
       <PageTitle
         actions={
-          <Link to={pathFor({ name: "journeys" })}>
+          <AppLink to={pathFor({ name: "journeys" })}>
             <Text size={4} color="accent1">
               <FormattedMessage id="presets.back" />
             </Text>
-          </Link>
+          </AppLink>
         }
       >
         <FormattedMessage id="presets.title" />
