@@ -179,6 +179,9 @@ class AppGraphQLView(GraphQLView):
             correlation_id = new_correlation_id()
             logger.exception("Internal error %s in %s", correlation_id, request.path)
             response = JsonResponse({"errors": [internal_error(correlation_id)]}, status=500)
+        # graphene-django's view sets a CSRF cookie on every answer (ensure_csrf_cookie); this
+        # API authenticates by token, never by cookie, so none is sent.
+        response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
         if origin and installation is not None and origin in installation.storefront_origins:
             _cors(response, origin)
         return response

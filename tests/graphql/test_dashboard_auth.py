@@ -42,6 +42,15 @@ def test_installation_query_proves_the_dashboard_token(client, standin_installat
     }
 
 
+def test_the_api_sets_no_cookie(client, standin_installation):
+    # the token authenticates every call: graphene-django's CSRF cookie would serve nothing
+    response = ask(client, standin_installation, token_for(standin_installation))
+
+    assert response.status_code == 200
+    assert dict(response.cookies) == {}
+    assert "Set-Cookie" not in response.headers
+
+
 def test_an_expired_token_is_a_401(client, standin_installation):
     token = token_for(standin_installation, exp=int(time.time()) - 60)
 
