@@ -553,7 +553,8 @@ def test_a_refused_registration_enqueues_nothing(
 STATUS = "{ backfillStatus { resource status total done skipped error startedAt finishedAt } }"
 
 
-def ask_status(installation):
+def ask_status(installation, query: str = STATUS):
+    """``backfillStatus`` as the installation's Dashboard user asks for it."""
     schema = graphene.Schema(query=type("Query", (BackfillQuery, graphene.ObjectType), {}))
     user = DashboardUser(
         installation=installation,
@@ -561,7 +562,7 @@ def ask_status(installation):
         email="staff@example.com",
         permissions=frozenset({"MANAGE_USERS"}),
     )
-    return schema.execute(STATUS, context_value=Context(dashboard_user=user))
+    return schema.execute(query, context_value=Context(dashboard_user=user))
 
 
 def test_backfill_status_shows_each_resource_of_the_callers_shop(shop, standin_installation):

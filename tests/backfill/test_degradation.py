@@ -11,7 +11,6 @@ every page the app asks for is answered as Saleor would answer that document
 
 import copy
 
-import graphene
 import pytest
 from graphql import parse
 
@@ -19,11 +18,8 @@ from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.backfill.selectors import CONNECTIONS, droppable
 from saleor_mautomation.backfill.services import Outcome
 from saleor_mautomation.commerce.models import OrderRecord
-from saleor_mautomation.graphql.backfill import BackfillQuery
-from saleor_mautomation.graphql.context import Context
-from saleor_mautomation.saleor.auth import DashboardUser
 from saleor_mautomation.saleor.documents import with_fragments
-from tests.backfill.test_backfill import backfill, cursor, run_of, shop_orders
+from tests.backfill.test_backfill import ask_status, backfill, cursor, run_of, shop_orders
 from tests.support.standin_errors import DocumentStandIn, connection_rows
 
 ORDERS = ("orders", "edges", "node")
@@ -98,17 +94,6 @@ def orders_asked(standin):
 STATUS = "{ backfillStatus { resource status done skipped droppedFields error } }"
 
 
-def ask_status(installation):
-    schema = graphene.Schema(query=type("Query", (BackfillQuery, graphene.ObjectType), {}))
-    user = DashboardUser(
-        installation=installation,
-        user_id="VXNlcjox",
-        email="staff@example.com",
-        permissions=frozenset({"MANAGE_USERS"}),
-    )
-    return schema.execute(STATUS, context_value=Context(dashboard_user=user))
-
-
 def test_the_stand_in_answers_an_empty_origin_as_saleor_does(standin):
     # given: the document the app sent before, over demo orders with an empty origin
     rows = stored_orders()
@@ -172,7 +157,7 @@ def test_a_value_saleor_cannot_serialise_leaves_its_field_out_of_that_page_only(
         (cursor(3), 3, False),
         (cursor(6), 3, True),
     ]
-    status = ask_status(standin_installation)
+    status = ask_status(standin_installation, STATUS)
     assert status.errors is None
     assert status.data["backfillStatus"] == [
         {
