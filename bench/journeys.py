@@ -59,10 +59,10 @@ INSERT INTO mautomation_contact (
     time_zone, gender, metadata, is_customer, email_consent, created_at, updated_at,
     orders_count, lifecycle_stage, favourite_categories, prediction_basis, writeback_hash,
     preferences, segments, email_opens_30d, email_opens_90d, email_clicks_30d, email_clicks_90d,
-    phone, sms_consent, push_consent, writeback_extra)
+    phone, sms_consent, push_consent, writeback_extra, writeback_refusals)
 SELECT %(installation)s, 'VXNlcjo' || g, 'c' || g || '@bench.example', 'First', 'Last', 'EN',
        'US', 'Austin', '', '', '{}', true, 'granted', now(), now(), 0, 'prospect', '[]', '{}',
-       '', '{}', '[]', 0, 0, 0, 0, '', 'unknown', 'unknown', '{}'
+       '', '{}', '[]', 0, 0, 0, 0, '', 'unknown', 'unknown', '{}', 0
 FROM generate_series(1, %(n)s) AS g
 """
 
