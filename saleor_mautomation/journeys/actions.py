@@ -23,7 +23,7 @@ from saleor_mautomation.core import http
 from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.journeys.models import JourneyRun, RunStep
 from saleor_mautomation.messages.models import Template
-from saleor_mautomation.messages.outbox import Outgoing, messages_enqueue
+from saleor_mautomation.messages.outbox import Origin, Outgoing, messages_enqueue
 from saleor_mautomation.segments.models import StaticList, StaticListMember
 
 logger = logging.getLogger(__name__)
@@ -40,10 +40,11 @@ def send(
     *,
     channel: str,
     visit: int,
+    origin: Origin,
     effects: Effects,
 ) -> None:
-    """Queue the step's message (keyed by run, node and visit) with the batch's others; the
-    step's detail gets the message id, or the reason there is none."""
+    """Queue the step's message (keyed by run, node and visit, ``origin`` its columns) with
+    the batch's others; the step's detail gets the message id, or the reason there is none."""
     template = effects.template(run.installation_id, str(params["template"]))
     step.detail = {"template": params["template"]}
     if template is None or template.channel != channel:
@@ -63,6 +64,7 @@ def send(
                 dedupe_key=f"journey-run:{run.pk}:{step.node}:{visit}",
                 context=dict(run.context),  # as it is now: a later step may add a voucher
                 at_best_hour=bool(params.get("at_best_hour")),
+                origin=origin,
             ),
         )
     )
@@ -114,6 +116,8 @@ class Effects:
     )
     templates: dict[tuple[int, str], Template | None] = field(default_factory=dict)
     sends: list[tuple[RunStep, Outgoing]] = field(default_factory=list)
+    # Each version's send nodes' A/B variants (``origins.send_origin``).
+    variants: dict[tuple[int, str], tuple[str, int] | None] = field(default_factory=dict)
 
     def template(self, installation_id: int, key: str) -> Template | None:
         """A batch looks each template up once."""

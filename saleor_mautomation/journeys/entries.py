@@ -20,7 +20,8 @@ from saleor_mautomation.contacts.engagement import local_zone
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion
-from saleor_mautomation.journeys.runner import BROADCAST_KEY, runs_advance, version_definition
+from saleor_mautomation.journeys.origins import BROADCAST_KEY
+from saleor_mautomation.journeys.runner import runs_advance, version_definition
 from saleor_mautomation.journeys.services import reentry_blockers, runs_create
 from saleor_mautomation.segments.models import Membership
 

@@ -30,6 +30,7 @@ from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.engine import Action, Facts, Outcome, RunState, advance
 from saleor_mautomation.journeys.failures import error_text, run_fail
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
+from saleor_mautomation.journeys.origins import BROADCAST_KEY, send_origin
 from saleor_mautomation.journeys.outcomes import MESSAGE_STEP, QUEUED
 from saleor_mautomation.journeys.vouchers import (
     VOUCHER_PENDING,
@@ -354,7 +355,16 @@ def _act(
         visits[key] = visit + 1
         # Queued; the sender's outcome replaces it (``outcomes.message_steps_follow``).
         step = RunStep(run=run, node=action.node, kind=QUEUED, at=effects.now)
-        actions.send(run, step, params, channel=d.SENDS[action.kind], visit=visit, effects=effects)
+        origin = send_origin(run, definition, action.node, effects.variants)
+        actions.send(
+            run,
+            step,
+            params,
+            channel=d.SENDS[action.kind],
+            visit=visit,
+            origin=origin,
+            effects=effects,
+        )
         return [step]
     match action.kind:
         case "give_voucher":
@@ -423,9 +433,6 @@ def _runs_advance(runs: Sequence[JourneyRun], *, now: datetime) -> list[Outcome]
 
 def run_advance(*, run: JourneyRun, now: datetime) -> Outcome:
     return runs_advance([run], now=now)[0]
-
-
-BROADCAST_KEY = "broadcast:"
 
 
 def _due(now: datetime, *, broadcast: bool) -> Any:

@@ -126,6 +126,27 @@ class Message(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     opens = models.PositiveIntegerField(default=0)
     clicks = models.PositiveIntegerField(default=0)
+    # Where it came from, for reports (``outbox.Origin``): its template, and for a journey's
+    # message the journey, version and send node, whether the run is a broadcast's, and the
+    # A/B variant (the nearest split every path to the node passes, and the branch taken).
+    # Held-out runs send nothing, so no message is held out: the run records its holdout.
+    template = models.ForeignKey(
+        Template, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    journey = models.ForeignKey(
+        "mautomation.Journey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    journey_version = models.ForeignKey(
+        "mautomation.JourneyVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    journey_node = models.CharField(max_length=40, blank=True, default="")
+    broadcast = models.BooleanField(default=False)
+    split_node = models.CharField(max_length=40, blank=True, default="")
+    split_branch = models.PositiveSmallIntegerField(null=True, blank=True)
 
     objects: ClassVar[models.Manager[Message]]
 
@@ -140,6 +161,12 @@ class Message(models.Model):
             models.Index(fields=["contact", "channel", "sent_at"], name="message_contact_sent"),
             models.Index(
                 fields=["provider_id"], name="message_provider_id", condition=~Q(provider_id="")
+            ),
+            models.Index(
+                fields=["installation", "journey", "created_at"], name="message_origin_journey"
+            ),
+            models.Index(
+                fields=["installation", "template", "created_at"], name="message_origin_template"
             ),
         ]
 

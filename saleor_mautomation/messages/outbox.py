@@ -44,10 +44,12 @@ def _outbox_row(
     now: datetime,
     context: dict[str, Any] | None,
     at_best_hour: bool,
+    origin: Origin | None,
 ) -> Message:
     send_after = now
     if at_best_hour and contact.best_send_hour is not None:
         send_after = next_hour(now, time_zone=contact.time_zone, hour=contact.best_send_hour)
+    journey = origin or Origin()
     return Message(
         installation_id=contact.installation_id,
         dedupe_key=dedupe_key,
@@ -55,12 +57,33 @@ def _outbox_row(
         channel=template.channel,
         kind=template.kind,
         template_version=version,
+        template=template,
+        journey_id=journey.journey_id,
+        journey_version_id=journey.journey_version_id,
+        journey_node=journey.node,
+        broadcast=journey.broadcast,
+        split_node=journey.split_node,
+        split_branch=journey.split_branch,
         to_address=address,
         context=context or {},
         send_after=send_after,
         created_at=now,
         allow_retry_when_unknown=template.kind == Template.Kind.TRANSACTIONAL,
     )
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The journey a message comes from (messages know journeys by id only): its version,
+    the send node, whether the run is a broadcast's, and the A/B variant (a split node and
+    the index of its branch the run took). Empty for a message no journey sent."""
+
+    journey_id: int | None = None
+    journey_version_id: int | None = None
+    node: str = ""
+    broadcast: bool = False
+    split_node: str = ""
+    split_branch: int | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +95,7 @@ class Outgoing:
     dedupe_key: str
     context: dict[str, Any] | None = None
     at_best_hour: bool = False
+    origin: Origin | None = None
 
 
 def messages_enqueue(items: Sequence[Outgoing], *, now: datetime) -> list[int | None]:
@@ -100,6 +124,7 @@ def messages_enqueue(items: Sequence[Outgoing], *, now: datetime) -> list[int | 
                 now=now,
                 context=item.context,
                 at_best_hour=item.at_best_hour,
+                origin=item.origin,
             )
         )
     queued = [row for row in rows if row is not None]
