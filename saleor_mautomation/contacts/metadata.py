@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import available_timezones
 
 from saleor_mautomation.contacts.models import EmailConsent
+from saleor_mautomation.contacts.timezones import time_zone_names
 from saleor_mautomation.saleor import payloads
 
 GENDERS = {"female", "male", "diverse", "unspecified"}
@@ -51,6 +51,6 @@ def profile_from_metadata(user: payloads.User, keys: Mapping[str, str]) -> Metad
     return MetadataProfile(
         birthday=birthday,
         gender=gender if gender in GENDERS else None,
-        time_zone=time_zone if time_zone in available_timezones() else None,
+        time_zone=time_zone if time_zone in time_zone_names() else None,
         email_consent=CONSENT_VALUES.get(read("email_consent").lower()),
     )

@@ -16,12 +16,12 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Any
-from zoneinfo import available_timezones
 
 from django.db import models
 
 from saleor_mautomation.contacts.metadata import GENDERS
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.contacts.timezones import time_zone_names
 from saleor_mautomation.core.errors import PermanentError
 
 PREFERENCES = "preferences."
@@ -81,11 +81,6 @@ def countries() -> frozenset[str]:
     )
 
 
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())  # it reads the zone files on every call
-
-
 def _text(name: str) -> Callable[[object, date], str]:
     """Free text, at most what the column holds."""
     column = Contact._meta.get_field(name)
@@ -119,7 +114,7 @@ def _language(value: object, today: date) -> str:
 
 def _time_zone(value: object, today: date) -> str:
     zone = value.strip() if isinstance(value, str) else None
-    if zone is None or (zone and zone not in _zones()):
+    if zone is None or (zone and zone not in time_zone_names()):
         raise _Refused("invalid_time_zone", "an IANA time zone such as Europe/Berlin")
     return zone
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
+from zoneinfo import available_timezones
 
 MAIN_ZONES = {
     "AR": "America/Argentina/Buenos_Aires",
@@ -49,3 +50,10 @@ def country_time_zone(country_code: str) -> str:
     """The main IANA zone of an ISO 3166 country code, or "" when unknown."""
     code = country_code.strip().upper()
     return MAIN_ZONES.get(code) or _first_listed().get(code, "")
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    """Every IANA zone name (``available_timezones`` walks the zone files on each call: once
+    per process here)."""
+    return frozenset(available_timezones())
