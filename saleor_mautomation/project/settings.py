@@ -18,6 +18,8 @@ import dj_database_url
 from celery.schedules import crontab
 from cryptography.fernet import Fernet
 
+from saleor_mautomation.core.hosts import allowed_hosts
+
 env = os.environ
 
 
@@ -60,7 +62,7 @@ ENCRYPTION_KEYS = _csv(
     or _generated_secret("encryption_key", lambda: Fernet.generate_key().decode())
 )
 
-ALLOWED_HOSTS = _csv(env.get("ALLOWED_HOSTS", "")) or [urlsplit(APP_URL).hostname or "localhost"]
+ALLOWED_HOSTS = allowed_hosts(APP_URL, _csv(env.get("ALLOWED_HOSTS", "")))
 ALLOWED_SALEOR_URLS = _csv(env.get("ALLOWED_SALEOR_URLS", "*"))
 SALEOR_ALLOW_LOOPBACK = _flag("SALEOR_ALLOW_LOOPBACK")
 # Saleor versions the app supports (manifest ``requiredSaleorVersion``).
