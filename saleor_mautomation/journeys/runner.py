@@ -36,7 +36,6 @@ from saleor_mautomation.journeys.vouchers import (
     VOUCHER_PENDING,
     describe,
     voucher_codes_known,
-    voucher_retries,
     vouchers_queue,
 )
 from saleor_mautomation.segments.compiler import Compiler, Moments, compile_definition
@@ -174,20 +173,17 @@ def _vouchers(group: list[_Work], node_id: str, now: datetime) -> list[_Work]:
     after this transaction commits, has made theirs (ADR 0014: no call to Saleor in here).
     Returns the runs that got their fact."""
     known = voucher_codes_known(runs=[w.run for w in group], node_id=node_id)
-    retries = voucher_retries(
-        run_ids=[w.run.pk for w in group if w.run.pk not in known], node_id=node_id
-    )
     answered, parked = [], []
     for work in group:
-        if work.run.pk in known:
-            code = known[work.run.pk]
+        if work.run.pk in known.codes:
+            code = known.codes[work.run.pk]
             work.facts = replace(work.facts, vouchers={**work.facts.vouchers, node_id: code})
             answered.append(work)
             continue
         # the walk so far is applied; the run waits at the step: for the next attempt when
         # the last one failed, else for the task queued now
         assert work.outcome is not None
-        retry = retries.get(work.run.pk)
+        retry = known.retries.get(work.run.pk)
         if retry is not None and retry > now:
             work.outcome = replace(work.outcome, status="waiting", wake_at=retry)
         else:

@@ -8,7 +8,7 @@ records the result in a short transaction of its own (a ``voucher_ready`` step p
 ``voucher_failed`` one), makes the runs due and runs the scheduler's wake-up at once, which
 reads the codes (``voucher_codes_known``) and moves the runs on. A task that is lost costs a
 minute: the scheduler wakes the parked runs, finds no code, parks them again and queues
-another. A failed attempt is tried again ``VOUCHER_RETRY`` later (``voucher_retries``), not
+another. A failed attempt is tried again ``VOUCHER_RETRY`` later (``Known.retries``), not
 sooner when the contact's events wake the run in between, ``VOUCHER_ATTEMPTS`` times in all.
 
 A code is derived from the run and the step (keyed with the app's secret), so an attempt
@@ -83,43 +83,54 @@ def describe(node: d.GiveVoucher) -> dict[str, object]:
     }
 
 
-def _failures(run_ids: Sequence[int], node_id: str) -> dict[int, int]:
-    return dict(
-        RunStep.objects.filter(run__in=list(run_ids), node=node_id, kind=FAILED)
+@dataclass(frozen=True)
+class Failed:
+    attempts: int
+    last: datetime
+
+
+def _failures(run_ids: Sequence[int], node_id: str) -> dict[int, Failed]:
+    """Run id -> its failed attempts at the step and when the last one failed."""
+    return {
+        run_id: Failed(attempts=n, last=last)
+        for run_id, n, last in RunStep.objects.filter(
+            run__in=list(run_ids), node=node_id, kind=FAILED
+        )
         .values("run")
-        .annotate(n=Count("pk"))
-        .values_list("run", "n")
-    )
+        .annotate(n=Count("pk"), last=Max("at"))
+        .values_list("run", "n", "last")
+    }
 
 
-def voucher_codes_known(*, runs: Sequence[JourneyRun], node_id: str) -> dict[int, str]:
-    """Run id -> its code at the step, for the runs whose code Saleor has; "" for those
-    whose attempts are spent (they go on without one). Runs left out wait for their task."""
+@dataclass(frozen=True)
+class Known:
+    # Run id -> its code at the step, for the runs whose code Saleor has; "" for those whose
+    # attempts are spent (they go on without one).
+    codes: dict[int, str]
+    # Run id -> when its next attempt is due, for the other runs whose last attempt failed:
+    # ``VOUCHER_RETRY`` after it, however often the run is woken in between (an event of
+    # the contact advances its runs; that must not call Saleor again at once).
+    retries: dict[int, datetime]
+
+
+def voucher_codes_known(*, runs: Sequence[JourneyRun], node_id: str) -> Known:
+    """What the runs at the step have of their codes, in two queries; runs in neither map
+    wait for their task."""
     ids = [run.pk for run in runs]
-    known: dict[int, str] = {
+    codes: dict[int, str] = {
         run_id: str(detail.get("code", ""))
         for run_id, detail in RunStep.objects.filter(
             run__in=ids, node=node_id, kind=READY
         ).values_list("run", "detail")
     }
-    for run_id, failed in _failures([i for i in ids if i not in known], node_id).items():
-        if failed >= VOUCHER_ATTEMPTS:
+    retries = {}
+    for run_id, failed in _failures([i for i in ids if i not in codes], node_id).items():
+        if failed.attempts >= VOUCHER_ATTEMPTS:
             logger.warning("No voucher code for run %s at %s: giving up", run_id, node_id)
-            known[run_id] = ""
-    return known
-
-
-def voucher_retries(*, run_ids: Sequence[int], node_id: str) -> dict[int, datetime]:
-    """Run id -> when its next attempt at the step is due, for the runs whose last attempt
-    failed: ``VOUCHER_RETRY`` after it, however often the run is woken in between (an event
-    of the contact advances its runs; that must not call Saleor again at once)."""
-    return {
-        run_id: last + VOUCHER_RETRY
-        for run_id, last in RunStep.objects.filter(run__in=list(run_ids), node=node_id, kind=FAILED)
-        .values("run")
-        .annotate(last=Max("at"))
-        .values_list("run", "last")
-    }
+            codes[run_id] = ""
+        else:
+            retries[run_id] = failed.last + VOUCHER_RETRY
+    return Known(codes=codes, retries=retries)
 
 
 def vouchers_queue(*, version_id: int, node_id: str, run_ids: list[int], bulk: bool) -> None:
@@ -247,7 +258,7 @@ def _record(
     the others at the next attempt."""
     ids = [run.pk for run in runs]
     failed = _failures(ids, node_id) if codes is None else {}
-    spent = [i for i in ids if failed.get(i, 0) + 1 >= VOUCHER_ATTEMPTS]
+    spent = [i for i in ids if (failed[i].attempts if i in failed else 0) + 1 >= VOUCHER_ATTEMPTS]
     due_now = ids if codes is not None else spent
     with transaction.atomic():
         RunStep.objects.bulk_create(
