@@ -18,6 +18,15 @@ const JOURNEY_FIELDS = /* GraphQL */ `
   }
 `;
 
+const NODE_PROBLEM_FIELDS = /* GraphQL */ `
+  fragment EditorNodeProblem on JourneyNodeError {
+    nodeId
+    field
+    code
+    message
+  }
+`;
+
 export const EDITOR_JOURNEY_QUERY = /* GraphQL */ `
   query EditorJourney($id: ID!) {
     journey(id: $id) {
@@ -68,19 +77,14 @@ export const CHECK_QUERY = /* GraphQL */ `
   query EditorCheck($definition: GenericScalar!) {
     journeyCheck(definition: $definition) {
       errors {
-        nodeId
-        field
-        code
-        message
+        ...EditorNodeProblem
       }
       warnings {
-        nodeId
-        field
-        code
-        message
+        ...EditorNodeProblem
       }
     }
   }
+  ${NODE_PROBLEM_FIELDS}
 `;
 
 export const PUBLISH_MUTATION = /* GraphQL */ `
@@ -90,20 +94,15 @@ export const PUBLISH_MUTATION = /* GraphQL */ `
         ...EditorJourney
       }
       errors {
-        nodeId
-        field
-        code
-        message
+        ...EditorNodeProblem
       }
       warnings {
-        nodeId
-        field
-        code
-        message
+        ...EditorNodeProblem
       }
     }
   }
   ${JOURNEY_FIELDS}
+  ${NODE_PROBLEM_FIELDS}
 `;
 
 export const TEST_QUERY = /* GraphQL */ `
