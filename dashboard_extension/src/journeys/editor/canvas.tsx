@@ -11,7 +11,7 @@ import {
   ReactFlow,
   useReactFlow,
 } from "@xyflow/react";
-import { type DragEvent, useCallback, useMemo, useRef, useState } from "react";
+import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useIntl } from "react-intl";
 
 import { ENTRY_SPECS, NODE_SPECS, branchIndex } from "./catalogue";
@@ -35,6 +35,9 @@ export type CanvasProps = {
   readOnly?: boolean;
   label: string;
   testId: string;
+  /** When it changes (the canvas got narrower or wider by the admin's choice, e.g. the live
+   * version shown beside it), the view fits the journey again; node positions never move. */
+  refitKey?: unknown;
 };
 
 type Dimensions = Record<string, { width: number; height: number }>;
@@ -62,9 +65,17 @@ const edgeLabel = (edge: CanvasEdge, configs: Map<string, JsonObject>, format: (
  * a node (one undo step per drag), a connection sets an output, Delete removes the selection,
  * and a palette item dropped on it adds that step where it was dropped.
  */
-export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, readOnly = false, label, testId }: CanvasProps) => {
+export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, readOnly = false, label, testId, refitKey }: CanvasProps) => {
   const intl = useIntl();
   const flow = useReactFlow();
+  const firstRefitKey = useRef(refitKey);
+  useEffect(() => {
+    if (refitKey === firstRefitKey.current) return;
+    firstRefitKey.current = refitKey;
+    // after the layout change has sized the canvas
+    const frame = requestAnimationFrame(() => void flow.fitView({ maxZoom: 1 }));
+    return () => cancelAnimationFrame(frame);
+  }, [refitKey, flow]);
   const [dimensions, setDimensions] = useState<Dimensions>({});
   // Fit a loaded journey into view once; an empty canvas keeps its origin, so a drop lands
   // where it was dropped and the view does not jump when the first node appears.

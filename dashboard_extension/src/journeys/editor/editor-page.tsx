@@ -263,6 +263,7 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
               traced={traced}
               label={intl.formatMessage({ id: "editor.canvas.label" })}
               testId="journey-canvas"
+              refitKey={Boolean(showLive && liveDoc)}
             />
           </Box>
           {showLive && liveDoc && (
