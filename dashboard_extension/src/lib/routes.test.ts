@@ -17,6 +17,9 @@ describe("matchRoute", () => {
     ["/journeys/presets", { name: "presets" }],
     ["/journeys/Sm91cm5leTox", { name: "journey", journeyId: "Sm91cm5leTox" }],
     ["/journeys/Sm91cm5leTox%3D", { name: "journey", journeyId: "Sm91cm5leTox=" }],
+    ["/journeys/Sm91cm5leTox/analytics", { name: "journeyAnalytics", journeyId: "Sm91cm5leTox" }],
+    ["/journeys/Sm91cm5leTox%3D/analytics/", { name: "journeyAnalytics", journeyId: "Sm91cm5leTox=" }],
+    ["/analytics", { name: "analytics" }],
     ["/widgets/customer", { name: "customerWidget" }],
     ["/privacy", { name: "privacy" }],
     ["/support", { name: "support" }],
@@ -24,7 +27,7 @@ describe("matchRoute", () => {
     expect(matchRoute(path)).toEqual(route);
   });
 
-  it.each(["/nope", "/journeys/1/extra", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
+  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
     "%s matches nothing",
     (path) => {
       expect(matchRoute(path)).toBeNull();
@@ -40,6 +43,9 @@ describe("pathFor", () => {
       { name: "presets" },
       { name: "journey", journeyId: "Sm91cm5leToxMg==" },
       { name: "journey", journeyId: "a/b c" },
+      { name: "journeyAnalytics", journeyId: "Sm91cm5leToxMg==" },
+      { name: "journeyAnalytics", journeyId: "a/b c" },
+      { name: "analytics" },
       { name: "customerWidget" },
       { name: "privacy" },
       { name: "support" },

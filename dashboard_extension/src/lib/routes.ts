@@ -14,6 +14,8 @@ export type AppRoute =
   | { name: "journeys" }
   | { name: "presets" }
   | { name: "journey"; journeyId: string }
+  | { name: "journeyAnalytics"; journeyId: string }
+  | { name: "analytics" }
   | { name: "customerWidget" }
   | { name: "privacy" }
   | { name: "support" };
@@ -26,6 +28,8 @@ export const ROUTE_PATTERNS: Record<RouteName, string> = {
   journeys: "/journeys",
   presets: "/journeys/presets",
   journey: "/journeys/:journeyId",
+  journeyAnalytics: "/journeys/:journeyId/analytics",
+  analytics: "/analytics",
   customerWidget: "/widgets/customer",
   privacy: "/privacy",
   support: "/support",
@@ -35,6 +39,8 @@ export const pathFor = (route: AppRoute): string => {
   switch (route.name) {
     case "journey":
       return `/journeys/${encodeURIComponent(route.journeyId)}`;
+    case "journeyAnalytics":
+      return `/journeys/${encodeURIComponent(route.journeyId)}/analytics`;
     default:
       return ROUTE_PATTERNS[route.name];
   }
@@ -57,13 +63,21 @@ export const matchRoute = (pathname: string): AppRoute | null => {
     return { name: "overview" };
   }
 
-  const [first, second, ...rest] = segments;
+  const [first, second, third, ...rest] = segments;
 
   if (rest.length > 0) {
     return null;
   }
 
+  if (third !== undefined) {
+    const journeyId = first === "journeys" && second !== "presets" && third === "analytics" ? decode(second ?? "") : null;
+
+    return journeyId ? { name: "journeyAnalytics", journeyId } : null;
+  }
+
   switch (first) {
+    case "analytics":
+      return second === undefined ? { name: "analytics" } : null;
     case "journeys": {
       if (second === undefined) {
         return { name: "journeys" };

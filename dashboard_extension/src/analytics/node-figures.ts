@@ -1,0 +1,40 @@
+/**
+ * The figures the journey canvas shows on its nodes, from one `journeyAnalytics` answer: on a
+ * send node sent, open rate and click rate; on a split node each branch's rate by the test's
+ * deciding metric, with the winner marked (none while the test has no winner). Nodes the
+ * answer does not mention show nothing, not zeros.
+ */
+import { rate } from "./figures";
+import type { JourneyAnalytics } from "./types";
+import { deciding } from "./verdicts";
+
+export type SendFigures = { kind: "send"; sent: number; openRate: number | null; clickRate: number | null };
+export type BranchFigure = { branch: number; label: string; rate: number; winner: boolean };
+export type SplitFigures = { kind: "split"; metric: string; verdict: string; branches: BranchFigure[] };
+export type NodeFigures = SendFigures | SplitFigures;
+
+const SEND_TYPES = new Set(["send_email", "send_sms", "send_push"]);
+
+/** Figures per node id; `typeOf` gives a node's type in the definition the canvas shows. */
+export const nodeFigures = (
+  analytics: Pick<JourneyAnalytics, "nodes" | "abTests">,
+  typeOf: (nodeId: string) => string | undefined,
+): Map<string, NodeFigures> => {
+  const figures = new Map<string, NodeFigures>();
+  for (const { node, funnel } of analytics.nodes) {
+    if (!SEND_TYPES.has(typeOf(node) ?? "")) continue;
+    figures.set(node, { kind: "send", sent: funnel.sent, openRate: rate(funnel.opened, funnel.sent), clickRate: rate(funnel.clicked, funnel.sent) });
+  }
+  for (const test of analytics.abTests) {
+    if (test.kind !== "split" || typeOf(test.node) !== "split") continue;
+    figures.set(test.node, {
+      kind: "split",
+      metric: test.metric,
+      verdict: test.verdict,
+      branches: [...test.variants]
+        .sort((a, b) => a.branch - b.branch)
+        .map((variant) => ({ branch: variant.branch, label: variant.label, rate: deciding(test, variant), winner: test.winner === variant.branch })),
+    });
+  }
+  return figures;
+};
