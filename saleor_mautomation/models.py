@@ -1,5 +1,6 @@
 """Django discovers the app's models here; each domain keeps its own ``models.py``."""
 
+from saleor_mautomation.analytics.models import AttributionSettings, OrderAttribution
 from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.models import (
@@ -12,7 +13,7 @@ from saleor_mautomation.contacts.models import (
     ErasureRequest,
     PushSubscription,
 )
-from saleor_mautomation.events.models import Event
+from saleor_mautomation.events.models import DailyTally, Event
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.journeys.models import (
     Journey,
@@ -43,6 +44,7 @@ from saleor_mautomation.segments.models import (
 )
 
 __all__ = [
+    "AttributionSettings",
     "BackfillRun",
     "CheckoutRecord",
     "ConsentRecord",
@@ -50,6 +52,7 @@ __all__ = [
     "ContactAlias",
     "ContactSpend",
     "ContactsConfig",
+    "DailyTally",
     "Delivery",
     "EmailProvider",
     "ErasedIdentity",
@@ -64,6 +67,7 @@ __all__ = [
     "Message",
     "MessageAttempt",
     "Offer",
+    "OrderAttribution",
     "OrderRecord",
     "PushKeys",
     "PushSubscription",

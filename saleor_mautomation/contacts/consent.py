@@ -9,7 +9,7 @@ confirmation message (messaging) is the only way to receive one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from django.core import signing
@@ -20,6 +20,7 @@ from saleor_mautomation.contacts.models import ConsentRecord, Contact, EmailCons
 from saleor_mautomation.contacts.services import email_normalize
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.events.changes import PROFILE, change_note
+from saleor_mautomation.events.tallies import Tally, tallies_add
 
 CONFIRM_MAX_AGE = timedelta(days=7)
 
@@ -89,11 +90,25 @@ def _consent_set(
     """Move the email consent to ``state`` with a ledger row; a no-op when already there."""
     with transaction.atomic():
         if contact.email_consent != state:
+            _list_growth(contact, state, now)
             contact.email_consent = state
             contact.save(update_fields=["email_consent", "updated_at"])
             change_note(contact.pk, PROFILE)
             _ledger(contact, action, evidence, now)
     return contact
+
+
+def _list_growth(contact: Contact, state: EmailConsent, now: datetime) -> None:
+    """The shop's list grows by a granted consent and shrinks by a withdrawn one (of a
+    contact that had granted it): tallied for the reports' list growth."""
+    if state == EmailConsent.GRANTED:
+        metric = "list.subscribed"
+    elif contact.email_consent == EmailConsent.GRANTED:
+        metric = "list.unsubscribed"
+    else:
+        return
+    day = now.astimezone(UTC).date()
+    tallies_add([Tally(installation_id=contact.installation_id, day=day, metric=metric)])
 
 
 def subscription_request(

@@ -48,7 +48,7 @@ def erasure_complete(request: ErasureRequest, *, now: datetime) -> bool:
         addresses=[request.email, contact.phone if contact else ""],
     )
     if contact_id is not None:
-        runs_erase(contact_id=contact_id)
+        runs_erase(contact_id=contact_id, now=now)
         memberships_erase(contact_id=contact_id)
     contact_erase(
         installation_id=request.installation_id,

@@ -11,6 +11,8 @@ clean exit the unit finishes in this order, inside the caller's transaction:
 2. refresh the contacts' order figures (once per contact);
 3. complete identity merges (runs, messages and lists follow the surviving contact) and
    requested erasures (before anything reads the person again);
+3a. credit the contacts' new orders to the message that earned them (``analytics``), which
+   records an ``order.attributed`` event;
 4. re-evaluate the segments the changes can affect, once;
 5. feed the journeys (waiting runs advance, new events and segment entries enrol), each run
    isolated: a failing run is marked failed and the others go on;
@@ -32,6 +34,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
+from saleor_mautomation.analytics.attribution import attributions_on_changes
 from saleor_mautomation.contacts.figures import engagement_deferred, engagement_flush
 from saleor_mautomation.events.changes import (
     CONTACT_MERGED,
@@ -89,6 +92,8 @@ def unit_finish(unit: Unit) -> None:
         if ERASURE_REQUESTED in unit.work:
             unit.work.discard(ERASURE_REQUESTED)
             erasures_run(now=unit.now)
+            events_flush()
+        if attributions_on_changes(changes=unit.changes, now=unit.now):
             events_flush()
         changes = _take(unit.changes)
         if not changes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from saleor_mautomation.graphql.analytics import AnalyticsQuery
 from saleor_mautomation.graphql.backfill import BackfillQuery
 from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
 from saleor_mautomation.graphql.contacts import ContactsQuery
@@ -25,6 +26,7 @@ from saleor_mautomation.graphql.templates import TemplatesMutation, TemplatesQue
 
 class Query(
     InstallationQuery,
+    AnalyticsQuery,
     ContactsQuery,
     BackfillQuery,
     ChannelsQuery,

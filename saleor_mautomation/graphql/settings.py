@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from email.utils import parseaddr
 from typing import Any
 
@@ -10,6 +11,10 @@ from django.conf import settings
 from django.db import transaction
 from graphene.types.generic import GenericScalar
 
+from saleor_mautomation.analytics.attribution import (
+    attribution_settings_update,
+    attribution_windows,
+)
 from saleor_mautomation.contacts.config import contacts_config, contacts_config_update
 from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.graphql.errors import domain_errors
@@ -25,8 +30,29 @@ from saleor_mautomation.saleor.services import (
 )
 
 
+class AttributionSettings(graphene.ObjectType):
+    click_days = graphene.Int(
+        required=True,
+        description="An order is credited to the last message clicked within"
+        " this many days before it (0: clicks earn nothing).",
+    )
+    open_days = graphene.Int(
+        required=True,
+        description="Else to the last message a person opened within this many"
+        " days (privacy proxies and scanners never count).",
+    )
+    click_only = graphene.Boolean(required=True, description="Opens never earn an order.")
+
+
+class AttributionInput(graphene.InputObjectType):
+    click_days = graphene.Int()
+    open_days = graphene.Int()
+    click_only = graphene.Boolean()
+
+
 class AppSettings(graphene.ObjectType):
     storefront_origins = graphene.List(graphene.NonNull(graphene.String), required=True)
+    attribution = graphene.Field(AttributionSettings, required=True)
     dashboard_origins = graphene.List(
         graphene.NonNull(graphene.String),
         required=True,
@@ -117,6 +143,7 @@ class AppSettings(graphene.ObjectType):
             vip_min_orders=config.vip_min_orders,
             metadata_keys=config.metadata_keys,
             spend_thresholds=config.spend_thresholds,
+            attribution=AttributionSettings(**asdict(attribution_windows(installation_id))),
         )
 
 
@@ -137,6 +164,7 @@ def _warnings(installation: Installation, sender: str) -> list[str]:
 
 class AppSettingsInput(graphene.InputObjectType):
     storefront_origins = graphene.List(graphene.NonNull(graphene.String))
+    attribution = graphene.Field(AttributionInput)
     dashboard_origins = graphene.List(
         graphene.NonNull(graphene.String),
         description="Where the shop's Saleor Dashboard is served, e.g."
@@ -218,6 +246,10 @@ class UpdateAppSettings(graphene.Mutation):
                 installation_id=installation_id,
                 **{field: input.get(field) for field in SENDING_FIELDS},
             )
+            if input.get("attribution") is not None:
+                attribution_settings_update(
+                    installation_id=installation_id, **dict(input["attribution"])
+                )
         return UpdateAppSettings(settings=AppSettings.of(installation_id))
 
 

@@ -59,7 +59,7 @@ def send(
         (
             step,
             Outgoing(
-                contact=run.contact,
+                contact=run.person,
                 template=template,
                 dedupe_key=f"journey-run:{run.pk}:{step.node}:{visit}",
                 context=dict(run.context),  # as it is now: a later step may add a voucher
@@ -94,7 +94,7 @@ def profile_update(run: JourneyRun, params: dict[str, Any], now: datetime) -> di
             "metadata": metadata,
             "error": "; ".join(f"{e.field}: {e.message}" for e in change.errors),
         }
-    contact = Contact.objects.select_for_update().get(pk=run.contact_id)
+    contact = Contact.objects.select_for_update().get(pk=run.person_id)
     changed = profile_assign(contact, change)
     if metadata:
         contact.writeback_extra = {**contact.writeback_extra, **metadata}
@@ -128,7 +128,7 @@ class Effects:
         return self.templates[(installation_id, key)]
 
     def list_change(self, run: JourneyRun, key: str, *, add: bool) -> None:
-        self.lists[(run.installation_id, key)].append((run.contact_id, add))
+        self.lists[(run.installation_id, key)].append((run.person_id, add))
 
     def flush(self) -> None:
         self._sends_flush()
@@ -178,7 +178,7 @@ def webhooks_queue(steps: list[RunStep]) -> None:
 
 def _payload(step: RunStep) -> dict[str, Any]:
     run = step.run
-    contact = run.contact
+    contact = run.person
     return {
         "journey": run.journey.key,
         "run": run.pk,
@@ -202,7 +202,7 @@ def _webhook_claim(step_id: int, now: datetime) -> RunStep | None:
     committed before the call), or None when it is done or another worker is making it."""
     with transaction.atomic():
         step = (
-            RunStep.objects.select_for_update()
+            RunStep.objects.select_for_update(of=("self",))
             .select_related("run__journey", "run__contact")
             .filter(pk=step_id, kind="webhook")
             .first()

@@ -99,7 +99,7 @@ def run_retry(*, run: JourneyRun, now: datetime) -> JourneyRun:
     if (
         JourneyRun.objects.filter(
             journey_id=run.journey_id,
-            contact_id=run.contact_id,
+            contact_id=run.person_id,
             entry_key=run.entry_key,
             status=JourneyRun.Status.WAITING,
         )

@@ -5,6 +5,7 @@ from typing import ClassVar
 from django.db import models
 from django.db.models import Q
 
+from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.crypto import EncryptedTextField
 
 
@@ -81,7 +82,11 @@ class JourneyRun(models.Model):
     installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
     journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="runs")
     version = models.ForeignKey(JourneyVersion, on_delete=models.PROTECT, related_name="runs")
-    contact = models.ForeignKey("mautomation.Contact", on_delete=models.CASCADE)
+    # Empty once its person is erased: the run stays, blanked, so what the journey did (runs
+    # entered, goals reached, their revenue) still counts in reports (``journeys.privacy``).
+    contact = models.ForeignKey(
+        "mautomation.Contact", null=True, blank=True, on_delete=models.SET_NULL
+    )
     entry_key = models.CharField(max_length=200, blank=True, default="")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
     node = models.CharField(max_length=40)
@@ -94,6 +99,13 @@ class JourneyRun(models.Model):
     exited_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)  # failed attempts at its step
     error = models.TextField(blank=True, default="")
+    # The branch it took at each split it passed ({"<node>": 0}): A/B results per branch.
+    branches = models.JSONField(default=dict, blank=True)
+    # Reached the journey's goal: when, and what the goal's order was worth (0 for a goal
+    # that is not an order), in its currency.
+    converted_at = models.DateTimeField(null=True, blank=True)
+    goal_revenue = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    goal_currency = models.CharField(max_length=3, blank=True, default="")
 
     objects: ClassVar[models.Manager[JourneyRun]]
 
@@ -117,6 +129,19 @@ class JourneyRun(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.pk} at {self.node}"
+
+    @property
+    def person_id(self) -> int:
+        """The contact of a run that still has one: every run the engine moves (an erased
+        run has exited and never moves again)."""
+        assert self.contact_id is not None, f"run {self.pk} was erased"
+        return self.contact_id
+
+    @property
+    def person(self) -> Contact:
+        contact = self.contact
+        assert contact is not None, f"run {self.pk} was erased"
+        return contact
 
 
 class RunStep(models.Model):

@@ -1,26 +1,33 @@
 """What the journeys domain holds about one person: its export and its erasure.
 
 A run is one person's way through a journey, and its context and step log are theirs (the
-checkout of an abandoned cart, a voucher code, what a condition saw). A run cannot outlive
-its contact (``JourneyRun.contact`` is required), so erasure deletes the person's runs and
-their steps; what the journey did for the shop stays in the messages it sent (counted,
-blanked) and the orders it brought (anonymous).
+checkout of an abandoned cart, a voucher code, what a condition saw). Erasure deletes the step
+log and blanks the run: no contact, no context, entry key or error; a waiting run exits
+(``erased``). What the journey did for the shop stays, as it does in the messages it sent
+(counted, blanked) and the orders it brought (anonymous): that the run entered, which
+branches it took, whether it reached the goal and what that was worth.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from saleor_mautomation.contacts.selectors import export_row
 from saleor_mautomation.journeys.models import JourneyRun, RunStep
 
+ERASED = "erased"
 
-def runs_erase(*, contact_id: int) -> int:
-    """Delete the contact's runs with their step logs; how many runs went."""
-    runs = JourneyRun.objects.filter(contact_id=contact_id)
-    RunStep.objects.filter(run__in=runs).delete()
-    deleted, _ = runs.delete()
-    return deleted
+
+def runs_erase(*, contact_id: int, now: datetime) -> int:
+    """Blank the contact's runs and delete their step logs; how many runs were blanked."""
+    ids = list(JourneyRun.objects.filter(contact_id=contact_id).values_list("pk", flat=True))
+    RunStep.objects.filter(run_id__in=ids).delete()
+    runs = JourneyRun.objects.filter(pk__in=ids)
+    runs.filter(status=JourneyRun.Status.WAITING).update(
+        status=JourneyRun.Status.EXITED, exit_reason=ERASED, exited_at=now, wake_at=None
+    )
+    return runs.update(contact=None, context={}, entry_key="", error="")
 
 
 def runs_export(*, contact_id: int) -> list[dict[str, Any]]:

@@ -25,8 +25,15 @@ from django.db.models import Count, Q
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import NetworkInTransaction
 from saleor_mautomation.events.models import Event
+from saleor_mautomation.events.tallies import Tally, tallies_add
 from saleor_mautomation.journeys import actions
 from saleor_mautomation.journeys import definition as d
+from saleor_mautomation.journeys.conversions import (
+    Converted,
+    branches_taken,
+    conversions_apply,
+    split_tallies,
+)
 from saleor_mautomation.journeys.engine import Action, Facts, Outcome, RunState, advance
 from saleor_mautomation.journeys.failures import error_text, run_fail
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
@@ -65,6 +72,7 @@ class _Work:
     outcome: Outcome | None = None
     # The step whose fact could not be had now (Saleor down): the run tries again later.
     deferred: str = ""
+    goal_order: str = ""  # the goal's order, when the goal was reached
 
     @property
     def state(self) -> RunState:
@@ -74,9 +82,10 @@ class _Work:
         )
 
 
-def _goals(works: list[_Work], now: datetime) -> set[int]:
-    """Runs (ids) whose journey goal the contact reached since entering."""
-    reached: set[int] = set()
+def _goals(works: list[_Work], now: datetime) -> dict[int, str]:
+    """Runs (ids) whose journey goal the contact reached since entering, each with the order
+    of the first goal event (its ``order_id`` property; "" for a goal that is not an order)."""
+    reached: dict[int, str] = {}
     by_version: dict[int, list[_Work]] = defaultdict(list)
     for work in works:
         if work.definition.goal is not None:
@@ -88,21 +97,24 @@ def _goals(works: list[_Work], now: datetime) -> set[int]:
             installation_id=group[0].run.installation_id, moments=Moments(now), mode="single"
         ).where(goal.where)
         first = min(w.run.entered_at for w in group)
-        moments: dict[int, list[datetime]] = defaultdict(list)
-        for contact_id, at in Event.objects.filter(
-            Q(
-                contact_id__in={w.run.contact_id for w in group},
-                type=goal.event_type,
-                occurred_at__gte=first,
+        moments: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+        for contact_id, at, properties in (
+            Event.objects.filter(
+                Q(
+                    contact_id__in={w.run.contact_id for w in group},
+                    type=goal.event_type,
+                    occurred_at__gte=first,
+                )
+                & where
             )
-            & where
-        ).values_list("contact_id", "occurred_at"):
-            moments[contact_id].append(at)
-        reached.update(
-            w.run.pk
-            for w in group
-            if any(at >= w.run.entered_at for at in moments[w.run.contact_id])
-        )
+            .order_by("occurred_at", "pk")
+            .values_list("contact_id", "occurred_at", "properties")
+        ):
+            moments[contact_id].append((at, str((properties or {}).get("order_id") or "")))
+        for w in group:
+            hit = next((o for at, o in moments[w.run.person_id] if at >= w.run.entered_at), None)
+            if hit is not None:
+                reached[w.run.pk] = hit
     return reached
 
 
@@ -136,7 +148,7 @@ def _awaited(works: list[_Work], now: datetime) -> dict[int, tuple[tuple[str, da
         for work in group:
             found[work.run.pk] = tuple(
                 (node.event_type, at)
-                for at in moments[work.run.contact_id]
+                for at in moments[work.run.person_id]
                 if at >= work.run.node_entered_at
             )
     return found
@@ -144,10 +156,13 @@ def _awaited(works: list[_Work], now: datetime) -> dict[int, tuple[tuple[str, da
 
 def _facts_load(works: list[_Work], now: datetime) -> None:
     goals = _goals(works, now)
+    for work in works:
+        work.goal_order = goals.get(work.run.pk, "")
     awaited = _awaited(works, now)
     for work in works:
+        contact = work.run.contact
         work.facts = Facts(
-            time_zone=work.run.contact.time_zone,
+            time_zone=contact.time_zone if contact is not None else "",
             goal_reached=work.run.pk in goals,
             events_since_node=awaited.get(work.run.pk, ()),
         )
@@ -248,6 +263,8 @@ def _visits(works: list[_Work]) -> dict[tuple[int, str], int]:
 
 def _apply(works: list[_Work], now: datetime) -> None:
     steps: list[RunStep] = []
+    tallies: list[Tally] = []
+    converted: list[Converted] = []
     visits = _visits(works)
     effects = actions.Effects(now=now)
     for work in works:
@@ -271,8 +288,14 @@ def _apply(works: list[_Work], now: datetime) -> None:
             while pending and pending[0].node == node:
                 action = pending.pop(0)
                 steps += _act(run, work.definition, action, visits, effects)
+        taken = branches_taken(work.definition, outcome.visited, outcome.state.node)
+        if taken:
+            run.branches = {**run.branches, **taken}
+            tallies += split_tallies(run, taken, now)
         run.node = outcome.state.node
         run.node_entered_at = outcome.state.node_entered_at
+        if outcome.status == "exited" and outcome.exit_reason == "goal":
+            converted.append(Converted(run, work.definition, work.goal_order))
         if outcome.status == "exited":
             run.status, run.exited_at, run.exit_reason = (
                 JourneyRun.Status.EXITED,
@@ -292,12 +315,25 @@ def _apply(works: list[_Work], now: datetime) -> None:
         else:
             run.wake_at = outcome.wake_at
     effects.flush()
+    tallies_add(tallies + conversions_apply(converted, now))
     created = RunStep.objects.bulk_create(steps)
     actions.webhooks_queue([s for s in created if s.kind == "webhook"])
     _runs_save([w.run for w in works])
 
 
-RUN_FIELDS = ("node", "node_entered_at", "status", "exited_at", "exit_reason", "wake_at", "context")
+RUN_FIELDS = (
+    "node",
+    "node_entered_at",
+    "status",
+    "exited_at",
+    "exit_reason",
+    "wake_at",
+    "context",
+    "branches",
+    "converted_at",
+    "goal_revenue",
+    "goal_currency",
+)
 
 
 def _runs_save(runs: list[JourneyRun]) -> None:
@@ -310,7 +346,10 @@ def _runs_save(runs: list[JourneyRun]) -> None:
         return
     adapt = connection.ops.adapt_datetimefield_value
     rows = ", ".join(
-        ["(%s::bigint, %s, %s::timestamptz, %s, %s::timestamptz, %s, %s::timestamptz, %s::jsonb)"]
+        [
+            "(%s::bigint, %s, %s::timestamptz, %s, %s::timestamptz, %s, %s::timestamptz, "
+            "%s::jsonb, %s::jsonb, %s::timestamptz, %s::numeric, %s)"
+        ]
         * len(runs)
     )
     params: list[Any] = []
@@ -324,6 +363,10 @@ def _runs_save(runs: list[JourneyRun]) -> None:
             run.exit_reason,
             adapt(run.wake_at),
             json.dumps(run.context),
+            json.dumps(run.branches),
+            adapt(run.converted_at),
+            run.goal_revenue,
+            run.goal_currency,
         ]
     table = JourneyRun._meta.db_table
     sets = ", ".join(f"{name} = v.{name}" for name in RUN_FIELDS)

@@ -21,7 +21,9 @@ from django.utils.text import slugify
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.events.models import Event
+from saleor_mautomation.events.tallies import tallies_add
 from saleor_mautomation.journeys import definition as d
+from saleor_mautomation.journeys.conversions import entered_tallies
 from saleor_mautomation.journeys.engine import in_holdout
 from saleor_mautomation.journeys.layout import layout_kept
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
@@ -123,6 +125,7 @@ def runs_create(
         for run in held:
             run.holdout = True
         JourneyRun.objects.filter(pk__in=[r.pk for r in held]).update(holdout=True)
+    tallies_add(entered_tallies(runs))
     RunStep.objects.bulk_create(
         [RunStep(run=run, node=definition.start, kind="entered", at=now) for run in runs]
     )

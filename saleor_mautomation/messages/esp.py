@@ -14,6 +14,7 @@ from saleor_mautomation.contacts.consent import Evidence, consent_withdraw
 from saleor_mautomation.contacts.figures import engagement_email_refresh
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.events.services import event_record
+from saleor_mautomation.messages.funnel import Reached, message_reached
 from saleor_mautomation.messages.models import Message, Suppression
 from saleor_mautomation.messages.services import suppression_add
 
@@ -30,6 +31,16 @@ EFFECTS: dict[str, tuple[str | None, str | None, str | None]] = {
     "opened": (None, None, "email.opened"),
     "clicked": (None, None, "email.clicked"),
     "failed": (Status.FAILED, None, None),
+}
+# Anymail's event types -> the recipient's funnel step they reach (``messages.funnel``).
+REACHED: dict[str, Reached] = {
+    "delivered": "delivered",
+    "bounced": "bounced",
+    "rejected": "bounced",
+    "complained": "complained",
+    "unsubscribed": "unsubscribed",
+    "opened": "opened",
+    "clicked": "clicked",
 }
 # A later report never moves a message back (a delivery reported after its bounce).
 FINAL = {Status.BOUNCED, Status.COMPLAINED, Status.FAILED}
@@ -56,6 +67,8 @@ def esp_event_apply(
     with transaction.atomic():
         if status is not None and message.status not in FINAL:
             Message.objects.filter(pk=message.pk).update(status=status, status_reason=detail)
+        if event_type in REACHED:
+            message_reached(message_id=message.pk, metric=REACHED[event_type], at=now)
         if suppression is not None:
             suppression_add(
                 installation_id=message.installation_id,

@@ -147,6 +147,15 @@ class Message(models.Model):
     broadcast = models.BooleanField(default=False)
     split_node = models.CharField(max_length=40, blank=True, default="")
     split_branch = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The funnel of this one recipient, each set the first time (``messages.funnel``): a
+    # delivery report, a person's first open and click (never a proxy's or scanner's), an
+    # unsubscribe through its link, a bounce, a complaint. Kept by erasure, like the counters.
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    clicked_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    complained_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[models.Manager[Message]]
 

@@ -41,6 +41,7 @@ from saleor_mautomation.messages.channels import (
     channel_spec,
 )
 from saleor_mautomation.messages.context import recipient_context
+from saleor_mautomation.messages.funnel import message_sent_tally, with_message_links
 from saleor_mautomation.messages.models import (
     Message,
     MessageAttempt,
@@ -185,12 +186,15 @@ class SenderPool:
 
 
 def _finish(message: Message, now: datetime, *, detail: str | None = None, **fields: Any) -> None:
-    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(**fields)
-    MessageAttempt.objects.filter(message=message, finished_at__isnull=True).update(
-        finished_at=now,
-        outcome=fields.get("status", ""),
-        detail=fields.get("status_reason", "") if detail is None else detail,
-    )
+    with transaction.atomic():
+        updated = Message.objects.filter(pk=message.pk, status=Status.SENDING).update(**fields)
+        if updated and fields.get("status") == Status.SENT:
+            message_sent_tally(message, at=now)
+        MessageAttempt.objects.filter(message=message, finished_at__isnull=True).update(
+            finished_at=now,
+            outcome=fields.get("status", ""),
+            detail=fields.get("status_reason", "") if detail is None else detail,
+        )
 
 
 def _current_address(message: Message, contact: Contact | None, spec: ChannelSpec) -> None:
@@ -239,10 +243,10 @@ def message_deliver(*, message_id: int, now: datetime, app_url: str, senders: Se
         return Status.DEFERRED
     assert contact is not None
     assert message.template_version is not None
-    context = {
-        **recipient_context(contact=contact, app_url=app_url, now=now),
-        **message.context,
-    }
+    context = with_message_links(
+        {**recipient_context(contact=contact, app_url=app_url, now=now), **message.context},
+        message.pk,
+    )
     try:
         sender = senders.get(message.installation_id, spec)
         accepted = sender.hand_over(message, context, now)

@@ -45,6 +45,7 @@ from saleor_mautomation.contacts.consent import Evidence
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
 from saleor_mautomation.events.services import event_record
+from saleor_mautomation.messages.funnel import message_reached
 from saleor_mautomation.messages.models import Message, SmsProvider, Suppression
 from saleor_mautomation.messages.providers import Accepted, OutcomeUnknown, Refused
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
@@ -306,6 +307,10 @@ def sms_status_apply(
         Message.objects.filter(pk=message.pk, status__in=UPDATABLE).update(
             status=Status.BOUNCED if bounced else new_status, status_reason=detail
         )
+        if bounced or new_status == Status.DELIVERED:
+            message_reached(
+                message_id=message.pk, metric="bounced" if bounced else "delivered", at=now
+            )
         if bounced:
             suppression_add(
                 installation_id=installation_id,

@@ -31,6 +31,7 @@ from saleor_mautomation.contacts.figures import engagement_email_refresh
 from saleor_mautomation.contacts.models import Contact, EmailConsent
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.messages import tokens
+from saleor_mautomation.messages.funnel import message_reached
 from saleor_mautomation.messages.models import Message
 
 # -- rewriting ----------------------------------------------------------------------------------
@@ -302,6 +303,9 @@ def _hit_record(
             return  # counts and figures read human hits only: nothing of them changes
         counter = "opens" if kind == "open" else "clicks"
         Message.objects.filter(pk=message_id).update(**{counter: F(counter) + 1})
+        message_reached(
+            message_id=message_id, metric="opened" if kind == "open" else "clicked", at=now
+        )
         if event_type in (EMAIL_OPENED, EMAIL_CLICKED):
             engagement_email_refresh(contact=contact, now=now)
 
@@ -323,14 +327,22 @@ def click_record(*, token: str, user_agent: str, now: datetime) -> str:
     return click.url
 
 
-def unsubscribe_record(*, contact: Contact, evidence: Evidence, now: datetime) -> Contact:
+def unsubscribe_record(
+    *, contact: Contact, evidence: Evidence, now: datetime, message_token: str = ""
+) -> Contact:
     """Unsubscribed through a link of a message (RFC 8058 one-click, the unsubscribe page,
     the preference centre): consent withdrawn at once, and an ``email.unsubscribed`` event
-    when it was not withdrawn already (a repeated POST records nothing more)."""
+    when it was not withdrawn already (a repeated POST records nothing more).
+
+    ``message_token`` (the link's signed message id, ``funnel.with_message_links``) names the
+    message the link came in: the unsubscribe counts against it, if it was the contact's."""
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
         if contact.email_consent == EmailConsent.WITHDRAWN:
             return contact
+        message_id = _message_of(contact, message_token)
+        if message_id is not None:
+            message_reached(message_id=message_id, metric="unsubscribed", at=now)
         contact = consent_withdraw(contact=contact, evidence=evidence, now=now)
         event_record(
             installation_id=contact.installation_id,
@@ -339,6 +351,19 @@ def unsubscribe_record(*, contact: Contact, evidence: Evidence, now: datetime) -
             occurred_at=now,
             source="tracking",
             dedupe_key=f"{EMAIL_UNSUBSCRIBED}:{contact.pk}:{uuid.uuid4().hex}",
-            properties={"via": evidence.source},
+            properties={"via": evidence.source}
+            | ({"message_id": message_id} if message_id is not None else {}),
         )
     return contact
+
+
+def _message_of(contact: Contact, token: str) -> int | None:
+    """The contact's message a link's token names; None for no token, a token that is not
+    ours, or another person's message."""
+    if not token:
+        return None
+    try:
+        message_id = tokens.open_from_token(token)
+    except tokens.TrackingTokenInvalid:
+        return None
+    return message_id if Message.objects.filter(pk=message_id, contact=contact).exists() else None

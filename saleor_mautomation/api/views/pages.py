@@ -40,6 +40,7 @@ from saleor_mautomation.core import clock
 from saleor_mautomation.flows.erasure import erasure_now
 from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.messages.context import shop_of
+from saleor_mautomation.messages.funnel import MESSAGE_PARAMETER
 from saleor_mautomation.messages.tracking import unsubscribe_record
 from saleor_mautomation.saleor.models import Installation
 
@@ -260,6 +261,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
                 contact=contact,
                 evidence=_evidence(request, "one-click" if one_click else "unsubscribe-page"),
                 now=now,
+                message_token=request.GET.get(MESSAGE_PARAMETER, ""),
             )
     if contact.email_consent == EmailConsent.WITHDRAWN:
         body = format_html(
