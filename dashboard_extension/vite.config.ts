@@ -19,11 +19,14 @@ export default defineConfig({
             { name: "messages-de", test: /src[\\/]i18n[\\/]de[\\/]/, priority: 4 },
             { name: "react", test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 3 },
             { name: "macaw-ui", test: /node_modules[\\/](@saleor[\\/]macaw-ui|@radix-ui|@floating-ui|@vanilla-extract|@dessert-box|downshift|lucide-react)[\\/]/, priority: 2 },
-            // Everything the shell needs; the editor's canvas and layout libraries stay out of it
-            // (a group merges every module it matches, lazy or not, into the first load).
+            // Everything the shell needs; the editor's canvas and layout libraries and the analytics
+            // charts (recharts and what it brings) stay out of it (a group merges every module it
+            // matches, lazy or not, into the first load). No group of their own for the charts:
+            // the d3 modules recharts shares with the canvas would drag all of recharts into the
+            // editor's load.
             {
               name: "vendor",
-              test: /node_modules[\\/](?!@xyflow|@dagrejs|d3-|zustand|classcat)/,
+              test: /node_modules[\\/](?!@xyflow|@dagrejs|d3-|zustand|classcat|recharts|victory-vendor|@reduxjs|redux|react-redux|immer|reselect|es-toolkit|decimal\.js-light|eventemitter3|tiny-invariant|internmap|react-is)/,
               priority: 1,
             },
           ],

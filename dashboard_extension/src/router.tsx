@@ -49,6 +49,14 @@ export const createAppRouter = () =>
           },
           { path: path(ROUTE_PATTERNS.journey), lazy: loadEditor },
           {
+            path: path(ROUTE_PATTERNS.journeyAnalytics),
+            lazy: async () => ({ Component: (await import("./pages/journey-analytics-page")).JourneyAnalyticsPage }),
+          },
+          {
+            path: path(ROUTE_PATTERNS.analytics),
+            lazy: async () => ({ Component: (await import("./pages/analytics-page")).AnalyticsPage }),
+          },
+          {
             path: path(ROUTE_PATTERNS.customerWidget),
             lazy: async () => ({ Component: (await import("./pages/customer-widget-page")).CustomerWidgetPage }),
           },

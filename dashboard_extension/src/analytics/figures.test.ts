@@ -4,6 +4,7 @@ import {
   countChange,
   formatCurrency,
   formatPoints,
+  formatPValue,
   formatRate,
   formatRelative,
   formatSignedCurrency,
@@ -97,5 +98,14 @@ describe("formatting", () => {
     expect(formatPoints(-0.005, "en")).toBe("-0.5");
     expect(formatRelative(0.25, "en")).toBe("+25%");
     expect(formatRelative(-1, "en")).toBe("-100%");
+  });
+});
+
+describe("formatPValue", () => {
+  it("shows three decimals, a floor and none", () => {
+    expect(formatPValue(0.41, "en")).toBe("0.410");
+    expect(formatPValue(0.0123, "de")).toBe("0,012");
+    expect(formatPValue(0.0004, "en")).toBe("< 0.001");
+    expect(formatPValue(null, "en")).toBe("–");
   });
 });

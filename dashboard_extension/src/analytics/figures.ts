@@ -114,3 +114,10 @@ export const formatSignedCurrency = (amount: number, currency: string, locale: A
     return `${formatSigned(amount, locale)} ${currency}`;
   }
 };
+
+/** A p-value as read in reports: three decimals, "< 0.001" below that; "–" for none. */
+export const formatPValue = (value: number | null, locale: AppLocale): string => {
+  if (value === null) return "–";
+  const format = new Intl.NumberFormat(intlLocale(locale), { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+  return value < 0.001 ? `< ${format.format(0.001)}` : format.format(value);
+};

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 
+import journeyFixture from "./fixtures/journey.json";
 import overviewFixture from "./fixtures/overview.json";
-import { kpiCards } from "./kpis";
-import type { AnalyticsOverview } from "./types";
+import { journeyKpiCards, kpiCards } from "./kpis";
+import type { AnalyticsOverview, JourneyAnalytics } from "./types";
 
 const overview = overviewFixture as AnalyticsOverview;
 const byId = (cards: ReturnType<typeof kpiCards>) => Object.fromEntries(cards.map((card) => [card.id, card]));
@@ -98,5 +99,41 @@ describe("kpiCards", () => {
       { key: "complaintRate", kind: "rate", value: null, change: null },
     ]);
     expect(cards.complaintRate?.warning).toBe(false);
+  });
+});
+
+describe("journeyKpiCards", () => {
+  const journey = journeyFixture as JourneyAnalytics;
+
+  it("shows runs, sends, rates and the goal's conversions and revenue against the previous period", () => {
+    expect(journeyKpiCards(journey.funnel, journey.previous).map((card) => [card.id, card.values])).toEqual([
+      ["entered", [{ key: "entered", kind: "count", value: 60, change: { direction: "up", difference: 10, relative: 0.2, tone: "neutral" } }]],
+      ["sent", [{ key: "sent", kind: "count", value: 120, change: { direction: "up", difference: 20, relative: 0.2, tone: "neutral" } }]],
+      ["openRate", [{ key: "openRate", kind: "rate", value: 55 / 120, change: { direction: "up", points: 55 / 120 - 0.4, tone: "good" } }]],
+      ["clickRate", [{ key: "clickRate", kind: "rate", value: 19 / 120, change: { direction: "up", points: 19 / 120 - 0.12, tone: "good" } }]],
+      ["converted", [{ key: "converted", kind: "count", value: 6, change: { direction: "up", difference: 2, relative: 0.5, tone: "good" } }]],
+      ["conversionRate", [{ key: "conversionRate", kind: "rate", value: 0.1, change: { direction: "up", points: 0.1 - 0.08, tone: "good" } }]],
+      [
+        "revenue",
+        [
+          {
+            key: "revenue",
+            kind: "money",
+            rows: [
+              { currency: "EUR", amount: 370, previous: 300, change: { direction: "up", difference: 70, relative: 70 / 300, tone: "good" } },
+              { currency: "USD", amount: 125, previous: 0, change: { direction: "up", difference: 125, relative: null, tone: "good" } },
+            ],
+          },
+        ],
+      ],
+    ]);
+  });
+
+  it("has no changes without a comparison and no conversion rate without runs", () => {
+    const none = { ...journey.funnel, entered: 0, converted: 0 };
+    const cards = journeyKpiCards(none, null);
+
+    expect(cards.find((card) => card.id === "conversionRate")?.values).toEqual([{ key: "conversionRate", kind: "rate", value: null, change: null }]);
+    expect(cards.flatMap((card) => card.values).every((value) => (value.kind === "money" ? value.rows.every((row) => row.change === null) : value.change === null))).toBe(true);
   });
 });

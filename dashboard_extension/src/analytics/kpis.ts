@@ -4,7 +4,7 @@
  * no rate (the API's bounce and complaint rates are 0 then: shown as none, not as 0 %).
  */
 import { type CountChange, countChange, type MoneyRow, moneyRows, type Polarity, rate, type RateChange, rateChange } from "./figures";
-import type { AnalyticsOverview, OverviewFigures } from "./types";
+import type { AnalyticsOverview, Funnel, OverviewFigures } from "./types";
 
 export type KpiValue =
   | { key: string; kind: "count"; value: number; change: CountChange | null }
@@ -12,7 +12,19 @@ export type KpiValue =
   | { key: string; kind: "money"; rows: MoneyRow[] };
 
 export type KpiCard = {
-  id: "revenue" | "orders" | "recovered" | "sent" | "openRate" | "clickRate" | "listGrowth" | "bounceRate" | "complaintRate";
+  id:
+    | "revenue"
+    | "orders"
+    | "recovered"
+    | "sent"
+    | "openRate"
+    | "clickRate"
+    | "listGrowth"
+    | "bounceRate"
+    | "complaintRate"
+    | "entered"
+    | "converted"
+    | "conversionRate";
   values: KpiValue[];
   /** the complaint rate is at or over the line mailbox providers enforce */
   warning: boolean;
@@ -62,5 +74,24 @@ export const kpiCards = (overview: AnalyticsOverview): KpiCard[] => {
       [rateValue("complaintRate", complaintRate, previous ? sentRate(previous, previous.complaintRate) : undefined, "lowerIsBetter")],
       complaintRate !== null && complaintRate >= overview.complaintLine,
     ),
+  ];
+};
+
+/**
+ * A journey's cards: runs entered, messages sent, open and click rates of sent, runs converted
+ * (the journey's goal), the conversion rate of entered runs and the goal revenue per currency.
+ */
+export const journeyKpiCards = (funnel: Funnel, previous: Funnel | null): KpiCard[] => {
+  const card = (id: KpiCard["id"], values: KpiValue[]): KpiCard => ({ id, values, warning: false });
+  const rates = (key: string, part: (f: Funnel) => number, whole: (f: Funnel) => number) =>
+    rateValue(key, rate(part(funnel), whole(funnel)), previous ? rate(part(previous), whole(previous)) : undefined);
+  return [
+    card("entered", [count("entered", funnel.entered, previous?.entered ?? null, "neutral")]),
+    card("sent", [count("sent", funnel.sent, previous?.sent ?? null, "neutral")]),
+    card("openRate", [rates("openRate", (f) => f.opened, (f) => f.sent)]),
+    card("clickRate", [rates("clickRate", (f) => f.clicked, (f) => f.sent)]),
+    card("converted", [count("converted", funnel.converted, previous?.converted ?? null)]),
+    card("conversionRate", [rates("conversionRate", (f) => f.converted, (f) => f.entered)]),
+    card("revenue", [{ key: "revenue", kind: "money", rows: moneyRows(funnel.revenue, previous?.revenue ?? null) }]),
   ];
 };

@@ -5,8 +5,21 @@
  * answer does not mention show nothing, not zeros.
  */
 import { rate } from "./figures";
-import type { JourneyAnalytics } from "./types";
+import type { AbVariant } from "./types";
 import { deciding } from "./verdicts";
+
+/** What the canvas's query selects of `journeyAnalytics`. */
+export type NodeFiguresInput = {
+  nodes: { node: string; funnel: { sent: number; opened: number; clicked: number } }[];
+  abTests: {
+    node: string;
+    kind: string;
+    metric: string;
+    winner: number | null;
+    verdict: string;
+    variants: Pick<AbVariant, "branch" | "label" | "conversionRate" | "clickRate">[];
+  }[];
+};
 
 export type SendFigures = { kind: "send"; sent: number; openRate: number | null; clickRate: number | null };
 export type BranchFigure = { branch: number; label: string; rate: number; winner: boolean };
@@ -17,7 +30,7 @@ const SEND_TYPES = new Set(["send_email", "send_sms", "send_push"]);
 
 /** Figures per node id; `typeOf` gives a node's type in the definition the canvas shows. */
 export const nodeFigures = (
-  analytics: Pick<JourneyAnalytics, "nodes" | "abTests">,
+  analytics: NodeFiguresInput,
   typeOf: (nodeId: string) => string | undefined,
 ): Map<string, NodeFigures> => {
   const figures = new Map<string, NodeFigures>();

@@ -118,4 +118,5 @@ export type BroadcastTest = {
   result: AbTestResult | null;
 };
 
-export type BroadcastAnalytics = { funnel: Funnel; days: FunnelDay[]; test: BroadcastTest | null };
+/** `test` is in the contract, not in the schema yet: undefined until the API has it. */
+export type BroadcastAnalytics = { funnel: Funnel; days: FunnelDay[]; test?: BroadcastTest | null };

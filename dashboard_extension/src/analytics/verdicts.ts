@@ -38,7 +38,7 @@ export const winnerOf = (test: Pick<AbTestResult, "winner" | "variants">): AbVar
   test.winner === null ? null : (test.variants.find((variant) => variant.branch === test.winner) ?? null);
 
 /** The rate a test decides by (clicks or conversions). */
-export const deciding = (test: Pick<AbTestResult, "metric">, variant: AbVariant): number =>
+export const deciding = (test: Pick<AbTestResult, "metric">, variant: Pick<AbVariant, "clickRate" | "conversionRate">): number =>
   test.metric === "click" ? variant.clickRate : variant.conversionRate;
 
 export type IntervalGeometry = {

@@ -37,6 +37,9 @@ export const PageLayout = ({ children, navigation }: { children: ReactNode; navi
             <NavItem to={pathFor({ name: "presets" })} testId="nav-presets">
               <FormattedMessage id="shell.nav.presets" />
             </NavItem>
+            <NavItem to={pathFor({ name: "analytics" })} testId="nav-analytics">
+              <FormattedMessage id="analytics.nav" />
+            </NavItem>
           </Box>
         )}
       </Box>

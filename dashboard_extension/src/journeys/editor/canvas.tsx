@@ -15,6 +15,7 @@ import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } fro
 import { useIntl } from "react-intl";
 
 import { ENTRY_SPECS, NODE_SPECS, branchIndex } from "./catalogue";
+import type { NodeFigures } from "../../analytics/node-figures";
 import type { Counts } from "./counts";
 import type { CanvasEdge, CanvasNode, EditorDoc } from "./convert";
 import { ENTRY_ID } from "./convert";
@@ -31,6 +32,8 @@ export type CanvasProps = {
   dispatch: (action: Action) => void;
   problems: Map<string | null, string[]>;
   counts: Map<string, Counts> | null;
+  /** analytics figures per node id (send and split nodes), when they have loaded */
+  figures?: Map<string, NodeFigures> | null;
   traced: { nodes: Set<string>; edges: Set<string> } | null;
   readOnly?: boolean;
   label: string;
@@ -65,7 +68,7 @@ const edgeLabel = (edge: CanvasEdge, configs: Map<string, JsonObject>, format: (
  * a node (one undo step per drag), a connection sets an output, Delete removes the selection,
  * and a palette item dropped on it adds that step where it was dropped.
  */
-export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, readOnly = false, label, testId, refitKey }: CanvasProps) => {
+export const Canvas = ({ doc, selection, dispatch, problems, counts, figures = null, traced, readOnly = false, label, testId, refitKey }: CanvasProps) => {
   const intl = useIntl();
   const flow = useReactFlow();
   const firstRefitKey = useRef(refitKey);
@@ -100,7 +103,8 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, rea
       const selected = selection?.kind === "node" && selection.id === source.id;
       const measured = dimensions[source.id];
       const isTraced = traced?.nodes.has(source.id) ?? false;
-      const key = JSON.stringify([nodeProblems, nodeCounts, selected, measured, isTraced, readOnly]);
+      const nodeFigures = figures?.get(source.id) ?? null;
+      const key = JSON.stringify([nodeProblems, nodeCounts, nodeFigures, selected, measured, isTraced, readOnly]);
       const cached = cache.current.get(source.id);
       if (cached && cached.source === source && cached.key === key) {
         next.set(source.id, cached);
@@ -117,7 +121,7 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, rea
           { id: nodeProblems.length ? "editor.node.labelWithProblems" : "editor.node.label" },
           { type: typeLabel(source), id: source.id === ENTRY_ID ? intl.formatMessage({ id: "editor.entry" }) : source.id, problems: nodeProblems.join("; ") },
         ),
-        data: { kind: source.data.kind, config: source.data.config, counts: nodeCounts, problems: nodeProblems, traced: isTraced, readOnly },
+        data: { kind: source.data.kind, config: source.data.config, counts: nodeCounts, figures: nodeFigures, problems: nodeProblems, traced: isTraced, readOnly },
         ...(measured ? { measured } : {}),
       };
       next.set(source.id, { source, key, node });
@@ -125,7 +129,7 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, traced, rea
     });
     cache.current = next;
     return result;
-  }, [doc.nodes, problems, counts, selection, dimensions, traced, readOnly, intl, typeLabel]);
+  }, [doc.nodes, problems, counts, figures, selection, dimensions, traced, readOnly, intl, typeLabel]);
 
   // Edges change with the graph, never with a drag: xyflow does not redraw them every frame.
   const datas = useShallowStable(doc.nodes.map((n) => n.data));

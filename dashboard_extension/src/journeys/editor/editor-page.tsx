@@ -4,8 +4,10 @@ import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useIntl } from "react-intl";
 
+import { AppLink } from "../../components/app-link";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { useNotify } from "../../hooks/use-notify";
+import { pathFor } from "../../lib/routes";
 import { useGraphQLClient } from "../../providers/data-provider";
 import { type EditorJourney, journeyKey } from "./api";
 import { Canvas } from "./canvas";
@@ -192,6 +194,9 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
             </Text>
           )}
           <SaveIndicator status={editor.autosave.status} />
+          <AppLink to={pathFor({ name: "journeyAnalytics", journeyId })} data-testid="journey-analytics-link">
+            <Text size={3}>{intl.formatMessage({ id: "analytics.journey.open" })}</Text>
+          </AppLink>
         </Box>
         <Box display="flex" flexWrap="wrap" gap={2} role="toolbar" aria-label={intl.formatMessage({ id: "editor.toolbar" })}>
           <Button variant="secondary" disabled={!canUndo(state)} onClick={() => dispatch({ type: "undo" })} data-testid="undo" aria-keyshortcuts="Control+Z Meta+Z">
@@ -260,6 +265,7 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
               dispatch={dispatch}
               problems={problemsByNode}
               counts={editor.counts}
+              figures={editor.figures}
               traced={traced}
               label={intl.formatMessage({ id: "editor.canvas.label" })}
               testId="journey-canvas"

@@ -3,6 +3,10 @@ import { Handle, type Node, type NodeProps, Position } from "@xyflow/react";
 import { memo } from "react";
 import { useIntl } from "react-intl";
 
+import type { NodeFigures } from "../../analytics/node-figures";
+import { formatRate } from "../../analytics/figures";
+import { formatNumber } from "../../lib/format";
+import { useAppLocale } from "../../providers/locale-provider";
 import { ENTRY_SPECS, NODE_SPECS, type Output, outputsOf } from "./catalogue";
 import { COUNT_KINDS, type Counts } from "./counts";
 import { NODE_HEIGHT, NODE_WIDTH } from "./convert";
@@ -14,6 +18,8 @@ export type StepNodeData = {
   kind: "entry" | "node";
   config: JsonObject;
   counts: Counts | null;
+  /** the last 30 days' analytics of the node (send: sent, open and click rates; split: each branch's A/B result) */
+  figures: NodeFigures | null;
   problems: string[];
   traced: boolean;
   readOnly: boolean;
@@ -25,6 +31,40 @@ const specOf = (kind: "entry" | "node", type: unknown) =>
 
 export const outputsFor = (kind: "entry" | "node", config: JsonObject): Output[] =>
   kind === "entry" ? ENTRY_SPECS.event.outputs.slice() : isNodeType(config.type) ? outputsOf(config.type, config) : [];
+
+/** A node's analytics of the last 30 days: a send's "sent · opened · clicked", a split's branches. */
+const Figures = ({ id, figures }: { id: string; figures: NodeFigures }) => {
+  const intl = useIntl();
+  const locale = useAppLocale();
+  if (figures.kind === "send") {
+    const values = {
+      sent: formatNumber(figures.sent, locale),
+      opened: formatRate(figures.openRate, locale),
+      clicked: formatRate(figures.clickRate, locale),
+    };
+    return (
+      <Text size={1} color="default1" data-testid={`journey-node-figures-${id}`} title={intl.formatMessage({ id: "analytics.node.sendLabel" }, values)}>
+        {intl.formatMessage({ id: "analytics.node.send" }, values)}
+      </Text>
+    );
+  }
+  const metric = intl.formatMessage({ id: figures.metric === "click" ? "analytics.node.metric.click" : "analytics.node.metric.conversion" });
+  return (
+    <Box display="flex" flexWrap="wrap" columnGap={2} data-testid={`journey-node-figures-${id}`} title={metric}>
+      {figures.branches.map((branch) => (
+        <Text key={branch.branch} size={1} color={branch.winner ? "success1" : "default1"} fontWeight={branch.winner ? "bold" : "regular"} data-winner={branch.winner ? "true" : "false"}>
+          {intl.formatMessage({ id: "analytics.node.branch" }, { label: branch.label, rate: formatRate(branch.rate, locale) })}
+          {branch.winner && ` ★ ${intl.formatMessage({ id: "analytics.node.winner" })}`}
+        </Text>
+      ))}
+      {!figures.branches.some((branch) => branch.winner) && (
+        <Text size={1} color="default2">
+          {intl.formatMessage({ id: "analytics.node.noWinner" })}
+        </Text>
+      )}
+    </Box>
+  );
+};
 
 /** A journey step on the canvas: its type, what it does, its counts, its problems, its outputs. */
 export const StepNode = memo(({ id, data, selected }: NodeProps<StepFlowNode>) => {
@@ -76,6 +116,7 @@ export const StepNode = memo(({ id, data, selected }: NodeProps<StepFlowNode>) =
           ))}
         </Box>
       )}
+      {data.figures && <Figures id={id} figures={data.figures} />}
       {hasProblems && (
         <Text size={1} color="critical1" data-testid={`journey-node-problem-${id}`}>
           {data.problems[0]}

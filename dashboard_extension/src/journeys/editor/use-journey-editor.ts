@@ -6,6 +6,9 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { useIntl } from "react-intl";
 
+import { presetRange } from "../../analytics/date-range";
+import { type NodeFigures, nodeFigures } from "../../analytics/node-figures";
+import { useNodeAnalytics } from "../../analytics/use-analytics";
 import { useGraphQLClient } from "../../providers/data-provider";
 import { type EditorJourney, journeyKey, useEditorJourney, useNodeCounts } from "./api";
 import { autosaveInitial, autosaveReducer, nextSaveAt, serializeDraft } from "./autosave";
@@ -234,6 +237,19 @@ export const useJourneyEditor = (journeyId: string) => {
     }
   }, [counts, intl]);
 
+  // The canvas's analytics figures of the last 30 days: one query once the editor has loaded
+  // (it never holds the editor up; without an answer the nodes show their counts only).
+  const [figuresRange] = useState(() => presetRange("last30", new Date()));
+  const nodeAnalytics = useNodeAnalytics(journeyId, figuresRange, loadedAt !== null);
+  const nodeTypes = useMemo(
+    () => new Map(Object.entries(definition.nodes ?? {}).map(([id, node]) => [id, typeof node.type === "string" ? node.type : ""])),
+    [definition],
+  );
+  const figures = useMemo<Map<string, NodeFigures> | null>(
+    () => (nodeAnalytics.data ? nodeFigures(nodeAnalytics.data, (id) => nodeTypes.get(id)) : null),
+    [nodeAnalytics.data, nodeTypes],
+  );
+
   /** The journey's updatedAt after this tab published it or made a trigger secret. */
   const rebase = useCallback((updatedAt: string) => autosaveDispatch({ type: "rebased", updatedAt }), []);
 
@@ -254,6 +270,7 @@ export const useJourneyEditor = (journeyId: string) => {
     problems,
     problemsByNode,
     counts,
+    figures,
     refetchCounts: countsQuery.refetch,
     announcement,
   };

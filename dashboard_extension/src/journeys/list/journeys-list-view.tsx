@@ -153,11 +153,20 @@ const JourneyTable = ({ journeys, onAction }: { journeys: JourneyRow[]; onAction
         {journeys.map((journey) => (
           <tr key={journey.id} data-testid="journey-row" data-journey-id={journey.id}>
             <Box as="td" {...cell}>
-              <AppLink to={pathFor({ name: "journey", journeyId: journey.id })} data-testid="journey-link">
-                <Text size={4} fontWeight="medium">
-                  {journey.name}
-                </Text>
-              </AppLink>
+              <Box display="flex" flexDirection="column" gap={1} alignItems="flex-start">
+                <AppLink to={pathFor({ name: "journey", journeyId: journey.id })} data-testid="journey-link">
+                  <Text size={4} fontWeight="medium">
+                    {journey.name}
+                  </Text>
+                </AppLink>
+                <AppLink
+                  to={pathFor({ name: "journeyAnalytics", journeyId: journey.id })}
+                  aria-label={intl.formatMessage({ id: "analytics.journey.openOf" }, { name: journey.name })}
+                  data-testid="journey-analytics-link"
+                >
+                  <Text size={2}>{intl.formatMessage({ id: "analytics.journey.open" })}</Text>
+                </AppLink>
+              </Box>
             </Box>
             <Box as="td" {...cell}>
               <StatusChip status={journey.status} />
