@@ -16,6 +16,7 @@ from saleor_mautomation.contacts.models import (
 from saleor_mautomation.events.models import DailyTally, Event
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.journeys.models import (
+    BroadcastRest,
     Journey,
     JourneyRun,
     JourneyVersion,
@@ -46,6 +47,7 @@ from saleor_mautomation.segments.models import (
 __all__ = [
     "AttributionSettings",
     "BackfillRun",
+    "BroadcastRest",
     "CheckoutRecord",
     "ConsentRecord",
     "Contact",

@@ -54,6 +54,13 @@ class JourneyVersion(models.Model):
     published_at = models.DateTimeField()
     # A broadcast entry: when this version's segment snapshot was enrolled (once per version).
     broadcast_enrolled_at = models.DateTimeField(null=True, blank=True)
+    # A broadcast with a test share (``entry.test``): when its winner was chosen, the branch,
+    # whether it won significantly (else: the best rate seen), and when the rest (``Broad-
+    # castRest``) had all entered with it.
+    test_decided_at = models.DateTimeField(null=True, blank=True)
+    test_winner = models.PositiveSmallIntegerField(null=True, blank=True)
+    test_significant = models.BooleanField(default=False)
+    test_rest_entered_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[models.Manager[JourneyVersion]]
 
@@ -64,6 +71,25 @@ class JourneyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.journey_id} v{self.number}"
+
+
+class BroadcastRest(models.Model):
+    """A contact of a broadcast's snapshot outside its test share: waits for the winner. The
+    row goes when the contact enters (``entries.broadcast_rest_enter``); erasing the contact
+    takes it away too."""
+
+    version = models.ForeignKey(JourneyVersion, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey("mautomation.Contact", on_delete=models.CASCADE, related_name="+")
+
+    objects: ClassVar[models.Manager[BroadcastRest]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "contact"], name="broadcast_rest_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"rest of {self.version_id}: {self.contact_id}"
 
 
 class JourneyRun(models.Model):
