@@ -1,4 +1,5 @@
-"""What runs did, for reports: entered, the branch taken at each split, the goal reached and
+"""What runs did, for reports: entered, the branch taken at each split (and the subject
+variant at each send node with a subject test), the goal reached and
 what the goal's order was worth, tallied per day (``events.tallies``) as the runner writes it.
 
 A journey's conversion is its goal. Held-out runs walk the journey like the others (nothing is
@@ -9,7 +10,7 @@ entered by an abandoned checkout also counts as a recovered checkout (held-out r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -17,6 +18,7 @@ from decimal import Decimal
 from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.events.tallies import Origin, Tally
 from saleor_mautomation.journeys import definition as d
+from saleor_mautomation.journeys.engine import subject_variant
 from saleor_mautomation.journeys.models import JourneyRun
 from saleor_mautomation.journeys.triggers import CHECKOUT_ABANDONED
 
@@ -57,29 +59,40 @@ def entered_tallies(runs: Iterable[JourneyRun]) -> list[Tally]:
 
 
 def branches_taken(
-    definition: d.JourneyDefinition, visited: Sequence[str], reached: str
+    definition: d.JourneyDefinition,
+    visited: Sequence[str],
+    reached: str,
+    *,
+    run_id: int,
+    forced: Mapping[str, int] | None = None,
 ) -> dict[str, int]:
     """The branch taken at each split of a walk: the node after the split in the walk (or
-    the node the walk stopped at) is that branch's next."""
+    the node the walk stopped at) is that branch's next; and the subject variant of each
+    send node with a subject test (the node is its own test). A split whose branch was
+    ``forced`` (a broadcast's rest, sent the winner) is no part of its test."""
     taken: dict[str, int] = {}
     if not visited:
         return taken
     following = [*visited[1:], reached]
     for node_id, after in zip(visited, following, strict=True):
         node = definition.nodes.get(node_id)
-        if isinstance(node, d.Split):
+        if isinstance(node, d.Split) and node_id not in (forced or {}):
             for index, branch in enumerate(node.branches):
                 if branch.next == after:
                     taken[node_id] = index
                     break
+        elif isinstance(node, d.SendEmail) and node.subject_variants:
+            taken[node_id] = subject_variant(run_id, node_id, len(node.subject_variants))
     return taken
 
 
-def split_tallies(run: JourneyRun, taken: dict[str, int], now: datetime) -> list[Tally]:
+def split_tallies(run: JourneyRun, taken: dict[str, int]) -> list[Tally]:
+    """One ``split.entered`` per branch taken, on the day the run entered the journey (the
+    day its branches are kept under; A/B results are read over all days)."""
     return [
         Tally(
             installation_id=run.installation_id,
-            day=_day(now),
+            day=_day(run.entered_at),
             metric=SPLIT_ENTERED,
             origin=Origin(
                 journey_id=run.journey_id,

@@ -37,7 +37,7 @@ from saleor_mautomation.journeys.conversions import (
 from saleor_mautomation.journeys.engine import Action, Facts, Outcome, RunState, advance
 from saleor_mautomation.journeys.failures import error_text, run_fail
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
-from saleor_mautomation.journeys.origins import BROADCAST_KEY, send_origin
+from saleor_mautomation.journeys.origins import BROADCAST_KEY, forced_branches, send_origin
 from saleor_mautomation.journeys.outcomes import MESSAGE_STEP, QUEUED
 from saleor_mautomation.journeys.vouchers import (
     VOUCHER_PENDING,
@@ -165,6 +165,7 @@ def _facts_load(works: list[_Work], now: datetime) -> None:
             time_zone=contact.time_zone if contact is not None else "",
             goal_reached=work.run.pk in goals,
             events_since_node=awaited.get(work.run.pk, ()),
+            forced_branches=forced_branches(work.run),
         )
 
 
@@ -288,10 +289,16 @@ def _apply(works: list[_Work], now: datetime) -> None:
             while pending and pending[0].node == node:
                 action = pending.pop(0)
                 steps += _act(run, work.definition, action, visits, effects)
-        taken = branches_taken(work.definition, outcome.visited, outcome.state.node)
+        taken = branches_taken(
+            work.definition,
+            outcome.visited,
+            outcome.state.node,
+            run_id=run.pk,
+            forced=work.facts.forced_branches,
+        )
         if taken:
             run.branches = {**run.branches, **taken}
-            tallies += split_tallies(run, taken, now)
+            tallies += split_tallies(run, taken)
         run.node = outcome.state.node
         run.node_entered_at = outcome.state.node_entered_at
         if outcome.status == "exited" and outcome.exit_reason == "goal":
