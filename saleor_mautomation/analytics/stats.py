@@ -84,12 +84,23 @@ def means_compare(
     mean1, mean0 = total / n, control_total / control_n
     difference = mean1 - mean0
     if n < 2 or control_n < 2:
-        return MeanDifference(mean1, mean0, difference, None, None)
+        return MeanDifference(_cents(mean1), _cents(mean0), _cents(difference), None, None)
     var1 = (total_sq - total * total / n) / (n - 1)
     var0 = (control_total_sq - control_total * control_total / control_n) / (control_n - 1)
     se = math.sqrt(max(float(var1 / n + var0 / control_n), 0.0))
     margin = Decimal(str(Z95 * se))
-    return MeanDifference(mean1, mean0, difference, difference - margin, difference + margin)
+    return MeanDifference(
+        _cents(mean1),
+        _cents(mean0),
+        _cents(difference),
+        _cents(difference - margin),
+        _cents(difference + margin),
+    )
+
+
+def _cents(value: Decimal) -> Decimal:
+    """Money as the app stores it: four decimal places."""
+    return value.quantize(Decimal("0.0001"))
 
 
 Verdict = Literal["no_holdout", "too_few", "no_evidence", "better", "worse"]
