@@ -4,11 +4,13 @@ refunds, goals, waits and erasures; and an erasure takes nothing away from them.
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import count
 
+from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -237,3 +239,19 @@ def test_an_erased_persons_runs_and_messages_still_count(db, settings):
         "converted",
         "split.converted",
     }
+
+
+def test_a_rebuild_derives_the_same_tallies_as_were_added(db, settings):
+    # given: a history, then its tallies lost (an upgrade from before they existed)
+    shop = History(settings, {**DRAFT, "holdout_percent": 0})
+    for step in [("enroll", 0), ("enroll", 1), ("tick", 3), ("send",), ("open", 0, True)]:
+        shop.apply(step)
+    added = tallies_stored(shop.shop.pk)
+    DailyTally.objects.filter(installation=shop.shop).exclude(metric__startswith="list.").delete()
+
+    # when
+    call_command("analytics_rebuild", installation=shop.shop.pk, stdout=io.StringIO())
+
+    # then
+    assert tallies_stored(shop.shop.pk) == added
+    assert {key[2] for key in added} == {"entered", "split.entered", "sent", "opened"}

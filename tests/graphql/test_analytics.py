@@ -150,7 +150,9 @@ def test_the_overview_counts_people_and_credits_orders_per_currency(client, stan
 def journey_tallies(shop, journey, *, day, holdout, entered, converted, revenue=()):
     """A constructed journey history: ``entered`` runs, ``converted`` of them with the given
     per-recipient revenues (EUR)."""
-    origin = Origin(journey_id=journey.pk, version_id=journey.current_version_id, holdout=holdout)
+    origin = Origin(
+        journey_id=journey.pk, version_id=journey.current_version_id or 0, holdout=holdout
+    )
     rows = [Tally(shop.pk, day, "entered", origin, count=entered)]
     amounts = list(revenue) + [Decimal(0)] * (converted - len(revenue))
     rows += [Tally(shop.pk, day, "converted", origin, "EUR", 1, a) for a in amounts]
@@ -250,7 +252,7 @@ def test_split_results_per_branch_with_a_winner_or_none_yet(client, standin_inst
     def branch(index, entered, converted, clicks):
         origin = Origin(
             journey_id=journey.pk,
-            version_id=journey.current_version_id,
+            version_id=journey.current_version_id or 0,
             split_node="ab",
             split_branch=index,
         )
