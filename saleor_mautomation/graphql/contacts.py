@@ -19,6 +19,7 @@ from django.db.models import Model, Prefetch
 from graphene.types.generic import GenericScalar
 from graphql import GraphQLError
 
+from saleor_mautomation.analytics.models import OrderAttribution
 from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.contacts import selectors
 from saleor_mautomation.contacts.erasure import erasure_requests_export
@@ -143,6 +144,16 @@ class Rfm(graphene.ObjectType):
     monetary = graphene.Int()
 
 
+class OrderCredit(graphene.ObjectType):
+    class Meta:
+        description = "The message an order is credited to (analytics' attribution)."
+
+    via = graphene.String(required=True, description="click or open")
+    touched_at = graphene.DateTime(required=True)
+    journey = graphene.String(description="The journey's name, when a journey sent it.")
+    template = graphene.String(description="The template's name.")
+
+
 class ContactOrder(graphene.ObjectType):
     class Meta:
         description = "An order of the contact, as Saleor last sent it."
@@ -154,6 +165,24 @@ class ContactOrder(graphene.ObjectType):
     currency = graphene.String(required=True)
     total = graphene.Decimal(required=True, description="Gross.")
     placed_at = graphene.DateTime(required=True)
+    credited_to = graphene.Field(OrderCredit, description="Null: no message earned it.")
+
+
+def _credit(order: OrderRecord) -> OrderCredit | None:
+    credit = (
+        OrderAttribution.objects.filter(order=order)
+        .select_related("message__journey", "message__template")
+        .first()
+    )
+    if credit is None:
+        return None
+    message = credit.message
+    return OrderCredit(
+        via=credit.via,
+        touched_at=credit.touched_at,
+        journey=message.journey.name if message and message.journey else None,
+        template=message.template.name if message and message.template else None,
+    )
 
 
 class ContactType(graphene.ObjectType):
@@ -242,6 +271,7 @@ class ContactType(graphene.ObjectType):
             currency=order.currency,
             total=order.total_gross,
             placed_at=order.placed_at,
+            credited_to=_credit(order),
         )
 
     @staticmethod

@@ -343,3 +343,31 @@ def test_a_bad_range_is_refused_and_another_shops_journey_is_not_found(
     assert theirs["data"]["journeyAnalytics"] is None
     assert overview["data"]["analyticsOverview"]["current"]["funnel"]["sent"] == 0
     assert JourneyRun.objects.count() == 0
+
+
+def test_a_contacts_last_order_says_which_message_earned_it(client, standin_installation):
+    # given
+    shop = standin_installation
+    ada = make_contact(shop)
+    journey, template = make_journey(shop, "Win-back"), make_template(shop, "We miss you")
+    message = make_sent(ada, T, journey=journey, template=template, node="mail")
+    clicked(message, T + timedelta(minutes=9))
+    make_order(ada, placed_at=T + timedelta(hours=1))
+    orders_attribute(contact_ids=[ada.pk], now=T + timedelta(hours=1))
+
+    # when
+    body = ask(
+        client,
+        shop,
+        "query C($id: ID!) { contact(id: $id) { lastOrder { number"
+        " creditedTo { via touchedAt journey template } } } }",
+        id=gid("Contact", ada.pk),
+    )
+
+    # then
+    assert body["data"]["contact"]["lastOrder"]["creditedTo"] == {
+        "via": "click",
+        "touchedAt": (T + timedelta(minutes=9)).isoformat(),
+        "journey": "Win-back",
+        "template": "We miss you",
+    }
