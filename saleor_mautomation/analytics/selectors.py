@@ -187,6 +187,17 @@ class Overview:
     days: list[tuple[date, Funnel]]
     top_journeys: list[Ranked]
     top_templates: list[Ranked]
+    channels: dict[str, Funnel]
+
+
+def _channels(installation_id: int, period: Period) -> dict[str, Funnel]:
+    rows = _rows(
+        installation_id,
+        period,
+        ~Q(channel="") & Q(metric__in=(*MESSAGE_METRICS, ATTRIBUTED)),
+        ("channel",),
+    )
+    return dict(sorted(_funnels(rows, ("channel",), goal=False).items()))
 
 
 def _overview_figures(installation_id: int, period: Period) -> OverviewFigures:
@@ -256,6 +267,7 @@ def analytics_overview(*, installation_id: int, period: Period, compare: bool) -
         days=_days(installation_id, period, Q(), goal=False),
         top_journeys=_top_journeys(installation_id, period),
         top_templates=_top_templates(installation_id, period),
+        channels=_channels(installation_id, period),
     )
 
 

@@ -147,6 +147,11 @@ class AnalyticsOverview(graphene.ObjectType):
     top_templates = graphene.List(
         graphene.NonNull(AnalyticsRow), required=True, description="By clicks, then sent."
     )
+    channels = graphene.List(
+        graphene.NonNull(lambda: ChannelFunnel),
+        required=True,
+        description="Per channel (email, sms, push); converted: attributed orders.",
+    )
     complaint_line = graphene.Float(
         required=True,
         description="The spam-complaint rate Gmail and Yahoo require bulk senders to stay "
@@ -438,6 +443,9 @@ class AnalyticsQuery(graphene.ObjectType):
             top_journeys=_ranked("Journey", overview.top_journeys),
             top_templates=_ranked("Template", overview.top_templates),
             complaint_line=s.COMPLAINT_LINE,
+            channels=[
+                ChannelFunnel(channel=c, funnel=Funnel.of(f)) for c, f in overview.channels.items()
+            ],
         )
 
     @staticmethod

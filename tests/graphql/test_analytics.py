@@ -40,6 +40,7 @@ query O($from: Date!, $to: Date!, $compare: Boolean) {{
     days {{ day funnel {{ sent opened }} }}
     topJourneys {{ id name funnel {{ sent converted }} }}
     topTemplates {{ id name funnel {{ sent opened clicked converted }} }}
+    channels {{ channel funnel {{ sent opened converted }} }}
     complaintLine
   }}
 }}"""
@@ -143,6 +144,9 @@ def test_the_overview_counts_people_and_credits_orders_per_currency(client, stan
             "name": "News",
             "funnel": {"sent": 1, "opened": 1, "clicked": 0, "converted": 1},
         },
+    ]
+    assert data["channels"] == [
+        {"channel": "email", "funnel": {"sent": 3, "opened": 2, "converted": 3}}
     ]
     assert data["complaintLine"] == 0.003
 
