@@ -2,10 +2,12 @@
 
 A run is one person's way through a journey, and its context and step log are theirs (the
 checkout of an abandoned cart, a voucher code, what a condition saw). Erasure deletes the step
-log and blanks the run: no contact, no context, entry key or error; a waiting run exits
-(``erased``). What the journey did for the shop stays, as it does in the messages it sent
+log and blanks the run: no contact, no context, entry key or error; a waiting or failed run
+exits (``erased``). What the journey did for the shop stays, as it does in the messages it sent
 (counted, blanked) and the orders it brought (anonymous): that the run entered, which
-branches it took, whether it reached the goal and what that was worth.
+branches it took, whether it reached the goal and what that was worth. A place in the rest
+of a broadcast waiting for its test's winner (``BroadcastRest``) is deleted: that message
+never goes.
 """
 
 from __future__ import annotations
@@ -14,17 +16,20 @@ from datetime import datetime
 from typing import Any
 
 from saleor_mautomation.contacts.selectors import export_row
-from saleor_mautomation.journeys.models import JourneyRun, RunStep
+from saleor_mautomation.journeys.models import BroadcastRest, JourneyRun, RunStep
 
 ERASED = "erased"
 
 
 def runs_erase(*, contact_id: int, now: datetime) -> int:
-    """Blank the contact's runs and delete their step logs; how many runs were blanked."""
+    """Blank the contact's runs and delete their step logs (and its places in broadcasts'
+    rests); how many runs were blanked."""
+    BroadcastRest.objects.filter(contact_id=contact_id).delete()
     ids = list(JourneyRun.objects.filter(contact_id=contact_id).values_list("pk", flat=True))
     RunStep.objects.filter(run_id__in=ids).delete()
     runs = JourneyRun.objects.filter(pk__in=ids)
-    runs.filter(status=JourneyRun.Status.WAITING).update(
+    # Open and failed runs end: without the person they can neither go on nor be retried.
+    runs.filter(status__in=(JourneyRun.Status.WAITING, JourneyRun.Status.FAILED)).update(
         status=JourneyRun.Status.EXITED, exit_reason=ERASED, exited_at=now, wake_at=None
     )
     return runs.update(contact=None, context={}, entry_key="", error="")
@@ -48,4 +53,14 @@ def runs_export(*, contact_id: int) -> list[dict[str, Any]]:
             "steps": steps.get(run.pk, []),
         }
         for run in runs
+    ]
+
+
+def broadcast_waits_export(*, contact_id: int) -> list[dict[str, Any]]:
+    """The broadcasts whose test's winner the contact waits for (the rest of the snapshot)."""
+    return [
+        {"journey": name, "version": number}
+        for name, number in BroadcastRest.objects.filter(contact_id=contact_id)
+        .order_by("pk")
+        .values_list("version__journey__name", "version__number")
     ]
