@@ -23,6 +23,7 @@ from saleor_mautomation.events.models import Event
 from saleor_mautomation.flows.erasure import erasures_run
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.intake.retention import ERASED_BODY
+from saleor_mautomation.journeys.models import JourneyRun, RunStep
 from saleor_mautomation.messages.models import Message
 from tests.contacts.factories import make_contact, make_event, make_order
 from tests.flows.people import EMAIL, PHONE, USER, T, a_person
@@ -258,3 +259,45 @@ def test_an_unknown_contact_asks_for_nothing(shop):
     assert request is None
     assert not ErasureRequest.objects.exists()
     assert not ErasedIdentity.objects.exists()
+
+
+def test_the_persons_runs_stay_blanked_and_end_so_reports_still_count_them(shop):
+    # given: the person's waiting run, and a failed one
+    person = a_person(shop)
+    waiting = JourneyRun.objects.get(contact=person.contact)
+    failed = JourneyRun.objects.create(
+        installation=shop,
+        journey=waiting.journey,
+        version=waiting.version,
+        contact=person.contact,
+        entry_key="checkout:1",
+        status="failed",
+        error=f"could not reach {EMAIL}",
+        node="send",
+        node_entered_at=T,
+        entered_at=T,
+        holdout=True,
+        branches={"ab": 1},
+    )
+
+    # when
+    erase(shop, person.contact)
+
+    # then
+    runs = JourneyRun.objects.filter(pk__in=[waiting.pk, failed.pk]).order_by("pk")
+    assert list(
+        runs.values_list(
+            "contact",
+            "status",
+            "exit_reason",
+            "context",
+            "entry_key",
+            "error",
+            "holdout",
+            "branches",
+        )
+    ) == [
+        (None, "exited", "erased", {}, "", "", False, {}),
+        (None, "exited", "erased", {}, "", "", True, {"ab": 1}),
+    ]
+    assert not RunStep.objects.filter(run__in=runs).exists()
