@@ -393,15 +393,19 @@ def ab_result(
     node_id: str,
     definition: d.JourneyDefinition | None,
     metric: str = "",
+    version_id: int | None = None,
 ) -> AbTest | None:
     """Per variant of the split (or subject test) ``node_id``: recipients, conversions,
     recipients who clicked; the winner by ``metric`` (conversions when the journey has a
-    goal, else clicks, unless given). Held-out runs are left out (they received nothing)."""
+    goal, else clicks, unless given). Held-out runs are left out (they received nothing).
+    Every version's, or ``version_id``'s only (a broadcast's test share)."""
     labels = _labels(definition, node_id)
     if labels is None:
         return None
     kind, names = labels
     scope = Q(journey_id=journey.pk, split_node=node_id, holdout=False)
+    if version_id is not None:
+        scope &= Q(version_id=version_id)
     rows = _rows(
         installation_id,
         None,

@@ -8,7 +8,8 @@
   dying in between loses no entry; the periodic sweep feeds whatever was left);
 - the nightly chain: the contacts' figures, then the segments that read them (a Celery chain
   per installation, not two clock times an hour apart);
-- identity merges completed outside a unit of work.
+- identity merges completed outside a unit of work;
+- broadcasts' test shares: the winner chosen once the test waited, then sent to the rest.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.contacts.sweeps import email_engagement_sweep, lifecycle_sweep, rfm_sweep
 from saleor_mautomation.core import clock
 from saleor_mautomation.flows import drain
+from saleor_mautomation.flows.broadcast_tests import broadcast_tests_decide
 from saleor_mautomation.flows.erasure import erasures_run
 from saleor_mautomation.flows.handoff import handoff
 from saleor_mautomation.flows.installations import installations_sweep  # noqa: F401
@@ -114,6 +116,14 @@ def runs_wake_task() -> int:
 def broadcast_runs_wake() -> int:
     """The same for broadcast runs, on the bulk queue."""
     return _wake_all(broadcast=True)
+
+
+@shared_task(name="saleor_mautomation.flows.tasks.broadcast_tests_decide")
+def broadcast_tests_decide_task() -> int:
+    """Choose the winners of broadcasts' test shares that waited long enough and enrol the
+    rest with them (claimed with SKIP LOCKED: workers share it, nobody enters twice); the
+    scheduler's broadcast wake-up sends their first steps."""
+    return broadcast_tests_decide(now=clock.now())
 
 
 @shared_task(name="saleor_mautomation.flows.tasks.triggers_sweep_all")

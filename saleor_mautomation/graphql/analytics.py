@@ -377,9 +377,54 @@ class TemplateAnalytics(graphene.ObjectType):
     )
 
 
+class BroadcastTest(graphene.ObjectType):
+    share_percent = graphene.Int(required=True)
+    wait_hours = graphene.Int(required=True)
+    metric = graphene.String(required=True, description="What decides: click or conversion.")
+    decided_at = graphene.DateTime(description="Null until the winner is chosen.")
+    winner = graphene.Int(description="The branch sent to the rest; null until chosen.")
+    significant = graphene.Boolean(
+        description="Won significantly (else: the best rate seen); null until chosen."
+    )
+    result = graphene.Field(
+        AbTestResult, description="The test share's figures per branch (the rest not counted)."
+    )
+
+    @staticmethod
+    def of(installation_id: int, journey: Journey) -> BroadcastTest | None:
+        """The test of the journey's current version's broadcast, None without one."""
+        version = journey.current_version
+        if version is None:
+            return None
+        definition = d.JourneyDefinition.model_validate(version.definition)
+        entry = definition.entry
+        if not isinstance(entry, d.BroadcastEntry) or entry.test is None:
+            return None
+        test = entry.test
+        result = s.ab_result(
+            installation_id=installation_id,
+            journey=journey,
+            node_id=test.split,
+            definition=definition,
+            metric=test.metric,
+            version_id=version.pk,
+        )
+        decided = version.test_decided_at is not None
+        return BroadcastTest(
+            share_percent=test.share_percent,
+            wait_hours=test.wait_hours,
+            metric=test.metric,
+            decided_at=version.test_decided_at,
+            winner=version.test_winner if decided else None,
+            significant=version.test_significant if decided else None,
+            result=AbTestResult.of(result) if result is not None else None,
+        )
+
+
 class BroadcastAnalytics(graphene.ObjectType):
     funnel = graphene.Field(Funnel, required=True, description="Everything since it started.")
     days = graphene.List(graphene.NonNull(FunnelDay), required=True)
+    test = graphene.Field(BroadcastTest, description="Null: the broadcast has no test share.")
 
 
 def _period(start: date, end: date) -> s.Period:
@@ -523,7 +568,11 @@ class AnalyticsQuery(graphene.ObjectType):
         if journey is None:
             return None
         report = s.broadcast_report(installation_id=installation_id, journey=journey)
-        return BroadcastAnalytics(funnel=Funnel.of(report.funnel), days=_days(report.days))
+        return BroadcastAnalytics(
+            funnel=Funnel.of(report.funnel),
+            days=_days(report.days),
+            test=BroadcastTest.of(installation_id, journey),
+        )
 
     @staticmethod
     def resolve_ab_test_results(

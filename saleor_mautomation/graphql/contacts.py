@@ -29,7 +29,7 @@ from saleor_mautomation.events.models import Event
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
 from saleor_mautomation.journeys.models import JourneyRun
-from saleor_mautomation.journeys.privacy import runs_export
+from saleor_mautomation.journeys.privacy import broadcast_waits_export, runs_export
 from saleor_mautomation.messages.privacy import messages_export
 from saleor_mautomation.segments import selectors as segment_selectors
 from saleor_mautomation.segments.privacy import memberships_export
@@ -437,6 +437,7 @@ class ContactsQuery(graphene.ObjectType):
             **exported,
             "messages": messages_export(contact_id=contact_id),
             "journey_runs": runs_export(contact_id=contact_id),
+            "broadcast_waits": broadcast_waits_export(contact_id=contact_id),
             **memberships_export(contact_id=contact_id),
             "erasure_requests": erasure_requests_export(contact_id=contact_id),
         }

@@ -44,9 +44,12 @@ def send(
     effects: Effects,
 ) -> None:
     """Queue the step's message (keyed by run, node and visit, ``origin`` its columns) with
-    the batch's others; the step's detail gets the message id, or the reason there is none."""
+    the batch's others; the step's detail gets the message id, or the reason there is none.
+    A subject test's ``subject`` replaces the template's for this message."""
     template = effects.template(run.installation_id, str(params["template"]))
     step.detail = {"template": params["template"]}
+    if "variant" in params:
+        step.detail["variant"] = params["variant"]
     if template is None or template.channel != channel:
         step.kind = "failed"
         step.detail["error"] = (
@@ -65,6 +68,7 @@ def send(
                 context=dict(run.context),  # as it is now: a later step may add a voucher
                 at_best_hour=bool(params.get("at_best_hour")),
                 origin=origin,
+                subject=str(params.get("subject") or ""),
             ),
         )
     )

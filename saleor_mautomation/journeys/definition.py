@@ -79,15 +79,34 @@ class ManualEntry(_Model):
     type: Literal["manual"]
 
 
+class BroadcastTest(_Model):
+    """A test share of a broadcast: ``share_percent`` of the snapshot enters at ``send_at``
+    (split across the ``split`` node's branches); ``wait_hours`` later the branch with the best
+    ``metric`` wins and the rest of the snapshot enters with its split forced to the winner."""
+
+    split: str
+    share_percent: Annotated[int, Field(ge=5, le=50)]
+    wait_hours: Annotated[int, Field(ge=1, le=168)]
+    metric: Literal["click", "conversion"] = "click"
+
+
 class BroadcastEntry(_Model):
     """The members of a segment at ``send_at`` (a snapshot, taken once per version). With
     ``local_time``, everyone starts at ``send_at``'s wall-clock time in their own zone (the
-    snapshot is taken when that time comes in the earliest zone)."""
+    snapshot is taken when that time comes in the earliest zone). With ``test``, only a test
+    share starts then; the rest follows with the winner (not with ``local_time``)."""
 
     type: Literal["broadcast"]
     segment_id: Annotated[int, Field(ge=1)]
     send_at: datetime
     local_time: bool = False
+    test: BroadcastTest | None = None
+
+    @model_validator(mode="after")
+    def _test_at_one_time(self) -> BroadcastEntry:
+        if self.test is not None and self.local_time:
+            raise ValueError("a test share goes with one send time for everyone (not local time)")
+        return self
 
     @field_validator("send_at")
     @classmethod
@@ -179,11 +198,29 @@ class Split(_Model):
         return self
 
 
+MAX_SUBJECT = 300
+
+
 class SendEmail(_Model):
+    """``subject_variants``: a subject-line test, 2 to 4 subjects (personalised like the
+    template's subject) each replacing the template's for an equal share of the runs
+    (``engine.subject_variant``)."""
+
     type: Literal["send_email"]
     template: Annotated[str, Field(pattern=r"^[a-z0-9\-]{1,64}$")]
     at_best_hour: bool = False
+    subject_variants: list[Annotated[str, Field(min_length=1, max_length=MAX_SUBJECT)]] = Field(
+        default_factory=list, max_length=4
+    )
     next: str
+
+    @model_validator(mode="after")
+    def _variants(self) -> SendEmail:
+        if len(self.subject_variants) == 1:
+            raise ValueError("2 to 4 subject variants, or none")
+        if any(not subject.strip() for subject in self.subject_variants):
+            raise ValueError("a subject variant with words in it")
+        return self
 
 
 class SendSms(_Model):
@@ -413,6 +450,23 @@ def _graph_errors(definition: JourneyDefinition) -> list[FieldError]:
     return errors
 
 
+def _test_errors(definition: JourneyDefinition) -> list[FieldError]:
+    """A broadcast's test share decides between the branches of one of its splits (a split
+    has 2 branches or more by its own rule)."""
+    entry = definition.entry
+    if not isinstance(entry, BroadcastEntry) or entry.test is None:
+        return []
+    split = definition.nodes.get(entry.test.split)
+    if not isinstance(split, Split):
+        return [FieldError("entry.test.split", f"no split node {entry.test.split!r}")]
+    errors = []
+    if entry.test.metric == "conversion" and definition.goal is None:
+        errors.append(
+            FieldError("entry.test.metric", "deciding by conversions needs the journey's goal")
+        )
+    return errors
+
+
 def journey_parse(raw: Any) -> JourneyDefinition:
     try:
         definition = (
@@ -422,7 +476,7 @@ def journey_parse(raw: Any) -> JourneyDefinition:
         )
     except pydantic.ValidationError as exc:
         raise DefinitionInvalid(field_errors(exc, {*TAGS, *NODE_TAGS}), what="journey") from None
-    errors = _graph_errors(definition)
+    errors = _graph_errors(definition) + _test_errors(definition)
     if errors:
         raise DefinitionInvalid(errors, what="journey")
     return definition

@@ -43,6 +43,9 @@ class Facts:
     conditions: Mapping[str, bool] = field(default_factory=dict)
     # Give-voucher node id -> the code the runner obtained ("" when it gave up on Saleor).
     vouchers: Mapping[str, str] = field(default_factory=dict)
+    # Split node id -> the branch this run takes there whatever its bucket (the rest of a
+    # broadcast after its test share: the winner; from the run's context).
+    forced_branches: Mapping[str, int] = field(default_factory=dict)
 
 
 ActionKind = Literal[
@@ -61,7 +64,8 @@ ActionKind = Literal[
 class Action:
     kind: ActionKind
     node: str
-    # send_*: template, at_best_hour; give_voucher: code; update_profile: fields, metadata;
+    # send_*: template, at_best_hour (send_email with a subject test: subject, variant);
+    # give_voucher: code; update_profile: fields, metadata;
     # webhook: url; list_add / list_remove: list
     params: Mapping[str, object]
     held_out: bool = False  # holdout runs walk the journey but nothing is sent
@@ -84,6 +88,13 @@ def bucket(run_id: int, node: str) -> int:
     """0-99, stable per run and node: a split is decided the same way on every replay."""
     digest = hashlib.blake2b(f"{run_id}:{node}".encode(), digest_size=4).digest()
     return int.from_bytes(digest, "big") % 100
+
+
+def subject_variant(run_id: int, node: str, count: int) -> int:
+    """0 to ``count - 1`` in equal shares, stable per run and send node: a replay after a
+    crash sends the same subject."""
+    digest = hashlib.blake2b(f"{run_id}:{node}:subject".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % count
 
 
 def in_holdout(run_id: int, percent: int) -> bool:
@@ -169,22 +180,26 @@ def advance(
                     )
                 follow = node.yes if facts.conditions[state.node] else node.no
             case d.Split():
-                point = bucket(state.run_id, state.node)
-                total = 0
-                for branch in node.branches:
-                    total += branch.percent
-                    if point < total:
-                        follow = branch.next
-                        break
+                forced = facts.forced_branches.get(state.node)
+                if forced is not None and 0 <= forced < len(node.branches):
+                    follow = node.branches[forced].next
+                else:
+                    point = bucket(state.run_id, state.node)
+                    total = 0
+                    for branch in node.branches:
+                        total += branch.percent
+                        if point < total:
+                            follow = branch.next
+                            break
             case d.SendEmail() | d.SendSms() | d.SendPush():
-                actions.append(
-                    Action(
-                        node.type,
-                        state.node,
-                        {"template": node.template, "at_best_hour": node.at_best_hour},
-                        held_out=state.holdout,
-                    )
-                )
+                params: dict[str, object] = {
+                    "template": node.template,
+                    "at_best_hour": node.at_best_hour,
+                }
+                if isinstance(node, d.SendEmail) and node.subject_variants:
+                    variant = subject_variant(state.run_id, state.node, len(node.subject_variants))
+                    params |= {"subject": node.subject_variants[variant], "variant": variant}
+                actions.append(Action(node.type, state.node, params, held_out=state.holdout))
                 follow = node.next
             case d.GiveVoucher():
                 if state.holdout:  # held out: no code is made for a message never sent

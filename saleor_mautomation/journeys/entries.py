@@ -1,6 +1,7 @@
 """Entries that are not a single event: date properties (daily, in each contact's zone),
-broadcasts (a segment snapshot at a scheduled time, optionally local time) and bulk segment
-entries (a segment rebuilt by the sweep: its new members enter the segment's journeys).
+broadcasts (a segment snapshot at a scheduled time, optionally local time; with a test share,
+only that share at first, the rest kept until the winner is chosen) and bulk segment entries
+(a segment rebuilt by the sweep: its new members enter the segment's journeys).
 
 Large groups are enrolled in chunks, runs created in bulk; their first steps run when the
 scheduler wakes them (at once, or at the broadcast's local time).
@@ -8,6 +9,7 @@ scheduler wakes them (at once, or at the broadcast's local time).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -19,8 +21,8 @@ from django.utils import timezone
 from saleor_mautomation.contacts.engagement import local_zone
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.journeys import definition as d
-from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion
-from saleor_mautomation.journeys.origins import BROADCAST_KEY
+from saleor_mautomation.journeys.models import BroadcastRest, Journey, JourneyRun, JourneyVersion
+from saleor_mautomation.journeys.origins import BROADCAST_KEY, FORCED_BRANCHES
 from saleor_mautomation.journeys.runner import runs_advance, version_definition
 from saleor_mautomation.journeys.services import reentry_blockers, runs_create
 from saleor_mautomation.segments.models import Membership
@@ -28,6 +30,7 @@ from saleor_mautomation.segments.models import Membership
 logger = logging.getLogger(__name__)
 
 CHUNK = 2000
+REST_CHUNK = 10_000  # rows of a broadcast's rest per insert
 EARLIEST_OFFSET = timedelta(hours=14)  # UTC+14 (Kiribati) sees a wall-clock time first
 
 
@@ -202,6 +205,15 @@ def _broadcast(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        if entry.test is not None:
+            ids, rest = test_share(ids, version_id=version.pk, percent=entry.test.share_percent)
+            for part in _chunks(rest, REST_CHUNK):
+                BroadcastRest.objects.bulk_create(
+                    [BroadcastRest(version=locked, contact_id=contact_id) for contact_id in part]
+                )
+            logger.info(
+                "Broadcast %s v%s: %s wait for the test", journey.key, version.number, len(rest)
+            )
         for chunk in _chunks(ids):
             contacts = list(Contact.objects.filter(pk__in=chunk))
             runs_create(
@@ -217,6 +229,68 @@ def _broadcast(
         locked.save(update_fields=["broadcast_enrolled_at"])
     logger.info("Broadcast %s v%s: %s recipients", journey.key, version.number, started)
     return started
+
+
+def _share_rank(version_id: int, contact_id: int) -> bytes:
+    return hashlib.blake2b(f"{version_id}:{contact_id}".encode(), digest_size=8).digest()
+
+
+def test_share(ids: list[int], *, version_id: int, percent: int) -> tuple[list[int], list[int]]:
+    """A broadcast's test share and its rest: ``percent`` of the snapshot (rounded up), the
+    contacts ranked first by a hash of the version and the contact; the same contacts
+    whenever it is drawn again (a seeded sample, not the database's order). Both in the
+    order of ``ids``."""
+    size = -(-len(ids) * percent // 100)
+    ranked = sorted(ids, key=lambda contact_id: (_share_rank(version_id, contact_id), contact_id))
+    chosen = set(ranked[:size])
+    return [c for c in ids if c in chosen], [c for c in ids if c not in chosen]
+
+
+def broadcast_rest_enter(*, version_id: int, now: datetime, limit: int = CHUNK) -> int:
+    """Enrol up to ``limit`` of a decided test's rest (``BroadcastRest``) in the test's
+    version, their split forced to the winner (``origins.FORCED_BRANCHES`` in the run's
+    context), starting now; the rows go in the same transaction. Rows are claimed with SKIP
+    LOCKED, so workers share the rest and nobody enters twice. Returns the rows taken (0:
+    none left to take; the version is then marked done once no row is left at all)."""
+    with transaction.atomic():
+        version = JourneyVersion.objects.select_related("journey").get(pk=version_id)
+        definition = version_definition(version)
+        entry = definition.entry
+        assert isinstance(entry, d.BroadcastEntry)
+        assert entry.test is not None
+        assert version.test_winner is not None, "the rest enters once the winner is chosen"
+        rows = list(
+            BroadcastRest.objects.select_for_update(skip_locked=True)
+            .filter(version_id=version_id)
+            .order_by("pk")
+            .values_list("pk", "contact_id")[:limit]
+        )
+        if not rows:
+            if not BroadcastRest.objects.filter(version_id=version_id).exists():
+                JourneyVersion.objects.filter(
+                    pk=version_id, test_rest_entered_at__isnull=True
+                ).update(test_rest_entered_at=now)
+            return 0
+        journey = version.journey
+        key = f"{BROADCAST_KEY}{version.pk}"
+        contacts = Contact.objects.filter(
+            pk__in=[contact_id for _, contact_id in rows], installation_id=journey.installation_id
+        )
+        runs_create(
+            journey=journey,
+            version=version,
+            contacts=list(
+                _eligible(journey, definition.reentry, contacts, key, now).order_by("pk")
+            ),
+            now=now,
+            entry_key=key,
+            context={
+                "broadcast": {"version": version.number},
+                FORCED_BRANCHES: {entry.test.split: version.test_winner},
+            },
+        )
+        BroadcastRest.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+    return len(rows)
 
 
 # -- segment entries in bulk ------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Where a journey's message comes from (``messages.outbox.Origin``): journey, version, send
-node, broadcast, A/B variant; and the backfill of those columns for messages queued before
+node, broadcast, A/B variant (the split that decides the node, or the node's own subject
+test); and the backfill of those columns for messages queued before
 they existed, recovered from the dedupe key (``journey-run:<run>:<node>:<visit>``)."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from saleor_mautomation.journeys import definition as d
+from saleor_mautomation.journeys.engine import subject_variant
 from saleor_mautomation.journeys.models import JourneyRun
 from saleor_mautomation.journeys.outcomes import RUN_KEY
 from saleor_mautomation.messages.outbox import Origin
@@ -16,6 +18,15 @@ from saleor_mautomation.messages.outbox import Origin
 # A broadcast's runs share the entry key ``broadcast:<version id>`` (``entries._broadcast``).
 BROADCAST_KEY = "broadcast:"
 BACKFILL_BATCH = 1000
+# The run context's splits whose branch is fixed (``entries.broadcast_rest_enter``).
+FORCED_BRANCHES = "forced_branches"
+
+
+def forced_branches(run: JourneyRun) -> dict[str, int]:
+    """The splits whose branch the run's context fixes ({"<split>": <branch>}): the rest of
+    a broadcast, sent its test's winner."""
+    forced = run.context.get(FORCED_BRANCHES) or {}
+    return {str(node): int(branch) for node, branch in dict(forced).items()}
 
 
 def _reachable(definition: d.JourneyDefinition, start: str, *, avoid: str) -> set[str]:
@@ -68,10 +79,18 @@ def send_origin(
     variants: dict[tuple[int, str], tuple[str, int] | None],
 ) -> Origin:
     """The origin of the message ``run`` sends at ``node``; ``variants`` caches each
-    version's nodes' variants for a batch."""
-    if (run.version_id, node) not in variants:
-        variants[(run.version_id, node)] = split_variant(definition, node)
-    variant = variants[(run.version_id, node)]
+    version's nodes' variants for a batch. A send node with a subject test is its own test
+    (the nearest); a split whose branch the run was given (``forced_branches``) is none."""
+    sending = definition.nodes.get(node)
+    variant: tuple[str, int] | None
+    if isinstance(sending, d.SendEmail) and sending.subject_variants:
+        variant = node, subject_variant(run.pk, node, len(sending.subject_variants))
+    else:
+        if (run.version_id, node) not in variants:
+            variants[(run.version_id, node)] = split_variant(definition, node)
+        variant = variants[(run.version_id, node)]
+        if variant is not None and variant[0] in forced_branches(run):
+            variant = None
     return Origin(
         journey_id=run.journey_id,
         journey_version_id=run.version_id,
@@ -134,7 +153,7 @@ def messages_origin_backfill(apps: Any, *, batch: int = BACKFILL_BATCH) -> int:
             run.pk: run
             for run in run_model.objects.filter(
                 pk__in={parts[0] for parts in keys.values() if parts}
-            ).only("pk", "journey_id", "version_id", "entry_key")
+            ).only("pk", "journey_id", "version_id", "entry_key", "context")
         }
         wanted = {run.version_id for run in runs.values()} - definitions.keys()
         for pk, definition in journey_version_model.objects.filter(pk__in=wanted).values_list(

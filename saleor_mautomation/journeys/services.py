@@ -97,11 +97,13 @@ def runs_create(
     entry_key: str,
     starts_at: dict[int, datetime] | None = None,
     context: dict[str, Any] | None = None,
+    version: JourneyVersion | None = None,
 ) -> list[JourneyRun]:
     """Runs at the start node for contacts the re-entry rule lets in (checked by the caller),
     created in bulk, not advanced (the caller advances them, or the scheduler at their
-    ``starts_at``)."""
-    version = journey.current_version
+    ``starts_at``). On the journey's current version unless ``version`` is given (a
+    broadcast's rest enters the version of its test share)."""
+    version = version or journey.current_version
     assert version is not None
     definition = version_definition(version)
     runs = [

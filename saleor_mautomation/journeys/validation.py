@@ -29,6 +29,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import jinja2
 from django.conf import settings
 
 from saleor_mautomation.contacts.profile import profile_clean
@@ -37,6 +38,7 @@ from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.models import Journey
 from saleor_mautomation.messages.models import SmsProvider, Template, TemplateVersion
+from saleor_mautomation.messages.rendering import SUBJECTS
 from saleor_mautomation.saleor import documents
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.saleor.services import saleor_client
@@ -112,6 +114,8 @@ def journey_check(
                     NodeError(node_id, e.code, f"{e.field}: {e.message}", f"fields.{e.field}")
                     for e in profile_clean(node.fields, today=today).errors
                 ]
+            case d.SendEmail() if node.subject_variants:
+                found += _subject_errors(node_id, node)
             case d.CallWebhook() if not node.url.startswith("https://") and not (
                 settings.SALEOR_ALLOW_LOOPBACK
             ):
@@ -120,6 +124,25 @@ def journey_check(
                 )
     order = {ENTRY: -1, **{node_id: i for i, node_id in enumerate(definition.nodes)}}
     return sorted(found, key=lambda e: order.get(e.node_id, len(order)))
+
+
+def _subject_errors(node_id: str, node: d.SendEmail) -> list[NodeError]:
+    """A subject variant is a template's subject: one that cannot be parsed would refuse
+    every message of its share."""
+    errors = []
+    for index, subject in enumerate(node.subject_variants):
+        try:
+            SUBJECTS.parse(subject)
+        except jinja2.TemplateSyntaxError as exc:
+            errors.append(
+                NodeError(
+                    node_id,
+                    "subject_invalid",
+                    f"subject variant {index + 1}: {exc.message}",
+                    f"subject_variants.{index}",
+                )
+            )
+    return errors
 
 
 def _conditions(definition: d.JourneyDefinition) -> Iterator[tuple[str, Any]]:

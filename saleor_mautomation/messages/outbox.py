@@ -17,6 +17,7 @@ from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.events.changes import MESSAGE_QUEUED, work_note
 from saleor_mautomation.messages.channels import channel_spec
 from saleor_mautomation.messages.models import Message, Template, TemplateVersion
+from saleor_mautomation.messages.providers import SUBJECT_KEY
 from saleor_mautomation.messages.rules import next_hour
 from saleor_mautomation.messages.services import (
     SMS_CONFIRM,
@@ -45,6 +46,7 @@ def _outbox_row(
     context: dict[str, Any] | None,
     at_best_hour: bool,
     origin: Origin | None,
+    subject: str = "",
 ) -> Message:
     send_after = now
     if at_best_hour and contact.best_send_hour is not None:
@@ -65,7 +67,7 @@ def _outbox_row(
         split_node=journey.split_node,
         split_branch=journey.split_branch,
         to_address=address,
-        context=context or {},
+        context={**(context or {}), SUBJECT_KEY: subject} if subject else context or {},
         send_after=send_after,
         created_at=now,
         allow_retry_when_unknown=template.kind == Template.Kind.TRANSACTIONAL,
@@ -96,6 +98,7 @@ class Outgoing:
     context: dict[str, Any] | None = None
     at_best_hour: bool = False
     origin: Origin | None = None
+    subject: str = ""  # a subject replacing the template's (``SUBJECT_KEY``)
 
 
 def messages_enqueue(items: Sequence[Outgoing], *, now: datetime) -> list[int | None]:
@@ -125,6 +128,7 @@ def messages_enqueue(items: Sequence[Outgoing], *, now: datetime) -> list[int | 
                 context=item.context,
                 at_best_hour=item.at_best_hour,
                 origin=item.origin,
+                subject=item.subject,
             )
         )
     queued = [row for row in rows if row is not None]

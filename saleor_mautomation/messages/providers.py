@@ -46,6 +46,10 @@ from saleor_mautomation.messages.tracking import tracked_html
 from saleor_mautomation.messages.transport import pinned_esp_backend
 from saleor_mautomation.saleor.models import Installation
 
+# The message context's key of a subject that replaces the template version's for this
+# message (a journey's subject-line test, ``outbox.Outgoing.subject``).
+SUBJECT_KEY = "_subject"
+
 
 class ProviderInvalid(PermanentError):
     code = "invalid_provider"
@@ -351,9 +355,12 @@ class EmailSender:
     def hand_over(self, message: Message, context: dict[str, Any], now: datetime) -> Accepted:
         version = message.template_version
         assert version is not None
+        # A subject-line test's variant replaces the version's subject, rendered the same way
+        # (a variant that fails to render refuses the message, as the version's would).
+        subject = str(context.get(SUBJECT_KEY) or version.subject)
         try:
             rendered = render(
-                Compiled(version.subject, version.preheader, version.html, version.text), context
+                Compiled(subject, version.preheader, version.html, version.text), context
             )
         except RenderFailed as exc:
             raise Refused(str(exc)) from exc

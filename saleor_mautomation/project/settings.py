@@ -183,6 +183,7 @@ CELERY_TASK_ROUTES = {
     # names win over the patterns).
     "saleor_mautomation.journeys.tasks.entries_due": {"queue": "bulk"},
     "saleor_mautomation.flows.tasks.broadcast_runs_wake": {"queue": "bulk"},
+    "saleor_mautomation.flows.tasks.broadcast_tests_decide": {"queue": "bulk"},
     "saleor_mautomation.journeys.tasks.*": {"queue": "journeys"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -242,6 +243,11 @@ CELERY_BEAT_SCHEDULE = {
     "journeys-broadcast-wake": {
         "task": "saleor_mautomation.flows.tasks.broadcast_runs_wake",
         "schedule": float(env.get("JOURNEYS_WAKE_INTERVAL", "10")),
+    },
+    # A broadcast's test share decides after its wait; the rest then enters with the winner.
+    "journeys-broadcast-tests": {
+        "task": "saleor_mautomation.flows.tasks.broadcast_tests_decide",
+        "schedule": float(env.get("JOURNEYS_ENTRIES_INTERVAL", "60")),
     },
     "journeys-triggers": {
         "task": "saleor_mautomation.flows.tasks.triggers_sweep_all",

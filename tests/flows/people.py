@@ -16,7 +16,13 @@ from saleor_mautomation.contacts.models import (
     PushSubscription,
 )
 from saleor_mautomation.intake.models import Delivery
-from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
+from saleor_mautomation.journeys.models import (
+    BroadcastRest,
+    Journey,
+    JourneyRun,
+    JourneyVersion,
+    RunStep,
+)
 from saleor_mautomation.messages.models import Message, MessageAttempt, Suppression
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.models import Membership, Segment, StaticList, StaticListMember
@@ -160,6 +166,7 @@ def a_person(shop: Installation) -> Person:
         entered_at=T,
     )
     RunStep.objects.create(run=run, node="send", kind="send", at=T, detail={"to": EMAIL})
+    BroadcastRest.objects.create(version=version, contact=contact)  # waits for a test's winner
     segment = Segment.objects.create(installation=shop, name="Buyers", key="buyers", definition={})
     Membership.objects.create(installation=shop, segment=segment, contact=contact, entered_at=T)
     static_list = StaticList.objects.create(installation=shop, key="vip", name="VIP")
