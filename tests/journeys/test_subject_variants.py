@@ -5,6 +5,7 @@ subject test."""
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,7 +13,6 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from saleor_mautomation.analytics.selectors import ab_result
 from saleor_mautomation.events.models import DailyTally
 from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.engine import Facts, RunState, advance, subject_variant
@@ -25,9 +25,17 @@ from saleor_mautomation.messages.services import templates_builtin_ensure
 from saleor_mautomation.segments.errors import DefinitionInvalid
 from tests.analytics.factories import clicked
 from tests.contacts.factories import make_contact, make_shop
+from tests.graphql.test_contacts import ask
 
 T = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 APP = "https://marketing.example"
+AB_TEST = """
+query ($journey: ID!, $node: String!) {
+  abTestResults(journeyId: $journey, nodeId: $node) {
+    node kind metric winner verdict variants { branch label recipients clicks conversions }
+  }
+}
+"""
 SUBJECTS = ["Hello {{ contact.first_name }}", "A gift for you", "Last chance, {{ shop.name }}"]
 
 
@@ -228,8 +236,10 @@ def test_publishing_refuses_a_variant_that_does_not_parse(shop):
     assert problems[0].message.startswith("subject variant 1: ")
 
 
-def test_the_ab_result_reads_each_subjects_recipients_and_clicks(shop):
-    # given: nine runs, and two people of the first variant in the list click, one twice
+def test_ab_test_results_read_each_subjects_recipients_and_clicks(client, standin_installation):
+    # given: nine runs, and two people of the first run's variant click, one of them twice
+    shop = standin_installation
+    templates_builtin_ensure(installation_id=shop.pk, now=T)
     journey = published(shop, subject_test(SUBJECTS))
     runs = enrolled(shop, journey, ["Ada", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal", "Ivy"])
     send()
@@ -240,26 +250,32 @@ def test_the_ab_result_reads_each_subjects_recipients_and_clicks(shop):
         clicked(Message.objects.get(contact=run.contact), T + timedelta(hours=1))
     clicked(Message.objects.get(contact=clickers[0].contact), T + timedelta(hours=2))
 
-    version = journey.current_version
-    assert version is not None
-
     # when
-    result = ab_result(
-        installation_id=shop.pk,
-        journey=journey,
-        node_id="mail",
-        definition=d.journey_parse(version.definition),
+    answer = ask(
+        client,
+        shop,
+        AB_TEST,
+        journey=base64.b64encode(f"Journey:{journey.pk}".encode()).decode(),
+        node="mail",
     )
 
     # then
-    assert result is not None
-    assert (result.kind, result.metric, result.verdict, result.winner) == (
-        "subject",
-        "click",
-        "too_few",
-        None,
-    )
+    assert "errors" not in answer
     recipients = Counter(variants.values())
-    assert [
-        (v.branch, v.label, v.recipients, v.clicks, v.conversions) for v in result.variants
-    ] == [(i, SUBJECTS[i], recipients[i], len(clickers) if i == target else 0, 0) for i in range(3)]
+    assert answer["data"]["abTestResults"] == {
+        "node": "mail",
+        "kind": "subject",
+        "metric": "click",
+        "winner": None,
+        "verdict": "too_few",
+        "variants": [
+            {
+                "branch": i,
+                "label": SUBJECTS[i],
+                "recipients": recipients[i],
+                "clicks": len(clickers) if i == target else 0,
+                "conversions": 0,
+            }
+            for i in range(3)
+        ],
+    }
