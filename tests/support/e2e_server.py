@@ -143,6 +143,7 @@ class App:
                 "INTAKE_SWEEP_INTERVAL": "1",
             }
         )
+        self.env = env
         log.parent.mkdir(parents=True, exist_ok=True)
         self.log = log.open("wb")
         self.process = subprocess.Popen(
@@ -275,6 +276,23 @@ class Shop:
         self.deliver(minted)
         return {"event": minted.event}
 
+    def seed_analytics(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The analytics test's history (``tests.support.e2e_analytics_seed``), written by the
+        app's own code into its database; its journeys' ids and periods."""
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.support.e2e_analytics_seed"],
+            env=self.app.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"Seeding the analytics history failed: {done.stderr[-2000:]}")
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return result
+
 
 def _days_since_t0() -> float:
     return (datetime.now(tz=UTC) - deliveries.T0).total_seconds() / 86400
@@ -282,7 +300,11 @@ def _days_since_t0() -> float:
 
 def dashboard_server(shop: Shop, config: dict[str, Any]) -> ThreadingHTTPServer:
     """The stand-in Dashboard: the host page, and the harness's ``/__e2e/`` calls."""
-    seeders = {"customer": shop.seed_customer, "order": shop.seed_order}
+    seeders = {
+        "customer": shop.seed_customer,
+        "order": shop.seed_order,
+        "analytics": shop.seed_analytics,
+    }
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"

@@ -11,7 +11,7 @@ import { ACTIVITY_KEYS, activitySeries, axisDay, funnelSteps, revenueSeries } fr
 import type { Funnel, FunnelDay } from "./types";
 
 const SERIES_COLORS = {
-  sent: vars.colors.text.accent1,
+  sent: vars.colors.text.default2,
   opened: vars.colors.text.info1,
   clicked: vars.colors.text.warning1,
   converted: vars.colors.text.success1,
@@ -54,9 +54,9 @@ export const ActivityChart = ({ days }: { days: FunnelDay[] }) => {
           <XAxis dataKey="day" tickFormatter={(day: string) => axisDay(day, locale)} tick={axis} minTickGap={16} />
           <YAxis allowDecimals={false} tick={axis} width={48} tickFormatter={(value: number) => new Intl.NumberFormat(locale).format(value)} />
           <Tooltip contentStyle={tooltipStyle} labelFormatter={(day) => axisDay(String(day), locale)} />
-          <Legend />
+          <Legend itemSorter={null} />
           {ACTIVITY_KEYS.map((key) => (
-            <Line key={key} type="monotone" dataKey={key} name={name(key)} stroke={SERIES_COLORS[key]} strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Line key={key} type="linear" dataKey={key} name={name(key)} stroke={SERIES_COLORS[key]} strokeWidth={2} dot={false} isAnimationActive={false} />
           ))}
         </LineChart>
       </ResponsiveContainer>

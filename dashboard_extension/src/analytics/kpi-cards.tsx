@@ -99,7 +99,7 @@ export const KpiCards = ({ cards, complaintLine }: { cards: KpiCard[]; complaint
   const intl = useIntl();
   const locale = useAppLocale();
   return (
-    <Box as="ul" display="grid" __gridTemplateColumns="repeat(auto-fill, minmax(220px, 1fr))" gap={4} padding={0} margin={0} data-testid="kpi-cards">
+    <Box as="ul" display="grid" __gridTemplateColumns="repeat(auto-fill, minmax(220px, 1fr))" alignItems="start" gap={4} padding={0} margin={0} data-testid="kpi-cards">
       {cards.map((card) => (
         <Box
           as="li"

@@ -114,10 +114,10 @@ describe("journeyKpiCards", () => {
       ["converted", [{ key: "converted", kind: "count", value: 6, change: { direction: "up", difference: 2, relative: 0.5, tone: "good" } }]],
       ["conversionRate", [{ key: "conversionRate", kind: "rate", value: 0.1, change: { direction: "up", points: 0.1 - 0.08, tone: "good" } }]],
       [
-        "revenue",
+        "goalRevenue",
         [
           {
-            key: "revenue",
+            key: "goalRevenue",
             kind: "money",
             rows: [
               { currency: "EUR", amount: 370, previous: 300, change: { direction: "up", difference: 70, relative: 70 / 300, tone: "good" } },

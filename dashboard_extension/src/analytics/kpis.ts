@@ -24,7 +24,8 @@ export type KpiCard = {
     | "complaintRate"
     | "entered"
     | "converted"
-    | "conversionRate";
+    | "conversionRate"
+    | "goalRevenue";
   values: KpiValue[];
   /** the complaint rate is at or over the line mailbox providers enforce */
   warning: boolean;
@@ -79,7 +80,8 @@ export const kpiCards = (overview: AnalyticsOverview): KpiCard[] => {
 
 /**
  * A journey's cards: runs entered, messages sent, open and click rates of sent, runs converted
- * (the journey's goal), the conversion rate of entered runs and the goal revenue per currency.
+ * (the journey's goal), the conversion rate of entered runs and the goal orders' revenue per
+ * currency (a journey's revenue is its goal's, not the attributed revenue of the overview).
  */
 export const journeyKpiCards = (funnel: Funnel, previous: Funnel | null): KpiCard[] => {
   const card = (id: KpiCard["id"], values: KpiValue[]): KpiCard => ({ id, values, warning: false });
@@ -92,6 +94,6 @@ export const journeyKpiCards = (funnel: Funnel, previous: Funnel | null): KpiCar
     card("clickRate", [rates("clickRate", (f) => f.clicked, (f) => f.sent)]),
     card("converted", [count("converted", funnel.converted, previous?.converted ?? null)]),
     card("conversionRate", [rates("conversionRate", (f) => f.converted, (f) => f.entered)]),
-    card("revenue", [{ key: "revenue", kind: "money", rows: moneyRows(funnel.revenue, previous?.revenue ?? null) }]),
+    card("goalRevenue", [{ key: "goalRevenue", kind: "money", rows: moneyRows(funnel.revenue, previous?.revenue ?? null) }]),
   ];
 };

@@ -138,7 +138,6 @@ export const JourneyAnalyticsPage = () => {
               nameColumn={intl.formatMessage({ id: "analytics.table.channel" })}
               testId="channels"
               empty={intl.formatMessage({ id: "analytics.table.noChannels" })}
-              withEntered
               rows={analytics.channels.map((row) => ({ key: row.channel, funnel: row.funnel, label: row.channel }))}
             />
           </Box>
