@@ -30,7 +30,7 @@ from saleor_mautomation.journeys.runner import version_definition
 logger = logging.getLogger(__name__)
 
 
-def test_winner(result: AbTest) -> tuple[int, bool]:
+def winner_of(result: AbTest) -> tuple[int, bool]:
     """The winning branch and whether it won significantly: the significant winner, else
     the best rate by the test's metric (ties: the lowest branch)."""
     if result.verdict == "winner" and result.winner is not None:
@@ -50,7 +50,7 @@ def _test_of(version: JourneyVersion) -> tuple[d.JourneyDefinition, d.BroadcastT
     return definition, entry.test
 
 
-def test_due(version: JourneyVersion, entry: d.BroadcastEntry) -> datetime | None:
+def decision_due(version: JourneyVersion, entry: d.BroadcastEntry) -> datetime | None:
     """When the test share has waited long enough: ``wait_hours`` after it was sent (the
     send time, or the snapshot when that came later); None before the snapshot."""
     assert entry.test is not None
@@ -79,7 +79,7 @@ def broadcast_test_decide(*, version_id: int, now: datetime) -> bool:
             return False
         definition, spec = test
         assert isinstance(definition.entry, d.BroadcastEntry)
-        due = test_due(version, definition.entry)
+        due = decision_due(version, definition.entry)
         if due is None or now < due:
             return False
         result = ab_result(
@@ -91,7 +91,7 @@ def broadcast_test_decide(*, version_id: int, now: datetime) -> bool:
             version_id=version.pk,
         )
         assert result is not None  # the definition's rule: the test's node is a split
-        winner, significant = test_winner(result)
+        winner, significant = winner_of(result)
         version.test_decided_at = now
         version.test_winner = winner
         version.test_significant = significant

@@ -206,7 +206,7 @@ def _broadcast(
             .values_list("pk", flat=True)
         )
         if entry.test is not None:
-            ids, rest = test_share(ids, version_id=version.pk, percent=entry.test.share_percent)
+            ids, rest = share_sample(ids, version_id=version.pk, percent=entry.test.share_percent)
             for part in _chunks(rest, REST_CHUNK):
                 BroadcastRest.objects.bulk_create(
                     [BroadcastRest(version=locked, contact_id=contact_id) for contact_id in part]
@@ -235,7 +235,7 @@ def _share_rank(version_id: int, contact_id: int) -> bytes:
     return hashlib.blake2b(f"{version_id}:{contact_id}".encode(), digest_size=8).digest()
 
 
-def test_share(ids: list[int], *, version_id: int, percent: int) -> tuple[list[int], list[int]]:
+def share_sample(ids: list[int], *, version_id: int, percent: int) -> tuple[list[int], list[int]]:
     """A broadcast's test share and its rest: ``percent`` of the snapshot (rounded up), the
     contacts ranked first by a hash of the version and the contact; the same contacts
     whenever it is drawn again (a seeded sample, not the database's order). Both in the
