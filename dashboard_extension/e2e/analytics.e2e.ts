@@ -206,6 +206,18 @@ describe("analytics", () => {
     expect(embedded.errors).toEqual([]);
   });
 
+  test("speaks German in the dark theme: the last 30 days of the journey, money in German notation", async () => {
+    const embedded = await openApp({ path: `/journeys/${encodeURIComponent(seeded.abandonedId)}/analytics`, locale: "de", theme: "dark" });
+    const { app, page } = embedded;
+    await app.getByRole("heading", { name: "Auswertung: Abandoned checkout (analytics)", level: 1 }).waitFor();
+    // the default period, the last 30 days, holds the whole seeded week and nothing else of this journey
+    expect(await text(app.getByTestId("holdout").getByTestId("holdout-verdict"))).toBe("Besser als keine Nachricht");
+    expect((await money(app, "goalRevenue")).map((row) => row.amount)).toEqual(["580,00 €", "90,00 $"]);
+    expect(await figure(app, "openRate")).toMatchObject({ value: "55,0 %" });
+    await save(page, app, "journey-analytics-german-dark.png");
+    expect(embedded.errors).toEqual([]);
+  });
+
   test("the journey canvas shows each send node's last 30 days and the split's branches", async () => {
     const embedded = await openApp({ path: `/journeys/${encodeURIComponent(seeded.abandonedId)}` });
     const { app, page } = embedded;
