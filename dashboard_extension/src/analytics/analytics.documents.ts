@@ -218,8 +218,6 @@ export const EDITOR_NODE_ANALYTICS_QUERY = /* GraphQL */ `
   }
 `;
 
-/** The schema's BroadcastAnalytics has no `test` (test share, wait, metric, winner) yet: only
- * the broadcast's funnel and days are asked for until it does. */
 export const BROADCAST_ANALYTICS_QUERY = /* GraphQL */ `
   query BroadcastAnalytics($journeyId: ID!) {
     broadcastAnalytics(journeyId: $journeyId) {
@@ -232,7 +230,19 @@ export const BROADCAST_ANALYTICS_QUERY = /* GraphQL */ `
           ...AnalyticsFunnel
         }
       }
+      test {
+        sharePercent
+        waitHours
+        metric
+        decidedAt
+        winner
+        significant
+        result {
+          ...AnalyticsAbTest
+        }
+      }
     }
   }
   ${FUNNEL_FIELDS}
+  ${AB_TEST_FIELDS}
 `;

@@ -9,6 +9,7 @@ import { formatCurrency, formatPoints, formatPValue, formatRate } from "./figure
 import { IntervalBar } from "./interval-bar";
 import { cell, Revenue } from "./tables";
 import type { AbTestResult, BroadcastTest, HoldoutResult } from "./types";
+import { broadcastDecision } from "./journey";
 import { abBadge, holdoutBadge, winnerOf } from "./verdicts";
 
 const Th = ({ children, align = "right" }: { children: string; align?: "left" | "right" }) => (
@@ -210,7 +211,7 @@ export const BroadcastTestCard = ({ test }: { test: BroadcastTest | null }) => {
       </Section>
     );
   }
-  const winner = test.result && test.winner !== null ? test.result.variants.find((variant) => variant.branch === test.winner) : undefined;
+  const decision = broadcastDecision(test);
   return (
     <Section title={intl.formatMessage({ id: "analytics.broadcast.title" })} testId="broadcast-test">
       <Text size={3} data-testid="broadcast-settings">
@@ -220,12 +221,12 @@ export const BroadcastTestCard = ({ test }: { test: BroadcastTest | null }) => {
         )}
       </Text>
       <Text size={3} fontWeight="bold" data-testid="broadcast-decision">
-        {test.decidedAt && test.winner !== null
-          ? intl.formatMessage(
-              { id: "analytics.broadcast.decided" },
-              { label: winner?.label ?? intl.formatMessage({ id: "analytics.ab.branch" }, { branch: test.winner }), at: formatDateTime(test.decidedAt, locale) },
-            )
-          : intl.formatMessage({ id: "analytics.broadcast.undecided" })}
+        {decision.kind === "undecided"
+          ? intl.formatMessage({ id: "analytics.broadcast.undecided" })
+          : intl.formatMessage(
+              { id: decision.significant ? "analytics.broadcast.decided" : "analytics.broadcast.decidedBestSeen" },
+              { label: decision.label ?? intl.formatMessage({ id: "analytics.ab.branch" }, { branch: decision.branch }), at: formatDateTime(decision.at, locale) },
+            )}
       </Text>
       {test.result && <AbTestCard test={test.result} />}
     </Section>

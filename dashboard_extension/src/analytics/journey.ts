@@ -1,4 +1,5 @@
-/** What the journey analytics page needs to know of the journey itself. */
+/** What the journey analytics page needs to know of the journey itself, and of its broadcast. */
+import type { BroadcastTest } from "./types";
 
 type Definition = Record<string, unknown> | null | undefined;
 
@@ -16,3 +17,20 @@ export const versionChoices = (currentVersion: number | null): (number | null)[]
   null,
   ...Array.from({ length: currentVersion ?? 0 }, (_, index) => (currentVersion ?? 0) - index),
 ];
+
+export type BroadcastDecision =
+  | { kind: "undecided" }
+  | { kind: "decided"; label: string | null; branch: number; at: string; significant: boolean };
+
+/** A broadcast test's decision: not yet, or the branch sent to the rest (by its label when the
+ * result names it), when, and whether it won significantly or only had the best rate seen. */
+export const broadcastDecision = (test: BroadcastTest): BroadcastDecision =>
+  test.decidedAt === null || test.winner === null
+    ? { kind: "undecided" }
+    : {
+        kind: "decided",
+        label: test.result?.variants.find((variant) => variant.branch === test.winner)?.label ?? null,
+        branch: test.winner,
+        at: test.decidedAt,
+        significant: test.significant === true,
+      };

@@ -115,8 +115,9 @@ export type BroadcastTest = {
   metric: string;
   decidedAt: string | null;
   winner: number | null;
+  /** won significantly (else the best rate seen); null until chosen */
+  significant: boolean | null;
   result: AbTestResult | null;
 };
 
-/** `test` is in the contract, not in the schema yet: undefined until the API has it. */
-export type BroadcastAnalytics = { funnel: Funnel; days: FunnelDay[]; test?: BroadcastTest | null };
+export type BroadcastAnalytics = { funnel: Funnel; days: FunnelDay[]; test: BroadcastTest | null };

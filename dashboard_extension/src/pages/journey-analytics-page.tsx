@@ -30,7 +30,7 @@ const Broadcast = ({ journeyId }: { journeyId: string }) => {
         {intl.formatMessage({ id: "analytics.broadcast.section" })}
       </Text>
       <FunnelChart funnel={broadcast.data.funnel} />
-      {broadcast.data.test !== undefined && <BroadcastTestCard test={broadcast.data.test} />}
+      <BroadcastTestCard test={broadcast.data.test} />
     </Box>
   );
 };
