@@ -17,7 +17,7 @@ import { e2e, graphql, openApp, useBrowser } from "./harness";
 
 useBrowser();
 
-type Seeded = { abandonedId: string; welcomeId: string; from: string; to: string; previousFrom: string; previousTo: string };
+type Seeded = { abandonedId: string; welcomeId: string; saleId: string; from: string; to: string; previousFrom: string; previousTo: string };
 
 let seeded: Seeded;
 
@@ -215,6 +215,37 @@ describe("analytics", () => {
     expect((await money(app, "goalRevenue")).map((row) => row.amount)).toEqual(["580,00 €", "90,00 $"]);
     expect(await figure(app, "openRate")).toMatchObject({ value: "55,0 %" });
     await save(page, app, "journey-analytics-german-dark.png");
+    expect(embedded.errors).toEqual([]);
+  });
+
+  test("a broadcast's test share: the winner by clicks sent to the rest, not significant with 10 people a branch", async () => {
+    const embedded = await openApp({ path: `/journeys/${encodeURIComponent(seeded.saleId)}/analytics` });
+    const { app, page } = embedded;
+    await app.getByRole("heading", { name: "Analytics: Sale broadcast (analytics)", level: 1 }).waitFor();
+    const broadcast = app.getByTestId("broadcast");
+    await broadcast.waitFor();
+    // since it started (40 days ago, before every period): 20 sent, 12 opened, 5 clicked
+    expect(await broadcast.getByTestId("funnel-steps").locator("li").allTextContents()).toEqual([
+      "Sent: 20",
+      "Opened: 12 (60.0%)",
+      "Clicked: 5 (25.0%)",
+      "Converted: 0 (0.0%)",
+    ]);
+    const share = broadcast.getByTestId("broadcast-test");
+    expect(await text(share.getByTestId("broadcast-settings"))).toBe(
+      "20% got a variant first; after 4 hours the winner by clicks goes to the rest.",
+    );
+    expect(await text(share.getByTestId("broadcast-decision"))).toMatch(
+      /^Sent to the rest: Branch B \(decided .+; the best rate seen, not a significant win\)$/,
+    );
+    const result = share.getByTestId("ab-test-ab");
+    expect(await text(result.getByTestId("ab-verdict"))).toBe("Too few recipients yet");
+    await result.getByText("Decided by clicks").waitFor();
+    expect(await rows(result.getByTestId("ab-variants"))).toEqual([
+      ["Branch A (control)", "10", "0 (0.0%)", "1 (10.0%)", "–", "–"],
+      ["Branch B", "10", "0 (0.0%)", "4 (40.0%)", "+30.0 pts (95% interval -5.6 pts to +65.6 pts)", "0.121"],
+    ]);
+    await save(page, app, "broadcast-analytics.png");
     expect(embedded.errors).toEqual([]);
   });
 

@@ -18,6 +18,11 @@ before it (the "previous" one), so what the other browser tests do today never a
 - "Welcome (analytics)": emails only. Previous week 20 sent, 8 opened, 2 clicked, one order of
   EUR 20 (attributed to its click); this week 10 sent, 5 opened, 1 clicked.
 - List growth: 2 confirmed sign-ups in the previous week; 3 this week and 1 withdrawal.
+- "Sale broadcast (analytics)", 40 days ago (outside both weeks): a broadcast whose 20% test share
+  (20 people, 10 per branch of its split) got emails: branch A 5 opened, 1 clicked; branch B 7
+  opened, 4 clicked. After its 4 hours' wait ``flows.broadcast_tests`` chose the winner by clicks
+  (too few for significance: the best rate seen). The journey is paused then, so its rest is
+  never sent.
 
 Opens and clicks go through the tracking code (a person's browser), orders are attributed by
 ``analytics.attribution.orders_attribute``, runs are tallied by ``journeys.conversions``,
@@ -63,6 +68,19 @@ WELCOME = {
         "end": {"type": "exit"},
     },
 }
+SALE = {
+    "start": "ab",
+    "nodes": {
+        "ab": {
+            "type": "split",
+            "branches": [{"percent": 50, "next": "a"}, {"percent": 50, "next": "b"}],
+        },
+        "a": {"type": "send_email", "template": "welcome-2", "next": "end"},
+        "b": {"type": "send_email", "template": "welcome-3", "next": "end"},
+        "end": {"type": "exit"},
+    },
+}
+SALE_BRANCHES = ((5, 1), (7, 4))  # per branch of the test share: opened, clicked
 PERSON = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
@@ -89,6 +107,7 @@ def seed(*, today: date) -> dict[str, Any]:
     )
     from saleor_mautomation.contacts.models import Contact
     from saleor_mautomation.events.tallies import tallies_add
+    from saleor_mautomation.flows.broadcast_tests import broadcast_test_decide
     from saleor_mautomation.graphql.contacts import to_global_id
     from saleor_mautomation.journeys import definition as d
     from saleor_mautomation.journeys.conversions import (
@@ -98,7 +117,11 @@ def seed(*, today: date) -> dict[str, Any]:
         split_tallies,
     )
     from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion
-    from saleor_mautomation.journeys.services import journey_create, journey_publish
+    from saleor_mautomation.journeys.services import (
+        journey_create,
+        journey_publish,
+        journey_status_set,
+    )
     from saleor_mautomation.messages import tokens
     from saleor_mautomation.messages.esp import esp_event_apply
     from saleor_mautomation.messages.funnel import message_sent_tally
@@ -106,6 +129,7 @@ def seed(*, today: date) -> dict[str, Any]:
     from saleor_mautomation.messages.services import templates_builtin_ensure
     from saleor_mautomation.messages.tracking import click_record, open_record
     from saleor_mautomation.saleor.models import Installation
+    from saleor_mautomation.segments.services import segment_create
 
     installation = Installation.objects.get()
     shop = installation.pk
@@ -279,6 +303,62 @@ def seed(*, today: date) -> dict[str, Any]:
                 order(person, placed, currency, amount)
                 orders_attribute(contact_ids=[person.pk], now=placed + timedelta(minutes=1))
 
+    # -- a broadcast with a test share, decided by the app's own decision
+    broadcast_at = at(today - timedelta(days=40), 9)
+    segment = segment_create(
+        installation_id=shop,
+        name="Sale audience (analytics)",
+        definition={"root": {"type": "profile", "field": "gender", "op": "eq", "value": "f"}},
+        now=now,
+    )
+    sale, sale_v1 = published(
+        "Sale broadcast (analytics)",
+        {
+            **SALE,
+            "entry": {
+                "type": "broadcast",
+                "segment_id": segment.pk,
+                "send_at": broadcast_at.isoformat(),
+                "test": {"split": "ab", "share_percent": 20, "wait_hours": 4, "metric": "click"},
+            },
+        },
+    )
+    sale_v1.broadcast_enrolled_at = broadcast_at
+    sale_v1.save(update_fields=["broadcast_enrolled_at"])
+    for i in range(20):
+        branch = i % 2
+        person = contact(gender="f")
+        run = JourneyRun.objects.create(
+            installation_id=shop,
+            journey=sale,
+            version=sale_v1,
+            contact=person,
+            status=JourneyRun.Status.EXITED,
+            node="end",
+            node_entered_at=broadcast_at,
+            exit_reason="end",
+            entered_at=broadcast_at,
+            exited_at=broadcast_at,
+            branches={"ab": branch},
+        )
+        tallies_add(entered_tallies([run]) + split_tallies(run, {"ab": branch}))
+        message = sent(
+            person,
+            broadcast_at,
+            sale_v1,
+            "a" if branch == 0 else "b",
+            broadcast=True,
+            split_node="ab",
+            split_branch=branch,
+        )
+        opens, clicks = SALE_BRANCHES[branch]
+        if i // 2 < opens:
+            opened(message, broadcast_at + timedelta(hours=1))
+        if i // 2 < clicks:
+            clicked(message, broadcast_at + timedelta(hours=2))
+    broadcast_test_decide(version_id=sale_v1.pk, now=broadcast_at + timedelta(hours=4, minutes=1))
+    journey_status_set(journey=sale, status=Journey.Status.PAUSED)
+
     # -- list growth: confirmed sign-ups and a withdrawal
     evidence = Evidence(source="e2e")
     for day, confirmations, withdrawals in ((previous, 2, 0), (start, 3, 1)):
@@ -296,6 +376,7 @@ def seed(*, today: date) -> dict[str, Any]:
     return {
         "abandonedId": to_global_id("Journey", abandoned.pk),
         "welcomeId": to_global_id("Journey", welcome.pk),
+        "saleId": to_global_id("Journey", sale.pk),
         "from": start.isoformat(),
         "to": (start + timedelta(days=6)).isoformat(),
         "previousFrom": previous.isoformat(),

@@ -49,7 +49,10 @@ export const HoldoutCard = ({ holdout }: { holdout: HoldoutResult }) => {
         : intl.formatMessage({ id: "analytics.holdout.liftNoInterval" }, { lift: points(holdout.lift) });
   const money = (amount: string | null, currency: string) => (amount === null ? "–" : formatCurrency(Number(amount), currency, locale));
   return (
-    <Section title={intl.formatMessage({ id: "analytics.holdout.title" }, { percent: holdout.holdoutPercent })} testId="holdout">
+    <Section
+      title={intl.formatMessage({ id: holdout.holdoutPercent > 0 ? "analytics.holdout.title" : "analytics.holdout.titleNone" }, { percent: holdout.holdoutPercent })}
+      testId="holdout"
+    >
       <Box display="flex" flexWrap="wrap" gap={3} alignItems="center">
         <Badge tone={badge.tone} testId="holdout-verdict">
           {intl.formatMessage({ id: badge.messageId })}

@@ -95,6 +95,7 @@ export const JourneyAnalyticsPage = () => {
       {journey && analytics && (
         <Box display="flex" flexDirection="column" gap={8} aria-busy={query.isFetching} data-testid="journey-analytics">
           <PeriodText period={analytics.period} previous={analytics.previous ? previousRange(analytics.period) : null} />
+          {isBroadcast(journey) && <Broadcast journeyId={journeyId} />}
           <KpiCards cards={journeyKpiCards(analytics.funnel, analytics.previous)} complaintLine={0} />
           <Box as="section" display="flex" flexDirection="column" gap={6}>
             <Text as="h2" size={7} fontWeight="bold">
@@ -141,7 +142,6 @@ export const JourneyAnalyticsPage = () => {
               rows={analytics.channels.map((row) => ({ key: row.channel, funnel: row.funnel, label: row.channel }))}
             />
           </Box>
-          {isBroadcast(journey) && <Broadcast journeyId={journeyId} />}
         </Box>
       )}
     </>
