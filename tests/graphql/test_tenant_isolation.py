@@ -134,6 +134,10 @@ ID_ARGS: dict[tuple[str, str, str], str] = {
     ("Query", "journeyTest", "contactId"): "Contact",
     ("Query", "contact", "id"): "Contact",
     ("Query", "contactExport", "id"): "Contact",
+    ("Query", "journeyAnalytics", "journeyId"): "Journey",
+    ("Query", "templateAnalytics", "templateId"): "Template",
+    ("Query", "broadcastAnalytics", "journeyId"): "Journey",
+    ("Query", "abTestResults", "journeyId"): "Journey",
     ("Mutation", "createTemplateVersion", "templateId"): "Template",
     ("Mutation", "sendTestEmail", "templateId"): "Template",
     ("Mutation", "updateSegment", "id"): "Segment",
@@ -165,6 +169,9 @@ OTHER_ARGS: dict[str, dict[str, Any]] = {
     "updateJourneyDraft": {"draft": {}, "name": "Hijacked"},
     "setJourneyStatus": {"status": "paused"},
     "createChannelTemplateVersion": {"language": "en", "text": "Hijacked"},
+    "journeyAnalytics": {"from": "2026-01-01", "to": "2026-12-31"},
+    "templateAnalytics": {"from": "2026-01-01", "to": "2026-12-31"},
+    "abTestResults": {"nodeId": "ab"},
 }
 FAILURE_KINDS = {"DELIVERY": "Delivery", "RUN": "JourneyRun", "MESSAGE": "Message"}
 
@@ -341,6 +348,7 @@ def _placeholder(type_: Any) -> Any:
         "Int": 1,
         "Float": 1.0,
         "Boolean": True,
+        "Date": "2026-01-01",
     }.get(named.name, {})
 
 
