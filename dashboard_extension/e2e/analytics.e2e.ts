@@ -52,6 +52,12 @@ const pickSeededWeek = async (app: FrameLocator) => {
   await app.getByLabel("To (UTC day, included)").fill(seeded.to);
 };
 
+/** The page's controls and links without an accessible name (each should have one). */
+const unlabelled = async (app: FrameLocator): Promise<string[]> => {
+  const tree = await app.locator("body").ariaSnapshot();
+  return tree.split("\n").filter((line) => /^\s*- (textbox|combobox|checkbox|button|spinbutton|listbox|radio|switch|link)\b(?! ")/.test(line));
+};
+
 const kpi = (app: FrameLocator, key: string) => app.getByTestId(`kpi-value-${key}`);
 
 const figure = async (app: FrameLocator, key: string) => ({
@@ -133,6 +139,7 @@ describe("analytics", () => {
       ["Welcome 1", "10", "0", "5 (50.0%)", "1 (10.0%)", "0", "–"],
     ]);
     await save(page, app, "analytics-overview.png");
+    expect(await unlabelled(app)).toEqual([]);
 
     // a journey's row opens its editor, inside the Dashboard
     await app.getByTestId("top-journeys").getByRole("link", { name: "Abandoned checkout (analytics)", exact: true }).click();
@@ -198,6 +205,7 @@ describe("analytics", () => {
     expect(await rows(app.getByTestId("versions"))).toEqual([["Version 1", "60", "60", "0", "33 (55.0%)", "18 (30.0%)", "16", "€580.00$90.00"]]);
     expect(await rows(app.getByTestId("channels"))).toEqual([["email", "60", "0", "33 (55.0%)", "18 (30.0%)", "16", "€580.00$90.00"]]);
     await save(page, app, "journey-analytics.png");
+    expect(await unlabelled(app)).toEqual([]);
 
     // one version: the same figures (the journey has only version 1)
     await app.getByRole("combobox", { name: "Version", exact: true }).click();
