@@ -221,6 +221,19 @@ def _overview_figures(installation_id: int, period: Period) -> OverviewFigures:
     return OverviewFigures(funnel, recovered.converted, recovered.revenue, subscribed, unsubscribed)
 
 
+def _named(
+    model: type[Journey] | type[Template], installation_id: int, funnels: dict[Any, Funnel]
+) -> list[Ranked]:
+    """The funnels of the shop's journeys or templates with their names (one gone since is
+    left out)."""
+    names = dict(
+        model.objects.filter(installation_id=installation_id, pk__in=funnels).values_list(
+            "pk", "name"
+        )
+    )
+    return [Ranked(pk, names[pk], f) for pk, f in funnels.items() if pk in names]
+
+
 def _top_journeys(installation_id: int, period: Period) -> list[Ranked]:
     rows = _rows(
         installation_id,
@@ -229,14 +242,8 @@ def _top_journeys(installation_id: int, period: Period) -> list[Ranked]:
         ("journey_id",),
     )
     funnels = _funnels(rows, ("journey_id",), goal=True)
-    names = dict(
-        Journey.objects.filter(installation_id=installation_id, pk__in=funnels).values_list(
-            "pk", "name"
-        )
-    )
-    ranked = [Ranked(pk, names[pk], f) for pk, f in funnels.items() if pk in names]
-    ranked.sort(key=lambda r: (-r.funnel.converted, -r.funnel.sent, r.name))
-    return ranked[:TOP]
+    ranked = _named(Journey, installation_id, funnels)
+    return sorted(ranked, key=lambda r: (-r.funnel.converted, -r.funnel.sent, r.name))[:TOP]
 
 
 def _top_templates(installation_id: int, period: Period) -> list[Ranked]:
@@ -247,14 +254,8 @@ def _top_templates(installation_id: int, period: Period) -> list[Ranked]:
         ("template_id",),
     )
     funnels = _funnels(rows, ("template_id",), goal=False)
-    names = dict(
-        Template.objects.filter(installation_id=installation_id, pk__in=funnels).values_list(
-            "pk", "name"
-        )
-    )
-    ranked = [Ranked(pk, names[pk], f) for pk, f in funnels.items() if pk in names]
-    ranked.sort(key=lambda r: (-r.funnel.clicked, -r.funnel.sent, r.name))
-    return ranked[:TOP]
+    ranked = _named(Template, installation_id, funnels)
+    return sorted(ranked, key=lambda r: (-r.funnel.clicked, -r.funnel.sent, r.name))[:TOP]
 
 
 def analytics_overview(*, installation_id: int, period: Period, compare: bool) -> Overview:
@@ -543,11 +544,6 @@ def template_report(
         ("journey_id",),
     )
     funnels = _funnels(journey_rows, ("journey_id",), goal=False)
-    names = dict(
-        Journey.objects.filter(installation_id=installation_id, pk__in=funnels).values_list(
-            "pk", "name"
-        )
-    )
     return TemplateReport(
         period=period,
         funnel=_funnel(installation_id, period, scope, goal=False),
@@ -556,8 +552,7 @@ def template_report(
         else None,
         days=_days(installation_id, period, scope, goal=False),
         journeys=sorted(
-            (Ranked(pk, names[pk], f) for pk, f in funnels.items() if pk in names),
-            key=lambda r: (-r.funnel.sent, r.name),
+            _named(Journey, installation_id, funnels), key=lambda r: (-r.funnel.sent, r.name)
         ),
     )
 

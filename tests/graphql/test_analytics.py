@@ -375,3 +375,34 @@ def test_a_contacts_last_order_says_which_message_earned_it(client, standin_inst
         "journey": "Win-back",
         "template": "We miss you",
     }
+
+
+def test_a_templates_figures_and_the_journeys_that_sent_it(client, standin_installation):
+    # given: one template sent by two journeys and once by itself, in March; one in February
+    shop = standin_installation
+    template = make_template(shop, "Welcome 1")
+    first, second = make_journey(shop, "Welcome"), make_journey(shop, "Newsletter welcome")
+    people = [make_contact(shop) for _ in range(4)]
+    make_sent(people[0], T, journey=first, template=template, node="mail")
+    to_bea = make_sent(people[1], T, journey=first, template=template, node="mail")
+    clicked(to_bea, T + timedelta(minutes=1))
+    make_sent(people[2], T + timedelta(days=1), journey=second, template=template, node="hi")
+    make_sent(people[3], T + timedelta(days=2), template=template)
+    make_sent(people[3], T - timedelta(days=20), template=template)
+    query = """query T($id: ID!) { templateAnalytics(templateId: $id, from: "2026-03-01",
+      to: "2026-03-31", compare: true) { funnel { sent clicked } previous { sent }
+      days { day funnel { sent } } journeys { name funnel { sent clicked } } } }"""
+
+    # when
+    body = ask(client, shop, query, id=gid("Template", template.pk))
+
+    # then
+    data = body["data"]["templateAnalytics"]
+    assert data["funnel"] == {"sent": 4, "clicked": 1}
+    assert data["previous"] == {"sent": 1}
+    assert [d["funnel"]["sent"] for d in data["days"][:4]] == [0, 2, 1, 1]
+    assert len(data["days"]) == 31
+    assert data["journeys"] == [
+        {"name": "Welcome", "funnel": {"sent": 2, "clicked": 1}},
+        {"name": "Newsletter welcome", "funnel": {"sent": 1, "clicked": 0}},
+    ]
