@@ -138,6 +138,7 @@ describe("analytics", () => {
       ["Abandoned checkout 1", "30", "0", "15 (50.0%)", "6 (20.0%)", "6", "€300.00"],
       ["Welcome 1", "10", "0", "5 (50.0%)", "1 (10.0%)", "0", "–"],
     ]);
+    expect(await rows(app.getByTestId("overview-channels"))).toEqual([["email", "70", "0", "38 (54.3%)", "19 (27.1%)", "16", "€580.00$90.00"]]);
     await save(page, app, "analytics-overview.png");
     expect(await unlabelled(app)).toEqual([]);
 

@@ -82,6 +82,12 @@ export const ANALYTICS_OVERVIEW_QUERY = /* GraphQL */ `
           ...AnalyticsFunnel
         }
       }
+      channels {
+        channel
+        funnel {
+          ...AnalyticsFunnel
+        }
+      }
       complaintLine
     }
   }

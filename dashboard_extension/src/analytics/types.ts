@@ -42,6 +42,8 @@ export type AnalyticsOverview = {
   days: FunnelDay[];
   topJourneys: AnalyticsRow[];
   topTemplates: AnalyticsRow[];
+  /** per sending channel (email, SMS, push) */
+  channels: ChannelFunnel[];
   complaintLine: number;
 };
 

@@ -70,6 +70,13 @@ export const AnalyticsPage = () => {
               empty={intl.formatMessage({ id: "analytics.table.noTemplates" })}
               rows={data.topTemplates.map((row) => ({ key: row.id, funnel: row.funnel, label: row.name }))}
             />
+            <FunnelTable
+              caption={intl.formatMessage({ id: "analytics.table.channels" })}
+              nameColumn={intl.formatMessage({ id: "analytics.table.channel" })}
+              testId="overview-channels"
+              empty={intl.formatMessage({ id: "analytics.table.noChannels" })}
+              rows={data.channels.map((row) => ({ key: row.channel, funnel: row.funnel, label: row.channel }))}
+            />
           </Box>
         </Box>
       )}
