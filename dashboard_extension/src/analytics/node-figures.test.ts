@@ -13,8 +13,21 @@ describe("nodeFigures", () => {
     const figures = nodeFigures(journey, typeOf);
 
     expect([...figures.keys()]).toEqual(["send_1", "send_2", "split_1"]);
-    expect(figures.get("send_1")).toEqual({ kind: "send", sent: 60, openRate: 0.5, clickRate: 0.2 });
-    expect(figures.get("send_2")).toEqual({ kind: "send", sent: 60, openRate: 25 / 60, clickRate: 7 / 60 });
+    expect(figures.get("send_1")).toEqual({
+      kind: "send",
+      sent: 60,
+      openRate: 0.5,
+      clickRate: 0.2,
+      subjects: {
+        metric: "click",
+        verdict: "winner",
+        variants: [
+          { branch: 0, label: "You left something behind", rate: 0.1, winner: false },
+          { branch: 1, label: "Still thinking it over?", rate: 11 / 30, winner: true },
+        ],
+      },
+    });
+    expect(figures.get("send_2")).toEqual({ kind: "send", sent: 60, openRate: 25 / 60, clickRate: 7 / 60, subjects: null });
     expect(figures.get("split_1")).toEqual({
       kind: "split",
       metric: "conversion",
@@ -50,6 +63,7 @@ describe("nodeFigures", () => {
       sent: 0,
       openRate: null,
       clickRate: null,
+      subjects: null,
     });
   });
 });

@@ -3,7 +3,7 @@ import { Handle, type Node, type NodeProps, Position } from "@xyflow/react";
 import { memo } from "react";
 import { useIntl } from "react-intl";
 
-import type { NodeFigures } from "../../analytics/node-figures";
+import type { BranchFigure, NodeFigures } from "../../analytics/node-figures";
 import { formatRate } from "../../analytics/figures";
 import { formatNumber } from "../../lib/format";
 import { useAppLocale } from "../../providers/locale-provider";
@@ -43,21 +43,46 @@ const Figures = ({ id, figures }: { id: string; figures: NodeFigures }) => {
       clicked: formatRate(figures.clickRate, locale),
     };
     return (
-      <Text size={1} color="default1" data-testid={`journey-node-figures-${id}`} title={intl.formatMessage({ id: "analytics.node.sendLabel" }, values)}>
-        {intl.formatMessage({ id: "analytics.node.send" }, values)}
-      </Text>
+      <Box display="flex" flexDirection="column" data-testid={`journey-node-figures-${id}`}>
+        <Text size={1} color="default1" title={intl.formatMessage({ id: "analytics.node.sendLabel" }, values)}>
+          {intl.formatMessage({ id: "analytics.node.send" }, values)}
+        </Text>
+        {figures.subjects && <Variants metric={figures.subjects.metric} variants={figures.subjects.variants} short />}
+      </Box>
     );
   }
-  const metric = intl.formatMessage({ id: figures.metric === "click" ? "analytics.node.metric.click" : "analytics.node.metric.conversion" });
   return (
-    <Box display="flex" flexWrap="wrap" columnGap={2} data-testid={`journey-node-figures-${id}`} title={metric}>
-      {figures.branches.map((branch) => (
-        <Text key={branch.branch} size={1} color={branch.winner ? "success1" : "default1"} fontWeight={branch.winner ? "bold" : "regular"} data-winner={branch.winner ? "true" : "false"}>
-          {intl.formatMessage({ id: "analytics.node.branch" }, { label: branch.label, rate: formatRate(branch.rate, locale) })}
+    <Box data-testid={`journey-node-figures-${id}`}>
+      <Variants metric={figures.metric} variants={figures.branches} />
+    </Box>
+  );
+};
+
+/** An A/B test's variants on a node: each one's rate by the deciding metric, the winner marked.
+ * `short`: subject lines are named A, B, ... (the subject is in the tooltip). */
+const Variants = ({ metric: deciding, variants, short = false }: { metric: string; variants: BranchFigure[]; short?: boolean }) => {
+  const intl = useIntl();
+  const locale = useAppLocale();
+  const metric = intl.formatMessage({ id: deciding === "click" ? "analytics.node.metric.click" : "analytics.node.metric.conversion" });
+  return (
+    <Box display="flex" flexWrap="wrap" columnGap={2} title={metric}>
+      {variants.map((branch) => (
+        <Text
+          key={branch.branch}
+          size={1}
+          color={branch.winner ? "success1" : "default1"}
+          fontWeight={branch.winner ? "bold" : "regular"}
+          data-winner={branch.winner ? "true" : "false"}
+          title={short ? branch.label : undefined}
+        >
+          {intl.formatMessage(
+            { id: "analytics.node.branch" },
+            { label: short ? intl.formatMessage({ id: "analytics.node.subject" }, { letter: String.fromCharCode(65 + branch.branch) }) : branch.label, rate: formatRate(branch.rate, locale) },
+          )}
           {branch.winner && ` ★ ${intl.formatMessage({ id: "analytics.node.winner" })}`}
         </Text>
       ))}
-      {!figures.branches.some((branch) => branch.winner) && (
+      {!variants.some((branch) => branch.winner) && (
         <Text size={1} color="default2">
           {intl.formatMessage({ id: "analytics.node.noWinner" })}
         </Text>
