@@ -57,7 +57,8 @@ export const HoldoutCard = ({ holdout }: { holdout: HoldoutResult }) => {
         <Badge tone={badge.tone} testId="holdout-verdict">
           {intl.formatMessage({ id: badge.messageId })}
         </Badge>
-        <Text size={3} data-testid="holdout-message">
+        {/* the API's sentence is English in every language (the badge and the lift are translated) */}
+        <Text size={3} lang="en" data-testid="holdout-message">
           {holdout.message}
         </Text>
       </Box>
@@ -149,7 +150,7 @@ export const AbTestCard = ({ test }: { test: AbTestResult }) => {
           {intl.formatMessage({ id: test.metric === "click" ? "analytics.ab.byClicks" : "analytics.ab.byConversions" })}
         </Text>
       </Box>
-      <Text size={3} data-testid="ab-message">
+      <Text size={3} lang="en" data-testid="ab-message">
         {test.message}
       </Text>
       <Box overflowX="auto">

@@ -24,7 +24,6 @@ export const RangePicker = ({ state, onChange, check }: { state: RangeState; onC
   return (
     <Box
       as="form"
-      role="search"
       aria-label={intl.formatMessage({ id: "analytics.range.label" })}
       onSubmit={(event) => event.preventDefault()}
       display="flex"
