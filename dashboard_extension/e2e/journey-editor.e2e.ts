@@ -169,7 +169,11 @@ describe("journey editor", () => {
         goal: null,
         holdout_percent: 0,
         start: "send-email-1",
-        nodes: { ...expected.nodes, "wait-1": { type: "wait", duration: { days: 1, hours: 0, minutes: 0 }, next: "exit-1" } },
+        nodes: {
+          ...expected.nodes,
+          "send-email-1": { ...expected.nodes["send-email-1"], subject_variants: [] },
+          "wait-1": { type: "wait", duration: { days: 1, hours: 0, minutes: 0 }, next: "exit-1" },
+        },
       },
       layout: saved.layout,
     });
