@@ -35,6 +35,7 @@ from saleor_mautomation.journeys.models import Journey, JourneyVersion
 from saleor_mautomation.messages.models import Template
 
 MAX_DAYS = 731
+DAILY_UP_TO = 92
 TOP = 10
 COMPLAINT_LINE = 0.003  # the spam-complaint rate Gmail and Yahoo require senders to stay under
 MESSAGE_METRICS = (
@@ -91,6 +92,13 @@ class Funnel:
     bounced: int = 0
     complained: int = 0
 
+    def absorb(self, other: Funnel) -> None:
+        """Add ``other``'s figures to these (money per currency)."""
+        for name in ("entered", "converted", *MESSAGE_METRICS):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for currency, amount in other.revenue.items():
+            self.revenue[currency] = self.revenue.get(currency, Decimal(0)) + amount
+
     def add(self, metric: str, currency: str, count: int, amount: Decimal, *, goal: bool) -> None:
         """Add one tally row; ``goal``: the scope converts by its journey goal."""
         conversion = CONVERTED if goal else ATTRIBUTED
@@ -143,12 +151,27 @@ def _sum(rows: Iterable[Mapping[str, Any]], *, goal: bool) -> Funnel:
     return funnel
 
 
+def granularity(period: Period) -> str:
+    """How a period's series is cut: per day up to ``DAILY_UP_TO`` days, per week beyond (a
+    chart of a year is read by weeks, and 365 points cost the API a third of its time)."""
+    return "day" if period.days <= DAILY_UP_TO else "week"
+
+
 def _days(
     installation_id: int, period: Period, scope: Q, *, goal: bool
 ) -> list[tuple[date, Funnel]]:
+    """The period's series, zero-filled, oldest first: per day, or per week (Monday to
+    Sunday; the first and last weeks cut at the period's ends) each under its first day."""
     rows = _rows(installation_id, period, scope & FUNNEL_METRICS & TREATED, ("day",))
     by_day = _funnels(rows, ("day",), goal=goal)
-    return [(day, by_day.get(day, Funnel())) for day in period.each_day()]
+    if granularity(period) == "day":
+        return [(day, by_day.get(day, Funnel())) for day in period.each_day()]
+    weeks: dict[date, Funnel] = {}
+    for day in period.each_day():
+        week = weeks.setdefault(max(period.start, day - timedelta(days=day.weekday())), Funnel())
+        if day in by_day:
+            week.absorb(by_day[day])
+    return list(weeks.items())
 
 
 # -- the overview -------------------------------------------------------------------------------

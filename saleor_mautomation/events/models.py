@@ -96,6 +96,8 @@ class DailyTally(models.Model):
             )
         ]
         indexes = [
+            # A few metrics over a range (recovered checkouts, list growth): read alone.
+            models.Index(fields=["installation", "metric", "day"], name="daily_tally_metric"),
             models.Index(fields=["installation", "journey_id", "day"], name="daily_tally_journey"),
             models.Index(
                 fields=["installation", "template_id", "day"], name="daily_tally_template"

@@ -134,12 +134,19 @@ def _ranked(kind: str, rows: list[s.Ranked]) -> list[AnalyticsRow]:
 
 
 class AnalyticsOverview(graphene.ObjectType):
+    granularity = graphene.String(
+        required=True,
+        description="How days is cut: day (up to 92 days), week (longer: each point is a week, "
+        "Monday to Sunday, under its first day in the period).",
+    )
     period = graphene.Field(AnalyticsPeriod, required=True)
     previous_period = graphene.Field(AnalyticsPeriod)
     current = graphene.Field(AnalyticsOverviewFigures, required=True)
     previous = graphene.Field(AnalyticsOverviewFigures)
     days = graphene.List(
-        graphene.NonNull(FunnelDay), required=True, description="Every day, oldest first."
+        graphene.NonNull(FunnelDay),
+        required=True,
+        description="The series, zero-filled, oldest first: per day or per week (granularity).",
     )
     top_journeys = graphene.List(
         graphene.NonNull(AnalyticsRow), required=True, description="By conversions, then sent."
@@ -349,6 +356,11 @@ class ChannelFunnel(graphene.ObjectType):
 
 
 class JourneyAnalytics(graphene.ObjectType):
+    granularity = graphene.String(
+        required=True,
+        description="How days is cut: day (up to 92 days), week (longer: each point is a week, "
+        "Monday to Sunday, under its first day in the period).",
+    )
     period = graphene.Field(AnalyticsPeriod, required=True)
     version = graphene.Int(description="Null: every version.")
     funnel = graphene.Field(Funnel, required=True)
@@ -368,6 +380,11 @@ class JourneyAnalytics(graphene.ObjectType):
 
 
 class TemplateAnalytics(graphene.ObjectType):
+    granularity = graphene.String(
+        required=True,
+        description="How days is cut: day (up to 92 days), week (longer: each point is a week, "
+        "Monday to Sunday, under its first day in the period).",
+    )
     period = graphene.Field(AnalyticsPeriod, required=True)
     funnel = graphene.Field(Funnel, required=True)
     previous = graphene.Field(Funnel)
@@ -485,6 +502,7 @@ class AnalyticsQuery(graphene.ObjectType):
             current=AnalyticsOverviewFigures.of(overview.current),
             previous=AnalyticsOverviewFigures.of(overview.previous),
             days=_days(overview.days),
+            granularity=s.granularity(overview.period),
             top_journeys=_ranked("Journey", overview.top_journeys),
             top_templates=_ranked("Template", overview.top_templates),
             complaint_line=s.COMPLAINT_LINE,
@@ -516,6 +534,7 @@ class AnalyticsQuery(graphene.ObjectType):
         )
         return JourneyAnalytics(
             period=AnalyticsPeriod.of(report.period),
+            granularity=s.granularity(report.period),
             version=report.version,
             funnel=Funnel.of(report.funnel),
             previous=Funnel.of(report.previous) if report.previous else None,
@@ -554,6 +573,7 @@ class AnalyticsQuery(graphene.ObjectType):
         )
         return TemplateAnalytics(
             period=AnalyticsPeriod.of(report.period),
+            granularity=s.granularity(report.period),
             funnel=Funnel.of(report.funnel),
             previous=Funnel.of(report.previous) if report.previous else None,
             days=_days(report.days),

@@ -406,3 +406,30 @@ def test_a_templates_figures_and_the_journeys_that_sent_it(client, standin_insta
         {"name": "Welcome", "funnel": {"sent": 2, "clicked": 1}},
         {"name": "Newsletter welcome", "funnel": {"sent": 1, "clicked": 0}},
     ]
+
+
+def test_a_year_is_charted_by_weeks_cut_at_the_periods_ends(client, standin_installation):
+    # given: sends on Friday 2 and Sunday 4 January 2026, Monday 5, and 31 December
+    shop = standin_installation
+    ada = make_contact(shop)
+    for day in (2, 4, 5):
+        make_sent(ada, datetime(2026, 1, day, 10, tzinfo=UTC))
+    make_sent(ada, datetime(2026, 12, 31, 10, tzinfo=UTC))
+    query = """query O($from: Date!, $to: Date!) { analyticsOverview(from: $from, to: $to) {
+      granularity days { day funnel { sent } } current { funnel { sent } } } }"""
+
+    # when
+    year = ask(client, shop, query, **{"from": "2026-01-01", "to": "2026-12-31"})
+    quarter = ask(client, shop, query, **{"from": "2026-01-01", "to": "2026-04-02"})
+
+    # then: Thursday 1 January starts the first week, each Monday the next, 53 in all
+    data = year["data"]["analyticsOverview"]
+    assert data["granularity"] == "week"
+    points = [(d["day"], d["funnel"]["sent"]) for d in data["days"]]
+    assert len(points) == 53
+    assert points[:3] == [("2026-01-01", 2), ("2026-01-05", 1), ("2026-01-12", 0)]
+    assert points[-1] == ("2026-12-28", 1)
+    assert sum(n for _, n in points) == data["current"]["funnel"]["sent"] == 4
+    # 92 days are still charted by the day
+    assert quarter["data"]["analyticsOverview"]["granularity"] == "day"
+    assert len(quarter["data"]["analyticsOverview"]["days"]) == 92
