@@ -28,7 +28,6 @@ const AB_TEST_FIELDS = /* GraphQL */ `
     metric
     winner
     verdict
-    message
     variants {
       branch
       label
@@ -175,7 +174,6 @@ export const JOURNEY_ANALYTICS_QUERY = /* GraphQL */ `
           high
         }
         verdict
-        message
       }
       abTests {
         ...AnalyticsAbTest

@@ -10,6 +10,7 @@ import { IntervalBar } from "./interval-bar";
 import { cell, Revenue } from "./tables";
 import type { AbTestResult, BroadcastTest, HoldoutResult } from "./types";
 import { broadcastDecision } from "./journey";
+import { abSentence, holdoutSentence, type Sentence, sentenceFormats } from "./sentences";
 import { abBadge, holdoutBadge, winnerOf } from "./verdicts";
 
 const Th = ({ children, align = "right" }: { children: string; align?: "left" | "right" }) => (
@@ -26,6 +27,12 @@ const Td = ({ children, align = "right", column }: { children: React.ReactNode; 
   </Box>
 );
 
+/** A verdict's sentence in the user's language (built from the figures, not the API's English). */
+const useSay = () => {
+  const intl = useIntl();
+  return (sentence: Sentence) => intl.formatMessage({ id: sentence.id }, sentence.values);
+};
+
 const Section = ({ title, children, testId }: { title: string; children: React.ReactNode; testId: string }) => (
   <Box as="section" display="flex" flexDirection="column" gap={3} padding={5} borderStyle="solid" borderWidth={1} borderRadius={4} borderColor="default1" data-testid={testId}>
     <Text as="h2" size={6} fontWeight="bold">
@@ -39,6 +46,7 @@ const Section = ({ title, children, testId }: { title: string; children: React.R
 export const HoldoutCard = ({ holdout }: { holdout: HoldoutResult }) => {
   const intl = useIntl();
   const locale = useAppLocale();
+  const say = useSay();
   const badge = holdoutBadge(holdout.verdict);
   const points = (value: number) => intl.formatMessage({ id: "analytics.points" }, { points: formatPoints(value, locale) });
   const liftText =
@@ -57,9 +65,8 @@ export const HoldoutCard = ({ holdout }: { holdout: HoldoutResult }) => {
         <Badge tone={badge.tone} testId="holdout-verdict">
           {intl.formatMessage({ id: badge.messageId })}
         </Badge>
-        {/* the API's sentence is English in every language (the badge and the lift are translated) */}
-        <Text size={3} lang="en" data-testid="holdout-message">
-          {holdout.message}
+        <Text size={3} data-testid="holdout-message">
+          {say(holdoutSentence(holdout, sentenceFormats(locale)))}
         </Text>
       </Box>
       {holdout.verdict !== "no_holdout" && (
@@ -134,6 +141,7 @@ export const HoldoutCard = ({ holdout }: { holdout: HoldoutResult }) => {
 export const AbTestCard = ({ test }: { test: AbTestResult }) => {
   const intl = useIntl();
   const locale = useAppLocale();
+  const say = useSay();
   const badge = abBadge(test.verdict);
   const winner = winnerOf(test);
   const points = (value: number) => intl.formatMessage({ id: "analytics.points" }, { points: formatPoints(value, locale) });
@@ -150,8 +158,8 @@ export const AbTestCard = ({ test }: { test: AbTestResult }) => {
           {intl.formatMessage({ id: test.metric === "click" ? "analytics.ab.byClicks" : "analytics.ab.byConversions" })}
         </Text>
       </Box>
-      <Text size={3} lang="en" data-testid="ab-message">
-        {test.message}
+      <Text size={3} data-testid="ab-message">
+        {say(abSentence(test, sentenceFormats(locale)))}
       </Text>
       <Box overflowX="auto">
         <Box as="table" width="100%" __borderCollapse="collapse" data-testid="ab-variants">

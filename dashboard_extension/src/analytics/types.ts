@@ -67,7 +67,6 @@ export type HoldoutResult = {
   liftHigh: number | null;
   revenuePerRecipient: CurrencyInterval[];
   verdict: string;
-  message: string;
 };
 
 export type AbVariant = {
@@ -91,7 +90,6 @@ export type AbTestResult = {
   variants: AbVariant[];
   winner: number | null;
   verdict: string;
-  message: string;
 };
 
 export type NodeAnalytics = { node: string; funnel: Funnel };
