@@ -73,14 +73,18 @@ _ROW = "(" + ", ".join(["%s"] * 16) + ")"
 _ROWS_PER_STATEMENT = 200  # 3,200 parameters
 
 
+# Into the tallies: rows of the key's columns, then count, amount, amount_sq; then ADD_ON.
+INSERT_INTO = f"INSERT INTO {_TABLE} ({_KEY}, count, amount, amount_sq)"
+ADD_ON_CONFLICT = (
+    f"ON CONFLICT ({_KEY}) DO UPDATE SET count = {_TABLE}.count + excluded.count, "
+    f"amount = {_TABLE}.amount + excluded.amount, "
+    f"amount_sq = {_TABLE}.amount_sq + excluded.amount_sq"
+)
+
+
 def _statement(rows: int) -> str:
     values = ", ".join([_ROW] * rows)
-    return (
-        f"INSERT INTO {_TABLE} ({_KEY}, count, amount, amount_sq) VALUES {values} "  # noqa: S608
-        f"ON CONFLICT ({_KEY}) DO UPDATE SET count = {_TABLE}.count + excluded.count, "
-        f"amount = {_TABLE}.amount + excluded.amount, "
-        f"amount_sq = {_TABLE}.amount_sq + excluded.amount_sq"
-    )
+    return f"{INSERT_INTO} VALUES {values} {ADD_ON_CONFLICT}"
 
 
 def tallies_add(tallies: Iterable[Tally]) -> int:
