@@ -23,7 +23,8 @@ SCHEMA_FILE = "schema.graphql"
 EVERY_NODE_FILE = "fixtures/journeys/every-node.json"
 PRESETS_FILE = "fixtures/journeys/presets.json"
 
-# One of each entry type; each is a valid ``entry`` of ``EVERY_NODE`` (which uses the first).
+# Every entry type (a broadcast also with a test share of the split, which cannot go with local
+# time); each is a valid ``entry`` of ``EVERY_NODE`` (which uses the first).
 ENTRIES: list[dict[str, Any]] = [
     {
         "type": "event",
@@ -41,9 +42,17 @@ ENTRIES: list[dict[str, Any]] = [
         "send_at": "2027-01-15T09:00:00+01:00",
         "local_time": True,
     },
+    {
+        "type": "broadcast",
+        "segment_id": 1,
+        "send_at": "2027-01-15T09:00:00+01:00",
+        "local_time": False,
+        "test": {"split": "split", "share_percent": 20, "wait_hours": 24, "metric": "conversion"},
+    },
 ]
 
-# Every node type, every setting, every kind of output (next, yes/no, event/timeout, branches).
+# Every node type, every setting (a subject-line test too), every kind of output (next, yes/no,
+# event/timeout, branches).
 EVERY_NODE: dict[str, Any] = {
     "version": 1,
     "entry": ENTRIES[0],
@@ -88,6 +97,10 @@ EVERY_NODE: dict[str, Any] = {
             "type": "send_email",
             "template": "abandoned-checkout-1",
             "at_best_hour": True,
+            "subject_variants": [
+                "You left something behind",
+                "{{ contact.first_name }}, your cart is waiting",
+            ],
             "next": "update-profile",
         },
         "send-sms": {

@@ -34,7 +34,10 @@ export type FieldKind =
   | "profileFields"
   | "metadata"
   | "url"
-  | "list";
+  | "list"
+  | "subjectVariants"
+  | "localTime"
+  | "broadcastTest";
 
 export type FieldSpec = {
   /** The key in the node's configuration. */
@@ -120,7 +123,8 @@ export const ENTRY_SPECS: Record<EntryType, TypeSpec> = {
   broadcast: spec("broadcast", "entry", [ENTRY_OUTPUT], () => ({ local_time: false }), [
     f("segment_id", "segment", { required: true }),
     f("send_at", "datetime", { required: true }),
-    f("local_time", "bool"),
+    f("local_time", "localTime"),
+    f("test", "broadcastTest"),
   ]),
 };
 
@@ -128,6 +132,8 @@ const send = (type: NodeType, channel: "email" | "sms" | "push"): TypeSpec =>
   spec(type, "message", NEXT, () => ({ template: "", at_best_hour: false }), [
     f("template", "template", { required: true, channel }),
     f("at_best_hour", "bool"),
+    // email only: a subject-line test (subject-test.ts)
+    ...(channel === "email" ? [f("subject_variants", "subjectVariants", { min: 2, max: 4 })] : []),
   ]);
 
 const listChange = (type: NodeType): TypeSpec =>

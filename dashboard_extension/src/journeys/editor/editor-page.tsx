@@ -62,6 +62,8 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
   }, [dispatch]);
 
   const nodeIds = useMemo(() => new Set(Object.keys(definition.nodes ?? {})), [definition]);
+  // The draft's problems and the last publish check's (journeyCheck: templates, lists, subjects
+  // that do not parse ...): the side panel shows both at their fields.
   const blocking: ShownProblem[] = useMemo(
     () => [
       ...editor.problems,
@@ -300,7 +302,7 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
             doc={state.doc}
             selection={state.selection}
             dispatch={dispatch}
-            problems={editor.problems}
+            problems={blocking}
             readOnly={false}
             entryExtras={entry && stepType(entry) === "trigger" ? triggerSecret : undefined}
           />

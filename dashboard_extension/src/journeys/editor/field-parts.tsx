@@ -13,6 +13,8 @@ export type FieldProps = {
   /** The new value (undefined: leave the key out). */
   onChange: (value: Json | undefined) => void;
   error?: string;
+  /** Fields with rows or parts: the problems inside, by the rest of their path ("" the field's own). */
+  errors?: ReadonlyMap<string, string>;
 };
 
 export const useLabel = (spec: FieldSpec) => {

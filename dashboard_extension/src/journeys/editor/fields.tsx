@@ -2,6 +2,8 @@
 import { Box, Button, Checkbox, Input, Select, Text } from "@saleor/macaw-ui";
 import { useIntl } from "react-intl";
 
+import { BroadcastTestField, LocalTimeField, SubjectVariantsField } from "./ab-test-fields";
+import type { JourneyFacts } from "./broadcast-test";
 import { PROFILE_FIELDS } from "./catalogue";
 import { ConditionField } from "./condition-field";
 import { type FieldProps, Group, PairsField, Row, SelectField, TextField, numberOrUndefined, useLabel } from "./field-parts";
@@ -204,7 +206,7 @@ const BranchesField = ({ spec, value, onChange, error }: FieldProps) => {
 };
 
 /** The input for one field of a node's form, by its kind. */
-export const Field = (props: FieldProps & { config: JsonObject }) => {
+export const Field = ({ journey, ...props }: FieldProps & { config: JsonObject; journey: JourneyFacts }) => {
   const intl = useIntl();
   const { spec } = props;
   switch (spec.kind) {
@@ -252,5 +254,11 @@ export const Field = (props: FieldProps & { config: JsonObject }) => {
       return <BranchesField {...props} />;
     case "condition":
       return <ConditionField {...props} />;
+    case "subjectVariants":
+      return <SubjectVariantsField {...props} />;
+    case "localTime":
+      return <LocalTimeField {...props} />;
+    case "broadcastTest":
+      return <BroadcastTestField {...props} journey={journey} />;
   }
 };

@@ -26,8 +26,15 @@ describe("the backend's journey fixtures", () => {
   it("hold every preset, and every node and entry type of the catalogue", () => {
     expect(allPresets.map((p) => p.key)).toContain("abandoned-checkout");
     expect(new Set(Object.values(every.definition.nodes ?? {}).map((n) => n.type))).toEqual(new Set(NODE_TYPES));
-    expect(every.entries.map((e) => e.type).sort()).toEqual([...ENTRY_TYPES].sort());
+    expect(new Set(every.entries.map((e) => e.type))).toEqual(new Set(ENTRY_TYPES));
     expect(Object.keys(NODE_SPECS).length + Object.keys(ENTRY_SPECS).length).toBe(NODE_TYPES.length + ENTRY_TYPES.length);
+  });
+
+  it("hold the A/B tests: a send-email step's subject-line test and a broadcast's test share", () => {
+    const sends = Object.values(every.definition.nodes ?? {}).filter((n) => n.type === "send_email");
+
+    expect(sends.some((n) => Array.isArray(n.subject_variants) && n.subject_variants.length >= 2)).toBe(true);
+    expect(every.entries.some((e) => e.type === "broadcast" && typeof e.test === "object" && e.test !== null)).toBe(true);
   });
 
   it.each(allPresets.map((p) => [p.key, p] as const))("round-trips preset %s with its layout", (_key, preset) => {

@@ -7,8 +7,10 @@ import { describe, expect, it } from "vitest";
 
 import de from "../../i18n/de/editor.json";
 import en from "../../i18n/en/editor.json";
+import { METRICS, TEST_PROBLEM_CODES } from "./broadcast-test";
 import { ENTRY_SPECS, NODE_SPECS, PROFILE_FIELDS, REENTRY_MODES } from "./catalogue";
 import { COUNT_KINDS } from "./counts";
+import { SUBJECT_PROBLEM_CODES } from "./subject-test";
 
 const sources = import.meta.glob<string>(["./*.ts", "./*.tsx", "!./*.test.ts"], { eager: true, query: "?raw", import: "default" });
 
@@ -20,6 +22,8 @@ const problemCodes = () => {
   const codes = [
     ...[...text.matchAll(/add\([^,]+, "([a-z_]+)"/g)].map((m) => m[1]),
     ...[...text.matchAll(/code: "([a-z_]+)"/g)].map((m) => m[1]),
+    ...SUBJECT_PROBLEM_CODES,
+    ...TEST_PROBLEM_CODES,
   ];
   return new Set(codes as string[]);
 };
@@ -42,6 +46,7 @@ const dynamicIds = (): string[] => {
     ...["opened", "clicked", "delivered", "bounced", "complained", "unsubscribed"].map((a) => `editor.email.${a}`),
     ...["yes", "no", "on_event", "on_timeout"].map((h) => `editor.output.${h}`),
     ...[...problemCodes()].map((c) => `editor.problem.${c}`),
+    ...METRICS.map((m) => `editor.broadcastTest.metric.${m}`),
   ];
 };
 

@@ -5,6 +5,8 @@ import { useIntl } from "react-intl";
 import { ENTRY_SPECS, NODE_SPECS, REENTRY_MODES } from "./catalogue";
 import type { CanvasNode, EditorDoc } from "./convert";
 import { ENTRY_ID, stepType } from "./convert";
+import { type JourneyFacts, splitNodeIds } from "./broadcast-test";
+import { fieldError, innerErrors } from "./field-errors";
 import { Field } from "./fields";
 import type { Action, Selection } from "./reducer";
 import type { Json } from "./types";
@@ -24,10 +26,16 @@ export type SidePanelProps = {
 
 const now = () => performance.now();
 
-const fieldError = (problems: ShownProblem[], name: string) =>
-  problems.find((p) => p.field === name || p.field.startsWith(`${name}.`))?.text;
+type NodeFormProps = {
+  node: CanvasNode;
+  journey: JourneyFacts;
+  dispatch: (a: Action) => void;
+  problems: ShownProblem[];
+  readOnly: boolean;
+  extras?: React.ReactNode;
+};
 
-const NodeForm = ({ node, dispatch, problems, readOnly, extras }: { node: CanvasNode; dispatch: (a: Action) => void; problems: ShownProblem[]; readOnly: boolean; extras?: React.ReactNode }) => {
+const NodeForm = ({ node, journey, dispatch, problems, readOnly, extras }: NodeFormProps) => {
   const intl = useIntl();
   const type = stepType(node);
   const spec = node.id === ENTRY_ID ? (isEntryType(type) ? ENTRY_SPECS[type] : null) : isNodeType(type) ? NODE_SPECS[type] : null;
@@ -69,8 +77,10 @@ const NodeForm = ({ node, dispatch, problems, readOnly, extras }: { node: Canvas
             spec={field}
             value={config[field.name]}
             config={config}
+            journey={journey}
             onChange={(value) => set(field.name, value)}
             error={fieldError(problems, field.name)}
+            errors={innerErrors(problems, field.name)}
           />
         ))}
         {spec && spec.fields.length === 0 && (
@@ -144,6 +154,12 @@ const SettingsForm = ({ doc, dispatch, problems, readOnly }: { doc: EditorDoc; d
   );
 };
 
+/** The split nodes and the goal a broadcast's test share may use. */
+const journeyFacts = (doc: EditorDoc): JourneyFacts => ({
+  splits: splitNodeIds(Object.fromEntries(doc.nodes.filter((n) => n.id !== ENTRY_ID).map((n) => [n.id, n.data.config]))),
+  goal: isObject(doc.extras.goal),
+});
+
 /** The form of the selected node (or edge), or the journey's own settings when none is. */
 const SidePanelView = ({ doc, selection, dispatch, problems, readOnly, entryExtras }: SidePanelProps) => {
   const intl = useIntl();
@@ -153,6 +169,7 @@ const SidePanelView = ({ doc, selection, dispatch, problems, readOnly, entryExtr
       return (
         <NodeForm
           node={node}
+          journey={journeyFacts(doc)}
           dispatch={dispatch}
           problems={problems.filter((p) => p.nodeId === node.id)}
           readOnly={readOnly}

@@ -6,7 +6,9 @@
  * checks (`journey_check`: templates, segments, lists, channels exist) stay on the server.
  */
 import { DATE_FIELDS, OUTPUT_FIELDS, PROFILE_FIELDS, REENTRY_MODES, WAITING_TYPES, outputsOf } from "./catalogue";
+import { checkBroadcastTest } from "./broadcast-test";
 import { ENTRY_ID } from "./convert";
+import { checkSubjectVariants } from "./subject-test";
 import type { Definition, Json, JsonObject, NodeType } from "./types";
 import { ENTRY_TYPES, isNodeType, isObject } from "./types";
 
@@ -222,6 +224,7 @@ const checkNode = (type: NodeType, node: JsonObject, add: Add) => {
     case "send_sms":
     case "send_push":
       checkSend(node, add);
+      if (type === "send_email") checkSubjectVariants(node.subject_variants, add);
       if (node.at_best_hour !== undefined && typeof node.at_best_hour !== "boolean") add("at_best_hour", "boolean");
       break;
     case "give_voucher":
@@ -328,6 +331,7 @@ export const validateDefinition = (definition: Definition): Problem[] => {
     (field, code, values) =>
       problems.push({ path: prefix ? `${prefix}.${field}` : field, code, ...(values ? { values } : {}) });
   checkEntry(definition.entry, at(""));
+  checkBroadcastTest(definition, at(""));
   checkSettings(definition, at(""));
   const raw = isObject(definition.nodes) ? definition.nodes : {};
   const nodes: { [id: string]: JsonObject } = {};
