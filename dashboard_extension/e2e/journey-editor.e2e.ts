@@ -1,12 +1,15 @@
 // The journey editor in the stand-in Dashboard: an abandoned-checkout journey built by drag and
 // drop, a node's error until it is configured, undo and redo of an edge, the same graph and
 // layout after a reload, publishing and the published version read back from the API; the form
-// of every node type; a node's count after enrolling a contact.
+// of every node type; a node's count after enrolling a contact; a subject-line test whose
+// unparsable subject the publish check names at its row.
+import { join } from "node:path";
+
 import type { FrameLocator } from "playwright-core";
 import { describe, expect, test } from "vitest";
 
 import everyNode from "../fixtures/journeys/every-node.json";
-import { eventually, graphql, openApp, saleorUserId, screenshot, seedCustomer, useBrowser } from "./harness";
+import { e2e, eventually, graphql, openApp, saleorUserId, screenshot, seedCustomer, useBrowser } from "./harness";
 
 useBrowser();
 
@@ -213,13 +216,29 @@ describe("journey editor", () => {
       expect(await unlabelled(app, "side-panel")).toEqual([]);
     }
 
-    // and each entry type, chosen from the palette with the keyboard
-    for (const entry of everyNode.entries) {
+    // and each entry type, chosen from the palette with the keyboard (the fixture has a broadcast
+    // with a test share besides one at local time: its type once)
+    for (const entry of everyNode.entries.filter((e, i, all) => all.findIndex((o) => o.type === e.type) === i)) {
       await app.getByTestId(`palette-entry-${entry.type}`).focus();
       await page.keyboard.press("Enter");
       await app.getByTestId(`node-form-${entry.type}`).waitFor();
       await screenshot(page, `form-entry-${entry.type}`);
       expect(await unlabelled(app, "side-panel")).toEqual([]);
+      if (entry.type === "broadcast") {
+        // a test share of the journey's split: local time is off while it is on
+        await app.getByTestId("broadcast-test-start").click();
+        const share = app.getByTestId("field-test");
+        await share.getByRole("combobox", { name: "Split node to test", exact: true }).waitFor();
+        expect(await app.getByTestId("field-local_time").isDisabled()).toBe(true);
+        await share.getByLabel("Test share (% of the segment)", { exact: true }).fill("60");
+        await expect.poll(() => share.textContent()).toContain("a whole number from 5 to 50");
+        await share.scrollIntoViewIfNeeded();
+        await screenshot(page, "broadcast-test");
+        expect(await unlabelled(app, "side-panel")).toEqual([]);
+        await share.getByLabel("Test share (% of the segment)", { exact: true }).fill("20");
+        await waitSaved(app);
+        expect((await readJourney(id)).draft.entry).toMatchObject({ type: "broadcast", test: { split: "split", share_percent: 20, wait_hours: 4, metric: "click" } });
+      }
       if (entry.type === "trigger") {
         // the trigger secret, shown once, with a copy button (or everything selected to copy by hand)
         await app.getByTestId("trigger-secret-new").click();
@@ -329,6 +348,61 @@ describe("journey editor", () => {
     await node(app, "extra").waitFor();
     expect(await app.getByTestId("conflict-warning").count()).toBe(0);
     await screenshot(page, "conflict-resolved");
+    expect(errors).toEqual([]);
+  });
+
+  test("tests subject lines: a subject the server cannot parse is named at its row, fixed, and published", async () => {
+    // given: a journey that sends one email
+    const draft = {
+      entry: { type: "manual" },
+      start: "mail",
+      nodes: { mail: { type: "send_email", template: "abandoned-checkout-1", next: "done" }, done: { type: "exit" } },
+    };
+    const id = await createJourney(`Subject test ${Date.now()}`, draft);
+    const { page, app, errors } = await openApp({ path: `/journeys/${id}` });
+    await node(app, "mail").click();
+    const form = app.getByTestId("node-form-send_email");
+    await form.waitFor();
+
+    // when: a subject-line test is turned on (two rows), the second subject left unclosed
+    await form.getByRole("button", { name: "Test subject lines" }).click();
+    await form.getByLabel("Subject A", { exact: true }).fill("Your cart is waiting");
+    await form.getByLabel("Subject B", { exact: true }).fill("{{ contact.first_name, your cart");
+    expect(await unlabelled(app, "side-panel")).toEqual([]);
+    expect(await form.getByRole("button", { name: "Remove subject B" }).count()).toBe(1);
+    await waitSaved(app);
+    await app.getByTestId("publish").click();
+
+    // then: the publish check names the second subject, at its row, and nothing is published
+    await app.getByTestId("publish-blocking").waitFor();
+    const second = form.getByTestId("subject-variant-1");
+    await expect.poll(() => second.textContent()).toContain("subject variant 2:");
+    expect(await form.getByTestId("subject-variant-0").textContent()).not.toContain("subject variant");
+    expect(await app.getByTestId("confirm-dialog").count()).toBe(0);
+    expect((await readJourney(id)).currentVersion).toBeNull();
+    await form.getByTestId("field-subject_variants").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(e2e().screenshotsDir, "editor-subject-test.png"), fullPage: true });
+
+    // when: the subject is fixed and the journey published
+    await form.getByLabel("Subject B", { exact: true }).fill("{{ contact.first_name }}, your cart");
+    await expect.poll(() => second.textContent()).not.toContain("subject variant 2:");
+    await waitSaved(app);
+    await app.getByTestId("publish").click();
+    await app.getByTestId("confirm-dialog").waitFor();
+    await app.getByTestId("confirm-dialog-confirm").click();
+
+    // then: the live version sends the two subjects
+    const published = await eventually(async () => {
+      const journey = await readJourney(id);
+      return journey.currentVersion ? journey : null;
+    });
+    expect((published.currentVersion!.definition.nodes as Record<string, unknown>).mail).toEqual({
+      type: "send_email",
+      template: "abandoned-checkout-1",
+      at_best_hour: false,
+      subject_variants: ["Your cart is waiting", "{{ contact.first_name }}, your cart"],
+      next: "done",
+    });
     expect(errors).toEqual([]);
   });
 
