@@ -8,6 +8,16 @@ describe("node summaries", () => {
     expect(summaryOf({ type: "wait", duration: { hours: 23 } })).toEqual({ text: "23 h" });
     expect(summaryOf({ type: "split", branches: [{ percent: 60 }, { percent: 40 }] })).toEqual({ text: "60% / 40%" });
     expect(summaryOf({ type: "send_email", template: "" })).toBeNull();
+    expect(summaryOf({ type: "send_email", template: "cart", subject_variants: ["A", "B", "C"] })).toEqual({
+      id: "editor.summary.subjectTest",
+      values: { template: "cart", count: 3 },
+    });
+    expect(summaryOf({ type: "send_email", template: "cart", subject_variants: [] })).toEqual({ text: "cart" });
+    expect(summaryOf({ type: "broadcast", segment_id: 3, test: { split: "ab", share_percent: 20, wait_hours: 4 } })).toEqual({
+      id: "editor.summary.broadcastTest",
+      values: { id: 3, share: 20 },
+    });
+    expect(summaryOf({ type: "broadcast", segment_id: 3, test: null })).toEqual({ id: "editor.summary.segment", values: { id: 3 } });
     expect(summaryOf({ type: "give_voucher", discount_type: "fixed", values: { "*": "4.5" }, currency: "EUR" })).toEqual({ text: "4.5 EUR" });
     expect(summaryOf({ type: "wait_for_event", event_type: "order.placed", timeout: { days: 3 } })).toEqual({
       id: "editor.summary.wait_for_event",

@@ -42,8 +42,11 @@ export const summaryOf = (config: JsonObject): Line => {
       };
     case "send_email":
     case "send_sms":
-    case "send_push":
-      return str(config.template) ? { text: str(config.template) } : null;
+    case "send_push": {
+      const subjects = Array.isArray(config.subject_variants) ? config.subject_variants.length : 0;
+      if (!str(config.template)) return null;
+      return subjects >= 2 ? { id: "editor.summary.subjectTest", values: { template: str(config.template), count: subjects } } : { text: str(config.template) };
+    }
     case "give_voucher": {
       const values = isObject(config.values) ? Object.values(config.values) : [];
       const first = values[0];
@@ -66,8 +69,13 @@ export const summaryOf = (config: JsonObject): Line => {
     case "trigger":
       return str(config.key) ? { text: `/api/triggers/${str(config.key)}` } : null;
     case "segment_entered":
-    case "broadcast":
-      return typeof config.segment_id === "number" ? { id: "editor.summary.segment", values: { id: config.segment_id } } : null;
+    case "broadcast": {
+      if (typeof config.segment_id !== "number") return null;
+      const test = config.type === "broadcast" && isObject(config.test) ? config.test : null;
+      return test && typeof test.share_percent === "number"
+        ? { id: "editor.summary.broadcastTest", values: { id: config.segment_id, share: test.share_percent } }
+        : { id: "editor.summary.segment", values: { id: config.segment_id } };
+    }
     default:
       return null;
   }
