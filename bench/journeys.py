@@ -69,10 +69,11 @@ FROM generate_series(1, %(n)s) AS g
 RUNS_SQL = """
 INSERT INTO mautomation_journeyrun (
     installation_id, journey_id, version_id, contact_id, entry_key, status, node,
-    node_entered_at, wake_at, holdout, exit_reason, context, entered_at, attempts, error)
+    node_entered_at, wake_at, holdout, exit_reason, context, entered_at, attempts, error,
+    branches, goal_currency)
 SELECT c.installation_id, %(journey)s, %(version)s, c.id, '', 'waiting', 'pause',
        now() - interval '2 days', now() - interval '1 day', false, '', '{}',
-       now() - interval '2 days', 0, ''
+       now() - interval '2 days', 0, '', '{}', ''
 FROM mautomation_contact c WHERE c.installation_id = %(installation)s
 """
 
