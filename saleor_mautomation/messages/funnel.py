@@ -7,7 +7,7 @@ nothing: the timestamp is set already.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from django.db import connection
@@ -93,7 +93,8 @@ def message_origin(message: Message) -> Origin:
     )
 
 
-def utc_day(at: datetime) -> Any:
+def utc_day(at: datetime) -> date:
+    """The day a moment counts on: reports are per UTC day."""
     return at.astimezone(UTC).date()
 
 
