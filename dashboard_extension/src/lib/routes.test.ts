@@ -20,6 +20,7 @@ describe("matchRoute", () => {
     ["/journeys/Sm91cm5leTox/analytics", { name: "journeyAnalytics", journeyId: "Sm91cm5leTox" }],
     ["/journeys/Sm91cm5leTox%3D/analytics/", { name: "journeyAnalytics", journeyId: "Sm91cm5leTox=" }],
     ["/analytics", { name: "analytics" }],
+    ["/settings", { name: "settings" }],
     ["/widgets/customer", { name: "customerWidget" }],
     ["/privacy", { name: "privacy" }],
     ["/support", { name: "support" }],
@@ -27,7 +28,7 @@ describe("matchRoute", () => {
     expect(matchRoute(path)).toEqual(route);
   });
 
-  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
+  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/settings/x", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
     "%s matches nothing",
     (path) => {
       expect(matchRoute(path)).toBeNull();
@@ -46,6 +47,7 @@ describe("pathFor", () => {
       { name: "journeyAnalytics", journeyId: "Sm91cm5leToxMg==" },
       { name: "journeyAnalytics", journeyId: "a/b c" },
       { name: "analytics" },
+      { name: "settings" },
       { name: "customerWidget" },
       { name: "privacy" },
       { name: "support" },

@@ -16,6 +16,7 @@ export type AppRoute =
   | { name: "journey"; journeyId: string }
   | { name: "journeyAnalytics"; journeyId: string }
   | { name: "analytics" }
+  | { name: "settings" }
   | { name: "customerWidget" }
   | { name: "privacy" }
   | { name: "support" };
@@ -30,6 +31,7 @@ export const ROUTE_PATTERNS: Record<RouteName, string> = {
   journey: "/journeys/:journeyId",
   journeyAnalytics: "/journeys/:journeyId/analytics",
   analytics: "/analytics",
+  settings: "/settings",
   customerWidget: "/widgets/customer",
   privacy: "/privacy",
   support: "/support",
@@ -78,6 +80,8 @@ export const matchRoute = (pathname: string): AppRoute | null => {
   switch (first) {
     case "analytics":
       return second === undefined ? { name: "analytics" } : null;
+    case "settings":
+      return second === undefined ? { name: "settings" } : null;
     case "journeys": {
       if (second === undefined) {
         return { name: "journeys" };
