@@ -4,6 +4,7 @@ from typing import Any
 
 import graphene
 
+from saleor_mautomation.flows.setup import setup_checklist
 from saleor_mautomation.graphql.context import Context
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.saleor.services import installation_shop_refresh
@@ -33,12 +34,48 @@ class InstallationType(graphene.ObjectType):
         )
 
 
+class SetupStepType(graphene.ObjectType):
+    class Meta:
+        name = "SetupStep"
+        description = "One step of the shop's setup, read from what the app holds."
+
+    key = graphene.String(
+        required=True,
+        description="sender (an address of the shop's own), email_provider (a way out for "
+        "email), backfill (customers, orders and checkouts imported), journey (one live), "
+        "storefront (the storefront API's tracked events seen)",
+    )
+    done = graphene.Boolean(required=True)
+    detail = graphene.String(
+        required=True,
+        description="sender: the address; email_provider: the SMTP host, the ESP or default; "
+        "backfill: resources done of all (2/3); journey: how many are live.",
+    )
+    at = graphene.DateTime(
+        description="backfill: when the last import finished; storefront: the newest event."
+    )
+
+
 class InstallationQuery(graphene.ObjectType):
     installation = graphene.Field(
         InstallationType,
         required=True,
         description="The Saleor installation the Dashboard token belongs to.",
     )
+    setup_checklist = graphene.List(
+        graphene.NonNull(SetupStepType),
+        required=True,
+        description="What the shop still has to do before the app works for it, in order.",
+    )
+
+    @staticmethod
+    def resolve_setup_checklist(root: Any, info: graphene.ResolveInfo) -> list[SetupStepType]:
+        context: Context = info.context
+        installation_id = context.require_dashboard().installation.pk
+        return [
+            SetupStepType(key=s.key, done=s.done, detail=s.detail, at=s.at)
+            for s in setup_checklist(installation_id=installation_id)
+        ]
 
     @staticmethod
     def resolve_installation(root: Any, info: graphene.ResolveInfo) -> InstallationType:
