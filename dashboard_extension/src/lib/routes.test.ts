@@ -21,6 +21,9 @@ describe("matchRoute", () => {
     ["/journeys/Sm91cm5leTox%3D/analytics/", { name: "journeyAnalytics", journeyId: "Sm91cm5leTox=" }],
     ["/analytics", { name: "analytics" }],
     ["/settings", { name: "settings" }],
+    ["/contacts", { name: "contacts" }],
+    ["/contacts/Q29udGFjdDox", { name: "contact", contactId: "Q29udGFjdDox" }],
+    ["/contacts/Q29udGFjdDoxMg%3D%3D/", { name: "contact", contactId: "Q29udGFjdDoxMg==" }],
     ["/widgets/customer", { name: "customerWidget" }],
     ["/privacy", { name: "privacy" }],
     ["/support", { name: "support" }],
@@ -28,7 +31,7 @@ describe("matchRoute", () => {
     expect(matchRoute(path)).toEqual(route);
   });
 
-  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/settings/x", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
+  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/settings/x", "/contacts/1/x", "/contacts/%E0%A4%A", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
     "%s matches nothing",
     (path) => {
       expect(matchRoute(path)).toBeNull();
@@ -48,6 +51,9 @@ describe("pathFor", () => {
       { name: "journeyAnalytics", journeyId: "a/b c" },
       { name: "analytics" },
       { name: "settings" },
+      { name: "contacts" },
+      { name: "contact", contactId: "Q29udGFjdDoxMg==" },
+      { name: "contact", contactId: "a/b c" },
       { name: "customerWidget" },
       { name: "privacy" },
       { name: "support" },

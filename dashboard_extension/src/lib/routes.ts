@@ -17,6 +17,8 @@ export type AppRoute =
   | { name: "journeyAnalytics"; journeyId: string }
   | { name: "analytics" }
   | { name: "settings" }
+  | { name: "contacts" }
+  | { name: "contact"; contactId: string }
   | { name: "customerWidget" }
   | { name: "privacy" }
   | { name: "support" };
@@ -32,6 +34,8 @@ export const ROUTE_PATTERNS: Record<RouteName, string> = {
   journeyAnalytics: "/journeys/:journeyId/analytics",
   analytics: "/analytics",
   settings: "/settings",
+  contacts: "/contacts",
+  contact: "/contacts/:contactId",
   customerWidget: "/widgets/customer",
   privacy: "/privacy",
   support: "/support",
@@ -43,6 +47,8 @@ export const pathFor = (route: AppRoute): string => {
       return `/journeys/${encodeURIComponent(route.journeyId)}`;
     case "journeyAnalytics":
       return `/journeys/${encodeURIComponent(route.journeyId)}/analytics`;
+    case "contact":
+      return `/contacts/${encodeURIComponent(route.contactId)}`;
     default:
       return ROUTE_PATTERNS[route.name];
   }
@@ -80,6 +86,15 @@ export const matchRoute = (pathname: string): AppRoute | null => {
   switch (first) {
     case "analytics":
       return second === undefined ? { name: "analytics" } : null;
+    case "contacts": {
+      if (second === undefined) {
+        return { name: "contacts" };
+      }
+
+      const contactId = decode(second);
+
+      return contactId ? { name: "contact", contactId } : null;
+    }
     case "settings":
       return second === undefined ? { name: "settings" } : null;
     case "journeys": {
