@@ -42,6 +42,9 @@ describe("the overview", () => {
     const journey = steps.find((step) => step.key === "journey")!;
     const presetsLink = app.getByTestId("setup-journey").getByRole("link", { name: "Open the presets" });
     expect(await presetsLink.count()).toBe(journey.done ? 0 : 1);
+    const provider = steps.find((step) => step.key === "email_provider")!;
+    const settingsLink = app.getByTestId("setup-email_provider").getByRole("link", { name: "Open the settings" });
+    expect(await settingsLink.count()).toBe(provider.done ? 0 : 1);
     const sender = steps.find((step) => step.key === "sender")!;
     if (sender.done) {
       expect(await app.getByTestId("setup-sender").getByTestId("setup-text").textContent()).toBe(`Emails go from ${sender.detail}.`);

@@ -41,6 +41,15 @@ describe("the setup checklist", () => {
     expect(checklistProgress(checklistItems([]))).toEqual({ done: 0, total: 0, complete: false });
   });
 
+  it("leads to the settings for an undone sender or email provider", () => {
+    const items = checklistItems([step("sender", false), step("email_provider", false, "default")]);
+
+    expect(items.map((item) => [item.key, item.route])).toEqual([
+      ["sender", { name: "settings" }],
+      ["email_provider", { name: "settings" }],
+    ]);
+  });
+
   it("splits the import's progress into its counts", () => {
     const [backfill] = checklistItems([step("backfill", false, "1/3")]);
 

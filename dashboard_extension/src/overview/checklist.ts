@@ -21,8 +21,8 @@ const KNOWN = ["sender", "email_provider", "backfill", "journey", "storefront"] 
 type Known = (typeof KNOWN)[number];
 
 const ROUTES: Record<Known, AppRoute | null> = {
-  sender: null,
-  email_provider: null,
+  sender: { name: "settings" },
+  email_provider: { name: "settings" },
   backfill: null,
   journey: { name: "presets" },
   storefront: null,
