@@ -21,6 +21,9 @@ from saleor_mautomation.graphql.retry_failure import RetryFailureMutation
 from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
 from saleor_mautomation.graphql.settings import SettingsMutation, SettingsQuery
 from saleor_mautomation.graphql.storefront import StorefrontMutation, StorefrontQuery
+from saleor_mautomation.graphql.template_copy import TemplateCopyMutation
+from saleor_mautomation.graphql.template_create import TemplateCreateMutation, TemplateCreateQuery
+from saleor_mautomation.graphql.template_rename import TemplateRenameMutation
 from saleor_mautomation.graphql.templates import TemplatesMutation, TemplatesQuery
 
 
@@ -40,6 +43,7 @@ class Query(
     SettingsQuery,
     StorefrontQuery,
     TemplatesQuery,
+    TemplateCreateQuery,
     graphene.ObjectType,
 ):
     pass
@@ -59,6 +63,9 @@ class Mutation(
     SettingsMutation,
     StorefrontMutation,
     TemplatesMutation,
+    TemplateCreateMutation,
+    TemplateCopyMutation,
+    TemplateRenameMutation,
     graphene.ObjectType,
 ):
     pass

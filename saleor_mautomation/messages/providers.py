@@ -296,16 +296,19 @@ def template_test_send(
     default_from: str,
     backend: Any,
     now: datetime,
+    content: Compiled | None = None,
 ) -> str:
     """Send a version, rendered with ``context``, to an admin's address now: the same
-    rendering and headers as a real send, outside the outbox (it counts for no contact)."""
-    version = template_current(template, language)
-    if version is None:
-        raise PermanentError("The template has no version in that language", code="empty")
+    rendering and headers as a real send, outside the outbox (it counts for no contact).
+    ``content``, when given, is what the admin is editing (compiled, unsaved): sent instead
+    of the saved version."""
+    if content is None:
+        version = template_current(template, language)
+        if version is None:
+            raise PermanentError("The template has no version in that language", code="empty")
+        content = Compiled(version.subject, version.preheader, version.html, version.text)
     encode_address(to)  # refuses anything that is not one address
-    rendered = render(
-        Compiled(version.subject, version.preheader, version.html, version.text), context
-    )
+    rendered = render(content, context)
     _, stored = rules_of(template.installation_id)
     sender = sender_of(
         stored, Installation.objects.get(pk=template.installation_id), default_from=default_from
