@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { ACCOUNT_SID, SERVICE_SID, smtpProvider, twilio } from "./fixtures/settings";
-import { checkEmail, checkOffer, checkPushSubject, checkSms, EMPTY_OFFER, emailForm, smsForm } from "./provider-forms";
+import { senderForm } from "./app-forms";
+import { ACCOUNT_SID, appSettings, SERVICE_SID, smtpProvider, twilio } from "./fixtures/settings";
+import { checkEmail, checkSenderAndEmail, checkOffer, checkPushSubject, checkSms, EMPTY_OFFER, emailForm, smsForm } from "./provider-forms";
 
 describe("email provider", () => {
   const initial = emailForm(smtpProvider());
@@ -110,6 +111,30 @@ describe("push and offers", () => {
     expect(checkOffer({ ...EMPTY_OFFER, title: "x".repeat(121), url: "http://shop.example" })).toEqual({
       ok: false,
       errors: { title: { id: "settings.error.offerTitle" }, url: { id: "settings.error.httpsUrl" } },
+    });
+  });
+});
+
+describe("sender and email provider in one form", () => {
+  const initial = { ...senderForm(appSettings()), ...emailForm(smtpProvider()) };
+
+  it("saves each part only when it changed", () => {
+    expect(checkSenderAndEmail(initial, { ...initial, senderName: "Linden Shop" })).toEqual({
+      ok: true,
+      changed: ["senderName"],
+      input: { settings: { senderName: "Linden Shop" } },
+    });
+    expect(checkSenderAndEmail(initial, { ...initial, smtpPassword: "pw" })).toEqual({
+      ok: true,
+      changed: ["smtpPassword"],
+      input: { provider: expect.objectContaining({ kind: "smtp", smtpPassword: "pw" }) as unknown },
+    });
+  });
+
+  it("shows both parts' errors at once", () => {
+    expect(checkSenderAndEmail(initial, { ...initial, fromEmail: "x", smtpHost: "" })).toEqual({
+      ok: false,
+      errors: { fromEmail: { id: "settings.error.address" }, smtpHost: { id: "settings.error.required" } },
     });
   });
 });

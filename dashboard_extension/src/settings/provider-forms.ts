@@ -4,7 +4,7 @@
  * stored, the form starts with an empty replacement field, and the input carries a secret only
  * when one was typed (left out, the stored one is kept). Also push's contact and a new offer.
  */
-import type { Checked } from "./app-forms";
+import { type Checked, checkSender, type SenderForm } from "./app-forms";
 import { changedKeys, type FieldErrors, httpUrl, isError, nonNegative, wholeNumber } from "./form-values";
 import type { EmailProvider, SmsProvider } from "./types";
 
@@ -154,3 +154,24 @@ export const checkOffer = (form: OfferForm): Checked<keyof OfferForm> => {
     input: { title, text: form.text.trim(), url: form.url.trim(), priority },
   };
 };
+
+export type SenderEmailForm = SenderForm & EmailForm;
+
+/** The sender (part of `appSettings`) and the email provider in one form, saved by two
+ * mutations: `input.settings` and `input.provider`, each only when its part changed. */
+export const checkSenderAndEmail = (initial: SenderEmailForm, form: SenderEmailForm): Checked<keyof SenderEmailForm> => {
+  const pick = <K extends string>(value: SenderEmailForm, keys: readonly K[]) =>
+    Object.fromEntries(keys.map((key) => [key, value[key as keyof SenderEmailForm]])) as Record<K, never>;
+  const sender = checkSender(pick(initial, SENDER_KEYS), pick(form, SENDER_KEYS));
+  const email = checkEmail(pick(initial, EMAIL_KEYS), pick(form, EMAIL_KEYS));
+  if (!sender.ok || !email.ok) {
+    return { ok: false, errors: { ...(sender.ok ? {} : sender.errors), ...(email.ok ? {} : email.errors) } };
+  }
+  const input: Record<string, unknown> = {};
+  if (sender.changed.length) input.settings = sender.input;
+  if (email.changed.length) input.provider = email.input;
+  return { ok: true, changed: [...sender.changed, ...email.changed], input };
+};
+
+const SENDER_KEYS = ["senderName", "fromEmail", "replyTo"] as const;
+const EMAIL_KEYS = ["kind", "smtpHost", "smtpPort", "smtpSecurity", "smtpUsername", "smtpPassword", "esp", "espSettings", "maxPerSecond"] as const;

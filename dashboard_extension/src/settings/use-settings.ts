@@ -1,0 +1,101 @@
+/** The settings screen's data: react-query over the app's API. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { useGraphQLClient } from "../providers/data-provider";
+import { backfillActive } from "./backfill";
+import {
+  BACKFILL_STATUS_QUERY,
+  CREATE_OFFER_MUTATION,
+  OFFERS_QUERY,
+  REFRESH_SHOP_NAME_MUTATION,
+  SET_OFFER_ACTIVE_MUTATION,
+  SETTINGS_QUERY,
+  UPDATE_APP_SETTINGS_MUTATION,
+  UPDATE_EMAIL_PROVIDER_MUTATION,
+  UPDATE_PUSH_SETTINGS_MUTATION,
+  UPDATE_SMS_PROVIDER_MUTATION,
+} from "./settings.documents";
+import type { AppSettings, BackfillStatus, EmailProvider, Offer, PushSettings, SettingsScreen, SmsProvider } from "./types";
+
+export const settingsKey = (...parts: unknown[]) => ["settings", ...parts] as const;
+
+export const useSettingsScreen = () => {
+  const client = useGraphQLClient();
+  return useQuery({
+    queryKey: settingsKey("screen"),
+    queryFn: ({ signal }) => client.request<SettingsScreen>(SETTINGS_QUERY, {}, { signal }),
+  });
+};
+
+export const useOffers = () => {
+  const client = useGraphQLClient();
+  return useQuery({
+    queryKey: settingsKey("offers"),
+    queryFn: ({ signal }) => client.request<{ offers: Offer[] }>(OFFERS_QUERY, {}, { signal }).then((data) => data.offers),
+  });
+};
+
+/** Polled every 2 s while an import is pending or running. */
+export const useBackfillStatus = () => {
+  const client = useGraphQLClient();
+  return useQuery({
+    queryKey: settingsKey("backfill"),
+    queryFn: ({ signal }) =>
+      client.request<{ backfillStatus: BackfillStatus[] }>(BACKFILL_STATUS_QUERY, {}, { signal }).then((data) => data.backfillStatus),
+    refetchInterval: (query) => (query.state.data && backfillActive(query.state.data) ? 2000 : false),
+  });
+};
+
+/** The screen's cached answer with one part replaced by a mutation's. */
+const useReplace = () => {
+  const queryClient = useQueryClient();
+  return (part: Partial<SettingsScreen>) =>
+    queryClient.setQueryData<SettingsScreen>(settingsKey("screen"), (old) => (old ? { ...old, ...part } : old));
+};
+
+/** The saves of the screen's forms; each resolves once the cache holds the API's answer. */
+export const useSettingsSaves = () => {
+  const client = useGraphQLClient();
+  const replace = useReplace();
+  const queryClient = useQueryClient();
+  return {
+    appSettings: async (input: Record<string, unknown>) => {
+      const data = await client.request<{ updateAppSettings: { settings: AppSettings } }>(UPDATE_APP_SETTINGS_MUTATION, { input });
+      replace({ appSettings: data.updateAppSettings.settings });
+    },
+    emailProvider: async (input: Record<string, unknown>) => {
+      const data = await client.request<{ updateEmailProvider: { provider: EmailProvider } }>(UPDATE_EMAIL_PROVIDER_MUTATION, { input });
+      replace({ emailProvider: data.updateEmailProvider.provider });
+    },
+    smsProvider: async (input: Record<string, unknown>) => {
+      const data = await client.request<{ updateSmsProvider: { provider: SmsProvider } }>(UPDATE_SMS_PROVIDER_MUTATION, { input });
+      replace({ smsProvider: data.updateSmsProvider.provider });
+    },
+    pushSettings: async ({ subject }: Record<string, unknown>) => {
+      const data = await client.request<{ updatePushSettings: { settings: PushSettings } }>(UPDATE_PUSH_SETTINGS_MUTATION, { subject });
+      replace({ pushSettings: data.updatePushSettings.settings });
+    },
+    refreshShopName: async () => {
+      await client.request(REFRESH_SHOP_NAME_MUTATION);
+      await queryClient.invalidateQueries({ queryKey: settingsKey("screen") });
+    },
+  };
+};
+
+export const useCreateOffer = () => {
+  const client = useGraphQLClient();
+  const queryClient = useQueryClient();
+  return async (input: Record<string, unknown>) => {
+    await client.request(CREATE_OFFER_MUTATION, { input });
+    await queryClient.invalidateQueries({ queryKey: settingsKey("offers") });
+  };
+};
+
+export const useSetOfferActive = () => {
+  const client = useGraphQLClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, active }: { id: string; active: boolean }) => client.request(SET_OFFER_ACTIVE_MUTATION, { id, active }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: settingsKey("offers") }),
+  });
+};
