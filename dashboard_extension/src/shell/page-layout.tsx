@@ -40,6 +40,9 @@ export const PageLayout = ({ children, navigation }: { children: ReactNode; navi
             <NavItem to={pathFor({ name: "analytics" })} testId="nav-analytics">
               <FormattedMessage id="analytics.nav" />
             </NavItem>
+            <NavItem to={pathFor({ name: "settings" })} testId="nav-settings">
+              <FormattedMessage id="settings.nav" />
+            </NavItem>
             <NavItem to={pathFor({ name: "contacts" })} testId="nav-contacts">
               <FormattedMessage id="contacts.nav" />
             </NavItem>
