@@ -57,6 +57,10 @@ export const createAppRouter = () =>
             lazy: async () => ({ Component: (await import("./pages/analytics-page")).AnalyticsPage }),
           },
           {
+            path: path(ROUTE_PATTERNS.settings),
+            lazy: async () => ({ Component: (await import("./pages/settings-page")).SettingsPage }),
+          },
+          {
             path: path(ROUTE_PATTERNS.customerWidget),
             lazy: async () => ({ Component: (await import("./pages/customer-widget-page")).CustomerWidgetPage }),
           },
