@@ -83,7 +83,7 @@ class CreateEmailTemplate(graphene.Mutation):
             raise GraphQLError(
                 "Start from one of blank, starter or copyOf", extensions={"code": "INVALID"}
             )
-        source = dashboard_template(info, start["copy_of"]) if start.get("copy_of") else None
+        source = dashboard_template(info, start["copy_of"]) if chosen == ["copy_of"] else None
         with domain_errors(), render_errors():
             template = template_email_create(
                 installation_id=installation_id,

@@ -169,6 +169,8 @@ def template_email_create(
                 [StageError("template", "empty", "The email needs a subject", field="subject")]
             )
         language = language or DEFAULT_LANGUAGE
+        if not 2 <= len(language) <= 8:
+            raise PermanentError("A language code such as 'en' or 'de'", code="invalid_language")
         template = _template_insert(
             installation_id=installation_id,
             key=key,
@@ -212,7 +214,9 @@ def template_rename(*, template: Template, name: str, description: str | None = 
     template.name = _name(name)
     if description is not None:
         if len(description) > 1000:
-            raise PermanentError("A description of at most 1000 characters", code="invalid")
+            raise PermanentError(
+                "A description of at most 1000 characters", code="invalid_description"
+            )
         template.description = description
     template.save(update_fields=["name", "description", "updated_at"])
     return template

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from saleor_mautomation.messages import authoring
 from saleor_mautomation.messages.models import Template, TemplateVersion
 from saleor_mautomation.messages.services import (
     template_create,
@@ -193,6 +194,11 @@ def test_a_starter_in_german_by_default_and_marketing_when_asked(client, shop):
         ({"name": "X", "start": {"blank": True, "starter": "newsletter"}}, "INVALID"),
         ({"name": "X", "start": {"blank": True}, "subject": "{{ x"}, "INVALID_TEMPLATE"),
         ({"name": "X", "start": {"copyOf": gid("Template", 999999)}}, "NOT_FOUND"),
+        ({"name": "X", "start": {"copyOf": ""}}, "INVALID_ID"),
+        (
+            {"name": "X", "language": "x" * 20, "start": {"blank": True}, "subject": "S"},
+            "INVALID_LANGUAGE",
+        ),
     ],
 )
 def test_refusals_create_nothing(client, shop, input, code):
@@ -357,3 +363,36 @@ def test_rename_keeps_the_key(client, shop):
     assert refused["errors"][0]["extensions"]["code"] == "INVALID_NAME"
     vip.refresh_from_db()
     assert (vip.name, vip.description) == ("Best", "For VIPs")
+
+
+def test_a_key_taken_between_the_check_and_the_insert_gets_the_next_suffix(
+    client, shop, monkeypatch
+):
+    # given: the first key the check finds free is taken by the time of the insert
+    real = authoring._unique_key
+    answers = iter(["vip"])
+    monkeypatch.setattr(
+        authoring,
+        "_unique_key",
+        lambda installation_id, base: next(answers, None) or real(installation_id, base),
+    )
+
+    # when
+    body = create(client, shop, name="VIP", start={"blank": True}, subject="S")
+
+    # then
+    assert body["data"]["createEmailTemplate"]["template"]["key"] == "vip-2"
+    assert list(rows(shop).values_list("key", flat=True)) == ["vip-2"]
+
+
+def test_a_too_long_description_is_refused(client, shop):
+    # given
+    vip = Template.objects.get(installation=shop, key="vip")
+
+    # when
+    body = ask(client, shop, RENAME, id=gid("Template", vip.pk), name="VIP", description="x" * 1001)
+
+    # then
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_DESCRIPTION"
+    vip.refresh_from_db()
+    assert vip.name == "Vip"
