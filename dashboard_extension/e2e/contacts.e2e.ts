@@ -1,0 +1,166 @@
+// The contacts screens on people written by the app's own code (tests/support/e2e_contacts_seed.py):
+// Ada (four EUR orders and one USD, the last credited to her click on a journey's email, a run
+// with three logged steps, 22 product views), Grace (one order; erased here) and Alan (no
+// orders, consent pending). Every name and email carries this run's stamp, so searching the
+// stamp finds these three only.
+import { join } from "node:path";
+
+import type { FrameLocator, Locator, Page } from "playwright-core";
+import { beforeAll, describe, expect, test } from "vitest";
+
+import { e2e, type Embedded, openApp, useBrowser } from "./harness";
+
+useBrowser();
+
+type Person = { id: string; email: string; name: string };
+type Seeded = { ada: Person; grace: Person; alan: Person; journey: string; template: string; lastOrder: string; runSteps: number };
+
+const stamp = `s${Date.now().toString(36)}`;
+let seeded: Seeded;
+
+beforeAll(async () => {
+  const response = await fetch(`${e2e().dashboardOrigin}/__e2e/seed/contacts`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ stamp }),
+  });
+  if (!response.ok) throw new Error(`Seeding the contacts failed: ${await response.text()}`);
+  seeded = (await response.json()) as Seeded;
+}, 120_000);
+
+/** The stand-in Dashboard's frame grown to the app's content (it is as high as the window). */
+const grow = async (page: Page, app: FrameLocator) => {
+  const height = await app.locator("body").evaluate((body) => body.scrollHeight);
+  await page.evaluate((h) => {
+    window.e2eHost.frame.style.height = `${h}px`;
+  }, height + 32);
+  await page.waitForTimeout(200);
+};
+
+const save = async (page: Page, app: FrameLocator, name: string) => {
+  await grow(page, app);
+  await page.screenshot({ path: join(e2e().screenshotsDir, name), fullPage: true });
+};
+
+const text = async (locator: Locator) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
+
+/** The text as shown (blocks on their own lines, joined here by spaces). */
+const shown = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, " ").trim();
+
+const rowNames = async (app: FrameLocator) => Promise.all((await app.getByTestId("contact-link").all()).map(text));
+
+const notifications = async ({ host }: Embedded) =>
+  (await host.actions("notification")).map(({ payload }) => ({ status: payload.status, title: payload.title }));
+
+const search = async (app: FrameLocator, words: string) => {
+  await app.getByLabel("Search contacts").fill(words);
+};
+
+describe("contacts", () => {
+  test("search and filter the list, open a profile: figures, credited last order, runs, timeline filtered and paged, export", async () => {
+    const embedded = await openApp({ path: "/contacts" });
+    const { app, page, host } = embedded;
+    await app.getByRole("heading", { name: "Contacts", level: 1 }).waitFor();
+
+    await search(app, stamp);
+    await host.waitForAction("updateRouting", (a) => a.payload.newRoute === `/contacts?q=${stamp}`);
+    await expect.poll(() => rowNames(app)).toEqual([seeded.alan.name, seeded.grace.name, seeded.ada.name]);
+    expect(await text(app.getByTestId("contacts-range"))).toBe("1–3 of 3");
+
+    // a filter narrows the search: only Alan's consent is pending
+    await app.getByText("Filters", { exact: true }).click();
+    await app.getByTestId("filter-consent-PENDING").click();
+    await host.waitForAction("updateRouting", (a) => a.payload.newRoute === `/contacts?q=${stamp}&consent=PENDING`);
+    await expect.poll(() => rowNames(app)).toEqual([seeded.alan.name]);
+    await save(page, app, "contacts-list.png");
+    await app.getByTestId("filter-consent-PENDING").click();
+    await expect.poll(() => rowNames(app)).toHaveLength(3);
+
+    await search(app, seeded.ada.email);
+    await expect.poll(() => rowNames(app)).toEqual([seeded.ada.name]);
+    await app.getByRole("link", { name: seeded.ada.name }).click();
+
+    await app.getByRole("heading", { name: seeded.ada.name, level: 1 }).waitFor();
+    await host.waitForAction("updateRouting", (a) => a.payload.newRoute === `/contacts/${encodeURIComponent(seeded.ada.id)}`);
+    expect(await text(app.getByTestId("contact-email"))).toBe(seeded.ada.email);
+    expect(await text(app.getByTestId("contact-consent-email"))).toBe("Email: granted");
+    expect(await app.getByTestId("saleor-customer-link").getAttribute("href")).toBe(`/customers/e2e-contacts-${stamp}`);
+    expect(await shown(app.getByTestId("figure-orders"))).toBe("Orders 5");
+    expect(await Promise.all((await app.getByTestId("spend-entry").all()).map(text))).toEqual([
+      "€230.00 in 4 orders (average €57.50)",
+      "$30.00 in 1 order (average $30.00)",
+    ]);
+    expect(await text(app.getByTestId("prediction-basis"))).toBe("5 orders, median gap 15 days (gaps: 30, 20, 10, 8)");
+    expect(await shown(app.getByTestId("figure-rfm"))).toMatch(/^RFM scores R[1-5] F[1-5] M[1-5]$/);
+
+    expect(await text(app.getByTestId("last-order-link"))).toBe(`Order #${seeded.lastOrder}`);
+    expect(await text(app.getByTestId("last-order-credit"))).toMatch(
+      new RegExp(`^Credited to the email “${seeded.template}” of the journey “Welcome \\(contacts ${stamp}\\)” \\(clicked on .+\\)$`),
+    );
+
+    const run = app.getByTestId("contact-run");
+    await expect.poll(() => run.count()).toBe(1);
+    await run.locator("summary").click();
+    expect(await Promise.all((await run.getByTestId("run-step").all()).map(async (step) => (await text(step)).split(" · ").slice(1, 3)))).toEqual([
+      ["mail", "entered"],
+      ["mail", "send_email"],
+      ["end", "exited"],
+    ]);
+    expect(await text(run.getByTestId("run-summary"))).toMatch(/^Ended, version 1, at end, entered .+ \(3 steps\) · exit: end$/);
+
+    // the timeline: one type, a page of 20, then the rest
+    const timeline = app.getByTestId("contact-timeline");
+    await timeline.getByTestId("timeline-event").first().waitFor();
+    await grow(page, app);
+    await timeline.getByRole("combobox", { name: "Event type" }).click();
+    await app.getByRole("option", { name: "Product viewed", exact: true }).click();
+    await expect.poll(() => text(timeline.getByTestId("timeline-count"))).toBe("20 of 22 events");
+    expect(new Set(await Promise.all((await timeline.getByTestId("timeline-event-label").all()).map(text)))).toEqual(new Set(["Product viewed"]));
+    await save(page, app, "contacts-profile.png");
+    await timeline.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => text(timeline.getByTestId("timeline-count"))).toBe("22 of 22 events");
+    expect(await timeline.getByTestId("timeline-event").count()).toBe(22);
+    expect(await timeline.getByRole("button", { name: "Load more" }).count()).toBe(0);
+    expect(await timeline.getByTestId("timeline-day").count()).toBe(22);
+
+    // the GDPR export: a JSON file behind a Blob link, named by the email and the day
+    await app.getByRole("button", { name: "Export data (GDPR)" }).click();
+    const download = app.getByTestId("export-download");
+    await download.waitFor();
+    const day = new Date().toISOString().slice(0, 10);
+    const fileName = `contact-ada-${stamp}-contacts-example-${day}.json`;
+    expect(await download.getAttribute("download")).toBe(fileName);
+    expect(await text(download)).toBe(`Download ${fileName}`);
+    const exported = await download.evaluate(async (a: HTMLAnchorElement) => (await fetch(a.href)).text());
+    expect(exported).toContain(`"${seeded.ada.email}"`);
+    expect(() => JSON.parse(exported) as unknown).not.toThrow();
+    expect(embedded.errors).toEqual([]);
+  });
+
+  test("erase a contact behind a confirmation that names them, then back at the list", async () => {
+    const embedded = await openApp({ path: `/contacts/${encodeURIComponent(seeded.grace.id)}` });
+    const { app, page, host } = embedded;
+    await app.getByRole("heading", { name: seeded.grace.name, level: 1 }).waitFor();
+
+    await app.getByRole("button", { name: "Erase contact" }).click();
+    const dialog = app.getByRole("alertdialog", { name: `Erase ${seeded.grace.name}?` });
+    await dialog.waitFor();
+    expect(await text(dialog.getByText(/cannot be undone/))).toBe(
+      `Everything held about ${seeded.grace.name} is deleted: profile, consents, events, orders, messages and journey steps. This cannot be undone.`,
+    );
+    await save(page, app, "contacts-erase.png");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+    expect(await notifications(embedded)).toEqual([]);
+
+    await app.getByRole("button", { name: "Erase contact" }).click();
+    await app.getByRole("button", { name: `Erase ${seeded.grace.name}` }).click();
+    await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: `${seeded.grace.name} was erased` }]);
+    await host.waitForAction("updateRouting", (a) => a.payload.newRoute === "/contacts");
+    await app.getByRole("heading", { name: "Contacts", level: 1 }).waitFor();
+
+    await search(app, stamp);
+    await expect.poll(() => rowNames(app)).toEqual([seeded.alan.name, seeded.ada.name]);
+    expect(embedded.errors).toEqual([]);
+  });
+});
