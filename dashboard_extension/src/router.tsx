@@ -61,6 +61,14 @@ export const createAppRouter = () =>
             lazy: async () => ({ Component: (await import("./pages/settings-page")).SettingsPage }),
           },
           {
+            path: path(ROUTE_PATTERNS.contacts),
+            lazy: async () => ({ Component: (await import("./pages/contacts-page")).ContactsPage }),
+          },
+          {
+            path: path(ROUTE_PATTERNS.contact),
+            lazy: async () => ({ Component: (await import("./pages/contact-page")).ContactPage }),
+          },
+          {
             path: path(ROUTE_PATTERNS.customerWidget),
             lazy: async () => ({ Component: (await import("./pages/customer-widget-page")).CustomerWidgetPage }),
           },
