@@ -293,6 +293,24 @@ class Shop:
         result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
         return result
 
+    def seed_contacts(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The contacts test's people (``tests.support.e2e_contacts_seed``), their names and
+        emails carrying ``stamp``; their ids, emails and names."""
+        stamp = str(given.get("stamp", "seed"))
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.support.e2e_contacts_seed", stamp],
+            env=self.app.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"Seeding the contacts failed: {done.stderr[-2000:]}")
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return result
+
 
 def _days_since_t0() -> float:
     return (datetime.now(tz=UTC) - deliveries.T0).total_seconds() / 86400
@@ -304,6 +322,7 @@ def dashboard_server(shop: Shop, config: dict[str, Any]) -> ThreadingHTTPServer:
         "customer": shop.seed_customer,
         "order": shop.seed_order,
         "analytics": shop.seed_analytics,
+        "contacts": shop.seed_contacts,
     }
 
     class Handler(BaseHTTPRequestHandler):
