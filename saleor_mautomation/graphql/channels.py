@@ -335,7 +335,7 @@ ChannelEnum = graphene.Enum(
 
 
 class CreateChannelTemplate(graphene.Mutation):
-    """An empty SMS or push template (email templates come with the app)."""
+    """An empty SMS or push template (an email template: createEmailTemplate)."""
 
     class Arguments:
         key = graphene.String(required=True)
@@ -352,7 +352,7 @@ class CreateChannelTemplate(graphene.Mutation):
         installation_id = dashboard_installation_id(info)  # before anything about the call
         value = str(getattr(channel, "value", channel))
         if value == Template.Channel.EMAIL:
-            raise _fail("Email templates are MJML: copy a default one", "WRONG_CHANNEL")
+            raise _fail("An email template is made with createEmailTemplate", "WRONG_CHANNEL")
         with domain_errors():
             template = template_create(
                 installation_id=installation_id,
