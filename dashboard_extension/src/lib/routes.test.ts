@@ -24,6 +24,8 @@ describe("matchRoute", () => {
     ["/contacts", { name: "contacts" }],
     ["/contacts/Q29udGFjdDox", { name: "contact", contactId: "Q29udGFjdDox" }],
     ["/contacts/Q29udGFjdDoxMg%3D%3D/", { name: "contact", contactId: "Q29udGFjdDoxMg==" }],
+    ["/templates", { name: "templates" }],
+    ["/templates/VGVtcGxhdGU6Mw%3D%3D", { name: "template", templateId: "VGVtcGxhdGU6Mw==" }],
     ["/widgets/customer", { name: "customerWidget" }],
     ["/privacy", { name: "privacy" }],
     ["/support", { name: "support" }],
@@ -31,7 +33,7 @@ describe("matchRoute", () => {
     expect(matchRoute(path)).toEqual(route);
   });
 
-  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/settings/x", "/contacts/1/x", "/contacts/%E0%A4%A", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
+  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/settings/x", "/contacts/1/x", "/templates/1/x", "/contacts/%E0%A4%A", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
     "%s matches nothing",
     (path) => {
       expect(matchRoute(path)).toBeNull();
@@ -54,6 +56,9 @@ describe("pathFor", () => {
       { name: "contacts" },
       { name: "contact", contactId: "Q29udGFjdDoxMg==" },
       { name: "contact", contactId: "a/b c" },
+      { name: "templates" },
+      { name: "template", templateId: "VGVtcGxhdGU6Mw==" },
+      { name: "template", templateId: "a/b c" },
       { name: "customerWidget" },
       { name: "privacy" },
       { name: "support" },

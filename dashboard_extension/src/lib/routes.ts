@@ -19,6 +19,8 @@ export type AppRoute =
   | { name: "settings" }
   | { name: "contacts" }
   | { name: "contact"; contactId: string }
+  | { name: "templates" }
+  | { name: "template"; templateId: string }
   | { name: "customerWidget" }
   | { name: "privacy" }
   | { name: "support" };
@@ -36,6 +38,8 @@ export const ROUTE_PATTERNS: Record<RouteName, string> = {
   settings: "/settings",
   contacts: "/contacts",
   contact: "/contacts/:contactId",
+  templates: "/templates",
+  template: "/templates/:templateId",
   customerWidget: "/widgets/customer",
   privacy: "/privacy",
   support: "/support",
@@ -49,6 +53,8 @@ export const pathFor = (route: AppRoute): string => {
       return `/journeys/${encodeURIComponent(route.journeyId)}/analytics`;
     case "contact":
       return `/contacts/${encodeURIComponent(route.contactId)}`;
+    case "template":
+      return `/templates/${encodeURIComponent(route.templateId)}`;
     default:
       return ROUTE_PATTERNS[route.name];
   }
@@ -97,6 +103,15 @@ export const matchRoute = (pathname: string): AppRoute | null => {
     }
     case "settings":
       return second === undefined ? { name: "settings" } : null;
+    case "templates": {
+      if (second === undefined) {
+        return { name: "templates" };
+      }
+
+      const templateId = decode(second);
+
+      return templateId ? { name: "template", templateId } : null;
+    }
     case "journeys": {
       if (second === undefined) {
         return { name: "journeys" };
