@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { FrameLocator, Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, test } from "vitest";
 
-import { e2e, type Embedded, openApp, useBrowser } from "./harness";
+import { e2e, type Embedded, openApp, openWidget, useBrowser } from "./harness";
 
 useBrowser();
 
@@ -52,6 +52,12 @@ const rowNames = async (app: FrameLocator) => Promise.all((await app.getByTestId
 const notifications = async ({ host }: Embedded) =>
   (await host.actions("notification")).map(({ payload }) => ({ status: payload.status, title: payload.title }));
 
+/** The page's controls and links without an accessible name (each should have one). */
+const unlabelled = async (app: FrameLocator): Promise<string[]> => {
+  const tree = await app.locator("body").ariaSnapshot();
+  return tree.split("\n").filter((line) => /^\s*- (textbox|combobox|checkbox|button|spinbutton|listbox|radio|switch|link)\b(?! ")/.test(line));
+};
+
 const search = async (app: FrameLocator, words: string) => {
   await app.getByLabel("Search contacts").fill(words);
 };
@@ -73,6 +79,7 @@ describe("contacts", () => {
     await host.waitForAction("updateRouting", (a) => a.payload.newRoute === `/contacts?q=${stamp}&consent=PENDING`);
     await expect.poll(() => rowNames(app)).toEqual([seeded.alan.name]);
     await save(page, app, "contacts-list.png");
+    expect(await unlabelled(app)).toEqual([]);
     await app.getByTestId("filter-consent-PENDING").click();
     await expect.poll(() => rowNames(app)).toHaveLength(3);
 
@@ -117,6 +124,7 @@ describe("contacts", () => {
     await expect.poll(() => text(timeline.getByTestId("timeline-count"))).toBe("20 of 22 events");
     expect(new Set(await Promise.all((await timeline.getByTestId("timeline-event-label").all()).map(text)))).toEqual(new Set(["Product viewed"]));
     await save(page, app, "contacts-profile.png");
+    expect(await unlabelled(app)).toEqual([]);
     await timeline.getByRole("button", { name: "Load more" }).click();
     await expect.poll(() => text(timeline.getByTestId("timeline-count"))).toBe("22 of 22 events");
     expect(await timeline.getByTestId("timeline-event").count()).toBe(22);
@@ -162,5 +170,13 @@ describe("contacts", () => {
     await search(app, stamp);
     await expect.poll(() => rowNames(app)).toEqual([seeded.alan.name, seeded.ada.name]);
     expect(embedded.errors).toEqual([]);
+  });
+
+  test("the customer widget links to the contact's profile in the app", async () => {
+    const { app, host } = await openWidget(`e2e-contacts-${stamp}`);
+    await app.getByTestId("widget-orders").waitFor();
+    await app.getByRole("link", { name: "Open the full profile" }).click();
+    const path = `/dashboard/extensions/app/${encodeURIComponent(e2e().appId)}/contacts/${encodeURIComponent(seeded.ada.id)}`;
+    await expect.poll(() => host.navigations()).toContainEqual({ path, how: "dashboard" });
   });
 });

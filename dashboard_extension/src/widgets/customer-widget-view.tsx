@@ -6,6 +6,7 @@ import { FormattedMessage } from "react-intl";
 import { useLocation } from "react-router-dom";
 
 import { ErrorState } from "../components/error-state";
+import { ProfileLink } from "../contacts/profile-link";
 import { LoadingState } from "../components/loading-state";
 import { SaleorLink } from "../components/saleor-link";
 import { formatDateTime, formatMoney, formatNumber } from "../lib/format";
@@ -192,7 +193,12 @@ const WidgetBody = ({ customerId }: { customerId: string }) => {
     );
   }
 
-  return <Contact contact={query.data} />;
+  return (
+    <>
+      <Contact contact={query.data} />
+      <ProfileLink contactId={query.data.id} />
+    </>
+  );
 };
 
 /**
