@@ -42,12 +42,17 @@ type Stored = {
 const stored = async () => (await graphql<Stored>(SETTINGS)).data as Stored;
 
 let before: Stored;
+/** Offers this test made: inactive again afterwards (emails of later tests do not show them). */
+const offerIds: string[] = [];
 
 beforeAll(async () => {
   before = await stored();
 });
 
 afterAll(async () => {
+  for (const id of offerIds) {
+    await graphql(`mutation E2EOfferOff($id: ID!) { setOfferActive(id: $id, active: false) { offer { active } } }`, { id });
+  }
   const { capCount, capHours, channelCaps, quietStartHour, quietEndHour, quietAction } = before.appSettings;
   await graphql(`mutation E2ERestoreSettings($input: AppSettingsInput!) { updateAppSettings(input: $input) { settings { capCount } } }`, {
     input: { capCount, capHours, channelCaps, quietStartHour, quietEndHour, quietAction },
@@ -196,6 +201,45 @@ describe("settings", () => {
     await rules.getByRole("button", { name: "Save" }).click();
     expect(await field(rules, "Email window (hours)").getAttribute("aria-invalid")).toBe("true");
     expect(saves(embedded, "SettingsUpdateAppSettings")).toBe(0);
+  });
+
+  test("an offer is created, deactivated after a confirmation, and activated again", async () => {
+    const title = `Free shipping ${Date.now()}`;
+    const embedded = await openSettings();
+    const { app, page } = embedded;
+    const form = section(app, "new-offer");
+    await field(form, "Title").fill(title);
+    await field(form, "Link").fill("http://shop.example/free");
+    await form.getByRole("button", { name: "Save" }).click();
+    expect(await field(form, "Link").getAttribute("aria-invalid")).toBe("true");
+    expect(await field(form, "Title").getAttribute("aria-invalid")).toBe("false");
+    expect(saves(embedded, "SettingsCreateOffer")).toBe(0);
+
+    await field(form, "Link").fill("https://shop.example/free");
+    await field(form, "Priority").fill("5");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: "Offer created" }]);
+    const row = app.getByTestId("offer-row").filter({ hasText: title });
+    await row.waitFor();
+    expect((await row.locator("th, td").allTextContents()).slice(0, 4)).toEqual([title, "https://shop.example/free", "5", "Active"]);
+    expect(await field(section(app, "new-offer"), "Title").inputValue()).toBe("");
+
+    await row.getByRole("button", { name: `Deactivate ${title}` }).click();
+    await app.getByRole("alertdialog", { name: `Deactivate ${title}?` }).waitFor();
+    // The dialog is centred in the frame: the window as it is (a frame grown to the page would put it out of view).
+    await page.waitForTimeout(400); // its fade-in
+    await page.screenshot({ path: join(e2e().screenshotsDir, "settings-offer-confirm.png") });
+    await app.getByTestId("confirm-dialog-confirm").click();
+    await expect.poll(async () => (await row.locator("td").allTextContents())[2]).toBe("Inactive");
+    await row.getByRole("button", { name: `Activate ${title}` }).click();
+    await expect.poll(async () => (await row.locator("td").allTextContents())[2]).toBe("Active");
+    expect(await notifications(embedded)).toEqual([
+      { status: "success", title: "Offer created" },
+      { status: "success", title: `${title} is inactive` },
+      { status: "success", title: `${title} is active` },
+    ]);
+    offerIds.push(...(await graphql<{ offers: { id: string; title: string }[] }>(`query E2EOffers { offers { id title } }`)).data!.offers.filter((o) => o.title === title).map((o) => o.id));
+    expect(offerIds).toHaveLength(1);
   });
 
   test("the page in German shows the import status and says a restart is not available", async () => {

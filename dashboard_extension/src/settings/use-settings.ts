@@ -49,8 +49,9 @@ export const useBackfillStatus = () => {
 /** The screen's cached answer with one part replaced by a mutation's. */
 const useReplace = () => {
   const queryClient = useQueryClient();
-  return (part: Partial<SettingsScreen>) =>
+  return (part: Partial<SettingsScreen>): void => {
     queryClient.setQueryData<SettingsScreen>(settingsKey("screen"), (old) => (old ? { ...old, ...part } : old));
+  };
 };
 
 /** The saves of the screen's forms; each resolves once the cache holds the API's answer. */
@@ -58,14 +59,30 @@ export const useSettingsSaves = () => {
   const client = useGraphQLClient();
   const replace = useReplace();
   const queryClient = useQueryClient();
+  const requests = {
+    appSettings: async (input: Record<string, unknown>): Promise<Partial<SettingsScreen>> => {
+      const data = await client.request<{ updateAppSettings: { settings: AppSettings } }>(UPDATE_APP_SETTINGS_MUTATION, { input });
+      return { appSettings: data.updateAppSettings.settings };
+    },
+    emailProvider: async (input: Record<string, unknown>): Promise<Partial<SettingsScreen>> => {
+      const data = await client.request<{ updateEmailProvider: { provider: EmailProvider } }>(UPDATE_EMAIL_PROVIDER_MUTATION, { input });
+      return { emailProvider: data.updateEmailProvider.provider };
+    },
+  };
   return {
     appSettings: async (input: Record<string, unknown>) => {
-      const data = await client.request<{ updateAppSettings: { settings: AppSettings } }>(UPDATE_APP_SETTINGS_MUTATION, { input });
-      replace({ appSettings: data.updateAppSettings.settings });
+      replace(await requests.appSettings(input));
     },
-    emailProvider: async (input: Record<string, unknown>) => {
-      const data = await client.request<{ updateEmailProvider: { provider: EmailProvider } }>(UPDATE_EMAIL_PROVIDER_MUTATION, { input });
-      replace({ emailProvider: data.updateEmailProvider.provider });
+    /** The sender (appSettings) and the provider: the cache takes both answers at once, after
+     * both calls, so a refusal of the second is still shown by the form that asked. */
+    senderAndProvider: async ({ settings, provider }: { settings?: Record<string, unknown>; provider?: Record<string, unknown> }) => {
+      const parts: Partial<SettingsScreen>[] = [];
+      try {
+        if (provider) parts.push(await requests.emailProvider(provider));
+        if (settings) parts.push(await requests.appSettings(settings));
+      } finally {
+        if (parts.length) replace(Object.assign({}, ...parts) as Partial<SettingsScreen>);
+      }
     },
     smsProvider: async (input: Record<string, unknown>) => {
       const data = await client.request<{ updateSmsProvider: { provider: SmsProvider } }>(UPDATE_SMS_PROVIDER_MUTATION, { input });

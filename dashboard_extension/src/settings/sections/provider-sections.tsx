@@ -25,10 +25,7 @@ export const SenderEmailSection = ({ settings, provider }: { settings: AppSettin
   const state = useSection<SenderEmailForm>({
     initial: { ...senderForm(settings), ...emailForm(provider) },
     check: checkSenderAndEmail,
-    save: async (input) => {
-      if (input.settings) await saves.appSettings(input.settings as Record<string, unknown>);
-      if (input.provider) await saves.emailProvider(input.provider as Record<string, unknown>);
-    },
+    save: saves.senderAndProvider,
     savedTitle: t("settings.sender.saved"),
   });
   const { form, set, errors } = state;
