@@ -47,7 +47,9 @@ const text = async (locator: Locator) => ((await locator.textContent()) ?? "").r
 /** The text as shown (blocks on their own lines, joined here by spaces). */
 const shown = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, " ").trim();
 
-const rowNames = async (app: FrameLocator) => Promise.all((await app.getByTestId("contact-link").all()).map(text));
+/** The listed names, read at once (a row that goes while it is read is not waited for). */
+const rowNames = async (app: FrameLocator) =>
+  (await app.getByTestId("contact-link").allTextContents()).map((name) => name.replace(/\s+/g, " ").trim());
 
 const notifications = async ({ host }: Embedded) =>
   (await host.actions("notification")).map(({ payload }) => ({ status: payload.status, title: payload.title }));
