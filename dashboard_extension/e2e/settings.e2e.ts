@@ -173,6 +173,7 @@ describe("settings", () => {
     expect(await field(reloaded, "SMTP host").inputValue()).toBe("127.0.0.1");
     expect(await app.locator("html").innerHTML()).not.toContain(secret);
     await save(page, app, "smtp");
+    await reloaded.screenshot({ path: join(e2e().screenshotsDir, "settings-sender-section.png") });
   });
 
   test("an out-of-bounds value shows its error at its field and nothing is saved", async () => {
@@ -190,6 +191,7 @@ describe("settings", () => {
     expect(await rules.getByText("From 0 to 23", { exact: true }).count()).toBe(1);
     expect(await rules.getByText("From 1 to 720", { exact: true }).count()).toBe(1);
     await save(page, app, "error");
+    await rules.screenshot({ path: join(e2e().screenshotsDir, "settings-rules-error.png") });
 
     expect(saves(embedded, "SettingsUpdateAppSettings")).toBe(0);
     expect(await notifications(embedded)).toEqual([]);

@@ -152,7 +152,7 @@ type TextProps = {
   value: string;
   onChange: (value: string) => void;
   error?: FieldError;
-  hint?: string;
+  hint?: ReactNode;
   type?: "text" | "number" | "email" | "url" | "password";
   autoComplete?: string;
   readOnly?: boolean;
@@ -229,7 +229,8 @@ export const CheckField = ({ name, label, checked, onChange }: { name: string; l
   </Checkbox>
 );
 
-/** A write-only secret: whether one is stored, and a field to replace it (never the value). */
+/** A write-only secret: whether one is stored (under the field), and the field to replace it;
+ * never the value. */
 export const SecretField = ({
   name,
   label,
@@ -246,21 +247,22 @@ export const SecretField = ({
   error?: FieldError;
 }) => {
   const intl = useIntl();
+  const status = (
+    <>
+      <span data-testid={`settings-secret-${name}`}>{intl.formatMessage({ id: stored ? "settings.secret.set" : "settings.secret.unset" }, { label })}</span>
+      {stored && ` · ${intl.formatMessage({ id: "settings.secret.keepHint" })}`}
+    </>
+  );
   return (
-    <Box display="flex" flexDirection="column" gap={1}>
-      <Text size={2} color="default2" data-testid={`settings-secret-${name}`}>
-        {intl.formatMessage({ id: stored ? "settings.secret.set" : "settings.secret.unset" }, { label })}
-      </Text>
-      <TextField
-        name={name}
-        type="password"
-        autoComplete="new-password"
-        label={intl.formatMessage({ id: stored ? "settings.secret.replace" : "settings.secret.enter" }, { label })}
-        value={value}
-        onChange={onChange}
-        error={error}
-        hint={stored ? intl.formatMessage({ id: "settings.secret.keepHint" }) : undefined}
-      />
-    </Box>
+    <TextField
+      name={name}
+      type="password"
+      autoComplete="new-password"
+      label={intl.formatMessage({ id: stored ? "settings.secret.replace" : "settings.secret.enter" }, { label })}
+      value={value}
+      onChange={onChange}
+      error={error}
+      hint={status}
+    />
   );
 };
