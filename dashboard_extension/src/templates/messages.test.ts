@@ -1,0 +1,31 @@
+/** Every message id the templates screens build at run time exists in both languages. */
+import { describe, expect, it } from "vitest";
+
+import de from "../i18n/de/templates.json";
+import en from "../i18n/en/templates.json";
+import { CHANNELS, channelMessageId, kindMessageId } from "./list";
+import { useMessageId } from "./usage";
+
+const use = (published: boolean, draft: boolean) => ({ journeyId: "J", journeyName: "n", status: "active", published, draft });
+
+const built = [
+  ...CHANNELS.map(channelMessageId),
+  ...CHANNELS.map((channel) => `templates.empty.${channel}`),
+  ...["marketing", "transactional", "other"].map(kindMessageId),
+  ...["marketing", "transactional", "auto"].map((kind) => `templates.kind.${kind}`),
+  ...["blank", "starter", "copy"].map((start) => `templates.start.${start}`),
+  ...["name", "kind", "languages", "latest", "journeys", "actions"].map((column) => `templates.list.column.${column}`),
+  ...[use(true, true), use(true, false), use(false, true)].map(useMessageId),
+  ...["nameRequired", "nameTooLong", "starterRequired", "copyOfRequired", "subjectRequired"].map((p) => `templates.problem.${p}`),
+];
+
+describe("templates messages", () => {
+  it("has every built id in English and German", () => {
+    expect(built.filter((id) => !(id in en))).toEqual([]);
+    expect(built.filter((id) => !(id in de))).toEqual([]);
+  });
+
+  it("has the same ids in both languages", () => {
+    expect(Object.keys(de).sort()).toEqual(Object.keys(en).sort());
+  });
+});
