@@ -205,6 +205,24 @@ describe("settings", () => {
     expect(saves(embedded, "SettingsUpdateAppSettings")).toBe(0);
   });
 
+  test("a value only the API can check is refused at its field, and nothing changes", async () => {
+    const embedded = await openSettings();
+    const { app, page } = embedded;
+    const storedBefore = await stored();
+    const sender = section(app, "sender");
+    await grow(page, app);
+    await sender.getByRole("combobox", { name: "Provider" }).click();
+    await app.getByRole("option", { name: "Email service (anymail)" }).click();
+    await field(sender, "Service").fill("nosuchesp");
+    await sender.getByRole("button", { name: "Save" }).click();
+
+    await expect.poll(async () => field(sender, "Service").getAttribute("aria-invalid")).toBe("true");
+    expect(await sender.getByText("Refused by the app: django-anymail has no backend named 'nosuchesp'", { exact: true }).count()).toBe(1);
+    expect(await notifications(embedded)).toEqual([{ status: "error", title: "Not saved" }]);
+    expect(await field(sender, "Service").inputValue()).toBe("nosuchesp");
+    expect(await stored()).toEqual(storedBefore);
+  });
+
   test("an offer is created, deactivated after a confirmation, and activated again", async () => {
     const title = `Free shipping ${Date.now()}`;
     const embedded = await openSettings();
