@@ -69,6 +69,10 @@ export const createAppRouter = () =>
             lazy: async () => ({ Component: (await import("./pages/contact-page")).ContactPage }),
           },
           {
+            path: path(ROUTE_PATTERNS.templates),
+            lazy: async () => ({ Component: (await import("./pages/templates-page")).TemplatesPage }),
+          },
+          {
             path: path(ROUTE_PATTERNS.customerWidget),
             lazy: async () => ({ Component: (await import("./pages/customer-widget-page")).CustomerWidgetPage }),
           },
