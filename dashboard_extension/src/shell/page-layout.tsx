@@ -46,6 +46,9 @@ export const PageLayout = ({ children, navigation }: { children: ReactNode; navi
             <NavItem to={pathFor({ name: "contacts" })} testId="nav-contacts">
               <FormattedMessage id="contacts.nav" />
             </NavItem>
+            <NavItem to={pathFor({ name: "templates" })} testId="nav-templates">
+              <FormattedMessage id="templates.nav" />
+            </NavItem>
           </Box>
         )}
       </Box>
