@@ -181,4 +181,27 @@ describe("contacts", () => {
     const path = `/dashboard/extensions/app/${encodeURIComponent(e2e().appId)}/contacts/${encodeURIComponent(seeded.ada.id)}`;
     await expect.poll(() => host.navigations()).toContainEqual({ path, how: "dashboard" });
   });
+
+  test("enrol a contact in an active journey entered by hand, after naming both", async () => {
+    const embedded = await openApp({ path: `/contacts/${encodeURIComponent(seeded.alan.id)}` });
+    const { app, page } = embedded;
+    await app.getByRole("heading", { name: seeded.alan.name, level: 1 }).waitFor();
+    await app.getByText("Never in a journey").waitFor();
+
+    await app.getByRole("button", { name: "Enrol in a journey" }).click();
+    const dialog = app.getByRole("dialog", { name: `Enrol ${seeded.alan.name} in a journey` });
+    await dialog.getByRole("combobox", { name: "Journey (active, manual entry)" }).click();
+    await app.getByRole("option", { name: seeded.journey, exact: true }).click();
+    expect(await text(dialog.getByTestId("enrol-confirm-text"))).toBe(
+      `${seeded.alan.name} enters “${seeded.journey}” now and its first steps run at once.`,
+    );
+    await save(page, app, "contacts-enrol.png");
+    await dialog.getByRole("button", { name: "Enrol now" }).click();
+    await expect
+      .poll(() => notifications(embedded))
+      .toEqual([{ status: "success", title: `${seeded.alan.name} entered “${seeded.journey}”` }]);
+    await expect.poll(() => app.getByTestId("contact-run").count()).toBe(1);
+    expect(await text(app.getByTestId("contact-run").locator("summary"))).toContain(seeded.journey);
+    expect(embedded.errors).toEqual([]);
+  });
 });

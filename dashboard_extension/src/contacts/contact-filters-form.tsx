@@ -2,7 +2,7 @@ import { Box, Checkbox, Input, Select, Text } from "@saleor/macaw-ui";
 import type { ReactNode } from "react";
 import { useIntl } from "react-intl";
 
-import { stageMessageId, consentMessageId } from "../widgets/customer-widget";
+import { stageMessageId } from "../widgets/customer-widget";
 import { CONSENTS, type ContactListState, type FilterProblem, type Ordered, SORTS, STAGES, toggled } from "./filters";
 
 type Props = {
@@ -63,7 +63,7 @@ export const ContactFiltersForm = ({ state, countryText, problems, onChange, onC
             onCheckedChange={(checked) => onChange({ ...state, consents: toggled(state.consents, consent, checked === true) })}
             data-testid={`filter-consent-${consent}`}
           >
-            <Text size={3}>{t(consentMessageId(consent))}</Text>
+            <Text size={3}>{t(`contacts.filter.consent.${consent}`)}</Text>
           </Checkbox>
         ))}
       </Group>

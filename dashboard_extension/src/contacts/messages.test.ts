@@ -12,6 +12,7 @@ const built = [
   ...["waiting", "exited", "failed", "other"].map(runStatusMessageId),
   ...["click", "open"].map(creditViaMessageId),
   ...SORTS.map((sort) => `contacts.sort.${sort}`),
+  ...CONSENTS.map((consent) => `contacts.filter.consent.${consent}`),
   ...["any", "yes", "no"].map((value) => `contacts.filter.ordered.${value}`),
   ...(["spendCurrency", "spendAmount", "lastOrderFrom", "lastOrderTo", "lastOrderRange"] satisfies FilterProblem[]).map(
     (field) => `contacts.filter.problem.${field}`,
@@ -21,7 +22,6 @@ const built = [
 
 describe("contacts messages", () => {
   it("has every built id in English and German", () => {
-    expect(CONSENTS.length).toBe(4);
     expect(built.filter((id) => id === null || !(id in en))).toEqual([]);
     expect(built.filter((id) => id === null || !(id in de))).toEqual([]);
   });

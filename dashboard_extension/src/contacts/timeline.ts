@@ -65,6 +65,8 @@ export const LABELLED_TYPES = [
   "sms.delivered",
   "sms.failed",
   "push.clicked",
+  "segment.entered",
+  "segment.exited",
 ] as const;
 
 /** The message id of a type's label, or null: the type's own name is its label. */
