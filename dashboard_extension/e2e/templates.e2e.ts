@@ -1,0 +1,95 @@
+// The templates list against the real app: an email template created from the
+// order-confirmation starter is listed as transactional, copied, and the copy renamed (its key
+// stays). Names carry a stamp: the test files share the app's database.
+import type { FrameLocator } from "playwright-core";
+import { describe, expect, test } from "vitest";
+
+import { type Embedded, openApp, screenshot, useBrowser } from "./harness";
+
+useBrowser();
+
+const stamp = Date.now().toString(36);
+
+const notifications = async ({ host }: Embedded) =>
+  (await host.actions("notification")).map(({ payload }) => ({ status: payload.status, title: payload.title }));
+
+const row = (app: FrameLocator, name: string) =>
+  app.getByTestId("template-row").filter({ has: app.getByRole("link", { name, exact: true }) });
+
+const text = async (locator: { textContent(): Promise<string | null> }) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
+
+describe("templates", () => {
+  test("create from a starter, copy, rename", async () => {
+    const embedded = await openApp({ path: "/templates" });
+    const { app, page } = embedded;
+    const name = `Order confirmation ${stamp}`;
+    await app.getByRole("heading", { name: "Templates", level: 1 }).waitFor();
+    await app.getByRole("heading", { name: "Email", level: 2 }).waitFor();
+
+    // given: the dialog, a missing starter refused before any call
+    await app.getByRole("button", { name: "New email template" }).click();
+    const dialog = app.getByTestId("create-template-dialog");
+    await dialog.getByRole("button", { name: "Create template" }).click();
+    expect(await text(dialog.getByText("Give the template a name."))).toBe("Give the template a name.");
+    expect(await text(dialog.getByText("Choose a starter."))).toBe("Choose a starter.");
+    expect(embedded.apiCalls.filter((call) => call.operationName === "CreateEmailTemplate")).toEqual([]);
+
+    // when: named, from the order-confirmation starter, the kind left to it
+    await dialog.getByLabel("Name", { exact: true }).fill(name);
+    await dialog.getByRole("combobox", { name: "Starter", exact: true }).click();
+    await app.getByRole("option", { name: "Order confirmation (Transactional)" }).click();
+    await dialog.getByRole("button", { name: "Create template" }).click();
+
+    // then: listed as transactional, in English and German, version 1 each
+    await dialog.waitFor({ state: "detached" });
+    const created = row(app, name);
+    await created.waitFor();
+    expect(await text(created.getByTestId("template-kind"))).toBe("Transactional");
+    expect(await text(created.getByTestId("template-languages"))).toBe("de, en");
+    expect(await text(created.getByTestId("template-latest"))).toMatch(/^en: version 1, .+de: version 1, .+$/);
+    expect(await text(created.getByTestId("template-journeys"))).toBe("None");
+    const key = await created.getAttribute("data-template-key");
+    expect(key).toBe(`order-confirmation-${stamp}`);
+    await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: `Template “${name}” created` }]);
+
+    // when: copied under the proposed name
+    await created.getByRole("button", { name: `Copy ${name}` }).click();
+    const copyDialog = app.getByTestId("copy-template-dialog");
+    expect(await copyDialog.getByLabel("Name", { exact: true }).inputValue()).toBe(`${name} (copy)`);
+    await copyDialog.getByRole("button", { name: "Copy template" }).click();
+    await copyDialog.waitFor({ state: "detached" });
+
+    // then: the copy keeps the kind and has a key of its own
+    const copy = row(app, `${name} (copy)`);
+    await copy.waitFor();
+    expect(await text(copy.getByTestId("template-kind"))).toBe("Transactional");
+    const copyKey = await copy.getAttribute("data-template-key");
+    expect(copyKey).not.toBe(key);
+
+    // when: the copy renamed, an empty name refused first
+    await copy.getByRole("button", { name: `Rename ${name} (copy)` }).click();
+    const renameDialog = app.getByTestId("rename-template-dialog");
+    await renameDialog.getByLabel("Name", { exact: true }).fill(" ");
+    await renameDialog.getByRole("button", { name: "Save name" }).click();
+    expect(await text(renameDialog.getByText("Give the template a name."))).toBe("Give the template a name.");
+    await renameDialog.getByLabel("Name", { exact: true }).fill(`Receipt ${stamp}`);
+    await renameDialog.getByRole("button", { name: "Save name" }).click();
+    await renameDialog.waitFor({ state: "detached" });
+
+    // then: the same key under the new name; the original is untouched
+    const renamed = row(app, `Receipt ${stamp}`);
+    await renamed.waitFor();
+    expect(await renamed.getAttribute("data-template-key")).toBe(copyKey);
+    expect(await row(app, `${name} (copy)`).count()).toBe(0);
+    expect(await row(app, name).count()).toBe(1);
+    await expect
+      .poll(() => notifications(embedded))
+      .toEqual([
+        { status: "success", title: `Template “${name}” created` },
+        { status: "success", title: `Copied as “${name} (copy)”` },
+        { status: "success", title: `Renamed to “Receipt ${stamp}”` },
+      ]);
+    expect(embedded.errors).toEqual([]);
+    await screenshot(page, "templates-list");
+  });
+});
