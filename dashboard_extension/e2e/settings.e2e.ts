@@ -81,6 +81,12 @@ const save = async (page: Page, app: FrameLocator, name: string) => {
 const section = (app: FrameLocator, id: string) => app.getByTestId(`settings-section-${id}`);
 const field = (scope: Locator, label: string) => scope.getByLabel(label, { exact: true });
 
+/** The page's controls and links without an accessible name (each should have one). */
+const unlabelled = async (app: FrameLocator): Promise<string[]> => {
+  const tree = await app.locator("body").ariaSnapshot();
+  return tree.split("\n").filter((line) => /^\s*- (textbox|combobox|checkbox|button|spinbutton|listbox|radio|switch|link|progressbar)\b(?! ")/.test(line));
+};
+
 const notifications = async ({ host }: Embedded) =>
   (await host.actions("notification")).map(({ payload }) => ({ status: payload.status, title: payload.title }));
 
@@ -102,6 +108,8 @@ describe("settings", () => {
     const rules = section(app, "rules");
     expect(await field(rules, "Quiet from (hour)").inputValue()).toBe(String(before.appSettings.quietStartHour ?? ""));
     expect(await rules.getByRole("button", { name: "Save" }).isDisabled()).toBe(true);
+    await section(app, "backfill").getByTestId("backfill-CUSTOMERS").waitFor();
+    expect(await unlabelled(app)).toEqual([]);
     await save(page, app, "page");
 
     await field(rules, "Quiet from (hour)").fill("22");
@@ -127,6 +135,7 @@ describe("settings", () => {
     expect(await field(reloaded, "SMS per person").inputValue()).toBe("2");
     expect(await field(reloaded, "SMS window (hours)").inputValue()).toBe("48");
     await save(page, app, "rules-saved");
+    expect(embedded.errors).toEqual([]);
   });
 
   test("an SMTP password is stored but never shown back", async () => {
