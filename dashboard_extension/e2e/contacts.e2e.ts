@@ -204,4 +204,19 @@ describe("contacts", () => {
     expect(await text(app.getByTestId("contact-run").locator("summary"))).toContain(seeded.journey);
     expect(embedded.errors).toEqual([]);
   });
+
+  test("a profile in German: labels, money and dates in German notation", async () => {
+    const embedded = await openApp({ path: `/contacts/${encodeURIComponent(seeded.ada.id)}`, locale: "de" });
+    const { app, page } = embedded;
+    await app.getByRole("heading", { name: "Kennzahlen", level: 2 }).waitFor();
+    expect(await Promise.all((await app.getByTestId("spend-entry").all()).map(text))).toEqual([
+      "230,00 € aus 4 Bestellungen (Durchschnitt 57,50 €)",
+      "30,00 $ aus 1 Bestellung (Durchschnitt 30,00 $)",
+    ]);
+    expect(await text(app.getByTestId("prediction-basis"))).toBe("5 Bestellungen, Median-Abstand 15 Tage (Abstände: 30, 20, 10, 8)");
+    expect(await text(app.getByTestId("last-order-credit"))).toMatch(/^Zugerechnet der E-Mail „.+“ der Journey „Welcome \(contacts .+\)“ \(geklickt am .+\)$/);
+    await app.getByRole("button", { name: "Daten exportieren (DSGVO)" }).waitFor();
+    await save(page, app, "contacts-profile-de.png");
+    expect(embedded.errors).toEqual([]);
+  });
 });

@@ -110,6 +110,8 @@ export const ContactsListView = () => {
   const applied = useMemo(() => stateFromParams(searchParams), [searchParams]);
   const [draft, setDraft] = useState(applied);
   const [countryText, setCountryText] = useState(applied.countries.join(", "));
+  // Open at first when the URL has filters; afterwards the reader's to open and close.
+  const [filtersOpen] = useState(() => activeFilterCount(applied) > 0);
   const draftCheck = variablesOf(draft);
 
   // The draft reaches the URL once typing settles (and only when it can be sent); the
@@ -151,7 +153,7 @@ export const ContactsListView = () => {
             data-testid="contact-search"
           />
         </Box>
-        <details open={activeFilterCount(applied) > 0}>
+        <details open={filtersOpen}>
           <summary>
             <Text size={3} fontWeight="medium">
               {intl.formatMessage({ id: "contacts.filter.toggle" }, { count: activeFilterCount(draft) })}
