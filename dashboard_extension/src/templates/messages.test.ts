@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import de from "../i18n/de/templates.json";
 import en from "../i18n/en/templates.json";
+import { locationOf, testAddressProblem } from "./detail";
 import { CHANNELS, channelMessageId, kindMessageId } from "./list";
 import { useMessageId } from "./usage";
 
@@ -16,6 +17,10 @@ const built = [
   ...["blank", "starter", "copy"].map((start) => `templates.start.${start}`),
   ...["name", "kind", "languages", "latest", "journeys", "actions"].map((column) => `templates.list.column.${column}`),
   ...[use(true, true), use(true, false), use(false, true)].map(useMessageId),
+  ...["subject", "preheader", "mjml", "title", "text", "pushUrl"].map((field) => `templates.field.${field}`),
+  ...["number", "created", "subject"].map((column) => `templates.versions.column.${column}`),
+  ...["", "a@b"].map((to) => testAddressProblem(to) ?? "missing"),
+  ...[{ line: 1, column: 2 }, { line: 1, column: null }].map((at) => locationOf(at)?.id ?? "missing"),
   ...["nameRequired", "nameTooLong", "starterRequired", "copyOfRequired", "subjectRequired"].map((p) => `templates.problem.${p}`),
 ];
 

@@ -113,7 +113,7 @@ export const useTemplate = (id: string) => {
 /** The saved template's current version in a language, or unsaved content when given. */
 export const usePreview = (templateId: string, language: string, content: Content | null, enabled = true) => {
   const client = useGraphQLClient();
-  return useQuery({
+  return useQuery<Preview>({
     queryKey: templatesKey("preview", templateId, language, content),
     enabled: enabled && language !== "",
     placeholderData: (previous) => previous,
@@ -130,7 +130,7 @@ export const usePreview = (templateId: string, language: string, content: Conten
 
 export const useValidate = (content: Content | null) => {
   const client = useGraphQLClient();
-  return useQuery({
+  return useQuery<TemplateError[]>({
     queryKey: templatesKey("validate", content),
     enabled: content !== null,
     placeholderData: (previous) => previous,
