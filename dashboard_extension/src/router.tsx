@@ -73,6 +73,10 @@ export const createAppRouter = () =>
             lazy: async () => ({ Component: (await import("./pages/templates-page")).TemplatesPage }),
           },
           {
+            path: path(ROUTE_PATTERNS.template),
+            lazy: async () => ({ Component: (await import("./pages/template-page")).TemplatePage }),
+          },
+          {
             path: path(ROUTE_PATTERNS.customerWidget),
             lazy: async () => ({ Component: (await import("./pages/customer-widget-page")).CustomerWidgetPage }),
           },
