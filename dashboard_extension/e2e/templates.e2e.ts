@@ -4,7 +4,7 @@
 import type { FrameLocator } from "playwright-core";
 import { describe, expect, test } from "vitest";
 
-import { type Embedded, openApp, screenshot, useBrowser } from "./harness";
+import { type Embedded, graphql, openApp, screenshot, useBrowser } from "./harness";
 
 useBrowser();
 
@@ -91,5 +91,54 @@ describe("templates", () => {
       ]);
     expect(embedded.errors).toEqual([]);
     await screenshot(page, "templates-list");
+  });
+
+  test("a template's page: latest version, preview at two widths, text part, test send", async () => {
+    // given: a template from the order-confirmation starter, made through the API
+    const made = await graphql<{ createEmailTemplate: { template: { id: string } } }>(
+      `mutation E2ECreateTemplate($input: CreateEmailTemplateInput!) { createEmailTemplate(input: $input) { template { id } } }`,
+      { input: { name: `Receipt page ${stamp}`, start: { starter: "order-confirmation" } } },
+    );
+    const id = made.data?.createEmailTemplate.template.id as string;
+    const embedded = await openApp({ path: `/templates/${encodeURIComponent(id)}` });
+    const { app, page } = embedded;
+
+    // then: the newest English version, read-only
+    await app.getByRole("heading", { name: `Receipt page ${stamp}`, level: 1 }).waitFor();
+    expect(await text(app.getByTestId("template-meta"))).toBe(`Key receipt-page-${stamp} · Transactional · Email`);
+    expect(await text(app.getByTestId("latest-subject"))).toBe("SubjectYour order #{{ order.number }} at {{ shop.name }}");
+    expect(await text(app.getByTestId("latest-preheader"))).toBe(
+      "PreheaderThank you! We have received your order and will let you know when it ships.",
+    );
+    expect(await app.getByTestId("latest-mjml-source").textContent()).toMatch(/^<mjml/);
+    expect(await app.getByTestId("version-row").count()).toBe(1);
+
+    // and: the preview, rendered with the example, in a frame with no permissions
+    const frame = app.getByTestId("preview-frame");
+    await frame.waitFor();
+    expect(await frame.getAttribute("sandbox")).toBe("");
+    expect(await frame.getAttribute("width")).toBe("600");
+    expect(await frame.getAttribute("srcdoc")).toMatch(/^<!doctype html>/i);
+    expect(await text(app.getByTestId("preview-subject"))).toMatch(/^Subject: Your order #\S+ at .+$/);
+    expect(await app.getByTestId("preview-text").textContent()).not.toBe("");
+    await app.getByRole("button", { name: "375 px" }).click();
+    expect(await frame.getAttribute("width")).toBe("375");
+    expect(await app.getByRole("button", { name: "375 px" }).getAttribute("aria-pressed")).toBe("true");
+
+    // when: a test is sent, a bad address refused first with no call
+    const to = app.getByLabel("Send to", { exact: true });
+    await to.fill("ada");
+    await app.getByTestId("send-test-submit").click();
+    expect(await text(app.getByText("This is not an email address."))).toBe("This is not an email address.");
+    expect(embedded.apiCalls.filter((call) => call.operationName === "SendTemplateTestEmail")).toEqual([]);
+    await to.fill("ada@shop.test");
+    await app.getByTestId("send-test-submit").click();
+
+    // then
+    await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: "Test sent to ada@shop.test" }]);
+    expect(embedded.errors).toEqual([]);
+    await screenshot(page, "template-page");
+    await app.getByRole("heading", { level: 1 }).scrollIntoViewIfNeeded();
+    await screenshot(page, "template-page-top");
   });
 });
