@@ -141,4 +141,73 @@ describe("templates", () => {
     await app.getByRole("heading", { level: 1 }).scrollIntoViewIfNeeded();
     await screenshot(page, "template-page-top");
   });
+
+  test("editing a new version: errors by line and column, preview and test of the unsaved content, save", async () => {
+    // given
+    const made = await graphql<{ createEmailTemplate: { template: { id: string } } }>(
+      `mutation E2ECreateEditedTemplate($input: CreateEmailTemplateInput!) { createEmailTemplate(input: $input) { template { id } } }`,
+      { input: { name: `Edited ${stamp}`, start: { starter: "order-confirmation" } } },
+    );
+    const id = made.data?.createEmailTemplate.template.id as string;
+    const embedded = await openApp({ path: `/templates/${encodeURIComponent(id)}` });
+    const { app, page } = embedded;
+    await app.getByRole("button", { name: "Edit as a new version" }).click();
+    const editor = app.getByTestId("template-editor");
+    const state = editor.getByTestId("editor-state");
+    expect(await text(state)).toBe("No changes yet.");
+    expect(await editor.getByRole("button", { name: "Save as new version" }).isDisabled()).toBe(true);
+
+    // when: a tag MJML does not have, on a line of its own
+    const mjml = editor.getByRole("textbox", { name: "MJML" });
+    const source = await mjml.inputValue();
+    const lines = source.split("\n");
+    const at = lines.findIndex((line) => line.includes("<mj-column")) + 1;
+    await mjml.fill([...lines.slice(0, at), "<mj-bogus>x</mj-bogus>", ...lines.slice(at)].join("\n"));
+
+    // then: the error by line and column; nothing can be saved
+    await expect.poll(() => text(state)).toBe("Fix these errors to save:");
+    expect(await text(editor.getByTestId("editor-errors"))).toMatch(new RegExp(`^MJML, line ${at + 1}, column 1: <mj-bogus> is not an MJML tag`));
+    expect(await editor.getByRole("button", { name: "Save as new version" }).isDisabled()).toBe(true);
+    await expect.poll(() => text(app.getByTestId("preview-none"))).toBe("Nothing to preview until these errors are fixed.");
+    await editor.getByTestId("editor-errors").scrollIntoViewIfNeeded();
+    await screenshot(page, "template-editor-errors");
+
+    // when: the MJML put back and the subject changed
+    await mjml.fill(source);
+    await editor.getByRole("textbox", { name: "Subject" }).fill("Thanks for order #{{ order.number }}");
+
+    // then: previewed unsaved, ready to save
+    await expect.poll(() => text(state)).toBe("No errors: ready to save.");
+    await expect.poll(() => text(app.getByTestId("preview-subject"))).toBe("Subject: Thanks for order #10482");
+    expect(await app.getByTestId("preview-frame").getAttribute("sandbox")).toBe("");
+
+    // and: a test of the unsaved content
+    await app.getByLabel("Send to", { exact: true }).fill("ada@shop.test");
+    await app.getByTestId("send-test-submit").click();
+    await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: "Test sent to ada@shop.test" }]);
+
+    // and: leaving asks first
+    await editor.getByRole("button", { name: "Discard changes" }).click();
+    const confirm = app.getByRole("alertdialog", { name: "Discard your changes?" });
+    await confirm.waitFor();
+    await screenshot(page, "template-editor-discard");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await confirm.waitFor({ state: "detached" });
+    await screenshot(page, "template-editor");
+
+    // when: saved
+    await editor.getByRole("button", { name: "Save as new version" }).click();
+
+    // then: version 2 is the newest
+    await app.getByTestId("latest-version").waitFor();
+    await expect
+      .poll(() => notifications(embedded))
+      .toEqual([
+        { status: "success", title: "Test sent to ada@shop.test" },
+        { status: "success", title: "Saved as version 2 (en)" },
+      ]);
+    await expect.poll(() => text(app.getByTestId("latest-subject"))).toBe("SubjectThanks for order #{{ order.number }}");
+    expect(await app.getByTestId("version-row").count()).toBe(2);
+    expect(embedded.errors).toEqual([]);
+  });
 });

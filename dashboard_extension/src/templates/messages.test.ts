@@ -21,6 +21,7 @@ const built = [
   ...["number", "created", "subject"].map((column) => `templates.versions.column.${column}`),
   ...["", "a@b"].map((to) => testAddressProblem(to) ?? "missing"),
   ...[{ line: 1, column: 2 }, { line: 1, column: null }].map((at) => locationOf(at)?.id ?? "missing"),
+  ...["unchanged", "checking", "invalid", "ready"].map((state) => `templates.editor.state.${state}`),
   ...["nameRequired", "nameTooLong", "starterRequired", "copyOfRequired", "subjectRequired"].map((p) => `templates.problem.${p}`),
 ];
 

@@ -69,29 +69,37 @@ export const PreviewPanel = ({ preview }: Props) => {
       {data && (
         <>
           <ErrorList errors={data.errors} testId="preview-errors" />
-          <Text as="p" size={3} data-testid="preview-subject">
-            {intl.formatMessage({ id: "templates.preview.subject" }, { subject: data.subject })}
-          </Text>
-          {data.preheader && (
-            <Text as="p" size={3} color="default2" data-testid="preview-preheader">
-              {intl.formatMessage({ id: "templates.preview.preheader" }, { preheader: data.preheader })}
+          {data.html === "" ? (
+            <Text as="p" size={3} color="default2" data-testid="preview-none">
+              {intl.formatMessage({ id: "templates.preview.none" })}
             </Text>
+          ) : (
+            <>
+              <Text as="p" size={3} data-testid="preview-subject">
+                {intl.formatMessage({ id: "templates.preview.subject" }, { subject: data.subject })}
+              </Text>
+              {data.preheader && (
+                <Text as="p" size={3} color="default2" data-testid="preview-preheader">
+                  {intl.formatMessage({ id: "templates.preview.preheader" }, { preheader: data.preheader })}
+                </Text>
+              )}
+              <Box borderStyle="solid" borderWidth={1} borderColor="default1" borderRadius={3} __width="fit-content" __maxWidth="100%" overflowX="auto">
+                <iframe
+                  title={intl.formatMessage({ id: "templates.preview.frame" }, { width })}
+                  sandbox=""
+                  srcDoc={data.html}
+                  width={width}
+                  height={640}
+                  style={{ border: 0, display: "block", background: "#fff" }}
+                  data-testid="preview-frame"
+                />
+              </Box>
+              <Text as="h3" size={5} fontWeight="bold">
+                {intl.formatMessage({ id: "templates.preview.text" })}
+              </Text>
+              <Code testId="preview-text">{data.text}</Code>
+            </>
           )}
-          <Box borderStyle="solid" borderWidth={1} borderColor="default1" borderRadius={3} __width="fit-content" __maxWidth="100%" overflowX="auto">
-            <iframe
-              title={intl.formatMessage({ id: "templates.preview.frame" }, { width })}
-              sandbox=""
-              srcDoc={data.html}
-              width={width}
-              height={640}
-              style={{ border: 0, display: "block", background: "#fff" }}
-              data-testid="preview-frame"
-            />
-          </Box>
-          <Text as="h3" size={5} fontWeight="bold">
-            {intl.formatMessage({ id: "templates.preview.text" })}
-          </Text>
-          <Code testId="preview-text">{data.text}</Code>
         </>
       )}
     </Box>

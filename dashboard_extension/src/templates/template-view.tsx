@@ -1,4 +1,5 @@
-import { Box, Select, Text } from "@saleor/macaw-ui";
+import { Box, Button, Select, Text } from "@saleor/macaw-ui";
+import { useState } from "react";
 import { useIntl } from "react-intl";
 import { useSearchParams } from "react-router-dom";
 
@@ -15,6 +16,7 @@ import { kindMessageId, versionsOf } from "./list";
 import { PreviewPanel } from "./preview-panel";
 import { Code, Fact, Section } from "./section";
 import { SendTestForm } from "./send-test";
+import { TemplateEditor } from "./template-editor";
 import { type FullVersion, type TemplateDetail, usePreview, useTemplate } from "./use-templates";
 
 const cell = { paddingY: 2, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1" } as const;
@@ -104,6 +106,7 @@ export const TemplateView = ({ templateId }: { templateId: string }) => {
   const locale = useAppLocale();
   const query = useTemplate(templateId);
   const [params, setParams] = useSearchParams();
+  const [editing, setEditing] = useState(false);
   const back = (
     <AppLink to={pathFor({ name: "templates" })} data-testid="back-to-templates">
       <Text size={3}>{t("templates.detail.back")}</Text>
@@ -142,7 +145,7 @@ export const TemplateView = ({ templateId }: { templateId: string }) => {
           {template.description}
         </Text>
       )}
-      {template.languages.length > 1 && (
+      {template.languages.length > 1 && !editing && (
         <Box __maxWidth="240px">
           <Select
             label={t("templates.detail.language")}
@@ -157,11 +160,20 @@ export const TemplateView = ({ templateId }: { templateId: string }) => {
         <Text as="p" size={3}>
           {t("templates.detail.noVersions")}
         </Text>
+      ) : editing && template.channel === "email" ? (
+        <TemplateEditor key={language} templateId={template.id} language={language} version={latest} onClose={() => setEditing(false)} />
       ) : (
         <>
           <Section
             title={intl.formatMessage({ id: "templates.detail.latest" }, { number: latest.number, language, date: formatDateTime(latest.createdAt, locale) })}
             testId="latest-version"
+            actions={
+              template.channel === "email" ? (
+                <Button variant="secondary" onClick={() => setEditing(true)} data-testid="edit-template">
+                  {t("templates.editor.open")}
+                </Button>
+              ) : undefined
+            }
           >
             <LatestVersion template={template} version={latest} />
           </Section>

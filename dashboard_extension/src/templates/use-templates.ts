@@ -67,9 +67,13 @@ export const useStarters = (enabled: boolean) => {
   });
 };
 
+/** Refetch the templates without waiting for it: the caller's own onSuccess runs at once (a
+ * refetch that changes the page first could unmount the caller and drop it). */
 const useInvalidate = () => {
   const queryClient = useQueryClient();
-  return () => queryClient.invalidateQueries({ queryKey: templatesKey() });
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: templatesKey() });
+  };
 };
 
 export const useCreateEmailTemplate = () => {
