@@ -20,9 +20,21 @@ const text = async (locator: { textContent(): Promise<string | null> }) => ((awa
 
 describe("templates", () => {
   test("create from a starter, copy, rename", async () => {
+    const name = `Order confirmation ${stamp}`;
+    // a journey whose draft (never published) sends the template about to be made
+    const journey = `Order follow-up ${stamp}`;
+    const draft = {
+      entry: { type: "manual" },
+      start: "mail",
+      nodes: { mail: { type: "send_email", template: `order-confirmation-${stamp}`, next: "end" }, end: { type: "exit" } },
+    };
+    const made = await graphql(`mutation E2ETemplateJourney($name: String!, $draft: GenericScalar) { createJourney(name: $name, draft: $draft) { journey { id } } }`, {
+      name: journey,
+      draft,
+    });
+    expect(made.errors).toBeUndefined();
     const embedded = await openApp({ path: "/templates" });
     const { app, page } = embedded;
-    const name = `Order confirmation ${stamp}`;
     await app.getByRole("heading", { name: "Templates", level: 1 }).waitFor();
     await app.getByRole("heading", { name: "Email", level: 2 }).waitFor();
 
@@ -34,8 +46,20 @@ describe("templates", () => {
     expect(await text(dialog.getByText("Choose a starter."))).toBe("Choose a starter.");
     expect(embedded.apiCalls.filter((call) => call.operationName === "CreateEmailTemplate")).toEqual([]);
 
-    // when: named, from the order-confirmation starter, the kind left to it
+    // when: a blank one whose subject does not compile
     await dialog.getByLabel("Name", { exact: true }).fill(name);
+    await dialog.getByRole("combobox", { name: "Start from", exact: true }).click();
+    await app.getByText("A blank template", { exact: true }).click();
+    await dialog.getByLabel("Subject", { exact: true }).fill("Hi {{ contact.first_name");
+    await dialog.getByRole("button", { name: "Create template" }).click();
+
+    // then: the API's refusal at the subject, the dialog still open
+    await expect.poll(() => embedded.apiCalls.filter((call) => call.operationName === "CreateEmailTemplate").length).toBe(1);
+    await expect.poll(() => text(dialog.getByLabel("Subject", { exact: true }).locator("xpath=ancestor::*[3]"))).toContain("The template has errors");
+
+    // when: from the order-confirmation starter instead, the kind left to it
+    await dialog.getByRole("combobox", { name: "Start from", exact: true }).click();
+    await app.getByText("A starter layout", { exact: true }).click();
     await dialog.getByRole("combobox", { name: "Starter", exact: true }).click();
     await app.getByRole("option", { name: "Order confirmation (Transactional)" }).click();
     await dialog.getByRole("button", { name: "Create template" }).click();
@@ -47,7 +71,8 @@ describe("templates", () => {
     expect(await text(created.getByTestId("template-kind"))).toBe("Transactional");
     expect(await text(created.getByTestId("template-languages"))).toBe("de, en");
     expect(await text(created.getByTestId("template-latest"))).toMatch(/^en: version 1, .+de: version 1, .+$/);
-    expect(await text(created.getByTestId("template-journeys"))).toBe("None");
+    await expect.poll(() => text(created.getByTestId("template-journeys"))).toBe(`${journey} (draft only)`);
+    expect(await created.getByRole("link", { name: journey }).getAttribute("href")).toMatch(/^\/dashboard\/journeys\/[^/]+$/);
     const key = await created.getAttribute("data-template-key");
     expect(key).toBe(`order-confirmation-${stamp}`);
     await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: `Template “${name}” created` }]);
