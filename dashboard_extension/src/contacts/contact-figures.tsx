@@ -6,7 +6,7 @@ import { formatDate, formatDateTime, formatMoney, formatNumber } from "../lib/fo
 import { useAppLocale } from "../providers/locale-provider";
 import { rfmLabel, sortedSpend } from "../widgets/customer-widget";
 import { creditViaMessageId, predictionBasis } from "./profile";
-import { Fact, Section } from "./section";
+import { Fact, Section } from "../components/section";
 import type { ContactProfile } from "./use-contacts";
 
 const Prediction = ({ contact }: { contact: ContactProfile }) => {

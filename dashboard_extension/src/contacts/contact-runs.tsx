@@ -8,7 +8,7 @@ import { formatDateTime } from "../lib/format";
 import { pathFor } from "../lib/routes";
 import { useAppLocale } from "../providers/locale-provider";
 import { runStatusMessageId, stepDetail } from "./profile";
-import { Section } from "./section";
+import { Section } from "../components/section";
 import { type ContactRun, useContactRuns } from "./use-contacts";
 
 const Run = ({ run }: { run: ContactRun }) => {

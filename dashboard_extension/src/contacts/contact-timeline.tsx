@@ -6,7 +6,7 @@ import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
 import { formatDate } from "../lib/format";
 import { useAppLocale } from "../providers/locale-provider";
-import { Section } from "./section";
+import { Section } from "../components/section";
 import { eventTypeMessageId, filterableTypes, groupByDay, propertySummary } from "./timeline";
 import { useEventTypes, useTimeline } from "./use-contacts";
 

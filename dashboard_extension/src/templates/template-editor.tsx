@@ -6,7 +6,7 @@ import { ConfirmDialog } from "../components/confirm-dialog";
 import { useNotify, useNotifyError } from "../hooks/use-notify";
 import { draftOf, isDirty, saveState, SETTLE_MS } from "./editor";
 import { ErrorList, PreviewPanel } from "./preview-panel";
-import { Section } from "./section";
+import { Section } from "../components/section";
 import { SendTestForm } from "./send-test";
 import { type Content, type FullVersion, useCreateVersion, usePreview, useValidate } from "./use-templates";
 

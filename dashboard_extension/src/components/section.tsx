@@ -1,7 +1,7 @@
 import { Box, Text } from "@saleor/macaw-ui";
 import type { ReactNode } from "react";
 
-/** A titled part of the profile (an h2 and its content). */
+/** A titled, bordered part of a page (an h2, actions beside it, its content). */
 export const Section = ({ title, children, testId, actions }: { title: ReactNode; children: ReactNode; testId: string; actions?: ReactNode }) => (
   <Box
     as="section"
