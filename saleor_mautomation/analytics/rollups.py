@@ -18,9 +18,9 @@ from saleor_mautomation.analytics.models import OrderAttribution
 from saleor_mautomation.events.models import DailyTally
 from saleor_mautomation.events.tallies import Origin, Tally, tallies_add
 from saleor_mautomation.journeys.conversions import (
-    SPLIT_ENTERED,
     conversion_tallies,
     entered_tallies,
+    split_tallies,
 )
 from saleor_mautomation.journeys.models import JourneyRun
 from saleor_mautomation.journeys.runner import version_definition
@@ -60,19 +60,7 @@ def _run_tallies(installation_id: int) -> Iterator[Tally]:
     runs = JourneyRun.objects.filter(installation_id=installation_id).select_related("version")
     for run in runs.iterator(chunk_size=CHUNK):
         yield from entered_tallies([run])
-        for node, branch in sorted(run.branches.items()):
-            yield Tally(
-                installation_id,
-                utc_day(run.entered_at),
-                SPLIT_ENTERED,
-                Origin(
-                    journey_id=run.journey_id,
-                    version_id=run.version_id,
-                    split_node=node,
-                    split_branch=int(branch),
-                    holdout=run.holdout,
-                ),
-            )
+        yield from split_tallies(run, run.branches)
         if run.converted_at is not None:
             yield from conversion_tallies(run, version_definition(run.version))
 

@@ -86,7 +86,18 @@ def branches_taken(
     return taken
 
 
-def split_tallies(run: JourneyRun, taken: dict[str, int]) -> list[Tally]:
+def split_origin(run: JourneyRun, node: str, branch: int) -> Origin:
+    """The origin of a run's figures at one branch of one test (a split or subject test)."""
+    return Origin(
+        journey_id=run.journey_id,
+        version_id=run.version_id,
+        split_node=node,
+        split_branch=int(branch),
+        holdout=run.holdout,
+    )
+
+
+def split_tallies(run: JourneyRun, taken: Mapping[str, int]) -> list[Tally]:
     """One ``split.entered`` per branch taken, on the day the run entered the journey (the
     day its branches are kept under; A/B results are read over all days)."""
     return [
@@ -94,13 +105,7 @@ def split_tallies(run: JourneyRun, taken: dict[str, int]) -> list[Tally]:
             installation_id=run.installation_id,
             day=_day(run.entered_at),
             metric=SPLIT_ENTERED,
-            origin=Origin(
-                journey_id=run.journey_id,
-                version_id=run.version_id,
-                split_node=node,
-                split_branch=branch,
-                holdout=run.holdout,
-            ),
+            origin=split_origin(run, node, branch),
         )
         for node, branch in taken.items()
     ]
@@ -154,14 +159,7 @@ def conversion_tallies(run: JourneyRun, definition: d.JourneyDefinition) -> list
 
     tallies = [tally(CONVERTED, run_origin(run))]
     for node, branch in sorted(run.branches.items()):
-        origin = Origin(
-            journey_id=run.journey_id,
-            version_id=run.version_id,
-            split_node=node,
-            split_branch=int(branch),
-            holdout=run.holdout,
-        )
-        tallies.append(tally(SPLIT_CONVERTED, origin))
+        tallies.append(tally(SPLIT_CONVERTED, split_origin(run, node, branch)))
     entry = definition.entry
     if (
         not run.holdout
