@@ -170,52 +170,67 @@ export const CreateTemplateDialog = ({ templates, onClose }: { templates: Templa
   );
 };
 
+/** The name field of the copy and rename dialogs: checked before the call (its problem shown
+ * on it), a refusal of the API placed on it, both cleared as the admin types. */
+const useNameField = (initial: string) => {
+  const intl = useIntl();
+  const [name, setName] = useState(initial);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<Refusal>(null);
+  /** False (with the problem shown) when the name cannot be sent. */
+  const checked = (): boolean => {
+    const found = nameCheck(name);
+    if (found) {
+      setProblem(intl.formatMessage({ id: found }));
+    }
+    return !found;
+  };
+  const change = (value: string) => {
+    setName(value);
+    setProblem(null);
+    setRefusal(null);
+  };
+  const error = problem ?? (refusal?.field === "name" ? refusal.message : undefined);
+  return { name, change, checked, error, refusal, setRefusal };
+};
+
 /** A copy of any template, under a name the admin may change. */
 export const CopyTemplateDialog = ({ template, onClose }: { template: TemplateRow; onClose: () => void }) => {
   const intl = useIntl();
   const t = (id: string) => intl.formatMessage({ id });
   const notify = useNotify();
   const copy = useCopyTemplate();
-  const [name, setName] = useState(intl.formatMessage({ id: "templates.copy.defaultName" }, { name: template.name }));
-  const [problem, setProblem] = useState<string | null>(null);
-  const [refusal, setRefusal] = useState<Refusal>(null);
+  const field = useNameField(intl.formatMessage({ id: "templates.copy.defaultName" }, { name: template.name }));
 
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
-    const checked = nameCheck(name);
-    if (checked) {
-      setProblem(t(checked));
+    if (!field.checked()) {
       return;
     }
     copy.mutate(
-      { id: template.id, name: name.trim() },
+      { id: template.id, name: field.name.trim() },
       {
         onSuccess: (saved) => {
           notify({ status: "success", title: intl.formatMessage({ id: "templates.copy.done" }, { name: saved.name }) });
           onClose();
         },
-        onError: (error) => setRefusal(placeRefusal(error, ["name"])),
+        onError: (error) => field.setRefusal(placeRefusal(error, ["name"])),
       },
     );
   };
-  const text = problem ?? (refusal?.field === "name" ? refusal.message : undefined);
 
   return (
     <ModalCard open title={intl.formatMessage({ id: "templates.copy.title" }, { name: template.name })} onClose={onClose} cardTestId="copy-template-dialog">
       <Box as="form" display="flex" flexDirection="column" gap={4} onSubmit={submit} noValidate>
         <Input
           label={t("templates.field.name")}
-          value={name}
-          onChange={(e) => {
-            setName(e.target.value);
-            setProblem(null);
-            setRefusal(null);
-          }}
-          error={Boolean(text)}
-          helperText={text}
+          value={field.name}
+          onChange={(e) => field.change(e.target.value)}
+          error={Boolean(field.error)}
+          helperText={field.error}
           data-testid="copy-name"
         />
-        <FormRefusal refusal={refusal} />
+        <FormRefusal refusal={field.refusal} />
         <DialogButtons onClose={onClose} busy={copy.isPending} submitLabel={t("templates.copy.submit")} testId="copy-submit" />
       </Box>
     </ModalCard>
@@ -228,45 +243,36 @@ export const RenameTemplateDialog = ({ template, onClose }: { template: Template
   const t = (id: string) => intl.formatMessage({ id });
   const notify = useNotify();
   const rename = useRenameTemplate();
-  const [name, setName] = useState(template.name);
+  const field = useNameField(template.name);
   const [description, setDescription] = useState(template.description);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [refusal, setRefusal] = useState<Refusal>(null);
 
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
-    const checked = nameCheck(name);
-    if (checked) {
-      setProblem(t(checked));
+    if (!field.checked()) {
       return;
     }
     rename.mutate(
-      { id: template.id, name: name.trim(), description },
+      { id: template.id, name: field.name.trim(), description },
       {
         onSuccess: (saved) => {
           notify({ status: "success", title: intl.formatMessage({ id: "templates.rename.done" }, { name: saved.name }) });
           onClose();
         },
-        onError: (error) => setRefusal(placeRefusal(error, ["name", "description"])),
+        onError: (error) => field.setRefusal(placeRefusal(error, ["name", "description"])),
       },
     );
   };
-  const nameText = problem ?? (refusal?.field === "name" ? refusal.message : undefined);
-  const descriptionText = refusal?.field === "description" ? refusal.message : undefined;
+  const descriptionText = field.refusal?.field === "description" ? field.refusal.message : undefined;
 
   return (
     <ModalCard open title={intl.formatMessage({ id: "templates.rename.title" }, { name: template.name })} onClose={onClose} cardTestId="rename-template-dialog">
       <Box as="form" display="flex" flexDirection="column" gap={4} onSubmit={submit} noValidate>
         <Input
           label={t("templates.field.name")}
-          value={name}
-          onChange={(e) => {
-            setName(e.target.value);
-            setProblem(null);
-            setRefusal(null);
-          }}
-          error={Boolean(nameText)}
-          helperText={nameText ?? intl.formatMessage({ id: "templates.rename.keyStays" }, { key: template.key })}
+          value={field.name}
+          onChange={(e) => field.change(e.target.value)}
+          error={Boolean(field.error)}
+          helperText={field.error ?? intl.formatMessage({ id: "templates.rename.keyStays" }, { key: template.key })}
           data-testid="rename-name"
         />
         <Textarea
@@ -274,14 +280,14 @@ export const RenameTemplateDialog = ({ template, onClose }: { template: Template
           value={description}
           onChange={(e) => {
             setDescription(e.target.value);
-            setRefusal(null);
+            field.setRefusal(null);
           }}
           error={Boolean(descriptionText)}
           helperText={descriptionText}
           rows={3}
           data-testid="rename-description"
         />
-        <FormRefusal refusal={refusal} />
+        <FormRefusal refusal={field.refusal} />
         <DialogButtons onClose={onClose} busy={rename.isPending} submitLabel={t("templates.rename.submit")} testId="rename-submit" />
       </Box>
     </ModalCard>
