@@ -10,6 +10,7 @@ segment in the background (``segment.evaluatedAt`` tells when it last was).
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from typing import Any
 
 import graphene
@@ -25,6 +26,8 @@ from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import definition_errors, domain_errors
 from saleor_mautomation.segments import selectors, services
 from saleor_mautomation.segments.models import Membership, Segment, SegmentRevision
+
+TREND_DAYS = 30
 
 SegmentStatusEnum = graphene.Enum.from_enum(Segment.Status, name="SegmentStatus")
 
@@ -64,6 +67,32 @@ class SegmentRevisionType(graphene.ObjectType):
     created_at = graphene.DateTime(required=True)
 
 
+class SegmentTrendPoint(graphene.ObjectType):
+    class Meta:
+        description = "A segment's members at the end of one UTC day."
+
+    day = graphene.Date(required=True)
+    members = graphene.Int(required=True)
+
+
+def _trend(segment: Segment, days: int) -> list[SegmentTrendPoint]:
+    """Read from the trends the list resolved for all its segments at once, if it did."""
+    days = max(1, min(days, selectors.MAX_TREND_DAYS))
+    now = clock.now()
+    cached: tuple[int, dict[int, list[int]]] | None = getattr(segment, "_trends", None)
+    if cached is not None and cached[0] == days:
+        counts = cached[1][segment.pk]
+    else:
+        counts = selectors.member_trends(
+            installation_id=segment.installation_id, segment_ids=[segment.pk], days=days, now=now
+        )[segment.pk]
+    today = now.astimezone(UTC).date()
+    return [
+        SegmentTrendPoint(day=today - timedelta(days=days - 1 - n), members=members)
+        for n, members in enumerate(counts)
+    ]
+
+
 class SegmentType(graphene.ObjectType):
     class Meta:
         name = "Segment"
@@ -85,6 +114,13 @@ class SegmentType(graphene.ObjectType):
     created_at = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
     revisions = graphene.List(graphene.NonNull(SegmentRevisionType), required=True)
+    trend = graphene.List(
+        graphene.NonNull(SegmentTrendPoint),
+        required=True,
+        days=graphene.Int(default_value=30, description="At most 366."),
+        description="Members at the end of each of the last `days` UTC days, oldest first "
+        "(today: now).",
+    )
     history = graphene.List(
         graphene.NonNull(MembershipType),
         required=True,
@@ -104,6 +140,12 @@ class SegmentType(graphene.ObjectType):
         if counts is None:
             counts = selectors.member_counts([root.pk])
         return counts.get(root.pk, 0)
+
+    @staticmethod
+    def resolve_trend(
+        root: Segment, info: graphene.ResolveInfo, days: int
+    ) -> list[SegmentTrendPoint]:
+        return _trend(root, days)
 
     @staticmethod
     def resolve_revisions(root: Segment, info: graphene.ResolveInfo) -> list[SegmentRevision]:
@@ -219,6 +261,15 @@ class ArchiveSegment(graphene.Mutation):
         return ArchiveSegment(segment=segment)
 
 
+def _asks_for_trend(info: graphene.ResolveInfo) -> bool:
+    """Whether the list's selection has ``trend`` (then read for every segment at once)."""
+    return any(
+        getattr(selection, "name", None) is not None and selection.name.value == "trend"
+        for field in info.field_nodes
+        for selection in (field.selection_set.selections if field.selection_set else [])
+    )
+
+
 class SegmentsQuery(graphene.ObjectType):
     segments = graphene.List(
         graphene.NonNull(SegmentType),
@@ -241,9 +292,23 @@ class SegmentsQuery(graphene.ObjectType):
         segments = selectors.segments_list(
             installation_id=dashboard_installation_id(info), include_archived=include_archived
         )
-        counts = selectors.member_counts([s.pk for s in segments])
+        ids = [s.pk for s in segments]
+        counts = selectors.member_counts(ids)
+        trends = (
+            TREND_DAYS,
+            selectors.member_trends(
+                installation_id=dashboard_installation_id(info),
+                segment_ids=ids,
+                days=TREND_DAYS,
+                now=clock.now(),
+            )
+            if _asks_for_trend(info)
+            else {},
+        )
         for segment in segments:
             segment._member_counts = counts  # type: ignore[attr-defined]
+            if trends[1]:
+                segment._trends = trends  # type: ignore[attr-defined]
         return segments
 
     @staticmethod

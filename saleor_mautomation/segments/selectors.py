@@ -6,10 +6,11 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, DateField, QuerySet, Value
+from django.db.models.functions import Greatest, TruncDate
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.segments import definition as d
@@ -31,6 +32,13 @@ def segment_get(*, installation_id: int, segment_id: int) -> Segment | None:
     return Segment.objects.filter(installation_id=installation_id, pk=segment_id).first()
 
 
+def member_ids(segment: Segment) -> QuerySet[Membership, Any]:
+    """The current members' contact ids, as a subquery (the contacts list's segment filter)."""
+    return Membership.objects.filter(
+        installation_id=segment.installation_id, segment=segment, exited_at__isnull=True
+    ).values("contact_id")
+
+
 def member_counts(segment_ids: list[int]) -> dict[int, int]:
     """Current members per segment (read from the open-membership index)."""
     rows = (
@@ -41,6 +49,53 @@ def member_counts(segment_ids: list[int]) -> dict[int, int]:
     counts = {pk: 0 for pk in segment_ids}
     counts.update({row["segment_id"]: row["n"] for row in rows})
     return counts
+
+
+MAX_TREND_DAYS = 366
+
+
+def member_trends(
+    *, installation_id: int, segment_ids: list[int], days: int, now: datetime
+) -> dict[int, list[int]]:
+    """Members of each segment at the end of each of the last ``days`` UTC days, oldest
+    first (today's end is now: nothing has happened after it yet).
+
+    Two grouped queries for all the segments together, not one per day: the entries and the
+    exits counted per day, every one before the window in the bucket of the day before it.
+    A contact is a member at a day's end when it entered before and has not exited before,
+    so the count is the running sum of entries minus the running sum of exits.
+    """
+    days = max(1, min(days, MAX_TREND_DAYS))
+    today = now.astimezone(UTC).date()
+    first = today - timedelta(days=days - 1)
+    before = first - timedelta(days=1)
+    end = datetime.combine(today + timedelta(days=1), time(), tzinfo=UTC)
+    rows = Membership.objects.filter(installation_id=installation_id, segment_id__in=segment_ids)
+    changes = {pk: [0] * (days + 1) for pk in segment_ids}
+    for column, sign in (("entered_at", 1), ("exited_at", -1)):
+        bucket = Greatest(TruncDate(column, tzinfo=UTC), Value(before, output_field=DateField()))
+        grouped = (
+            rows.filter(**{f"{column}__lt": end})
+            .annotate(day=bucket)
+            .values("segment_id", "day")
+            .annotate(n=Count("pk"))
+        )
+        for row in grouped:
+            index = (_as_date(row["day"]) - before).days
+            changes[row["segment_id"]][index] += sign * row["n"]
+    trends = {}
+    for pk, deltas in changes.items():
+        running, counts = 0, []
+        for delta in deltas:
+            running += delta
+            counts.append(running)
+        trends[pk] = counts[1:]
+    return trends
+
+
+def _as_date(value: date | str) -> date:
+    """SQLite returns the greatest of two dates as text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 @dataclass(frozen=True)
