@@ -172,6 +172,9 @@ class ContactFilters:
     spend_at_least: SpendAtLeast | None = None
     last_order_after: datetime | None = None
     last_order_before: datetime | None = None
+    # Contact ids a layer above picked (a segment's members): a subquery, as contacts
+    # cannot import the segments that hold them.
+    among: QuerySet[Any] | None = None
 
 
 def _filtered(contacts: QuerySet[Contact], filters: ContactFilters) -> QuerySet[Contact]:
@@ -196,6 +199,8 @@ def _filtered(contacts: QuerySet[Contact], filters: ContactFilters) -> QuerySet[
         contacts = contacts.filter(last_order_at__gte=filters.last_order_after)
     if filters.last_order_before is not None:
         contacts = contacts.filter(last_order_at__lt=filters.last_order_before)
+    if filters.among is not None:
+        contacts = contacts.filter(pk__in=filters.among)
     return contacts
 
 

@@ -336,9 +336,10 @@ class ContactFilterInput(graphene.InputObjectType):
     )
     last_order_after = graphene.DateTime(description="Last order at or after this moment.")
     last_order_before = graphene.DateTime(description="Last order before this moment.")
+    segment_id = graphene.ID(description="Current members of this segment.")
 
 
-def _filters(data: dict[str, Any] | None) -> ContactFilters:
+def _filters(data: dict[str, Any] | None, installation_id: int) -> ContactFilters:
     data = data or {}
     spend = data.get("spend_at_least")
     after: datetime | None = data.get("last_order_after")
@@ -351,7 +352,25 @@ def _filters(data: dict[str, Any] | None) -> ContactFilters:
         spend_at_least=SpendAtLeast(spend["currency"], spend["amount"]) if spend else None,
         last_order_after=after,
         last_order_before=before,
+        among=_segment_members(data.get("segment_id"), installation_id),
     )
+
+
+def _segment_members(segment_id: str | None, installation_id: int) -> Any:
+    if segment_id is None:
+        return None
+    segment = segment_selectors.segment_get(
+        installation_id=installation_id, segment_id=from_global_id("Segment", segment_id)
+    )
+    if segment is None:
+        raise GraphQLError(
+            "No such segment",
+            extensions={
+                "code": "NOT_FOUND",
+                "fields": [{"field": "segmentId", "message": "No such segment"}],
+            },
+        )
+    return segment_selectors.member_ids(segment)
 
 
 class ContactsQuery(graphene.ObjectType):
@@ -395,7 +414,7 @@ class ContactsQuery(graphene.ObjectType):
             lambda: selectors.contacts_page(
                 installation_id=installation_id,
                 search=search,
-                filters=_filters(filter),
+                filters=_filters(filter, installation_id),
                 sort=sort_by or ContactSort.CREATED_AT,
                 first=DEFAULT_PAGE_SIZE if first is None else first,
                 after=after,
