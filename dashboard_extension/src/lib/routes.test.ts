@@ -26,6 +26,9 @@ describe("matchRoute", () => {
     ["/contacts/Q29udGFjdDoxMg%3D%3D/", { name: "contact", contactId: "Q29udGFjdDoxMg==" }],
     ["/templates", { name: "templates" }],
     ["/templates/VGVtcGxhdGU6Mw%3D%3D", { name: "template", templateId: "VGVtcGxhdGU6Mw==" }],
+    ["/segments", { name: "segments" }],
+    ["/segments/new", { name: "segmentNew" }],
+    ["/segments/U2VnbWVudDoz%3D/", { name: "segment", segmentId: "U2VnbWVudDoz=" }],
     ["/widgets/customer", { name: "customerWidget" }],
     ["/privacy", { name: "privacy" }],
     ["/support", { name: "support" }],
@@ -33,7 +36,7 @@ describe("matchRoute", () => {
     expect(matchRoute(path)).toEqual(route);
   });
 
-  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/settings/x", "/contacts/1/x", "/templates/1/x", "/contacts/%E0%A4%A", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
+  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/settings/x", "/contacts/1/x", "/templates/1/x", "/segments/1/x", "/segments/%E0%A4%A", "/contacts/%E0%A4%A", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
     "%s matches nothing",
     (path) => {
       expect(matchRoute(path)).toBeNull();
@@ -59,6 +62,10 @@ describe("pathFor", () => {
       { name: "templates" },
       { name: "template", templateId: "VGVtcGxhdGU6Mw==" },
       { name: "template", templateId: "a/b c" },
+      { name: "segments" },
+      { name: "segmentNew" },
+      { name: "segment", segmentId: "U2VnbWVudDoz" },
+      { name: "segment", segmentId: "a/b c" },
       { name: "customerWidget" },
       { name: "privacy" },
       { name: "support" },

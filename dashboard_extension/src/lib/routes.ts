@@ -21,6 +21,9 @@ export type AppRoute =
   | { name: "contact"; contactId: string }
   | { name: "templates" }
   | { name: "template"; templateId: string }
+  | { name: "segments" }
+  | { name: "segmentNew" }
+  | { name: "segment"; segmentId: string }
   | { name: "customerWidget" }
   | { name: "privacy" }
   | { name: "support" };
@@ -40,6 +43,9 @@ export const ROUTE_PATTERNS: Record<RouteName, string> = {
   contact: "/contacts/:contactId",
   templates: "/templates",
   template: "/templates/:templateId",
+  segments: "/segments",
+  segmentNew: "/segments/new",
+  segment: "/segments/:segmentId",
   customerWidget: "/widgets/customer",
   privacy: "/privacy",
   support: "/support",
@@ -55,6 +61,8 @@ export const pathFor = (route: AppRoute): string => {
       return `/contacts/${encodeURIComponent(route.contactId)}`;
     case "template":
       return `/templates/${encodeURIComponent(route.templateId)}`;
+    case "segment":
+      return `/segments/${encodeURIComponent(route.segmentId)}`;
     default:
       return ROUTE_PATTERNS[route.name];
   }
@@ -111,6 +119,19 @@ export const matchRoute = (pathname: string): AppRoute | null => {
       const templateId = decode(second);
 
       return templateId ? { name: "template", templateId } : null;
+    }
+    case "segments": {
+      if (second === undefined) {
+        return { name: "segments" };
+      }
+
+      if (second === "new") {
+        return { name: "segmentNew" };
+      }
+
+      const segmentId = decode(second);
+
+      return segmentId ? { name: "segment", segmentId } : null;
     }
     case "journeys": {
       if (second === undefined) {
