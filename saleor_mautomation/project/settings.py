@@ -73,6 +73,10 @@ SALEOR_HTTP_RETRIES = int(env.get("SALEOR_HTTP_RETRIES", "3"))
 SALEOR_HTTP_BACKOFF = float(env.get("SALEOR_HTTP_BACKOFF", "0.5"))
 # A JWKS refresh after a failed verification happens at most this often per installation.
 SALEOR_JWKS_REFRESH_INTERVAL = float(env.get("SALEOR_JWKS_REFRESH_INTERVAL", "30"))
+# The sender-domain check (SPF, DKIM, DMARC): the nameservers it asks, comma-separated
+# ``host`` or ``host:port`` (empty: the system's, /etc/resolv.conf), and seconds per query.
+DNS_NAMESERVERS = _csv(env.get("DNS_NAMESERVERS", ""))
+DNS_TIMEOUT = float(env.get("DNS_TIMEOUT", "3"))
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
