@@ -14,6 +14,7 @@ from saleor_mautomation.contacts.models import (
     PushSubscription,
 )
 from saleor_mautomation.events.models import DailyTally, Event
+from saleor_mautomation.imports.models import ImportJob, ImportRowError
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.journeys.models import (
     BroadcastRest,
@@ -60,6 +61,8 @@ __all__ = [
     "ErasedIdentity",
     "ErasureRequest",
     "Event",
+    "ImportJob",
+    "ImportRowError",
     "Installation",
     "Journey",
     "JourneyRun",
