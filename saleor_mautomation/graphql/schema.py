@@ -6,6 +6,8 @@ import graphene
 
 from saleor_mautomation.graphql.analytics import AnalyticsQuery
 from saleor_mautomation.graphql.backfill import BackfillQuery
+from saleor_mautomation.graphql.broadcast_cancel import BroadcastCancelMutation
+from saleor_mautomation.graphql.broadcasts import BroadcastsQuery
 from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
 from saleor_mautomation.graphql.contacts import ContactsQuery
 from saleor_mautomation.graphql.discard_failure import DiscardFailureMutation
@@ -32,6 +34,7 @@ class Query(
     AnalyticsQuery,
     ContactsQuery,
     BackfillQuery,
+    BroadcastsQuery,
     ChannelsQuery,
     EmailProviderQuery,
     FailuresQuery,
@@ -51,6 +54,7 @@ class Query(
 
 class Mutation(
     InstallationMutation,
+    BroadcastCancelMutation,
     ChannelsMutation,
     EmailProviderMutation,
     DiscardFailureMutation,
