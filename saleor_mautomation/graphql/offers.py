@@ -1,5 +1,11 @@
-"""Dashboard GraphQL of the offer pool: list, create (condition checked field by field),
-switch on and off."""
+"""Dashboard GraphQL of the offer pool: list, create and edit (the condition checked field by
+field), switch on and off, delete.
+
+Nothing names a single offer: templates render the ``offers`` slot, which picks the pool's
+active offers per recipient when a message is rendered (``messages.offers``). So no journey or
+template can be left pointing at a deleted offer, and a delete is not refused for them; a
+message already sent keeps the offer's text it was rendered with.
+"""
 
 from __future__ import annotations
 
@@ -43,6 +49,37 @@ class OfferInput(graphene.InputObjectType):
     priority = graphene.Int(default_value=0)
 
 
+def _checked(input: dict[str, Any]) -> dict[str, Any]:
+    """The offer's fields from ``input``, each refused with its own code (the title
+    ``INVALID``, the link ``INVALID_URL``, the condition ``INVALID_DEFINITION``)."""
+    title = input["title"].strip()
+    if not 0 < len(title) <= 120:
+        raise GraphQLError("A title of 1 to 120 characters", extensions={"code": "INVALID"})
+    try:
+        URLValidator(schemes=["https"])(input["url"])
+    except ValidationError as exc:
+        raise GraphQLError("An https:// link", extensions={"code": "INVALID_URL"}) from exc
+    with definition_errors():
+        offer_condition_check(input.get("condition"))
+    return {
+        "title": title,
+        "text": input.get("text") or "",
+        "url": input["url"],
+        "condition": input.get("condition"),
+        "priority": input.get("priority") or 0,
+    }
+
+
+def _offer(info: graphene.ResolveInfo, id: str) -> Offer:
+    """The installation's offer named by ``id``; another shop's is ``NOT_FOUND`` too."""
+    offer = Offer.objects.filter(
+        installation_id=dashboard_installation_id(info), pk=from_global_id("Offer", id)
+    ).first()
+    if offer is None:
+        raise GraphQLError("No such offer", extensions={"code": "NOT_FOUND"})
+    return offer
+
+
 class CreateOffer(graphene.Mutation):
     class Arguments:
         input = OfferInput(required=True)
@@ -52,24 +89,53 @@ class CreateOffer(graphene.Mutation):
     @staticmethod
     def mutate(root: Any, info: graphene.ResolveInfo, input: dict[str, Any]) -> CreateOffer:
         installation_id = dashboard_installation_id(info)
-        title = input["title"].strip()
-        if not 0 < len(title) <= 120:
-            raise GraphQLError("A title of 1 to 120 characters", extensions={"code": "INVALID"})
-        try:
-            URLValidator(schemes=["https"])(input["url"])
-        except ValidationError as exc:
-            raise GraphQLError("An https:// link", extensions={"code": "INVALID_URL"}) from exc
-        with definition_errors():
-            offer_condition_check(input.get("condition"))
-        offer = Offer.objects.create(
-            installation_id=installation_id,
-            title=title,
-            text=input.get("text") or "",
-            url=input["url"],
-            condition=input.get("condition"),
-            priority=input.get("priority") or 0,
-        )
+        offer = Offer.objects.create(installation_id=installation_id, **_checked(input))
         return CreateOffer(offer=offer)
+
+
+class UpdateOffer(graphene.Mutation):
+    class Meta:
+        description = (
+            "Replace an offer's title, text, link, condition and priority (its state is "
+            "switched with setOfferActive); the next messages rendered show the new values."
+        )
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        input = OfferInput(required=True)
+
+    offer = graphene.Field(OfferType, required=True)
+
+    @staticmethod
+    def mutate(
+        root: Any, info: graphene.ResolveInfo, id: str, input: dict[str, Any]
+    ) -> UpdateOffer:
+        offer = _offer(info, id)
+        fields = _checked(input)
+        for name, value in fields.items():
+            setattr(offer, name, value)
+        offer.save(update_fields=list(fields))
+        return UpdateOffer(offer=offer)
+
+
+class DeleteOffer(graphene.Mutation):
+    class Meta:
+        description = (
+            "Delete an offer for good. Templates pick offers from the pool when a message is "
+            "rendered, so none is left pointing at it; to keep it for later, deactivate it "
+            "(setOfferActive) instead."
+        )
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    deleted_id = graphene.ID(required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, id: str) -> DeleteOffer:
+        offer = _offer(info, id)
+        offer.delete()
+        return DeleteOffer(deleted_id=id)
 
 
 class SetOfferActive(graphene.Mutation):
@@ -81,11 +147,7 @@ class SetOfferActive(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: graphene.ResolveInfo, id: str, active: bool) -> SetOfferActive:
-        offer = Offer.objects.filter(
-            installation_id=dashboard_installation_id(info), pk=from_global_id("Offer", id)
-        ).first()
-        if offer is None:
-            raise GraphQLError("No such offer", extensions={"code": "NOT_FOUND"})
+        offer = _offer(info, id)
         offer.active = active
         offer.save(update_fields=["active"])
         return SetOfferActive(offer=offer)
@@ -105,4 +167,6 @@ class OffersQuery(graphene.ObjectType):
 
 class OffersMutation(graphene.ObjectType):
     create_offer = CreateOffer.Field()
+    update_offer = UpdateOffer.Field()
     set_offer_active = SetOfferActive.Field()
+    delete_offer = DeleteOffer.Field()

@@ -1,6 +1,10 @@
-"""The offer pool in the Dashboard: created with a checked condition, switched off."""
+"""The offer pool in the Dashboard: created and edited with a checked condition, switched off,
+deleted; another shop's offer is out of reach."""
+
+import base64
 
 from saleor_mautomation.messages.models import Offer
+from tests.conftest import make_installation
 from tests.graphql.test_contacts import ask
 
 CREATE = """mutation C($input: OfferInput!) { createOffer(input: $input) {
@@ -44,3 +48,100 @@ def test_a_bad_condition_or_link_is_refused(client, standin_installation):
     assert bad_condition["errors"][0]["extensions"]["code"] == "INVALID_DEFINITION"
     assert bad_url["errors"][0]["extensions"]["code"] == "INVALID_URL"
     assert not Offer.objects.exists()
+
+
+UPDATE = """mutation U($id: ID!, $input: OfferInput!) { updateOffer(id: $id, input: $input) {
+  offer { id title text url priority active condition } } }"""
+DELETE = """mutation D($id: ID!) { deleteOffer(id: $id) { deletedId } }"""
+
+
+def _offer(installation, **fields):
+    return Offer.objects.create(
+        installation=installation, title="Ten off", url="https://shop.example/ten", **fields
+    )
+
+
+def _gid(offer):
+    return base64.b64encode(f"Offer:{offer.pk}".encode()).decode()
+
+
+def test_an_offer_is_edited_in_place_and_keeps_its_state(client, standin_installation):
+    offer = _offer(standin_installation, active=False, condition=GERMANS, priority=2)
+
+    edited = ask(
+        client,
+        standin_installation,
+        UPDATE,
+        id=_gid(offer),
+        input={"title": "  Fifteen off ", "url": "https://shop.example/15", "text": "This week"},
+    )
+
+    assert edited["data"]["updateOffer"]["offer"] == {
+        "id": _gid(offer),
+        "title": "Fifteen off",
+        "text": "This week",
+        "url": "https://shop.example/15",
+        "priority": 0,
+        "active": False,
+        "condition": None,
+    }
+    stored = Offer.objects.get(pk=offer.pk)
+    assert (stored.title, stored.url, stored.condition, stored.active) == (
+        "Fifteen off",
+        "https://shop.example/15",
+        None,
+        False,
+    )
+
+
+def test_an_edit_with_a_bad_field_is_refused_at_it_and_changes_nothing(
+    client, standin_installation
+):
+    offer = _offer(standin_installation)
+    refusals = [
+        ask(client, standin_installation, UPDATE, id=_gid(offer), input=given)["errors"][0]
+        for given in (
+            {"title": " ", "url": "https://shop.example/x"},
+            {"title": "x", "url": "http://shop.example/x"},
+            {"title": "x", "url": "https://shop.example/x", "condition": {"root": {"type": "?"}}},
+        )
+    ]
+
+    assert [r["extensions"]["code"] for r in refusals] == [
+        "INVALID",
+        "INVALID_URL",
+        "INVALID_DEFINITION",
+    ]
+    assert refusals[0]["message"] == "A title of 1 to 120 characters"
+    assert Offer.objects.get(pk=offer.pk).title == "Ten off"
+
+
+def test_an_offer_is_deleted_and_gone_from_the_pool(client, standin_installation):
+    kept, gone = _offer(standin_installation), _offer(standin_installation, priority=9)
+
+    deleted = ask(client, standin_installation, DELETE, id=_gid(gone))
+    again = ask(client, standin_installation, DELETE, id=_gid(gone))
+
+    assert deleted["data"]["deleteOffer"] == {"deletedId": _gid(gone)}
+    assert again["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert list(Offer.objects.values_list("pk", flat=True)) == [kept.pk]
+    listed = ask(client, standin_installation, "{ offers { id } }")
+    assert listed["data"]["offers"] == [{"id": _gid(kept)}]
+
+
+def test_another_shops_offer_can_be_neither_edited_nor_deleted(client, standin_installation):
+    other = make_installation(saleor_api_url="https://other.example/graphql/")
+    theirs = _offer(other)
+
+    edit = ask(
+        client,
+        standin_installation,
+        UPDATE,
+        id=_gid(theirs),
+        input={"title": "Mine now", "url": "https://shop.example/x"},
+    )
+    delete = ask(client, standin_installation, DELETE, id=_gid(theirs))
+
+    assert edit["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert delete["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert Offer.objects.get(pk=theirs.pk).title == "Ten off"
