@@ -8,7 +8,8 @@ caller's installation only: another shop's failure is never listed, and its id a
 ``NOT_FOUND`` as an id that never existed does.
 
 A summary says what the item was about (the delivery's event, the run's journey and node, the
-message's template and channel), never whom: no address leaves through this list.
+message's template and channel), never whom: no address leaves through this list. The ids of
+the contact, journey and template it concerns (where there is one) link to their pages.
 """
 
 from __future__ import annotations
@@ -95,6 +96,9 @@ class Failure(graphene.ObjectType):
     retryable = graphene.Boolean(
         required=True, description="False when a retry is refused whatever the cause was."
     )
+    contact_id = graphene.ID(description="The run's or message's contact (null once erased).")
+    journey_id = graphene.ID(description="The run's journey.")
+    template_id = graphene.ID(description="The message's template.")
 
     @staticmethod
     def resolve_id(root: Model, info: graphene.ResolveInfo) -> str:
@@ -134,6 +138,27 @@ class Failure(graphene.ObjectType):
                 template = version.template.key if version is not None else "(deleted)"
                 return f"{root.channel} template {template}"
         raise TypeError(f"Not a failure: {root!r}")
+
+    @staticmethod
+    def resolve_contact_id(root: Model, info: graphene.ResolveInfo) -> str | None:
+        match root:
+            case JourneyRun() | Message() if root.contact_id is not None:
+                return to_global_id("Contact", root.contact_id)
+        return None
+
+    @staticmethod
+    def resolve_journey_id(root: Model, info: graphene.ResolveInfo) -> str | None:
+        match root:
+            case JourneyRun():
+                return to_global_id("Journey", root.journey_id)
+        return None
+
+    @staticmethod
+    def resolve_template_id(root: Model, info: graphene.ResolveInfo) -> str | None:
+        match root:
+            case Message() if root.template_version is not None:
+                return to_global_id("Template", root.template_version.template_id)
+        return None
 
     @staticmethod
     def resolve_retryable(root: Model, info: graphene.ResolveInfo) -> bool:

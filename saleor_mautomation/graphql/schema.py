@@ -5,7 +5,7 @@ from __future__ import annotations
 import graphene
 
 from saleor_mautomation.graphql.analytics import AnalyticsQuery
-from saleor_mautomation.graphql.backfill import BackfillQuery
+from saleor_mautomation.graphql.backfill import BackfillMutation, BackfillQuery
 from saleor_mautomation.graphql.broadcast_cancel import BroadcastCancelMutation
 from saleor_mautomation.graphql.broadcasts import BroadcastsQuery
 from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
@@ -14,6 +14,7 @@ from saleor_mautomation.graphql.discard_failure import DiscardFailureMutation
 from saleor_mautomation.graphql.email_provider import EmailProviderMutation, EmailProviderQuery
 from saleor_mautomation.graphql.erase_contact import EraseContactMutation
 from saleor_mautomation.graphql.failures import FailuresQuery
+from saleor_mautomation.graphql.imports import ImportsQuery
 from saleor_mautomation.graphql.installation import InstallationMutation, InstallationQuery
 from saleor_mautomation.graphql.journey_presets import JourneyPresetsMutation, JourneyPresetsQuery
 from saleor_mautomation.graphql.journeys import JourneysMutation, JourneysQuery
@@ -21,6 +22,7 @@ from saleor_mautomation.graphql.offers import OffersMutation, OffersQuery
 from saleor_mautomation.graphql.pickers import PickersQuery
 from saleor_mautomation.graphql.retry_failure import RetryFailureMutation
 from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
+from saleor_mautomation.graphql.sender_domain import SenderDomainQuery
 from saleor_mautomation.graphql.settings import SettingsMutation, SettingsQuery
 from saleor_mautomation.graphql.storefront import StorefrontMutation, StorefrontQuery
 from saleor_mautomation.graphql.template_copy import TemplateCopyMutation
@@ -38,11 +40,13 @@ class Query(
     ChannelsQuery,
     EmailProviderQuery,
     FailuresQuery,
+    ImportsQuery,
     JourneysQuery,
     JourneyPresetsQuery,
     OffersQuery,
     PickersQuery,
     SegmentsQuery,
+    SenderDomainQuery,
     SettingsQuery,
     StorefrontQuery,
     TemplatesQuery,
@@ -54,6 +58,7 @@ class Query(
 
 class Mutation(
     InstallationMutation,
+    BackfillMutation,
     BroadcastCancelMutation,
     ChannelsMutation,
     EmailProviderMutation,
