@@ -5,7 +5,7 @@ from __future__ import annotations
 import graphene
 
 from saleor_mautomation.graphql.analytics import AnalyticsQuery
-from saleor_mautomation.graphql.backfill import BackfillMutation, BackfillQuery
+from saleor_mautomation.graphql.backfill import BackfillQuery
 from saleor_mautomation.graphql.broadcast_cancel import BroadcastCancelMutation
 from saleor_mautomation.graphql.broadcasts import BroadcastsQuery
 from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
@@ -14,7 +14,6 @@ from saleor_mautomation.graphql.discard_failure import DiscardFailureMutation
 from saleor_mautomation.graphql.email_provider import EmailProviderMutation, EmailProviderQuery
 from saleor_mautomation.graphql.erase_contact import EraseContactMutation
 from saleor_mautomation.graphql.failures import FailuresQuery
-from saleor_mautomation.graphql.imports import ImportsQuery
 from saleor_mautomation.graphql.installation import InstallationMutation, InstallationQuery
 from saleor_mautomation.graphql.journey_presets import JourneyPresetsMutation, JourneyPresetsQuery
 from saleor_mautomation.graphql.journeys import JourneysMutation, JourneysQuery
@@ -40,7 +39,6 @@ class Query(
     ChannelsQuery,
     EmailProviderQuery,
     FailuresQuery,
-    ImportsQuery,
     JourneysQuery,
     JourneyPresetsQuery,
     OffersQuery,
@@ -58,7 +56,6 @@ class Query(
 
 class Mutation(
     InstallationMutation,
-    BackfillMutation,
     BroadcastCancelMutation,
     ChannelsMutation,
     EmailProviderMutation,
