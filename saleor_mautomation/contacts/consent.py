@@ -86,6 +86,7 @@ def _consent_set(
     action: ConsentRecord.Action,
     evidence: Evidence,
     now: datetime,
+    details: dict[str, object] | None = None,
 ) -> Contact:
     """Move the email consent to ``state`` with a ledger row; a no-op when already there."""
     with transaction.atomic():
@@ -94,7 +95,7 @@ def _consent_set(
             contact.email_consent = state
             contact.save(update_fields=["email_consent", "updated_at"])
             change_note(contact.pk, PROFILE)
-            _ledger(contact, action, evidence, now)
+            _ledger(contact, action, evidence, now, details)
     return contact
 
 
@@ -163,3 +164,23 @@ def preferences_update(
         change_note(contact.pk, PROFILE)
         _ledger(contact, ConsentRecord.Action.PREFERENCES, evidence, now, {"topics": topics})
     return contact
+
+
+def consent_imported(
+    *,
+    contact: Contact,
+    granted: bool,
+    evidence: Evidence,
+    occurred_at: datetime,
+    details: dict[str, object],
+) -> bool:
+    """An email consent given or withdrawn in another tool (a CSV import), on the ledger at
+    the time it was given there, with ``details`` naming the file; False (nothing written)
+    when the contact is in that state already. Whether the evidence is new enough to apply
+    is the importer's decision (``imports.services``)."""
+    state = EmailConsent.GRANTED if granted else EmailConsent.WITHDRAWN
+    if contact.email_consent == state:
+        return False
+    action = ConsentRecord.Action.CONFIRMED if granted else ConsentRecord.Action.WITHDRAWN
+    _consent_set(contact, state, action, evidence, occurred_at, details)
+    return True
