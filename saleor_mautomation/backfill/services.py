@@ -138,6 +138,56 @@ def backfill_prepare(*, installation_id: int, resources: Sequence[str], now: dat
             pass  # another worker prepared it meanwhile
 
 
+class BackfillRunning(PermanentError):
+    """A restart asked for while an import is under way."""
+
+
+def backfill_restart(*, installation_id: int, now: datetime) -> list[BackfillRun]:
+    """Start the whole import over, from Saleor's first page of each resource: a pending run of
+    each (the worker's ``backfill_run`` then takes them in order). Refused with
+    ``BackfillRunning`` while a run is held or queued within its lease: a running run that a
+    worker wrote to within ``LEASE`` (a released time slice waits for its continuation), or a
+    pending one made within it (a restart or retry not picked up yet).
+
+    A finished run stays as history beside its new run. An unfinished one (failed, or orphaned
+    by a dead worker) is the resource's only unfinished run, so it is reset in place: its
+    cursor, counters, dropped fields and error are cleared, otherwise the worker would resume it
+    mid-way instead of starting over.
+    """
+    with transaction.atomic():
+        unfinished = list(
+            BackfillRun.objects.select_for_update()
+            .filter(installation_id=installation_id)
+            .exclude(status=Status.DONE)
+            .order_by("id")
+        )
+        busy = [
+            run
+            for run in unfinished
+            if run.status in (Status.RUNNING, Status.PENDING) and now - run.updated_at < LEASE
+        ]
+        if busy:
+            names = ", ".join(run.resource for run in busy)
+            raise BackfillRunning(
+                f"The import is still running ({names}): restart it once it has finished",
+                code="backfill_running",
+            )
+        for run in unfinished:
+            run.status, run.cursor, run.total, run.done, run.skipped = (
+                Status.PENDING,
+                "",
+                None,
+                0,
+                0,
+            )
+            run.dropped_fields, run.error, run.owner = [], "", ""
+            run.created_at = run.updated_at = now
+            run.started_at = run.finished_at = None
+            run.save()
+        backfill_prepare(installation_id=installation_id, resources=list(Resource), now=now)
+    return selectors.backfill_status(installation_id=installation_id)
+
+
 def backfill_claim(
     *, installation_id: int, resource: str, owner: str, now: datetime
 ) -> BackfillRun | Outcome:

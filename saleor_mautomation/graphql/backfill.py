@@ -1,14 +1,20 @@
-"""Dashboard GraphQL of the backfill: how far the import of the shop's existing data got."""
+"""Dashboard GraphQL of the backfill: how far the import of the shop's existing data got, and
+starting it over."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import graphene
+from django.db import transaction
 
-from saleor_mautomation.backfill import selectors
+from saleor_mautomation.backfill import selectors, services
 from saleor_mautomation.backfill.models import BackfillRun
+from saleor_mautomation.backfill.tasks import backfill_run
+from saleor_mautomation.core import clock
+from saleor_mautomation.flows.handoff import handoff
 from saleor_mautomation.graphql.context import Context
+from saleor_mautomation.graphql.errors import domain_errors
 
 BackfillResourceEnum = graphene.Enum.from_enum(
     BackfillRun.Resource, name="BackfillResource", description="What a backfill run imports."
@@ -81,3 +87,34 @@ class BackfillQuery(graphene.ObjectType):
         context: Context = info.context
         installation = context.require_dashboard().installation
         return [_status(run) for run in selectors.backfill_status(installation_id=installation.pk)]
+
+
+class RestartBackfill(graphene.Mutation):
+    class Meta:
+        description = (
+            "Import the shop's customers, orders and open checkouts again from the start (what "
+            "is already imported is updated, nothing is counted twice). Refused with "
+            "BACKFILL_RUNNING while an import is under way; a failed import starts over from "
+            "Saleor's first page rather than resuming."
+        )
+
+    backfill_status = graphene.List(
+        graphene.NonNull(BackfillStatusType),
+        required=True,
+        description="The new runs, pending until the worker takes them.",
+    )
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo) -> RestartBackfill:
+        context: Context = info.context
+        installation = context.require_dashboard().installation
+        with domain_errors():
+            runs = services.backfill_restart(installation_id=installation.pk, now=clock.now())
+        # After the commit, and never waiting on a broker that is down (the runs stay pending
+        # for `mautomation backfill` or the next restart once their lease has passed).
+        transaction.on_commit(lambda: handoff(backfill_run, installation.pk))
+        return RestartBackfill(backfill_status=[_status(run) for run in runs])
+
+
+class BackfillMutation(graphene.ObjectType):
+    restart_backfill = RestartBackfill.Field()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import graphene
 
 from saleor_mautomation.graphql.analytics import AnalyticsQuery
-from saleor_mautomation.graphql.backfill import BackfillQuery
+from saleor_mautomation.graphql.backfill import BackfillMutation, BackfillQuery
 from saleor_mautomation.graphql.broadcast_cancel import BroadcastCancelMutation
 from saleor_mautomation.graphql.broadcasts import BroadcastsQuery
 from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
@@ -56,6 +56,7 @@ class Query(
 
 class Mutation(
     InstallationMutation,
+    BackfillMutation,
     BroadcastCancelMutation,
     ChannelsMutation,
     EmailProviderMutation,
