@@ -77,6 +77,18 @@ export const createAppRouter = () =>
             lazy: async () => ({ Component: (await import("./pages/template-page")).TemplatePage }),
           },
           {
+            path: path(ROUTE_PATTERNS.segments),
+            lazy: async () => ({ Component: (await import("./pages/segments-page")).SegmentsPage }),
+          },
+          {
+            path: path(ROUTE_PATTERNS.segmentNew),
+            lazy: async () => ({ Component: (await import("./pages/segment-page")).SegmentPage }),
+          },
+          {
+            path: path(ROUTE_PATTERNS.segment),
+            lazy: async () => ({ Component: (await import("./pages/segment-page")).SegmentPage }),
+          },
+          {
             path: path(ROUTE_PATTERNS.customerWidget),
             lazy: async () => ({ Component: (await import("./pages/customer-widget-page")).CustomerWidgetPage }),
           },
