@@ -43,6 +43,9 @@ export const PageLayout = ({ children, navigation }: { children: ReactNode; navi
             <NavItem to={pathFor({ name: "settings" })} testId="nav-settings">
               <FormattedMessage id="settings.nav" />
             </NavItem>
+            <NavItem to={pathFor({ name: "segments" })} testId="nav-segments">
+              <FormattedMessage id="segments.nav" />
+            </NavItem>
             <NavItem to={pathFor({ name: "contacts" })} testId="nav-contacts">
               <FormattedMessage id="contacts.nav" />
             </NavItem>
