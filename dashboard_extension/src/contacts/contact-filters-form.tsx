@@ -2,6 +2,7 @@ import { Box, Checkbox, Input, Select, Text } from "@saleor/macaw-ui";
 import type { ReactNode } from "react";
 import { useIntl } from "react-intl";
 
+import { SegmentFilterSelect } from "../segments/segment-filter-select";
 import { stageMessageId } from "../widgets/customer-widget";
 import { CONSENTS, type ContactListState, type FilterProblem, type Ordered, SORTS, STAGES, toggled } from "./filters";
 
@@ -27,7 +28,7 @@ const Group = ({ legend, children, testId }: { legend: string; children: ReactNo
 );
 
 /** The filters the API has: stage, email consent, country, whether ordered, spend in one
- * currency, last order between two days; and the sort. */
+ * currency, last order between two days, a segment's members; and the sort. */
 export const ContactFiltersForm = ({ state, countryText, problems, onChange, onCountryText }: Props) => {
   const intl = useIntl();
   const t = (id: string) => intl.formatMessage({ id });
@@ -133,6 +134,9 @@ export const ContactFiltersForm = ({ state, countryText, problems, onChange, onC
             helperText={problem("lastOrderTo")}
             data-testid="filter-last-order-to"
           />
+        </Box>
+        <Box __width="220px">
+          <SegmentFilterSelect value={state.segmentId} onChange={(segmentId) => onChange({ ...state, segmentId })} />
         </Box>
         <Box __width="220px">
           <Select

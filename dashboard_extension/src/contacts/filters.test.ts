@@ -13,6 +13,7 @@ const full = {
   spendAmount: "100.50",
   lastOrderFrom: "2026-11-01",
   lastOrderTo: "2026-11-30",
+  segmentId: "U2VnbWVudDoz",
   sort: "LAST_ORDER_AT",
 } as const;
 
@@ -21,7 +22,7 @@ describe("contact list filters", () => {
     const params = paramsFromState({ ...full, stages: [...full.stages], consents: [...full.consents], countries: [...full.countries] });
 
     expect(params.toString()).toBe(
-      "q=ada&stage=VIP&stage=REPEAT&consent=GRANTED&country=DE%2CAT&ordered=yes&spend=EUR%3A100.50&from=2026-11-01&to=2026-11-30&sort=last_order_at",
+      "q=ada&stage=VIP&stage=REPEAT&consent=GRANTED&country=DE%2CAT&ordered=yes&spend=EUR%3A100.50&from=2026-11-01&to=2026-11-30&segment=U2VnbWVudDoz&sort=last_order_at",
     );
     expect(stateFromParams(params)).toEqual(full);
   });
@@ -33,7 +34,7 @@ describe("contact list filters", () => {
 
   it("drop what the API would refuse when reading a URL", () => {
     const state = stateFromParams(
-      new URLSearchParams("stage=vip&stage=NOPE&stage=VIP&consent=maybe&country=de,XYZ,1&ordered=perhaps&spend=EUR:ten&from=2026-13-45&to=x&sort=name"),
+      new URLSearchParams("stage=vip&stage=NOPE&stage=VIP&consent=maybe&country=de,XYZ,1&ordered=perhaps&spend=EUR:ten&from=2026-13-45&to=x&segment=<script>&sort=name"),
     );
 
     expect(state).toEqual({ ...EMPTY_STATE, stages: ["VIP"], countries: ["DE"] });
@@ -53,6 +54,7 @@ describe("contact list filters", () => {
           spendAtLeast: { currency: "EUR", amount: "100.50" },
           lastOrderAfter: "2026-11-01T00:00:00Z",
           lastOrderBefore: "2026-12-01T00:00:00Z",
+          segmentId: "U2VnbWVudDoz",
         },
       },
     });
@@ -82,7 +84,7 @@ describe("contact list filters", () => {
   it("read typed countries and count the active filters", () => {
     expect(parseCountries(" de, at;ch  DE fr1")).toEqual(["DE", "AT", "CH"]);
     expect(activeFilterCount(EMPTY_STATE)).toBe(0);
-    expect(activeFilterCount({ ...full, stages: [...full.stages], consents: [...full.consents], countries: [...full.countries] })).toBe(6);
+    expect(activeFilterCount({ ...full, stages: [...full.stages], consents: [...full.consents], countries: [...full.countries] })).toBe(7);
     expect(toggled(["VIP"], "REPEAT", true)).toEqual(["VIP", "REPEAT"]);
     expect(toggled(["VIP", "REPEAT"], "VIP", false)).toEqual(["REPEAT"]);
     expect(toggled(["VIP"], "VIP", true)).toEqual(["VIP"]);

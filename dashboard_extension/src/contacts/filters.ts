@@ -27,6 +27,8 @@ export type ContactListState = {
   /** UTC days (YYYY-MM-DD), both included; empty: open. */
   lastOrderFrom: string;
   lastOrderTo: string;
+  /** A segment's global id: its current members only; empty: any. */
+  segmentId: string;
   sort: ContactSort;
 };
 
@@ -40,6 +42,7 @@ export const EMPTY_STATE: ContactListState = {
   spendAmount: "",
   lastOrderFrom: "",
   lastOrderTo: "",
+  segmentId: "",
   sort: "CREATED_AT",
 };
 
@@ -47,6 +50,8 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const COUNTRY = /^[A-Z]{2}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const AMOUNT = /^\d{1,12}(\.\d{1,4})?$/;
+/** A global id's shape (base64); whether the segment exists is the API's to say. */
+const GLOBAL_ID = /^[A-Za-z0-9+/]{4,200}={0,2}$/;
 
 /** A real calendar day: "2026-02-30" is not one (Date would roll it over to March). */
 const isDay = (value: string): boolean => {
@@ -85,6 +90,7 @@ export const stateFromParams = (params: URLSearchParams): ContactListState => {
     spendAmount: spend && AMOUNT.test(spend[2] ?? "") ? (spend[2] ?? "") : "",
     lastOrderFrom: isDay(from) ? from : "",
     lastOrderTo: isDay(to) ? to : "",
+    segmentId: GLOBAL_ID.test(params.get("segment") ?? "") ? (params.get("segment") ?? "") : "",
     sort: oneOf(SORTS, sort) ? sort : "CREATED_AT",
   };
 };
@@ -100,6 +106,7 @@ export const paramsFromState = (state: ContactListState): URLSearchParams => {
   if (state.spendCurrency && state.spendAmount) params.set("spend", `${state.spendCurrency}:${state.spendAmount}`);
   if (state.lastOrderFrom) params.set("from", state.lastOrderFrom);
   if (state.lastOrderTo) params.set("to", state.lastOrderTo);
+  if (state.segmentId) params.set("segment", state.segmentId);
   if (state.sort !== "CREATED_AT") params.set("sort", state.sort.toLowerCase());
   return params;
 };
@@ -114,6 +121,7 @@ export type ContactFilterInput = {
   spendAtLeast?: { currency: string; amount: string };
   lastOrderAfter?: string;
   lastOrderBefore?: string;
+  segmentId?: string;
 };
 
 export type ContactsVariables = {
@@ -157,6 +165,7 @@ export const variablesOf = (
   if (currency && amount) filter.spendAtLeast = { currency, amount };
   if (state.lastOrderFrom) filter.lastOrderAfter = `${state.lastOrderFrom}T00:00:00Z`;
   if (state.lastOrderTo) filter.lastOrderBefore = `${nextDay(state.lastOrderTo)}T00:00:00Z`;
+  if (state.segmentId) filter.segmentId = state.segmentId;
   return { ok: true, variables: { search: state.search.trim() || null, filter, sortBy: state.sort } };
 };
 
@@ -169,6 +178,7 @@ export const activeFilterCount = (state: ContactListState): number =>
     state.ordered !== "any",
     Boolean(state.spendCurrency || state.spendAmount),
     Boolean(state.lastOrderFrom || state.lastOrderTo),
+    state.segmentId !== "",
   ].filter(Boolean).length;
 
 /** A state with one value of a multi-choice filter switched on or off. */
