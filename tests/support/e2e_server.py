@@ -38,6 +38,8 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -45,7 +47,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import jwt
+from aiosmtpd.controller import Controller
 
+from tests.messages.conftest import Mailbox
 from tests.support import deliveries
 from tests.support.keys import SigningKey, dashboard_claims, signing_key
 from tests.support.samples import graphql_response
@@ -126,7 +130,7 @@ class ShopStandIn(StandInSaleor):
 class App:
     """``mautomation serve`` in a process group of its own."""
 
-    def __init__(self, *, var_dir: Path, dist: Path, log: Path) -> None:
+    def __init__(self, *, var_dir: Path, dist: Path, log: Path, email_url: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -141,6 +145,7 @@ class App:
                 "DASHBOARD_DIST": str(dist),
                 "SALEOR_ALLOW_LOOPBACK": "1",
                 "INTAKE_SWEEP_INTERVAL": "1",
+                "EMAIL_URL": email_url,
             }
         )
         self.env = env
@@ -316,8 +321,29 @@ def _days_since_t0() -> float:
     return (datetime.now(tz=UTC) - deliveries.T0).total_seconds() / 86400
 
 
-def dashboard_server(shop: Shop, config: dict[str, Any]) -> ThreadingHTTPServer:
-    """The stand-in Dashboard: the host page, and the harness's ``/__e2e/`` calls."""
+def received_mail(mailbox: Mailbox, to: str) -> list[dict[str, Any]]:
+    """What the loopback SMTP server accepted for ``to``: envelope, subject, text part."""
+    found = []
+    for mail_from, rcpt_tos, raw in mailbox.received:
+        if to not in rcpt_tos:
+            continue
+        mime = message_from_bytes(raw, policy=policy.default)
+        assert isinstance(mime, EmailMessage)
+        text = mime.get_body(preferencelist=("plain",))
+        found.append(
+            {
+                "from": mail_from,
+                "to": rcpt_tos,
+                "subject": str(mime["Subject"]),
+                "text": str(text.get_content()) if isinstance(text, EmailMessage) else "",
+            }
+        )
+    return found
+
+
+def dashboard_server(shop: Shop, config: dict[str, Any], mailbox: Mailbox) -> ThreadingHTTPServer:
+    """The stand-in Dashboard: the host page, and the harness's ``/__e2e/`` calls (with
+    ``/__e2e/mail?to=`` the messages the loopback SMTP server received for an address)."""
     seeders = {
         "customer": shop.seed_customer,
         "order": shop.seed_order,
@@ -350,6 +376,8 @@ def dashboard_server(shop: Shop, config: dict[str, Any]) -> ThreadingHTTPServer:
                     self._json(200, {"token": shop.token(kind)})
                 except ValueError as exc:
                     self._json(400, {"error": str(exc)})
+            elif url.path == "/__e2e/mail":
+                self._json(200, received_mail(mailbox, query.get("to", [""])[0]))
             elif url.path.startswith("/host/") and "/.." not in url.path:
                 file = HOST_DIR / url.path.removeprefix("/host/")
                 if file.is_file() and file.suffix in CONTENT_TYPES:
@@ -403,9 +431,17 @@ def main() -> None:
     key = signing_key(0)
     standin = ShopStandIn(key)
     stop_standin = serve(standin, cors=True)
+    mailbox = Mailbox()  # the app's email goes to a loopback SMTP server
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
     with tempfile.TemporaryDirectory(prefix="mautomation-e2e-") as tmp:
         log = Path(os.environ.get("E2E_APP_LOG") or Path(tmp) / "app.log")
-        app = App(var_dir=Path(tmp) / "var", dist=dist, log=log)
+        app = App(
+            var_dir=Path(tmp) / "var",
+            dist=dist,
+            log=log,
+            email_url=f"smtp://127.0.0.1:{smtp.port}",
+        )
         try:
             app.wait_ready()
             shop = Shop(app, standin, key)
@@ -417,7 +453,7 @@ def main() -> None:
                 "appId": standin.app_id,
                 "manifest": shop.client.get(f"{app.url}/api/manifest").json(),
             }
-            server = dashboard_server(shop, config)
+            server = dashboard_server(shop, config, mailbox)
             host_origin = f"http://127.0.0.1:{server.server_address[1]}"
             config["dashboardOrigin"] = host_origin
             shop.dashboard(SET_DASHBOARD_ORIGINS, origins=[host_origin])
@@ -433,6 +469,7 @@ def main() -> None:
         finally:
             app.stop()
             stop_standin()
+            smtp.stop()
 
 
 if __name__ == "__main__":
