@@ -29,6 +29,9 @@ describe("matchRoute", () => {
     ["/segments", { name: "segments" }],
     ["/segments/new", { name: "segmentNew" }],
     ["/segments/U2VnbWVudDoz%3D/", { name: "segment", segmentId: "U2VnbWVudDoz=" }],
+    ["/broadcasts", { name: "broadcasts" }],
+    ["/broadcasts/new", { name: "broadcastNew" }],
+    ["/broadcasts/Sm91cm5leTox%3D/", { name: "broadcast", journeyId: "Sm91cm5leTox=" }],
     ["/widgets/customer", { name: "customerWidget" }],
     ["/privacy", { name: "privacy" }],
     ["/support", { name: "support" }],
@@ -36,7 +39,7 @@ describe("matchRoute", () => {
     expect(matchRoute(path)).toEqual(route);
   });
 
-  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/settings/x", "/contacts/1/x", "/templates/1/x", "/segments/1/x", "/segments/%E0%A4%A", "/contacts/%E0%A4%A", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
+  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/settings/x", "/contacts/1/x", "/templates/1/x", "/segments/1/x", "/broadcasts/1/x", "/broadcasts/%E0%A4%A", "/segments/%E0%A4%A", "/contacts/%E0%A4%A", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
     "%s matches nothing",
     (path) => {
       expect(matchRoute(path)).toBeNull();
@@ -66,6 +69,10 @@ describe("pathFor", () => {
       { name: "segmentNew" },
       { name: "segment", segmentId: "U2VnbWVudDoz" },
       { name: "segment", segmentId: "a/b c" },
+      { name: "broadcasts" },
+      { name: "broadcastNew" },
+      { name: "broadcast", journeyId: "Sm91cm5leToxMg==" },
+      { name: "broadcast", journeyId: "a/b c" },
       { name: "customerWidget" },
       { name: "privacy" },
       { name: "support" },

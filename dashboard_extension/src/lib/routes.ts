@@ -24,6 +24,9 @@ export type AppRoute =
   | { name: "segments" }
   | { name: "segmentNew" }
   | { name: "segment"; segmentId: string }
+  | { name: "broadcasts" }
+  | { name: "broadcastNew" }
+  | { name: "broadcast"; journeyId: string }
   | { name: "customerWidget" }
   | { name: "privacy" }
   | { name: "support" };
@@ -46,6 +49,9 @@ export const ROUTE_PATTERNS: Record<RouteName, string> = {
   segments: "/segments",
   segmentNew: "/segments/new",
   segment: "/segments/:segmentId",
+  broadcasts: "/broadcasts",
+  broadcastNew: "/broadcasts/new",
+  broadcast: "/broadcasts/:journeyId",
   customerWidget: "/widgets/customer",
   privacy: "/privacy",
   support: "/support",
@@ -63,6 +69,8 @@ export const pathFor = (route: AppRoute): string => {
       return `/templates/${encodeURIComponent(route.templateId)}`;
     case "segment":
       return `/segments/${encodeURIComponent(route.segmentId)}`;
+    case "broadcast":
+      return `/broadcasts/${encodeURIComponent(route.journeyId)}`;
     default:
       return ROUTE_PATTERNS[route.name];
   }
@@ -132,6 +140,19 @@ export const matchRoute = (pathname: string): AppRoute | null => {
       const segmentId = decode(second);
 
       return segmentId ? { name: "segment", segmentId } : null;
+    }
+    case "broadcasts": {
+      if (second === undefined) {
+        return { name: "broadcasts" };
+      }
+
+      if (second === "new") {
+        return { name: "broadcastNew" };
+      }
+
+      const journeyId = decode(second);
+
+      return journeyId ? { name: "broadcast", journeyId } : null;
     }
     case "journeys": {
       if (second === undefined) {
