@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { draftOf, isDirty, saveState } from "./editor";
+import { draftOf, fieldMessages, isDirty, mergedErrors, saveState } from "./editor";
 
 const saved = { subject: "Hi", preheader: "", mjml: "<mjml><mj-body></mj-body></mjml>" };
 
@@ -32,5 +32,22 @@ describe("saveState", () => {
   it("is invalid with errors, ready without", () => {
     expect(saveState({ draft, saved, checked: { ...draft }, errors: [{ code: "x" }] })).toBe("invalid");
     expect(saveState({ draft, saved, checked: { ...draft }, errors: [] })).toBe("ready");
+  });
+});
+
+describe("mergedErrors and fieldMessages", () => {
+  type E = { stage: string; code: string; message: string; line: number | null; column: number | null; field: string };
+  const tag: E = { stage: "mjml", code: "unknown_tag", message: "<mj-bogus> is not an MJML tag", line: 4, column: 1, field: "mjml" };
+  const subject: E = { stage: "template", code: "syntax", message: "unexpected end of template", line: 1, column: null, field: "subject" };
+  const render: E = { stage: "render", code: "undefined", message: "'contact.points' is undefined", line: null, column: null, field: "mjml" };
+
+  it("lists each error once, in the order first reported", () => {
+    expect(mergedErrors([tag, subject], undefined, [{ ...tag }, render])).toEqual([tag, subject, render]);
+    expect(mergedErrors(undefined, undefined)).toEqual([]);
+  });
+
+  it("picks a field's messages", () => {
+    expect(fieldMessages([tag, subject, render], "subject")).toEqual(["unexpected end of template"]);
+    expect(fieldMessages([tag, subject, render], "preheader")).toEqual([]);
   });
 });

@@ -39,3 +39,22 @@ export const saveState = ({
   if (checked === null || errors === undefined || isDirty(draft, checked)) return "checking";
   return errors.length > 0 ? "invalid" : "ready";
 };
+
+type Staged = { stage: string; code: string; message: string; line: number | null; column: number | null; field: string };
+
+/** Two reports of the same content's errors (templateValidate's, templatePreview's) as one list, each error once. */
+export const mergedErrors = <E extends Staged>(...reports: (readonly E[] | undefined)[]): E[] => {
+  const seen = new Set<string>();
+  const merged: E[] = [];
+  for (const error of reports.flatMap((report) => report ?? [])) {
+    const key = JSON.stringify([error.stage, error.code, error.message, error.line, error.column, error.field]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    merged.push(error);
+  }
+  return merged;
+};
+
+/** The messages of one field's errors (the subject's or preheader's, shown at that field). */
+export const fieldMessages = (errors: readonly Staged[], field: "subject" | "preheader"): string[] =>
+  errors.filter((error) => error.field === field).map((error) => error.message);

@@ -5,6 +5,7 @@ import de from "../i18n/de/templates.json";
 import en from "../i18n/en/templates.json";
 import { locationOf, testAddressProblem } from "./detail";
 import { CHANNELS, channelMessageId, kindMessageId } from "./list";
+import { segmentSummary, textProblems } from "./text-editor";
 import { useMessageId } from "./usage";
 
 const use = (published: boolean, draft: boolean) => ({ journeyId: "J", journeyName: "n", status: "active", published, draft });
@@ -22,6 +23,8 @@ const built = [
   ...["", "a@b"].map((to) => testAddressProblem(to) ?? "missing"),
   ...[{ line: 1, column: 2 }, { line: 1, column: null }].map((at) => locationOf(at)?.id ?? "missing"),
   ...["unchanged", "checking", "invalid", "ready"].map((state) => `templates.editor.state.${state}`),
+  ...Object.values(textProblems("push", { title: "", text: "", url: "x" })),
+  ...[0, 1].map((count) => segmentSummary({ encoding: "GSM-7", count, units: count }).id),
   ...["nameRequired", "nameTooLong", "starterRequired", "copyOfRequired", "subjectRequired"].map((p) => `templates.problem.${p}`),
 ];
 

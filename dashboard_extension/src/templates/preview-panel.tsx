@@ -35,10 +35,14 @@ export const ErrorList = ({ errors, testId }: { errors: TemplateError[]; testId:
   );
 };
 
-type Props = { preview: { data?: Preview; isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown; isFetching: boolean } };
+type Props = {
+  preview: { data?: Preview; isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown; isFetching: boolean };
+  /** List the preview's errors (the editor lists them beside the MJML instead). */
+  showErrors?: boolean;
+};
 
 /** The rendered email in a sandboxed frame (no scripts, no same origin) at a desktop or phone width, and its text part. */
-export const PreviewPanel = ({ preview }: Props) => {
+export const PreviewPanel = ({ preview, showErrors = true }: Props) => {
   const intl = useIntl();
   const [width, setWidth] = useState<PreviewWidth>(600);
   const data = preview.data;
@@ -68,7 +72,7 @@ export const PreviewPanel = ({ preview }: Props) => {
       {preview.isError && !data && <ErrorState error={preview.error} onRetry={() => void preview.refetch()} />}
       {data && (
         <>
-          <ErrorList errors={data.errors} testId="preview-errors" />
+          {showErrors && <ErrorList errors={data.errors} testId="preview-errors" />}
           {data.html === "" ? (
             <Text as="p" size={3} color="default2" data-testid="preview-none">
               {intl.formatMessage({ id: "templates.preview.none" })}

@@ -1,29 +1,25 @@
-import { Box, Button, Input, Text, Textarea } from "@saleor/macaw-ui";
-import { useEffect, useState } from "react";
+import { Box, Button, Input, Text } from "@saleor/macaw-ui";
+import { useMemo, useState } from "react";
 import { useIntl } from "react-intl";
 
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { useNotify, useNotifyError } from "../hooks/use-notify";
-import { draftOf, isDirty, saveState, SETTLE_MS } from "./editor";
+import { draftOf, fieldMessages, isDirty, mergedErrors, saveState, SETTLE_MS } from "./editor";
+import { markersFor } from "./markers";
+import { MjmlEditor } from "./mjml-editor";
 import { ErrorList, PreviewPanel } from "./preview-panel";
+import { PreviewContactPicker } from "./preview-contact-picker";
+import type { Person } from "./preview-contact";
 import { Section } from "../components/section";
 import { SendTestForm } from "./send-test";
 import { type Content, type FullVersion, useCreateVersion, usePreview, useValidate } from "./use-templates";
-
-/** `value` once it has not changed for `ms`. */
-const useSettled = <T,>(value: T, ms: number): T => {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setSettled(value), ms);
-    return () => window.clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-};
+import { useSettled } from "./use-settled";
 
 /**
- * A new version of an email template, edited from its newest: subject, preheader and MJML in
- * plain fields, the errors of every stage by line and column, a preview and a test send of the
- * unsaved content, and "Save as new version".
+ * A new version of an email template, edited from its newest: subject and preheader with their
+ * own errors, the MJML in CodeMirror with the errors of every stage marked at their line and
+ * column (and listed), a preview (for the example or a contact) and a test send of the unsaved
+ * content, and "Save as new version".
  */
 export const TemplateEditor = ({ templateId, language, version, onClose }: { templateId: string; language: string; version: FullVersion; onClose: () => void }) => {
   const intl = useIntl();
@@ -33,13 +29,24 @@ export const TemplateEditor = ({ templateId, language, version, onClose }: { tem
   const saved = draftOf(version);
   const [draft, setDraft] = useState<Content>(saved);
   const [confirmingDiscard, setConfirmingDiscard] = useState(false);
+  const [contact, setContact] = useState<Person | null>(null);
   const settled = useSettled(draft, SETTLE_MS);
   const validation = useValidate(settled);
-  const preview = usePreview(templateId, language, settled);
+  const preview = usePreview(templateId, language, settled, contact?.id ?? null);
   const create = useCreateVersion();
   const checked = validation.isSuccess && !validation.isPlaceholderData ? settled : null;
   const state = saveState({ draft, saved, checked, errors: validation.data });
   const dirty = isDirty(draft, saved);
+  // The errors of the settled content: templateValidate's (every stage, the example) and the
+  // preview's (for a chosen contact they can differ), each once.
+  const errors = useMemo(
+    () => mergedErrors(checked ? validation.data : undefined, preview.isSuccess && !preview.isPlaceholderData ? preview.data.errors : undefined),
+    [checked, validation.data, preview.isSuccess, preview.isPlaceholderData, preview.data],
+  );
+  const markers = useMemo(() => markersFor(settled.mjml, errors), [settled.mjml, errors]);
+  const checkedAll = checked !== null || (preview.isSuccess && !preview.isPlaceholderData);
+  const subjectErrors = fieldMessages(errors, "subject");
+  const preheaderErrors = fieldMessages(errors, "preheader");
 
   const save = () =>
     create.mutate(
@@ -69,21 +76,35 @@ export const TemplateEditor = ({ templateId, language, version, onClose }: { tem
           </Box>
         }
       >
-        <Input label={t("templates.field.subject")} value={draft.subject} onChange={(e) => setDraft({ ...draft, subject: e.target.value })} data-testid="editor-subject" />
-        <Input label={t("templates.field.preheader")} value={draft.preheader} onChange={(e) => setDraft({ ...draft, preheader: e.target.value })} data-testid="editor-preheader" />
-        <Textarea
+        <Input
+          label={t("templates.field.subject")}
+          value={draft.subject}
+          onChange={(e) => setDraft({ ...draft, subject: e.target.value })}
+          error={subjectErrors.length > 0}
+          helperText={subjectErrors.join(" ") || undefined}
+          data-testid="editor-subject"
+        />
+        <Input
+          label={t("templates.field.preheader")}
+          value={draft.preheader}
+          onChange={(e) => setDraft({ ...draft, preheader: e.target.value })}
+          error={preheaderErrors.length > 0}
+          helperText={preheaderErrors.join(" ") || undefined}
+          data-testid="editor-preheader"
+        />
+        <MjmlEditor
           label={t("templates.field.mjml")}
           value={draft.mjml}
-          onChange={(e) => setDraft({ ...draft, mjml: e.target.value })}
-          rows={20}
-          spellCheck={false}
-          data-testid="editor-mjml"
+          onChange={(mjml) => setDraft((current) => ({ ...current, mjml }))}
+          markers={markers}
+          markedValue={checkedAll ? settled.mjml : null}
+          testId="editor-mjml"
         />
         <Box display="flex" flexDirection="column" gap={2} aria-live="polite">
           <Text as="p" size={3} color={state === "invalid" ? "critical1" : "default2"} data-testid="editor-state">
             {t(`templates.editor.state.${state}`)}
           </Text>
-          {checked && validation.data && <ErrorList errors={validation.data} testId="editor-errors" />}
+          {checkedAll && <ErrorList errors={errors} testId="editor-errors" />}
           {validation.isError && (
             <Text as="p" size={3} color="critical1">
               {t("templates.editor.validateFailed")}
@@ -92,7 +113,8 @@ export const TemplateEditor = ({ templateId, language, version, onClose }: { tem
         </Box>
       </Section>
       <Section title={t("templates.editor.previewTitle")} testId="template-preview">
-        <PreviewPanel preview={preview} />
+        <PreviewContactPicker chosen={contact} onChoose={setContact} />
+        <PreviewPanel preview={preview} showErrors={false} />
       </Section>
       <Section title={t("templates.test.title")} testId="template-test">
         <SendTestForm templateId={templateId} language={language} content={dirty ? settled : null} />

@@ -14,10 +14,13 @@ import { PageTitle } from "../shell/page-layout";
 import { shownLanguage } from "./detail";
 import { kindMessageId, versionsOf } from "./list";
 import { PreviewPanel } from "./preview-panel";
+import type { Person } from "./preview-contact";
+import { PreviewContactPicker } from "./preview-contact-picker";
 import { Fact, Section } from "../components/section";
 import { Code } from "./section";
 import { SendTestForm } from "./send-test";
 import { TemplateEditor } from "./template-editor";
+import { TextVersionEditor } from "./text-version-editor";
 import { type FullVersion, type TemplateDetail, usePreview, useTemplate } from "./use-templates";
 
 const cell = { paddingY: 2, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1" } as const;
@@ -96,8 +99,14 @@ const LatestVersion = ({ template, version }: { template: TemplateDetail; versio
 };
 
 const EmailPreview = ({ templateId, language }: { templateId: string; language: string }) => {
-  const preview = usePreview(templateId, language, null);
-  return <PreviewPanel preview={preview} />;
+  const [contact, setContact] = useState<Person | null>(null);
+  const preview = usePreview(templateId, language, null, contact?.id ?? null);
+  return (
+    <>
+      <PreviewContactPicker chosen={contact} onChoose={setContact} />
+      <PreviewPanel preview={preview} />
+    </>
+  );
 };
 
 /** `/templates/:templateId`: a template's versions per language, the latest's preview, a test send. */
@@ -157,23 +166,39 @@ export const TemplateView = ({ templateId }: { templateId: string }) => {
           />
         </Box>
       )}
-      {!latest ? (
-        <Text as="p" size={3}>
-          {t("templates.detail.noVersions")}
-        </Text>
+      {!latest && editing && (template.channel === "sms" || template.channel === "push") ? (
+        <TextVersionEditor templateId={template.id} channel={template.channel} language={language} version={null} onClose={() => setEditing(false)} />
+      ) : !latest ? (
+        <Box display="flex" flexDirection="column" gap={3} alignItems="flex-start">
+          <Text as="p" size={3}>
+            {t("templates.detail.noVersions")}
+          </Text>
+          {(template.channel === "sms" || template.channel === "push") && (
+            <Button variant="primary" onClick={() => setEditing(true)} data-testid="write-first-version">
+              {t("templates.editor.writeFirst")}
+            </Button>
+          )}
+        </Box>
       ) : editing && template.channel === "email" ? (
         <TemplateEditor key={language} templateId={template.id} language={language} version={latest} onClose={() => setEditing(false)} />
+      ) : editing && (template.channel === "sms" || template.channel === "push") ? (
+        <TextVersionEditor
+          key={language}
+          templateId={template.id}
+          channel={template.channel}
+          language={language}
+          version={latest}
+          onClose={() => setEditing(false)}
+        />
       ) : (
         <>
           <Section
             title={intl.formatMessage({ id: "templates.detail.latest" }, { number: latest.number, language, date: formatDateTime(latest.createdAt, locale) })}
             testId="latest-version"
             actions={
-              template.channel === "email" ? (
-                <Button variant="secondary" onClick={() => setEditing(true)} data-testid="edit-template">
-                  {t("templates.editor.open")}
-                </Button>
-              ) : undefined
+              <Button variant="secondary" onClick={() => setEditing(true)} data-testid="edit-template">
+                {t("templates.editor.open")}
+              </Button>
             }
           >
             <LatestVersion template={template} version={latest} />

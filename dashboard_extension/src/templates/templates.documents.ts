@@ -57,8 +57,8 @@ export const TEMPLATE_QUERY = `query TemplateDetail($id: ID!) {
   }
 }`;
 
-export const TEMPLATE_PREVIEW_QUERY = `query TemplateDetailPreview($templateId: ID, $language: String, $mjml: String, $subject: String, $preheader: String) {
-  templatePreview(templateId: $templateId, language: $language, mjml: $mjml, subject: $subject, preheader: $preheader) {
+export const TEMPLATE_PREVIEW_QUERY = `query TemplateDetailPreview($templateId: ID, $language: String, $mjml: String, $subject: String, $preheader: String, $contactId: ID) {
+  templatePreview(templateId: $templateId, language: $language, mjml: $mjml, subject: $subject, preheader: $preheader, contactId: $contactId) {
     subject
     preheader
     html
@@ -77,6 +77,23 @@ export const SEND_TEST_EMAIL_MUTATION = `mutation SendTemplateTestEmail($templat
 
 export const CREATE_TEMPLATE_VERSION_MUTATION = `mutation CreateTemplateVersion($templateId: ID!, $language: String!, $subject: String!, $preheader: String, $mjml: String!) {
   createTemplateVersion(templateId: $templateId, language: $language, subject: $subject, preheader: $preheader, mjml: $mjml) {
+    version { id language number }
+  }
+}`;
+
+/** The contacts a preview can be rendered for, by words of their email or name. */
+export const PREVIEW_CONTACTS_QUERY = `query TemplatePreviewContacts($search: String!) {
+  contacts(search: $search, first: 8) {
+    edges { node { id email firstName lastName } }
+  }
+}`;
+
+export const SMS_SEGMENTS_QUERY = `query TemplateSmsSegments($text: String!) {
+  smsSegments(text: $text) { encoding count units }
+}`;
+
+export const CREATE_CHANNEL_TEMPLATE_VERSION_MUTATION = `mutation CreateChannelTemplateVersion($templateId: ID!, $language: String!, $text: String!, $title: String, $url: String) {
+  createChannelTemplateVersion(templateId: $templateId, language: $language, text: $text, title: $title, url: $url) {
     version { id language number }
   }
 }`;

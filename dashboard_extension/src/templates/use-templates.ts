@@ -6,10 +6,13 @@ import type { CreateEmailTemplateInput } from "./create-form";
 import type { TemplateRow } from "./list";
 import {
   COPY_TEMPLATE_MUTATION,
+  CREATE_CHANNEL_TEMPLATE_VERSION_MUTATION,
   CREATE_EMAIL_TEMPLATE_MUTATION,
   CREATE_TEMPLATE_VERSION_MUTATION,
+  PREVIEW_CONTACTS_QUERY,
   RENAME_TEMPLATE_MUTATION,
   SEND_TEST_EMAIL_MUTATION,
+  SMS_SEGMENTS_QUERY,
   TEMPLATE_PREVIEW_QUERY,
   TEMPLATE_QUERY,
   TEMPLATE_STARTERS_QUERY,
@@ -114,21 +117,67 @@ export const useTemplate = (id: string) => {
   });
 };
 
-/** The saved template's current version in a language, or unsaved content when given. */
-export const usePreview = (templateId: string, language: string, content: Content | null, enabled = true) => {
+/** The saved template's current version in a language, or unsaved content when given; rendered
+ * for a contact (its id) or, with null, for the example. */
+export const usePreview = (templateId: string, language: string, content: Content | null, contactId: string | null = null) => {
   const client = useGraphQLClient();
   return useQuery<Preview>({
-    queryKey: templatesKey("preview", templateId, language, content),
-    enabled: enabled && language !== "",
+    queryKey: templatesKey("preview", templateId, language, content, contactId),
+    enabled: language !== "",
     placeholderData: (previous) => previous,
     queryFn: ({ signal }) =>
       client
         .request<{ templatePreview: Preview }>(
           TEMPLATE_PREVIEW_QUERY,
-          content ? { language, ...content } : { templateId, language },
+          { ...(content ? { language, ...content } : { templateId, language }), ...(contactId ? { contactId } : {}) },
           { signal },
         )
         .then((d) => d.templatePreview),
+  });
+};
+
+export type PreviewContact = { id: string; email: string | null; firstName: string; lastName: string };
+
+/** Contacts whose email or name has the words (at least two characters typed). */
+export const usePreviewContacts = (search: string) => {
+  const client = useGraphQLClient();
+  return useQuery({
+    queryKey: ["contacts", "templatePreview", search],
+    enabled: search.length >= 2,
+    queryFn: ({ signal }) =>
+      client
+        .request<{ contacts: { edges: { node: PreviewContact }[] } }>(PREVIEW_CONTACTS_QUERY, { search }, { signal })
+        .then((d) => d.contacts.edges.map((edge) => edge.node)),
+  });
+};
+
+export type SmsSegments = { encoding: string; count: number; units: number };
+
+/** How an SMS text is split (the API counts; the text as typing settled). */
+export const useSmsSegments = (text: string | null) => {
+  const client = useGraphQLClient();
+  return useQuery<SmsSegments>({
+    queryKey: templatesKey("smsSegments", text),
+    enabled: text !== null,
+    placeholderData: (previous) => previous,
+    queryFn: ({ signal }) => client.request<{ smsSegments: SmsSegments }>(SMS_SEGMENTS_QUERY, { text }, { signal }).then((d) => d.smsSegments),
+  });
+};
+
+export type TextContent = { title: string; text: string; url: string };
+
+export const useCreateChannelVersion = () => {
+  const client = useGraphQLClient();
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (variables: { templateId: string; language: string } & TextContent) =>
+      client
+        .request<{ createChannelTemplateVersion: { version: { id: string; language: string; number: number } } }>(
+          CREATE_CHANNEL_TEMPLATE_VERSION_MUTATION,
+          variables,
+        )
+        .then((d) => d.createChannelTemplateVersion.version),
+    onSuccess: invalidate,
   });
 };
 
