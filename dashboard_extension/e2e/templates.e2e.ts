@@ -4,7 +4,7 @@
 import type { FrameLocator } from "playwright-core";
 import { describe, expect, test } from "vitest";
 
-import { type Embedded, graphql, openApp, screenshot, useBrowser } from "./harness";
+import { e2e, type Embedded, eventually, graphql, openApp, saleorUserId, screenshot, seedCustomer, useBrowser } from "./harness";
 
 useBrowser();
 
@@ -15,6 +15,10 @@ const notifications = async ({ host }: Embedded) =>
 
 const row = (app: FrameLocator, name: string) =>
   app.getByTestId("template-row").filter({ has: app.getByRole("link", { name, exact: true }) });
+
+/** What the loopback SMTP server behind the app received for an address. */
+const mailTo = async (to: string): Promise<{ to: string[]; subject: string; text: string }[]> =>
+  (await fetch(`${e2e().dashboardOrigin}/__e2e/mail?to=${encodeURIComponent(to)}`)).json();
 
 const text = async (locator: { textContent(): Promise<string | null> }) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
 
@@ -167,13 +171,16 @@ describe("templates", () => {
     await screenshot(page, "template-page-top");
   });
 
-  test("editing a new version: errors by line and column, preview and test of the unsaved content, save", async () => {
-    // given
-    const made = await graphql<{ createEmailTemplate: { template: { id: string } } }>(
-      `mutation E2ECreateEditedTemplate($input: CreateEmailTemplateInput!) { createEmailTemplate(input: $input) { template { id } } }`,
+  test("editing a new version in CodeMirror: a lint marker at the error's line, preview at both widths and for a contact, test of the unsaved content in the SMTP server, save", async () => {
+    // given: a template from the order-confirmation starter, and a contact to preview it for
+    const made = await graphql<{ createEmailTemplate: { template: { id: string; versions: { language: string; mjml: string }[] } } }>(
+      `mutation E2ECreateEditedTemplate($input: CreateEmailTemplateInput!) { createEmailTemplate(input: $input) { template { id versions { language mjml } } } }`,
       { input: { name: `Edited ${stamp}`, start: { starter: "order-confirmation" } } },
     );
     const id = made.data?.createEmailTemplate.template.id as string;
+    const source = made.data?.createEmailTemplate.template.versions.find((version) => version.language === "en")?.mjml as string;
+    expect(source).toMatch(/^<mjml/);
+    const grace = await seedCustomer({ userId: saleorUserId(9100 + (Date.now() % 800)), email: `grace-${stamp}@shop.test`, firstName: "Grace", lastName: "Hopper" });
     const embedded = await openApp({ path: `/templates/${encodeURIComponent(id)}` });
     const { app, page } = embedded;
     await app.getByRole("button", { name: "Edit as a new version" }).click();
@@ -182,34 +189,77 @@ describe("templates", () => {
     expect(await text(state)).toBe("No changes yet.");
     expect(await editor.getByRole("button", { name: "Save as new version" }).isDisabled()).toBe(true);
 
-    // when: a tag MJML does not have, on a line of its own
+    // then: the MJML in CodeMirror, labelled, holding the saved source
     const mjml = editor.getByRole("textbox", { name: "MJML" });
-    const source = await mjml.inputValue();
+    expect(await mjml.getAttribute("class")).toContain("cm-content");
+    expect(await editor.locator(".cm-editor").count()).toBe(1);
+
+    // when: a tag MJML does not have typed on a line of its own after the first <mj-column>
     const lines = source.split("\n");
     const at = lines.findIndex((line) => line.includes("<mj-column")) + 1;
-    await mjml.fill([...lines.slice(0, at), "<mj-bogus>x</mj-bogus>", ...lines.slice(at)].join("\n"));
+    await mjml.click();
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.insertText([...lines.slice(0, at), "<mj-bogus>x</mj-bogus>", ...lines.slice(at)].join("\n"));
 
-    // then: the error by line and column; nothing can be saved
+    // then: the error by line and column, marked in the editor on that very line; nothing can be saved
     await expect.poll(() => text(state)).toBe("Fix these errors to save:");
     expect(await text(editor.getByTestId("editor-errors"))).toMatch(new RegExp(`^MJML, line ${at + 1}, column 1: <mj-bogus> is not an MJML tag`));
+    const range = editor.locator(".cm-lintRange-error");
+    await expect.poll(() => range.count()).toBe(1);
+    expect(await range.textContent()).toBe("<mj-bogus>");
+    await range.scrollIntoViewIfNeeded();
+    const lineNumber = editor.locator(".cm-lineNumbers .cm-gutterElement").filter({ hasText: new RegExp(`^${at + 1}$`) });
+    const gutterMarker = editor.locator(".cm-gutter-lint .cm-lint-marker-error");
+    expect(await gutterMarker.count()).toBe(1);
+    const [rangeBox, numberBox, markerBox] = await Promise.all([range.boundingBox(), lineNumber.boundingBox(), gutterMarker.boundingBox()]);
+    const middle = (box: { y: number; height: number } | null) => (box ? box.y + box.height / 2 : NaN);
+    expect(Math.abs(middle(rangeBox) - middle(numberBox))).toBeLessThan(4);
+    expect(Math.abs(middle(markerBox) - middle(numberBox))).toBeLessThan(4);
     expect(await editor.getByRole("button", { name: "Save as new version" }).isDisabled()).toBe(true);
     await expect.poll(() => text(app.getByTestId("preview-none"))).toBe("Nothing to preview until these errors are fixed.");
-    await editor.getByTestId("editor-errors").scrollIntoViewIfNeeded();
+    await range.hover();
+    await app.locator(".cm-tooltip-lint").waitFor();
+    expect(await text(app.locator(".cm-tooltip-lint"))).toContain("<mj-bogus> is not an MJML tag");
     await screenshot(page, "template-editor-errors");
 
     // when: the MJML put back and the subject changed
-    await mjml.fill(source);
-    await editor.getByRole("textbox", { name: "Subject" }).fill("Thanks for order #{{ order.number }}");
+    await mjml.click();
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.insertText(source);
+    await editor.getByRole("textbox", { name: "Subject" }).fill("Thanks, {{ contact.first_name }}, for order #{{ order.number }}");
 
-    // then: previewed unsaved, ready to save
+    // then: no marker left, previewed unsaved with the example at 600 and 375 px, ready to save
     await expect.poll(() => text(state)).toBe("No errors: ready to save.");
-    await expect.poll(() => text(app.getByTestId("preview-subject"))).toBe("Subject: Thanks for order #10482");
-    expect(await app.getByTestId("preview-frame").getAttribute("sandbox")).toBe("");
+    expect(await range.count()).toBe(0);
+    await expect.poll(() => text(app.getByTestId("preview-subject"))).toBe("Subject: Thanks, Ada, for order #10482");
+    const frame = app.getByTestId("preview-frame");
+    expect(await frame.getAttribute("sandbox")).toBe("");
+    expect(await frame.getAttribute("width")).toBe("600");
+    await frame.scrollIntoViewIfNeeded();
+    await screenshot(page, "template-editor-preview-600");
+    await app.getByRole("button", { name: "375 px" }).click();
+    expect(await frame.getAttribute("width")).toBe("375");
+    await screenshot(page, "template-editor-preview-375");
 
-    // and: a test of the unsaved content
-    await app.getByLabel("Send to", { exact: true }).fill("ada@shop.test");
+    // and: rendered for a real contact found by search
+    await app.getByLabel("Render for a contact", { exact: true }).fill(`grace-${stamp}`);
+    await app.getByRole("button", { name: `Render for Grace Hopper <${grace.email}>` }).click();
+    expect(await text(app.getByTestId("preview-contact-chosen"))).toBe(`Rendered for Grace Hopper <${grace.email}>`);
+    await expect.poll(() => text(app.getByTestId("preview-subject"))).toBe("Subject: Thanks, Grace, for order #");
+    await app.getByRole("button", { name: "Use the example instead" }).click();
+    await expect.poll(() => text(app.getByTestId("preview-subject"))).toBe("Subject: Thanks, Ada, for order #10482");
+
+    // and: a test of the unsaved content, found in the loopback SMTP server
+    const to = `test-${stamp}@shop.test`;
+    await app.getByLabel("Send to", { exact: true }).fill(to);
     await app.getByTestId("send-test-submit").click();
-    await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: "Test sent to ada@shop.test" }]);
+    await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: `Test sent to ${to}` }]);
+    const [mail] = await eventually(async () => {
+      const received = await mailTo(to);
+      return received.length > 0 ? received : null;
+    });
+    expect(mail?.to).toEqual([to]);
+    expect(mail?.subject).toContain("Thanks, Ada, for order #10482");
 
     // and: leaving asks first
     await editor.getByRole("button", { name: "Discard changes" }).click();
@@ -218,6 +268,7 @@ describe("templates", () => {
     await screenshot(page, "template-editor-discard");
     await confirm.getByRole("button", { name: "Cancel" }).click();
     await confirm.waitFor({ state: "detached" });
+    await editor.scrollIntoViewIfNeeded();
     await screenshot(page, "template-editor");
 
     // when: saved
@@ -228,11 +279,79 @@ describe("templates", () => {
     await expect
       .poll(() => notifications(embedded))
       .toEqual([
-        { status: "success", title: "Test sent to ada@shop.test" },
+        { status: "success", title: `Test sent to ${to}` },
         { status: "success", title: "Saved as version 2 (en)" },
       ]);
-    await expect.poll(() => text(app.getByTestId("latest-subject"))).toBe("SubjectThanks for order #{{ order.number }}");
+    await expect.poll(() => text(app.getByTestId("latest-subject"))).toBe("SubjectThanks, {{ contact.first_name }}, for order #{{ order.number }}");
     expect(await app.getByTestId("version-row").count()).toBe(2);
+    expect(embedded.errors).toEqual([]);
+  });
+
+  test("an SMS version with its segments counted, a push version checked and saved", async () => {
+    // given: an empty SMS template and an empty push template
+    const channelTemplate = async (channel: string, key: string, name: string) => {
+      const made = await graphql<{ createChannelTemplate: { template: { id: string } } }>(
+        `mutation E2EChannelTemplate($channel: MessageChannel!, $key: String!, $name: String!) { createChannelTemplate(channel: $channel, key: $key, name: $name) { template { id } } }`,
+        { channel, key, name },
+      );
+      expect(made.errors).toBeUndefined();
+      return made.data?.createChannelTemplate.template.id as string;
+    };
+    const smsId = await channelTemplate("SMS", `cart-sms-${stamp}`, `Cart SMS ${stamp}`);
+    const pushId = await channelTemplate("PUSH", `stock-push-${stamp}`, `Back in stock ${stamp}`);
+
+    // when: the SMS's first version is written
+    const embedded = await openApp({ path: `/templates/${encodeURIComponent(smsId)}` });
+    const { app, page } = embedded;
+    await app.getByRole("button", { name: "Write the first version" }).click();
+    const editor = app.getByTestId("text-editor");
+    const smsText = editor.getByRole("textbox", { name: "Text" });
+    const counter = editor.getByTestId("sms-segments");
+
+    // then: a GSM-7 text (braces and € count twice) in two segments, a UCS-2 text in one
+    await smsText.fill(`${"Your cart is waiting: ".repeat(7)}{{ shop.url }}`);
+    await expect.poll(() => text(counter)).toBe("GSM-7: 172 characters, 2 segments (153 characters each)");
+    await screenshot(page, "template-sms-gsm7");
+    await smsText.fill("Привет! 20% скидка 😀");
+    await expect.poll(() => text(counter)).toBe("UCS-2: 21 characters, 1 segment (70 characters each)");
+    await smsText.fill("Sale: 5€ off {{ contact.first_name }}");
+    await expect.poll(() => text(counter)).toBe("GSM-7: 42 characters, 1 segment (160 characters each)");
+    await screenshot(page, "template-sms");
+
+    // when: saved
+    await editor.getByRole("button", { name: "Save as new version" }).click();
+
+    // then
+    await app.getByTestId("latest-version").waitFor();
+    expect(await text(app.getByTestId("latest-text-body"))).toBe("Sale: 5€ off {{ contact.first_name }}");
+    await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: "Saved as version 1 (en)" }]);
+
+    // when: the push template's first version, with a title left out and a relative link
+    await page.goto(page.url().replace(encodeURIComponent(smsId), encodeURIComponent(pushId)));
+    await app.getByRole("button", { name: "Write the first version" }).click();
+    const push = app.getByTestId("text-editor");
+    await push.getByRole("textbox", { name: "Text" }).fill("{{ contact.first_name }}, your size is back.");
+    await push.getByRole("textbox", { name: "Link" }).fill("shop.test/sale");
+    await push.getByRole("button", { name: "Save as new version" }).click();
+
+    // then: refused at the fields, no call made
+    expect(await text(push.getByText("A notification needs a title."))).toBe("A notification needs a title.");
+    expect(await text(push.getByText("Give an absolute link (https://…) or one that starts with a variable ({{ … }})."))).not.toBe("");
+    expect(embedded.apiCalls.filter((call) => call.operationName === "CreateChannelTemplateVersion").length).toBe(1);
+    await screenshot(page, "template-push-errors");
+
+    // when: fixed and saved
+    await push.getByRole("textbox", { name: "Title" }).fill("Back in stock");
+    await push.getByRole("textbox", { name: "Link" }).fill("https://shop.test/sale");
+    await push.getByRole("button", { name: "Save as new version" }).click();
+
+    // then: version 1 with its title, text and link
+    await app.getByTestId("latest-version").waitFor();
+    expect(await text(app.getByTestId("latest-title"))).toBe("TitleBack in stock");
+    expect(await text(app.getByTestId("latest-text-body"))).toBe("{{ contact.first_name }}, your size is back.");
+    expect(await text(app.getByTestId("latest-url"))).toBe("Linkhttps://shop.test/sale");
+    expect(embedded.apiCalls.filter((call) => call.operationName === "CreateChannelTemplateVersion").length).toBe(2);
+    await screenshot(page, "template-push");
     expect(embedded.errors).toEqual([]);
   });
 });
