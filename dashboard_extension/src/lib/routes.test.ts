@@ -32,6 +32,7 @@ describe("matchRoute", () => {
     ["/broadcasts", { name: "broadcasts" }],
     ["/broadcasts/new", { name: "broadcastNew" }],
     ["/broadcasts/Sm91cm5leTox%3D/", { name: "broadcast", journeyId: "Sm91cm5leTox=" }],
+    ["/operations", { name: "operations" }],
     ["/widgets/customer", { name: "customerWidget" }],
     ["/privacy", { name: "privacy" }],
     ["/support", { name: "support" }],
@@ -39,7 +40,7 @@ describe("matchRoute", () => {
     expect(matchRoute(path)).toEqual(route);
   });
 
-  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/settings/x", "/contacts/1/x", "/templates/1/x", "/segments/1/x", "/broadcasts/1/x", "/broadcasts/%E0%A4%A", "/segments/%E0%A4%A", "/contacts/%E0%A4%A", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
+  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/settings/x", "/operations/x", "/contacts/1/x", "/templates/1/x", "/segments/1/x", "/broadcasts/1/x", "/broadcasts/%E0%A4%A", "/segments/%E0%A4%A", "/contacts/%E0%A4%A", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
     "%s matches nothing",
     (path) => {
       expect(matchRoute(path)).toBeNull();
@@ -59,6 +60,7 @@ describe("pathFor", () => {
       { name: "journeyAnalytics", journeyId: "a/b c" },
       { name: "analytics" },
       { name: "settings" },
+      { name: "operations" },
       { name: "contacts" },
       { name: "contact", contactId: "Q29udGFjdDoxMg==" },
       { name: "contact", contactId: "a/b c" },

@@ -27,6 +27,7 @@ export type AppRoute =
   | { name: "broadcasts" }
   | { name: "broadcastNew" }
   | { name: "broadcast"; journeyId: string }
+  | { name: "operations" }
   | { name: "customerWidget" }
   | { name: "privacy" }
   | { name: "support" };
@@ -52,6 +53,7 @@ export const ROUTE_PATTERNS: Record<RouteName, string> = {
   broadcasts: "/broadcasts",
   broadcastNew: "/broadcasts/new",
   broadcast: "/broadcasts/:journeyId",
+  operations: "/operations",
   customerWidget: "/widgets/customer",
   privacy: "/privacy",
   support: "/support",
@@ -119,6 +121,8 @@ export const matchRoute = (pathname: string): AppRoute | null => {
     }
     case "settings":
       return second === undefined ? { name: "settings" } : null;
+    case "operations":
+      return second === undefined ? { name: "operations" } : null;
     case "templates": {
       if (second === undefined) {
         return { name: "templates" };
