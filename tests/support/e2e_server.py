@@ -316,6 +316,24 @@ class Shop:
         result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
         return result
 
+    def seed_segments(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The segments test's people and segment (``tests.support.e2e_segments_seed``), their
+        emails carrying ``stamp``; the segment's id, name and key, and the people's ids."""
+        stamp = str(given.get("stamp", "seed"))
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.support.e2e_segments_seed", stamp],
+            env=self.app.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"Seeding the segments failed: {done.stderr[-2000:]}")
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return result
+
 
 def _days_since_t0() -> float:
     return (datetime.now(tz=UTC) - deliveries.T0).total_seconds() / 86400
@@ -349,6 +367,7 @@ def dashboard_server(shop: Shop, config: dict[str, Any], mailbox: Mailbox) -> Th
         "order": shop.seed_order,
         "analytics": shop.seed_analytics,
         "contacts": shop.seed_contacts,
+        "segments": shop.seed_segments,
     }
 
     class Handler(BaseHTTPRequestHandler):

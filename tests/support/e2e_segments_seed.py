@@ -1,0 +1,107 @@
+"""People and a segment for the segments browser test (``dashboard_extension/e2e/segments.e2e.ts``),
+written through the app's own code into the browser tests' database.
+
+Run by the stand-in Dashboard's ``/__e2e/seed/segments`` (``tests.support.e2e_server``) as
+``python -m tests.support.e2e_segments_seed <stamp>`` with the app's environment; prints one
+JSON line: the segment's id, name and key, and the people with their ids. The stamp is in every
+email, and the segment selects this run's people only (``email`` contains the stamp).
+
+Six people: Ada, Ben, Cem and Fay in Germany (DE), Dora and Emil in France (FR). The segment
+"Germany <stamp>" (``email`` contains the stamp and ``country`` is DE) is created and built 20
+days ago (Ada, Ben, Cem and Fay enter, the first build), Fay moves to Austria and the segment is
+rebuilt 5 days ago (she leaves), and it is rebuilt now (nothing changes). So it has 3 members,
+4 stays in its history (Fay's ended), 0 members per day until 20 days ago, then 4, then 3.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+PEOPLE = (  # first name, last name, country, lifecycle stage
+    ("Ada", "Ames", "DE", "vip"),
+    ("Ben", "Berg", "DE", "repeat"),
+    ("Cem", "Cakir", "DE", "prospect"),
+    ("Dora", "Dupont", "FR", "first_time_buyer"),
+    ("Emil", "Escoffier", "FR", "subscriber"),
+    ("Fay", "Fischer", "DE", "lapsed"),
+)
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_mautomation.project.settings")
+    import django
+
+    django.setup()
+
+
+def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
+    from saleor_mautomation.contacts.models import Contact
+    from saleor_mautomation.graphql.contacts import to_global_id
+    from saleor_mautomation.saleor.models import Installation
+    from saleor_mautomation.segments.membership import segment_rebuild
+    from saleor_mautomation.segments.models import Segment
+    from saleor_mautomation.segments.services import segment_create
+
+    shop = Installation.objects.get().pk
+    people = {
+        first: Contact.objects.create(
+            installation_id=shop,
+            email=f"{first.lower()}.{stamp}@segments.test",
+            first_name=first,
+            last_name=last,
+            country=country,
+            lifecycle_stage=stage,
+        )
+        for first, last, country, stage in PEOPLE
+    }
+    definition = {
+        "version": 1,
+        "root": {
+            "type": "and",
+            "conditions": [
+                {"type": "profile", "field": "email", "op": "contains", "value": stamp},
+                {"type": "profile", "field": "country", "op": "eq", "value": "DE"},
+            ],
+        },
+    }
+    segment = segment_create(
+        installation_id=shop,
+        name=f"Germany {stamp}",
+        description="People of this run in Germany",
+        definition=definition,
+        now=now - timedelta(days=20),
+    )
+    segment_rebuild(segment=segment, now=now - timedelta(days=20))
+    Contact.objects.filter(pk=people["Fay"].pk).update(country="AT")
+    segment_rebuild(segment=Segment.objects.get(pk=segment.pk), now=now - timedelta(days=5))
+    segment_rebuild(segment=Segment.objects.get(pk=segment.pk), now=now)
+    segment.refresh_from_db()
+    return {
+        "segment": {
+            "id": to_global_id("Segment", segment.pk),
+            "name": segment.name,
+            "key": segment.key,
+        },
+        "people": {
+            first: {
+                "id": to_global_id("Contact", person.pk),
+                "email": person.email,
+                "name": f"{person.first_name} {person.last_name}",
+            }
+            for first, person in people.items()
+        },
+    }
+
+
+def main() -> None:
+    _setup()
+    stamp = sys.argv[1] if len(sys.argv) > 1 else "seed"
+    print(json.dumps(seed(stamp=stamp, now=datetime.now(tz=UTC))), flush=True)
+
+
+if __name__ == "__main__":
+    main()
