@@ -3,7 +3,7 @@
  * against (shared/saleor/schema.graphql beside the repository), and their answers become the
  * picker's items.
  */
-import { buildSchema, parse, validate } from "graphql";
+import { buildSchema, getVariableValues, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 
 import saleorSdl from "../../../../../shared/saleor/schema.graphql?raw";
@@ -35,6 +35,7 @@ describe("picker items", () => {
     expect(variantLabel("Shirt", "XL", "SH-XL")).toBe("Shirt / XL (SH-XL)");
     expect(variantLabel("Juice", "Juice", null)).toBe("Juice");
     expect(variantLabel("Juice", "", "J-1")).toBe("Juice (J-1)");
+    expect(variantLabel("Apple Juice", "UHJvZHVjdFZhcmlhbnQ6Mzg0", null, "UHJvZHVjdFZhcmlhbnQ6Mzg0")).toBe("Apple Juice");
     expect(
       variantSearchItems({
         products: {
@@ -51,5 +52,29 @@ describe("picker items", () => {
     expect(variantItems({ productVariants: { edges: [{ node: { id: "V1", name: "S", sku: "SH-S", product: { id: "P1", name: "Shirt" } } }] } })).toEqual([
       { id: "V1", label: "Shirt / S (SH-S)" },
     ]);
+  });
+});
+
+describe("catalogue requests", () => {
+  const fits = (request: catalogue.CatalogueRequest) => {
+    const document = parse(request.query);
+    const operation = document.definitions.find((d) => d.kind === "OperationDefinition");
+    if (operation?.kind !== "OperationDefinition") throw new Error("no operation");
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables);
+    return "errors" in coerced && coerced.errors ? coerced.errors.map((e) => e.message) : [];
+  };
+
+  it.each(["product", "variant", "category"] as const)("for %s send variables Saleor's schema accepts", (kind) => {
+    expect(fits(catalogue.catalogueSearch(kind, "tee"))).toEqual([]);
+    expect(fits(catalogue.catalogueNames(kind, ["UHJvZHVjdDoxMzQ="]))).toEqual([]);
+  });
+
+  it("searches by the typed text and names saved ids", () => {
+    expect(catalogue.catalogueSearch("product", "tee").variables).toEqual({ search: "tee", first: 20 });
+    expect(catalogue.catalogueSearch("category", "jui").variables).toEqual({ filter: { search: "jui" }, first: 20 });
+    expect(catalogue.catalogueSearch("variant", "tee").variables).toEqual({ search: "tee" });
+    expect(catalogue.catalogueNames("product", ["P1", "P2"]).variables).toEqual({ where: { ids: ["P1", "P2"] }, first: 100 });
+    expect(catalogue.catalogueNames("category", ["C1"]).variables).toEqual({ filter: { ids: ["C1"] }, first: 100 });
+    expect(catalogue.catalogueNames("variant", ["V1"]).variables).toEqual({ ids: ["V1"] });
   });
 });

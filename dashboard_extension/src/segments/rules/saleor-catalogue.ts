@@ -6,8 +6,8 @@
  */
 
 export const RULE_PRODUCTS_QUERY = /* GraphQL */ `
-  query SegmentRuleProducts($search: String, $ids: [ID!], $first: Int!) {
-    products(first: $first, search: $search, where: { ids: $ids }) {
+  query SegmentRuleProducts($search: String, $where: ProductWhereInput, $first: Int!) {
+    products(first: $first, search: $search, where: $where) {
       edges {
         node {
           id
@@ -55,8 +55,8 @@ export const RULE_VARIANTS_QUERY = /* GraphQL */ `
 `;
 
 export const RULE_CATEGORIES_QUERY = /* GraphQL */ `
-  query SegmentRuleCategories($search: String, $ids: [ID!], $first: Int!) {
-    categories(first: $first, filter: { search: $search, ids: $ids }) {
+  query SegmentRuleCategories($filter: CategoryFilterInput, $first: Int!) {
+    categories(first: $first, filter: $filter) {
       edges {
         node {
           id
@@ -80,9 +80,10 @@ export type VariantsAnswer = {
 };
 export type CategoriesAnswer = { categories: Edges<{ id: string; name: string }> };
 
-/** A variant as the admin knows it: "Product / Variant (SKU)", the parts it has. */
-export const variantLabel = (product: string, name: string, sku: string | null): string => {
-  const own = name && name !== product ? `${product} / ${name}` : product;
+/** A variant as the admin knows it: "Product / Variant (SKU)", the parts it has (Saleor names a
+ * variant without attributes by its id: that is no name). */
+export const variantLabel = (product: string, name: string, sku: string | null, id = ""): string => {
+  const own = name && name !== product && name !== id ? `${product} / ${name}` : product;
   return sku ? `${own} (${sku})` : own;
 };
 
@@ -94,8 +95,25 @@ export const categoryItems = (answer: CategoriesAnswer): CatalogueItem[] =>
 
 export const variantSearchItems = (answer: VariantSearchAnswer): CatalogueItem[] =>
   (answer.products?.edges ?? []).flatMap(({ node }) =>
-    (node.variants ?? []).map((variant) => ({ id: variant.id, label: variantLabel(node.name, variant.name, variant.sku) })),
+    (node.variants ?? []).map((variant) => ({ id: variant.id, label: variantLabel(node.name, variant.name, variant.sku, variant.id) })),
   );
 
 export const variantItems = (answer: VariantsAnswer): CatalogueItem[] =>
-  (answer.productVariants?.edges ?? []).map(({ node }) => ({ id: node.id, label: variantLabel(node.product.name, node.name, node.sku) }));
+  (answer.productVariants?.edges ?? []).map(({ node }) => ({ id: node.id, label: variantLabel(node.product.name, node.name, node.sku, node.id) }));
+
+export type CatalogueKind = "product" | "variant" | "category";
+export type CatalogueRequest = { query: string; variables: Record<string, unknown>; items: (answer: never) => CatalogueItem[] };
+
+/** What to ask Saleor for the items matching a typed search. */
+export const catalogueSearch = (kind: CatalogueKind, text: string): CatalogueRequest => {
+  if (kind === "product") return { query: RULE_PRODUCTS_QUERY, variables: { search: text, first: 20 }, items: productItems };
+  if (kind === "category") return { query: RULE_CATEGORIES_QUERY, variables: { filter: { search: text }, first: 20 }, items: categoryItems };
+  return { query: RULE_VARIANTS_SEARCH_QUERY, variables: { search: text }, items: variantSearchItems };
+};
+
+/** What to ask Saleor for the names of saved ids. */
+export const catalogueNames = (kind: CatalogueKind, ids: readonly string[]): CatalogueRequest => {
+  if (kind === "product") return { query: RULE_PRODUCTS_QUERY, variables: { where: { ids: [...ids] }, first: 100 }, items: productItems };
+  if (kind === "category") return { query: RULE_CATEGORIES_QUERY, variables: { filter: { ids: [...ids] }, first: 100 }, items: categoryItems };
+  return { query: RULE_VARIANTS_QUERY, variables: { ids: [...ids] }, items: variantItems };
+};

@@ -6,21 +6,9 @@ import { useEffect, useState } from "react";
 import { saleorRequest } from "../../journeys/editor/saleor-queries";
 import { useGraphQLClient } from "../../providers/data-provider";
 import { RULE_EVENT_TYPES_QUERY, RULE_SEGMENTS_QUERY } from "./rules.documents";
-import {
-  type CatalogueItem,
-  categoryItems,
-  type CategoriesAnswer,
-  productItems,
-  type ProductsAnswer,
-  RULE_CATEGORIES_QUERY,
-  RULE_PRODUCTS_QUERY,
-  RULE_VARIANTS_QUERY,
-  RULE_VARIANTS_SEARCH_QUERY,
-  variantItems,
-  type VariantsAnswer,
-  variantSearchItems,
-  type VariantSearchAnswer,
-} from "./saleor-catalogue";
+import { type CatalogueItem, type CatalogueKind, catalogueNames, catalogueSearch } from "./saleor-catalogue";
+
+export type { CatalogueKind };
 
 export type RuleEventType = { type: string; count: number; properties: string[] };
 export type RuleSegment = { id: string; key: string; name: string; memberCount: number };
@@ -68,8 +56,6 @@ const useSaleor = () => {
   };
 };
 
-export type CatalogueKind = "product" | "variant" | "category";
-
 /** Items of Saleor's catalogue matching a search (nothing is asked for an empty search). */
 export const useCatalogueSearch = (kind: CatalogueKind, search: string) => {
   const request = useSaleor();
@@ -80,9 +66,8 @@ export const useCatalogueSearch = (kind: CatalogueKind, search: string) => {
     placeholderData: keepPreviousData,
     retry: false,
     queryFn: async ({ signal }): Promise<CatalogueItem[]> => {
-      if (kind === "product") return productItems(await request<ProductsAnswer>(RULE_PRODUCTS_QUERY, { search: text, ids: null, first: 20 }, signal));
-      if (kind === "category") return categoryItems(await request<CategoriesAnswer>(RULE_CATEGORIES_QUERY, { search: text, ids: null, first: 20 }, signal));
-      return variantSearchItems(await request<VariantSearchAnswer>(RULE_VARIANTS_SEARCH_QUERY, { search: text }, signal));
+      const { query, variables, items } = catalogueSearch(kind, text);
+      return items((await request(query, variables, signal)) as never);
     },
   });
 };
@@ -97,9 +82,8 @@ export const useCatalogueNames = (kind: CatalogueKind, ids: readonly string[]) =
     retry: false,
     staleTime: 60_000,
     queryFn: async ({ signal }): Promise<CatalogueItem[]> => {
-      if (kind === "product") return productItems(await request<ProductsAnswer>(RULE_PRODUCTS_QUERY, { search: null, ids: sorted, first: 100 }, signal));
-      if (kind === "category") return categoryItems(await request<CategoriesAnswer>(RULE_CATEGORIES_QUERY, { search: null, ids: sorted, first: 100 }, signal));
-      return variantItems(await request<VariantsAnswer>(RULE_VARIANTS_QUERY, { ids: sorted }, signal));
+      const { query, variables, items } = catalogueNames(kind, sorted);
+      return items((await request(query, variables, signal)) as never);
     },
   });
 };
