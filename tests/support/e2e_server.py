@@ -6,7 +6,8 @@ Run from the repository root: ``.venv/bin/python -m tests.support.e2e_server``. 
 - the stand-in Saleor (``tests/support/standin.py``) on a loopback port: the JWKS of the tests'
   signing key, the app-id answer for the registration, empty pages for the registration's backfill
   and one channel; for the app's pages in the browser (CORS, the Dashboard's token) also
-  ``channels`` and the captured ``products``;
+  ``channels`` and the captured products with their variants and categories, searched and
+  looked up by id (``tests/support/e2e_catalogue.py``);
 - the app as a newcomer runs it, ``mautomation serve`` (web, worker and scheduler) on the embedded
   default (SQLite and the filesystem broker) under a fresh temporary ``MAUTOMATION_VAR_DIR``, so a
   run leaves nothing behind and needs no database server; ``DASHBOARD_DIST`` names the build the
@@ -51,8 +52,9 @@ from aiosmtpd.controller import Controller
 
 from tests.messages.conftest import Mailbox
 from tests.support import deliveries
+from tests.support.e2e_catalogue import ROOTS as CATALOGUE_ROOTS
+from tests.support.e2e_catalogue import catalogue_answer
 from tests.support.keys import SigningKey, dashboard_claims, signing_key
-from tests.support.samples import graphql_response
 from tests.support.standin import (
     CHANNEL,
     Answer,
@@ -116,15 +118,18 @@ class ShopStandIn(StandInSaleor):
         if not token or not self._dashboard_token(token):
             return super()._graphql(request)
         payload = request.json()
-        sources = {
-            "channels": [CHANNEL],
-            "channel": CHANNEL,
-            "products": graphql_response("products-page")["response"]["data"]["products"],
-        }
-        unknown = [name for name in root_names(payload) if name not in sources]
+        sources: dict[str, Any] = {"channels": [CHANNEL], "channel": CHANNEL}
+        unknown = [n for n in root_names(payload) if n not in sources and n not in CATALOGUE_ROOTS]
         if unknown:
             return 200, {"data": None, "errors": [{"message": f"The stand-in has no {unknown[0]}"}]}
-        return 200, {"data": answer_roots(payload, lambda name, arguments: sources[name])}
+        return 200, {
+            "data": answer_roots(
+                payload,
+                lambda name, arguments: (
+                    sources[name] if name in sources else catalogue_answer(name, arguments)
+                ),
+            )
+        }
 
 
 class App:
