@@ -61,6 +61,10 @@ export const createAppRouter = () =>
             lazy: async () => ({ Component: (await import("./pages/settings-page")).SettingsPage }),
           },
           {
+            path: path(ROUTE_PATTERNS.operations),
+            lazy: async () => ({ Component: (await import("./pages/operations-page")).OperationsPage }),
+          },
+          {
             path: path(ROUTE_PATTERNS.contacts),
             lazy: async () => ({ Component: (await import("./pages/contacts-page")).ContactsPage }),
           },
