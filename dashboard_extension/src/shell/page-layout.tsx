@@ -52,6 +52,9 @@ export const PageLayout = ({ children, navigation }: { children: ReactNode; navi
             <NavItem to={pathFor({ name: "templates" })} testId="nav-templates">
               <FormattedMessage id="templates.nav" />
             </NavItem>
+            <NavItem to={pathFor({ name: "operations" })} testId="nav-operations">
+              <FormattedMessage id="operations.nav" />
+            </NavItem>
           </Box>
         )}
       </Box>
