@@ -33,6 +33,7 @@ describe("matchRoute", () => {
     ["/broadcasts/new", { name: "broadcastNew" }],
     ["/broadcasts/Sm91cm5leTox%3D/", { name: "broadcast", journeyId: "Sm91cm5leTox=" }],
     ["/operations", { name: "operations" }],
+    ["/imports/", { name: "imports" }],
     ["/widgets/customer", { name: "customerWidget" }],
     ["/privacy", { name: "privacy" }],
     ["/support", { name: "support" }],
@@ -40,7 +41,7 @@ describe("matchRoute", () => {
     expect(matchRoute(path)).toEqual(route);
   });
 
-  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/settings/x", "/operations/x", "/contacts/1/x", "/templates/1/x", "/segments/1/x", "/broadcasts/1/x", "/broadcasts/%E0%A4%A", "/segments/%E0%A4%A", "/contacts/%E0%A4%A", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
+  it.each(["/nope", "/journeys/1/extra", "/journeys/presets/analytics", "/journeys/1/analytics/x", "/analytics/1", "/settings/x", "/operations/x", "/imports/1", "/contacts/1/x", "/templates/1/x", "/segments/1/x", "/broadcasts/1/x", "/broadcasts/%E0%A4%A", "/segments/%E0%A4%A", "/contacts/%E0%A4%A", "/support/x/analytics", "/widgets", "/widgets/order", "/privacy/x", "/journeys/%E0%A4%A"])(
     "%s matches nothing",
     (path) => {
       expect(matchRoute(path)).toBeNull();
@@ -61,6 +62,7 @@ describe("pathFor", () => {
       { name: "analytics" },
       { name: "settings" },
       { name: "operations" },
+      { name: "imports" },
       { name: "contacts" },
       { name: "contact", contactId: "Q29udGFjdDoxMg==" },
       { name: "contact", contactId: "a/b c" },

@@ -28,6 +28,7 @@ export type AppRoute =
   | { name: "broadcastNew" }
   | { name: "broadcast"; journeyId: string }
   | { name: "operations" }
+  | { name: "imports" }
   | { name: "customerWidget" }
   | { name: "privacy" }
   | { name: "support" };
@@ -54,6 +55,7 @@ export const ROUTE_PATTERNS: Record<RouteName, string> = {
   broadcastNew: "/broadcasts/new",
   broadcast: "/broadcasts/:journeyId",
   operations: "/operations",
+  imports: "/imports",
   customerWidget: "/widgets/customer",
   privacy: "/privacy",
   support: "/support",
@@ -123,6 +125,8 @@ export const matchRoute = (pathname: string): AppRoute | null => {
       return second === undefined ? { name: "settings" } : null;
     case "operations":
       return second === undefined ? { name: "operations" } : null;
+    case "imports":
+      return second === undefined ? { name: "imports" } : null;
     case "templates": {
       if (second === undefined) {
         return { name: "templates" };
