@@ -13,6 +13,7 @@ from saleor_mautomation.contacts.models import (
     ErasureRequest,
     PushSubscription,
 )
+from saleor_mautomation.contacts.consent_texts import ConsentText
 from saleor_mautomation.events.models import DailyTally, Event
 from saleor_mautomation.imports.models import ImportJob, ImportRowError
 from saleor_mautomation.intake.models import Delivery
@@ -51,6 +52,7 @@ __all__ = [
     "BroadcastRest",
     "CheckoutRecord",
     "ConsentRecord",
+    "ConsentText",
     "Contact",
     "ContactAlias",
     "ContactSpend",

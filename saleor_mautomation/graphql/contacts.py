@@ -249,6 +249,15 @@ class ContactType(graphene.ObjectType):
         types=graphene.List(graphene.NonNull(graphene.String)),
         description="The contact's events, newest first.",
     )
+    consent_ledger = graphene.List(
+        graphene.NonNull("saleor_mautomation.graphql.consent_texts.ConsentRecordType"),
+        required=True,
+        description="Every change of the contact's consents with its evidence, newest first.",
+    )
+
+    @staticmethod
+    def resolve_consent_ledger(root: Contact, info: graphene.ResolveInfo) -> list[Any]:
+        return list(root.consents.order_by("-occurred_at", "-pk"))
 
     @staticmethod
     def resolve_id(root: Contact, info: graphene.ResolveInfo) -> str:

@@ -9,6 +9,7 @@ from saleor_mautomation.graphql.backfill import BackfillMutation, BackfillQuery
 from saleor_mautomation.graphql.broadcast_cancel import BroadcastCancelMutation
 from saleor_mautomation.graphql.broadcasts import BroadcastsQuery
 from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
+from saleor_mautomation.graphql.consent_texts import ConsentTextsMutation, ConsentTextsQuery
 from saleor_mautomation.graphql.contacts import ContactsQuery
 from saleor_mautomation.graphql.discard_failure import DiscardFailureMutation
 from saleor_mautomation.graphql.email_provider import EmailProviderMutation, EmailProviderQuery
@@ -34,6 +35,7 @@ class Query(
     InstallationQuery,
     AnalyticsQuery,
     ContactsQuery,
+    ConsentTextsQuery,
     BackfillQuery,
     BroadcastsQuery,
     ChannelsQuery,
@@ -57,6 +59,7 @@ class Query(
 class Mutation(
     InstallationMutation,
     BackfillMutation,
+    ConsentTextsMutation,
     BroadcastCancelMutation,
     ChannelsMutation,
     EmailProviderMutation,

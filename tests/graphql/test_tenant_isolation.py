@@ -327,6 +327,7 @@ STOREFRONT = {
     "unregisterPushSubscription",
     "setPhone",
     "pushPublicKey",
+    "consentText",
 }
 
 
