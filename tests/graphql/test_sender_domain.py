@@ -172,6 +172,7 @@ def test_failures_link_to_their_contact_journey_and_template(client, db):
         None,
     )
     assert message.template_version is not None
+    assert message.contact_id is not None
     assert (messages[0]["contactId"], messages[0]["journeyId"], messages[0]["templateId"]) == (
         gid("Contact", message.contact_id),
         None,
