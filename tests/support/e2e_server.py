@@ -52,8 +52,10 @@ from aiosmtpd.controller import Controller
 
 from tests.messages.conftest import Mailbox
 from tests.support import deliveries
+from tests.support.dns_standin import DnsStandin
 from tests.support.e2e_catalogue import ROOTS as CATALOGUE_ROOTS
 from tests.support.e2e_catalogue import catalogue_answer
+from tests.support.e2e_operations_seed import DNS_ZONE
 from tests.support.keys import SigningKey, dashboard_claims, signing_key
 from tests.support.standin import (
     CHANNEL,
@@ -321,6 +323,24 @@ class Shop:
         result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
         return result
 
+    def seed_operations(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The operations test's failed delivery and message
+        (``tests.support.e2e_operations_seed``); their ids and errors."""
+        stamp = str(given.get("stamp", "seed"))
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.support.e2e_operations_seed", stamp],
+            env=self.app.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"Seeding the failures failed: {done.stderr[-2000:]}")
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return result
+
     def seed_segments(self, given: dict[str, Any]) -> dict[str, Any]:
         """The segments test's people and segment (``tests.support.e2e_segments_seed``), their
         emails carrying ``stamp``; the segment's id, name and key, and the people's ids."""
@@ -373,6 +393,7 @@ def dashboard_server(shop: Shop, config: dict[str, Any], mailbox: Mailbox) -> Th
         "analytics": shop.seed_analytics,
         "contacts": shop.seed_contacts,
         "segments": shop.seed_segments,
+        "operations": shop.seed_operations,
     }
 
     class Handler(BaseHTTPRequestHandler):
@@ -458,6 +479,9 @@ def main() -> None:
     mailbox = Mailbox()  # the app's email goes to a loopback SMTP server
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
+    # The sender-domain check asks a loopback DNS server (tests.support.e2e_operations_seed).
+    dns = DnsStandin(DNS_ZONE).start()
+    os.environ.update(DNS_NAMESERVERS=dns.nameserver, DNS_TIMEOUT="1")
     with tempfile.TemporaryDirectory(prefix="mautomation-e2e-") as tmp:
         log = Path(os.environ.get("E2E_APP_LOG") or Path(tmp) / "app.log")
         app = App(
@@ -494,6 +518,7 @@ def main() -> None:
             app.stop()
             stop_standin()
             smtp.stop()
+            dns.stop()
 
 
 if __name__ == "__main__":
