@@ -93,6 +93,18 @@ export const createAppRouter = () =>
             lazy: async () => ({ Component: (await import("./pages/segment-page")).SegmentPage }),
           },
           {
+            path: path(ROUTE_PATTERNS.broadcasts),
+            lazy: async () => ({ Component: (await import("./pages/broadcasts-page")).BroadcastsPage }),
+          },
+          {
+            path: path(ROUTE_PATTERNS.broadcastNew),
+            lazy: async () => ({ Component: (await import("./pages/broadcast-new-page")).BroadcastNewPage }),
+          },
+          {
+            path: path(ROUTE_PATTERNS.broadcast),
+            lazy: async () => ({ Component: (await import("./pages/broadcast-page")).BroadcastPage }),
+          },
+          {
             path: path(ROUTE_PATTERNS.customerWidget),
             lazy: async () => ({ Component: (await import("./pages/customer-widget-page")).CustomerWidgetPage }),
           },
