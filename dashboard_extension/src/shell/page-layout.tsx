@@ -46,6 +46,9 @@ export const PageLayout = ({ children, navigation }: { children: ReactNode; navi
             <NavItem to={pathFor({ name: "segments" })} testId="nav-segments">
               <FormattedMessage id="segments.nav" />
             </NavItem>
+            <NavItem to={pathFor({ name: "broadcasts" })} testId="nav-broadcasts">
+              <FormattedMessage id="broadcasts.nav" />
+            </NavItem>
             <NavItem to={pathFor({ name: "contacts" })} testId="nav-contacts">
               <FormattedMessage id="contacts.nav" />
             </NavItem>
