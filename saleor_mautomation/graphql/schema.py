@@ -15,6 +15,7 @@ from saleor_mautomation.graphql.discard_failure import DiscardFailureMutation
 from saleor_mautomation.graphql.email_provider import EmailProviderMutation, EmailProviderQuery
 from saleor_mautomation.graphql.erase_contact import EraseContactMutation
 from saleor_mautomation.graphql.failures import FailuresQuery
+from saleor_mautomation.graphql.imports import ImportsQuery
 from saleor_mautomation.graphql.installation import InstallationMutation, InstallationQuery
 from saleor_mautomation.graphql.journey_presets import JourneyPresetsMutation, JourneyPresetsQuery
 from saleor_mautomation.graphql.journeys import JourneysMutation, JourneysQuery
@@ -41,6 +42,7 @@ class Query(
     ChannelsQuery,
     EmailProviderQuery,
     FailuresQuery,
+    ImportsQuery,
     JourneysQuery,
     JourneyPresetsQuery,
     OffersQuery,
