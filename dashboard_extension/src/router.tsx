@@ -65,6 +65,10 @@ export const createAppRouter = () =>
             lazy: async () => ({ Component: (await import("./pages/operations-page")).OperationsPage }),
           },
           {
+            path: path(ROUTE_PATTERNS.imports),
+            lazy: async () => ({ Component: (await import("./pages/imports-page")).ImportsPage }),
+          },
+          {
             path: path(ROUTE_PATTERNS.contacts),
             lazy: async () => ({ Component: (await import("./pages/contacts-page")).ContactsPage }),
           },
