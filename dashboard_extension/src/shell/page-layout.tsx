@@ -58,6 +58,9 @@ export const PageLayout = ({ children, navigation }: { children: ReactNode; navi
             <NavItem to={pathFor({ name: "operations" })} testId="nav-operations">
               <FormattedMessage id="operations.nav" />
             </NavItem>
+            <NavItem to={pathFor({ name: "imports" })} testId="nav-imports">
+              <FormattedMessage id="imports.nav" />
+            </NavItem>
           </Box>
         )}
       </Box>
