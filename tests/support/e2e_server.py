@@ -341,6 +341,25 @@ class Shop:
         result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
         return result
 
+    def seed_broadcasts(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The broadcasts test's segment, people and template
+        (``tests.support.e2e_broadcasts_seed``), named with ``stamp``; their ids, names and the
+        figures the broadcast must reach."""
+        stamp = str(given.get("stamp", "seed"))
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.support.e2e_broadcasts_seed", stamp],
+            env=self.app.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"Seeding the broadcast failed: {done.stderr[-2000:]}")
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return result
+
     def seed_segments(self, given: dict[str, Any]) -> dict[str, Any]:
         """The segments test's people and segment (``tests.support.e2e_segments_seed``), their
         emails carrying ``stamp``; the segment's id, name and key, and the people's ids."""
@@ -394,6 +413,7 @@ def dashboard_server(shop: Shop, config: dict[str, Any], mailbox: Mailbox) -> Th
         "contacts": shop.seed_contacts,
         "segments": shop.seed_segments,
         "operations": shop.seed_operations,
+        "broadcasts": shop.seed_broadcasts,
     }
 
     class Handler(BaseHTTPRequestHandler):
