@@ -8,6 +8,7 @@ from saleor_mautomation.graphql.analytics import AnalyticsQuery
 from saleor_mautomation.graphql.backfill import BackfillMutation, BackfillQuery
 from saleor_mautomation.graphql.broadcast_cancel import BroadcastCancelMutation
 from saleor_mautomation.graphql.broadcasts import BroadcastsQuery
+from saleor_mautomation.graphql.channel_template_preview import ChannelTemplatePreviewQuery
 from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
 from saleor_mautomation.graphql.consent_texts import ConsentTextsMutation, ConsentTextsQuery
 from saleor_mautomation.graphql.contacts import ContactsQuery
@@ -53,6 +54,7 @@ class Query(
     StorefrontQuery,
     TemplatesQuery,
     TemplateCreateQuery,
+    ChannelTemplatePreviewQuery,
     graphene.ObjectType,
 ):
     pass
