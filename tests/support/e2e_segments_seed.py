@@ -3,7 +3,7 @@ written through the app's own code into the browser tests' database.
 
 Run by the stand-in Dashboard's ``/__e2e/seed/segments`` (``tests.support.e2e_server``) as
 ``python -m tests.support.e2e_segments_seed <stamp>`` with the app's environment; prints one
-JSON line: the segment's id, name and key, and the people with their ids. The stamp is in every
+JSON line: the segment's id, name, key and its first members' entry time, and the people. The stamp is in every
 email, and the segment selects this run's people only (``email`` contains the stamp).
 
 Six people: Ada, Ben, Cem and Fay in Germany (DE), Dora and Emil in France (FR). The segment
@@ -85,6 +85,7 @@ def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
             "id": to_global_id("Segment", segment.pk),
             "name": segment.name,
             "key": segment.key,
+            "enteredAt": (now - timedelta(days=20)).isoformat(),
         },
         "people": {
             first: {
