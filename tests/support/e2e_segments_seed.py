@@ -2,9 +2,10 @@
 written through the app's own code into the browser tests' database.
 
 Run by the stand-in Dashboard's ``/__e2e/seed/segments`` (``tests.support.e2e_server``) as
-``python -m tests.support.e2e_segments_seed <stamp>`` with the app's environment; prints one
-JSON line: the segment's id, name, key and its first members' entry time, and the people. The stamp is in every
-email, and the segment selects this run's people only (``email`` contains the stamp).
+``python -m tests.support.e2e_segments_seed <stamp> [<bulk contacts>]`` with the app's
+environment; prints one JSON line: the segment's id, name, key and its first members' entry
+time, and the people. The stamp is in every email, and the segment selects this run's people
+only (``email`` contains the stamp). With a number of bulk contacts, ``seed_bulk`` instead.
 
 Six people: Ada, Ben, Cem and Fay in Germany (DE), Dora and Emil in France (FR). The segment
 "Germany <stamp>" (``email`` contains the stamp and ``country`` is DE) is created and built 20
@@ -98,10 +99,75 @@ def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
     }
 
 
+BULK_COUNTRIES = ("DE", "AT", "CH", "US", "FR", "GB", "PL", "IT")
+BULK_GENDERS = ("female", "male", "")
+
+
+def seed_bulk(*, stamp: str, contacts: int, now: datetime) -> dict[str, Any]:
+    """For ``bench/dashboard.mjs``: ``contacts`` people in one INSERT ... SELECT (the n-th in
+    ``BULK_COUNTRIES[n % 8]``, of ``BULK_GENDERS[(n // 8) % 3]``), and the segment "Bench
+    <stamp>" (country DE and gender female) created without a build, so that no rebuild of a
+    million contacts runs in the background while the editor is timed."""
+    from django.db import connection, transaction
+
+    from saleor_mautomation.contacts.models import Contact
+    from saleor_mautomation.graphql.contacts import to_global_id
+    from saleor_mautomation.saleor.models import Installation
+    from saleor_mautomation.segments.services import segment_create
+
+    shop = Installation.objects.get().pk
+    countries = "".join(f"WHEN {i} THEN '{c}' " for i, c in enumerate(BULK_COUNTRIES))
+    genders = "".join(f"WHEN {i} THEN '{g}' " for i, g in enumerate(BULK_GENDERS))
+    computed = {
+        "installation_id": "%s",
+        "email": "'b' || n || '.' || %s || '@bench.test'",
+        "country": f"CASE n %% 8 {countries}END",
+        "gender": f"CASE (n / 8) %% 3 {genders}END",
+    }
+    params: list[Any] = [shop, stamp]
+    columns, values = list(computed), list(computed.values())
+    for field in Contact._meta.concrete_fields:
+        if field.primary_key or field.column in computed or field.null:
+            continue
+        value = now if field.column in {"created_at", "updated_at"} else field.get_default()
+        columns.append(field.column)
+        values.append("%s")
+        params.append(field.get_db_prep_save(value, connection))
+    numbers = (
+        "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %s)"
+        if connection.vendor == "sqlite"
+        else "WITH g(n) AS (SELECT generate_series(1, %s))"
+    )
+    table = Contact._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(  # names from the model, every value a parameter
+            f"{numbers} INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+            f"SELECT {', '.join(values)} FROM g",
+            [contacts, *params],
+        )
+    definition = {
+        "version": 1,
+        "root": {
+            "type": "and",
+            "conditions": [
+                {"type": "profile", "field": "country", "op": "eq", "value": "DE"},
+                {"type": "profile", "field": "gender", "op": "eq", "value": "female"},
+            ],
+        },
+    }
+    segment = segment_create(
+        installation_id=shop, name=f"Bench {stamp}", definition=definition, now=now
+    )
+    return {"segment": {"id": to_global_id("Segment", segment.pk)}, "contacts": contacts}
+
+
 def main() -> None:
     _setup()
     stamp = sys.argv[1] if len(sys.argv) > 1 else "seed"
-    print(json.dumps(seed(stamp=stamp, now=datetime.now(tz=UTC))), flush=True)
+    bulk = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    now = datetime.now(tz=UTC)
+    seeded = seed_bulk(stamp=stamp, contacts=bulk, now=now) if bulk else seed(stamp=stamp, now=now)
+    print(json.dumps(seeded), flush=True)
 
 
 if __name__ == "__main__":

@@ -362,10 +362,12 @@ class Shop:
 
     def seed_segments(self, given: dict[str, Any]) -> dict[str, Any]:
         """The segments test's people and segment (``tests.support.e2e_segments_seed``), their
-        emails carrying ``stamp``; the segment's id, name and key, and the people's ids."""
+        emails carrying ``stamp``; the segment's id, name and key, and the people's ids. With
+        ``bulk`` (bench/dashboard.mjs), that many contacts and a segment over them instead."""
         stamp = str(given.get("stamp", "seed"))
+        bulk = str(int(given.get("bulk", 0)))
         done = subprocess.run(
-            [sys.executable, "-m", "tests.support.e2e_segments_seed", stamp],
+            [sys.executable, "-m", "tests.support.e2e_segments_seed", stamp, bulk],
             env=self.app.env,
             cwd=ROOT,
             capture_output=True,
