@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { locationOf, shownLanguage, sortedErrors, testAddressProblem } from "./detail";
+import { locationOf, newLanguageProblem, normalLanguage, shownLanguage, sortedErrors, testAddressProblem } from "./detail";
 
 describe("shownLanguage", () => {
   const template = { languages: ["de", "en"], defaultLanguage: "en" };
@@ -44,5 +44,21 @@ describe("errors", () => {
     ];
 
     expect(sortedErrors(errors).map((error) => error.code)).toEqual(["s", "p", "a", "b", "c"]);
+  });
+});
+
+describe("newLanguageProblem", () => {
+  it("wants a code such as fr or pt-br the template does not have yet", () => {
+    expect(["", " ", "f", "french", "fr-", "de", " EN "].map((typed) => newLanguageProblem(typed, ["de", "en"]))).toEqual([
+      "templates.language.problem.required",
+      "templates.language.problem.required",
+      "templates.language.problem.invalid",
+      "templates.language.problem.invalid",
+      "templates.language.problem.invalid",
+      "templates.language.problem.exists",
+      "templates.language.problem.exists",
+    ]);
+    expect(["fr", "pt-br", "PT_BR", "gsw"].map((typed) => newLanguageProblem(typed, ["de"]))).toEqual([null, null, null, null]);
+    expect(normalLanguage(" PT_BR ")).toBe("pt-br");
   });
 });

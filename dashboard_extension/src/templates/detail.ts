@@ -34,3 +34,14 @@ export const sortedErrors = <E extends Located & { field: string }>(errors: read
     (a, b) => rank(a.field) - rank(b.field) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
   );
 };
+
+/** A language code as the API keeps it: "fr", "pt-br" (2 to 8 characters, letters and a hyphen). */
+export const normalLanguage = (typed: string): string => typed.trim().toLowerCase().replace(/_/g, "-");
+
+/** Why a typed language cannot be added to a template (a message id), or null. */
+export const newLanguageProblem = (typed: string, existing: readonly string[]): string | null => {
+  const code = normalLanguage(typed);
+  if (code === "") return "templates.language.problem.required";
+  if (!/^[a-z]{2,3}(-[a-z0-9]{2,4})?$/.test(code)) return "templates.language.problem.invalid";
+  return existing.includes(code) ? "templates.language.problem.exists" : null;
+};

@@ -21,13 +21,31 @@ import { useSettled } from "./use-settled";
  * column (and listed), a preview (for the example or a contact) and a test send of the unsaved
  * content, and "Save as new version".
  */
-export const TemplateEditor = ({ templateId, language, version, onClose }: { templateId: string; language: string; version: FullVersion; onClose: () => void }) => {
+export const TemplateEditor = ({
+  templateId,
+  language,
+  fromLanguage,
+  version,
+  onSaved,
+  onClose,
+}: {
+  templateId: string;
+  /** The language the new version is saved in. */
+  language: string;
+  /** When the version starts another language: the language `version` is of. */
+  fromLanguage?: string;
+  version: FullVersion;
+  onSaved?: (language: string) => void;
+  onClose: () => void;
+}) => {
   const intl = useIntl();
   const t = (id: string) => intl.formatMessage({ id });
   const notify = useNotify();
   const notifyError = useNotifyError();
-  const saved = draftOf(version);
-  const [draft, setDraft] = useState<Content>(saved);
+  // A new language starts from another's content: nothing of it is saved yet.
+  const saved = fromLanguage ? { subject: "", preheader: "", mjml: "" } : draftOf(version);
+  const start = draftOf(version);
+  const [draft, setDraft] = useState<Content>(start);
   const [confirmingDiscard, setConfirmingDiscard] = useState(false);
   const [contact, setContact] = useState<Person | null>(null);
   const settled = useSettled(draft, SETTLE_MS);
@@ -54,6 +72,7 @@ export const TemplateEditor = ({ templateId, language, version, onClose }: { tem
       {
         onSuccess: (created) => {
           notify({ status: "success", title: intl.formatMessage({ id: "templates.editor.saved" }, { number: created.number, language: created.language }) });
+          onSaved?.(created.language);
           onClose();
         },
         onError: (error) => notifyError(t("templates.editor.saveFailed"), error),
@@ -63,7 +82,11 @@ export const TemplateEditor = ({ templateId, language, version, onClose }: { tem
   return (
     <>
       <Section
-        title={intl.formatMessage({ id: "templates.editor.title" }, { number: version.number, language })}
+        title={
+          fromLanguage
+            ? intl.formatMessage({ id: "templates.editor.newLanguageTitle" }, { language, number: version.number, from: fromLanguage })
+            : intl.formatMessage({ id: "templates.editor.title" }, { number: version.number, language })
+        }
         testId="template-editor"
         actions={
           <Box display="flex" gap={3}>

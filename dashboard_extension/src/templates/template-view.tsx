@@ -21,6 +21,7 @@ import { Code } from "./section";
 import { SendTestForm } from "./send-test";
 import { TemplateEditor } from "./template-editor";
 import { TextVersionEditor } from "./text-version-editor";
+import { AddLanguage } from "./add-language";
 import { type FullVersion, type TemplateDetail, usePreview, useTemplate } from "./use-templates";
 
 const cell = { paddingY: 2, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1" } as const;
@@ -116,7 +117,8 @@ export const TemplateView = ({ templateId }: { templateId: string }) => {
   const locale = useAppLocale();
   const query = useTemplate(templateId);
   const [params, setParams] = useSearchParams();
-  const [editing, setEditing] = useState(false);
+  /** The language a new version is being written in (another than the shown one: a new language, from the shown one's newest). */
+  const [editing, setEditing] = useState<string | null>(null);
   const back = (
     <AppLink to={pathFor({ name: "templates" })} data-testid="back-to-templates">
       <Text size={3}>{t("templates.detail.back")}</Text>
@@ -138,6 +140,7 @@ export const TemplateView = ({ templateId }: { templateId: string }) => {
   }
 
   const language = shownLanguage(template, params.get("language"));
+  const saved = (created: string) => setParams({ language: created }, { replace: true });
   const versions = versionsOf(template.versions, language);
   const latest = versions[0];
 
@@ -155,48 +158,61 @@ export const TemplateView = ({ templateId }: { templateId: string }) => {
           {template.description}
         </Text>
       )}
-      {template.languages.length > 1 && !editing && (
-        <Box __maxWidth="240px">
-          <Select
-            label={t("templates.detail.language")}
-            options={template.languages.map((code) => ({ value: code, label: code }))}
-            value={language}
-            onChange={(value: string) => setParams({ language: value }, { replace: true })}
-            data-testid="template-language"
-          />
+      {!editing && (
+        <Box display="flex" gap={3} alignItems="flex-end" flexWrap="wrap">
+          {template.languages.length > 1 && (
+            <Box __width="240px">
+              <Select
+                label={t("templates.detail.language")}
+                options={template.languages.map((code) => ({ value: code, label: code }))}
+                value={language}
+                onChange={(value: string) => setParams({ language: value }, { replace: true })}
+                data-testid="template-language"
+              />
+            </Box>
+          )}
+          {latest && <AddLanguage existing={template.languages} from={language} onStart={setEditing} />}
         </Box>
       )}
-      {!latest && editing && (template.channel === "sms" || template.channel === "push") ? (
-        <TextVersionEditor templateId={template.id} channel={template.channel} language={language} version={null} onClose={() => setEditing(false)} />
+      {editing !== null && (template.channel === "sms" || template.channel === "push") ? (
+        <TextVersionEditor
+          key={editing}
+          templateId={template.id}
+          channel={template.channel}
+          language={editing}
+          fromLanguage={editing === language ? undefined : language}
+          version={latest ?? null}
+          onSaved={saved}
+          onClose={() => setEditing(null)}
+        />
+      ) : editing !== null && template.channel === "email" && latest ? (
+        <TemplateEditor
+          key={editing}
+          templateId={template.id}
+          language={editing}
+          fromLanguage={editing === language ? undefined : language}
+          version={latest}
+          onSaved={saved}
+          onClose={() => setEditing(null)}
+        />
       ) : !latest ? (
         <Box display="flex" flexDirection="column" gap={3} alignItems="flex-start">
           <Text as="p" size={3}>
             {t("templates.detail.noVersions")}
           </Text>
           {(template.channel === "sms" || template.channel === "push") && (
-            <Button variant="primary" onClick={() => setEditing(true)} data-testid="write-first-version">
+            <Button variant="primary" onClick={() => setEditing(language)} data-testid="write-first-version">
               {t("templates.editor.writeFirst")}
             </Button>
           )}
         </Box>
-      ) : editing && template.channel === "email" ? (
-        <TemplateEditor key={language} templateId={template.id} language={language} version={latest} onClose={() => setEditing(false)} />
-      ) : editing && (template.channel === "sms" || template.channel === "push") ? (
-        <TextVersionEditor
-          key={language}
-          templateId={template.id}
-          channel={template.channel}
-          language={language}
-          version={latest}
-          onClose={() => setEditing(false)}
-        />
       ) : (
         <>
           <Section
             title={intl.formatMessage({ id: "templates.detail.latest" }, { number: latest.number, language, date: formatDateTime(latest.createdAt, locale) })}
             testId="latest-version"
             actions={
-              <Button variant="secondary" onClick={() => setEditing(true)} data-testid="edit-template">
+              <Button variant="secondary" onClick={() => setEditing(language)} data-testid="edit-template">
                 {t("templates.editor.open")}
               </Button>
             }

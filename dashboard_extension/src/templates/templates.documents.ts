@@ -97,3 +97,13 @@ export const CREATE_CHANNEL_TEMPLATE_VERSION_MUTATION = `mutation CreateChannelT
     version { id language number }
   }
 }`;
+
+/** An unsaved SMS or push version's errors by field, else its text rendered for the example. */
+export const CHANNEL_TEMPLATE_PREVIEW_QUERY = `query ChannelTemplatePreview($channel: MessageChannel!, $text: String!, $title: String, $url: String) {
+  channelTemplatePreview(channel: $channel, text: $text, title: $title, url: $url) {
+    title
+    text
+    url
+    errors { stage code message line column field }
+  }
+}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { isTextDirty, segmentCapacity, segmentSummary, textDraftOf, textProblems, textVersionInput } from "./text-editor";
+import { apiFieldErrors, isTextDirty, segmentCapacity, segmentSummary, textDraftOf, textProblems, textVersionInput } from "./text-editor";
 
 const saved = textDraftOf({ subject: "Sale", text: "20% off today", pushUrl: "https://shop.test/sale" });
 
@@ -55,5 +55,26 @@ describe("segments", () => {
       values: { encoding: "GSM-7", units: 161, count: 2, capacity: 153 },
     });
     expect(segmentSummary({ encoding: "GSM-7", count: 0, units: 0 }).id).toBe("templates.sms.segments.empty");
+  });
+});
+
+describe("apiFieldErrors", () => {
+  it("puts the API's text, subject and push_url errors at the text, title and link", () => {
+    expect(
+      apiFieldErrors([
+        { field: "text", message: "unexpected end of template", line: 2 },
+        { field: "subject", message: "A title is needed", line: null },
+        { field: "push_url", message: "The URL is absolute or a variable", line: null },
+        { field: "text", message: "The message has no text", line: null },
+      ]),
+    ).toEqual({
+      text: [
+        { message: "unexpected end of template", line: 2 },
+        { message: "The message has no text", line: null },
+      ],
+      title: [{ message: "A title is needed", line: null }],
+      url: [{ message: "The URL is absolute or a variable", line: null }],
+    });
+    expect(apiFieldErrors([])).toEqual({});
   });
 });

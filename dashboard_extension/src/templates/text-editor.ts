@@ -47,3 +47,18 @@ export const segmentSummary = ({ encoding, count, units }: { encoding: string; c
   id: count === 0 ? "templates.sms.segments.empty" : "templates.sms.segments",
   values: { encoding, units, count, capacity: segmentCapacity(encoding, count) },
 });
+
+/** The editor's field an API error of a text version concerns (the API's field names). */
+const API_FIELDS: Record<string, TextField> = { text: "text", subject: "title", push_url: "url" };
+
+export type FieldError = { message: string; line: number | null };
+
+/** The API's errors of a text version (channelTemplatePreview) by the editor's fields. */
+export const apiFieldErrors = (errors: readonly { field: string; message: string; line: number | null }[]): Partial<Record<TextField, FieldError[]>> => {
+  const byField: Partial<Record<TextField, FieldError[]>> = {};
+  for (const { field, message, line } of errors) {
+    const mine = API_FIELDS[field] ?? "text";
+    (byField[mine] ??= []).push({ message, line });
+  }
+  return byField;
+};

@@ -6,8 +6,19 @@ import { ConfirmDialog } from "../components/confirm-dialog";
 import { Section } from "../components/section";
 import { useNotify, useNotifyError } from "../hooks/use-notify";
 import { SETTLE_MS } from "./editor";
-import { isTextDirty, segmentSummary, type TextChannel, type TextDraft, type TextField, textDraftOf, textProblems, textVersionInput } from "./text-editor";
-import { type FullVersion, useCreateChannelVersion, useSmsSegments } from "./use-templates";
+import { Code } from "./section";
+import {
+  apiFieldErrors,
+  isTextDirty,
+  segmentSummary,
+  type TextChannel,
+  type TextDraft,
+  type TextField,
+  textDraftOf,
+  textProblems,
+  textVersionInput,
+} from "./text-editor";
+import { type FullVersion, type TextPreview, useCreateChannelVersion, useSmsSegments, useTextPreview } from "./use-templates";
 import { useSettled } from "./use-settled";
 
 const EMPTY: TextDraft = { title: "", text: "", url: "" };
@@ -40,6 +51,48 @@ const SegmentCounter = ({ text }: { text: string }) => {
   );
 };
 
+/** The draft rendered for the example contact, as the API renders it when sending. */
+const TextPreviewPanel = ({ channel, preview }: { channel: TextChannel; preview: { data?: TextPreview; isPending: boolean; isError: boolean } }) => {
+  const intl = useIntl();
+  const t = (id: string) => intl.formatMessage({ id });
+  if (preview.isError) {
+    return (
+      <Text as="p" size={3} color="critical1">
+        {t("templates.textPreview.failed")}
+      </Text>
+    );
+  }
+  if (!preview.data) {
+    return (
+      <Text as="p" size={3} color="default2">
+        {t("templates.preview.loading")}
+      </Text>
+    );
+  }
+  if (preview.data.errors.length > 0) {
+    return (
+      <Text as="p" size={3} color="default2" data-testid="text-preview-none">
+        {t("templates.preview.none")}
+      </Text>
+    );
+  }
+  return (
+    <Box display="flex" flexDirection="column" gap={2} data-testid="text-preview">
+      {channel === "push" && (
+        <Text as="p" size={4} fontWeight="bold" data-testid="text-preview-title">
+          {preview.data.title}
+        </Text>
+      )}
+      <Code testId="text-preview-text">{preview.data.text}</Code>
+      {channel === "push" && (
+        <Text as="p" size={2} color="default2" data-testid="text-preview-url" style={{ overflowWrap: "anywhere" }}>
+          {intl.formatMessage({ id: "templates.textPreview.opens" }, { url: preview.data.url })}
+        </Text>
+      )}
+    </Box>
+  );
+};
+
 /**
  * A new version of an SMS (text, with its segment counter) or push template (title, text, link)
  * from the newest of a language: checked as typed by the rules the API applies, saved through
@@ -49,7 +102,9 @@ export const TextVersionEditor = ({
   templateId,
   channel,
   language,
+  fromLanguage,
   version,
+  onSaved,
   onClose,
 }: {
   templateId: string;
@@ -57,21 +112,41 @@ export const TextVersionEditor = ({
   language: string;
   /** The newest version of the language, or null for a template's first. */
   version: FullVersion | null;
+  /** When the version starts another language: the language `version` is of. */
+  fromLanguage?: string;
+  onSaved?: (language: string) => void;
   onClose: () => void;
 }) => {
   const intl = useIntl();
   const t = (id: string) => intl.formatMessage({ id });
   const notify = useNotify();
   const notifyError = useNotifyError();
-  const saved = version ? textDraftOf(version) : EMPTY;
-  const [draft, setDraft] = useState<TextDraft>(saved);
+  // A new language starts from another's content: nothing of it is saved yet.
+  const saved = version && !fromLanguage ? textDraftOf(version) : EMPTY;
+  const [draft, setDraft] = useState<TextDraft>(version ? textDraftOf(version) : EMPTY);
   const [touched, setTouched] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [confirmingDiscard, setConfirmingDiscard] = useState(false);
   const create = useCreateChannelVersion();
   const dirty = isTextDirty(draft, saved, channel);
   const problems = textProblems(channel, draft);
-  const shown = (field: TextField) => (touched || draft[field] !== saved[field]) && problems[field];
+  const settled = useSettled(draft, SETTLE_MS);
+  const preview = useTextPreview(channel, textVersionInput(channel, settled));
+  // The API's errors of the draft as typed (not of an earlier state of it).
+  const current = preview.isSuccess && !preview.isPlaceholderData && !isTextDirty(settled, draft, channel);
+  const apiErrors = current ? apiFieldErrors(preview.data.errors) : {};
+  const hasApiErrors = current && preview.data.errors.length > 0;
+  const changedOrTouched = (field: TextField) => touched || draft[field] !== saved[field];
+  const shown = (field: TextField): string | undefined => {
+    if (!changedOrTouched(field)) return undefined;
+    const problem = problems[field];
+    if (problem) return t(problem);
+    const errors = apiErrors[field];
+    if (!errors) return undefined;
+    return errors
+      .map(({ message, line }) => (line === null ? message : intl.formatMessage({ id: "templates.textError.atLine" }, { line, message })))
+      .join(" ");
+  };
 
   const edit = (field: TextField) => (event: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
     setDraft({ ...draft, [field]: event.target.value });
@@ -81,12 +156,13 @@ export const TextVersionEditor = ({
   const save = (event: React.FormEvent) => {
     event.preventDefault();
     setTouched(true);
-    if (Object.keys(problems).length > 0) return;
+    if (Object.keys(problems).length > 0 || hasApiErrors) return;
     create.mutate(
       { templateId, language, ...textVersionInput(channel, draft) },
       {
         onSuccess: (created) => {
           notify({ status: "success", title: intl.formatMessage({ id: "templates.editor.saved" }, { number: created.number, language: created.language }) });
+          onSaved?.(created.language);
           onClose();
         },
         onError: (error) => {
@@ -99,7 +175,7 @@ export const TextVersionEditor = ({
 
   const helper = (field: TextField, fallback?: string) => {
     const problem = shown(field);
-    if (problem) return t(problem);
+    if (problem) return problem;
     if (field === "text" && refusal) return refusal;
     return fallback;
   };
@@ -108,9 +184,11 @@ export const TextVersionEditor = ({
     <>
       <Section
         title={
-          version
-            ? intl.formatMessage({ id: "templates.editor.title" }, { number: version.number, language })
-            : intl.formatMessage({ id: "templates.editor.firstTitle" }, { language })
+          version && fromLanguage
+            ? intl.formatMessage({ id: "templates.editor.newLanguageTitle" }, { language, number: version.number, from: fromLanguage })
+            : version
+              ? intl.formatMessage({ id: "templates.editor.title" }, { number: version.number, language })
+              : intl.formatMessage({ id: "templates.editor.firstTitle" }, { language })
         }
         testId="text-editor"
         actions={
@@ -158,6 +236,9 @@ export const TextVersionEditor = ({
             />
           )}
         </Box>
+      </Section>
+      <Section title={t("templates.textPreview.title")} testId="text-preview-section">
+        <TextPreviewPanel channel={channel} preview={preview} />
       </Section>
       <ConfirmDialog
         open={confirmingDiscard}

@@ -5,6 +5,7 @@ import { useGraphQLClient } from "../providers/data-provider";
 import type { CreateEmailTemplateInput } from "./create-form";
 import type { TemplateRow } from "./list";
 import {
+  CHANNEL_TEMPLATE_PREVIEW_QUERY,
   COPY_TEMPLATE_MUTATION,
   CREATE_CHANNEL_TEMPLATE_VERSION_MUTATION,
   CREATE_EMAIL_TEMPLATE_MUTATION,
@@ -165,6 +166,21 @@ export const useSmsSegments = (text: string | null) => {
 };
 
 export type TextContent = { title: string; text: string; url: string };
+export type TextPreview = TextContent & { errors: TemplateError[] };
+
+/** An SMS or push draft as typing settled: its errors by field, else rendered for the example. */
+export const useTextPreview = (channel: "sms" | "push", content: TextContent | null) => {
+  const client = useGraphQLClient();
+  return useQuery<TextPreview>({
+    queryKey: templatesKey("textPreview", channel, content),
+    enabled: content !== null,
+    placeholderData: (previous) => previous,
+    queryFn: ({ signal }) =>
+      client
+        .request<{ channelTemplatePreview: TextPreview }>(CHANNEL_TEMPLATE_PREVIEW_QUERY, { channel: channel.toUpperCase(), ...content }, { signal })
+        .then((d) => d.channelTemplatePreview),
+  });
+};
 
 export const useCreateChannelVersion = () => {
   const client = useGraphQLClient();
