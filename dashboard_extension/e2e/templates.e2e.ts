@@ -284,6 +284,61 @@ describe("templates", () => {
       ]);
     await expect.poll(() => text(app.getByTestId("latest-subject"))).toBe("SubjectThanks, {{ contact.first_name }}, for order #{{ order.number }}");
     expect(await app.getByTestId("version-row").count()).toBe(2);
+
+    // when: a language added, one it has refused first
+    await app.getByRole("button", { name: "Add a language" }).click();
+    const code = app.getByLabel("Language code", { exact: true });
+    await code.fill("de");
+    await app.getByRole("button", { name: "Start writing" }).click();
+    expect(await text(app.getByText("The template has this language already."))).toBe("The template has this language already.");
+    await code.fill("fr");
+    await app.getByRole("button", { name: "Start writing" }).click();
+
+    // then: its first version starts from the English one, and is saved in French
+    const french = app.getByTestId("template-editor");
+    expect(await text(french.getByRole("heading", { level: 2 }))).toBe("First version in fr, from version 2 (en)");
+    await french.getByRole("textbox", { name: "Subject" }).fill("Merci, {{ contact.first_name }} !");
+    await expect.poll(() => text(french.getByTestId("editor-state"))).toBe("No errors: ready to save.");
+    await french.getByRole("button", { name: "Save as new version" }).click();
+    await app.getByTestId("latest-version").waitFor();
+    await expect.poll(() => notifications(embedded)).toContainEqual({ status: "success", title: "Saved as version 1 (fr)" });
+    expect(await text(app.getByTestId("latest-version").getByRole("heading", { level: 2 }))).toMatch(/^Version 1 \(fr\), /);
+    expect(await text(app.getByTestId("latest-subject"))).toBe("SubjectMerci, {{ contact.first_name }} !");
+    expect(await app.getByTestId("version-row").count()).toBe(1);
+    expect(embedded.errors).toEqual([]);
+  });
+
+  test("the MJML editor in the Dashboard's dark theme, in German", async () => {
+    const made = await graphql<{ createEmailTemplate: { template: { id: string } } }>(
+      `mutation E2ECreateDarkTemplate($input: CreateEmailTemplateInput!) { createEmailTemplate(input: $input) { template { id } } }`,
+      { input: { name: `Dark ${stamp}`, start: { starter: "order-confirmation" } } },
+    );
+    const id = made.data?.createEmailTemplate.template.id as string;
+    const embedded = await openApp({ path: `/templates/${encodeURIComponent(id)}`, theme: "dark", locale: "de" });
+    const { app, page } = embedded;
+    await app.getByRole("button", { name: "Als neue Version bearbeiten" }).click();
+    const editor = app.getByTestId("template-editor");
+    const cm = editor.locator(".cm-editor");
+    await cm.waitFor();
+
+    // then: the editor's colours are macaw-ui's dark tokens, as the fields around it
+    const colours = await cm.evaluate((node) => {
+      const probe = node.ownerDocument.createElement("div");
+      probe.style.backgroundColor = "var(--mu-colors-background-default1)";
+      probe.style.color = "var(--mu-colors-text-default1)";
+      node.ownerDocument.body.append(probe);
+      const expected = getComputedStyle(probe);
+      const actual = getComputedStyle(node);
+      const result = { background: actual.backgroundColor, text: actual.color, tokenBackground: expected.backgroundColor, tokenText: expected.color };
+      probe.remove();
+      return result;
+    });
+    expect(colours.background).toBe(colours.tokenBackground);
+    expect(colours.text).toBe(colours.tokenText);
+    expect(colours.background).not.toBe("rgb(255, 255, 255)");
+    expect(await editor.getByRole("textbox", { name: "MJML" }).textContent()).toMatch(/^<mjml/);
+    expect(await text(editor.getByRole("heading", { level: 2 }))).toBe("Neue Version aus Version 1 (en)");
+    await screenshot(page, "template-editor-dark-de");
     expect(embedded.errors).toEqual([]);
   });
 
@@ -314,8 +369,13 @@ describe("templates", () => {
     await screenshot(page, "template-sms-gsm7");
     await smsText.fill("Привет! 20% скидка 😀");
     await expect.poll(() => text(counter)).toBe("UCS-2: 21 characters, 1 segment (70 characters each)");
+    await smsText.fill("Sale: 5€ off {{ contact.first_name");
+    await expect.poll(() => text(editor.getByText(/^Line 1: unexpected end of template/))).toMatch(/^Line 1: unexpected end of template/);
+    expect(await text(app.getByTestId("text-preview-none"))).toBe("Nothing to preview until these errors are fixed.");
+    await screenshot(page, "template-sms-error");
     await smsText.fill("Sale: 5€ off {{ contact.first_name }}");
     await expect.poll(() => text(counter)).toBe("GSM-7: 42 characters, 1 segment (160 characters each)");
+    await expect.poll(() => text(app.getByTestId("text-preview-text"))).toBe("Sale: 5€ off Ada");
     await screenshot(page, "template-sms");
 
     // when: saved
@@ -340,9 +400,13 @@ describe("templates", () => {
     expect(embedded.apiCalls.filter((call) => call.operationName === "CreateChannelTemplateVersion").length).toBe(1);
     await screenshot(page, "template-push-errors");
 
-    // when: fixed and saved
+    // when: fixed, previewed for the example, and saved
     await push.getByRole("textbox", { name: "Title" }).fill("Back in stock");
     await push.getByRole("textbox", { name: "Link" }).fill("https://shop.test/sale");
+    await expect.poll(() => text(app.getByTestId("text-preview-title"))).toBe("Back in stock");
+    expect(await text(app.getByTestId("text-preview-text"))).toBe("Ada, your size is back.");
+    expect(await text(app.getByTestId("text-preview-url"))).toBe("Opens https://shop.test/sale");
+    await screenshot(page, "template-push-preview");
     await push.getByRole("button", { name: "Save as new version" }).click();
 
     // then: version 1 with its title, text and link
