@@ -53,6 +53,7 @@ from aiosmtpd.controller import Controller
 from tests.messages.conftest import Mailbox
 from tests.support import deliveries
 from tests.support.dns_standin import DnsStandin
+from tests.support.e2e_backfill import backfill_answers
 from tests.support.e2e_catalogue import ROOTS as CATALOGUE_ROOTS
 from tests.support.e2e_catalogue import catalogue_answer
 from tests.support.e2e_operations_seed import DNS_ZONE
@@ -380,6 +381,17 @@ class Shop:
         result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
         return result
 
+    def seed_backfill(self, given: dict[str, Any]) -> dict[str, Any]:
+        """From now on the stand-in Saleor answers the backfill with pages of ``customers`` and
+        ``orders`` (and the captured checkouts), each page ``delay`` seconds late; the counts."""
+        answers, counts = backfill_answers(
+            customer_count=int(given.get("customers", 12)),
+            order_count=int(given.get("orders", 7)),
+            delay=float(given.get("delay", 1.0)),
+        )
+        self.standin.answers.update(answers)
+        return counts
+
 
 def _days_since_t0() -> float:
     return (datetime.now(tz=UTC) - deliveries.T0).total_seconds() / 86400
@@ -416,6 +428,7 @@ def dashboard_server(shop: Shop, config: dict[str, Any], mailbox: Mailbox) -> Th
         "segments": shop.seed_segments,
         "operations": shop.seed_operations,
         "broadcasts": shop.seed_broadcasts,
+        "backfill": shop.seed_backfill,
     }
 
     class Handler(BaseHTTPRequestHandler):
