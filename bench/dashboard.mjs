@@ -8,19 +8,25 @@
 //   its form (performance.now() inside the frame);
 // - the median frame time while dragging a node of that journey: one synthetic mouse move per
 //   animation frame (the drag xyflow sees), Chromium with vsync and its frame-rate limit off, so
-//   a frame's interval is what the frame cost rather than the 60 Hz cadence.
+//   a frame's interval is what the frame cost rather than the 60 Hz cadence;
+// - the segment editor over BENCH_SCALE x 1,000,000 contacts (written in bulk by
+//   tests/support/e2e_segments_seed.py into the app's database): the time from a change of a
+//   condition's value (the input event inside the frame) until the live count shows the new
+//   rules' exact count, the editor's 300 ms debounce included, for seven values in a row; and
+//   the segmentPreview call alone (the API's share), timed from here.
 //
 // The app runs as the browser tests run it (tests/support/e2e_server.py: the app under
 // `mautomation serve` on a fresh embedded database, a stand-in Saleor, the stand-in Dashboard on
 // another origin). BENCH_DIST names a build to use; otherwise one is made into a temporary
 // directory. Targets: first route < 250 kB gzipped, editor interactive < 1.5 s, median frame
-// < 16 ms. The last line printed is one JSON object with the figures.
+// < 16 ms, segment count < 500 ms. The last line printed is one JSON object with the figures
+// (with the machine's load averages at the start and the end).
 //
 //   node bench/dashboard.mjs
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -31,7 +37,12 @@ const EXTENSION = join(REPO, "dashboard_extension");
 const require = createRequire(join(EXTENSION, "package.json"));
 const { chromium } = require("playwright-core");
 
-const TARGETS = { firstRouteGzipKb: 250, editorInteractiveMs: 1500, medianFrameMs: 16 };
+const TARGETS = { firstRouteGzipKb: 250, editorInteractiveMs: 1500, medianFrameMs: 16, segmentCountMs: 500 };
+const SCALE = Number(process.env.BENCH_SCALE ?? "1");
+const SEGMENT_CONTACTS = Math.max(1000, Math.round(1_000_000 * SCALE));
+// The bulk contacts' countries: the n-th lives in COUNTRIES[n % 8] and is female when
+// floor(n / 8) % 3 is 0 (tests/support/e2e_segments_seed.py's seed_bulk).
+const COUNTRIES = ["DE", "AT", "CH", "US", "FR", "GB", "PL", "IT"];
 const NODES = 100;
 const DRAG_FRAMES = 180;
 
@@ -196,7 +207,85 @@ const dragFrames = async (page) => {
   );
 };
 
+/** Contacts of the bulk seed in `country` and female: the count the editor must show. */
+const expectedCount = (country, contacts) => {
+  const k = COUNTRIES.indexOf(country);
+  let count = 0;
+  for (let n = 1; n <= contacts; n += 1) if (n % 8 === k && Math.floor(n / 8) % 3 === 0) count += 1;
+  return count;
+};
+
+const seedSegment = async (info) => {
+  const response = await fetch(`${info.dashboardOrigin}/__e2e/seed/segments`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ stamp: `bench${Date.now().toString(36)}`, bulk: SEGMENT_CONTACTS }),
+  });
+  if (!response.ok) throw new Error(`Seeding ${SEGMENT_CONTACTS} contacts failed: ${await response.text()}`);
+  return (await response.json()).segment.id;
+};
+
+const PREVIEW = `query BenchPreview($definition: GenericScalar!) { segmentPreview(definition: $definition, sampleSize: 5) { count errors { field } } }`;
+const benchDefinition = (country) => ({
+  version: 1,
+  root: {
+    type: "and",
+    conditions: [
+      { type: "profile", field: "country", op: "eq", value: country },
+      { type: "profile", field: "gender", op: "eq", value: "female" },
+    ],
+  },
+});
+
+/** The editor of the bench segment: each change of the country until its exact count shows. */
+const segmentEditor = async (browser, info, segmentId) => {
+  const { context, page } = await openPage(browser);
+  await page.goto(hostUrl(info, `/segments/${encodeURIComponent(segmentId)}`));
+  const frame = page.frameLocator("#app-frame");
+  const count = frame.getByTestId("segment-preview-count");
+  const shows = async (expected) => {
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      const [freshness, text] = [await count.getAttribute("data-freshness").catch(() => null), await count.textContent().catch(() => "")];
+      if (freshness === "current" && (text ?? "").replace(/\D/g, "") === String(expected)) return;
+      await page.waitForTimeout(50);
+    }
+    throw new Error(`The editor did not show ${expected}`);
+  };
+  await shows(expectedCount("DE", SEGMENT_CONTACTS));
+  const appFrame = page.frames().find((f) => f.url().startsWith(info.appOrigin));
+  await appFrame.evaluate(() => {
+    window.benchChangedAt = 0;
+    document.addEventListener("input", () => (window.benchChangedAt = performance.now()), true);
+  });
+  const value = frame.getByTestId("rule-row").nth(0).getByLabel("Value", { exact: true });
+  const runs = [];
+  for (const country of COUNTRIES.slice(1)) {
+    await value.fill(country);
+    const elapsed = await appFrame.waitForFunction(
+      (expected) => {
+        const shown = document.querySelector('[data-testid="segment-preview-count"]');
+        const current = shown?.dataset.freshness === "current" && shown.textContent.replace(/\D/g, "") === String(expected);
+        return current ? performance.now() - window.benchChangedAt : false;
+      },
+      expectedCount(country, SEGMENT_CONTACTS),
+      { polling: "raf", timeout: 120_000 },
+    );
+    runs.push(Math.round(await elapsed.jsonValue()));
+  }
+  await context.close();
+  const api = [];
+  for (const country of COUNTRIES) {
+    const started = performance.now();
+    const data = await graphql(info, PREVIEW, { definition: benchDefinition(country) });
+    api.push(Math.round(performance.now() - started));
+    if (data.segmentPreview.count !== expectedCount(country, SEGMENT_CONTACTS)) throw new Error(`segmentPreview counted ${data.segmentPreview.count} in ${country}`);
+  }
+  return { runs, api };
+};
+
 const main = async () => {
+  const loadAtStart = loadavg();
   const { dist, temporary } = await build();
   log("build", dist);
   const { child, info } = await startApp(dist);
@@ -220,6 +309,7 @@ const main = async () => {
       ["journeys", "/journeys"],
       ["presets", "/journeys/presets"],
       ["editor", `/journeys/${journeyId}`],
+      ["segments", "/segments"],
     ]) {
       routes.push(await routeJs(browser, info, name, hostUrl(info, path)));
     }
@@ -243,6 +333,13 @@ const main = async () => {
     if (!drag.moved || drag.deltas.length < DRAG_FRAMES / 2) throw new Error(`The drag did not move the node: ${JSON.stringify(drag).slice(0, 300)}`);
     log("drag", drag.before, "->", drag.after, "frames (ms):", drag.deltas.slice(0, 30).map((d) => d.toFixed(1)).join(" "));
 
+    let started = performance.now();
+    const segmentId = await seedSegment(info);
+    log(`${SEGMENT_CONTACTS} contacts written in ${Math.round(performance.now() - started)} ms`);
+    started = performance.now();
+    const segment = await segmentEditor(browser, info, segmentId);
+    log("segment editor: change to count (ms)", segment.runs.join(" "), "; segmentPreview alone (ms)", segment.api.join(" "), `(${Math.round(performance.now() - started)} ms in all)`);
+
     const first = routes[0];
     const result = {
       routes: Object.fromEntries(routes.map((r) => [r.route, { gzipKB: r.gzipKB, kB: r.kB, files: r.files }])),
@@ -254,11 +351,19 @@ const main = async () => {
       dragFrames: drag.deltas.length,
       medianFrameMs: +median(drag.deltas).toFixed(2),
       p95FrameMs: +percentile(drag.deltas, 0.95).toFixed(2),
+      segmentContacts: SEGMENT_CONTACTS,
+      segmentCountMs: median(segment.runs),
+      segmentCountRunsMs: segment.runs,
+      segmentPreviewApiMs: median(segment.api),
+      segmentDebounceMs: 300,
+      loadAverage: { start: loadAtStart.map((l) => +l.toFixed(2)), end: loadavg().map((l) => +l.toFixed(2)) },
+      cpus: cpus().length,
       targets: TARGETS,
       met: {
         firstRoute: first.gzipKB < TARGETS.firstRouteGzipKb,
         editorInteractive: median(loads.map((l) => l.interactiveMs)) < TARGETS.editorInteractiveMs,
         medianFrame: median(drag.deltas) < TARGETS.medianFrameMs,
+        segmentCount: median(segment.runs) < TARGETS.segmentCountMs,
       },
     };
     console.log(JSON.stringify(result));
