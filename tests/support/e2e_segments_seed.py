@@ -125,12 +125,13 @@ def seed_bulk(*, stamp: str, contacts: int, now: datetime) -> dict[str, Any]:
         "gender": f"CASE (n / 8) %% 3 {genders}END",
     }
     params: list[Any] = [shop, stamp]
-    columns, values = list(computed), list(computed.values())
+    columns: list[str] = list(computed)
+    values = list(computed.values())
     for field in Contact._meta.concrete_fields:
         if field.primary_key or field.column in computed or field.null:
             continue
         value = now if field.column in {"created_at", "updated_at"} else field.get_default()
-        columns.append(field.column)
+        columns.append(str(field.column))
         values.append("%s")
         params.append(field.get_db_prep_save(value, connection))
     numbers = (
