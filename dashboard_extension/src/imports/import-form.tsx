@@ -8,7 +8,6 @@ import { IMPORT_KINDS, type ImportKind, MAX_SOURCE_LENGTH } from "./preview";
 export type ImportFormProps = {
   kind: ImportKind;
   source: string;
-  fileName: string | null;
   sourceError: string | null;
   disabled: boolean;
   onKind: (kind: ImportKind) => void;
@@ -16,7 +15,7 @@ export type ImportFormProps = {
   onSource: (source: string) => void;
 };
 
-export const ImportForm = ({ kind, source, fileName, sourceError, disabled, onKind, onFile, onSource }: ImportFormProps) => {
+export const ImportForm = ({ kind, source, sourceError, disabled, onKind, onFile, onSource }: ImportFormProps) => {
   const intl = useIntl();
   const t = (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
   const fileId = useId();
@@ -50,7 +49,7 @@ export const ImportForm = ({ kind, source, fileName, sourceError, disabled, onKi
             onChange={(event) => onFile(event.target.files?.[0] ?? null)}
           />
           <Text size={2} color="default2" id={fileHelpId}>
-            {fileName ? t("imports.file.chosen", { fileName }) : t("imports.file.help")}
+            {t("imports.file.help")}
           </Text>
         </Box>
       </Box>

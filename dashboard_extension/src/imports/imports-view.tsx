@@ -78,7 +78,6 @@ export const ImportsView = () => {
           key={formKey}
           kind={kind}
           source={source}
-          fileName={file?.name ?? null}
           sourceError={sourceError}
           disabled={start.isPending}
           onKind={(next) => {
