@@ -130,6 +130,15 @@ def import_execute(*, job_id: int, deadline: float, batch_size: int = BATCH_SIZE
             return Outcome.PAUSED
 
 
+def imports_stalled(*, before: datetime) -> list[int]:
+    """Unfinished imports not advanced since ``before`` (their task was lost)."""
+    return list(
+        ImportJob.objects.filter(status__in=[Status.QUEUED, Status.RUNNING], updated_at__lt=before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def import_fail(*, job_id: int, message: str) -> None:
     """A job that cannot go on (its stored file no longer parses): failed, with the reason."""
     now = clock.now()

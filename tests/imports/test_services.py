@@ -401,3 +401,31 @@ def test_the_task_continues_a_paused_import_and_rebuilds_segments_when_done(shop
     assert (first, second) == ("paused", "done")
     assert continued == [(job.pk,)]
     assert sent == [("saleor_mautomation.flows.tasks.segments_rebuild", [shop.pk])]
+
+
+def test_the_sweep_hands_over_imports_nobody_advanced(shop, monkeypatch):
+    # given: one import queued long ago, one just now, one done long ago
+    def job(status, updated_at):
+        return ImportJob.objects.create(
+            installation=shop,
+            kind="contacts",
+            status=status,
+            total=1,
+            created_at=updated_at,
+            updated_at=updated_at,
+        )
+
+    stalled = job("queued", datetime(2026, 11, 20, 11, 0, tzinfo=UTC))
+    job("running", datetime(2026, 11, 20, 11, 58, tzinfo=UTC))
+    job("done", datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
+    handed = []
+    monkeypatch.setattr(
+        tasks.csv_import_run, "apply_async", lambda args, **options: handed.append(args)
+    )
+
+    # when
+    with time_machine.travel(NOW, tick=False):
+        swept = tasks.csv_imports_sweep()
+
+    # then
+    assert (swept, handed) == (1, [(stalled.pk,)])
