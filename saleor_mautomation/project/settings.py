@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_mautomation.flows.tasks.deliveries_retention_sweep",
         "schedule": crontab(hour=2, minute=45),
     },
+    # CSV imports whose task was lost (broker down at the hand-off, a worker gone).
+    "imports-sweep": {
+        "task": "saleor_mautomation.imports.tasks.csv_imports_sweep",
+        "schedule": 300.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
