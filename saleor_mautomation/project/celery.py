@@ -14,6 +14,7 @@ app.autodiscover_tasks(
         "saleor_mautomation.flows",
         "saleor_mautomation.contacts",
         "saleor_mautomation.backfill",
+        "saleor_mautomation.imports",
         "saleor_mautomation.segments",
         "saleor_mautomation.messages",
         "saleor_mautomation.journeys",
