@@ -6,12 +6,14 @@ Run by the stand-in Dashboard's ``/__e2e/seed/operations`` (``tests.support.e2e_
 JSON line: the failed delivery's and message's ids (as the API gives them), their errors, and
 the message's contact (id, email) and template id.
 
-- a delivery Saleor signed whose order is not an object: stored by ``delivery_receive`` as
-  Saleor's own would be, then failed by the app's worker (its drain) with the parser's error;
-  the seed waits for that.
+- an ORDER_CREATED delivery whose order is not an object, stored pending as the webhook
+  endpoint stores a delivery it verified (the signature is the webhook tests' concern: this
+  process has not the stand-in Saleor's key), then failed by the app's worker (its drain) with
+  the parser's error; the seed waits for that.
 - a welcome email to ``ops.<stamp>@operations.example`` (consent granted) queued through the
   outbox and left as ``messages_recover`` leaves a message its workers kept dying on: failed
-  after ``MAX_ATTEMPTS`` claims, never handed over, so a retry may send it.
+  after ``MAX_ATTEMPTS`` claims, never handed over, so a retry may send it. The contact lives
+  where it is noon now (an ``Etc/GMT`` zone), so the shop's quiet hours never defer it.
 
 ``DNS_ZONE`` is served by the DNS stand-in the e2e server starts (``DNS_NAMESERVERS``):
 ``ops-e2e.test`` with one SPF record (~all, one include), a 2048-bit DKIM key at selector
@@ -21,6 +23,7 @@ the message's contact (id, email) and template id.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import sys
@@ -49,6 +52,12 @@ DNS_ZONE: dict[str, list[str] | str] = {
 }
 
 
+def noon_zone(now: datetime) -> str:
+    """A time zone where it is about noon at ``now`` (``Etc/GMT-9`` is UTC+9)."""
+    offset = (12 - now.astimezone(UTC).hour + 11) % 24 - 11  # -11 .. +12 hours
+    return "UTC" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+
+
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_mautomation.project.settings")
     import django
@@ -62,25 +71,23 @@ def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
     from saleor_mautomation.contacts.models import Contact
     from saleor_mautomation.graphql.contacts import to_global_id
     from saleor_mautomation.intake.models import Delivery
-    from saleor_mautomation.intake.services import delivery_receive
     from saleor_mautomation.messages.models import Message, Template
     from saleor_mautomation.messages.outbox import message_enqueue
     from saleor_mautomation.messages.sending import MAX_ATTEMPTS
     from saleor_mautomation.saleor.models import Installation
-    from tests.support.keys import signing_key
 
     installation = Installation.objects.get()
     shop = installation.pk
 
     body = json.dumps({"order": f"not an order ({stamp})"}).encode()
-    delivery_receive(
-        saleor_api_url=installation.saleor_api_url,
+    # The worker's sweep (INTAKE_SWEEP_INTERVAL) drains it.
+    delivery = Delivery.objects.create(
+        installation_id=shop,
         event="ORDER_CREATED",
-        signature=signing_key(0).sign_webhook(body),
         body=body,
-        on_stored=lambda: None,  # the worker's sweep (INTAKE_SWEEP_INTERVAL) takes it
+        body_sha256=hashlib.sha256(body).hexdigest(),
+        received_at=now,
     )
-    delivery = Delivery.objects.get(installation_id=shop, body=body)
     deadline = time.monotonic() + 60
     while delivery.status != Delivery.Status.FAILED:
         if time.monotonic() > deadline:
@@ -94,6 +101,7 @@ def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
         first_name="Olive",
         last_name=f"Ops {stamp}",
         email_consent="granted",
+        time_zone=noon_zone(now),
     )
     template = Template.objects.get(installation_id=shop, key="welcome-1")
     with transaction.atomic():  # failed before any worker could claim it

@@ -28,7 +28,7 @@ import {
 } from "./failures";
 import { type FailureAction, useFailureAction, useFailureCounts, useFailures } from "./use-operations";
 
-const cell = { paddingY: 3, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1", verticalAlign: "top" } as const;
+const cell = { paddingY: 3, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1", style: { verticalAlign: "top" } } as const;
 const COLUMNS = ["item", "error", "when", "attempts", "actions"] as const;
 
 const Item = ({

@@ -19,6 +19,7 @@ import {
   groupResults,
   messageValues,
   parseSelectors,
+  recordShown,
   statusMessageId,
 } from "./sender-domain";
 import { useSenderDomainCheck } from "./use-operations";
@@ -34,7 +35,7 @@ const StatusBadge = ({ status }: { status: CheckStatus }) => {
   );
 };
 
-const Result = ({ result }: { result: CheckResult }) => {
+const Result = ({ result, showRecord }: { result: CheckResult; showRecord: boolean }) => {
   const intl = useIntl();
   const locale = useAppLocale();
   const percent = (value: number) => new Intl.NumberFormat(intlLocale(locale), { style: "percent", maximumFractionDigits: 2 }).format(value);
@@ -54,7 +55,7 @@ const Result = ({ result }: { result: CheckResult }) => {
             {intl.formatMessage({ id: fixId }, values)}
           </Text>
         )}
-        {result.record && (
+        {showRecord && result.record && (
           <Box as="pre" margin={0} __whiteSpace="pre-wrap" fontSize={2} color="default2" style={{ overflowWrap: "anywhere" }} data-testid="dns-record">
             {result.name ? `${result.name}  ` : ""}
             {result.record}
@@ -77,7 +78,7 @@ const Group = ({ group }: { group: CheckGroup }) => {
       </Box>
       <Box as="ul" display="flex" flexDirection="column" gap={3} margin={0} padding={0} style={{ listStyle: "none" }}>
         {group.results.map((result, index) => (
-          <Result key={`${result.code}-${result.selector ?? ""}-${index}`} result={result} />
+          <Result key={`${result.code}-${result.selector ?? ""}-${index}`} result={result} showRecord={recordShown(group.results, index)} />
         ))}
       </Box>
     </Box>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { type CheckResult, codeMessageId, fixMessageId, groupResults, messageValues, parseSelectors, worst } from "./sender-domain";
+import { type CheckResult, codeMessageId, fixMessageId, groupResults, messageValues, parseSelectors, recordShown, worst } from "./sender-domain";
 
 const result = (extra: Partial<CheckResult>): CheckResult => ({
   check: "SPF",
@@ -26,6 +26,16 @@ describe("sender domain check", () => {
       ["DMARC", "WARN", 1],
       ["UNSUBSCRIBE", "PASS", 1],
     ]);
+  });
+
+  it("shows a record once for the results in a row that read it", () => {
+    const results = [
+      result({}),
+      result({ code: "SPF_ALL_FAIL" }),
+      result({ check: "DKIM", code: "DKIM_KEY_FOUND", name: "s1._domainkey.shop.test", record: "p=A" }),
+      result({ check: "DKIM", code: "DKIM_MISSING", name: "s2._domainkey.shop.test", record: null }),
+    ];
+    expect(results.map((_, index) => recordShown(results, index))).toEqual([true, false, true, false]);
   });
 
   it("takes the worst of statuses", () => {

@@ -116,6 +116,13 @@ export const groupResults = (results: CheckResult[]): CheckGroup[] =>
     return { check, status: worst(own.map((result) => result.status)), results: own };
   }).filter((group) => group.results.length > 0);
 
+/** Whether a result shows its record: the first of a run of results that read the same one. */
+export const recordShown = (results: CheckResult[], index: number): boolean => {
+  const result = results[index];
+  const previous = index > 0 ? results[index - 1] : undefined;
+  return Boolean(result?.record) && (previous === undefined || previous.record !== result?.record || previous.name !== result?.name);
+};
+
 /** The values a code's wording uses: a rate as a percentage, anything else as given. */
 export const messageValues = (result: CheckResult, formatPercent: (value: number) => string): Record<string, string> => {
   const value = result.value ?? "";
