@@ -5,6 +5,8 @@ import de from "../i18n/de/templates.json";
 import en from "../i18n/en/templates.json";
 import { locationOf, testAddressProblem } from "./detail";
 import { CHANNELS, channelMessageId, kindMessageId } from "./list";
+import { channelFormProblems } from "./channel-create";
+import { newLanguageProblem } from "./detail";
 import { segmentSummary, textProblems } from "./text-editor";
 import { useMessageId } from "./usage";
 
@@ -23,6 +25,10 @@ const built = [
   ...["", "a@b"].map((to) => testAddressProblem(to) ?? "missing"),
   ...[{ line: 1, column: 2 }, { line: 1, column: null }].map((at) => locationOf(at)?.id ?? "missing"),
   ...["unchanged", "checking", "invalid", "ready"].map((state) => `templates.editor.state.${state}`),
+  ...Object.values(channelFormProblems({ name: "", key: "", kind: "marketing" })),
+  ...Object.values(channelFormProblems({ name: "x", key: "X", kind: "marketing" })),
+  ...["", "x", "en"].map((typed) => newLanguageProblem(typed, ["en"]) ?? "missing"),
+  ...(["sms", "push"] as const).flatMap((channel) => [`templates.createChannel.button.${channel}`, `templates.createChannel.title.${channel}`]),
   ...Object.values(textProblems("push", { title: "", text: "", url: "x" })),
   ...[0, 1].map((count) => segmentSummary({ encoding: "GSM-7", count, units: count }).id),
   ...["nameRequired", "nameTooLong", "starterRequired", "copyOfRequired", "subjectRequired"].map((p) => `templates.problem.${p}`),

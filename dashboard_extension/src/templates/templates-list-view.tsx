@@ -11,6 +11,7 @@ import { pathFor } from "../lib/routes";
 import { useAppLocale } from "../providers/locale-provider";
 import { PageTitle } from "../shell/page-layout";
 import { channelMessageId, groupByChannel, kindMessageId, latestPerLanguage, type TemplateRow } from "./list";
+import { ChannelTemplateDialog } from "./channel-template-dialog";
 import { CopyTemplateDialog, CreateTemplateDialog, RenameTemplateDialog } from "./template-dialogs";
 import { type TemplateUse, templateUsage, useMessageId, usesOf } from "./usage";
 import { useTemplates, useTemplateUsage } from "./use-templates";
@@ -18,7 +19,7 @@ import { useTemplates, useTemplateUsage } from "./use-templates";
 const cell = { paddingY: 3, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1", verticalAlign: "top" } as const;
 const COLUMNS = ["name", "kind", "languages", "latest", "journeys", "actions"] as const;
 
-type Dialog = { type: "create" } | { type: "copy"; template: TemplateRow } | { type: "rename"; template: TemplateRow } | null;
+type Dialog = { type: "create" } | { type: "createChannel"; channel: "sms" | "push" } | { type: "copy"; template: TemplateRow } | { type: "rename"; template: TemplateRow } | null;
 
 const Usage = ({ uses, state }: { uses: TemplateUse[]; state: "pending" | "error" | "success" }) => {
   const intl = useIntl();
@@ -164,10 +165,17 @@ export const TemplatesListView = () => {
       {templates.isSuccess &&
         groups.map((group) => (
           <Box as="section" key={group.channel} display="flex" flexDirection="column" gap={3} data-testid={`templates-${group.channel}`} aria-labelledby={`templates-${group.channel}-title`}>
-            <Text as="h2" size={7} fontWeight="bold" id={`templates-${group.channel}-title`}>
-              {intl.formatMessage({ id: channelMessageId(group.channel) })}
-              <VisuallyHidden>{` (${group.templates.length})`}</VisuallyHidden>
-            </Text>
+            <Box display="flex" justifyContent="space-between" alignItems="center" gap={3}>
+              <Text as="h2" size={7} fontWeight="bold" id={`templates-${group.channel}-title`}>
+                {intl.formatMessage({ id: channelMessageId(group.channel) })}
+                <VisuallyHidden>{` (${group.templates.length})`}</VisuallyHidden>
+              </Text>
+              {(group.channel === "sms" || group.channel === "push") && (
+                <Button variant="secondary" onClick={() => setDialog({ type: "createChannel", channel: group.channel as "sms" | "push" })}>
+                  {intl.formatMessage({ id: `templates.createChannel.button.${group.channel}` })}
+                </Button>
+              )}
+            </Box>
             {group.templates.length === 0 ? (
               <Text as="p" size={3} color="default2" data-testid="templates-empty">
                 <FormattedMessage id={`templates.empty.${group.channel}`} />
@@ -178,6 +186,7 @@ export const TemplatesListView = () => {
           </Box>
         ))}
       {dialog?.type === "create" && <CreateTemplateDialog templates={templates.data ?? []} onClose={() => setDialog(null)} />}
+      {dialog?.type === "createChannel" && <ChannelTemplateDialog channel={dialog.channel} onClose={() => setDialog(null)} />}
       {dialog?.type === "copy" && <CopyTemplateDialog template={dialog.template} onClose={() => setDialog(null)} />}
       {dialog?.type === "rename" && <RenameTemplateDialog template={dialog.template} onClose={() => setDialog(null)} />}
     </>

@@ -107,3 +107,7 @@ export const CHANNEL_TEMPLATE_PREVIEW_QUERY = `query ChannelTemplatePreview($cha
     errors { stage code message line column field }
   }
 }`;
+
+export const CREATE_CHANNEL_TEMPLATE_MUTATION = `mutation CreateChannelTemplate($channel: MessageChannel!, $key: String!, $name: String!, $kind: String) {
+  createChannelTemplate(channel: $channel, key: $key, name: $name, kind: $kind) { template { id key name kind } }
+}`;

@@ -7,6 +7,7 @@ import type { TemplateRow } from "./list";
 import {
   CHANNEL_TEMPLATE_PREVIEW_QUERY,
   COPY_TEMPLATE_MUTATION,
+  CREATE_CHANNEL_TEMPLATE_MUTATION,
   CREATE_CHANNEL_TEMPLATE_VERSION_MUTATION,
   CREATE_EMAIL_TEMPLATE_MUTATION,
   CREATE_TEMPLATE_VERSION_MUTATION,
@@ -86,6 +87,16 @@ export const useCreateEmailTemplate = () => {
   return useMutation({
     mutationFn: (input: CreateEmailTemplateInput) =>
       client.request<{ createEmailTemplate: { template: Saved } }>(CREATE_EMAIL_TEMPLATE_MUTATION, { input }).then((d) => d.createEmailTemplate.template),
+    onSuccess: invalidate,
+  });
+};
+
+export const useCreateChannelTemplate = () => {
+  const client = useGraphQLClient();
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (variables: { channel: string; key: string; name: string; kind: string }) =>
+      client.request<{ createChannelTemplate: { template: Saved } }>(CREATE_CHANNEL_TEMPLATE_MUTATION, variables).then((d) => d.createChannelTemplate.template),
     onSuccess: invalidate,
   });
 };
