@@ -352,12 +352,27 @@ describe("templates", () => {
       expect(made.errors).toBeUndefined();
       return made.data?.createChannelTemplate.template.id as string;
     };
-    const smsId = await channelTemplate("SMS", `cart-sms-${stamp}`, `Cart SMS ${stamp}`);
     const pushId = await channelTemplate("PUSH", `stock-push-${stamp}`, `Back in stock ${stamp}`);
 
-    // when: the SMS's first version is written
-    const embedded = await openApp({ path: `/templates/${encodeURIComponent(smsId)}` });
+    // when: an SMS template made on the list, under the push template's key first
+    const embedded = await openApp({ path: "/templates" });
     const { app, page } = embedded;
+    await app.getByRole("button", { name: "New SMS template" }).click();
+    const dialog = app.getByTestId("create-channel-template-dialog");
+    await dialog.getByLabel("Name", { exact: true }).fill(`Cart SMS ${stamp}`);
+    expect(await dialog.getByLabel("Key", { exact: true }).inputValue()).toBe(`cart-sms-${stamp}`);
+    await dialog.getByLabel("Key", { exact: true }).fill(`stock-push-${stamp}`);
+    await dialog.getByRole("button", { name: "Create template" }).click();
+
+    // then: refused at the key; with its own key it is made and its page opens
+    await expect.poll(() => text(dialog.getByText("A template with this key exists"))).toBe("A template with this key exists");
+    await screenshot(page, "template-sms-create");
+    await dialog.getByLabel("Key", { exact: true }).fill(`cart-sms-${stamp}`);
+    await dialog.getByRole("button", { name: "Create template" }).click();
+    await app.getByRole("heading", { name: `Cart SMS ${stamp}`, level: 1 }).waitFor();
+    expect(await text(app.getByTestId("template-meta"))).toBe(`Key cart-sms-${stamp} · Marketing · SMS`);
+
+    // when: the SMS's first version is written
     await app.getByRole("button", { name: "Write the first version" }).click();
     const editor = app.getByTestId("text-editor");
     const smsText = editor.getByRole("textbox", { name: "Text" });
@@ -384,10 +399,15 @@ describe("templates", () => {
     // then
     await app.getByTestId("latest-version").waitFor();
     expect(await text(app.getByTestId("latest-text-body"))).toBe("Sale: 5€ off {{ contact.first_name }}");
-    await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: "Saved as version 1 (en)" }]);
+    await expect
+      .poll(() => notifications(embedded))
+      .toEqual([
+        { status: "success", title: `Template “Cart SMS ${stamp}” created` },
+        { status: "success", title: "Saved as version 1 (en)" },
+      ]);
 
     // when: the push template's first version, with a title left out and a relative link
-    await page.goto(page.url().replace(encodeURIComponent(smsId), encodeURIComponent(pushId)));
+    await page.goto(page.url().replace(/\/templates\/[^/?#]+/, `/templates/${encodeURIComponent(pushId)}`));
     await app.getByRole("button", { name: "Write the first version" }).click();
     const push = app.getByTestId("text-editor");
     await push.getByRole("textbox", { name: "Text" }).fill("{{ contact.first_name }}, your size is back.");
