@@ -21,11 +21,12 @@ type Confirm = "pause" | "resume" | "cancel" | "launch" | null;
 
 const FIGURES: (keyof Figures)[] = ["recipients", "sent", "deferred", "suppressed", "failed", "toSend", "notSent"];
 
-const ProgressFigures = ({ figures }: { figures: Figures }) => {
+const ProgressFigures = ({ figures, cancelled }: { figures: Figures; cancelled: boolean }) => {
   const intl = useIntl();
   const locale = useAppLocale();
   const done = figures.sent + figures.suppressed + figures.failed + figures.unknown;
-  const shown = figures.unknown > 0 ? [...FIGURES, "unknown" as const] : FIGURES;
+  // "unknown" only when there are some; "not sent" once cancelled (or a message was)
+  const shown = FIGURES.filter((key) => key !== "notSent" || cancelled || figures.notSent > 0).concat(figures.unknown > 0 ? ["unknown"] : []);
   return (
     <Box display="flex" flexDirection="column" gap={4}>
       <Box
@@ -164,7 +165,7 @@ const Loaded = ({ broadcast, onRefetch }: { broadcast: Broadcast; onRefetch: () 
             {t("broadcasts.progress.snapshot", { when: formatDateTime(broadcast.snapshotAt, locale, zone) })}
           </Text>
         )}
-        <ProgressFigures figures={figures} />
+        <ProgressFigures figures={figures} cancelled={journey.status === "archived"} />
       </Section>
       <Section title={t("broadcasts.section.details")} testId="broadcast-details">
         <Box display="grid" gap={4} __gridTemplateColumns="repeat(auto-fit, minmax(220px, 1fr))">

@@ -37,6 +37,8 @@ describe("names", () => {
     expect(nameOf(segments, (s) => s.id === btoa("Segment:5"))).toBe("VIP");
     expect(nameOf(segments, (s) => s.id === segmentGlobalId(6))).toBeNull();
     expect(nameOf(undefined, () => true)).toBeNull();
-    expect(zoneSaid("UTC", 0)).toBe("UTC, UTC");
+    expect(zoneSaid("UTC", 0)).toBe("UTC");
+    expect(zoneSaid("Etc/UTC", 0)).toBe("UTC");
+    expect(zoneSaid("Europe/London", Date.UTC(2026, 11, 1))).toBe("Europe/London, UTC");
   });
 });

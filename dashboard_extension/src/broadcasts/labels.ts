@@ -41,7 +41,10 @@ export const scheduleSaid = (summary: Summary, locale: AppLocale, zone: string):
 };
 
 /** "Europe/Berlin, UTC+01:00". */
-export const zoneSaid = (zone: string, ms: number): string => `${zone}, ${offsetLabel(ms, zone)}`;
+export const zoneSaid = (zone: string, ms: number): string => {
+  const offset = offsetLabel(ms, zone);
+  return offset === "UTC" && /^(Etc\/)?UTC$/.test(zone) ? "UTC" : `${zone}, ${offset}`;
+};
 
 export const nameOf = <T extends { name: string }>(items: readonly T[] | undefined, match: (item: T) => boolean): string | null =>
   items?.find(match)?.name ?? null;
