@@ -3,6 +3,7 @@
 import { useAppBridge } from "@saleor/app-sdk/app-bridge";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
+import type { GraphQLClient } from "../lib/graphql";
 import { useGraphQLClient } from "../providers/data-provider";
 import type { Draft, SavedSegment } from "./editor";
 import { saveInput } from "./editor";
@@ -44,19 +45,27 @@ export const useSegment = (id: string | null) => {
   });
 };
 
-/** The live count of a definition; `key` is its JSON (the query key), null: none to ask about. */
+type PreviewClient = Pick<GraphQLClient, "request">;
+
+/**
+ * The live count of a definition; `key` is its JSON (the query key), null: none to ask about.
+ * The request takes the query's signal: when the key changes (newer rules), the query of the
+ * older ones has no observer left and react-query aborts its request.
+ */
+export const previewQueryOptions = (client: PreviewClient, definition: Definition | null, key: string | null) => ({
+  queryKey: segmentsKey("preview", key),
+  enabled: definition !== null,
+  queryFn: ({ signal }: { signal: AbortSignal }) =>
+    client
+      .request<{ segmentPreview: PreviewResult }>(SEGMENT_EDITOR_PREVIEW_QUERY, { definition, sampleSize: SAMPLE_SIZE }, { signal })
+      .then((d) => ({ ...d.segmentPreview, key })),
+  placeholderData: <T>(previous: T | undefined) => previous,
+  staleTime: 10_000,
+});
+
 export const useSegmentPreview = (definition: Definition | null, key: string | null) => {
   const client = useGraphQLClient();
-  return useQuery({
-    queryKey: segmentsKey("preview", key),
-    enabled: definition !== null,
-    queryFn: ({ signal }) =>
-      client
-        .request<{ segmentPreview: PreviewResult }>(SEGMENT_EDITOR_PREVIEW_QUERY, { definition, sampleSize: SAMPLE_SIZE }, { signal })
-        .then((d) => ({ ...d.segmentPreview, key })),
-    placeholderData: (previous) => previous,
-    staleTime: 10_000,
-  });
+  return useQuery(previewQueryOptions(client, definition, key));
 };
 
 export const useSegmentHistory = (id: string | null) => {
