@@ -158,7 +158,7 @@ describe("fromDefinition", () => {
 describe("edits", () => {
   it("adds a condition and a group with fresh ids, keeping the others", () => {
     let tree = newTree();
-    expect(toDefinition(tree)).toEqual({ version: 1, root: { type: "and", conditions: [{ type: "profile", field: "email", op: "contains", value: "" }] } });
+    expect(toDefinition(tree)).toEqual({ version: 1, root: { type: "and", conditions: [{ type: "profile", field: "email", op: "is_set", value: null }] } });
     tree = addCondition(tree, "r1", "age");
     tree = addGroup(tree, "r1");
     expect(group(tree).children.map((c) => c.id)).toEqual(["r2", "r3", "r4"]);
@@ -166,9 +166,9 @@ describe("edits", () => {
     expect(toDefinition(tree).root).toEqual({
       type: "and",
       conditions: [
-        { type: "profile", field: "email", op: "contains", value: "" },
+        { type: "profile", field: "email", op: "is_set", value: null },
         { type: "age", op: "gte", value: 18 },
-        { type: "or", conditions: [{ type: "profile", field: "email", op: "contains", value: "" }] },
+        { type: "or", conditions: [{ type: "profile", field: "email", op: "is_set", value: null }] },
       ],
     });
     expect(tree.nextId).toBe(6);
@@ -203,15 +203,15 @@ describe("edits", () => {
     expect(toDefinition(setGroupType(tree, "r1", "or")).root).toMatchObject({ type: "or" });
     expect(toDefinition(setGroupType(tree, "r1", "not")).root).toEqual({
       type: "not",
-      condition: { type: "or", conditions: [{ type: "profile", field: "email", op: "contains", value: "" }, { type: "birthday", within_days: 7 }] },
+      condition: { type: "or", conditions: [{ type: "profile", field: "email", op: "is_set", value: null }, { type: "birthday", within_days: 7 }] },
     });
     const single = setGroupType(newTree(), "r1", "not");
-    expect(toDefinition(single).root).toEqual({ type: "not", condition: { type: "profile", field: "email", op: "contains", value: "" } });
+    expect(toDefinition(single).root).toEqual({ type: "not", condition: { type: "profile", field: "email", op: "is_set", value: null } });
   });
 
   it("wraps a row in not", () => {
     const tree = wrapInNot(newTree(), "r2");
-    expect(toDefinition(tree).root).toEqual({ type: "and", conditions: [{ type: "not", condition: { type: "profile", field: "email", op: "contains", value: "" } }] });
+    expect(toDefinition(tree).root).toEqual({ type: "and", conditions: [{ type: "not", condition: { type: "profile", field: "email", op: "is_set", value: null } }] });
     expect(group(tree).children[0]?.id).toBe("r3");
     expect(group(tree, "r3").children[0]?.id).toBe("r2");
   });
@@ -251,7 +251,7 @@ describe("edits", () => {
   });
 
   it("changes a profile field: operator kept within a kind, value reset across kinds", () => {
-    let tree = setValue(newTree(), "r2", "@shop.test");
+    let tree = setValue(setOp(newTree(), "r2", "contains"), "r2", "@shop.test");
     tree = setProfileField(tree, "r2", "city");
     expect(condition(tree, "r2")).toEqual({ type: "profile", field: "city", op: "contains", value: "@shop.test" });
     tree = setProfileField(tree, "r2", "orders_count");
@@ -264,8 +264,9 @@ describe("edits", () => {
   });
 
   it("changes an operator, reshaping the value", () => {
-    let tree = setValue(newTree(), "r2", "DE");
+    let tree = setValue(setOp(newTree(), "r2", "eq"), "r2", "DE");
     tree = setProfileField(tree, "r2", "country");
+    expect(condition(tree, "r2")).toEqual({ type: "profile", field: "country", op: "eq", value: "DE" });
     tree = setOp(tree, "r2", "in");
     expect(condition(tree, "r2").value).toEqual(["DE"]);
     tree = setOp(tree, "r2", "eq");

@@ -167,11 +167,13 @@ export const valueFor = (shape: ValueShape, previous: Json | undefined): Json =>
 
 // ---------------------------------------------------------------- condition defaults
 
-/** A new condition of a type, valid where the type allows it without a choice by the admin. */
+/** A new condition of a type, valid where the type allows it without a choice by the admin (a
+ * new row is not marked as an error before the admin has touched it; an event type, an
+ * attribute key and a segment have to be chosen). */
 export const defaultCondition = (type: ConditionType): JsonObject => {
   switch (type) {
     case "profile":
-      return { type, field: "email", op: "contains", value: "" };
+      return { type, field: "email", op: "is_set", value: null };
     case "attribute":
       return { type, key: "", op: "eq", value: "" };
     case "age":

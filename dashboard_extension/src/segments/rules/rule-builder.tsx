@@ -362,7 +362,8 @@ const SelectControl = ({
         label={label}
         options={known || value === "" ? options : [{ value, label: value }, ...options]}
         value={value || null}
-        onChange={(v: string) => onChange(v)}
+        // With no value yet, macaw's Select gives the chosen option rather than its value.
+        onChange={(v: string | { value: string } | null) => onChange(typeof v === "string" ? v : (v?.value ?? ""))}
         disabled={disabled}
         error={error}
         data-testid={testId}
