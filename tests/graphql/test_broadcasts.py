@@ -4,7 +4,9 @@ and messages (exact figures), local-time runs counted apart, and cancelling one.
 from __future__ import annotations
 
 import base64
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -277,3 +279,32 @@ def test_progress_of_an_unknown_or_other_journey_is_null(client, standin_install
     # then
     assert manual["data"]["broadcastProgress"] is None
     assert unknown["data"]["broadcastProgress"] is None
+
+
+FORM_DEFINITIONS = (
+    Path(__file__).resolve().parents[2]
+    / "dashboard_extension/src/broadcasts/fixtures/definitions.json"
+)
+CHECK = """query K($d: GenericScalar!) { journeyCheck(definition: $d) {
+  errors { nodeId code } warnings { nodeId code } } }"""
+
+
+@pytest.mark.parametrize(
+    "kind", ["single-now", "single-at", "single-local", "templates", "subjects"]
+)
+def test_what_the_dashboard_form_builds_passes_the_check_and_is_published(
+    client, standin_installation, women, kind
+):
+    # given: the form's definition (dashboard_extension/src/broadcasts/form.test.ts), the
+    # segment being this test's
+    definition = json.loads(FORM_DEFINITIONS.read_text())[kind]
+    definition["entry"]["segment_id"] = women.pk
+
+    # when
+    checked = ask(client, standin_installation, CHECK, d=definition)
+    journey_id = launched(client, standin_installation, kind, definition)
+
+    # then
+    assert checked["data"]["journeyCheck"] == {"errors": [], "warnings": []}
+    progress = ask(client, standin_installation, PROGRESS, id=journey_id)
+    assert progress["data"]["broadcastProgress"]["journey"] == {"name": kind, "status": "active"}

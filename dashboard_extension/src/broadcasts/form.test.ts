@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import definitions from "./fixtures/definitions.json";
 import { type BroadcastForm, checkForm, EMPTY_FORM, fieldOfDefinitionError, fieldOfNodeError, segmentPk } from "./form";
 
 const SEGMENT = btoa("Segment:7");
@@ -134,5 +135,24 @@ describe("ids and refusals", () => {
     expect(fieldOfNodeError("entry", "send_at")).toBe("time");
     expect(fieldOfNodeError("b", "template")).toBe("templateB");
     expect(fieldOfNodeError("mail", "template")).toBe("template");
+  });
+});
+
+describe("the definitions shared with the API's test", () => {
+  // tests/graphql/test_broadcasts.py publishes each of these (segment 7 standing for its own)
+  it("are what the form builds", () => {
+    const base = { ...filled, template: "welcome-1" };
+    const built = (form: BroadcastForm) => {
+      const checked = checkForm(form, BERLIN, NOW);
+      if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
+      return checked.definition;
+    };
+    expect({
+      "single-now": built(base),
+      "single-at": built({ ...base, schedule: "at", date: "2026-12-02", time: "09:00" }),
+      "single-local": built({ ...base, schedule: "local", date: "2026-12-02", time: "09:00" }),
+      templates: built({ ...base, mode: "templates", templateB: "welcome-2", sharePercent: "10", waitHours: "6" }),
+      subjects: built({ ...base, mode: "subjects", subjects: ["20% off", "Our December sale"] }),
+    }).toEqual(definitions);
   });
 });
