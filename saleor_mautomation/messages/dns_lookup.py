@@ -96,7 +96,10 @@ class TxtLookup:
             return TxtAnswer(name, error=DnsError.NO_RESOLVER)
         except (dns.name.LabelTooLong, dns.name.NameTooLong, dns.name.EmptyLabel):
             return TxtAnswer(name, error=DnsError.BAD_NAME)
+        # An RRset has no order: sorted, the same records always read the same.
         records = tuple(
-            b"".join(rdata.strings).decode("utf-8", "replace") for rdata in (answer.rrset or ())
+            sorted(
+                b"".join(rdata.strings).decode("utf-8", "replace") for rdata in (answer.rrset or ())
+            )
         )
         return TxtAnswer(name, records=records)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
@@ -30,6 +32,7 @@ from saleor_mautomation.messages.dns_check import (
 )
 from saleor_mautomation.messages.dns_lookup import DnsError, TxtLookup, parse_nameservers
 from tests.support.dns_standin import SERVFAIL, TIMEOUT, DnsStandin, Zone
+from tests.support.e2e_operations_seed import DNS_DOMAIN, DNS_ZONE, noon_zone
 
 PASS, WARN, FAIL = Status.PASS, Status.WARN, Status.FAIL
 SPF, DKIM, DMARC = Check.SPF, Check.DKIM, Check.DMARC
@@ -403,3 +406,38 @@ def test_complaints_between_the_advice_and_the_line_warn():
     assert complaints_finding(Complaints(sent=1000, complained=2)) == Finding(
         Check.COMPLAINTS, WARN, "COMPLAINTS_ELEVATED", value="0.0020"
     )
+
+
+def test_the_browser_tests_zone_gives_what_they_expect(dns):
+    # given the zone the e2e server's DNS stand-in serves (e2e/operations.e2e.ts)
+    resolve = lookup(dns, DNS_ZONE)
+
+    # when
+    found = sender_domain_check(
+        domain=DNS_DOMAIN,
+        selectors=["s1", "gone"],
+        esp=None,
+        complaints=Complaints(sent=0, complained=0),
+        lookup=resolve,
+    )
+
+    # then
+    assert [(f.check, f.status, f.code, f.value) for f in found] == [
+        (SPF, PASS, "SPF_FOUND", None),
+        (SPF, PASS, "SPF_ALL_SOFTFAIL", None),
+        (SPF, PASS, "SPF_LOOKUPS", "1"),
+        (DKIM, PASS, "DKIM_KEY_FOUND", "2048"),
+        (DKIM, FAIL, "DKIM_MISSING", None),
+        (DMARC, PASS, "DMARC_FOUND", None),
+        (DMARC, WARN, "DMARC_POLICY_NONE", None),
+        (DMARC, PASS, "DMARC_REPORTS", "mailto:dmarc@ops-e2e.test"),
+        (Check.ALIGNMENT, PASS, "ALIGNMENT_DKIM", "relaxed"),
+        (Check.UNSUBSCRIBE, PASS, "UNSUBSCRIBE_ONE_CLICK", None),
+        (Check.COMPLAINTS, PASS, "COMPLAINTS_NONE_SENT", "0"),
+    ]
+
+
+@pytest.mark.parametrize("hour", range(24))
+def test_the_seeded_contact_lives_where_it_is_noon(hour):
+    now = datetime(2026, 12, 5, hour, 59, tzinfo=UTC)
+    assert now.astimezone(ZoneInfo(noon_zone(now))).hour == 12
