@@ -80,6 +80,37 @@ describe("segments", () => {
     await expect.poll(names).toEqual(["Ada Ames", "Ben Berg", "Cem Cakir"]);
   });
 
+  test("a new segment: refused without a name, its condition chosen, created and opened at its own address", async () => {
+    const embedded = await openApp({ path: "/segments" });
+    const { app, page, host } = embedded;
+    await app.getByRole("button", { name: "New segment" }).click();
+    await app.getByRole("heading", { name: "New segment", level: 1 }).waitFor();
+    await host.waitForAction("updateRouting", (a) => a.payload.newRoute === "/segments/new");
+    const save = app.getByTestId("segment-save");
+    expect(await save.isDisabled()).toBe(true);
+    await app.getByLabel("Name", { exact: true }).fill("   ");
+    await app.getByLabel("Name", { exact: true }).blur();
+    expect(await text(app.getByText("A segment needs a name."))).toBe("A segment needs a name.");
+    expect(await save.isDisabled()).toBe(true);
+
+    // "email contains <stamp>": this run's six people
+    await app.getByLabel("Name", { exact: true }).fill(`Stamped ${stamp}`);
+    await grow(page, app, 400); // the select's options open below the app's content
+    const row = app.getByTestId("rule-row").nth(0);
+    await row.getByRole("combobox", { name: "Operator" }).click();
+    await app.getByRole("option", { name: "contains", exact: true }).click();
+    await row.getByLabel("Value", { exact: true }).fill(stamp);
+    await expect.poll(() => currentCount(app)).toBe("6");
+    await save.click();
+    await host.waitForAction("notification", (a) => a.payload.title === `Stamped ${stamp} saved as revision 1`);
+    await app.getByRole("heading", { name: `Stamped ${stamp}`, level: 1 }).waitFor();
+    const created = await host.waitForAction("updateRouting", (a) => /^\/segments\/[A-Za-z0-9%]+$/.test(String(a.payload.newRoute)) && a.payload.newRoute !== "/segments/new");
+    expect(atob(decodeURIComponent(String(created.payload.newRoute).slice("/segments/".length)))).toMatch(/^Segment:\d+$/);
+    // 0 members until the rebuild the save enqueued has run in the app's worker, then 6
+    expect(await text(app.getByTestId("segment-summary"))).toMatch(new RegExp(`^Key stamped-${stamp} · revision 1 · [06] members$`));
+    expect(embedded.errors).toEqual([]);
+  });
+
   test("the list, a segment's history and CSV, a condition edited with the count following, an invalid value on its row, saved as revision 2", async () => {
     const embedded = await openApp({ path: "/segments" });
     const { app, page, host } = embedded;
