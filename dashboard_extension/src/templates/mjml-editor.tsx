@@ -52,6 +52,8 @@ const highlighting = HighlightStyle.define([
 
 type Props = {
   label: string;
+  /** Below the editor, and its description for assistive technology. */
+  help: string;
   value: string;
   onChange: (value: string) => void;
   /** Lint markers of the content they were computed for (markers.ts). */
@@ -66,8 +68,9 @@ type Props = {
  * templateValidate and templatePreview report shown as lint markers at their line and column.
  * Controlled: `value` replaces the document when it differs from what the editor holds.
  */
-export const MjmlEditor = ({ label, value, onChange, markers, markedValue, testId }: Props) => {
+export const MjmlEditor = ({ label, help, value, onChange, markers, markedValue, testId }: Props) => {
   const labelId = useId();
+  const helpId = useId();
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const themeSlot = useRef(new Compartment());
@@ -95,7 +98,7 @@ export const MjmlEditor = ({ label, value, onChange, markers, markedValue, testI
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
           themeSlot.current.of(dashboardTheme(dark)),
           EditorView.lineWrapping,
-          EditorView.contentAttributes.of({ "aria-labelledby": labelId, "aria-multiline": "true", spellcheck: "false" }),
+          EditorView.contentAttributes.of({ "aria-labelledby": labelId, "aria-describedby": helpId, "aria-multiline": "true", spellcheck: "false" }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) changed.current(update.state.doc.toString());
           }),
@@ -109,7 +112,7 @@ export const MjmlEditor = ({ label, value, onChange, markers, markedValue, testI
     };
     // The view is made once; value, markers and theme reach it through the effects below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [labelId]);
+  }, [labelId, helpId]);
 
   useEffect(() => {
     const editor = view.current;
@@ -138,6 +141,9 @@ export const MjmlEditor = ({ label, value, onChange, markers, markedValue, testI
         </Text>
       </Box>
       <div ref={host} />
+      <Text id={helpId} size={2} color="default2">
+        {help}
+      </Text>
     </Box>
   );
 };

@@ -117,6 +117,7 @@ export const TemplateEditor = ({
         />
         <MjmlEditor
           label={t("templates.field.mjml")}
+          help={t("templates.editor.mjmlHelp")}
           value={draft.mjml}
           onChange={(mjml) => setDraft((current) => ({ ...current, mjml }))}
           markers={markers}
