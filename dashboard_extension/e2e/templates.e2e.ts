@@ -339,6 +339,17 @@ describe("templates", () => {
     expect(await editor.getByRole("textbox", { name: "MJML" }).textContent()).toMatch(/^<mjml/);
     expect(await text(editor.getByRole("heading", { level: 2 }))).toBe("Neue Version aus Version 1 (en)");
     await screenshot(page, "template-editor-dark-de");
+
+    // and: Tab indents inside it, Escape then Tab leaves it (no keyboard trap)
+    const mjml = editor.getByRole("textbox", { name: "MJML" });
+    const focused = () => mjml.evaluate((node) => node.ownerDocument.activeElement === node);
+    expect(await mjml.getAttribute("aria-describedby")).not.toBeNull();
+    await mjml.click();
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe(true);
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe(false);
     expect(embedded.errors).toEqual([]);
   });
 
