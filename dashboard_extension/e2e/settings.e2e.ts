@@ -1,13 +1,15 @@
 // The settings screen against the real app: sending rules saved and found again after a reload,
 // an SMTP password that is stored but never shown back, and a value out of the API's bounds
-// refused at its field with nothing saved. The installation's settings are put back afterwards
+// refused at its field with nothing saved; offers created, edited and deleted; a consent text
+// version added; the import restarted against pages the stand-in Saleor answers slowly, its
+// progress bars watched to the end. The installation's settings are put back afterwards
 // (the test files share the app's database).
 import { join } from "node:path";
 
 import type { FrameLocator, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { e2e, type Embedded, graphql, openApp, useBrowser } from "./harness";
+import { e2e, type Embedded, eventually, graphql, openApp, useBrowser } from "./harness";
 
 useBrowser();
 
@@ -271,20 +273,179 @@ describe("settings", () => {
     expect(offerIds).toHaveLength(1);
   });
 
-  test("the page in German shows the import status and says a restart is not available", async () => {
+  test("an offer is edited in a dialog, its refusal at its field, and deleted after a confirmation", async () => {
+    const title = `Ten off ${Date.now()}`;
+    const edited = `Fifteen off ${Date.now()}`;
+    await graphql(`mutation E2ECreateOffer($input: OfferInput!) { createOffer(input: $input) { offer { id } } }`, {
+      input: { title, url: "https://shop.example/ten", priority: 3 },
+    });
+    const embedded = await openSettings();
+    const { app, page } = embedded;
+    const row = app.getByTestId("offer-row").filter({ hasText: title });
+    await row.getByRole("button", { name: `Edit ${title}` }).click();
+    const dialog = app.getByRole("dialog", { name: `Edit ${title}` });
+    await dialog.waitFor();
+    expect(await field(dialog, "Title").inputValue()).toBe(title);
+    expect(await field(dialog, "Link").inputValue()).toBe("https://shop.example/ten");
+    expect(await dialog.getByRole("button", { name: "Save" }).isDisabled()).toBe(true);
+
+    await field(dialog, "Title").fill(edited);
+    await field(dialog, "Link").fill("http://shop.example/fifteen");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    expect(await field(dialog, "Link").getAttribute("aria-invalid")).toBe("true");
+    expect(saves(embedded, "SettingsUpdateOffer")).toBe(0);
+    await field(dialog, "Link").fill("https://shop.example/fifteen");
+    await field(dialog, "Text").fill("This week only");
+    await page.waitForTimeout(400); // the dialog's fade-in
+    await page.screenshot({ path: join(e2e().screenshotsDir, "settings-offer-edit.png") });
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    const editedRow = app.getByTestId("offer-row").filter({ hasText: edited });
+    await editedRow.waitFor();
+    expect((await editedRow.locator("th, td").allTextContents()).slice(0, 4)).toEqual([`${edited}This week only`, "https://shop.example/fifteen", "3", "Active"]);
+    expect(await app.getByTestId("offer-row").filter({ hasText: title }).count()).toBe(0);
+    expect(saves(embedded, "SettingsUpdateOffer")).toBe(1);
+
+    await editedRow.getByRole("button", { name: `Delete ${edited}` }).click();
+    const confirm = app.getByRole("alertdialog", { name: `Delete ${edited}?` });
+    await confirm.waitFor();
+    expect(await confirm.getByText(/for good/).textContent()).toBe(
+      "The offer is removed for good and emails sent from now on no longer show it. To keep it for later, deactivate it instead.",
+    );
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(e2e().screenshotsDir, "settings-offer-delete.png") });
+    await app.getByTestId("confirm-dialog-cancel").click();
+    await confirm.waitFor({ state: "detached" });
+    expect(saves(embedded, "SettingsDeleteOffer")).toBe(0);
+
+    await editedRow.getByRole("button", { name: `Delete ${edited}` }).click();
+    await app.getByTestId("confirm-dialog-confirm").click();
+    await editedRow.waitFor({ state: "detached" });
+    expect(await notifications(embedded)).toEqual([
+      { status: "success", title: "Offer saved" },
+      { status: "success", title: `${edited} deleted` },
+    ]);
+    const left = (await graphql<{ offers: { title: string }[] }>(`query E2EOffersLeft { offers { title } }`)).data!.offers.map((o) => o.title);
+    expect(left.filter((t) => t === title || t === edited)).toEqual([]);
+  });
+
+  test("a consent text version is added, a taken label refused at its field, and found after a reload", async () => {
+    const version = `e2e-${Date.now()}`;
+    const wording = "Ja, schickt mir den Newsletter. Ich kann mich jederzeit abmelden.";
+    const embedded = await openSettings();
+    const { app } = embedded;
+    const form = section(app, "new-consent-text");
+    await field(form, "Language").fill("de-AT");
+    await field(form, "Version label").fill("june 2026");
+    await field(form, "Text").fill(wording);
+    await form.getByRole("button", { name: "Save" }).click();
+    expect(await field(form, "Version label").getAttribute("aria-invalid")).toBe("true");
+    expect(saves(embedded, "SettingsAddConsentText")).toBe(0);
+
+    await field(form, "Version label").fill(version);
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: "Consent text version added" }]);
+    const texts = section(app, "consent-texts");
+    const added = texts.locator(`[data-testid="consent-text-version"][data-version="${version}"]`);
+    await added.waitFor();
+    expect(await field(section(app, "new-consent-text"), "Version label").inputValue()).toBe("");
+
+    // the same label again: the API refuses it at the version's field
+    const again = section(app, "new-consent-text");
+    await field(again, "Language").fill("de-at");
+    await field(again, "Version label").fill(version);
+    await field(again, "Text").fill("Another wording");
+    await again.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => field(again, "Version label").getAttribute("aria-invalid")).toBe("true");
+    expect(await again.getByText(/versions never change/).textContent()).toBe(
+      `Refused by the app: Version ${version} of the email text in de-at exists: versions never change, give the new wording a new label`,
+    );
+
+    const reloaded = await openSettings();
+    const group = section(reloaded.app, "consent-texts").locator('[data-testid="consent-text-group"][data-channel="EMAIL"][data-language="de-at"]');
+    await group.waitFor();
+    expect(await group.getByRole("heading", { level: 3 }).textContent()).toBe("Email · de-at");
+    const found = group.getByTestId("consent-text-version").first();
+    expect(await found.getAttribute("data-version")).toBe(version);
+    expect(await found.getByTestId("consent-text-current").textContent()).toBe("Current");
+    expect(await found.getByTestId("consent-text-body").textContent()).toBe(wording);
+    const stored = await graphql<{ consentTexts: { version: string; language: string; current: boolean }[] }>(
+      `query E2EConsentTexts { consentTexts(channel: EMAIL) { version language current } }`,
+    );
+    expect(stored.data!.consentTexts.filter((t) => t.version === version)).toEqual([{ version, language: "de-at", current: true }]);
+    await section(reloaded.app, "consent-texts").scrollIntoViewIfNeeded();
+    await section(reloaded.app, "consent-texts").screenshot({ path: join(e2e().screenshotsDir, "settings-consent-texts.png") });
+  });
+
+  test("the page in German shows the import status and its restart", async () => {
     const { app, page } = await openApp({ path: "/settings", locale: "de" });
     await app.getByRole("heading", { name: "Einstellungen", level: 1 }).waitFor();
     const backfill = section(app, "backfill");
     await backfill.getByTestId("backfill-CUSTOMERS").waitFor();
-    expect(await backfill.getByTestId("backfill-restart-note").textContent()).toBe(
-      "Ein Import lässt sich hier noch nicht neu starten: Die API der App bietet dafür noch keine Möglichkeit.",
-    );
-    expect(await backfill.getByRole("button").count()).toBe(0);
+    expect(await backfill.getByRole("button", { name: "Import neu starten" }).isEnabled()).toBe(true);
+    expect(await backfill.getByTestId("backfill-restart-note").count()).toBe(0);
     expect(await backfill.getByRole("progressbar").count()).toBe(3);
     await section(app, "sms").getByRole("button", { name: "URL für eingehende Nachrichten kopieren" }).waitFor();
     expect(await section(app, "sms").getByLabel("URL für eingehende Nachrichten", { exact: true }).inputValue()).toMatch(
       /\/api\/sms\/twilio\/\d+\/inbound$/,
     );
     await save(page, app, "de");
+  });
+
+  test("the import is restarted after a confirmation and its progress bars reach the end", async () => {
+    // from now on the stand-in Saleor answers pages of three, each a second late
+    const response = await fetch(`${e2e().dashboardOrigin}/__e2e/seed/backfill`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ customers: 12, orders: 7, delay: 1 }),
+    });
+    expect(await response.json()).toEqual({ customers: 12, orders: 7, checkouts: 3 });
+    const embedded = await openSettings();
+    const { app } = embedded;
+    const backfill = section(app, "backfill");
+    const state = (resource: string) => backfill.getByTestId(`backfill-state-${resource}`).textContent();
+    const percent = (resource: string) => backfill.getByTestId(`backfill-progress-${resource}`).getAttribute("aria-valuenow");
+    await backfill.getByTestId("backfill-CUSTOMERS").waitFor();
+    // the registration imported the empty shop
+    expect(await state("CUSTOMERS")).toBe("Done · 0 of 0");
+
+    await backfill.getByRole("button", { name: "Restart import" }).click();
+    await app.getByRole("alertdialog", { name: "Restart the import?" }).waitFor();
+    await app.getByTestId("confirm-dialog-confirm").click();
+    await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: "The import has started again" }]);
+    await expect.poll(() => backfill.getByRole("button", { name: "Restart import" }).isDisabled()).toBe(true);
+    expect(await backfill.getByTestId("backfill-restart-note").textContent()).toBe("The import is running: it can be restarted once it has finished.");
+    const refused = await graphql(`mutation E2ERestartAgain { restartBackfill { backfillStatus { status } } }`, {}, { allowErrors: true });
+    expect(refused.errors?.[0]?.extensions?.code).toBe("BACKFILL_RUNNING");
+
+    // the customers' bar moves page by page: one screenshot part-way
+    const seen = new Set<string>();
+    let shot = false;
+    await eventually(async () => {
+      const [customers, checkouts] = [await state("CUSTOMERS"), await state("CHECKOUTS")];
+      seen.add(customers ?? "");
+      const now = Number((await percent("CUSTOMERS")) ?? 0);
+      if (!shot && now > 0 && now < 100) {
+        shot = true;
+        await backfill.screenshot({ path: join(e2e().screenshotsDir, "settings-backfill-progress.png") });
+      }
+      return checkouts === "Done · 3 of 3";
+    }, 50_000);
+    expect([...seen].filter((text) => /^Running · [1-9]\d* of 12$/.test(text)).length).toBeGreaterThan(0);
+    expect([await state("CUSTOMERS"), await state("ORDERS"), await state("CHECKOUTS")]).toEqual(["Done · 12 of 12", "Done · 7 of 7", "Done · 3 of 3"]);
+    expect([await percent("CUSTOMERS"), await percent("ORDERS"), await percent("CHECKOUTS")]).toEqual(["100", "100", "100"]);
+    await expect.poll(() => backfill.getByRole("button", { name: "Restart import" }).isEnabled()).toBe(true);
+    expect(await backfill.getByTestId("backfill-restart-note").count()).toBe(0);
+    const status = await graphql<{ backfillStatus: { resource: string; status: string; done: number; total: number }[] }>(
+      `query E2EBackfillDone { backfillStatus { resource status done total } }`,
+    );
+    expect(status.data!.backfillStatus).toEqual([
+      { resource: "CUSTOMERS", status: "DONE", done: 12, total: 12 },
+      { resource: "ORDERS", status: "DONE", done: 7, total: 7 },
+      { resource: "CHECKOUTS", status: "DONE", done: 3, total: 3 },
+    ]);
+    await backfill.scrollIntoViewIfNeeded();
+    await backfill.screenshot({ path: join(e2e().screenshotsDir, "settings-backfill-done.png") });
+    expect(embedded.errors).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { useIntl } from "react-intl";
 import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
 import { BackfillSection } from "../settings/sections/backfill-section";
+import { ConsentTextsSection } from "../settings/sections/consent-texts-section";
 import { OffersSection } from "../settings/sections/offers-section";
 import { PushSection, SenderEmailSection, SmsSection } from "../settings/sections/provider-sections";
 import { AttributionSection, LifecycleSection, RulesSection, StorefrontSection } from "../settings/sections/rule-sections";
@@ -34,6 +35,7 @@ export const SettingsPage = () => {
           <LifecycleSection key={key([data.appSettings.lapsingAfterDays, data.appSettings.lapsedAfterDays, data.appSettings.vipMinOrders, data.appSettings.spendThresholds, data.appSettings.checkoutAbandonedAfterMinutes, data.appSettings.browseAbandonedAfterMinutes, data.appSettings.browseWindowHours])} settings={data.appSettings} />
           <StorefrontSection key={key([data.appSettings.storefrontOrigins, data.appSettings.storefrontUrls, data.appSettings.dashboardOrigins, data.appSettings.metadataKeys])} settings={data.appSettings} />
           <AttributionSection key={key(data.appSettings.attribution)} settings={data.appSettings} />
+          <ConsentTextsSection />
           <OffersSection />
           <BackfillSection />
         </Box>

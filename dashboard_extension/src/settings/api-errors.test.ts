@@ -28,6 +28,12 @@ describe("locateRefusal", () => {
     expect(sms("Give a sender number or a messaging service")).toBe("fromNumber");
   });
 
+  it("puts a consent text version's refusal at its field", () => {
+    const fields = ["channel", "language", "version", "consentText"];
+    const at = (code: string) => locateRefusal({ code, message: "m" }, fields).field;
+    expect(["INVALID_LANGUAGE", "INVALID_VERSION", "VERSION_TAKEN", "INVALID_TEXT"].map(at)).toEqual(["language", "version", "version", "consentText"]);
+  });
+
   it("says the form as a whole when the field is not in the form or the code unknown", () => {
     expect(locateRefusal({ code: "INVALID_HOUR", message: "m" }, STOREFRONT).field).toBeNull();
     expect(locateRefusal({ code: "INTERNAL_ERROR", message: "m" }, RULES).field).toBeNull();

@@ -44,6 +44,10 @@ const RULES: Rule[] = [
   { code: "INVALID_PUSH_SETTINGS", field: "subject" },
   { code: "INVALID", field: "title", when: /title/ },
   { code: "INVALID_URL", field: "url" },
+  { code: "INVALID_LANGUAGE", field: "language" },
+  { code: "INVALID_VERSION", field: "version" },
+  { code: "VERSION_TAKEN", field: "version" },
+  { code: "INVALID_TEXT", field: "consentText" },
 ];
 
 /** The field of `fields` the refusal concerns (null: the form as a whole), with the API's text. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { backfillActive, backfillRows } from "./backfill";
+import { backfillActive, backfillRows, restartRefused } from "./backfill";
 import type { BackfillStatus } from "./types";
 
 const run = (over: Partial<BackfillStatus>): BackfillStatus => ({
@@ -45,5 +45,19 @@ describe("backfillRows", () => {
     expect(backfillActive([run({ status: "PENDING" })])).toBe(true);
     expect(backfillActive([run({ status: "DONE" }), run({ resource: "ORDERS", status: "FAILED" })])).toBe(false);
     expect(backfillActive([])).toBe(false);
+  });
+});
+
+describe("restartRefused", () => {
+  const now = new Date("2026-12-05T01:10:00+00:00");
+  it("while a run was written to within the API's five-minute lease", () => {
+    expect(restartRefused([run({ status: "RUNNING", updatedAt: "2026-12-05T01:05:01+00:00" })], now)).toBe(true);
+    expect(restartRefused([run({ status: "DONE" }), run({ resource: "ORDERS", status: "PENDING", updatedAt: "2026-12-05T01:09:00+00:00" })], now)).toBe(true);
+  });
+
+  it("not once every run finished or failed, or a worker went silent for the lease", () => {
+    expect(restartRefused([], now)).toBe(false);
+    expect(restartRefused([run({ status: "DONE" }), run({ resource: "ORDERS", status: "FAILED", updatedAt: "2026-12-05T01:09:59+00:00" })], now)).toBe(false);
+    expect(restartRefused([run({ status: "RUNNING", updatedAt: "2026-12-05T01:05:00+00:00" })], now)).toBe(false);
   });
 });

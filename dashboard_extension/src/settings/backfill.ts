@@ -1,6 +1,6 @@
 /**
  * The import of what a shop already had (`backfillStatus`): one row per kind of Saleor object,
- * in import order, with how far it got. Restarting an import is not in the API yet.
+ * in import order, with how far it got; and whether the API would take a restart now.
  */
 import type { BackfillStatus } from "./types";
 
@@ -48,3 +48,11 @@ export const backfillRows = (runs: BackfillStatus[]): BackfillRow[] =>
 
 /** Whether to poll again: while any import is pending or running. */
 export const backfillActive = (runs: BackfillStatus[]): boolean => runs.some((r) => r.status === "PENDING" || r.status === "RUNNING");
+
+/** The API's lease (backfill/services.py LEASE): a run its worker wrote to within it is alive. */
+export const BACKFILL_LEASE_MS = 5 * 60 * 1000;
+
+/** Whether `restartBackfill` would be refused now, as the API decides it: a run pending or
+ * running that was written to within the lease (a run whose worker died is restartable). */
+export const restartRefused = (runs: BackfillStatus[], now: Date): boolean =>
+  runs.some((r) => (r.status === "PENDING" || r.status === "RUNNING") && now.getTime() - Date.parse(r.updatedAt) < BACKFILL_LEASE_MS);

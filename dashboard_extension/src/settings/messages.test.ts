@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 
 import { mergeCatalogues, type Messages } from "../i18n/catalogues";
 import { BACKFILL_RESOURCES } from "./backfill";
+import { CONSENT_CHANNELS } from "./consent-texts";
 import { EMAIL_KINDS, SMTP_SECURITY } from "./provider-forms";
 
 const catalogues = mergeCatalogues(import.meta.glob<Messages>("../i18n/*/*.json", { eager: true, import: "default" }));
@@ -31,6 +32,7 @@ const built = [
     `settings.rules.capHours.${channel}`,
   ]),
   ...["defer", "skip"].map((action) => `settings.rules.quietAction.${action}`),
+  ...CONSENT_CHANNELS.map((channel) => `settings.consent.channel.${channel}`),
 ];
 
 const placeholders = (message: string) =>

@@ -1,6 +1,6 @@
 /**
- * The settings screen's documents (`appSettings`, the providers, push, offers, backfill and
- * their mutations), validated against schema.graphql by src/documents.test.ts.
+ * The settings screen's documents (`appSettings`, the providers, push, offers, backfill,
+ * consent texts and their mutations), validated against schema.graphql by src/documents.test.ts.
  */
 
 const APP_SETTINGS_FIELDS = /* GraphQL */ `
@@ -107,21 +107,70 @@ export const OFFERS_QUERY = /* GraphQL */ `
   ${OFFER_FIELDS}
 `;
 
+const BACKFILL_FIELDS = /* GraphQL */ `
+  fragment SettingsBackfillStatus on BackfillStatus {
+    resource
+    status
+    done
+    skipped
+    total
+    error
+    droppedFields
+    startedAt
+    finishedAt
+    updatedAt
+  }
+`;
+
 export const BACKFILL_STATUS_QUERY = /* GraphQL */ `
   query SettingsBackfillStatus {
     backfillStatus {
-      resource
-      status
-      done
-      skipped
-      total
-      error
-      droppedFields
-      startedAt
-      finishedAt
-      updatedAt
+      ...SettingsBackfillStatus
     }
   }
+  ${BACKFILL_FIELDS}
+`;
+
+export const RESTART_BACKFILL_MUTATION = /* GraphQL */ `
+  mutation SettingsRestartBackfill {
+    restartBackfill {
+      backfillStatus {
+        ...SettingsBackfillStatus
+      }
+    }
+  }
+  ${BACKFILL_FIELDS}
+`;
+
+const CONSENT_TEXT_FIELDS = /* GraphQL */ `
+  fragment SettingsConsentText on ConsentText {
+    channel
+    language
+    version
+    text
+    createdAt
+    current
+  }
+`;
+
+export const CONSENT_TEXTS_QUERY = /* GraphQL */ `
+  query SettingsConsentTexts {
+    consentTexts {
+      ...SettingsConsentText
+    }
+  }
+  ${CONSENT_TEXT_FIELDS}
+`;
+
+export const ADD_CONSENT_TEXT_MUTATION = /* GraphQL */ `
+  mutation SettingsAddConsentText($input: AddConsentTextInput!) {
+    addConsentTextVersion(input: $input) {
+      consentText {
+        ...SettingsConsentText
+      }
+    }
+  }
+  ${CONSENT_TEXT_FIELDS}
 `;
 
 export const UPDATE_APP_SETTINGS_MUTATION = /* GraphQL */ `
@@ -199,4 +248,23 @@ export const SET_OFFER_ACTIVE_MUTATION = /* GraphQL */ `
     }
   }
   ${OFFER_FIELDS}
+`;
+
+export const UPDATE_OFFER_MUTATION = /* GraphQL */ `
+  mutation SettingsUpdateOffer($id: ID!, $input: OfferInput!) {
+    updateOffer(id: $id, input: $input) {
+      offer {
+        ...SettingsOffer
+      }
+    }
+  }
+  ${OFFER_FIELDS}
+`;
+
+export const DELETE_OFFER_MUTATION = /* GraphQL */ `
+  mutation SettingsDeleteOffer($id: ID!) {
+    deleteOffer(id: $id) {
+      deletedId
+    }
+  }
 `;

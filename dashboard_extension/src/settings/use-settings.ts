@@ -3,15 +3,21 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { useGraphQLClient } from "../providers/data-provider";
 import { backfillActive } from "./backfill";
+import type { ConsentText } from "./consent-texts";
 import {
+  ADD_CONSENT_TEXT_MUTATION,
   BACKFILL_STATUS_QUERY,
+  CONSENT_TEXTS_QUERY,
   CREATE_OFFER_MUTATION,
+  DELETE_OFFER_MUTATION,
   OFFERS_QUERY,
   REFRESH_SHOP_NAME_MUTATION,
+  RESTART_BACKFILL_MUTATION,
   SET_OFFER_ACTIVE_MUTATION,
   SETTINGS_QUERY,
   UPDATE_APP_SETTINGS_MUTATION,
   UPDATE_EMAIL_PROVIDER_MUTATION,
+  UPDATE_OFFER_MUTATION,
   UPDATE_PUSH_SETTINGS_MUTATION,
   UPDATE_SMS_PROVIDER_MUTATION,
 } from "./settings.documents";
@@ -35,14 +41,14 @@ export const useOffers = () => {
   });
 };
 
-/** Polled every 2 s while an import is pending or running. */
+/** Polled every second while an import is pending or running. */
 export const useBackfillStatus = () => {
   const client = useGraphQLClient();
   return useQuery({
     queryKey: settingsKey("backfill"),
     queryFn: ({ signal }) =>
       client.request<{ backfillStatus: BackfillStatus[] }>(BACKFILL_STATUS_QUERY, {}, { signal }).then((data) => data.backfillStatus),
-    refetchInterval: (query) => (query.state.data && backfillActive(query.state.data) ? 2000 : false),
+    refetchInterval: (query) => (query.state.data && backfillActive(query.state.data) ? 1000 : false),
   });
 };
 
@@ -115,4 +121,52 @@ export const useSetOfferActive = () => {
     mutationFn: ({ id, active }: { id: string; active: boolean }) => client.request(SET_OFFER_ACTIVE_MUTATION, { id, active }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: settingsKey("offers") }),
   });
+};
+
+export const useUpdateOffer = () => {
+  const client = useGraphQLClient();
+  const queryClient = useQueryClient();
+  return async (id: string, input: Record<string, unknown>) => {
+    await client.request(UPDATE_OFFER_MUTATION, { id, input });
+    await queryClient.invalidateQueries({ queryKey: settingsKey("offers") });
+  };
+};
+
+export const useDeleteOffer = () => {
+  const client = useGraphQLClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => client.request(DELETE_OFFER_MUTATION, { id }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: settingsKey("offers") }),
+  });
+};
+
+/** The new (pending) runs go into the cache at once, which starts the polling. */
+export const useRestartBackfill = () => {
+  const client = useGraphQLClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      client.request<{ restartBackfill: { backfillStatus: BackfillStatus[] } }>(RESTART_BACKFILL_MUTATION).then((data) => data.restartBackfill.backfillStatus),
+    onSuccess: (runs) => queryClient.setQueryData(settingsKey("backfill"), runs),
+    onError: () => queryClient.invalidateQueries({ queryKey: settingsKey("backfill") }),
+  });
+};
+
+export const useConsentTexts = () => {
+  const client = useGraphQLClient();
+  return useQuery({
+    queryKey: settingsKey("consentTexts"),
+    queryFn: ({ signal }) =>
+      client.request<{ consentTexts: ConsentText[] }>(CONSENT_TEXTS_QUERY, {}, { signal }).then((data) => data.consentTexts),
+  });
+};
+
+export const useAddConsentText = () => {
+  const client = useGraphQLClient();
+  const queryClient = useQueryClient();
+  return async (input: Record<string, unknown>) => {
+    await client.request(ADD_CONSENT_TEXT_MUTATION, { input });
+    await queryClient.invalidateQueries({ queryKey: settingsKey("consentTexts") });
+  };
 };

@@ -1,11 +1,15 @@
-/** The import of what the shop already had: per kind, its state and a progress bar. */
-import { Box, Text } from "@saleor/macaw-ui";
+/** The import of what the shop already had: per kind, its state and a progress bar (polled
+ * while it runs), and starting it over after a confirmation. */
+import { Box, Button, Text } from "@saleor/macaw-ui";
+import { useState } from "react";
 import { useIntl } from "react-intl";
 
+import { ConfirmDialog } from "../../components/confirm-dialog";
 import { ErrorState } from "../../components/error-state";
 import { LoadingState } from "../../components/loading-state";
-import { backfillRows, type BackfillRow } from "../backfill";
-import { useBackfillStatus } from "../use-settings";
+import { useNotify, useNotifyError } from "../../hooks/use-notify";
+import { backfillRows, type BackfillRow, restartRefused } from "../backfill";
+import { useBackfillStatus, useRestartBackfill } from "../use-settings";
 
 const Progress = ({ row, label }: { row: BackfillRow; label: string }) => (
   <Box
@@ -28,6 +32,22 @@ export const BackfillSection = () => {
   const intl = useIntl();
   const t = (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
   const status = useBackfillStatus();
+  const restart = useRestartBackfill();
+  const notify = useNotify();
+  const notifyError = useNotifyError();
+  const [confirming, setConfirming] = useState(false);
+  const running = status.data ? restartRefused(status.data, new Date()) : true;
+  const confirm = () =>
+    restart.mutate(undefined, {
+      onSuccess: () => {
+        notify({ status: "success", title: t("settings.backfill.restarted") });
+        setConfirming(false);
+      },
+      onError: (error) => {
+        notifyError(t("settings.backfill.restartFailed"), error);
+        setConfirming(false);
+      },
+    });
   return (
     <Box as="section" aria-labelledby="settings-backfill-heading" display="flex" flexDirection="column" gap={4} data-testid="settings-section-backfill">
       <Text as="h2" id="settings-backfill-heading" size={7} fontWeight="bold">
@@ -72,9 +92,27 @@ export const BackfillSection = () => {
             </Box>
           );
         })}
-      <Text size={2} color="default2" data-testid="backfill-restart-note">
-        {t("settings.backfill.noRestart")}
-      </Text>
+      {status.data && (
+        <Box display="flex" gap={3} alignItems="center" flexWrap="wrap">
+          <Button variant="secondary" onClick={() => setConfirming(true)} disabled={running || restart.isPending} data-testid="backfill-restart">
+            {t("settings.backfill.restart")}
+          </Button>
+          {running && (
+            <Text size={2} color="default2" data-testid="backfill-restart-note">
+              {t("settings.backfill.restartWhenDone")}
+            </Text>
+          )}
+        </Box>
+      )}
+      <ConfirmDialog
+        open={confirming}
+        title={t("settings.backfill.restartTitle")}
+        description={t("settings.backfill.restartText")}
+        confirmLabel={t("settings.backfill.restart")}
+        busy={restart.isPending}
+        onConfirm={confirm}
+        onCancel={() => setConfirming(false)}
+      />
     </Box>
   );
 };
