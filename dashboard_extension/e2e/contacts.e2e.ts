@@ -1,7 +1,7 @@
 // The contacts screens on people written by the app's own code (tests/support/e2e_contacts_seed.py):
 // Ada (four EUR orders and one USD, the last credited to her click on a journey's email, a run
-// with three logged steps, 22 product views), Grace (one order; erased here) and Alan (no
-// orders, consent pending). Every name and email carries this run's stamp, so searching the
+// with three logged steps, 22 product views, three consent ledger rows), Grace (one order;
+// erased here) and Alan (no orders, consent pending, an empty ledger). Every name and email carries this run's stamp, so searching the
 // stamp finds these three only.
 import { join } from "node:path";
 
@@ -203,6 +203,40 @@ describe("contacts", () => {
     await expect.poll(() => app.getByTestId("contact-run").count()).toBe(1);
     expect(await text(app.getByTestId("contact-run").locator("summary"))).toContain(seeded.journey);
     expect(embedded.errors).toEqual([]);
+  });
+
+  test("the consent ledger on a profile: newest first, with its source, text version and address", async () => {
+    const embedded = await openApp({ path: `/contacts/${encodeURIComponent(seeded.ada.id)}` });
+    const { app } = embedded;
+    const ledger = app.getByTestId("contact-consent-ledger");
+    await ledger.getByTestId("consent-ledger-row").first().waitFor();
+    expect(await Promise.all((await ledger.getByRole("columnheader").all()).map(text))).toEqual([
+      "When",
+      "Channel",
+      "Change",
+      "Source",
+      "Text version",
+      "IP address",
+    ]);
+    const rows = await Promise.all(
+      (await ledger.getByTestId("consent-ledger-row").all()).map(async (row) => (await Promise.all((await row.locator("td").all()).map(text))).slice(1)),
+    );
+    expect(rows).toEqual([
+      ["SMS", "Withdrawn", "sms.stop", "None sent", "—"],
+      ["Email", "Confirmed", "confirm-page", "None sent", "—"],
+      ["Email", "Requested", "storefront.subscribe", "2026-06", "198.51.100.4"],
+    ]);
+    const days = await Promise.all((await ledger.getByTestId("consent-ledger-row").all()).map(async (row) => text(row.locator("td").first())));
+    const dayAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toLocaleDateString("en-US", { month: "short", day: "numeric" });
+    expect(days.map((day, index) => day.includes(dayAgo([10, 39, 40][index]!)))).toEqual([true, true, true]);
+    await ledger.scrollIntoViewIfNeeded();
+    await ledger.screenshot({ path: join(e2e().screenshotsDir, "contacts-ledger.png") });
+
+    const alan = await openApp({ path: `/contacts/${encodeURIComponent(seeded.alan.id)}` });
+    const empty = alan.app.getByTestId("contact-consent-ledger").getByTestId("consent-ledger-empty");
+    await empty.waitFor();
+    expect(await text(empty)).toBe("No consent changes recorded.");
+    expect([...embedded.errors, ...alan.errors]).toEqual([]);
   });
 
   test("a profile in German: labels, money and dates in German notation", async () => {

@@ -12,7 +12,8 @@ is in every email and surname, so a search finds this run's people only.
   clicked an hour later); her run of that journey exited with its three steps logged; 22
   ``product.viewed`` events (one a day, the newest 3 days ago), a ``cart.added`` and an
   ``order.placed`` per order. Her figures are recomputed by ``contacts.figures`` and the shop's
-  RFM scores by ``contacts.sweeps.rfm_sweep``.
+  RFM scores by ``contacts.sweeps.rfm_sweep``. Her consent ledger (``LEDGER``): a storefront
+  sign-up with consent text 2026-06 40 days ago, its confirmation a day later, an SMS STOP.
 - Grace Hopper (US): one USD 25 order five days ago (the one the test erases).
 - Alan Turing (DE, consent pending): no orders.
 """
@@ -45,6 +46,11 @@ ADA_ORDERS = (  # days ago, currency, amount
     (10, "EUR", "50.00"),
 )
 PRODUCT_VIEWS = 22
+LEDGER = (  # channel, action, source, consent text version, IP address, days ago
+    ("email", "requested", "storefront.subscribe", "2026-06", "198.51.100.4", 40),
+    ("email", "confirmed", "confirm-page", "", None, 39),
+    ("sms", "withdrawn", "sms.stop", "", None, 10),
+)
 
 
 def _setup() -> None:
@@ -60,7 +66,7 @@ def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
     from saleor_mautomation.analytics.attribution import orders_attribute
     from saleor_mautomation.commerce.models import OrderRecord
     from saleor_mautomation.contacts.figures import engagement_refresh
-    from saleor_mautomation.contacts.models import Contact
+    from saleor_mautomation.contacts.models import ConsentRecord, Contact
     from saleor_mautomation.contacts.sweeps import rfm_sweep
     from saleor_mautomation.events.services import event_record
     from saleor_mautomation.graphql.contacts import to_global_id
@@ -200,6 +206,19 @@ def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
     orders_attribute(contact_ids=[ada.pk], now=now - timedelta(days=2) + timedelta(minutes=1))
 
     order(grace, now - timedelta(days=5), "USD", "25.00")
+    # Ada's consent ledger: signed up on the storefront (consent text 2026-06, from her
+    # address), confirmed by the double opt-in link, later her SMS consent withdrawn by STOP
+    for channel, action, source, version, address, days in LEDGER:
+        ConsentRecord.objects.create(
+            installation_id=shop,
+            contact=ada,
+            channel=channel,
+            action=action,
+            source=source,
+            text_version=version,
+            ip_address=address,
+            occurred_at=now - timedelta(days=days),
+        )
     for who in (ada, grace, alan):
         refresh(who)
     rfm_sweep(installation_id=shop, now=now)

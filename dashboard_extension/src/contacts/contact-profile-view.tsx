@@ -11,6 +11,7 @@ import { pathFor } from "../lib/routes";
 import { useAppLocale } from "../providers/locale-provider";
 import { PageTitle } from "../shell/page-layout";
 import { ContactActions } from "./contact-actions";
+import { ContactConsentLedger } from "./contact-consent-ledger";
 import { ContactFigures, LastOrder, Memberships } from "./contact-figures";
 import { ContactRuns } from "./contact-runs";
 import { ContactTimeline } from "./contact-timeline";
@@ -124,6 +125,7 @@ export const ContactProfileView = ({ contactId }: { contactId: string }) => {
         <Memberships memberships={contact.segmentMemberships} segments={query.data.segments} />
       </Box>
       <ContactRuns contactId={contact.id} />
+      <ContactConsentLedger contactId={contact.id} />
       <ContactTimeline contactId={contact.id} />
     </>
   );
