@@ -86,12 +86,12 @@ describe("segments", () => {
     await app.getByRole("button", { name: "New segment" }).click();
     await app.getByRole("heading", { name: "New segment", level: 1 }).waitFor();
     await host.waitForAction("updateRouting", (a) => a.payload.newRoute === "/segments/new");
-    const save = app.getByTestId("segment-save");
-    expect(await save.isDisabled()).toBe(true);
+    const saveButton = app.getByTestId("segment-save");
+    expect(await saveButton.isDisabled()).toBe(true);
     await app.getByLabel("Name", { exact: true }).fill("   ");
     await app.getByLabel("Name", { exact: true }).blur();
     expect(await text(app.getByText("A segment needs a name."))).toBe("A segment needs a name.");
-    expect(await save.isDisabled()).toBe(true);
+    expect(await saveButton.isDisabled()).toBe(true);
 
     // "email contains <stamp>": this run's six people
     await app.getByLabel("Name", { exact: true }).fill(`Stamped ${stamp}`);
@@ -101,13 +101,33 @@ describe("segments", () => {
     await app.getByRole("option", { name: "contains", exact: true }).click();
     await row.getByLabel("Value", { exact: true }).fill(stamp);
     await expect.poll(() => currentCount(app)).toBe("6");
-    await save.click();
+    await saveButton.click();
     await host.waitForAction("notification", (a) => a.payload.title === `Stamped ${stamp} saved as revision 1`);
     await app.getByRole("heading", { name: `Stamped ${stamp}`, level: 1 }).waitFor();
     const created = await host.waitForAction("updateRouting", (a) => /^\/segments\/[A-Za-z0-9%]+$/.test(String(a.payload.newRoute)) && a.payload.newRoute !== "/segments/new");
     expect(atob(decodeURIComponent(String(created.payload.newRoute).slice("/segments/".length)))).toMatch(/^Segment:\d+$/);
     // 0 members until the rebuild the save enqueued has run in the app's worker, then 6
     expect(await text(app.getByTestId("segment-summary"))).toMatch(new RegExp(`^Key stamped-${stamp} · revision 1 · [06] members$`));
+
+    // archived behind a confirmation that names it; then listed only with the archived ones
+    await app.getByTestId("segment-archive").click();
+    const dialog = app.getByRole("alertdialog");
+    expect(await text(dialog.getByRole("heading"))).toBe(`Archive Stamped ${stamp}?`);
+    await app.getByTestId("confirm-dialog-cancel").click();
+    await dialog.waitFor({ state: "detached" });
+    await app.getByTestId("segment-archive").click();
+    await save(page, app, "segments-archive-confirm.png");
+    await app.getByTestId("confirm-dialog-confirm").click();
+    await host.waitForAction("notification", (a) => a.payload.title === `Stamped ${stamp} archived`);
+    await expect.poll(() => text(app.getByTestId("segment-summary"))).toMatch(/^Archived · /);
+    expect(await app.getByTestId("segment-save").count()).toBe(0);
+    await app.getByRole("link", { name: "Segments", exact: true }).click();
+    const listed = app.locator(`[data-segment-key="stamped-${stamp}"]`);
+    await app.locator('[data-segment-key="champions"]').waitFor();
+    expect(await listed.count()).toBe(0);
+    await app.getByText("Show archived segments").click();
+    await listed.waitFor();
+    expect(await text(listed.getByTestId("segment-status"))).toBe("Archived");
     expect(embedded.errors).toEqual([]);
   });
 
