@@ -235,6 +235,24 @@ describe("edits", () => {
     expect(depthOf(deep.root)).toBe(MAX_DEPTH);
   });
 
+  it("measures depth as the definition does: a shallow row of a 12-deep tree can still be negated", () => {
+    const deep = fromDefinition(conditions.find((f) => f.name === "nested 12 levels deep")?.definition);
+    expect(depthOf(deep.root)).toBe(12);
+    const withShallow = fromDefinition({ version: 1, root: { type: "and", conditions: [toDefinition(deep).root, { type: "birthday" }] } });
+    expect(depthOf(withShallow.root)).toBe(13);
+    const atTwelve = fromDefinition({ version: 1, root: { type: "and", conditions: [(toDefinition(deep).root as { conditions: unknown[] }).conditions[0], { type: "birthday" }] } });
+    expect(depthOf(atTwelve.root)).toBe(12);
+    const shallow = (atTwelve.root as RuleGroup).children[1]?.id as string;
+    const deepest = (function last(node: RuleTree["root"]): string {
+      return node.kind === "group" ? last(node.children[0] as RuleTree["root"]) : node.id;
+    })(atTwelve.root);
+    expect(toDefinition(wrapInNot(atTwelve, shallow)).root).toMatchObject({ conditions: [{}, { type: "not", condition: { type: "birthday" } }] });
+    expect(wrapInNot(atTwelve, deepest)).toBe(atTwelve);
+    // a none-of group of several is two levels (not, then or): no group fits below level 11 then
+    const none = setGroupType(addCondition(newTree(), "r1"), "r1", "not");
+    expect(depthOf(none.root)).toBe(3);
+  });
+
   it("counts a none-of group of several as two nodes, as the definition does", () => {
     const tree = setGroupType(addCondition(newTree(), "r1"), "r1", "not");
     expect(nodeCount(tree.root)).toBe(4);

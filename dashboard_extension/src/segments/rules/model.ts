@@ -383,8 +383,10 @@ const mapNode = (node: RuleNode, id: string, change: (node: RuleNode) => RuleNod
 const withRoot = (tree: RuleTree, root: RuleNode, nextId = tree.nextId): RuleTree =>
   root === tree.root && nextId === tree.nextId ? tree : { ...tree, root, nextId };
 
-/** Whether one more condition (or group with its first condition: `size` 2) fits the limits. */
-export const canAdd = (tree: RuleTree, size = 1): boolean => nodeCount(tree.root) + size <= MAX_NODES;
+/** The edited tree if it keeps within the definition's limits (200 nodes, 12 levels), else the
+ * tree as it was (the edit is not offered). */
+const within = (tree: RuleTree, next: RuleTree): RuleTree =>
+  nodeCount(next.root) <= MAX_NODES && depthOf(next.root) <= Math.max(MAX_DEPTH, depthOf(tree.root)) ? next : tree;
 
 /**
  * Add a condition to a group (at its end). Added to a condition row, the row and the new
@@ -392,26 +394,26 @@ export const canAdd = (tree: RuleTree, size = 1): boolean => nodeCount(tree.root
  */
 export const addCondition = (tree: RuleTree, targetId: string, type: ConditionType = "profile"): RuleTree => {
   const target = findNode(tree.root, targetId);
-  if (!target || !canAdd(tree, target.kind === "group" ? 1 : 2)) return tree;
+  if (!target) return tree;
   const condition: RuleCondition = { kind: "condition", id: `r${tree.nextId}`, condition: defaultCondition(type) };
   if (target.kind === "group") {
-    return withRoot(tree, mapNode(tree.root, targetId, (n) => ({ ...(n as RuleGroup), children: [...(n as RuleGroup).children, condition] })), tree.nextId + 1);
+    return within(tree, withRoot(tree, mapNode(tree.root, targetId, (n) => ({ ...(n as RuleGroup), children: [...(n as RuleGroup).children, condition] })), tree.nextId + 1));
   }
   const group: RuleGroup = { kind: "group", id: `r${tree.nextId + 1}`, type: "and", children: [target, condition] };
-  return withRoot(tree, mapNode(tree.root, targetId, () => group), tree.nextId + 2);
+  return within(tree, withRoot(tree, mapNode(tree.root, targetId, () => group), tree.nextId + 2));
 };
 
 /** Add a nested group (with one condition to start from) at the end of a group. */
 export const addGroup = (tree: RuleTree, groupId: string, type: GroupType = "or"): RuleTree => {
   const target = findNode(tree.root, groupId);
-  if (target?.kind !== "group" || !canAdd(tree, 2) || levelOf(tree.root, groupId) + 2 > MAX_DEPTH) return tree;
+  if (target?.kind !== "group") return tree;
   const group: RuleGroup = {
     kind: "group",
     id: `r${tree.nextId}`,
     type,
     children: [{ kind: "condition", id: `r${tree.nextId + 1}`, condition: defaultCondition("profile") }],
   };
-  return withRoot(tree, mapNode(tree.root, groupId, (n) => ({ ...(n as RuleGroup), children: [...(n as RuleGroup).children, group] })), tree.nextId + 2);
+  return within(tree, withRoot(tree, mapNode(tree.root, groupId, (n) => ({ ...(n as RuleGroup), children: [...(n as RuleGroup).children, group] })), tree.nextId + 2));
 };
 
 /** Remove a row (a condition or a whole group). The root is never removed: it is emptied. */
@@ -430,9 +432,9 @@ export const setGroupType = (tree: RuleTree, groupId: string, type: GroupType): 
 /** Wrap a row in a "none of" group (not). */
 export const wrapInNot = (tree: RuleTree, id: string): RuleTree => {
   const target = findNode(tree.root, id);
-  if (!target || !canAdd(tree) || depthOf(tree.root) + 1 > MAX_DEPTH) return tree;
+  if (!target) return tree;
   const group: RuleGroup = { kind: "group", id: `r${tree.nextId}`, type: "not", children: [target] };
-  return withRoot(tree, mapNode(tree.root, id, () => group), tree.nextId + 1);
+  return within(tree, withRoot(tree, mapNode(tree.root, id, () => group), tree.nextId + 1));
 };
 
 /** Replace a condition row's definition object (the row keeps its id). */

@@ -14,7 +14,6 @@ import {
   addCondition,
   addGroup,
   AGE_OPERATORS,
-  canAdd,
   COMPARISONS,
   CONDITION_TYPES,
   CONSENT_STATUSES,
@@ -33,7 +32,6 @@ import {
   type JsonObject,
   levelOf,
   LIFECYCLE_STAGES,
-  MAX_DEPTH,
   operatorsFor,
   OPERATORS,
   type PlacedErrors,
@@ -136,7 +134,7 @@ const RootCondition = ({ row }: { row: RuleCondition }) => {
     <Box display="flex" flexDirection="column" gap={2}>
       <ConditionRow row={row} />
       <Box display="flex" gap={2}>
-        <Button variant="secondary" size="small" disabled={disabled || !canAdd(tree, 2)} onClick={() => change(addCondition(tree, row.id))}>
+        <Button variant="secondary" size="small" disabled={disabled || addCondition(tree, row.id) === tree} onClick={() => change(addCondition(tree, row.id))}>
           {t("rules.group.addCondition")}
         </Button>
       </Box>
@@ -204,7 +202,7 @@ const GroupView = ({ group }: { group: RuleGroup }) => {
         </Box>
         <Box marginLeft="auto" display="flex" gap={2}>
           {!isRoot && group.type !== "not" && (
-            <Button variant="tertiary" size="small" disabled={disabled} onClick={() => change(wrapInNot(tree, group.id))}>
+            <Button variant="tertiary" size="small" disabled={disabled || wrapInNot(tree, group.id) === tree} onClick={() => change(wrapInNot(tree, group.id))}>
               {t("rules.row.negate")}
             </Button>
           )}
@@ -225,13 +223,13 @@ const GroupView = ({ group }: { group: RuleGroup }) => {
         <NodeView key={child.id} node={child} />
       ))}
       <Box display="flex" gap={2}>
-        <Button variant="secondary" size="small" disabled={disabled || !canAdd(tree)} onClick={() => change(addCondition(tree, group.id))} data-testid="add-condition">
+        <Button variant="secondary" size="small" disabled={disabled || addCondition(tree, group.id) === tree} onClick={() => change(addCondition(tree, group.id))} data-testid="add-condition">
           {t("rules.group.addCondition")}
         </Button>
         <Button
           variant="secondary"
           size="small"
-          disabled={disabled || !canAdd(tree, 2) || level + 2 > MAX_DEPTH}
+          disabled={disabled || addGroup(tree, group.id) === tree}
           onClick={() => change(addGroup(tree, group.id))}
           data-testid="add-group"
         >
@@ -283,7 +281,7 @@ const ConditionRow = ({ row }: { row: RuleCondition }) => {
           />
         </Box>
         <Box marginLeft="auto" display="flex" gap={2}>
-          <Button variant="tertiary" size="small" disabled={disabled} onClick={() => change(wrapInNot(tree, row.id))} data-testid="negate-row">
+          <Button variant="tertiary" size="small" disabled={disabled || wrapInNot(tree, row.id) === tree} onClick={() => change(wrapInNot(tree, row.id))} data-testid="negate-row">
             {t("rules.row.negate")}
           </Button>
           <Button variant="tertiary" size="small" disabled={disabled} onClick={() => change(removeNode(tree, row.id))} data-testid="remove-row">
