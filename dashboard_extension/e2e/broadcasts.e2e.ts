@@ -176,5 +176,15 @@ describe("broadcasts", () => {
     expect(await text(row.getByTestId("broadcast-progress"))).toBe("4 of 6 sent");
     await screenshot(page, "broadcasts-list");
     expect(embedded.errors).toEqual([]);
+
+    // and: in German, the same figures under German labels and a German date
+    const german = await openApp({ path: `/broadcasts/${encodeURIComponent(journeyId)}`, locale: "de" });
+    await german.app.getByRole("heading", { name, level: 1 }).waitFor();
+    expect(await text(german.app.getByTestId("broadcast-state"))).toBe("Abgebrochen");
+    expect(await text(german.app.getByTestId("figure-sent"))).toBe("Versendet4");
+    expect(await text(german.app.getByTestId("figure-notSent"))).toBe("Abgebrochen, nicht gesendet1");
+    expect(await text(german.app.getByTestId("broadcast-fact-schedule"))).toMatch(/^Wann\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} \(UTC\)$/);
+    await screenshot(german.page, "broadcast-de");
+    expect(german.errors).toEqual([]);
   }, 300_000);
 });

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useIntl } from "react-intl";
 import { useNavigate } from "react-router-dom";
 
+import { AppLink } from "../components/app-link";
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
@@ -174,7 +175,8 @@ const FormBody = ({ choices }: { choices: Choices }) => {
         )}
         {choices.segments.length === 0 && (
           <Text size={3} color="critical1">
-            {t("broadcasts.segment.none")}
+            {t("broadcasts.segment.none")}{" "}
+            <AppLink to={pathFor({ name: "segmentNew" })}>{t("broadcasts.segment.create")}</AppLink>
           </Text>
         )}
       </Section>
