@@ -138,4 +138,30 @@ describe("segment rule builder", () => {
     expect(await builder.getByTestId("row-errors").count()).toBe(0);
     expect(embedded.errors).toEqual([]);
   });
+
+  test("in German: the groups' wording, an order row with its pickers, a row's error", async () => {
+    const embedded = await openApp({ path: "/segments/new", locale: "de" });
+    const { app } = embedded;
+    const builder = app.getByTestId("rule-builder");
+    await builder.waitFor();
+    const root = builder.getByTestId("rule-group").first();
+    expect(await text(root.getByText("Kontakte, auf die zutrifft"))).toBe("Kontakte, auf die zutrifft");
+    await choose(app, root, "Trifft zu bei", "keiner der folgenden");
+    const row = builder.getByTestId("rule-row").first();
+    await choose(app, row, "Bedingung", "Bestellungen");
+    await choose(app, row, "Wie oft", "nie");
+    expect(await row.getByLabel("Anzahl").count()).toBe(0);
+    await choose(app, row, "Wann", "zwischen Daten");
+    await row.getByLabel("Von Datum").fill("2026-02-01");
+    await row.getByLabel("Bis Datum").fill("2026-01-01");
+    await row.getByLabel("Produkte suchen").fill("juice");
+    await row.getByRole("button", { name: "Apple Juice hinzufügen" }).click();
+    await expect.poll(() => row.getByTestId("picker-product").getByTestId("picked").allTextContents()).toEqual(["Apple JuiceEntfernen"]);
+    const refused = row.getByTestId("row-errors");
+    await refused.waitFor();
+    expect(await text(refused)).toBe("Wann: start is after end");
+    expect(await unlabelled(app)).toEqual([]);
+    await builder.screenshot({ path: join(e2e().screenshotsDir, "segment-rules-de.png") });
+    expect(embedded.errors).toEqual([]);
+  });
 });
