@@ -250,4 +250,26 @@ describe("operations", () => {
     expect(await unlabelled(app)).toEqual([]);
     expect(embedded.errors).toEqual([]);
   });
+
+  test("in German: the tabs, the check's words and what to do", async () => {
+    const { deliveries } = await counts();
+    const embedded = await openApp({ path: "/operations", locale: "de" });
+    const { app, page } = embedded;
+    await app.getByRole("heading", { name: "Betrieb", level: 1 }).waitFor();
+    await expect.poll(() => text(app.getByTestId("failures-tab-delivery"))).toBe(`Fehlgeschlagene Zustellungen (${deliveries})`);
+    const none = app.locator('[data-code="DMARC_POLICY_NONE"]');
+    await none.waitFor();
+    expect(await text(none.getByTestId("dns-status"))).toBe("Warnung");
+    expect(await text(none.getByTestId("dns-explanation"))).toBe(
+      "Richtlinie „none“: erfüllt das Minimum von Gmail und Yahoo, aber Mail, die DMARC nicht besteht, wird trotzdem zugestellt.",
+    );
+    expect(await text(app.locator('[data-code="SPF_LOOKUPS"]').getByTestId("dns-explanation"))).toBe(
+      "Er braucht 1 der 10 DNS-Abfragen, die SPF erlaubt.",
+    );
+    expect(await text(app.locator('[data-code="ALIGNMENT_UNVERIFIED"]').getByTestId("dns-explanation"))).toBe(
+      "Unter Ihrer Absenderdomain wurde kein brauchbarer DKIM-Schlüssel gefunden; die Ausrichtung (Modus locker) hängt an der Bounce-Domain, die DNS nicht zeigt.",
+    );
+    await save(page, app, "operations-de.png");
+    expect(embedded.errors).toEqual([]);
+  });
 });

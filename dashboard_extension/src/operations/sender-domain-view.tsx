@@ -29,7 +29,7 @@ const STATUS_COLOR = { PASS: "success1", WARN: "warning1", FAIL: "critical1" } a
 const StatusBadge = ({ status }: { status: CheckStatus }) => {
   const intl = useIntl();
   return (
-    <Text size={3} fontWeight="bold" color={STATUS_COLOR[status]} data-testid="dns-status" __minWidth="64px">
+    <Text size={3} fontWeight="bold" color={STATUS_COLOR[status]} data-testid="dns-status" __minWidth="120px">
       {intl.formatMessage({ id: statusMessageId(status) })}
     </Text>
   );
