@@ -66,6 +66,36 @@ describe("parseGraphQLResponse", () => {
     });
   });
 
+  it("keeps the problems per field of the first error, skipping entries of another shape", () => {
+    const body = JSON.stringify({
+      data: null,
+      errors: [
+        {
+          message: "name: required; root.conditions.0.value: must be a number",
+          extensions: {
+            code: "INVALID_DEFINITION",
+            fields: [
+              { field: "name", message: "required" },
+              { field: "root.conditions.0.value", message: "must be a number" },
+              { field: 3, message: "not a path" },
+            ],
+          },
+        },
+      ],
+    });
+
+    expect(parseGraphQLResponse(200, body)).toEqual({
+      ok: false,
+      message: "name: required; root.conditions.0.value: must be a number",
+      code: "INVALID_DEFINITION",
+      status: 200,
+      fields: [
+        { field: "name", message: "required" },
+        { field: "root.conditions.0.value", message: "must be a number" },
+      ],
+    });
+  });
+
   it("falls back to GRAPHQL_ERROR and joins messages when errors carry no code", () => {
     const body = JSON.stringify({ data: { x: 1 }, errors: [{ message: "first" }, { message: "second" }] });
 

@@ -23,12 +23,17 @@ export type GraphQLRequest = {
 };
 
 export type GraphQLSuccess = { ok: true; data: unknown };
+/** One problem at one input field, as the API lists them in `extensions.fields`. */
+export type FieldError = { field: string; message: string };
+
 export type GraphQLFailure = {
   ok: false;
   message: string;
   code: string;
   /** HTTP status when a response was received; absent for network failures. */
   status?: number;
+  /** The problems per input field the first error names (an invalid definition, a refused input). */
+  fields?: FieldError[];
 };
 export type GraphQLResult = GraphQLSuccess | GraphQLFailure;
 
@@ -58,7 +63,19 @@ const parseJson = (text: string): unknown => {
   }
 };
 
-type ErrorEntry = { message: string; code?: string };
+type ErrorEntry = { message: string; code?: string; fields?: FieldError[] };
+
+const readFields = (value: unknown): FieldError[] | undefined => {
+  if (!Array.isArray(value)) {
+    return undefined;
+  }
+
+  return value.flatMap((entry: unknown): FieldError[] =>
+    isRecord(entry) && typeof entry.field === "string" && typeof entry.message === "string"
+      ? [{ field: entry.field, message: entry.message }]
+      : [],
+  );
+};
 
 const readErrors = (body: unknown): ErrorEntry[] => {
   if (!isRecord(body) || !Array.isArray(body.errors)) {
@@ -69,8 +86,9 @@ const readErrors = (body: unknown): ErrorEntry[] => {
     const message = isRecord(error) && typeof error.message === "string" ? error.message : "Unknown error";
     const extensions = isRecord(error) && isRecord(error.extensions) ? error.extensions : {};
     const code = typeof extensions.code === "string" ? extensions.code : undefined;
+    const fields = readFields(extensions.fields);
 
-    return { message, code };
+    return fields ? { message, code, fields } : { message, code };
   });
 };
 
@@ -90,6 +108,7 @@ export const parseGraphQLResponse = (status: number, bodyText: string): GraphQLR
       message: errors.map((error) => error.message).join("; "),
       code: firstError.code ?? (httpOk ? ErrorCode.graphql : ErrorCode.http),
       status,
+      ...(firstError.fields ? { fields: firstError.fields } : {}),
     };
   }
 

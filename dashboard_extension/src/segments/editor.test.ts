@@ -62,18 +62,29 @@ describe("nameProblem", () => {
 });
 
 describe("refusalOf", () => {
-  it("places the name, the rules' paths and the rest", () => {
+  it("places the name, the rules' paths and any other field", () => {
     expect(
-      refusalOf("name: a name of 1 to 120 characters; root.conditions.1.value: must be a number; version: must be 1"),
+      refusalOf({
+        message: "name: a name of 1 to 120 characters; root.conditions.1.value: must be a number; version: must be 1",
+        fields: [
+          { field: "name", message: "a name of 1 to 120 characters" },
+          { field: "root.conditions.1.value", message: "must be a number" },
+          { field: "version", message: "must be 1" },
+          { field: "description", message: "too long" },
+        ],
+      }),
     ).toEqual({
       name: "a name of 1 to 120 characters",
       definition: [
         { field: "root.conditions.1.value", message: "must be a number" },
         { field: "version", message: "must be 1" },
       ],
-      general: [],
+      general: ["description: too long"],
     });
-    expect(refusalOf("An archived segment cannot be edited")).toEqual({
+  });
+
+  it("puts a refusal without fields above the form", () => {
+    expect(refusalOf({ message: "An archived segment cannot be edited" })).toEqual({
       name: null,
       definition: [],
       general: ["An archived segment cannot be edited"],

@@ -4,6 +4,7 @@
  * as an unsaved change, and the API's refusals placed at their fields.
  */
 import { type DefinitionError, fromDefinition, newTree, type RuleTree, toDefinition } from "./rules/model";
+import type { FieldError } from "../lib/graphql";
 
 export const NAME_MAX = 120;
 
@@ -62,21 +63,24 @@ export const nameProblem = (name: string): NameProblem | null => {
 export type Refusal = { name: string | null; definition: DefinitionError[]; general: string[] };
 
 /**
- * A refused save at its fields. The API refuses a segment with one `field: message` per
- * problem, joined by "; " (`name: a name of 1 to 120 characters; root.conditions.0.value:
- * ...`): `name` goes to the name field, a definition path to the rule builder's row, and
- * anything else (an archived segment, a segment in use) above the form.
+ * A refused save at its fields. The API lists each problem with its field in the error's
+ * `extensions.fields`: `name` goes to the name field, a definition path (`root...`,
+ * `version`, `definition`) to the rule builder, and the message of a refusal without fields
+ * (an archived segment, a segment in use) above the form.
  */
-export const refusalOf = (message: string): Refusal => {
+export const refusalOf = (failure: { message: string; fields?: readonly FieldError[] }): Refusal => {
   const refusal: Refusal = { name: null, definition: [], general: [] };
-  for (const part of message.split("; ")) {
-    const match = /^([a-z_]+(?:\.[\w]+)*): (.+)$/.exec(part);
-    if (match?.[1] === "name") {
-      refusal.name = match[2] ?? "";
-    } else if (match?.[1] && (match[1] === "root" || match[1].startsWith("root.") || match[1] === "version")) {
-      refusal.definition.push({ field: match[1], message: match[2] ?? "" });
-    } else if (part.trim()) {
-      refusal.general.push(part);
+  if (!failure.fields?.length) {
+    refusal.general.push(failure.message);
+    return refusal;
+  }
+  for (const { field, message } of failure.fields) {
+    if (field === "name") {
+      refusal.name = message;
+    } else if (field === "root" || field.startsWith("root.") || field === "version" || field === "definition") {
+      refusal.definition.push({ field, message });
+    } else {
+      refusal.general.push(`${field}: ${message}`);
     }
   }
   return refusal;

@@ -127,7 +127,7 @@ const SegmentEditor = ({ saved }: { saved: SavedSegment | null }) => {
       },
       onError: (error) => {
         if (error instanceof GraphQLRequestError && error.failure.code === "INVALID_DEFINITION") {
-          setRefusal(refusalOf(error.failure.message));
+          setRefusal(refusalOf(error.failure));
           return;
         }
         if (error instanceof GraphQLRequestError) setRefusal({ name: null, definition: [], general: [error.failure.message] });
