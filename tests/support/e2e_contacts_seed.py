@@ -208,14 +208,14 @@ def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
     order(grace, now - timedelta(days=5), "USD", "25.00")
     # Ada's consent ledger: signed up on the storefront (consent text 2026-06, from her
     # address), confirmed by the double opt-in link, later her SMS consent withdrawn by STOP
-    for channel, action, source, version, address, days in LEDGER:
+    for channel, action, source, text_version, address, days in LEDGER:
         ConsentRecord.objects.create(
             installation_id=shop,
             contact=ada,
             channel=channel,
             action=action,
             source=source,
-            text_version=version,
+            text_version=text_version,
             ip_address=address,
             occurred_at=now - timedelta(days=days),
         )
