@@ -366,6 +366,7 @@ describe("counts and windows", () => {
     expect(withCountMode(withCountMode(event, "did_not"), "at_most").count).toEqual({ op: "lte", value: 1 });
     expect(withCountMode(event, "exactly").count).toEqual({ op: "eq", value: 3 });
     expect(withCountValue({ type: "order" }, 4).count).toEqual({ op: "gte", value: 4 });
+    expect(withCountValue(event, null).count).toEqual({ op: "gte", value: null });
   });
 
   it("writes windows", () => {

@@ -250,7 +250,8 @@ export const withCountMode = (condition: JsonObject, mode: Exclude<CountMode, "o
   return { ...condition, count: { op: mode === "at_least" ? "gte" : mode === "exactly" ? "eq" : "lte", value } };
 };
 
-export const withCountValue = (condition: JsonObject, value: number): JsonObject => {
+/** The count's number as typed (a cleared field is null until a number is typed again). */
+export const withCountValue = (condition: JsonObject, value: Json): JsonObject => {
   const count = isObject(condition.count) ? condition.count : { op: "gte" };
   return { ...condition, count: { ...count, op: count.op ?? "gte", value } };
 };

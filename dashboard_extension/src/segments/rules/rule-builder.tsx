@@ -607,7 +607,7 @@ const BirthdayFields = ({ row, errors }: RowProps) => {
   const { tree, change } = useBuilder();
   return (
     <>
-      <NumberControl label={t("rules.field.within_days")} value={row.condition.within_days ?? 0} onChange={(v) => change(setKey(tree, row.id, "within_days", v))} error={hasFieldError(errors, "within_days")} testId="within-days" width="200px" />
+      <NumberControl label={t("rules.field.within_days")} value={"within_days" in row.condition ? row.condition.within_days : 0} onChange={(v) => change(setKey(tree, row.id, "within_days", v))} error={hasFieldError(errors, "within_days")} testId="within-days" width="200px" />
       <Text size={3} color="default2">
         {t("rules.birthday.hint")}
       </Text>
@@ -704,8 +704,8 @@ const CountFields = ({ row, errors, noun }: RowProps & { noun: string }) => {
       {mode !== "did_not" && (
         <NumberControl
           label={t("rules.field.times")}
-          value={countValue(row.condition.count)}
-          onChange={(v) => change(updateCondition(tree, row.id, (c) => withCountValue(c, typeof v === "number" ? v : Number.NaN)))}
+          value={count && typeof count === "object" && "value" in count ? count.value : countValue(undefined)}
+          onChange={(v) => change(updateCondition(tree, row.id, (c) => withCountValue(c, v)))}
           error={hasFieldError(errors, "count.value")}
           testId="count-value"
           width="100px"
