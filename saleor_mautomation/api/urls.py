@@ -29,7 +29,9 @@ urlpatterns = [
     ),
     path("api/imports/preview", imports.import_preview, name="import-preview"),
     path("api/imports", imports.import_start, name="import-start"),
-    path("api/imports/<int:job_id>/errors.csv", imports.import_errors_csv, name="import-errors"),
+    path(
+        "api/imports/<path:import_id>/errors.csv", imports.import_errors_csv, name="import-errors"
+    ),
     path("t/o/<str:token>", tracking_views.open_pixel, name="track-open"),
     path("t/c/<str:token>", tracking_views.click_redirect, name="track-click"),
     path("u/<str:token>", pages_views.unsubscribe, name="unsubscribe"),

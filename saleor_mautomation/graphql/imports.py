@@ -10,8 +10,10 @@ from typing import Any
 
 import graphene
 
+from saleor_mautomation.graphql.contacts import from_global_id
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.imports import selectors
+from saleor_mautomation.imports.ids import KIND, import_global_id
 from saleor_mautomation.imports.models import ImportJob
 
 MAX_RECENT = 50
@@ -89,7 +91,7 @@ class CsvImportType(graphene.ObjectType):
 
     @staticmethod
     def resolve_id(root: ImportJob, info: graphene.ResolveInfo) -> str:
-        return str(root.pk)
+        return import_global_id(root.pk)
 
     @staticmethod
     def resolve_error(root: ImportJob, info: graphene.ResolveInfo) -> str | None:
@@ -112,9 +114,8 @@ class ImportsQuery(graphene.ObjectType):
     @staticmethod
     def resolve_csv_import(root: Any, info: graphene.ResolveInfo, id: str) -> ImportJob | None:
         installation_id = dashboard_installation_id(info)
-        if not id.isdigit():
-            return None
-        return selectors.import_get(installation_id=installation_id, job_id=int(id))
+        job_id = from_global_id(KIND, id)
+        return selectors.import_get(installation_id=installation_id, job_id=job_id)
 
     @staticmethod
     def resolve_csv_imports(root: Any, info: graphene.ResolveInfo, first: int) -> list[ImportJob]:

@@ -9,6 +9,7 @@ import pytest
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.imports import tasks
+from saleor_mautomation.imports.ids import import_global_id, import_pk
 from saleor_mautomation.imports.models import ImportJob
 from tests.conftest import make_installation
 from tests.graphql.test_contacts import ask
@@ -200,14 +201,17 @@ def test_an_import_runs_after_its_commit_and_reports_through_graphql(
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, shop, "/api/imports?kind=contacts&fileName=people.csv", FILE)
     job_id = response.json()["id"]
+    pk = import_pk(job_id)
+    assert pk == ImportJob.objects.get().pk
+    assert job_id == import_global_id(pk)
     queued = ask(client, shop, STATUS, id=job_id)["data"]["csvImport"]
-    tasks.csv_import_run(int(job_id))
+    tasks.csv_import_run(pk)
     done = ask(client, shop, STATUS, id=job_id)["data"]["csvImport"]
 
     # then
     assert response.status_code == 202
     assert response.json() == {"id": job_id, "total": 3}
-    assert handed == [(int(job_id),)]
+    assert handed == [(pk,)]
     assert (queued["status"], queued["done"], queued["rowErrorCount"]) == ("QUEUED", 0, 0)
     assert done == {
         "id": job_id,
@@ -236,7 +240,7 @@ def test_an_import_runs_after_its_commit_and_reports_through_graphql(
 
     errors = client.get(f"/api/imports/{job_id}/errors.csv", headers=headers(shop))
     assert errors.status_code == 200
-    assert errors["Content-Disposition"] == f'attachment; filename="import-{job_id}-errors.csv"'
+    assert errors["Content-Disposition"] == f'attachment; filename="import-{pk}-errors.csv"'
     text = b"".join(errors.streaming_content).decode()
     assert list(csv.reader(io.StringIO(text))) == [
         ["row", "column", "message"],
@@ -257,10 +261,15 @@ def test_another_shops_import_is_out_of_reach(client, shop, standin):
         updated_at=shop.installed_at,
     )
 
-    found = ask(client, shop, STATUS, id=str(job.pk))
+    global_id = import_global_id(job.pk)
+    found = ask(client, shop, STATUS, id=global_id)
     listed = ask(client, shop, "{ csvImports { id } }")
-    errors = client.get(f"/api/imports/{job.pk}/errors.csv", headers=headers(shop))
+    errors = client.get(f"/api/imports/{global_id}/errors.csv", headers=headers(shop))
+    bad_id = ask(client, shop, STATUS, id=str(job.pk))
+    bad_path = client.get(f"/api/imports/{job.pk}/errors.csv", headers=headers(shop))
 
     assert found["data"]["csvImport"] is None
     assert listed["data"]["csvImports"] == []
     assert errors.status_code == 404
+    assert bad_id["errors"][0]["extensions"]["code"] == "INVALID_ID"
+    assert bad_path.status_code == 404

@@ -29,6 +29,7 @@ from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.flows.handoff import handoff
 from saleor_mautomation.imports import selectors, services
+from saleor_mautomation.imports.ids import import_global_id, import_pk
 from saleor_mautomation.imports.parsing import MAX_BYTES, PREVIEW_ROWS, Kind, ParsedFile
 from saleor_mautomation.imports.tasks import csv_import_run
 from saleor_mautomation.saleor.auth import bearer_token, dashboard_user
@@ -154,7 +155,7 @@ def import_start(request: HttpRequest) -> HttpResponseBase:
         return error_response(400, exc.message, exc.code)
     except DatabaseError:
         return unavailable()
-    return JsonResponse({"id": str(job.pk), "total": job.total}, status=202)
+    return JsonResponse({"id": import_global_id(job.pk), "total": job.total}, status=202)
 
 
 def _errors_csv(rows: Iterator[Any]) -> Iterator[str]:
@@ -171,13 +172,18 @@ def _errors_csv(rows: Iterator[Any]) -> Iterator[str]:
 
 
 @require_GET
-def import_errors_csv(request: HttpRequest, job_id: int) -> HttpResponseBase:
+def import_errors_csv(request: HttpRequest, import_id: str) -> HttpResponseBase:
     """The rows an import skipped, with why, as CSV (row, column, message) in file order."""
     try:
         installation = _installation(request)
     except _Refused as refused:
         return refused.response
-    job = selectors.import_get(installation_id=installation.pk, job_id=job_id)
+    job_id = import_pk(import_id)
+    job = (
+        None
+        if job_id is None
+        else selectors.import_get(installation_id=installation.pk, job_id=job_id)
+    )
     if job is None:
         return error_response(404, "No such import", "not_found")
     rows = selectors.row_errors_csv(job=job)
