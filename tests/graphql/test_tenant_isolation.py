@@ -27,6 +27,7 @@ from graphql import (
 )
 
 from saleor_mautomation.graphql.schema import schema
+from saleor_mautomation.imports.models import ImportJob
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.journeys.models import Journey, JourneyRun
 from saleor_mautomation.journeys.services import journey_enroll, journey_publish
@@ -117,6 +118,9 @@ def shops(db):
         "Template": Template.objects.get(installation=a, key="welcome-1").pk,
         "SmsTemplate": sms.pk,
         "SegmentMembership": Membership.objects.get(segment=segment, contact=contact).pk,
+        "CsvImport": ImportJob.objects.create(
+            installation=a, kind="contacts", file_name="a.csv", total=1, created_at=T, updated_at=T
+        ).pk,
     }
     return a, b, seeds
 
@@ -128,6 +132,7 @@ ID_ARGS: dict[tuple[str, str, str], str] = {
     ("Query", "templatePreview", "templateId"): "Template",
     ("Query", "templatePreview", "contactId"): "Contact",
     ("Query", "segment", "id"): "Segment",
+    ("Query", "csvImport", "id"): "CsvImport",
     ("Query", "journey", "id"): "Journey",
     ("Query", "contactRuns", "contactId"): "Contact",
     ("Query", "journeyTest", "journeyId"): "Journey",
