@@ -98,7 +98,7 @@ describe("an import", () => {
   });
 
   it("names the file of its skipped rows after the imported one", () => {
-    expect(rowErrorsFileName({ id: "12", fileName: "Mailchimp Export.CSV" })).toBe("Mailchimp-Export-errors-12.csv");
-    expect(rowErrorsFileName({ id: "3", fileName: "" })).toBe("import-errors-3.csv");
+    expect(rowErrorsFileName({ fileName: "Mailchimp Export.CSV" })).toBe("Mailchimp-Export-skipped-rows.csv");
+    expect(rowErrorsFileName({ fileName: "" })).toBe("import-skipped-rows.csv");
   });
 });

@@ -163,7 +163,7 @@ export const RESULT_COUNTS = ["created", "updated", "unchanged", "skipped"] as c
 export const resultCounts = (kind: ImportKind): readonly (typeof RESULT_COUNTS)[number][] =>
   kind === "suppressions" ? (["created", "unchanged", "skipped"] as const) : RESULT_COUNTS;
 
-export const rowErrorsFileName = (job: Pick<CsvImport, "id" | "fileName">): string => {
+export const rowErrorsFileName = (job: Pick<CsvImport, "fileName">): string => {
   const base = job.fileName.replace(/\.csv$/i, "").replace(/[^\w.-]+/g, "-") || "import";
-  return `${base}-errors-${job.id}.csv`;
+  return `${base}-skipped-rows.csv`;
 };

@@ -26,7 +26,7 @@ describe("urls", () => {
       "https://app.example/api/imports?kind=consents&fileName=export+1.csv&source=Mailchimp+export+2026-11",
     );
     expect(startUrl(ORIGIN, "contacts", "c.csv", "")).toBe("https://app.example/api/imports?kind=contacts&fileName=c.csv");
-    expect(errorsUrl(ORIGIN, "7")).toBe("https://app.example/api/imports/7/errors.csv");
+    expect(errorsUrl(ORIGIN, "Q3N2SW1wb3J0Ojc=")).toBe("https://app.example/api/imports/Q3N2SW1wb3J0Ojc%3D/errors.csv");
   });
 });
 
