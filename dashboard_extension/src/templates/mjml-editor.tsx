@@ -3,10 +3,10 @@ import { xml } from "@codemirror/lang-xml";
 import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
 import { Compartment, EditorState } from "@codemirror/state";
-import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
+import { drawSelection, EditorView, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
 import { Box, Text, useTheme, vars } from "@saleor/macaw-ui";
-import { useEffect, useId, useRef } from "react";
+import { forwardRef, useEffect, useId, useImperativeHandle, useRef } from "react";
 
 import type { Marker } from "./markers";
 
@@ -27,12 +27,11 @@ const dashboardTheme = (dark: boolean) =>
       ".cm-cursor, .cm-dropCursor": { borderLeftColor: vars.colors.text.default1 },
       ".cm-gutters": { backgroundColor: vars.colors.background.default2, color: vars.colors.text.default2, borderRight: `1px solid ${vars.colors.border.default1}` },
       ".cm-activeLineGutter": { backgroundColor: vars.colors.background.default3 },
-      ".cm-activeLine": { backgroundColor: "transparent" },
-      "&.cm-focused .cm-activeLine": { backgroundColor: vars.colors.background.default2 },
+      // Translucent: the selection layer lies under the text and the lint ranges.
       "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, ::selection": {
-        backgroundColor: vars.colors.background.accent1,
+        backgroundColor: `color-mix(in srgb, ${vars.colors.text.accent1} 22%, transparent)`,
       },
-      ".cm-lintRange-error": { backgroundColor: vars.colors.background.critical1 },
+      ".cm-lintRange-error": { backgroundColor: `color-mix(in srgb, ${vars.colors.text.critical1} 12%, transparent)` },
       ".cm-tooltip": { backgroundColor: vars.colors.background.default1, color: vars.colors.text.default1, border: `1px solid ${vars.colors.border.default1}`, borderRadius: vars.borderRadius[2] },
       ".cm-diagnostic-error": { borderLeftColor: vars.colors.text.critical1 },
       ".cm-diagnosticSource": { color: vars.colors.text.default2 },
@@ -68,7 +67,12 @@ type Props = {
  * templateValidate and templatePreview report shown as lint markers at their line and column.
  * Controlled: `value` replaces the document when it differs from what the editor holds.
  */
-export const MjmlEditor = ({ label, help, value, onChange, markers, markedValue, testId }: Props) => {
+export type MjmlEditorHandle = {
+  /** Select a range of the document, scroll it into view and focus the editor. */
+  reveal: (from: number, to: number) => void;
+};
+
+export const MjmlEditor = forwardRef<MjmlEditorHandle, Props>(function MjmlEditor({ label, help, value, onChange, markers, markedValue, testId }, ref) {
   const labelId = useId();
   const helpId = useId();
   const host = useRef<HTMLDivElement>(null);
@@ -77,6 +81,19 @@ export const MjmlEditor = ({ label, help, value, onChange, markers, markedValue,
   const changed = useRef(onChange);
   changed.current = onChange;
   const dark = useTheme().theme === "defaultDark";
+
+  useImperativeHandle(ref, () => ({
+    reveal: (from, to) => {
+      const editor = view.current;
+      if (!editor) return;
+      const length = editor.state.doc.length;
+      editor.dispatch({
+        selection: { anchor: Math.min(from, length), head: Math.min(to, length) },
+        effects: EditorView.scrollIntoView(Math.min(from, length), { y: "center" }),
+      });
+      editor.focus();
+    },
+  }));
 
   useEffect(() => {
     if (!host.current) return;
@@ -87,7 +104,6 @@ export const MjmlEditor = ({ label, help, value, onChange, markers, markedValue,
         extensions: [
           lineNumbers(),
           highlightActiveLineGutter(),
-          highlightActiveLine(),
           history(),
           drawSelection(),
           indentOnInput(),
@@ -146,4 +162,4 @@ export const MjmlEditor = ({ label, help, value, onChange, markers, markedValue,
       </Text>
     </Box>
   );
-};
+});

@@ -9,7 +9,7 @@ import { locationOf, PREVIEW_WIDTHS, type PreviewWidth, sortedErrors } from "./d
 import type { Preview, TemplateError } from "./use-templates";
 
 /** The staged errors of a version or of unsaved content, each with its field and place. */
-export const ErrorList = ({ errors, testId }: { errors: TemplateError[]; testId: string }) => {
+export const ErrorList = ({ errors, testId, onShow }: { errors: TemplateError[]; testId: string; onShow?: (error: TemplateError) => void }) => {
   const intl = useIntl();
   if (errors.length === 0) return null;
   return (
@@ -28,6 +28,14 @@ export const ErrorList = ({ errors, testId }: { errors: TemplateError[]; testId:
                 },
               )}
             </Text>
+            {onShow && error.field === "mjml" && error.line !== null && (
+              <>
+                {" "}
+                <Button type="button" size="small" variant="tertiary" onClick={() => onShow(error)} data-testid="show-error">
+                  {intl.formatMessage({ id: "templates.error.show" }, { line: error.line })}
+                </Button>
+              </>
+            )}
           </li>
         );
       })}

@@ -1,12 +1,12 @@
 import { Box, Button, Input, Text } from "@saleor/macaw-ui";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useIntl } from "react-intl";
 
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { useNotify, useNotifyError } from "../hooks/use-notify";
 import { draftOf, fieldMessages, isDirty, mergedErrors, saveState, SETTLE_MS } from "./editor";
 import { markersFor } from "./markers";
-import { MjmlEditor } from "./mjml-editor";
+import { MjmlEditor, type MjmlEditorHandle } from "./mjml-editor";
 import { ErrorList, PreviewPanel } from "./preview-panel";
 import { PreviewContactPicker } from "./preview-contact-picker";
 import type { Person } from "./preview-contact";
@@ -63,6 +63,11 @@ export const TemplateEditor = ({
   );
   const markers = useMemo(() => markersFor(settled.mjml, errors), [settled.mjml, errors]);
   const checkedAll = checked !== null || (preview.isSuccess && !preview.isPlaceholderData);
+  const mjmlEditor = useRef<MjmlEditorHandle>(null);
+  const show = (error: (typeof errors)[number]) => {
+    const [marker] = markersFor(settled.mjml, [error]);
+    if (marker) mjmlEditor.current?.reveal(marker.from, marker.to);
+  };
   const subjectErrors = fieldMessages(errors, "subject");
   const preheaderErrors = fieldMessages(errors, "preheader");
 
@@ -116,6 +121,7 @@ export const TemplateEditor = ({
           data-testid="editor-preheader"
         />
         <MjmlEditor
+          ref={mjmlEditor}
           label={t("templates.field.mjml")}
           help={t("templates.editor.mjmlHelp")}
           value={draft.mjml}
@@ -128,7 +134,7 @@ export const TemplateEditor = ({
           <Text as="p" size={3} color={state === "invalid" ? "critical1" : "default2"} data-testid="editor-state">
             {t(`templates.editor.state.${state}`)}
           </Text>
-          {checkedAll && <ErrorList errors={errors} testId="editor-errors" />}
+          {checkedAll && <ErrorList errors={errors} testId="editor-errors" onShow={show} />}
           {validation.isError && (
             <Text as="p" size={3} color="critical1">
               {t("templates.editor.validateFailed")}
