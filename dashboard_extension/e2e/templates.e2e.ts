@@ -217,6 +217,13 @@ describe("templates", () => {
     expect(Math.abs(middle(markerBox) - middle(numberBox))).toBeLessThan(4);
     expect(await editor.getByRole("button", { name: "Save as new version" }).isDisabled()).toBe(true);
     await expect.poll(() => text(app.getByTestId("preview-none"))).toBe("Nothing to preview until these errors are fixed.");
+    // and: "Show line" beside the listed error selects the tag in the editor
+    await page.keyboard.press("ControlOrMeta+Home");
+    await editor.getByRole("button", { name: `Show line ${at + 1}` }).click();
+    await expect
+      .poll(() => mjml.evaluate((node) => node.ownerDocument.activeElement === node && node.ownerDocument.getSelection()?.toString()))
+      .toBe("<mj-bogus>");
+    await screenshot(page, "template-editor-show-line");
     await range.hover();
     await app.locator(".cm-tooltip-lint").waitFor();
     expect(await text(app.locator(".cm-tooltip-lint"))).toContain("<mj-bogus> is not an MJML tag");
@@ -302,7 +309,8 @@ describe("templates", () => {
     await french.getByRole("button", { name: "Save as new version" }).click();
     await app.getByTestId("latest-version").waitFor();
     await expect.poll(() => notifications(embedded)).toContainEqual({ status: "success", title: "Saved as version 1 (fr)" });
-    expect(await text(app.getByTestId("latest-version").getByRole("heading", { level: 2 }))).toMatch(/^Version 1 \(fr\), /);
+    // (the page asks for the French version at once, shown as the templates' refetch brings it)
+    await expect.poll(() => text(app.getByTestId("latest-version").getByRole("heading", { level: 2 }))).toMatch(/^Version 1 \(fr\), /);
     expect(await text(app.getByTestId("latest-subject"))).toBe("SubjectMerci, {{ contact.first_name }} !");
     expect(await app.getByTestId("version-row").count()).toBe(1);
     expect(embedded.errors).toEqual([]);
