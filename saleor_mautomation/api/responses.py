@@ -5,7 +5,9 @@ Saleor shows ``error.message`` to the admin when an installation fails, so it sa
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+from collections.abc import Iterator
+
+from django.http import JsonResponse, StreamingHttpResponse
 
 UNAVAILABLE = "Temporarily unavailable, please retry"
 RETRY_AFTER = {"Retry-After": "5"}
@@ -24,3 +26,11 @@ def error_response(status: int, message: str, code: str, **headers: str) -> Json
 
 def unavailable(message: str = UNAVAILABLE) -> JsonResponse:
     return error_response(503, message, "unavailable", **RETRY_AFTER)
+
+
+def csv_download(chunks: Iterator[str], filename: str) -> StreamingHttpResponse:
+    """A CSV file streamed as it is written, saved by the browser as ``filename``, never cached."""
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -13,6 +11,7 @@ from django.db.models import Count, DateField, QuerySet, Value
 from django.db.models.functions import Greatest, TruncDate
 
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.core.csv_stream import csv_stream
 from saleor_mautomation.segments import definition as d
 from saleor_mautomation.segments.compiler import compile_definition
 from saleor_mautomation.segments.errors import DefinitionInvalid, FieldError
@@ -166,18 +165,12 @@ EXPORT_COLUMNS = [
 
 
 def members_csv(segment: Segment) -> Iterator[str]:
-    """The members as CSV lines, streamed in keyset pages (never all in memory)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    """The members as CSV text (``EXPORT_COLUMNS``), read in keyset pages (never all in
+    memory)."""
+    return csv_stream(EXPORT_COLUMNS, _member_rows(segment))
 
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
 
-    writer.writerow(EXPORT_COLUMNS)
-    yield flush()
+def _member_rows(segment: Segment) -> Iterator[list[object]]:
     after = 0
     while True:
         page = list(
@@ -189,22 +182,14 @@ def members_csv(segment: Segment) -> Iterator[str]:
             return
         for membership in page:
             contact = membership.contact
-            writer.writerow(
-                [
-                    _safe(contact.email or ""),
-                    contact.saleor_user_id or "",
-                    _safe(contact.first_name),
-                    _safe(contact.last_name),
-                    contact.country,
-                    contact.lifecycle_stage,
-                    contact.orders_count,
-                    membership.entered_at.isoformat(),
-                ]
-            )
+            yield [
+                contact.email or "",
+                contact.saleor_user_id or "",
+                contact.first_name,
+                contact.last_name,
+                contact.country,
+                contact.lifecycle_stage,
+                contact.orders_count,
+                membership.entered_at.isoformat(),
+            ]
         after = page[-1].pk
-        yield flush()
-
-
-def _safe(value: str) -> str:
-    """No spreadsheet formula injection: a cell starting with = + - @ is read as text."""
-    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value

@@ -4,63 +4,34 @@
 The file is the request body as it is (``Content-Type: text/csv``), not a GraphQL string: a file
 of up to 20 MB does not fit the API's body limit (1 MB, ADR 0016), would be escaped into JSON
 on the way, and would be parsed by the GraphQL layer first. The body's length is checked
-before it is read. Authenticated like the Dashboard's GraphQL calls (App Bridge token in
-``Authorization-Bearer`` or ``Authorization: Bearer``, the shop in ``Saleor-Api-Url``; staff
-need MANAGE_USERS), everything scoped to that installation. The import's progress and result
-are read through GraphQL (``csvImport``).
+before it is read. Authenticated like the Dashboard's GraphQL calls (``dashboard_auth``),
+everything scoped to that installation. The import's progress and result are read through
+GraphQL (``csvImport``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
 from django.db import DatabaseError, transaction
-from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from saleor_mautomation.api.responses import error_response, unavailable
+from saleor_mautomation.api.responses import csv_download, error_response, unavailable
+from saleor_mautomation.api.views.dashboard_auth import Refused, dashboard_installation
 from saleor_mautomation.core import clock
-from saleor_mautomation.core.errors import PermanentError, RetryableError
+from saleor_mautomation.core.csv_stream import csv_stream
+from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.flows.handoff import handoff
 from saleor_mautomation.imports import selectors, services
 from saleor_mautomation.imports.ids import import_global_id, import_pk
 from saleor_mautomation.imports.parsing import MAX_BYTES, PREVIEW_ROWS, Kind, ParsedFile
 from saleor_mautomation.imports.tasks import csv_import_run
-from saleor_mautomation.saleor.auth import bearer_token, dashboard_user
-from saleor_mautomation.saleor.models import Installation
-from saleor_mautomation.saleor.selectors import installation_by_api_url
 
 MAX_PREVIEW_ERRORS = 500
-
-
-class _Refused(Exception):
-    def __init__(self, response: HttpResponseBase) -> None:
-        self.response = response
-
-
-def _installation(request: HttpRequest) -> Installation:
-    try:
-        installation = installation_by_api_url(request.headers.get("Saleor-Api-Url", ""))
-        token = bearer_token(request.headers)
-        if installation is None or not token:
-            message = "Sign in through the Saleor Dashboard"
-            raise _Refused(error_response(401, message, "unauthenticated"))
-        dashboard_user(installation, token).require("MANAGE_USERS")
-    except RetryableError as exc:
-        raise _Refused(unavailable(exc.message)) from exc
-    except PermanentError as exc:
-        if exc.code == "permission_missing":
-            raise _Refused(error_response(403, exc.message, "permission_denied")) from exc
-        raise _Refused(error_response(401, exc.message, "unauthenticated")) from exc
-    except DatabaseError as exc:
-        raise _Refused(unavailable()) from exc
-    return installation
 
 
 def _kind(request: HttpRequest) -> Kind:
@@ -68,7 +39,7 @@ def _kind(request: HttpRequest) -> Kind:
         return Kind(request.GET.get("kind", ""))
     except ValueError:
         message = "Say what the file holds: kind=contacts, consents or suppressions"
-        raise _Refused(error_response(400, message, "kind_invalid")) from None
+        raise Refused(error_response(400, message, "kind_invalid")) from None
 
 
 def _body(request: HttpRequest) -> bytes:
@@ -76,10 +47,10 @@ def _body(request: HttpRequest) -> bytes:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        raise _Refused(error_response(400, "Invalid Content-Length", "bad_request")) from None
+        raise Refused(error_response(400, "Invalid Content-Length", "bad_request")) from None
     if length > MAX_BYTES:
         message = f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it"
-        raise _Refused(error_response(413, message, "file_too_large"))
+        raise Refused(error_response(413, message, "file_too_large"))
     return request.read(MAX_BYTES + 1)
 
 
@@ -121,10 +92,10 @@ def import_preview(request: HttpRequest) -> HttpResponseBase:
     """What an import of the body would read: columns, the first rows, the rows' errors.
     Nothing is written."""
     try:
-        _installation(request)
+        dashboard_installation(request)
         kind = _kind(request)
         parsed = services.import_preview(kind=kind, data=_body(request), now=clock.now())
-    except _Refused as refused:
+    except Refused as refused:
         return refused.response
     except PermanentError as exc:
         return error_response(400, exc.message, exc.code)
@@ -136,7 +107,7 @@ def import_preview(request: HttpRequest) -> HttpResponseBase:
 def import_start(request: HttpRequest) -> HttpResponseBase:
     """Store the body as an import job and hand it to the bulk queue: 202 with its ``id``."""
     try:
-        installation = _installation(request)
+        installation = dashboard_installation(request)
         kind = _kind(request)
         data = _body(request)
         with transaction.atomic():
@@ -149,7 +120,7 @@ def import_start(request: HttpRequest) -> HttpResponseBase:
                 now=clock.now(),
             )
             transaction.on_commit(lambda: handoff(csv_import_run, job.pk))
-    except _Refused as refused:
+    except Refused as refused:
         return refused.response
     except PermanentError as exc:
         return error_response(400, exc.message, exc.code)
@@ -158,25 +129,12 @@ def import_start(request: HttpRequest) -> HttpResponseBase:
     return JsonResponse({"id": import_global_id(job.pk), "total": job.total}, status=202)
 
 
-def _errors_csv(rows: Iterator[Any]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["row", "column", "message"])
-    for error in rows:
-        writer.writerow([error.row, error.column, error.message])
-        if buffer.tell() > 8192:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
 @require_GET
 def import_errors_csv(request: HttpRequest, import_id: str) -> HttpResponseBase:
     """The rows an import skipped, with why, as CSV (row, column, message) in file order."""
     try:
-        installation = _installation(request)
-    except _Refused as refused:
+        installation = dashboard_installation(request)
+    except Refused as refused:
         return refused.response
     job_id = import_pk(import_id)
     job = (
@@ -186,8 +144,6 @@ def import_errors_csv(request: HttpRequest, import_id: str) -> HttpResponseBase:
     )
     if job is None:
         return error_response(404, "No such import", "not_found")
-    rows = selectors.row_errors_csv(job=job)
-    response = StreamingHttpResponse(_errors_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    rows = ((e.row, e.column, e.message) for e in selectors.row_errors_csv(job=job))
+    chunks = csv_stream(["row", "column", "message"], rows)
+    return csv_download(chunks, f"import-{job.pk}-errors.csv")
