@@ -289,11 +289,11 @@ class Shop:
         self.deliver(minted)
         return {"event": minted.event}
 
-    def seed_analytics(self, given: dict[str, Any]) -> dict[str, Any]:
-        """The analytics test's history (``tests.support.e2e_analytics_seed``), written by the
-        app's own code into its database; its journeys' ids and periods."""
+    def _run_seed(self, module: str, *args: str) -> dict[str, Any]:
+        """``python -m tests.support.<module> <args>`` in the app's environment, writing through
+        the app's own code into its database; the JSON of its last output line."""
         done = subprocess.run(
-            [sys.executable, "-m", "tests.support.e2e_analytics_seed"],
+            [sys.executable, "-m", f"tests.support.{module}", *args],
             env=self.app.env,
             cwd=ROOT,
             capture_output=True,
@@ -302,84 +302,36 @@ class Shop:
             check=False,
         )
         if done.returncode != 0:
-            raise RuntimeError(f"Seeding the analytics history failed: {done.stderr[-2000:]}")
+            raise RuntimeError(f"Seeding with {module} failed: {done.stderr[-2000:]}")
         result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
         return result
+
+    def seed_analytics(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The analytics test's history (``e2e_analytics_seed``); its journeys' ids and
+        periods."""
+        return self._run_seed("e2e_analytics_seed")
 
     def seed_contacts(self, given: dict[str, Any]) -> dict[str, Any]:
-        """The contacts test's people (``tests.support.e2e_contacts_seed``), their names and
-        emails carrying ``stamp``; their ids, emails and names."""
-        stamp = str(given.get("stamp", "seed"))
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.support.e2e_contacts_seed", stamp],
-            env=self.app.env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"Seeding the contacts failed: {done.stderr[-2000:]}")
-        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-        return result
+        """The contacts test's people (``e2e_contacts_seed``), their names and emails carrying
+        ``stamp``; their ids, emails and names."""
+        return self._run_seed("e2e_contacts_seed", str(given.get("stamp", "seed")))
 
     def seed_operations(self, given: dict[str, Any]) -> dict[str, Any]:
-        """The operations test's failed delivery and message
-        (``tests.support.e2e_operations_seed``); their ids and errors."""
-        stamp = str(given.get("stamp", "seed"))
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.support.e2e_operations_seed", stamp],
-            env=self.app.env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"Seeding the failures failed: {done.stderr[-2000:]}")
-        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-        return result
+        """The operations test's failed delivery and message (``e2e_operations_seed``); their
+        ids and errors."""
+        return self._run_seed("e2e_operations_seed", str(given.get("stamp", "seed")))
 
     def seed_broadcasts(self, given: dict[str, Any]) -> dict[str, Any]:
-        """The broadcasts test's segment, people and template
-        (``tests.support.e2e_broadcasts_seed``), named with ``stamp``; their ids, names and the
-        figures the broadcast must reach."""
-        stamp = str(given.get("stamp", "seed"))
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.support.e2e_broadcasts_seed", stamp],
-            env=self.app.env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"Seeding the broadcast failed: {done.stderr[-2000:]}")
-        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-        return result
+        """The broadcasts test's segment, people and template (``e2e_broadcasts_seed``), named
+        with ``stamp``; their ids, names and the figures the broadcast must reach."""
+        return self._run_seed("e2e_broadcasts_seed", str(given.get("stamp", "seed")))
 
     def seed_segments(self, given: dict[str, Any]) -> dict[str, Any]:
-        """The segments test's people and segment (``tests.support.e2e_segments_seed``), their
-        emails carrying ``stamp``; the segment's id, name and key, and the people's ids. With
-        ``bulk`` (bench/dashboard.mjs), that many contacts and a segment over them instead."""
+        """The segments test's people and segment (``e2e_segments_seed``), their emails carrying
+        ``stamp``; the segment's id, name and key, and the people's ids. With ``bulk``
+        (bench/dashboard.mjs), that many contacts and a segment over them instead."""
         stamp = str(given.get("stamp", "seed"))
-        bulk = str(int(given.get("bulk", 0)))
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.support.e2e_segments_seed", stamp, bulk],
-            env=self.app.env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"Seeding the segments failed: {done.stderr[-2000:]}")
-        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-        return result
+        return self._run_seed("e2e_segments_seed", stamp, str(int(given.get("bulk", 0))))
 
     def seed_backfill(self, given: dict[str, Any]) -> dict[str, Any]:
         """From now on the stand-in Saleor answers the backfill with pages of ``customers`` and
