@@ -23,15 +23,17 @@ import { useSettled } from "./use-settled";
 
 const EMPTY: TextDraft = { title: "", text: "", url: "" };
 
-/** The SMS counter: encoding, characters and segments of the text as typing settled. */
-const SegmentCounter = ({ text }: { text: string }) => {
+/** The SMS counter: encoding, characters and segments of the text as typing settled (or, with
+ * `rendered`, of the text the example contact gets). */
+const SegmentCounter = ({ text, rendered = false }: { text: string; rendered?: boolean }) => {
   const intl = useIntl();
+  const testId = rendered ? "sms-segments-rendered" : "sms-segments";
   const settled = useSettled(text, SETTLE_MS);
   const segments = useSmsSegments(settled);
   const current = segments.data && !segments.isPlaceholderData && settled === text;
   if (segments.isError) {
     return (
-      <Text as="p" size={2} color="critical1" data-testid="sms-segments-error">
+      <Text as="p" size={2} color="critical1" data-testid={`${testId}-error`}>
         {intl.formatMessage({ id: "templates.sms.segmentsFailed" })}
       </Text>
     );
@@ -44,9 +46,10 @@ const SegmentCounter = ({ text }: { text: string }) => {
     );
   }
   const summary = segmentSummary(segments.data);
+  const counted = intl.formatMessage({ id: summary.id }, summary.values);
   return (
-    <Text as="p" size={2} color={segments.data.count > 1 ? "warning1" : "default2"} data-testid="sms-segments" data-current={current ? "true" : "false"}>
-      {intl.formatMessage({ id: summary.id }, summary.values)}
+    <Text as="p" size={2} color={segments.data.count > 1 ? "warning1" : "default2"} data-testid={testId} data-current={current ? "true" : "false"}>
+      {rendered ? intl.formatMessage({ id: "templates.sms.segmentsRendered" }, { counted }) : counted}
     </Text>
   );
 };
@@ -84,6 +87,7 @@ const TextPreviewPanel = ({ channel, preview }: { channel: TextChannel; preview:
         </Text>
       )}
       <Code testId="text-preview-text">{preview.data.text}</Code>
+      {channel === "sms" && <SegmentCounter text={preview.data.text} rendered />}
       {channel === "push" && (
         <Text as="p" size={2} color="default2" data-testid="text-preview-url" style={{ overflowWrap: "anywhere" }}>
           {intl.formatMessage({ id: "templates.textPreview.opens" }, { url: preview.data.url })}
