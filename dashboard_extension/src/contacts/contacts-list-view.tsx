@@ -4,10 +4,11 @@ import { FormattedMessage, useIntl } from "react-intl";
 import { useSearchParams } from "react-router-dom";
 
 import { AppLink } from "../components/app-link";
+import { cellStyle, DataTable } from "../components/data-table";
 import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
 import { StatusCard } from "../components/status-card";
-import { LiveAnnouncement, VisuallyHidden } from "../components/visually-hidden";
+import { LiveAnnouncement } from "../components/visually-hidden";
 import { formatDate, formatMoney, formatNumber } from "../lib/format";
 import { pathFor } from "../lib/routes";
 import { useAppLocale } from "../providers/locale-provider";
@@ -22,83 +23,65 @@ import { type ContactRow, PAGE_SIZE, useContactList } from "./use-contacts";
 /** Typing settles this long before the URL (and so the query) follows. */
 export const DEBOUNCE_MS = 300;
 
-const cell = { paddingY: 3, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1" } as const;
+const cell = cellStyle();
 const COLUMNS = ["name", "stage", "consent", "country", "orders", "spend", "lastOrder", "created"] as const;
 
 const ContactTable = ({ rows }: { rows: ContactRow[] }) => {
   const locale = useAppLocale();
   const intl = useIntl();
   return (
-    <Box as="table" width="100%" __borderCollapse="collapse" data-testid="contacts-table">
-      <caption>
-        <VisuallyHidden>
-          <FormattedMessage id="contacts.list.caption" />
-        </VisuallyHidden>
-      </caption>
-      <thead>
-        <tr>
-          {COLUMNS.map((column) => (
-            <Box as="th" key={column} textAlign="left" {...cell}>
-              <Text size={2} color="default2" fontWeight="medium">
-                {intl.formatMessage({ id: `contacts.list.column.${column}` })}
-              </Text>
-            </Box>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((contact) => {
-          const name = displayName(contact);
-          return (
-            <tr key={contact.id} data-testid="contact-row" data-contact-id={contact.id}>
-              <Box as="th" scope="row" textAlign="left" {...cell}>
-                <Box display="flex" flexDirection="column" gap={1}>
-                  <AppLink to={pathFor({ name: "contact", contactId: contact.id })} data-testid="contact-link">
-                    <Text size={4} fontWeight="medium">
-                      {name ?? intl.formatMessage({ id: "contacts.anonymous" })}
-                    </Text>
-                  </AppLink>
-                  {contact.email && name !== contact.email && (
-                    <Text size={2} color="default2">
-                      {contact.email}
-                    </Text>
-                  )}
-                </Box>
-              </Box>
-              <Box as="td" {...cell}>
-                <StageText stage={contact.lifecycleStage} />
-              </Box>
-              <Box as="td" {...cell}>
-                <ConsentChip consent={contact.emailConsent} />
-              </Box>
-              <Box as="td" {...cell}>
-                <Text size={3}>{contact.country || "–"}</Text>
-              </Box>
-              <Box as="td" {...cell}>
-                <Text size={3}>{formatNumber(contact.ordersCount, locale)}</Text>
-              </Box>
-              <Box as="td" {...cell} data-testid="contact-spend">
-                {contact.spend.length === 0 ? (
-                  <Text size={3}>–</Text>
-                ) : (
-                  contact.spend.map((entry) => (
-                    <Text as="p" size={3} key={entry.currency}>
-                      {formatMoney(entry.total, entry.currency, locale)}
-                    </Text>
-                  ))
+    <DataTable testId="contacts-table" caption={<FormattedMessage id="contacts.list.caption" />} columns={COLUMNS.map((column) => ({ key: column, label: intl.formatMessage({ id: `contacts.list.column.${column}` }) }))}>
+      {rows.map((contact) => {
+        const name = displayName(contact);
+        return (
+          <tr key={contact.id} data-testid="contact-row" data-contact-id={contact.id}>
+            <Box as="th" scope="row" textAlign="left" {...cell}>
+              <Box display="flex" flexDirection="column" gap={1}>
+                <AppLink to={pathFor({ name: "contact", contactId: contact.id })} data-testid="contact-link">
+                  <Text size={4} fontWeight="medium">
+                    {name ?? intl.formatMessage({ id: "contacts.anonymous" })}
+                  </Text>
+                </AppLink>
+                {contact.email && name !== contact.email && (
+                  <Text size={2} color="default2">
+                    {contact.email}
+                  </Text>
                 )}
               </Box>
-              <Box as="td" {...cell}>
-                <Text size={3}>{contact.lastOrderAt ? formatDate(contact.lastOrderAt, locale) : "–"}</Text>
-              </Box>
-              <Box as="td" {...cell}>
-                <Text size={3}>{formatDate(contact.createdAt, locale)}</Text>
-              </Box>
-            </tr>
-          );
-        })}
-      </tbody>
-    </Box>
+            </Box>
+            <Box as="td" {...cell}>
+              <StageText stage={contact.lifecycleStage} />
+            </Box>
+            <Box as="td" {...cell}>
+              <ConsentChip consent={contact.emailConsent} />
+            </Box>
+            <Box as="td" {...cell}>
+              <Text size={3}>{contact.country || "–"}</Text>
+            </Box>
+            <Box as="td" {...cell}>
+              <Text size={3}>{formatNumber(contact.ordersCount, locale)}</Text>
+            </Box>
+            <Box as="td" {...cell} data-testid="contact-spend">
+              {contact.spend.length === 0 ? (
+                <Text size={3}>–</Text>
+              ) : (
+                contact.spend.map((entry) => (
+                  <Text as="p" size={3} key={entry.currency}>
+                    {formatMoney(entry.total, entry.currency, locale)}
+                  </Text>
+                ))
+              )}
+            </Box>
+            <Box as="td" {...cell}>
+              <Text size={3}>{contact.lastOrderAt ? formatDate(contact.lastOrderAt, locale) : "–"}</Text>
+            </Box>
+            <Box as="td" {...cell}>
+              <Text size={3}>{formatDate(contact.createdAt, locale)}</Text>
+            </Box>
+          </tr>
+        );
+      })}
+    </DataTable>
   );
 };
 

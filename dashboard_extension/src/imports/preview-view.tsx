@@ -3,47 +3,32 @@
 import { Box, Text } from "@saleor/macaw-ui";
 import { useIntl } from "react-intl";
 
-import { VisuallyHidden } from "../components/visually-hidden";
+import { cellStyle, DataTable } from "../components/data-table";
 import { columnTarget, type Preview, previewCells, rowLevelErrors } from "./preview";
 
-export const cell = { paddingY: 2, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1", verticalAlign: "top" } as const;
+export const cell = cellStyle({ compact: true, align: "top" });
+const ERROR_COLUMNS = ["row", "column", "message"] as const;
 
 export const RowErrorsTable = ({ errors, testId, caption }: { errors: { row: number; column: string; message: string }[]; testId: string; caption: string }) => {
   const intl = useIntl();
   return (
-    <Box as="table" width="100%" __borderCollapse="collapse" data-testid={testId}>
-      <caption>
-        <VisuallyHidden>{caption}</VisuallyHidden>
-      </caption>
-      <thead>
-        <tr>
-          {["row", "column", "message"].map((column) => (
-            <Box as="th" key={column} textAlign="left" {...cell}>
-              <Text size={2} color="default2" fontWeight="medium">
-                {intl.formatMessage({ id: `imports.errors.column.${column}` })}
-              </Text>
-            </Box>
-          ))}
+    <DataTable testId={testId} caption={caption} columns={ERROR_COLUMNS.map((column) => ({ key: column, label: intl.formatMessage({ id: `imports.errors.column.${column}` }) }))} compact align="top">
+      {errors.map((error, index) => (
+        <tr key={`${error.row}-${error.column}-${index}`} data-testid="row-error" data-row={error.row}>
+          <Box as="td" {...cell}>
+            <Text size={3}>{intl.formatNumber(error.row)}</Text>
+          </Box>
+          <Box as="td" {...cell}>
+            <Text size={3}>{error.column}</Text>
+          </Box>
+          <Box as="td" {...cell}>
+            <Text size={3} color="critical1">
+              {error.message}
+            </Text>
+          </Box>
         </tr>
-      </thead>
-      <tbody>
-        {errors.map((error, index) => (
-          <tr key={`${error.row}-${error.column}-${index}`} data-testid="row-error" data-row={error.row}>
-            <Box as="td" {...cell}>
-              <Text size={3}>{intl.formatNumber(error.row)}</Text>
-            </Box>
-            <Box as="td" {...cell}>
-              <Text size={3}>{error.column}</Text>
-            </Box>
-            <Box as="td" {...cell}>
-              <Text size={3} color="critical1">
-                {error.message}
-              </Text>
-            </Box>
-          </tr>
-        ))}
-      </tbody>
-    </Box>
+      ))}
+    </DataTable>
   );
 };
 

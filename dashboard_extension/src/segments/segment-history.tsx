@@ -2,17 +2,18 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { FormattedMessage, useIntl } from "react-intl";
 
 import { AppLink } from "../components/app-link";
+import { cellStyle, DataTable } from "../components/data-table";
 import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
 import { Section } from "../components/section";
-import { VisuallyHidden } from "../components/visually-hidden";
 import { formatDateTime } from "../lib/format";
 import { pathFor } from "../lib/routes";
 import { useAppLocale } from "../providers/locale-provider";
 import { contactName, historyStays } from "./history";
 import { useSegmentHistory } from "./use-segments";
 
-const cell = { paddingY: 2, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1" } as const;
+const cell = cellStyle({ compact: true });
+const HISTORY_COLUMNS = ["contact", "entered", "exited"] as const;
 
 /** Who entered and left the segment, newest stay first, older ones on request. */
 export const SegmentHistory = ({ segmentId }: { segmentId: string }) => {
@@ -32,43 +33,25 @@ export const SegmentHistory = ({ segmentId }: { segmentId: string }) => {
       )}
       {stays.length > 0 && (
         <Box display="flex" flexDirection="column" gap={3} aria-busy={history.isFetching}>
-          <Box as="table" width="100%" __borderCollapse="collapse" data-testid="segment-history-table">
-            <caption>
-              <VisuallyHidden>
-                <FormattedMessage id="segments.history.caption" />
-              </VisuallyHidden>
-            </caption>
-            <thead>
-              <tr>
-                {(["contact", "entered", "exited"] as const).map((column) => (
-                  <Box as="th" key={column} textAlign="left" {...cell}>
-                    <Text size={2} color="default2" fontWeight="medium">
-                      {intl.formatMessage({ id: `segments.history.column.${column}` })}
-                    </Text>
-                  </Box>
-                ))}
+          <DataTable testId="segment-history-table" caption={<FormattedMessage id="segments.history.caption" />} columns={HISTORY_COLUMNS.map((column) => ({ key: column, label: intl.formatMessage({ id: `segments.history.column.${column}` }) }))} compact>
+            {stays.map((stay) => (
+              <tr key={stay.id} data-testid="segment-history-row">
+                <Box as="th" scope="row" textAlign="left" {...cell}>
+                  <AppLink to={pathFor({ name: "contact", contactId: stay.contact.id })} data-testid="segment-history-contact">
+                    <Text size={3}>{contactName(stay.contact) ?? intl.formatMessage({ id: "segments.anonymous" })}</Text>
+                  </AppLink>
+                </Box>
+                <Box as="td" {...cell}>
+                  <Text size={3}>{formatDateTime(stay.enteredAt, locale)}</Text>
+                </Box>
+                <Box as="td" {...cell}>
+                  <Text size={3} color={stay.exitedAt ? "default1" : "default2"}>
+                    {stay.exitedAt ? formatDateTime(stay.exitedAt, locale) : intl.formatMessage({ id: "segments.history.stillIn" })}
+                  </Text>
+                </Box>
               </tr>
-            </thead>
-            <tbody>
-              {stays.map((stay) => (
-                <tr key={stay.id} data-testid="segment-history-row">
-                  <Box as="th" scope="row" textAlign="left" {...cell}>
-                    <AppLink to={pathFor({ name: "contact", contactId: stay.contact.id })} data-testid="segment-history-contact">
-                      <Text size={3}>{contactName(stay.contact) ?? intl.formatMessage({ id: "segments.anonymous" })}</Text>
-                    </AppLink>
-                  </Box>
-                  <Box as="td" {...cell}>
-                    <Text size={3}>{formatDateTime(stay.enteredAt, locale)}</Text>
-                  </Box>
-                  <Box as="td" {...cell}>
-                    <Text size={3} color={stay.exitedAt ? "default1" : "default2"}>
-                      {stay.exitedAt ? formatDateTime(stay.exitedAt, locale) : intl.formatMessage({ id: "segments.history.stillIn" })}
-                    </Text>
-                  </Box>
-                </tr>
-              ))}
-            </tbody>
-          </Box>
+            ))}
+          </DataTable>
           {history.hasNextPage && (
             <Box>
               <Button variant="secondary" onClick={() => void history.fetchNextPage()} disabled={history.isFetchingNextPage} data-testid="segment-history-more">

@@ -4,10 +4,10 @@ import { FormattedMessage, useIntl } from "react-intl";
 import { useNavigate } from "react-router-dom";
 
 import { AppLink } from "../components/app-link";
+import { cellStyle, DataTable } from "../components/data-table";
 import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
 import { StatusCard } from "../components/status-card";
-import { VisuallyHidden } from "../components/visually-hidden";
 import { formatNumber } from "../lib/format";
 import { pathFor } from "../lib/routes";
 import { useAppLocale } from "../providers/locale-provider";
@@ -16,76 +16,58 @@ import { type SegmentRow, segmentRows, statusMessageId } from "./list";
 import { TrendSparkline } from "./trend-sparkline";
 import { useSegmentList } from "./use-segments";
 
-const cell = { paddingY: 3, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1", verticalAlign: "middle" } as const;
+const cell = cellStyle({ align: "middle" });
 const COLUMNS = ["name", "key", "members", "trend", "status"] as const;
 
 const SegmentTable = ({ rows }: { rows: SegmentRow[] }) => {
   const intl = useIntl();
   const locale = useAppLocale();
   return (
-    <Box as="table" width="100%" __borderCollapse="collapse" data-testid="segments-table">
-      <caption>
-        <VisuallyHidden>
-          <FormattedMessage id="segments.list.caption" />
-        </VisuallyHidden>
-      </caption>
-      <thead>
-        <tr>
-          {COLUMNS.map((column) => (
-            <Box as="th" key={column} textAlign="left" {...cell}>
-              <Text size={2} color="default2" fontWeight="medium">
-                {intl.formatMessage({ id: `segments.list.column.${column}` })}
-              </Text>
-            </Box>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((segment) => (
-          <tr key={segment.id} data-testid="segment-row" data-segment-key={segment.key}>
-            <Box as="th" scope="row" textAlign="left" {...cell}>
-              <Box display="flex" flexDirection="column" gap={1}>
-                <Box display="flex" alignItems="center" gap={2}>
-                  <AppLink to={pathFor({ name: "segment", segmentId: segment.id })} data-testid="segment-link">
-                    <Text size={4} fontWeight="medium">
-                      {segment.name}
-                    </Text>
-                  </AppLink>
-                  {segment.isBuiltin && (
-                    <Chip size="small" data-testid="segment-builtin">
-                      <Text size={1}>{intl.formatMessage({ id: "segments.builtin" })}</Text>
-                    </Chip>
-                  )}
-                </Box>
-                {segment.description && (
-                  <Text size={2} color="default2">
-                    {segment.description}
+    <DataTable testId="segments-table" caption={<FormattedMessage id="segments.list.caption" />} columns={COLUMNS.map((column) => ({ key: column, label: intl.formatMessage({ id: `segments.list.column.${column}` }) }))} align="middle">
+      {rows.map((segment) => (
+        <tr key={segment.id} data-testid="segment-row" data-segment-key={segment.key}>
+          <Box as="th" scope="row" textAlign="left" {...cell}>
+            <Box display="flex" flexDirection="column" gap={1}>
+              <Box display="flex" alignItems="center" gap={2}>
+                <AppLink to={pathFor({ name: "segment", segmentId: segment.id })} data-testid="segment-link">
+                  <Text size={4} fontWeight="medium">
+                    {segment.name}
                   </Text>
+                </AppLink>
+                {segment.isBuiltin && (
+                  <Chip size="small" data-testid="segment-builtin">
+                    <Text size={1}>{intl.formatMessage({ id: "segments.builtin" })}</Text>
+                  </Chip>
                 )}
               </Box>
+              {segment.description && (
+                <Text size={2} color="default2">
+                  {segment.description}
+                </Text>
+              )}
             </Box>
-            <Box as="td" {...cell}>
-              <Text size={2} fontFamily="Geist Mono" data-testid="segment-key">
-                {segment.key}
-              </Text>
-            </Box>
-            <Box as="td" {...cell}>
-              <Text size={3} data-testid="segment-members">
-                {formatNumber(segment.memberCount, locale)}
-              </Text>
-            </Box>
-            <Box as="td" {...cell}>
-              <TrendSparkline points={segment.trend} summary={segment.summary} />
-            </Box>
-            <Box as="td" {...cell}>
-              <Text size={3} color={segment.status === "ARCHIVED" ? "default2" : "default1"} data-testid="segment-status">
-                {intl.formatMessage({ id: statusMessageId(segment.status) })}
-              </Text>
-            </Box>
-          </tr>
-        ))}
-      </tbody>
-    </Box>
+          </Box>
+          <Box as="td" {...cell}>
+            <Text size={2} fontFamily="Geist Mono" data-testid="segment-key">
+              {segment.key}
+            </Text>
+          </Box>
+          <Box as="td" {...cell}>
+            <Text size={3} data-testid="segment-members">
+              {formatNumber(segment.memberCount, locale)}
+            </Text>
+          </Box>
+          <Box as="td" {...cell}>
+            <TrendSparkline points={segment.trend} summary={segment.summary} />
+          </Box>
+          <Box as="td" {...cell}>
+            <Text size={3} color={segment.status === "ARCHIVED" ? "default2" : "default1"} data-testid="segment-status">
+              {intl.formatMessage({ id: statusMessageId(segment.status) })}
+            </Text>
+          </Box>
+        </tr>
+      ))}
+    </DataTable>
   );
 };
 

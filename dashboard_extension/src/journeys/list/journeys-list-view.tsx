@@ -4,10 +4,11 @@ import { FormattedMessage, useIntl } from "react-intl";
 import { useNavigate } from "react-router-dom";
 
 import { ConfirmDialog } from "../../components/confirm-dialog";
+import { cellStyle, DataTable } from "../../components/data-table";
 import { ErrorState } from "../../components/error-state";
 import { LoadingState } from "../../components/loading-state";
 import { StatusCard } from "../../components/status-card";
-import { LiveAnnouncement, VisuallyHidden } from "../../components/visually-hidden";
+import { LiveAnnouncement } from "../../components/visually-hidden";
 import { useNotify, useNotifyError } from "../../hooks/use-notify";
 import { formatDateTime, formatNumber } from "../../lib/format";
 import { pathFor } from "../../lib/routes";
@@ -125,87 +126,70 @@ const NodeTotals = ({ journey }: { journey: JourneyRow }) => {
 
 type Pending = { journey: JourneyRow; action: StatusAction };
 
-const cell = { paddingY: 3, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1" } as const;
+const cell = cellStyle();
+const JOURNEY_COLUMNS = ["name", "status", "version", "counts", "updated", "actions"] as const;
 
 const JourneyTable = ({ journeys, onAction }: { journeys: JourneyRow[]; onAction: (pending: Pending) => void }) => {
   const locale = useAppLocale();
   const intl = useIntl();
 
   return (
-    <Box as="table" width="100%" __borderCollapse="collapse" data-testid="journeys-table">
-      <caption>
-        <VisuallyHidden>
-          <FormattedMessage id="journeys.list.caption" />
-        </VisuallyHidden>
-      </caption>
-      <thead>
-        <tr>
-          {["name", "status", "version", "counts", "updated", "actions"].map((column) => (
-            <Box as="th" key={column} textAlign="left" {...cell}>
-              <Text size={2} color="default2" fontWeight="medium">
-                <FormattedMessage id={`journeys.list.column.${column}`} />
-              </Text>
+    <DataTable testId="journeys-table" caption={<FormattedMessage id="journeys.list.caption" />} columns={JOURNEY_COLUMNS.map((column) => ({ key: column, label: <FormattedMessage id={`journeys.list.column.${column}`} /> }))}>
+      {journeys.map((journey) => (
+        <tr key={journey.id} data-testid="journey-row" data-journey-id={journey.id}>
+          <Box as="td" {...cell}>
+            <Box display="flex" flexDirection="column" gap={1} alignItems="flex-start">
+              <AppLink to={pathFor({ name: "journey", journeyId: journey.id })} data-testid="journey-link">
+                <Text size={4} fontWeight="medium">
+                  {journey.name}
+                </Text>
+              </AppLink>
+              <AppLink
+                to={pathFor({ name: "journeyAnalytics", journeyId: journey.id })}
+                aria-label={intl.formatMessage({ id: "analytics.journey.openOf" }, { name: journey.name })}
+                data-testid="journey-analytics-link"
+              >
+                <Text size={2}>{intl.formatMessage({ id: "analytics.journey.open" })}</Text>
+              </AppLink>
             </Box>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {journeys.map((journey) => (
-          <tr key={journey.id} data-testid="journey-row" data-journey-id={journey.id}>
-            <Box as="td" {...cell}>
-              <Box display="flex" flexDirection="column" gap={1} alignItems="flex-start">
-                <AppLink to={pathFor({ name: "journey", journeyId: journey.id })} data-testid="journey-link">
-                  <Text size={4} fontWeight="medium">
-                    {journey.name}
-                  </Text>
-                </AppLink>
-                <AppLink
-                  to={pathFor({ name: "journeyAnalytics", journeyId: journey.id })}
-                  aria-label={intl.formatMessage({ id: "analytics.journey.openOf" }, { name: journey.name })}
-                  data-testid="journey-analytics-link"
+          </Box>
+          <Box as="td" {...cell}>
+            <StatusChip status={journey.status} />
+          </Box>
+          <Box as="td" {...cell} data-testid="journey-version">
+            <Text size={3}>
+              {journey.currentVersion ? (
+                <FormattedMessage id="journeys.list.version" values={{ number: journey.currentVersion.number }} />
+              ) : (
+                <FormattedMessage id="journeys.list.notLive" />
+              )}
+            </Text>
+          </Box>
+          <Box as="td" {...cell}>
+            <NodeTotals journey={journey} />
+          </Box>
+          <Box as="td" {...cell}>
+            <Text size={3}>{formatDateTime(journey.updatedAt, locale)}</Text>
+          </Box>
+          <Box as="td" {...cell}>
+            <Box display="flex" gap={2} flexWrap="wrap">
+              {availableActions(journey.status).map((action) => (
+                <Button
+                  key={action}
+                  variant={action === "archive" ? "error" : "secondary"}
+                  size="small"
+                  onClick={() => onAction({ journey, action })}
+                  aria-label={intl.formatMessage({ id: `journeys.action.${action}.label` }, { name: journey.name })}
+                  data-testid={`journey-${action}`}
                 >
-                  <Text size={2}>{intl.formatMessage({ id: "analytics.journey.open" })}</Text>
-                </AppLink>
-              </Box>
+                  <FormattedMessage id={`journeys.action.${action}`} />
+                </Button>
+              ))}
             </Box>
-            <Box as="td" {...cell}>
-              <StatusChip status={journey.status} />
-            </Box>
-            <Box as="td" {...cell} data-testid="journey-version">
-              <Text size={3}>
-                {journey.currentVersion ? (
-                  <FormattedMessage id="journeys.list.version" values={{ number: journey.currentVersion.number }} />
-                ) : (
-                  <FormattedMessage id="journeys.list.notLive" />
-                )}
-              </Text>
-            </Box>
-            <Box as="td" {...cell}>
-              <NodeTotals journey={journey} />
-            </Box>
-            <Box as="td" {...cell}>
-              <Text size={3}>{formatDateTime(journey.updatedAt, locale)}</Text>
-            </Box>
-            <Box as="td" {...cell}>
-              <Box display="flex" gap={2} flexWrap="wrap">
-                {availableActions(journey.status).map((action) => (
-                  <Button
-                    key={action}
-                    variant={action === "archive" ? "error" : "secondary"}
-                    size="small"
-                    onClick={() => onAction({ journey, action })}
-                    aria-label={intl.formatMessage({ id: `journeys.action.${action}.label` }, { name: journey.name })}
-                    data-testid={`journey-${action}`}
-                  >
-                    <FormattedMessage id={`journeys.action.${action}`} />
-                  </Button>
-                ))}
-              </Box>
-            </Box>
-          </tr>
-        ))}
-      </tbody>
-    </Box>
+          </Box>
+        </tr>
+      ))}
+    </DataTable>
   );
 };
 
