@@ -26,7 +26,7 @@ export default defineConfig({
             // editor's load.
             {
               name: "vendor",
-              test: /node_modules[\\/](?!@xyflow|@dagrejs|d3-|zustand|classcat|recharts|victory-vendor|@reduxjs|redux|react-redux|immer|reselect|es-toolkit|decimal\.js-light|eventemitter3|tiny-invariant|internmap|react-is)/,
+              test: /node_modules[\\/](?!@xyflow|@dagrejs|@codemirror|@lezer|style-mod|w3c-keyname|crelt|d3-|zustand|classcat|recharts|victory-vendor|@reduxjs|redux|react-redux|immer|reselect|es-toolkit|decimal\.js-light|eventemitter3|tiny-invariant|internmap|react-is)/,
               priority: 1,
             },
           ],
