@@ -30,11 +30,10 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    TextField,
     Value,
 )
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import (
     Exact,
     GreaterThan,
@@ -51,7 +50,13 @@ from saleor_mautomation.contacts.models import ContactSpend
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.segments import definition as d
 from saleor_mautomation.segments.models import Membership
-from saleor_mautomation.segments.sql import JSONLinesMatch, JSONListHas, JSONNumber, MonthDay
+from saleor_mautomation.segments.sql import (
+    CaseFolded,
+    JSONLinesMatch,
+    JSONListHas,
+    JSONNumber,
+    MonthDay,
+)
 
 Mode = Literal["bulk", "single"]
 TRUE = Q(pk__isnull=False)
@@ -246,7 +251,7 @@ class Compiler:
 
     def text(self, expression: Any, op: str, value: Any) -> Q:
         """Text comparisons ignore case; an unknown (NULL) text is the empty text."""
-        lowered = Lower(Coalesce(expression, Value(""), output_field=TextField()))
+        lowered = CaseFolded(expression)
         match op:
             case "eq":
                 return Q(Exact(lowered, value.lower()))
