@@ -12,7 +12,7 @@
 // - the segment editor over BENCH_SCALE x 1,000,000 contacts (written in bulk by
 //   tests/support/e2e_segments_seed.py into the app's database): the time from a change of a
 //   condition's value (the input event inside the frame) until the live count shows the new
-//   rules' exact count, the editor's 300 ms debounce included, for seven values in a row; and
+//   rules' exact count, the editor's 250 ms debounce included, for seven values in a row; and
 //   the segmentPreview call alone (the API's share), timed from here.
 //
 // The app runs as the browser tests run it (tests/support/e2e_server.py: the app under
@@ -355,7 +355,7 @@ const main = async () => {
       segmentCountMs: median(segment.runs),
       segmentCountRunsMs: segment.runs,
       segmentPreviewApiMs: median(segment.api),
-      segmentDebounceMs: 300,
+      segmentDebounceMs: 250,
       loadAverage: { start: loadAtStart.map((l) => +l.toFixed(2)), end: loadavg().map((l) => +l.toFixed(2)) },
       cpus: cpus().length,
       targets: TARGETS,

@@ -1,10 +1,10 @@
 /**
  * The live count while editing: which definition is asked about (the one typing settled on,
- * 300 ms after the last change) and how the count on screen relates to the rules on screen.
+ * 250 ms after the last change) and how the count on screen relates to the rules on screen.
  */
 import type { DefinitionError } from "./rules/model";
 
-export const PREVIEW_DEBOUNCE_MS = 300;
+export const PREVIEW_DEBOUNCE_MS = 250;
 export const SAMPLE_SIZE = 5;
 
 export type PreviewContact = { id: string; email: string | null; firstName: string; lastName: string };

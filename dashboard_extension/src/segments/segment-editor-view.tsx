@@ -25,7 +25,7 @@ import { useArchiveSegment, useMembersCsv, useSaveSegment, useSegment, useSegmen
 
 const NO_ERRORS: DefinitionError[] = [];
 
-/** The JSON of the rules on screen, and the one typing settled on (300 ms after the last change). */
+/** The JSON of the rules on screen, and the one typing settled on (250 ms after the last change). */
 const useSettled = (value: string, delay: number): string => {
   const [settled, setSettled] = useState(value);
   useEffect(() => {
