@@ -5,6 +5,7 @@ from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.models import (
     ConsentRecord,
+    ConsentText,
     Contact,
     ContactAlias,
     ContactsConfig,
@@ -13,7 +14,6 @@ from saleor_mautomation.contacts.models import (
     ErasureRequest,
     PushSubscription,
 )
-from saleor_mautomation.contacts.consent_texts import ConsentText
 from saleor_mautomation.events.models import DailyTally, Event
 from saleor_mautomation.imports.models import ImportJob, ImportRowError
 from saleor_mautomation.intake.models import Delivery

@@ -11,59 +11,17 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, ClassVar
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 
+from saleor_mautomation.contacts.models import CONSENT_TEXT_MAX_VERSION as MAX_VERSION
+from saleor_mautomation.contacts.models import ConsentText
 from saleor_mautomation.core.errors import PermanentError
 
 CHANNELS = ("email", "sms", "push")
 # A BCP 47 tag as storefronts send it: a primary language and optional subtags (en, de-AT).
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
-MAX_VERSION = 64  # ConsentRecord.text_version
 MAX_TEXT = 10_000
-
-
-class ConsentText(models.Model):
-    """One version of the consent wording of a channel in a language; immutable once saved."""
-
-    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
-    channel = models.CharField(max_length=16)
-    language = models.CharField(max_length=35)
-    version = models.CharField(max_length=MAX_VERSION)
-    text = models.TextField()
-    created_at = models.DateTimeField()
-
-    objects: ClassVar[models.Manager[ConsentText]]
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["installation", "channel", "language", "version"],
-                name="consent_text_version_unique",
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["installation", "channel", "language", "created_at"],
-                name="consent_text_current",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.channel} consent text {self.version} ({self.language})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ConsentTextImmutable("A consent text version cannot be changed: add a new one")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ConsentTextImmutable("A consent text version cannot be deleted: add a new one")
-
-
-class ConsentTextImmutable(PermanentError):
-    code = "consent_text_immutable"
 
 
 class ConsentTextInvalid(PermanentError):

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
 from saleor_mautomation.core.crypto import EncryptedTextField
+from saleor_mautomation.core.errors import PermanentError
 
 
 class LifecycleStage(models.TextChoices):
@@ -358,3 +359,48 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"erasure {self.pk} ({self.source}, {'done' if self.completed_at else 'open'})"
+
+
+CONSENT_TEXT_MAX_VERSION = 64  # ConsentRecord.text_version
+
+
+class ConsentText(models.Model):
+    """One version of the consent wording of a channel in a language; immutable once saved."""
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    channel = models.CharField(max_length=16)
+    language = models.CharField(max_length=35)
+    version = models.CharField(max_length=CONSENT_TEXT_MAX_VERSION)
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[ConsentText]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "channel", "language", "version"],
+                name="consent_text_version_unique",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["installation", "channel", "language", "created_at"],
+                name="consent_text_current",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} consent text {self.version} ({self.language})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ConsentTextImmutable("A consent text version cannot be changed: add a new one")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ConsentTextImmutable("A consent text version cannot be deleted: add a new one")
+
+
+class ConsentTextImmutable(PermanentError):
+    code = "consent_text_immutable"

@@ -13,13 +13,12 @@ from typing import Any
 import graphene
 
 from saleor_mautomation.contacts.consent_texts import (
-    ConsentText,
     consent_text_add,
     consent_text_current,
     consent_texts,
     consent_texts_current_ids,
 )
-from saleor_mautomation.contacts.models import ConsentRecord
+from saleor_mautomation.contacts.models import ConsentRecord, ConsentText
 from saleor_mautomation.core import clock
 from saleor_mautomation.graphql.context import Context, dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors

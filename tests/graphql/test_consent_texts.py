@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from saleor_mautomation.contacts.consent_texts import (
+from saleor_mautomation.contacts.consent_texts import consent_text_add
+from saleor_mautomation.contacts.models import (
+    ConsentRecord,
     ConsentText,
     ConsentTextImmutable,
-    consent_text_add,
+    Contact,
 )
-from saleor_mautomation.contacts.models import ConsentRecord, Contact
 from tests.conftest import make_installation
 from tests.contacts.factories import make_contact
 from tests.graphql.test_contacts import ask, global_id
