@@ -132,18 +132,12 @@ def broadcast_cancel(*, journey: Journey) -> int:
     with transaction.atomic():
         locked = Journey.objects.select_for_update().get(pk=journey.pk)
         journey_status_set(journey=locked, status=Journey.Status.ARCHIVED)
-        ids = list(
-            Message.objects.select_for_update()
-            .filter(
-                installation_id=journey.installation_id,
-                journey_id=journey.pk,
-                status__in=[Message.Status.QUEUED, Message.Status.DEFERRED],
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        Message.objects.filter(pk__in=ids).update(
-            status=Message.Status.CANCELLED, status_reason=CANCELLED
-        )
+        # One statement, however many recipients: the sender claims with SKIP LOCKED, so a
+        # message it holds now is left to it (and goes), and none is claimed after this.
+        cancelled = Message.objects.filter(
+            installation_id=journey.installation_id,
+            journey_id=journey.pk,
+            status__in=[Message.Status.QUEUED, Message.Status.DEFERRED],
+        ).update(status=Message.Status.CANCELLED, status_reason=CANCELLED)
     journey.refresh_from_db()
-    return len(ids)
+    return cancelled
