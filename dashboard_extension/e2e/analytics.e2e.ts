@@ -8,12 +8,11 @@
 // - the abandoned-checkout journey: 60 treated runs (a 50/50 split), 30 held out; branch A 30
 //   emails, 15 opened, 6 clicked, 6 converted (EUR 50 each); branch B 30, 18, 12, 10 converted
 //   (7 x EUR 40, 3 x USD 30); 2 held-out runs converted (EUR 25 each).
-import { join } from "node:path";
 
 import type { FrameLocator, Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, test } from "vitest";
 
-import { e2e, openApp, useBrowser } from "./harness";
+import { e2e, openApp, saveWholePage, useBrowser } from "./harness";
 
 useBrowser();
 
@@ -33,14 +32,7 @@ beforeAll(async () => {
 
 /** The screenshots the issue names: the whole app page (its frame grown to its content first;
  * the stand-in Dashboard's frame is as high as the window). */
-const save = async (page: Page, app: FrameLocator, name: string) => {
-  const height = await app.locator("body").evaluate((body) => body.scrollHeight);
-  await page.evaluate((h) => {
-    window.e2eHost.frame.style.height = `${h}px`;
-  }, height + 32);
-  await page.waitForTimeout(300); // the charts follow their new size
-  await page.screenshot({ path: join(e2e().screenshotsDir, name), fullPage: true });
-};
+const save = (page: Page, app: FrameLocator, name: string) => saveWholePage(page, app, name, 300); // the charts follow their new size
 
 const text = async (locator: Locator) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
 

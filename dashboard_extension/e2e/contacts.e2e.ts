@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { FrameLocator, Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, test } from "vitest";
 
-import { e2e, type Embedded, openApp, openWidget, useBrowser } from "./harness";
+import { e2e, type Embedded, growFrame, openApp, openWidget, saveWholePage, useBrowser } from "./harness";
 
 useBrowser();
 
@@ -28,19 +28,7 @@ beforeAll(async () => {
   seeded = (await response.json()) as Seeded;
 }, 120_000);
 
-/** The stand-in Dashboard's frame grown to the app's content (it is as high as the window). */
-const grow = async (page: Page, app: FrameLocator) => {
-  const height = await app.locator("body").evaluate((body) => body.scrollHeight);
-  await page.evaluate((h) => {
-    window.e2eHost.frame.style.height = `${h}px`;
-  }, height + 32);
-  await page.waitForTimeout(200);
-};
-
-const save = async (page: Page, app: FrameLocator, name: string) => {
-  await grow(page, app);
-  await page.screenshot({ path: join(e2e().screenshotsDir, name), fullPage: true });
-};
+const save = (page: Page, app: FrameLocator, name: string) => saveWholePage(page, app, name);
 
 const text = async (locator: Locator) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
 
@@ -120,7 +108,7 @@ describe("contacts", () => {
     // the timeline: one type, a page of 20, then the rest
     const timeline = app.getByTestId("contact-timeline");
     await timeline.getByTestId("timeline-event").first().waitFor();
-    await grow(page, app);
+    await growFrame(page, app);
     await timeline.getByRole("combobox", { name: "Event type" }).click();
     await app.getByRole("option", { name: "Product viewed", exact: true }).click();
     await expect.poll(() => text(timeline.getByTestId("timeline-count"))).toBe("20 of 22 events");

@@ -147,6 +147,22 @@ export const screenshot = async (page: Page, name: string): Promise<string> => {
   return file;
 };
 
+/** The stand-in Dashboard's frame grown to the app's content (the frame is as high as the
+ * window), with `below` pixels to spare, then `settleMs` for what follows its size. */
+export const growFrame = async (page: Page, app: FrameLocator, below = 32, settleMs = 200): Promise<void> => {
+  const height = await app.locator("body").evaluate((body) => body.scrollHeight);
+  await page.evaluate((h) => {
+    window.e2eHost.frame.style.height = `${h}px`;
+  }, height + below);
+  await page.waitForTimeout(settleMs);
+};
+
+/** The whole app page (its frame grown to its content first) saved as e2e/screenshots/<file>. */
+export const saveWholePage = async (page: Page, app: FrameLocator, file: string, settleMs = 200): Promise<void> => {
+  await growFrame(page, app, 32, settleMs);
+  await page.screenshot({ path: join(e2e().screenshotsDir, file), fullPage: true });
+};
+
 export type Host = {
   actions(type?: string): Promise<HostAction[]>;
   waitForAction(type: string, matches?: (action: HostAction) => boolean, timeout?: number): Promise<HostAction>;

@@ -3,12 +3,11 @@
 // shown; then a consents file, refused until its source is named, is imported and its consent
 // found on the contact's ledger through the API (source "import", the admin's name in its
 // details, the file's date). Every address carries this run's stamp.
-import { join } from "node:path";
 
 import type { FrameLocator, Locator, Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 
-import { e2e, type Embedded, graphql, openApp, useBrowser } from "./harness";
+import { type Embedded, graphql, openApp, saveWholePage, useBrowser } from "./harness";
 
 useBrowser();
 
@@ -20,18 +19,7 @@ const CONTACTS = `\ufeffEmail Address;First Name;Last Name;Country;Loyalty Tier\
 const source = `Mailchimp export 2026-11 ${stamp}`;
 const CONSENTS = `Email,Status,Date,Text Version\n${ada},subscribed,2025-03-01 09:30:00,v2\n`;
 
-const grow = async (page: Page, app: FrameLocator) => {
-  const height = await app.locator("body").evaluate((body) => body.scrollHeight);
-  await page.evaluate((h) => {
-    window.e2eHost.frame.style.height = `${h}px`;
-  }, height + 32);
-  await page.waitForTimeout(200);
-};
-
-const save = async (page: Page, app: FrameLocator, name: string) => {
-  await grow(page, app);
-  await page.screenshot({ path: join(e2e().screenshotsDir, name), fullPage: true });
-};
+const save = (page: Page, app: FrameLocator, name: string) => saveWholePage(page, app, name);
 
 const shown = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, " ").trim();
 

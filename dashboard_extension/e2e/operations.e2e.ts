@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { FrameLocator, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { e2e, type Embedded, eventually, graphql, openApp, useBrowser } from "./harness";
+import { e2e, type Embedded, eventually, graphql, openApp, saveWholePage, useBrowser } from "./harness";
 
 useBrowser();
 
@@ -44,18 +44,7 @@ afterAll(async () => {
   await graphql(SET_FROM, { input: { fromEmail: fromEmailBefore } });
 });
 
-const grow = async (page: Page, app: FrameLocator) => {
-  const height = await app.locator("body").evaluate((body) => body.scrollHeight);
-  await page.evaluate((h) => {
-    window.e2eHost.frame.style.height = `${h}px`;
-  }, height + 32);
-  await page.waitForTimeout(200);
-};
-
-const save = async (page: Page, app: FrameLocator, name: string) => {
-  await grow(page, app);
-  await page.screenshot({ path: join(e2e().screenshotsDir, name), fullPage: true });
-};
+const save = (page: Page, app: FrameLocator, name: string) => saveWholePage(page, app, name);
 
 /** Back to the stand-in Dashboard's own frame height (a dialog is centred in the frame). */
 const shrink = async (page: Page) => {
@@ -183,8 +172,11 @@ describe("operations", () => {
     const complaints = await graphql<{ senderDomainCheck: { results: { check: string; code: string; status: string }[] } }>(
       `query E2EComplaints { senderDomainCheck { results { check code status } } }`,
     );
+    // The complaint rate is the whole shop's, and the browser suites share one shop (the
+    // analytics seed brings complaints): the page must show what the API reports, whatever it
+    // is; its figures per case are in tests/graphql/test_sender_domain.py.
     const complaint = complaints.data?.senderDomainCheck.results.find((r) => r.check === "COMPLAINTS");
-    expect(complaint?.code).toMatch(/^COMPLAINTS_(NONE_SENT|LOW)$/);
+    expect(complaint?.code).toMatch(/^COMPLAINTS_[A-Z_]+$/);
 
     const embedded = await openApp({ path: "/operations" });
     const { app, page } = embedded;
@@ -201,7 +193,7 @@ describe("operations", () => {
       ["DMARC_REPORTS", "PASS"],
       ["ALIGNMENT_UNVERIFIED", "WARN"],
       ["UNSUBSCRIBE_ONE_CLICK", "PASS"],
-      [complaint?.code, "PASS"],
+      [complaint?.code, complaint?.status],
     ]);
     const none = app.locator('[data-code="DMARC_POLICY_NONE"]');
     expect(await text(none.getByTestId("dns-status"))).toBe("Warning");
@@ -244,7 +236,7 @@ describe("operations", () => {
       ["dmarc", "WARN"],
       ["alignment", "PASS"],
       ["unsubscribe", "PASS"],
-      ["complaints", "PASS"],
+      ["complaints", complaint?.status],
     ]);
     await save(page, app, "operations-dns-selectors.png");
     expect(await unlabelled(app)).toEqual([]);

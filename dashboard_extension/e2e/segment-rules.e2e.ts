@@ -7,29 +7,17 @@ import { join } from "node:path";
 import type { FrameLocator, Locator, Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 
-import { e2e, openApp, useBrowser } from "./harness";
+import { e2e, growFrame, openApp, saveWholePage, useBrowser } from "./harness";
 
 useBrowser();
 
-/** The stand-in Dashboard's frame grown to the app's content and `room` more (for an open list). */
-const grow = async (page: Page, app: FrameLocator, room = 32) => {
-  const height = await app.locator("body").evaluate((body) => body.scrollHeight);
-  await page.evaluate((h) => {
-    window.e2eHost.frame.style.height = `${h}px`;
-  }, height + room);
-  await page.waitForTimeout(200);
-};
-
-const save = async (page: Page, app: FrameLocator, name: string) => {
-  await grow(page, app);
-  await page.screenshot({ path: join(e2e().screenshotsDir, name), fullPage: true });
-};
+const save = (page: Page, app: FrameLocator, name: string) => saveWholePage(page, app, name);
 
 const text = async (locator: Locator) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
 
 /** Picks an option of a macaw Select (inside `scope`) by its label. */
 const choose = async (app: FrameLocator, scope: Locator, label: string, option: string | RegExp) => {
-  await grow(scope.page(), app, 480);
+  await growFrame(scope.page(), app, 480);
   await scope.getByRole("combobox", { name: label, exact: true }).click();
   // (an option low in a scrolled list can sit outside the host page's viewport: clicked as an event)
   await app.getByRole("option", typeof option === "string" ? { name: option, exact: true } : { name: option }).dispatchEvent("click");

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { FrameLocator, Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, test } from "vitest";
 
-import { e2e, type Embedded, openApp, useBrowser } from "./harness";
+import { e2e, type Embedded, growFrame, openApp, saveWholePage, useBrowser } from "./harness";
 
 useBrowser();
 
@@ -32,19 +32,7 @@ beforeAll(async () => {
   seeded = (await response.json()) as Seeded;
 }, 120_000);
 
-/** The stand-in Dashboard's frame grown to the app's content (it is as high as the window). */
-const grow = async (page: Page, app: FrameLocator, below = 32) => {
-  const height = await app.locator("body").evaluate((body) => body.scrollHeight);
-  await page.evaluate((h) => {
-    window.e2eHost.frame.style.height = `${h}px`;
-  }, height + below);
-  await page.waitForTimeout(200);
-};
-
-const save = async (page: Page, app: FrameLocator, name: string) => {
-  await grow(page, app);
-  await page.screenshot({ path: join(e2e().screenshotsDir, name), fullPage: true });
-};
+const save = (page: Page, app: FrameLocator, name: string) => saveWholePage(page, app, name);
 
 const text = async (locator: Locator) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
 
@@ -73,7 +61,7 @@ describe("segments", () => {
     await expect.poll(names).toEqual(["Ada Ames", "Ben Berg", "Cem Cakir", "Dora Dupont", "Emil Escoffier", "Fay Fischer"]);
 
     await app.getByText("Filters", { exact: true }).click();
-    await grow(page, app, 400); // the select's options open below the app's content
+    await growFrame(page, app, 400); // the select's options open below the app's content
     await app.getByRole("combobox", { name: "Segment" }).click();
     await app.getByRole("option", { name: seeded.segment.name }).click();
     await host.waitForAction("updateRouting", (a) => a.payload.newRoute === `/contacts?q=${stamp}&segment=${encodeURIComponent(seeded.segment.id)}`);
@@ -95,7 +83,7 @@ describe("segments", () => {
 
     // "email contains <stamp>": this run's six people
     await app.getByLabel("Name", { exact: true }).fill(`Stamped ${stamp}`);
-    await grow(page, app, 400); // the select's options open below the app's content
+    await growFrame(page, app, 400); // the select's options open below the app's content
     const row = app.getByTestId("rule-row").nth(0);
     await row.getByRole("combobox", { name: "Operator" }).click();
     await app.getByRole("option", { name: "contains", exact: true }).click();

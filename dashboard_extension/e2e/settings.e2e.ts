@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { FrameLocator, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { e2e, type Embedded, eventually, graphql, openApp, useBrowser } from "./harness";
+import { e2e, type Embedded, eventually, graphql, growFrame, openApp, saveWholePage, useBrowser } from "./harness";
 
 useBrowser();
 
@@ -65,20 +65,8 @@ afterAll(async () => {
   });
 });
 
-/** The stand-in Dashboard's frame grown to the app's content. */
-const grow = async (page: Page, app: FrameLocator) => {
-  const height = await app.locator("body").evaluate((body) => body.scrollHeight);
-  await page.evaluate((h) => {
-    window.e2eHost.frame.style.height = `${h}px`;
-  }, height + 32);
-  await page.waitForTimeout(200);
-};
-
 /** The whole app page, as settings-<name>.png. */
-const save = async (page: Page, app: FrameLocator, name: string) => {
-  await grow(page, app);
-  await page.screenshot({ path: join(e2e().screenshotsDir, `settings-${name}.png`), fullPage: true });
-};
+const save = (page: Page, app: FrameLocator, name: string) => saveWholePage(page, app, `settings-${name}.png`);
 
 const section = (app: FrameLocator, id: string) => app.getByTestId(`settings-section-${id}`);
 const field = (scope: Locator, label: string) => scope.getByLabel(label, { exact: true });
@@ -145,7 +133,7 @@ describe("settings", () => {
     const embedded = await openSettings();
     const { app, page } = embedded;
     const sender = section(app, "sender");
-    await grow(page, app); // the stand-in's frame is as high as the window: the list opens below it
+    await growFrame(page, app); // the stand-in's frame is as high as the window: the list opens below it
     await sender.getByRole("combobox", { name: "Provider" }).click();
     await app.getByRole("option", { name: "SMTP server" }).click();
     await field(sender, "SMTP host").fill("127.0.0.1");
@@ -221,7 +209,7 @@ describe("settings", () => {
     const { app, page } = embedded;
     const storedBefore = await stored();
     const sender = section(app, "sender");
-    await grow(page, app);
+    await growFrame(page, app);
     await sender.getByRole("combobox", { name: "Provider" }).click();
     await app.getByRole("option", { name: "Email service (anymail)" }).click();
     await field(sender, "Service").fill("nosuchesp");
