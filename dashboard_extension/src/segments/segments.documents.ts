@@ -14,23 +14,27 @@ export const SEGMENTS_LIST_QUERY = `query SegmentsList($includeArchived: Boolean
   }
 }`;
 
-export const SEGMENT_DETAIL_QUERY = `query SegmentDetail($id: ID!) {
-  segment(id: $id) {
-    id
-    key
-    name
-    description
-    definition
-    revision
-    status
-    isBuiltin
-    timeDependent
-    memberCount
-    evaluatedAt
-    updatedAt
-    revisions { revision name definition createdAt }
-  }
+/** What the editor shows of a segment, read and written alike. */
+const SEGMENT_FIELDS = `fragment SegmentFields on Segment {
+  id
+  key
+  name
+  description
+  definition
+  revision
+  status
+  isBuiltin
+  timeDependent
+  memberCount
+  evaluatedAt
+  updatedAt
+  revisions { revision name definition createdAt }
 }`;
+
+export const SEGMENT_DETAIL_QUERY = `query SegmentDetail($id: ID!) {
+  segment(id: $id) { ...SegmentFields }
+}
+${SEGMENT_FIELDS}`;
 
 export const SEGMENT_HISTORY_QUERY = `query SegmentHistory($id: ID!, $first: Int, $before: ID) {
   segment(id: $id) {
@@ -52,33 +56,19 @@ export const SEGMENT_EDITOR_PREVIEW_QUERY = `query SegmentEditorPreview($definit
   }
 }`;
 
-const SAVED_FIELDS = `segment {
-      id
-      key
-      name
-      description
-      definition
-      revision
-      status
-      isBuiltin
-      timeDependent
-      memberCount
-      evaluatedAt
-      updatedAt
-      revisions { revision name definition createdAt }
-    }`;
-
 export const CREATE_SEGMENT_MUTATION = `mutation SegmentCreate($input: SegmentInput!) {
   createSegment(input: $input) {
-    ${SAVED_FIELDS}
+    segment { ...SegmentFields }
   }
-}`;
+}
+${SEGMENT_FIELDS}`;
 
 export const UPDATE_SEGMENT_MUTATION = `mutation SegmentUpdate($id: ID!, $input: SegmentInput!) {
   updateSegment(id: $id, input: $input) {
-    ${SAVED_FIELDS}
+    segment { ...SegmentFields }
   }
-}`;
+}
+${SEGMENT_FIELDS}`;
 
 export const ARCHIVE_SEGMENT_MUTATION = `mutation SegmentArchive($id: ID!) {
   archiveSegment(id: $id) {
