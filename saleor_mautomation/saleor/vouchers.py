@@ -1,7 +1,7 @@
 """Saleor vouchers for journeys: one voucher per step, unique single-use codes added to it.
 
 Documents live in ``graphql/`` (validated against Saleor's schema in the tests); the shapes
-of answers and errors are those captured in ``../shared/saleor/graphql-responses/voucher-*``.
+of answers and errors are those captured in ``tests/saleor_reference/graphql-responses/voucher-*``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A shop for the browser test of the backfill restart: a few pages of customers, orders and
-checkouts in the shapes Saleor answers (``../shared/saleor/graphql-responses/``), each page
+checkouts in the shapes Saleor answers (``tests/saleor_reference/graphql-responses/``), each page
 answered after a pause, so that the progress bars move while the settings page polls.
 
 The stand-in Saleor of ``tests/support/e2e_server.py`` takes these answers when the test asks

@@ -1,4 +1,4 @@
-"""The reference data captured from a real Saleor (``../shared/saleor/``)."""
+"""The reference data captured from a real Saleor (``tests/saleor_reference/``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 SALEOR_DIR = Path(
     os.environ.get(
-        "SALEOR_REFERENCE_DIR", Path(__file__).resolve().parents[3] / "shared" / "saleor"
+        "SALEOR_REFERENCE_DIR", Path(__file__).resolve().parents[1] / "saleor_reference"
     )
 )
 SAMPLE_API_URL = "http://127.0.0.1:8000/graphql/"

@@ -1,7 +1,7 @@
 """A stand-in for Saleor's HTTP side on a free loopback port.
 
 It serves ``/.well-known/jwks.json`` and answers ``POST /graphql/`` in the shapes of
-``../shared/saleor/graphql-responses/``. Tests set what it answers (keys, app id, valid
+``tests/saleor_reference/graphql-responses/``. Tests set what it answers (keys, app id, valid
 tokens, per-operation answers) and can make its next answers fail; it records every request.
 """
 

@@ -6,7 +6,7 @@ with one odd value: Saleor's GraphQL (graphql-core 2, which 3.23.28 pins in ``py
 nearest nullable parent, as the GraphQL spec says ("Handling Field Errors"). For an order that
 is the whole ``orders`` connection: ``Order``, its edge and the edges list are non-null. So here
 the operation's document is executed over stored rows with graphql-core against Saleor's
-schema (``../shared/saleor/schema.graphql``): a value a non-null enum cannot hold, a missing
+schema (``tests/saleor_reference/schema.graphql``): a value a non-null enum cannot hold, a missing
 non-null field and an exception raised by a resolver all come back as Saleor answers them:
 ``data`` nulled up to the nearest nullable parent, and an error with the field's ``path`` and
 Saleor's wording and ``extensions.exception.code`` (``saleor/graphql/utils/__init__.py``,

@@ -1,14 +1,14 @@
 /**
  * The Saleor queries validated against the Saleor schema the backend is built against
- * (shared/saleor/schema.graphql beside the repository, where tests/support/samples.py
- * finds Saleor's reference files).
+ * (tests/saleor_reference/schema.graphql, with the other Saleor reference files the Python
+ * tests read through tests/support/samples.py).
  */
 import { buildSchema, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 
 import * as queries from "./saleor-queries";
 import { saleorRequest } from "./saleor-queries";
-import saleorSdl from "../../../../../shared/saleor/schema.graphql?raw";
+import saleorSdl from "../../../../tests/saleor_reference/schema.graphql?raw";
 
 describe("Saleor queries", () => {
   it.each(Object.entries(queries).filter(([name]) => name.endsWith("_QUERY")))("%s is valid for Saleor", (_name, query) => {

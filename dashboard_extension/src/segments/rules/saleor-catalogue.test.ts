@@ -1,12 +1,12 @@
 /**
  * The rule builder's Saleor queries are valid against the Saleor schema the backend is built
- * against (shared/saleor/schema.graphql beside the repository), and their answers become the
+ * against (tests/saleor_reference/schema.graphql), and their answers become the
  * picker's items.
  */
 import { buildSchema, getVariableValues, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 
-import saleorSdl from "../../../../../shared/saleor/schema.graphql?raw";
+import saleorSdl from "../../../../tests/saleor_reference/schema.graphql?raw";
 import * as catalogue from "./saleor-catalogue";
 import { categoryItems, productItems, variantItems, variantLabel, variantSearchItems } from "./saleor-catalogue";
 
