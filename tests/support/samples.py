@@ -9,9 +9,7 @@ from pathlib import Path
 from typing import Any
 
 SALEOR_DIR = Path(
-    os.environ.get(
-        "SALEOR_REFERENCE_DIR", Path(__file__).resolve().parents[1] / "saleor_reference"
-    )
+    os.environ.get("SALEOR_REFERENCE_DIR", Path(__file__).resolve().parents[1] / "saleor_reference")
 )
 SAMPLE_API_URL = "http://127.0.0.1:8000/graphql/"
 
