@@ -55,7 +55,7 @@ def processes_of_session(session: int) -> list[tuple[str, int]]:
 
 
 @pytest.fixture
-def embedded_app(tmp_path):
+def embedded_app(tmp_path, tmp_path_factory):
     port = free_port()
     env = {
         key: value
@@ -70,6 +70,8 @@ def embedded_app(tmp_path):
             "INTAKE_SWEEP_INTERVAL": "1",
         }
     )
+    log = tmp_path_factory.mktemp("serve-log") / "serve.log"
+    output = log.open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -85,8 +87,8 @@ def embedded_app(tmp_path):
         ],
         env=env,
         cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -99,14 +101,15 @@ def embedded_app(tmp_path):
 
     try:
         wait_for(ready)
-        yield base, tmp_path / "var" / "mautomation.sqlite3", proc.pid
+        yield base, tmp_path / "var" / "mautomation.sqlite3", proc.pid, log
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+        output.close()
 
 
 def test_install_and_process_a_delivery_on_the_embedded_default(embedded_app, standin, key):
-    base, database, session = embedded_app
+    base, database, session, log = embedded_app
 
     # when: Saleor installs the app, then sends a signed delivery
     registered = httpx.post(
@@ -157,5 +160,13 @@ def test_install_and_process_a_delivery_on_the_embedded_default(embedded_app, st
     manifest = httpx.get(f"{base}/api/manifest", timeout=10).json()
     assert manifest["tokenTargetUrl"] == f"{base}/api/register"
     assert manifest["appUrl"] == f"{base}/dashboard/"
+    # it listens on loopback only (BIND), and the periodic tasks that ran each second (the
+    # drain's sweep) and the delivery's tasks left no line each in the log
+    printed = log.read_text(errors="replace")
+    assert f"127.0.0.1:{base.rsplit(':', 1)[1]}" in printed
+    assert "0.0.0.0" not in printed
+    assert "Sending due task" not in printed
+    assert " succeeded in " not in printed
+    assert "] received" not in printed
     # everything the app writes is under var/, nothing in the working directory beside it
     assert sorted(path.name for path in database.parent.parent.iterdir()) == ["var"]

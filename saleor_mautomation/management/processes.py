@@ -7,7 +7,7 @@ import sys
 QUEUES = "intake,default,journeys,sending,bulk,backfill"
 
 
-def web(port: int, workers: int, host: str = "0.0.0.0", threads: int = 2) -> list[str]:  # noqa: S104
+def web(port: int, workers: int, host: str = "127.0.0.1", threads: int = 2) -> list[str]:
     """Granian serving the WSGI app (docs/adr: it beat gunicorn on the ingest benchmark)."""
     return [
         *(sys.executable, "-m", "granian", "--interface", "wsgi"),

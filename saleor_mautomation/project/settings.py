@@ -52,6 +52,8 @@ def _generated_secret(filename: str, make: object) -> str:
 DEBUG = _flag("DEBUG")
 APP_URL = env.get("APP_URL", f"http://localhost:{env.get('PORT', '8080')}").rstrip("/")
 PORT = int(env.get("PORT", "8080"))
+# The address `mautomation serve` listens on: loopback unless told (0.0.0.0 in a container).
+BIND = env.get("BIND", "127.0.0.1")
 
 SECRET_KEY = env.get("SECRET_KEY") or _generated_secret(
     "secret_key", lambda: secrets.token_urlsafe(50)
@@ -369,11 +371,21 @@ GRAPHQL_MAX_SELECTIONS = int(env.get("GRAPHQL_MAX_SELECTIONS", "400"))
 GRAPHQL_MAX_ALIASES = int(env.get("GRAPHQL_MAX_ALIASES", "50"))
 GRAPHQL_MAX_COST = int(env.get("GRAPHQL_MAX_COST", "50000"))
 
+LOG_LEVEL = env.get("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # An idle app runs a dozen periodic tasks a minute: each one received, sent by the
+        # scheduler and succeeded is logged at INFO by Celery. Kept for LOG_LEVEL=DEBUG only;
+        # failures and retries are warnings and errors, and still logged.
+        **{
+            name: {"level": "WARNING" if LOG_LEVEL != "DEBUG" else "DEBUG"}
+            for name in ("celery.app.trace", "celery.worker.strategy", "celery.beat")
+        },
+    },
 }

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         commands = {
-            "web": processes.web(options["port"], options["web_workers"]),
+            "web": processes.web(options["port"], options["web_workers"], host=settings.BIND),
             "worker": processes.worker(options["concurrency"]),
             "scheduler": processes.scheduler(settings.CELERY_BEAT_SCHEDULE_FILENAME),
         }
