@@ -3,6 +3,7 @@ import { useIntl } from "react-intl";
 import { useNavigate } from "react-router-dom";
 
 import { AppLink } from "../components/app-link";
+import { cellStyle, DataTable } from "../components/data-table";
 import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
 import { StatusCard } from "../components/status-card";
@@ -14,7 +15,7 @@ import { adminZone, nameOf, scheduleSaid, segmentGlobalId, STATE_IDS } from "./l
 import { figuresOf, summaryOf, templatesOf } from "./progress";
 import { type Broadcast, type Choices, definitionOf, stateOfBroadcast, useBroadcasts, useChoices } from "./use-broadcasts";
 
-const cell = { paddingY: 3, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1", verticalAlign: "top" } as const;
+const cell = cellStyle({ align: "top" });
 const COLUMNS = ["name", "state", "segment", "templates", "schedule", "progress"] as const;
 
 const Row = ({ broadcast, choices }: { broadcast: Broadcast; choices: Choices | undefined }) => {
@@ -90,24 +91,11 @@ export const BroadcastsListView = () => {
           <Text size={4}>{intl.formatMessage({ id: "broadcasts.empty.text" })}</Text>
         </StatusCard>
       ) : (
-        <Box as="table" width="100%" __borderCollapse="collapse" data-testid="broadcasts-table">
-          <thead>
-            <tr>
-              {COLUMNS.map((column) => (
-                <Box as="th" key={column} textAlign="left" {...cell}>
-                  <Text size={2} color="default2" fontWeight="medium">
-                    {intl.formatMessage({ id: `broadcasts.list.column.${column}` })}
-                  </Text>
-                </Box>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {broadcasts.data.map((broadcast) => (
-              <Row key={broadcast.journey.id} broadcast={broadcast} choices={choices.data} />
-            ))}
-          </tbody>
-        </Box>
+        <DataTable testId="broadcasts-table" columns={COLUMNS.map((column) => ({ key: column, label: intl.formatMessage({ id: `broadcasts.list.column.${column}` }) }))} align="top">
+          {broadcasts.data.map((broadcast) => (
+            <Row key={broadcast.journey.id} broadcast={broadcast} choices={choices.data} />
+          ))}
+        </DataTable>
       )}
     </>
   );

@@ -1,5 +1,6 @@
 /**
- * The app's tables: a caption for assistive technology, a row of column headings and the
+ * The app's tables: a caption for assistive technology (where the section's heading does not
+ * already name the table), a row of column headings and the
  * rows the caller draws with `cellStyle`, so every list reads and looks the same.
  */
 import { Box, Text } from "@saleor/macaw-ui";
@@ -17,7 +18,8 @@ export const cellStyle = ({ compact = false, align }: CellOptions = {}) =>
     borderBottomStyle: "solid",
     borderBottomWidth: 1,
     borderColor: "default1",
-    ...(align ? { verticalAlign: align } : {}),
+    // macaw-ui's Box has no verticalAlign prop (it would reach the DOM as an unknown attribute).
+    ...(align ? { style: { verticalAlign: align } } : {}),
   }) as const;
 
 export type Column = { key: string; label: ReactNode };
@@ -28,13 +30,15 @@ export const DataTable = ({
   testId,
   children,
   ...options
-}: CellOptions & { caption: ReactNode; columns: readonly Column[]; testId: string; children: ReactNode }) => {
+}: CellOptions & { caption?: ReactNode; columns: readonly Column[]; testId?: string; children: ReactNode }) => {
   const cell = cellStyle(options);
   return (
     <Box as="table" width="100%" __borderCollapse="collapse" data-testid={testId}>
-      <caption>
-        <VisuallyHidden>{caption}</VisuallyHidden>
-      </caption>
+      {caption !== undefined && (
+        <caption>
+          <VisuallyHidden>{caption}</VisuallyHidden>
+        </caption>
+      )}
       <thead>
         <tr>
           {columns.map((column) => (

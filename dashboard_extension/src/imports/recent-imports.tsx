@@ -2,6 +2,7 @@
 import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useIntl } from "react-intl";
 
+import { DataTable } from "../components/data-table";
 import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
 import { formatDateTime } from "../lib/format";
@@ -28,58 +29,45 @@ export const RecentImports = ({ selected, onShow }: { selected: string | null; o
     );
   }
   return (
-    <Box as="table" width="100%" __borderCollapse="collapse" data-testid="recent-table">
-      <thead>
-        <tr>
-          {COLUMNS.map((column) => (
-            <Box as="th" key={column} textAlign="left" {...cell}>
-              <Text size={2} color="default2" fontWeight="medium">
-                {t(`imports.recent.column.${column}`)}
+    <DataTable testId="recent-table" columns={COLUMNS.map((column) => ({ key: column, label: t(`imports.recent.column.${column}`) }))} compact align="top">
+      {list.data.map((job) => (
+        <tr key={job.id} data-testid="recent-row" data-import-id={job.id}>
+          <Box as="th" scope="row" textAlign="left" {...cell}>
+            <Text size={3} fontWeight="medium">
+              {job.fileName || t("imports.progress.noFileName")}
+            </Text>
+            {job.sourceName && (
+              <Text as="p" size={2} color="default2">
+                {job.sourceName}
               </Text>
-            </Box>
-          ))}
+            )}
+          </Box>
+          <Box as="td" {...cell}>
+            <Text size={3}>{t(`imports.kind.${kindOfJob(job.kind)}`)}</Text>
+          </Box>
+          <Box as="td" {...cell}>
+            <Text size={3}>{t(`imports.status.${job.status}`)}</Text>
+          </Box>
+          <Box as="td" {...cell}>
+            <Text size={3}>{t("imports.progress.rows", { done: intl.formatNumber(job.done), total: intl.formatNumber(job.total) })}</Text>
+          </Box>
+          <Box as="td" {...cell}>
+            <Text size={3}>{formatDateTime(job.createdAt, locale)}</Text>
+          </Box>
+          <Box as="td" {...cell}>
+            <Button
+              variant="secondary"
+              size="small"
+              disabled={selected === job.id}
+              aria-label={t("imports.recent.show.label", { fileName: job.fileName || job.id })}
+              onClick={() => onShow(job.id)}
+              data-testid="recent-show"
+            >
+              {t("imports.recent.show")}
+            </Button>
+          </Box>
         </tr>
-      </thead>
-      <tbody>
-        {list.data.map((job) => (
-          <tr key={job.id} data-testid="recent-row" data-import-id={job.id}>
-            <Box as="th" scope="row" textAlign="left" {...cell}>
-              <Text size={3} fontWeight="medium">
-                {job.fileName || t("imports.progress.noFileName")}
-              </Text>
-              {job.sourceName && (
-                <Text as="p" size={2} color="default2">
-                  {job.sourceName}
-                </Text>
-              )}
-            </Box>
-            <Box as="td" {...cell}>
-              <Text size={3}>{t(`imports.kind.${kindOfJob(job.kind)}`)}</Text>
-            </Box>
-            <Box as="td" {...cell}>
-              <Text size={3}>{t(`imports.status.${job.status}`)}</Text>
-            </Box>
-            <Box as="td" {...cell}>
-              <Text size={3}>{t("imports.progress.rows", { done: intl.formatNumber(job.done), total: intl.formatNumber(job.total) })}</Text>
-            </Box>
-            <Box as="td" {...cell}>
-              <Text size={3}>{formatDateTime(job.createdAt, locale)}</Text>
-            </Box>
-            <Box as="td" {...cell}>
-              <Button
-                variant="secondary"
-                size="small"
-                disabled={selected === job.id}
-                aria-label={t("imports.recent.show.label", { fileName: job.fileName || job.id })}
-                onClick={() => onShow(job.id)}
-                data-testid="recent-show"
-              >
-                {t("imports.recent.show")}
-              </Button>
-            </Box>
-          </tr>
-        ))}
-      </tbody>
-    </Box>
+      ))}
+    </DataTable>
   );
 };

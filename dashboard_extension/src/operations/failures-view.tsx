@@ -5,6 +5,7 @@ import { useSearchParams } from "react-router-dom";
 
 import { AppLink } from "../components/app-link";
 import { ConfirmDialog } from "../components/confirm-dialog";
+import { cellStyle, DataTable } from "../components/data-table";
 import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
 import { Section } from "../components/section";
@@ -28,7 +29,7 @@ import {
 } from "./failures";
 import { type FailureAction, useFailureAction, useFailureCounts, useFailures } from "./use-operations";
 
-const cell = { paddingY: 3, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1", style: { verticalAlign: "top" } } as const;
+const cell = cellStyle({ align: "top" });
 const COLUMNS = ["item", "error", "when", "attempts", "actions"] as const;
 
 const Item = ({
@@ -168,30 +169,17 @@ const FailureList = ({ kind }: { kind: FailureKind }) => {
   const busy = retry.isPending || discard.isPending;
   return (
     <Box display="flex" flexDirection="column" gap={3}>
-      <Box as="table" width="100%" __borderCollapse="collapse" data-testid="failures-table">
-        <thead>
-          <tr>
-            {COLUMNS.map((column) => (
-              <Box as="th" key={column} textAlign="left" {...cell}>
-                <Text size={2} color="default2" fontWeight="medium">
-                  {intl.formatMessage({ id: `operations.column.${column}` })}
-                </Text>
-              </Box>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((failure) => (
-            <Item
-              key={failure.id}
-              failure={failure}
-              busy={busy}
-              onRetry={() => act("retry", failure)}
-              onDiscard={() => setConfirming(failure)}
-            />
-          ))}
-        </tbody>
-      </Box>
+      <DataTable testId="failures-table" columns={COLUMNS.map((column) => ({ key: column, label: intl.formatMessage({ id: `operations.column.${column}` }) }))} align="top">
+        {items.map((failure) => (
+          <Item
+            key={failure.id}
+            failure={failure}
+            busy={busy}
+            onRetry={() => act("retry", failure)}
+            onDiscard={() => setConfirming(failure)}
+          />
+        ))}
+      </DataTable>
       {failures.hasNextPage && (
         <Box>
           <Button variant="secondary" onClick={() => void failures.fetchNextPage()} disabled={failures.isFetchingNextPage} data-testid="failures-more">

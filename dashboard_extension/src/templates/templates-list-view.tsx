@@ -3,6 +3,7 @@ import { useMemo, useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 
 import { AppLink } from "../components/app-link";
+import { cellStyle, DataTable } from "../components/data-table";
 import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
 import { VisuallyHidden } from "../components/visually-hidden";
@@ -16,7 +17,7 @@ import { CopyTemplateDialog, CreateTemplateDialog, RenameTemplateDialog } from "
 import { type TemplateUse, templateUsage, useMessageId, usesOf } from "./usage";
 import { useTemplates, useTemplateUsage } from "./use-templates";
 
-const cell = { paddingY: 3, paddingX: 2, borderBottomStyle: "solid", borderBottomWidth: 1, borderColor: "default1", verticalAlign: "top" } as const;
+const cell = cellStyle({ align: "top" });
 const COLUMNS = ["name", "kind", "languages", "latest", "journeys", "actions"] as const;
 
 type Dialog = { type: "create" } | { type: "createChannel"; channel: "sms" | "push" } | { type: "copy"; template: TemplateRow } | { type: "rename"; template: TemplateRow } | null;
@@ -57,86 +58,73 @@ const TemplateTable = ({
   const intl = useIntl();
   const locale = useAppLocale();
   return (
-    <Box as="table" width="100%" __borderCollapse="collapse">
-      <thead>
-        <tr>
-          {COLUMNS.map((column) => (
-            <Box as="th" key={column} textAlign="left" {...cell}>
-              <Text size={2} color="default2" fontWeight="medium">
-                {intl.formatMessage({ id: `templates.list.column.${column}` })}
-              </Text>
-            </Box>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((template) => {
-          const latest = latestPerLanguage(template.versions, template.defaultLanguage);
-          return (
-            <tr key={template.id} data-testid="template-row" data-template-key={template.key}>
-              <Box as="th" scope="row" textAlign="left" {...cell}>
-                <Box display="flex" flexDirection="column" gap={1}>
-                  <AppLink to={pathFor({ name: "template", templateId: template.id })} data-testid="template-link">
-                    <Text size={4} fontWeight="medium">
-                      {template.name}
-                    </Text>
-                  </AppLink>
-                  <Text size={2} color="default2">
-                    {template.key}
-                    {template.isBuiltin ? ` · ${intl.formatMessage({ id: "templates.builtin" })}` : ""}
+    <DataTable columns={COLUMNS.map((column) => ({ key: column, label: intl.formatMessage({ id: `templates.list.column.${column}` }) }))} align="top">
+      {rows.map((template) => {
+        const latest = latestPerLanguage(template.versions, template.defaultLanguage);
+        return (
+          <tr key={template.id} data-testid="template-row" data-template-key={template.key}>
+            <Box as="th" scope="row" textAlign="left" {...cell}>
+              <Box display="flex" flexDirection="column" gap={1}>
+                <AppLink to={pathFor({ name: "template", templateId: template.id })} data-testid="template-link">
+                  <Text size={4} fontWeight="medium">
+                    {template.name}
                   </Text>
-                </Box>
+                </AppLink>
+                <Text size={2} color="default2">
+                  {template.key}
+                  {template.isBuiltin ? ` · ${intl.formatMessage({ id: "templates.builtin" })}` : ""}
+                </Text>
               </Box>
-              <Box as="td" {...cell} data-testid="template-kind">
-                <Text size={3}>{intl.formatMessage({ id: kindMessageId(template.kind) })}</Text>
+            </Box>
+            <Box as="td" {...cell} data-testid="template-kind">
+              <Text size={3}>{intl.formatMessage({ id: kindMessageId(template.kind) })}</Text>
+            </Box>
+            <Box as="td" {...cell} data-testid="template-languages">
+              <Text size={3}>{template.languages.join(", ") || "–"}</Text>
+            </Box>
+            <Box as="td" {...cell} data-testid="template-latest">
+              {latest.length === 0 ? (
+                <Text size={3}>–</Text>
+              ) : (
+                latest.map((version) => (
+                  <Text as="p" size={3} key={version.language}>
+                    {intl.formatMessage(
+                      { id: "templates.list.latest" },
+                      { language: version.language, number: version.number, date: formatDate(version.createdAt, locale) },
+                    )}
+                  </Text>
+                ))
+              )}
+            </Box>
+            <Box as="td" {...cell} data-testid="template-journeys">
+              <Usage uses={usesOf(usage, template)} state={usageState} />
+            </Box>
+            <Box as="td" {...cell}>
+              <Box display="flex" gap={2} flexWrap="wrap">
+                <Button
+                  variant="secondary"
+                  size="small"
+                  onClick={() => onDialog({ type: "copy", template })}
+                  aria-label={intl.formatMessage({ id: "templates.copy.label" }, { name: template.name })}
+                  data-testid="template-copy"
+                >
+                  {intl.formatMessage({ id: "templates.copy.button" })}
+                </Button>
+                <Button
+                  variant="secondary"
+                  size="small"
+                  onClick={() => onDialog({ type: "rename", template })}
+                  aria-label={intl.formatMessage({ id: "templates.rename.label" }, { name: template.name })}
+                  data-testid="template-rename"
+                >
+                  {intl.formatMessage({ id: "templates.rename.button" })}
+                </Button>
               </Box>
-              <Box as="td" {...cell} data-testid="template-languages">
-                <Text size={3}>{template.languages.join(", ") || "–"}</Text>
-              </Box>
-              <Box as="td" {...cell} data-testid="template-latest">
-                {latest.length === 0 ? (
-                  <Text size={3}>–</Text>
-                ) : (
-                  latest.map((version) => (
-                    <Text as="p" size={3} key={version.language}>
-                      {intl.formatMessage(
-                        { id: "templates.list.latest" },
-                        { language: version.language, number: version.number, date: formatDate(version.createdAt, locale) },
-                      )}
-                    </Text>
-                  ))
-                )}
-              </Box>
-              <Box as="td" {...cell} data-testid="template-journeys">
-                <Usage uses={usesOf(usage, template)} state={usageState} />
-              </Box>
-              <Box as="td" {...cell}>
-                <Box display="flex" gap={2} flexWrap="wrap">
-                  <Button
-                    variant="secondary"
-                    size="small"
-                    onClick={() => onDialog({ type: "copy", template })}
-                    aria-label={intl.formatMessage({ id: "templates.copy.label" }, { name: template.name })}
-                    data-testid="template-copy"
-                  >
-                    {intl.formatMessage({ id: "templates.copy.button" })}
-                  </Button>
-                  <Button
-                    variant="secondary"
-                    size="small"
-                    onClick={() => onDialog({ type: "rename", template })}
-                    aria-label={intl.formatMessage({ id: "templates.rename.label" }, { name: template.name })}
-                    data-testid="template-rename"
-                  >
-                    {intl.formatMessage({ id: "templates.rename.button" })}
-                  </Button>
-                </Box>
-              </Box>
-            </tr>
-          );
-        })}
-      </tbody>
-    </Box>
+            </Box>
+          </tr>
+        );
+      })}
+    </DataTable>
   );
 };
 
