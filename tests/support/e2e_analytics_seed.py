@@ -32,18 +32,11 @@ consents by ``contacts.consent``, ESP reports by ``messages.esp``.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_mautomation.project.settings")
-    import django
-
-    django.setup()
-
+from tests.support.seed_main import django_setup
 
 ABANDONED = {
     "entry": {"type": "event", "event_type": "checkout.abandoned"},
@@ -385,7 +378,7 @@ def seed(*, today: date) -> dict[str, Any]:
 
 
 def main() -> None:
-    _setup()
+    django_setup()
     print(json.dumps(seed(today=datetime.now(tz=UTC).date())), flush=True)
 
 

@@ -17,20 +17,12 @@ The zones are fixed offsets (``Etc/GMT-8`` is UTC+8) chosen from the clock when 
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from tests.support.seed_main import seed_main
+
 SENT = 4
-
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_mautomation.project.settings")
-    import django
-
-    django.setup()
 
 
 def zone_at(now: datetime, hour: int) -> str:
@@ -91,9 +83,7 @@ def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
 
 
 def main() -> None:
-    _setup()
-    stamp = sys.argv[1] if len(sys.argv) > 1 else "seed"
-    print(json.dumps(seed(stamp=stamp, now=datetime.now(tz=UTC))), flush=True)
+    seed_main(seed)
 
 
 if __name__ == "__main__":

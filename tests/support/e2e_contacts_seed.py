@@ -20,12 +20,11 @@ is in every email and surname, so a search finds this run's people only.
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+
+from tests.support.seed_main import seed_main
 
 PERSON = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 "
@@ -51,13 +50,6 @@ LEDGER = (  # channel, action, source, consent text version, IP address, days ag
     ("email", "confirmed", "confirm-page", "", None, 39),
     ("sms", "withdrawn", "sms.stop", "", None, 10),
 )
-
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_mautomation.project.settings")
-    import django
-
-    django.setup()
 
 
 def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
@@ -242,9 +234,7 @@ def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
 
 
 def main() -> None:
-    _setup()
-    stamp = sys.argv[1] if len(sys.argv) > 1 else "seed"
-    print(json.dumps(seed(stamp=stamp, now=datetime.now(tz=UTC))), flush=True)
+    seed_main(seed)
 
 
 if __name__ == "__main__":

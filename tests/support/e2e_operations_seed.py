@@ -25,14 +25,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from tests.support.seed_main import seed_main
 
 DNS_DOMAIN = "ops-e2e.test"
 
@@ -56,13 +56,6 @@ def noon_zone(now: datetime) -> str:
     """A time zone where it is about noon at ``now`` (``Etc/GMT-9`` is UTC+9)."""
     offset = (12 - now.astimezone(UTC).hour + 11) % 24 - 11  # -11 .. +12 hours
     return "UTC" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
-
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_mautomation.project.settings")
-    import django
-
-    django.setup()
 
 
 def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
@@ -125,9 +118,7 @@ def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
 
 
 def main() -> None:
-    _setup()
-    stamp = sys.argv[1] if len(sys.argv) > 1 else "seed"
-    print(json.dumps(seed(stamp=stamp, now=datetime.now(tz=UTC))), flush=True)
+    seed_main(seed)
 
 
 if __name__ == "__main__":

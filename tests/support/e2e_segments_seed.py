@@ -17,10 +17,11 @@ rebuilt 5 days ago (she leaves), and it is rebuilt now (nothing changes). So it 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from tests.support.seed_main import django_setup
 
 PEOPLE = (  # first name, last name, country, lifecycle stage
     ("Ada", "Ames", "DE", "vip"),
@@ -30,13 +31,6 @@ PEOPLE = (  # first name, last name, country, lifecycle stage
     ("Emil", "Escoffier", "FR", "subscriber"),
     ("Fay", "Fischer", "DE", "lapsed"),
 )
-
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_mautomation.project.settings")
-    import django
-
-    django.setup()
 
 
 def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
@@ -163,7 +157,7 @@ def seed_bulk(*, stamp: str, contacts: int, now: datetime) -> dict[str, Any]:
 
 
 def main() -> None:
-    _setup()
+    django_setup()
     stamp = sys.argv[1] if len(sys.argv) > 1 else "seed"
     bulk = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     now = datetime.now(tz=UTC)

@@ -8,10 +8,9 @@ SQLite database; prints one JSON object: each check's count.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 
-import django
+from tests.support.seed_main import django_setup
 
 CONTACTS = [
     ("Ada@Shop.test", "DE", "female", "Berlin"),
@@ -36,8 +35,7 @@ CHECKS: dict[str, dict[str, object]] = {
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_mautomation.project.settings")
-    django.setup()
+    django_setup()
     from django.db import connection
 
     from saleor_mautomation.contacts.models import Contact
