@@ -80,6 +80,15 @@ SALEOR_JWKS_REFRESH_INTERVAL = float(env.get("SALEOR_JWKS_REFRESH_INTERVAL", "30
 DNS_NAMESERVERS = _csv(env.get("DNS_NAMESERVERS", ""))
 DNS_TIMEOUT = float(env.get("DNS_TIMEOUT", "3"))
 
+# The demo (``mautomation demo``, saleor_mautomation/demo/): a simulated shop on this machine.
+# Its pages, the GraphQL explorer and the mail catcher's page exist only with DEMO_MODE on.
+DEMO_MODE = _flag("DEMO_MODE")
+DEMO_DIR = VAR_DIR / "demo"
+# The demo Saleor (JWKS, GraphQL API, the stand-in Dashboard with its sign-in) and the mail
+# catcher listen on these loopback ports.
+DEMO_SALEOR_PORT = int(env.get("DEMO_SALEOR_PORT", "8081"))
+DEMO_SMTP_PORT = int(env.get("DEMO_SMTP_PORT", "8025"))
+
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",

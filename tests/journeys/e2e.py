@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import TestCase
 
+from saleor_mautomation.demo.graphql_answers import answer_roots, root_names
 from saleor_mautomation.messages.models import Message
 from saleor_mautomation.project.celery import app as celery_app
 from saleor_mautomation.saleor.models import Installation
@@ -43,7 +44,7 @@ from tests.support import deliveries as d
 from tests.support.deliveries import Minted
 from tests.support.keys import SigningKey, customer_claims, dashboard_claims
 from tests.support.saleor_vouchers import Channel, SaleorVouchers
-from tests.support.standin import CHANNEL, Answer, Recorded, StandInSaleor, answer_roots, root_names
+from tests.support.standin import CHANNEL, Answer, Recorded, StandInSaleor
 
 APP_TOKEN = "app-token-1"
 REPOSITORY = Path(__file__).resolve().parents[2]

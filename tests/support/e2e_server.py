@@ -50,6 +50,7 @@ import httpx
 import jwt
 from aiosmtpd.controller import Controller
 
+from saleor_mautomation.demo.graphql_answers import answer_roots, root_names
 from tests.messages.conftest import Mailbox
 from tests.support import deliveries
 from tests.support.dns_standin import DnsStandin
@@ -63,8 +64,6 @@ from tests.support.standin import (
     Answer,
     Recorded,
     StandInSaleor,
-    answer_roots,
-    root_names,
     serve,
 )
 

@@ -1,66 +1,19 @@
-"""A signing key of the tests' own, minting deliveries and tokens in Saleor's exact formats."""
+"""The tests' own signing keys and the claims of Saleor's tokens (the key: ``demo/keys.py``)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import time
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
+from saleor_mautomation.demo.keys import SigningKey
 
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-@dataclass(frozen=True)
-class SigningKey:
-    private: rsa.RSAPrivateKey = field(repr=False)
-
-    @property
-    def public_jwk(self) -> dict[str, Any]:
-        jwk = json.loads(RSAAlgorithm.to_jwk(self.private.public_key()))
-        return {
-            "kty": "RSA",
-            "key_ops": ["verify"],
-            "n": jwk["n"],
-            "e": jwk["e"],
-            "use": "sig",
-            "kid": self.kid,
-            "alg": "RS256",
-        }
-
-    @property
-    def kid(self) -> str:
-        """RFC 7638 thumbprint, as Saleor computes its ``kid``."""
-        jwk = json.loads(RSAAlgorithm.to_jwk(self.private.public_key()))
-        canonical = json.dumps(
-            {"e": jwk["e"], "kty": "RSA", "n": jwk["n"]}, separators=(",", ":"), sort_keys=True
-        )
-        return _b64(hashlib.sha256(canonical.encode()).digest())
-
-    def sign_webhook(self, body: bytes) -> str:
-        """Detached JWS with an unencoded payload (``b64: false``), as Saleor-Signature."""
-        header = {"alg": "RS256", "b64": False, "crit": ["b64"], "kid": self.kid, "typ": "JWT"}
-        encoded = _b64(json.dumps(header, separators=(",", ":")).encode())
-        signature = jwt.get_algorithm_by_name("RS256").sign(
-            encoded.encode() + b"." + body, self.private
-        )
-        return f"{encoded}..{_b64(signature)}"
-
-    def mint_token(self, claims: dict[str, Any]) -> str:
-        return jwt.encode(claims, self.private, algorithm="RS256", headers={"kid": self.kid})
+__all__ = ["SigningKey", "customer_claims", "dashboard_claims", "signing_key"]
 
 
 @cache
 def _key(index: int) -> SigningKey:
-    return SigningKey(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    return SigningKey.generate()
 
 
 def signing_key(index: int = 0) -> SigningKey:
