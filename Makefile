@@ -16,14 +16,23 @@ system-packages:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-python-packages: $(BIN)/python
+# Each step runs again only when what it reads changed, so a second `make demo` starts at once.
+python-packages: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
 
 dashboard_extension/node_modules/.package-lock.json: dashboard_extension/package-lock.json
 	cd dashboard_extension && npm ci --no-audit --no-fund --loglevel=error
 
-dashboard: dashboard_extension/node_modules/.package-lock.json
+DASHBOARD_SOURCES := $(shell find dashboard_extension/src dashboard_extension/fixtures -type f \
+	2>/dev/null) $(wildcard dashboard_extension/*.json dashboard_extension/*.ts \
+	dashboard_extension/index.html dashboard_extension/schema.graphql)
+dashboard: dashboard_extension/dist/index.html
+dashboard_extension/dist/index.html: dashboard_extension/node_modules/.package-lock.json \
+		$(DASHBOARD_SOURCES)
 	cd dashboard_extension && npm run --silent build
+	touch $@
 
 lint: install
 	$(BIN)/ruff check .
@@ -48,7 +57,7 @@ test-browser: install
 test: lint test-dashboard test-browser test-python
 
 demo: install
-	SALEOR_ALLOW_LOOPBACK=1 $(BIN)/mautomation serve
+	$(BIN)/mautomation demo
 
 # What the dashboard extension builds against: schema.graphql and the journey fixtures.
 schema: python-packages
