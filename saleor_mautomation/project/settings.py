@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 import dj_database_url
 from celery.schedules import crontab
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 
 from saleor_mautomation.core.hosts import allowed_hosts
 
@@ -36,6 +37,19 @@ def _csv(value: str) -> list[str]:
 
 VAR_DIR = Path(env.get("MAUTOMATION_VAR_DIR", Path.cwd() / "var")).resolve()
 
+# The deployment profile: ``production`` turns on HTTPS (redirect, HSTS, secure cookies), keeps
+# DEBUG off and refuses to start without the secrets and servers below (no generated keys, no
+# embedded database or broker); anything else (default ``development``) is the embedded mode.
+MAUTOMATION_ENV = env.get("MAUTOMATION_ENV", "development").strip().lower()
+PRODUCTION = MAUTOMATION_ENV == "production"
+_PRODUCTION_REQUIRED = ("SECRET_KEY", "ENCRYPTION_KEY", "DATABASE_URL", "CELERY_BROKER_URL")
+if PRODUCTION and (_missing := [name for name in _PRODUCTION_REQUIRED if not env.get(name)]):
+    raise ImproperlyConfigured(
+        f"MAUTOMATION_ENV=production needs {', '.join(_missing)} set: production never "
+        "generates keys or falls back to the embedded SQLite database and filesystem broker "
+        "(.env.example lists every setting a deployment sets)"
+    )
+
 
 def _generated_secret(filename: str, make: object) -> str:
     """Read a key from ``var/``, making it on first use (embedded default only)."""
@@ -49,7 +63,7 @@ def _generated_secret(filename: str, make: object) -> str:
     return path.read_text().strip()
 
 
-DEBUG = _flag("DEBUG")
+DEBUG = _flag("DEBUG") and not PRODUCTION
 APP_URL = env.get("APP_URL", f"http://localhost:{env.get('PORT', '8080')}").rstrip("/")
 PORT = int(env.get("PORT", "8080"))
 # The address `mautomation serve` listens on: loopback unless told (0.0.0.0 in a container).
@@ -159,6 +173,22 @@ DASHBOARD_DIST = Path(
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+# Applies to top-level windows only: the pages the Dashboard frames are unaffected.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    # Plain HTTP is redirected to HTTPS (behind a proxy: by X-Forwarded-Proto), except the
+    # probes and the scrape, which orchestrators and Prometheus send to the container directly.
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# HSTS (production only): seconds browsers remember to use HTTPS (default a year; 0 sends no
+# header), whether subdomains are included (default on) and the preload flag (default off:
+# preloading is hard to undo, so it is the operator's decision).
+SECURE_HSTS_SECONDS = int(env.get("SECURE_HSTS_SECONDS", "31536000")) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CELERY_BROKER_URL = env.get("CELERY_BROKER_URL", "filesystem://")
@@ -381,11 +411,24 @@ GRAPHQL_MAX_ALIASES = int(env.get("GRAPHQL_MAX_ALIASES", "50"))
 GRAPHQL_MAX_COST = int(env.get("GRAPHQL_MAX_COST", "50000"))
 
 LOG_LEVEL = env.get("LOG_LEVEL", "INFO").upper()
+# ``plain`` (default): a text line per record; ``json``: one JSON object per line (time, level,
+# logger, message, exception: core/json_logs.py), for log collectors.
+LOG_FORMAT = env.get("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT == "json":
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # Celery's workers keep the JSON handler below
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "saleor_mautomation.core.json_logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.request": {"level": "ERROR"},
@@ -398,3 +441,22 @@ LOGGING = {
         },
     },
 }
+
+# Error reports to Sentry (the ``sentry`` extra): the project's DSN (empty: off), the
+# environment its events are filed under (default MAUTOMATION_ENV) and the share of requests
+# and tasks traced for performance, 0 to 1 (default 0: errors only).
+SENTRY_DSN = env.get("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env.get("SENTRY_ENVIRONMENT", MAUTOMATION_ENV)
+SENTRY_TRACES_SAMPLE_RATE = float(env.get("SENTRY_TRACES_SAMPLE_RATE", "0"))
+if SENTRY_DSN:
+    from saleor_mautomation.core.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
+
+# The bearer token Prometheus sends to /metrics (``Authorization: Bearer <token>``); without
+# it, /metrics answers loopback callers only (a scraper on the same host or in the container).
+METRICS_TOKEN = env.get("METRICS_TOKEN", "")
