@@ -17,6 +17,7 @@ import time
 import httpx
 import pytest
 
+from saleor_mautomation.management import processes
 from tests.support.samples import webhook_sample
 
 
@@ -168,5 +169,9 @@ def test_install_and_process_a_delivery_on_the_embedded_default(embedded_app, st
     assert "Sending due task" not in printed
     assert " succeeded in " not in printed
     assert "] received" not in printed
+    # as root (CI, a container's default), one line says it is for development, not Celery's
+    # multi-line warning at every worker start
+    assert "superuser privileges" not in printed
+    assert (processes.ROOT_NOTE in printed) == (os.geteuid() == 0)
     # everything the app writes is under var/, nothing in the working directory beside it
     assert sorted(path.name for path in database.parent.parent.iterdir()) == ["var"]

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import signal
-import subprocess
-import time
 from typing import Any
 
 from django.conf import settings
@@ -26,35 +23,13 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         commands = {
             "web": processes.web(options["port"], options["web_workers"], host=settings.BIND),
-            "worker": processes.worker(options["concurrency"]),
+            "worker": processes.worker(options["concurrency"], root_warned=True),
             "scheduler": processes.scheduler(settings.CELERY_BEAT_SCHEDULE_FILENAME),
         }
-        children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
         self.stdout.write(
             f"Serving {settings.APP_URL} (manifest: {settings.APP_URL}/api/manifest); "
             "Ctrl+C stops web, worker and scheduler."
         )
-        stopping = False
-
-        def stop(*_: Any) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        try:
-            while not stopping:
-                exited = [name for name, child in children.items() if child.poll() is not None]
-                if exited:
-                    self.stderr.write(f"{', '.join(exited)} exited; stopping the others")
-                    break
-                time.sleep(0.5)
-        finally:
-            for child in children.values():
-                if child.poll() is None:
-                    child.terminate()
-            for child in children.values():
-                try:
-                    child.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+        if processes.running_as_root():
+            self.stdout.write(processes.ROOT_NOTE)
+        processes.supervise(commands, write=self.stderr.write)
