@@ -102,6 +102,13 @@ DEMO_DIR = VAR_DIR / "demo"
 # catcher listen on these loopback ports.
 DEMO_SALEOR_PORT = int(env.get("DEMO_SALEOR_PORT", "8081"))
 DEMO_SMTP_PORT = int(env.get("DEMO_SMTP_PORT", "8025"))
+# The demo shop's generator: its seed (default 7) and number of customers (default 3000), read
+# on the first run only, which keeps them with its time in DEMO_DIR/shop.json for later runs.
+DEMO_SEED = int(env.get("DEMO_SEED", "7"))
+DEMO_CUSTOMERS = int(env.get("DEMO_CUSTOMERS", "3000"))
+# Seconds between two actions of the demo's simulator (default 3): a registration, a visit, a
+# checkout, an order, a fulfilment or a refund each, sent to the app as Saleor would.
+DEMO_SIMULATOR_INTERVAL = float(env.get("DEMO_SIMULATOR_INTERVAL", "3"))
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
