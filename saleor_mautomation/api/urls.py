@@ -5,6 +5,7 @@ from saleor_mautomation.api.views import (
     health,
     imports,
     manifest,
+    metrics,
     register,
     segments,
     sms,
@@ -38,6 +39,7 @@ urlpatterns = [
     path("p/<str:token>", pages_views.preferences, name="preferences"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("dashboard/widgets/customer", dashboard.customer_widget, name="customer-widget"),
     re_path(
         r"^dashboard/(?!assets/).*$",
