@@ -102,6 +102,9 @@ DEMO_DIR = VAR_DIR / "demo"
 # catcher listen on these loopback ports.
 DEMO_SALEOR_PORT = int(env.get("DEMO_SALEOR_PORT", "8081"))
 DEMO_SMTP_PORT = int(env.get("DEMO_SMTP_PORT", "8025"))
+# How many messages the demo's mail catcher keeps (under DEMO_DIR/mail/): the newest 2000 by
+# default; older ones are deleted as new ones arrive.
+DEMO_MAIL_KEEP = int(env.get("DEMO_MAIL_KEEP", "2000"))
 # The demo shop's generator: its seed (default 7) and number of customers (default 3000), read
 # on the first run only, which keeps them with its time in DEMO_DIR/shop.json for later runs.
 DEMO_SEED = int(env.get("DEMO_SEED", "7"))
@@ -131,7 +134,9 @@ WSGI_APPLICATION = "saleor_mautomation.project.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The demo's pages (saleor_mautomation/demo/templates/; APP_DIRS reads only the
+        # app's own templates/ directory).
+        "DIRS": [Path(__file__).resolve().parents[1] / "demo" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {"context_processors": []},
     }
