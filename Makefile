@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export MAUTOMATION_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install system-packages python-packages dashboard lint test test-python test-dashboard test-browser demo bench schema
+.PHONY: install system-packages python-packages dashboard lint test test-python test-dashboard test-browser demo bench schema docs
 
 install: system-packages python-packages dashboard
 
@@ -62,6 +62,10 @@ demo: install
 # What the dashboard extension builds against: schema.graphql and the journey fixtures.
 schema: python-packages
 	$(BIN)/mautomation dump_contract
+
+# The generated references of docs/: configuration (from the settings) and GraphQL (from the SDL).
+docs: python-packages
+	$(BIN)/python tools/docs_reference.py
 
 bench: install
 	$(BIN)/python bench/ingest.py
