@@ -446,10 +446,11 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # An idle app runs a dozen periodic tasks a minute: each one received, sent by the
         # scheduler and succeeded is logged at INFO by Celery. Kept for LOG_LEVEL=DEBUG only;
-        # failures and retries are warnings and errors, and still logged.
+        # failures and retries are warnings and errors, and still logged. So is each SMTP
+        # command the demo's mail catcher (aiosmtpd's ``mail.log``) receives.
         **{
             name: {"level": "WARNING" if LOG_LEVEL != "DEBUG" else "DEBUG"}
-            for name in ("celery.app.trace", "celery.worker.strategy", "celery.beat")
+            for name in ("celery.app.trace", "celery.worker.strategy", "celery.beat", "mail.log")
         },
     },
 }
