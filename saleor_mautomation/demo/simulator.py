@@ -1,0 +1,463 @@
+"""Keeps the demo shop alive: what its customers do, sent to the app as Saleor and a storefront
+would send it.
+
+Every Saleor event is a **signed webhook delivery through the app's real intake**
+(``POST {app_url}/api/webhooks/saleor``, with Saleor's headers: ``Saleor-Event``,
+``Saleor-Domain``, ``Saleor-Api-Url``, ``Saleor-Signature``, a detached JWS by the demo
+Saleor's key); its body is the shop's node cut to the event's subscription (``saleor/
+webhooks.py``) inside Saleor's envelope (``__typename``, ``issuedAt``, ``version``,
+``issuingPrincipal``: the customer for storefront actions, none for a guest or a sign-up, the
+payment app for a payment, the staff user for a fulfilment or a refund). Browsing goes through
+the app's storefront API (``trackEvents``) from the demo storefront's origin, as a signed-in
+customer (a Saleor access token minted by the demo Saleor's key) or an anonymous visitor.
+
+Scenarios, drawn at random (``SCENARIOS``' weights) by ``step()``:
+
+- ``register``: CUSTOMER_CREATED, then ACCOUNT_CONFIRMED for 60 % (the welcome series);
+- ``browse``: a category and one to four products viewed;
+- ``abandon``: CHECKOUT_CREATED, then CHECKOUT_UPDATED with more lines, by a customer or a
+  guest with an email, and no order. The checkout's last change is dated ``abandon_lag``
+  (14 minutes) before now: the install sets the shop's ``checkoutAbandonedAfterMinutes`` to
+  15, so the app's abandonment sweep finds it about a minute later and the abandoned-checkout
+  journey starts within minutes, not after an hour. Saleor stamps ``lastChange`` and
+  ``issuedAt`` when the change happens; a delivery that arrives minutes later, as from a busy
+  webhook queue, is what Saleor itself sends then;
+- ``recover``: ORDER_CREATED (its ``checkoutId`` the checkout's) and ORDER_FULLY_PAID for a
+  checkout quiet for longer than the abandonment window: the journey's goal, an order;
+- ``order``: a new order, ORDER_CREATED and ORDER_FULLY_PAID;
+- ``fulfil``: ORDER_FULFILLED for a paid, unfulfilled order (the post-purchase journey's wait);
+- ``refund``: ORDER_REFUNDED and ORDER_FULLY_REFUNDED for a recent fulfilled order.
+
+A scenario that has nothing to act on (no order to fulfil) places an order instead. A refused
+or failed call is logged in one line and the simulator goes on; each action logs one INFO line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from django.conf import settings
+from graphql import FieldNode, FragmentDefinitionNode, OperationDefinitionNode, parse
+
+from saleor_mautomation.demo import config
+from saleor_mautomation.demo.graphql_answers import selected
+from saleor_mautomation.demo.shop import Shop
+from saleor_mautomation.demo.shop_nodes import (
+    Node,
+    basket,
+    checkout_lines_set,
+    checkout_node,
+    order_fulfilled,
+    order_node,
+    order_refunded,
+    person,
+    stamp,
+)
+from saleor_mautomation.saleor.webhooks import SPECS_BY_EVENT
+
+logger = logging.getLogger(__name__)
+
+SALEOR_VERSION = "3.23.28"
+PAYMENT_APP = {"__typename": "App", "id": "QXBwOjI=", "name": "Demo Payments"}  # App:2
+STAFF = {"__typename": "User", "id": config.STAFF_USER_ID, "email": config.STAFF_EMAIL}
+SCENARIOS = {
+    "register": 18,
+    "browse": 26,
+    "abandon": 14,
+    "recover": 8,
+    "order": 18,
+    "fulfil": 13,
+    "refund": 3,
+}
+TRACK = """
+mutation DemoTrack($anonymousId: String, $events: [TrackEventInput!]!) {
+  trackEvents(anonymousId: $anonymousId, events: $events) { accepted }
+}
+"""
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request: a webhook event or ``trackEvents``, the app's HTTP status (0: no answer)
+    and, for the storefront API, the code of a GraphQL error."""
+
+    name: str
+    status: int
+    error: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == 200 and not self.error
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.status or 'no answer'}{' ' + self.error if self.error else ''}"
+
+
+@dataclass
+class Action:
+    """What one step did: its scenario, its calls, and a line for the log."""
+
+    scenario: str
+    calls: list[Call] = field(default_factory=list)
+    detail: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return all(call.accepted for call in self.calls)
+
+    @property
+    def events(self) -> list[str]:
+        return [call.name for call in self.calls]
+
+    def line(self) -> str:
+        return f"{self.scenario}: {self.detail} ({', '.join(map(str, self.calls))})"
+
+
+@cache
+def _subscription(event: str) -> tuple[Any, dict[str, FragmentDefinitionNode]]:
+    """The selection under ``event`` of the event's subscription, and its fragments."""
+    document = parse(SPECS_BY_EVENT[event].subscription)
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    root = operation.selection_set.selections[0]
+    assert isinstance(root, FieldNode)
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    return root.selection_set, fragments
+
+
+def webhook_payload(
+    event: str, subject: Node, *, issued_at: datetime, principal: Node | None, **extra: Any
+) -> dict[str, Any]:
+    """A delivery's body as Saleor sends it: the envelope and ``subject`` (the user, checkout
+    or order) cut to the event's subscription."""
+    spec = SPECS_BY_EVENT[event]
+    key = {"Customer": "user", "Account": "user", "Checkou": "checkout", "Order": "order"}
+    name = next(v for k, v in key.items() if spec.typename.startswith(k))
+    source = {
+        "__typename": spec.typename,
+        "issuedAt": stamp(issued_at),
+        "version": SALEOR_VERSION,
+        "issuingPrincipal": None,
+        "redirectUrl": None,
+        "channel": None,
+        name: subject,
+        **extra,
+    }
+    selection, fragments = _subscription(event)
+    body: dict[str, Any] = selected(selection, source, fragments)
+    # The principal is an App or a User: only that type's fields, as Saleor answers.
+    body["issuingPrincipal"] = principal
+    return body
+
+
+def _graphql_error(answer: bytes) -> str:
+    """The first error's code of a GraphQL answer, "" when it has none."""
+    try:
+        errors = json.loads(answer).get("errors") or []
+    except (ValueError, AttributeError):
+        return "UNREADABLE"
+    if not errors:
+        return ""
+    return str((errors[0].get("extensions") or {}).get("code") or errors[0].get("message", ""))
+
+
+class Simulator:
+    def __init__(
+        self,
+        app_url: str,
+        shop: Shop,
+        rng: random.Random,
+        *,
+        client: httpx.Client | None = None,
+        abandon_lag: timedelta = timedelta(minutes=14),
+        abandoned_after: timedelta = timedelta(minutes=15),
+        now: Callable[[], datetime] = lambda: datetime.now(tz=UTC),
+    ) -> None:
+        self.app_url = app_url.rstrip("/")
+        self.shop = shop
+        self.rng = rng
+        self.client = client or httpx.Client(timeout=10)
+        self.abandon_lag = abandon_lag
+        self.abandoned_after = abandoned_after
+        self.now = now
+        self.key = config.signing_key()
+        self.api_url = config.saleor_api_url()
+        self.visitors: list[str] = []  # recent anonymous ids, for guests who come back
+
+    # -- the loop
+
+    def run(self, stop: threading.Event) -> None:
+        """One action every ``DEMO_SIMULATOR_INTERVAL`` seconds until ``stop`` is set."""
+        while not stop.wait(settings.DEMO_SIMULATOR_INTERVAL):
+            self.step()
+
+    def step(self) -> Action:
+        scenario = self.rng.choices(list(SCENARIOS), weights=list(SCENARIOS.values()))[0]
+        action = getattr(self, f"_{scenario}")()
+        if action.accepted:
+            logger.info("Demo shop: %s", action.line())
+        else:
+            logger.warning("Demo shop: refused: %s", action.line())
+        return action
+
+    # -- sending
+
+    def _deliver(self, action: Action, event: str, body: dict[str, Any]) -> None:
+        raw = json.dumps(body).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "Saleor-Event": event.lower(),
+            "Saleor-Domain": urlsplit(self.api_url).netloc,
+            "Saleor-Api-Url": self.api_url,
+            "Saleor-Signature": self.key.sign_webhook(raw),
+        }
+        status, _answer = self._post("/api/webhooks/saleor", raw, headers)
+        action.calls.append(Call(event, status))
+
+    def _post(self, path: str, raw: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        try:
+            response = self.client.post(f"{self.app_url}{path}", content=raw, headers=headers)
+        except httpx.HTTPError as exc:
+            return 0, str(exc).encode()
+        return response.status_code, response.content
+
+    def _send(
+        self, action: Action, event: str, subject: Node, at: datetime, principal: Node | None
+    ) -> None:
+        body = webhook_payload(event, subject, issued_at=at, principal=principal)
+        self._deliver(action, event, body)
+
+    def _track(self, action: Action, events: list[dict[str, Any]], *, user: Node | None) -> None:
+        headers = {
+            "Content-Type": "application/json",
+            "Saleor-Api-Url": self.api_url,
+            "Origin": config.saleor_origin(),
+        }
+        variables: dict[str, Any] = {"events": events}
+        if user is not None:
+            headers["Authorization"] = f"Bearer {self._customer_token(user)}"
+        else:
+            if not self.visitors or self.rng.random() < 0.7:
+                self.visitors = [*self.visitors[-49:], secrets.token_hex(12)]
+            variables["anonymousId"] = self.rng.choice(self.visitors)
+        raw = json.dumps({"query": TRACK, "variables": variables}).encode()
+        status, answer = self._post("/graphql/", raw, headers)
+        action.calls.append(Call("trackEvents", status, _graphql_error(answer) if status else ""))
+
+    def _customer_token(self, user: Node) -> str:
+        """A storefront access token, as Saleor's ``tokenCreate`` gives a customer."""
+        issued = int(self.now().timestamp())
+        return self.key.mint_token(
+            {
+                "iat": issued,
+                "owner": "saleor",
+                "iss": self.api_url,
+                "exp": issued + 300,
+                "token": secrets.token_urlsafe(9),
+                "email": user["email"],
+                "type": "access",
+                "user_id": user["id"],
+                "is_staff": False,
+            }
+        )
+
+    # -- who
+
+    def _customer(self) -> Node:
+        """A customer with an address (a buyer needs one), favouring those who bought before."""
+        customers = self.shop.customers
+        for _ in range(20):
+            user = self.rng.choice(customers)
+            if user["defaultBillingAddress"] is not None:
+                return user
+        return next(c for c in reversed(customers) if c["defaultBillingAddress"] is not None)
+
+    def _favourite(self, user: Node | None) -> int:
+        if user is not None and user["id"] in self.shop.affinity:
+            return self.shop.affinity[user["id"]]
+        return self.rng.randrange(len(self.shop.categories))
+
+    # -- scenarios
+
+    def _register(self) -> Action:
+        now = self.now()
+        with_address = self.rng.random() < 0.5
+        user = person(self.rng, pk=self.shop.next_user_pk, joined=now, with_address=with_address)
+        user.update(isConfirmed=False, updatedAt=stamp(now))
+        self.shop.affinity[user["id"]] = self._favourite(None)
+        self.shop.add_customer(user)
+        action = Action("register", detail=user["email"])
+        self._send(action, "CUSTOMER_CREATED", user, now, None)
+        if self.rng.random() < 0.6:
+            later = now + timedelta(seconds=2)
+            confirmed = {**user, "isConfirmed": True, "updatedAt": stamp(later)}
+            self.shop.add_customer(confirmed)
+            self._send(action, "ACCOUNT_CONFIRMED", confirmed, later, None)
+        return action
+
+    def _browse(self) -> Action:
+        signed_in = self.rng.random() < 0.6
+        user = self._customer() if signed_in else None
+        category = self.shop.categories[self._favourite(user)]
+        products = [p for p in self.shop.products if p["category"]["id"] == category["id"]]
+        viewed = self.rng.sample(products, self.rng.randint(1, 4))
+        events = [
+            {
+                "type": "CATEGORY_VIEWED",
+                "clientId": secrets.token_hex(8),
+                "properties": {"category_id": category["id"], "slug": category["slug"]},
+            },
+            *(
+                {
+                    "type": "PRODUCT_VIEWED",
+                    "clientId": secrets.token_hex(8),
+                    "properties": {
+                        "product_id": product["id"],
+                        "category_id": category["id"],
+                        "slug": product["slug"],
+                    },
+                }
+                for product in viewed
+            ),
+        ]
+        names = ", ".join(p["name"] for p in viewed)
+        action = Action("browse", detail=f"{user['email'] if user else 'a visitor'} viewed {names}")
+        self._track(action, events, user=user)
+        return action
+
+    def _abandon(self) -> Action:
+        changed = self.now() - self.abandon_lag
+        created = changed - timedelta(minutes=self.rng.uniform(1, 5))
+        guest = self.rng.random() < 0.3
+        user = None if guest else self._customer()
+        buyer = user or person(self.rng, pk=30_000_000 + self.rng.randrange(10**6), joined=created)
+        email, address = buyer["email"], buyer["defaultBillingAddress"]
+        favourite = self._favourite(user)
+        items = basket(self.shop, self.rng, favourite)
+        checkout = checkout_node(
+            rng=self.rng,
+            shop=self.shop,
+            user=user,
+            email=email,
+            address=address,
+            language=buyer["languageCode"],
+            channel=self.shop.channel_of(buyer),
+            items=items[:1],
+            created=created,
+            changed=created,
+            anonymous_id=self.rng.choice(self.visitors) if guest and self.visitors else None,
+        )
+        principal = {"__typename": "User", "id": user["id"], "email": email} if user else None
+        action = Action("abandon", detail=f"{email} left {len(items)} item(s) in a checkout")
+        self.shop.upsert_checkout(checkout)
+        self._send(action, "CHECKOUT_CREATED", checkout, created, principal)
+        more = items if len(items) > 1 else [*items, *basket(self.shop, self.rng, favourite)[:1]]
+        checkout = checkout_lines_set(
+            checkout, rng=self.rng, shop=self.shop, items=more, at=changed
+        )
+        self.shop.upsert_checkout(checkout)
+        self._send(action, "CHECKOUT_UPDATED", checkout, changed, principal)
+        return action
+
+    def _recover(self) -> Action:
+        quiet_since = self.now() - self.abandoned_after - timedelta(minutes=2)
+        candidates = [
+            c
+            for c in self.shop.checkouts
+            if c["email"] and c["lines"] and datetime.fromisoformat(c["lastChange"]) <= quiet_since
+        ]
+        if not candidates:
+            return self._abandon()
+        checkout = self.rng.choice(candidates[-50:])
+        user = self.shop.node(checkout["user"]["id"]) if checkout["user"] else None
+        items = [(line["variant"], line["quantity"]) for line in checkout["lines"]]
+        order = self._place(user, checkout["email"], checkout["billingAddress"], items, checkout)
+        self.shop.remove_checkout(checkout["id"])
+        action = Action("recover", detail=f"{checkout['email']} completed an abandoned checkout")
+        self._order_sent(action, order, user)
+        return action
+
+    def _order(self) -> Action:
+        user = self._customer()
+        items = basket(self.shop, self.rng, self._favourite(user))
+        order = self._place(user, user["email"], user["defaultBillingAddress"], items, None)
+        action = Action("order", detail=f"{user['email']} ordered #{order['number']}")
+        self._order_sent(action, order, user)
+        return action
+
+    def _place(
+        self,
+        user: Node | None,
+        email: str,
+        address: Node | None,
+        items: list[tuple[Node, int]],
+        checkout: Node | None,
+    ) -> Node:
+        channel = checkout["channel"] if checkout else self.shop.channel_of(user)
+        order = order_node(
+            rng=self.rng,
+            shop=self.shop,
+            number=self.shop.next_order_number,
+            user=user,
+            email=email,
+            address=address,
+            language=(checkout or user or {}).get("languageCode") or "EN_US",
+            channel=channel,
+            items=items,
+            created=self.now(),
+        )
+        if checkout is not None:
+            order["checkoutId"] = checkout["id"]
+        self.shop.add_order(order)
+        return order
+
+    def _order_sent(self, action: Action, order: Node, user: Node | None) -> None:
+        created = datetime.fromisoformat(order["created"])
+        customer = (
+            {"__typename": "User", "id": user["id"], "email": user["email"]} if user else None
+        )
+        self._send(action, "ORDER_CREATED", order, created, customer)
+        self._send(action, "ORDER_FULLY_PAID", order, created + timedelta(seconds=1), PAYMENT_APP)
+
+    def _fulfil(self) -> Action:
+        waiting = [
+            o for o in self.shop.orders[-300:] if o["status"] == "UNFULFILLED" and o["isPaid"]
+        ]
+        if not waiting:
+            return self._order()
+        order = waiting[0]  # oldest first, as a warehouse ships
+        now = self.now()
+        fulfilled = order_fulfilled(order, at=now, fulfillment_pk=self.shop.next_fulfillment_pk)
+        self.shop.add_order(fulfilled)
+        action = Action("fulfil", detail=f"order #{order['number']} shipped")
+        self._send(action, "ORDER_FULFILLED", fulfilled, now, STAFF)
+        return action
+
+    def _refund(self) -> Action:
+        recent = [
+            o
+            for o in self.shop.orders[-300:]
+            if o["status"] == "FULFILLED" and o["paymentStatus"] == "FULLY_CHARGED"
+        ]
+        if not recent:
+            return self._order()
+        order = self.rng.choice(recent)
+        now = self.now()
+        refunded = order_refunded(order, at=now)
+        self.shop.add_order(refunded)
+        action = Action("refund", detail=f"order #{order['number']} refunded")
+        self._send(action, "ORDER_REFUNDED", refunded, now, STAFF)
+        self._send(action, "ORDER_FULLY_REFUNDED", refunded, now, STAFF)
+        return action
