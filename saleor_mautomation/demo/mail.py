@@ -50,7 +50,11 @@ CREATE TABLE IF NOT EXISTS mail (
     size INTEGER NOT NULL
 )
 """
-COLUMNS = "id, received_at, envelope_from, recipients, sender, subject, message_id, size"
+SELECTED = "SELECT id, received_at, envelope_from, recipients, sender, subject, message_id, size"
+MATCHING = "FROM mail WHERE recipients LIKE ? ESCAPE '\\'"  # '%' matches every row
+COUNT = f"SELECT count(*) {MATCHING}"
+LISTED = f"{SELECTED} {MATCHING} ORDER BY id DESC LIMIT ? OFFSET ?"
+ONE = f"{SELECTED} FROM mail WHERE id = ?"
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ class MailStore:
         """Keep one message; returns its id. The index row and the file appear together (the
         row commits after the file is in place); beyond ``keep``, the oldest go."""
         headers = parse(content)
+        self.directory.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as file:
@@ -182,23 +187,17 @@ class MailStore:
     def page(self, *, recipient: str = "", number: int = 1, size: int = 50) -> MailPage:
         """Newest first; ``recipient``: part of an envelope recipient's address (any case)."""
         escaped = recipient.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where, parameters = ("WHERE recipients LIKE ? ESCAPE '\\'", [f"%{escaped}%"])
-        if not recipient:
-            where, parameters = "", []
+        pattern = f"%{escaped}%"
         with self._connect() as connection:
-            (total,) = connection.execute(f"SELECT count(*) FROM mail {where}", parameters).fetchone()  # noqa: S608
+            (total,) = connection.execute(COUNT, (pattern,)).fetchone()
             rows = connection.execute(
-                f"SELECT {COLUMNS} FROM mail {where} ORDER BY id DESC LIMIT ? OFFSET ?",  # noqa: S608
-                [*parameters, size, (max(number, 1) - 1) * size],
+                LISTED, (pattern, size, (max(number, 1) - 1) * size)
             ).fetchall()
         return MailPage(mails=[_row(row) for row in rows], total=int(total))
 
     def get(self, mail_id: int) -> CaughtMail | None:
         with self._connect() as connection:
-            row = connection.execute(
-                f"SELECT {COLUMNS} FROM mail WHERE id = ?",  # noqa: S608
-                (mail_id,),
-            ).fetchone()
+            row = connection.execute(ONE, (mail_id,)).fetchone()
         return _row(row) if row else None
 
     def content(self, mail_id: int) -> bytes | None:
