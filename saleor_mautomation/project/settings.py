@@ -447,10 +447,17 @@ LOGGING = {
         # An idle app runs a dozen periodic tasks a minute: each one received, sent by the
         # scheduler and succeeded is logged at INFO by Celery. Kept for LOG_LEVEL=DEBUG only;
         # failures and retries are warnings and errors, and still logged. So is each SMTP
-        # command the demo's mail catcher (aiosmtpd's ``mail.log``) receives.
+        # command the demo's mail catcher (aiosmtpd's ``mail.log``) receives, and each HTTP
+        # request httpx makes (the demo's simulator logs one line per action instead).
         **{
             name: {"level": "WARNING" if LOG_LEVEL != "DEBUG" else "DEBUG"}
-            for name in ("celery.app.trace", "celery.worker.strategy", "celery.beat", "mail.log")
+            for name in (
+                "celery.app.trace",
+                "celery.worker.strategy",
+                "celery.beat",
+                "mail.log",
+                "httpx",
+            )
         },
     },
 }
