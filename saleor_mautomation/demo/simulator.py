@@ -106,9 +106,11 @@ class Call:
 
 @dataclass
 class Action:
-    """What one step did: its scenario, its calls, and a line for the log."""
+    """What one step did: its scenario, the id of what it acted on (the new customer, the
+    checkout, the order), its calls, and a line for the log."""
 
     scenario: str
+    subject: str = ""
     calls: list[Call] = field(default_factory=list)
     detail: str = ""
 
@@ -298,7 +300,7 @@ class Simulator:
         user.update(isConfirmed=False, updatedAt=stamp(now))
         self.shop.affinity[user["id"]] = self._favourite(None)
         self.shop.add_customer(user)
-        action = Action("register", detail=user["email"])
+        action = Action("register", user["id"], detail=user["email"])
         self._send(action, "CUSTOMER_CREATED", user, now, None)
         if self.rng.random() < 0.6:
             later = now + timedelta(seconds=2)
@@ -333,7 +335,8 @@ class Simulator:
             ),
         ]
         names = ", ".join(p["name"] for p in viewed)
-        action = Action("browse", detail=f"{user['email'] if user else 'a visitor'} viewed {names}")
+        who = user["email"] if user else "a visitor"
+        action = Action("browse", category["id"], detail=f"{who} viewed {len(viewed)}: {names}")
         self._track(action, events, user=user)
         return action
 
@@ -360,7 +363,7 @@ class Simulator:
             anonymous_id=self.rng.choice(self.visitors) if guest and self.visitors else None,
         )
         principal = {"__typename": "User", "id": user["id"], "email": email} if user else None
-        action = Action("abandon", detail=f"{email} left {len(items)} item(s) in a checkout")
+        action = Action("abandon", checkout["id"], detail=f"{email} left a checkout")
         self.shop.upsert_checkout(checkout)
         self._send(action, "CHECKOUT_CREATED", checkout, created, principal)
         more = items if len(items) > 1 else [*items, *basket(self.shop, self.rng, favourite)[:1]]
@@ -385,7 +388,9 @@ class Simulator:
         items = [(line["variant"], line["quantity"]) for line in checkout["lines"]]
         order = self._place(user, checkout["email"], checkout["billingAddress"], items, checkout)
         self.shop.remove_checkout(checkout["id"])
-        action = Action("recover", detail=f"{checkout['email']} completed an abandoned checkout")
+        action = Action(
+            "recover", checkout["id"], detail=f"{checkout['email']} ordered #{order['number']}"
+        )
         self._order_sent(action, order, user)
         return action
 
@@ -393,7 +398,7 @@ class Simulator:
         user = self._customer()
         items = basket(self.shop, self.rng, self._favourite(user))
         order = self._place(user, user["email"], user["defaultBillingAddress"], items, None)
-        action = Action("order", detail=f"{user['email']} ordered #{order['number']}")
+        action = Action("order", order["id"], detail=f"{user['email']} ordered #{order['number']}")
         self._order_sent(action, order, user)
         return action
 
@@ -441,7 +446,7 @@ class Simulator:
         now = self.now()
         fulfilled = order_fulfilled(order, at=now, fulfillment_pk=self.shop.next_fulfillment_pk)
         self.shop.add_order(fulfilled)
-        action = Action("fulfil", detail=f"order #{order['number']} shipped")
+        action = Action("fulfil", order["id"], detail=f"order #{order['number']} shipped")
         self._send(action, "ORDER_FULFILLED", fulfilled, now, STAFF)
         return action
 
@@ -457,7 +462,7 @@ class Simulator:
         now = self.now()
         refunded = order_refunded(order, at=now)
         self.shop.add_order(refunded)
-        action = Action("refund", detail=f"order #{order['number']} refunded")
+        action = Action("refund", order["id"], detail=f"order #{order['number']} refunded")
         self._send(action, "ORDER_REFUNDED", refunded, now, STAFF)
         self._send(action, "ORDER_FULLY_REFUNDED", refunded, now, STAFF)
         return action

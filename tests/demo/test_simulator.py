@@ -1,0 +1,191 @@
+"""The simulator against a live app: its signed deliveries go through the real intake and
+become contacts, orders and events; its visits go through the storefront API."""
+
+from __future__ import annotations
+
+import logging
+import random
+import socket
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+from graphql import parse, validate
+
+from saleor_mautomation.commerce.models import OrderRecord
+from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.demo import config
+from saleor_mautomation.demo.shop import Shop, generate_shop
+from saleor_mautomation.demo.simulator import SCENARIOS, TRACK, Simulator
+from saleor_mautomation.events.models import Event
+from saleor_mautomation.flows.drain import deliveries_drain
+from saleor_mautomation.graphql.schema import schema as app_schema
+from saleor_mautomation.intake.models import Delivery
+from tests.conftest import make_installation
+
+CUSTOMERS = 80
+# The Saleor event each storefront or Saleor call becomes in the app's event log.
+RECORDED = {
+    "CUSTOMER_CREATED": "customer.created",
+    "ACCOUNT_CONFIRMED": "account.confirmed",
+    "CHECKOUT_CREATED": "checkout.created",
+    "CHECKOUT_UPDATED": "checkout.updated",
+    "ORDER_CREATED": "order.placed",
+    "ORDER_FULLY_PAID": "order.paid",
+    "ORDER_FULFILLED": "order.fulfilled",
+    "ORDER_REFUNDED": "order.refunded",
+    "ORDER_FULLY_REFUNDED": "order.fully_refunded",
+}
+
+
+class Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def log_lines():
+    handler = Lines()
+    logger = logging.getLogger("saleor_mautomation.demo.simulator")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    yield handler.records
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+@pytest.fixture
+def demo_settings(settings, tmp_path):
+    settings.DEMO_DIR = tmp_path
+    return settings
+
+
+@pytest.fixture
+def shop(demo_settings) -> Shop:
+    return generate_shop(
+        seed=5, customers=CUSTOMERS, anchor=datetime.now(tz=UTC), origin=config.saleor_origin()
+    )
+
+
+@pytest.fixture
+def demo_installation(demo_settings, transactional_db):
+    return make_installation(
+        saleor_api_url=config.saleor_api_url(),
+        jwks={"keys": [config.signing_key().public_jwk]},
+        storefront_origins=[config.saleor_origin()],
+    )
+
+
+def drain() -> None:
+    deliveries_drain(batch_size=50, max_batches=100, max_attempts=3)
+
+
+def test_the_storefront_document_validates_against_the_apps_schema():
+    assert validate(app_schema.graphql_schema, parse(TRACK)) == []
+
+
+def test_every_scenario_goes_through_the_real_intake_and_becomes_records(
+    live_app, demo_installation, shop, log_lines
+):
+    # given
+    generated_orders = {o["id"] for o in shop.orders}
+    simulator = Simulator(live_app, shop, random.Random(4))
+
+    # when
+    actions = [simulator.step() for _ in range(60)]
+    drain()
+
+    # then every call was accepted, each scenario ran, one log line each
+    assert [a.line() for a in actions if not a.accepted] == []
+    assert set(Counter(a.scenario for a in actions)) == set(SCENARIOS)
+    assert len(log_lines) == 60
+    assert {r.levelno for r in log_lines} == {logging.INFO}
+    # every delivery stored once and processed
+    sent = Counter(c.name for a in actions for c in a.calls if c.name != "trackEvents")
+    assert Delivery.objects.count() == sum(sent.values())
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.PROCESSED}
+    # each Saleor event is one event in the app's log
+    recorded = Counter(
+        Event.objects.filter(type__in=RECORDED.values()).values_list("type", flat=True)
+    )
+    assert recorded == Counter({RECORDED[name]: count for name, count in sent.items()})
+    # the new customers are contacts, the new orders are records
+    new_customers = shop.customers[CUSTOMERS:]
+    assert len(new_customers) == sent["CUSTOMER_CREATED"]
+    assert set(
+        Contact.objects.filter(saleor_user_id__isnull=False).values_list(
+            "saleor_user_id", flat=True
+        )
+    ) >= {c["id"] for c in new_customers}
+    new_orders = {o["id"] for o in shop.orders} - generated_orders
+    assert set(OrderRecord.objects.values_list("saleor_id", flat=True)) >= new_orders
+    assert len(new_orders) == sent["ORDER_CREATED"]
+    # a recovered checkout's order names it, and Saleor no longer has the checkout
+    recovered = [a.subject for a in actions if a.scenario == "recover"]
+    assert recovered
+    assert set(
+        OrderRecord.objects.filter(checkout_saleor_id__in=recovered).values_list(
+            "checkout_saleor_id", flat=True
+        )
+    ) == set(recovered)
+    assert [shop.node(c) for c in recovered] == [None] * len(recovered)
+    # the visits are events from the storefront
+    visits = [a for a in actions if a.scenario == "browse"]
+    views = Event.objects.filter(type="product.viewed", source="storefront").count()
+    assert Event.objects.filter(type="category.viewed", source="storefront").count() == len(visits)
+    assert views == sum(int(a.detail.split(" viewed ")[1].split(":")[0]) for a in visits)
+
+
+def test_a_refused_delivery_is_logged_and_the_simulator_goes_on(
+    live_app, demo_settings, shop, log_lines
+):
+    # given no installation for the demo Saleor
+    simulator = Simulator(live_app, shop, random.Random(1))
+
+    # when
+    actions = [simulator.step() for _ in range(5)]
+
+    # then
+    assert all(not a.accepted for a in actions)
+    statuses = {c.status for a in actions for c in a.calls if c.name != "trackEvents"}
+    assert statuses == {401}
+    assert [r.levelno for r in log_lines] == [logging.WARNING] * 5
+    assert Delivery.objects.count() == 0
+
+
+def test_an_app_that_does_not_answer_is_logged_and_the_simulator_goes_on(demo_settings, shop):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    simulator = Simulator(closed, shop, random.Random(2))
+
+    actions = [simulator.step() for _ in range(3)]
+
+    assert {c.status for a in actions for c in a.calls} == {0}
+
+
+def test_run_acts_until_stopped(live_app, demo_installation, shop, demo_settings):
+    # given
+    demo_settings.DEMO_SIMULATOR_INTERVAL = 0.01
+    stop = threading.Event()
+    simulator = Simulator(live_app, shop, random.Random(3))
+    thread = threading.Thread(target=simulator.run, args=(stop,))
+
+    # when
+    thread.start()
+    deadline = time.monotonic() + 60
+    while Delivery.objects.count() < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(timeout=30)
+
+    # then
+    assert not thread.is_alive()
+    assert Delivery.objects.count() >= 5
