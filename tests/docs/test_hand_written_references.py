@@ -1,0 +1,71 @@
+"""The hand-written references name what the code has: the import layers of setup.cfg, every
+entry and node type of the journey definition, every name of the templates' context."""
+
+import configparser
+import re
+from pathlib import Path
+from typing import get_args
+
+from saleor_mautomation.journeys.definition import AnyNode, Entry
+from saleor_mautomation.messages.defaults import EXAMPLE_CONTEXT
+from tools.docs_reference import ROOT
+
+DOCS = Path(ROOT) / "docs"
+
+
+def _headings(text: str) -> list[str]:
+    return re.findall(r"^#{2,4} (.+)$", text, re.MULTILINE)
+
+
+def test_the_architecture_page_lists_the_import_contracts_layers_in_order():
+    # given
+    config = configparser.ConfigParser()
+    config.read(Path(ROOT) / "setup.cfg")
+    layers = config["importlinter:contract:layers"]["layers"].split()
+    page = (DOCS / "architecture.md").read_text(encoding="utf-8")
+
+    # when
+    block = re.search(r"```text\n(.*?)```", page, re.DOTALL)
+
+    # then
+    assert block is not None
+    assert block.group(1).split() == layers
+
+
+def test_the_journeys_page_has_a_heading_for_every_entry_and_node_type():
+    # given
+    entry_types = [
+        tag
+        for model in get_args(get_args(Entry)[0])
+        for tag in get_args(model.model_fields["type"].annotation)
+    ]
+    node_types = [
+        tag
+        for model in get_args(AnyNode)
+        for tag in get_args(model.model_fields["type"].annotation)
+    ]
+    headings = _headings((DOCS / "journeys.md").read_text(encoding="utf-8"))
+
+    # when
+    named = {tag for heading in headings for tag in re.findall(r"`([a-z_]+)`", heading)}
+
+    # then
+    assert set(entry_types) - named == set()
+    assert set(node_types) - named == set()
+
+
+def test_the_templates_page_names_every_context_variable_and_its_fields():
+    # given
+    page = (DOCS / "templates.md").read_text(encoding="utf-8")
+    table = page.split("## The context", 1)[1].split("\n## ", 1)[0]
+    rows = {
+        match.group(1): match.group(2)
+        for match in re.finditer(r"^\| `([a-z_]+)` \| (.*?) \|", table, re.MULTILINE)
+    }
+
+    # then: each name with each of its fields as the example context has them
+    assert set(rows) == set(EXAMPLE_CONTEXT)
+    for name, value in EXAMPLE_CONTEXT.items():
+        fields = value if isinstance(value, dict) else (value[0] if value else {})
+        for field in fields:
+            assert f"`{field}`" in rows[name], (name, field)
