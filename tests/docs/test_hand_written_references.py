@@ -1,5 +1,6 @@
 """The hand-written references name what the code has: the import layers of setup.cfg, every
-entry and node type of the journey definition, every name of the templates' context."""
+entry and node type of the journey definition, every name of the templates' context, every
+segment condition type and profile field."""
 
 import configparser
 import re
@@ -8,6 +9,13 @@ from typing import get_args
 
 from saleor_mautomation.journeys.definition import AnyNode, Entry
 from saleor_mautomation.messages.defaults import EXAMPLE_CONTEXT
+from saleor_mautomation.segments.definition import (
+    BOOLEAN_FIELDS,
+    DATE_FIELDS,
+    NUMBER_FIELDS,
+    TAGS,
+    TEXT_FIELDS,
+)
 from tools.docs_reference import ROOT
 
 DOCS = Path(ROOT) / "docs"
@@ -69,3 +77,14 @@ def test_the_templates_page_names_every_context_variable_and_its_fields():
         fields = value if isinstance(value, dict) else (value[0] if value else {})
         for field in fields:
             assert f"`{field}`" in rows[name], (name, field)
+
+
+def test_the_segments_page_names_every_condition_type_and_profile_field():
+    # given
+    page = (DOCS / "segments.md").read_text(encoding="utf-8")
+    table_types = set(re.findall(r"^\| `([a-z_]+)` \|", page, re.MULTILINE))
+    fields = TEXT_FIELDS + NUMBER_FIELDS + BOOLEAN_FIELDS + DATE_FIELDS
+
+    # then: the groups are described above the table, every condition has its row
+    assert TAGS - {"and", "or", "not"} - table_types == set()
+    assert [f for f in fields if not re.search(rf"\b{f}\b", page)] == []
