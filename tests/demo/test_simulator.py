@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from graphql import parse, validate
@@ -23,6 +23,7 @@ from saleor_mautomation.events.models import Event
 from saleor_mautomation.flows.drain import deliveries_drain
 from saleor_mautomation.graphql.schema import schema as app_schema
 from saleor_mautomation.intake.models import Delivery
+from saleor_mautomation.journeys.triggers import checkouts_abandon
 from tests.conftest import make_installation
 
 CUSTOMERS = 80
@@ -141,6 +142,36 @@ def test_every_scenario_goes_through_the_real_intake_and_becomes_records(
     views = Event.objects.filter(type="product.viewed", source="storefront").count()
     assert Event.objects.filter(type="category.viewed", source="storefront").count() == len(visits)
     assert views == sum(int(a.detail.split(" viewed ")[1].split(":")[0]) for a in visits)
+
+
+def test_an_abandoned_checkout_is_found_by_the_sweep_a_minute_after_it_was_sent(
+    live_app, demo_installation, shop
+):
+    # given checkouts left by the simulator at ``sent``, the shop's window the demo's 15 minutes
+    sent = datetime.now(tz=UTC).replace(microsecond=0)
+    simulator = Simulator(live_app, shop, random.Random(6), now=lambda: sent)
+    actions = [simulator._abandon() for _ in range(4)]
+    drain()
+    window = timedelta(minutes=15)
+
+    # when the sweep runs just before a minute has passed, then at a minute
+    early = checkouts_abandon(
+        installation_id=demo_installation.pk, now=sent + timedelta(seconds=59), quiet_for=window
+    )
+    found = checkouts_abandon(
+        installation_id=demo_installation.pk, now=sent + timedelta(minutes=1), quiet_for=window
+    )
+
+    # then
+    assert [a.accepted for a in actions] == [True] * 4
+    assert [shop.node(a.subject)["lastChange"] for a in actions] == [
+        (sent - timedelta(minutes=14)).isoformat()
+    ] * 4
+    assert [early, found] == [0, 4]
+    events = Event.objects.filter(type="checkout.abandoned")
+    assert set(events.values_list("properties__checkout_id", flat=True)) == {
+        a.subject for a in actions
+    }
 
 
 def test_a_refused_delivery_is_logged_and_the_simulator_goes_on(
