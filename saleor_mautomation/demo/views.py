@@ -17,6 +17,7 @@ import hmac
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -50,8 +51,9 @@ MAIL_HTML_CSP = (
     " sandbox allow-popups allow-popups-to-escape-sandbox"
 )
 RAW_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
-EXAMPLE_QUERY = """# The demo shop, as its admin: the newest contacts and the journeys.
-# Press the run button (or Ctrl+Enter); the headers below sign the queries in.
+EXAMPLE_QUERY = """# The demo shop as its admin: run with Ctrl+Enter.
+# The headers below sign you in for an hour
+# (reload the page for new ones).
 query DemoOverview {
   contacts(first: 5) {
     totalCount
@@ -195,8 +197,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 # -- the mail page -----------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4)
+def _store_of(directory: Path) -> MailStore:
+    return MailStore(directory)
+
+
 def _store() -> MailStore:
-    return MailStore(config.demo_dir() / "mail")
+    """The store of the demo directory (one connection kept per directory)."""
+    return _store_of(config.demo_dir() / "mail")
 
 
 def _page_number(value: str | None) -> int:
