@@ -4,7 +4,8 @@
  * `npm run e2e` (vitest.e2e.config.ts) runs every `e2e/*.e2e.ts` once against ONE build, ONE app
  * server and ONE browser (e2e/global-setup.ts): the app under `mautomation serve` on a fresh
  * embedded database, installed by a stand-in Saleor the real way (tests/support/e2e_server.py),
- * and framed by e2e/host/ (the Dashboard's side of App Bridge) from ANOTHER origin, with the
+ * and framed by the host page (saleor_mautomation/demo/dashboard/: the Dashboard's side of App Bridge,
+ * shared with the demo's Dashboard) from ANOTHER origin, with the
  * Dashboard's iframe sandbox. The app verifies every token for real (RS256, the stand-in's JWKS).
  * Test files run one after another and share the database: seed what a test needs under names of
  * its own (a unique email, a unique journey name).

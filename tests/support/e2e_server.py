@@ -13,7 +13,8 @@ Run from the repository root: ``.venv/bin/python -m tests.support.e2e_server``. 
   run leaves nothing behind and needs no database server; ``DASHBOARD_DIST`` names the build the
   browser tests run against, ``E2E_APP_LOG`` where its output goes (else beside the database);
 - the stand-in Dashboard on another loopback port, so on another origin than the app: it serves
-  ``dashboard_extension/e2e/host/`` (the page that frames the app as the Saleor Dashboard does)
+  the host page the demo's Dashboard serves too (``saleor_mautomation/demo/dashboard/``: the page
+  that frames the app as the Saleor Dashboard does, its configuration inlined)
   at ``/dashboard/extensions/app/<appId>/<deep path>`` and at ``/dashboard/customers/<id>`` (the
   customer page with the app's widget), the Dashboard mounted at ``/dashboard`` as on Saleor
   Cloud; and, for the harness, ``/__e2e/...``: a freshly minted token (valid, expired or signed
@@ -50,6 +51,7 @@ import httpx
 import jwt
 from aiosmtpd.controller import Controller
 
+from saleor_mautomation.demo.dashboard_host import host_asset, host_page
 from saleor_mautomation.demo.graphql_answers import answer_roots, root_names
 from tests.messages.conftest import Mailbox
 from tests.support import deliveries
@@ -68,10 +70,8 @@ from tests.support.standin import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-HOST_DIR = ROOT / "dashboard_extension" / "e2e" / "host"
 APP_TOKEN = "app-token-1"
 TOKEN_LIFETIME = 3600
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 
 
 def free_port() -> int:
@@ -409,14 +409,15 @@ def dashboard_server(shop: Shop, config: dict[str, Any], mailbox: Mailbox) -> Th
                     self._json(400, {"error": str(exc)})
             elif url.path == "/__e2e/mail":
                 self._json(200, received_mail(mailbox, query.get("to", [""])[0]))
-            elif url.path.startswith("/host/") and "/.." not in url.path:
-                file = HOST_DIR / url.path.removeprefix("/host/")
-                if file.is_file() and file.suffix in CONTENT_TYPES:
-                    self._send(200, file.read_bytes(), CONTENT_TYPES[file.suffix])
-                else:
+            elif url.path.startswith("/host/"):
+                asset = host_asset(url.path.removeprefix("/host/"))
+                if asset is None:
                     self._json(404, {"error": "not found"})
+                else:
+                    self._send(200, *asset)
             elif url.path.startswith(("/dashboard/extensions/app/", "/dashboard/customers/")):
-                self._send(200, (HOST_DIR / "index.html").read_bytes(), CONTENT_TYPES[".html"])
+                page = host_page({**config, "tokenUrl": "/__e2e/token"})
+                self._send(200, page, "text/html; charset=utf-8")
             else:
                 self._json(404, {"error": "not found"})
 
