@@ -11,7 +11,8 @@ payment app for a payment, the staff user for a fulfilment or a refund). Browsin
 the app's storefront API (``trackEvents``) from the demo storefront's origin, as a signed-in
 customer (a Saleor access token minted by the demo Saleor's key) or an anonymous visitor.
 
-Scenarios, drawn at random (``SCENARIOS``' weights) by ``step()``:
+Scenarios, each once in the first steps (a new demo shows them all within seconds), then drawn
+at random (``SCENARIOS``' weights) by ``step()``:
 
 - ``register``: CUSTOMER_CREATED, then ACCOUNT_CONFIRMED for 60 % (the welcome series);
 - ``browse``: a category and one to four products viewed;
@@ -197,6 +198,8 @@ class Simulator:
         self.key = config.signing_key()
         self.api_url = config.saleor_api_url()
         self.visitors: list[str] = []  # recent anonymous ids, for guests who come back
+        # Each scenario once first (in a random order), so a new demo shows them all at once.
+        self.first_round = rng.sample(list(SCENARIOS), len(SCENARIOS))
 
     # -- the loop
 
@@ -206,7 +209,10 @@ class Simulator:
             self.step()
 
     def step(self) -> Action:
-        scenario = self.rng.choices(list(SCENARIOS), weights=list(SCENARIOS.values()))[0]
+        if self.first_round:
+            scenario = self.first_round.pop()
+        else:
+            scenario = self.rng.choices(list(SCENARIOS), weights=list(SCENARIOS.values()))[0]
         action = getattr(self, f"_{scenario}")()
         if action.accepted:
             logger.info("Demo shop: %s", action.line())
@@ -225,14 +231,14 @@ class Simulator:
             "Saleor-Api-Url": self.api_url,
             "Saleor-Signature": self.key.sign_webhook(raw),
         }
-        status, _answer = self._post("/api/webhooks/saleor", raw, headers)
-        action.calls.append(Call(event, status))
+        status, answer = self._post("/api/webhooks/saleor", raw, headers)
+        action.calls.append(Call(event, status, "" if status else answer.decode()))
 
     def _post(self, path: str, raw: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         try:
             response = self.client.post(f"{self.app_url}{path}", content=raw, headers=headers)
         except httpx.HTTPError as exc:
-            return 0, str(exc).encode()
+            return 0, type(exc).__name__.encode()
         return response.status_code, response.content
 
     def _send(
@@ -256,7 +262,8 @@ class Simulator:
             variables["anonymousId"] = self.rng.choice(self.visitors)
         raw = json.dumps({"query": TRACK, "variables": variables}).encode()
         status, answer = self._post("/graphql/", raw, headers)
-        action.calls.append(Call("trackEvents", status, _graphql_error(answer) if status else ""))
+        error = _graphql_error(answer) if status else answer.decode()
+        action.calls.append(Call("trackEvents", status, error))
 
     def _customer_token(self, user: Node) -> str:
         """A storefront access token, as Saleor's ``tokenCreate`` gives a customer."""
