@@ -218,6 +218,9 @@ def mail_list(request: HttpRequest) -> HttpResponse:
     number = _page_number(request.GET.get("page"))
     page = _store().page(recipient=recipient, number=number, size=PAGE_SIZE)
     pages = max(1, -(-page.total // PAGE_SIZE))
+    if number > pages:  # past the end (or the mail since dropped): the last page
+        number = pages
+        page = _store().page(recipient=recipient, number=number, size=PAGE_SIZE)
     origins = mail_origins([mail.message_id for mail in page.mails])
 
     def link(to_page: int) -> str:
@@ -248,7 +251,10 @@ def _body(content: bytes, subtype: str) -> str | None:
     part = parse(content).get_body(preferencelist=(subtype,))
     if part is None or part.get_content_subtype() != subtype:
         return None
-    body = part.get_content()
+    try:
+        body = part.get_content()
+    except LookupError:  # a charset Python does not know
+        return None
     return body.replace("\r\n", "\n") if isinstance(body, str) else None
 
 

@@ -250,7 +250,11 @@ def test_pages_newest_first_and_search_by_recipient(db, demo, browser):
     assert ids(store, recipient="p3@") == [3]
     assert ids(store, recipient="p3%") == []  # a wildcard is a character like any other
     assert ids(store, recipient="_") == []
-    assert browser.get("/demo/mail/?to=nobody").content.decode().count("No mail yet.") == 1
+    assert "No mail to such an address." in browser.get("/demo/mail/?to=nobody").content.decode()
+    # a page past the end shows the last one
+    past = browser.get("/demo/mail/?page=9").content.decode()
+    assert "page 3 of 3." in past
+    assert subjects(past) == subjects(last)
 
 
 def subjects(html: str) -> list[str]:
@@ -271,6 +275,25 @@ def test_a_message_the_catcher_cannot_keep_is_refused_for_a_retry(db, catcher):
     assert refused.value.smtp_code == 451
     assert [mail.subject for mail in catcher.page().mails] == ["Kept"]
     assert len(demo_files(catcher)) == 1
+
+
+def test_the_catcher_keeps_demo_mail_keep_messages_by_default(db, demo, settings):
+    # given
+    settings.DEMO_MAIL_KEEP = 2
+    port = free_port()
+    stop = start_catcher(host="127.0.0.1", port=port, directory=demo)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+
+    # when
+    try:
+        for n in range(1, 4):
+            send(f"p{n}@example.com", f"Number {n}")
+    finally:
+        stop()
+
+    # then
+    assert [mail.subject for mail in MailStore(demo).page().mails] == ["Number 3", "Number 2"]
 
 
 def test_without_demo_mode_the_mail_pages_do_not_exist(db, catcher, browser, settings):
