@@ -161,12 +161,15 @@ def _problem(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {first[0]}" if first else exc.__class__.__name__
 
 
-def database_lines() -> list[Line]:
-    vendor = connection.vendor
+def database_lines(db: Any = None) -> list[Line]:
+    """The database answers (``db``: Django's default connection unless given), and every
+    migration of this version is applied."""
+    db = db or connection
+    vendor = db.vendor
     try:
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute("SELECT 1")
-        executor = MigrationExecutor(connection)
+        executor = MigrationExecutor(db)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except DatabaseError as exc:
         return [

@@ -4,8 +4,11 @@ a DNS server and an SMTP server on loopback, a broker on an unused port."""
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import re
+import ssl
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,12 +16,21 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
+from cryptography.x509.oid import NameOID
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.utils import ConnectionHandler
 
 from saleor_mautomation.messages.models import EmailProvider, SendingRules
 from saleor_mautomation.ops.deployment import broker_lines, database_lines, settings_lines
@@ -166,6 +178,26 @@ def test_a_migration_not_applied_fails_with_its_name(db):
         f"1 not applied (mautomation.{latest[1]})",
         "run `mautomation migrate` before starting the new version's processes",
     )
+
+
+def test_a_database_that_does_not_answer_fails(db, settings):
+    # given: the same database on a port nothing listens on
+    port = free_port()
+    elsewhere = ConnectionHandler({"default": {**settings.DATABASES["default"], "PORT": port}})
+
+    # when
+    lines = database_lines(elsewhere["default"])
+
+    # then
+    assert len(lines) == 1
+    assert lines[0].check == "database"
+    assert lines[0].status is Status.FAIL
+    assert lines[0].message.startswith(
+        f"postgresql unreachable (OperationalError: connection failed: connection to server at"
+        f' "127.0.0.1", port {port} failed: Connection refused'
+    )
+    assert lines[0].fix == "check DATABASE_URL and that the database server runs"
+    elsewhere.close_all()
 
 
 # -- the broker and the workers ---------------------------------------------------------------
@@ -326,6 +358,90 @@ def test_an_smtp_server_that_is_not_there_fails(db, settings):
     assert line.status is Status.FAIL
     assert line.message == (
         f"cannot talk to 127.0.0.1:{port}: ConnectionRefusedError: [Errno 111] Connection refused"
+    )
+
+
+def _self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 (and its key), as a mail server's own CA would sign it."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(tz=UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    return cert_path, key_path
+
+
+@pytest.fixture
+def starttls_smtp(tmp_path):
+    """An SMTP server that offers STARTTLS and takes a login only after it (aiosmtpd's
+    default), with a certificate of its own."""
+    cert_path, key_path = _self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_path, key_path)
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        accepted = (auth_data.login, auth_data.password) == (b"shop", b"right")
+        return AuthResult(success=accepted, handled=False)
+
+    box, port = _Box(), free_port()
+    controller = Controller(
+        box, hostname="127.0.0.1", port=port, authenticator=authenticate, tls_context=context
+    )
+    controller.start()
+    yield box, port, cert_path
+    controller.stop()
+
+
+def test_an_smtp_server_is_asked_starttls_then_the_login(db, settings, starttls_smtp, monkeypatch):
+    # given: this machine trusts the server's certificate
+    box, port, cert_path = starttls_smtp
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_path))
+    _smtp_settings(settings, port, "shop", "right")
+    settings.EMAIL_USE_TLS = True
+
+    # when
+    lines = email_lines()
+
+    # then
+    assert lines == [
+        ok(
+            "email (EMAIL_URL)",
+            f"smtp: 127.0.0.1:{port} accepted EHLO, STARTTLS, login (nothing sent)",
+        )
+    ]
+    assert box.messages == []
+
+
+def test_a_certificate_this_machine_does_not_trust_fails_at_starttls(db, settings, starttls_smtp):
+    # given
+    _, port, _ = starttls_smtp
+    _smtp_settings(settings, port, "shop", "right")
+    settings.EMAIL_USE_TLS = True
+
+    # when
+    (line,) = email_lines()
+
+    # then
+    assert line.status is Status.FAIL
+    assert line.message.startswith(
+        f"cannot talk to 127.0.0.1:{port}: SSLCertVerificationError: [SSL:"
+        " CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate"
     )
 
 
