@@ -182,14 +182,16 @@ def test_a_refused_delivery_is_logged_and_the_simulator_goes_on(
     # given no installation for the demo Saleor
     simulator = Simulator(live_app, shop, random.Random(1))
 
-    # when
-    actions = [simulator.step() for _ in range(5)]
+    # when: the first seven steps, one of each scenario
+    actions = [simulator.step() for _ in range(7)]
 
     # then
     assert all(not a.accepted for a in actions)
     statuses = {c.status for a in actions for c in a.calls if c.name != "trackEvents"}
+    visits = {(c.status, c.error) for a in actions for c in a.calls if c.name == "trackEvents"}
     assert statuses == {401}
-    assert [r.levelno for r in log_lines] == [logging.WARNING] * 5
+    assert visits == {(401, "UNAUTHENTICATED")}  # a signed-in customer's: no shop knows the token
+    assert [r.levelno for r in log_lines] == [logging.WARNING] * 7
     assert Delivery.objects.count() == 0
 
 
