@@ -91,6 +91,7 @@ SIGN_IN_PAGE = """<!doctype html>
     <meta charset="UTF-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Sign in - Saleor demo Dashboard</title>
+    <link rel="icon" href="data:," />
     <style>
       body {{ margin: 0; font: 15px/1.5 sans-serif; background: #f4f4f5; color: #18181b; }}
       form {{ max-width: 360px; margin: 12vh auto; padding: 24px; background: #fff;

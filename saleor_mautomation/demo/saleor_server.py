@@ -29,7 +29,7 @@ from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from django.conf import settings
 
@@ -260,7 +260,8 @@ def _handler(saleor: DemoSaleor) -> type[BaseHTTPRequestHandler]:
                 self._send(200, page, "text/html; charset=utf-8", _PAGE_HEADERS)
                 return
             if path in ("/dashboard", "/dashboard/"):
-                self._redirect(f"/dashboard/extensions/app/{config.APP_ID}/")
+                # The Dashboard's path of the app page names the app id URL-encoded.
+                self._redirect(f"/dashboard/extensions/app/{quote(config.APP_ID, safe='')}/")
                 return
             host_config = dashboard_host.demo_host_config(
                 app_url=saleor.app_url, manifest=saleor.manifest

@@ -17,7 +17,7 @@ from tests.support.demo_saleor import APP_URL
 
 pytest_plugins = ["tests.demo.saleor_fixtures"]  # demo_saleor, shop
 
-APP_PAGE = "/dashboard/extensions/app/QXBwOjE=/"
+APP_PAGE = "/dashboard/extensions/app/QXBwOjE%3D/"
 
 
 def _host_config(page: str) -> dict[str, Any]:

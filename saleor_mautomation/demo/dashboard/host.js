@@ -40,6 +40,8 @@ const joinUrl = (base, path) =>
   !path || path === "/" ? base : `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
 
 const appPrefix = `${MOUNT}/extensions/app/${encodeURIComponent(config.appId)}`;
+// A browser leaves "=" in a path as it is: the app page's path may name the id either way.
+const appPrefixes = [appPrefix, `${MOUNT}/extensions/app/${config.appId}`];
 
 const state = {
   token: await mintToken(options.get("token") ?? "valid"),
@@ -53,14 +55,17 @@ const state = {
 const record = { actions: [], events: [], navigations: [] };
 
 const content = document.getElementById("content");
+if (config.navigation) document.body.classList.add("full");
 if (config.title) {
   document.getElementById("title").textContent = config.title;
   document.title = config.title;
 }
 const showLocation = () => {
   document.getElementById("location").textContent = config.navigation ? "" : location.pathname + location.search;
+  const here = currentAppPath();
   for (const link of document.querySelectorAll("#navigation a")) {
-    const current = link.dataset.path === currentAppPath();
+    const path = link.dataset.path;
+    const current = here !== null && (path === here || (path !== "/" && here.startsWith(`${path}/`)));
     if (current) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
@@ -85,8 +90,8 @@ const iframeUrl = (extensionUrl, params) => {
 
 /** The app's own path of the Dashboard's location ("/journeys"), or null outside the app. */
 const currentAppPath = () => {
-  if (location.pathname !== appPrefix && !location.pathname.startsWith(`${appPrefix}/`)) return null;
-  return location.pathname.slice(appPrefix.length) || "/";
+  const prefix = appPrefixes.find((p) => location.pathname === p || location.pathname.startsWith(`${p}/`));
+  return prefix === undefined ? null : location.pathname.slice(prefix.length) || "/";
 };
 
 /** A record of the demo shop (a customer, an order, a product) the server put in the page. */
@@ -215,7 +220,7 @@ const navigateDashboard = (path, how) => {
 
 const handleRedirect = ({ to, newContext }) => {
   const inApp =
-    location.pathname.startsWith(appPrefix) &&
+    currentAppPath() !== null &&
     (to.startsWith(appPrefix.slice(MOUNT.length)) || to.startsWith(`/apps/${encodeURIComponent(config.appId)}/app`));
   if (inApp) {
     navigateDashboard(joinUrl(MOUNT, to), newContext ? "new-tab" : "push");
