@@ -102,5 +102,6 @@ def installation_lines() -> list[Line]:
             continue
         lines.append(webhooks_line(installation.pk, plan))
     if not lines:
-        lines.append(ok("installations", "none yet (install the app from APP_URL/api/manifest)"))
+        manifest = f"{settings.APP_URL}/api/manifest"
+        lines.append(ok("installations", f"none yet (install the app with {manifest})"))
     return lines

@@ -516,6 +516,17 @@ def test_an_installations_own_smtp_server_is_probed_too(db, settings, smtp):
 # -- installations: Saleor and the webhooks -----------------------------------------------
 
 
+def test_no_installation_yet_says_how_to_install(db, settings):
+    settings.APP_URL = "https://mautomation.example.com"
+
+    assert installation_lines() == [
+        ok(
+            "installations",
+            "none yet (install the app with https://mautomation.example.com/api/manifest)",
+        )
+    ]
+
+
 def test_an_installation_in_line_with_the_manifest_passes(saleor, installation):
     # given
     install_manifest(saleor)
