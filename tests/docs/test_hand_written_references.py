@@ -88,3 +88,14 @@ def test_the_segments_page_names_every_condition_type_and_profile_field():
     # then: the groups are described above the table, every condition has its row
     assert TAGS - {"and", "or", "not"} - table_types == set()
     assert [f for f in fields if not re.search(rf"\b{f}\b", page)] == []
+
+
+def test_the_architecture_page_links_every_decision_record():
+    # given
+    page = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    records = sorted(path.name for path in (DOCS / "adr").glob("[0-9][0-9][0-9][0-9]-*.md"))
+
+    # then
+    assert [name for name in records if f"(adr/{name})" not in page] == [], (
+        "link each decision record from docs/architecture.md#decisions"
+    )
