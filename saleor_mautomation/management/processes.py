@@ -59,9 +59,11 @@ def supervise(
     env: Mapping[str, str] | None = None,
     write: Callable[[str], None],
     until: Callable[[], bool] = lambda: False,
+    before_stop: Callable[[], None] = lambda: None,
 ) -> None:
     """Run the commands as children until Ctrl+C, SIGTERM, ``until()`` or a child's exit (the
-    others are then stopped: a half-running app is worse than a stopped one)."""
+    others are then stopped: a half-running app is worse than a stopped one). ``before_stop``
+    runs first (what talks to the children stops before they do)."""
     children = {
         name: subprocess.Popen(command, env=None if env is None else dict(env))  # noqa: S603
         for name, command in commands.items()
@@ -81,6 +83,7 @@ def supervise(
                 break
             time.sleep(0.5)
     finally:
+        before_stop()
         for child in children.values():
             if child.poll() is None:
                 child.terminate()
