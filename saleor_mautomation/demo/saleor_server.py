@@ -296,7 +296,7 @@ def _handler(saleor: DemoSaleor) -> type[BaseHTTPRequestHandler]:
             if not rest:
                 return storefront.home(saleor.shop, channel)
             if rest[0] == "products" and len(rest) == 2:
-                return storefront.product(saleor.shop, channel, rest[1])
+                return storefront.product(saleor.shop, channel, rest[1], app_url=saleor.app_url)
             if rest == ["checkout"]:
                 return storefront.checkout(saleor.shop, channel, (query.get("checkout") or [""])[0])
             if rest[0] == "orders" and len(rest) == 2:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 from typing import Any
 from urllib.parse import quote
 
@@ -89,7 +90,42 @@ def home(shop: Any, channel: str | None) -> Page:
     return _page(shop.name, body, channel=channel)
 
 
-def product(shop: Any, channel: str, slug: str) -> Page:
+# The storefront's side of the app's tracking: a product page a browser shows sends a
+# PRODUCT_VIEWED event (``trackEvents``) with a first-party visitor id kept in the browser.
+TRACK_SCRIPT = """<p class="note" id="tracked"></p>
+<script type="module">
+const view = JSON.parse(document.getElementById("product-view").textContent);
+const key = "demo-visitor";
+const visitor = localStorage.getItem(key) ?? crypto.randomUUID();
+localStorage.setItem(key, visitor);
+const query = `mutation DemoProductView($anonymousId: String, $events: [TrackEventInput!]!) {
+  trackEvents(anonymousId: $anonymousId, events: $events) { accepted }
+}`;
+const events = [
+  { type: "PRODUCT_VIEWED", clientId: crypto.randomUUID(), properties: view.properties },
+];
+const shown = document.getElementById("tracked");
+try {
+  const response = await fetch(view.api, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Saleor-Api-Url": view.saleorApiUrl },
+    body: JSON.stringify({ query, variables: { anonymousId: visitor, events } }),
+  });
+  const body = await response.json();
+  shown.textContent = body.data?.trackEvents
+    ? "This view was sent to the app as a PRODUCT_VIEWED event."
+    : `The app did not take the view: ${body.errors?.[0]?.message ?? response.status}`;
+} catch (error) {
+  shown.textContent = `The app could not be reached: ${error}`;
+}
+</script>"""
+
+
+def _inline_json(value: Any) -> str:
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def product(shop: Any, channel: str, slug: str, *, app_url: str | None = None) -> Page:
     found = next((p for p in shop.products if p["slug"] == slug), None)
     if found is None or not any(c["slug"] == channel for c in shop.channels):
         return not_found(f"No product {slug} in {channel}.")
@@ -106,6 +142,20 @@ def product(shop: Any, channel: str, slug: str) -> Page:
         f'<img src="{html.escape(image)}" alt="{html.escape(found["name"])}" width="320" />'
         f"<table><tr><th>Variant</th><th>SKU</th><th>Price</th></tr>{rows}</table>"
     )
+    if app_url:
+        view = {
+            "api": f"{app_url.rstrip('/')}/graphql/",
+            "saleorApiUrl": config.saleor_api_url(),
+            "properties": {
+                "product_id": found["id"],
+                "category_id": found["category"]["id"],
+                "slug": found["slug"],
+            },
+        }
+        body += (
+            f'<script id="product-view" type="application/json">{_inline_json(view)}</script>'
+            + TRACK_SCRIPT
+        )
     return _page(found["name"], body, channel=channel)
 
 

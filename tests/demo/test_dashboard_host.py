@@ -9,8 +9,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
+from graphql import parse, validate
 
 from saleor_mautomation.demo import config, dashboard_host, storefront
+from saleor_mautomation.graphql.schema import schema
 from saleor_mautomation.messages.context import storefront_url
 from saleor_mautomation.saleor.models import Installation
 from tests.support.demo_saleor import APP_URL
@@ -261,3 +263,28 @@ def test_a_checkout_or_product_the_shop_does_not_have_is_not_found(demo_saleor):
     assert demo_saleor.http.get(f"/shop/{channel}/checkout?checkout=nope").status_code == 404
     assert demo_saleor.http.get("/shop/no-channel").status_code == 404
     assert demo_saleor.http.get("/thumbnails/no-such-thing.svg").status_code == 404
+
+
+def test_a_product_page_sends_a_product_view_the_app_s_api_takes(demo_saleor):
+    # given
+    product = demo_saleor.shop.products[7]
+    channel = demo_saleor.shop.channels[0]["slug"]
+
+    # when
+    page = demo_saleor.http.get(f"/shop/{channel}/products/{product['slug']}").text
+
+    # then: the view names the product for the app's storefront API, in a document it takes
+    found = re.search(r'<script id="product-view" type="application/json">(.*?)</script>', page)
+    assert found is not None
+    assert json.loads(found.group(1)) == {
+        "api": f"{APP_URL}/graphql/",
+        "saleorApiUrl": config.saleor_api_url(),
+        "properties": {
+            "product_id": product["id"],
+            "category_id": product["category"]["id"],
+            "slug": product["slug"],
+        },
+    }
+    document = re.search(r"const query = `(.*?)`;", storefront.TRACK_SCRIPT, re.S)
+    assert document is not None
+    assert validate(schema.graphql_schema, parse(document.group(1))) == []
