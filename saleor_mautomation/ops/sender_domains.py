@@ -77,7 +77,8 @@ ADVICE: dict[str, tuple[str, str]] = {
     ),
     "DKIM_NO_SELECTORS": (
         "no DKIM selector known for your provider",
-        "check the selectors your provider gave you on the Operations page of the Dashboard",
+        "run `mautomation doctor --dkim-selector <selector>` with the selector your provider"
+        " gave you (the part before ._domainkey)",
     ),
     "DKIM_MISSING": (
         "no DKIM key at {name}",
@@ -183,7 +184,10 @@ def _line(check: Check, domain: str, esp: str | None, findings: Sequence[Finding
     return Line(name, status, "; ".join(w[0] for w in words), fixes)
 
 
-def sender_lines(sender: Sender, lookup: TxtLookup | None = None) -> list[Line]:
+def sender_lines(
+    sender: Sender, lookup: TxtLookup | None = None, *, selectors: Sequence[str] = ()
+) -> list[Line]:
+    """SPF, DKIM (``selectors``, else the ESP's known ones) and DMARC of one sender domain."""
     shops = ", ".join(str(pk) for pk in sender.installations)
     if sender.domain is None or "." not in sender.domain:
         check = f"sender {sender.address or '(none)'}"
@@ -203,7 +207,7 @@ def sender_lines(sender: Sender, lookup: TxtLookup | None = None) -> list[Line]:
                 "check them on the Operations page of the Dashboard, or set DNS_NAMESERVERS",
             )
         ]
-    dkim = dkim_findings(sender.domain, selectors_checked(None, sender.esp), lookup)
+    dkim = dkim_findings(sender.domain, selectors_checked(selectors, sender.esp), lookup)
     dmarc, _ = dmarc_findings(sender.domain, lookup)
     return [
         _line(Check.SPF, sender.domain, sender.esp, spf),

@@ -16,6 +16,7 @@ when asked (``prune``). A second run finds nothing to do.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -31,6 +32,8 @@ from saleor_mautomation.saleor.manifest import ManifestWebhook, build_manifest
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.saleor.services import saleor_client
 from saleor_mautomation.saleor.webhooks import SPECS
+
+logger = logging.getLogger(__name__)
 
 # The fields compared, by their names in Saleor's API (what the plan and the report name).
 Field = Literal["name", "targetUrl", "asyncEvents", "syncEvents", "query", "isActive"]
@@ -280,7 +283,27 @@ def webhooks_sync(installation: Installation, *, dry_run: bool, prune: bool) -> 
             steps.append(Outcome("delete", name, error=error))
     except (SaleorUnavailable, TokenInvalid) as exc:
         return _failed(replace(report, plan=plan, outcomes=tuple(steps)), exc)
+    finally:
+        if not dry_run:
+            _log(installation, steps)
     return replace(report, plan=plan, outcomes=tuple(steps))
+
+
+def _log(installation: Installation, steps: Sequence[Outcome]) -> None:
+    """What a sync changed in a Saleor, for whoever later wonders where a webhook came from."""
+    for step in steps:
+        if step.action == "extra":
+            continue
+        if step.error:
+            logger.warning(
+                "%s: webhook %s not %sd: %s",
+                installation.saleor_api_url,
+                step.name,
+                step.action,
+                step.error,
+            )
+        else:
+            logger.info("%s: webhook %s %sd", installation.saleor_api_url, step.name, step.action)
 
 
 def _failed(report: SyncReport, exc: PermanentError | RetryableError) -> SyncReport:

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from cryptography.x509.oid import NameOID
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -810,8 +811,9 @@ def test_the_command_prints_a_line_per_check_and_exits_1_on_a_failure(
         f"OK   installation {pk} Saleor: {saleor.api_url} answers the app's token (app {APP_ID})",
         f"FAIL installation {pk} webhooks: 3 webhooks missing Fix: run `mautomation sync-webhooks`",
         "OK   sender domain shop.test SPF: v=spf1 include:sendgrid.net -all",
-        "WARN sender domain shop.test DKIM: no DKIM selector known for your provider Fix: check"
-        " the selectors your provider gave you on the Operations page of the Dashboard",
+        "WARN sender domain shop.test DKIM: no DKIM selector known for your provider Fix: run"
+        " `mautomation doctor --dkim-selector <selector>` with the selector your provider gave"
+        " you (the part before ._domainkey)",
         "OK   sender domain shop.test DMARC: v=DMARC1; p=reject; rua=mailto:dmarc@shop.test",
         "16 checks: 1 failed, 1 warnings",
     ]
@@ -831,3 +833,18 @@ def test_the_command_prints_json_and_exits_0_without_a_failure(deployment, capsy
         "message": f"{len(SPECS)} as the manifest says",
         "fix": "",
     }
+
+
+def test_dkim_selectors_given_are_looked_up(deployment, capsys):
+    # when
+    call_command("doctor", "--dkim-selector", "S1")
+
+    # then
+    printed = capsys.readouterr().out.splitlines()
+    assert "OK   sender domain shop.test DKIM: key found: s1 (2048 bits)" in printed
+    assert printed[-1] == "16 checks: 0 failed, 0 warnings"
+
+
+def test_a_dkim_selector_that_is_no_dns_name_is_refused(db):
+    with pytest.raises(CommandError, match="Not a DKIM selector: 'a b'"):
+        call_command("doctor", "--dkim-selector", "a b")

@@ -8,8 +8,9 @@ import json
 import logging
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from saleor_mautomation.messages.dns_check import SelectorInvalid, selectors_checked
 from saleor_mautomation.ops.doctor import doctor_lines
 from saleor_mautomation.ops.report import Status
 
@@ -19,12 +20,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="print the checks as JSON")
+        parser.add_argument(
+            "--dkim-selector",
+            action="append",
+            default=[],
+            metavar="SELECTOR",
+            help="a DKIM selector to look up for each sender domain (repeatable; default: the"
+            " ESP's known ones)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The checks' own chatter (each HTTP request, kombu's defaults) is not their result.
         for name in ("httpx", "kombu", "saleor_mautomation.saleor.client"):
             logging.getLogger(name).setLevel(logging.ERROR)
-        lines = doctor_lines()
+        try:
+            selectors = selectors_checked(options["dkim_selector"], None)
+        except SelectorInvalid as exc:
+            raise CommandError(exc.message) from exc
+        lines = doctor_lines(dkim_selectors=selectors)
         failed = sum(line.status is Status.FAIL for line in lines)
         warned = sum(line.status is Status.WARN for line in lines)
         if options["json"]:
