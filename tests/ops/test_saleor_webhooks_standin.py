@@ -165,3 +165,31 @@ def test_an_unknown_event_is_refused_by_the_schema_before_the_mutation_runs(clie
     assert data.data is None
     assert "ORDER_EXPLODED" in data.errors[0]["message"]
     assert saleor.saleor_webhooks.calls == []
+
+
+def test_events_given_win_over_the_querys_as_in_saleor(client, saleor):
+    # Saleor 3.23.28 derives events from the query only when none are given
+    # (WebhookCreate._clean_webhook_events); it does not check one against the other, which is
+    # why the sync sends both and compares both.
+    answer = _create(
+        client,
+        name="n",
+        targetUrl=URL,
+        query=SPECS[0].subscription,
+        asyncEvents=["ORDER_CREATED"],
+    )
+
+    assert answer["errors"] == []
+    assert saleor.saleor_webhooks.of(APP_ID)[0].events == ["ORDER_CREATED"]
+
+
+def test_a_name_longer_than_the_column_is_refused(client):
+    answer = _create(client, name="n" * 256, targetUrl=URL, asyncEvents=["ORDER_CREATED"])
+
+    assert answer["errors"] == [
+        {
+            "field": "name",
+            "message": "Ensure this value has at most 255 characters (it has 256).",
+            "code": "INVALID",
+        }
+    ]
