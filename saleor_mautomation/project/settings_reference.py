@@ -90,7 +90,7 @@ GROUPS: list[Group] = [
         "Workers and scheduler",
         "The Celery broker, and how often the scheduler (`mautomation scheduler`) starts the "
         "periodic work. Worker queues: `intake`, `default`, `journeys`, `sending`, `backfill` "
-        "and `bulk` (docs/architecture.md).",
+        "and `bulk` ([architecture.md](architecture.md#processes-and-queues)).",
         {
             "CELERY_BROKER_URL": Doc(
                 "the Celery broker: Redis in production (`redis://host:6379/0`); "
@@ -194,7 +194,8 @@ GROUPS: list[Group] = [
     ),
     Group(
         "Intake",
-        "Webhook deliveries are stored, then drained in batches (ADR 0001).",
+        "Webhook deliveries are stored, then drained in batches "
+        "([ADR 0001](adr/0001-webhook-deliveries-are-stored-then-drained-in-batches.md)).",
         {
             "INTAKE_BATCH_SIZE": Doc("stored deliveries the drain claims at a time"),
             "INTAKE_NUDGE_WINDOW": Doc(
@@ -218,8 +219,8 @@ GROUPS: list[Group] = [
     Group(
         "Storefront limits",
         "What one storefront client, client address and shop may do through the storefront "
-        "API (docs/storefront.md); over a limit the call answers `RATE_LIMITED` and nothing "
-        "is written. Counted in `REDIS_URL`'s cache when set.",
+        "API ([storefront.md](storefront.md)); over a limit the call answers `RATE_LIMITED` "
+        "and nothing is written. Counted in `REDIS_URL`'s cache when set.",
         {
             "STOREFRONT_EVENTS_PER_MINUTE": Doc(
                 "tracked events per storefront client (anonymous id or customer) per minute"
@@ -253,7 +254,8 @@ GROUPS: list[Group] = [
     ),
     Group(
         "GraphQL limits",
-        "What one `/graphql/` request may ask for, all checked before anything runs (ADR 0016).",
+        "What one `/graphql/` request may ask for, all checked before anything runs "
+        "([ADR 0016](adr/0016-graphql-requests-are-bounded-before-execution.md)).",
         {
             "GRAPHQL_MAX_BODY_BYTES": Doc(
                 "the largest `/graphql/` body from the Dashboard, told by `Content-Length` "
@@ -357,12 +359,12 @@ GROUPS: list[Group] = [
     ),
     Group(
         "Demo",
-        "`mautomation demo` (`make demo`, docs/demo.md): a simulated shop on this machine. "
+        "`mautomation demo` (`make demo`, [demo.md](demo.md)): a simulated shop on this machine. "
         "Nothing of it is reachable unless `DEMO_MODE` is on.",
         {
             "DEMO_MODE": Doc(
-                "turns the demo's pages on: the stand-in Dashboard's sign-in, the mail page and "
-                "the GraphQL explorer (`make demo` sets it; never in production)"
+                "turns the demo's pages on the app's origin on: the demo sign-in, the mail page "
+                "and the GraphQL explorer (`make demo` sets it; never in production)"
             ),
             "DEMO_SALEOR_PORT": Doc(
                 "the loopback port of the demo Saleor (JWKS, GraphQL API, the stand-in "
