@@ -264,6 +264,8 @@ class DemoSaleorApi:
     """Answers ``POST /graphql/`` from ``shop`` (the generated shop, ``demo/shop.py``)."""
 
     shop: Any
+    # The app's manifest (``GET /api/manifest``): Saleor made its webhooks at installation.
+    manifest: Callable[[], dict[str, Any]] = lambda: {"webhooks": []}
     discounts: SaleorVouchers = field(init=False)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -320,6 +322,11 @@ class DemoSaleorApi:
             arguments = {k: v for k, v in arguments.items() if v is not Undefined}
             try:
                 source = self.resolve(caller, root.name.value, arguments, root)
+                if root.name.value == "app" and caller.kind != "app" and _selects(root, "webhooks"):
+                    # App.webhooks: MANAGE_APPS or the app itself (has_required_permission).
+                    source = {**source, "webhooks": None}
+                    message = _permission_message(["MANAGE_APPS"])
+                    errors.append(_error(message, "PermissionDenied", [key, "webhooks"], root))
             except FieldError as exc:
                 data[key] = None
                 errors.append(_error(exc.message, exc.code, [key], root))
@@ -339,7 +346,7 @@ class DemoSaleorApi:
             permissions = [
                 {"code": p, "name": p.replace("_", " ").title()} for p in config.PERMISSIONS
             ]
-            return {**APP, "permissions": permissions}
+            return {**APP, "permissions": permissions, "webhooks": self.webhooks()}
         if root == "shop":
             return {"name": self.shop.name}
         if root in ("customers", "orders", "checkouts"):
@@ -372,6 +379,29 @@ class DemoSaleorApi:
         if root == "updatePrivateMetadata":
             return self._private_metadata(caller, arguments)
         return self.discounts.resolve(root, arguments)
+
+    def webhooks(self) -> list[Node]:
+        """The app's webhooks as Saleor made them from its manifest at installation
+        (``saleor/app/installation_utils.py``: one per manifest webhook, active, its async
+        events and subscription query)."""
+        return [
+            {
+                "id": base64.b64encode(f"Webhook:{n}".encode()).decode(),
+                "name": webhook["name"],
+                "isActive": webhook.get("isActive", True),
+                "targetUrl": webhook["targetUrl"],
+                "asyncEvents": [
+                    {"name": event.replace("_", " ").capitalize(), "eventType": event}
+                    for event in webhook.get("asyncEvents") or []
+                ],
+                "syncEvents": [
+                    {"name": event.replace("_", " ").capitalize(), "eventType": event}
+                    for event in webhook.get("syncEvents") or []
+                ],
+                "subscriptionQuery": webhook.get("query"),
+            }
+            for n, webhook in enumerate(self.manifest().get("webhooks") or [], start=1)
+        ]
 
     def _private_metadata(self, caller: Caller, arguments: dict[str, Any]) -> Node:
         object_id = str(arguments.get("id") or "")
@@ -421,6 +451,13 @@ def _defined(value: Any) -> Any:
     if isinstance(value, list):
         return [None if v is Undefined else _defined(v) for v in value]
     return value
+
+
+def _selects(node: FieldNode, name: str) -> bool:
+    return any(
+        isinstance(s, FieldNode) and s.name.value == name
+        for s in (node.selection_set.selections if node.selection_set else ())
+    )
 
 
 def _selects_edges(node: FieldNode) -> bool:

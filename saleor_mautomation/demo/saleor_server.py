@@ -52,7 +52,7 @@ class DemoSaleor:
     def __init__(self, *, shop: Any, app_url: str) -> None:
         self.shop = shop
         self.app_url = app_url.rstrip("/")
-        self.api = DemoSaleorApi(shop)
+        self.api = DemoSaleorApi(shop, manifest=lambda: self.manifest)
         self.lock = threading.Lock()
 
     @cached_property

@@ -14,15 +14,22 @@ import pytest
 
 from saleor_mautomation.core.http import HttpPolicy
 from saleor_mautomation.demo import config
+from saleor_mautomation.intake.registry import WEBHOOKS
 from saleor_mautomation.saleor import documents
 from saleor_mautomation.saleor.client import RetryPolicy, SaleorClient
 from saleor_mautomation.saleor.errors import SaleorPermissionDenied
+from saleor_mautomation.saleor.manifest import build_manifest
 from saleor_mautomation.saleor.metadata import (
     MetadataWrite,
     private_metadata_document,
     private_metadata_write,
 )
-from tests.support.demo_saleor import CUSTOMERS, assert_valid_answer, dashboard_documents
+from tests.support.demo_saleor import (
+    APP_URL,
+    CUSTOMERS,
+    assert_valid_answer,
+    dashboard_documents,
+)
 from tests.support.samples import graphql_response
 
 pytest_plugins = ["tests.demo.saleor_fixtures"]  # demo_saleor, shop
@@ -472,3 +479,54 @@ def test_a_staff_token_of_another_app_is_nobody(demo_saleor):
     assert body["data"] == {"channels": None}
     assert body["errors"][0]["extensions"] == {"exception": {"code": "PermissionDenied"}}
     assert jwt.get_unverified_header(token)["kid"] == config.signing_key().kid
+
+
+APP_WEBHOOKS = """
+query AppWebhooks {
+  app {
+    id
+    webhooks {
+      id name isActive targetUrl
+      asyncEvents { eventType }
+      syncEvents { eventType }
+      subscriptionQuery
+    }
+  }
+}
+"""
+
+
+def test_the_app_s_webhooks_are_those_saleor_made_from_its_manifest(demo_saleor):
+    # given
+    wanted = build_manifest(
+        app_url=APP_URL,
+        version="demo",
+        required_saleor_version="",
+        specs=[webhook.spec for webhook in WEBHOOKS.values()],
+    ).as_json()["webhooks"]
+
+    # when
+    answer = demo_saleor.as_app(APP_WEBHOOKS)
+
+    # then
+    assert "errors" not in answer
+    assert_valid_answer(APP_WEBHOOKS, {}, answer["data"])
+    webhooks = answer["data"]["app"]["webhooks"]
+    assert [
+        (w["name"], w["isActive"], w["targetUrl"], w["subscriptionQuery"]) for w in webhooks
+    ] == [(w["name"], True, f"{APP_URL}/api/webhooks/saleor", w["query"]) for w in wanted]
+    assert [[e["eventType"] for e in w["asyncEvents"]] for w in webhooks] == [
+        w["asyncEvents"] for w in wanted
+    ]
+
+
+def test_a_staff_user_may_not_read_the_app_s_webhooks(demo_saleor):
+    # when
+    body = demo_saleor.graphql(APP_WEBHOOKS, token=config.staff_token()).json()
+
+    # then
+    assert body["data"]["app"]["id"] == "QXBwOjE="
+    assert body["data"]["app"]["webhooks"] is None
+    assert [(e["path"], e["extensions"]) for e in body["errors"]] == [
+        (["app", "webhooks"], {"exception": {"code": "PermissionDenied"}})
+    ]
