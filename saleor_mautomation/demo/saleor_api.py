@@ -430,7 +430,8 @@ class DemoSaleorApi:
         if any(not str(item.get("key") or "").strip() for item in items):
             error = {"field": "input", "message": "Key cannot be empty.", "code": "REQUIRED"}
             return {"item": None, "errors": [error]}
-        with self.lock:
+        with self.lock:  # the node read again: the simulator may have replaced it meanwhile
+            found = self.shop.node(object_id) or found
             stored = {m["key"]: m["value"] for m in found.get("privateMetadata") or []}
             stored.update({str(item["key"]): str(item["value"]) for item in items})
             updated = {
