@@ -286,7 +286,10 @@ def test_each_app_service_runs_as_compose_says(tmp_path, database_url, redis_url
                     answer = httpx.get(
                         f"http://127.0.0.1:{port}/readyz", headers={"Host": "web"}, timeout=2
                     )
-                    ready = answer if answer.status_code == 200 else None
+                    # ... with each of its granian workers started (one stopped while still
+                    # starting holds the server's shutdown up)
+                    started = (tmp_path / "web.log").read_text().count("Started worker-")
+                    ready = answer if answer.status_code == 200 and started == 2 else None
                 except httpx.TransportError:
                     pass
             if ready and not pinged:
