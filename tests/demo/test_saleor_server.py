@@ -24,6 +24,7 @@ from saleor_mautomation.saleor.metadata import (
     private_metadata_document,
     private_metadata_write,
 )
+from saleor_mautomation.saleor.webhook_sync import webhooks_compare
 from tests.support.demo_saleor import (
     APP_URL,
     CUSTOMERS,
@@ -518,6 +519,19 @@ def test_the_app_s_webhooks_are_those_saleor_made_from_its_manifest(demo_saleor)
     assert [[e["eventType"] for e in w["asyncEvents"]] for w in webhooks] == [
         w["asyncEvents"] for w in wanted
     ]
+
+
+def test_sync_webhooks_finds_the_demo_s_webhooks_in_line_with_the_manifest(demo_saleor):
+    # given: the app's own document is the one answered
+    document = documents.load("app_webhooks")
+    assert_valid_answer(document, {}, demo_saleor.as_app(document)["data"])
+
+    # when
+    plan = webhooks_compare(_client(demo_saleor), app_url=APP_URL)
+
+    # then
+    assert (plan.create, plan.update, plan.extra) == ((), (), ())
+    assert plan.in_line == len(WEBHOOKS)
 
 
 def test_a_staff_user_may_not_read_the_app_s_webhooks(demo_saleor):
