@@ -544,3 +544,43 @@ def test_a_staff_user_may_not_read_the_app_s_webhooks(demo_saleor):
     assert [(e["path"], e["extensions"]) for e in body["errors"]] == [
         (["app", "webhooks"], {"exception": {"code": "PermissionDenied"}})
     ]
+
+
+# The app's documents the tests above answer, and those the demo Saleor refuses by name: the
+# webhook mutations of sync-webhooks, which the demo never needs (its webhooks are Saleor's own
+# from the manifest, in line), modelled for the tests by tests/support/saleor_webhooks.py.
+ANSWERED = {
+    "app_id",
+    "app_webhooks",
+    "backfill_checkouts",
+    "backfill_customers",
+    "backfill_orders",
+    "channels",
+    "shop",
+    "voucher_add_codes",
+    "voucher_by_code",
+    "voucher_channel_listing",
+    "voucher_create",
+}
+REFUSED = {
+    "webhook_create": "webhookCreate",
+    "webhook_update": "webhookUpdate",
+    "webhook_delete": "webhookDelete",
+}
+
+
+def test_every_document_the_app_sends_is_answered_or_refused_by_name():
+    assert set(documents.query_documents()) == ANSWERED | set(REFUSED)
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_a_document_the_demo_does_not_answer_is_refused_naming_it(demo_saleor, name):
+    # when
+    body = demo_saleor.graphql(documents.load(name), {}, token=config.app_token()).json()
+
+    # then
+    operation = documents.load(name).split("mutation ", 1)[1].split("(", 1)[0]
+    assert body["data"] is None
+    assert body["errors"][0]["message"] == (
+        f"The demo Saleor does not answer {operation}: it has no {REFUSED[name]!r}"
+    )
