@@ -5,7 +5,11 @@ import os
 from celery import Celery
 from celery.signals import worker_init
 
+from saleor_mautomation.core import fs_broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_mautomation.project.settings")
+# filesystem:// (the embedded default) writes each message whole before a worker can see it.
+fs_broker.install()
 
 app = Celery("saleor_mautomation")
 app.config_from_object("django.conf:settings", namespace="CELERY")
