@@ -26,7 +26,14 @@ def running_as_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def worker(concurrency: int, loglevel: str = "INFO", *, root_warned: bool = False) -> list[str]:
+def worker(
+    concurrency: int,
+    loglevel: str = "INFO",
+    *,
+    root_warned: bool = False,
+    queues: str = QUEUES,
+    hostname: str | None = None,
+) -> list[str]:
     """``root_warned``: the caller has said once that running as root is for a development
     machine only, so Celery's own multi-line warning at every start is left out."""
     # -W is read before site-packages are importable: by the message, not Celery's class.
@@ -35,7 +42,8 @@ def worker(concurrency: int, loglevel: str = "INFO", *, root_warned: bool = Fals
         sys.executable,
         *(quiet if root_warned and running_as_root() else ()),
         *("-m", "celery", "-A", "saleor_mautomation.project", "worker"),
-        *("--queues", QUEUES, "--concurrency", str(concurrency), "--loglevel", loglevel),
+        *("--queues", queues, "--concurrency", str(concurrency), "--loglevel", loglevel),
+        *(("--hostname", hostname) if hostname else ()),
         *("--without-gossip", "--without-mingle"),
     ]
 

@@ -93,9 +93,11 @@ class Command(BaseCommand):
         stop_catcher = start_catcher(
             host="127.0.0.1", port=settings.DEMO_SMTP_PORT, directory=config.demo_dir() / "mail"
         )
-        saleor = make_server(host="127.0.0.1", port=settings.DEMO_SALEOR_PORT, shop=shop)
-        threading.Thread(target=saleor.serve_forever, name="demo-saleor", daemon=True).start()
         app_url = f"http://localhost:{options['port']}"
+        saleor = make_server(
+            host="127.0.0.1", port=settings.DEMO_SALEOR_PORT, shop=shop, app_url=app_url
+        )
+        threading.Thread(target=saleor.serve_forever, name="demo-saleor", daemon=True).start()
         stopping = threading.Event()
 
         def bring_up() -> None:
