@@ -28,11 +28,13 @@ from saleor_mautomation.demo import config
 from saleor_mautomation.management import processes
 
 
-def demo_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    """The environment of the demo's processes: demo mode on, the demo Saleor the one Saleor
-    allowed (on loopback), mail to the catcher. What the caller set explicitly is kept."""
+def demo_environment(environ: Mapping[str, str], port: int) -> dict[str, str]:
+    """The environment of the demo's processes: demo mode on, the app on ``port`` (its links
+    too), the demo Saleor the one Saleor allowed (on loopback), mail to the catcher. What the
+    caller set explicitly is kept."""
     env = dict(environ)
     env["DEMO_MODE"] = "1"
+    env["PORT"] = str(port)
     saleor_port = env.get("DEMO_SALEOR_PORT", str(settings.DEMO_SALEOR_PORT))
     smtp_port = env.get("DEMO_SMTP_PORT", str(settings.DEMO_SMTP_PORT))
     env.setdefault("SALEOR_ALLOW_LOOPBACK", "1")
@@ -69,7 +71,7 @@ class Command(BaseCommand):
         if not settings.DEMO_MODE:
             # Settings are read once per process: start again with the demo's environment.
             argv = [sys.executable, "-m", "saleor_mautomation.cli", *sys.argv[1:]]
-            os.execve(sys.executable, argv, demo_environment(os.environ))  # noqa: S606
+            os.execve(sys.executable, argv, demo_environment(os.environ, options["port"]))  # noqa: S606
         from saleor_mautomation.demo.install import ensure_installed
         from saleor_mautomation.demo.mail import start_catcher
         from saleor_mautomation.demo.saleor_server import make_server
