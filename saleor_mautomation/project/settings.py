@@ -236,6 +236,7 @@ CELERY_TASK_ROUTES = {
     "saleor_mautomation.backfill.tasks.*": {"queue": "backfill"},
     "saleor_mautomation.flows.tasks.messages_send": {"queue": "sending"},
     "saleor_mautomation.flows.tasks.messages_recover": {"queue": "sending"},
+    "saleor_mautomation.flows.tasks.messages_send_bulk": {"queue": "bulk"},  # broadcasts' mail
     # Broadcast snapshots and their runs: a bulk send never delays a real-time step (exact
     # names win over the patterns).
     "saleor_mautomation.journeys.tasks.entries_due": {"queue": "bulk"},
@@ -252,6 +253,14 @@ WORKER_NICE = int(env.get("WORKER_NICE", "10"))
 INTAKE_BATCH_SIZE = int(env.get("INTAKE_BATCH_SIZE", "200"))
 INTAKE_NUDGE_WINDOW = float(env.get("INTAKE_NUDGE_WINDOW", "0.25"))
 INTAKE_MAX_ATTEMPTS = int(env.get("INTAKE_MAX_ATTEMPTS", "5"))
+# Sending: messages handed over on one email connection before it is closed and a new one
+# opened (SMTP servers limit a session's messages; default 100, a count).
+EMAIL_MESSAGES_PER_CONNECTION = int(env.get("EMAIL_MESSAGES_PER_CONNECTION", "100"))
+# Broadcast messages claimed by the bulk sender at a time (default 500, messages), and how many
+# of them share one record of attempts and outcomes (default 50, messages): a sender lost
+# mid-chunk leaves at most that many in doubt (``unknown``, never sent twice; ADR 0028).
+SEND_BULK_BATCH = int(env.get("SEND_BULK_BATCH", "500"))
+SEND_BULK_CHUNK = int(env.get("SEND_BULK_CHUNK", "50"))
 # Days a raw webhook body is kept after it was received (intake/retention.py says which go).
 DELIVERY_RETENTION_DAYS = int(env.get("DELIVERY_RETENTION_DAYS", "30"))
 # Backfill: nodes per page (Saleor allows at most 100) and the least time between the starts
@@ -283,6 +292,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "messages-send": {
         "task": "saleor_mautomation.flows.tasks.messages_send",
+        "schedule": float(env.get("MESSAGES_SEND_INTERVAL", "10")),
+    },
+    "messages-send-bulk": {
+        "task": "saleor_mautomation.flows.tasks.messages_send_bulk",
         "schedule": float(env.get("MESSAGES_SEND_INTERVAL", "10")),
     },
     "messages-recover": {
