@@ -304,6 +304,20 @@ GROUPS: list[Group] = [
                 "`user:password` the ESP's tracking webhook (`/api/esp/<esp>/tracking/`) "
                 "authenticates with (HTTP basic auth)"
             ),
+            "EMAIL_MESSAGES_PER_CONNECTION": Doc(
+                "messages handed over on one email connection (an SMTP session, an ESP's HTTP "
+                "session) before it is closed and a new one opened"
+            ),
+            "SEND_BULK_BATCH": Doc(
+                "broadcast messages the bulk sender (`messages_send_bulk`, queue `bulk`) "
+                "claims at a time; real-time messages have their own sender on `sending`"
+            ),
+            "SEND_BULK_CHUNK": Doc(
+                "broadcast messages whose attempts and outcomes are recorded together (one "
+                "statement before their hand-over, two after): a sender lost mid-chunk leaves "
+                "at most that many `unknown`, none sent twice "
+                "([ADR 0028](adr/0028-broadcast-sends-are-recorded-per-chunk.md))"
+            ),
             "DNS_NAMESERVERS": Doc(
                 "the nameservers (comma-separated `host` or `host:port`) the sender-domain "
                 "check asks; empty: the system's resolvers (`/etc/resolv.conf`)"
