@@ -13,9 +13,10 @@ import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from saleor_mautomation.contacts.engagement import local_zone
@@ -28,8 +29,10 @@ from saleor_mautomation.journeys.services import reentry_blockers, runs_create
 from saleor_mautomation.segments.models import Membership
 
 logger = logging.getLogger(__name__)
+_M = TypeVar("_M", bound=Model)
 
 CHUNK = 2000
+SNAPSHOT_PAGE = 2000  # a broadcast's recipients per keyset page and bulk insert
 REST_CHUNK = 10_000  # rows of a broadcast's rest per insert
 EARLIEST_OFFSET = timedelta(hours=14)  # UTC+14 (Kiribati) sees a wall-clock time first
 
@@ -57,11 +60,18 @@ def _chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
 
 
 def _eligible(
-    journey: Journey, rule: d.Reentry, contacts: QuerySet[Contact], entry_key: str, now: datetime
-) -> QuerySet[Contact]:
+    journey: Journey,
+    rule: d.Reentry,
+    contacts: QuerySet[_M],
+    entry_key: str,
+    now: datetime,
+    *,
+    contact: str = "pk",
+) -> QuerySet[_M]:
     """Contacts the re-entry rule lets in, without an open run for ``entry_key``, and (for a
-    keyed entry such as a date) without any run for that key."""
-    runs = JourneyRun.objects.filter(journey=journey, contact=OuterRef("pk"))
+    keyed entry such as a date) without any run for that key. ``contacts`` is of contacts, or
+    of rows naming one in the field ``contact`` (a segment's memberships)."""
+    runs = JourneyRun.objects.filter(journey=journey, contact=OuterRef(contact))
     contacts = contacts.exclude(Exists(runs.filter(entry_key=entry_key)))
     blockers = reentry_blockers(rule, now)
     return contacts if blockers is None else contacts.exclude(Exists(runs.filter(blockers)))
@@ -144,11 +154,11 @@ def date_entries_sweep(*, installation_id: int, now: datetime) -> int:
 # -- broadcasts -------------------------------------------------------------------------------
 
 
-def _local_start(entry: d.BroadcastEntry, contact: Contact, now: datetime) -> datetime:
+def _local_start(entry: d.BroadcastEntry, zone: str, now: datetime) -> datetime:
     if not entry.local_time:
         return entry.send_at
     wall = entry.send_at.replace(tzinfo=None)
-    moment = wall.replace(tzinfo=local_zone(contact.time_zone))
+    moment = wall.replace(tzinfo=local_zone(zone))
     return max(moment, now)
 
 
@@ -177,6 +187,34 @@ def broadcasts_due(*, now: datetime) -> int:
     return started
 
 
+def _members(
+    journey: Journey, definition: d.JourneyDefinition, key: str, now: datetime
+) -> Iterator[list[tuple[int, str]]]:
+    """The snapshot in pages of ``SNAPSHOT_PAGE`` (contact id, time zone), in contact order:
+    keyset pages on the membership's (segment, contact) index, so memory stays one page
+    whatever the segment's size and each page starts where the last ended."""
+    entry = definition.entry
+    assert isinstance(entry, d.BroadcastEntry)
+    members = Membership.objects.filter(
+        segment_id=entry.segment_id,
+        exited_at__isnull=True,
+        contact__installation_id=journey.installation_id,
+    )
+    eligible = _eligible(journey, definition.reentry, members, key, now, contact="contact_id")
+    after = 0
+    while True:
+        page = list(
+            eligible.filter(contact_id__gt=after)
+            .order_by("contact_id")
+            .values_list("contact_id", "contact__time_zone")[:SNAPSHOT_PAGE]
+        )
+        if page:
+            yield page
+        if len(page) < SNAPSHOT_PAGE:
+            return
+        after = page[-1][0]
+
+
 def _broadcast(
     journey: Journey,
     version: JourneyVersion,
@@ -184,8 +222,12 @@ def _broadcast(
     definition: d.JourneyDefinition,
     now: datetime,
 ) -> int:
+    """Take the snapshot and enrol it, page by page, in one transaction holding the version:
+    a crash enrols nobody (the next call takes it again), a second worker skips it. With a
+    test share, the share is chosen as ``share_sample`` chooses it, in two passes of
+    bounded memory (``_ShareBorder``)."""
     key = f"{BROADCAST_KEY}{version.pk}"
-    started = 0
+    started = rested = 0
     with transaction.atomic():
         locked = (
             JourneyVersion.objects.select_for_update(skip_locked=True)
@@ -194,37 +236,51 @@ def _broadcast(
         )
         if locked is None:
             return 0  # another worker takes (or took) this snapshot
-        members = Contact.objects.filter(
-            installation_id=journey.installation_id,
-            pk__in=Membership.objects.filter(
-                segment_id=entry.segment_id, exited_at__isnull=True
-            ).values("contact_id"),
-        )
-        ids = list(
-            _eligible(journey, definition.reentry, members, key, now)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if entry.test is not None:
-            ids, rest = share_sample(ids, version_id=version.pk, percent=entry.test.share_percent)
-            for part in _chunks(rest, REST_CHUNK):
-                BroadcastRest.objects.bulk_create(
-                    [BroadcastRest(version=locked, contact_id=contact_id) for contact_id in part]
-                )
-            logger.info(
-                "Broadcast %s v%s: %s wait for the test", journey.key, version.number, len(rest)
-            )
-        for chunk in _chunks(ids):
-            contacts = list(Contact.objects.filter(pk__in=chunk))
+
+        def enrol(page: list[tuple[int, str]]) -> None:
             runs_create(
                 journey=journey,
-                contacts=contacts,
+                contacts=[
+                    Contact(pk=contact_id, installation_id=journey.installation_id)
+                    for contact_id, _ in page
+                ],
                 now=now,
                 entry_key=key,
-                starts_at={c.pk: _local_start(entry, c, now) for c in contacts},
+                starts_at={contact_id: _local_start(entry, zone, now) for contact_id, zone in page},
                 context={"broadcast": {"version": version.number}},
             )
-            started += len(contacts)
+
+        def rest(contact_ids: list[int]) -> None:
+            BroadcastRest.objects.bulk_create(
+                [BroadcastRest(version=locked, contact_id=contact_id) for contact_id in contact_ids]
+            )
+
+        if entry.test is None:
+            for page in _members(journey, definition, key, now):
+                enrol(page)
+                started += len(page)
+        else:
+            border = _ShareBorder(version_id=version.pk, percent=entry.test.share_percent)
+            for page in _members(journey, definition, key, now):
+                border.count(contact_id for contact_id, _ in page)
+            border.settle()
+            for page in _members(journey, definition, key, now):
+                chosen, others = border.split(page)
+                if chosen:
+                    enrol(chosen)
+                rest(others)
+                started += len(chosen)
+                rested += len(others)
+            chosen, others = border.last()
+            for part in _chunks(others, REST_CHUNK):
+                rest(part)
+            for start in range(0, len(chosen), SNAPSHOT_PAGE):
+                enrol(chosen[start : start + SNAPSHOT_PAGE])
+            started += len(chosen)
+            rested += len(others)
+            logger.info(
+                "Broadcast %s v%s: %s wait for the test", journey.key, version.number, rested
+            )
         locked.broadcast_enrolled_at = now
         locked.save(update_fields=["broadcast_enrolled_at"])
     logger.info("Broadcast %s v%s: %s recipients", journey.key, version.number, started)
@@ -244,6 +300,60 @@ def share_sample(ids: list[int], *, version_id: int, percent: int) -> tuple[list
     ranked = sorted(ids, key=lambda contact_id: (_share_rank(version_id, contact_id), contact_id))
     chosen = set(ranked[:size])
     return [c for c in ids if c in chosen], [c for c in ids if c not in chosen]
+
+
+class _ShareBorder:
+    """``share_sample``'s choice over a stream, in memory bounded by a histogram: the first
+    pass counts the ranks' leading 16 bits; the bucket where the share ends is the border.
+    In the second pass a contact below it is in the share, above it in the rest, and only
+    the border's few contacts (about one in 65,536) wait to be ranked exactly at the end."""
+
+    BITS = 16
+
+    def __init__(self, *, version_id: int, percent: int) -> None:
+        self.version_id, self.percent = version_id, percent
+        self.histogram = [0] * (1 << self.BITS)
+        self.border = -1  # the bucket the share ends in (-1: the share is empty)
+        self.wanted = 0  # how many of the border bucket's contacts are in the share
+        self.held: list[tuple[bytes, int, str]] = []
+
+    def _bucket(self, rank: bytes) -> int:
+        return int.from_bytes(rank[:2], "big")
+
+    def count(self, contact_ids: Iterable[int]) -> None:
+        for contact_id in contact_ids:
+            self.histogram[self._bucket(_share_rank(self.version_id, contact_id))] += 1
+
+    def settle(self) -> None:
+        size = -(-sum(self.histogram) * self.percent // 100)
+        if size == 0:
+            return
+        below = 0
+        for bucket, n in enumerate(self.histogram):
+            if size <= below + n:
+                self.border, self.wanted = bucket, size - below
+                return
+            below += n
+
+    def split(self, page: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[int]]:
+        chosen: list[tuple[int, str]] = []
+        others: list[int] = []
+        for contact_id, zone in page:
+            rank = _share_rank(self.version_id, contact_id)
+            bucket = self._bucket(rank)
+            if bucket < self.border:
+                chosen.append((contact_id, zone))
+            elif bucket > self.border:
+                others.append(contact_id)
+            else:
+                self.held.append((rank, contact_id, zone))
+        return chosen, others
+
+    def last(self) -> tuple[list[tuple[int, str]], list[int]]:
+        """The border bucket's contacts: the ``wanted`` first by rank, then the others."""
+        self.held.sort()
+        chosen = [(contact_id, zone) for _, contact_id, zone in self.held[: self.wanted]]
+        return chosen, [contact_id for _, contact_id, _ in self.held[self.wanted :]]
 
 
 def broadcast_rest_enter(*, version_id: int, now: datetime, limit: int = CHUNK) -> int:
