@@ -1,5 +1,5 @@
 """``cancelBroadcast(id)``: archive a broadcast and cancel its messages not yet handed over
-(``journeys.broadcasts.broadcast_cancel``); pausing is ``setJourneyStatus``."""
+(``journeys.broadcasts.broadcast_cancel``); pausing is ``pauseBroadcast``."""
 
 from __future__ import annotations
 

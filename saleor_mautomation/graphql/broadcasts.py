@@ -1,6 +1,7 @@
 """Dashboard GraphQL of broadcasts: ``broadcasts`` (every broadcast journey with its progress)
-and ``broadcastProgress(journeyId)`` (one, polled while it sends). Counted by
-``journeys.broadcasts`` on the journeys' current versions."""
+and ``broadcastProgress(journeyId)`` (one, polled while it sends, with ``perMinute``: what the
+senders decided minute by minute). Counted by ``journeys.broadcasts`` on the journeys' current
+versions."""
 
 from __future__ import annotations
 
@@ -13,13 +14,39 @@ from saleor_mautomation.graphql.contacts import from_global_id
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.journeys import JourneyType
 from saleor_mautomation.journeys.broadcasts import (
+    SERIES_LIMIT,
+    SERIES_MINUTES,
+    Minute,
     Progress,
     broadcast_journeys,
+    broadcast_minutes,
     broadcasts_progress,
 )
 from saleor_mautomation.messages.models import Message
 
 Status = Message.Status
+
+
+class BroadcastMinute(graphene.ObjectType):
+    """One minute (UTC) of a broadcast's sending."""
+
+    at = graphene.DateTime(required=True, description="The minute's start.")
+    sent = graphene.Int(required=True, description="Messages sent in that minute.")
+    deferred = graphene.Int(
+        required=True, description="Messages deferred by the sending rules in that minute."
+    )
+    suppressed = graphene.Int(required=True, description="Messages suppressed in that minute.")
+    failed = graphene.Int(required=True, description="Messages refused in that minute.")
+
+    @staticmethod
+    def of(minute: Minute) -> BroadcastMinute:
+        return BroadcastMinute(
+            at=minute.at,
+            sent=minute.sent,
+            deferred=minute.deferred,
+            suppressed=minute.suppressed,
+            failed=minute.failed,
+        )
 
 
 class BroadcastProgress(graphene.ObjectType):
@@ -59,6 +86,31 @@ class BroadcastProgress(graphene.ObjectType):
         required=True, description="Messages whose hand-over was interrupted (maybe sent)."
     )
     cancelled = graphene.Int(required=True, description="Messages cancelled before sending.")
+    held = graphene.Int(
+        required=True,
+        description="Messages held while it is paused (counted in queued or deferred too).",
+    )
+    per_minute = graphene.List(
+        graphene.NonNull(BroadcastMinute),
+        required=True,
+        minutes=graphene.Int(
+            default_value=SERIES_MINUTES,
+            description=f"How many minutes, up to the current one (1 to {SERIES_LIMIT}).",
+        ),
+        description="What the senders decided in each of the last minutes, oldest first.",
+    )
+
+    @staticmethod
+    def resolve_per_minute(
+        root: BroadcastProgress, info: graphene.ResolveInfo, minutes: int
+    ) -> list[BroadcastMinute]:
+        series = broadcast_minutes(
+            installation_id=dashboard_installation_id(info),
+            journey=root.journey,
+            now=clock.now(),
+            minutes=minutes,
+        )
+        return [BroadcastMinute.of(minute) for minute in series]
 
     @staticmethod
     def of(progress: Progress) -> BroadcastProgress:
@@ -77,6 +129,7 @@ class BroadcastProgress(graphene.ObjectType):
             failed=progress.count(Status.FAILED),
             unknown=progress.count(Status.UNKNOWN),
             cancelled=progress.count(Status.CANCELLED),
+            held=progress.held,
         )
 
 

@@ -500,8 +500,36 @@ def runs_wake(*, now: datetime, limit: int, broadcast: bool = False) -> int:
     never delays the timers of other journeys."""
     with transaction.atomic():
         runs = list(_due(now, broadcast=broadcast)[:limit])
+        if broadcast:
+            runs = _of_running_journeys(runs)
         runs_advance(runs, now=now)
     return len(runs)
+
+
+def _of_running_journeys(runs: list[JourneyRun]) -> list[JourneyRun]:
+    """The claimed runs whose journey is still active, each such journey held FOR SHARE until
+    the batch commits: pausing or cancelling a broadcast (which updates its journey) waits for
+    the batches already advancing its runs, so the messages they queue are held or cancelled
+    with the others, and a batch claimed as it paused drops its runs (they wait, claimed by
+    nobody, until it resumes). SQLite has one writer at a time: the status read suffices."""
+    journey_ids = sorted({run.journey_id for run in runs})
+    if not journey_ids:
+        return runs
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {Journey._meta.db_table} WHERE id = ANY(%s) AND status = %s"  # noqa: S608
+                " ORDER BY id FOR SHARE",
+                [journey_ids, Journey.Status.ACTIVE.value],
+            )
+            running = {row[0] for row in cursor.fetchall()}
+    else:
+        running = set(
+            Journey.objects.filter(pk__in=journey_ids, status=Journey.Status.ACTIVE).values_list(
+                "pk", flat=True
+            )
+        )
+    return [run for run in runs if run.journey_id in running]
 
 
 def runs_of_contacts(contact_ids: Iterable[int]) -> list[JourneyRun]:

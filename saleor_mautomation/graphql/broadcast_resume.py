@@ -1,0 +1,53 @@
+"""``resumeBroadcast(id)``: a paused broadcast goes on where it stopped: its runs wake and its
+held messages are due at once (``journeys.broadcasts.broadcast_resume``); the broadcast
+scheduler and the bulk sender are woken after the commit rather than at their next round."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from celery import current_app
+from django.conf import settings
+from graphql import GraphQLError
+
+from saleor_mautomation.core import clock
+from saleor_mautomation.flows.handoff import handoff
+from saleor_mautomation.graphql.contacts import from_global_id
+from saleor_mautomation.graphql.context import dashboard_installation_id
+from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.graphql.journeys import JourneyType
+from saleor_mautomation.journeys.broadcasts import broadcast_resume
+from saleor_mautomation.journeys.models import Journey
+
+# The scheduler's rounds that take it on (named in the beat schedule, as the workers know them).
+WOKEN = ("journeys-broadcast-wake", "messages-send-bulk")
+
+
+class ResumeBroadcast(graphene.Mutation):
+    """Each recipient not yet sent to is sent to once: runs go on from the step they waited
+    at, held messages are sent (the sending rules decide again for each). ``NOT_A_BROADCAST``
+    for another journey, ``INVALID_STATUS`` unless it is paused."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    journey = graphene.Field(JourneyType, required=True)
+    released_messages = graphene.Int(required=True, description="Held messages now due.")
+
+    @staticmethod
+    def mutate(root: Any, info: graphene.ResolveInfo, id: str) -> ResumeBroadcast:
+        journey = Journey.objects.filter(
+            installation_id=dashboard_installation_id(info), pk=from_global_id("Journey", id)
+        ).first()
+        if journey is None:
+            raise GraphQLError("No such journey", extensions={"code": "NOT_FOUND"})
+        with domain_errors():
+            released = broadcast_resume(journey=journey, now=clock.now())
+        for entry in WOKEN:
+            handoff(current_app.tasks[str(settings.CELERY_BEAT_SCHEDULE[entry]["task"])])
+        return ResumeBroadcast(journey=journey, released_messages=released)
+
+
+class BroadcastResumeMutation(graphene.ObjectType):
+    resume_broadcast = ResumeBroadcast.Field()
