@@ -7,6 +7,8 @@ import graphene
 from saleor_mautomation.graphql.analytics import AnalyticsQuery
 from saleor_mautomation.graphql.backfill import BackfillMutation, BackfillQuery
 from saleor_mautomation.graphql.broadcast_cancel import BroadcastCancelMutation
+from saleor_mautomation.graphql.broadcast_pause import BroadcastPauseMutation
+from saleor_mautomation.graphql.broadcast_resume import BroadcastResumeMutation
 from saleor_mautomation.graphql.broadcasts import BroadcastsQuery
 from saleor_mautomation.graphql.channel_template_preview import ChannelTemplatePreviewQuery
 from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
@@ -65,6 +67,8 @@ class Mutation(
     BackfillMutation,
     ConsentTextsMutation,
     BroadcastCancelMutation,
+    BroadcastPauseMutation,
+    BroadcastResumeMutation,
     ChannelsMutation,
     EmailProviderMutation,
     DiscardFailureMutation,
