@@ -1,11 +1,13 @@
 """The hand-written references name what the code has: the import layers of setup.cfg, every
-entry and node type of the journey definition, every name of the templates' context, every
-segment condition type and profile field."""
+worker queue, every decision record, every entry and node type of the journey definition,
+every name of the templates' context, every segment condition type and profile field."""
 
 import configparser
 import re
 from pathlib import Path
 from typing import get_args
+
+from django.conf import settings
 
 from saleor_mautomation.journeys.definition import AnyNode, Entry
 from saleor_mautomation.messages.defaults import EXAMPLE_CONTEXT
@@ -99,3 +101,16 @@ def test_the_architecture_page_links_every_decision_record():
     assert [name for name in records if f"(adr/{name})" not in page] == [], (
         "link each decision record from docs/architecture.md#decisions"
     )
+
+
+def test_the_architecture_page_has_a_row_for_every_worker_queue():
+    # given
+    page = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    section = page.split("| Queue | What runs on it |", 1)[1].split("\n\n", 1)[0]
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+
+    # when
+    rows = set(re.findall(r"^\| `([a-z_]+)` \|", section, re.MULTILINE))
+
+    # then
+    assert rows == routed | {settings.CELERY_TASK_DEFAULT_QUEUE}
