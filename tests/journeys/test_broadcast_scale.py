@@ -242,7 +242,7 @@ def test_a_paused_broadcast_sends_nothing_until_resumed_then_each_recipient_once
     assert send(later + timedelta(minutes=1)) == {}
 
     # then: everyone got it once, and nothing is held any more
-    assert recipients() == sorted(c.email for c in contacts)
+    assert recipients() == sorted(str(c.email) for c in contacts)
     assert Message.objects.count() == 12
     assert not Message.objects.filter(send_after=HELD_UNTIL).exists()
     with pytest.raises(PermanentError) as resumed_again:
