@@ -59,6 +59,7 @@ from saleor_mautomation.segments.sql import (
 )
 
 Mode = Literal["bulk", "single"]
+Driver = d.EventCondition | d.EmailCondition | d.OrderCondition
 TRUE = Q(pk__isnull=False)
 NOT_COUNTED = ("CANCELED", "DRAFT", "EXPIRED", "UNCONFIRMED")
 EMAIL_MACHINE_FLAGGED = {"opened", "clicked"}
@@ -206,6 +207,9 @@ class Compiler:
     installation_id: int
     moments: Moments
     mode: Mode
+    # The column holding the contact's id in the rows the condition filters: the contacts'
+    # own ``pk``, or ``contact_id`` when a condition's own rows drive the query (``driven``).
+    subject: str = "pk"
 
     def compile(self, definition: d.Definition) -> Q:
         return self.node(definition.root)
@@ -240,7 +244,7 @@ class Compiler:
                 member = Exists(
                     Membership.objects.filter(
                         segment_id=node.segment_id,
-                        contact_id=OuterRef("pk"),
+                        contact_id=OuterRef(self.subject),
                         exited_at__isnull=True,
                     )
                 )
@@ -377,7 +381,9 @@ class Compiler:
             "orders": "orders",
             "average_order_value": "average_order_value",
         }[node.metric]
-        rows = ContactSpend.objects.filter(currency=node.currency, contact_id=OuterRef("pk"))
+        rows = ContactSpend.objects.filter(
+            currency=node.currency, contact_id=OuterRef(self.subject)
+        )
         equal = {column: node.value}
         if node.op == "ne":
             matching, failing = rows.exclude(**equal), rows.filter(**equal)
@@ -433,7 +439,7 @@ class Compiler:
             if n <= 0:
                 return TRUE
             if n == 1:
-                return Q(Exists(rows.filter(**{owner: OuterRef("pk")})))
+                return Q(Exists(rows.filter(**{owner: OuterRef(self.subject)})))
             if self.mode == "bulk":
                 grouped = (
                     rows.filter(**{f"{owner}__isnull": False})
@@ -443,9 +449,9 @@ class Compiler:
                     .filter(n__gte=n)
                     .values(owner)
                 )
-                return Q(pk__in=grouped)
+                return Q(**{f"{self.subject}__in": grouped})
             counting = (
-                rows.filter(**{owner: OuterRef("pk")})
+                rows.filter(**{owner: OuterRef(self.subject)})
                 .order_by()
                 .values(owner)
                 .annotate(n=Count("*"))
@@ -471,23 +477,37 @@ class Compiler:
                 assert_never(count.op)
 
     def events(self, node: d.EventCondition) -> Q:
-        rows = Event.objects.filter(
-            Q(installation_id=self.installation_id, type=node.event_type)
-            & self.window(node.window, "occurred_at")
-            & self.where(node.where)
-        )
-        return self.counted(rows, node.count)
+        return self.counted(self.rows(node), node.count)
 
     def email(self, node: d.EmailCondition) -> Q:
-        rows = Event.objects.filter(
-            Q(installation_id=self.installation_id, type=f"email.{node.action}")
-            & self.window(node.window, "occurred_at")
-        )
-        if node.action in EMAIL_MACHINE_FLAGGED:
-            rows = rows.exclude(_machine_flagged())
-        return self.counted(rows, node.count)
+        return self.counted(self.rows(node), node.count)
 
     def orders(self, node: d.OrderCondition) -> Q:
+        return self.counted(self.rows(node), node.count)
+
+    def rows(self, node: Driver) -> Any:
+        """The event or order rows a condition counts (of every contact)."""
+        match node:
+            case d.EventCondition():
+                return Event.objects.filter(
+                    Q(installation_id=self.installation_id, type=node.event_type)
+                    & self.window(node.window, "occurred_at")
+                    & self.where(node.where)
+                )
+            case d.EmailCondition():
+                rows = Event.objects.filter(
+                    Q(installation_id=self.installation_id, type=f"email.{node.action}")
+                    & self.window(node.window, "occurred_at")
+                )
+                if node.action in EMAIL_MACHINE_FLAGGED:
+                    rows = rows.exclude(_machine_flagged())
+                return rows
+            case d.OrderCondition():
+                return self.order_rows(node)
+            case _:
+                assert_never(node)
+
+    def order_rows(self, node: d.OrderCondition) -> Any:
         condition = Q(installation_id=self.installation_id) & self.window(node.window, "placed_at")
         if node.channel:
             condition &= Q(channel_slug=node.channel)
@@ -502,8 +522,7 @@ class Compiler:
         ]
         if matches:
             condition &= reduce(lambda a, b: a | b, matches)
-        rows = OrderRecord.objects.filter(condition).exclude(status__in=NOT_COUNTED)
-        return self.counted(rows, node.count)
+        return OrderRecord.objects.filter(condition).exclude(status__in=NOT_COUNTED)
 
 
 def _machine_flagged() -> Q:

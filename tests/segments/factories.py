@@ -11,6 +11,7 @@ from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.compiler import compile_definition
 from saleor_mautomation.segments.definition import definition_parse
+from saleor_mautomation.segments.driving import driven_ids
 from saleor_mautomation.segments.prepared import prepare
 from tests.contacts.factories import make_contact, make_event, make_order, make_spend
 
@@ -34,6 +35,12 @@ def selected(shop: Installation, root: dict[str, Any], *, now: datetime = NOW) -
     truth = prepared.run(now=now, contact_ids=list(names))
     one_by_one = {names[pk] for pk, segments in truth.items() if segments[0].member}
     assert in_bulk == one_by_one, f"bulk {in_bulk} != single {one_by_one}"
+    # Driven by the condition's own rows (estimates forced to favour it) wherever it can be.
+    ids = driven_ids(definition, installation_id=shop.pk, now=now, estimate=lambda rows: 0.0)
+    if ids is not None:
+        driven = set(contacts.filter(pk__in=ids).values_list("first_name", flat=True))
+        assert in_bulk == driven, f"bulk {in_bulk} != driven {driven}"
+        assert ids.count() == len(driven)
     return in_bulk
 
 
