@@ -32,7 +32,6 @@ from django.db.models import Case, F, Q, Value, When
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core import clock
-from saleor_mautomation.core.sql import sql_rows
 from saleor_mautomation.events.changes import (
     ANY_CHANGE,
     Changes,
@@ -275,13 +274,9 @@ def memberships_refresh(*, changes: Changes, now: datetime) -> Outcome:
 
 def _owners(contact_ids: list[int]) -> dict[int, int]:
     """Installation of each contact still there (raw SQL: on the per-event path the ORM's
-    compilation would cost more than the query). On PostgreSQL one statement text for any
-    number of contacts (an array parameter), prepared once per connection."""
-    table = Contact._meta.db_table
-    if connection.vendor == "postgresql":
-        sql = f"SELECT id, installation_id FROM {table} WHERE id = ANY(%s)"  # noqa: S608
-        return dict(sql_rows(sql, [contact_ids], prepare=True))
+    compilation would cost more than the query)."""
     marks = ", ".join(["%s"] * len(contact_ids))
+    table = Contact._meta.db_table
     sql = f"SELECT id, installation_id FROM {table} WHERE id IN ({marks})"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, contact_ids)
