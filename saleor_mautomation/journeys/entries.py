@@ -22,6 +22,7 @@ from django.utils import timezone
 from saleor_mautomation.contacts.engagement import local_zone
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.journeys import definition as d
+from saleor_mautomation.journeys.fanout import broadcast_runs_insert
 from saleor_mautomation.journeys.models import BroadcastRest, Journey, JourneyRun, JourneyVersion
 from saleor_mautomation.journeys.origins import BROADCAST_KEY, FORCED_BRANCHES
 from saleor_mautomation.journeys.runner import runs_advance, version_definition
@@ -238,15 +239,12 @@ def _broadcast(
             return 0  # another worker takes (or took) this snapshot
 
         def enrol(page: list[tuple[int, str]]) -> None:
-            runs_create(
+            broadcast_runs_insert(
                 journey=journey,
-                contacts=[
-                    Contact(pk=contact_id, installation_id=journey.installation_id)
-                    for contact_id, _ in page
-                ],
+                version=version,
+                page=[(contact_id, _local_start(entry, zone, now)) for contact_id, zone in page],
                 now=now,
                 entry_key=key,
-                starts_at={contact_id: _local_start(entry, zone, now) for contact_id, zone in page},
                 context={"broadcast": {"version": version.number}},
             )
 

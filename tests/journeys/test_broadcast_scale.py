@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.events.models import DailyTally
 from saleor_mautomation.journeys.broadcasts import (
     HELD_UNTIL,
     NotABroadcast,
@@ -24,15 +25,17 @@ from saleor_mautomation.journeys.broadcasts import (
     broadcast_resume,
     broadcasts_progress,
 )
+from saleor_mautomation.journeys.engine import in_holdout
 from saleor_mautomation.journeys.entries import (
     SNAPSHOT_PAGE,
     _ShareBorder,
     broadcasts_due,
     share_sample,
 )
-from saleor_mautomation.journeys.models import BroadcastRest, Journey, JourneyRun
+from saleor_mautomation.journeys.fanout import broadcast_runs_insert
+from saleor_mautomation.journeys.models import BroadcastRest, Journey, JourneyRun, RunStep
 from saleor_mautomation.journeys.runner import runs_wake
-from saleor_mautomation.journeys.services import journey_publish
+from saleor_mautomation.journeys.services import journey_publish, runs_create
 from saleor_mautomation.messages.models import Message
 from saleor_mautomation.messages.sending import messages_send_due
 from saleor_mautomation.messages.services import templates_builtin_ensure
@@ -368,3 +371,84 @@ def test_a_pause_waits_for_the_batch_advancing_its_runs_and_holds_its_messages()
     assert Message.objects.filter(send_after=HELD_UNTIL).count() == 5
     assert send(SEND + timedelta(minutes=1)) == {}
     assert wake(SEND + timedelta(minutes=1)) == 0
+
+
+# -- the page insert --------------------------------------------------------------------------
+
+
+def test_the_page_insert_makes_the_rows_runs_create_makes(db):
+    # given: two copies of a journey with a 30% holdout, and 40 contacts starting at two times
+    shop = make_shop("insert")
+    templates_builtin_ensure(installation_id=shop.pk, now=T0)
+    definition = {**one_mail(0), "entry": {"type": "manual"}, "holdout_percent": 30}
+    made, inserted = published(shop, definition, "made"), published(shop, definition, "inserted")
+    contacts = [make_contact(shop, email_consent="granted") for _ in range(40)]
+    starts = {c.pk: SEND + timedelta(hours=n % 2) for n, c in enumerate(contacts)}
+    context = {"broadcast": {"version": 1}}
+
+    # when: one by the ORM, one by the page insert
+    runs_create(
+        journey=made,
+        contacts=contacts,
+        now=SEND,
+        entry_key="k",
+        starts_at=starts,
+        context=context,
+    )
+    assert inserted.current_version is not None
+    assert (
+        broadcast_runs_insert(
+            journey=inserted,
+            version=inserted.current_version,
+            page=sorted(starts.items()),
+            now=SEND,
+            entry_key="k",
+            context=context,
+        )
+        == 40
+    )
+
+    # then: the same runs (each held out as its id says), steps and entered tallies
+    fields = (
+        "contact_id",
+        "entry_key",
+        "status",
+        "node",
+        "node_entered_at",
+        "wake_at",
+        "entered_at",
+        "context",
+        "branches",
+        "attempts",
+        "exit_reason",
+        "error",
+        "goal_currency",
+    )
+
+    def rows(journey: Journey) -> list[tuple[Any, ...]]:
+        return sorted(JourneyRun.objects.filter(journey=journey).values_list(*fields))
+
+    assert rows(inserted) == rows(made)
+    for run in JourneyRun.objects.all():
+        assert run.holdout == in_holdout(run.pk, 30)
+    assert sorted(
+        RunStep.objects.filter(run__journey=inserted).values_list("run_id", "node", "kind", "at")
+    ) == sorted(
+        (pk, "mail", "entered", SEND)
+        for pk in JourneyRun.objects.filter(journey=inserted).values_list("pk", flat=True)
+    )
+
+    def tallies(journey: Journey) -> dict[tuple[Any, ...], int]:
+        return {
+            (day, holdout): n
+            for day, holdout, n in DailyTally.objects.filter(
+                journey_id=journey.pk, metric="entered"
+            ).values_list("day", "holdout", "count")
+        }
+
+    held = JourneyRun.objects.filter(journey=inserted, holdout=True).count()
+    assert tallies(inserted) == {
+        (SEND.date(), True): held,
+        (SEND.date(), False): 40 - held,
+    }
+    assert sum(tallies(made).values()) == 40
