@@ -21,16 +21,17 @@ BATCH = 100
 
 
 def send_soon() -> None:
-    """Wake the sender now (called after a commit that queued a message), never waiting on
-    the broker (``handoff``); if it is down, the scheduler's periodic send picks the message
-    up within ``MESSAGES_SEND_INTERVAL`` seconds."""
+    """Wake the senders now (called after a commit that queued a message), never waiting on
+    the broker (``handoff``); if it is down, the scheduler's periodic sends pick the message
+    up within ``MESSAGES_SEND_INTERVAL`` seconds. Each sender claims only its own kind of
+    message: the real-time one finds nothing to do after a broadcast's batch, and the bulk
+    one nothing after a journey step's."""
     handoff(messages_send)
+    handoff(messages_send_bulk)
 
 
-@shared_task(name="saleor_mautomation.flows.tasks.messages_send")
-def messages_send() -> dict[str, int]:
-    """Send due messages batch by batch until none is due (one provider connection each)."""
-    # Imported here: the unit of work wakes this task after its commits (``send_soon``).
+def _send_all(*, broadcast: bool, batch: int, chunk: int) -> dict[str, int]:
+    # Imported here: the unit of work wakes the senders after its commits (``send_soon``).
     from saleor_mautomation.flows.unit import unit_of_work
 
     totals: dict[str, int] = {}
@@ -43,14 +44,31 @@ def messages_send() -> dict[str, int]:
                 app_url=settings.APP_URL,
                 default_from=settings.DEFAULT_FROM_EMAIL,
                 allow_private=settings.SALEOR_ALLOW_LOOPBACK,
-                limit=BATCH,
+                limit=batch,
+                chunk=chunk,
+                broadcast=broadcast,
+                per_connection=settings.EMAIL_MESSAGES_PER_CONNECTION,
                 outcomes=outcomes,
             )
             message_steps_follow(message_ids=outcomes)  # each run's log: what became of it
         for status, n in counts.items():
             totals[status] = totals.get(status, 0) + n
-        if sum(counts.values()) < BATCH:
+        if sum(counts.values()) < batch:
             return totals
+
+
+@shared_task(name="saleor_mautomation.flows.tasks.messages_send")
+def messages_send() -> dict[str, int]:
+    """Send due real-time messages (journey steps, confirmations: everything but a
+    broadcast's) batch by batch until none is due, each recorded as it is handed over."""
+    return _send_all(broadcast=False, batch=BATCH, chunk=1)
+
+
+@shared_task(name="saleor_mautomation.flows.tasks.messages_send_bulk")
+def messages_send_bulk() -> dict[str, int]:
+    """Send due broadcast messages on the bulk queue, so a campaign never delays a real-time
+    message: ``SEND_BULK_BATCH`` claimed at a time, recorded ``SEND_BULK_CHUNK`` at a time."""
+    return _send_all(broadcast=True, batch=settings.SEND_BULK_BATCH, chunk=settings.SEND_BULK_CHUNK)
 
 
 @shared_task(name="saleor_mautomation.flows.tasks.messages_recover")

@@ -57,6 +57,7 @@ class Opening:
     allow_private: bool
     now: datetime
     twilio_http_client: Any = None
+    per_connection: int = 100  # messages handed over on one email connection (then a new one)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def _email_sender(installation_id: int, opening: Opening) -> Sender:
         installation_id=installation_id,
         app_url=opening.app_url,
         default_from=opening.default_from,
+        per_connection=opening.per_connection,
     )
 
 

@@ -28,19 +28,29 @@ def offer_condition_check(condition: Any) -> None:
 
 
 def offers_for(*, contact: Contact, now: datetime, limit: int = MAX_OFFERS) -> list[dict[str, str]]:
+    return offers_for_contacts(
+        installation_id=contact.installation_id, contact_ids=[contact.pk], now=now, limit=limit
+    )[contact.pk]
+
+
+def offers_for_contacts(
+    *, installation_id: int, contact_ids: list[int], now: datetime, limit: int = MAX_OFFERS
+) -> dict[int, list[dict[str, str]]]:
+    """The offers of each contact of one installation, for a batch of sends: the pool read
+    once, every condition evaluated for every contact in one query."""
     offers = list(
-        Offer.objects.filter(installation_id=contact.installation_id, active=True).order_by(
+        Offer.objects.filter(installation_id=installation_id, active=True).order_by(
             "-priority", "pk"
         )
     )
     conditional = [offer for offer in offers if offer.condition is not None]
-    fits: dict[int, bool] = {}
-    if conditional:
+    fits: dict[int, dict[str, Any]] = {}
+    if conditional and contact_ids:
         columns = {
             f"o{offer.pk}": ExpressionWrapper(
                 compile_definition(
                     definition_parse(offer.condition),
-                    installation_id=contact.installation_id,
+                    installation_id=installation_id,
                     now=now,
                     mode="single",
                 ),
@@ -48,7 +58,15 @@ def offers_for(*, contact: Contact, now: datetime, limit: int = MAX_OFFERS) -> l
             )
             for offer in conditional
         }
-        row = Contact.objects.filter(pk=contact.pk).annotate(**columns).values(*columns).first()
-        fits = {offer.pk: bool(row and row[f"o{offer.pk}"]) for offer in conditional}
-    chosen = [offer for offer in offers if offer.condition is None or fits.get(offer.pk)]
-    return [{"title": o.title, "text": o.text, "url": o.url} for o in chosen[:limit]]
+        fits = {
+            row["pk"]: row
+            for row in Contact.objects.filter(pk__in=contact_ids)
+            .annotate(**columns)
+            .values("pk", *columns)
+        }
+    chosen: dict[int, list[dict[str, str]]] = {}
+    for contact_id in contact_ids:
+        row = fits.get(contact_id, {})
+        picked = [o for o in offers if o.condition is None or row.get(f"o{o.pk}")][:limit]
+        chosen[contact_id] = [{"title": o.title, "text": o.text, "url": o.url} for o in picked]
+    return chosen

@@ -18,6 +18,7 @@ shop may set) gets the same check and pinning on every request.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -345,10 +346,18 @@ class EmailSender:
     """Email of one installation: tracked HTML, the MIME message, its provider's backend."""
 
     def __init__(
-        self, provider: Provider, *, installation_id: int, app_url: str, default_from: str
+        self,
+        provider: Provider,
+        *,
+        installation_id: int,
+        app_url: str,
+        default_from: str,
+        per_connection: int = 100,
     ) -> None:
         self.backend = provider.backend
         self.interval = provider.interval
+        self.per_connection = max(per_connection, 1)
+        self.on_connection = 0  # messages handed over on the open connection
         self.app_url = app_url
         _, stored = rules_of(installation_id)
         self.installation = Installation.objects.get(pk=installation_id)
@@ -396,7 +405,7 @@ class EmailSender:
             now=now,
         )
         try:
-            provider_id = _transmit(mail, self.sender, message.to_address, self.backend)
+            provider_id = self._transmit(mail, message.to_address)
         except (HeaderInvalid, BadHeaderError) as exc:
             # Not an address, or a header that would be two: refused before anything left.
             raise Refused(str(exc)) from exc
@@ -413,6 +422,7 @@ class EmailSender:
             raise RetryableError(f"{exc.smtp_code} {exc}") from exc
         except (OSError, smtplib.SMTPException) as exc:
             # (django-anymail's HTTP errors are OSErrors too: the ESP may be back later.)
+            self._drop()  # the next message opens a new connection
             raise RetryableError(f"{exc.__class__.__name__}: {exc}") from exc
         except AnymailRecipientsRefused as exc:
             raise Refused(f"The ESP refused the recipient: {exc}") from exc
@@ -428,5 +438,22 @@ class EmailSender:
             message_id=mail.header("Message-ID") or "",
         )
 
+    def _transmit(self, mail: Mail, to: str) -> str:
+        """One connection carries ``per_connection`` messages, then the next one opens (SMTP
+        servers limit the messages of a session; an ESP's HTTP session is kept alive the
+        same way: opened here, not per message by anymail's ``send_messages``)."""
+        if self.on_connection >= self.per_connection:
+            self.close()
+        if self.on_connection == 0:
+            self.backend.open()
+        self.on_connection += 1
+        return _transmit(mail, self.sender, to, self.backend)
+
+    def _drop(self) -> None:
+        # A broken connection cannot be closed politely: it is dropped.
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            self.close()
+
     def close(self) -> None:
+        self.on_connection = 0
         self.backend.close()

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import DataError, IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 
 from saleor_mautomation.contacts.models import Contact
@@ -40,19 +40,25 @@ from saleor_mautomation.messages.channels import (
     UnknownChannel,
     channel_spec,
 )
-from saleor_mautomation.messages.context import recipient_context
-from saleor_mautomation.messages.funnel import message_sent_tally, with_message_links
+from saleor_mautomation.messages.funnel import with_message_links
 from saleor_mautomation.messages.models import (
     Message,
     MessageAttempt,
     Suppression,
     Template,
+    TemplateVersion,
 )
 from saleor_mautomation.messages.providers import OutcomeUnknown, Refused
 from saleor_mautomation.messages.providers import build_mail as build_mail
 from saleor_mautomation.messages.providers import template_test_send as template_test_send
-from saleor_mautomation.messages.rules import Decision, Rules, decide
-from saleor_mautomation.messages.services import rules_of, suppression_add
+from saleor_mautomation.messages.rules import Decision, decide
+from saleor_mautomation.messages.send_batch import (
+    BatchReads,
+    Outcome,
+    attempts_start,
+    outcomes_write,
+)
+from saleor_mautomation.messages.services import suppression_add
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +71,16 @@ UNINSTALLED = "the shop uninstalled the app"
 Status = Message.Status
 
 
-def messages_claim(*, now: datetime, limit: int) -> list[int]:
-    """Take due messages for this worker: ``sending`` is committed before any I/O."""
+def messages_claim(*, now: datetime, limit: int, broadcast: bool | None = None) -> list[int]:
+    """Take due messages for this worker (``broadcast``: only a broadcast's, or only the
+    others): ``sending`` is committed before any I/O. Each row is locked ``SKIP LOCKED``:
+    workers claiming at once take different messages."""
+    due = Message.objects.filter(status__in=[Status.QUEUED, Status.DEFERRED], send_after__lte=now)
+    if broadcast is not None:
+        due = due.filter(broadcast=broadcast)
     with transaction.atomic():
         ids = list(
-            Message.objects.select_for_update(skip_locked=True)
-            .filter(status__in=[Status.QUEUED, Status.DEFERRED], send_after__lte=now)
+            due.select_for_update(skip_locked=True)
             .order_by("send_after", "pk")
             .values_list("pk", flat=True)[:limit]
         )
@@ -117,38 +127,22 @@ def messages_recover(*, now: datetime, recovered: list[int] | None = None) -> in
 
 
 def _decision(
-    message: Message, contact: Contact | None, spec: ChannelSpec, rules: Rules, now: datetime
+    message: Message, contact: Contact | None, spec: ChannelSpec, reads: BatchReads
 ) -> Decision:
     if contact is None:
         return Decision("skip", "the contact was erased")
     unreachable = spec.unreachable(contact)
     if unreachable:
         return Decision("skip", unreachable)
-    suppressed = (
-        Suppression.objects.filter(
-            installation_id=message.installation_id, address=message.to_address.lower()
-        )
-        .values_list("reason", flat=True)
-        .first()
-    )
-    recent = list(
-        Message.objects.filter(
-            contact=contact,
-            channel=message.channel,
-            kind=Template.Kind.MARKETING,
-            sent_at__gte=now - timedelta(hours=rules.cap(message.channel)[1]),
-        )
-        .exclude(pk=message.pk)
-        .values_list("sent_at", flat=True)
-    )
+    rules = reads.rules[message.installation_id]
     return decide(
         transactional=message.kind == Template.Kind.TRANSACTIONAL,
         consent=getattr(contact, spec.consent_field),
-        suppressed=suppressed,
-        recent_sends=[moment for moment in recent if moment is not None],
+        suppressed=reads.suppression(message),
+        recent_sends=reads.recent_sends(message, rules.cap(message.channel)[1]),
         time_zone=contact.time_zone,
         rules=rules,
-        now=now,
+        now=reads.now,
         channel=message.channel,
     )
 
@@ -185,18 +179,6 @@ class SenderPool:
                 sender.close()
 
 
-def _finish(message: Message, now: datetime, *, detail: str | None = None, **fields: Any) -> None:
-    with transaction.atomic():
-        updated = Message.objects.filter(pk=message.pk, status=Status.SENDING).update(**fields)
-        if updated and fields.get("status") == Status.SENT:
-            message_sent_tally(message, at=now)
-        MessageAttempt.objects.filter(message=message, finished_at__isnull=True).update(
-            finished_at=now,
-            outcome=fields.get("status", ""),
-            detail=fields.get("status_reason", "") if detail is None else detail,
-        )
-
-
 def _current_address(message: Message, contact: Contact | None, spec: ChannelSpec) -> None:
     """An SMS goes to the contact's number as it is now (the consent belongs to it)."""
     if not spec.follows_contact or contact is None:
@@ -207,138 +189,109 @@ def _current_address(message: Message, contact: Contact | None, spec: ChannelSpe
         Message.objects.filter(pk=message.pk).update(to_address=current)
 
 
-def message_deliver(*, message_id: int, now: datetime, app_url: str, senders: SenderPool) -> str:
-    """Send one claimed message through its channel's transport; returns its new status."""
-    message = (
-        Message.objects.select_related("template_version__template", "contact", "installation")
-        .defer("installation__auth_token", "installation__jwks")  # its status is what is read
-        .get(pk=message_id)
-    )
-    if message.status != Status.SENDING:
-        return str(message.status)
-    MessageAttempt.objects.create(message=message, started_at=now, outcome="started")
+def _deliver(message: Message, *, reads: BatchReads, app_url: str, senders: SenderPool) -> Outcome:
+    """Apply the rules to one claimed message and hand it over; what became of it (written
+    with the rest of its chunk)."""
+    now = reads.now
     if not message.installation.is_active:  # queued as the shop uninstalled the app
-        _finish(message, now, status=Status.CANCELLED, status_reason=UNINSTALLED)
-        return Status.CANCELLED
+        return Outcome(Status.CANCELLED, UNINSTALLED)
     try:
         spec = channel_spec(message.channel)
     except UnknownChannel as exc:
-        _finish(message, now, status=Status.FAILED, status_reason=exc.message)
-        return Status.FAILED
+        return Outcome(Status.FAILED, exc.message)
     contact = message.contact
     _current_address(message, contact, spec)
-    rules, _ = rules_of(message.installation_id)
-    decision = _decision(message, contact, spec, rules, now)
+    decision = _decision(message, contact, spec, reads)
     if decision.action == "skip":
-        _finish(message, now, status=Status.SUPPRESSED, status_reason=decision.reason)
-        return Status.SUPPRESSED
+        return Outcome(Status.SUPPRESSED, decision.reason)
     if decision.action == "defer":
-        _finish(
-            message,
-            now,
-            status=Status.DEFERRED,
-            status_reason=decision.reason,
-            send_after=decision.until,
-        )
-        return Status.DEFERRED
+        return Outcome(Status.DEFERRED, decision.reason, fields={"send_after": decision.until})
     assert contact is not None
     assert message.template_version is not None
-    context = with_message_links(
-        {**recipient_context(contact=contact, app_url=app_url, now=now), **message.context},
-        message.pk,
-    )
+    context = with_message_links({**reads.contexts[contact.pk], **message.context}, message.pk)
     try:
         sender = senders.get(message.installation_id, spec)
         accepted = sender.hand_over(message, context, now)
     except Refused as exc:
-        return _refused(message, now, exc)
+        return _refused(message, reads, exc)
     except OutcomeUnknown as exc:
         return _unknown(message, now, exc.message)
     except RetryableError as exc:
         return _retry(message, now, exc.message)
     except PermanentError as exc:
-        _finish(message, now, status=Status.FAILED, status_reason=exc.message)
-        return Status.FAILED
-    try:
-        _finish(
-            message,
-            now,
-            status=Status.SENT,
-            sent_at=now,
-            subject=accepted.subject,
-            message_id=accepted.message_id,
-            provider_id=accepted.provider_id,
-            status_reason="",
-            detail=accepted.detail,
-        )
-    except DataError as exc:
-        # The provider took it, the database refuses what we would keep of it (a rendered
-        # subject with a NUL character): sent all the same, so it counts and never repeats.
-        reason = f"sent; the database refused its details: {exc}"[:2000]
-        _finish(message, now, status=Status.SENT, sent_at=now, status_reason=reason)
-    return Status.SENT
+        return Outcome(Status.FAILED, exc.message)
+    reads.sent(message)
+    return Outcome(
+        Status.SENT,
+        detail=accepted.detail,
+        fields={
+            "sent_at": now,
+            "subject": accepted.subject,
+            "message_id": accepted.message_id,
+            "provider_id": accepted.provider_id,
+        },
+    )
 
 
-def _refused_by_database(message_id: int, now: datetime, exc: DataError | IntegrityError) -> str:
-    """The database refused a value of this message before its hand-over (a character
-    PostgreSQL cannot store, a value longer than its column; after an accepted hand-over
-    ``message_deliver`` records it sent): the same would happen on every try, so it fails
-    alone. The sender runs in autocommit (it talks to providers outside any transaction):
-    the refused statement rolled back alone, and this update is a statement of its own."""
-    reason = f"the database refused the message: {exc}"[:2000]
-    Message.objects.filter(pk=message_id, status=Status.SENDING).update(
-        status=Status.FAILED, status_reason=reason
+def _claimed(ids: list[int]) -> dict[int, Message]:
+    """The claimed messages in sending order, each template version read once per batch and
+    shared by its messages (a broadcast's thousand rows do not each carry its HTML)."""
+    messages = {
+        m.pk: m
+        for m in Message.objects.select_related("contact", "installation")
+        .defer("installation__auth_token", "installation__jwks")  # its status is what is read
+        .filter(pk__in=ids)
+        .order_by("installation_id", "channel", "pk")
+    }
+    versions = TemplateVersion.objects.select_related("template").in_bulk(
+        {m.template_version_id for m in messages.values() if m.template_version_id}
     )
-    MessageAttempt.objects.filter(message_id=message_id, finished_at__isnull=True).update(
-        finished_at=now, outcome=Status.FAILED, detail=reason
-    )
-    return Status.FAILED
+    for message in messages.values():
+        if message.template_version_id:
+            message.template_version = versions.get(message.template_version_id)
+    return messages
 
 
 def _release(message_ids: list[int], now: datetime) -> int:
     """Claimed by a batch that stopped before their turn: back to the queue at once, the
-    claim not counted as an attempt (none was made)."""
-    started = MessageAttempt.objects.filter(message=OuterRef("pk"), finished_at__isnull=True)
-    return (
-        Message.objects.filter(pk__in=message_ids, status=Status.SENDING)
-        .exclude(Exists(started))
-        .update(status=Status.QUEUED, send_after=now, attempts=F("attempts") - 1)
+    claim not counted as an attempt (none was made). Their attempts recorded with their
+    chunk's are removed: this process knows they never reached a provider."""
+    MessageAttempt.objects.filter(
+        message_id__in=message_ids, finished_at__isnull=True, outcome="started"
+    ).delete()
+    return Message.objects.filter(pk__in=message_ids, status=Status.SENDING).update(
+        status=Status.QUEUED, send_after=now, attempts=F("attempts") - 1
     )
 
 
-def _refused(message: Message, now: datetime, exc: Refused) -> str:
+def _refused(message: Message, reads: BatchReads, exc: Refused) -> Outcome:
     if exc.suppress:
         suppression_add(
             installation_id=message.installation_id,
             address=message.to_address,
             reason=Suppression.Reason.BOUNCE,
             detail=exc.message,
-            now=now,
+            now=reads.now,
         )
-    _finish(message, now, status=exc.status, status_reason=exc.message)
-    return exc.status
+        reads.suppress(message, Suppression.Reason.BOUNCE)
+    return Outcome(exc.status, exc.message)
 
 
-def _unknown(message: Message, now: datetime, reason: str) -> str:
+def _unknown(message: Message, now: datetime, reason: str) -> Outcome:
     """Sent, perhaps: like a lost worker, never again unless the message allows it."""
     if message.allow_retry_when_unknown:
         return _retry(message, now, reason)
-    _finish(message, now, status=Status.UNKNOWN, status_reason=reason)
-    return Status.UNKNOWN
+    return Outcome(Status.UNKNOWN, reason)
 
 
-def _retry(message: Message, now: datetime, reason: str) -> str:
+def _retry(message: Message, now: datetime, reason: str) -> Outcome:
     if message.attempts >= MAX_ATTEMPTS:
-        _finish(message, now, status=Status.FAILED, status_reason=reason)
-        return Status.FAILED
-    _finish(
-        message,
-        now,
-        status=Status.QUEUED,
-        status_reason=reason,
-        send_after=now + RETRY_BASE * 2 ** (message.attempts - 1),
+        return Outcome(Status.FAILED, reason)
+    return Outcome(
+        Status.QUEUED,
+        reason,
+        fields={"send_after": now + RETRY_BASE * 2 ** (message.attempts - 1)},
     )
-    return Status.QUEUED
 
 
 def messages_send_due(
@@ -348,15 +301,28 @@ def messages_send_due(
     default_from: str,
     allow_private: bool = False,
     limit: int = 100,
+    chunk: int = 1,
+    broadcast: bool | None = None,
+    per_connection: int = 100,
     sleep: Callable[[float], None] = time.sleep,
     twilio_http_client: Any = None,
     outcomes: dict[int, str] | None = None,
 ) -> dict[str, int]:
     """Claim and send a batch: per installation and channel over its own provider
-    connection, at most as fast as its throttle allows; counts per outcome (and each
-    message's status in ``outcomes``, when given: the coordinator logs them on their steps)."""
+    connection (``per_connection`` messages each), at most as fast as its throttle allows;
+    counts per outcome (and each message's status in ``outcomes``, when given: the
+    coordinator logs them on their steps).
+
+    The batch is read once (``BatchReads``) and handed over ``chunk`` messages at a time:
+    the chunk's attempts are recorded in one statement before its first hand-over, its
+    outcomes in two after its last. A worker lost mid-chunk leaves the chunk's messages in
+    doubt (``messages_recover``: unknown, never sent again unless transactional) and the rest
+    of the batch untouched (requeued). Real-time messages go one per chunk, a broadcast's in
+    chunks (``broadcast``: only those, or only the others; None: both)."""
     counts: dict[str, int] = {}
-    ids = messages_claim(now=now, limit=limit)
+    ids = messages_claim(now=now, limit=limit, broadcast=broadcast)
+    if not ids:
+        return counts
     senders = SenderPool(
         Opening(
             app_url=app_url,
@@ -364,33 +330,42 @@ def messages_send_due(
             allow_private=allow_private,
             now=now,
             twilio_http_client=twilio_http_client,
+            per_connection=per_connection,
         ),
         sleep=sleep,
     )
-    ordered = list(
-        Message.objects.filter(pk__in=ids)
-        .order_by("installation_id", "channel", "pk")
-        .values_list("pk", flat=True)
-    )
-    done = 0
+    messages = _claimed(ids)
+    ordered = list(messages)
+    size = max(chunk, 1)
+    handled = 0  # messages whose outcome is known (the next one is in hand)
+    started = 0  # messages whose chunk recorded its attempts
     try:
-        for message_id in ordered:
+        reads = BatchReads(list(messages.values()), now=now, app_url=app_url)
+        for first in range(0, len(ordered), size):
+            part = ordered[first : first + size]
+            attempts_start(part, now=now)
+            started = first + len(part)
+            results: dict[int, Outcome] = {}
             try:
-                status = message_deliver(
-                    message_id=message_id, now=now, app_url=app_url, senders=senders
-                )
-            except (DataError, IntegrityError) as exc:
-                status = _refused_by_database(message_id, now, exc)
-            counts[status] = counts.get(status, 0) + 1
-            if outcomes is not None:
-                outcomes[message_id] = status
-            done += 1
+                for message_id in part:
+                    results[message_id] = _deliver(
+                        messages[message_id], reads=reads, app_url=app_url, senders=senders
+                    )
+                    handled += 1
+            finally:
+                # What was handed over is recorded even when a fault of no named kind ends
+                # the chunk (the message in hand stays in doubt for ``messages_recover``).
+                outcomes_write(messages, results, now=now)
+            for message_id, outcome in results.items():
+                counts[outcome.status] = counts.get(outcome.status, 0) + 1
+                if outcomes is not None:
+                    outcomes[message_id] = outcome.status
     finally:
         senders.close()
         # Only a fault of no named kind (a bug, the database gone) ends the batch early: it
-        # propagates to be seen, the rest of the batch goes back to the queue now rather than
-        # after ``STUCK_AFTER``, and the message in hand is left to ``messages_recover`` as a
-        # lost send (it may have reached the provider).
-        if done < len(ordered):
-            _release(ordered[done:], now)
+        # propagates to be seen, and the messages after the one in hand go back to the
+        # queue now rather than after ``STUCK_AFTER`` (this process knows they never left).
+        if handled < len(ordered):
+            after = handled + 1 if handled < started else handled
+            _release(ordered[after:], now)
     return counts
