@@ -126,9 +126,9 @@ describe("broadcasts", () => {
     await screenshot(page, "broadcast-progress");
     const journeyId = decodeURIComponent((await page.evaluate(() => location.pathname)).split("/").pop() ?? "");
 
-    // when: paused behind a confirmation that says the held message still goes
+    // when: paused behind a confirmation that says the held message waits too
     await app.getByRole("button", { name: "Pause", exact: true }).click();
-    expect(await text(dialog.locator("p").first())).toBe("No one else starts until you resume it. The 1 message already queued (or held by quiet hours) still goes out.");
+    expect(await text(dialog.locator("p").first())).toBe("No one else starts and nothing more is sent until you resume it. The 1 message already queued (or held by quiet hours) waits too.");
     await dialog.getByRole("button", { name: "Pause", exact: true }).click();
 
     // then

@@ -36,8 +36,13 @@ export const PUBLISH_BROADCAST_MUTATION = `mutation PublishBroadcast($id: ID!) {
   }
 }`;
 
-export const SET_BROADCAST_STATUS_MUTATION = `mutation SetBroadcastStatus($id: ID!, $status: String!) {
-  setJourneyStatus(id: $id, status: $status) { journey { id status } }
+/** Paused, nothing more is sent (its queued messages are held); resumed, it goes on where it stopped. */
+export const PAUSE_BROADCAST_MUTATION = `mutation PauseBroadcast($id: ID!) {
+  pauseBroadcast(id: $id) { journey { id status } heldMessages }
+}`;
+
+export const RESUME_BROADCAST_MUTATION = `mutation ResumeBroadcast($id: ID!) {
+  resumeBroadcast(id: $id) { journey { id status } releasedMessages }
 }`;
 
 export const CANCEL_BROADCAST_MUTATION = `mutation CancelBroadcast($id: ID!) {

@@ -10,8 +10,9 @@ import {
   CANCEL_BROADCAST_MUTATION,
   CREATE_BROADCAST_MUTATION,
   PUBLISH_BROADCAST_MUTATION,
+  PAUSE_BROADCAST_MUTATION,
+  RESUME_BROADCAST_MUTATION,
   SEND_BROADCAST_TEST_MUTATION,
-  SET_BROADCAST_STATUS_MUTATION,
 } from "./broadcasts.documents";
 import { type BroadcastState, pollSeconds, type ProgressCounts, stateOf, type JourneyStatus } from "./progress";
 
@@ -116,12 +117,15 @@ export const useLaunch = () => {
   });
 };
 
+/** pauseBroadcast or resumeBroadcast; resolves to the messages held or released. */
 export const useSetStatus = () => {
   const client = useGraphQLClient();
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: (variables: { id: string; status: "active" | "paused" }) =>
-      client.request<{ setJourneyStatus: { journey: { id: string; status: string } } }>(SET_BROADCAST_STATUS_MUTATION, variables),
+    mutationFn: ({ id, status }: { id: string; status: "active" | "paused" }) =>
+      status === "paused"
+        ? client.request<{ pauseBroadcast: { heldMessages: number } }>(PAUSE_BROADCAST_MUTATION, { id }).then((d) => d.pauseBroadcast.heldMessages)
+        : client.request<{ resumeBroadcast: { releasedMessages: number } }>(RESUME_BROADCAST_MUTATION, { id }).then((d) => d.resumeBroadcast.releasedMessages),
     onSuccess: invalidate,
   });
 };
