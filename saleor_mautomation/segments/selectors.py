@@ -14,6 +14,7 @@ from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.csv_stream import csv_stream
 from saleor_mautomation.segments import definition as d
 from saleor_mautomation.segments.compiler import compile_definition
+from saleor_mautomation.segments.driving import driven_ids, planner_estimate
 from saleor_mautomation.segments.errors import DefinitionInvalid, FieldError
 from saleor_mautomation.segments.models import Membership, Segment
 
@@ -125,10 +126,20 @@ def segment_preview(
             FieldError("root", f"segment {pk} does not exist or is archived") for pk in missing
         ]
         return Preview(count=0, sample=[], errors=errors)
-    condition = compile_definition(parsed, installation_id=installation_id, now=now)
-    contacts = Contact.objects.filter(installation_id=installation_id).filter(condition)
+    contacts = Contact.objects.filter(installation_id=installation_id)
+    # From the most selective condition's rows where that is the better start (driving.py).
+    ids = driven_ids(parsed, installation_id=installation_id, now=now, estimate=planner_estimate)
+    if ids is None:
+        contacts = contacts.filter(
+            compile_definition(parsed, installation_id=installation_id, now=now)
+        )
+    else:
+        contacts = contacts.filter(pk__in=ids)
     sample = list(contacts.order_by("-pk")[:sample_size])
-    count = len(sample) if len(sample) < sample_size else contacts.count()
+    if len(sample) < sample_size:
+        count = len(sample)
+    else:
+        count = ids.count() if ids is not None else contacts.count()
     return Preview(count=count, sample=sample, errors=[])
 
 
