@@ -337,7 +337,7 @@ def main() -> None:
                     *cli,
                     "worker",
                     "--queues",
-                    "bulk",
+                    "bulk,sending",
                     "--concurrency",
                     "1",
                     "--hostname",
