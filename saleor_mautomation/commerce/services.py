@@ -7,12 +7,14 @@ every delivery. Only inserts that may lose a race take a savepoint of their own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Case, CharField, DateTimeField, Value, When
 
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.core.sql import sql_rows
@@ -116,26 +118,10 @@ def _upsert_versioned(
     ``on_change`` (an UPDATE) runs only when the record was written: on PostgreSQL in the same
     statement, as a CTE that waits for the upsert's row, so it costs no round trip.
     """
-    # Every column, defaults included (a raw INSERT gets no model defaults), adapted as the
-    # ORM would; on conflict only ``fields`` are updated.
-    record = model(installation_id=installation_id, saleor_id=saleor_id, **on_create, **fields)
-    columns: list[str] = []
-    params: list[Any] = []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(str(field.column))
-        params.append(field.get_db_prep_save(field.pre_save(record, add=True), connection))
-    by_name = {f.attname: str(f.column) for f in model._meta.concrete_fields}
-    updated = {by_name[name] for name in fields}
-    table = model._meta.db_table
-    assignments = ", ".join(f"{c} = excluded.{c}" for c in columns if c in updated)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - names from the model
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT (installation_id, saleor_id) DO UPDATE SET {assignments} "
-        f"WHERE {table}.source_updated_at <= excluded.source_updated_at RETURNING id"
+    columns, params = _insert_row(
+        model, installation_id=installation_id, saleor_id=saleor_id, fields=fields, **on_create
     )
+    sql = _upsert_sql(model, columns, rows=1, updated=fields, returning="id")
     if on_change is not None and connection.vendor == "postgresql":
         sql = (
             f"WITH upserted AS ({sql}), changed AS ({on_change.sql} "  # noqa: S608 - ours
@@ -147,6 +133,49 @@ def _upsert_versioned(
     if row is not None and on_change is not None:
         _first_row(on_change.sql, on_change.params)
     return Upserted(record_id=row[0] if row else None, changed=row is not None)
+
+
+def _insert_row(
+    model: type[CheckoutRecord] | type[OrderRecord],
+    *,
+    installation_id: int,
+    saleor_id: str,
+    fields: dict[str, Any],
+    **on_create: Any,
+) -> tuple[list[str], list[Any]]:
+    """The columns and values of the record's INSERT: every column, defaults included (a raw
+    INSERT gets no model defaults), adapted as the ORM would."""
+    record = model(installation_id=installation_id, saleor_id=saleor_id, **on_create, **fields)
+    columns: list[str] = []
+    params: list[Any] = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(str(field.column))
+        params.append(field.get_db_prep_save(field.pre_save(record, add=True), connection))
+    return columns, params
+
+
+def _upsert_sql(
+    model: type[CheckoutRecord] | type[OrderRecord],
+    columns: list[str],
+    *,
+    rows: int,
+    updated: dict[str, Any],
+    returning: str,
+) -> str:
+    """``rows`` records inserted, or on conflict their ``updated`` fields set unless the stored
+    ``source_updated_at`` is newer; returns ``returning`` of each record written."""
+    by_name = {f.attname: str(f.column) for f in model._meta.concrete_fields}
+    changed = {by_name[name] for name in updated}
+    table = model._meta.db_table
+    assignments = ", ".join(f"{c} = excluded.{c}" for c in columns if c in changed)
+    values = ", ".join([f"({', '.join(['%s'] * len(columns))})"] * rows)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} "  # noqa: S608 - the model's
+        f"ON CONFLICT (installation_id, saleor_id) DO UPDATE SET {assignments} "
+        f"WHERE {table}.source_updated_at <= excluded.source_updated_at RETURNING {returning}"
+    )
 
 
 def _first_row(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
@@ -202,10 +231,8 @@ def checkout_upsert(
     )
 
 
-def order_upsert(
-    *, installation_id: int, order: payloads.Order, contact_id: int | None
-) -> Upserted:
-    fields = {
+def _order_fields(order: payloads.Order, contact_id: int | None) -> dict[str, Any]:
+    return {
         "number": order.number,
         "contact_id": contact_id,
         "email": "" if contact_id is None else (order.user_email or "").strip().lower(),
@@ -223,6 +250,12 @@ def order_upsert(
         "placed_at": order.created,
         "source_updated_at": order.updated_at or order.created,
     }
+
+
+def order_upsert(
+    *, installation_id: int, order: payloads.Order, contact_id: int | None
+) -> Upserted:
+    fields = _order_fields(order, contact_id)
     with transaction.atomic(savepoint=False):
         return _upsert_versioned(
             OrderRecord,
@@ -234,6 +267,59 @@ def order_upsert(
             if order.checkout_id
             else None,
         )
+
+
+# Rows per statement of ``orders_upsert``: a page of the backfill (100) in one.
+_ORDERS_PER_STATEMENT = 100
+
+
+def orders_upsert(
+    *, installation_id: int, orders: Sequence[tuple[payloads.Order, int | None]]
+) -> None:
+    """``order_upsert`` for many ``(order, contact id)`` (a backfill page): the records in one
+    multi-row upsert, then one UPDATE completing the checkouts of the orders written. An order
+    twice in the batch (one statement cannot write a row twice) goes one by one."""
+    ids = [order.id for order, _ in orders]
+    if len(set(ids)) < len(ids):
+        for order, contact_id in orders:
+            order_upsert(installation_id=installation_id, order=order, contact_id=contact_id)
+        return
+    written: set[str] = set()
+    with transaction.atomic(savepoint=False):
+        for start in range(0, len(orders), _ORDERS_PER_STATEMENT):
+            chunk = orders[start : start + _ORDERS_PER_STATEMENT]
+            columns: list[str] = []
+            params: list[Any] = []
+            fields: dict[str, Any] = {}
+            for order, contact_id in chunk:
+                fields = _order_fields(order, contact_id)
+                columns, values = _insert_row(
+                    OrderRecord, installation_id=installation_id, saleor_id=order.id, fields=fields
+                )
+                params += values
+            sql = _upsert_sql(
+                OrderRecord, columns, rows=len(chunk), updated=fields, returning="saleor_id"
+            )
+            written |= {row[0] for row in sql_rows(sql, params, prepare=False)}
+        # The checkout each written order completes (the later order wins, as one by one).
+        completing = {
+            order.checkout_id: order
+            for order, _ in orders
+            if order.checkout_id and order.id in written
+        }
+        if completing:
+            CheckoutRecord.objects.filter(
+                installation_id=installation_id, saleor_id__in=list(completing)
+            ).update(
+                completed_at=Case(
+                    *[When(saleor_id=c, then=Value(o.created)) for c, o in completing.items()],
+                    output_field=DateTimeField(),
+                ),
+                order_saleor_id=Case(
+                    *[When(saleor_id=c, then=Value(o.id)) for c, o in completing.items()],
+                    output_field=CharField(),
+                ),
+            )
 
 
 def commerce_anonymise(*, installation_id: int, contact_id: int | None, email: str | None) -> None:

@@ -56,8 +56,21 @@ def engagement_flush(*, now: datetime) -> None:
         return
     ids = list(pending)
     pending.clear()
-    for contact in Contact.objects.select_for_update().filter(pk__in=ids):
-        engagement_orders_refresh(contact=contact, now=now)
+    # The orders of every marked contact in one read, not one per contact.
+    orders = _order_rows_of(ids)
+    contacts = list(Contact.objects.select_for_update().filter(pk__in=ids))
+    if connection.vendor != "postgresql":
+        for contact in contacts:
+            orders_of = orders.get(contact.pk, [])
+            engagement_orders_refresh(contact=contact, now=now, order_rows=orders_of)
+        return
+    # On PostgreSQL their figures are written in one statement too.
+    saves: list[tuple[Contact, dict[str, engagement.Spend]]] = []
+    for contact in contacts:
+        spend = _order_figures_apply(contact, now=now, order_rows=orders.get(contact.pk, []))
+        writeback_mark(contact, now=now, spend={c: s.total for c, s in spend.items()})
+        saves.append((contact, spend))
+    _figures_save_many(saves)
 
 
 def engagement_touch(*, contact: Contact, now: datetime) -> None:
@@ -107,15 +120,18 @@ def engagement_refresh(*, contact: Contact, now: datetime) -> None:
         _figures_save(contact, [*ORDER_FIGURES, *EMAIL_FIGURES], spend)
 
 
-def engagement_orders_refresh(*, contact: Contact, now: datetime) -> None:
+def engagement_orders_refresh(
+    *, contact: Contact, now: datetime, order_rows: list[tuple[Any, ...]] | None = None
+) -> None:
     """Recompute the figures an order can change (counts, dates, spend, prediction, stage).
 
     The email figures are left alone: they change only with email events
     (``engagement_email_refresh``) and as their windows slide (the nightly sweep). ``contact``
-    must be locked by the caller's transaction.
+    must be locked by the caller's transaction. ``order_rows``: its orders' ``_ORDER_FACTS``
+    when the caller read them already.
     """
     with transaction.atomic(savepoint=False):
-        spend = _order_figures_apply(contact, now=now)
+        spend = _order_figures_apply(contact, now=now, order_rows=order_rows)
         writeback_mark(contact, now=now, spend={c: s.total for c, s in spend.items()})
         _figures_save(contact, ORDER_FIGURES, spend)
 
@@ -130,7 +146,9 @@ def engagement_email_refresh(*, contact: Contact, now: datetime) -> None:
         _figures_save(contact, EMAIL_FIGURES, None)
 
 
-def _order_figures_apply(contact: Contact, *, now: datetime) -> dict[str, engagement.Spend]:
+def _order_figures_apply(
+    contact: Contact, *, now: datetime, order_rows: list[tuple[Any, ...]] | None = None
+) -> dict[str, engagement.Spend]:
     """Set the order figures on the instance (the caller saves it) from one read of the
     contact's orders; returns the spend per currency, kept in its own table."""
     facts = [
@@ -142,8 +160,8 @@ def _order_figures_apply(contact: Contact, *, now: datetime) -> dict[str, engage
             total_refunded=total_refunded,
             lines=lines,
         )
-        for placed_at, status, currency, total_gross, total_refunded, lines in _order_rows(
-            contact.pk
+        for placed_at, status, currency, total_gross, total_refunded, lines in (
+            _order_rows(contact.pk) if order_rows is None else order_rows
         )
     ]
     figures = engagement.engagement_of(facts)
@@ -189,6 +207,29 @@ def _order_rows(contact_id: int) -> list[tuple[Any, ...]]:
     return [
         (*row[:-1], json.loads(row[-1]) if isinstance(row[-1], str) else row[-1]) for row in rows
     ]
+
+
+def _order_rows_of(contact_ids: Sequence[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """``_order_rows`` of many contacts in one query, by contact."""
+    found: dict[int, list[tuple[Any, ...]]] = {}
+    if connection.vendor != "postgresql":
+        rows = OrderRecord.objects.filter(contact_id__in=contact_ids).values_list(
+            "contact_id", *_ORDER_FACTS
+        )
+        for contact_id, *facts in rows:
+            found.setdefault(contact_id, []).append(tuple(facts))
+        return found
+    rows = sql_rows(
+        f"SELECT contact_id, {', '.join(_ORDER_FACTS)} FROM {OrderRecord._meta.db_table} "  # noqa: S608
+        "WHERE contact_id = ANY(%s)",
+        [list(contact_ids)],
+        prepare=True,
+    )
+    for contact_id, *facts in rows:
+        lines = facts[-1]
+        facts[-1] = json.loads(lines) if isinstance(lines, str) else lines
+        found.setdefault(contact_id, []).append(tuple(facts))
+    return found
 
 
 def _email_figures_apply(contact: Contact, *, now: datetime) -> None:
@@ -247,6 +288,55 @@ def _figures_save(
     change_note(contact.pk, PROFILE)
 
 
+def _figures_save_many(saves: Sequence[tuple[Contact, dict[str, engagement.Spend]]]) -> None:
+    """``_figures_save`` of the order figures of many contacts, in one statement (PostgreSQL):
+    their spend rows brought in line (stale currencies deleted, the others upserted) as CTEs of
+    one UPDATE of the contacts from a VALUES list, each value cast to its column's type."""
+    if not saves:
+        return
+    by_name = {field.name: field for field in Contact._meta.concrete_fields}
+    fields = [by_name[name] for name in [*ORDER_FIGURES, *_MARKED]]
+    columns = [str(field.column) for field in fields]
+    row = ", ".join(["%s::bigint", *(f"%s::{field.db_type(connection)}" for field in fields)])
+    params: list[Any] = []
+    for contact, _ in saves:
+        params.append(contact.pk)
+        params += [
+            field.get_db_prep_save(field.pre_save(contact, add=False), connection)
+            for field in fields
+        ]
+    table = Contact._meta.db_table
+    update = (
+        f"UPDATE {table} SET {', '.join(f'{c} = v.{c}' for c in columns)} "  # noqa: S608
+        f"FROM (VALUES {', '.join([f'({row})'] * len(saves))}) AS v(id, {', '.join(columns)}) "
+        f"WHERE {table}.id = v.id"
+    )
+    spend_table = ContactSpend._meta.db_table
+    kept = [f"{contact.pk}:{currency}" for contact, spend in saves for currency in spend]
+    delete = (
+        f"DELETE FROM {spend_table} WHERE contact_id = ANY(%s) "  # noqa: S608 - the model's
+        "AND NOT (contact_id::text || ':' || currency = ANY(%s))"
+    )
+    statements: list[tuple[str, list[Any]]] = [
+        (delete, [[contact.pk for contact, _ in saves], kept])
+    ]
+    spent = [
+        (contact.pk, currency, figures)
+        for contact, spend in saves
+        for currency, figures in spend.items()
+    ]
+    if spent:
+        statements.append(_spend_upsert_sql(spent))
+    prefix = ", ".join(f"s{n} AS ({sql})" for n, (sql, _) in enumerate(statements))
+    sql_rows(
+        f"WITH {prefix} {update}",
+        [*[p for _, ps in statements for p in ps], *params],
+        prepare=False,
+    )
+    for contact, _ in saves:
+        change_note(contact.pk, PROFILE)
+
+
 def _contact_update_sql(contact: Contact, names: Sequence[str]) -> tuple[str, list[Any]]:
     by_name = {field.name: field for field in Contact._meta.concrete_fields}
     fields = [by_name[name] for name in names]
@@ -269,11 +359,18 @@ def _spend_sql(contact_id: int, spend: dict[str, engagement.Spend]) -> list[tupl
     statements: list[tuple[str, list[Any]]] = [(delete, [contact_id, *currencies])]
     if not currencies:
         return statements
+    statements.append(_spend_upsert_sql([(contact_id, c, spend[c]) for c in currencies]))
+    return statements
+
+
+def _spend_upsert_sql(rows: Sequence[tuple[int, str, engagement.Spend]]) -> tuple[str, list[Any]]:
+    """Upsert ``(contact id, currency, figures)`` rows (a row whose figures did not change is
+    not rewritten)."""
+    table = ContactSpend._meta.db_table
     total = ContactSpend._meta.get_field("total")
     average = ContactSpend._meta.get_field("average_order_value")
     params: list[Any] = []
-    for currency in currencies:
-        figures = spend[currency]
+    for contact_id, currency, figures in rows:
         params += [
             contact_id,
             currency,
@@ -281,14 +378,13 @@ def _spend_sql(contact_id: int, spend: dict[str, engagement.Spend]) -> list[tupl
             total.get_db_prep_save(figures.total, connection),
             average.get_db_prep_save(figures.average_order_value, connection),
         ]
-    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(currencies))
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
     upsert = (
         f"INSERT INTO {table} (contact_id, currency, orders, total, average_order_value) "  # noqa: S608
-        f"VALUES {rows} ON CONFLICT (contact_id, currency) DO UPDATE SET "
+        f"VALUES {values} ON CONFLICT (contact_id, currency) DO UPDATE SET "
         "orders = excluded.orders, total = excluded.total, "
         "average_order_value = excluded.average_order_value "
         f"WHERE {table}.orders <> excluded.orders OR {table}.total <> excluded.total "
         f"OR {table}.average_order_value <> excluded.average_order_value"
     )
-    statements.append((upsert, params))
-    return statements
+    return upsert, params

@@ -13,6 +13,7 @@ from functools import cache
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from saleor_mautomation.commerce.services import commerce_reassign
 from saleor_mautomation.contacts.channels_consent import channels_merge
@@ -210,6 +211,145 @@ def contact_upsert_from_user(*, installation_id: int, user: payloads.User) -> Co
                 occurred_at=user.updated_at or clock.now(),
             )
     return contact
+
+
+def _simple_identities(
+    users: Sequence[payloads.User],
+) -> list[tuple[str | None, str | None]] | None:
+    """Each user's ``(user id, email)``, or ``None`` when two users of the batch share one
+    (the second must see the first's write: ``contacts_upsert_from_users`` goes one by one)."""
+    identities = [(user.id or None, email_normalize(user.email)) for user in users]
+    users_seen = [user_id for user_id, _ in identities if user_id]
+    emails_seen = [email for _, email in identities if email]
+    if len(set(users_seen)) < len(users_seen) or len(set(emails_seen)) < len(emails_seen):
+        return None
+    return identities
+
+
+def contacts_upsert_from_users(
+    *, installation_id: int, users: Sequence[payloads.User]
+) -> list[Contact]:
+    """``contact_upsert_from_user`` for a page of customers (the backfill), in a few queries.
+
+    One query finds and locks (in id order) every contact the page's ids and emails name, one
+    more knows which new emails are erased people's; new contacts are inserted in one statement,
+    known ones updated in one, consent changes recorded in one. Each contact ends as the
+    one-by-one service would leave it. A page where that service would do more than set fields
+    (an email that meets another contact: a merge or a refusal; an erased email coming back; a
+    customer or email twice in the page) goes one by one instead, in order.
+    """
+    identities = _simple_identities(users)
+    _prefetched_forget()
+    if identities is None:
+        return [contact_upsert_from_user(installation_id=installation_id, user=u) for u in users]
+    user_ids = [user_id for user_id, _ in identities if user_id]
+    emails = [email for _, email in identities if email]
+    by_user: dict[str, Contact] = {}
+    by_email: dict[str, Contact] = {}
+    found = (
+        Contact.objects.select_for_update()
+        .filter(installation_id=installation_id)
+        .filter(Q(saleor_user_id__in=user_ids) | Q(email__in=emails))
+        .order_by("pk")
+    )
+    for contact in found:
+        if contact.saleor_user_id:
+            by_user[contact.saleor_user_id] = contact
+        if contact.email:
+            by_email[contact.email] = contact
+    new_emails = [email for email in emails if email not in by_email]
+    if new_emails:
+        config = contacts_config(installation_id)
+        digests = {email_digest(config, email): email for email in new_emails}
+        if ErasedIdentity.objects.filter(
+            installation_id=installation_id, email_digest__in=list(digests)
+        ).exists():
+            return [
+                contact_upsert_from_user(installation_id=installation_id, user=u) for u in users
+            ]
+    planned: list[tuple[Contact, payloads.User, bool]] = []  # (contact, user, write it)
+    for user, (user_id, email) in zip(users, identities, strict=True):
+        contact = (by_user.get(user_id) if user_id else None) or (
+            by_email.get(email) if email else None
+        )
+        if contact is None:
+            contact = Contact(installation_id=installation_id, saleor_user_id=user_id, email=email)
+        elif email and contact.email != email and email in by_email:
+            # The email meets another contact: a merge or a refusal, one by one.
+            return [
+                contact_upsert_from_user(installation_id=installation_id, user=u) for u in users
+            ]
+        older = (
+            contact.pk is not None
+            and contact.source_updated_at
+            and user.updated_at
+            and user.updated_at < contact.source_updated_at
+        )
+        planned.append((contact, user, not older))
+    return _contacts_write(installation_id, planned)
+
+
+# What ``_apply_metadata`` and ``_apply_user`` may change, with the identity: a known contact's
+# UPDATE writes these (and ``updated_at``), as its ``save()`` would have written them all.
+_USER_FIELDS = (
+    "saleor_user_id",
+    "email",
+    "is_customer",
+    "birthday",
+    "gender",
+    "time_zone",
+    "metadata_consent_seen",
+    "email_consent",
+    "first_name",
+    "last_name",
+    "language_code",
+    "date_joined",
+    "metadata",
+    "source_updated_at",
+    "country",
+    "city",
+)
+
+
+def _contacts_write(
+    installation_id: int, planned: Sequence[tuple[Contact, payloads.User, bool]]
+) -> list[Contact]:
+    keys = contacts_config(installation_id).metadata_keys
+    consent: list[tuple[Contact, payloads.User]] = []
+    for contact, user, write in planned:
+        if not write:
+            continue
+        contact.saleor_user_id = (user.id or None) or contact.saleor_user_id
+        contact.email = email_normalize(user.email)
+        contact.is_customer = True
+        if _apply_metadata(contact, user, keys):
+            consent.append((contact, user))
+        _apply_user(contact, user)
+    new = [contact for contact, _, write in planned if write and contact.pk is None]
+    known = [contact for contact, _, write in planned if write and contact.pk is not None]
+    with transaction.atomic(savepoint=False):
+        Contact.objects.bulk_create(new)
+        if known:
+            now = timezone.now()  # as ``auto_now`` sets it on save
+            for contact in known:
+                contact.updated_at = now
+            Contact.objects.bulk_update(known, [*_USER_FIELDS, "updated_at"])
+        ConsentRecord.objects.bulk_create(
+            ConsentRecord(
+                installation_id=installation_id,
+                contact=contact,
+                action=ConsentRecord.Action.CONFIRMED
+                if contact.email_consent == EmailConsent.GRANTED
+                else ConsentRecord.Action.WITHDRAWN,
+                source="saleor.metadata",
+                occurred_at=user.updated_at or clock.now(),
+            )
+            for contact, user in consent
+        )
+    for contact, _, write in planned:
+        if write:
+            change_note(contact.pk, PROFILE)
+    return [contact for contact, _, _ in planned]
 
 
 class _Prefetched:

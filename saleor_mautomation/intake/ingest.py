@@ -7,14 +7,24 @@ are the same whichever path saw the order first).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from saleor_mautomation.commerce.services import Upserted, checkout_upsert, order_upsert
+from saleor_mautomation.commerce.services import (
+    Upserted,
+    checkout_upsert,
+    order_upsert,
+    orders_upsert,
+)
 from saleor_mautomation.contacts.figures import engagement_touch
 from saleor_mautomation.contacts.identity import visitor_link
 from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.contacts.services import contact_resolve, contact_upsert_from_user
+from saleor_mautomation.contacts.services import (
+    contact_resolve,
+    contact_upsert_from_user,
+    contacts_upsert_from_users,
+)
 from saleor_mautomation.core import clock
 from saleor_mautomation.events.services import event_add
 from saleor_mautomation.saleor import payloads
@@ -96,6 +106,28 @@ def ingest_customer(
     return contact
 
 
+def ingest_customers(
+    *, installation_id: int, users: Sequence[tuple[payloads.User, datetime]], source: str
+) -> list[Contact]:
+    """``ingest_customer`` for a page of customers (the backfill), each with its
+    ``occurred_at``: the same contacts and events, written in a few statements for the page
+    (``contacts_upsert_from_users``)."""
+    contacts = contacts_upsert_from_users(
+        installation_id=installation_id, users=[user for user, _ in users]
+    )
+    for (user, occurred_at), contact in zip(users, contacts, strict=True):
+        if user.id:
+            record(
+                installation_id=installation_id,
+                contact=contact,
+                type="customer.created",
+                key=user.id,
+                occurred_at=user.date_joined or occurred_at,
+                source=source,
+            )
+    return contacts
+
+
 def ingest_checkout(
     *,
     installation_id: int,
@@ -154,26 +186,60 @@ def ingest_order(
     if contact is not None:
         engagement_touch(contact=contact, now=clock.now())
     if type is not None:
-        refunded = order.total_refunded.amount if order.total_refunded else 0
-        key = {
-            "order.fulfilled": f"{order.id}:{len(order.fulfillments)}",
-            "order.refunded": f"{order.id}:{refunded}",
-        }.get(type, order.id)
-        record(
-            installation_id=installation_id,
-            contact=contact,
-            type=type,
-            key=key,
-            occurred_at=order.created if type == "order.placed" else occurred_at,
-            source=source,
-            properties={
-                "order_id": order.id,
-                "number": order.number,
-                "channel": order.channel.slug,
-                "total": str(order.total.gross.amount),
-                "currency": order.total.gross.currency,
-                "checkout_id": order.checkout_id,
-                **product_facts(order.lines),
-            },
-        )
+        _order_record(installation_id, order, contact, type, occurred_at, source)
     return contact
+
+
+def ingest_orders_placed(
+    *, installation_id: int, orders: Sequence[payloads.Order], source: str
+) -> None:
+    """``ingest_order`` of ``order.placed`` for a page of orders (the backfill): the records in
+    one statement (``orders_upsert``), the same contacts, figures and events. Inside
+    ``contacts_prefetched`` and ``engagement_deferred`` the page costs a few statements."""
+    resolved: list[tuple[payloads.Order, Contact | None]] = []
+    for order in orders:
+        user_id, email = order_identity(order)
+        contact = contact_resolve(
+            installation_id=installation_id, saleor_user_id=user_id, email=email
+        )
+        resolved.append((order, contact))
+    orders_upsert(
+        installation_id=installation_id,
+        orders=[(order, contact.pk if contact else None) for order, contact in resolved],
+    )
+    for order, contact in resolved:
+        if contact is not None:
+            engagement_touch(contact=contact, now=clock.now())
+        _order_record(installation_id, order, contact, "order.placed", order.created, source)
+
+
+def _order_record(
+    installation_id: int,
+    order: payloads.Order,
+    contact: Contact | None,
+    type: str,
+    occurred_at: datetime,
+    source: str,
+) -> None:
+    refunded = order.total_refunded.amount if order.total_refunded else 0
+    key = {
+        "order.fulfilled": f"{order.id}:{len(order.fulfillments)}",
+        "order.refunded": f"{order.id}:{refunded}",
+    }.get(type, order.id)
+    record(
+        installation_id=installation_id,
+        contact=contact,
+        type=type,
+        key=key,
+        occurred_at=order.created if type == "order.placed" else occurred_at,
+        source=source,
+        properties={
+            "order_id": order.id,
+            "number": order.number,
+            "channel": order.channel.slug,
+            "total": str(order.total.gross.amount),
+            "currency": order.total.gross.currency,
+            "checkout_id": order.checkout_id,
+            **product_facts(order.lines),
+        },
+    )

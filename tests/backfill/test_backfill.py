@@ -255,23 +255,25 @@ def test_a_fault_mid_way_stops_at_a_page_and_the_next_run_resumes_from_its_curso
 def test_a_crash_inside_a_page_rolls_the_whole_page_back_and_a_later_run_takes_over(
     shop, standin_installation, monkeypatch
 ):
-    # given: the worker dies while ingesting the fifth customer (the second of page two)
-    ingest_customer = services.INGEST["customers"]
-    seen = []
+    # given: the worker dies on page two, once its first customer is written
+    ingest_page = services.INGEST_PAGE["customers"]
+    pages = []
 
     class WorkerDied(BaseException):
         pass
 
-    def dying(installation_id, node, now):
-        seen.append(node.id)
-        if len(seen) == 5:
+    def dying(installation_id, nodes, now):
+        pages.append([node.id for node in nodes])
+        if len(pages) == 2:
+            ingest_page(installation_id, nodes[:1], now)
+            assert Contact.objects.count() == 4
             raise WorkerDied
-        ingest_customer(installation_id, node, now)
+        ingest_page(installation_id, nodes, now)
 
-    monkeypatch.setitem(services.INGEST, "customers", dying)
+    monkeypatch.setitem(services.INGEST_PAGE, "customers", dying)
     with pytest.raises(WorkerDied):
         backfill(standin_installation)
-    monkeypatch.setitem(services.INGEST, "customers", ingest_customer)
+    monkeypatch.setitem(services.INGEST_PAGE, "customers", ingest_page)
     run = run_of(standin_installation, "customers")
     assert (run.status, run.cursor, run.done) == ("running", cursor(3), 3)
     assert Contact.objects.count() == 3
