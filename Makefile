@@ -62,6 +62,8 @@ demo: install
 # What the dashboard extension builds against: schema.graphql and the journey fixtures.
 schema: python-packages
 	$(BIN)/mautomation dump_contract
+	@# docs/reference/ is generated from schema.graphql: kept in step with it.
+	$(BIN)/python tools/docs_reference.py
 
 # The generated references of docs/: configuration (from the settings) and GraphQL (from the SDL).
 docs: python-packages
