@@ -1,0 +1,237 @@
+"""A backfill page is ingested in bulk: it must leave exactly what ingesting its nodes one by
+one (the webhooks' path) leaves. Two shops in one database start from the same state: one is
+backfilled from the stand-in, the other gets the same nodes through ``services.INGEST`` one at
+a time; their records are then compared, and the interesting cases checked by value.
+"""
+
+import base64
+import copy
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from saleor_mautomation.backfill import services
+from saleor_mautomation.backfill.services import Outcome, PagePacer, backfill_execute
+from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
+from saleor_mautomation.contacts.figures import engagement_deferred
+from saleor_mautomation.contacts.models import ConsentRecord, Contact, ContactSpend
+from saleor_mautomation.core import clock
+from saleor_mautomation.events.models import Event
+from saleor_mautomation.saleor import payloads
+from tests.backfill.test_backfill import nodes_of, paged, shop_customers, shop_orders
+from tests.conftest import make_installation
+
+ROBERT = "robert.garcia@example.com"
+OLD = datetime(2020, 1, 1, tzinfo=UTC)
+NEWER = datetime(2030, 1, 1, tzinfo=UTC)
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+def customers():
+    nodes = shop_customers()
+    nodes[0]["metadata"] = [{"key": "marketing_consent", "value": "granted"}]
+    nodes[3]["firstName"] = "Renamed"
+    return nodes
+
+
+def orders():
+    nodes = shop_orders()
+    nodes[1]["checkoutId"] = b64("Checkout:robert")
+    return nodes
+
+
+def given(installation, nodes):
+    """The state both shops start from: customers known from before (one with an older profile,
+    one with a newer one), a guest whose email a customer takes, a stored order newer than the
+    page's, a checkout an order completes, and a spend in a currency Robert no longer has."""
+    users = {node["email"]: node for node in nodes}
+    known = Contact.objects.create(
+        installation=installation,
+        saleor_user_id=users[ROBERT]["id"],
+        email=ROBERT,
+        first_name="Old",
+        source_updated_at=OLD,
+    )
+    ContactSpend.objects.create(contact=known, currency="EUR", orders=1, total=Decimal(5))
+    fourth = nodes[3]
+    Contact.objects.create(
+        installation=installation,
+        saleor_user_id=fourth["id"],
+        email=fourth["email"],
+        first_name="Newer",
+        source_updated_at=NEWER,
+    )
+    Contact.objects.create(installation=installation, email=nodes[5]["email"])  # a guest
+    stored = orders()[0]
+    OrderRecord.objects.create(
+        installation=installation,
+        saleor_id=stored["id"],
+        number="kept",
+        status="unfulfilled",
+        channel_slug="default-channel",
+        currency="USD",
+        total_gross=Decimal(1),
+        total_net=Decimal(1),
+        placed_at=OLD,
+        source_updated_at=NEWER,
+    )
+    CheckoutRecord.objects.create(
+        installation=installation,
+        saleor_id=b64("Checkout:robert"),
+        channel_slug="default-channel",
+        currency="PLN",
+        created_at=OLD,
+        last_change_at=OLD,
+        source_updated_at=OLD,
+    )
+
+
+def one_by_one(installation, resource, nodes, model):
+    now = clock.now()
+    with transaction.atomic(), engagement_deferred(now=clock.now):
+        for node in nodes:
+            services.INGEST[resource](installation.pk, model.model_validate(node), now)
+
+
+def state(installation):
+    contacts = Contact.objects.filter(installation=installation)
+    return {
+        "contacts": sorted(
+            contacts.values_list(
+                "email",
+                "saleor_user_id",
+                "first_name",
+                "country",
+                "time_zone",
+                "is_customer",
+                "email_consent",
+                "orders_count",
+                "first_order_at",
+                "last_order_at",
+                "lifecycle_stage",
+                "favourite_categories",
+                "source_updated_at",
+                "merged_into__saleor_user_id",
+            ),
+            key=str,
+        ),
+        "due": sorted(
+            contacts.filter(writeback_due_at__isnull=False).values_list("email", flat=True)
+        ),
+        "spend": sorted(
+            ContactSpend.objects.filter(contact__installation=installation).values_list(
+                "contact__email", "currency", "orders", "total", "average_order_value"
+            )
+        ),
+        "orders": sorted(
+            OrderRecord.objects.filter(installation=installation).values_list(
+                "saleor_id", "number", "contact__email", "total_gross", "lines", "source_updated_at"
+            ),
+            key=str,
+        ),
+        "checkouts": sorted(
+            CheckoutRecord.objects.filter(installation=installation).values_list(
+                "saleor_id", "completed_at", "order_saleor_id"
+            )
+        ),
+        "events": sorted(
+            Event.objects.filter(installation=installation).values_list(
+                "type", "dedupe_key", "contact__email", "occurred_at", "properties", "source"
+            ),
+            key=str,
+        ),
+        "consent": sorted(
+            ConsentRecord.objects.filter(installation=installation).values_list(
+                "contact__email", "action", "source", "occurred_at"
+            )
+        ),
+    }
+
+
+def test_a_bulk_page_leaves_what_its_nodes_one_by_one_leave(standin, standin_installation):
+    # given
+    standin.answers["Customers"] = paged("customers-page", "customers", customers())
+    standin.answers["Orders"] = paged("orders-page", "orders", orders())
+    other = make_installation(saleor_api_url="https://other.example.com/graphql/")
+    for installation in (standin_installation, other):
+        given(installation, customers())
+    one_by_one(other, "customers", customers(), payloads.User)
+    one_by_one(other, "orders", orders(), payloads.Order)
+
+    # when
+    outcomes = backfill_execute(
+        installation_id=standin_installation.pk,
+        resources=["customers", "orders"],
+        fresh=True,
+        page_size=100,
+        pacer=PagePacer(0),
+    )
+
+    # then
+    assert outcomes == {"customers": Outcome.DONE, "orders": Outcome.DONE}
+    bulk, single = state(standin_installation), state(other)
+    for part in ("contacts", "spend", "orders", "checkouts", "events", "consent"):
+        assert bulk[part] == single[part], part
+    # A finished import marks every Saleor customer for the write-back (``writeback_mark_all``).
+    assert bulk["due"] == sorted(
+        Contact.objects.filter(installation=standin_installation)
+        .exclude(saleor_user_id=None)
+        .values_list("email", flat=True)
+    )
+    robert = Contact.objects.get(installation=standin_installation, email=ROBERT)
+    assert (robert.first_name, robert.orders_count) == ("Robert", 3)
+    assert sorted(robert.spend.values_list("currency", "orders", "total")) == [
+        ("PLN", 2, Decimal("2359.7200")),
+        ("USD", 1, Decimal("1047.4800")),
+    ]
+    newer = Contact.objects.get(
+        installation=standin_installation, saleor_user_id=customers()[3]["id"]
+    )
+    assert newer.first_name == "Newer"
+    guest_taken = Contact.objects.get(
+        installation=standin_installation, email=customers()[5]["email"]
+    )
+    assert (guest_taken.saleor_user_id, guest_taken.is_customer) == (customers()[5]["id"], True)
+    assert list(
+        ConsentRecord.objects.filter(installation=standin_installation).values_list(
+            "contact__email", "action"
+        )
+    ) == [(customers()[0]["email"], "confirmed")]
+    kept = OrderRecord.objects.get(installation=standin_installation, saleor_id=orders()[0]["id"])
+    assert (kept.number, kept.total_gross) == ("kept", Decimal(1))
+    checkout = CheckoutRecord.objects.get(installation=standin_installation)
+    assert checkout.order_saleor_id == orders()[1]["id"]
+    assert checkout.completed_at == datetime.fromisoformat(orders()[1]["created"])
+
+
+def test_a_customer_whose_email_meets_another_contact_is_merged_as_one_by_one(
+    standin, standin_installation
+):
+    # given: Robert is known under an old email, and his new email is a guest's
+    nodes = copy.deepcopy(nodes_of("customers-page", "customers"))
+    robert = Contact.objects.create(
+        installation=standin_installation, saleor_user_id=nodes[1]["id"], email="old@example.com"
+    )
+    guest = Contact.objects.create(installation=standin_installation, email=ROBERT)
+    standin.answers["Customers"] = paged("customers-page", "customers", nodes)
+
+    # when
+    outcomes = backfill_execute(
+        installation_id=standin_installation.pk,
+        resources=["customers"],
+        fresh=True,
+        page_size=100,
+        pacer=PagePacer(0),
+    )
+
+    # then
+    assert outcomes == {"customers": Outcome.DONE}
+    robert.refresh_from_db()
+    guest.refresh_from_db()
+    assert (robert.email, robert.first_name) == (ROBERT, "Robert")
+    assert (guest.merged_into_id, guest.email) == (robert.pk, None)
+    assert Contact.objects.filter(is_customer=True).count() == 3
