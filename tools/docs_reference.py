@@ -44,6 +44,7 @@ from graphql import (
 from graphql.pyutils import Undefined
 from graphql.type import specified_scalar_types
 
+from saleor_mautomation.graphql.audiences import STOREFRONT_FIELDS
 from saleor_mautomation.project.settings_reference import GROUPS, Doc, documented
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,27 +54,6 @@ SDL = ROOT / "dashboard_extension" / "schema.graphql"
 CONFIGURATION = "docs/configuration.md"
 GRAPHQL_STOREFRONT = "docs/reference/graphql-storefront.md"
 GRAPHQL_DASHBOARD = "docs/reference/graphql-dashboard.md"
-
-# Root fields a storefront (or anyone) may call without a Dashboard token: every other field
-# answers UNAUTHENTICATED without one (tests/graphql/test_tenant_isolation.py proves that of
-# each, and tests/docs checks this set is the one it uses).
-STOREFRONT_FIELDS = frozenset(
-    {
-        "trackEvents",
-        "subscribe",
-        "updateProfile",
-        "identify",
-        "confirmSubscription",
-        "preferences",
-        "updatePreferences",
-        "unsubscribe",
-        "registerPushSubscription",
-        "unregisterPushSubscription",
-        "setPhone",
-        "pushPublicKey",
-        "consentText",
-    }
-)
 
 # -- environment variables --------------------------------------------------------------------
 

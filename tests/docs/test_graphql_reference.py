@@ -5,13 +5,12 @@ from pathlib import Path
 
 from graphql import build_schema
 
-from tests.graphql.test_tenant_isolation import STOREFRONT
+from saleor_mautomation.graphql.audiences import STOREFRONT_FIELDS
 from tools.docs_reference import (
     GRAPHQL_DASHBOARD,
     GRAPHQL_STOREFRONT,
     ROOT,
     SDL,
-    STOREFRONT_FIELDS,
     render_graphql,
 )
 
@@ -64,12 +63,6 @@ def test_the_committed_pages_are_what_the_generator_makes_of_the_sdl():
         assert committed == text, f"{name} is out of date with schema.graphql: run make docs"
 
 
-def test_the_storefront_fields_are_the_ones_the_tenant_test_lets_through_without_a_token():
-    # tests/graphql/test_tenant_isolation.py checks every other field refuses a call
-    # without the Dashboard's token
-    assert set(STOREFRONT_FIELDS) == STOREFRONT
-
-
 def test_every_root_field_of_the_sdl_is_on_exactly_one_page():
     # given
     schema = build_schema(SDL.read_text(encoding="utf-8"))
@@ -82,8 +75,8 @@ def test_every_root_field_of_the_sdl_is_on_exactly_one_page():
     on_page = {name: {n for n in roots if f"\n### {n}\n" in text} for name, text in pages.items()}
 
     # then
-    assert on_page[GRAPHQL_STOREFRONT] == STOREFRONT
-    assert on_page[GRAPHQL_DASHBOARD] == set(roots) - STOREFRONT
+    assert on_page[GRAPHQL_STOREFRONT] == STOREFRONT_FIELDS
+    assert on_page[GRAPHQL_DASHBOARD] == set(roots) - STOREFRONT_FIELDS
 
 
 def test_a_field_is_shown_with_its_arguments_defaults_result_and_the_types_it_reaches():

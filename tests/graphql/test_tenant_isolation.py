@@ -26,6 +26,7 @@ from graphql import (
     is_non_null_type,
 )
 
+from saleor_mautomation.graphql.audiences import STOREFRONT_FIELDS
 from saleor_mautomation.graphql.schema import schema
 from saleor_mautomation.imports.models import ImportJob
 from saleor_mautomation.intake.models import Delivery
@@ -318,30 +319,12 @@ def test_a_segment_history_never_names_another_shops_contact_or_membership(clien
     assert SECRET not in json.dumps(body)
 
 
-# Fields a storefront (or anyone) may call without a Dashboard token.
-STOREFRONT = {
-    "trackEvents",
-    "subscribe",
-    "updateProfile",
-    "identify",
-    "confirmSubscription",
-    "preferences",
-    "updatePreferences",
-    "unsubscribe",
-    "registerPushSubscription",
-    "unregisterPushSubscription",
-    "setPhone",
-    "pushPublicKey",
-    "consentText",
-}
-
-
 def _dashboard_fields() -> list[tuple[str, str]]:
     return sorted(
         (root.name, name)
         for root in (GRAPHQL.query_type, GRAPHQL.mutation_type)
         for name in root.fields
-        if name not in STOREFRONT
+        if name not in STOREFRONT_FIELDS
     )
 
 
