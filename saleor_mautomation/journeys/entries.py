@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -191,9 +191,16 @@ def broadcasts_due(*, now: datetime) -> int:
 def _members(
     journey: Journey, definition: d.JourneyDefinition, key: str, now: datetime
 ) -> Iterator[list[tuple[int, str]]]:
-    """The snapshot in pages of ``SNAPSHOT_PAGE`` (contact id, time zone), in contact order:
-    keyset pages on the membership's (segment, contact) index, so memory stays one page
-    whatever the segment's size and each page starts where the last ended."""
+    """The snapshot in pages of ``SNAPSHOT_PAGE`` (contact id, time zone), in contact order,
+    so memory stays one page whatever the segment's size.
+
+    On PostgreSQL one query read through a server-side cursor opened before any run is
+    inserted: it is planned once, while the statistics of the runs still describe them, and
+    sees the runs as they were (the pages' inserts come after it in the transaction). Paged
+    queries would each be planned anew against statistics that know nothing of the
+    transaction's own inserts, and anti-join every page with every run inserted so far.
+    Elsewhere (SQLite, the embedded default) keyset pages on the membership's (segment,
+    contact) index."""
     entry = definition.entry
     assert isinstance(entry, d.BroadcastEntry)
     members = Membership.objects.filter(
@@ -201,14 +208,20 @@ def _members(
         exited_at__isnull=True,
         contact__installation_id=journey.installation_id,
     )
-    eligible = _eligible(journey, definition.reentry, members, key, now, contact="contact_id")
+    eligible = _eligible(
+        journey, definition.reentry, members, key, now, contact="contact_id"
+    ).order_by("contact_id")
+    columns = ("contact_id", "contact__time_zone")
+    if connection.vendor == "postgresql":
+        sql, params = eligible.values_list(*columns).query.sql_with_params()
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while page := cursor.fetchmany(SNAPSHOT_PAGE):
+                yield [(int(contact_id), str(zone)) for contact_id, zone in page]
+        return
     after = 0
     while True:
-        page = list(
-            eligible.filter(contact_id__gt=after)
-            .order_by("contact_id")
-            .values_list("contact_id", "contact__time_zone")[:SNAPSHOT_PAGE]
-        )
+        page = list(eligible.filter(contact_id__gt=after).values_list(*columns)[:SNAPSHOT_PAGE])
         if page:
             yield page
         if len(page) < SNAPSHOT_PAGE:
