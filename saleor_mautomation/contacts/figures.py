@@ -213,10 +213,10 @@ def _order_rows_of(contact_ids: Sequence[int]) -> dict[int, list[tuple[Any, ...]
     """``_order_rows`` of many contacts in one query, by contact."""
     found: dict[int, list[tuple[Any, ...]]] = {}
     if connection.vendor != "postgresql":
-        rows = OrderRecord.objects.filter(contact_id__in=contact_ids).values_list(
+        orm_rows = OrderRecord.objects.filter(contact_id__in=contact_ids).values_list(
             "contact_id", *_ORDER_FACTS
         )
-        for contact_id, *facts in rows:
+        for contact_id, *facts in orm_rows:
             found.setdefault(contact_id, []).append(tuple(facts))
         return found
     rows = sql_rows(

@@ -269,12 +269,13 @@ def contacts_upsert_from_users(
             ]
     planned: list[tuple[Contact, payloads.User, bool]] = []  # (contact, user, write it)
     for user, (user_id, email) in zip(users, identities, strict=True):
-        contact = (by_user.get(user_id) if user_id else None) or (
+        match = (by_user.get(user_id) if user_id else None) or (
             by_email.get(email) if email else None
         )
-        if contact is None:
-            contact = Contact(installation_id=installation_id, saleor_user_id=user_id, email=email)
-        elif email and contact.email != email and email in by_email:
+        contact = match or Contact(
+            installation_id=installation_id, saleor_user_id=user_id, email=email
+        )
+        if match is not None and email and match.email != email and email in by_email:
             # The email meets another contact: a merge or a refusal, one by one.
             return [
                 contact_upsert_from_user(installation_id=installation_id, user=u) for u in users
