@@ -5,7 +5,7 @@ answering the backfill's paged queries with nodes made on the fly from the captu
 (``BENCH_SCALE`` x 100,000 customers, three times as many orders, a few checkouts), then runs
 the backfill in this process as ``mautomation backfill`` does. Prints progress, then one JSON
 line: contacts/s, orders/s, total seconds and peak RSS (with RSS samples along the way: flat
-RSS is the claim that the import never holds the shop in memory).
+RSS is the claim that the import never holds the shop in memory), and the load average.
 
 Set ``BACKFILL_MIN_PAGE_INTERVAL=0`` to measure without the rate limit (default 0.2 s).
 """
@@ -240,6 +240,8 @@ def measure(api_url: str, db_url: str, var: str) -> dict[str, Any]:
         "rss_mb_first_tenth": samples[0] if samples else None,
         "rss_mb_last_tenth": samples[-1] if samples else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # The machine is shared: its load beside the figures (1, 5 and 15 minutes, at the end).
+        "loadavg": [round(load, 2) for load in os.getloadavg()],
     }
 
 
