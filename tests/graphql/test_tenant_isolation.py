@@ -163,6 +163,8 @@ ID_ARGS: dict[tuple[str, str, str], str] = {
     ("Mutation", "enrolContact", "journeyId"): "Journey",
     ("Mutation", "newTriggerSecret", "id"): "Journey",
     ("Mutation", "cancelBroadcast", "id"): "Journey",
+    ("Mutation", "pauseBroadcast", "id"): "Journey",
+    ("Mutation", "resumeBroadcast", "id"): "Journey",
     ("Mutation", "eraseContact", "id"): "Contact",
     ("Mutation", "createChannelTemplateVersion", "templateId"): "SmsTemplate",
     ("Segment", "history", "contactId"): "Contact",
