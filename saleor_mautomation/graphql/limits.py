@@ -63,7 +63,7 @@ MAX_INPUT_DEPTH = MAX_NESTING_DEPTH
 
 @dataclass(frozen=True)
 class Limits:
-    """The bounds of one request (``GRAPHQL_*`` settings, README)."""
+    """The bounds of one request (``GRAPHQL_*`` settings, docs/configuration.md)."""
 
     body_bytes: int  # a Dashboard call's body
     storefront_body_bytes: int  # any other caller's body

@@ -399,7 +399,7 @@ class Identify(graphene.Mutation):
     signed-in customer (their Saleor access token), or the subscriber whose confirmation link
     (``token``, confirmed) was opened in it. Without proof nothing is linked or recorded
     (``linked: false``): a typed address proves nothing. A guest's checkout joins them through
-    the checkout's metadata instead (README, storefront).
+    the checkout's metadata instead (docs/storefront.md).
 
     Nothing is sent back about the person behind the address, and no consent is implied.
     """
