@@ -313,13 +313,12 @@ def _figures_save_many(saves: Sequence[tuple[Contact, dict[str, engagement.Spend
     )
     spend_table = ContactSpend._meta.db_table
     kept = [f"{contact.pk}:{currency}" for contact, spend in saves for currency in spend]
-    delete = (
-        f"DELETE FROM {spend_table} WHERE contact_id = ANY(%s) "  # noqa: S608 - the model's
-        "AND NOT (contact_id::text || ':' || currency = ANY(%s))"
-    )
-    statements: list[tuple[str, list[Any]]] = [
-        (delete, [[contact.pk for contact, _ in saves], kept])
-    ]
+    delete = f"DELETE FROM {spend_table} WHERE contact_id = ANY(%s)"  # noqa: S608 - the model's
+    delete_params: list[Any] = [[contact.pk for contact, _ in saves]]
+    if kept:  # an empty array's type could not be inferred
+        delete += " AND NOT (contact_id::text || ':' || currency = ANY(%s))"
+        delete_params.append(kept)
+    statements: list[tuple[str, list[Any]]] = [(delete, delete_params)]
     spent = [
         (contact.pk, currency, figures)
         for contact, spend in saves

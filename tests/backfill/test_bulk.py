@@ -14,7 +14,7 @@ from django.db import transaction
 from saleor_mautomation.backfill import services
 from saleor_mautomation.backfill.services import Outcome, PagePacer, backfill_execute
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
-from saleor_mautomation.contacts.figures import engagement_deferred
+from saleor_mautomation.contacts.figures import engagement_deferred, engagement_touch
 from saleor_mautomation.contacts.models import ConsentRecord, Contact, ContactSpend
 from saleor_mautomation.core import clock
 from saleor_mautomation.events.models import Event
@@ -234,3 +234,27 @@ def test_a_customer_whose_email_meets_another_contact_is_merged_as_one_by_one(
     assert (robert.email, robert.first_name) == (ROBERT, "Robert")
     assert (guest.merged_into_id, guest.email) == (robert.pk, None)
     assert Contact.objects.filter(is_customer=True).count() == 3
+
+
+def test_a_flush_of_contacts_without_orders_deletes_their_spend(standin_installation):
+    # given: figures from orders that are gone (reassigned by a merge, say)
+    contacts = [
+        Contact.objects.create(installation=standin_installation, email=f"c{n}@example.com")
+        for n in range(2)
+    ]
+    for contact in contacts:
+        contact.orders_count = 2
+        contact.save()
+        ContactSpend.objects.create(contact=contact, currency="USD", orders=2, total=Decimal(9))
+
+    # when
+    with transaction.atomic(), engagement_deferred(now=clock.now):
+        for contact in contacts:
+            engagement_touch(contact=contact, now=clock.now())
+
+    # then
+    assert not ContactSpend.objects.exists()
+    assert sorted(Contact.objects.values_list("email", "orders_count", "lifecycle_stage")) == [
+        ("c0@example.com", 0, "prospect"),
+        ("c1@example.com", 0, "prospect"),
+    ]
