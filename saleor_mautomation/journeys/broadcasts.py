@@ -38,10 +38,9 @@ from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.journeys.models import BroadcastRest, Journey, JourneyRun
 from saleor_mautomation.journeys.services import journey_status_set
 from saleor_mautomation.messages.models import Message
+from saleor_mautomation.messages.sending import BROADCAST_CANCELLED, HELD_UNTIL
 
-CANCELLED = "the broadcast was cancelled"
-# A paused broadcast's unsent messages wait with this send time (never reached by a sender).
-HELD_UNTIL = datetime(3000, 1, 1, tzinfo=UTC)
+CANCELLED = BROADCAST_CANCELLED
 _SENT = {
     Message.Status.SENT,
     Message.Status.DELIVERED,

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -68,6 +68,9 @@ MAX_ATTEMPTS = 5
 RETRY_BASE = timedelta(minutes=2)
 STUCK_AFTER = timedelta(minutes=10)
 UNINSTALLED = "the shop uninstalled the app"
+# A paused broadcast's unsent messages wait with this send time (never reached by a sender).
+HELD_UNTIL = datetime(3000, 1, 1, tzinfo=UTC)
+BROADCAST_CANCELLED = "the broadcast was cancelled"
 Status = Message.Status
 
 
@@ -264,6 +267,33 @@ def _release(message_ids: list[int], now: datetime) -> int:
     )
 
 
+def _stop_paused_broadcasts(message_ids: list[int]) -> dict[int, str]:
+    """Of a bulk batch's messages still to go, those whose broadcast was paused or cancelled
+    since the claim: held (queued again at ``HELD_UNTIL``, for the resume to release) or
+    cancelled, none handed over. The pause holds only what is queued; what a sender had
+    claimed already is stopped here, at its next chunk. Their status by id."""
+    stopped = dict(
+        Message.objects.filter(
+            pk__in=message_ids,
+            status=Status.SENDING,
+            broadcast=True,
+            journey__status__in=("paused", "archived"),  # journeys.models.Journey.Status
+        ).values_list("pk", "journey__status")
+    )
+    if not stopped:
+        return {}
+    held = [pk for pk, status in stopped.items() if status == "paused"]
+    cancelled = [pk for pk, status in stopped.items() if status == "archived"]
+    claim = {"attempts": F("attempts") - 1}  # the claim made no attempt
+    Message.objects.filter(pk__in=held, status=Status.SENDING).update(
+        status=Status.QUEUED, send_after=HELD_UNTIL, **claim
+    )
+    Message.objects.filter(pk__in=cancelled, status=Status.SENDING).update(
+        status=Status.CANCELLED, status_reason=BROADCAST_CANCELLED, **claim
+    )
+    return {pk: "held" for pk in held} | {pk: Status.CANCELLED.value for pk in cancelled}
+
+
 def _refused(message: Message, reads: BatchReads, exc: Refused) -> Outcome:
     if exc.suppress:
         suppression_add(
@@ -343,6 +373,23 @@ def messages_send_due(
         reads = BatchReads(list(messages.values()), now=now, app_url=app_url)
         for first in range(0, len(ordered), size):
             part = ordered[first : first + size]
+            if broadcast:
+                stopped = _stop_paused_broadcasts(part)
+                if stopped:
+                    # Moved to the chunk's front and counted as handled, so that what is
+                    # handled stays a prefix of the batch (the release below relies on it).
+                    part = [pk for pk in part if pk in stopped] + [
+                        pk for pk in part if pk not in stopped
+                    ]
+                    ordered[first : first + size] = part
+                    handled += len(stopped)
+                    for message_id, status in stopped.items():
+                        counts[status] = counts.get(status, 0) + 1
+                        if outcomes is not None:
+                            outcomes[message_id] = status
+                    part = part[len(stopped) :]
+                    if not part:
+                        continue
             attempts_start(part, now=now)
             started = first + len(part)
             results: dict[int, Outcome] = {}

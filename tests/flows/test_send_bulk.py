@@ -87,7 +87,7 @@ def broadcast_messages(count: int) -> list[Message]:
         ],
         now=T,
     )
-    return list(Message.objects.filter(pk__in=ids).order_by("pk"))
+    return list(Message.objects.filter(pk__in=[i for i in ids if i is not None]).order_by("pk"))
 
 
 def received(box: Mailbox) -> Counter[str]:

@@ -281,6 +281,77 @@ def test_a_broadcast_cancelled_mid_way_and_while_paused_sends_nothing_more(db):
     assert resumed.value.code == "invalid_status"
 
 
+def _bulk_send_stopped_after_the_first_chunk(stop: Any) -> dict[str, int]:
+    """The bulk sender's batch, in chunks of 4, with ``stop()`` run as soon as the first
+    chunk's outcomes are written (the admin pausing or cancelling while a sender holds the
+    rest of the batch)."""
+    stopped: list[bool] = []
+
+    def hook(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        result = execute(sql, params, many, context)
+        if (
+            not stopped
+            and sql.lstrip().startswith('UPDATE "mautomation_message"')
+            and ('"sent_at"' in sql)
+        ):
+            stopped.append(True)
+            stop()
+        return result
+
+    with connection.execute_wrapper(hook):
+        return messages_send_due(
+            now=SEND,
+            app_url=APP,
+            default_from="Shop <shop@sale.example>",
+            limit=12,
+            chunk=4,
+            broadcast=True,
+        )
+
+
+@pytest.mark.parametrize("stop", ["pause", "cancel"])
+def test_a_broadcast_stopped_while_a_sender_holds_its_batch_sends_nothing_more(db, stop):
+    # given: 12 subscribers whose messages are queued; a bulk sender claims all 12
+    shop = make_shop(f"claimed-{stop}")
+    templates_builtin_ensure(installation_id=shop.pk, now=T0)
+    segment_id, contacts = subscribers(shop, 12)
+    journey = published(shop, one_mail(segment_id))
+    assert broadcasts_due(now=SEND) == 12
+    assert wake(SEND) == 12
+
+    # when: it is paused (or cancelled) after the sender handed over its first chunk of 4
+    def stopping() -> None:
+        if stop == "pause":
+            assert broadcast_pause(journey=journey) == 0  # nothing queued: all claimed
+        else:
+            assert broadcast_cancel(journey=journey) == 0
+
+    counts = _bulk_send_stopped_after_the_first_chunk(stopping)
+
+    # then: the other 8 are not handed over: held for the resume, or cancelled
+    assert len(mail.outbox) == 4
+    if stop == "cancel":
+        assert counts == {"sent": 4, "cancelled": 8}
+        assert dict(Message.objects.values_list("status").annotate(n=models_count())) == {
+            "sent": 4,
+            "cancelled": 8,
+        }
+        assert send(SEND + timedelta(hours=1)) == {}
+        assert len(mail.outbox) == 4
+        return
+    assert counts == {"sent": 4, "held": 8}
+    held = Message.objects.filter(status=Message.Status.QUEUED)
+    assert set(held.values_list("send_after", flat=True)) == {HELD_UNTIL}
+    assert set(held.values_list("attempts", flat=True)) == {0}
+    assert send(SEND + timedelta(minutes=5)) == {}
+
+    # when: it resumes; then each of the 12 got it exactly once
+    later = SEND + timedelta(minutes=10)
+    assert broadcast_resume(journey=journey, now=later) == 8
+    assert send(later) == {"sent": 8}
+    assert recipients() == sorted(str(c.email) for c in contacts)
+
+
 def models_count() -> Any:
     from django.db.models import Count
 
