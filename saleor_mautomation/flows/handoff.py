@@ -24,3 +24,16 @@ def handoff(task: Any, *args: Any, countdown: float | None = None) -> bool:
         countdown=countdown,
         args=args,
     )
+
+
+# The scheduler's rounds that take a resumed broadcast on (named in the beat schedule).
+BROADCAST_ROUNDS = ("journeys-broadcast-wake", "messages-send-bulk")
+
+
+def broadcast_senders_wake() -> None:
+    """Wake the broadcast scheduler and the bulk sender now rather than at their next round
+    (a resumed broadcast's runs and held messages are due)."""
+    from celery import current_app
+
+    for entry in BROADCAST_ROUNDS:
+        handoff(current_app.tasks[str(settings.CELERY_BEAT_SCHEDULE[entry]["task"])])

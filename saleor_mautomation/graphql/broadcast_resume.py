@@ -7,21 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from celery import current_app
-from django.conf import settings
 from graphql import GraphQLError
 
 from saleor_mautomation.core import clock
-from saleor_mautomation.flows.handoff import handoff
+from saleor_mautomation.flows.handoff import broadcast_senders_wake
 from saleor_mautomation.graphql.contacts import from_global_id
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
 from saleor_mautomation.graphql.journeys import JourneyType
 from saleor_mautomation.journeys.broadcasts import broadcast_resume
 from saleor_mautomation.journeys.models import Journey
-
-# The scheduler's rounds that take it on (named in the beat schedule, as the workers know them).
-WOKEN = ("journeys-broadcast-wake", "messages-send-bulk")
 
 
 class ResumeBroadcast(graphene.Mutation):
@@ -44,8 +39,7 @@ class ResumeBroadcast(graphene.Mutation):
             raise GraphQLError("No such journey", extensions={"code": "NOT_FOUND"})
         with domain_errors():
             released = broadcast_resume(journey=journey, now=clock.now())
-        for entry in WOKEN:
-            handoff(current_app.tasks[str(settings.CELERY_BEAT_SCHEDULE[entry]["task"])])
+        broadcast_senders_wake()
         return ResumeBroadcast(journey=journey, released_messages=released)
 
 

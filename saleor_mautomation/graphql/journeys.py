@@ -22,10 +22,12 @@ from graphql import GraphQLError
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core import clock
+from saleor_mautomation.flows.handoff import broadcast_senders_wake
 from saleor_mautomation.graphql.contacts import from_global_id, to_global_id
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import definition_errors, domain_errors
 from saleor_mautomation.graphql.segments import DefinitionError
+from saleor_mautomation.journeys.broadcasts import broadcast_status_set
 from saleor_mautomation.journeys.definition import journey_parse
 from saleor_mautomation.journeys.drafts import DraftChanged, LayoutInvalid, journey_draft_update
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
@@ -295,7 +297,11 @@ class SetJourneyStatus(graphene.Mutation):
     def mutate(root: Any, info: graphene.ResolveInfo, id: str, status: str) -> SetJourneyStatus:
         journey = _journey(info, id)
         with domain_errors():
-            journey_status_set(journey=journey, status=status)
+            if broadcast_status_set(journey=journey, status=status, now=clock.now()):
+                if journey.status == Journey.Status.ACTIVE:
+                    broadcast_senders_wake()
+            else:
+                journey_status_set(journey=journey, status=status)
         return SetJourneyStatus(journey=journey)
 
 

@@ -243,6 +243,25 @@ def broadcast_resume(*, journey: Journey, now: datetime) -> int:
     return released
 
 
+def broadcast_status_set(*, journey: Journey, status: str, now: datetime) -> bool:
+    """A broadcast's status set from the journeys list as its own buttons set it: paused
+    holds its unsent messages, active again releases them, archived cancels them (a plain
+    status change would stop its runs and let its queued messages go). False, and nothing
+    done, for a journey that is not a broadcast; True when the broadcast's senders should be
+    woken (it resumed)."""
+    if not broadcast_journeys(journey.installation_id).filter(pk=journey.pk).exists():
+        return False
+    if status == Journey.Status.PAUSED:
+        broadcast_pause(journey=journey)
+    elif status == Journey.Status.ACTIVE:
+        broadcast_resume(journey=journey, now=now)
+    elif status == Journey.Status.ARCHIVED:
+        broadcast_cancel(journey=journey)
+    else:
+        raise PermanentError(f"A broadcast cannot be set to {status!r}", code="invalid_status")
+    return True
+
+
 def broadcast_cancel(*, journey: Journey) -> int:
     """Archive the broadcast and cancel its messages not yet handed over (held ones too);
     returns how many were cancelled. An archived one cannot be cancelled again

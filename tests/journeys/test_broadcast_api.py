@@ -97,6 +97,43 @@ def test_pause_holds_the_unsent_messages_and_resume_releases_them(
     ) == {resumed_at}
 
 
+STATUS = """mutation S($id: ID!, $status: String!) { setJourneyStatus(id: $id, status: $status) {
+  journey { status } } }"""
+
+
+def test_the_journeys_lists_status_buttons_pause_resume_and_archive_a_broadcast_as_its_own_do(
+    client, standin_installation, women
+):
+    # given: three runs of a broadcast with queued messages
+    shop = standin_installation
+    for _ in range(3):
+        make_contact(shop, gender="f", email_consent="granted")
+    segment_rebuild(segment=women, now=T)
+    journey_id = launched(client, shop, "From the list", broadcast(women.pk, T))
+    broadcasts_due(now=T)
+    for run in JourneyRun.objects.order_by("pk"):
+        message(shop, run, "queued")
+    queued = Message.objects.filter(status="queued")
+
+    # when: paused from the journeys list; then its messages are held, not only its runs
+    with time_machine.travel(T + timedelta(minutes=1), tick=False):
+        paused = ask(client, shop, STATUS, id=journey_id, status="paused")
+    assert paused["data"]["setJourneyStatus"] == {"journey": {"status": "paused"}}
+    assert set(queued.values_list("send_after", flat=True)) == {HELD_UNTIL}
+
+    # when: made active again; then they are due at once
+    resumed_at = T + timedelta(minutes=2)
+    with time_machine.travel(resumed_at, tick=False):
+        resumed = ask(client, shop, STATUS, id=journey_id, status="active")
+    assert resumed["data"]["setJourneyStatus"] == {"journey": {"status": "active"}}
+    assert set(queued.values_list("send_after", flat=True)) == {resumed_at}
+
+    # when: archived; then its unsent messages are cancelled, as cancelBroadcast does
+    archived = ask(client, shop, STATUS, id=journey_id, status="archived")
+    assert archived["data"]["setJourneyStatus"] == {"journey": {"status": "archived"}}
+    assert set(Message.objects.values_list("status", flat=True)) == {"cancelled"}
+
+
 def test_a_journey_that_is_not_a_broadcast_is_not_paused_here(client, standin_installation):
     shop = standin_installation
     draft = {
