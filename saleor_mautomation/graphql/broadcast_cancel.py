@@ -6,14 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from graphql import GraphQLError
 
-from saleor_mautomation.graphql.contacts import from_global_id
-from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
-from saleor_mautomation.graphql.journeys import JourneyType
+from saleor_mautomation.graphql.journeys import JourneyType, journey_of
 from saleor_mautomation.journeys.broadcasts import broadcast_cancel
-from saleor_mautomation.journeys.models import Journey
 
 
 class CancelBroadcast(graphene.Mutation):
@@ -31,11 +27,7 @@ class CancelBroadcast(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: graphene.ResolveInfo, id: str) -> CancelBroadcast:
-        journey = Journey.objects.filter(
-            installation_id=dashboard_installation_id(info), pk=from_global_id("Journey", id)
-        ).first()
-        if journey is None:
-            raise GraphQLError("No such journey", extensions={"code": "NOT_FOUND"})
+        journey = journey_of(info, id)
         with domain_errors():
             cancelled = broadcast_cancel(journey=journey)
         return CancelBroadcast(journey=journey, cancelled_messages=cancelled)

@@ -7,16 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from graphql import GraphQLError
 
 from saleor_mautomation.core import clock
 from saleor_mautomation.flows.handoff import broadcast_senders_wake
-from saleor_mautomation.graphql.contacts import from_global_id
-from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
-from saleor_mautomation.graphql.journeys import JourneyType
+from saleor_mautomation.graphql.journeys import JourneyType, journey_of
 from saleor_mautomation.journeys.broadcasts import broadcast_resume
-from saleor_mautomation.journeys.models import Journey
 
 
 class ResumeBroadcast(graphene.Mutation):
@@ -32,11 +28,7 @@ class ResumeBroadcast(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: graphene.ResolveInfo, id: str) -> ResumeBroadcast:
-        journey = Journey.objects.filter(
-            installation_id=dashboard_installation_id(info), pk=from_global_id("Journey", id)
-        ).first()
-        if journey is None:
-            raise GraphQLError("No such journey", extensions={"code": "NOT_FOUND"})
+        journey = journey_of(info, id)
         with domain_errors():
             released = broadcast_resume(journey=journey, now=clock.now())
         broadcast_senders_wake()

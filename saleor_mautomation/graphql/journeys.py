@@ -142,7 +142,8 @@ class JourneyRunType(graphene.ObjectType):
         return list(root.steps.order_by("pk"))
 
 
-def _journey(info: graphene.ResolveInfo, id: str) -> Journey:
+def journey_of(info: graphene.ResolveInfo, id: str) -> Journey:
+    """The caller's shop's journey of this global id; ``NOT_FOUND`` for any other."""
     found = Journey.objects.filter(
         installation_id=dashboard_installation_id(info), pk=from_global_id("Journey", id)
     ).first()
@@ -200,7 +201,7 @@ class UpdateJourneyDraft(graphene.Mutation):
         name: str | None = None,
         expected_updated_at: datetime | None = None,
     ) -> UpdateJourneyDraft:
-        journey = _journey(info, id)
+        journey = journey_of(info, id)
         try:
             journey_draft_update(
                 journey=journey,
@@ -270,7 +271,7 @@ class PublishJourney(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: graphene.ResolveInfo, id: str) -> PublishJourney:
-        journey = _journey(info, id)
+        journey = journey_of(info, id)
         warnings: list[NodeError] = []
         try:
             with definition_errors():
@@ -295,7 +296,7 @@ class SetJourneyStatus(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: graphene.ResolveInfo, id: str, status: str) -> SetJourneyStatus:
-        journey = _journey(info, id)
+        journey = journey_of(info, id)
         with domain_errors():
             if broadcast_status_set(journey=journey, status=status, now=clock.now()):
                 if journey.status == Journey.Status.ACTIVE:
@@ -318,7 +319,7 @@ class EnrolContact(graphene.Mutation):
     def mutate(
         root: Any, info: graphene.ResolveInfo, journey_id: str, contact_id: str
     ) -> EnrolContact:
-        journey = _journey(info, journey_id)
+        journey = journey_of(info, journey_id)
         contact = Contact.objects.filter(
             installation_id=journey.installation_id, pk=from_global_id("Contact", contact_id)
         ).first()
@@ -349,7 +350,7 @@ class NewTriggerSecret(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: graphene.ResolveInfo, id: str) -> NewTriggerSecret:
-        journey = _journey(info, id)
+        journey = journey_of(info, id)
         journey.trigger_secret = secrets.token_urlsafe(32)
         journey.save(update_fields=["trigger_secret", "updated_at"])
         return NewTriggerSecret(secret=journey.trigger_secret)
@@ -444,7 +445,7 @@ class JourneysQuery(graphene.ObjectType):
         definition: Any = None,
         events_happen: bool = False,
     ) -> list[TraceStep]:
-        journey = _journey(info, journey_id)
+        journey = journey_of(info, journey_id)
         contact = Contact.objects.filter(
             installation_id=journey.installation_id, pk=from_global_id("Contact", contact_id)
         ).first()
