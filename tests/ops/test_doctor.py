@@ -39,6 +39,7 @@ from saleor_mautomation.ops.installations import installation_lines
 from saleor_mautomation.ops.mail import email_lines
 from saleor_mautomation.ops.report import Line, Status, fail, ok, warn
 from saleor_mautomation.ops.sender_domains import ADVICE, Sender, sender_lines, senders
+from saleor_mautomation.project.celery import app as celery_app
 from saleor_mautomation.saleor.webhooks import SPECS
 from tests.conftest import make_installation
 from tests.ops.conftest import APP_ID, APP_URL, install_manifest
@@ -766,13 +767,22 @@ def test_the_doctor_advises_on_every_code_the_dashboard_has_a_fix_for():
 
 
 @pytest.fixture
-def deployment(saleor, installation, settings, dns, smtp):
+def eager():
+    """Tasks run in place: set on the Celery app itself, whose configuration is read from the
+    settings once, by whichever test used it first in this process, and not again."""
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def deployment(saleor, installation, settings, dns, smtp, eager):
     """A production deployment in order: the profile, an SMTP server, DNS with the sender's
     records, Saleor with the manifest's webhooks; tasks run eagerly (no broker to ask)."""
     settings.PRODUCTION = True
     settings.ALLOWED_HOSTS = ["app.example.com"]
     settings.ALLOWED_SALEOR_URLS = [saleor.api_url]
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     _smtp_settings(settings, smtp[1], "shop", "right")
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     dns.zone = GOOD_ZONE
