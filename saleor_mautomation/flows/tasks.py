@@ -199,7 +199,11 @@ def segments_rebuild_task(
     installation_id: int, time_dependent_only: bool = False
 ) -> dict[str, int]:
     """Rebuild an installation's segments (those referred to first), then feed the entries to
-    the journeys (after the nightly figures, after a backfill, on the periodic sweep)."""
+    the journeys (after the nightly figures, after a backfill, on the periodic sweep). One
+    queued for an installation deleted since does nothing."""
+    if not Installation.objects.filter(pk=installation_id).exists():
+        logger.warning("Segments of installation %s not rebuilt: it is gone", installation_id)
+        return {"entered": 0, "exited": 0, "fed": 0}
     segments_builtin_ensure(installation_id=installation_id, now=clock.now())
     outcome = segments_rebuild(
         installation_id=installation_id, now=clock.now(), time_dependent_only=time_dependent_only
