@@ -94,6 +94,14 @@ def ingest_customer(
 ) -> Contact:
     """A Saleor customer (created): the contact, and a ``customer.created`` event once."""
     contact = contact_upsert_from_user(installation_id=installation_id, user=user)
+    _customer_created(installation_id, contact, user, occurred_at, source)
+    return contact
+
+
+def _customer_created(
+    installation_id: int, contact: Contact, user: payloads.User, occurred_at: datetime, source: str
+) -> None:
+    """The ``customer.created`` event, once per Saleor customer (at their joining date)."""
     if user.id:
         record(
             installation_id=installation_id,
@@ -103,7 +111,6 @@ def ingest_customer(
             occurred_at=user.date_joined or occurred_at,
             source=source,
         )
-    return contact
 
 
 def ingest_customers(
@@ -116,15 +123,7 @@ def ingest_customers(
         installation_id=installation_id, users=[user for user, _ in users]
     )
     for (user, occurred_at), contact in zip(users, contacts, strict=True):
-        if user.id:
-            record(
-                installation_id=installation_id,
-                contact=contact,
-                type="customer.created",
-                key=user.id,
-                occurred_at=user.date_joined or occurred_at,
-                source=source,
-            )
+        _customer_created(installation_id, contact, user, occurred_at, source)
     return contacts
 
 

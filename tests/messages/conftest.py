@@ -32,9 +32,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def mailbox(settings):
-    box = Mailbox()
+def serving(settings, box):
+    """``box`` as the SMTP server the app's default email backend sends to, until closed."""
     port = free_port()
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
@@ -44,3 +43,8 @@ def mailbox(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield box
     controller.stop()
+
+
+@pytest.fixture
+def mailbox(settings):
+    yield from serving(settings, Mailbox())

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -19,7 +18,7 @@ from saleor_mautomation.messages.outbox import Origin, Outgoing, messages_enqueu
 from saleor_mautomation.messages.sending import messages_send_due
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from tests.contacts.factories import make_contact, make_shop
-from tests.messages.conftest import Mailbox, free_port
+from tests.messages.conftest import Mailbox, serving
 
 T = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)  # 14:00 in Berlin: not quiet
 APP = "https://marketing.example"
@@ -39,16 +38,7 @@ class Sessions(Mailbox):
 
 @pytest.fixture
 def sessions(settings) -> Iterator[Sessions]:
-    box = Sessions()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield box
-    controller.stop()
+    yield from serving(settings, Sessions())
 
 
 @pytest.fixture
