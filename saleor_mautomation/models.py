@@ -2,6 +2,17 @@
 
 from saleor_mautomation.analytics.models import AttributionSettings, OrderAttribution
 from saleor_mautomation.backfill.models import BackfillRun
+from saleor_mautomation.catalogue.models import (
+    CatalogueEvent,
+    CatalogueSettings,
+    CatalogueSync,
+    Category,
+    Collection,
+    Product,
+    ProductChannelListing,
+    Variant,
+    VariantChannelListing,
+)
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.models import (
     ConsentRecord,
@@ -50,7 +61,12 @@ __all__ = [
     "AttributionSettings",
     "BackfillRun",
     "BroadcastRest",
+    "CatalogueEvent",
+    "CatalogueSettings",
+    "CatalogueSync",
+    "Category",
     "CheckoutRecord",
+    "Collection",
     "ConsentRecord",
     "ConsentText",
     "Contact",
@@ -76,6 +92,8 @@ __all__ = [
     "Offer",
     "OrderAttribution",
     "OrderRecord",
+    "Product",
+    "ProductChannelListing",
     "PushKeys",
     "PushSubscription",
     "RunStep",
@@ -88,4 +106,6 @@ __all__ = [
     "Suppression",
     "Template",
     "TemplateVersion",
+    "Variant",
+    "VariantChannelListing",
 ]
