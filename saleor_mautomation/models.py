@@ -48,6 +48,7 @@ from saleor_mautomation.messages.models import (
     Template,
     TemplateVersion,
 )
+from saleor_mautomation.programmes.models import Draw, DrawEntry, Survey, SurveyAnswer
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.models import (
     Membership,
@@ -75,6 +76,8 @@ __all__ = [
     "ContactsConfig",
     "DailyTally",
     "Delivery",
+    "Draw",
+    "DrawEntry",
     "EmailProvider",
     "ErasedIdentity",
     "ErasureRequest",
@@ -104,6 +107,8 @@ __all__ = [
     "StaticList",
     "StaticListMember",
     "Suppression",
+    "Survey",
+    "SurveyAnswer",
     "Template",
     "TemplateVersion",
     "Variant",
