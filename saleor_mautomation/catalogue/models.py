@@ -80,6 +80,9 @@ class Product(models.Model):
     thumbnail_alt = models.CharField(max_length=250, blank=True, default="")
     metadata = models.JSONField(default=dict, blank=True)
     source_updated_at = models.DateTimeField()
+    # When Saleor said what the listings hold (a delivery's issuedAt, a sync page's request):
+    # listings change without moving the product's updatedAt, so they are guarded by this.
+    observed_at = models.DateTimeField(null=True, blank=True)
     seen_sync = models.PositiveIntegerField(default=0)
     synced_at = models.DateTimeField()
 
@@ -136,6 +139,9 @@ class Variant(models.Model):
     track_inventory = models.BooleanField(default=True)
     in_stock = models.BooleanField(default=False)
     source_updated_at = models.DateTimeField()
+    # When Saleor said what the stocks and prices are: a stock change leaves the variant's
+    # updatedAt as it was (the captured deliveries show it), so they are guarded by this.
+    observed_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[models.Manager[Variant]]
 
@@ -154,8 +160,15 @@ class VariantChannelListing(models.Model):
     variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="listings")
     channel_slug = models.CharField(max_length=100)
     currency = models.CharField(max_length=3, blank=True, default="")
-    # The price a customer pays (Saleor's discounted price when a promotion applies).
+    # The price a customer pays: the lower of the listing's price and the discounted price
+    # (what Saleor charges once a promotion applies), whichever are known.
     price = price_field()
+    # The listing's own price (``channelListings.price``), from deliveries and the sync.
+    base_price = price_field()
+    # Saleor's discounted price from PRODUCT_VARIANT_DISCOUNTED_PRICE_UPDATED (null: none
+    # heard), and that delivery's issuedAt (a late one does not overwrite a newer one).
+    discounted_price = price_field()
+    discounted_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[models.Manager[VariantChannelListing]]
 
