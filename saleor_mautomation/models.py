@@ -49,6 +49,13 @@ from saleor_mautomation.messages.models import (
     TemplateVersion,
 )
 from saleor_mautomation.programmes.models import Draw, DrawEntry, Survey, SurveyAnswer
+from saleor_mautomation.recommendations.models import (
+    ContactProduct,
+    OrderProduct,
+    ProductBuyers,
+    ProductPair,
+    RecommendationState,
+)
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.models import (
     Membership,
@@ -72,6 +79,7 @@ __all__ = [
     "ConsentText",
     "Contact",
     "ContactAlias",
+    "ContactProduct",
     "ContactSpend",
     "ContactsConfig",
     "DailyTally",
@@ -94,11 +102,15 @@ __all__ = [
     "MessageAttempt",
     "Offer",
     "OrderAttribution",
+    "OrderProduct",
     "OrderRecord",
     "Product",
+    "ProductBuyers",
     "ProductChannelListing",
+    "ProductPair",
     "PushKeys",
     "PushSubscription",
+    "RecommendationState",
     "RunStep",
     "Segment",
     "SegmentRevision",
