@@ -48,6 +48,11 @@ from saleor_mautomation.messages.models import (
     Template,
     TemplateVersion,
 )
+from saleor_mautomation.predictions.models import (
+    ContactPrediction,
+    ContactValuePrediction,
+    PredictionFit,
+)
 from saleor_mautomation.programmes.models import Draw, DrawEntry, Survey, SurveyAnswer
 from saleor_mautomation.recommendations.models import (
     ContactProduct,
@@ -79,8 +84,10 @@ __all__ = [
     "ConsentText",
     "Contact",
     "ContactAlias",
+    "ContactPrediction",
     "ContactProduct",
     "ContactSpend",
+    "ContactValuePrediction",
     "ContactsConfig",
     "DailyTally",
     "Delivery",
@@ -104,6 +111,7 @@ __all__ = [
     "OrderAttribution",
     "OrderProduct",
     "OrderRecord",
+    "PredictionFit",
     "Product",
     "ProductBuyers",
     "ProductChannelListing",
