@@ -1,7 +1,9 @@
 from django.urls import include, path, re_path
 
 from saleor_mautomation.api.views import (
+    codes,
     dashboard,
+    draws,
     health,
     imports,
     manifest,
@@ -9,6 +11,7 @@ from saleor_mautomation.api.views import (
     register,
     segments,
     sms,
+    surveys,
     triggers,
     webhooks,
 )
@@ -37,6 +40,10 @@ urlpatterns = [
     path("t/c/<str:token>", tracking_views.click_redirect, name="track-click"),
     path("u/<str:token>", pages_views.unsubscribe, name="unsubscribe"),
     path("p/<str:token>", pages_views.preferences, name="preferences"),
+    path("v/<str:token>", codes.coupon_page, name="coupon"),
+    path("v/<str:token>/<str:kind>.<str:fmt>", codes.coupon_image, name="coupon-image"),
+    path("s/<str:token>/<slug:key>", surveys.survey_page, name="survey"),
+    path("d/<str:token>/<slug:key>", draws.draw_page, name="draw"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
