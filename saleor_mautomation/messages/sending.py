@@ -40,6 +40,7 @@ from saleor_mautomation.messages.channels import (
     UnknownChannel,
     channel_spec,
 )
+from saleor_mautomation.messages.codes import with_code_images
 from saleor_mautomation.messages.funnel import with_message_links
 from saleor_mautomation.messages.models import (
     Message,
@@ -211,7 +212,12 @@ def _deliver(message: Message, *, reads: BatchReads, app_url: str, senders: Send
         return Outcome(Status.DEFERRED, decision.reason, fields={"send_after": decision.until})
     assert contact is not None
     assert message.template_version is not None
-    context = with_message_links({**reads.contexts[contact.pk], **message.context}, message.pk)
+    context = with_code_images(
+        {**reads.contexts[contact.pk], **message.context},
+        installation_id=message.installation_id,
+        app_url=app_url,
+    )
+    context = with_message_links(context, message.pk)
     try:
         sender = senders.get(message.installation_id, spec)
         accepted = sender.hand_over(message, context, now)
