@@ -3,9 +3,11 @@
 The contract (the default templates and the editor's example use exactly these):
 ``contact`` (first_name, last_name, email, language_code), ``shop`` (name, url, logo_url,
 address, support_email), ``checkout`` (lines: image, name, variant, price, quantity, url;
-total; resume_url), ``order`` (number, lines, total, url), ``voucher`` (code, description),
-``recommendations`` (a slot a later catalogue feature fills), ``offers`` and ``links``
-(unsubscribe, preferences, confirm). Money is formatted per currency here, once.
+total; resume_url), ``order`` (number, lines, total, url), ``voucher`` (code, description;
+qr_url, barcode_url and print_url added at sending: ``messages.codes``), ``recommendations``
+(a slot a later catalogue feature fills), ``offers`` and ``links`` (unsubscribe, preferences,
+confirm; survey and draw: ``messages.programme_links``). Money is formatted per currency here,
+once.
 """
 
 from __future__ import annotations
@@ -21,17 +23,10 @@ from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.consent import Purpose, consent_token
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core import clock
+from saleor_mautomation.messages.money import SYMBOLS, money
 from saleor_mautomation.messages.offers import offers_for_contacts
+from saleor_mautomation.messages.programme_links import programme_links
 from saleor_mautomation.saleor.models import Installation
-
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "PLN": "zł ", "CHF": "CHF "}
-
-
-def money(amount: Decimal | str, currency: str) -> str:
-    value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{value:,}" if symbol else f"{value:,} {currency}"
-
 
 def _lines(lines: list[dict[str, Any]], currency: str, shop_url: str) -> list[dict[str, Any]]:
     return [
@@ -204,6 +199,9 @@ def _context(
             "preferences": f"{app_url}/p/{token}",
             "confirm": f"{app_url}/p/{consent_token(contact, Purpose.CONFIRM)}",
             "review": shop["url"],
+            **programme_links(
+                app_url=app_url, installation_id=installation.pk, contact_id=contact.pk
+            ),
         },
     }
     if checkout is not None:
