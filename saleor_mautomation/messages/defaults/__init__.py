@@ -13,10 +13,12 @@ compilation, so Jinja that wraps MJML elements sits in ``<mj-raw>``, and loops o
   support_email
 - ``checkout``: lines, total, resume_url; ``order``: number, lines, total, url; a line is
   ``{image, name, variant, price, quantity, url}`` with price and totals already formatted
-- ``voucher``: code, description, or None (no voucher block)
+- ``voucher``: code, description, qr_url, barcode_url (empty for a code Code 128 cannot
+  carry), print_url (the printable coupon page), or None (no voucher block)
 - ``recommendations``: ``[{image, name, price, url}]``; ``offers``: ``[{title, text, url}]``
   (either may be empty: no block)
-- ``links``: unsubscribe, preferences, confirm (double opt-in), review (post-purchase review)
+- ``links``: unsubscribe, preferences, confirm (double opt-in), review (post-purchase review),
+  survey and draw (``{{ links.survey }}/<survey key>?score=N``, ``{{ links.draw }}/<draw key>``)
 """
 
 from __future__ import annotations
@@ -101,7 +103,13 @@ EXAMPLE_CONTEXT: dict[str, Any] = {
         "total": "€79.00",
         "url": "https://linden-goods.example/account/orders/10482/",
     },
-    "voucher": {"code": "WELCOME10", "description": "10% off your first order over €50"},
+    "voucher": {
+        "code": "WELCOME10",
+        "description": "10% off your first order over €50",
+        "qr_url": "https://mautomation.example/v/7f3c9a/qr.png",
+        "barcode_url": "https://mautomation.example/v/7f3c9a/barcode.png",
+        "print_url": "https://mautomation.example/v/7f3c9a",
+    },
     "recommendations": [
         {
             "image": "https://picsum.photos/seed/wool-blanket/260",
@@ -128,6 +136,8 @@ EXAMPLE_CONTEXT: dict[str, Any] = {
         "preferences": "https://mautomation.example/p/7f3c9a",
         "confirm": "https://mautomation.example/c/7f3c9a",
         "review": "https://linden-goods.example/reviews/new/?order=10482",
+        "survey": "https://mautomation.example/s/7f3c9a",
+        "draw": "https://mautomation.example/d/7f3c9a",
     },
 }
 # Read-only (a deep copy of it is a plain dict): every shop previews and test-sends with it.
