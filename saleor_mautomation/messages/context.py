@@ -13,7 +13,6 @@ once.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,17 +22,10 @@ from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.consent import Purpose, consent_token
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core import clock
+from saleor_mautomation.messages.money import money
 from saleor_mautomation.messages.offers import offers_for_contacts
 from saleor_mautomation.messages.programme_links import programme_links
 from saleor_mautomation.saleor.models import Installation
-
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "PLN": "zł ", "CHF": "CHF "}
-
-
-def money(amount: Decimal | str, currency: str) -> str:
-    value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{value:,}" if symbol else f"{value:,} {currency}"
 
 
 def _lines(lines: list[dict[str, Any]], currency: str, shop_url: str) -> list[dict[str, Any]]:
