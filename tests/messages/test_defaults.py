@@ -36,6 +36,10 @@ KEYS = [
     "post-purchase-thanks",
     "post-purchase-review",
     "vip",
+    "coupon",
+    "nps-survey",
+    "prize-draw-invitation",
+    "prize-draw-winner",
 ]
 TEMPLATES = default_templates()
 GREETING = {"en": "Hi Ada,", "de": "Hallo Ada,"}
