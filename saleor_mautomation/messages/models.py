@@ -278,8 +278,12 @@ class EmailProvider(models.Model):
     # as JSON (e.g. {"server_token": "..."}), encrypted.
     esp = models.CharField(max_length=32, blank=True, default="")
     esp_settings = EncryptedTextField(blank=True, default="")
-    # Throttle: at most this many messages per second to the provider (0: no limit).
+    # Throttle: at most this many messages per second to the provider (0: no limit), across
+    # every worker (``pool.py``).
     max_per_second = models.FloatField(default=0)
+    # Parallel connections (SMTP sessions, ESP HTTP sessions) the campaign senders of all
+    # workers open to it at once (0: the deployment's ``EMAIL_CONNECTIONS``).
+    connections = models.PositiveSmallIntegerField(default=0)
 
     objects: ClassVar[models.Manager[EmailProvider]]
 
@@ -344,3 +348,40 @@ class PushKeys(models.Model):
 
     def __str__(self) -> str:
         return f"VAPID keys of installation {self.installation_id}"
+
+
+class ProviderPace(models.Model):
+    """The next free hand-over moments of one email provider's pool (``pool.py``), shared by
+    every worker: campaigns reserve from ``bulk_next``, real-time messages from
+    ``realtime_next`` (and push the campaigns' frontier back by what they take). Seconds since
+    the epoch."""
+
+    key = models.CharField(max_length=64, unique=True)
+    bulk_next = models.FloatField(default=0)
+    realtime_next = models.FloatField(default=0)
+
+    objects: ClassVar[models.Manager[ProviderPace]]
+
+    def __str__(self) -> str:
+        return f"pace of {self.key}"
+
+
+class ProviderSlot(models.Model):
+    """One of the parallel connections an email provider's pool allows: held by one sender
+    (``holder``) until ``expires_at`` (seconds since the epoch; renewed at each chunk), so a
+    worker that dies frees its slots within a lease."""
+
+    key = models.CharField(max_length=64)
+    slot = models.PositiveSmallIntegerField()
+    holder = models.CharField(max_length=128, blank=True, default="")
+    expires_at = models.FloatField(default=0)
+
+    objects: ClassVar[models.Manager[ProviderSlot]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "slot"], name="provider_slot_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"slot {self.slot} of {self.key}"
