@@ -324,6 +324,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_mautomation.flows.tasks.triggers_sweep_all",
         "schedule": float(env.get("TRIGGERS_SWEEP_INTERVAL", "60")),
     },
+    # Commerce triggers (back in stock, price drop, low stock) from the catalogue's outbox.
+    "journeys-commerce-triggers": {
+        "task": "saleor_mautomation.flows.tasks.triggers_sweep_catalogue",
+        "schedule": float(env.get("TRIGGERS_SWEEP_INTERVAL", "60")),
+    },
     # Data protection: erasures no unit of work completed; raw deliveries past retention.
     "erasures-sweep": {
         "task": "saleor_mautomation.flows.tasks.erasures_sweep",
