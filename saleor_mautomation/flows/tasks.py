@@ -27,6 +27,7 @@ from saleor_mautomation.contacts.sweeps import email_engagement_sweep, lifecycle
 from saleor_mautomation.core import clock
 from saleor_mautomation.flows import drain
 from saleor_mautomation.flows.broadcast_tests import broadcast_tests_decide
+from saleor_mautomation.flows.catalogue_events import catalogue_events_sweep  # noqa: F401
 from saleor_mautomation.flows.erasure import erasures_run
 from saleor_mautomation.flows.handoff import handoff
 from saleor_mautomation.flows.installations import installations_sweep  # noqa: F401
