@@ -216,6 +216,73 @@ PRESETS: dict[str, Preset] = {
         },
         "Welcomes a customer into the VIP segment with one email at their best hour.",
     ),
+    # Issue 22's programmes: the surveys and draws they link to are made in the Dashboard
+    # (the templates link to the survey "nps" and the draw "prize-draw"; docs/programmes.md).
+    "coupon": Preset(
+        "Printable coupon",
+        {
+            "entry": {"type": "manual"},
+            "reentry": {"mode": "after_days", "days": 30},
+            "start": "code",
+            "nodes": {
+                "code": _voucher("coupon", 10, 30, "SHOP"),
+                "coupon": _send("coupon", "end", best_hour=True),
+                "end": EXIT,
+            },
+        },
+        (
+            "A 10% code valid for 30 days, sent as a coupon to use online or at the till: the code"
+            " as text, a QR code, a barcode and a printable page, to the contacts you add."
+        ),
+    ),
+    "nps-survey": Preset(
+        "NPS survey after delivery",
+        {
+            "entry": {"type": "event", "event_type": "order.fulfilled", "entry_key": "order_id"},
+            "reentry": {"mode": "after_days", "days": 90},
+            "start": "settle",
+            "nodes": {
+                "settle": _wait("ask", days=7),
+                "ask": _send("nps-survey", "answered", best_hour=True),
+                "answered": {
+                    "type": "wait_for_event",
+                    "event_type": "survey.answered",
+                    "where": [
+                        {"property": "survey", "op": "eq", "value": "nps"},
+                        {"property": "score", "op": "gte", "value": 9},
+                    ],
+                    "timeout": {"days": 14},
+                    "on_event": "review",
+                    "on_timeout": "end",
+                },
+                "review": _send("post-purchase-review", "end", best_hour=True),
+                "end": EXIT,
+            },
+        },
+        (
+            "A week after an order is fulfilled (at most once in 90 days): the 0-10 question of the"
+            " survey nps; a promoter (9 or 10) is then asked for a review."
+        ),
+    ),
+    "prize-draw-invitation": Preset(
+        "Prize draw invitation",
+        {
+            "entry": {"type": "manual"},
+            "start": "invite",
+            "nodes": {"invite": _send("prize-draw-invitation", "end", best_hour=True), "end": EXIT},
+        },
+        "Invites the contacts you add to the prize draw prize-draw (one click, then confirm).",
+    ),
+    "prize-draw-winners": Preset(
+        "Prize draw winners",
+        {
+            "entry": {"type": "event", "event_type": "draw.won", "entry_key": "draw"},
+            "reentry": {"mode": "every_time"},
+            "start": "congratulate",
+            "nodes": {"congratulate": _send("prize-draw-winner", "end"), "end": EXIT},
+        },
+        "Tells each winner of a prize draw, the moment the draw is run, that they won.",
+    ),
 }
 
 
