@@ -329,6 +329,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_mautomation.flows.tasks.triggers_sweep_catalogue",
         "schedule": float(env.get("TRIGGERS_SWEEP_INTERVAL", "60")),
     },
+    # Recommendations: the orders stored since the last refresh counted (and cancelled ones
+    # taken back); nightly, a rebuild from all orders (recommendations/services.py).
+    "recommendations-refresh": {
+        "task": "saleor_mautomation.flows.recommendations.refresh_all",
+        "schedule": float(env.get("RECOMMENDATIONS_REFRESH_INTERVAL", "60")),
+    },
+    "recommendations-rebuild": {
+        "task": "saleor_mautomation.flows.recommendations.rebuild_all",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # Data protection: erasures no unit of work completed; raw deliveries past retention.
     "erasures-sweep": {
         "task": "saleor_mautomation.flows.tasks.erasures_sweep",
@@ -381,6 +391,10 @@ if _email.scheme.startswith("anymail+"):
 if env.get("ANYMAIL_WEBHOOK_SECRET"):
     ANYMAIL["WEBHOOK_SECRET"] = env["ANYMAIL_WEBHOOK_SECRET"]
 
+# Recommendations: best-sellers count the orders of this many days (days), and a ranked list
+# of best-sellers is cached this long (seconds; a refresh that counted orders renews it).
+RECOMMENDATIONS_BESTSELLER_DAYS = int(env.get("RECOMMENDATIONS_BESTSELLER_DAYS", "30"))
+RECOMMENDATIONS_CACHE_SECONDS = int(env.get("RECOMMENDATIONS_CACHE_SECONDS", "300"))
 # Storefront tracking: at most this many events per client in this many seconds.
 STOREFRONT_EVENT_RATE = (int(env.get("STOREFRONT_EVENTS_PER_MINUTE", "300")), 60)
 # ... per client address (ids are the caller's to choose; many visitors may share an address),

@@ -129,6 +129,11 @@ GROUPS: list[Group] = [
                 "thresholds) are swept",
                 unit="s",
             ),
+            "RECOMMENDATIONS_REFRESH_INTERVAL": Doc(
+                "how often each shop's recommendations count the orders stored since the last "
+                "refresh and take back cancelled ones ([recommendations.md](recommendations.md))",
+                unit="s",
+            ),
             "MESSAGES_SEND_INTERVAL": Doc(
                 "how often the scheduler wakes the sender (it is also woken after each enqueue)",
                 unit="s",
@@ -213,6 +218,21 @@ GROUPS: list[Group] = [
                 "days raw webhook bodies are kept: then processed and ignored deliveries are "
                 "deleted, failed and rejected ones keep their row without the body",
                 unit="days",
+            ),
+        },
+    ),
+    Group(
+        "Recommendations",
+        "What recommendations count ([recommendations.md](recommendations.md)).",
+        {
+            "RECOMMENDATIONS_BESTSELLER_DAYS": Doc(
+                "best-sellers (overall and per category) count the orders of this many days",
+                unit="days",
+            ),
+            "RECOMMENDATIONS_CACHE_SECONDS": Doc(
+                "how long a ranked best-seller list is kept in the cache (a refresh that "
+                "counted orders starts a new one)",
+                unit="s",
             ),
         },
     ),
