@@ -8,7 +8,7 @@ so, with a Content-Security-Policy that allows the app's own images and forms on
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from saleor_mautomation.contacts.models import Contact
@@ -109,6 +109,8 @@ def browser_language(request: HttpRequest) -> str:
 
 
 def text(language: str, key: str, **values: object) -> SafeString:
+    if not values:
+        return conditional_escape(TEXTS[language][key])
     return format_html(TEXTS[language][key], **values)
 
 
