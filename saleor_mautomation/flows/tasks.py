@@ -32,6 +32,10 @@ from saleor_mautomation.flows.erasure import erasures_run
 from saleor_mautomation.flows.handoff import handoff
 from saleor_mautomation.flows.installations import installations_sweep  # noqa: F401
 from saleor_mautomation.flows.merges import merges_complete
+from saleor_mautomation.flows.recommendations import (  # noqa: F401 (tasks)
+    recommendations_rebuild_all,
+    recommendations_refresh_all,
+)
 from saleor_mautomation.flows.send import messages_send, messages_send_bulk  # noqa: F401 (tasks)
 from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.intake.retention import deliveries_retention_sweep
