@@ -256,6 +256,12 @@ INTAKE_MAX_ATTEMPTS = int(env.get("INTAKE_MAX_ATTEMPTS", "5"))
 # Sending: messages handed over on one email connection before it is closed and a new one
 # opened (SMTP servers limit a session's messages; default 100, a count).
 EMAIL_MESSAGES_PER_CONNECTION = int(env.get("EMAIL_MESSAGES_PER_CONNECTION", "100"))
+# An email provider's pool (messages/pool.py), across all workers: the parallel connections the
+# campaign senders open to the deployment's own provider (EMAIL_URL), and to a shop's provider
+# that sets none (default 4, connections); the deployment's provider's rate (default 0,
+# messages per second; 0: no limit).
+EMAIL_CONNECTIONS = int(env.get("EMAIL_CONNECTIONS", "4"))
+EMAIL_MAX_PER_SECOND = float(env.get("EMAIL_MAX_PER_SECOND", "0"))
 # Broadcast messages claimed by the bulk sender at a time (default 500, messages), and how many
 # of them share one record of attempts and outcomes (default 50, messages): a sender lost
 # mid-chunk leaves at most that many in doubt (``unknown``, never sent twice; ADR 0028).

@@ -328,6 +328,15 @@ GROUPS: list[Group] = [
                 "messages handed over on one email connection (an SMTP session, an ESP's HTTP "
                 "session) before it is closed and a new one opened"
             ),
+            "EMAIL_CONNECTIONS": Doc(
+                "parallel connections the campaign senders of all workers open to the "
+                "deployment's email provider (`EMAIL_URL`), and to a shop's provider that sets "
+                "none; real-time senders keep one connection of their own"
+            ),
+            "EMAIL_MAX_PER_SECOND": Doc(
+                "messages per second all workers hand to the deployment's email provider "
+                "(0: no limit); real-time messages never wait behind a campaign's reservations"
+            ),
             "SEND_BULK_BATCH": Doc(
                 "broadcast messages the bulk sender (`messages_send_bulk`, queue `bulk`) "
                 "claims at a time; real-time messages have their own sender on `sending`"
