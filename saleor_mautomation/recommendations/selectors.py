@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -70,6 +70,16 @@ class Candidate:
     reason: str
 
 
+@dataclass(frozen=True)
+class _Ask:
+    installation_id: int
+    channel_slug: str
+    history: _History
+    context: list[str]
+    wanted: int  # candidates to rank: more than shown, as the rules drop some
+    rules: _Rules
+
+
 def recommend(
     installation_id: int,
     *,
@@ -93,16 +103,15 @@ def recommend(
         return []
     history = _History.of(contact_id) if contact_id is not None else _History.empty()
     context = list(dict.fromkeys(product_ids))
-    wanted = first * 5 + 20
-    candidates = _STRATEGY[strategy](installation_id, channel_slug, history, context, wanted)
-    return _shown(
-        installation_id,
-        channel_slug,
-        candidates,
-        first=first,
-        hidden={*context, *exclude_ids},
-        bought=history.bought,
-    )
+    rules = _Rules(installation_id, channel_slug, {*context, *exclude_ids}, history.bought)
+    ask = _Ask(installation_id, channel_slug, history, context, first * 5 + 20, rules)
+    chosen = rules.keep(_STRATEGY[strategy](ask))[:first]
+    cards = product_cards(installation_id, channel_slug, [c.product_id for c in chosen])
+    return [
+        Recommendation(product=cards[c.product_id], reason=c.reason, score=round(c.score, 6))
+        for c in chosen
+        if c.product_id in cards
+    ]
 
 
 # -- the contact's history ------------------------------------------------------------------------
@@ -177,11 +186,9 @@ def _customers(n: int) -> str:
     return f"{n} customer" if n == 1 else f"{n} customers"
 
 
-def _bought_together(
-    installation_id: int, channel_slug: str, history: _History, context: list[str], wanted: int
-) -> list[Candidate]:
-    seeds = context[:SEEDS] or history.seeds()
-    return _partners(installation_id, seeds, wanted)
+def _bought_together(ask: _Ask) -> list[Candidate]:
+    seeds = ask.context[:SEEDS] or ask.history.seeds()
+    return _partners(ask.installation_id, seeds, ask.wanted)
 
 
 def _partners(installation_id: int, seeds: Sequence[str], wanted: int) -> list[Candidate]:
@@ -266,15 +273,13 @@ def _times(n: int) -> str:
     return "once" if n == 1 else f"{n} times"
 
 
-def _bestsellers(
-    installation_id: int, channel_slug: str, history: _History, context: list[str], wanted: int
-) -> list[Candidate]:
+def _bestsellers(ask: _Ask) -> list[Candidate]:
     days = _window_days()
     return [
         Candidate(
             product_id, float(orders), f"Best-seller: ordered {_times(orders)} in {days} days"
         )
-        for product_id, orders in _sales(installation_id, channel_slug, None, wanted)
+        for product_id, orders in _sales(ask.installation_id, ask.channel_slug, None, ask.wanted)
     ]
 
 
@@ -308,10 +313,8 @@ def _category(
     return favourite, name or "your favourite category"
 
 
-def _bestsellers_in_category(
-    installation_id: int, channel_slug: str, history: _History, context: list[str], wanted: int
-) -> list[Candidate]:
-    category = _category(installation_id, history, context)
+def _bestsellers_in_category(ask: _Ask) -> list[Candidate]:
+    category = _category(ask.installation_id, ask.history, ask.context)
     if category is None:
         return []
     category_id, name = category
@@ -322,26 +325,27 @@ def _bestsellers_in_category(
             float(orders),
             f"Best-seller in {name}: ordered {_times(orders)} in {days} days",
         )
-        for product_id, orders in _sales(installation_id, channel_slug, category_id, wanted)
+        for product_id, orders in _sales(
+            ask.installation_id, ask.channel_slug, category_id, ask.wanted
+        )
     ]
 
 
-def _similar(
-    installation_id: int, channel_slug: str, history: _History, context: list[str], wanted: int
-) -> list[Candidate]:
+def _similar(ask: _Ask) -> list[Candidate]:
     """Products of the context's category: its best-sellers first, then the others by name."""
-    seeds = context or history.seeds()
-    category = _category(installation_id, history, seeds[:1]) if seeds else None
+    seeds = ask.context or ask.history.seeds()
+    category = _category(ask.installation_id, ask.history, seeds[:1]) if seeds else None
     if category is None:
         return []
     category_id, name = category
-    sold = _sales(installation_id, channel_slug, category_id, wanted)
+    wanted = ask.wanted
+    sold = _sales(ask.installation_id, ask.channel_slug, category_id, wanted)
     reason = f"Also in {name}"
     ranked = [Candidate(p, float(orders), reason) for p, orders in sold]
     if len(ranked) < wanted:
         taken = {c.product_id for c in ranked} | set(seeds)
         rest = (
-            recommendable_products(installation_id, channel_slug)
+            recommendable_products(ask.installation_id, ask.channel_slug)
             .filter(category__saleor_id=category_id)
             .exclude(saleor_id__in=taken)
             .order_by("name", "saleor_id")
@@ -351,29 +355,29 @@ def _similar(
     return ranked
 
 
-def _recently_viewed(
-    installation_id: int, channel_slug: str, history: _History, context: list[str], wanted: int
-) -> list[Candidate]:
-    count = len(history.viewed)
+def _recently_viewed(ask: _Ask) -> list[Candidate]:
+    count = len(ask.history.viewed)
     return [
         Candidate(product_id, float(count - rank), "You viewed it recently")
-        for rank, product_id in enumerate(history.viewed[:wanted])
+        for rank, product_id in enumerate(ask.history.viewed[: ask.wanted])
     ]
 
 
-def _personalised(
-    installation_id: int, channel_slug: str, history: _History, context: list[str], wanted: int
-) -> list[Candidate]:
+def _personalised(ask: _Ask) -> list[Candidate]:
     """What goes with the contact's recent orders and views, their favourite category's
     best-sellers and the channel's, blended in turn (each product once, with the reason of the
     list that ranked it first). A visitor with no history gets the best-sellers."""
+    general = replace(ask, context=[])
     lists = [
-        _partners(installation_id, history.seeds(), wanted),
-        _bestsellers_in_category(installation_id, channel_slug, history, [], wanted),
-        _bestsellers(installation_id, channel_slug, history, [], wanted),
+        ask.rules.keep(candidates)
+        for candidates in (
+            _partners(ask.installation_id, ask.history.seeds(), ask.wanted),
+            _bestsellers_in_category(general),
+            _bestsellers(general),
+        )
     ]
     by_id = [{c.product_id: c for c in candidates} for candidates in lists]
-    blended = blend([[c.product_id for c in candidates] for candidates in lists], wanted)
+    blended = blend([[c.product_id for c in candidates] for candidates in lists], ask.wanted)
     return [
         Candidate(product_id, float(len(blended) - rank), by_id[source][product_id].reason)
         for rank, (product_id, source) in enumerate(blended)
@@ -393,38 +397,44 @@ _STRATEGY = {
 # -- the rules every strategy follows -------------------------------------------------------------
 
 
-def _shown(
-    installation_id: int,
-    channel_slug: str,
-    candidates: Sequence[Candidate],
-    *,
-    first: int,
-    hidden: set[str],
-    bought: frozenset[str],
-) -> list[Recommendation]:
-    wanted = [c for c in candidates if c.product_id not in hidden]
-    if not wanted:
-        return []
-    allowed = dict(
-        recommendable_products(installation_id, channel_slug)
-        .filter(saleor_id__in={c.product_id for c in wanted})
-        .values_list("saleor_id", "product_type_name")
-    )
-    if bought:
-        consumable = set(
-            CatalogueSettings.objects.filter(installation_id=installation_id)
-            .values_list("consumable_product_types", flat=True)
-            .first()
-            or []
-        )
-        allowed = {p: kind for p, kind in allowed.items() if p not in bought or kind in consumable}
-    chosen = [c for c in wanted if c.product_id in allowed][:first]
-    cards = product_cards(installation_id, channel_slug, [c.product_id for c in chosen])
-    return [
-        Recommendation(product=cards[c.product_id], reason=c.reason, score=round(c.score, 6))
-        for c in chosen
-        if c.product_id in cards
-    ]
+class _Rules:
+    """The rules every strategy follows, each product's verdict read once per call."""
+
+    def __init__(
+        self, installation_id: int, channel_slug: str, hidden: set[str], bought: frozenset[str]
+    ) -> None:
+        self.installation_id = installation_id
+        self.channel_slug = channel_slug
+        self.hidden = hidden
+        self.bought = bought
+        self.allowed: dict[str, bool] = {}
+        self._consumable: set[str] | None = None
+
+    def consumable(self) -> set[str]:
+        if self._consumable is None:
+            self._consumable = set(
+                CatalogueSettings.objects.filter(installation_id=self.installation_id)
+                .values_list("consumable_product_types", flat=True)
+                .first()
+                or []
+            )
+        return self._consumable
+
+    def keep(self, candidates: Sequence[Candidate]) -> list[Candidate]:
+        wanted = [c for c in candidates if c.product_id not in self.hidden]
+        unknown = {c.product_id for c in wanted} - self.allowed.keys()
+        if unknown:
+            found = dict(
+                recommendable_products(self.installation_id, self.channel_slug)
+                .filter(saleor_id__in=unknown)
+                .values_list("saleor_id", "product_type_name")
+            )
+            for product_id in unknown:
+                kind = found.get(product_id)
+                self.allowed[product_id] = kind is not None and (
+                    product_id not in self.bought or kind in self.consumable()
+                )
+        return [c for c in wanted if self.allowed[c.product_id]]
 
 
 def visitor_contact_id(

@@ -1,0 +1,307 @@
+"""recommend(): exact results on a small shop, and the rules every strategy follows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from saleor_mautomation.recommendations.selectors import STRATEGIES, recommend
+from saleor_mautomation.recommendations.services import recommendations_rebuild
+from tests.conftest import make_installation
+from tests.recommendations import rows
+
+TEE, SOCKS, PIN, HOODIE, CAP, MUG = "Tee", "Socks", "Pin", "Hoodie", "Cap", "Mug"
+
+
+@pytest.fixture(autouse=True)
+def _now(time_machine):
+    time_machine.move_to(rows.NOW, tick=False)
+
+
+@pytest.fixture
+def shop(db):
+    """Five customers bought the tee with socks (which 20 customers bought), four of them with
+    a pin (which only they bought); the hoodie (not visible in listings) and the cap (sold
+    out) were bought with the tee too; the mug is sold in the "de" channel only, in euros."""
+    installation = make_installation(saleor_api_url="https://shop.example/graphql/")
+    rows.catalogue_urls(installation)
+    rows.product(installation, TEE, "Monospace Tee", in_category="Shirts")
+    rows.product(installation, SOCKS, "Socks", in_category="Accessories")
+    rows.product(installation, PIN, "Tee Pin", in_category="Accessories")
+    rows.product(installation, HOODIE, "Hoodie", in_category="Shirts", visible_in_listings=False)
+    rows.product(installation, CAP, "Cap", in_category="Accessories", in_stock=False)
+    rows.product(installation, MUG, "Mug", prices={"de": ("9.50", "EUR")})
+    buyers = [rows.contact(installation) for _ in range(20)]
+    for i, person in enumerate(buyers):
+        lines = [rows.line(SOCKS, category_id="Category:Accessories")]
+        if i < 5:
+            lines += [rows.line(TEE, category_id="Category:Shirts"), rows.line(HOODIE)]
+        if i < 4:
+            lines.append(rows.line(PIN, category_id="Category:Accessories"))
+        if i < 3:
+            lines.append(rows.line(CAP))
+        rows.order(installation, person, lines, placed_at=rows.NOW - timedelta(days=i))
+    recommendations_rebuild(installation_id=installation.pk, now=rows.NOW)
+    return installation, buyers
+
+
+def shown(recommendations):
+    return [(r.product.id, r.reason, r.score) for r in recommendations]
+
+
+def test_bought_together_ranks_by_shared_customers_scaled_by_popularity(shop):
+    # given the shop
+    installation, _ = shop
+
+    # when a visitor looks at the tee
+    found = recommend(
+        installation.pk,
+        strategy="bought_together",
+        channel_slug="default-channel",
+        product_ids=[TEE],
+    )
+
+    # then the pin (4 of its 4 buyers bought the tee) ranks above the socks (5 of their 20),
+    # the hidden hoodie and the sold-out cap are left out, and the tee itself too
+    assert shown(found) == [
+        (PIN, "Bought together with Monospace Tee by 4 customers", 0.596285),
+        (SOCKS, "Bought together with Monospace Tee by 5 customers", 0.357143),
+    ]
+    card = found[0].product
+    assert (card.name, card.price, card.currency, card.url, card.available) == (
+        "Tee Pin",
+        Decimal("20.00"),
+        "USD",
+        "https://shop.example/default-channel/products/tee-pin/",
+        True,
+    )
+
+
+def test_nothing_the_contact_bought_unless_its_type_is_consumable(shop):
+    # given the first buyer, who bought the tee, the socks and the pin
+    installation, buyers = shop
+
+    # when they look at the tee
+    found = recommend(
+        installation.pk,
+        strategy="bought_together",
+        channel_slug="default-channel",
+        contact_id=buyers[0].pk,
+        product_ids=[TEE],
+    )
+
+    # then nothing is left to recommend
+    assert found == []
+
+    # given socks are consumable
+    rows.catalogue_urls(installation, consumable_product_types=["Consumables"])
+    from saleor_mautomation.catalogue.models import Product
+
+    Product.objects.filter(installation=installation, saleor_id=SOCKS).update(
+        product_type_name="Consumables"
+    )
+
+    # when they look again, then the socks come back (bought again and again), the pin not
+    found = recommend(
+        installation.pk,
+        strategy="bought_together",
+        channel_slug="default-channel",
+        contact_id=buyers[0].pk,
+        product_ids=[TEE],
+    )
+    assert [r.product.id for r in found] == [SOCKS]
+
+
+def test_best_sellers_count_orders_in_the_window_of_the_channel(shop, settings):
+    # given a window of 3 days (orders of today and the two days before)
+    installation, _ = shop
+    settings.RECOMMENDATIONS_BESTSELLER_DAYS = 3
+
+    # when the best-sellers are asked for, excluding the socks
+    found = recommend(
+        installation.pk,
+        strategy="bestsellers",
+        channel_slug="default-channel",
+        exclude_ids=[SOCKS],
+        first=10,
+    )
+
+    # then the orders of the last 3 days count: the pin, the tee (3 each; the pin first by id),
+    # never the hoodie and cap, which are not recommendable
+    assert shown(found) == [
+        (PIN, "Best-seller: ordered 3 times in 3 days", 3.0),
+        (TEE, "Best-seller: ordered 3 times in 3 days", 3.0),
+    ]
+
+
+def test_best_sellers_in_the_context_products_category(shop):
+    # given the shop
+    installation, _ = shop
+
+    # when the best-sellers in the pin's category are asked for
+    found = recommend(
+        installation.pk,
+        strategy="bestsellers_in_category",
+        channel_slug="default-channel",
+        product_ids=[PIN],
+    )
+
+    # then the socks (20 orders); not the pin itself, not the sold-out cap
+    assert shown(found) == [
+        (SOCKS, "Best-seller in Accessories: ordered 20 times in 30 days", 20.0)
+    ]
+
+
+def test_similar_fills_the_category_with_unsold_products(shop):
+    # given a shirt nobody bought yet
+    installation, _ = shop
+    rows.product(installation, "Polo", "Polo", in_category="Shirts")
+
+    # when products like the tee are asked for
+    found = recommend(
+        installation.pk, strategy="similar", channel_slug="default-channel", product_ids=[TEE]
+    )
+
+    # then the other shirts: the polo (the hoodie is not visible)
+    assert shown(found) == [("Polo", "Also in Shirts", 0.0)]
+
+
+def test_prices_in_the_channels_currency_and_only_what_is_sold_there(shop):
+    # given the mug's buyers in the "de" channel, who also bought the tee there
+    installation, _ = shop
+    rows.product(installation, "Tee-de", "Tee DE", prices={"de": ("18.00", "EUR")})
+    for _ in range(2):
+        person = rows.contact(installation)
+        rows.order(
+            installation,
+            person,
+            [rows.line(MUG), rows.line("Tee-de"), rows.line(TEE)],
+            channel="de",
+        )
+    recommendations_rebuild(installation_id=installation.pk, now=rows.NOW)
+
+    # when the mug's partners are asked for in each channel
+    in_de = recommend(
+        installation.pk, strategy="bought_together", channel_slug="de", product_ids=[MUG]
+    )
+    in_default = recommend(
+        installation.pk,
+        strategy="bought_together",
+        channel_slug="default-channel",
+        product_ids=["Tee-de"],
+    )
+
+    # then in "de" the tee sold there, in euros (the other tee is not sold in "de"); in the
+    # default channel the tee, in dollars (the mug is not sold there)
+    assert [(r.product.id, r.product.price, r.product.currency) for r in in_de] == [
+        ("Tee-de", Decimal("18.00"), "EUR")
+    ]
+    assert [(r.product.id, r.product.price, r.product.currency) for r in in_default] == [
+        (TEE, Decimal("20.00"), "USD")
+    ]
+
+
+def test_recently_viewed_newest_first_without_the_context(shop):
+    # given a visitor who viewed the socks, the tee, the pin, then the socks again
+    installation, _ = shop
+    visitor = rows.contact(installation, email="")
+    for minutes, product_id in enumerate([SOCKS, TEE, PIN, SOCKS]):
+        rows.viewed(visitor, product_id, rows.NOW + timedelta(minutes=minutes))
+
+    # when their recently viewed products are asked for on the pin's page
+    found = recommend(
+        installation.pk,
+        strategy="recently_viewed",
+        channel_slug="default-channel",
+        contact_id=visitor.pk,
+        product_ids=[PIN],
+    )
+
+    # then the socks, then the tee
+    assert [(r.product.id, r.reason) for r in found] == [
+        (SOCKS, "You viewed it recently"),
+        (TEE, "You viewed it recently"),
+    ]
+
+
+def test_personalised_blends_partners_favourite_category_and_best_sellers(shop):
+    # given a customer who bought the tee and viewed the pin (an accessory) twice
+    installation, _ = shop
+    rows.product(installation, "Belt", "Belt", in_category="Accessories")
+    rows.product(installation, "Polo", "Polo", in_category="Shirts")
+    person = rows.contact(installation)
+    rows.order(installation, person, [rows.line(TEE, category_id="Category:Shirts")])
+    for minutes in range(2):
+        rows.viewed(person, PIN, rows.NOW + timedelta(minutes=minutes), "Category:Accessories")
+    other = rows.contact(installation)
+    rows.order(installation, other, [rows.line("Belt", category_id="Category:Accessories")])
+    rows.order(installation, other, [rows.line("Polo", category_id="Category:Shirts")])
+    recommendations_rebuild(installation_id=installation.pk, now=rows.NOW)
+
+    # when their personalised recommendations are asked for
+    found = recommend(
+        installation.pk,
+        strategy="personalised",
+        channel_slug="default-channel",
+        contact_id=person.pk,
+        first=4,
+    )
+
+    # then in turn: what goes with the tee and the pin (the socks go with both, the pin with
+    # the tee; never the tee, bought), the favourite category's best-sellers (Accessories:
+    # viewed twice, Shirts ordered once), the shop's best-sellers
+    assert [(r.product.id, r.reason) for r in found] == [
+        (SOCKS, "Bought together with Monospace Tee by 5 customers"),
+        (PIN, "Bought together with Monospace Tee by 4 customers"),
+        ("Belt", "Best-seller in Accessories: ordered once in 30 days"),
+        ("Polo", "Best-seller: ordered once in 30 days"),
+    ]
+
+
+def test_an_anonymous_visitor_without_history_gets_best_sellers(shop):
+    installation, _ = shop
+
+    found = recommend(
+        installation.pk, strategy="personalised", channel_slug="default-channel", first=2
+    )
+
+    assert [(r.product.id, r.reason) for r in found] == [
+        (SOCKS, "Best-seller: ordered 20 times in 30 days"),
+        (TEE, "Best-seller: ordered 5 times in 30 days"),
+    ]
+
+
+def test_unavailable_or_invisible_products_are_never_recommended(shop):
+    # given the tee unpublished, the pin not available for purchase
+    installation, _ = shop
+    from saleor_mautomation.catalogue.models import ProductChannelListing
+
+    ProductChannelListing.objects.filter(product__saleor_id=SOCKS).update(is_published=False)
+    ProductChannelListing.objects.filter(product__saleor_id=PIN).update(
+        is_available_for_purchase=False
+    )
+
+    # when every strategy is asked, then none shows the socks, the pin, the hoodie or the cap
+    for strategy in STRATEGIES:
+        found = recommend(
+            installation.pk,
+            strategy=strategy,
+            channel_slug="default-channel",
+            product_ids=[TEE],
+            first=50,
+        )
+        assert {r.product.id for r in found} & {SOCKS, PIN, HOODIE, CAP} == set(), strategy
+
+
+def test_first_is_bounded_and_an_unknown_strategy_refused(shop):
+    installation, _ = shop
+
+    found = recommend(
+        installation.pk, strategy="bestsellers", channel_slug="default-channel", first=0
+    )
+
+    assert found == []
+    with pytest.raises(ValueError, match="unknown strategy 'trending'"):
+        recommend(installation.pk, strategy="trending", channel_slug="default-channel")
