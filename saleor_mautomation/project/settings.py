@@ -292,6 +292,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_mautomation.flows.tasks.nightly",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Predicted value (BG/NBD, Gamma-Gamma): fitted and scored per installation before the
+    # nightly chain rebuilds the segments reading the predictions.
+    "predictions": {
+        "task": "saleor_mautomation.predictions.tasks.predictions_nightly",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "segments-sweep": {
         "task": "saleor_mautomation.flows.tasks.segments_sweep",
         "schedule": float(env.get("SEGMENTS_SWEEP_INTERVAL", "900")),
