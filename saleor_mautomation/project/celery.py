@@ -20,6 +20,7 @@ app.autodiscover_tasks(
         "saleor_mautomation.backfill",
         "saleor_mautomation.imports",
         "saleor_mautomation.segments",
+        "saleor_mautomation.predictions",
         "saleor_mautomation.messages",
         "saleor_mautomation.journeys",
     ]

@@ -243,6 +243,7 @@ CELERY_TASK_ROUTES = {
     "saleor_mautomation.flows.tasks.broadcast_runs_wake": {"queue": "bulk"},
     "saleor_mautomation.flows.tasks.broadcast_tests_decide": {"queue": "bulk"},
     "saleor_mautomation.imports.tasks.*": {"queue": "bulk"},  # CSV imports
+    "saleor_mautomation.predictions.tasks.*": {"queue": "bulk"},  # minutes of fitting
     "saleor_mautomation.journeys.tasks.*": {"queue": "journeys"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
