@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from saleor_mautomation.intake import handlers
+from saleor_mautomation.intake import catalogue, handlers
 from saleor_mautomation.saleor.webhooks import SPECS, WebhookSpec
 
 
@@ -18,6 +18,8 @@ class Webhook:
 
 
 def _handler(event: str) -> handlers.Handler:
+    if event in catalogue.HANDLERS:
+        return catalogue.HANDLERS[event]
     if event in {"CUSTOMER_DELETED", "ACCOUNT_DELETED"}:
         return handlers.handle_customer_deleted
     if event == "APP_DELETED":

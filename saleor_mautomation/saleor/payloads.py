@@ -234,3 +234,109 @@ class OrderEvent(Event):
 
 class AppDeletedEvent(Event):
     app: AppRef | None = None
+
+
+# The catalogue (issue 20): what the product, variant, category and collection subscriptions
+# and the full sync ask for. No channel is given, so listings and stocks come for every channel
+# and warehouse; a field the subscription did not ask for (an older subscription still in
+# Saleor, the captured deliveries) stays ``None`` and the stored value is kept.
+
+
+class ChannelRef(Payload):
+    slug: str
+    currency_code: str = ""
+
+
+class Amount(Payload):
+    amount: Decimal
+    currency: str
+
+
+class ProductListing(Payload):
+    channel: ChannelRef
+    is_published: bool = False
+    visible_in_listings: bool = False
+    is_available_for_purchase: bool | None = None
+    available_for_purchase_at: datetime | None = None
+
+
+class VariantListing(Payload):
+    channel: ChannelRef
+    price: Amount | None = None
+
+
+class Stock(Payload):
+    quantity: int
+    quantity_allocated: int = 0
+
+
+class IdRef(Payload):
+    id: str
+
+
+class CatalogueCategory(Payload):
+    id: str
+    name: str = ""
+    slug: str = ""
+    parent: IdRef | None = None
+    updated_at: datetime | None = None
+
+
+class CatalogueCollection(Payload):
+    id: str
+    name: str = ""
+    slug: str = ""
+
+
+class CatalogueVariant(Payload):
+    id: str
+    name: str | None = None
+    sku: str | None = None
+    updated_at: datetime | None = None
+    track_inventory: bool | None = None
+    quantity_available: int | None = None
+    stocks: list[Stock] | None = None
+    channel_listings: list[VariantListing] | None = None
+
+
+class CatalogueProduct(Payload):
+    id: str
+    name: str = ""
+    slug: str = ""
+    updated_at: datetime | None = None
+    category: CatalogueCategory | None = None
+    collections: list[CatalogueCollection] | None = None
+    product_type: Named | None = None
+    thumbnail: Image | None = None
+    metadata: list[MetadataItem] | None = None
+    channel_listings: list[ProductListing] | None = None
+    variants: list[CatalogueVariant] | None = None
+
+
+class CatalogueVariantOf(CatalogueVariant):
+    """A variant with its product (without the product's variants): variant deliveries."""
+
+    product: CatalogueProduct | None = None
+
+
+class ProductEvent(Event):
+    product: CatalogueProduct | None = None
+
+
+class VariantEvent(Event):
+    product_variant: CatalogueVariantOf | None = None
+
+
+class VariantPriceEvent(Event):
+    product_variant: CatalogueVariantOf | None = None
+    channel: ChannelRef | None = None
+    previous_price: Amount | None = None
+    new_price: Amount | None = None
+
+
+class CategoryEvent(Event):
+    category: CatalogueCategory | None = None
+
+
+class CollectionEvent(Event):
+    collection: CatalogueCollection | None = None

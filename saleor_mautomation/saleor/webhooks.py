@@ -60,6 +60,66 @@ def _order(event: str, typename: str) -> WebhookSpec:
     return WebhookSpec(event, typename, "order { ...OrderFields }", payloads.OrderEvent)
 
 
+def _product(event: str, typename: str) -> WebhookSpec:
+    return WebhookSpec(
+        event, typename, "product { ...CatalogueProductFields }", payloads.ProductEvent
+    )
+
+
+def _variant(event: str, typename: str) -> WebhookSpec:
+    return WebhookSpec(
+        event, typename, "productVariant { ...CatalogueVariantFields }", payloads.VariantEvent
+    )
+
+
+# Deletions need the ids alone (Saleor builds these payloads from the instance it is deleting).
+PRODUCT_DELETED = WebhookSpec(
+    "PRODUCT_DELETED", "ProductDeleted", "product { id }", payloads.ProductEvent
+)
+VARIANT_DELETED = WebhookSpec(
+    "PRODUCT_VARIANT_DELETED",
+    "ProductVariantDeleted",
+    "productVariant { id updatedAt product { id } }",
+    payloads.VariantEvent,
+)
+# Sent when Saleor recomputes a variant's discounted price in a channel (a promotion starts
+# or ends, the listing's price changes): the price a customer pays there, before and after.
+VARIANT_PRICE = WebhookSpec(
+    "PRODUCT_VARIANT_DISCOUNTED_PRICE_UPDATED",
+    "ProductVariantDiscountedPriceUpdated",
+    "productVariant { id updatedAt product { id } } channel { slug currencyCode } "
+    "previousPrice { amount currency } newPrice { amount currency }",
+    payloads.VariantPriceEvent,
+)
+
+
+def _category(event: str, typename: str, selection: str) -> WebhookSpec:
+    return WebhookSpec(event, typename, f"category {{ {selection} }}", payloads.CategoryEvent)
+
+
+def _collection(event: str, typename: str, selection: str) -> WebhookSpec:
+    return WebhookSpec(event, typename, f"collection {{ {selection} }}", payloads.CollectionEvent)
+
+
+CATALOGUE_SPECS: tuple[WebhookSpec, ...] = (
+    _product("PRODUCT_CREATED", "ProductCreated"),
+    _product("PRODUCT_UPDATED", "ProductUpdated"),
+    PRODUCT_DELETED,
+    _variant("PRODUCT_VARIANT_CREATED", "ProductVariantCreated"),
+    _variant("PRODUCT_VARIANT_UPDATED", "ProductVariantUpdated"),
+    VARIANT_DELETED,
+    VARIANT_PRICE,
+    _variant("PRODUCT_VARIANT_BACK_IN_STOCK", "ProductVariantBackInStock"),
+    _variant("PRODUCT_VARIANT_OUT_OF_STOCK", "ProductVariantOutOfStock"),
+    _variant("PRODUCT_VARIANT_STOCK_UPDATED", "ProductVariantStockUpdated"),
+    _category("CATEGORY_CREATED", "CategoryCreated", "...CatalogueCategoryFields"),
+    _category("CATEGORY_UPDATED", "CategoryUpdated", "...CatalogueCategoryFields"),
+    _category("CATEGORY_DELETED", "CategoryDeleted", "id"),
+    _collection("COLLECTION_CREATED", "CollectionCreated", "id name slug"),
+    _collection("COLLECTION_UPDATED", "CollectionUpdated", "id name slug"),
+    _collection("COLLECTION_DELETED", "CollectionDeleted", "id"),
+)
+
 SPECS: tuple[WebhookSpec, ...] = (
     _customer("CUSTOMER_CREATED", "CustomerCreated"),
     _customer("CUSTOMER_UPDATED", "CustomerUpdated"),
@@ -83,6 +143,7 @@ SPECS: tuple[WebhookSpec, ...] = (
     _order("ORDER_FULLY_REFUNDED", "OrderFullyRefunded"),
     _order("ORDER_UPDATED", "OrderUpdated"),
     WebhookSpec("APP_DELETED", "AppDeleted", "app { id name }", payloads.AppDeletedEvent),
+    *CATALOGUE_SPECS,
 )
 
 SPECS_BY_EVENT: dict[str, WebhookSpec] = {spec.event: spec for spec in SPECS}

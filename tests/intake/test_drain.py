@@ -64,9 +64,14 @@ def test_drain_processes_every_pending_delivery_in_batches(sample_installation):
     assert order.attempts == 1
 
 
-def test_drain_leaves_rejected_deliveries_alone(sample_installation):
+def test_drain_leaves_rejected_deliveries_alone(db):
+    installation = make_installation(
+        saleor_api_url="https://shop.example/graphql/", jwks={"keys": [signing_key(0).public_jwk]}
+    )
+    payload = json.loads(webhook_sample("PRODUCT_UPDATED")["raw_body"])
+    payload["__typename"] = "ProductMetadataUpdated"
     with pytest.raises(Exception, match="Unknown event"):
-        receive(webhook_sample("PRODUCT_UPDATED"))
+        receive_signed(installation, "product_metadata_updated", payload)
 
     assert drain().total == 0
     assert Delivery.objects.get().status == Delivery.Status.REJECTED

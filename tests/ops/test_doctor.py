@@ -567,7 +567,7 @@ def test_differing_and_extra_webhooks_are_named(saleor, installation):
     # given
     install_manifest(saleor, app_url="https://old.example.com")
     saleor.saleor_webhooks.add(
-        APP_ID, name="legacy", target_url=f"{APP_URL}/x", events=["PRODUCT_UPDATED"]
+        APP_ID, name="legacy", target_url=f"{APP_URL}/x", events=["PRODUCT_METADATA_UPDATED"]
     )
 
     # when

@@ -75,9 +75,9 @@ def test_sync_updates_what_differs_renames_and_keeps_extra_webhooks(saleor, inst
     by_name["mautomation-app-deleted"].is_active = False
     legacy = webhooks.add(
         APP_ID,
-        name="mautomation-product-updated",
+        name="mautomation-product-metadata-updated",
         target_url=WEBHOOK_URL,
-        events=["PRODUCT_UPDATED"],
+        events=["PRODUCT_METADATA_UPDATED"],
     )
     others = webhooks.add(OTHER_APP, name="another app's", target_url="https://x.example.com/")
 
@@ -94,7 +94,7 @@ def test_sync_updates_what_differs_renames_and_keeps_extra_webhooks(saleor, inst
     assert updates["mautomation-order-created"] == ("targetUrl",)
     assert [o for o in report.outcomes if o.action != "update"] == [
         Outcome("create", "mautomation-order-refunded"),
-        Outcome("extra", "mautomation-product-updated"),
+        Outcome("extra", "mautomation-product-metadata-updated"),
     ]
     assert webhooks.webhooks[legacy.pk] is not None
     assert webhooks.webhooks[others.pk].name == "another app's"
@@ -102,7 +102,7 @@ def test_sync_updates_what_differs_renames_and_keeps_extra_webhooks(saleor, inst
         w for w in _as_saleor_has_them(saleor) if w[0] != legacy.name
     ] == _as_the_manifest_says()
     assert webhooks_sync(installation, dry_run=False, prune=False).outcomes == (
-        Outcome("extra", "mautomation-product-updated"),
+        Outcome("extra", "mautomation-product-metadata-updated"),
     )
 
 
@@ -110,7 +110,7 @@ def test_prune_deletes_the_apps_extra_webhooks_only(saleor, installation):
     # given
     install_manifest(saleor)
     legacy = saleor.saleor_webhooks.add(
-        APP_ID, name="legacy", target_url=WEBHOOK_URL, events=["PRODUCT_UPDATED"]
+        APP_ID, name="legacy", target_url=WEBHOOK_URL, events=["PRODUCT_METADATA_UPDATED"]
     )
     others = saleor.saleor_webhooks.add(OTHER_APP, name="theirs", target_url=WEBHOOK_URL)
 
@@ -129,7 +129,7 @@ def test_a_dry_run_plans_and_changes_nothing(saleor, installation):
     # given
     install_manifest(saleor, app_url="https://old.example.com")
     saleor.saleor_webhooks.add(
-        APP_ID, name="legacy", target_url=WEBHOOK_URL, events=["PRODUCT_UPDATED"]
+        APP_ID, name="legacy", target_url=WEBHOOK_URL, events=["PRODUCT_METADATA_UPDATED"]
     )
     before = _as_saleor_has_them(saleor)
 
@@ -207,7 +207,7 @@ def test_the_command_prints_the_plan_and_takes_the_hyphenated_name(
     by_name = {w.name: w for w in saleor.saleor_webhooks.of(APP_ID)}
     by_name["mautomation-order-created"].target_url = "https://old.example.com/api/webhooks/saleor"
     saleor.saleor_webhooks.add(
-        APP_ID, name="legacy", target_url=WEBHOOK_URL, events=["PRODUCT_UPDATED"]
+        APP_ID, name="legacy", target_url=WEBHOOK_URL, events=["PRODUCT_METADATA_UPDATED"]
     )
     monkeypatch.setattr(
         "sys.argv",
