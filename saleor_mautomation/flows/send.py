@@ -15,6 +15,7 @@ from django.db import transaction
 from saleor_mautomation.core import clock
 from saleor_mautomation.flows.handoff import handoff
 from saleor_mautomation.journeys.outcomes import message_steps_follow
+from saleor_mautomation.messages.providers import PoolDefaults
 from saleor_mautomation.messages.sending import messages_recover, messages_send_due
 
 BATCH = 100
@@ -48,6 +49,7 @@ def _send_all(*, broadcast: bool, batch: int, chunk: int) -> dict[str, int]:
                 chunk=chunk,
                 broadcast=broadcast,
                 per_connection=settings.EMAIL_MESSAGES_PER_CONNECTION,
+                pool=PoolDefaults(settings.EMAIL_CONNECTIONS, settings.EMAIL_MAX_PER_SECOND),
                 outcomes=outcomes,
             )
             message_steps_follow(message_ids=outcomes)  # each run's log: what became of it

@@ -14,7 +14,7 @@ the type check.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Protocol, assert_never
@@ -22,7 +22,12 @@ from typing import Any, Protocol, assert_never
 from saleor_mautomation.contacts.models import Contact, PushSubscription
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.messages.models import Message, Template
-from saleor_mautomation.messages.providers import Accepted, EmailSender, provider_for
+from saleor_mautomation.messages.providers import (
+    Accepted,
+    EmailSender,
+    PoolDefaults,
+    provider_for,
+)
 from saleor_mautomation.messages.push import push_sender_for, vapid_subject_default
 from saleor_mautomation.messages.sms import sms_sender_for
 
@@ -58,6 +63,7 @@ class Opening:
     now: datetime
     twilio_http_client: Any = None
     per_connection: int = 100  # messages handed over on one email connection (then a new one)
+    pool: PoolDefaults = field(default_factory=PoolDefaults)  # the deployment's email pool
 
 
 @dataclass(frozen=True)
@@ -91,11 +97,13 @@ def _browsers(contact: Contact) -> str | None:
 
 def _email_sender(installation_id: int, opening: Opening) -> Sender:
     return EmailSender(
-        provider_for(installation_id, allow_private=opening.allow_private),
+        provider_for(installation_id, allow_private=opening.allow_private, defaults=opening.pool),
         installation_id=installation_id,
         app_url=opening.app_url,
         default_from=opening.default_from,
         per_connection=opening.per_connection,
+        allow_private=opening.allow_private,
+        defaults=opening.pool,
     )
 
 

@@ -19,6 +19,7 @@ shop may set) gets the same check and pinning on every request.
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import importlib.util
 import json
@@ -41,12 +42,16 @@ from saleor_mautomation.core.http import resolve_checked
 from saleor_mautomation.messages.context import shop_of
 from saleor_mautomation.messages.mime import HeaderInvalid, Mail, encode_address, mime_bytes
 from saleor_mautomation.messages.models import EmailProvider, Message, SendingRules, Template
+from saleor_mautomation.messages.pool import Limits
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
 from saleor_mautomation.messages.services import rules_of, template_current
 from saleor_mautomation.messages.tracking import tracked_html
 from saleor_mautomation.messages.transport import pinned_esp_backend
 from saleor_mautomation.saleor.models import Installation
 
+# The most parallel connections a shop may give its provider's pool (one thread each in a
+# campaign sender).
+MAX_CONNECTIONS = 32
 # The message context's key of a subject that replaces the template version's for this
 # message (a journey's subject-line test, ``outbox.Outgoing.subject``).
 SUBJECT_KEY = "_subject"
@@ -97,14 +102,37 @@ class OutcomeUnknown(MautomationError):
 @dataclass(frozen=True)
 class Provider:
     backend: Any
-    interval: float  # seconds to leave between two sends (0: no throttle)
+    limits: Limits  # its pool: parallel connections and messages per second (``pool.py``)
 
 
-def provider_for(installation_id: int, *, allow_private: bool) -> Provider:
+@dataclass(frozen=True)
+class PoolDefaults:
+    """The deployment's limits (``EMAIL_CONNECTIONS``, ``EMAIL_MAX_PER_SECOND``): those of its
+    own provider (``EMAIL_URL``), and the connections of a shop's provider that sets none."""
+
+    connections: int = 4
+    rate: float = 0.0
+
+
+def _limits(stored: EmailProvider | None, defaults: PoolDefaults) -> Limits:
+    """The deployment's provider is one pool for every shop on it; a shop that set a rate of
+    its own on it gets a pool of its own at the lower of the two rates."""
+    if stored is None or (stored.kind == EmailProvider.Kind.DEFAULT and stored.max_per_second <= 0):
+        return Limits("default", defaults.connections, defaults.rate)
+    own_rate = stored.max_per_second
+    if stored.kind == EmailProvider.Kind.DEFAULT:
+        rate = min(own_rate, defaults.rate) if defaults.rate > 0 else own_rate
+        return Limits(f"default:{stored.installation_id}", defaults.connections, rate)
+    return Limits(f"provider:{stored.pk}", stored.connections or defaults.connections, own_rate)
+
+
+def provider_for(
+    installation_id: int, *, allow_private: bool, defaults: PoolDefaults | None = None
+) -> Provider:
     stored = EmailProvider.objects.filter(installation_id=installation_id).first()
-    interval = 1 / stored.max_per_second if stored and stored.max_per_second > 0 else 0.0
+    limits = _limits(stored, defaults or PoolDefaults())
     if stored is None or stored.kind == EmailProvider.Kind.DEFAULT:
-        return Provider(get_connection(fail_silently=False), interval)
+        return Provider(get_connection(fail_silently=False), limits)
     if stored.kind == EmailProvider.Kind.SMTP:
         resolve_checked(stored.smtp_host, stored.smtp_port, allow_private=allow_private)
         backend = get_connection(
@@ -119,13 +147,13 @@ def provider_for(installation_id: int, *, allow_private: bool) -> Provider:
             use_ssl=stored.smtp_security == EmailProvider.Security.TLS,
             timeout=30,
         )
-        return Provider(backend, interval)
+        return Provider(backend, limits)
     pinned = pinned_esp_backend(import_string(esp_backend(stored.esp)), allow_private=allow_private)
     try:
         backend = pinned(fail_silently=False, **json.loads(stored.esp_settings or "{}"))
     except ImproperlyConfigured as exc:  # e.g. anymail: a setting the ESP needs is missing
         raise ProviderInvalid(f"The {stored.esp} provider is not set up: {exc}") from exc
-    return Provider(backend, interval)
+    return Provider(backend, limits)
 
 
 def esp_backend(esp: str) -> str:
@@ -150,6 +178,7 @@ def email_provider_update(
     esp: str = "",
     esp_settings: dict[str, Any] | None = None,
     max_per_second: float = 0,
+    connections: int = 0,
     allow_private: bool,
 ) -> EmailProvider:
     """Save the provider; ``None`` secrets keep the stored ones (they are never read back)."""
@@ -159,6 +188,8 @@ def email_provider_update(
         raise ProviderInvalid("smtp_security is starttls, tls or none")
     if max_per_second < 0:
         raise ProviderInvalid("max_per_second cannot be negative")
+    if not 0 <= connections <= MAX_CONNECTIONS:
+        raise ProviderInvalid(f"connections is between 0 (the default) and {MAX_CONNECTIONS}")
     if kind == EmailProvider.Kind.SMTP:
         if not smtp_host or not 0 < smtp_port < 65536:
             raise ProviderInvalid("An SMTP server needs a host and a port")
@@ -178,6 +209,7 @@ def email_provider_update(
             esp=esp,
             esp_settings=esp_settings,
             max_per_second=max_per_second,
+            connections=connections,
         )
 
 
@@ -193,6 +225,7 @@ def _provider_save(
     esp: str,
     esp_settings: dict[str, Any] | None,
     max_per_second: float,
+    connections: int,
 ) -> EmailProvider:
     stored, _ = EmailProvider.objects.select_for_update().get_or_create(
         installation_id=installation_id
@@ -206,6 +239,7 @@ def _provider_save(
     if esp_settings is not None:
         stored.esp_settings = json.dumps(esp_settings)
     stored.max_per_second = max_per_second
+    stored.connections = connections
     stored.save()
     return stored
 
@@ -353,9 +387,14 @@ class EmailSender:
         app_url: str,
         default_from: str,
         per_connection: int = 100,
+        allow_private: bool = False,
+        defaults: PoolDefaults | None = None,
     ) -> None:
         self.backend = provider.backend
-        self.interval = provider.interval
+        self.limits = provider.limits
+        self.interval = 0.0  # paced by its pool (``limits``)
+        self.installation_id, self.allow_private = installation_id, allow_private
+        self.defaults = defaults
         self.per_connection = max(per_connection, 1)
         self.on_connection = 0  # messages handed over on the open connection
         self.app_url = app_url
@@ -363,6 +402,15 @@ class EmailSender:
         self.installation = Installation.objects.get(pk=installation_id)
         self.sender = sender_of(stored, self.installation, default_from=default_from)
         self.reply_to = stored.reply_to
+
+    def another(self) -> EmailSender:
+        """One more connection to the same provider (a campaign's parallel hand-over)."""
+        twin = copy.copy(self)
+        provider = provider_for(
+            self.installation_id, allow_private=self.allow_private, defaults=self.defaults
+        )
+        twin.backend, twin.on_connection = provider.backend, 0
+        return twin
 
     def hand_over(self, message: Message, context: dict[str, Any], now: datetime) -> Accepted:
         version = message.template_version

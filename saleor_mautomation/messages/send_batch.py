@@ -91,6 +91,12 @@ class BatchReads:
                 (message.pk, self.now)
             )
 
+    def unsent(self, message: Message) -> None:
+        """Counted by ``sent`` before its hand-over, which failed."""
+        recent = self.recent.get((message.contact_id or 0, message.channel), [])
+        if (message.pk, self.now) in recent:
+            recent.remove((message.pk, self.now))
+
     def suppress(self, message: Message, reason: str) -> None:
         self.suppressed.setdefault((message.installation_id, message.to_address.lower()), reason)
 

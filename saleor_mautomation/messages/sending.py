@@ -32,16 +32,22 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 
 from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
+from saleor_mautomation.core.errors import RetryableError
 from saleor_mautomation.messages.channels import (
     ChannelSpec,
     Opening,
-    Sender,
     UnknownChannel,
     channel_spec,
 )
 from saleor_mautomation.messages.codes import with_code_images
 from saleor_mautomation.messages.funnel import with_message_links
+from saleor_mautomation.messages.lanes import (
+    Handed,
+    Ready,
+    SenderPool,
+    hand_over_all,
+    hand_over_one,
+)
 from saleor_mautomation.messages.models import (
     Message,
     MessageAttempt,
@@ -49,7 +55,7 @@ from saleor_mautomation.messages.models import (
     Template,
     TemplateVersion,
 )
-from saleor_mautomation.messages.providers import OutcomeUnknown, Refused
+from saleor_mautomation.messages.providers import Accepted, OutcomeUnknown, PoolDefaults, Refused
 from saleor_mautomation.messages.providers import build_mail as build_mail
 from saleor_mautomation.messages.providers import template_test_send as template_test_send
 from saleor_mautomation.messages.rules import Decision, decide
@@ -151,38 +157,6 @@ def _decision(
     )
 
 
-class SenderPool:
-    """The transports of one batch, opened on first need per installation and channel (a
-    message its rules skip needs none), each throttled to its provider's pace."""
-
-    def __init__(self, opening: Opening, *, sleep: Callable[[float], None]) -> None:
-        self.opening, self.sleep = opening, sleep
-        self._open: dict[tuple[int, str], Sender | MautomationError] = {}
-        self._used: set[tuple[int, str]] = set()
-
-    def get(self, installation_id: int, spec: ChannelSpec) -> Sender:
-        """The transport, after the pause its throttle wants; ``RetryableError`` when it
-        cannot be opened (not set up, unreachable): its messages are retried later."""
-        key = (installation_id, spec.channel)
-        if key not in self._open:
-            try:
-                self._open[key] = spec.open_sender(installation_id, self.opening)
-            except (PermanentError, RetryableError) as exc:
-                self._open[key] = exc
-        sender = self._open[key]
-        if isinstance(sender, MautomationError):
-            raise RetryableError(sender.message)
-        if key in self._used and sender.interval:
-            self.sleep(sender.interval)
-        self._used.add(key)
-        return sender
-
-    def close(self) -> None:
-        for sender in self._open.values():
-            if not isinstance(sender, MautomationError):
-                sender.close()
-
-
 def _current_address(message: Message, contact: Contact | None, spec: ChannelSpec) -> None:
     """An SMS goes to the contact's number as it is now (the consent belongs to it)."""
     if not spec.follows_contact or contact is None:
@@ -193,10 +167,10 @@ def _current_address(message: Message, contact: Contact | None, spec: ChannelSpe
         Message.objects.filter(pk=message.pk).update(to_address=current)
 
 
-def _deliver(message: Message, *, reads: BatchReads, app_url: str, senders: SenderPool) -> Outcome:
-    """Apply the rules to one claimed message and hand it over; what became of it (written
-    with the rest of its chunk)."""
-    now = reads.now
+def _prepare(message: Message, *, reads: BatchReads, app_url: str) -> Outcome | Ready:
+    """Apply the rules to one claimed message: what became of it, or ``Ready`` with the
+    context it goes out with (counted at once towards the contact's cap for the rest of the
+    batch; ``reads.unsent`` takes it back if the hand-over fails)."""
     if not message.installation.is_active:  # queued as the shop uninstalled the app
         return Outcome(Status.CANCELLED, UNINSTALLED)
     try:
@@ -212,34 +186,92 @@ def _deliver(message: Message, *, reads: BatchReads, app_url: str, senders: Send
         return Outcome(Status.DEFERRED, decision.reason, fields={"send_after": decision.until})
     assert contact is not None
     assert message.template_version is not None
+    reads.sent(message)
     context = with_code_images(
         {**reads.contexts[contact.pk], **message.context},
         installation_id=message.installation_id,
         app_url=app_url,
     )
-    context = with_message_links(context, message.pk)
-    try:
-        sender = senders.get(message.installation_id, spec)
-        accepted = sender.hand_over(message, context, now)
-    except Refused as exc:
-        return _refused(message, reads, exc)
-    except OutcomeUnknown as exc:
-        return _unknown(message, now, exc.message)
-    except RetryableError as exc:
-        return _retry(message, now, exc.message)
-    except PermanentError as exc:
-        return Outcome(Status.FAILED, exc.message)
-    reads.sent(message)
-    return Outcome(
-        Status.SENT,
-        detail=accepted.detail,
-        fields={
-            "sent_at": now,
-            "subject": accepted.subject,
-            "message_id": accepted.message_id,
-            "provider_id": accepted.provider_id,
-        },
-    )
+    return Ready(message, with_message_links(context, message.pk))
+
+
+def _finish(message: Message, handed: Handed, reads: BatchReads) -> Outcome:
+    """What the hand-over's answer makes of the message (written with the rest of its
+    chunk)."""
+    now = reads.now
+    if isinstance(handed, Accepted):
+        return Outcome(
+            Status.SENT,
+            detail=handed.detail,
+            fields={
+                "sent_at": now,
+                "subject": handed.subject,
+                "message_id": handed.message_id,
+                "provider_id": handed.provider_id,
+            },
+        )
+    reads.unsent(message)
+    match handed:
+        case Refused():
+            return _refused(message, reads, handed)
+        case OutcomeUnknown():
+            return _unknown(message, now, handed.message)
+        case RetryableError():
+            return _retry(message, now, handed.message)
+        case _:
+            return Outcome(Status.FAILED, handed.message)
+
+
+def _chunk_deliver(
+    part: list[int],
+    messages: dict[int, Message],
+    *,
+    reads: BatchReads,
+    app_url: str,
+    senders: SenderPool,
+    taken: set[int],
+    results: dict[int, Outcome],
+) -> None:
+    """Decide every message of the chunk, then hand the ready ones over per installation and
+    channel (in parallel on a campaign's provider pool), then record their outcomes in
+    ``results``."""
+    groups: dict[tuple[int, str], list[Ready]] = {}
+    for message_id in part:
+        prepared = _prepare(messages[message_id], reads=reads, app_url=app_url)
+        if isinstance(prepared, Outcome):
+            results[message_id] = prepared
+        else:
+            groups.setdefault((prepared.message.installation_id, prepared.message.channel), [])
+            groups[(prepared.message.installation_id, prepared.message.channel)].append(prepared)
+    for (installation_id, channel), items in groups.items():
+        spec = channel_spec(channel)
+        done: dict[int, Handed] = {}
+        try:
+            lane = senders.lane(installation_id, spec, wanted=len(items))
+        except RetryableError as exc:
+            done = dict.fromkeys((ready.message.pk for ready in items), exc)
+        else:
+            if lane.pace is None:  # one transport, its own throttle
+                for ready in items:
+                    taken.add(ready.message.pk)
+                    senders.paced(installation_id, spec)
+                    done[ready.message.pk] = hand_over_one(lane.senders[0], ready, reads.now)
+                    results[ready.message.pk] = _finish(
+                        ready.message, done[ready.message.pk], reads
+                    )
+                continue
+            lane.pace.reserve(len(items))
+            try:
+                hand_over_all(items, lane, now=reads.now, taken=taken, done=done)
+            finally:
+                for ready in items:  # what was handed over is recorded, even after a fault
+                    if ready.message.pk in done:
+                        results[ready.message.pk] = _finish(
+                            ready.message, done[ready.message.pk], reads
+                        )
+        for ready in items:
+            if ready.message.pk not in results:
+                results[ready.message.pk] = _finish(ready.message, done[ready.message.pk], reads)
 
 
 def _claimed(ids: list[int]) -> dict[int, Message]:
@@ -340,14 +372,17 @@ def messages_send_due(
     chunk: int = 1,
     broadcast: bool | None = None,
     per_connection: int = 100,
+    pool: PoolDefaults | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.time,
     twilio_http_client: Any = None,
     outcomes: dict[int, str] | None = None,
 ) -> dict[str, int]:
-    """Claim and send a batch: per installation and channel over its own provider
-    connection (``per_connection`` messages each), at most as fast as its throttle allows;
-    counts per outcome (and each message's status in ``outcomes``, when given: the
-    coordinator logs them on their steps).
+    """Claim and send a batch: per installation and channel over its provider's
+    connections (``per_connection`` messages each; a broadcast's on as many parallel
+    connections as its email provider's pool grants, ``lanes.py``), never faster than the
+    provider's rate (``pool.py``: ``clock`` and ``sleep`` pace it); counts per outcome (and each
+    message's status in ``outcomes``, when given: the coordinator logs them on their steps).
 
     The batch is read once (``BatchReads``) and handed over ``chunk`` messages at a time:
     the chunk's attempts are recorded in one statement before its first hand-over, its
@@ -367,48 +402,48 @@ def messages_send_due(
             now=now,
             twilio_http_client=twilio_http_client,
             per_connection=per_connection,
+            pool=pool or PoolDefaults(),
         ),
         sleep=sleep,
+        clock=clock,
+        bulk=bool(broadcast),
     )
     messages = _claimed(ids)
     ordered = list(messages)
     size = max(chunk, 1)
-    handled = 0  # messages whose outcome is known (the next one is in hand)
-    started = 0  # messages whose chunk recorded its attempts
+    finished: set[int] = set()  # outcome known (written, or stopped by a pause)
+    taken: set[int] = set()  # given to a transport: in doubt until its outcome is known
     try:
         reads = BatchReads(list(messages.values()), now=now, app_url=app_url)
         for first in range(0, len(ordered), size):
             part = ordered[first : first + size]
             if broadcast:
                 stopped = _stop_paused_broadcasts(part)
-                if stopped:
-                    # Moved to the chunk's front and counted as handled, so that what is
-                    # handled stays a prefix of the batch (the release below relies on it).
-                    part = [pk for pk in part if pk in stopped] + [
-                        pk for pk in part if pk not in stopped
-                    ]
-                    ordered[first : first + size] = part
-                    handled += len(stopped)
-                    for message_id, status in stopped.items():
-                        counts[status] = counts.get(status, 0) + 1
-                        if outcomes is not None:
-                            outcomes[message_id] = status
-                    part = part[len(stopped) :]
-                    if not part:
-                        continue
+                finished.update(stopped)
+                for message_id, status in stopped.items():
+                    counts[status] = counts.get(status, 0) + 1
+                    if outcomes is not None:
+                        outcomes[message_id] = status
+                part = [pk for pk in part if pk not in stopped]
+                if not part:
+                    continue
             attempts_start(part, now=now)
-            started = first + len(part)
             results: dict[int, Outcome] = {}
             try:
-                for message_id in part:
-                    results[message_id] = _deliver(
-                        messages[message_id], reads=reads, app_url=app_url, senders=senders
-                    )
-                    handled += 1
+                _chunk_deliver(
+                    part,
+                    messages,
+                    reads=reads,
+                    app_url=app_url,
+                    senders=senders,
+                    taken=taken,
+                    results=results,
+                )
             finally:
                 # What was handed over is recorded even when a fault of no named kind ends
-                # the chunk (the message in hand stays in doubt for ``messages_recover``).
+                # the chunk (the messages in hand stay in doubt for ``messages_recover``).
                 outcomes_write(messages, results, now=now)
+                finished.update(results)
             for message_id, outcome in results.items():
                 counts[outcome.status] = counts.get(outcome.status, 0) + 1
                 if outcomes is not None:
@@ -416,9 +451,9 @@ def messages_send_due(
     finally:
         senders.close()
         # Only a fault of no named kind (a bug, the database gone) ends the batch early: it
-        # propagates to be seen, and the messages after the one in hand go back to the
+        # propagates to be seen, and the messages no transport was given go back to the
         # queue now rather than after ``STUCK_AFTER`` (this process knows they never left).
-        if handled < len(ordered):
-            after = handled + 1 if handled < started else handled
-            _release(ordered[after:], now)
+        unsent = [pk for pk in ordered if pk not in finished and pk not in taken]
+        if unsent:
+            _release(unsent, now)
     return counts

@@ -57,7 +57,7 @@ def box() -> Iterator[tuple[StallingMailbox, int]]:
 
 @pytest.fixture
 def start(box, tmp_path) -> Iterator[Any]:
-    env = {**worker_environment(box[1]), "SEND_BULK_CHUNK": str(CHUNK)}
+    env = {**worker_environment(box[1]), "SEND_BULK_CHUNK": str(CHUNK), "EMAIL_CONNECTIONS": "1"}
     started: list[Worker] = []
 
     def start() -> Worker:

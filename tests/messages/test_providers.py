@@ -61,6 +61,11 @@ def test_mail_goes_through_the_installations_own_server_at_its_pace(shop, mailbo
     )
     queue(shop, 3)
     pauses: list[float] = []
+    moment = [1_000.0]
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        moment[0] += seconds
 
     # when
     counts = messages_send_due(
@@ -68,7 +73,8 @@ def test_mail_goes_through_the_installations_own_server_at_its_pace(shop, mailbo
         app_url="https://app.example",
         default_from="s@x.example",
         allow_private=True,
-        sleep=pauses.append,
+        sleep=sleep,
+        clock=lambda: moment[0],
     )
 
     # then

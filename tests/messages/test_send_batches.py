@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from saleor_mautomation.messages.models import Message, MessageAttempt, Template
 from saleor_mautomation.messages.outbox import Origin, Outgoing, messages_enqueue
+from saleor_mautomation.messages.providers import PoolDefaults
 from saleor_mautomation.messages.sending import messages_send_due
 from saleor_mautomation.messages.services import templates_builtin_ensure
 from tests.contacts.factories import make_contact, make_shop
@@ -117,7 +118,9 @@ def test_messages_share_a_connection_up_to_per_connection(shop, sessions):
     queued(shop, 10)
 
     # when
-    counts = send(limit=100, chunk=3, broadcast=True, per_connection=4)
+    counts = send(
+        limit=100, chunk=3, broadcast=True, per_connection=4, pool=PoolDefaults(connections=1)
+    )
 
     # then: three connections carried 4, 4 and 2 messages, in order
     assert counts == {"sent": 10}
