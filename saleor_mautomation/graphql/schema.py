@@ -15,6 +15,8 @@ from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
 from saleor_mautomation.graphql.consent_texts import ConsentTextsMutation, ConsentTextsQuery
 from saleor_mautomation.graphql.contacts import ContactsQuery
 from saleor_mautomation.graphql.discard_failure import DiscardFailureMutation
+from saleor_mautomation.graphql.draw_run import DrawRunMutation
+from saleor_mautomation.graphql.draws import DrawsMutation, DrawsQuery
 from saleor_mautomation.graphql.email_provider import EmailProviderMutation, EmailProviderQuery
 from saleor_mautomation.graphql.erase_contact import EraseContactMutation
 from saleor_mautomation.graphql.failures import FailuresQuery
@@ -29,6 +31,7 @@ from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
 from saleor_mautomation.graphql.sender_domain import SenderDomainQuery
 from saleor_mautomation.graphql.settings import SettingsMutation, SettingsQuery
 from saleor_mautomation.graphql.storefront import StorefrontMutation, StorefrontQuery
+from saleor_mautomation.graphql.surveys import SurveysMutation, SurveysQuery
 from saleor_mautomation.graphql.template_copy import TemplateCopyMutation
 from saleor_mautomation.graphql.template_create import TemplateCreateMutation, TemplateCreateQuery
 from saleor_mautomation.graphql.template_rename import TemplateRenameMutation
@@ -54,6 +57,8 @@ class Query(
     SenderDomainQuery,
     SettingsQuery,
     StorefrontQuery,
+    SurveysQuery,
+    DrawsQuery,
     TemplatesQuery,
     TemplateCreateQuery,
     ChannelTemplatePreviewQuery,
@@ -80,6 +85,9 @@ class Mutation(
     SegmentsMutation,
     SettingsMutation,
     StorefrontMutation,
+    SurveysMutation,
+    DrawsMutation,
+    DrawRunMutation,
     TemplatesMutation,
     TemplateCreateMutation,
     TemplateCopyMutation,
