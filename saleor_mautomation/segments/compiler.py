@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from functools import partial, reduce
 from typing import Any, Literal, assert_never
 
@@ -48,6 +49,7 @@ from django.db.models.lookups import (
 from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.contacts.models import ContactSpend
 from saleor_mautomation.events.models import Event
+from saleor_mautomation.predictions.models import ContactPrediction, ContactValuePrediction
 from saleor_mautomation.segments import definition as d
 from saleor_mautomation.segments.models import Membership
 from saleor_mautomation.segments.sql import (
@@ -108,6 +110,8 @@ def facts_of(definition: d.Definition) -> Facts:
                 timed = True
             case d.AttributeCondition() | d.SpendCondition() | d.ConsentCondition():
                 found.add("profile")  # the row, its metadata, or its figures
+            case d.PredictionCondition():
+                timed = True  # the nightly predictions change them, and now moves on
             case _:
                 assert_never(node)
     return Facts(frozenset(found), timed)
@@ -232,6 +236,8 @@ class Compiler:
                 return self.birthday(node)
             case d.SpendCondition():
                 return self.spend(node)
+            case d.PredictionCondition():
+                return self.prediction(node)
             case d.ConsentCondition():
                 return Q(email_consent__in=node.status)
             case d.EventCondition():
@@ -394,6 +400,35 @@ class Compiler:
         if _compare(node.op)(0, node.value):
             return ~Q(Exists(failing))
         return Q(Exists(matching))
+
+    def prediction(self, node: d.PredictionCondition) -> Q:
+        """The contact's prediction row holds a value meeting the comparison (no row, or an
+        empty value: never)."""
+        rows: Any
+        value: Decimal | datetime
+        match node.metric:
+            case "probability_active" | "expected_orders":
+                column = (
+                    "probability_active"
+                    if node.metric == "probability_active"
+                    else "expected_orders_12m"
+                )
+                rows, value = ContactPrediction.objects.all(), node.value
+            case "clv":
+                column = "clv_12m"
+                rows = ContactValuePrediction.objects.filter(currency=node.currency)
+                rows, value = rows.filter(clv_12m__isnull=False), node.value
+            case "next_order_days":
+                column = "expected_next_order_at"
+                rows = ContactPrediction.objects.filter(expected_next_order_at__isnull=False)
+                value = self.moments.at(timedelta(days=float(node.value)))
+            case _:
+                assert_never(node.metric)
+        rows = rows.filter(contact_id=OuterRef(self.subject))
+        if node.op == "ne":
+            return Q(Exists(rows.exclude(**{column: value})))
+        lookup = "exact" if node.op == "eq" else node.op
+        return Q(Exists(rows.filter(**{f"{column}__{lookup}": value})))
 
     # -- events and orders ------------------------------------------------------------------
 

@@ -2,11 +2,12 @@
 
 A definition is ``{"version": 1, "root": <node>}``. A node is a group (``and``, ``or``, ``not``)
 or a condition; each condition says what it reads (profile columns, custom attributes, spend
-per currency, consent, events, orders, email engagement, another segment's membership, the
-birthday). ``definition_parse`` turns JSON into these models or raises ``DefinitionInvalid``
-with one message per offending field, addressed by its path (``root.conditions.1.value``), so
-the editor can show it beside the field. The compiler (``compiler.py``) relies on every model
-here being valid: whatever passes parsing can be evaluated.
+per currency, predicted value, consent, events, orders, email engagement, another segment's
+membership, the birthday). ``definition_parse`` turns JSON into these models or raises
+``DefinitionInvalid`` with one message per offending field, addressed by its path
+(``root.conditions.1.value``), so the editor can show it beside the field. The compiler
+(``compiler.py``) relies on every model here being valid: whatever passes parsing can be
+evaluated.
 """
 
 from __future__ import annotations
@@ -190,6 +191,21 @@ class SpendCondition(_Model):
     value: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
 
 
+class PredictionCondition(_Model):
+    """A value the nightly models predict (``predictions/``): ``probability_active`` (0 to 1),
+    ``expected_orders`` and ``clv`` (orders and spend in ``currency`` expected over the next 12
+    months), ``next_order_days`` (days from now to the expected next order, negative once it is
+    overdue). A contact without that prediction (no order yet, not enough data in the shop, a
+    single order in the currency, no next order expected) never matches, so ``not`` is its
+    exact complement."""
+
+    type: Literal["prediction"]
+    metric: Literal["probability_active", "expected_orders", "clv", "next_order_days"]
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    op: Comparison
+    value: Annotated[Decimal, Field(ge=-MAX_DAYS, le=10**9, max_digits=14, decimal_places=4)]
+
+
 class ConsentCondition(_Model):
     type: Literal["consent"]
     channel: Literal["email"] = "email"
@@ -268,6 +284,7 @@ AnyNode = (
     | AgeCondition
     | BirthdayCondition
     | SpendCondition
+    | PredictionCondition
     | ConsentCondition
     | EventCondition
     | OrderCondition
@@ -369,8 +386,21 @@ def _check_profile(field: str, op: str, value: Any) -> None:
         raise _Invalid("field", f"unknown profile field {field!r}; known: {known}")
 
 
+def _check_prediction(node: PredictionCondition) -> None:
+    if (node.metric == "clv") != (node.currency is not None):
+        raise _Invalid("currency", "'clv' takes a currency, the other metrics none")
+    if node.metric == "probability_active" and not 0 <= node.value <= 1:
+        raise _Invalid("value", "a probability is from 0 to 1")
+    if node.metric in {"expected_orders", "clv"} and node.value < 0:
+        raise _Invalid("value", f"{node.metric!r} is never negative")
+    if node.metric == "next_order_days" and node.op in {"eq", "ne"}:
+        raise _Invalid("op", "'next_order_days' compares with lt, lte, gt or gte")
+
+
 def _check_node(node: AnyNode) -> None:
     match node:
+        case PredictionCondition():
+            _check_prediction(node)
         case ProfileCondition():
             _check_profile(node.field, node.op, node.value)
         case AttributeCondition():
@@ -420,6 +450,7 @@ TAGS = {
     "age",
     "birthday",
     "spend",
+    "prediction",
     "consent",
     "event",
     "order",

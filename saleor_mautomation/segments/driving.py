@@ -39,6 +39,7 @@ BY_ID = (
     d.OrderCondition,
     d.SegmentCondition,
     d.SpendCondition,
+    d.PredictionCondition,
 )
 
 Estimate = Callable[[Any], float | None]  # a queryset's estimated rows, None if unknown
