@@ -27,6 +27,7 @@ from saleor_mautomation.catalogue.selectors import (
 )
 from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.contacts.models import Contact, ContactAlias
+from saleor_mautomation.contacts.services import email_normalize
 from saleor_mautomation.core import clock
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.recommendations.engine import NOT_PURCHASES, blend, pair_score
@@ -438,18 +439,21 @@ class _Rules:
 
 
 def visitor_contact_id(
-    *, installation_id: int, saleor_user_id: str | None, anonymous_id: str | None
+    *,
+    installation_id: int,
+    saleor_user_id: str | None = None,
+    email: str | None = None,
+    anonymous_id: str | None = None,
 ) -> int | None:
     """The contact of a storefront visitor, read only (a visitor never seen has none): the
-    signed-in customer's, else the anonymous id's."""
-    if saleor_user_id:
-        found = (
-            Contact.objects.filter(installation_id=installation_id, saleor_user_id=saleor_user_id)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if found is not None:
-            return found
+    signed-in customer's (``saleor_user_id`` and ``email`` from their token, never an address
+    a visitor typed), else the anonymous id's."""
+    contacts = Contact.objects.filter(installation_id=installation_id)
+    for field, value in (("saleor_user_id", saleor_user_id), ("email", email_normalize(email))):
+        if value:
+            found = contacts.filter(**{field: value}).values_list("pk", flat=True).first()
+            if found is not None:
+                return found
     if anonymous_id:
         return (
             ContactAlias.objects.filter(installation_id=installation_id, anonymous_id=anonymous_id)
