@@ -26,6 +26,7 @@ from saleor_mautomation.graphql.journey_presets import JourneyPresetsMutation, J
 from saleor_mautomation.graphql.journeys import JourneysMutation, JourneysQuery
 from saleor_mautomation.graphql.offers import OffersMutation, OffersQuery
 from saleor_mautomation.graphql.pickers import PickersQuery
+from saleor_mautomation.graphql.recommendations import RecommendationsQuery
 from saleor_mautomation.graphql.retry_failure import RetryFailureMutation
 from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
 from saleor_mautomation.graphql.sender_domain import SenderDomainQuery
@@ -53,6 +54,7 @@ class Query(
     JourneyPresetsQuery,
     OffersQuery,
     PickersQuery,
+    RecommendationsQuery,
     SegmentsQuery,
     SenderDomainQuery,
     SettingsQuery,
