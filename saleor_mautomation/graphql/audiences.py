@@ -23,5 +23,6 @@ STOREFRONT_FIELDS = frozenset(
         "setPhone",
         "pushPublicKey",
         "consentText",
+        "recommendations",
     }
 )
