@@ -140,6 +140,7 @@ ID_ARGS: dict[tuple[str, str, str], str] = {
     ("Query", "journeyTest", "contactId"): "Contact",
     ("Query", "contact", "id"): "Contact",
     ("Query", "contactExport", "id"): "Contact",
+    ("Query", "contactRecommendations", "contactId"): "Contact",
     ("Query", "journeyAnalytics", "journeyId"): "Journey",
     ("Query", "templateAnalytics", "templateId"): "Template",
     ("Query", "broadcastAnalytics", "journeyId"): "Journey",
@@ -189,6 +190,7 @@ OTHER_ARGS: dict[str, dict[str, Any]] = {
     "journeyAnalytics": {"from": "2026-01-01", "to": "2026-12-31"},
     "templateAnalytics": {"from": "2026-01-01", "to": "2026-12-31"},
     "abTestResults": {"nodeId": "ab"},
+    "contactRecommendations": {"strategy": "PERSONALISED", "channel": "default-channel"},
 }
 FAILURE_KINDS = {"DELIVERY": "Delivery", "RUN": "JourneyRun", "MESSAGE": "Message"}
 
