@@ -32,6 +32,7 @@ LOG_BOUND = 20.0
 # At a = 1 the expected-orders formula is 0/0 (its limit is finite, the function smooth in a):
 # within this distance of 1 it is interpolated between the two sides.
 A_NEAR_ONE = 1e-3
+QUADRATURE_NODES = 64
 
 
 class FitFailed(Exception):
@@ -173,14 +174,48 @@ def _expected_orders(params: BgNbd, t: float, x: Array, t_x: Array, T: Array) ->
     )
 
 
-def expected_orders(params: BgNbd, t: float, x: Array, t_x: Array, T: Array) -> Array:
-    """E[orders in (T, T + t] | x, t_x, T] (FHL 2005, eq. 10)."""
+def _expected_orders_closed(params: BgNbd, t: float, x: Array, t_x: Array, T: Array) -> Array:
     if abs(params.a - 1) >= A_NEAR_ONE:
         return _expected_orders(params, t, x, t_x, T)
     below = _expected_orders(BgNbd(params.r, params.alpha, 1 - A_NEAR_ONE, params.b), t, x, t_x, T)
     above = _expected_orders(BgNbd(params.r, params.alpha, 1 + A_NEAR_ONE, params.b), t, x, t_x, T)
     share = (params.a - (1 - A_NEAR_ONE)) / (2 * A_NEAR_ONE)
     return np.asarray(below + share * (above - below), dtype=np.float64)
+
+
+def expected_orders_quadrature(
+    params: BgNbd, t: float, x: Array, t_x: Array, T: Array, nodes: int = QUADRATURE_NODES
+) -> Array:
+    """The same expectation as an integral: P(active) times the orders an active customer
+    places in t, (1 - ((alpha + T) / (alpha + T + p t)) ** (r + x)) / p once the rate is
+    integrated out, over p ~ Beta(a, b + x) (Gauss-Jacobi nodes, one set per distinct x).
+
+    Where the hypergeometric function of the closed form overflows (a fit whose rate
+    heterogeneity vanished: r and alpha in the tens of thousands and beyond) this stays finite.
+    """
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    result = np.empty(len(x), dtype=np.float64)
+    for repeat in np.unique(x):
+        mine = x == repeat
+        roots, weights = special.roots_jacobi(nodes, b + repeat - 1, a - 1)
+        p = (1 + roots) / 2
+        norm = 2 ** (a + b + repeat - 1) * np.exp(special.betaln(a, b + repeat))
+        scale = (alpha + T[mine])[:, None]
+        # (scale / (scale + p t)) ** (r + x), in logs: r + x may be huge.
+        kept = np.exp(-(r + repeat) * np.log1p(p[None, :] * t / scale))
+        active = (1 - kept) / p[None, :]
+        result[mine] = active @ weights / norm
+    return np.asarray(result * probability_alive(params, x, t_x, T), dtype=np.float64)
+
+
+def expected_orders(params: BgNbd, t: float, x: Array, t_x: Array, T: Array) -> Array:
+    """E[orders in (T, T + t] | x, t_x, T] (FHL 2005, eq. 10); by quadrature for the
+    customers whose closed form is not finite."""
+    closed = _expected_orders_closed(params, t, x, t_x, T)
+    bad = ~np.isfinite(closed)
+    if np.any(bad):
+        closed[bad] = expected_orders_quadrature(params, t, x[bad], t_x[bad], T[bad])
+    return closed
 
 
 def expected_gap(params: BgNbd, x: Array, T: Array) -> Array:

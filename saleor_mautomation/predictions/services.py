@@ -118,6 +118,8 @@ def _scores(params: engine.BgNbd, buyers: Buyers) -> Scores:
     alive = engine.probability_alive(params, x, t_x, T)
     expected = engine.expected_orders(params, HORIZON_DAYS, x, t_x, T)
     next_at = buyers.last_order_at + engine.expected_gap(params, x, T) * DAY
+    if not (np.all(np.isfinite(alive)) and np.all(np.isfinite(expected))):
+        raise engine.FitFailed("the fitted model gives scores that are not finite")
     return Scores(alive, expected, np.where(alive >= NEXT_ORDER_MIN_ACTIVE, next_at, np.nan))
 
 
@@ -355,10 +357,13 @@ def predictions_refresh(
         and span >= gate.min_span_days
     )
     fitted: engine.Fitted[engine.BgNbd] | None = None
+    scores: Scores | None = None
     if enough:
         try:
             fitted = engine.bgnbd_fit(buyers.x, buyers.t_x, buyers.T)
+            scores = _scores(fitted.params, buyers)
         except engine.FitFailed as exc:
+            fitted = None
             logger.warning("BG/NBD of installation %s not fitted: %s", installation_id, exc)
     with transaction.atomic():
         _fit_save(
@@ -371,7 +376,7 @@ def predictions_refresh(
             span=span,
             fitted=fitted,
         )
-        if fitted is None:
+        if fitted is None or scores is None:
             PredictionFit.objects.filter(
                 installation_id=installation_id, model=PredictionFit.Model.GAMMA_GAMMA
             ).delete()
@@ -382,7 +387,6 @@ def predictions_refresh(
                 repeat_buyers=repeat,
                 marked=marked,
             )
-        scores = _scores(fitted.params, buyers)
         changed = _predictions_write(
             installation_id=installation_id, buyers=buyers, scores=scores, now=now
         )

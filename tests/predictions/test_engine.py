@@ -166,3 +166,32 @@ def test_without_a_repeat_order_the_fit_is_refused_not_made_up():
     # when / then
     with pytest.raises(engine.FitFailed):
         engine.bgnbd_fit(x, np.zeros(50), T)
+
+
+@pytest.mark.parametrize("params", [PARAMS, BgNbd(r=0.5, alpha=40.0, a=0.3, b=0.9)])
+def test_the_quadrature_gives_the_closed_forms_expected_orders(params):
+    x, t_x, T = (np.array(v, dtype=np.float64) for v in zip(*CASES, strict=True))
+
+    assert engine.expected_orders_quadrature(params, 365.0, x, t_x, T).tolist() == pytest.approx(
+        engine.expected_orders(params, 365.0, x, t_x, T).tolist(), rel=1e-9
+    )
+
+
+def test_where_the_closed_form_overflows_the_expectation_is_still_the_models():
+    # given: a fit whose rate heterogeneity vanished (lambda all but fixed at r / alpha)
+    params = BgNbd(r=81577.7, alpha=18686652.4, a=140.57, b=222.09)
+    x, t_x, T = np.array([0.0, 2.0]), np.array([0.0, 220.0]), np.array([250.0, 280.0])
+    assert not np.all(np.isfinite(engine._expected_orders(params, 365.0, x, t_x, T)))
+
+    # when
+    expected = engine.expected_orders(params, 365.0, x, t_x, T)
+
+    # then: the fixed-rate limit, (1 - exp(-lam p t)) / p over p ~ Beta(a, b + x)
+    alive = engine.probability_alive(params, x, t_x, T)
+    for n in range(2):
+        lam = (params.r + x[n]) / (params.alpha + T[n])
+        drop = stats.beta(params.a, params.b + x[n])
+        limit, _ = integrate.quad(
+            lambda p, lam=lam, drop=drop: -math.expm1(-lam * p * 365.0) / p * drop.pdf(p), 0, 1
+        )
+        assert expected[n] == pytest.approx(alive[n] * limit, rel=1e-4)
