@@ -4,14 +4,16 @@ The contract (the default templates and the editor's example use exactly these):
 ``contact`` (first_name, last_name, email, language_code), ``shop`` (name, url, logo_url,
 address, support_email), ``checkout`` (lines: image, name, variant, price, quantity, url;
 total; resume_url), ``order`` (number, lines, total, url), ``voucher`` (code, description;
-qr_url, barcode_url and print_url added at sending: ``messages.codes``), ``recommendations``
-(a slot a later catalogue feature fills), ``offers`` and ``links`` (unsubscribe, preferences,
-confirm; survey and draw: ``messages.programme_links``). Money is formatted per currency here,
-once.
+qr_url, barcode_url and print_url added at sending: ``messages.codes``), ``offers`` and
+``links`` (unsubscribe, preferences, confirm; survey and draw: ``messages.programme_links``);
+and the products (``messages.products``): ``cart``, ``viewed``, ``ordered``, ``product``,
+``recommendations`` and ``recommend(strategy, count)``, read only for the templates that name
+them. Money is formatted per currency here, once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,8 +24,11 @@ from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.consent import Purpose, consent_token
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core import clock
+from saleor_mautomation.messages.blocks import EVERYTHING, Needs, needs_of_sources
+from saleor_mautomation.messages.models import Message
 from saleor_mautomation.messages.money import money
 from saleor_mautomation.messages.offers import offers_for_contacts
+from saleor_mautomation.messages.products import products_fill
 from saleor_mautomation.messages.programme_links import programme_links
 from saleor_mautomation.saleor.models import Installation
 
@@ -122,19 +127,57 @@ def link_warnings(installation: Installation) -> list[str]:
 
 
 def recipient_context(
-    *, contact: Contact, app_url: str, now: datetime | None = None
+    *,
+    contact: Contact,
+    app_url: str,
+    now: datetime | None = None,
+    sources: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """The context for a real contact: its newest open checkout and newest order, and the
-    offers of the shop's pool that fit it."""
-    return recipient_contexts(contacts=[contact], app_url=app_url, now=now)[contact.pk]
+    """The context for a real contact: its newest open checkout and newest order, the
+    offers of the shop's pool that fit it, and the products the template ``sources`` name
+    (every product name and ``recommendations`` when not given)."""
+    needs = EVERYTHING if sources is None else needs_of_sources(sources)
+    return recipient_contexts(
+        contacts=[contact], app_url=app_url, now=now, needs={contact.pk: needs}
+    )[contact.pk]
+
+
+def message_needs(
+    messages: Iterable[Message],
+) -> tuple[dict[int, Needs], dict[int, dict[str, Any]]]:
+    """What a batch's templates ask of each contact's context, and each contact's event (the
+    run's entry event of its first message that has one, for ``viewed`` and ``product``)."""
+    needs: dict[int, Needs] = {}
+    events: dict[int, dict[str, Any]] = {}
+    for message in messages:
+        version = message.template_version
+        if message.contact_id is None or version is None:
+            continue
+        asked = needs_of_sources(
+            (version.html, version.text, version.subject, version.preheader, version.push_url)
+        )
+        needs[message.contact_id] = needs.get(message.contact_id, Needs()) | asked
+        event = (message.context or {}).get("event")
+        if isinstance(event, dict) and message.contact_id not in events:
+            events[message.contact_id] = event
+    return needs, events
 
 
 def recipient_contexts(
-    *, contacts: list[Contact], app_url: str, now: datetime | None = None
+    *,
+    contacts: list[Contact],
+    app_url: str,
+    now: datetime | None = None,
+    messages: Iterable[Message] | None = None,
+    needs: Mapping[int, Needs] | None = None,
 ) -> dict[int, dict[str, Any]]:
     """``recipient_context`` of many contacts (a batch of sends), by contact id: the same
-    values, read in a few queries per installation instead of a few per contact."""
+    values, read in a few queries per installation instead of a few per contact. The
+    products are those the ``messages``' templates name (or ``needs``, given directly)."""
     moment = now or clock.now()
+    events: dict[int, dict[str, Any]] = {}
+    if messages is not None:
+        needs, events = message_needs(messages)
     contexts: dict[int, dict[str, Any]] = {}
     by_installation: dict[int, list[Contact]] = {}
     for contact in contacts:
@@ -154,6 +197,16 @@ def recipient_contexts(
                 order=orders.get(contact.pk),
                 offers=offers[contact.pk],
             )
+        products_fill(
+            contexts,
+            installation=installation,
+            contacts=group,
+            checkouts=checkouts,
+            orders=orders,
+            needs=needs or {},
+            events=events,
+            now=moment,
+        )
     return contexts
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from saleor_mautomation.core.errors import PermanentError
+from saleor_mautomation.messages.blocks import block_errors
 from saleor_mautomation.messages.defaults import EXAMPLE_CONTEXT, default_templates
 from saleor_mautomation.messages.mime import HeaderInvalid, encode_address
 from saleor_mautomation.messages.models import (
@@ -59,10 +60,18 @@ def template_version_create(
     mjml_source: str,
     now: datetime,
 ) -> TemplateVersion:
-    """Compile and store a new version (``RenderFailed`` with staged errors otherwise)."""
+    """Compile and store a new version (``RenderFailed`` with staged errors otherwise: a
+    ``recommend()`` the sender could not resolve too, ``messages.blocks``)."""
     if not 2 <= len(language) <= 8:
         raise PermanentError("A language code such as 'en' or 'de'", code="invalid_language")
     compiled = compile_version(mjml_source=mjml_source, subject=subject, preheader=preheader)
+    blocks = [
+        *block_errors(mjml_source),
+        *block_errors(subject, "subject"),
+        *block_errors(preheader, "preheader"),
+    ]
+    if blocks:
+        raise RenderFailed(blocks)
     with transaction.atomic():
         return TemplateVersion.objects.create(
             template=template,

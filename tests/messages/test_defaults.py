@@ -12,6 +12,7 @@ import mjml
 import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
+from saleor_mautomation.messages.blocks import recommend_function
 from saleor_mautomation.messages.defaults import (
     EXAMPLE_CONTEXT,
     LANGUAGES,
@@ -40,6 +41,9 @@ KEYS = [
     "nps-survey",
     "prize-draw-invitation",
     "prize-draw-winner",
+    "back-in-stock",
+    "price-drop",
+    "low-stock",
 ]
 TEMPLATES = default_templates()
 GREETING = {"en": "Hi Ada,", "de": "Hallo Ada,"}
@@ -52,6 +56,8 @@ def minimal_context() -> dict[str, Any]:
     context = copy.deepcopy(EXAMPLE_CONTEXT)
     context["voucher"] = None
     context["recommendations"] = []
+    context["recommend"] = recommend_function({})
+    context["viewed"] = []
     context["offers"] = []
     context["contact"]["first_name"] = ""
     context["shop"]["logo_url"] = ""
@@ -150,9 +156,16 @@ def test_template_renders_the_example_context(template):
         assert context["links"]["review"] in rendered
     if "voucher.code" in template.mjml:
         assert "WELCOME10" in rendered
-    if "{% if recommendations %}" in template.mjml:
+    if "recommend(" in template.mjml:
         assert "Merino Wool Blanket" in rendered
         assert "Ceramic Vase" in rendered
+    if template.key == "browse-abandonment":
+        for card in context["viewed"]:
+            assert f'href="{card["url"]}"' in rendered
+            assert card["price"] in rendered
+    if template.key in {"back-in-stock", "price-drop", "low-stock"}:
+        assert context["product"]["image"] in rendered
+        assert context["product"]["price"] in rendered
     if "{% if offers %}" in template.mjml:
         assert "Autumn edit" in rendered
 

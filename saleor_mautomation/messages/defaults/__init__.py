@@ -15,8 +15,13 @@ compilation, so Jinja that wraps MJML elements sits in ``<mj-raw>``, and loops o
   ``{image, name, variant, price, quantity, url}`` with price and totals already formatted
 - ``voucher``: code, description, qr_url, barcode_url (empty for a code Code 128 cannot
   carry), print_url (the printable coupon page), or None (no voucher block)
-- ``recommendations``: ``[{image, name, price, url}]``; ``offers``: ``[{title, text, url}]``
-  (either may be empty: no block)
+- products (``messages.products``), each a card ``{id, name, slug, url, image, price,
+  currency, category, available}``: ``cart`` and ``ordered`` (the open checkout's and the
+  newest order's lines: cards with variant, quantity, price and total), ``viewed`` (a browse
+  abandonment's products), ``product`` (a commerce trigger's, with was, drop_percent,
+  quantity_left), ``recommend(strategy, count)`` (cards with a reason; the arguments written in
+  the template, ``messages.blocks``) and ``recommendations`` (``recommend("personalised", 4)``)
+- ``offers``: ``[{title, text, url}]`` (may be empty: no block)
 - ``links``: unsubscribe, preferences, confirm (double opt-in), review (post-purchase review),
   survey and draw (``{{ links.survey }}/<survey key>?score=N``, ``{{ links.draw }}/<draw key>``)
 """
@@ -28,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from saleor_mautomation.messages.blocks import STRATEGIES, recommend_function
 from saleor_mautomation.messages.sandbox import frozen
 
 LANGUAGES = ("en", "de")
@@ -72,6 +78,43 @@ def _line(seed: str, name: str, variant: str, price: str, quantity: int) -> dict
     }
 
 
+def _card(seed: str, name: str, price: str, category: str, reason: str = "") -> dict[str, Any]:
+    """A product card (``messages.products.card_of``), with a recommendation's ``reason``."""
+    card = {
+        "id": f"UHJvZHVjdDo{seed}",
+        "name": name,
+        "slug": seed,
+        "url": f"https://linden-goods.example/products/{seed}/",
+        "image": f"https://picsum.photos/seed/{seed}/260",
+        "price": price,
+        "currency": "EUR",
+        "category": category,
+        "available": True,
+    }
+    return card | {"reason": reason} if reason else card
+
+
+def _cart_line(
+    seed: str, name: str, variant: str, price: str, quantity: int, total: str
+) -> dict[str, Any]:
+    """A cart or order line: its product's card with the line's variant, quantity and prices."""
+    return _card(seed, name, price, "Home") | {
+        "image": f"https://picsum.photos/seed/{seed}/120",
+        "variant": variant,
+        "quantity": quantity,
+        "total": total,
+    }
+
+
+# What ``recommend(strategy, count)`` shows in the preview, whatever the strategy.
+EXAMPLE_PICKS = [
+    _card("wool-blanket", "Merino Wool Blanket", "€129.00", "Textiles", "Popular in Textiles"),
+    _card("ceramic-vase", "Ceramic Vase", "€45.00", "Decor", "Bought together with Linen Throw"),
+    _card("linen-napkins", "Linen Napkins", "€28.00", "Kitchen", "Similar to Stoneware Mug"),
+    _card("olive-soap", "Olive Oil Soap", "€9.50", "Bath", "Often bought again"),
+]
+
+
 EXAMPLE_CONTEXT: dict[str, Any] = {
     "contact": {
         "first_name": "Ada",
@@ -110,20 +153,22 @@ EXAMPLE_CONTEXT: dict[str, Any] = {
         "barcode_url": "https://mautomation.example/v/7f3c9a/barcode.png",
         "print_url": "https://mautomation.example/v/7f3c9a",
     },
-    "recommendations": [
-        {
-            "image": "https://picsum.photos/seed/wool-blanket/260",
-            "name": "Merino Wool Blanket",
-            "price": "€129.00",
-            "url": "https://linden-goods.example/products/wool-blanket/",
-        },
-        {
-            "image": "https://picsum.photos/seed/ceramic-vase/260",
-            "name": "Ceramic Vase",
-            "price": "€45.00",
-            "url": "https://linden-goods.example/products/ceramic-vase/",
-        },
+    "recommendations": EXAMPLE_PICKS[:2],
+    "recommend": recommend_function({strategy: EXAMPLE_PICKS for strategy in STRATEGIES}),
+    "cart": [
+        _cart_line("linen-throw", "Linen Throw", "Sand / 130 x 170 cm", "€79.00", 1, "€79.00"),
+        _cart_line("stoneware-mug", "Stoneware Mug", "Moss green", "€36.00", 2, "€72.00"),
     ],
+    "ordered": [
+        _cart_line("oak-tray", "Oak Serving Tray", "Large", "€54.00", 1, "€54.00"),
+        _cart_line("beeswax-candle", "Beeswax Candle", "", "€12.50", 2, "€25.00"),
+    ],
+    "viewed": [
+        _card("linen-throw", "Linen Throw", "€79.00", "Textiles"),
+        _card("rattan-basket", "Rattan Basket", "€39.00", "Storage"),
+    ],
+    "product": _card("linen-throw", "Linen Throw", "€59.00", "Textiles")
+    | {"variant": "Sand", "was": "€79.00", "drop_percent": 25.3, "quantity_left": 3},
     "offers": [
         {
             "title": "Autumn edit",
