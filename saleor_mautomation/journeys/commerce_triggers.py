@@ -45,10 +45,10 @@ BACK_IN_STOCK = "product.back_in_stock"
 PRICE_DROPPED = "product.price_dropped"
 STOCK_LOW = "product.stock_low"
 # The catalogue event kind each trigger consumes (out_of_stock concerns nobody: no trigger).
-TRIGGERS = {
-    CatalogueEvent.Kind.BACK_IN_STOCK: BACK_IN_STOCK,
-    CatalogueEvent.Kind.PRICE_DROP: PRICE_DROPPED,
-    CatalogueEvent.Kind.STOCK_LOW: STOCK_LOW,
+TRIGGERS: dict[str, str] = {
+    CatalogueEvent.Kind.BACK_IN_STOCK.value: BACK_IN_STOCK,
+    CatalogueEvent.Kind.PRICE_DROP.value: PRICE_DROPPED,
+    CatalogueEvent.Kind.STOCK_LOW.value: STOCK_LOW,
 }
 
 # How far back a view or a cart counts (days): the widest window a journey's entry may narrow.

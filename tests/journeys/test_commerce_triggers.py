@@ -401,7 +401,7 @@ def test_the_scheduler_sweeps_every_active_installation_on_the_journeys_queue(sh
     entry = settings.CELERY_BEAT_SCHEDULE["journeys-commerce-triggers"]
 
     # when
-    result = celery_app.tasks[entry["task"]]()
+    result = celery_app.tasks[str(entry["task"])]()
 
     # then
     assert result == {"processed": 2, "recorded": 2, "failed": 0}
