@@ -138,7 +138,9 @@ def dashboard_template(info: graphene.ResolveInfo, id: str) -> Template:
     return found
 
 
-def _preview_context(info: graphene.ResolveInfo, contact_id: str | None) -> dict[str, Any]:
+def _preview_context(
+    info: graphene.ResolveInfo, contact_id: str | None, sources: tuple[str, ...] = ()
+) -> dict[str, Any]:
     if contact_id is None:
         return EXAMPLE_CONTEXT
     contact = Contact.objects.filter(
@@ -146,7 +148,7 @@ def _preview_context(info: graphene.ResolveInfo, contact_id: str | None) -> dict
     ).first()
     if contact is None:
         raise GraphQLError("No such contact", extensions={"code": "NOT_FOUND"})
-    return recipient_context(contact=contact, app_url=settings.APP_URL)
+    return recipient_context(contact=contact, app_url=settings.APP_URL, sources=sources)
 
 
 class CreateTemplateVersion(graphene.Mutation):
@@ -309,7 +311,7 @@ class TemplatesQuery(graphene.ObjectType):
             raise GraphQLError(
                 "Give templateId, or mjml and subject", extensions={"code": "INVALID"}
             )
-        context = _preview_context(info, contact_id)
+        context = _preview_context(info, contact_id, (mjml, subject, preheader))
         try:
             compiled = compile_version(mjml_source=mjml, subject=subject, preheader=preheader)
             rendered = render(compiled, context, strict=contact_id is None)
