@@ -71,7 +71,10 @@ class BatchReads:
                     self.recent.setdefault((contact_id, channel), []).append((pk, sent_at))
         contacts = {m.contact_id: m.contact for m in messages if m.contact is not None}
         self.contexts = recipient_contexts(
-            contacts=[c for c in contacts.values() if c is not None], app_url=app_url, now=now
+            contacts=[c for c in contacts.values() if c is not None],
+            app_url=app_url,
+            now=now,
+            messages=messages,  # the products their templates name (messages.products)
         )
 
     def suppression(self, message: Message) -> str | None:
