@@ -15,6 +15,7 @@ from celery import current_app, shared_task
 from django.conf import settings
 
 from saleor_mautomation.backfill import services
+from saleor_mautomation.backfill.catalogue import catalogue_sync
 from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.backfill.services import Outcome
 from saleor_mautomation.core import clock
@@ -34,6 +35,10 @@ MAX_RETRIES = 8
 def backfill_run(self: Any, installation_id: int, resume_only: bool = False) -> dict[str, str]:
     """Import (``resume_only``: carry on importing) an installation's customers, orders and
     open checkouts; a transient fault or a run held by another worker retries later."""
+    if not resume_only:
+        # The catalogue's full sync starts with the backfill, as a task of its own (named,
+        # so it is queued even where tasks run eagerly, as the segments' rebuild below).
+        current_app.send_task(catalogue_sync.name, args=[installation_id])
     outcomes = services.backfill_execute(
         installation_id=installation_id,
         resources=list(BackfillRun.Resource),

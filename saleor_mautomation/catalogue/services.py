@@ -10,7 +10,7 @@ each once (``dedupe_key``); a first sighting makes none, there being nothing to 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -498,18 +498,15 @@ def variant_delete(*, installation_id: int, saleor_id: str) -> int:
     return 1
 
 
-def catalogue_sweep(*, installation_id: int, sync_number: int) -> int:
+def catalogue_sweep(*, installation_id: int, sync_number: int, started_at: datetime) -> int:
     """Delete what a complete sync ``sync_number`` did not see: gone from Saleor while no
-    delivery said so (a webhook lost, the app installed later)."""
+    delivery said so (a webhook lost, the app installed later). A row a delivery wrote after
+    the sync began is kept: it was created behind the sync's pages, not left over."""
     deleted = 0
     for model in (Product, Collection, Category):
-        gone = model.objects.filter(installation_id=installation_id, seen_sync__lt=sync_number)
+        gone = model.objects.filter(
+            installation_id=installation_id, seen_sync__lt=sync_number, synced_at__lt=started_at
+        )
         deleted += gone.count()
         gone.delete()
     return deleted
-
-
-def products_seen(*, installation_id: int, saleor_ids: Iterable[str], sync_number: int) -> None:
-    Product.objects.filter(installation_id=installation_id, saleor_id__in=list(saleor_ids)).update(
-        seen_sync=sync_number
-    )

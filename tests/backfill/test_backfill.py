@@ -448,12 +448,17 @@ def test_the_task_imports_everything_then_hands_the_segments_to_the_coordinator(
     # when
     result = tasks.backfill_run.apply(args=(standin_installation.pk,)).get()
 
-    # then: the rebuild-then-entries task the coordinator registers is asked for, by name
+    # then: the catalogue's sync starts with it; the rebuild-then-entries task the
+    # coordinator registers is asked for, by name
     assert result == {"customers": "done", "orders": "done", "checkouts": "done"}
     assert Contact.objects.count() == 12
-    assert sent == [(tasks.SEGMENTS_REBUILD, [standin_installation.pk])]
+    assert sent == [
+        (tasks.catalogue_sync.name, [standin_installation.pk]),
+        (tasks.SEGMENTS_REBUILD, [standin_installation.pk]),
+    ]
     celery_app.loader.import_default_modules()
     assert tasks.SEGMENTS_REBUILD in celery_app.tasks
+    assert tasks.catalogue_sync.name in celery_app.tasks
 
 
 def test_the_task_works_in_slices_and_enqueues_its_continuation(
