@@ -87,6 +87,10 @@ SALEOR_REQUIRED_VERSION = ">=3.22 <4"
 SALEOR_HTTP_TIMEOUT = float(env.get("SALEOR_HTTP_TIMEOUT", "10"))
 SALEOR_HTTP_RETRIES = int(env.get("SALEOR_HTTP_RETRIES", "3"))
 SALEOR_HTTP_BACKOFF = float(env.get("SALEOR_HTTP_BACKOFF", "0.5"))
+# Bring each installation's webhooks in line with the manifest when a worker or the scheduler
+# starts (once per process, in the background; failures logged): on by default ("0" turns it
+# off; `mautomation sync-webhooks` and the webhooksSync mutation still do it on demand).
+WEBHOOKS_SYNC_AT_START = _flag("WEBHOOKS_SYNC_AT_START", default=True)
 # A JWKS refresh after a failed verification happens at most this often per installation.
 SALEOR_JWKS_REFRESH_INTERVAL = float(env.get("SALEOR_JWKS_REFRESH_INTERVAL", "30"))
 # The sender-domain check (SPF, DKIM, DMARC): the nameservers it asks, comma-separated
