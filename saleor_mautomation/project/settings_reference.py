@@ -160,6 +160,13 @@ GROUPS: list[Group] = [
             ),
             "SALEOR_HTTP_RETRIES": Doc("retries of a call to Saleor on network faults and 5xx"),
             "SALEOR_HTTP_BACKOFF": Doc("the base back-off between those retries", unit="s"),
+            "WEBHOOKS_SYNC_AT_START": Doc(
+                "bring each installation's webhooks in Saleor in line with the manifest when a "
+                "worker or the scheduler starts (once per process, in the background; failures "
+                "are logged), so an installation made by an older version gets the webhooks "
+                "added since without a reinstall; `0` turns it off (`mautomation sync-webhooks` "
+                "and the `webhooksSync` mutation still do it on demand)"
+            ),
             "SALEOR_JWKS_REFRESH_INTERVAL": Doc(
                 "after a signature fails with the cached keys, Saleor's JWKS is fetched again "
                 "at most this often per installation",
