@@ -4,7 +4,8 @@
 rules skip needs none). An email provider has a pool (``pool.py``): a campaign sender takes
 as many of its connection slots as it can use (up to ``connections``, across all workers) and
 hands a chunk over on that many connections at once, one thread each (``smtplib`` and
-``requests`` release the GIL while they wait on the network); a real-time sender keeps one
+``requests`` release the GIL while they wait on the network), then gives all but one back
+(``settle``); a real-time sender keeps one
 connection of its own. Every hand-over waits for its reserved moment of the provider's rate.
 SMS and web push keep one transport each, paced by their own throttle.
 
@@ -22,7 +23,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
@@ -35,6 +36,7 @@ from saleor_mautomation.messages.pool import (
     slots_acquire,
     slots_release,
     slots_renew,
+    slots_trim,
 )
 from saleor_mautomation.messages.providers import Accepted, OutcomeUnknown
 
@@ -47,6 +49,7 @@ class Lane:
     pace: Pace | None
     limits: Limits | None
     slots: int = 0  # connection slots this batch holds of the provider's pool
+    spare: list[Sender] = field(default_factory=list)  # closed, for the next widening
 
 
 Handed = Accepted | MautomationError
@@ -117,7 +120,21 @@ class SenderPool:
         more = min(wanted, lane.limits.connections) - lane.slots
         if more > 0 and self._take(lane, more):
             while len(lane.senders) < lane.slots:
-                lane.senders.append(lane.senders[0].another())  # type: ignore[attr-defined]
+                twin = lane.spare.pop() if lane.spare else lane.senders[0].another()  # type: ignore[attr-defined]
+                lane.senders.append(twin)
+
+    def settle(self) -> None:
+        """After a campaign's chunk: each provider's connections but the first are closed and
+        their slots given back, for the other senders to take their share."""
+        for lane in self._lanes.values():
+            if isinstance(lane, MautomationError) or lane.limits is None or lane.slots <= 1:
+                continue
+            for sender in lane.senders[1:]:
+                sender.close()
+            lane.spare.extend(lane.senders[1:])
+            del lane.senders[1:]
+            slots_trim(key=lane.limits.key, holder=self.holder)
+            lane.slots = 1
 
     def paced(self, installation_id: int, spec: ChannelSpec) -> None:
         """A transport without a pool (SMS, push): its throttle's pause between sends."""

@@ -17,7 +17,10 @@ statements on both, no Redis needed, nothing to keep in step; ADR 0032):
   provider's ``connections`` slots (``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL), each
   held until its ``expires_at`` (renewed at every chunk), so a worker that dies frees its
   connections within ``LEASE`` seconds. Only campaign senders take slots; a real-time
-  sender's one connection is its own and never waits for a campaign's.
+  sender's one connection is its own and never waits for a campaign's. A campaign sender
+  keeps one slot from chunk to chunk and gives the others back after each chunk
+  (``slots_trim``), so a sender that starts later gets its share instead of waiting for the
+  first one's whole batch.
 
 Time is seconds since the epoch from the ``clock`` the caller passes (tests control it).
 """
@@ -39,7 +42,7 @@ Lane = Literal["bulk", "realtime"]
 # Seconds a connection slot stays held without a renewal (a chunk renews it).
 LEASE = 60.0
 # Seconds between two tries for a connection slot when every one is held.
-SLOT_POLL = 0.5
+SLOT_POLL = 0.05
 
 
 @dataclass(frozen=True)
@@ -141,3 +144,10 @@ def slots_renew(*, key: str, holder: str, now: float) -> None:
 
 def slots_release(*, key: str, holder: str) -> None:
     ProviderSlot.objects.filter(key=key, holder=holder).update(holder="", expires_at=0)
+
+
+def slots_trim(*, key: str, holder: str) -> None:
+    """Give back every slot ``holder`` has but its first (kept for its next chunk)."""
+    held = ProviderSlot.objects.filter(key=key, holder=holder).order_by("slot")
+    kept = held.values_list("pk", flat=True).first()
+    held.exclude(pk=kept).update(holder="", expires_at=0)

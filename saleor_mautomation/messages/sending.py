@@ -444,6 +444,7 @@ def messages_send_due(
                 # the chunk (the messages in hand stay in doubt for ``messages_recover``).
                 outcomes_write(messages, results, now=now)
                 finished.update(results)
+            senders.settle()
             for message_id, outcome in results.items():
                 counts[outcome.status] = counts.get(outcome.status, 0) + 1
                 if outcomes is not None:

@@ -136,3 +136,64 @@ def test_a_bulk_sender_killed_mid_connection_sends_nothing_twice(start, box):
     assert lost.count() == 5
     assert [m.attempts for m in Message.objects.filter(pk__in=[m.pk for m in third])] == [2, 2]
     assert MessageAttempt.objects.filter(message__in=third, outcome="sent").count() == 2
+
+
+class StallingFrom(Mailbox):
+    """Keeps every message; from the ``STALL_AT``-th on, none is answered until ``stalling``
+    is turned off (the sender it stalled is gone by then)."""
+
+    stalling = True
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        if self.stalling and len(self.received) >= STALL_AT:
+            await asyncio.sleep(3600)
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def stalling() -> Iterator[tuple[StallingFrom, int]]:
+    mailbox = StallingFrom()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield mailbox, port
+    controller.stop()
+
+
+def test_a_bulk_sender_killed_with_several_connections_in_flight_sends_nothing_twice(
+    stalling, tmp_path
+):
+    # given: fifteen broadcast messages (chunks of 6, 6 and 3) handed over on 3 parallel
+    # connections; the server answers the first six, then keeps each message without an
+    # answer, so the sender is killed with three connections waiting, one message each
+    mailbox, port = stalling
+    env = {**worker_environment(port), "SEND_BULK_CHUNK": "6", "EMAIL_CONNECTIONS": "3"}
+    messages = broadcast_messages(15)
+    doomed = Worker(env=env, log=str(tmp_path / "doomed.log"))
+    later = Worker(env=env, log=str(tmp_path / "later.log"))
+    try:
+        doomed.run([SEND_BULK], now=T)
+        wait_for(lambda: len(mailbox.received) == STALL_AT + 2)
+        doomed.kill()
+        mailbox.stalling = False
+        first, second, third = messages[:6], messages[6:12], messages[12:]
+        assert {m.status for m in Message.objects.filter(pk__in=[m.pk for m in first])} == {"sent"}
+
+        # when: the recovery and a sender ten minutes later
+        later.run([RECOVER, SEND_BULK], now=T + timedelta(minutes=11))
+        results = later.done()
+    finally:
+        doomed.stop()
+        later.stop()
+
+    # then: the whole chunk in hand is unknown (three of it reached the server, three were
+    # never given to a connection: the chunk's attempts were recorded before any of it went);
+    # the last chunk, never started, went out once; nobody got anything twice
+    assert results == {RECOVER: 9, SEND_BULK: {"sent": 3}}
+    statuses = dict(Message.objects.values_list("pk", "status"))
+    assert [statuses[m.pk] for m in messages] == ["sent"] * 6 + ["unknown"] * 6 + ["sent"] * 3
+    counts = received(mailbox)
+    assert max(counts.values()) == 1
+    assert sorted(counts) == sorted(m.to_address for m in first + second[:3] + third)
+    assert MessageAttempt.objects.filter(message__in=second, outcome="unknown").count() == 6
