@@ -20,7 +20,8 @@ from functools import lru_cache
 from typing import Any, assert_never
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, TextField
+from django.db.models.functions import Cast
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import NetworkInTransaction
@@ -36,6 +37,8 @@ from saleor_mautomation.journeys.conversions import (
 )
 from saleor_mautomation.journeys.engine import Action, Facts, Outcome, RunState, advance
 from saleor_mautomation.journeys.failures import error_text, run_fail
+from saleor_mautomation.journeys.fanout_sends import Claimed, broadcast_runs_send
+from saleor_mautomation.journeys.goals import goal_orders
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
 from saleor_mautomation.journeys.origins import BROADCAST_KEY, forced_branches, send_origin
 from saleor_mautomation.journeys.outcomes import MESSAGE_STEP, QUEUED
@@ -84,7 +87,7 @@ class _Work:
 
 def _goals(works: list[_Work], now: datetime) -> dict[int, str]:
     """Runs (ids) whose journey goal the contact reached since entering, each with the order
-    of the first goal event (its ``order_id`` property; "" for a goal that is not an order)."""
+    of the first goal event (``goals.goal_orders``, one query per version)."""
     reached: dict[int, str] = {}
     by_version: dict[int, list[_Work]] = defaultdict(list)
     for work in works:
@@ -93,28 +96,12 @@ def _goals(works: list[_Work], now: datetime) -> dict[int, str]:
     for group in by_version.values():
         goal = group[0].definition.goal
         assert goal is not None
-        where = Compiler(
-            installation_id=group[0].run.installation_id, moments=Moments(now), mode="single"
-        ).where(goal.where)
-        first = min(w.run.entered_at for w in group)
-        moments: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
-        for contact_id, at, properties in (
-            Event.objects.filter(
-                Q(
-                    contact_id__in={w.run.contact_id for w in group},
-                    type=goal.event_type,
-                    occurred_at__gte=first,
-                )
-                & where
-            )
-            .order_by("occurred_at", "pk")
-            .values_list("contact_id", "occurred_at", "properties")
-        ):
-            moments[contact_id].append((at, str((properties or {}).get("order_id") or "")))
-        for w in group:
-            hit = next((o for at, o in moments[w.run.person_id] if at >= w.run.entered_at), None)
-            if hit is not None:
-                reached[w.run.pk] = hit
+        reached |= goal_orders(
+            goal=goal,
+            installation_id=group[0].run.installation_id,
+            runs=[(w.run.pk, w.run.person_id, w.run.entered_at) for w in group],
+            now=now,
+        )
     return reached
 
 
@@ -491,45 +478,98 @@ def _due(now: datetime, *, broadcast: bool) -> Any:
         runs = runs.filter(entry_key__startswith=BROADCAST_KEY)
     else:
         runs = runs.exclude(entry_key__startswith=BROADCAST_KEY)
-    return runs.select_related("version", "contact").order_by("wake_at")
+    return runs.order_by("wake_at")
 
 
 def runs_wake(*, now: datetime, limit: int, broadcast: bool = False) -> int:
     """Advance due runs, claimed with SKIP LOCKED (one batch, one transaction). Broadcast
     runs are woken apart (``broadcast=True``, on the bulk queue), so a large broadcast
-    never delays the timers of other journeys."""
+    never delays the timers of other journeys; on PostgreSQL those of a simple send are
+    written in bulk (``fanout_sends``)."""
     with transaction.atomic():
-        runs = list(_due(now, broadcast=broadcast)[:limit])
+        if broadcast and connection.vendor == "postgresql":
+            return _broadcast_runs_wake(now, limit)
+        runs = list(_due(now, broadcast=broadcast).select_related("version", "contact")[:limit])
         if broadcast:
-            runs = _of_running_journeys(runs)
+            running = _journeys_running({run.journey_id for run in runs})
+            runs = [run for run in runs if run.journey_id in running]
         runs_advance(runs, now=now)
     return len(runs)
 
 
-def _of_running_journeys(runs: list[JourneyRun]) -> list[JourneyRun]:
-    """The claimed runs whose journey is still active, each such journey held FOR SHARE until
-    the batch commits: pausing or cancelling a broadcast (which updates its journey) waits for
+CLAIMED = (
+    "pk",
+    "journey_id",
+    "version_id",
+    "installation_id",
+    "contact_id",
+    "node",
+    "node_entered_at",
+    "holdout",
+    "entered_at",
+    "attempts",
+    "context_text",
+)
+
+
+def _broadcast_runs_wake(now: datetime, limit: int) -> int:
+    """A batch of due broadcast runs claimed as rows (no models); those of simple sends are
+    walked and written in bulk (``fanout_sends.broadcast_runs_send``), the others, and all of
+    them should the bulk write fail, go the general way (``runs_advance``: a failing run is
+    isolated and counted there)."""
+    claimed = [
+        Claimed(*row)
+        for row in _due(now, broadcast=True)
+        .annotate(context_text=Cast("context", TextField()))
+        .values_list(*CLAIMED)[:limit]
+    ]
+    running = _journeys_running({run.journey_id for run in claimed})
+    claimed = [run for run in claimed if run.journey_id in running]
+    definitions = {
+        version.pk: version_definition(version)
+        for version in JourneyVersion.objects.filter(pk__in={run.version_id for run in claimed})
+    }
+    try:
+        with transaction.atomic():
+            left = broadcast_runs_send(claimed, definitions, now=now)
+    except NetworkInTransaction:
+        raise
+    except Exception as exc:  # noqa: BLE001 (any failure: the general path isolates it)
+        logger.info("A bulk fan-out of %s runs failed (%s): step by step", len(claimed), exc)
+        left = [run.run_id for run in claimed]
+    if left:
+        runs_advance(
+            list(
+                JourneyRun.objects.select_related("version", "contact")
+                .filter(pk__in=left)
+                .order_by("wake_at", "pk")
+            ),
+            now=now,
+        )
+    return len(claimed)
+
+
+def _journeys_running(journey_ids: set[int]) -> set[int]:
+    """Of the claimed runs' journeys, those still active, each held FOR SHARE until the
+    batch commits: pausing or cancelling a broadcast (which updates its journey) waits for
     the batches already advancing its runs, so the messages they queue are held or cancelled
     with the others, and a batch claimed as it paused drops its runs (they wait, claimed by
     nobody, until it resumes). SQLite has one writer at a time: the status read suffices."""
-    journey_ids = sorted({run.journey_id for run in runs})
     if not journey_ids:
-        return runs
+        return set()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT id FROM {Journey._meta.db_table} WHERE id = ANY(%s) AND status = %s"  # noqa: S608
                 " ORDER BY id FOR SHARE",
-                [journey_ids, Journey.Status.ACTIVE.value],
+                [sorted(journey_ids), Journey.Status.ACTIVE.value],
             )
-            running = {row[0] for row in cursor.fetchall()}
-    else:
-        running = set(
-            Journey.objects.filter(pk__in=journey_ids, status=Journey.Status.ACTIVE).values_list(
-                "pk", flat=True
-            )
+            return {row[0] for row in cursor.fetchall()}
+    return set(
+        Journey.objects.filter(pk__in=journey_ids, status=Journey.Status.ACTIVE).values_list(
+            "pk", flat=True
         )
-    return [run for run in runs if run.journey_id in running]
+    )
 
 
 def runs_of_contacts(contact_ids: Iterable[int]) -> list[JourneyRun]:
