@@ -10,7 +10,12 @@ The keys, all under ``mautomation.``: ``orders``, ``spend.<CURRENCY>`` (one per 
 customer bought in, never added across currencies), ``lifecycle``, ``rfm`` (recency,
 frequency, monetary, 1-5 each), ``last_order`` and ``next_order`` (the predicted next order;
 UTC dates), ``last_engaged``, ``consent.email`` and ``segments`` (the keys of the segments the
-customer is in), plus the keys journeys set.
+customer is in), plus the keys journeys set. Once the shop has enough data for the nightly
+predictions (predictions/), a buyer also gets ``predicted.active`` (the probability of being
+active, one decimal), ``predicted.orders_12m`` (orders expected over the next 12 months, one
+decimal), ``predicted.clv_12m.<CURRENCY>`` (spend expected over them in that currency, whole
+units; repeat buyers in the currency only) and ``predicted.next_order`` (UTC date): coarse on
+purpose, so that a nightly drift of a few hundredths writes nothing to Saleor.
 
 One customer Saleor refuses (its user is gone: ``updatePrivateMetadata`` answers
 PermissionDenied for a user row that no longer exists) fails its own alias only: it is skipped,
@@ -73,13 +78,46 @@ def spend_of(contact_ids: Sequence[int]) -> dict[int, dict[str, Decimal]]:
     return spend
 
 
+def predicted_of(contact_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """The predicted-value items of each contact (one query per table for a batch). The rows
+    are the predictions domain's, read through their relations to the contact: contacts sits
+    below predictions in the layers and never imports it."""
+    items: dict[int, dict[str, str]] = defaultdict(dict)
+    scored = Contact.objects.filter(pk__in=contact_ids, prediction__isnull=False).values_list(
+        "pk",
+        "prediction__probability_active",
+        "prediction__expected_orders_12m",
+        "prediction__expected_next_order_at",
+    )
+    for pk, active, orders, next_at in scored:
+        items[pk][f"{PREFIX}predicted.active"] = f"{active:.1f}"
+        items[pk][f"{PREFIX}predicted.orders_12m"] = f"{orders:.1f}"
+        day = _day(next_at)
+        if day is not None:
+            items[pk][f"{PREFIX}predicted.next_order"] = day
+    valued = Contact.objects.filter(pk__in=contact_ids).values_list(
+        "pk", "value_predictions__currency", "value_predictions__clv_12m"
+    )
+    for pk, currency, clv in valued:
+        if clv is not None:
+            items[pk][f"{PREFIX}predicted.clv_12m.{currency}"] = f"{clv.quantize(Decimal(1)):f}"
+    return items
+
+
 def writeback_items(
-    contact: Contact, *, spend: Mapping[str, Decimal] | None = None
+    contact: Contact,
+    *,
+    spend: Mapping[str, Decimal] | None = None,
+    predicted: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The private-metadata items of a contact; ``spend`` (per currency) is read when not
-    given."""
+    """The private-metadata items of a contact; ``spend`` (per currency) and ``predicted``
+    (``predicted_of``) are read when not given (predictions only for a buyer: nobody else has
+    any)."""
     if spend is None:
         spend = spend_of([contact.pk]).get(contact.pk, {}) if contact.pk else {}
+    if predicted is None:
+        buyer = contact.pk and contact.orders_count
+        predicted = predicted_of([contact.pk]).get(contact.pk, {}) if buyer else {}
     rfm = (contact.rfm_recency, contact.rfm_frequency, contact.rfm_monetary)
     items = {
         f"{PREFIX}lifecycle": contact.lifecycle_stage,
@@ -113,6 +151,7 @@ def writeback_items(
     items = {**{k: str(v) for k, v in (contact.writeback_extra or {}).items()}, **items}
     if engaged:
         items[f"{PREFIX}last_engaged"] = _day(max(engaged)) or ""
+    items.update(predicted)
     return items
 
 
@@ -179,7 +218,11 @@ def writeback_flush(*, installation_id: int, batch_size: int, now: datetime) -> 
             writeback_due_at=now + RETRY_AFTER
         )
     spend = spend_of([c.pk for c in due])
-    items = {c.pk: writeback_items(c, spend=spend.get(c.pk, {})) for c in due}
+    predicted = predicted_of([c.pk for c in due])
+    items = {
+        c.pk: writeback_items(c, spend=spend.get(c.pk, {}), predicted=predicted.get(c.pk, {}))
+        for c in due
+    }
     unchanged = [c.pk for c in due if items_hash(items[c.pk]) == c.writeback_hash]
     if unchanged:
         Contact.objects.filter(pk__in=unchanged).update(writeback_due_at=None)

@@ -28,9 +28,14 @@ from saleor_mautomation.contacts.selectors import ContactFilters, ContactSort, P
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
+from saleor_mautomation.graphql.predictions import (
+    ContactPredictionsType,
+    resolve_contact_predictions,
+)
 from saleor_mautomation.journeys.models import JourneyRun
 from saleor_mautomation.journeys.privacy import broadcast_waits_export, runs_export
 from saleor_mautomation.messages.privacy import messages_export
+from saleor_mautomation.programmes.privacy import programmes_export
 from saleor_mautomation.segments import selectors as segment_selectors
 from saleor_mautomation.segments.privacy import memberships_export
 
@@ -215,6 +220,12 @@ class ContactType(graphene.ObjectType):
     predicted_next_order_at = graphene.DateTime()
     prediction_basis = GenericScalar(
         required=True, description="How the next order was predicted: gaps, median, count."
+    )
+    predictions = graphene.Field(
+        ContactPredictionsType,
+        required=True,
+        resolver=resolve_contact_predictions,
+        description="Lifetime value, probability active and next order (BG/NBD, Gamma-Gamma).",
     )
     created_at = graphene.DateTime(required=True)
     last_seen_at = graphene.DateTime()
@@ -468,4 +479,5 @@ class ContactsQuery(graphene.ObjectType):
             "broadcast_waits": broadcast_waits_export(contact_id=contact_id),
             **memberships_export(contact_id=contact_id),
             "erasure_requests": erasure_requests_export(contact_id=contact_id),
+            **programmes_export(contact_id=contact_id),
         }
