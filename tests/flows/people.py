@@ -24,6 +24,7 @@ from saleor_mautomation.journeys.models import (
     RunStep,
 )
 from saleor_mautomation.messages.models import Message, MessageAttempt, Suppression
+from saleor_mautomation.programmes.models import Draw, DrawEntry, Survey, SurveyAnswer
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.models import Membership, Segment, StaticList, StaticListMember
 from tests.contacts.factories import make_checkout, make_contact, make_event, make_order, make_spend
@@ -171,6 +172,19 @@ def a_person(shop: Installation) -> Person:
     Membership.objects.create(installation=shop, segment=segment, contact=contact, entered_at=T)
     static_list = StaticList.objects.create(installation=shop, key="vip", name="VIP")
     StaticListMember.objects.create(static_list=static_list, contact=contact, added_at=T)
+    survey = Survey.objects.create(
+        installation=shop, key="nps", name="NPS", question="Recommend us?", created_at=T
+    )
+    SurveyAnswer.objects.create(
+        installation=shop,
+        survey=survey,
+        contact=contact,
+        score=4,
+        comment=f"Call me on {PHONE}",
+        answered_at=T,
+    )
+    draw = Draw.objects.create(installation=shop, key="summer", name="Summer", created_at=T)
+    DrawEntry.objects.create(installation=shop, draw=draw, contact=contact, entered_at=T)
     user = {"id": USER, "email": EMAIL, "firstName": "Augusta", "lastName": "Lovelace"}
     _delivery(shop, "CUSTOMER_UPDATED", {"user": user}, "processed", 2)
     failed = _delivery(shop, "ORDER_CREATED", {"order": {"user": {"id": USER}}}, "failed", 1)

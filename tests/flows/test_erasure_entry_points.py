@@ -32,6 +32,7 @@ EXPORT_SECTIONS = {
     "ConsentRecord": "consent_ledger",
     "ContactAlias": "anonymous_ids",
     "ContactSpend": "spend",
+    "DrawEntry": "draw_entries",
     "ErasureRequest": "erasure_requests",
     "Event": "events",
     "JourneyRun": "journey_runs",
@@ -40,6 +41,7 @@ EXPORT_SECTIONS = {
     "OrderRecord": "orders",
     "PushSubscription": "push_subscriptions",
     "StaticListMember": "static_lists",
+    "SurveyAnswer": "survey_answers",
 }
 
 
