@@ -59,7 +59,7 @@ from saleor_mautomation.programmes.models import Draw, DrawEntry, Survey, Survey
 from saleor_mautomation.recommendations.models import (
     ContactProduct,
     OrderProduct,
-    ProductBuyers,
+    ProductOrders,
     ProductPair,
     RecommendationState,
 )
@@ -115,8 +115,8 @@ __all__ = [
     "OrderRecord",
     "PredictionFit",
     "Product",
-    "ProductBuyers",
     "ProductChannelListing",
+    "ProductOrders",
     "ProductPair",
     "ProviderPace",
     "ProviderSlot",

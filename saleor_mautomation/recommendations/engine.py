@@ -17,8 +17,10 @@ from typing import Any
 # chosen together, and a refund says nothing about what goes with what.
 NOT_PURCHASES = frozenset({"DRAFT", "CANCELED", "EXPIRED"})
 
-# Pairs bought together by few customers are noise: a score is shrunk by s / (s + SUPPORT).
+# Pairs bought together in few orders are noise: a score is shrunk by s / (s + SUPPORT).
 SUPPORT = 2.0
+# An order of more products than this counts for best-sellers and "bought", not for pairs.
+MAX_BASKET = 30
 
 
 def order_counts(status: str) -> bool:
@@ -53,69 +55,39 @@ def order_basket(lines: Iterable[Any]) -> list[BasketItem]:
 
 @dataclass
 class Deltas:
-    """What a run of orders changes: per (contact, product) orders, per product customers,
-    per (product, other) customers. Negative for orders taken back."""
+    """What a run of orders changes: per (contact, product) orders, per product orders, per
+    (product, other) orders. Negative for orders taken back."""
 
     purchases: Counter[tuple[int, str]] = field(default_factory=Counter)
-    buyers: Counter[str] = field(default_factory=Counter)
+    orders: Counter[str] = field(default_factory=Counter)
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
-def purchases_add(
-    deltas: Deltas, owned: dict[str, int], products: Sequence[str], contact_id: int
+def basket_count(
+    deltas: Deltas, products: Sequence[str], contact_id: int | None, sign: int = 1
 ) -> None:
-    """A contact who owns ``owned`` (product to orders, updated in place) orders ``products``:
-    each product's orders go up; products new to them gain a customer and pair with everything
-    they own (each pair counted once per customer, in both directions)."""
-    new = [p for p in dict.fromkeys(products) if owned.get(p, 0) == 0]
-    for product in dict.fromkeys(products):
-        deltas.purchases[(contact_id, product)] += 1
-    before = [p for p, n in owned.items() if n > 0]
-    for product in new:
-        deltas.buyers[product] += 1
-        for other in before:
-            deltas.pairs[(product, other)] += 1
-            deltas.pairs[(other, product)] += 1
-    for i, product in enumerate(new):
-        for other in new[i + 1 :]:
-            deltas.pairs[(product, other)] += 1
-            deltas.pairs[(other, product)] += 1
-    for product in dict.fromkeys(products):
-        owned[product] = owned.get(product, 0) + 1
+    """An order of ``products`` (distinct) counted (``sign`` 1) or taken back (-1): each
+    product's orders, the contact's, and each pair's in both directions (unless the order holds
+    more than ``MAX_BASKET`` products)."""
+    for product in products:
+        deltas.orders[product] += sign
+        if contact_id is not None:
+            deltas.purchases[(contact_id, product)] += sign
+    if len(products) > MAX_BASKET:
+        return
+    for i, product in enumerate(products):
+        for other in products[i + 1 :]:
+            deltas.pairs[(product, other)] += sign
+            deltas.pairs[(other, product)] += sign
 
 
-def purchases_remove(
-    deltas: Deltas, owned: dict[str, int], products: Sequence[str], contact_id: int
-) -> None:
-    """The inverse of ``purchases_add`` for an order taken back: products the contact no
-    longer owns lose a customer and their pairs with what the contact still owns."""
-    gone: list[str] = []
-    for product in dict.fromkeys(products):
-        if owned.get(product, 0) <= 0:
-            continue  # never counted for this contact (a merge or erasure since): a rebuild mends
-        deltas.purchases[(contact_id, product)] -= 1
-        owned[product] -= 1
-        if owned[product] == 0:
-            del owned[product]
-            gone.append(product)
-    for product in gone:
-        deltas.buyers[product] -= 1
-        for other in owned:
-            deltas.pairs[(product, other)] -= 1
-            deltas.pairs[(other, product)] -= 1
-    for i, product in enumerate(gone):
-        for other in gone[i + 1 :]:
-            deltas.pairs[(product, other)] -= 1
-            deltas.pairs[(other, product)] -= 1
-
-
-def pair_score(together: int, buyers: int, other_buyers: int) -> float:
-    """How strongly buying one product points to the other: the cosine of their buyer sets
-    (together / sqrt(buyers x other's buyers)), so a best-seller bought by everyone is not
-    everyone's partner, shrunk toward 0 for pairs few customers share."""
-    if together <= 0 or buyers <= 0 or other_buyers <= 0:
+def pair_score(together: int, orders: int, other_orders: int) -> float:
+    """How strongly one product in an order points to the other: the cosine of their order
+    sets (together / sqrt(orders x other's orders)), so a best-seller in every order is not
+    everyone's partner, shrunk toward 0 for pairs few orders share."""
+    if together <= 0 or orders <= 0 or other_orders <= 0:
         return 0.0
-    cosine = together / math.sqrt(buyers * other_buyers)
+    cosine = together / math.sqrt(orders * other_orders)
     return cosine * together / (together + SUPPORT)
 
 

@@ -1,5 +1,5 @@
 """The tables recommendations read: what each counted order held, what each contact bought, how
-many customers bought each product and each pair of products.
+many orders held each product and each pair of products.
 
 All of it is derived from ``OrderRecord`` rows and can be rebuilt from them at any time
 (``recommendations.services.recommendations_rebuild``); between rebuilds it is kept current
@@ -56,7 +56,7 @@ class OrderProduct(models.Model):
 
 
 class ContactProduct(models.Model):
-    """A contact's counted orders of one product: "already bought", and the basis of pairs.
+    """A contact's counted orders of one product: what "already bought" reads.
 
     Counts are plain integers (not positive ones): a row whose count falls to 0 is deleted, and
     one driven below by a merge or erasure since it was counted is deleted too (the nightly
@@ -78,34 +78,36 @@ class ContactProduct(models.Model):
         return f"{self.product_id} bought by {self.contact_id}"
 
 
-class ProductBuyers(models.Model):
-    """How many customers (contacts) bought a product: the popularity pairs are scaled by."""
+class ProductOrders(models.Model):
+    """How many counted orders hold a product: the popularity pairs are scaled by."""
 
     installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
     product_id = models.CharField(max_length=200)
-    customers = models.IntegerField(default=0)
+    orders = models.IntegerField(default=0)
 
-    objects: ClassVar[models.Manager[ProductBuyers]]
+    objects: ClassVar[models.Manager[ProductOrders]]
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["installation", "product_id"], name="rec_product_buyers"
+                fields=["installation", "product_id"], name="rec_product_orders"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.product_id}: {self.customers} customers"
+        return f"{self.product_id}: {self.orders} orders"
 
 
 class ProductPair(models.Model):
-    """How many customers bought both products (in any of their orders). Both directions are
-    stored, so a product's partners are one index range."""
+    """How many counted orders hold both products (orders of more than ``MAX_BASKET``
+    products excepted: a wholesale order says little about what goes with what, and would add
+    its size squared). Both directions are stored, so a product's partners are one index
+    range."""
 
     installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
     product_id = models.CharField(max_length=200)
     other_id = models.CharField(max_length=200)
-    customers = models.IntegerField(default=0)
+    orders = models.IntegerField(default=0)
 
     objects: ClassVar[models.Manager[ProductPair]]
 
@@ -118,12 +120,12 @@ class ProductPair(models.Model):
         # A product's strongest partners first, read without a sort.
         indexes = [
             models.Index(
-                "installation", "product_id", models.F("customers").desc(), name="rec_pair_top"
+                "installation", "product_id", models.F("orders").desc(), name="rec_pair_top"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.product_id} with {self.other_id}: {self.customers}"
+        return f"{self.product_id} with {self.other_id}: {self.orders}"
 
 
 class RecommendationState(models.Model):

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
 
-from saleor_mautomation.catalogue.models import CatalogueSettings, Product
+from saleor_mautomation.catalogue.models import CatalogueSettings, Category, Product
 from saleor_mautomation.catalogue.selectors import (
     ProductCard,
     product_cards,
@@ -29,12 +29,13 @@ from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.contacts.models import Contact, ContactAlias
 from saleor_mautomation.contacts.services import email_normalize
 from saleor_mautomation.core import clock
+from saleor_mautomation.core.sql import sql_rows
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.recommendations.engine import NOT_PURCHASES, blend, pair_score
 from saleor_mautomation.recommendations.models import (
     ContactProduct,
     OrderProduct,
-    ProductBuyers,
+    ProductOrders,
     ProductPair,
     RecommendationState,
 )
@@ -48,7 +49,7 @@ STRATEGIES = (
     "personalised",
 )
 MAX_FIRST = 50
-# How many of a product's strongest partners are scored (by customers shared; the score then
+# How many of a product's strongest partners are scored (by orders shared; the score then
 # weighs them by popularity), and how many recent items seed a contact's recommendations.
 PARTNERS = 200
 SEEDS = 5
@@ -60,7 +61,7 @@ VIEWED = "product.viewed"
 @dataclass(frozen=True)
 class Recommendation:
     product: ProductCard
-    reason: str  # explainable, e.g. "Bought together with Monospace Tee by 41 customers"
+    reason: str  # explainable, e.g. "Bought together with Monospace Tee in 41 orders"
     score: float
 
 
@@ -71,7 +72,7 @@ class Candidate:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Ask:
     installation_id: int
     channel_slug: str
@@ -79,6 +80,16 @@ class _Ask:
     context: list[str]
     wanted: int  # candidates to rank: more than shown, as the rules drop some
     rules: _Rules
+    version: int | None = None  # of the tables, read once when best-sellers are wanted
+
+    def tables_version(self) -> int:
+        if self.version is None:
+            self.version = (
+                RecommendationState.objects.filter(installation_id=self.installation_id)
+                .values_list("version", flat=True)
+                .first()
+            ) or 0
+        return self.version
 
 
 def recommend(
@@ -183,8 +194,8 @@ def _names(installation_id: int, product_ids: Iterable[str]) -> dict[str, str]:
     )
 
 
-def _customers(n: int) -> str:
-    return f"{n} customer" if n == 1 else f"{n} customers"
+def _orders(n: int) -> str:
+    return f"{n} order" if n == 1 else f"{n} orders"
 
 
 def _bought_together(ask: _Ask) -> list[Candidate]:
@@ -192,30 +203,40 @@ def _bought_together(ask: _Ask) -> list[Candidate]:
     return _partners(ask.installation_id, seeds, ask.wanted)
 
 
+def _top_partners(installation_id: int, seeds: Sequence[str]) -> list[tuple[str, str, int, int]]:
+    """(seed, other, orders together, the other's orders) of each seed's ``PARTNERS``
+    strongest partners, in one statement (each seed's partners read from the top of its
+    index range: a best-seller's thousands of partners are not all read)."""
+    pairs, popularity = ProductPair._meta.db_table, ProductOrders._meta.db_table
+    one = (
+        f"SELECT p.product_id, p.other_id, p.orders, o.orders AS popular "  # noqa: S608
+        f"FROM {pairs} p LEFT JOIN {popularity} o "
+        "ON o.installation_id = p.installation_id AND o.product_id = p.other_id "
+        "WHERE p.installation_id = %s AND p.product_id = %s "
+        "ORDER BY p.orders DESC LIMIT %s"
+    )
+    sql = " UNION ALL ".join(f"SELECT * FROM ({one}) AS s{i}" for i in range(len(seeds)))  # noqa: S608
+    params = [value for seed in seeds for value in (installation_id, seed, PARTNERS)]
+    return [(a, b, n, popular or 0) for a, b, n, popular in sql_rows(sql, params, prepare=False)]
+
+
 def _partners(installation_id: int, seeds: Sequence[str], wanted: int) -> list[Candidate]:
-    """Products bought by the seeds' customers, each scored by ``pair_score`` summed over the
-    seeds; the reason names the seed that contributed most."""
+    """Products in the seeds' orders, each scored by ``pair_score`` summed over the seeds; the
+    reason names the seed that contributed most."""
     if not seeds:
         return []
-    pairs: list[tuple[str, str, int]] = []
-    for seed in seeds:
-        pairs.extend(
-            ProductPair.objects.filter(installation_id=installation_id, product_id=seed)
-            .order_by("-customers")
-            .values_list("product_id", "other_id", "customers")[:PARTNERS]
-        )
+    pairs = _top_partners(installation_id, seeds)
     if not pairs:
         return []
-    buyers = dict(
-        ProductBuyers.objects.filter(
-            installation_id=installation_id,
-            product_id__in={*seeds, *(other for _, other, _ in pairs)},
-        ).values_list("product_id", "customers")
+    popularity = dict(
+        ProductOrders.objects.filter(
+            installation_id=installation_id, product_id__in=set(seeds)
+        ).values_list("product_id", "orders")
     )
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, str, int]] = {}
-    for seed, other, together in pairs:
-        score = pair_score(together, buyers.get(seed, 0), buyers.get(other, 0))
+    for seed, other, together, other_orders in pairs:
+        score = pair_score(together, popularity.get(seed, 0), other_orders)
         scores[other] = scores.get(other, 0.0) + score
         if other not in best or score > best[other][0]:
             best[other] = (score, seed, together)
@@ -226,7 +247,7 @@ def _partners(installation_id: int, seeds: Sequence[str], wanted: int) -> list[C
             other,
             score,
             f"Bought together with {names.get(best[other][1], 'this product')} "
-            f"by {_customers(best[other][2])}",
+            f"in {_orders(best[other][2])}",
         )
         for other, score in ranked
     ]
@@ -236,16 +257,11 @@ def _window_days() -> int:
     return int(settings.RECOMMENDATIONS_BESTSELLER_DAYS)
 
 
-def _sales(
-    installation_id: int, channel_slug: str, category_id: str | None, limit: int
-) -> list[tuple[str, int]]:
+def _sales(ask: _Ask, category_id: str | None, limit: int) -> list[tuple[str, int]]:
     """The channel's products by orders in the window (of one category when given), most
     first; cached per version of the tables (a refresh that counted orders moves it) and day."""
-    version = (
-        RecommendationState.objects.filter(installation_id=installation_id)
-        .values_list("version", flat=True)
-        .first()
-    )
+    installation_id, channel_slug = ask.installation_id, ask.channel_slug
+    version = ask.tables_version()
     today = clock.now().date()
     days = _window_days()
     key = f"rec-sales:{installation_id}:{version}:{today}:{days}:{channel_slug}:{category_id}"
@@ -280,7 +296,7 @@ def _bestsellers(ask: _Ask) -> list[Candidate]:
         Candidate(
             product_id, float(orders), f"Best-seller: ordered {_times(orders)} in {days} days"
         )
-        for product_id, orders in _sales(ask.installation_id, ask.channel_slug, None, ask.wanted)
+        for product_id, orders in _sales(ask, None, ask.wanted)
     ]
 
 
@@ -307,8 +323,8 @@ def _category(
         return None
     favourite = history.categories[0]
     name = (
-        Product.objects.filter(installation_id=installation_id, category__saleor_id=favourite)
-        .values_list("category__name", flat=True)
+        Category.objects.filter(installation_id=installation_id, saleor_id=favourite)
+        .values_list("name", flat=True)
         .first()
     )
     return favourite, name or "your favourite category"
@@ -326,9 +342,7 @@ def _bestsellers_in_category(ask: _Ask) -> list[Candidate]:
             float(orders),
             f"Best-seller in {name}: ordered {_times(orders)} in {days} days",
         )
-        for product_id, orders in _sales(
-            ask.installation_id, ask.channel_slug, category_id, ask.wanted
-        )
+        for product_id, orders in _sales(ask, category_id, ask.wanted)
     ]
 
 
@@ -340,7 +354,7 @@ def _similar(ask: _Ask) -> list[Candidate]:
         return []
     category_id, name = category
     wanted = ask.wanted
-    sold = _sales(ask.installation_id, ask.channel_slug, category_id, wanted)
+    sold = _sales(ask, category_id, wanted)
     reason = f"Also in {name}"
     ranked = [Candidate(p, float(orders), reason) for p, orders in sold]
     if len(ranked) < wanted:
@@ -369,14 +383,13 @@ def _personalised(ask: _Ask) -> list[Candidate]:
     best-sellers and the channel's, blended in turn (each product once, with the reason of the
     list that ranked it first). A visitor with no history gets the best-sellers."""
     general = replace(ask, context=[])
-    lists = [
-        ask.rules.keep(candidates)
-        for candidates in (
-            _partners(ask.installation_id, ask.history.seeds(), ask.wanted),
-            _bestsellers_in_category(general),
-            _bestsellers(general),
-        )
-    ]
+    ranked = (
+        _partners(ask.installation_id, ask.history.seeds(), ask.wanted),
+        _bestsellers_in_category(general),
+        _bestsellers(general),
+    )
+    ask.rules.keep([c for candidates in ranked for c in candidates])  # one read for all
+    lists = [ask.rules.keep(candidates) for candidates in ranked]
     by_id = [{c.product_id: c for c in candidates} for candidates in lists]
     blended = blend([[c.product_id for c in candidates] for candidates in lists], ask.wanted)
     return [

@@ -12,7 +12,7 @@ order's lines edited after it was counted) the nightly rebuild sets right.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,23 +24,23 @@ from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.core.sql import sql_rows
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.recommendations.engine import (
+    MAX_BASKET,
     NOT_PURCHASES,
     Deltas,
+    basket_count,
     order_basket,
-    purchases_add,
-    purchases_remove,
 )
 from saleor_mautomation.recommendations.models import (
     ContactProduct,
     OrderProduct,
-    ProductBuyers,
+    ProductOrders,
     ProductPair,
     RecommendationState,
 )
 
 # Orders (and events) up to this many ids below the watermark are read again: one committed
 # after a higher id was read is still counted (the ledger keeps the others from counting twice).
-LOOKBACK = 10_000
+LOOKBACK = 1_000
 BATCH = 500
 # Rows per multi-row statement (SQLite binds at most 32,766 parameters).
 CHUNK = 1_000
@@ -120,19 +120,7 @@ def _count_new_orders(state: RecommendationState, batch: int) -> int:
     return counted
 
 
-def _owned(contact_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    owned: dict[int, dict[str, int]] = {}
-    ids = sorted(set(contact_ids))
-    for start in range(0, len(ids), CHUNK):
-        for contact_id, product_id, orders in ContactProduct.objects.filter(
-            contact_id__in=ids[start : start + CHUNK]
-        ).values_list("contact_id", "product_id", "orders"):
-            owned.setdefault(contact_id, {})[product_id] = orders
-    return owned
-
-
 def _orders_add(installation_id: int, orders: Sequence[tuple[Any, ...]]) -> int:
-    owned = _owned(contact_id for _, contact_id, *_ in orders if contact_id is not None)
     deltas = Deltas()
     rows: list[OrderProduct] = []
     counted = 0
@@ -155,13 +143,7 @@ def _orders_add(installation_id: int, orders: Sequence[tuple[Any, ...]]) -> int:
             )
             for item in basket
         )
-        if contact_id is not None:
-            purchases_add(
-                deltas,
-                owned.setdefault(contact_id, {}),
-                [item.product_id for item in basket],
-                contact_id,
-            )
+        basket_count(deltas, [item.product_id for item in basket], contact_id)
     OrderProduct.objects.bulk_create(rows, batch_size=CHUNK)
     _deltas_apply(installation_id, deltas)
     return counted
@@ -208,11 +190,9 @@ def orders_take_back(*, installation_id: int, order_ids: Sequence[int]) -> int:
     baskets: dict[int, tuple[int | None, list[str]]] = {}
     for order_id, contact_id, product_id in rows:
         baskets.setdefault(order_id, (contact_id, []))[1].append(product_id)
-    owned = _owned(owner for owner, _ in baskets.values() if owner is not None)
     deltas = Deltas()
     for owner, products in baskets.values():
-        if owner is not None:
-            purchases_remove(deltas, owned.setdefault(owner, {}), products, owner)
+        basket_count(deltas, products, owner, sign=-1)
     OrderProduct.objects.filter(installation_id=installation_id, order_id__in=baskets).delete()
     _deltas_apply(installation_id, deltas)
     return len(baskets)
@@ -242,10 +222,10 @@ def _upsert_add(
 
 
 def _deltas_apply(installation_id: int, deltas: Deltas) -> None:
+    # Sorted keys: two writers lock rows in the same order.
     purchases = sorted((c, p, n) for (c, p), n in deltas.purchases.items() if n)
-    buyers = sorted((p, n) for p, n in deltas.buyers.items() if n)
+    orders = sorted((p, n) for p, n in deltas.orders.items() if n)
     pairs = sorted((a, b, n) for (a, b), n in deltas.pairs.items() if n)
-    # Sorted keys: two writers (a refresh and a merge's rebuild) lock rows in the same order.
     _upsert_add(
         ContactProduct._meta.db_table,
         ["installation_id", "contact_id", "product_id", "orders"],
@@ -254,17 +234,17 @@ def _deltas_apply(installation_id: int, deltas: Deltas) -> None:
         [(installation_id, c, p, n) for c, p, n in purchases],
     )
     _upsert_add(
-        ProductBuyers._meta.db_table,
-        ["installation_id", "product_id", "customers"],
+        ProductOrders._meta.db_table,
+        ["installation_id", "product_id", "orders"],
         ["installation_id", "product_id"],
-        "customers",
-        [(installation_id, p, n) for p, n in buyers],
+        "orders",
+        [(installation_id, p, n) for p, n in orders],
     )
     _upsert_add(
         ProductPair._meta.db_table,
-        ["installation_id", "product_id", "other_id", "customers"],
+        ["installation_id", "product_id", "other_id", "orders"],
         ["installation_id", "product_id", "other_id"],
-        "customers",
+        "orders",
         [(installation_id, a, b, n) for a, b, n in pairs],
     )
     # Counts taken to 0 (or below, after a merge) leave no row: a rebuild writes none either.
@@ -272,17 +252,17 @@ def _deltas_apply(installation_id: int, deltas: Deltas) -> None:
         ContactProduct.objects.filter(
             contact_id__in={c for c, _, n in purchases if n < 0}, orders__lte=0
         ).delete()
-    if any(n < 0 for _, n in buyers):
-        ProductBuyers.objects.filter(
+    if any(n < 0 for _, n in orders):
+        ProductOrders.objects.filter(
             installation_id=installation_id,
-            product_id__in={p for p, n in buyers if n < 0},
-            customers__lte=0,
+            product_id__in={p for p, n in orders if n < 0},
+            orders__lte=0,
         ).delete()
     if any(n < 0 for *_, n in pairs):
         ProductPair.objects.filter(
             installation_id=installation_id,
             product_id__in={a for a, _, n in pairs if n < 0},
-            customers__lte=0,
+            orders__lte=0,
         ).delete()
 
 
@@ -321,7 +301,7 @@ def _rebuild(state: RecommendationState, now: datetime) -> int:
         "orders": OrderRecord._meta.db_table,
         "ledger": OrderProduct._meta.db_table,
         "owned": ContactProduct._meta.db_table,
-        "buyers": ProductBuyers._meta.db_table,
+        "popularity": ProductOrders._meta.db_table,
         "pairs": ProductPair._meta.db_table,
     }
     # Read before the counting statement: what commits after it is the next refresh's.
@@ -331,7 +311,7 @@ def _rebuild(state: RecommendationState, now: datetime) -> int:
         if connection.vendor == "postgresql":
             # The pair count groups millions of rows: in memory rather than in sorted runs.
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        for model in (ProductPair, ProductBuyers, ContactProduct, OrderProduct):
+        for model in (ProductPair, ProductOrders, ContactProduct, OrderProduct):
             model.objects.filter(installation_id=installation_id).delete()
         statuses = ", ".join(["%s"] * len(NOT_PURCHASES))
         lines = _LINES["postgresql" if connection.vendor == "postgresql" else "sqlite"]
@@ -349,19 +329,21 @@ def _rebuild(state: RecommendationState, now: datetime) -> int:
             [installation_id],
         )
         cursor.execute(
-            f"INSERT INTO {tables['buyers']} (installation_id, product_id, customers) "  # noqa: S608
-            f"SELECT installation_id, product_id, count(*) FROM {tables['owned']} "
+            f"INSERT INTO {tables['popularity']} (installation_id, product_id, orders) "  # noqa: S608
+            f"SELECT installation_id, product_id, count(*) FROM {tables['ledger']} "
             "WHERE installation_id = %s GROUP BY installation_id, product_id",
             [installation_id],
         )
         cursor.execute(
-            f"INSERT INTO {tables['pairs']} (installation_id, product_id, other_id, customers) "  # noqa: S608
+            f"INSERT INTO {tables['pairs']} (installation_id, product_id, other_id, orders) "  # noqa: S608
             f"SELECT a.installation_id, a.product_id, b.product_id, count(*) "
-            f"FROM {tables['owned']} a JOIN {tables['owned']} b "
-            "ON b.contact_id = a.contact_id AND b.product_id <> a.product_id "
-            "WHERE a.installation_id = %s "
+            f"FROM {tables['ledger']} a JOIN {tables['ledger']} b "
+            "ON b.order_id = a.order_id AND b.product_id <> a.product_id "
+            f"WHERE a.installation_id = %s AND a.order_id IN (SELECT order_id FROM "
+            f"{tables['ledger']} WHERE installation_id = %s GROUP BY order_id "
+            "HAVING count(*) <= %s) "
             "GROUP BY a.installation_id, a.product_id, b.product_id",
-            [installation_id],
+            [installation_id, installation_id, MAX_BASKET],
         )
         cursor.execute(
             f"SELECT count(DISTINCT order_id) FROM {tables['ledger']} "  # noqa: S608

@@ -101,7 +101,7 @@ def test_an_anonymous_visitor_on_a_product_page(client, installation):
                         "currency": "USD",
                         "category": "Shirts",
                     },
-                    "reason": "Bought together with Monospace Tee by 3 customers",
+                    "reason": "Bought together with Monospace Tee in 3 orders",
                     "score": 0.6,
                 },
                 {
@@ -115,7 +115,7 @@ def test_an_anonymous_visitor_on_a_product_page(client, installation):
                         "currency": "USD",
                         "category": "Shirts",
                     },
-                    "reason": "Bought together with Monospace Tee by 2 customers",
+                    "reason": "Bought together with Monospace Tee in 2 orders",
                     "score": 0.408248,
                 },
             ]
@@ -203,7 +203,7 @@ def test_the_dashboard_reads_a_contacts_recommendations_in_its_own_shop_only(cli
             "contactRecommendations": [
                 {
                     "product": {"id": "Pin"},
-                    "reason": "Bought together with Monospace Tee by 2 customers",
+                    "reason": "Bought together with Monospace Tee in 2 orders",
                 }
             ]
         }

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from saleor_mautomation.recommendations.models import (
     ContactProduct,
     OrderProduct,
-    ProductBuyers,
+    ProductOrders,
     ProductPair,
 )
 from saleor_mautomation.recommendations.services import (
@@ -78,8 +78,8 @@ def tables(installation_id: int) -> dict[str, Any]:
             "quantity",
         ),
         "owned": of(ContactProduct, "contact_id", "product_id", "orders"),
-        "buyers": of(ProductBuyers, "product_id", "customers"),
-        "pairs": of(ProductPair, "product_id", "other_id", "customers"),
+        "popularity": of(ProductOrders, "product_id", "orders"),
+        "pairs": of(ProductPair, "product_id", "other_id", "orders"),
     }
 
 

@@ -51,7 +51,7 @@ def shown(recommendations):
     return [(r.product.id, r.reason, r.score) for r in recommendations]
 
 
-def test_bought_together_ranks_by_shared_customers_scaled_by_popularity(shop):
+def test_bought_together_ranks_by_shared_orders_scaled_by_popularity(shop):
     # given the shop
     installation, _ = shop
 
@@ -63,11 +63,11 @@ def test_bought_together_ranks_by_shared_customers_scaled_by_popularity(shop):
         product_ids=[TEE],
     )
 
-    # then the pin (4 of its 4 buyers bought the tee) ranks above the socks (5 of their 20),
+    # then the pin (in 4 orders, all with the tee) ranks above the socks (5 of their 20),
     # the hidden hoodie and the sold-out cap are left out, and the tee itself too
     assert shown(found) == [
-        (PIN, "Bought together with Monospace Tee by 4 customers", 0.596285),
-        (SOCKS, "Bought together with Monospace Tee by 5 customers", 0.357143),
+        (PIN, "Bought together with Monospace Tee in 4 orders", 0.596285),
+        (SOCKS, "Bought together with Monospace Tee in 5 orders", 0.357143),
     ]
     card = found[0].product
     assert (card.name, card.price, card.currency, card.url, card.available) == (
@@ -253,8 +253,8 @@ def test_personalised_blends_partners_favourite_category_and_best_sellers(shop):
     # the tee; never the tee, bought), the favourite category's best-sellers (Accessories:
     # viewed twice, Shirts ordered once), the shop's best-sellers
     assert [(r.product.id, r.reason) for r in found] == [
-        (SOCKS, "Bought together with Monospace Tee by 5 customers"),
-        (PIN, "Bought together with Monospace Tee by 4 customers"),
+        (SOCKS, "Bought together with Monospace Tee in 5 orders"),
+        (PIN, "Bought together with Monospace Tee in 4 orders"),
         ("Belt", "Best-seller in Accessories: ordered once in 30 days"),
         ("Polo", "Best-seller: ordered once in 30 days"),
     ]
