@@ -27,7 +27,14 @@ class EmailProviderType(graphene.ObjectType):
     has_smtp_password = graphene.Boolean(required=True)
     esp = graphene.String(required=True, description="An anymail ESP, e.g. postmark")
     has_esp_settings = graphene.Boolean(required=True)
-    max_per_second = graphene.Float(required=True, description="0: no throttle")
+    max_per_second = graphene.Float(
+        required=True, description="Messages per second across all workers; 0: no throttle"
+    )
+    connections = graphene.Int(
+        required=True,
+        description="Parallel connections a campaign may open to it across all workers; "
+        "0: the deployment's default (EMAIL_CONNECTIONS)",
+    )
 
     @staticmethod
     def of(installation_id: int) -> EmailProviderType:
@@ -42,6 +49,7 @@ class EmailProviderType(graphene.ObjectType):
             esp=stored.esp,
             has_esp_settings=bool(stored.esp_settings),
             max_per_second=stored.max_per_second,
+            connections=stored.connections,
         )
 
 
@@ -55,6 +63,7 @@ class EmailProviderInput(graphene.InputObjectType):
     esp = graphene.String(default_value="")
     esp_settings = GenericScalar(description="e.g. {server_token: ...}; left out: kept.")
     max_per_second = graphene.Float(default_value=0)
+    connections = graphene.Int(default_value=0, description="0 to 32; 0: the default")
 
 
 class UpdateEmailProvider(graphene.Mutation):

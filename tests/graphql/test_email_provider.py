@@ -58,3 +58,28 @@ def test_the_admin_sets_an_smtp_server_whose_host_is_looked_up_outside_a_transac
     assert updated["data"]["updateEmailProvider"]["provider"]["kind"] == "smtp"
     stored = EmailProvider.objects.get(installation=standin_installation)
     assert (stored.smtp_host, stored.smtp_port) == ("localhost", 2525)
+
+
+def test_the_admin_sets_the_providers_pool_and_too_many_connections_are_refused(
+    client, standin_installation
+):
+    # when
+    updated = ask(
+        client,
+        standin_installation,
+        "mutation U($input: EmailProviderInput!) { updateEmailProvider(input: $input) {"
+        " provider { connections maxPerSecond } } }",
+        input={"kind": "default", "connections": 8, "maxPerSecond": 20},
+    )
+    refused = ask(
+        client, standin_installation, UPDATE, input={"kind": "default", "connections": 33}
+    )
+
+    # then
+    assert updated["data"]["updateEmailProvider"]["provider"] == {
+        "connections": 8,
+        "maxPerSecond": 20.0,
+    }
+    assert refused["errors"][0]["extensions"]["code"] == "INVALID_PROVIDER"
+    read = ask(client, standin_installation, "{ emailProvider { connections } }")
+    assert read["data"]["emailProvider"] == {"connections": 8}
