@@ -51,6 +51,14 @@ export const CONTACT_QUERY = `query ContactProfile($id: ID!) {
     rfm { recency frequency monetary }
     predictedNextOrderAt
     predictionBasis
+    predictions {
+      status frequency recencyDays ageDays probabilityActive expectedOrders12m expectedNextOrderAt
+      values { currency orders averageOrderValue expectedOrders12m expectedOrderValue clv12m }
+      fits {
+        model currency status params customers repeatCustomers spanDays
+        minCustomers minRepeatCustomers minSpanDays fittedAt
+      }
+    }
     lastOrder {
       saleorId
       number

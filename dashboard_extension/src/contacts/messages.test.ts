@@ -18,6 +18,7 @@ const built = [
     (field) => `contacts.filter.problem.${field}`,
   ),
   ...["name", "stage", "consent", "country", "orders", "spend", "lastOrder", "created"].map((c) => `contacts.list.column.${c}`),
+  ...["buyers", "repeatBuyers", "days"].map((need) => `contacts.predictions.need.${need}`),
 ];
 
 describe("contacts messages", () => {

@@ -17,6 +17,7 @@ import {
 import type { ContactsVariables, Consent, Stage } from "./filters";
 import type { PickerJourney } from "./profile";
 import type { TimelineEvent } from "./timeline";
+import type { ContactPredictions } from "./predictions";
 
 export const PAGE_SIZE = 20;
 export const TIMELINE_PAGE_SIZE = 20;
@@ -86,6 +87,7 @@ export type ContactProfile = {
   rfm: { recency: number | null; frequency: number | null; monetary: number | null } | null;
   predictedNextOrderAt: string | null;
   predictionBasis: unknown;
+  predictions: ContactPredictions;
   lastOrder: {
     saleorId: string;
     number: string;
