@@ -283,6 +283,67 @@ PRESETS: dict[str, Preset] = {
         },
         "Tells each winner of a prize draw, the moment the draw is run, that they won.",
     ),
+    # Commerce triggers (journeys.commerce_triggers): the entry's filters are the editor's
+    # "viewed or carted in the last N days" and "at least X % cheaper".
+    "back-in-stock": Preset(
+        "Back in stock",
+        {
+            "entry": {
+                "type": "event",
+                "event_type": "product.back_in_stock",
+                "where": [{"property": "interest_days", "op": "lte", "value": 14}],
+                "entry_key": "product_id",
+            },
+            "reentry": {"mode": "every_time"},
+            "start": "news",
+            "nodes": {"news": _send("back-in-stock", "end"), "end": EXIT},
+        },
+        (
+            "Tells contacts who viewed or carted a product in the last 14 days that it is back in"
+            " stock, at once (stock goes fast); once per product and return."
+        ),
+    ),
+    "price-drop": Preset(
+        "Price drop",
+        {
+            "entry": {
+                "type": "event",
+                "event_type": "product.price_dropped",
+                "where": [
+                    {"property": "interest_days", "op": "lte", "value": 30},
+                    {"property": "drop_percent", "op": "gte", "value": 10},
+                ],
+                "entry_key": "product_id",
+            },
+            "reentry": {"mode": "after_days", "days": 7},
+            "goal": ORDERED,
+            "start": "news",
+            "nodes": {"news": _send("price-drop", "end", best_hour=True), "end": EXIT},
+        },
+        (
+            "When a product a contact viewed or carted in the last 30 days gets at least 10%"
+            " cheaper in their channel: one email at their best hour, at most once a week."
+        ),
+    ),
+    "low-stock": Preset(
+        "Low stock in the cart",
+        {
+            "entry": {
+                "type": "event",
+                "event_type": "product.stock_low",
+                "where": [{"property": "interest_days", "op": "lte", "value": 7}],
+                "entry_key": "product_id",
+            },
+            "reentry": {"mode": "after_days", "days": 3},
+            "goal": ORDERED,
+            "start": "nudge",
+            "nodes": {"nudge": _send("low-stock", "end"), "end": EXIT},
+        },
+        (
+            "When a product a contact carted in the last 7 days runs low: one email at once with a"
+            " link back to the checkout, at most every three days; ends when they order."
+        ),
+    ),
 }
 
 
