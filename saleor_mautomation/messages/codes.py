@@ -17,6 +17,7 @@ a message's context, where the code is known: at sending (the run's context gave
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 from collections.abc import Sequence
@@ -146,7 +147,7 @@ def _bars(code: str) -> list[bool]:
 
 def qr_png(code: str) -> bytes:
     matrix = _qr_matrix(code)
-    rows = [_packed(row, QR_SCALE) for row in matrix for _ in range(QR_SCALE)]
+    rows = [line for row in matrix for line in [_packed(row, QR_SCALE)] * QR_SCALE]
     return _png(rows, len(matrix[0]) * QR_SCALE)
 
 
@@ -198,6 +199,7 @@ def barcode_svg(code: str) -> bytes:
     return _svg(len(bars), height, path, "Barcode", BAR_WIDTH)
 
 
+@functools.lru_cache(maxsize=512)  # a mail's images are fetched at each open, by each proxy
 def code_image(code: str, kind: Kind, fmt: Format) -> bytes:
     """The image of ``code``; ``CouponTokenInvalid`` for a barcode Code 128 cannot carry."""
     if kind == "qr":
