@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
 
@@ -28,6 +29,7 @@ from saleor_mautomation.catalogue.models import (
     Variant,
     VariantChannelListing,
 )
+from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.saleor import payloads
 
 Kind = CatalogueEvent.Kind
@@ -510,3 +512,85 @@ def catalogue_sweep(*, installation_id: int, sync_number: int, started_at: datet
         deleted += gone.count()
         gone.delete()
     return deleted
+
+
+class CatalogueSettingsInvalid(PermanentError):
+    """A catalogue setting the admin gave that the app cannot use."""
+
+
+PLACEHOLDERS = ("{channel}", "{slug}", "{id}", "{variant_id}")
+MAX_PATTERNS = 100
+MAX_PRODUCT_TYPES = 200
+MAX_LOW_STOCK_THRESHOLD = 1_000_000
+
+
+def _pattern_clean(channel: object, pattern: object) -> tuple[str, str]:
+    if not isinstance(channel, str) or not channel.strip() or len(channel) > 100:
+        raise CatalogueSettingsInvalid(
+            f"Not a channel slug: {channel!r}", code="invalid_url_pattern"
+        )
+    if not isinstance(pattern, str):
+        raise CatalogueSettingsInvalid(
+            f"The pattern of {channel} is not text", code="invalid_url_pattern"
+        )
+    pattern = pattern.strip()
+    filled = pattern
+    for placeholder in PLACEHOLDERS:
+        filled = filled.replace(placeholder, "x")
+    parts = urlsplit(filled)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "{" in filled or "}" in filled:
+        raise CatalogueSettingsInvalid(
+            f"The pattern of {channel} is not an http(s) URL with only the placeholders "
+            f"{', '.join(PLACEHOLDERS)}: {pattern!r}",
+            code="invalid_url_pattern",
+        )
+    if len(pattern) > 500:
+        raise CatalogueSettingsInvalid(
+            f"The pattern of {channel} is longer than 500 characters", code="invalid_url_pattern"
+        )
+    return channel.strip(), pattern
+
+
+def catalogue_settings_update(
+    *,
+    installation_id: int,
+    product_url_patterns: object = None,
+    low_stock_threshold: int | None = None,
+    consumable_product_types: object = None,
+) -> CatalogueSettings:
+    """Change the given settings (``None``: kept); refused whole with the first invalid one."""
+    settings, _ = CatalogueSettings.objects.select_for_update().get_or_create(
+        installation_id=installation_id
+    )
+    if product_url_patterns is not None:
+        if not isinstance(product_url_patterns, dict) or len(product_url_patterns) > MAX_PATTERNS:
+            raise CatalogueSettingsInvalid(
+                f"productUrlPatterns is an object of at most {MAX_PATTERNS} channel slugs "
+                '(or "*") to URL patterns',
+                code="invalid_url_pattern",
+            )
+        settings.product_url_patterns = dict(
+            _pattern_clean(channel, pattern) for channel, pattern in product_url_patterns.items()
+        )
+    if low_stock_threshold is not None:
+        if not 0 <= low_stock_threshold <= MAX_LOW_STOCK_THRESHOLD:
+            raise CatalogueSettingsInvalid(
+                f"lowStockThreshold is between 0 and {MAX_LOW_STOCK_THRESHOLD}",
+                code="invalid_low_stock_threshold",
+            )
+        settings.low_stock_threshold = low_stock_threshold
+    if consumable_product_types is not None:
+        names = consumable_product_types
+        if (
+            not isinstance(names, list)
+            or len(names) > MAX_PRODUCT_TYPES
+            or not all(isinstance(n, str) and 0 < len(n.strip()) <= 250 for n in names)
+        ):
+            raise CatalogueSettingsInvalid(
+                f"consumableProductTypes is a list of at most {MAX_PRODUCT_TYPES} product type "
+                "names",
+                code="invalid_product_types",
+            )
+        settings.consumable_product_types = list(dict.fromkeys(n.strip() for n in names))
+    settings.save()
+    return settings

@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import beat_init, worker_init, worker_ready
 
 from saleor_mautomation.core import fs_broker
 
@@ -37,3 +37,14 @@ def _worker_yields_to_the_web(**kwargs: object) -> None:
 
     if settings.WORKER_NICE:
         os.nice(settings.WORKER_NICE)
+
+
+@worker_ready.connect
+@beat_init.connect
+def _webhooks_in_line(**kwargs: object) -> None:
+    """Bring the installations' webhooks in line with this version's manifest once per process
+    (in the background, failures logged): an installation made before an upgrade that added
+    webhooks gets them without a reinstall (``WEBHOOKS_SYNC_AT_START=0`` turns it off)."""
+    from saleor_mautomation.saleor.webhook_sync import webhooks_align_at_start
+
+    webhooks_align_at_start()

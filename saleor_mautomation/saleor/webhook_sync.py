@@ -17,11 +17,13 @@ when asked (``prune``). A second run finds nothing to do.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from django.conf import settings
+from django.db import DatabaseError, connections
 from graphql import GraphQLError, parse, print_ast
 
 from saleor_mautomation.core.errors import PermanentError, RetryableError
@@ -308,3 +310,55 @@ def _log(installation: Installation, steps: Sequence[Outcome]) -> None:
 
 def _failed(report: SyncReport, exc: PermanentError | RetryableError) -> SyncReport:
     return replace(report, error=exc.message, retryable=isinstance(exc, RetryableError))
+
+
+def webhooks_sync_active(*, dry_run: bool = False, prune: bool = False) -> list[SyncReport]:
+    """``webhooks_sync`` for every active installation, one after the other; one that fails is
+    logged and the others go on."""
+    reports = []
+    for installation in Installation.objects.filter(status=Installation.Status.ACTIVE).order_by(
+        "id"
+    ):
+        report = webhooks_sync(installation, dry_run=dry_run, prune=prune)
+        if report.error:
+            logger.warning(
+                "%s: webhooks not brought in line: %s", installation.saleor_api_url, report.error
+            )
+        reports.append(report)
+    return reports
+
+
+_aligned_at_start = threading.Event()
+
+
+def webhooks_align_at_start(*, background: bool = True) -> bool:
+    """Bring every installation's webhooks in line with the manifest once per process, when a
+    worker or the scheduler starts (``WEBHOOKS_SYNC_AT_START``): an installation made by an
+    older version gets the webhooks added since without a reinstall. In a thread of its own
+    (``background``) so the process starts at once; nothing it meets is fatal, all is logged.
+    ``False`` when this process already did (or it is turned off)."""
+    if not settings.WEBHOOKS_SYNC_AT_START or _aligned_at_start.is_set():
+        return False
+    _aligned_at_start.set()
+    if background:
+        threading.Thread(target=_align_logged, name="webhooks-sync", daemon=True).start()
+    else:
+        _align_logged()
+    return True
+
+
+def _align_logged() -> None:
+    try:
+        reports = webhooks_sync_active()
+    except DatabaseError:
+        logger.exception("Webhooks not brought in line at start: the database is unavailable")
+        return
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connections.close_all()
+    changed = sum(1 for r in reports for o in r.outcomes if o.action != "extra" and not o.error)
+    logger.info(
+        "Webhooks brought in line at start: %s installations, %s webhooks created or updated",
+        len(reports),
+        changed,
+    )
