@@ -10,6 +10,9 @@ from saleor_mautomation.graphql.broadcast_cancel import BroadcastCancelMutation
 from saleor_mautomation.graphql.broadcast_pause import BroadcastPauseMutation
 from saleor_mautomation.graphql.broadcast_resume import BroadcastResumeMutation
 from saleor_mautomation.graphql.broadcasts import BroadcastsQuery
+from saleor_mautomation.graphql.catalogue import CatalogueQuery
+from saleor_mautomation.graphql.catalogue_settings_update import CatalogueSettingsMutation
+from saleor_mautomation.graphql.catalogue_sync_restart import CatalogueSyncMutation
 from saleor_mautomation.graphql.channel_template_preview import ChannelTemplatePreviewQuery
 from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
 from saleor_mautomation.graphql.consent_texts import ConsentTextsMutation, ConsentTextsQuery
@@ -37,6 +40,7 @@ from saleor_mautomation.graphql.template_copy import TemplateCopyMutation
 from saleor_mautomation.graphql.template_create import TemplateCreateMutation, TemplateCreateQuery
 from saleor_mautomation.graphql.template_rename import TemplateRenameMutation
 from saleor_mautomation.graphql.templates import TemplatesMutation, TemplatesQuery
+from saleor_mautomation.graphql.webhooks_sync import WebhooksSyncMutation
 
 
 class Query(
@@ -45,6 +49,7 @@ class Query(
     ContactsQuery,
     ConsentTextsQuery,
     BackfillQuery,
+    CatalogueQuery,
     BroadcastsQuery,
     ChannelsQuery,
     EmailProviderQuery,
@@ -72,6 +77,9 @@ class Query(
 class Mutation(
     InstallationMutation,
     BackfillMutation,
+    CatalogueSyncMutation,
+    CatalogueSettingsMutation,
+    WebhooksSyncMutation,
     ConsentTextsMutation,
     BroadcastCancelMutation,
     BroadcastPauseMutation,
