@@ -99,7 +99,9 @@ def test_a_condition_on_predicted_value_picks_the_branch(shop):
 
     # then
     def template_of(person):
-        return Message.objects.get(contact=person).template_version.template.key
+        version = Message.objects.get(contact=person).template_version
+        assert version is not None
+        return version.template.key
 
     assert template_of(ann) == "post-purchase-thanks"
     assert [template_of(p) for p in (bob, cyd, dee)] == ["welcome-2"] * 3
