@@ -15,6 +15,7 @@ import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } fro
 import { useIntl } from "react-intl";
 
 import { ENTRY_SPECS, NODE_SPECS, branchIndex } from "./catalogue";
+import { commerceEntry, commerceTrigger } from "./commerce";
 import type { NodeFigures } from "../../analytics/node-figures";
 import type { Counts } from "./counts";
 import type { CanvasEdge, CanvasNode, EditorDoc } from "./convert";
@@ -227,8 +228,10 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, figures = n
       if (!item || readOnly) return;
       event.preventDefault();
       const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      const [kind, type] = item.split(":");
-      if (kind === "entry") dispatch({ type: "setEntry", entryType: type as EntryType, position });
+      const [kind, type, trigger] = item.split(":");
+      const preset = trigger ? commerceTrigger(trigger) : null; // a commerce trigger's event entry
+      if (kind === "entry")
+        dispatch({ type: "setEntry", entryType: type as EntryType, position, ...(preset ? { config: commerceEntry(preset) } : {}) });
       else dispatch({ type: "addNode", nodeType: type as NodeType, position });
     },
     [dispatch, flow, readOnly],

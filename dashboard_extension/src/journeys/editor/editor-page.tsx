@@ -89,7 +89,7 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
   const onPick: PaletteProps["onPick"] = useCallback(
     (item) => {
       if (item.kind === "entry") {
-        dispatch({ type: "setEntry", entryType: item.type });
+        dispatch({ type: "setEntry", entryType: item.type, ...(item.config ? { config: item.config } : {}) });
         return;
       }
       const selection = state.selection;

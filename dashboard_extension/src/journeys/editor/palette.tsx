@@ -4,12 +4,16 @@ import { useIntl } from "react-intl";
 
 import { DRAG_MIME } from "./canvas";
 import { ENTRY_SPECS, type Family, NODE_SPECS, PALETTE_ORDER, type TypeSpec } from "./catalogue";
-import type { EntryType, NodeType } from "./types";
+import { COMMERCE_TRIGGERS, commerceEntry } from "./commerce";
+import type { EntryType, JsonObject, NodeType } from "./types";
 import { ENTRY_TYPES, NODE_TYPES } from "./types";
 
+export type PaletteItem = { kind: "entry"; type: EntryType; config?: JsonObject } | { kind: "node"; type: NodeType };
+
 export type PaletteProps = {
-  /** Add the step by keyboard or click: after the selected node, on the selected edge, or alone. */
-  onPick: (item: { kind: "entry"; type: EntryType } | { kind: "node"; type: NodeType }) => void;
+  /** Add the step by keyboard or click: after the selected node, on the selected edge, or alone
+   * (an entry replaces the journey's entry; a commerce trigger is an event entry set up). */
+  onPick: (item: PaletteItem) => void;
   /** No more steps fit (a journey has at most 100): the node types are disabled, entries not. */
   full?: boolean;
 };
@@ -76,6 +80,31 @@ export const Palette = memo(({ onPick, full = false }: PaletteProps) => {
               </Button>
             );
           })}
+          {family === "entry" && (
+            <>
+              <Text size={1} color="default2" paddingTop={1}>
+                {intl.formatMessage({ id: "editor.commerce.group" })}
+              </Text>
+              {COMMERCE_TRIGGERS.map((trigger) => (
+                <Button
+                  key={`commerce:${trigger.id}`}
+                  variant="secondary"
+                  size="small"
+                  draggable
+                  data-testid={`palette-commerce-${trigger.id}`}
+                  title={intl.formatMessage({ id: trigger.descriptionId })}
+                  onDragStart={(event) => {
+                    event.dataTransfer.setData(DRAG_MIME, `entry:event:${trigger.id}`);
+                    event.dataTransfer.effectAllowed = "copy";
+                  }}
+                  onClick={() => onPick({ kind: "entry", type: "event", config: commerceEntry(trigger) })}
+                  justifyContent="flex-start"
+                >
+                  {intl.formatMessage({ id: trigger.labelId })}
+                </Button>
+              ))}
+            </>
+          )}
         </Box>
       ))}
     </Box>

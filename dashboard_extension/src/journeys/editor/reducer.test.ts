@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { commerceEntry, commerceTrigger } from "./commerce";
 import { ENTRY_ID, definitionToDoc, docToDefinition } from "./convert";
 import type { Action, EditorState } from "./reducer";
 import { canRedo, canUndo, editorReducer, initialState } from "./reducer";
@@ -144,6 +145,20 @@ describe("editorReducer", () => {
     expect(again.doc).toBe(changed.doc);
     expect(again.selection).toEqual({ kind: "node", id: ENTRY_ID });
     expect(again.past).toHaveLength(2);
+  });
+
+  it("sets a preconfigured entry (a commerce trigger) in place of the entry, even of the same type", () => {
+    const config = commerceEntry(commerceTrigger("stock_low")!);
+    const withEvent = run(start(twoSteps), { type: "setEntry", entryType: "event" });
+    const preset = run(withEvent, { type: "setEntry", entryType: "event", config });
+    expect(definitionOf(preset).entry).toEqual({
+      type: "event",
+      event_type: "product.stock_low",
+      where: [{ property: "interest_days", op: "lte", value: 7 }],
+      entry_key: "product_id",
+    });
+    expect(definitionOf(preset).start).toBe("a");
+    expect(preset.past).toHaveLength(2);
   });
 
   it("clears the selection only when the element deselected is the one selected", () => {

@@ -35,7 +35,8 @@ export type Action =
   | { type: "addNode"; nodeType: NodeType; position: Position }
   | { type: "insertAfter"; nodeType: NodeType; afterId: string }
   | { type: "insertOnEdge"; nodeType: NodeType; edgeId: string }
-  | { type: "setEntry"; entryType: EntryType; position?: Position }
+  /** `config`: a preconfigured entry (a commerce trigger's), replacing the current one. */
+  | { type: "setEntry"; entryType: EntryType; position?: Position; config?: JsonObject }
   | { type: "connect"; source: string; sourceHandle: string; target: string }
   | { type: "deleteEdge"; edgeId: string }
   | { type: "deleteNode"; id: string }
@@ -151,10 +152,10 @@ const edit = (state: EditorState, action: Action): Edit | null => {
       return { doc: insertBetween(doc, edge.source, edge.sourceHandle, node), selection: { kind: "node", id: node.id } };
     }
     case "setEntry": {
-      const config = { type: action.entryType, ...ENTRY_SPECS[action.entryType].defaults() };
+      const config = { type: action.entryType, ...(action.config ?? ENTRY_SPECS[action.entryType].defaults()) };
       const existing = doc.nodes.find((n) => n.id === ENTRY_ID);
       if (existing) {
-        if (stepType(existing) === action.entryType) return { doc, selection: { kind: "node", id: ENTRY_ID } };
+        if (stepType(existing) === action.entryType && !action.config) return { doc, selection: { kind: "node", id: ENTRY_ID } };
         return { doc: mapNode(doc, ENTRY_ID, (n) => ({ ...n, data: { ...n.data, config } })), selection: { kind: "node", id: ENTRY_ID } };
       }
       const { start, ...extras } = doc.extras;
