@@ -76,7 +76,11 @@ def test_the_templates_page_names_every_context_variable_and_its_fields():
     # then: each name with each of its fields as the example context has them
     assert set(rows) == set(EXAMPLE_CONTEXT)
     for name, value in EXAMPLE_CONTEXT.items():
-        fields = value if isinstance(value, dict) else (value[0] if value else {})
+        fields = (
+            value
+            if isinstance(value, dict)
+            else (value[0] if isinstance(value, list) and value else {})
+        )
         for field in fields:
             assert f"`{field}`" in rows[name], (name, field)
 
