@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import hashlib
 import importlib.util
 import json
@@ -250,7 +251,7 @@ def _provider_save(
 def message_id_header(message: Message, app_url: str) -> str:
     """Deterministic: a retry of the same message carries the same Message-ID, so a
     provider or a mailbox can recognise a duplicate."""
-    host = urlsplit(app_url).hostname or "localhost"
+    host = _host(app_url)
     digest = hashlib.sha256(f"{message.installation_id}:{message.dedupe_key}".encode()).hexdigest()
     return f"<m{message.pk}.{digest[:16]}@{host}>"
 
@@ -285,13 +286,24 @@ def build_mail(
     return Mail(headers=headers, text=text, html=html)
 
 
+@functools.lru_cache(maxsize=64)
+def _envelope_from(sender: str) -> str:
+    """The address of a From header (parsed once per sender, not per message)."""
+    return parseaddr(sender)[1]
+
+
+@functools.lru_cache(maxsize=64)
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or "localhost"
+
+
 def _transmit(mail: Mail, sender: str, to: str, backend: Any) -> str:
     """Hand over the message; returns the provider's id when it gives one."""
     if isinstance(backend, SmtpBackend):
         if backend.connection is None:
             backend.open()
         assert backend.connection is not None
-        backend.connection.sendmail(parseaddr(sender)[1], [to], mime_bytes(mail))
+        backend.connection.sendmail(_envelope_from(sender), [to], mime_bytes(mail))
         return ""
     email = EmailMultiAlternatives(
         subject=mail.header("Subject") or "",
@@ -439,7 +451,7 @@ class EmailSender:
             },
             skip_prefixes=(f"{app_url}/u/", f"{app_url}/p/"),
         )
-        list_host = urlsplit(app_url).hostname or "localhost"
+        list_host = _host(app_url)
         mail = build_mail(
             message=message,
             sender=self.sender,
