@@ -14,6 +14,9 @@ from saleor_mautomation.messages.programme_links import Person, form_token, link
 from saleor_mautomation.programmes.models import SurveyAnswer
 from saleor_mautomation.programmes.selectors import survey_results
 from saleor_mautomation.programmes.services import survey_answer, survey_create
+from saleor_mautomation.segments.membership import members_count
+from saleor_mautomation.segments.models import Membership
+from saleor_mautomation.segments.services import segment_create
 from tests.contacts.factories import make_contact, make_shop
 from tests.programmes.conftest import BROWSER, SCANNER, T
 
@@ -269,3 +272,33 @@ def test_a_five_point_survey_has_no_nps(shop):
         "score": 4,
         "has_comment": False,
     }
+
+
+def test_a_segment_of_promoters_gains_the_contact_whose_answer_the_page_records(client, ada, nps):
+    # given: a segment of contacts who answered the survey nps with 9 or 10
+    promoters = segment_create(
+        installation_id=ada.installation_id,
+        name="Promoters",
+        definition={
+            "version": 1,
+            "root": {
+                "type": "event",
+                "event_type": "survey.answered",
+                "where": [
+                    {"property": "survey", "op": "eq", "value": "nps"},
+                    {"property": "nps_group", "op": "eq", "value": "promoter"},
+                ],
+            },
+        },
+        now=T,
+    )
+    page = client.get(link(ada, score=9))
+
+    # when
+    client.post(link(ada), {"form": form_of(page), "score": "9"})
+
+    # then: the unit of work refreshed the membership
+    assert list(Membership.objects.filter(segment=promoters).values_list("contact_id")) == [
+        (ada.pk,)
+    ]
+    assert members_count(promoters, now=T) == 1
