@@ -19,7 +19,7 @@ CODE = "SHOP-7KQ2-M9XD"
 def png_pixels(data: bytes) -> list[list[int]]:
     """The rows of a 1-bit greyscale PNG as 0 (dark) and 1 (light), read with zlib only."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    offset, chunks = 8, {}
+    offset, chunks = 8, dict[bytes, bytes]()
     while offset < len(data):
         (length,) = struct.unpack(">I", data[offset : offset + 4])
         kind = data[offset + 4 : offset + 8]

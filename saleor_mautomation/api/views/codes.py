@@ -41,7 +41,7 @@ def coupon_image(request: HttpRequest, token: str, kind: str, fmt: str) -> HttpR
         return p.not_found(request)
     coupon, _ = found
     try:
-        image = codes.code_image(coupon.code, kind, fmt)  # type: ignore[arg-type]
+        image = codes.code_image(coupon.code, kind, fmt)
     except codes.CouponTokenInvalid:  # a code Code 128 cannot carry
         return p.not_found(request)
     response = HttpResponse(image, content_type=CONTENT_TYPES[fmt])
