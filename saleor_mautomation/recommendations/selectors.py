@@ -203,21 +203,29 @@ def _bought_together(ask: _Ask) -> list[Candidate]:
     return _partners(ask.installation_id, seeds, ask.wanted)
 
 
-def _top_partners(installation_id: int, seeds: Sequence[str]) -> list[tuple[str, str, int, int]]:
-    """(seed, other, orders together, the other's orders) of each seed's ``PARTNERS``
-    strongest partners, in one statement (each seed's partners read from the top of its
-    index range: a best-seller's thousands of partners are not all read)."""
+def _top_partners(
+    installation_id: int, seeds: Sequence[str]
+) -> list[tuple[str, str, int, int, int]]:
+    """(seed, other, orders together, the seed's orders, the other's orders) of each seed's
+    ``PARTNERS`` strongest partners, in one statement (each seed's partners read from the top
+    of its index range: a best-seller's thousands of partners are not all read)."""
     pairs, popularity = ProductPair._meta.db_table, ProductOrders._meta.db_table
     one = (
-        f"SELECT p.product_id, p.other_id, p.orders, o.orders AS popular "  # noqa: S608
-        f"FROM {pairs} p LEFT JOIN {popularity} o "
+        "SELECT p.product_id, p.other_id, p.orders, s.orders AS seed_orders, "  # noqa: S608
+        f"o.orders AS other_orders FROM {pairs} p "
+        f"LEFT JOIN {popularity} s "
+        "ON s.installation_id = p.installation_id AND s.product_id = p.product_id "
+        f"LEFT JOIN {popularity} o "
         "ON o.installation_id = p.installation_id AND o.product_id = p.other_id "
         "WHERE p.installation_id = %s AND p.product_id = %s "
         "ORDER BY p.orders DESC LIMIT %s"
     )
     sql = " UNION ALL ".join(f"SELECT * FROM ({one}) AS s{i}" for i in range(len(seeds)))  # noqa: S608
     params = [value for seed in seeds for value in (installation_id, seed, PARTNERS)]
-    return [(a, b, n, popular or 0) for a, b, n, popular in sql_rows(sql, params, prepare=False)]
+    return [
+        (seed, other, together, seed_orders or 0, other_orders or 0)
+        for seed, other, together, seed_orders, other_orders in sql_rows(sql, params, prepare=False)
+    ]
 
 
 def _partners(installation_id: int, seeds: Sequence[str], wanted: int) -> list[Candidate]:
@@ -226,17 +234,10 @@ def _partners(installation_id: int, seeds: Sequence[str], wanted: int) -> list[C
     if not seeds:
         return []
     pairs = _top_partners(installation_id, seeds)
-    if not pairs:
-        return []
-    popularity = dict(
-        ProductOrders.objects.filter(
-            installation_id=installation_id, product_id__in=set(seeds)
-        ).values_list("product_id", "orders")
-    )
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, str, int]] = {}
-    for seed, other, together, other_orders in pairs:
-        score = pair_score(together, popularity.get(seed, 0), other_orders)
+    for seed, other, together, seed_orders, other_orders in pairs:
+        score = pair_score(together, seed_orders, other_orders)
         scores[other] = scores.get(other, 0.0) + score
         if other not in best or score > best[other][0]:
             best[other] = (score, seed, together)

@@ -311,6 +311,10 @@ def _rebuild(state: RecommendationState, now: datetime) -> int:
         if connection.vendor == "postgresql":
             # The pair count groups millions of rows: in memory rather than in sorted runs.
             cursor.execute("SET LOCAL work_mem = '256MB'")
+            # Derived rows only: a crash right after the commit loses the rebuild and its
+            # state together (the next refresh or rebuild redoes it), so the commit need not
+            # wait for its write-ahead log to reach the disk.
+            cursor.execute("SET LOCAL synchronous_commit = off")
         for model in (ProductPair, ProductOrders, ContactProduct, OrderProduct):
             model.objects.filter(installation_id=installation_id).delete()
         statuses = ", ".join(["%s"] * len(NOT_PURCHASES))
