@@ -150,4 +150,5 @@ def slots_trim(*, key: str, holder: str) -> None:
     """Give back every slot ``holder`` has but its first (kept for its next chunk)."""
     held = ProviderSlot.objects.filter(key=key, holder=holder).order_by("slot")
     kept = held.values_list("pk", flat=True).first()
-    held.exclude(pk=kept).update(holder="", expires_at=0)
+    if kept is not None:
+        held.exclude(pk=kept).update(holder="", expires_at=0)
