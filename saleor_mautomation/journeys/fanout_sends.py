@@ -39,7 +39,12 @@ from saleor_mautomation.journeys.goals import goal_orders
 from saleor_mautomation.journeys.models import JourneyRun, RunStep
 from saleor_mautomation.journeys.origins import BROADCAST_KEY, FORCED_BRANCHES, send_origin
 from saleor_mautomation.journeys.outcomes import QUEUED, RUN_KEY
-from saleor_mautomation.messages.enqueue_bulk import Row, Sends, messages_enqueue_bulk
+from saleor_mautomation.messages.enqueue_bulk import (
+    Row,
+    Sends,
+    bound_cursor,
+    messages_enqueue_bulk,
+)
 from saleor_mautomation.messages.models import Template
 from saleor_mautomation.messages.outbox import Origin
 
@@ -96,7 +101,9 @@ class _Batch:
 
     def __init__(self, now: datetime) -> None:
         self.now = now
-        self.steps: list[list[Any]] = []  # [run id, node, kind, detail]
+        # [run id, node, kind, detail]: a detail shared by many steps is JSON text already
+        self.steps: list[list[Any]] = []
+        self.exits: dict[str, str] = {}
         # per installation: its message rows, their steps, the groups and their index
         self.rows: dict[int, list[Row]] = defaultdict(list)
         self.waiting: dict[int, list[list[Any]]] = defaultdict(list)
@@ -185,7 +192,7 @@ class _Batch:
         did; then the exit; and the branches it took."""
         pending = list(outcome.actions)
         for node in outcome.visited:
-            self.steps.append([run.run_id, node, "passed", {}])
+            self.steps.append([run.run_id, node, "passed", "{}"])
             while pending and pending[0].node == node:
                 action = pending.pop(0)
                 if action.held_out:
@@ -193,7 +200,10 @@ class _Batch:
                 else:
                     self.steps.append(self.send(run, definition, action, forced))
         reached = outcome.state.node
-        self.steps.append([run.run_id, reached, "exited", {"reason": outcome.exit_reason}])
+        exited = self.exits.get(outcome.exit_reason)
+        if exited is None:
+            exited = self.exits[outcome.exit_reason] = json.dumps({"reason": outcome.exit_reason})
+        self.steps.append([run.run_id, reached, "exited", exited])
         taken = branches_taken(
             definition, outcome.visited, reached, run_id=run.run_id, forced=forced
         )
@@ -201,7 +211,8 @@ class _Batch:
         for node, branch in taken.items():
             origin = (run.installation_id, run.journey_id, run.version_id, run.holdout, day)
             self.splits[(*origin, node, branch)] += 1
-        self.runs.append((run.run_id, reached, outcome.exit_reason, json.dumps(taken)))
+        branches = json.dumps(taken) if taken else "{}"
+        self.runs.append((run.run_id, reached, outcome.exit_reason, branches))
 
     def flush(self) -> None:
         for installation_id, rows in self.rows.items():
@@ -222,7 +233,7 @@ class _Batch:
         tallies_add(self._split_tallies())
 
     def _steps_insert(self) -> None:
-        with connection.cursor() as cursor:
+        with bound_cursor() as cursor:
             cursor.execute(
                 _STEPS.format(steps=connection.ops.quote_name(RunStep._meta.db_table)),
                 {
@@ -230,12 +241,15 @@ class _Batch:
                     "runs": [step[0] for step in self.steps],
                     "nodes": [step[1] for step in self.steps],
                     "kinds": [step[2] for step in self.steps],
-                    "details": [json.dumps(step[3]) for step in self.steps],
+                    "details": [
+                        step[3] if isinstance(step[3], str) else json.dumps(step[3])
+                        for step in self.steps
+                    ],
                 },
             )
 
     def _runs_update(self) -> None:
-        with connection.cursor() as cursor:
+        with bound_cursor() as cursor:
             cursor.execute(
                 _RUNS.format(runs=connection.ops.quote_name(JourneyRun._meta.db_table)),
                 {
@@ -270,7 +284,7 @@ class _Batch:
 _STEPS = """
 INSERT INTO {steps} (run_id, node, kind, at, detail)
 SELECT step.run_id, step.node, step.kind, %(now)s, step.detail::jsonb
-FROM unnest(%(runs)s::bigint[], %(nodes)s::text[], %(kinds)s::text[], %(details)s::text[])
+FROM unnest(%(runs)b::bigint[], %(nodes)b::text[], %(kinds)b::text[], %(details)b::text[])
      WITH ORDINALITY AS step (run_id, node, kind, detail, ord)
 ORDER BY step.ord
 """
@@ -279,7 +293,7 @@ _RUNS = """
 UPDATE {runs} AS r
 SET node = v.node, node_entered_at = %(now)s, status = %(exited)s, exited_at = %(now)s,
     exit_reason = v.reason, wake_at = NULL, branches = r.branches || v.branches::jsonb
-FROM unnest(%(ids)s::bigint[], %(nodes)s::text[], %(reasons)s::text[], %(branches)s::text[])
+FROM unnest(%(ids)b::bigint[], %(nodes)b::text[], %(reasons)b::text[], %(branches)b::text[])
      AS v (id, node, reason, branches)
 WHERE r.id = v.id
 """

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, assert_never
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from saleor_mautomation.contacts.models import Contact, PushSubscription
 from saleor_mautomation.events.changes import MESSAGE_QUEUED, work_note
@@ -75,14 +76,14 @@ _ROW_COLUMNS = {
 _INSERT = """
 INSERT INTO {table} ({columns})
 SELECT {values}
-FROM unnest(%(keys)s::text[], %(contacts)s::bigint[], %(groups)s::int[], %(versions)s::bigint[],
-            %(addresses)s::text[], %(contexts)s::text[], %(send_after)s::timestamptz[])
+FROM unnest(%(keys)b::text[], %(contacts)b::bigint[], %(groups)b::int[], %(versions)b::bigint[],
+            %(addresses)b::text[], %(contexts)b::text[], %(send_after)b::timestamptz[])
      WITH ORDINALITY AS r (dedupe_key, contact_id, grp, version_id, address, context,
                            send_after, ord)
-JOIN unnest(%(g_channel)s::text[], %(g_kind)s::text[], %(g_template)s::bigint[],
-            %(g_subject)s::text[], %(g_retry)s::boolean[], %(g_journey)s::bigint[],
-            %(g_version)s::bigint[], %(g_node)s::text[], %(g_broadcast)s::boolean[],
-            %(g_split_node)s::text[], %(g_split_branch)s::smallint[])
+JOIN unnest(%(g_channel)b::text[], %(g_kind)b::text[], %(g_template)b::bigint[],
+            %(g_subject)b::text[], %(g_retry)b::boolean[], %(g_journey)b::bigint[],
+            %(g_version)b::bigint[], %(g_node)b::text[], %(g_broadcast)b::boolean[],
+            %(g_split_node)b::text[], %(g_split_branch)b::smallint[])
      WITH ORDINALITY AS g (channel, kind, template_id, subject, allow_retry, journey_id,
                            journey_version_id, node, broadcast, split_node, split_branch, grp)
   ON g.grp = r.grp + 1
@@ -198,6 +199,21 @@ def messages_enqueue_bulk(
     return [ids[key] if key else None for key in keys]
 
 
+def bound_cursor() -> CursorWrapper:
+    """A cursor binding its parameters server-side (PostgreSQL): a batch's arrays travel
+    apart from the statement's text, in binary where psycopg can, instead of being quoted
+    into it element by element (most of a batch's time with Django's client-side cursor),
+    while the statement still goes through Django's wrappers (its errors, the debug log,
+    ``connection.execute_wrapper``)."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    cursor: CursorWrapper = connection._prepare_cursor(  # type: ignore[attr-defined]
+        ServerBindingCursor(connection.connection)  # type: ignore[call-arg]
+    )
+    return cursor
+
+
 def _insert(
     installation_id: int, groups: Sequence[Sends], queued: dict[str, Any], now: datetime
 ) -> dict[str, int]:
@@ -228,7 +244,7 @@ def _insert(
         columns=", ".join(columns),
         values=", ".join(values),
     )
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(sql, params)
         ids: dict[str, int] = dict(cursor.fetchall())
     missing = [key for key in queued["keys"] if key not in ids]
