@@ -23,8 +23,8 @@ MAX_ID_LENGTH = 200
 RecommendationStrategy = graphene.Enum(
     "RecommendationStrategy",
     [(strategy.upper(), strategy) for strategy in STRATEGIES],
-    description="bought_together: what customers bought with the context products (or the "
-    "visitor's recent ones); similar: more of their category; bestsellers and "
+    description="bought_together: what was bought in the same orders as the context products "
+    "(or the visitor's recent ones); similar: more of their category; bestsellers and "
     "bestsellers_in_category: most ordered in the channel lately; recently_viewed; "
     "personalised: a blend for the visitor.",
 )
@@ -44,7 +44,7 @@ class RecommendedProduct(graphene.ObjectType):
 class Recommendation(graphene.ObjectType):
     product = graphene.Field(RecommendedProduct, required=True)
     reason = graphene.String(
-        required=True, description='Why, e.g. "Bought together with Monospace Tee by 41 customers".'
+        required=True, description='Why, e.g. "Bought together with Monospace Tee in 41 orders".'
     )
     score = graphene.Float(required=True, description="The strategy's score (higher first).")
 
