@@ -18,6 +18,7 @@ a message's context, where the code is known: at sending (the run's context gave
 from __future__ import annotations
 
 import functools
+import logging
 import struct
 import zlib
 from collections.abc import Sequence
@@ -25,11 +26,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import segno
-from barcode import Code128
-from barcode.errors import BarcodeError
 from django.core import signing
 
 from saleor_mautomation.core.errors import PermanentError
+
+# python-barcode says at import, on every process's start, that it draws no images without
+# Pillow: we only encode with it (and draw ourselves), so that line is noise.
+logging.getLogger("pyBarcode").setLevel(logging.WARNING)
+from barcode import Code128  # noqa: E402
+from barcode.errors import BarcodeError  # noqa: E402
 
 COUPON_SALT = "mautomation.coupon"
 COUPON_PATH = "/v/"  # api.views.codes
