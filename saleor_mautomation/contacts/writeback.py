@@ -13,9 +13,11 @@ UTC dates), ``last_engaged``, ``consent.email`` and ``segments`` (the keys of th
 customer is in), plus the keys journeys set. Once the shop has enough data for the nightly
 predictions (predictions/), a buyer also gets ``predicted.active`` (the probability of being
 active, one decimal), ``predicted.orders_12m`` (orders expected over the next 12 months, one
-decimal), ``predicted.clv_12m.<CURRENCY>`` (spend expected over them in that currency, whole
-units; repeat buyers in the currency only) and ``predicted.next_order`` (UTC date): coarse on
-purpose, so that a nightly drift of a few hundredths writes nothing to Saleor.
+decimal), ``predicted.clv_12m.<CURRENCY>`` (spend expected over them in that currency, two
+significant digits; repeat buyers in the currency only) and ``predicted.next_order_week`` (the
+ISO week of the expected next order, ``2026-W25``): coarse on purpose, as every day moves
+these predictions a little and each write costs Saleor two webhooks per app
+(``predicted_items``).
 
 One customer Saleor refuses (its user is gone: ``updatePrivateMetadata`` answers
 PermissionDenied for a user row that no longer exists) fails its own alias only: it is skipped,
@@ -78,6 +80,30 @@ def spend_of(contact_ids: Sequence[int]) -> dict[int, dict[str, Decimal]]:
     return spend
 
 
+def _significant(value: Decimal, digits: int = 2) -> str:
+    """``value`` to ``digits`` significant digits, without an exponent (``1234.5`` -> ``1200``)."""
+    if not value:
+        return "0"
+    step = Decimal(1).scaleb(value.adjusted() - digits + 1)
+    return f"{value.quantize(step).normalize():f}"
+
+
+def predicted_items(active: float, orders: float, next_at: datetime | None) -> dict[str, str]:
+    """A buyer's written predictions (the nightly run compares these to mark changes)."""
+    items = {
+        f"{PREFIX}predicted.active": f"{active:.1f}",
+        f"{PREFIX}predicted.orders_12m": f"{orders:.1f}",
+    }
+    if next_at is not None:
+        year, week, _ = next_at.astimezone(UTC).isocalendar()
+        items[f"{PREFIX}predicted.next_order_week"] = f"{year}-W{week:02d}"
+    return items
+
+
+def predicted_value_item(currency: str, clv: Decimal) -> tuple[str, str]:
+    return f"{PREFIX}predicted.clv_12m.{currency}", _significant(clv)
+
+
 def predicted_of(contact_ids: Sequence[int]) -> dict[int, dict[str, str]]:
     """The predicted-value items of each contact (one query per table for a batch). The rows
     are the predictions domain's, read through their relations to the contact: contacts sits
@@ -90,17 +116,14 @@ def predicted_of(contact_ids: Sequence[int]) -> dict[int, dict[str, str]]:
         "prediction__expected_next_order_at",
     )
     for pk, active, orders, next_at in scored:
-        items[pk][f"{PREFIX}predicted.active"] = f"{active:.1f}"
-        items[pk][f"{PREFIX}predicted.orders_12m"] = f"{orders:.1f}"
-        day = _day(next_at)
-        if day is not None:
-            items[pk][f"{PREFIX}predicted.next_order"] = day
+        items[pk].update(predicted_items(active, orders, next_at))
     valued = Contact.objects.filter(pk__in=contact_ids).values_list(
         "pk", "value_predictions__currency", "value_predictions__clv_12m"
     )
     for pk, currency, clv in valued:
         if clv is not None:
-            items[pk][f"{PREFIX}predicted.clv_12m.{currency}"] = f"{clv.quantize(Decimal(1)):f}"
+            key, value = predicted_value_item(currency, clv)
+            items[pk][key] = value
     return items
 
 

@@ -21,7 +21,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.contacts.writeback import DEBOUNCE
+from saleor_mautomation.contacts.writeback import (
+    DEBOUNCE,
+    predicted_items,
+    predicted_value_item,
+)
 from saleor_mautomation.predictions import engine
 from saleor_mautomation.predictions.inputs import (
     DAY,
@@ -123,22 +127,22 @@ def _scores(params: engine.BgNbd, buyers: Buyers) -> Scores:
     return Scores(alive, expected, np.where(alive >= NEXT_ORDER_MIN_ACTIVE, next_at, np.nan))
 
 
-def _old_predictions(installation_id: int) -> dict[int, tuple[float, float, str]]:
+def _old_predictions(installation_id: int) -> dict[int, dict[str, str]]:
+    """What the write-back writes of each buyer's current predictions."""
     rows = ContactPrediction.objects.filter(installation_id=installation_id).values_list(
         "contact_id", "probability_active", "expected_orders_12m", "expected_next_order_at"
     )
     return {
-        pk: (round(p, 1), round(e, 1), next_at.date().isoformat() if next_at else "")
-        for pk, p, e, next_at in rows.iterator(chunk_size=20_000)
+        pk: predicted_items(p, e, next_at) for pk, p, e, next_at in rows.iterator(chunk_size=20_000)
     }
 
 
-def _old_values(installation_id: int) -> dict[tuple[int, str], Decimal | None]:
+def _old_values(installation_id: int) -> dict[tuple[int, str], str | None]:
     rows = ContactValuePrediction.objects.filter(installation_id=installation_id).values_list(
         "contact_id", "currency", "clv_12m"
     )
     return {
-        (pk, currency): clv.quantize(Decimal(1)) if clv is not None else None
+        (pk, currency): predicted_value_item(currency, clv)[1] if clv is not None else None
         for pk, currency, clv in rows.iterator(chunk_size=20_000)
     }
 
@@ -171,8 +175,7 @@ def _predictions_write(
             strict=True,
         ):
             moment = None if np.isnan(next_at) else _moment(next_at)
-            written = (round(p, 1), round(e, 1), moment.date().isoformat() if moment else "")
-            if old.get(pk) != written:
+            if old.get(pk) != predicted_items(p, e, moment):
                 changed.add(pk)
             rows.append(
                 ContactPrediction(
@@ -245,7 +248,7 @@ def _values_write(
             known = not np.isnan(value)
             clv = _money(value * e) if known else None
             if old.get((pk, currency), "absent") != (
-                clv.quantize(Decimal(1)) if clv is not None else None
+                predicted_value_item(currency, clv)[1] if clv is not None else None
             ):
                 changed.add(pk)
             rows.append(

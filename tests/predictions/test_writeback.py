@@ -66,7 +66,7 @@ def test_predictions_are_written_under_the_apps_keys(standin, standin_installati
         active=0.8349,
         orders=2.25,
         next_at=datetime(2026, 6, 20, 23, 30, tzinfo=UTC),
-        USD="120.5000",
+        USD="1234.5000",
         EUR=None,
     )
 
@@ -75,14 +75,14 @@ def test_predictions_are_written_under_the_apps_keys(standin, standin_installati
         installation_id=standin_installation.pk, batch_size=50, now=NOW + DEBOUNCE
     )
 
-    # then: one decimal, whole units, a UTC date; no value where none is predicted
+    # then: one decimal, two significant digits, an ISO week; no value where none is predicted
     assert flushed.written == 1
     written = saleor.users["VXNlcjo3"].private_metadata
     assert {k: v for k, v in written.items() if k.startswith("mautomation.predicted.")} == {
         "mautomation.predicted.active": "0.8",
         "mautomation.predicted.orders_12m": "2.2",
-        "mautomation.predicted.clv_12m.USD": "120",
-        "mautomation.predicted.next_order": "2026-06-20",
+        "mautomation.predicted.clv_12m.USD": "1200",
+        "mautomation.predicted.next_order_week": "2026-W25",
     }
 
 
@@ -99,5 +99,5 @@ def test_no_next_order_key_when_none_is_expected(standin_installation):
 
     items = writeback_items(contact)
 
-    assert "mautomation.predicted.next_order" not in items
+    assert "mautomation.predicted.next_order_week" not in items
     assert items["mautomation.predicted.active"] == "0.3"
