@@ -24,10 +24,6 @@ class Migration(migrations.Migration):
                 ('orders', models.IntegerField(default=0)),
             ],
         ),
-        migrations.RemoveField(
-            model_name='productbuyers',
-            name='installation',
-        ),
         migrations.RemoveIndex(
             model_name='productpair',
             name='rec_pair_top',
