@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from saleor_mautomation.contacts.models import Contact
@@ -40,13 +40,16 @@ from saleor_mautomation.predictions.models import (
     ContactValuePrediction,
     PredictionFit,
 )
+from saleor_mautomation.predictions.upserts import rows_upsert
 
 logger = logging.getLogger(__name__)
 
 HORIZON_DAYS = 365.0
 # Below this probability of being active no next order is expected (the date is left empty).
 NEXT_ORDER_MIN_ACTIVE = 0.5
-WRITE_CHUNK = 2_000
+WRITE_CHUNK = 50_000
+# Contacts marked per UPDATE (one parameter each: PostgreSQL takes at most 65,535).
+MARK_CHUNK = 20_000
 CENT = Decimal("0.0001")
 
 
@@ -153,45 +156,32 @@ def _predictions_write(
     """Upsert a row per buyer; returns the buyers whose written values changed."""
     old = _old_predictions(installation_id)
     changed: set[int] = set()
-    fields = [
-        "frequency",
-        "recency_days",
-        "age_days",
-        "probability_active",
-        "expected_orders_12m",
-        "expected_next_order_at",
-        "computed_at",
-    ]
+    vendor = connection.vendor
     for part in _chunks(len(buyers.contact_id)):
-        rows = []
-        for pk, x, t_x, T, p, e, next_at in zip(
-            buyers.contact_id[part].tolist(),
-            buyers.x[part].tolist(),
-            buyers.t_x[part].tolist(),
-            buyers.T[part].tolist(),
-            scores.probability_active[part].tolist(),
-            scores.expected_orders[part].tolist(),
-            scores.next_order_at[part].tolist(),
-            strict=True,
-        ):
-            moment = None if np.isnan(next_at) else _moment(next_at)
+        ids = buyers.contact_id[part].tolist()
+        active = scores.probability_active[part].tolist()
+        orders = scores.expected_orders[part].tolist()
+        next_at = [
+            None if np.isnan(moment) else _moment(moment)
+            for moment in scores.next_order_at[part].tolist()
+        ]
+        for pk, p, e, moment in zip(ids, active, orders, next_at, strict=True):
             if old.get(pk) != predicted_items(p, e, moment):
                 changed.add(pk)
-            rows.append(
-                ContactPrediction(
-                    contact_id=pk,
-                    installation_id=installation_id,
-                    frequency=int(x),
-                    recency_days=round(t_x, 6),
-                    age_days=round(T, 6),
-                    probability_active=p,
-                    expected_orders_12m=e,
-                    expected_next_order_at=moment,
-                    computed_at=now,
-                )
-            )
-        ContactPrediction.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["contact"], update_fields=fields
+        rows_upsert(
+            ContactPrediction,
+            columns={
+                "contact_id": ("bigint", ids),
+                "frequency": ("integer", buyers.x[part].astype(np.int64).tolist()),
+                "recency_days": ("float8", np.round(buyers.t_x[part], 6).tolist()),
+                "age_days": ("float8", np.round(buyers.T[part], 6).tolist()),
+                "probability_active": ("float8", active),
+                "expected_orders_12m": ("float8", orders),
+                "expected_next_order_at": ("timestamptz", next_at),
+            },
+            constants={"installation_id": installation_id, "computed_at": now},
+            conflict=["contact_id"],
+            vendor=vendor,
         )
     gone = ContactPrediction.objects.filter(installation_id=installation_id, computed_at__lt=now)
     changed.update(gone.values_list("contact_id", flat=True))
@@ -223,17 +213,17 @@ def _values_write(
         order_value[mine] = engine.expected_order_value(params, valued[mine], mean[mine])
     changed: set[int] = set()
     written = 0
-    fields = [
-        "installation",
-        "orders",
-        "average_order_value",
-        "expected_orders_12m",
-        "expected_order_value",
-        "clv_12m",
-        "computed_at",
-    ]
+    vendor = connection.vendor
     for part in _chunks(len(at)):
-        rows = []
+        ids, currencies, valued_counts, averages, expected_orders_of, order_values, clvs = (
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
         for pk, currency, n_valued, total, e, value in zip(
             spenders.contact_id[part].tolist(),
             spenders.currency[part].tolist(),
@@ -251,25 +241,28 @@ def _values_write(
                 predicted_value_item(currency, clv)[1] if clv is not None else None
             ):
                 changed.add(pk)
-            rows.append(
-                ContactValuePrediction(
-                    contact_id=pk,
-                    installation_id=installation_id,
-                    currency=currency,
-                    orders=n_valued,
-                    average_order_value=(total / n_valued).quantize(CENT),
-                    expected_orders_12m=e,
-                    expected_order_value=_money(value) if known else None,
-                    clv_12m=clv,
-                    computed_at=now,
-                )
-            )
-        written += len(rows)
-        ContactValuePrediction.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["contact", "currency"],
-            update_fields=fields,
+            ids.append(pk)
+            currencies.append(currency)
+            valued_counts.append(n_valued)
+            averages.append((total / n_valued).quantize(CENT))
+            expected_orders_of.append(e)
+            order_values.append(_money(value) if known else None)
+            clvs.append(clv)
+        written += len(ids)
+        rows_upsert(
+            ContactValuePrediction,
+            columns={
+                "contact_id": ("bigint", ids),
+                "currency": ("text", currencies),
+                "orders": ("integer", valued_counts),
+                "average_order_value": ("numeric", averages),
+                "expected_orders_12m": ("float8", expected_orders_of),
+                "expected_order_value": ("numeric", order_values),
+                "clv_12m": ("numeric", clvs),
+            },
+            constants={"installation_id": installation_id, "computed_at": now},
+            conflict=["contact_id", "currency"],
+            vendor=vendor,
         )
     gone = ContactValuePrediction.objects.filter(
         installation_id=installation_id, computed_at__lt=now
@@ -283,10 +276,10 @@ def _mark_due(contact_ids: Sequence[int], *, now: datetime) -> int:
     """Mark changed Saleor customers for the write-back (its hash decides what is written)."""
     marked = 0
     ordered = sorted(contact_ids)
-    for start in range(0, len(ordered), WRITE_CHUNK):
+    for start in range(0, len(ordered), MARK_CHUNK):
         marked += (
             Contact.objects.filter(
-                pk__in=ordered[start : start + WRITE_CHUNK], writeback_due_at__isnull=True
+                pk__in=ordered[start : start + MARK_CHUNK], writeback_due_at__isnull=True
             )
             .exclude(Q(saleor_user_id=None) | Q(saleor_user_id=""))
             .update(writeback_due_at=now + DEBOUNCE)
