@@ -48,6 +48,7 @@ from graphql import (
 )
 
 from saleor_mautomation.demo import config
+from saleor_mautomation.demo.catalogue_nodes import catalogue_category, catalogue_product
 from saleor_mautomation.demo.graphql_answers import selected
 from saleor_mautomation.demo.vouchers import Channel, SaleorVouchers
 from saleor_mautomation.saleor.manifest import APP_IDENTIFIER, APP_NAME
@@ -75,6 +76,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "products": (),
     "productVariants": (),
     "categories": (),
+    "collections": (),
 }
 # The status column of an order (``saleor/order/__init__.py`` ``OrderStatus``) per enum name.
 ORDER_STATUS = {
@@ -130,6 +132,7 @@ SORTS: dict[str, tuple[Callable[[Node], list[str]], Callable[[list[str]], tuple[
     ),
     "products": (lambda n: [n["slug"], _pk(n["id"])[1]], lambda v: (v[0], int(v[1]))),
     "categories": (lambda n: [n["slug"], _pk(n["id"])[1]], lambda v: (v[0], int(v[1]))),
+    "collections": (lambda n: [n["slug"], _pk(n["id"])[1]], lambda v: (v[0], int(v[1]))),
     "productVariants": (lambda n: [n["sku"], _pk(n["id"])[1]], lambda v: (v[0], int(v[1]))),
 }
 
@@ -361,11 +364,16 @@ class DemoSaleorApi:
             nodes = self.shop.products_matching(
                 search=arguments.get("search"), ids=where.get("ids")
             )
+            nodes = [catalogue_product(self.shop, product) for product in nodes]
             return connection(root, nodes, arguments, selects_edges=_selects_edges(node))
         if root == "categories":
             given = arguments.get("filter") or {}
             nodes = self.shop.categories_matching(search=given.get("search"), ids=given.get("ids"))
+            nodes = [catalogue_category(self.shop, category) for category in nodes]
             return connection(root, nodes, arguments, selects_edges=_selects_edges(node))
+        if root == "collections":
+            # The generated shop has no collections.
+            return connection(root, [], arguments, selects_edges=_selects_edges(node))
         if root == "productVariants":
             ids = arguments.get("ids")
             nodes = (
