@@ -183,17 +183,23 @@ def items_hash(items: Mapping[str, str]) -> str:
 
 
 def writeback_mark(
-    contact: Contact, *, now: datetime, spend: Mapping[str, Decimal] | None = None
+    contact: Contact,
+    *,
+    now: datetime,
+    spend: Mapping[str, Decimal] | None = None,
+    predicted: Mapping[str, str] | None = None,
 ) -> None:
     """Mark a Saleor customer due for a write-back if its figures differ from the last one.
 
     Sets the fields on the instance; the caller saves it. The due time is not pushed back by
     later changes, so a busy contact is still written once per debounce window. ``spend`` is
-    the spend per currency when the caller has just computed it (it is not saved yet).
+    the spend per currency when the caller has just computed it (it is not saved yet);
+    ``predicted`` its ``predicted_of`` items when the caller read them for a batch.
     """
     if not contact.saleor_user_id:
         return
-    if items_hash(writeback_items(contact, spend=spend)) == contact.writeback_hash:
+    items = writeback_items(contact, spend=spend, predicted=predicted)
+    if items_hash(items) == contact.writeback_hash:
         contact.writeback_due_at = None
     elif contact.writeback_due_at is None:
         contact.writeback_due_at = now + DEBOUNCE
