@@ -3,7 +3,8 @@
 Fills a throwaway (durable) PostgreSQL with the contacts, a segment of those who consent and a
 broadcast journey (one email, the default ``welcome-1``) due now; starts a Redis, a fast SMTP
 sink in its own process (``--sink``: a minimal loopback server that only counts recipients,
-not aiosmtpd's), the app's scheduler and ``BENCH_SENDERS`` workers on the ``bulk`` and
+not aiosmtpd's; ``BENCH_SINK_DELAY_MS`` delays its answer to each message like a relay across
+a network), the app's scheduler and ``BENCH_SENDERS`` workers on the ``bulk`` and
 ``sending`` queues (``mautomation scheduler``, ``mautomation worker --queues bulk,sending
 --concurrency 1``). The
 scheduler snapshots the segment, the workers wake the runs and hand the messages over. Then,
@@ -45,6 +46,11 @@ CONTACTS = max(500, int(1_000_000 * SCALE))
 SENDERS = int(os.environ.get("BENCH_SENDERS", "2"))
 BARE = min(CONTACTS, int(os.environ.get("BENCH_BARE", "5000")))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "3600"))
+# Milliseconds the sink waits before it answers a message's data (0: at once, as on loopback;
+# a relay across a network answers a few to tens of milliseconds later).
+DELAY = float(os.environ.get("BENCH_SINK_DELAY_MS", "0")) / 1000
+# The campaign senders' parallel connections (the app's EMAIL_CONNECTIONS; the pool).
+CONNECTIONS = os.environ.get("EMAIL_CONNECTIONS", "4")
 DOMAIN = "bench.example"
 
 
@@ -83,7 +89,12 @@ class _Session(asyncio.Protocol):
                 self.buffer, self.data = self.buffer[end + 5 :], False
                 self.sink.accept(self.rcpts)
                 self.rcpts = []
-                self.transport.write(b"250 OK\r\n")
+                if DELAY:  # a relay farther away than loopback: the answer comes later
+                    asyncio.get_running_loop().call_later(
+                        DELAY, self.transport.write, b"250 OK\r\n"
+                    )
+                else:
+                    self.transport.write(b"250 OK\r\n")
                 continue
             end = self.buffer.find(b"\r\n")
             if end < 0:
@@ -300,6 +311,7 @@ def main() -> None:
             "JOURNEYS_ENTRIES_INTERVAL": "2",
             "JOURNEYS_WAKE_INTERVAL": "2",
             "MESSAGES_SEND_INTERVAL": "2",
+            "EMAIL_CONNECTIONS": CONNECTIONS,
         }
         os.environ.update(env)
         subprocess.run(
@@ -392,6 +404,8 @@ def main() -> None:
         "benchmark": "broadcast",
         "contacts": CONTACTS,
         "senders": SENDERS,
+        "connections": int(CONNECTIONS),
+        "sink_delay_ms": DELAY * 1000,
         "received": received,
         "duplicates": duplicates,
         "missing": missing,

@@ -35,7 +35,6 @@ from saleor_mautomation.messages.pool import (
     Pace,
     slots_acquire,
     slots_release,
-    slots_renew,
     slots_trim,
 )
 from saleor_mautomation.messages.providers import Accepted, OutcomeUnknown
@@ -48,7 +47,7 @@ class Lane:
     senders: list[Sender]
     pace: Pace | None
     limits: Limits | None
-    slots: int = 0  # connection slots this batch holds of the provider's pool
+    held: list[int] = field(default_factory=list)  # ids of the pool's slots this batch holds
     spare: list[Sender] = field(default_factory=list)  # closed, for the next widening
 
 
@@ -96,11 +95,11 @@ class SenderPool:
         )
         lane = Lane([sender], pace, limits)
         if self.bulk:  # a campaign's first connection waits for a slot of the pool
-            while not self._take(lane, 1):
+            while not self._take(lane, 1, first=not lane.held):
                 self.sleep(SLOT_POLL)
         return lane
 
-    def _take(self, lane: Lane, count: int) -> int:
+    def _take(self, lane: Lane, count: int, *, first: bool = False) -> int:
         assert lane.limits is not None
         got = slots_acquire(
             key=lane.limits.key,
@@ -108,18 +107,18 @@ class SenderPool:
             wanted=count,
             holder=self.holder,
             now=self.clock(),
+            first=first,
         )
-        lane.slots += got
-        return got
+        lane.held += got
+        return len(got)
 
     def _widen(self, lane: Lane, wanted: int) -> None:
         """More connections while the pool has free slots and the chunk can use them; the
-        slots held are renewed (one statement per chunk)."""
+        slots held are renewed (one short transaction per chunk)."""
         assert lane.limits is not None
-        slots_renew(key=lane.limits.key, holder=self.holder, now=self.clock())
-        more = min(wanted, lane.limits.connections) - lane.slots
-        if more > 0 and self._take(lane, more):
-            while len(lane.senders) < lane.slots:
+        more = min(wanted, lane.limits.connections) - len(lane.held)
+        if self._take(lane, more):
+            while len(lane.senders) < len(lane.held):
                 twin = lane.spare.pop() if lane.spare else lane.senders[0].another()  # type: ignore[attr-defined]
                 lane.senders.append(twin)
 
@@ -127,14 +126,14 @@ class SenderPool:
         """After a campaign's chunk: each provider's connections but the first are closed and
         their slots given back, for the other senders to take their share."""
         for lane in self._lanes.values():
-            if isinstance(lane, MautomationError) or lane.limits is None or lane.slots <= 1:
+            if isinstance(lane, MautomationError) or lane.limits is None or len(lane.held) <= 1:
                 continue
             for sender in lane.senders[1:]:
                 sender.close()
             lane.spare.extend(lane.senders[1:])
             del lane.senders[1:]
-            slots_trim(key=lane.limits.key, holder=self.holder)
-            lane.slots = 1
+            slots_trim(key=lane.limits.key, holder=self.holder, keep=lane.held[0])
+            del lane.held[1:]
 
     def paced(self, installation_id: int, spec: ChannelSpec) -> None:
         """A transport without a pool (SMS, push): its throttle's pause between sends."""
@@ -152,7 +151,7 @@ class SenderPool:
                 continue
             for sender in lane.senders:
                 sender.close()
-            if lane.slots and lane.limits is not None:
+            if lane.held and lane.limits is not None:
                 slots_release(key=lane.limits.key, holder=self.holder)
 
 

@@ -120,35 +120,40 @@ class Pace:
             self.sleep(delay)
 
 
-def slots_acquire(*, key: str, capacity: int, wanted: int, holder: str, now: float) -> int:
+def slots_acquire(
+    *, key: str, capacity: int, wanted: int, holder: str, now: float, first: bool = False
+) -> list[int]:
     """Take up to ``wanted`` of the ``capacity`` connection slots of ``key`` that nobody holds
-    (or whose holder's lease ran out) for ``holder``: how many it got (0: all are held)."""
+    (or whose holder's lease ran out) for ``holder``, and renew the lease of those it holds:
+    the ids of the slots it got (none: all are held). ``first``: the slots' rows are made
+    if the pool has none yet."""
     capacity = max(capacity, 1)
     with transaction.atomic():
-        ProviderSlot.objects.bulk_create(
-            [ProviderSlot(key=key, slot=n) for n in range(capacity)], ignore_conflicts=True
-        )
+        if first:
+            ProviderSlot.objects.bulk_create(
+                [ProviderSlot(key=key, slot=n) for n in range(capacity)], ignore_conflicts=True
+            )
+        else:
+            ProviderSlot.objects.filter(key=key, holder=holder).update(expires_at=now + LEASE)
+        if wanted <= 0:
+            return []
         free = list(
             ProviderSlot.objects.select_for_update(skip_locked=True)
             .filter(Q(holder="") | Q(expires_at__lt=now), key=key, slot__lt=capacity)
             .order_by("slot")
-            .values_list("pk", flat=True)[: max(wanted, 0)]
+            .values_list("pk", flat=True)[:wanted]
         )
-        ProviderSlot.objects.filter(pk__in=free).update(holder=holder, expires_at=now + LEASE)
-    return len(free)
-
-
-def slots_renew(*, key: str, holder: str, now: float) -> None:
-    ProviderSlot.objects.filter(key=key, holder=holder).update(expires_at=now + LEASE)
+        if free:
+            ProviderSlot.objects.filter(pk__in=free).update(holder=holder, expires_at=now + LEASE)
+    return free
 
 
 def slots_release(*, key: str, holder: str) -> None:
     ProviderSlot.objects.filter(key=key, holder=holder).update(holder="", expires_at=0)
 
 
-def slots_trim(*, key: str, holder: str) -> None:
-    """Give back every slot ``holder`` has but its first (kept for its next chunk)."""
-    held = ProviderSlot.objects.filter(key=key, holder=holder).order_by("slot")
-    kept = held.values_list("pk", flat=True).first()
-    if kept is not None:
-        held.exclude(pk=kept).update(holder="", expires_at=0)
+def slots_trim(*, key: str, holder: str, keep: int) -> None:
+    """Give back every slot ``holder`` has but ``keep`` (kept for its next chunk)."""
+    ProviderSlot.objects.filter(key=key, holder=holder).exclude(pk=keep).update(
+        holder="", expires_at=0
+    )
