@@ -25,6 +25,7 @@ from saleor_mautomation.journeys.models import (
 )
 from saleor_mautomation.messages.models import Message, MessageAttempt, Suppression
 from saleor_mautomation.programmes.models import Draw, DrawEntry, Survey, SurveyAnswer
+from saleor_mautomation.recommendations.models import ContactProduct, OrderProduct
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.models import Membership, Segment, StaticList, StaticListMember
 from tests.contacts.factories import make_checkout, make_contact, make_event, make_order, make_spend
@@ -103,7 +104,19 @@ def a_person(shop: Installation) -> Person:
         user_agent="Augusta's phone",
         created_at=T,
     )
-    make_order(contact, saleor_user_id=USER, total_gross=Decimal("43.98"), placed_at=T)
+    order = make_order(contact, saleor_user_id=USER, total_gross=Decimal("43.98"), placed_at=T)
+    OrderProduct.objects.create(
+        installation=shop,
+        order=order,
+        contact=contact,
+        channel_slug=order.channel_slug,
+        day=T.date(),
+        product_id="UHJvZHVjdDox",
+        quantity=1,
+    )
+    ContactProduct.objects.create(
+        installation=shop, contact=contact, product_id="UHJvZHVjdDox", orders=1
+    )
     make_checkout(contact, saleor_user_id=USER, lines=[{"sku": "SHOE-1", "quantity": 1}])
     make_event(contact, "customer.created", T, dedupe_key=f"customer.created:{USER}")
     make_event(
