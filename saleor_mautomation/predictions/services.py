@@ -130,13 +130,19 @@ def _scores(params: engine.BgNbd, buyers: Buyers) -> Scores:
     return Scores(alive, expected, np.where(alive >= NEXT_ORDER_MIN_ACTIVE, next_at, np.nan))
 
 
-def _old_predictions(installation_id: int) -> dict[int, dict[str, str]]:
+def _written(items: dict[str, str]) -> str:
+    """The written values as one short text (a million of them stay small in memory)."""
+    return "|".join(items.values())
+
+
+def _old_predictions(installation_id: int) -> dict[int, str]:
     """What the write-back writes of each buyer's current predictions."""
     rows = ContactPrediction.objects.filter(installation_id=installation_id).values_list(
         "contact_id", "probability_active", "expected_orders_12m", "expected_next_order_at"
     )
     return {
-        pk: predicted_items(p, e, next_at) for pk, p, e, next_at in rows.iterator(chunk_size=20_000)
+        pk: _written(predicted_items(p, e, next_at))
+        for pk, p, e, next_at in rows.iterator(chunk_size=20_000)
     }
 
 
@@ -166,7 +172,7 @@ def _predictions_write(
             for moment in scores.next_order_at[part].tolist()
         ]
         for pk, p, e, moment in zip(ids, active, orders, next_at, strict=True):
-            if old.get(pk) != predicted_items(p, e, moment):
+            if old.get(pk) != _written(predicted_items(p, e, moment)):
                 changed.add(pk)
         rows_upsert(
             ContactPrediction,
