@@ -31,7 +31,7 @@ from typing import Any
 
 from django.db.models import Count
 
-from saleor_mautomation.catalogue.models import ProductChannelListing
+from saleor_mautomation.catalogue.models import Product, ProductChannelListing
 from saleor_mautomation.catalogue.selectors import ProductCard, product_cards
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.models import Contact
@@ -192,9 +192,17 @@ def products_fill(
         recent = _recent_views([r.contact.pk for r in browsing], since)
         for recipient in browsing:
             recipient.viewed = recent.get(recipient.contact.pk, [])[:VIEWED_MAX]
-    cards = _cards(installation.pk, recipients)
+    # A shop whose catalogue is not synced (yet) has no cards and nothing to recommend: its
+    # lines show what they carry, and no recipient costs a recommendation's queries.
+    catalogued = Product.objects.filter(installation_id=installation.pk).exists()
+    cards = _cards(installation.pk, recipients) if catalogued else {}
     for recipient in recipients:
-        _fill(contexts[recipient.contact.pk], recipient, cards.get(recipient.channel, {}))
+        _fill(
+            contexts[recipient.contact.pk],
+            recipient,
+            cards.get(recipient.channel, {}),
+            recommending=catalogued,
+        )
 
 
 def _cards(installation_id: int, recipients: list[_Recipient]) -> dict[str, dict[str, ProductCard]]:
@@ -216,7 +224,13 @@ def _cards(installation_id: int, recipients: list[_Recipient]) -> dict[str, dict
     }
 
 
-def _fill(context: dict[str, Any], r: _Recipient, cards: Mapping[str, ProductCard]) -> None:
+def _fill(
+    context: dict[str, Any],
+    r: _Recipient,
+    cards: Mapping[str, ProductCard],
+    *,
+    recommending: bool,
+) -> None:
     shop_url = str(context["shop"]["url"])
     names = r.needs.names
     if "cart" in names and r.checkout is not None:
@@ -239,7 +253,7 @@ def _fill(context: dict[str, Any], r: _Recipient, cards: Mapping[str, ProductCar
     )
     picks: Picks = {}
     for strategy, count in sorted(r.needs.blocks.items()):
-        if not r.channel:
+        if not r.channel or not recommending:
             break
         picks[strategy] = [
             card_of(found.product, shop_url) | {"reason": found.reason}

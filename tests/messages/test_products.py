@@ -364,3 +364,30 @@ def test_prices_are_formatted_in_the_channels_currency(shop, time_machine):
 
     # then
     assert context["viewed"][0]["price"] == "$19.99"
+
+
+def test_a_shop_without_a_catalogue_shows_its_lines_as_they_came_and_recommends_nothing(
+    db, time_machine
+):
+    # given: no catalogue synced yet
+    time_machine.move_to(NOW, tick=False)
+    shop = make_shop("birch")
+    contact = make_contact(shop)
+    make_checkout(
+        contact,
+        last_change_at=NOW - timedelta(hours=1),
+        lines=[line("P1", "Monospace Tee", "monospace-tee", "20.00", 1, "20.00")],
+    )
+
+    # when
+    context = recipient_context(
+        contact=contact,
+        app_url="https://app.example",
+        sources=['{{ cart }}{% for i in recommend("bestsellers", 4) %}{% endfor %}'],
+    )
+
+    # then
+    assert [(line["name"], line["url"], line["price"]) for line in context["cart"]] == [
+        ("Monospace Tee", "https://birch.example/products/monospace-tee", "$20.00")
+    ]
+    assert context["recommend"]("bestsellers", 4) == []
