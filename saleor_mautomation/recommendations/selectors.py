@@ -475,3 +475,31 @@ def visitor_contact_id(
             .first()
         )
     return None
+
+
+def recommendations_export(*, contact_id: int) -> dict[str, list[dict[str, object]]]:
+    """What recommendations hold about a contact (the GDPR export): the products of their
+    counted orders, and their orders per product."""
+    return {
+        "counted_order_products": [
+            {
+                "order_id": row["order__saleor_id"],
+                "channel": row["channel_slug"],
+                "day": row["day"].isoformat(),
+                "product_id": row["product_id"],
+                "category_id": row["category_id"],
+                "quantity": row["quantity"],
+            }
+            for row in OrderProduct.objects.filter(contact_id=contact_id)
+            .order_by("day", "order_id", "product_id")
+            .values(
+                "order__saleor_id", "channel_slug", "day", "product_id", "category_id", "quantity"
+            )
+        ],
+        "purchased_products": [
+            {"product_id": product_id, "orders": orders}
+            for product_id, orders in ContactProduct.objects.filter(contact_id=contact_id)
+            .order_by("product_id")
+            .values_list("product_id", "orders")
+        ],
+    }
