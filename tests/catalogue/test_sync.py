@@ -30,6 +30,7 @@ from saleor_mautomation.saleor.services import saleor_client
 from tests.conftest import make_installation
 from tests.support.saleor_catalogue import SaleorCatalogue, cursor
 from tests.support.samples import graphql_response
+from tests.support.standin_errors import saleor_schema
 
 
 class CountingPacer:
@@ -47,6 +48,9 @@ def standin(document_standin):
 
 @pytest.fixture
 def shop(standin) -> SaleorCatalogue:
+    # Built here, not in the stand-in's first answer: under load, building Saleor's schema can
+    # take longer than the app's read timeout.
+    saleor_schema()
     catalogue = SaleorCatalogue()
     catalogue.install(standin)
     apparel = catalogue.category("Apparel", "apparel")
