@@ -8,12 +8,15 @@ its own so its peak RSS is its own:
   segment's members in keyset pages and creates their runs (and entered steps) in bulk;
 - the fan-out: ``BENCH_WORKERS`` (2) processes each running the bulk queue's
   ``broadcast_runs_wake`` task (``flows.tasks``: due broadcast runs claimed with SKIP LOCKED
-  in batches, each batch advanced in one unit of work), which queues one outbox message per
-  recipient. Nobody sends: the outbox is left queued (``bench/broadcast.py`` sends).
+  in batches, each batch one unit of work; a simple send's batch written in bulk by
+  ``journeys.fanout_sends``), which queues one outbox message per recipient. Nobody sends:
+  the outbox is left queued (``bench/broadcast.py`` sends).
 
 Prints progress, then the figures: runs/s of the snapshot, messages queued/s of the fan-out,
-each process's peak RSS (it should stay flat as the scale grows: run two scales), and the
-counts checked (runs, messages, duplicates: must be 0). The last line is one JSON object.
+the CPU the fan-out took per recipient (the workers' own, and their PostgreSQL backends': what
+it leaves of the cores to the senders), each process's peak RSS (it should stay flat as the
+scale grows: run two scales), the counts checked (runs, messages, duplicates: must be 0) and
+the load average before and after (the machine is shared). The last line is one JSON object.
 ``BENCH_FANOUT=0`` measures the snapshot only.
 """
 
@@ -98,14 +101,29 @@ def _snapshot(_: int) -> tuple[int, float, float]:
     return runs, elapsed, _peak_rss_mb()
 
 
-def _fan_out(_: int) -> tuple[int, float]:
+def _cpu_s(pid: int | None = None) -> float:
+    """CPU seconds (user and system) of this process, or of another by its pid (its
+    PostgreSQL backend: readable here, the server runs on this machine)."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _fan_out(_: int) -> tuple[int, float, float, float]:
     from django.db import connection
 
     from saleor_mautomation.flows.tasks import broadcast_runs_wake
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = int(cursor.fetchone()[0])
+    app, database = _cpu_s(), _cpu_s(backend)
     woken = broadcast_runs_wake()
+    app, database = _cpu_s() - app, _cpu_s(backend) - database
     connection.close()
-    return woken, _peak_rss_mb()
+    return woken, _peak_rss_mb(), app, database
 
 
 def fill() -> int:
@@ -180,11 +198,13 @@ def measure(journey_id: int) -> dict[str, Any]:
         return {**figures, "loadavg": Path("/proc/loadavg").read_text().split()[:3]}
     with context.Pool(WORKERS) as pool:
         ready = pool.map(_ready, range(WORKERS), chunksize=1)
-        log(f"fan-out (broadcast_runs_wake) in {WORKERS} processes ...")
+        loadavg = Path("/proc/loadavg").read_text().split()[:3]
+        log(f"fan-out (broadcast_runs_wake) in {WORKERS} processes (load {loadavg}) ...")
         started = time.perf_counter()
         done = pool.map(_fan_out, range(WORKERS), chunksize=1)
         fan_out_s = time.perf_counter() - started
-    woken = sum(n for n, _ in done)
+    woken = sum(n for n, *_ in done)
+    app_cpu, database_cpu = sum(d[2] for d in done), sum(d[3] for d in done)
     messages = Message.objects.filter(journey_id=journey_id).count()
     duplicates = (
         Message.objects.filter(journey_id=journey_id)
@@ -205,11 +225,17 @@ def measure(journey_id: int) -> dict[str, Any]:
             "seconds": round(fan_out_s, 2),
             "messages_per_s": round(messages / fan_out_s),
             "rss_start_mb": ready,
-            "peak_rss_mb": [rss for _, rss in done],
+            "peak_rss_mb": [d[1] for d in done],
+            "cpu_s": {"workers": round(app_cpu, 1), "postgres": round(database_cpu, 1)},
+            "cpu_us_per_recipient": {
+                "workers": round(app_cpu / max(messages, 1) * 1e6),
+                "postgres": round(database_cpu / max(messages, 1) * 1e6),
+            },
         },
         "duplicates": duplicates,
         "missing": CONTACTS - messages,
         "runs_still_waiting": waiting,
+        "loadavg_before_fan_out": loadavg,
         "loadavg": Path("/proc/loadavg").read_text().split()[:3],
     }
 
