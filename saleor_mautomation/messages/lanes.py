@@ -178,7 +178,8 @@ def hand_over_all(
 ) -> None:
     """Hand ``items`` over on the lane's connections, in parallel when it has several; what
     became of each lands in ``done`` (an ``Accepted`` or the named error). A fault of no named
-    kind stops the threads at their next message and is raised here."""
+    kind in a thread, or one interrupting the caller, stops the threads before their next
+    message; a thread's is raised here."""
     if len(lane.senders) == 1 or len(items) == 1:
         for ready in items:
             taken.add(ready.message.pk)
@@ -188,23 +189,27 @@ def hand_over_all(
     for ready in items:
         work.put(ready)
     faults: list[BaseException] = []
-    lock = threading.Lock()
+    stopped = threading.Event()
+    lock = threading.Lock()  # a message is taken, or the threads stopped, never both
 
     def run(sender: Sender) -> None:
-        while not faults:
-            try:
-                ready = work.get_nowait()
-            except queue.Empty:
-                return
+        while True:
             with lock:
+                if stopped.is_set():
+                    return
+                try:
+                    ready = work.get_nowait()
+                except queue.Empty:
+                    return
                 taken.add(ready.message.pk)
             try:
                 handed = hand_over_one(sender, ready, now, lane.pace)
             except BaseException as exc:  # noqa: BLE001  # re-raised by the caller's thread
-                faults.append(exc)
+                with lock:
+                    faults.append(exc)
+                    stopped.set()
                 return
-            with lock:
-                done[ready.message.pk] = handed
+            done[ready.message.pk] = handed
 
     threads = [
         threading.Thread(target=run, args=(sender,), daemon=True)
@@ -212,7 +217,13 @@ def hand_over_all(
     ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.join()
+    finally:
+        # Interrupted here (a time limit, a signal): no thread takes another message, so what
+        # the caller hands back as never sent stays unsent; the ones in hand stay in doubt.
+        with lock:
+            stopped.set()
     if faults:
         raise faults[0]

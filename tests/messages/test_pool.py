@@ -11,8 +11,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 
-from saleor_mautomation.messages.models import EmailProvider, Message, ProviderSlot, Template
+from saleor_mautomation.messages.models import (
+    EmailProvider,
+    Message,
+    MessageAttempt,
+    ProviderSlot,
+    Template,
+)
 from saleor_mautomation.messages.outbox import Origin, Outgoing, messages_enqueue
 from saleor_mautomation.messages.pool import LEASE, Limits, Pace, pace_reserve
 from saleor_mautomation.messages.providers import (
@@ -224,3 +231,31 @@ def test_a_providers_pool_is_saved(shop):
 
     stored = EmailProvider.objects.get(installation=shop)
     assert (stored.connections, stored.max_per_second) == (MAX_CONNECTIONS, 12.5)
+
+
+def test_a_fault_in_one_connections_thread_stops_the_others_and_nothing_leaves_unrecorded(shop):
+    # given: 3 connections at 10 a second; the worker is stopped (Celery's soft time limit)
+    # at the first pause any thread makes, so the message of the first moment goes and no
+    # other
+    def stopped(seconds: float) -> None:
+        raise SoftTimeLimitExceeded()
+
+    with Sink() as sink:
+        own_server(shop, sink.port, connections=3, rate=10)
+        ids = campaign(shop, 12)
+
+        # when
+        with pytest.raises(SoftTimeLimitExceeded):
+            send(limit=100, chunk=12, broadcast=True, clock=lambda: START, sleep=stopped)
+
+    # then: the message handed over is sent; those a thread had taken are in doubt; the rest
+    # are queued again with their claim and attempt taken back; nobody got anything twice
+    statuses = dict(Message.objects.filter(pk__in=ids).values_list("pk", "status"))
+    (sent,) = Message.objects.filter(pk__in=ids, status="sent")
+    assert sink.received == {sent.to_address: 1}
+    in_doubt = [pk for pk in ids if statuses[pk] == "sending"]
+    queued = [pk for pk in ids if statuses[pk] == "queued"]
+    assert 1 <= len(in_doubt) <= 3
+    assert len(in_doubt) + len(queued) == 11  # all but the sent one
+    assert not MessageAttempt.objects.filter(message_id__in=queued).exists()
+    assert set(Message.objects.filter(pk__in=queued).values_list("attempts", flat=True)) == {0}
