@@ -367,6 +367,7 @@ def predictions_refresh(
         except engine.FitFailed as exc:
             fitted = None
             logger.warning("BG/NBD of installation %s not fitted: %s", installation_id, exc)
+    valued, currencies = 0, dict[str, str]()
     with transaction.atomic():
         _fit_save(
             installation_id=installation_id,
@@ -382,29 +383,42 @@ def predictions_refresh(
             PredictionFit.objects.filter(
                 installation_id=installation_id, model=PredictionFit.Model.GAMMA_GAMMA
             ).delete()
-            marked = _mark_due(sorted(_clear(installation_id)), now=now)
-            return Refreshed(
-                status=PredictionFit.Status.NOT_ENOUGH_DATA,
-                buyers=count,
-                repeat_buyers=repeat,
-                marked=marked,
+            changed = _clear(installation_id)
+        else:
+            changed = _predictions_write(
+                installation_id=installation_id, buyers=buyers, scores=scores, now=now
             )
-        changed = _predictions_write(
-            installation_id=installation_id, buyers=buyers, scores=scores, now=now
+            spenders = spenders_of(installation_id, now=now)
+            fits = _gamma_gamma_fits(
+                installation_id=installation_id, spenders=spenders, gate=gate, now=now
+            )
+            valued, value_changed = _values_write(
+                installation_id=installation_id,
+                spenders=spenders,
+                buyers=buyers,
+                expected_orders=scores.expected_orders,
+                fits=fits,
+                now=now,
+            )
+            changed |= value_changed
+            currencies = {
+                currency: (
+                    PredictionFit.Status.FITTED
+                    if currency in fits
+                    else PredictionFit.Status.NOT_ENOUGH_DATA
+                )
+                for currency in sorted(set(spenders.currency.tolist()))
+            }
+    # After the commit, a statement at a time: the contacts' rows are locked only briefly
+    # (an order arriving meanwhile waits for one UPDATE, not for the whole night's work).
+    marked = _mark_due(sorted(changed), now=now)
+    if fitted is None or scores is None:
+        return Refreshed(
+            status=PredictionFit.Status.NOT_ENOUGH_DATA,
+            buyers=count,
+            repeat_buyers=repeat,
+            marked=marked,
         )
-        spenders = spenders_of(installation_id, now=now)
-        fits = _gamma_gamma_fits(
-            installation_id=installation_id, spenders=spenders, gate=gate, now=now
-        )
-        valued, value_changed = _values_write(
-            installation_id=installation_id,
-            spenders=spenders,
-            buyers=buyers,
-            expected_orders=scores.expected_orders,
-            fits=fits,
-            now=now,
-        )
-        marked = _mark_due(sorted(changed | value_changed), now=now)
     return Refreshed(
         status=PredictionFit.Status.FITTED,
         buyers=count,
@@ -412,12 +426,5 @@ def predictions_refresh(
         scored=count,
         valued=valued,
         marked=marked,
-        currencies={
-            currency: (
-                PredictionFit.Status.FITTED
-                if currency in fits
-                else PredictionFit.Status.NOT_ENOUGH_DATA
-            )
-            for currency in sorted(set(spenders.currency.tolist()))
-        },
+        currencies=currencies,
     )
