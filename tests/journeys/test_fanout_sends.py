@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from saleor_mautomation.contacts.models import Contact, PushSubscription
@@ -383,6 +383,27 @@ def test_two_sends_in_a_row_in_bulk_exact(db):
         ("second", "suppressed", "the address is suppressed (bounce)"): 3,
     }
     assert len(emails) == 24 + 3  # then the quiet hours ended in Los Angeles
+
+
+def test_a_batch_whose_bulk_write_fails_goes_the_step_path(db):
+    # given: the broadcast of two emails in a row; the database refuses the bulk step insert
+    shop, journey = shop_with_broadcast("two sends in a row")
+
+    def refuse(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.lstrip().startswith('INSERT INTO "mautomation_runstep"') and "unnest" in sql:
+            raise DatabaseError("could not extend file: No space left on device")
+        return execute(sql, params, many, context)
+
+    # when
+    with connection.execute_wrapper(refuse):
+        in_bulk(NOW)
+
+    # then: the bulk write was undone (no message twice) and the step path wrote the batch
+    written = observed(shop, journey)
+    steps = Counter(kind for _, _, kind, _, _ in written["steps"])
+    assert steps == {"entered": 39, "passed": 117, "queued": 72, "failed": 6, "exited": 39}
+    assert written["progress"][-1] == {"queued": 72}
+    assert Message.objects.filter(installation=shop).count() == 72 + 3  # and the 3 earlier
 
 
 @pytest.mark.parametrize("channel", ["email", "sms", "push"])
