@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, DateTimeField, Value, When
+from psycopg.types.json import Jsonb
 
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.core.sql import sql_rows
@@ -269,7 +270,7 @@ def order_upsert(
         )
 
 
-# Rows per statement of ``orders_upsert``: a page of the backfill (100) in one.
+# Rows per statement of ``orders_upsert`` off PostgreSQL: a page of the backfill (100) in one.
 _ORDERS_PER_STATEMENT = 100
 
 
@@ -277,19 +278,26 @@ def orders_upsert(
     *, installation_id: int, orders: Sequence[tuple[payloads.Order, int | None]]
 ) -> None:
     """``order_upsert`` for many ``(order, contact id)`` (a backfill page): the records in one
-    multi-row upsert, then one UPDATE completing the checkouts of the orders written. An order
-    twice in the batch (one statement cannot write a row twice) goes one by one."""
+    multi-row upsert, and the checkouts of the orders written completed (the later order of a
+    checkout wins, as one by one). An order twice in the batch (one statement cannot write a
+    row twice) goes one by one."""
     ids = [order.id for order, _ in orders]
     if len(set(ids)) < len(ids):
         for order, contact_id in orders:
             order_upsert(installation_id=installation_id, order=order, contact_id=contact_id)
+        return
+    if not orders:
+        return
+    if connection.vendor == "postgresql":
+        sql, params = _orders_upsert_unnest(installation_id, orders)
+        sql_rows(sql, params, prepare=True)
         return
     written: set[str] = set()
     with transaction.atomic(savepoint=False):
         for start in range(0, len(orders), _ORDERS_PER_STATEMENT):
             chunk = orders[start : start + _ORDERS_PER_STATEMENT]
             columns: list[str] = []
-            params: list[Any] = []
+            params = []
             fields: dict[str, Any] = {}
             for order, contact_id in chunk:
                 fields = _order_fields(order, contact_id)
@@ -301,7 +309,6 @@ def orders_upsert(
                 OrderRecord, columns, rows=len(chunk), updated=fields, returning="saleor_id"
             )
             written |= {row[0] for row in sql_rows(sql, params, prepare=False)}
-        # The checkout each written order completes (the later order wins, as one by one).
         completing = {
             order.checkout_id: order
             for order, _ in orders
@@ -320,6 +327,60 @@ def orders_upsert(
                     output_field=CharField(),
                 ),
             )
+
+
+def _orders_upsert_unnest(
+    installation_id: int, orders: Sequence[tuple[payloads.Order, int | None]]
+) -> tuple[str, list[Any]]:
+    """``orders_upsert`` on PostgreSQL as one statement whose text is the same for any number
+    of orders: each column travels as one array (``unnest``), so the statement is prepared
+    once per connection and its parameters are not parsed out of a long text page after page.
+    The completion of the checkouts is a CTE over the rows the upsert wrote (``RETURNING``),
+    the later order of a checkout in the batch winning.
+
+    Values are the Python values the ORM would send for these fields on PostgreSQL (no model
+    instance per row): text, integers, booleans, ``Decimal``, aware datetimes, and the lines as
+    ``Jsonb``.
+    """
+    rows = [
+        {
+            "installation_id": installation_id,
+            "saleor_id": order.id,
+            **_order_fields(order, contact_id),
+        }
+        for order, contact_id in orders
+    ]
+    fields = [f for f in OrderRecord._meta.concrete_fields if not f.primary_key]
+    columns = [str(f.column) for f in fields]
+    params: list[Any] = []
+    for field in fields:
+        values = [row[field.attname] for row in rows]
+        if field.attname == "lines":
+            values = [Jsonb(value) for value in values]
+        params.append(values)
+    arrays = ", ".join(f"%b::{f.db_type(connection)}[]" for f in fields)
+    table = OrderRecord._meta.db_table
+    checkouts = CheckoutRecord._meta.db_table
+    updated = ", ".join(
+        f"{column} = excluded.{column}"
+        for column in columns
+        if column not in {"installation_id", "saleor_id"}
+    )
+    sql = (
+        f"WITH upserted AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - ours
+        f"SELECT * FROM unnest({arrays}) "
+        f"ON CONFLICT (installation_id, saleor_id) DO UPDATE SET {updated} "
+        f"WHERE {table}.source_updated_at <= excluded.source_updated_at "
+        "RETURNING saleor_id, checkout_saleor_id, placed_at), "
+        "completing AS (SELECT DISTINCT ON (u.checkout_saleor_id) u.* FROM upserted u "
+        "JOIN unnest(%s::text[]) WITH ORDINALITY AS page(saleor_id, n) USING (saleor_id) "
+        "WHERE u.checkout_saleor_id <> '' ORDER BY u.checkout_saleor_id, page.n DESC), "
+        f"completed AS (UPDATE {checkouts} c SET completed_at = completing.placed_at, "
+        "order_saleor_id = completing.saleor_id FROM completing "
+        "WHERE c.installation_id = %s AND c.saleor_id = completing.checkout_saleor_id) "
+        "SELECT count(*) FROM upserted"
+    )
+    return sql, [*params, [order.id for order, _ in orders], installation_id]
 
 
 def commerce_anonymise(*, installation_id: int, contact_id: int | None, email: str | None) -> None:

@@ -15,6 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import JSONField
+from psycopg.types.json import Jsonb
 
 from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.contacts import engagement
@@ -24,7 +26,7 @@ from saleor_mautomation.contacts.models import (
     ContactSpend,
     EmailConsent,
 )
-from saleor_mautomation.contacts.writeback import writeback_mark
+from saleor_mautomation.contacts.writeback import predicted_of, writeback_mark
 from saleor_mautomation.core.sql import sql_rows
 from saleor_mautomation.events.changes import PROFILE, change_note
 from saleor_mautomation.events.models import Event
@@ -56,21 +58,37 @@ def engagement_flush(*, now: datetime) -> None:
         return
     ids = list(pending)
     pending.clear()
-    # The orders of every marked contact in one read, not one per contact.
-    orders = _order_rows_of(ids)
+    # Locked again: the marked instances may be stale (a merge or update since).
     contacts = list(Contact.objects.select_for_update().filter(pk__in=ids))
+    engagement_orders_refresh_many(contacts=contacts, now=now)
+
+
+def engagement_orders_refresh_many(*, contacts: Sequence[Contact], now: datetime) -> None:
+    """``engagement_orders_refresh`` of many contacts, each locked by the caller's transaction
+    and current: their orders read in one query and, on PostgreSQL, their figures and spend
+    written in one statement (other databases write them contact by contact)."""
+    if not contacts:
+        return
+    orders = _order_rows_of([contact.pk for contact in contacts])
     if connection.vendor != "postgresql":
         for contact in contacts:
             orders_of = orders.get(contact.pk, [])
             engagement_orders_refresh(contact=contact, now=now, order_rows=orders_of)
         return
-    # On PostgreSQL their figures are written in one statement too.
-    saves: list[tuple[Contact, dict[str, engagement.Spend]]] = []
-    for contact in contacts:
-        spend = _order_figures_apply(contact, now=now, order_rows=orders.get(contact.pk, []))
-        writeback_mark(contact, now=now, spend={c: s.total for c, s in spend.items()})
-        saves.append((contact, spend))
-    _figures_save_many(saves)
+    spends = [
+        _order_figures_apply(contact, now=now, order_rows=orders.get(contact.pk, []))
+        for contact in contacts
+    ]
+    # The write-back's predicted items of the buyers in one read, not two queries each.
+    predicted = predicted_of([c.pk for c in contacts if c.saleor_user_id and c.orders_count])
+    for contact, spend in zip(contacts, spends, strict=True):
+        writeback_mark(
+            contact,
+            now=now,
+            spend={c: s.total for c, s in spend.items()},
+            predicted=predicted.get(contact.pk, {}) if contact.orders_count else None,
+        )
+    _figures_save_many(list(zip(contacts, spends, strict=True)))
 
 
 def engagement_touch(*, contact: Contact, now: datetime) -> None:
@@ -291,49 +309,71 @@ def _figures_save(
 def _figures_save_many(saves: Sequence[tuple[Contact, dict[str, engagement.Spend]]]) -> None:
     """``_figures_save`` of the order figures of many contacts, in one statement (PostgreSQL):
     their spend rows brought in line (stale currencies deleted, the others upserted) as CTEs of
-    one UPDATE of the contacts from a VALUES list, each value cast to its column's type."""
+    one UPDATE of the contacts. Each column travels as one array (``unnest``) cast to its
+    column's type, so the statement's text is the same for any number of contacts: prepared
+    once per connection, never parsed for its parameters."""
     if not saves:
         return
     by_name = {field.name: field for field in Contact._meta.concrete_fields}
     fields = [by_name[name] for name in [*ORDER_FIGURES, *_MARKED]]
     columns = [str(field.column) for field in fields]
-    row = ", ".join(["%s::bigint", *(f"%s::{field.db_type(connection)}" for field in fields)])
-    params: list[Any] = []
-    for contact, _ in saves:
-        params.append(contact.pk)
-        params += [
-            field.get_db_prep_save(field.pre_save(contact, add=False), connection)
-            for field in fields
-        ]
+    contacts = [contact for contact, _ in saves]
+    arrays: list[list[Any]] = [[contact.pk for contact in contacts]]
+    # The instances' values as the ORM would send them on PostgreSQL (it wraps JSON only).
+    for field in fields:
+        values = [field.pre_save(contact, add=False) for contact in contacts]
+        arrays.append([Jsonb(v) for v in values] if isinstance(field, JSONField) else values)
+    casts = ", ".join(["%b::bigint[]", *(f"%b::{field.db_type(connection)}[]" for field in fields)])
     table = Contact._meta.db_table
     update = (
         f"UPDATE {table} SET {', '.join(f'{c} = v.{c}' for c in columns)} "  # noqa: S608
-        f"FROM (VALUES {', '.join([f'({row})'] * len(saves))}) AS v(id, {', '.join(columns)}) "
-        f"WHERE {table}.id = v.id"
+        f"FROM unnest({casts}) AS v(id, {', '.join(columns)}) WHERE {table}.id = v.id"
     )
     spend_table = ContactSpend._meta.db_table
     kept = [f"{contact.pk}:{currency}" for contact, spend in saves for currency in spend]
-    delete = f"DELETE FROM {spend_table} WHERE contact_id = ANY(%s)"  # noqa: S608 - the model's
-    delete_params: list[Any] = [[contact.pk for contact, _ in saves]]
-    if kept:  # an empty array's type could not be inferred
-        delete += " AND NOT (contact_id::text || ':' || currency = ANY(%s))"
-        delete_params.append(kept)
-    statements: list[tuple[str, list[Any]]] = [(delete, delete_params)]
+    delete = (
+        f"DELETE FROM {spend_table} WHERE contact_id = ANY(%b::bigint[]) "  # noqa: S608 - ours
+        "AND NOT (contact_id::text || ':' || currency = ANY(%b::text[]))"
+    )
     spent = [
         (contact.pk, currency, figures)
         for contact, spend in saves
         for currency, figures in spend.items()
     ]
-    if spent:
-        statements.append(_spend_upsert_sql(spent))
-    prefix = ", ".join(f"s{n} AS ({sql})" for n, (sql, _) in enumerate(statements))
+    upsert, upsert_params = _spend_upsert_unnest(spent)
     sql_rows(
-        f"WITH {prefix} {update}",
-        [*[p for _, ps in statements for p in ps], *params],
-        prepare=False,
+        f"WITH s0 AS ({delete}), s1 AS ({upsert}) {update}",
+        [[contact.pk for contact in contacts], kept, *upsert_params, *arrays],
+        prepare=True,
     )
-    for contact, _ in saves:
+    for contact in contacts:
         change_note(contact.pk, PROFILE)
+
+
+def _spend_upsert_unnest(
+    rows: Sequence[tuple[int, str, engagement.Spend]],
+) -> tuple[str, list[Any]]:
+    """``_spend_upsert_sql`` with each column as one array (the same text for any rows)."""
+    table = ContactSpend._meta.db_table
+    by_name = {field.name: field for field in ContactSpend._meta.concrete_fields}
+    fields = [by_name[n] for n in ("contact", "currency", "orders", "total", "average_order_value")]
+    casts = ", ".join(f"%b::{field.db_type(connection)}[]" for field in fields)
+    upsert = (
+        f"INSERT INTO {table} (contact_id, currency, orders, total, average_order_value) "  # noqa: S608
+        f"SELECT * FROM unnest({casts}) ON CONFLICT (contact_id, currency) DO UPDATE SET "
+        "orders = excluded.orders, total = excluded.total, "
+        "average_order_value = excluded.average_order_value "
+        f"WHERE {table}.orders <> excluded.orders OR {table}.total <> excluded.total "
+        f"OR {table}.average_order_value <> excluded.average_order_value"
+    )
+    # Decimals as they are: the columns' numeric type rounds them, as the ORM's values are.
+    return upsert, [
+        [contact_id for contact_id, _, _ in rows],
+        [currency for _, currency, _ in rows],
+        [figures.orders for _, _, figures in rows],
+        [figures.total for _, _, figures in rows],
+        [figures.average_order_value for _, _, figures in rows],
+    ]
 
 
 def _contact_update_sql(contact: Contact, names: Sequence[str]) -> tuple[str, list[Any]]:

@@ -9,16 +9,20 @@ import copy
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import time_machine
 from django.db import transaction
 
 from saleor_mautomation.backfill import services
+from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.backfill.services import Outcome, PagePacer, backfill_execute
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.figures import engagement_deferred, engagement_touch
 from saleor_mautomation.contacts.models import ConsentRecord, Contact, ContactSpend
+from saleor_mautomation.contacts.writeback import DEBOUNCE
 from saleor_mautomation.core import clock
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.saleor import payloads
+from saleor_mautomation.saleor.services import saleor_client
 from tests.backfill.test_backfill import nodes_of, paged, shop_customers, shop_orders
 from tests.conftest import make_installation
 
@@ -258,3 +262,71 @@ def test_a_flush_of_contacts_without_orders_deletes_their_spend(standin_installa
         ("c0@example.com", 0, "prospect"),
         ("c1@example.com", 0, "prospect"),
     ]
+
+
+FIGURES = (
+    "orders_count",
+    "first_order_at",
+    "last_order_at",
+    "favourite_categories",
+    "predicted_next_order_at",
+    "prediction_basis",
+    "lifecycle_stage",
+    "writeback_due_at",
+    "writeback_hash",
+)
+
+
+def figures_of(installation):
+    contacts = Contact.objects.filter(installation=installation)
+    return sorted(contacts.values_list("email", "saleor_user_id", *FIGURES), key=str)
+
+
+def test_order_pages_in_bulk_leave_the_figures_and_write_back_queue_one_by_one_leaves(
+    standin, standin_installation
+):
+    # given: orders in pages of two, so Robert's three orders (two currencies) span pages and
+    # his figures are recomputed from the orders of earlier pages; the time stands still, so
+    # a write-back due time is the same on both sides
+    standin.answers["Orders"] = paged("orders-page", "orders", orders())
+    other = make_installation(saleor_api_url="https://other.example.com/graphql/")
+    with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=UTC), tick=False):
+        for installation in (standin_installation, other):
+            given(installation, customers())
+        one_by_one(other, "orders", orders(), payloads.Order)
+
+        # when: the orders run alone (``backfill_execute`` would then mark every customer due)
+        services.backfill_prepare(
+            installation_id=standin_installation.pk, resources=["orders"], now=clock.now()
+        )
+        run = services.backfill_claim(
+            installation_id=standin_installation.pk, resource="orders", owner="w", now=clock.now()
+        )
+        assert isinstance(run, BackfillRun)
+        outcome = services.backfill_import(
+            run=run,
+            client=saleor_client(standin_installation),
+            page_size=2,
+            pacer=PagePacer(0),
+        )
+
+    # then
+    assert (outcome, run.done, run.skipped) == (Outcome.DONE, 7, 0)
+    assert len(standin.requests_to("/graphql/")) == 4
+    bulk, single = state(standin_installation), state(other)
+    for part in ("contacts", "spend", "orders", "checkouts", "events"):
+        assert bulk[part] == single[part], part
+    assert figures_of(standin_installation) == figures_of(other)
+    due = datetime(2026, 12, 1, 9, tzinfo=UTC) + DEBOUNCE
+    robert = Contact.objects.get(installation=standin_installation, email=ROBERT)
+    assert (robert.orders_count, robert.lifecycle_stage, robert.writeback_due_at) == (
+        3,
+        "repeat",
+        due,
+    )
+    assert sorted(robert.spend.values_list("currency", "orders", "total")) == [
+        ("PLN", 2, Decimal("2359.7200")),
+        ("USD", 1, Decimal("1047.4800")),
+    ]
+    # Jade's page order is older than the stored one (not written), her figures recomputed.
+    assert bulk["due"] == single["due"] == [customers()[3]["email"], ROBERT]
