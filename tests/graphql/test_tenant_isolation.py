@@ -33,6 +33,7 @@ from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.journeys.models import Journey, JourneyRun
 from saleor_mautomation.journeys.services import journey_enroll, journey_publish
 from saleor_mautomation.messages.models import Message, Offer, Template
+from saleor_mautomation.programmes.models import Draw, DrawEntry, Survey
 from saleor_mautomation.segments.membership import segment_rebuild
 from saleor_mautomation.segments.models import Membership
 from saleor_mautomation.segments.services import segment_create
@@ -108,6 +109,11 @@ def shops(db):
     )
     offer = Offer.objects.create(installation=a, title="Ten off", url="https://a.example/ten")
     sms = Template.objects.create(installation=a, key="sms-hello", name="Hello", channel="sms")
+    survey = Survey.objects.create(
+        installation=a, key="nps", name="NPS", question="Recommend us?", created_at=T
+    )
+    draw = Draw.objects.create(installation=a, key="summer", name="Summer", created_at=T)
+    DrawEntry.objects.create(installation=a, draw=draw, contact=contact, entered_at=T)
     seeds.ids = {
         "Contact": contact.pk,
         "Segment": segment.pk,
@@ -118,6 +124,8 @@ def shops(db):
         "Offer": offer.pk,
         "Template": Template.objects.get(installation=a, key="welcome-1").pk,
         "SmsTemplate": sms.pk,
+        "Survey": survey.pk,
+        "Draw": draw.pk,
         "SegmentMembership": Membership.objects.get(segment=segment, contact=contact).pk,
         "CsvImport": ImportJob.objects.create(
             installation=a, kind="contacts", file_name="a.csv", total=1, created_at=T, updated_at=T
@@ -157,6 +165,12 @@ ID_ARGS: dict[tuple[str, str, str], str] = {
     ("Mutation", "setOfferActive", "id"): "Offer",
     ("Mutation", "updateOffer", "id"): "Offer",
     ("Mutation", "deleteOffer", "id"): "Offer",
+    ("Query", "survey", "id"): "Survey",
+    ("Mutation", "updateSurvey", "id"): "Survey",
+    ("Mutation", "deleteSurvey", "id"): "Survey",
+    ("Mutation", "updateDraw", "id"): "Draw",
+    ("Mutation", "deleteDraw", "id"): "Draw",
+    ("Mutation", "runDraw", "id"): "Draw",
     ("Mutation", "updateJourneyDraft", "id"): "Journey",
     ("Mutation", "publishJourney", "id"): "Journey",
     ("Mutation", "setJourneyStatus", "id"): "Journey",
@@ -184,6 +198,11 @@ OTHER_ARGS: dict[str, dict[str, Any]] = {
     "updateSegment": {"input": {"name": "Hijacked", "definition": {"root": {"type": "and"}}}},
     "setOfferActive": {"active": False},
     "updateOffer": {"input": {"title": "Hijacked", "url": "https://b.example/hijacked"}},
+    "updateSurvey": {
+        "input": {"name": "Hijacked", "question": "Hijacked?", "askComment": False, "open": False}
+    },
+    "updateDraw": {"input": {"name": "Hijacked", "winnersCount": 3}},
+    "runDraw": {"seed": "hijacked"},
     "updateJourneyDraft": {"draft": {}, "name": "Hijacked"},
     "setJourneyStatus": {"status": "paused"},
     "createChannelTemplateVersion": {"language": "en", "text": "Hijacked"},
