@@ -24,6 +24,7 @@ from saleor_mautomation.journeys.models import (
     RunStep,
 )
 from saleor_mautomation.messages.models import Message, MessageAttempt, Suppression
+from saleor_mautomation.predictions.models import ContactPrediction, ContactValuePrediction
 from saleor_mautomation.programmes.models import Draw, DrawEntry, Survey, SurveyAnswer
 from saleor_mautomation.recommendations.models import ContactProduct, OrderProduct
 from saleor_mautomation.saleor.models import Installation
@@ -116,6 +117,25 @@ def a_person(shop: Installation) -> Person:
     )
     ContactProduct.objects.create(
         installation=shop, contact=contact, product_id="UHJvZHVjdDox", orders=1
+    )
+    ContactPrediction.objects.create(
+        contact=contact,
+        installation=shop,
+        frequency=0,
+        recency_days=0.0,
+        age_days=30.0,
+        probability_active=1.0,
+        expected_orders_12m=0.8,
+        computed_at=T,
+    )
+    ContactValuePrediction.objects.create(
+        contact=contact,
+        installation=shop,
+        currency="USD",
+        orders=1,
+        average_order_value=Decimal("43.98"),
+        expected_orders_12m=0.8,
+        computed_at=T,
     )
     make_checkout(contact, saleor_user_id=USER, lines=[{"sku": "SHOE-1", "quantity": 1}])
     make_event(contact, "customer.created", T, dedupe_key=f"customer.created:{USER}")
