@@ -1,7 +1,8 @@
 """``mautomation backfill``: import the shops' existing data now, in this process, with progress.
 
 The same import the install enqueues, run in the foreground (no worker needed): it resumes an
-unfinished run from its cursor, or starts over after a finished one.
+unfinished run from its cursor, or starts over after a finished one. Like the install, the full
+import (no ``--resource``) also syncs the catalogue (``catalogue.sync``), here in this process.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from saleor_mautomation.backfill import selectors, services
 from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.backfill.services import Outcome
+from saleor_mautomation.catalogue import sync as catalogue_sync
 from saleor_mautomation.core import clock
 from saleor_mautomation.flows.tasks import segments_rebuild_task
 from saleor_mautomation.saleor.models import Installation
+from saleor_mautomation.saleor.services import saleor_client
 
 BAR_WIDTH = 30
 
@@ -78,7 +81,8 @@ class Command(BaseCommand):
             "--resource",
             choices=list(BackfillRun.Resource),
             action="append",
-            help="only this kind of object (repeatable; default: all, customers first)",
+            help="only this kind of object (repeatable; default: all, customers first, then "
+            "the catalogue's full sync)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -122,7 +126,29 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  segments: {rebuilt['entered']:,} entered, {rebuilt['exited']:,} exited"
                 )
+            if not options["resource"] and not self._catalogue(installation):
+                failures.append(f"{installation.saleor_api_url} catalogue")
         if failures:
             raise CommandError(
                 "Not finished (run the command again to resume): " + ", ".join(failures)
             )
+
+    def _catalogue(self, installation: Installation) -> bool:
+        """The catalogue's full sync in this process (an unfinished one resumed); whether done."""
+        outcome = catalogue_sync.catalogue_sync_execute(
+            installation_id=installation.pk,
+            client=saleor_client(installation),
+            fresh=True,
+            page_size=settings.BACKFILL_PAGE_SIZE,
+            pacer=services.PagePacer(settings.BACKFILL_MIN_PAGE_INTERVAL),
+        )
+        line = f"  catalogue: {outcome}"
+        latest = catalogue_sync.catalogue_sync_latest(installation_id=installation.pk)
+        if latest is not None:
+            line += (
+                f", {latest.products:,} products, {latest.variants:,} variants "
+                f"({latest.skipped:,} skipped, {latest.deleted:,} deleted)"
+            )
+            line += f": {latest.error}" if latest.error else ""
+        self.stdout.write(line)
+        return outcome is catalogue_sync.Outcome.DONE
