@@ -4,6 +4,7 @@ import { useIntl } from "react-intl";
 import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
 import { BackfillSection } from "../settings/sections/backfill-section";
+import { CatalogueSection } from "../settings/sections/catalogue-section";
 import { ConsentTextsSection } from "../settings/sections/consent-texts-section";
 import { OffersSection } from "../settings/sections/offers-section";
 import { PushSection, SenderEmailSection, SmsSection } from "../settings/sections/provider-sections";
@@ -38,6 +39,7 @@ export const SettingsPage = () => {
           <ConsentTextsSection />
           <OffersSection />
           <BackfillSection />
+          <CatalogueSection />
         </Box>
       )}
     </>

@@ -48,6 +48,9 @@ const RULES: Rule[] = [
   { code: "INVALID_VERSION", field: "version" },
   { code: "VERSION_TAKEN", field: "version" },
   { code: "INVALID_TEXT", field: "consentText" },
+  { code: "INVALID_URL_PATTERN", field: "patterns" },
+  { code: "INVALID_LOW_STOCK_THRESHOLD", field: "lowStockThreshold" },
+  { code: "INVALID_PRODUCT_TYPES", field: "consumableProductTypes" },
 ];
 
 /** The field of `fields` the refusal concerns (null: the form as a whole), with the API's text. */
