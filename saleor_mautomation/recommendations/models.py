@@ -1,6 +1,10 @@
 """The tables recommendations read: what each counted order held, what each contact bought, how
 many orders held each product and each pair of products.
 
+Foreign keys here have no database constraint (``db_constraint=False``): the ORM still
+cascades deletes to these rows, but a rebuild's millions of rows are not each checked by a
+deferred trigger at its commit.
+
 All of it is derived from ``OrderRecord`` rows and can be rebuilt from them at any time
 (``recommendations.services.recommendations_rebuild``); between rebuilds it is kept current
 order by order (``recommendations_refresh``), with the same result (a property test checks
@@ -23,12 +27,21 @@ class OrderProduct(models.Model):
     taken back exactly, and best-sellers over a window are summed from them by day.
     """
 
-    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
-    order = models.ForeignKey("mautomation.OrderRecord", on_delete=models.CASCADE, related_name="+")
+    installation = models.ForeignKey(
+        "mautomation.Installation", on_delete=models.CASCADE, db_constraint=False
+    )
+    order = models.ForeignKey(
+        "mautomation.OrderRecord", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     # The contact the order was counted for (null: an erased person's order, counted in
     # best-sellers only).
     contact = models.ForeignKey(
-        "mautomation.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "mautomation.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     channel_slug = models.CharField(max_length=100)
     day = models.DateField()
@@ -64,8 +77,12 @@ class ContactProduct(models.Model):
     one driven below by a merge or erasure since it was counted is deleted too (the nightly
     rebuild sets the truth again)."""
 
-    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
-    contact = models.ForeignKey("mautomation.Contact", on_delete=models.CASCADE, related_name="+")
+    installation = models.ForeignKey(
+        "mautomation.Installation", on_delete=models.CASCADE, db_constraint=False
+    )
+    contact = models.ForeignKey(
+        "mautomation.Contact", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     product_id = models.CharField(max_length=200)
     orders = models.IntegerField(default=0)
 
@@ -83,7 +100,9 @@ class ContactProduct(models.Model):
 class ProductOrders(models.Model):
     """How many counted orders hold a product: the popularity pairs are scaled by."""
 
-    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    installation = models.ForeignKey(
+        "mautomation.Installation", on_delete=models.CASCADE, db_constraint=False
+    )
     product_id = models.CharField(max_length=200)
     orders = models.IntegerField(default=0)
 
@@ -106,7 +125,9 @@ class ProductPair(models.Model):
     its size squared). Both directions are stored, so a product's partners are one index
     range."""
 
-    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    installation = models.ForeignKey(
+        "mautomation.Installation", on_delete=models.CASCADE, db_constraint=False
+    )
     product_id = models.CharField(max_length=200)
     other_id = models.CharField(max_length=200)
     orders = models.IntegerField(default=0)
