@@ -27,6 +27,9 @@ export type AppRoute =
   | { name: "broadcasts" }
   | { name: "broadcastNew" }
   | { name: "broadcast"; journeyId: string }
+  | { name: "programmes" }
+  | { name: "survey"; surveyId: string }
+  | { name: "draw"; drawId: string }
   | { name: "operations" }
   | { name: "imports" }
   | { name: "customerWidget" }
@@ -54,6 +57,9 @@ export const ROUTE_PATTERNS: Record<RouteName, string> = {
   broadcasts: "/broadcasts",
   broadcastNew: "/broadcasts/new",
   broadcast: "/broadcasts/:journeyId",
+  programmes: "/programmes",
+  survey: "/surveys/:surveyId",
+  draw: "/draws/:drawId",
   operations: "/operations",
   imports: "/imports",
   customerWidget: "/widgets/customer",
@@ -75,6 +81,10 @@ export const pathFor = (route: AppRoute): string => {
       return `/segments/${encodeURIComponent(route.segmentId)}`;
     case "broadcast":
       return `/broadcasts/${encodeURIComponent(route.journeyId)}`;
+    case "survey":
+      return `/surveys/${encodeURIComponent(route.surveyId)}`;
+    case "draw":
+      return `/draws/${encodeURIComponent(route.drawId)}`;
     default:
       return ROUTE_PATTERNS[route.name];
   }
@@ -161,6 +171,18 @@ export const matchRoute = (pathname: string): AppRoute | null => {
       const journeyId = decode(second);
 
       return journeyId ? { name: "broadcast", journeyId } : null;
+    }
+    case "programmes":
+      return second === undefined ? { name: "programmes" } : null;
+    case "surveys": {
+      const surveyId = second === undefined ? null : decode(second);
+
+      return surveyId ? { name: "survey", surveyId } : null;
+    }
+    case "draws": {
+      const drawId = second === undefined ? null : decode(second);
+
+      return drawId ? { name: "draw", drawId } : null;
     }
     case "journeys": {
       if (second === undefined) {
