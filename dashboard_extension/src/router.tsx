@@ -109,6 +109,18 @@ export const createAppRouter = () =>
             lazy: async () => ({ Component: (await import("./pages/broadcast-page")).BroadcastPage }),
           },
           {
+            path: path(ROUTE_PATTERNS.programmes),
+            lazy: async () => ({ Component: (await import("./pages/programmes-page")).ProgrammesPage }),
+          },
+          {
+            path: path(ROUTE_PATTERNS.survey),
+            lazy: async () => ({ Component: (await import("./pages/survey-page")).SurveyPage }),
+          },
+          {
+            path: path(ROUTE_PATTERNS.draw),
+            lazy: async () => ({ Component: (await import("./pages/draw-page")).DrawPage }),
+          },
+          {
             path: path(ROUTE_PATTERNS.customerWidget),
             lazy: async () => ({ Component: (await import("./pages/customer-widget-page")).CustomerWidgetPage }),
           },
