@@ -49,6 +49,9 @@ export const PageLayout = ({ children, navigation }: { children: ReactNode; navi
             <NavItem to={pathFor({ name: "broadcasts" })} testId="nav-broadcasts">
               <FormattedMessage id="broadcasts.nav" />
             </NavItem>
+            <NavItem to={pathFor({ name: "programmes" })} testId="nav-programmes">
+              <FormattedMessage id="programmes.nav" />
+            </NavItem>
             <NavItem to={pathFor({ name: "contacts" })} testId="nav-contacts">
               <FormattedMessage id="contacts.nav" />
             </NavItem>
