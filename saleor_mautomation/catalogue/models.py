@@ -186,7 +186,8 @@ class VariantChannelListing(models.Model):
 class CatalogueEvent(models.Model):
     """An outbox of commerce moments, written in the transaction of the change that made them.
 
-    Consumed by the journeys' commerce triggers (``processed_at`` set once handled). Saleor's
+    Consumed by the journeys' commerce triggers (``processed_at`` set once handled, or once
+    discarded after failing). Saleor's
     ids are kept beside the foreign keys so an event outlives a deleted product.
     ``dedupe_key`` makes a replayed delivery or a repeated sync write it once.
     """
@@ -208,6 +209,13 @@ class CatalogueEvent(models.Model):
     occurred_at = models.DateTimeField()
     processed_at = models.DateTimeField(null=True, blank=True)
     dedupe_key = models.CharField(max_length=300)
+    # Tries of its triggers that failed, the last one's error, when the next try may come
+    # (``flows.catalogue_events``' backoff), and when it was given up after the last allowed
+    # try (a failure listed for the Dashboard's retry or discard; null while pending).
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    retry_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[models.Manager[CatalogueEvent]]
 
