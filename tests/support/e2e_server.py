@@ -332,6 +332,13 @@ class Shop:
         stamp = str(given.get("stamp", "seed"))
         return self._run_seed("e2e_segments_seed", stamp, str(int(given.get("bulk", 0))))
 
+    def seed_programmes(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The surveys and draws test's answers and entries (``e2e_programmes_seed``) for the
+        survey ``survey`` and the draw ``draw`` (their keys); the entrants' ids and emails."""
+        stamp = str(given.get("stamp", "seed"))
+        keys = (str(given["survey"]), str(given["draw"]))
+        return self._run_seed("e2e_programmes_seed", stamp, *keys)
+
     def seed_backfill(self, given: dict[str, Any]) -> dict[str, Any]:
         """From now on the stand-in Saleor answers the backfill with pages of ``customers`` and
         ``orders`` (and the captured checkouts), each page ``delay`` seconds late; the counts."""
@@ -380,6 +387,7 @@ def dashboard_server(shop: Shop, config: dict[str, Any], mailbox: Mailbox) -> Th
         "operations": shop.seed_operations,
         "broadcasts": shop.seed_broadcasts,
         "backfill": shop.seed_backfill,
+        "programmes": shop.seed_programmes,
     }
 
     class Handler(BaseHTTPRequestHandler):
