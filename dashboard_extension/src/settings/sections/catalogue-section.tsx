@@ -346,7 +346,7 @@ const WebhooksLine = ({ t }: { t: T }) => {
       </Box>
       {report && outcome && (
         <Box display="flex" flexDirection="column" gap={1} role="status" data-testid="webhooks-result" data-outcome={outcome}>
-          <Text size={3} color={outcome === "failed" ? "critical1" : "default1"}>
+          <Text size={3} color={outcome === "failed" ? "critical1" : "default1"} data-testid="webhooks-headline">
             {t(`settings.webhooks.outcome.${outcome}`, {
               inLine: report.inLine,
               created: report.created.length,
@@ -360,11 +360,16 @@ const WebhooksLine = ({ t }: { t: T }) => {
               {t("settings.webhooks.extra", { names: report.extra.join(", ") })}
             </Text>
           )}
-          {report.errors.map((error) => (
-            <Text key={error} size={2} color="critical1">
-              {error}
-            </Text>
-          ))}
+          {report.errors.length > 0 && (
+            // One line a refused webhook (some forty when Saleor refuses them all): scrolled.
+            <Box display="flex" flexDirection="column" gap={1} __maxHeight="180px" overflowY="auto" tabIndex={0} aria-label={t("settings.webhooks.errors")}>
+              {report.errors.map((error) => (
+                <Text key={error} size={2} color="critical1" data-testid="webhooks-error">
+                  {error}
+                </Text>
+              ))}
+            </Box>
+          )}
         </Box>
       )}
       {sync.isError && (
