@@ -27,7 +27,7 @@ export const PageLayout = ({ children, navigation }: { children: ReactNode; navi
           <FormattedMessage id="shell.appName" />
         </Text>
         {navigation && (
-          <Box as="nav" aria-label={intl.formatMessage({ id: "shell.nav.label" })} display="flex" gap={5}>
+          <Box as="nav" aria-label={intl.formatMessage({ id: "shell.nav.label" })} display="flex" flexWrap="wrap" columnGap={5} rowGap={2}>
             <NavItem to={pathFor({ name: "overview" })} end testId="nav-overview">
               <FormattedMessage id="shell.nav.overview" />
             </NavItem>
