@@ -3,7 +3,8 @@ the product a commerce trigger is about, and the recommendations the template as
 
 Each is read only when a template of the batch names it (``blocks.Needs``), for the whole
 batch at once: one card query per channel, one query of recent views, and one
-``recommendations.selectors.recommend`` per recipient and strategy. Cards come from the
+``recommendations.selectors.recommend_many`` for every recipient's strategies (the same answers
+as ``recommend`` per recipient, what they share read once). Cards come from the
 catalogue (``catalogue.selectors.product_cards``) in the recipient's channel: that of the
 message's event, else of their open checkout, else of their newest order, else the shop's
 main channel (the one most products are listed in). Money is formatted here, once.
@@ -38,7 +39,7 @@ from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.messages.blocks import DEFAULT, Needs, Picks, recommend_function
 from saleor_mautomation.messages.money import money
-from saleor_mautomation.recommendations.selectors import recommend
+from saleor_mautomation.recommendations.selectors import Recommendation, Request, recommend_many
 from saleor_mautomation.saleor.models import Installation
 
 VIEWED_MAX = 10
@@ -196,13 +197,54 @@ def products_fill(
     # lines show what they carry, and no recipient costs a recommendation's queries.
     catalogued = Product.objects.filter(installation_id=installation.pk).exists()
     cards = _cards(installation.pk, recipients) if catalogued else {}
+    found = _recommendations(installation.pk, recipients) if catalogued else {}
     for recipient in recipients:
         _fill(
             contexts[recipient.contact.pk],
             recipient,
             cards.get(recipient.channel, {}),
-            recommending=catalogued,
+            found.get(recipient.contact.pk, {}),
         )
+
+
+def _seeds(r: _Recipient) -> list[str]:
+    return (
+        _event_products(r.event)
+        or (_product_ids(r.checkout.lines) if r.checkout else [])
+        or (_product_ids(r.order.lines) if r.order else [])
+        or r.viewed
+    )
+
+
+def _recommendations(
+    installation_id: int, recipients: list[_Recipient]
+) -> dict[int, dict[str, list[Recommendation]]]:
+    """Per contact, the recommendations of each strategy their template names, seeded by the
+    event's products, else the cart's, else the newest order's, else the viewed (one
+    ``recommend_many`` for the batch)."""
+    asked: list[tuple[int, str]] = []
+    requests: list[Request] = []
+    for r in recipients:
+        if not r.channel or not r.needs.blocks:
+            continue
+        seeds = _seeds(r)
+        for strategy, count in sorted(r.needs.blocks.items()):
+            asked.append((r.contact.pk, strategy))
+            requests.append(
+                Request(
+                    strategy=strategy,
+                    channel_slug=r.channel,
+                    contact_id=r.contact.pk,
+                    product_ids=seeds,
+                    first=count,
+                )
+            )
+    found: dict[int, dict[str, list[Recommendation]]] = {}
+    for (contact_id, strategy), recommendations in zip(
+        asked, recommend_many(installation_id, requests), strict=True
+    ):
+        found.setdefault(contact_id, {})[strategy] = recommendations
+    return found
 
 
 def _cards(installation_id: int, recipients: list[_Recipient]) -> dict[str, dict[str, ProductCard]]:
@@ -228,8 +270,7 @@ def _fill(
     context: dict[str, Any],
     r: _Recipient,
     cards: Mapping[str, ProductCard],
-    *,
-    recommending: bool,
+    recommendations: Mapping[str, list[Recommendation]],
 ) -> None:
     shop_url = str(context["shop"]["url"])
     names = r.needs.names
@@ -245,27 +286,10 @@ def _fill(
         ][:VIEWED_MAX]
     if "product" in names:
         context["product"] = _product(r.event, cards, shop_url)
-    seeds = (
-        _event_products(r.event)
-        or (_product_ids(r.checkout.lines) if r.checkout else [])
-        or (_product_ids(r.order.lines) if r.order else [])
-        or r.viewed
-    )
-    picks: Picks = {}
-    for strategy, count in sorted(r.needs.blocks.items()):
-        if not r.channel or not recommending:
-            break
-        picks[strategy] = [
-            card_of(found.product, shop_url) | {"reason": found.reason}
-            for found in recommend(
-                r.contact.installation_id,
-                strategy=strategy,
-                channel_slug=r.channel,
-                contact_id=r.contact.pk,
-                product_ids=seeds,
-                first=count,
-            )
-        ]
+    picks: Picks = {
+        strategy: [card_of(found.product, shop_url) | {"reason": found.reason} for found in shown]
+        for strategy, shown in sorted(recommendations.items())
+    }
     context["recommend"] = recommend_function(picks)
     context["recommendations"] = picks.get(DEFAULT[0], [])[: DEFAULT[1]]
 

@@ -17,7 +17,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
 from saleor_mautomation.catalogue.models import CatalogueSettings, Category, Product
 from saleor_mautomation.catalogue.selectors import (
@@ -72,6 +73,83 @@ class Candidate:
     reason: str
 
 
+@dataclass(frozen=True)
+class Request:
+    """One ``recommend`` call of a batch (``recommend_many``)."""
+
+    strategy: str
+    channel_slug: str
+    contact_id: int | None = None
+    product_ids: Sequence[str] = ()
+    first: int = 4
+    exclude_ids: Sequence[str] = ()
+
+
+class _Batch:
+    """What the requests of one batch share, each read once: the tables' version, the
+    consumable product types, each channel's verdict per product (recommendable, and of which
+    product type), product and category names, best-seller lists, the partners of each seed
+    set and the contacts' histories."""
+
+    def __init__(self, installation_id: int) -> None:
+        self.installation_id = installation_id
+        self._version: int | None = None
+        self._consumable: set[str] | None = None
+        self.kinds: dict[str, dict[str, str | None]] = {}  # channel -> product -> type
+        self.names: dict[str, str | None] = {}
+        self.sales: dict[tuple[str, str | None], list[tuple[str, int]]] = {}
+        self.partners: dict[tuple[tuple[str, ...], int], list[Candidate]] = {}
+        self.context_categories: dict[tuple[str, ...], tuple[str, str] | None] = {}
+        self.category_names: dict[str, str | None] = {}
+        self.histories: dict[int, _History] = {}
+
+    def tables_version(self) -> int:
+        if self._version is None:
+            self._version = (
+                RecommendationState.objects.filter(installation_id=self.installation_id)
+                .values_list("version", flat=True)
+                .first()
+            ) or 0
+        return self._version
+
+    def consumable(self) -> set[str]:
+        if self._consumable is None:
+            self._consumable = set(
+                CatalogueSettings.objects.filter(installation_id=self.installation_id)
+                .values_list("consumable_product_types", flat=True)
+                .first()
+                or []
+            )
+        return self._consumable
+
+    def product_kinds(self, channel_slug: str, product_ids: Iterable[str]) -> dict[str, str | None]:
+        """Each product's type name if it is recommendable in the channel, else None."""
+        known = self.kinds.setdefault(channel_slug, {})
+        unknown = set(product_ids) - known.keys()
+        if unknown:
+            found = dict(
+                recommendable_products(self.installation_id, channel_slug)
+                .filter(saleor_id__in=unknown)
+                .values_list("saleor_id", "product_type_name")
+            )
+            for product_id in unknown:
+                known[product_id] = found.get(product_id)
+        return known
+
+    def product_names(self, product_ids: Iterable[str]) -> dict[str, str]:
+        unknown = set(product_ids) - self.names.keys()
+        if unknown:
+            found = _names(self.installation_id, unknown)
+            for product_id in unknown:
+                self.names[product_id] = found.get(product_id)
+        return {p: n for p in product_ids if (n := self.names.get(p)) is not None}
+
+    def histories_read(self, contact_ids: Iterable[int]) -> None:
+        wanted = set(contact_ids) - self.histories.keys()
+        if wanted:
+            self.histories.update(_histories(wanted))
+
+
 @dataclass
 class _Ask:
     installation_id: int
@@ -80,16 +158,10 @@ class _Ask:
     context: list[str]
     wanted: int  # candidates to rank: more than shown, as the rules drop some
     rules: _Rules
-    version: int | None = None  # of the tables, read once when best-sellers are wanted
+    batch: _Batch
 
     def tables_version(self) -> int:
-        if self.version is None:
-            self.version = (
-                RecommendationState.objects.filter(installation_id=self.installation_id)
-                .values_list("version", flat=True)
-                .first()
-            ) or 0
-        return self.version
+        return self.batch.tables_version()
 
 
 def recommend(
@@ -108,22 +180,64 @@ def recommend(
     seeds by ``bought_together``, ``similar`` and ``bestsellers_in_category``, never shown.
     Without them those strategies seed from the contact's recent orders and views.
     """
-    if strategy not in STRATEGIES:
-        raise ValueError(f"unknown strategy {strategy!r}: one of {', '.join(STRATEGIES)}")
-    first = max(0, min(first, MAX_FIRST))
-    if first == 0:
-        return []
-    history = _History.of(contact_id) if contact_id is not None else _History.empty()
-    context = list(dict.fromkeys(product_ids))
-    rules = _Rules(installation_id, channel_slug, {*context, *exclude_ids}, history.bought)
-    ask = _Ask(installation_id, channel_slug, history, context, first * 5 + 20, rules)
-    chosen = rules.keep(_STRATEGY[strategy](ask))[:first]
-    cards = product_cards(installation_id, channel_slug, [c.product_id for c in chosen])
+    request = Request(strategy, channel_slug, contact_id, product_ids, first, exclude_ids)
+    return recommend_many(installation_id, [request])[0]
+
+
+def recommend_many(installation_id: int, requests: Sequence[Request]) -> list[list[Recommendation]]:
+    """``recommend`` for each request, in order, with the same answers; what requests share is
+    read once for the batch (the contacts' histories in one query each for all of them, each
+    seed set's partners, each channel's verdicts per product, the cards once per channel)."""
+    for request in requests:
+        if request.strategy not in STRATEGIES:
+            raise ValueError(
+                f"unknown strategy {request.strategy!r}: one of {', '.join(STRATEGIES)}"
+            )
+    batch = _Batch(installation_id)
+    batch.histories_read(
+        r.contact_id for r in requests if r.contact_id is not None and _first(r) > 0
+    )
+    chosen: list[list[Candidate]] = []
+    for request in requests:
+        first = _first(request)
+        if first == 0:
+            chosen.append([])
+            continue
+        history = (
+            batch.histories.get(request.contact_id, _History.empty())
+            if request.contact_id is not None
+            else _History.empty()
+        )
+        context = list(dict.fromkeys(request.product_ids))
+        hidden = {*context, *request.exclude_ids}
+        rules = _Rules(batch, request.channel_slug, hidden, history.bought)
+        ask = _Ask(
+            installation_id, request.channel_slug, history, context, first * 5 + 20, rules, batch
+        )
+        chosen.append(rules.keep(_STRATEGY[request.strategy](ask))[:first])
+    wanted: dict[str, set[str]] = {}
+    for request, candidates in zip(requests, chosen, strict=True):
+        wanted.setdefault(request.channel_slug, set()).update(c.product_id for c in candidates)
+    cards = {
+        channel: product_cards(installation_id, channel, sorted(ids)) if ids else {}
+        for channel, ids in wanted.items()
+    }
     return [
-        Recommendation(product=cards[c.product_id], reason=c.reason, score=round(c.score, 6))
-        for c in chosen
-        if c.product_id in cards
+        [
+            Recommendation(
+                product=cards[request.channel_slug][c.product_id],
+                reason=c.reason,
+                score=round(c.score, 6),
+            )
+            for c in candidates
+            if c.product_id in cards[request.channel_slug]
+        ]
+        for request, candidates in zip(requests, chosen, strict=True)
     ]
+
+
+def _first(request: Request) -> int:
+    return max(0, min(request.first, MAX_FIRST))
 
 
 # -- the contact's history ------------------------------------------------------------------------
@@ -142,45 +256,74 @@ class _History:
 
     @staticmethod
     def of(contact_id: int) -> _History:
-        bought = frozenset(
-            ContactProduct.objects.filter(contact_id=contact_id).values_list(
-                "product_id", flat=True
-            )
-        )
-        ordered: list[str] = []
-        categories: Counter[str] = Counter()
-        for lines in (
-            OrderRecord.objects.filter(contact_id=contact_id)
-            .exclude(status__in=NOT_PURCHASES)
-            .order_by("-placed_at")
-            .values_list("lines", flat=True)[:RECENT_ORDERS]
-        ):
-            for line in lines or []:
-                if isinstance(line, dict) and isinstance(line.get("product_id"), str):
-                    ordered.append(line["product_id"])
-                    if line.get("category_id"):
-                        categories[str(line["category_id"])] += 1
-        viewed: list[str] = []
-        for properties in (
-            Event.objects.filter(contact_id=contact_id, type=VIEWED)
-            .order_by("-occurred_at", "-id")
-            .values_list("properties", flat=True)[:RECENT_VIEWS]
-        ):
-            if not isinstance(properties, dict):
-                continue
-            if isinstance(properties.get("product_id"), str):
-                viewed.append(properties["product_id"])
-            if properties.get("category_id"):
-                categories[str(properties["category_id"])] += 1
-        return _History(
-            bought=bought,
-            ordered=tuple(dict.fromkeys(ordered)),
-            viewed=tuple(dict.fromkeys(viewed)),
-            categories=tuple(category for category, _ in categories.most_common()),
-        )
+        return _histories({contact_id}).get(contact_id, _History.empty())
 
     def seeds(self) -> list[str]:
         return list(dict.fromkeys([*self.ordered[:SEEDS], *self.viewed[:SEEDS]]))
+
+
+def _histories(contact_ids: set[int]) -> dict[int, _History]:
+    """The histories of the contacts: what they bought, their ``RECENT_ORDERS`` newest
+    counted orders' products and their ``RECENT_VIEWS`` newest views (one query each for all
+    the contacts, the newest rows per contact picked by a window function)."""
+    ids = sorted(contact_ids)
+    bought: dict[int, set[str]] = {}
+    for contact_id, product_id in ContactProduct.objects.filter(contact_id__in=ids).values_list(
+        "contact_id", "product_id"
+    ):
+        bought.setdefault(contact_id, set()).add(product_id)
+    ordered: dict[int, list[str]] = {}
+    categories: dict[int, Counter[str]] = {}
+    orders = (
+        OrderRecord.objects.filter(contact_id__in=ids)
+        .exclude(status__in=NOT_PURCHASES)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("contact_id")],
+                order_by=[F("placed_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=RECENT_ORDERS)
+        .order_by("contact_id", "rank")
+        .values_list("contact_id", "lines")
+    )
+    for contact_id, lines in orders:
+        for line in lines or []:
+            if isinstance(line, dict) and isinstance(line.get("product_id"), str):
+                ordered.setdefault(contact_id, []).append(line["product_id"])
+                if line.get("category_id"):
+                    categories.setdefault(contact_id, Counter())[str(line["category_id"])] += 1
+    viewed: dict[int, list[str]] = {}
+    views = (
+        Event.objects.filter(contact_id__in=ids, type=VIEWED)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("contact_id")],
+                order_by=[F("occurred_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=RECENT_VIEWS)
+        .order_by("contact_id", "rank")
+        .values_list("contact_id", "properties")
+    )
+    for contact_id, properties in views:
+        if not isinstance(properties, dict):
+            continue
+        if isinstance(properties.get("product_id"), str):
+            viewed.setdefault(contact_id, []).append(properties["product_id"])
+        if properties.get("category_id"):
+            categories.setdefault(contact_id, Counter())[str(properties["category_id"])] += 1
+    return {
+        contact_id: _History(
+            bought=frozenset(bought.get(contact_id, ())),
+            ordered=tuple(dict.fromkeys(ordered.get(contact_id, []))),
+            viewed=tuple(dict.fromkeys(viewed.get(contact_id, []))),
+            categories=tuple(c for c, _ in categories.get(contact_id, Counter()).most_common()),
+        )
+        for contact_id in ids
+    }
 
 
 # -- strategies -----------------------------------------------------------------------------------
@@ -200,7 +343,7 @@ def _orders(n: int) -> str:
 
 def _bought_together(ask: _Ask) -> list[Candidate]:
     seeds = ask.context[:SEEDS] or ask.history.seeds()
-    return _partners(ask.installation_id, seeds, ask.wanted)
+    return _partners(ask.batch, seeds, ask.wanted)
 
 
 def _top_partners(
@@ -228,12 +371,19 @@ def _top_partners(
     ]
 
 
-def _partners(installation_id: int, seeds: Sequence[str], wanted: int) -> list[Candidate]:
+def _partners(batch: _Batch, seeds: Sequence[str], wanted: int) -> list[Candidate]:
     """Products in the seeds' orders, each scored by ``pair_score`` summed over the seeds; the
-    reason names the seed that contributed most."""
+    reason names the seed that contributed most (once per seed set and batch)."""
     if not seeds:
         return []
-    pairs = _top_partners(installation_id, seeds)
+    key = (tuple(seeds), wanted)
+    if key not in batch.partners:
+        batch.partners[key] = _partners_read(batch, seeds, wanted)
+    return batch.partners[key]
+
+
+def _partners_read(batch: _Batch, seeds: Sequence[str], wanted: int) -> list[Candidate]:
+    pairs = _top_partners(batch.installation_id, seeds)
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, str, int]] = {}
     for seed, other, together, seed_orders, other_orders in pairs:
@@ -242,7 +392,7 @@ def _partners(installation_id: int, seeds: Sequence[str], wanted: int) -> list[C
         if other not in best or score > best[other][0]:
             best[other] = (score, seed, together)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:wanted]
-    names = _names(installation_id, {best[other][1] for other, _ in ranked})
+    names = batch.product_names({best[other][1] for other, _ in ranked})
     return [
         Candidate(
             other,
@@ -262,11 +412,16 @@ def _sales(ask: _Ask, category_id: str | None, limit: int) -> list[tuple[str, in
     """The channel's products by orders in the window (of one category when given), most
     first; cached per version of the tables (a refresh that counted orders moves it) and day."""
     installation_id, channel_slug = ask.installation_id, ask.channel_slug
+    known = ask.batch.sales.get((channel_slug, category_id))
+    if known is not None and len(known) >= limit:
+        return known[:limit]
     version = ask.tables_version()
     today = clock.now().date()
     days = _window_days()
     key = f"rec-sales:{installation_id}:{version}:{today}:{days}:{channel_slug}:{category_id}"
     cached: list[tuple[str, int]] | None = cache.get(key)
+    if cached is not None and len(cached) >= limit:
+        ask.batch.sales[(channel_slug, category_id)] = cached
     if cached is not None and len(cached) >= limit:
         return cached[:limit]
     rows = OrderProduct.objects.filter(
@@ -284,6 +439,7 @@ def _sales(ask: _Ask, category_id: str | None, limit: int) -> list[tuple[str, in
         .values_list("product_id", "orders")[: max(limit, PARTNERS)]
     ]
     cache.set(key, sales, settings.RECOMMENDATIONS_CACHE_SECONDS)
+    ask.batch.sales[(channel_slug, category_id)] = sales
     return sales[:limit]
 
 
@@ -313,26 +469,28 @@ def _context_category(installation_id: int, context: Sequence[str]) -> tuple[str
     return next((found[p] for p in context if p in found), None)
 
 
-def _category(
-    installation_id: int, history: _History, context: Sequence[str]
-) -> tuple[str, str] | None:
+def _category(batch: _Batch, history: _History, context: Sequence[str]) -> tuple[str, str] | None:
     """The context's category, else the contact's favourite (most frequent in their recent
     orders and views)."""
     if context:
-        return _context_category(installation_id, context)
+        key = tuple(context)
+        if key not in batch.context_categories:
+            batch.context_categories[key] = _context_category(batch.installation_id, context)
+        return batch.context_categories[key]
     if not history.categories:
         return None
     favourite = history.categories[0]
-    name = (
-        Category.objects.filter(installation_id=installation_id, saleor_id=favourite)
-        .values_list("name", flat=True)
-        .first()
-    )
-    return favourite, name or "your favourite category"
+    if favourite not in batch.category_names:
+        batch.category_names[favourite] = (
+            Category.objects.filter(installation_id=batch.installation_id, saleor_id=favourite)
+            .values_list("name", flat=True)
+            .first()
+        )
+    return favourite, batch.category_names[favourite] or "your favourite category"
 
 
 def _bestsellers_in_category(ask: _Ask) -> list[Candidate]:
-    category = _category(ask.installation_id, ask.history, ask.context)
+    category = _category(ask.batch, ask.history, ask.context)
     if category is None:
         return []
     category_id, name = category
@@ -350,7 +508,7 @@ def _bestsellers_in_category(ask: _Ask) -> list[Candidate]:
 def _similar(ask: _Ask) -> list[Candidate]:
     """Products of the context's category: its best-sellers first, then the others by name."""
     seeds = ask.context or ask.history.seeds()
-    category = _category(ask.installation_id, ask.history, seeds[:1]) if seeds else None
+    category = _category(ask.batch, ask.history, seeds[:1]) if seeds else None
     if category is None:
         return []
     category_id, name = category
@@ -385,7 +543,7 @@ def _personalised(ask: _Ask) -> list[Candidate]:
     list that ranked it first). A visitor with no history gets the best-sellers."""
     general = replace(ask, context=[])
     ranked = (
-        _partners(ask.installation_id, ask.history.seeds(), ask.wanted),
+        _partners(ask.batch, ask.history.seeds(), ask.wanted),
         _bestsellers_in_category(general),
         _bestsellers(general),
     )
@@ -413,43 +571,26 @@ _STRATEGY = {
 
 
 class _Rules:
-    """The rules every strategy follows, each product's verdict read once per call."""
+    """The rules every strategy follows, each product's verdict in the channel read once per
+    batch."""
 
     def __init__(
-        self, installation_id: int, channel_slug: str, hidden: set[str], bought: frozenset[str]
+        self, batch: _Batch, channel_slug: str, hidden: set[str], bought: frozenset[str]
     ) -> None:
-        self.installation_id = installation_id
+        self.batch = batch
         self.channel_slug = channel_slug
         self.hidden = hidden
         self.bought = bought
-        self.allowed: dict[str, bool] = {}
-        self._consumable: set[str] | None = None
-
-    def consumable(self) -> set[str]:
-        if self._consumable is None:
-            self._consumable = set(
-                CatalogueSettings.objects.filter(installation_id=self.installation_id)
-                .values_list("consumable_product_types", flat=True)
-                .first()
-                or []
-            )
-        return self._consumable
 
     def keep(self, candidates: Sequence[Candidate]) -> list[Candidate]:
         wanted = [c for c in candidates if c.product_id not in self.hidden]
-        unknown = {c.product_id for c in wanted} - self.allowed.keys()
-        if unknown:
-            found = dict(
-                recommendable_products(self.installation_id, self.channel_slug)
-                .filter(saleor_id__in=unknown)
-                .values_list("saleor_id", "product_type_name")
-            )
-            for product_id in unknown:
-                kind = found.get(product_id)
-                self.allowed[product_id] = kind is not None and (
-                    product_id not in self.bought or kind in self.consumable()
-                )
-        return [c for c in wanted if self.allowed[c.product_id]]
+        kinds = self.batch.product_kinds(self.channel_slug, {c.product_id for c in wanted})
+        return [c for c in wanted if self._allowed(c.product_id, kinds[c.product_id])]
+
+    def _allowed(self, product_id: str, kind: str | None) -> bool:
+        return kind is not None and (
+            product_id not in self.bought or kind in self.batch.consumable()
+        )
 
 
 def visitor_contact_id(

@@ -7,7 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_mautomation.recommendations.selectors import STRATEGIES, recommend
+from saleor_mautomation.recommendations.selectors import (
+    STRATEGIES,
+    Request,
+    recommend,
+    recommend_many,
+)
 from saleor_mautomation.recommendations.services import recommendations_rebuild
 from tests.conftest import make_installation
 from tests.recommendations import rows
@@ -305,3 +310,49 @@ def test_first_is_bounded_and_an_unknown_strategy_refused(shop):
     assert found == []
     with pytest.raises(ValueError, match="unknown strategy 'trending'"):
         recommend(installation.pk, strategy="trending", channel_slug="default-channel")
+
+
+def test_recommend_many_answers_as_recommend_does_for_each_request(shop):
+    # given buyers, a visitor who viewed the pin and the socks, and a stranger
+    installation, buyers = shop
+    visitor = rows.contact(installation, email="")
+    rows.viewed(visitor, PIN, rows.NOW, "Category:Accessories")
+    rows.viewed(visitor, SOCKS, rows.NOW + timedelta(minutes=1), "Category:Accessories")
+    people = [buyers[0].pk, buyers[4].pk, buyers[12].pk, visitor.pk, None]
+    requests = [
+        Request(strategy, channel, person, context, first, exclude)
+        for strategy in STRATEGIES
+        for person in people
+        for context in ([], [TEE], [SOCKS, PIN])
+        for channel, first, exclude in (("default-channel", 4, ()), ("de", 2, (SOCKS,)))
+    ]
+
+    # when they are asked for in one batch
+    batch = recommend_many(installation.pk, requests)
+
+    # then each answer is recommend()'s for the same request, in the requests' order
+    one_by_one = [
+        recommend(
+            installation.pk,
+            strategy=r.strategy,
+            channel_slug=r.channel_slug,
+            contact_id=r.contact_id,
+            product_ids=r.product_ids,
+            first=r.first,
+            exclude_ids=r.exclude_ids,
+        )
+        for r in requests
+    ]
+    assert [shown(found) for found in batch] == [shown(found) for found in one_by_one]
+    assert [[r.product for r in found] for found in batch] == [
+        [r.product for r in found] for found in one_by_one
+    ]
+    # and the batch is not trivially empty: on the tee's page (never shown) the visitor gets
+    # the pin (it goes with the socks they viewed last), then the socks (the best-seller of
+    # Accessories, the category of both views); the shop's other best-sellers are the tee,
+    # the hidden hoodie and the sold-out cap
+    at = requests.index(Request("personalised", "default-channel", visitor.pk, [TEE], 4, ()))
+    assert shown(batch[at]) == [
+        (PIN, "Bought together with Socks in 4 orders", 2.0),
+        (SOCKS, "Best-seller in Accessories: ordered 20 times in 30 days", 1.0),
+    ]
