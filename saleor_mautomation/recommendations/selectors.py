@@ -53,6 +53,8 @@ MAX_FIRST = 50
 # How many of a product's strongest partners are scored (by orders shared; the score then
 # weighs them by popularity), and how many recent items seed a contact's recommendations.
 PARTNERS = 200
+# Seeds whose partners one statement reads (a batch's seeds in a few statements).
+SEEDS_PER_READ = 100
 SEEDS = 5
 RECENT_ORDERS = 5
 RECENT_VIEWS = 50
@@ -102,6 +104,7 @@ class _Batch:
         self.context_categories: dict[tuple[str, ...], tuple[str, str] | None] = {}
         self.category_names: dict[str, str | None] = {}
         self.histories: dict[int, _History] = {}
+        self.seed_pairs: dict[str, list[tuple[str, str, int, int, int]]] = {}
 
     def tables_version(self) -> int:
         if self._version is None:
@@ -143,6 +146,17 @@ class _Batch:
             for product_id in unknown:
                 self.names[product_id] = found.get(product_id)
         return {p: n for p in product_ids if (n := self.names.get(p)) is not None}
+
+    def pairs_of(self, seeds: Sequence[str]) -> list[tuple[str, str, int, int, int]]:
+        """The seeds' top partners (``_top_partners``), each seed's read once per batch."""
+        unknown = [seed for seed in dict.fromkeys(seeds) if seed not in self.seed_pairs]
+        for start in range(0, len(unknown), SEEDS_PER_READ):
+            chunk = unknown[start : start + SEEDS_PER_READ]
+            for seed in chunk:
+                self.seed_pairs[seed] = []
+            for row in _top_partners(self.installation_id, chunk):
+                self.seed_pairs[row[0]].append(row)
+        return [row for seed in seeds for row in self.seed_pairs[seed]]
 
     def histories_read(self, contact_ids: Iterable[int]) -> None:
         wanted = set(contact_ids) - self.histories.keys()
@@ -197,6 +211,14 @@ def recommend_many(installation_id: int, requests: Sequence[Request]) -> list[li
     batch.histories_read(
         r.contact_id for r in requests if r.contact_id is not None and _first(r) > 0
     )
+    batch.pairs_of(
+        [
+            seed
+            for request in requests
+            if request.contact_id is not None or request.product_ids
+            for seed in _partner_seeds(request, batch)
+        ]
+    )
     chosen: list[list[Candidate]] = []
     for request in requests:
         first = _first(request)
@@ -238,6 +260,16 @@ def recommend_many(installation_id: int, requests: Sequence[Request]) -> list[li
 
 def _first(request: Request) -> int:
     return max(0, min(request.first, MAX_FIRST))
+
+
+def _partner_seeds(request: Request, batch: _Batch) -> list[str]:
+    """The seeds whose partners the request's strategy reads (none if it reads none)."""
+    if _first(request) == 0 or request.strategy not in ("bought_together", "personalised"):
+        return []
+    history = batch.histories.get(request.contact_id or 0, _History.empty())
+    if request.strategy == "bought_together":
+        return list(dict.fromkeys(request.product_ids))[:SEEDS] or history.seeds()
+    return history.seeds()
 
 
 # -- the contact's history ------------------------------------------------------------------------
@@ -383,7 +415,7 @@ def _partners(batch: _Batch, seeds: Sequence[str], wanted: int) -> list[Candidat
 
 
 def _partners_read(batch: _Batch, seeds: Sequence[str], wanted: int) -> list[Candidate]:
-    pairs = _top_partners(batch.installation_id, seeds)
+    pairs = batch.pairs_of(seeds)
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, str, int]] = {}
     for seed, other, together, seed_orders, other_orders in pairs:
