@@ -5,9 +5,10 @@ import { describe, expect, it } from "vitest";
 
 import de from "../i18n/de/programmes.json";
 import en from "../i18n/en/programmes.json";
+import { NPS_GROUPS } from "../journeys/editor/programme-triggers";
 import { checkDraw, checkSurveyCreate, EMPTY_DRAW, EMPTY_SURVEY, SCALES, seedProblem } from "./forms";
 
-const sources = import.meta.glob<string>(["./*.tsx", "./*.ts", "!./*.test.ts", "../pages/programmes-page.tsx", "../shell/page-layout.tsx"], {
+const sources = import.meta.glob<string>(["./*.tsx", "./*.ts", "!./*.test.ts", "../pages/programmes-page.tsx", "../shell/page-layout.tsx", "../journeys/editor/programme-*.ts*", "!../journeys/editor/*.test.ts"], {
   query: "?raw",
   import: "default",
   eager: true,
@@ -31,13 +32,14 @@ const built = [
   ...["rating", "comment", "contact", "answered"].map((key) => `programmes.results.column.${key}`),
   ...["promoter", "passive", "detractor"].map((group) => `programmes.results.group.${group}`),
   ...["rank", "email", "contact"].map((key) => `programmes.draw.column.${key}`),
+  ...["any", ...NPS_GROUPS].map((group) => `programmes.editor.npsGroup.${group}`),
 ];
 
 const VALUES = { name: "N", key: "nps", seed: "s", winners: 2, entries: 5, count: 2, answers: 3, percent: "50.0" };
 
 describe("programmes messages", () => {
   it("names and builds ids both languages have", () => {
-    expect(literal.length).toBeGreaterThan(60);
+    expect(literal.length).toBeGreaterThan(70);
     expect(new Set(problems).size).toBe(10);
     const ids = [...new Set([...literal, ...built])];
     expect(ids.filter((id) => !(id in en))).toEqual([]);
