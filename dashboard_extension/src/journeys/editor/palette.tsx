@@ -5,6 +5,7 @@ import { useIntl } from "react-intl";
 import { DRAG_MIME } from "./canvas";
 import { ENTRY_SPECS, type Family, NODE_SPECS, PALETTE_ORDER, type TypeSpec } from "./catalogue";
 import { COMMERCE_TRIGGERS, commerceEntry } from "./commerce";
+import { PROGRAMME_TRIGGERS, programmeEntry } from "./programme-triggers";
 import type { EntryType, JsonObject, NodeType } from "./types";
 import { ENTRY_TYPES, NODE_TYPES } from "./types";
 
@@ -98,6 +99,27 @@ export const Palette = memo(({ onPick, full = false }: PaletteProps) => {
                     event.dataTransfer.effectAllowed = "copy";
                   }}
                   onClick={() => onPick({ kind: "entry", type: "event", config: commerceEntry(trigger) })}
+                  justifyContent="flex-start"
+                >
+                  {intl.formatMessage({ id: trigger.labelId })}
+                </Button>
+              ))}
+              <Text size={1} color="default2" paddingTop={1}>
+                {intl.formatMessage({ id: "programmes.editor.group" })}
+              </Text>
+              {PROGRAMME_TRIGGERS.map((trigger) => (
+                <Button
+                  key={`programme:${trigger.id}`}
+                  variant="secondary"
+                  size="small"
+                  draggable
+                  data-testid={`palette-programme-${trigger.id}`}
+                  title={intl.formatMessage({ id: trigger.descriptionId })}
+                  onDragStart={(event) => {
+                    event.dataTransfer.setData(DRAG_MIME, `entry:event:${trigger.id}`);
+                    event.dataTransfer.effectAllowed = "copy";
+                  }}
+                  onClick={() => onPick({ kind: "entry", type: "event", config: programmeEntry(trigger) })}
                   justifyContent="flex-start"
                 >
                   {intl.formatMessage({ id: trigger.labelId })}
