@@ -16,6 +16,7 @@ import { useIntl } from "react-intl";
 
 import { ENTRY_SPECS, NODE_SPECS, branchIndex } from "./catalogue";
 import { commerceEntry, commerceTrigger } from "./commerce";
+import { programmeEntry, programmeTrigger } from "./programme-triggers";
 import type { NodeFigures } from "../../analytics/node-figures";
 import type { Counts } from "./counts";
 import type { CanvasEdge, CanvasNode, EditorDoc } from "./convert";
@@ -230,8 +231,9 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, figures = n
       const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       const [kind, type, trigger] = item.split(":");
       const preset = trigger ? commerceTrigger(trigger) : null; // a commerce trigger's event entry
-      if (kind === "entry")
-        dispatch({ type: "setEntry", entryType: type as EntryType, position, ...(preset ? { config: commerceEntry(preset) } : {}) });
+      const programme = trigger ? programmeTrigger(trigger) : null; // a survey's or draw's event entry
+      const config = preset ? commerceEntry(preset) : programme ? programmeEntry(programme) : null;
+      if (kind === "entry") dispatch({ type: "setEntry", entryType: type as EntryType, position, ...(config ? { config } : {}) });
       else dispatch({ type: "addNode", nodeType: type as NodeType, position });
     },
     [dispatch, flow, readOnly],
