@@ -4,6 +4,7 @@ import { useIntl } from "react-intl";
 
 import { ENTRY_SPECS, NODE_SPECS, REENTRY_MODES } from "./catalogue";
 import { CommerceFields } from "./commerce-fields";
+import { ProgrammeFields } from "./programme-fields";
 import type { CanvasNode, EditorDoc } from "./convert";
 import { ENTRY_ID, stepType } from "./convert";
 import { type JourneyFacts, splitNodeIds } from "./broadcast-test";
@@ -86,6 +87,9 @@ const NodeForm = ({ node, journey, dispatch, problems, readOnly, extras }: NodeF
         ))}
         {node.id === ENTRY_ID && (
           <CommerceFields config={config} onChange={(next) => dispatch({ type: "configure", id: node.id, config: next, at: now(), field: "where" })} />
+        )}
+        {node.id === ENTRY_ID && (
+          <ProgrammeFields config={config} onChange={(next) => dispatch({ type: "configure", id: node.id, config: next, at: now(), field: "where" })} />
         )}
         {spec && spec.fields.length === 0 && (
           <Text size={2} color="default2">
