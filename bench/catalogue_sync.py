@@ -3,9 +3,11 @@
 What a full sync page costs the app's side once Saleor answered it: ``BENCH_SCALE`` x 2,000
 products applied in pages of 100, each page in one transaction as ``catalogue.sync`` commits it,
 first into an empty catalogue (creates), then again with one variant in ten cheaper and one in
-ten sold out (updates, the price-drop and stock events written). Saleor's own time to answer is
-not in it. Runs ``BENCH_RUNS`` times (default 3) on a throwaway PostgreSQL and prints one JSON
-line: the median products/s of each pass with the load average.
+ten sold out (updates, the price-drop and stock events written). ``BENCH_PATH`` picks how a page
+is applied: ``bulk`` (default: ``catalogue.bulk.products_apply``, as the sync does) or ``each``
+(``services.product_apply`` per product, as webhook deliveries and a refused page do). Saleor's
+own time to answer is not in it. Runs ``BENCH_RUNS`` times (default 3) on a throwaway
+PostgreSQL and prints one JSON line: the median products/s of each pass with the load average.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from _support import bench_database, django_ready, loadavg, median, peak_rss_mb
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 PRODUCTS = max(100, int(2_000 * SCALE))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+PATH = os.environ.get("BENCH_PATH", "bulk")
 PAGE = 100
 
 
@@ -75,6 +78,7 @@ def product(i: int, *, cheaper: bool, at: str) -> dict[str, Any]:
 def apply_all(installation_id: int, *, cheaper: bool, at: datetime) -> float:
     from django.db import transaction
 
+    from saleor_mautomation.catalogue.bulk import products_apply
     from saleor_mautomation.catalogue.services import product_apply
     from saleor_mautomation.saleor import payloads
 
@@ -86,6 +90,15 @@ def apply_all(installation_id: int, *, cheaper: bool, at: datetime) -> float:
     began = time.perf_counter()
     for start in range(0, PRODUCTS, PAGE):
         with transaction.atomic():
+            if PATH == "bulk":
+                products_apply(
+                    installation_id=installation_id,
+                    nodes=nodes[start : start + PAGE],
+                    observed=at,
+                    now=at,
+                    seen_sync=1,
+                )
+                continue
             for node in nodes[start : start + PAGE]:
                 product_apply(
                     installation_id=installation_id, node=node, observed=at, now=at, seen_sync=1
@@ -119,6 +132,7 @@ def main() -> None:
         json.dumps(
             {
                 "benchmark": "catalogue_sync",
+                "path": PATH,
                 "products": PRODUCTS,
                 "variants_per_product": 3,
                 "channels": 2,

@@ -10,7 +10,7 @@ each once (``dedupe_key``); a first sighting makes none, there being nothing to 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -117,7 +117,7 @@ def _state(variant: Variant) -> VariantState:
     )
 
 
-def _event(
+def _event_row(
     *,
     variant: Variant,
     kind: str,
@@ -125,22 +125,26 @@ def _event(
     occurred_at: datetime,
     key: str,
     channel_slug: str = "",
-) -> None:
+) -> CatalogueEvent:
+    return CatalogueEvent(
+        installation_id=variant.installation_id,
+        kind=kind,
+        product_id=variant.product_id,
+        variant=variant,
+        product_saleor_id=variant.product.saleor_id,
+        variant_saleor_id=variant.saleor_id,
+        channel_slug=channel_slug,
+        data=data,
+        occurred_at=occurred_at,
+        dedupe_key=key[:300],
+    )
+
+
+def _event_save(event: CatalogueEvent) -> None:
     """One outbox row, once: a replayed change finds its key taken and writes nothing."""
     try:
         with transaction.atomic():
-            CatalogueEvent.objects.create(
-                installation_id=variant.installation_id,
-                kind=kind,
-                product_id=variant.product_id,
-                variant=variant,
-                product_saleor_id=variant.product.saleor_id,
-                variant_saleor_id=variant.saleor_id,
-                channel_slug=channel_slug,
-                data=data,
-                occurred_at=occurred_at,
-                dedupe_key=key[:300],
-            )
+            event.save()
     except IntegrityError:
         pass
 
@@ -165,54 +169,83 @@ def _percent(old: Decimal, new: Decimal) -> str:
 def events_compare(
     variant: Variant, before: VariantState, after: VariantState, *, at: datetime
 ) -> None:
-    """Write the moments between two states of a variant: stock crossing zero or the low-stock
-    threshold, a channel's price going down."""
+    """Write the moments between two states of a variant (``events_between``), each once."""
+    for event in events_between(
+        variant,
+        before,
+        after,
+        at=at,
+        threshold=lambda: _low_stock_threshold(variant.installation_id),
+    ):
+        _event_save(event)
+
+
+def events_between(
+    variant: Variant,
+    before: VariantState,
+    after: VariantState,
+    *,
+    at: datetime,
+    threshold: Callable[[], int],
+) -> list[CatalogueEvent]:
+    """The moments between two states of a variant (unsaved): stock crossing zero or the
+    low-stock ``threshold`` (asked only when it matters), a channel's price going down."""
     stamp = at.isoformat()
     stock = {"quantity": after.quantity, "previous": before.quantity}
     vid = variant.saleor_id
+    events: list[CatalogueEvent] = []
     if not before.in_stock and after.in_stock:
-        _event(
-            variant=variant,
-            kind=Kind.BACK_IN_STOCK,
-            data=stock,
-            occurred_at=at,
-            key=f"back_in_stock:{vid}:{stamp}",
+        events.append(
+            _event_row(
+                variant=variant,
+                kind=Kind.BACK_IN_STOCK,
+                data=stock,
+                occurred_at=at,
+                key=f"back_in_stock:{vid}:{stamp}",
+            )
         )
     elif before.in_stock and not after.in_stock:
-        _event(
-            variant=variant,
-            kind=Kind.OUT_OF_STOCK,
-            data=stock,
-            occurred_at=at,
-            key=f"out_of_stock:{vid}:{stamp}",
+        events.append(
+            _event_row(
+                variant=variant,
+                kind=Kind.OUT_OF_STOCK,
+                data=stock,
+                occurred_at=at,
+                key=f"out_of_stock:{vid}:{stamp}",
+            )
         )
     elif variant.track_inventory and after.in_stock:
-        threshold = _low_stock_threshold(variant.installation_id)
-        if before.quantity >= threshold > after.quantity > 0:
-            _event(
-                variant=variant,
-                kind=Kind.STOCK_LOW,
-                data={**stock, "threshold": threshold},
-                occurred_at=at,
-                key=f"stock_low:{vid}:{stamp}",
+        low = threshold()
+        if before.quantity >= low > after.quantity > 0:
+            events.append(
+                _event_row(
+                    variant=variant,
+                    kind=Kind.STOCK_LOW,
+                    data={**stock, "threshold": low},
+                    occurred_at=at,
+                    key=f"stock_low:{vid}:{stamp}",
+                )
             )
     for channel, (new, currency) in after.prices.items():
         old = before.prices.get(channel)
         if old is None or old[1] != currency or new >= old[0] or old[0] <= 0:
             continue
-        _event(
-            variant=variant,
-            kind=Kind.PRICE_DROP,
-            data={
-                "old": f"{old[0]:.2f}",
-                "new": f"{new:.2f}",
-                "currency": currency,
-                "drop_percent": _percent(old[0], new),
-            },
-            occurred_at=at,
-            key=f"price_drop:{vid}:{channel}:{new:.4f}:{stamp}",
-            channel_slug=channel,
+        events.append(
+            _event_row(
+                variant=variant,
+                kind=Kind.PRICE_DROP,
+                data={
+                    "old": f"{old[0]:.2f}",
+                    "new": f"{new:.2f}",
+                    "currency": currency,
+                    "drop_percent": _percent(old[0], new),
+                },
+                occurred_at=at,
+                key=f"price_drop:{vid}:{channel}:{new:.4f}:{stamp}",
+                channel_slug=channel,
+            )
         )
+    return events
 
 
 def _effective(listing: VariantChannelListing) -> Decimal | None:
@@ -345,6 +378,11 @@ def _product_core(
         )
     elif node.name:
         product.category = None
+    product_fields_set(product, node)
+
+
+def product_fields_set(product: Product, node: payloads.CatalogueProduct) -> None:
+    """A product's own fields from Saleor's (its category apart)."""
     product.name = node.name or product.name
     product.slug = node.slug or product.slug
     if node.product_type is not None:

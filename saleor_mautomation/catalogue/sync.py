@@ -24,10 +24,10 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 import pydantic
-from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.db import DatabaseError, DataError, IntegrityError, OperationalError, transaction
 from django.db.models import F, Max
 
-from saleor_mautomation.catalogue import services
+from saleor_mautomation.catalogue import bulk, services
 from saleor_mautomation.catalogue.models import CatalogueSync
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError, RetryableError
@@ -176,7 +176,29 @@ def catalogue_sync_claim(
 
 
 def _apply(sync: CatalogueSync, phase: str, nodes: list[payloads.Payload], at: datetime) -> int:
-    """Apply a page's nodes; how many were stored (a node the data refuses is skipped)."""
+    """Apply a page's nodes; how many were stored. A page of products goes in bulk; one the
+    bulk path refuses, or the database refuses in bulk, goes node by node."""
+    if phase == Phase.PRODUCTS:
+        products = [node for node in nodes if isinstance(node, payloads.CatalogueProduct)]
+        try:
+            with transaction.atomic():
+                return bulk.products_apply(
+                    installation_id=sync.installation_id,
+                    nodes=products,
+                    observed=at,
+                    now=clock.now(),
+                    seen_sync=sync.number,
+                )
+        except (bulk.PageNotBulk, IntegrityError, DataError, PermanentError) as exc:
+            logger.info("Catalogue sync: a page of products applied one by one: %s", exc)
+    return _apply_each(sync, phase, nodes, at)
+
+
+def _apply_each(
+    sync: CatalogueSync, phase: str, nodes: list[payloads.Payload], at: datetime
+) -> int:
+    """Apply a page's nodes one by one; how many were stored (a node the data refuses is
+    skipped)."""
     now = clock.now()
     stored = 0
     for node in nodes:
@@ -205,7 +227,7 @@ def _apply(sync: CatalogueSync, phase: str, nodes: list[payloads.Payload], at: d
                         now=now,
                         seen_sync=sync.number,
                     )
-        except (IntegrityError, PermanentError) as exc:
+        except (IntegrityError, DataError, PermanentError) as exc:
             logger.warning("Catalogue sync: %s %s skipped: %s", phase, getattr(node, "id", ""), exc)
             continue
         stored += 1
