@@ -1,7 +1,8 @@
 """What failed alone, tried again or given up by hand (the Dashboard's failures).
 
-A delivery, a journey run or a message that kept failing is marked ``failed`` with its error
-(``flows.drain``, ``journeys.failures``, the sender). Retrying one puts it back where its
+A delivery, a journey run, a message or a catalogue event (its commerce triggers) that kept
+failing is marked ``failed`` with its error (``flows.drain``, ``journeys.failures``, the sender,
+``flows.catalogue_events``). Retrying one puts it back where its
 domain picks it up and, after the commit, wakes the worker that does (the drain, the sender;
 runs are woken by the scheduler within ``JOURNEYS_WAKE_INTERVAL``). Discarding one gives it up
 for good; it leaves the list of failures and the counts.
@@ -15,6 +16,10 @@ from typing import assert_never
 
 from django.db import transaction
 
+from saleor_mautomation.flows.catalogue_events import (
+    catalogue_event_discard,
+    catalogue_event_retry,
+)
 from saleor_mautomation.flows.send import send_soon
 from saleor_mautomation.flows.tasks import drain_nudge
 from saleor_mautomation.intake.failures import delivery_discard, delivery_retry
@@ -26,6 +31,7 @@ class Kind(StrEnum):
     DELIVERY = "delivery"
     RUN = "run"
     MESSAGE = "message"
+    CATALOGUE_EVENT = "catalogue_event"
 
 
 def failure_retry(*, kind: Kind, installation_id: int, item_id: int, now: datetime) -> None:
@@ -41,6 +47,9 @@ def failure_retry(*, kind: Kind, installation_id: int, item_id: int, now: dateti
             case Kind.MESSAGE:
                 message_retry(installation_id=installation_id, message_id=item_id, now=now)
                 transaction.on_commit(send_soon)
+            case Kind.CATALOGUE_EVENT:
+                # the scheduler's sweep (journeys-commerce-triggers) takes it next
+                catalogue_event_retry(installation_id=installation_id, event_id=item_id)
             case _:
                 assert_never(kind)
 
@@ -57,5 +66,7 @@ def failure_discard(*, kind: Kind, installation_id: int, item_id: int, now: date
                 )
             case Kind.MESSAGE:
                 message_discard(installation_id=installation_id, message_id=item_id)
+            case Kind.CATALOGUE_EVENT:
+                catalogue_event_discard(installation_id=installation_id, event_id=item_id, now=now)
             case _:
                 assert_never(kind)

@@ -1,4 +1,5 @@
-"""Dashboard GraphQL of what failed alone: deliveries, journey runs and messages.
+"""Dashboard GraphQL of what failed alone: deliveries, journey runs, messages and catalogue
+events (their commerce triggers).
 
 One bad item never stops the others (``flows.drain``, the journey runner, the sender): it is
 marked failed with its error and waits here to be retried (``retryFailure``) or discarded
@@ -8,8 +9,9 @@ caller's installation only: another shop's failure is never listed, and its id a
 ``NOT_FOUND`` as an id that never existed does.
 
 A summary says what the item was about (the delivery's event, the run's journey and node, the
-message's template and channel), never whom: no address leaves through this list. The ids of
-the contact, journey and template it concerns (where there is one) link to their pages.
+message's template and channel, the catalogue event's kind and product), never whom: no address
+leaves through this list. The ids of the contact, journey and template it concerns (where there
+is one) link to their pages.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from typing import Any
 import graphene
 from django.db.models import Model, QuerySet
 
+from saleor_mautomation.catalogue.models import CatalogueEvent
 from saleor_mautomation.contacts.selectors import Edge, InvalidPagination, Keyset, Page
+from saleor_mautomation.flows.catalogue_events import catalogue_events_failed
 from saleor_mautomation.flows.failures import Kind
 from saleor_mautomation.graphql.contacts import from_global_id, to_global_id
 from saleor_mautomation.graphql.context import dashboard_installation_id
@@ -37,15 +41,23 @@ MAX_PAGE_SIZE = 100
 
 
 FailureKind = graphene.Enum.from_enum(
-    Kind, name="FailureKind", description="Deliveries, journey runs or messages."
+    Kind,
+    name="FailureKind",
+    description="Deliveries, journey runs, messages or catalogue events.",
 )
 # The global id's type name of each kind (``Delivery:12``), checked when an id comes back.
-ID_TYPES = {Kind.DELIVERY: "Delivery", Kind.RUN: "JourneyRun", Kind.MESSAGE: "Message"}
+ID_TYPES = {
+    Kind.DELIVERY: "Delivery",
+    Kind.RUN: "JourneyRun",
+    Kind.MESSAGE: "Message",
+    Kind.CATALOGUE_EVENT: "CatalogueEvent",
+}
 # When each kind failed; the order of its list (latest first) and its cursors.
 KEYSETS = {
     Kind.DELIVERY: Keyset("failed_deliveries", "processed_at", datetime, nullable=True),
     Kind.RUN: Keyset("failed_runs", "exited_at", datetime, nullable=True),
     Kind.MESSAGE: Keyset("failed_messages", "claimed_at", datetime, nullable=True),
+    Kind.CATALOGUE_EVENT: Keyset("failed_catalogue_events", "failed_at", datetime, nullable=True),
 }
 
 
@@ -68,6 +80,8 @@ def _failed(kind: Kind, installation_id: int) -> QuerySet[Any]:
             return messages_failed(installation_id=installation_id).select_related(
                 "template_version__template"
             )
+        case Kind.CATALOGUE_EVENT:
+            return catalogue_events_failed(installation_id=installation_id)
 
 
 def _page(kind: Kind, installation_id: int, *, first: int, after: str | None) -> Page[Model]:
@@ -115,10 +129,14 @@ class Failure(graphene.ObjectType):
                 return root.error
             case Message():
                 return root.status_reason
+            case CatalogueEvent():
+                return root.last_error
         raise TypeError(f"Not a failure: {root!r}")
 
     @staticmethod
-    def resolve_attempts(root: Delivery | JourneyRun | Message, info: graphene.ResolveInfo) -> int:
+    def resolve_attempts(
+        root: Delivery | JourneyRun | Message | CatalogueEvent, info: graphene.ResolveInfo
+    ) -> int:
         return root.attempts
 
     @staticmethod
@@ -137,6 +155,8 @@ class Failure(graphene.ObjectType):
                 version = root.template_version
                 template = version.template.key if version is not None else "(deleted)"
                 return f"{root.channel} template {template}"
+            case CatalogueEvent():
+                return f"{root.kind} of product {root.product_saleor_id}"
         raise TypeError(f"Not a failure: {root!r}")
 
     @staticmethod
@@ -178,6 +198,8 @@ def _kind(root: Model) -> Kind:
             return Kind.RUN
         case Message():
             return Kind.MESSAGE
+        case CatalogueEvent():
+            return Kind.CATALOGUE_EVENT
     raise TypeError(f"Not a failure: {root!r}")
 
 
@@ -210,6 +232,7 @@ class FailureCounts(graphene.ObjectType):
     deliveries = graphene.Int(required=True)
     runs = graphene.Int(required=True)
     messages = graphene.Int(required=True)
+    catalogue_events = graphene.Int(required=True)
 
 
 def failure_counts(*, installation_id: int | None) -> dict[str, int]:
@@ -218,6 +241,7 @@ def failure_counts(*, installation_id: int | None) -> dict[str, int]:
         "deliveries": deliveries_failed(installation_id=installation_id).count(),
         "runs": runs_failed(installation_id=installation_id).count(),
         "messages": messages_failed(installation_id=installation_id).count(),
+        "catalogue_events": catalogue_events_failed(installation_id=installation_id).count(),
     }
 
 
