@@ -9,7 +9,7 @@ Elsewhere (SQLite) Django's cursor runs the same statement. Errors are Django's 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
@@ -27,3 +27,19 @@ def sql_rows(sql: str, params: Sequence[Any], *, prepare: bool) -> list[tuple[An
     with db.wrap_database_errors, psycopg.Cursor(db.connection) as raw:
         raw.execute(sql, params, prepare=prepare)
         return raw.fetchall() if raw.description else []
+
+
+def values_source(
+    names: Sequence[str], rows: int, *, casts: Mapping[str, Mapping[str, str]]
+) -> str:
+    """A ``FROM`` source ``v`` of ``rows`` rows of these columns for an ``UPDATE ... FROM`` or
+    ``INSERT ... SELECT``, as each database spells it: typed with ``casts[vendor][column]``
+    where PostgreSQL cannot guess; SQLite names a ``VALUES`` list's columns itself."""
+    vendor = connections[DEFAULT_DB_ALIAS].vendor
+    typed = casts.get(vendor, {})
+    row = "(" + ", ".join(f"%s{typed.get(name, '')}" for name in names) + ")"
+    values = "VALUES " + ", ".join([row] * rows)
+    if vendor == "postgresql":
+        return f"({values}) AS v({', '.join(names)})"
+    columns = ", ".join(f"column{n} AS {name}" for n, name in enumerate(names, start=1))
+    return f"(SELECT {columns} FROM ({values})) AS v"  # noqa: S608

@@ -10,11 +10,15 @@ capped, quiet hours with ``skip``), ``deferred`` with the reason and until when,
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 
+from saleor_mautomation.core.sql import values_source
 from saleor_mautomation.journeys.models import JourneyRun, RunStep
 from saleor_mautomation.messages.models import Message
 
@@ -31,38 +35,60 @@ def _run_of(dedupe_key: str) -> int | None:
     return int(run_id) if dedupe_key.startswith(RUN_KEY) and run_id.isdigit() else None
 
 
-def _detail(step: RunStep, message: Message) -> dict[str, object]:
-    detail = {key: value for key, value in step.detail.items() if key not in {"reason", "until"}}
-    if message.status_reason:
-        detail["reason"] = message.status_reason
-    if message.status == Message.Status.DEFERRED:
-        detail["until"] = message.send_after.isoformat()
+def _detail(
+    step_detail: dict[str, Any], status: str, reason: str, send_after: datetime | None
+) -> dict[str, object]:
+    detail = {key: value for key, value in step_detail.items() if key not in {"reason", "until"}}
+    if reason:
+        detail["reason"] = reason
+    if status == Message.Status.DEFERRED and send_after is not None:
+        detail["until"] = send_after.isoformat()
     return detail
+
+
+# The step's new kind and detail, typed where PostgreSQL cannot guess them from the text.
+_CASTS = {"postgresql": {"id": "::bigint", "detail": "::jsonb"}}
 
 
 def message_steps_follow(*, message_ids: Iterable[int]) -> int:
     """The steps of these messages (those a journey run queued) say what became of them:
-    the message's status and its reason. Returns the steps changed."""
-    messages = {
-        message.pk: message
-        for message in Message.objects.filter(
-            pk__in=list(message_ids), dedupe_key__startswith=RUN_KEY
-        ).only("pk", "dedupe_key", "status", "status_reason", "send_after")
-    }
-    runs = {run for run in (_run_of(m.dedupe_key) for m in messages.values()) if run}
-    if not runs:
+    the message's status and its reason. Returns the steps changed.
+
+    Called for every chunk a sender hands over: the messages and steps are read as rows, and
+    the changed steps written by one ``UPDATE ... FROM (VALUES ...)``."""
+    messages: dict[int, tuple[str, str, datetime | None]] = {}
+    run_ids: set[int] = set()
+    for pk, key, status, reason, send_after in (
+        Message.objects.filter(pk__in=list(message_ids), dedupe_key__startswith=RUN_KEY)
+        .exclude(status=Message.Status.SENDING)
+        .values_list("pk", "dedupe_key", "status", "status_reason", "send_after")
+    ):
+        if (run := _run_of(key)) is not None:
+            messages[pk] = (status, reason, send_after)
+            run_ids.add(run)
+    if not messages:
         return 0
-    changed = []
-    for step in RunStep.objects.filter(run_id__in=runs, detail__has_key="message_id"):
-        message = messages.get(step.detail.get("message_id"))
-        if message is None or message.status == Message.Status.SENDING:
+    changed: list[Any] = []
+    steps = RunStep.objects.filter(run_id__in=run_ids, detail__has_key="message_id")
+    for pk, kind, step_detail in steps.values_list("pk", "kind", "detail"):
+        message = messages.get(step_detail.get("message_id"))
+        if message is None:
             continue
-        kind, detail = str(message.status), _detail(step, message)
-        if (step.kind, step.detail) != (kind, detail):
-            step.kind, step.detail = kind, detail
-            changed.append(step)
-    RunStep.objects.bulk_update(changed, ["kind", "detail"])
-    return len(changed)
+        new_kind, detail = str(message[0]), _detail(step_detail, *message)
+        if (kind, step_detail) != (new_kind, detail):
+            changed += [pk, new_kind, json.dumps(detail)]
+    if not changed:
+        return 0
+    quote = connection.ops.quote_name
+    table = quote(RunStep._meta.db_table)
+    source = values_source(("id", "kind", "detail"), len(changed) // 3, casts=_CASTS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quote('kind')} = v.kind, {quote('detail')} = v.detail "  # noqa: S608
+            f"FROM {source} WHERE {table}.{quote('id')} = v.id",
+            changed,
+        )
+    return len(changed) // 3
 
 
 def runs_uninstalled_exit(*, installation_id: int, now: datetime) -> list[int]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import DataError, connection, transaction
 
+from saleor_mautomation.core.sql import values_source
 from saleor_mautomation.events.tallies import Tally, tallies_add
 from saleor_mautomation.messages.context import recipient_contexts
 from saleor_mautomation.messages.funnel import message_origin, utc_day
@@ -127,15 +128,7 @@ _CASTS = {
 
 
 def _values(names: tuple[str, ...], rows: int) -> str:
-    """A ``FROM`` source ``v`` of ``rows`` rows of these columns, as each database spells it
-    (typed where PostgreSQL cannot guess; SQLite names a ``VALUES`` list's columns itself)."""
-    casts = _CASTS.get(connection.vendor, {})
-    row = "(" + ", ".join(f"%s{casts.get(name, '')}" for name in names) + ")"
-    values = "VALUES " + ", ".join([row] * rows)
-    if connection.vendor == "postgresql":
-        return f"({values}) AS v({', '.join(names)})"
-    columns = ", ".join(f"column{n} AS {name}" for n, name in enumerate(names, start=1))
-    return f"(SELECT {columns} FROM ({values})) AS v"  # noqa: S608
+    return values_source(names, rows, casts=_CASTS)
 
 
 def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
