@@ -113,7 +113,8 @@ def _categories(
             installation_id=installation_id, saleor_id__in=parents | set(given)
         ).values_list("saleor_id", "pk")
     )
-    named, bare = [], []
+    named: list[Category] = []
+    bare: list[Category] = []
     for node in given.values():
         row = Category(
             installation_id=installation_id,
