@@ -179,4 +179,40 @@ describe("surveys and prize draws", () => {
     await expect(idOf("draws", drawKey)).rejects.toThrow(`No draws ${drawKey}`);
     expect([...list.errors, ...deSurvey.errors, ...deDraw.errors]).toEqual([]);
   });
+  test("the journey editor's palette sets up a survey.answered entry: the survey, a least score, an NPS group", async () => {
+    const { data } = await graphql<{ createJourney: { journey: { id: string } } }>(
+      `mutation E2ECreateSurveyJourney($name: String!) { createJourney(name: $name) { journey { id } } }`,
+      { name: `Promoters ${stamp}` },
+    );
+    const id = data!.createJourney.journey.id;
+    const { page, app, errors } = await openApp({ path: `/journeys/${id}` });
+    await app.getByTestId("palette-programme-survey_answered").click();
+    await app.getByTestId("programme-fields").waitFor();
+    await app.getByLabel("Survey key", { exact: true }).fill("nps");
+    await app.getByLabel("Score at least", { exact: true }).fill("9");
+    await app.getByRole("combobox", { name: "NPS group (0–10 surveys)", exact: true }).click();
+    await app.getByRole("option", { name: "Promoters (9–10)" }).click();
+    await expect
+      .poll(
+        async () =>
+          (await graphql<{ journey: { draft: { entry?: unknown } } }>(`query E2ESurveyJourney($id: ID!) { journey(id: $id) { draft } }`, { id })).data!
+            .journey.draft.entry,
+        { timeout: 15_000 },
+      )
+      .toEqual({
+        type: "event",
+        event_type: "survey.answered",
+        where: [
+          { property: "survey", op: "eq", value: "nps" },
+          { property: "score", op: "gte", value: 9 },
+          { property: "nps_group", op: "eq", value: "promoter" },
+        ],
+        entry_key: "survey",
+      });
+    await screenshot(page, "survey-entry");
+    await app.getByTestId("palette-programme-draw_won").click();
+    await expect.poll(() => app.getByLabel("Draw key", { exact: true }).inputValue()).toBe("");
+    expect(await app.getByTestId("field-least-score").count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
 });
