@@ -19,7 +19,8 @@ The names (``messages/defaults`` and docs/templates.md list them):
   else those viewed in the shop's browse window, newest first, available ones only;
 - ``product``: the card of the event's ``product_id`` (a commerce trigger's), with ``was``
   (the price before a drop), ``drop_percent`` and ``quantity_left`` where the event says;
-- ``recommend(strategy, count)`` and ``recommendations`` (``blocks``): cards with a ``reason``.
+- ``recommend(strategy, count)`` and ``recommendations`` (``blocks``): cards with a ``reason``
+  in the recipient's language (English or German, ``recommendations.reasons``).
 """
 
 from __future__ import annotations
@@ -286,8 +287,12 @@ def _fill(
         ][:VIEWED_MAX]
     if "product" in names:
         context["product"] = _product(r.event, cards, shop_url)
+    language = r.contact.language_code or "en"  # the reasons in the recipient's language
     picks: Picks = {
-        strategy: [card_of(found.product, shop_url) | {"reason": found.reason} for found in shown]
+        strategy: [
+            card_of(found.product, shop_url) | {"reason": found.why.text(language)}
+            for found in shown
+        ]
         for strategy, shown in sorted(recommendations.items())
     }
     context["recommend"] = recommend_function(picks)

@@ -40,6 +40,14 @@ from saleor_mautomation.recommendations.models import (
     ProductPair,
     RecommendationState,
 )
+from saleor_mautomation.recommendations.reasons import (
+    ALSO_IN_CATEGORY,
+    BESTSELLER,
+    BESTSELLER_IN_CATEGORY,
+    BOUGHT_TOGETHER,
+    VIEWED_RECENTLY,
+    Reason,
+)
 
 STRATEGIES = (
     "bought_together",
@@ -64,15 +72,20 @@ VIEWED = "product.viewed"
 @dataclass(frozen=True)
 class Recommendation:
     product: ProductCard
-    reason: str  # explainable, e.g. "Bought together with Monospace Tee in 41 orders"
+    why: Reason  # a code and its parameters, rendered in a language by ``why.text``
     score: float
+
+    @property
+    def reason(self) -> str:
+        """In English, e.g. "Bought together with Monospace Tee in 41 orders"."""
+        return self.why.text("en")
 
 
 @dataclass(frozen=True)
 class Candidate:
     product_id: str
     score: float
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
@@ -248,7 +261,7 @@ def recommend_many(installation_id: int, requests: Sequence[Request]) -> list[li
         [
             Recommendation(
                 product=cards[request.channel_slug][c.product_id],
-                reason=c.reason,
+                why=c.reason,
                 score=round(c.score, 6),
             )
             for c in candidates
@@ -369,10 +382,6 @@ def _names(installation_id: int, product_ids: Iterable[str]) -> dict[str, str]:
     )
 
 
-def _orders(n: int) -> str:
-    return f"{n} order" if n == 1 else f"{n} orders"
-
-
 def _bought_together(ask: _Ask) -> list[Candidate]:
     seeds = ask.context[:SEEDS] or ask.history.seeds()
     return _partners(ask.batch, seeds, ask.wanted)
@@ -429,8 +438,10 @@ def _partners_read(batch: _Batch, seeds: Sequence[str], wanted: int) -> list[Can
         Candidate(
             other,
             score,
-            f"Bought together with {names.get(best[other][1], 'this product')} "
-            f"in {_orders(best[other][2])}",
+            Reason(
+                BOUGHT_TOGETHER,
+                {"product": names.get(best[other][1]), "orders": best[other][2]},
+            ),
         )
         for other, score in ranked
     ]
@@ -475,16 +486,10 @@ def _sales(ask: _Ask, category_id: str | None, limit: int) -> list[tuple[str, in
     return sales[:limit]
 
 
-def _times(n: int) -> str:
-    return "once" if n == 1 else f"{n} times"
-
-
 def _bestsellers(ask: _Ask) -> list[Candidate]:
     days = _window_days()
     return [
-        Candidate(
-            product_id, float(orders), f"Best-seller: ordered {_times(orders)} in {days} days"
-        )
+        Candidate(product_id, float(orders), Reason(BESTSELLER, {"orders": orders, "days": days}))
         for product_id, orders in _sales(ask, None, ask.wanted)
     ]
 
@@ -501,7 +506,9 @@ def _context_category(installation_id: int, context: Sequence[str]) -> tuple[str
     return next((found[p] for p in context if p in found), None)
 
 
-def _category(batch: _Batch, history: _History, context: Sequence[str]) -> tuple[str, str] | None:
+def _category(
+    batch: _Batch, history: _History, context: Sequence[str]
+) -> tuple[str, str | None] | None:
     """The context's category, else the contact's favourite (most frequent in their recent
     orders and views)."""
     if context:
@@ -518,7 +525,7 @@ def _category(batch: _Batch, history: _History, context: Sequence[str]) -> tuple
             .values_list("name", flat=True)
             .first()
         )
-    return favourite, batch.category_names[favourite] or "your favourite category"
+    return favourite, batch.category_names[favourite] or None
 
 
 def _bestsellers_in_category(ask: _Ask) -> list[Candidate]:
@@ -531,7 +538,7 @@ def _bestsellers_in_category(ask: _Ask) -> list[Candidate]:
         Candidate(
             product_id,
             float(orders),
-            f"Best-seller in {name}: ordered {_times(orders)} in {days} days",
+            Reason(BESTSELLER_IN_CATEGORY, {"category": name, "orders": orders, "days": days}),
         )
         for product_id, orders in _sales(ask, category_id, ask.wanted)
     ]
@@ -546,7 +553,7 @@ def _similar(ask: _Ask) -> list[Candidate]:
     category_id, name = category
     wanted = ask.wanted
     sold = _sales(ask, category_id, wanted)
-    reason = f"Also in {name}"
+    reason = Reason(ALSO_IN_CATEGORY, {"category": name})
     ranked = [Candidate(p, float(orders), reason) for p, orders in sold]
     if len(ranked) < wanted:
         taken = {c.product_id for c in ranked} | set(seeds)
@@ -564,7 +571,7 @@ def _similar(ask: _Ask) -> list[Candidate]:
 def _recently_viewed(ask: _Ask) -> list[Candidate]:
     count = len(ask.history.viewed)
     return [
-        Candidate(product_id, float(count - rank), "You viewed it recently")
+        Candidate(product_id, float(count - rank), Reason(VIEWED_RECENTLY))
         for rank, product_id in enumerate(ask.history.viewed[: ask.wanted])
     ]
 

@@ -335,6 +335,34 @@ def test_recommend_is_filled_per_recipient_with_the_context_products_left_out(sh
     assert "Monospace TeeLinen Mug" in render(compiled, context).html
 
 
+def test_reasons_are_in_each_recipients_language(shop, time_machine):
+    # given a German and an English reader who both viewed the tee, and one of no language
+    time_machine.move_to(NOW, tick=False)
+    make_product(shop, "P1", "Monospace Tee", at=NOW)
+    readers = [make_contact(shop, language_code=code) for code in ("de-DE", "en", "")]
+    for reader in readers:
+        make_event(
+            reader, "product.viewed", NOW - timedelta(hours=1), properties={"product_id": "P1"}
+        )
+    source = '{% for item in recommend("recently_viewed", 1) %}{{ item.reason }}{% endfor %}'
+    version = TemplateVersion(subject="s", html=source, text="", preheader="")
+
+    # when their contexts are filled in one batch
+    contexts = recipient_contexts(
+        contacts=readers,
+        app_url="https://app.example",
+        now=NOW,
+        messages=[Message(contact=c, template_version=version, context={}) for c in readers],
+    )
+
+    # then each reads the reason in their language, English when they have none
+    assert [contexts[c.pk]["recommend"]("recently_viewed", 1)[0]["reason"] for c in readers] == [
+        "Kürzlich von Ihnen angesehen",
+        "You viewed it recently",
+        "You viewed it recently",
+    ]
+
+
 def test_a_contact_with_no_channel_gets_the_shops_main_channel(shop, time_machine):
     # given
     time_machine.move_to(NOW, tick=False)
