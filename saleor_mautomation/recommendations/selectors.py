@@ -114,7 +114,8 @@ class _Batch:
         self.names: dict[str, str | None] = {}
         self.sales: dict[tuple[str, str | None], list[tuple[str, int]]] = {}
         self.partners: dict[tuple[tuple[str, ...], int], list[Candidate]] = {}
-        self.context_categories: dict[tuple[str, ...], tuple[str, str] | None] = {}
+        self.product_categories: dict[str, tuple[str, str] | None] = {}
+        self.unsold: dict[tuple[str, str], tuple[list[str], int]] = {}
         self.category_names: dict[str, str | None] = {}
         self.histories: dict[int, _History] = {}
         self.seed_pairs: dict[str, list[tuple[str, str, int, int, int]]] = {}
@@ -170,6 +171,40 @@ class _Batch:
             for row in _top_partners(self.installation_id, chunk):
                 self.seed_pairs[row[0]].append(row)
         return [row for seed in seeds for row in self.seed_pairs[seed]]
+
+    def categories_of(self, product_ids: Iterable[str]) -> dict[str, tuple[str, str] | None]:
+        """Each product's category (Saleor id, name), None if the catalogue knows none."""
+        unknown = set(product_ids) - self.product_categories.keys()
+        if unknown:
+            found = {
+                saleor_id: (category_id, name)
+                for saleor_id, category_id, name in Product.objects.filter(
+                    installation_id=self.installation_id,
+                    saleor_id__in=unknown,
+                    category__isnull=False,
+                ).values_list("saleor_id", "category__saleor_id", "category__name")
+            }
+            for product_id in unknown:
+                self.product_categories[product_id] = found.get(product_id)
+        return self.product_categories
+
+    def category_products(
+        self, channel_slug: str, category_id: str, taken: set[str], n: int
+    ) -> list[str]:
+        """The first ``n`` recommendable products of the category by name, but ``taken``."""
+        listed, limit = self.unsold.get((channel_slug, category_id), ([], 0))
+        rest = [p for p in listed if p not in taken]
+        if len(rest) < n and len(listed) >= limit:  # not all read yet
+            limit = n + len(taken)
+            listed = list(
+                recommendable_products(self.installation_id, channel_slug)
+                .filter(category__saleor_id=category_id)
+                .order_by("name", "saleor_id")
+                .values_list("saleor_id", flat=True)[:limit]
+            )
+            self.unsold[(channel_slug, category_id)] = (listed, limit)
+            rest = [p for p in listed if p not in taken]
+        return rest[:n]
 
     def histories_read(self, contact_ids: Iterable[int]) -> None:
         wanted = set(contact_ids) - self.histories.keys()
@@ -232,6 +267,9 @@ def recommend_many(installation_id: int, requests: Sequence[Request]) -> list[li
             for seed in _partner_seeds(request, batch)
         ]
     )
+    batch.categories_of(
+        product_id for request in requests for product_id in _category_seeds(request, batch)
+    )
     chosen: list[list[Candidate]] = []
     for request in requests:
         first = _first(request)
@@ -273,6 +311,19 @@ def recommend_many(installation_id: int, requests: Sequence[Request]) -> list[li
 
 def _first(request: Request) -> int:
     return max(0, min(request.first, MAX_FIRST))
+
+
+def _category_seeds(request: Request, batch: _Batch) -> list[str]:
+    """The products whose categories the request's strategy reads (none if it reads none)."""
+    if _first(request) == 0:
+        return []
+    context = list(dict.fromkeys(request.product_ids))
+    if request.strategy == "bestsellers_in_category":
+        return context
+    if request.strategy == "similar":
+        history = batch.histories.get(request.contact_id or 0, _History.empty())
+        return (context or history.seeds())[:1]
+    return []
 
 
 def _partner_seeds(request: Request, batch: _Batch) -> list[str]:
@@ -494,16 +545,11 @@ def _bestsellers(ask: _Ask) -> list[Candidate]:
     ]
 
 
-def _context_category(installation_id: int, context: Sequence[str]) -> tuple[str, str] | None:
+def _context_category(batch: _Batch, context: Sequence[str]) -> tuple[str, str] | None:
     """The (Saleor id, name) of the category of the first context product the catalogue
     knows with one."""
-    found = {
-        saleor_id: (category_id, name)
-        for saleor_id, category_id, name in Product.objects.filter(
-            installation_id=installation_id, saleor_id__in=context, category__isnull=False
-        ).values_list("saleor_id", "category__saleor_id", "category__name")
-    }
-    return next((found[p] for p in context if p in found), None)
+    found = batch.categories_of(context)
+    return next((category for p in context if (category := found[p]) is not None), None)
 
 
 def _category(
@@ -512,10 +558,7 @@ def _category(
     """The context's category, else the contact's favourite (most frequent in their recent
     orders and views)."""
     if context:
-        key = tuple(context)
-        if key not in batch.context_categories:
-            batch.context_categories[key] = _context_category(batch.installation_id, context)
-        return batch.context_categories[key]
+        return _context_category(batch, context)
     if not history.categories:
         return None
     favourite = history.categories[0]
@@ -557,12 +600,8 @@ def _similar(ask: _Ask) -> list[Candidate]:
     ranked = [Candidate(p, float(orders), reason) for p, orders in sold]
     if len(ranked) < wanted:
         taken = {c.product_id for c in ranked} | set(seeds)
-        rest = (
-            recommendable_products(ask.installation_id, ask.channel_slug)
-            .filter(category__saleor_id=category_id)
-            .exclude(saleor_id__in=taken)
-            .order_by("name", "saleor_id")
-            .values_list("saleor_id", flat=True)[: wanted - len(ranked)]
+        rest = ask.batch.category_products(
+            ask.channel_slug, category_id, taken, wanted - len(ranked)
         )
         ranked.extend(Candidate(p, 0.0, reason) for p in rest)
     return ranked
