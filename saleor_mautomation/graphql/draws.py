@@ -98,7 +98,11 @@ def draw_of(info: graphene.ResolveInfo, id: str) -> Draw:
 
 def _closes_at(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
-        raise GraphQLError("A moment with its UTC offset", extensions={"code": "INVALID"})
+        message = "A moment with its UTC offset"
+        raise GraphQLError(
+            message,
+            extensions={"code": "INVALID", "fields": [{"field": "closesAt", "message": message}]},
+        )
     return value
 
 

@@ -120,7 +120,12 @@ class SurveyUpdateInput(graphene.InputObjectType):
 
 
 def refused(exc: PermanentError) -> GraphQLError:
-    return GraphQLError(exc.message, extensions={"code": exc.code.upper()})
+    """The refusal's code and, where it is about one input, that input in
+    ``extensions.fields`` (``[{field, message}]``, as segment and journey refusals say it)."""
+    extensions: dict[str, object] = {"code": exc.code.upper()}
+    if field := getattr(exc, "field", ""):
+        extensions["fields"] = [{"field": field, "message": exc.message}]
+    return GraphQLError(exc.message, extensions=extensions)
 
 
 def _survey(info: graphene.ResolveInfo, id: str) -> Survey:

@@ -16,6 +16,11 @@ class ProgrammeClosed(PermanentError):
 
 
 class ProgrammeInvalid(PermanentError):
-    """A value the programme does not take (a rating off its scale, a key in use, ...)."""
+    """A value the programme does not take (a rating off its scale, a key in use, ...);
+    ``field`` names the input it is about (the GraphQL input's name), when there is one."""
 
     code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str = "") -> None:
+        super().__init__(message, code=code)
+        self.field = field

@@ -37,16 +37,18 @@ def nps_group(score: int) -> str:
     return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
 
 
-def _text(value: str, limit: int, what: str) -> str:
+def _text(value: str, limit: int, what: str, field: str) -> str:
     value = value.strip()
     if not 0 < len(value) <= limit:
-        raise ProgrammeInvalid(f"{what} of 1 to {limit} characters")
+        raise ProgrammeInvalid(f"{what} of 1 to {limit} characters", field=field)
     return value
 
 
 def _key(value: str) -> str:
     if not KEY.match(value):
-        raise ProgrammeInvalid("A key of 2 to 64 lower-case letters, digits and hyphens")
+        raise ProgrammeInvalid(
+            "A key of 2 to 64 lower-case letters, digits and hyphens", field="key"
+        )
     return value
 
 
@@ -65,21 +67,23 @@ def survey_create(
     now: datetime,
 ) -> Survey:
     if (scale_min, scale_max) not in SCALES:
-        raise ProgrammeInvalid("A scale of 0-10, 1-10, 1-5 or 0-5")
+        raise ProgrammeInvalid("A scale of 0-10, 1-10, 1-5 or 0-5", field="scale")
     try:
         with transaction.atomic():
             return Survey.objects.create(
                 installation_id=installation_id,
                 key=_key(key),
-                name=_text(name, 120, "A name"),
-                question=_text(question, 300, "A question"),
+                name=_text(name, 120, "A name", "name"),
+                question=_text(question, 300, "A question", "question"),
                 scale_min=scale_min,
                 scale_max=scale_max,
                 ask_comment=ask_comment,
                 created_at=now,
             )
     except IntegrityError as exc:
-        raise ProgrammeInvalid("A survey with this key exists", code="key_taken") from exc
+        raise ProgrammeInvalid(
+            "A survey with this key exists", code="key_taken", field="key"
+        ) from exc
 
 
 def survey_update(
@@ -87,8 +91,8 @@ def survey_update(
 ) -> Survey:
     """Its texts, whether it asks for a comment and whether it takes answers (its key and
     scale stay: emails sent link to them, and answers are counted on them)."""
-    survey.name = _text(name, 120, "A name")
-    survey.question = _text(question, 300, "A question")
+    survey.name = _text(name, 120, "A name", "name")
+    survey.question = _text(question, 300, "A question", "question")
     survey.ask_comment = ask_comment
     survey.status = Survey.Status.OPEN if open else Survey.Status.CLOSED
     survey.save(update_fields=["name", "question", "ask_comment", "status"])
@@ -111,7 +115,9 @@ def survey_answer(
     if survey.status != Survey.Status.OPEN:
         raise ProgrammeClosed("This survey is closed")
     if not survey.scale_min <= score <= survey.scale_max:
-        raise ProgrammeInvalid(f"A rating from {survey.scale_min} to {survey.scale_max}")
+        raise ProgrammeInvalid(
+            f"A rating from {survey.scale_min} to {survey.scale_max}", field="score"
+        )
     comment = comment.strip()[:MAX_COMMENT] if survey.ask_comment else ""
     answer, _ = SurveyAnswer.objects.update_or_create(
         survey=survey,
@@ -147,7 +153,7 @@ def survey_answer(
 
 def _winners(value: int) -> int:
     if not 1 <= value <= MAX_WINNERS:
-        raise ProgrammeInvalid(f"From 1 to {MAX_WINNERS} winners")
+        raise ProgrammeInvalid(f"From 1 to {MAX_WINNERS} winners", field="winnersCount")
     return value
 
 
@@ -166,14 +172,16 @@ def draw_create(
             return Draw.objects.create(
                 installation_id=installation_id,
                 key=_key(key),
-                name=_text(name, 120, "A name"),
+                name=_text(name, 120, "A name", "name"),
                 prize=prize.strip()[:300],
                 winners=_winners(winners),
                 closes_at=closes_at,
                 created_at=now,
             )
     except IntegrityError as exc:
-        raise ProgrammeInvalid("A draw with this key exists", code="key_taken") from exc
+        raise ProgrammeInvalid(
+            "A draw with this key exists", code="key_taken", field="key"
+        ) from exc
 
 
 def draw_update(
@@ -181,7 +189,7 @@ def draw_update(
 ) -> Draw:
     if draw.status == Draw.Status.DRAWN:
         raise ProgrammeClosed("This draw is drawn: its winners are final")
-    draw.name = _text(name, 120, "A name")
+    draw.name = _text(name, 120, "A name", "name")
     draw.prize = prize.strip()[:300]
     draw.winners = _winners(winners)
     draw.closes_at = closes_at
@@ -233,7 +241,7 @@ def draw_run(*, draw: Draw, seed: str, now: datetime) -> list[DrawEntry]:
             raise ProgrammeClosed("This draw is drawn already")
         seed = seed.strip() or new_seed()
         if len(seed) > 128:
-            raise ProgrammeInvalid("A seed of at most 128 characters")
+            raise ProgrammeInvalid("A seed of at most 128 characters", field="seed")
         entries = {entry.contact_id: entry for entry in DrawEntry.objects.filter(draw=draw)}
         winners = [entries[c] for c in winners_of(seed, entries, draw.winners)]
         for rank, entry in enumerate(winners, start=1):

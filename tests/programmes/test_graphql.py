@@ -46,6 +46,15 @@ def code_of(body):
     return [error["extensions"]["code"] for error in body.get("errors", [])]
 
 
+def fields_of(body):
+    """The inputs the refusals name in ``extensions.fields``."""
+    return [
+        problem["field"]
+        for error in body.get("errors", [])
+        for problem in error["extensions"].get("fields", [])
+    ]
+
+
 def test_a_survey_made_in_the_dashboard_reports_its_results(client, shop):
     # given
     made = ask(
@@ -112,6 +121,10 @@ def test_refusals_and_another_shops_survey(client, shop):
     assert code_of(bad_scale) == ["INVALID"]
     assert code_of(taken) == ["KEY_TAKEN"]
     assert code_of(foreign) == ["NOT_FOUND"]
+    assert fields_of(bad_key) == ["key"]
+    assert fields_of(bad_scale) == ["scale"]
+    assert fields_of(taken) == ["key"]
+    assert fields_of(foreign) == []  # about no input
     assert Survey.objects.get(installation=theirs).name == "N"
     assert [s["key"] for s in ask(client, shop, SURVEYS)["data"]["surveys"]] == ["csat"]
 

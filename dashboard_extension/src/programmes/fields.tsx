@@ -12,7 +12,7 @@ export type Problems = Partial<Record<string, string>>;
 /** A refusal placed at its field, or null when it is about no field (a toast says it). */
 export const refusalProblems = (error: unknown): Problems | null => {
   if (!(error instanceof GraphQLRequestError)) return null;
-  const field = refusedField(error.failure.code, error.failure.message);
+  const field = refusedField(error.failure.fields);
   return field ? { [field]: error.failure.message } : null;
 };
 

@@ -113,14 +113,16 @@ describe("seeds and refusals", () => {
     expect(seedProblem("s".repeat(129))).toBe("programmes.problem.seed");
   });
 
-  it("places the API's refusals at their fields", () => {
-    expect(refusedField("KEY_TAKEN", "A survey with this key exists")).toBe("key");
-    expect(refusedField("INVALID", "A key of 2 to 64 lower-case letters, digits and hyphens")).toBe("key");
-    expect(refusedField("INVALID", "A name of 1 to 120 characters")).toBe("name");
-    expect(refusedField("INVALID", "A question of 1 to 300 characters")).toBe("question");
-    expect(refusedField("INVALID", "A scale of 0-10, 1-10, 1-5 or 0-5")).toBe("scale");
-    expect(refusedField("INVALID", "From 1 to 1000 winners")).toBe("winners");
-    expect(refusedField("INVALID", "A moment with its UTC offset")).toBe("closesAt");
-    expect(refusedField("CLOSED", "This draw is drawn: its winners are final")).toBeNull();
+  it("places the API's refusals at the input they name", () => {
+    const at = (field: string) => [{ field, message: "refused" }];
+    expect(refusedField(at("key"))).toBe("key");
+    expect(refusedField(at("name"))).toBe("name");
+    expect(refusedField(at("question"))).toBe("question");
+    expect(refusedField(at("scale"))).toBe("scale");
+    expect(refusedField(at("winnersCount"))).toBe("winners");
+    expect(refusedField(at("closesAt"))).toBe("closesAt");
+    expect(refusedField(at("seed"))).toBeNull(); // the draw dialog's own check says it
+    expect(refusedField([])).toBeNull();
+    expect(refusedField(undefined)).toBeNull(); // CLOSED: about the whole draw
   });
 });

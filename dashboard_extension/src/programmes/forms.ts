@@ -4,6 +4,8 @@
  * the field they are about. Problems are message ids (programmes.json).
  */
 
+import type { FieldError } from "../lib/graphql";
+
 /** A key: 2 to 64 lower-case letters, digits and hyphens, not starting with a hyphen. */
 export const KEY_PATTERN = /^[a-z0-9][a-z0-9-]{1,63}$/;
 export const NAME_MAX = 120;
@@ -128,16 +130,17 @@ export const checkDraw = (
 /** A seed's problem (at most 128 characters; "" asks the app for a random one), or null. */
 export const seedProblem = (seed: string): string | null => (seed.trim().length > SEED_MAX ? "programmes.problem.seed" : null);
 
+// The API's input names (``extensions.fields``) where the form calls its field otherwise.
+const FORM_FIELD: Record<string, SurveyField | DrawField> = { winnersCount: "winners" };
+const FORM_FIELDS = new Set<string>(["key", "name", "question", "scale", "prize", "winners", "closesAt"]);
+
 /**
- * The field a refusal of createSurvey/updateSurvey/createDraw/updateDraw is about, from its
- * code and message (the app names no field in these errors); null for one about the whole form.
+ * The field a refusal of createSurvey/updateSurvey/createDraw/updateDraw is about, from the
+ * input the API names in `extensions.fields`; null for one about the whole form (a toast says it).
  */
-export const refusedField = (code: string, message: string): SurveyField | DrawField | null => {
-  if (code === "KEY_TAKEN" || message.startsWith("A key")) return "key";
-  if (message.startsWith("A name")) return "name";
-  if (message.startsWith("A question")) return "question";
-  if (message.startsWith("A scale")) return "scale";
-  if (/winners$/.test(message)) return "winners";
-  if (message.startsWith("A moment")) return "closesAt";
-  return null;
+export const refusedField = (fields: readonly FieldError[] | undefined): SurveyField | DrawField | null => {
+  const named = fields?.[0]?.field;
+  if (!named) return null;
+  const field = FORM_FIELD[named] ?? named;
+  return FORM_FIELDS.has(field) ? (field as SurveyField | DrawField) : null;
 };
