@@ -20,7 +20,7 @@ import { pathFor } from "../lib/routes";
 import { useAppLocale } from "../providers/locale-provider";
 import { PageTitle } from "../shell/page-layout";
 import { checkDraw, type DrawForm, localInputOf, seedProblem } from "./forms";
-import { DrawFields, type Problems, refusalProblems } from "./fields";
+import { DrawFields, useProgrammeForm } from "./fields";
 import { type Draw, useDeleteDraw, useDraws, useRunDraw, useUpdateDraw } from "./use-programmes";
 
 const cell = cellStyle({ align: "top" });
@@ -37,10 +37,8 @@ const Settings = ({ draw }: { draw: Draw }) => {
   const intl = useIntl();
   const t = (id: string) => intl.formatMessage({ id });
   const notify = useNotify();
-  const notifyError = useNotifyError();
   const update = useUpdateDraw();
-  const [form, setForm] = useState<DrawForm>(() => formOf(draw));
-  const [problems, setProblems] = useState<Problems>({});
+  const { form, setForm, problems, setProblems, change, refused } = useProgrammeForm<DrawForm>(() => formOf(draw));
   const save = () => {
     const checked = checkDraw(form, { creating: false, nowMs: Date.now(), previousClosesAt: draw.closesAt });
     if (!checked.ok) return setProblems(checked.problems);
@@ -52,11 +50,7 @@ const Settings = ({ draw }: { draw: Draw }) => {
           setForm(formOf(saved));
           notify({ status: "success", title: t("programmes.saved") });
         },
-        onError: (error) => {
-          const placed = refusalProblems(error);
-          if (placed) setProblems(placed);
-          else notifyError(t("programmes.saveFailed"), error);
-        },
+        onError: refused(t("programmes.saveFailed")),
       },
     );
   };
@@ -74,10 +68,7 @@ const Settings = ({ draw }: { draw: Draw }) => {
         form={form}
         problems={problems}
         creating={false}
-        onChange={(patch) => {
-          setForm({ ...form, ...patch });
-          setProblems({});
-        }}
+        onChange={change}
       />
     </Section>
   );

@@ -1,8 +1,10 @@
 /** The survey and prize-draw form fields, each with its problem under it (the create dialogs
  * and the detail pages share them). */
 import { Box, Checkbox, Input, Select, Text, Textarea } from "@saleor/macaw-ui";
+import { useState } from "react";
 import { useIntl } from "react-intl";
 
+import { useNotifyError } from "../hooks/use-notify";
 import { GraphQLRequestError } from "../lib/graphql";
 import { type DrawField, type DrawForm, refusedField, type Scale, SCALES, type SurveyField, type SurveyForm } from "./forms";
 
@@ -14,6 +16,32 @@ export const refusalProblems = (error: unknown): Problems | null => {
   if (!(error instanceof GraphQLRequestError)) return null;
   const field = refusedField(error.failure.fields);
   return field ? { [field]: error.failure.message } : null;
+};
+
+/**
+ * A survey's or draw's form and its problems, as the create dialogs and the settings sections
+ * share them: a change clears the problems; `refused(title)` handles a failed save, placing the
+ * API's refusal at its field or, when it is about no field, telling it in a notification.
+ */
+export const useProgrammeForm = <F extends object>(initial: F | (() => F)) => {
+  const notifyError = useNotifyError();
+  const [form, setForm] = useState<F>(initial);
+  const [problems, setProblems] = useState<Problems>({});
+  return {
+    form,
+    setForm,
+    problems,
+    setProblems,
+    change: (patch: Partial<F>) => {
+      setForm({ ...form, ...patch });
+      setProblems({});
+    },
+    refused: (title: string) => (error: unknown) => {
+      const placed = refusalProblems(error);
+      if (placed) setProblems(placed);
+      else notifyError(title, error);
+    },
+  };
 };
 
 const useFieldError = (problems: Problems) => {

@@ -11,13 +11,13 @@ import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
 import { ModalCard } from "../components/modal-card";
 import { Section } from "../components/section";
-import { useNotify, useNotifyError } from "../hooks/use-notify";
+import { useNotify } from "../hooks/use-notify";
 import { formatDateTime, formatNumber } from "../lib/format";
 import { pathFor } from "../lib/routes";
 import { useAppLocale } from "../providers/locale-provider";
 import { PageTitle } from "../shell/page-layout";
 import { checkDraw, checkSurveyCreate, type DrawForm, EMPTY_DRAW, EMPTY_SURVEY, scaleOf, type SurveyForm } from "./forms";
-import { DrawFields, type Problems, refusalProblems, SurveyFields } from "./fields";
+import { DrawFields, SurveyFields, useProgrammeForm } from "./fields";
 import { decimal } from "./results";
 import { type Draw, type Survey, useCreateDraw, useCreateSurvey, useDraws, useSurveys } from "./use-programmes";
 
@@ -112,10 +112,8 @@ const NewSurveyDialog = ({ open, onClose }: { open: boolean; onClose: () => void
   const intl = useIntl();
   const navigate = useNavigate();
   const notify = useNotify();
-  const notifyError = useNotifyError();
   const create = useCreateSurvey();
-  const [form, setForm] = useState<SurveyForm>(EMPTY_SURVEY);
-  const [problems, setProblems] = useState<Problems>({});
+  const { form, problems, setProblems, change, refused } = useProgrammeForm<SurveyForm>(EMPTY_SURVEY);
   const submit = () => {
     const checked = checkSurveyCreate(form);
     if (!checked.ok) return setProblems(checked.problems);
@@ -124,11 +122,7 @@ const NewSurveyDialog = ({ open, onClose }: { open: boolean; onClose: () => void
         notify({ status: "success", title: intl.formatMessage({ id: "programmes.survey.created" }, { name: checked.input.name }) });
         navigate(pathFor({ name: "survey", surveyId: id }));
       },
-      onError: (error) => {
-        const placed = refusalProblems(error);
-        if (placed) setProblems(placed);
-        else notifyError(intl.formatMessage({ id: "programmes.survey.createFailed" }), error);
-      },
+      onError: refused(intl.formatMessage({ id: "programmes.survey.createFailed" })),
     });
   };
   return (
@@ -137,10 +131,7 @@ const NewSurveyDialog = ({ open, onClose }: { open: boolean; onClose: () => void
         form={form}
         problems={problems}
         creating
-        onChange={(patch) => {
-          setForm({ ...form, ...patch });
-          setProblems({});
-        }}
+        onChange={change}
       />
       <CreateActions busy={create.isPending} onCancel={onClose} onCreate={submit} testId="survey-create" />
     </ModalCard>
@@ -151,10 +142,8 @@ const NewDrawDialog = ({ open, onClose }: { open: boolean; onClose: () => void }
   const intl = useIntl();
   const navigate = useNavigate();
   const notify = useNotify();
-  const notifyError = useNotifyError();
   const create = useCreateDraw();
-  const [form, setForm] = useState<DrawForm>(EMPTY_DRAW);
-  const [problems, setProblems] = useState<Problems>({});
+  const { form, problems, setProblems, change, refused } = useProgrammeForm<DrawForm>(EMPTY_DRAW);
   const submit = () => {
     const checked = checkDraw(form, { creating: true, nowMs: Date.now() });
     if (!checked.ok) return setProblems(checked.problems);
@@ -163,11 +152,7 @@ const NewDrawDialog = ({ open, onClose }: { open: boolean; onClose: () => void }
         notify({ status: "success", title: intl.formatMessage({ id: "programmes.draw.created" }, { name: checked.input.name }) });
         navigate(pathFor({ name: "draw", drawId: id }));
       },
-      onError: (error) => {
-        const placed = refusalProblems(error);
-        if (placed) setProblems(placed);
-        else notifyError(intl.formatMessage({ id: "programmes.draw.createFailed" }), error);
-      },
+      onError: refused(intl.formatMessage({ id: "programmes.draw.createFailed" })),
     });
   };
   return (
@@ -176,10 +161,7 @@ const NewDrawDialog = ({ open, onClose }: { open: boolean; onClose: () => void }
         form={form}
         problems={problems}
         creating
-        onChange={(patch) => {
-          setForm({ ...form, ...patch });
-          setProblems({});
-        }}
+        onChange={change}
       />
       <CreateActions busy={create.isPending} onCancel={onClose} onCreate={submit} testId="draw-create" />
     </ModalCard>

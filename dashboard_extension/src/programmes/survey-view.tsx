@@ -18,7 +18,7 @@ import { pathFor } from "../lib/routes";
 import { useAppLocale } from "../providers/locale-provider";
 import { PageTitle } from "../shell/page-layout";
 import { checkSurveyUpdate, scaleOf, type Scale, type SurveyForm } from "./forms";
-import { type Problems, refusalProblems, SurveyFields } from "./fields";
+import { SurveyFields, useProgrammeForm } from "./fields";
 import { decimal, isNps, npsBreakdown } from "./results";
 import { SurveyChart } from "./survey-chart";
 import { type Survey, useDeleteSurvey, useSurvey, useUpdateSurvey } from "./use-programmes";
@@ -119,10 +119,8 @@ const Settings = ({ survey }: { survey: Survey }) => {
   const intl = useIntl();
   const t = (id: string, values?: Record<string, string>) => intl.formatMessage({ id }, values);
   const notify = useNotify();
-  const notifyError = useNotifyError();
   const update = useUpdateSurvey();
-  const [form, setForm] = useState<SurveyForm>(() => formOf(survey));
-  const [problems, setProblems] = useState<Problems>({});
+  const { form, setForm, problems, setProblems, change, refused } = useProgrammeForm<SurveyForm>(() => formOf(survey));
   const save = () => {
     const checked = checkSurveyUpdate(form);
     if (!checked.ok) return setProblems(checked.problems);
@@ -133,11 +131,7 @@ const Settings = ({ survey }: { survey: Survey }) => {
           setForm(formOf(saved));
           notify({ status: "success", title: t("programmes.saved") });
         },
-        onError: (error) => {
-          const placed = refusalProblems(error);
-          if (placed) setProblems(placed);
-          else notifyError(t("programmes.saveFailed"), error);
-        },
+        onError: refused(t("programmes.saveFailed")),
       },
     );
   };
@@ -155,10 +149,7 @@ const Settings = ({ survey }: { survey: Survey }) => {
         form={form}
         problems={problems}
         creating={false}
-        onChange={(patch) => {
-          setForm({ ...form, ...patch });
-          setProblems({});
-        }}
+        onChange={change}
       />
       <Text size={2} color="default2">
         {t("programmes.survey.linkHelp", { key: survey.key })}
