@@ -112,7 +112,7 @@ class _Batch:
         self._consumable: set[str] | None = None
         self.kinds: dict[str, dict[str, str | None]] = {}  # channel -> product -> type
         self.names: dict[str, str | None] = {}
-        self.sales: dict[tuple[str, str | None], list[tuple[str, int]]] = {}
+        self.sales: dict[tuple[str, str | None], tuple[list[tuple[str, int]], int]] = {}
         self.partners: dict[tuple[tuple[str, ...], int], list[Candidate]] = {}
         self.product_categories: dict[str, tuple[str, str] | None] = {}
         self.unsold: dict[tuple[str, str], tuple[list[str], int]] = {}
@@ -507,17 +507,16 @@ def _sales(ask: _Ask, category_id: str | None, limit: int) -> list[tuple[str, in
     first; cached per version of the tables (a refresh that counted orders moves it) and day."""
     installation_id, channel_slug = ask.installation_id, ask.channel_slug
     known = ask.batch.sales.get((channel_slug, category_id))
-    if known is not None and len(known) >= limit:
-        return known[:limit]
+    if known is not None and _enough(known, limit):
+        return known[0][:limit]
     version = ask.tables_version()
     today = clock.now().date()
     days = _window_days()
-    key = f"rec-sales:{installation_id}:{version}:{today}:{days}:{channel_slug}:{category_id}"
-    cached: list[tuple[str, int]] | None = cache.get(key)
-    if cached is not None and len(cached) >= limit:
+    key = f"rec-sales2:{installation_id}:{version}:{today}:{days}:{channel_slug}:{category_id}"
+    cached: tuple[list[tuple[str, int]], int] | None = cache.get(key)
+    if cached is not None and _enough(cached, limit):
         ask.batch.sales[(channel_slug, category_id)] = cached
-    if cached is not None and len(cached) >= limit:
-        return cached[:limit]
+        return cached[0][:limit]
     rows = OrderProduct.objects.filter(
         installation_id=installation_id,
         channel_slug=channel_slug,
@@ -525,16 +524,24 @@ def _sales(ask: _Ask, category_id: str | None, limit: int) -> list[tuple[str, in
     )
     if category_id is not None:
         rows = rows.filter(category_id=category_id)
+    read = max(limit, PARTNERS)
     sales = [
         (product_id, orders)
         for product_id, orders in rows.values("product_id")
         .annotate(orders=Count("id"))
         .order_by("-orders", "product_id")
-        .values_list("product_id", "orders")[: max(limit, PARTNERS)]
+        .values_list("product_id", "orders")[:read]
     ]
-    cache.set(key, sales, settings.RECOMMENDATIONS_CACHE_SECONDS)
-    ask.batch.sales[(channel_slug, category_id)] = sales
+    cache.set(key, (sales, read), settings.RECOMMENDATIONS_CACHE_SECONDS)
+    ask.batch.sales[(channel_slug, category_id)] = (sales, read)
     return sales[:limit]
+
+
+def _enough(known: tuple[list[tuple[str, int]], int], limit: int) -> bool:
+    """Whether a list read up to ``read`` rows answers for ``limit``: it holds that many, or
+    fewer than it read (there are no more)."""
+    sales, read = known
+    return len(sales) >= limit or len(sales) < read
 
 
 def _bestsellers(ask: _Ask) -> list[Candidate]:

@@ -356,3 +356,26 @@ def test_recommend_many_answers_as_recommend_does_for_each_request(shop):
         (PIN, "Bought together with Socks in 4 orders", 2.0),
         (SOCKS, "Best-seller in Accessories: ordered 20 times in 30 days", 1.0),
     ]
+
+
+def test_a_batchs_statements_do_not_grow_with_its_recipients(shop):
+    # given requests of every strategy for 2 buyers of the socks alone, and for all 15
+    # (best-seller lists are cached across calls: each batch starts without them)
+    installation, buyers = shop
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(people):
+        requests = [
+            Request(strategy, "default-channel", person.pk, [TEE], 4)
+            for strategy in STRATEGIES
+            for person in people
+        ]
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            recommend_many(installation.pk, requests)
+        return len(queries)
+
+    # when each batch is asked for, then ten times the recipients cost no more statements
+    assert statements(buyers[5:]) == statements(buyers[5:7]) == 20
