@@ -18,13 +18,13 @@ type Seeded = {
   contact: { id: string; email: string };
   template: string;
 };
-type Counts = { deliveries: number; runs: number; messages: number };
+type Counts = { deliveries: number; runs: number; messages: number; catalogueEvents: number };
 
 const stamp = `o${Date.now().toString(36)}`;
 let seeded: Seeded;
 let fromEmailBefore = "";
 
-const COUNTS = `query E2EFailureCounts { failureCounts { deliveries runs messages } }`;
+const COUNTS = `query E2EFailureCounts { failureCounts { deliveries runs messages catalogueEvents } }`;
 const SET_FROM = `mutation E2ESetFrom($input: AppSettingsInput!) { updateAppSettings(input: $input) { settings { fromEmail } } }`;
 
 beforeAll(async () => {
@@ -92,6 +92,7 @@ describe("operations", () => {
     expect(await text(app.getByTestId("failures-tab-delivery"))).toBe(`Failed deliveries (${before.deliveries})`);
     expect(await text(app.getByTestId("failures-tab-run"))).toBe(`Failed journey runs (${before.runs})`);
     expect(await text(app.getByTestId("failures-tab-message"))).toBe(`Failed messages (${before.messages})`);
+    expect(await text(app.getByTestId("failures-tab-catalogue_event"))).toBe(`Failed catalogue events (${before.catalogueEvents})`);
 
     // the delivery: its event, the parser's error (its first line, the rest on demand), one attempt
     const delivery = app.locator(`[data-failure-id="${seeded.delivery.id}"]`);

@@ -201,7 +201,7 @@ const FailureList = ({ kind }: { kind: FailureKind }) => {
   );
 };
 
-/** Failed deliveries, journey runs and messages: one kind at a time (`?kind=`), with the counts. */
+/** Failed deliveries, journey runs, messages and catalogue events: one kind at a time (`?kind=`), with the counts. */
 export const FailuresView = () => {
   const intl = useIntl();
   const counts = useFailureCounts();

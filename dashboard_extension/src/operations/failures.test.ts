@@ -26,17 +26,19 @@ describe("failures", () => {
   it("reads the kind from the URL, deliveries otherwise", () => {
     expect(kindFromParam("run")).toBe("RUN");
     expect(kindFromParam("message")).toBe("MESSAGE");
+    expect(kindFromParam("catalogue_event")).toBe("CATALOGUE_EVENT");
     expect(kindFromParam("RUN")).toBe("DELIVERY");
     expect(kindFromParam(null)).toBe("DELIVERY");
   });
 
   it("opens on the first kind with failures unless one was asked for", () => {
-    const counts = { deliveries: 0, runs: 0, messages: 2 };
+    const counts = { deliveries: 0, runs: 0, messages: 2, catalogueEvents: 0 };
     expect(initialKind(null, counts)).toBe("MESSAGE");
     expect(initialKind("delivery", counts)).toBe("DELIVERY");
     expect(initialKind(null, undefined)).toBe("DELIVERY");
-    expect(initialKind(null, { deliveries: 0, runs: 0, messages: 0 })).toBe("DELIVERY");
-    expect(initialKind(null, { deliveries: 1, runs: 4, messages: 2 })).toBe("DELIVERY");
+    expect(initialKind(null, { deliveries: 0, runs: 0, messages: 0, catalogueEvents: 0 })).toBe("DELIVERY");
+    expect(initialKind(null, { deliveries: 1, runs: 4, messages: 2, catalogueEvents: 0 })).toBe("DELIVERY");
+    expect(initialKind(null, { deliveries: 0, runs: 0, messages: 0, catalogueEvents: 3 })).toBe("CATALOGUE_EVENT");
   });
 
   it("links a run to its contact and journey, a message to its contact and template", () => {

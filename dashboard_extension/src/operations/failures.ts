@@ -1,7 +1,7 @@
 /** The failures lists: kinds, their counts, what an item links to, the pages read so far. */
 import type { AppRoute } from "../lib/routes";
 
-export const FAILURE_KINDS = ["DELIVERY", "RUN", "MESSAGE"] as const;
+export const FAILURE_KINDS = ["DELIVERY", "RUN", "MESSAGE", "CATALOGUE_EVENT"] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export const PAGE_SIZE = 20;
@@ -25,10 +25,16 @@ export type FailurePage = {
   totalCount: number;
 };
 
-export type FailureCounts = { deliveries: number; runs: number; messages: number };
+export type FailureCounts = { deliveries: number; runs: number; messages: number; catalogueEvents: number };
 
-export const countOf = (counts: FailureCounts, kind: FailureKind): number =>
-  kind === "DELIVERY" ? counts.deliveries : kind === "RUN" ? counts.runs : counts.messages;
+const COUNT_OF: Record<FailureKind, keyof FailureCounts> = {
+  DELIVERY: "deliveries",
+  RUN: "runs",
+  MESSAGE: "messages",
+  CATALOGUE_EVENT: "catalogueEvents",
+};
+
+export const countOf = (counts: FailureCounts, kind: FailureKind): number => counts[COUNT_OF[kind]];
 
 export const kindMessageId = (kind: FailureKind): string => `operations.kind.${kind.toLowerCase()}`;
 

@@ -1,7 +1,7 @@
 /** The operations screen's GraphQL documents (validated against schema.graphql in documents.test.ts). */
 
 export const FAILURE_COUNTS_QUERY = `query OperationsFailureCounts {
-  failureCounts { deliveries runs messages }
+  failureCounts { deliveries runs messages catalogueEvents }
 }`;
 
 export const FAILURES_QUERY = `query OperationsFailures($kind: FailureKind!, $first: Int, $after: String) {
