@@ -9,17 +9,23 @@ to whom, at which simulated moment, and that nothing arrives a minute early or a
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from graphql_relay import to_global_id
 
 from saleor_mautomation.contacts.models import Contact
-from saleor_mautomation.journeys.models import JourneyRun
+from saleor_mautomation.journeys.models import Journey, JourneyRun
 from saleor_mautomation.journeys.presets import PRESETS
+from saleor_mautomation.messages import codes
 from saleor_mautomation.messages.context import shop_of
 from saleor_mautomation.messages.models import Message
+from saleor_mautomation.programmes.models import DrawEntry
+from saleor_mautomation.programmes.services import draw_create
 from tests.journeys.e2e import Email, day
 from tests.support import deliveries as d
 from tests.support.keys import signing_key
@@ -29,6 +35,7 @@ CHECKOUT = "Q2hlY2tvdXQ6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwOTAx"
 ORDER = "T3JkZXI6OTAx"
 BERLIN = ZoneInfo("Europe/Berlin")
 MINUTE = timedelta(minutes=1)
+HREF = re.compile(r'href="([^"]+)"')
 
 
 # -- what arrives -------------------------------------------------------------------------------
@@ -525,6 +532,82 @@ def test_crossing_the_spend_threshold_mails_once_and_tags_the_customer_in_saleor
     assert shop.tick(day(40)) == []
 
 
+# -- programmes (issue 22): added by hand ----------------------------------------------------------
+
+ENROL = """mutation Enrol($journey: ID!, $contact: ID!) {
+  enrolContact(journeyId: $journey, contactId: $contact) { run { status } } }"""
+
+
+def enrol(shop: Any, preset: str) -> None:
+    """The admin adds Ada to a preset's journey from the Dashboard (a manual entry)."""
+    journey = Journey.objects.get(key=preset)
+    body = shop.dashboard(
+        ENROL,
+        journey=to_global_id("Journey", journey.pk),
+        contact=to_global_id("Contact", ada().pk),
+    )
+    assert body["data"]["enrolContact"]["run"] is not None
+
+
+def test_the_coupon_preset_mails_a_contact_added_by_hand_a_code_of_her_own_with_its_images(shop):
+    # given
+    shop.install("coupon")
+    shop.deliver(signed_up(days=0))
+    assert shop.tick(day(0)) == []
+    name = shop_of(shop.shop)["name"]
+
+    # when: the admin adds Ada
+    enrol(shop, "coupon")
+
+    # then: one email within the day, with a voucher code made for her in Saleor, its QR code,
+    # barcode and printable page under the app's signed URLs
+    (mail,) = shop.tick(day(1))
+    assert (mail.template, mail.to, mail.subject) == (
+        "coupon",
+        EMAIL,
+        f"Ada, your coupon from {name}",
+    )
+    (code,) = shop.standin.codes
+    token = codes.coupon_token(installation_id=shop.shop.pk, code=code)
+    assert code in mail.text
+    assert f"/v/{token}/qr.png" in mail.html
+    assert f"/v/{token}/barcode.png" in mail.html
+    assert_marketing(mail)
+    assert shop.tick(day(40)) == []
+
+
+def test_the_prize_draw_invitation_mails_a_contact_added_by_hand_a_link_that_enters_on_the_page(
+    shop,
+):
+    # given: the draw prize-draw the invitation names
+    shop.install("prize-draw-invitation")
+    shop.deliver(signed_up(days=0))
+    assert shop.tick(day(0)) == []
+    draw_create(
+        installation_id=shop.shop.pk,
+        key="prize-draw",
+        name="Summer",
+        prize="A throw",
+        winners=1,
+        closes_at=None,
+        now=day(0),
+    )
+
+    # when: the admin adds Ada
+    enrol(shop, "prize-draw-invitation")
+
+    # then: one invitation, whose link opens the draw's page (a GET enters nobody)
+    (mail,) = shop.tick(day(1))
+    assert mail.template == "prize-draw-invitation"
+    assert_marketing(mail)
+    tracked = [href for href in HREF.findall(mail.html) if "/t/c/" in href]
+    pages = [shop.client.get(urlsplit(href).path)["Location"] for href in tracked]
+    (page,) = [target for target in pages if "/d/" in urlsplit(target).path]
+    assert urlsplit(page).path.endswith("/prize-draw")
+    assert shop.client.get(urlsplit(page).path).status_code == 200
+    assert not DrawEntry.objects.exists()
+
+
 # -- coverage -----------------------------------------------------------------------------------
 
 
@@ -538,7 +621,10 @@ def test_every_preset_is_driven_end_to_end_here():
         "vip",
         "birthday",
         "spend-threshold",
+        "coupon",
+        "prize-draw-invitation",
     }
+    programmes = {"nps-survey", "prize-draw-winners"}  # tests/programmes/test_e2e.py
     commerce = {"back-in-stock", "price-drop", "low-stock"}  # test_e2e_commerce_triggers.py
 
-    assert sorted(PRESETS) == sorted(covered | commerce)
+    assert sorted(PRESETS) == sorted(covered | programmes | commerce)
