@@ -317,7 +317,16 @@ def subjects(s: Shop) -> dict[str, list[dict[str, Any]]]:
 SUBJECT = {"Customer": "user", "Account": "user", "Checkout": "checkout", "Order": "order"}
 
 
-@pytest.mark.parametrize("event", [e for e in SPECS_BY_EVENT if e != "APP_DELETED"])
+# The events the simulator sends: of customers, checkouts and orders (the catalogue's are not
+# simulated; the demo Saleor answers the catalogue's full sync instead).
+SIMULATED = [
+    event
+    for event, spec in SPECS_BY_EVENT.items()
+    if event != "APP_DELETED" and spec.typename.startswith(tuple(SUBJECT))
+]
+
+
+@pytest.mark.parametrize("event", SIMULATED)
 @pytest.mark.parametrize("principal", [None, STAFF, PAYMENT_APP])
 def test_every_webhook_payload_is_what_saleors_schema_gives_for_its_subscription(event, principal):
     # given
