@@ -122,7 +122,9 @@ def test_the_captured_back_in_stock_delivery_mails_who_viewed_the_tee(shop, mail
     mime = email.message_from_bytes(raw, policy=policy.default)
     assert recipients == ["ada@example.com"]
     assert mime["Subject"] == "Monospace Tee is back in stock"
-    text = mime.get_body(("plain",)).get_content()
+    body = mime.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
     assert "Hi Ada," in text
     assert "Good news: Monospace Tee is available again at" in text
     assert "$20.00" in text  # the L's price in default-channel, the only one priced there
