@@ -112,6 +112,13 @@ class Contact(models.Model):
         ),
     )
 
+    # The channel the contact answers on, learned from human engagement per channel
+    # (contacts/channel_preference): "" until there is any; each channel's recency-weighted
+    # score as of ``channel_scores_at`` (the moment of the newest engagement counted).
+    preferred_channel = models.CharField(max_length=8, blank=True, default="")
+    channel_scores = models.JSONField(default=dict, blank=True)
+    channel_scores_at = models.DateTimeField(null=True, blank=True)
+
     # Keys of the segments the contact is in (kept by the segments domain), for the write-back.
     segments = models.JSONField(default=list, blank=True)
 
