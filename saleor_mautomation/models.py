@@ -24,6 +24,7 @@ from saleor_mautomation.contacts.models import (
     ErasedIdentity,
     ErasureRequest,
     PushSubscription,
+    ShopSendTime,
 )
 from saleor_mautomation.events.models import DailyTally, Event
 from saleor_mautomation.imports.models import ImportJob, ImportRowError
@@ -127,6 +128,7 @@ __all__ = [
     "Segment",
     "SegmentRevision",
     "SendingRules",
+    "ShopSendTime",
     "SmsProvider",
     "StaticList",
     "StaticListMember",

@@ -119,6 +119,15 @@ class Contact(models.Model):
     channel_scores = models.JSONField(default=dict, blank=True)
     channel_scores_at = models.DateTimeField(null=True, blank=True)
 
+    # When the contact engages, by local hour of the week (contacts/send_time): the weight of
+    # each slot ("0" Monday 0h .. "167" Sunday 23h; a click 2, a human open 1) over the last
+    # 180 days, the clicks and opens counted, and the oldest counted (the nightly sweep
+    # recounts the contact once it leaves the window). Kept on each human open or click.
+    send_time_weights = models.JSONField(default=dict, blank=True)
+    send_time_clicks = models.PositiveIntegerField(default=0)
+    send_time_opens = models.PositiveIntegerField(default=0)
+    send_time_oldest_at = models.DateTimeField(null=True, blank=True)
+
     # Keys of the segments the contact is in (kept by the segments domain), for the write-back.
     segments = models.JSONField(default=list, blank=True)
 
@@ -411,3 +420,24 @@ class ConsentText(models.Model):
 
 class ConsentTextImmutable(PermanentError):
     code = "consent_text_immutable"
+
+
+class ShopSendTime(models.Model):
+    """The shop's hour-of-week profile (contacts/send_time): its contacts' ``send_time_weights``
+    summed, each in the contact's own local time; the prior a thin contact profile is shrunk
+    toward and the best hour of a contact with too little data. Recomputed nightly, and when
+    first needed. ``time_zone``: the zone most of the shop's contacts are in (the zone of a
+    contact without one), UTC when none has one."""
+
+    installation = models.OneToOneField("mautomation.Installation", on_delete=models.CASCADE)
+    weights = models.JSONField(default=dict, blank=True)
+    contacts = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+    opens = models.PositiveIntegerField(default=0)
+    time_zone = models.CharField(max_length=64, blank=True, default="")
+    computed_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[ShopSendTime]]
+
+    def __str__(self) -> str:
+        return f"send-time profile of installation {self.installation_id}"
