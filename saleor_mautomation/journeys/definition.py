@@ -9,7 +9,7 @@ canvas can mark it. The engine (``engine.py``) relies on a parsed definition bei
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal, assert_never, get_args
 
@@ -62,11 +62,51 @@ class SegmentEntry(_Model):
 
 
 class DateEntry(_Model):
-    """Daily, in the contact's zone: ``days_offset`` days after the date (negative: before)."""
+    """Daily, in the contact's zone: ``days_offset`` days after the date (negative: before),
+    at ``at_hour``. The date is a profile field or, with ``field`` "attribute", the custom
+    attribute ``attribute`` (an ISO date in the contact's metadata). ``repeat``: "yearly" (every
+    anniversary; 29 February on the 28th in other years) or "once"; unset, birthdays and
+    sign-ups are yearly, the rest once (``journeys/calendar.py``)."""
 
     type: Literal["date"]
-    field: Literal["birthday", "date_joined", "last_order_at"]
-    days_offset: Annotated[int, Field(ge=-60, le=3650)] = 0
+    field: Literal[
+        "birthday",
+        "date_joined",
+        "created_at",
+        "first_order_at",
+        "last_order_at",
+        "predicted_next_order_at",
+        "attribute",
+    ]
+    attribute: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]{1,100}$")] | None = None
+    repeat: Literal["yearly", "once"] | None = None
+    days_offset: Annotated[int, Field(ge=-365, le=3650)] = 0
+    at_hour: Annotated[int, Field(ge=0, le=23)] = 9
+
+    @model_validator(mode="after")
+    def _attribute(self) -> DateEntry:
+        if (self.field == "attribute") != (self.attribute is not None):
+            raise ValueError("'attribute' names the custom attribute of field 'attribute' only")
+        return self
+
+    @property
+    def yearly(self) -> bool:
+        if self.repeat is not None:
+            return self.repeat == "yearly"
+        return self.field in ("birthday", "date_joined")
+
+
+class RecurringEntry(_Model):
+    """The members of a segment, every ``every`` days, weeks or months from ``start`` (the
+    first occurrence), at ``at_hour`` in each contact's zone: one run per contact and
+    occurrence. Months keep ``start``'s day, or the month's last day when it has fewer
+    (31 January, 28/29 February, 31 March)."""
+
+    type: Literal["recurring"]
+    segment_id: Annotated[int, Field(ge=1)]
+    every: Annotated[int, Field(ge=1, le=365)] = 1
+    unit: Literal["days", "weeks", "months"] = "months"
+    start: date
     at_hour: Annotated[int, Field(ge=0, le=23)] = 9
 
 
@@ -117,7 +157,13 @@ class BroadcastEntry(_Model):
 
 
 Entry = Annotated[
-    EventEntry | SegmentEntry | DateEntry | TriggerEntry | ManualEntry | BroadcastEntry,
+    EventEntry
+    | SegmentEntry
+    | DateEntry
+    | RecurringEntry
+    | TriggerEntry
+    | ManualEntry
+    | BroadcastEntry,
     Field(discriminator="type"),
 ]
 
