@@ -156,7 +156,7 @@ def _conditions(definition: d.JourneyDefinition) -> Iterator[tuple[str, Any]]:
 def _segment_errors(installation_id: int, definition: d.JourneyDefinition) -> list[NodeError]:
     wanted: list[tuple[str, str, int]] = []
     entry = definition.entry
-    if isinstance(entry, d.SegmentEntry | d.BroadcastEntry):
+    if isinstance(entry, d.SegmentEntry | d.BroadcastEntry | d.RecurringEntry):
         wanted.append((ENTRY, "segment_id", entry.segment_id))
     wanted += [
         (node_id, "condition", c.segment_id)
