@@ -51,6 +51,7 @@ from saleor_mautomation.messages.models import (
     Template,
     TemplateVersion,
 )
+from saleor_mautomation.postal.models import PostalBatch, PostalItem
 from saleor_mautomation.predictions.models import (
     ContactPrediction,
     ContactValuePrediction,
@@ -114,6 +115,8 @@ __all__ = [
     "OrderAttribution",
     "OrderProduct",
     "OrderRecord",
+    "PostalBatch",
+    "PostalItem",
     "PredictionFit",
     "Product",
     "ProductChannelListing",

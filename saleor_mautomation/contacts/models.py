@@ -71,6 +71,13 @@ class Contact(models.Model):
     push_consent = models.CharField(
         max_length=16, choices=EmailConsent.choices, default=EmailConsent.UNKNOWN
     )
+    # Postal mail has its own consent (the same states; contacts/channels_consent), and the
+    # address a card goes to: Saleor's default shipping address, else its default billing one,
+    # as the customer deliveries and the backfill carry it ({} when the customer has none).
+    postal_consent = models.CharField(
+        max_length=16, choices=EmailConsent.choices, default=EmailConsent.UNKNOWN
+    )
+    postal_address = models.JSONField(default=dict, blank=True)
     # Topics the contact wants to hear about (preference centre), e.g. {"newsletter": true}.
     preferences = models.JSONField(default=dict, blank=True)
     date_joined = models.DateTimeField(null=True, blank=True)

@@ -302,6 +302,10 @@ class Offer(models.Model):
     condition = models.JSONField(null=True, blank=True)  # None: fits everyone
     priority = models.IntegerField(default=0)  # higher first
     active = models.BooleanField(default=True)
+    # Valid from / until (either open); the Saleor channels it is for (slugs; empty: all).
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    channels = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects: ClassVar[models.Manager[Offer]]

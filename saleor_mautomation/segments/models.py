@@ -27,6 +27,9 @@ class Segment(models.Model):
     # segments (lifecycle stages, RFM classes) have fixed keys such as ``champions``.
     key = models.SlugField(max_length=64)
     is_builtin = models.BooleanField(default=False)
+    # The storefront may ask whether the current visitor is in it (its key only, never its
+    # definition): graphql/personalisation.
+    storefront_visible = models.BooleanField(default=False)
     facts = models.JSONField(default=list)
     time_dependent = models.BooleanField(default=False)
     depth = models.PositiveSmallIntegerField(default=0)
