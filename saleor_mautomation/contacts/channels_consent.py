@@ -1,5 +1,6 @@
-"""Consent for SMS and web push, each on its own, and what each channel needs to reach a person:
-a phone number (E.164) for SMS, the browsers' push subscriptions for web push.
+"""Consent for SMS, web push and postal mail, each on its own, and what each channel needs to
+reach a person: a phone number (E.164) for SMS, the browsers' push subscriptions for web push,
+the address Saleor has (``Contact.postal_address``) for a card.
 
 Every change of a channel's consent is a ``ConsentRecord`` with its ``channel`` and evidence,
 like email's (``consent.py``). The ledger never holds the phone number itself: it outlives an
@@ -32,8 +33,12 @@ from saleor_mautomation.events.changes import PROFILE, change_note
 if TYPE_CHECKING:  # consent -> identity -> services -> here: the type only
     from saleor_mautomation.contacts.consent import Evidence
 
-Channel = Literal["sms", "push"]
-CONSENT_FIELDS: dict[Channel, str] = {"sms": "sms_consent", "push": "push_consent"}
+Channel = Literal["sms", "push", "postal"]
+CONSENT_FIELDS: dict[Channel, str] = {
+    "sms": "sms_consent",
+    "push": "push_consent",
+    "postal": "postal_consent",  # cards by post: the address is Saleor's (``postal_address``)
+}
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 PHONE_SEPARATORS = re.compile(r"[\s\-./()]")
 # A browser is subscribed once per endpoint; a contact with more than this many live
@@ -310,3 +315,5 @@ def channels_merge(*, into: Contact, other: Contact) -> None:
             into.sms_consent = other.sms_consent
     if into.push_consent == EmailConsent.UNKNOWN:
         into.push_consent = other.push_consent
+    if into.postal_consent == EmailConsent.UNKNOWN:
+        into.postal_consent = other.postal_consent

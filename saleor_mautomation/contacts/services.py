@@ -96,7 +96,16 @@ def contact_merge(*, into: Contact, other: Contact) -> None:
         into.preferences = {**other.preferences, **into.preferences}
     if into.email_consent == EmailConsent.UNKNOWN:
         into.email_consent = other.email_consent
-    for name in ("birthday", "gender", "time_zone", "country", "city", "first_name", "last_name"):
+    for name in (
+        "birthday",
+        "gender",
+        "time_zone",
+        "country",
+        "city",
+        "first_name",
+        "last_name",
+        "postal_address",
+    ):
         if not getattr(into, name) and getattr(other, name):
             setattr(into, name, getattr(other, name))
     # A refresh reads 180 days of email events: an older last open or click lives only here.
@@ -137,6 +146,16 @@ def _apply_metadata(contact: Contact, user: payloads.User, keys: dict[str, str])
     return True
 
 
+def postal_address_of(address: payloads.Address | None) -> dict[str, str]:
+    """A Saleor address as a card would carry it ({} for none); the phone is left out."""
+    if address is None:
+        return {}
+    fields = ("first_name", "last_name", "company_name", "street_address_1", "street_address_2")
+    more = ("postal_code", "city", "city_area", "country_area")
+    found = {name: getattr(address, name) for name in (*fields, *more)}
+    return {**found, "country": address.country.code if address.country else ""}
+
+
 def _apply_user(contact: Contact, user: payloads.User) -> None:
     address = user.default_billing_address or user.default_shipping_address
     contact.first_name = user.first_name or contact.first_name
@@ -150,6 +169,9 @@ def _apply_user(contact: Contact, user: payloads.User) -> None:
         contact.city = address.city.title() if address.city else contact.city
     if not contact.time_zone and contact.country:
         contact.time_zone = country_time_zone(contact.country)
+    contact.postal_address = postal_address_of(
+        user.default_shipping_address or user.default_billing_address
+    )
 
 
 def contact_upsert_from_user(*, installation_id: int, user: payloads.User) -> Contact:
@@ -309,6 +331,7 @@ _USER_FIELDS = (
     "source_updated_at",
     "country",
     "city",
+    "postal_address",
 )
 
 
