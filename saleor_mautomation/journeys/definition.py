@@ -134,18 +134,23 @@ class BroadcastEntry(_Model):
     """The members of a segment at ``send_at`` (a snapshot, taken once per version). With
     ``local_time``, everyone starts at ``send_at``'s wall-clock time in their own zone (the
     snapshot is taken when that time comes in the earliest zone). With ``test``, only a test
-    share starts then; the rest follows with the winner (not with ``local_time``)."""
+    share starts then; the rest follows with the winner (not with ``local_time``). With
+    ``best_time``, each message goes at its recipient's best moment within 24 hours of when
+    it is due (every send node as with ``at_best_hour``; contacts.send_time)."""
 
     type: Literal["broadcast"]
     segment_id: Annotated[int, Field(ge=1)]
     send_at: datetime
     local_time: bool = False
+    best_time: bool = False
     test: BroadcastTest | None = None
 
     @model_validator(mode="after")
     def _test_at_one_time(self) -> BroadcastEntry:
         if self.test is not None and self.local_time:
             raise ValueError("a test share goes with one send time for everyone (not local time)")
+        if self.best_time and self.local_time:
+            raise ValueError("each recipient's best time, or one local time for all: not both")
         return self
 
     @field_validator("send_at")

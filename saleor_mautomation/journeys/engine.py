@@ -117,6 +117,11 @@ def next_time(now: datetime, *, time_zone: str, hour: int, weekdays: list[int]) 
     raise AssertionError("a weekday within a week always exists")  # weekdays is non-empty
 
 
+def _best_time(definition: d.JourneyDefinition) -> bool:
+    """A broadcast sent at each recipient's best time: every send as with ``at_best_hour``."""
+    return isinstance(definition.entry, d.BroadcastEntry) and definition.entry.best_time
+
+
 def advance(
     definition: d.JourneyDefinition, state: RunState, facts: Facts, now: datetime
 ) -> Outcome:
@@ -194,7 +199,7 @@ def advance(
             case d.SendEmail() | d.SendSms() | d.SendPush():
                 params: dict[str, object] = {
                     "template": node.template,
-                    "at_best_hour": node.at_best_hour,
+                    "at_best_hour": node.at_best_hour or _best_time(definition),
                 }
                 if isinstance(node, d.SendEmail) and node.subject_variants:
                     variant = subject_variant(state.run_id, state.node, len(node.subject_variants))
