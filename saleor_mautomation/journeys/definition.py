@@ -319,6 +319,20 @@ class GiveVoucher(_Model):
         return self
 
 
+class SendPostal(_Model):
+    """Add the contact's card (``template``: the print partner's design, with the app's
+    personalised texts when ``postal/cards.json`` has the key) to this step's print batch of
+    the day (``postal.services``): a batch closes at ``cutoff_hour`` o'clock UTC or when
+    downloaded, and holds at most ``max_per_batch`` cards (a contact past it is skipped, with
+    the reason). Postal consent and an address are needed; quiet hours do not apply."""
+
+    type: Literal["send_postal"]
+    template: Annotated[str, Field(pattern=r"^[a-z0-9\-]{1,64}$")]
+    max_per_batch: Annotated[int, Field(ge=1, le=100_000)] = 1000
+    cutoff_hour: Annotated[int, Field(ge=0, le=23)] = 12
+    next: str
+
+
 # The profile rule's fields (``contacts.profile.FIELDS``), whose values publishing checks.
 PROFILE_FIELDS = (
     "first_name",
@@ -398,6 +412,7 @@ AnyNode = (
     | UpdateProfile
     | CallWebhook
     | ListChange
+    | SendPostal
     | Exit
 )
 JourneyNode = Annotated[AnyNode, Field(discriminator="type")]
@@ -449,6 +464,7 @@ def successors(node: AnyNode) -> list[str]:
             | UpdateProfile()
             | CallWebhook()
             | ListChange()
+            | SendPostal()
         ):
             return [node.next]
         case _:

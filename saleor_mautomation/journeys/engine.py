@@ -57,6 +57,7 @@ ActionKind = Literal[
     "webhook",
     "list_add",
     "list_remove",
+    "send_postal",
 ]
 
 
@@ -235,6 +236,10 @@ def advance(
                 follow = node.next
             case d.ListChange():
                 actions.append(Action(node.type, state.node, {"list": node.list}))
+                follow = node.next
+            case d.SendPostal():
+                params = {"template": node.template}
+                actions.append(Action(node.type, state.node, params, held_out=state.holdout))
                 follow = node.next
         assert follow is not None
         visited.append(state.node)
