@@ -25,6 +25,7 @@ from saleor_mautomation.contacts.models import Contact, ErasureRequest
 from saleor_mautomation.intake.retention import deliveries_erase
 from saleor_mautomation.journeys.privacy import runs_erase
 from saleor_mautomation.messages.privacy import messages_erase
+from saleor_mautomation.postal.services import postal_items_erase
 from saleor_mautomation.segments.privacy import memberships_erase
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def erasure_complete(request: ErasureRequest, *, now: datetime) -> bool:
     if contact_id is not None:
         runs_erase(contact_id=contact_id, now=now)
         memberships_erase(contact_id=contact_id)
+        postal_items_erase(contact_id=contact_id)
     contact_erase(
         installation_id=request.installation_id,
         contact_id=contact_id,

@@ -29,6 +29,7 @@ from saleor_mautomation.graphql.journey_presets import JourneyPresetsMutation, J
 from saleor_mautomation.graphql.journeys import JourneysMutation, JourneysQuery
 from saleor_mautomation.graphql.offers import OffersMutation, OffersQuery
 from saleor_mautomation.graphql.pickers import PickersQuery
+from saleor_mautomation.graphql.postal import PostalMutation, PostalQuery
 from saleor_mautomation.graphql.recommendations import RecommendationsQuery
 from saleor_mautomation.graphql.retry_failure import RetryFailureMutation
 from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
@@ -59,6 +60,7 @@ class Query(
     JourneyPresetsQuery,
     OffersQuery,
     PickersQuery,
+    PostalQuery,
     RecommendationsQuery,
     SegmentsQuery,
     SenderDomainQuery,
@@ -91,6 +93,7 @@ class Mutation(
     JourneysMutation,
     JourneyPresetsMutation,
     OffersMutation,
+    PostalMutation,
     RetryFailureMutation,
     SegmentsMutation,
     SettingsMutation,
