@@ -371,13 +371,14 @@ def sending_rules_update(*, installation_id: int, **changes: object) -> SendingR
     return rules
 
 
-CAPPED_CHANNELS = ("sms", "push")  # email's cap is ``cap_count`` / ``cap_hours``
+CAPPED_CHANNELS = ("sms", "push", "postal")  # email's cap is ``cap_count`` / ``cap_hours``
 
 
 def _channel_caps_valid(raw: object) -> dict[str, list[int]]:
-    """``{"sms": [count, hours], ...}``: a count of 0 to 100 (0: no cap) per 1 hour to 30 days."""
+    """``{"sms": [count, hours], ...}``: a count of 0 to 100 (0: no cap) per 1 hour to 30 days
+    (``postal``: cards added to print batches, ``postal.services``)."""
     problem = PermanentError(
-        "Channel caps map sms or push to a count (0-100) per a window of 1 to 720 hours",
+        "Channel caps map sms, push or postal to a count (0-100) per a window of 1 to 720 hours",
         code="invalid_cap",
     )
     if not isinstance(raw, dict):
