@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.graphql.contacts import from_global_id
 from saleor_mautomation.graphql.context import Context, dashboard_installation_id
+from saleor_mautomation.recommendations.reasons import LANGUAGES, language_of
 from saleor_mautomation.recommendations.selectors import STRATEGIES, recommend, visitor_contact_id
 from saleor_mautomation.recommendations.selectors import Recommendation as Recommended
 
@@ -44,12 +45,14 @@ class RecommendedProduct(graphene.ObjectType):
 class Recommendation(graphene.ObjectType):
     product = graphene.Field(RecommendedProduct, required=True)
     reason = graphene.String(
-        required=True, description='Why, e.g. "Bought together with Monospace Tee in 41 orders".'
+        required=True,
+        description='Why, in the language asked for, e.g. "Bought together with Monospace Tee in '
+        '41 orders" or "Zusammen mit Monospace Tee gekauft in 41 Bestellungen".',
     )
     score = graphene.Float(required=True, description="The strategy's score (higher first).")
 
     @staticmethod
-    def of(found: Recommended) -> Recommendation:
+    def of(found: Recommended, language: str) -> Recommendation:
         card = found.product
         return Recommendation(
             product=RecommendedProduct(
@@ -62,7 +65,7 @@ class Recommendation(graphene.ObjectType):
                 currency=card.currency,
                 category=card.category,
             ),
-            reason=found.reason,
+            reason=found.why.text(language),
             score=found.score,
         )
 
@@ -75,6 +78,16 @@ def _first(first: int) -> int:
     if first < 0:
         raise _fail("first must not be negative", "INVALID_PAGE_SIZE")
     return min(first, MAX_FIRST)
+
+
+def _language(language: str | None) -> str:
+    return language_of(language[:35] if language else "")
+
+
+_LANGUAGE = (
+    'The language of the reasons: a language code such as "de", "de-AT" or Saleor\'s '
+    f'"DE_AT" ({", ".join(LANGUAGES)} are written; any other, or none, gives English).'
+)
 
 
 def _context(product_id: str | None, product_ids: list[str] | None) -> list[str]:
@@ -97,6 +110,7 @@ class RecommendationsQuery(graphene.ObjectType):
         ),
         first=graphene.Int(default_value=4, description=f"At most {MAX_FIRST}."),
         anonymous_id=graphene.String(description="The anonymous visitor's id (trackEvents')."),
+        language=graphene.String(description=_LANGUAGE),
         description="Products to show the current visitor (signed in with their customer token, "
         "or anonymous by anonymousId, or unknown): never the context products, what they bought "
         "(unless consumable), or what is not available and visible in the channel; prices in "
@@ -109,6 +123,7 @@ class RecommendationsQuery(graphene.ObjectType):
         strategy=RecommendationStrategy(required=True),
         channel=graphene.String(required=True),
         first=graphene.Int(default_value=4, description=f"At most {MAX_FIRST}."),
+        language=graphene.String(description=_LANGUAGE),
         description="What a contact would be recommended in the channel, with the reasons.",
     )
 
@@ -122,6 +137,7 @@ class RecommendationsQuery(graphene.ObjectType):
         product_id: str | None = None,
         product_ids: list[str] | None = None,
         anonymous_id: str | None = None,
+        language: str | None = None,
     ) -> list[Recommendation]:
         context: Context = info.context
         installation = context.require_installation()
@@ -140,7 +156,7 @@ class RecommendationsQuery(graphene.ObjectType):
             product_ids=_context(product_id, product_ids),
             first=_first(first),
         )
-        return [Recommendation.of(item) for item in found]
+        return [Recommendation.of(item, _language(language)) for item in found]
 
     @staticmethod
     def resolve_contact_recommendations(
@@ -150,6 +166,7 @@ class RecommendationsQuery(graphene.ObjectType):
         strategy: Any,
         channel: str,
         first: int = 4,
+        language: str | None = None,
     ) -> list[Recommendation]:
         installation_id = dashboard_installation_id(info)
         pk = from_global_id("Contact", contact_id)
@@ -162,4 +179,4 @@ class RecommendationsQuery(graphene.ObjectType):
             contact_id=pk,
             first=_first(first),
         )
-        return [Recommendation.of(item) for item in found]
+        return [Recommendation.of(item, _language(language)) for item in found]

@@ -29,8 +29,15 @@ class Reason:
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
     def text(self, language: str = "en") -> str:
-        render = _DE if (language or "")[:2].lower() == "de" else _EN
+        render = _DE if language_of(language) == "de" else _EN
         return render[self.code](self.params)
+
+
+def language_of(code: str | None) -> str:
+    """The written language for a language code ("de", "de-AT", Saleor's "DE_AT", "deu" is
+    not one): German for German, English for anything else."""
+    primary = (code or "").strip().replace("_", "-").split("-", 1)[0].lower()
+    return primary if primary in LANGUAGES else "en"
 
 
 def _en_orders(n: int) -> str:

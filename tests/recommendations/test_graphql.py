@@ -210,3 +210,78 @@ def test_the_dashboard_reads_a_contacts_recommendations_in_its_own_shop_only(cli
     }
     assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+LOCALISED = """query L($s: RecommendationStrategy!, $p: String, $l: String) {
+  recommendations(strategy: $s, channel: "default-channel", productId: $p, language: $l) {
+    product { id } reason } }"""
+FOR_CONTACT_IN = """query C($c: ID!, $l: String) {
+  contactRecommendations(contactId: $c, strategy: PERSONALISED, channel: "default-channel",
+                         language: $l) { product { id } reason } }"""
+
+
+@pytest.mark.parametrize("language", ["de", "de-AT", "DE_DE", " De "])
+def test_a_storefront_asks_for_the_reasons_in_german(client, installation, language):
+    # when a German product page asks for what goes with the tee, and for best-sellers
+    together = call(client, installation, LOCALISED, s="BOUGHT_TOGETHER", p="Tee", l=language)
+    sellers = call(client, installation, LOCALISED, s="BESTSELLERS", l=language)
+
+    # then the reasons are German, with the counts and the product's name
+    assert together == {
+        "data": {
+            "recommendations": [
+                {
+                    "product": {"id": "Socks"},
+                    "reason": "Zusammen mit Monospace Tee gekauft in 3 Bestellungen",
+                },
+                {
+                    "product": {"id": "Pin"},
+                    "reason": "Zusammen mit Monospace Tee gekauft in 2 Bestellungen",
+                },
+            ]
+        }
+    }
+    assert [r["reason"] for r in sellers["data"]["recommendations"]] == [
+        "Bestseller: 3-mal bestellt in 30 Tagen",
+        "Bestseller: 3-mal bestellt in 30 Tagen",
+        "Bestseller: 2-mal bestellt in 30 Tagen",
+    ]
+
+
+@pytest.mark.parametrize("language", [None, "", "en-GB", "fr", "deu", "x" * 500])
+def test_any_other_language_or_none_gives_english(client, installation, language):
+    body = call(client, installation, LOCALISED, s="BOUGHT_TOGETHER", p="Tee", l=language)
+
+    assert [r["reason"] for r in body["data"]["recommendations"]] == [
+        "Bought together with Monospace Tee in 3 orders",
+        "Bought together with Monospace Tee in 2 orders",
+    ]
+
+
+def test_the_dashboard_reads_a_contacts_reasons_in_its_language(client, installation):
+    # given Jane (she bought the tee and the socks; the pin goes with the tee)
+    jane = installation.contact_set.get(saleor_user_id="VXNlcjo0Ng==")
+    jane_id = base64.b64encode(f"Contact:{jane.pk}".encode()).decode()
+
+    # when a German Dashboard and an English one read her recommendations
+    german = call(
+        client, installation, FOR_CONTACT_IN, headers=dashboard(installation), c=jane_id, l="de"
+    )
+    english = call(
+        client, installation, FOR_CONTACT_IN, headers=dashboard(installation), c=jane_id, l="en"
+    )
+
+    # then the same product, its reason in each language
+    assert german == {
+        "data": {
+            "contactRecommendations": [
+                {
+                    "product": {"id": "Pin"},
+                    "reason": "Zusammen mit Monospace Tee gekauft in 2 Bestellungen",
+                }
+            ]
+        }
+    }
+    assert english["data"]["contactRecommendations"] == [
+        {"product": {"id": "Pin"}, "reason": "Bought together with Monospace Tee in 2 orders"}
+    ]
