@@ -14,6 +14,7 @@ import { Canvas } from "./canvas";
 import { ENTRY_ID, type EditorDoc, stepType } from "./convert";
 import { EnrolDialog, TestRunDialog, TriggerSecret } from "./dialogs";
 import { CHECK_QUERY, PUBLISH_MUTATION } from "./editor.documents";
+import { type View, entrySpot } from "./entry-spot";
 import { Palette, type PaletteProps } from "./palette";
 import { canRedo, canUndo, isFull } from "./reducer";
 import { type ShownProblem, SidePanel } from "./side-panel";
@@ -86,24 +87,33 @@ const Editor = ({ journeyId }: { journeyId: string }) => {
   const triggerSecret = useMemo(() => <TriggerSecret journeyId={journeyId} onChanged={rebase} />, [journeyId, rebase]);
   const traced = useMemo(() => (trace ? tracePath(trace, state.doc.edges) : null), [trace, state.doc.edges]);
 
+  /** The canvas's visible part in its own coordinates, or null before it is drawn. */
+  const view = useCallback((): View | null => {
+    const pane = document.querySelector('[data-testid="journey-canvas"]')?.getBoundingClientRect();
+    if (!pane) return null;
+    const topLeft = flow.screenToFlowPosition({ x: pane.left, y: pane.top });
+    const bottomRight = flow.screenToFlowPosition({ x: pane.right, y: pane.bottom });
+    return { ...topLeft, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y };
+  }, [flow]);
+
   const onPick: PaletteProps["onPick"] = useCallback(
     (item) => {
       if (item.kind === "entry") {
-        dispatch({ type: "setEntry", entryType: item.type, ...(item.config ? { config: item.config } : {}) });
+        const visible = view();
+        const position = visible ? entrySpot(state.doc, visible) : null;
+        dispatch({ type: "setEntry", entryType: item.type, ...(position ? { position } : {}), ...(item.config ? { config: item.config } : {}) });
         return;
       }
       const selection = state.selection;
       if (selection?.kind === "node") dispatch({ type: "insertAfter", nodeType: item.type, afterId: selection.id });
       else if (selection?.kind === "edge") dispatch({ type: "insertOnEdge", nodeType: item.type, edgeId: selection.id });
       else {
-        const pane = document.querySelector('[data-testid="journey-canvas"]')?.getBoundingClientRect();
-        const position = pane
-          ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 })
-          : { x: 0, y: 0 };
+        const visible = view();
+        const position = visible ? { x: visible.x + visible.width / 2, y: visible.y + visible.height / 2 } : { x: 0, y: 0 };
         dispatch({ type: "addNode", nodeType: item.type, position });
       }
     },
-    [dispatch, flow, state.selection],
+    [dispatch, view, state.selection, state.doc],
   );
 
   const startPublish = async () => {
