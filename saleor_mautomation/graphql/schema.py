@@ -30,6 +30,7 @@ from saleor_mautomation.graphql.journeys import JourneysMutation, JourneysQuery
 from saleor_mautomation.graphql.offers import OffersMutation, OffersQuery
 from saleor_mautomation.graphql.pickers import PickersQuery
 from saleor_mautomation.graphql.postal import PostalMutation, PostalQuery
+from saleor_mautomation.graphql.prediction_fits import PredictionFitsQuery
 from saleor_mautomation.graphql.recommendations import RecommendationsQuery
 from saleor_mautomation.graphql.retry_failure import RetryFailureMutation
 from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
@@ -61,6 +62,7 @@ class Query(
     OffersQuery,
     PickersQuery,
     PostalQuery,
+    PredictionFitsQuery,
     RecommendationsQuery,
     SegmentsQuery,
     SenderDomainQuery,
