@@ -50,6 +50,8 @@ def send(
     step.detail = {"template": params["template"]}
     if "variant" in params:
         step.detail["variant"] = params["variant"]
+    if "choice" in params:  # a send_preferred step: the channel it took, and why
+        step.detail |= {"channel": params["channel"], "choice": params["choice"]}
     if template is None or template.channel != channel:
         step.kind = "failed"
         step.detail["error"] = (

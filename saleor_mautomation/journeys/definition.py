@@ -289,6 +289,32 @@ class SendPush(_Model):
 
 
 SENDS = {"send_email": "email", "send_sms": "sms", "send_push": "push"}
+SendChannel = Literal["email", "sms", "push"]
+
+
+class SendPreferred(_Model):
+    """Send on the channel the contact answers on (``contacts.channel_preference``), among
+    those the contact can be reached on now (consent and an address); without a learned
+    preference, or where it cannot reach them, the first reachable channel of ``fallback``.
+    ``templates``: one per channel the step may use; ``fallback`` orders exactly those."""
+
+    type: Literal["send_preferred"]
+    templates: dict[SendChannel, Annotated[str, Field(pattern=r"^[a-z0-9\-]{1,64}$")]] = Field(
+        min_length=1, max_length=3
+    )
+    fallback: list[SendChannel] = Field(min_length=1, max_length=3)
+    at_best_hour: bool = False
+    next: str
+
+    @model_validator(mode="after")
+    def _fallback(self) -> SendPreferred:
+        if len(set(self.fallback)) != len(self.fallback):
+            raise ValueError("each channel once in the fallback order")
+        if set(self.fallback) != set(self.templates):
+            raise ValueError("the fallback order names exactly the channels with a template")
+        return self
+
+
 CHANNEL_SLUG = r"^(\*|[a-z0-9][a-z0-9\-_]{0,254})$"  # "*": every channel of the shop
 
 
@@ -408,6 +434,7 @@ AnyNode = (
     | SendEmail
     | SendSms
     | SendPush
+    | SendPreferred
     | GiveVoucher
     | UpdateProfile
     | CallWebhook
@@ -460,6 +487,7 @@ def successors(node: AnyNode) -> list[str]:
             | SendEmail()
             | SendSms()
             | SendPush()
+            | SendPreferred()
             | GiveVoucher()
             | UpdateProfile()
             | CallWebhook()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
+from saleor_mautomation.contacts.channel_preference import channel_choose
 from saleor_mautomation.contacts.engagement import local_zone
 from saleor_mautomation.journeys import definition as d
 
@@ -46,6 +47,10 @@ class Facts:
     # Split node id -> the branch this run takes there whatever its bucket (the rest of a
     # broadcast after its test share: the winner; from the run's context).
     forced_branches: Mapping[str, int] = field(default_factory=dict)
+    # For send_preferred: the contact's learned channel ("" none) and the channels it can be
+    # reached on now (consent and an address).
+    preferred_channel: str = ""
+    reachable: frozenset[str] = frozenset()
 
 
 ActionKind = Literal[
@@ -61,11 +66,15 @@ ActionKind = Literal[
 ]
 
 
+SEND_KINDS: dict[str, ActionKind] = {"email": "send_email", "sms": "send_sms", "push": "send_push"}
+
+
 @dataclass(frozen=True)
 class Action:
     kind: ActionKind
     node: str
-    # send_*: template, at_best_hour (send_email with a subject test: subject, variant);
+    # send_*: template, at_best_hour (send_email with a subject test: subject, variant;
+    # from a send_preferred step: channel and choice, "preferred", "fallback" or "unreachable");
     # give_voucher: code; update_profile: fields, metadata;
     # webhook: url; list_add / list_remove: list
     params: Mapping[str, object]
@@ -206,6 +215,21 @@ def advance(
                     variant = subject_variant(state.run_id, state.node, len(node.subject_variants))
                     params |= {"subject": node.subject_variants[variant], "variant": variant}
                 actions.append(Action(node.type, state.node, params, held_out=state.holdout))
+                follow = node.next
+            case d.SendPreferred():
+                channel, choice = channel_choose(
+                    offered=node.fallback,
+                    preferred=facts.preferred_channel,
+                    reachable=facts.reachable,
+                )
+                params = {
+                    "template": node.templates[channel],
+                    "at_best_hour": node.at_best_hour,
+                    "channel": channel,
+                    "choice": choice,
+                }
+                kind = SEND_KINDS[channel]
+                actions.append(Action(kind, state.node, params, held_out=state.holdout))
                 follow = node.next
             case d.GiveVoucher():
                 if state.holdout:  # held out: no code is made for a message never sent

@@ -43,6 +43,7 @@ from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersi
 from saleor_mautomation.journeys.origins import BROADCAST_KEY, forced_branches, send_origin
 from saleor_mautomation.journeys.outcomes import MESSAGE_STEP, QUEUED
 from saleor_mautomation.journeys.postal_steps import postal_step
+from saleor_mautomation.journeys.preferred import reachable_channels
 from saleor_mautomation.journeys.vouchers import (
     VOUCHER_PENDING,
     describe,
@@ -147,6 +148,7 @@ def _facts_load(works: list[_Work], now: datetime) -> None:
     for work in works:
         work.goal_order = goals.get(work.run.pk, "")
     awaited = _awaited(works, now)
+    reachable = reachable_channels((w.run, w.definition) for w in works)
     for work in works:
         contact = work.run.contact
         work.facts = Facts(
@@ -154,6 +156,8 @@ def _facts_load(works: list[_Work], now: datetime) -> None:
             goal_reached=work.run.pk in goals,
             events_since_node=awaited.get(work.run.pk, ()),
             forced_branches=forced_branches(work.run),
+            preferred_channel=contact.preferred_channel if contact is not None else "",
+            reachable=reachable.get(work.run.contact_id or 0, frozenset()),
         )
 
 

@@ -180,17 +180,19 @@ def _segment_errors(installation_id: int, definition: d.JourneyDefinition) -> li
 
 
 def _template_errors(installation_id: int, definition: d.JourneyDefinition) -> list[NodeError]:
-    sends = [
-        (node_id, d.SENDS[node.type], node.template)
-        for node_id, node in definition.nodes.items()
-        if isinstance(node, d.SendEmail | d.SendSms | d.SendPush)
-    ]
+    # (node, channel, template key, the node's field naming it)
+    sends: list[tuple[str, str, str, str]] = []
+    for node_id, node in definition.nodes.items():
+        if isinstance(node, d.SendEmail | d.SendSms | d.SendPush):
+            sends.append((node_id, d.SENDS[node.type], node.template, "template"))
+        elif isinstance(node, d.SendPreferred):  # a template per channel it may take
+            sends += [(node_id, c, key, f"templates.{c}") for c, key in node.templates.items()]
     if not sends:
         return []
     templates = {
         t.key: t
         for t in Template.objects.filter(
-            installation_id=installation_id, key__in={key for *_, key in sends}
+            installation_id=installation_id, key__in={key for _, _, key, _ in sends}
         )
     }
     with_content = set(
@@ -200,25 +202,21 @@ def _template_errors(installation_id: int, definition: d.JourneyDefinition) -> l
     )
     sms_ready: bool | None = None
     errors = []
-    for node_id, channel, key in sends:
+    for node_id, channel, key, at in sends:
         template = templates.get(key)
         if template is None:
-            errors.append(
-                NodeError(node_id, "template_not_found", f"no template {key!r}", "template")
-            )
+            errors.append(NodeError(node_id, "template_not_found", f"no template {key!r}", at))
         elif template.channel != channel:
             errors.append(
                 NodeError(
                     node_id,
                     "template_channel_mismatch",
                     f"{key!r} is a {template.channel} template, this step sends {channel}",
-                    "template",
+                    at,
                 )
             )
         elif template.pk not in with_content:
-            errors.append(
-                NodeError(node_id, "template_empty", f"{key!r} has no saved version", "template")
-            )
+            errors.append(NodeError(node_id, "template_empty", f"{key!r} has no saved version", at))
         elif channel == "sms":
             if sms_ready is None:
                 provider = SmsProvider.objects.filter(installation_id=installation_id).first()
@@ -229,7 +227,7 @@ def _template_errors(installation_id: int, definition: d.JourneyDefinition) -> l
                         node_id,
                         "channel_not_configured",
                         "no SMS provider is set up: its messages fail until one is",
-                        "template",
+                        at,
                         warning=True,
                     )
                 )
