@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -36,6 +37,7 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from urllib3.exceptions import NewConnectionError
 
+from saleor_mautomation.contacts.channel_preference import SMS_REPLIED, preference_refresh
 from saleor_mautomation.contacts.channels_consent import (
     E164,
     channel_consent_set,
@@ -50,6 +52,7 @@ from saleor_mautomation.messages.models import Message, SmsProvider, Suppression
 from saleor_mautomation.messages.providers import Accepted, OutcomeUnknown, Refused
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
 from saleor_mautomation.messages.services import suppression_add
+from saleor_mautomation.messages.tracking import click_url
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +104,20 @@ def sms_segments(text: str) -> SmsSegments:
 def sms_text(source: str, context: dict[str, Any]) -> str:
     """The body for one recipient: the text template rendered like email's text part."""
     return render(Compiled(subject="", preheader="", html="", text=source), context).text.strip()
+
+
+# An http(s) URL in a text, without the punctuation that ends a sentence after it.
+_URL = re.compile(r"https?://[^\s<>\"']*[^\s<>\"'.,;:!?)]")
+
+
+def sms_links_tracked(body: str, *, app_url: str, message_id: int) -> str:
+    """``body`` with each http(s) URL replaced by the app's click redirect (as an email's
+    links are), so a click on a text's link counts as the contact's engagement on SMS
+    (``sms.clicked``, read by ``contacts.channel_preference``). The longer link may cost a
+    segment more; the segments are counted on the body that is sent."""
+    return _URL.sub(
+        lambda match: click_url(app_url=app_url, message_id=message_id, url=match[0]), body
+    )
 
 
 # -- the provider -------------------------------------------------------------------------------
@@ -206,6 +223,7 @@ class SmsSender:
         self.client = twilio_client(provider, http_client=http_client)
         self.interval = 1 / provider.max_per_second if provider.max_per_second > 0 else 0.0
         self.status_callback = sms_webhook_urls(app_url, provider.installation_id)[0]
+        self.app_url = app_url
 
     def hand_over(self, message: Message, context: dict[str, Any], now: datetime) -> Accepted:
         assert message.template_version is not None
@@ -213,6 +231,7 @@ class SmsSender:
             body = sms_text(message.template_version.text, context)
         except RenderFailed as exc:
             raise Refused(str(exc)) from exc
+        body = sms_links_tracked(body, app_url=self.app_url, message_id=message.pk)
         segments = sms_segments(body)
         if not body or segments.count > MAX_SEGMENTS:
             raise Refused(f"The SMS is empty or longer than {MAX_SEGMENTS} segments")
@@ -360,13 +379,24 @@ def sms_keyword(body: str) -> Literal["stop", "start"] | None:
 
 
 def sms_inbound_apply(
-    *, installation_id: int, from_number: str, body: str, now: datetime
-) -> Literal["stop", "start"] | None:
+    *, installation_id: int, from_number: str, body: str, now: datetime, message_sid: str = ""
+) -> Literal["stop", "start", "reply"] | None:
     """An incoming text: STOP withdraws, START grants SMS consent for the sender's number.
-    Any other text is no keyword (None) and changes nothing."""
-    keyword = sms_keyword(body)
-    if keyword is None or not E164.match(from_number):
+    Any other text from a number of the shop's contacts is a reply (``"reply"``): an
+    ``sms.replied`` event on each of them (keyed by Twilio's message SID, so a retried
+    webhook records it once; the words are not kept), engagement on SMS for their learned
+    channel preference. None when nothing changed."""
+    if not E164.match(from_number):
         return None
+    keyword = sms_keyword(body)
+    if keyword is None:
+        return (
+            "reply"
+            if sms_reply_record(
+                installation_id=installation_id, phone=from_number, message_sid=message_sid, now=now
+            )
+            else None
+        )
     sms_keyword_apply(
         installation_id=installation_id,
         phone=from_number,
@@ -376,3 +406,26 @@ def sms_inbound_apply(
         now=now,
     )
     return keyword
+
+
+def sms_reply_record(*, installation_id: int, phone: str, message_sid: str, now: datetime) -> int:
+    """``sms.replied`` on every contact of the installation with the number; how many."""
+    key = message_sid or uuid.uuid4().hex
+    recorded = 0
+    with transaction.atomic():
+        contacts = Contact.objects.select_for_update().filter(
+            installation_id=installation_id, phone=phone
+        )
+        for contact in contacts.order_by("pk"):
+            event_record(
+                installation_id=installation_id,
+                contact_id=contact.pk,
+                type=SMS_REPLIED,
+                occurred_at=now,
+                source="twilio",
+                dedupe_key=f"{SMS_REPLIED}:{key}:{contact.pk}",
+                properties={},
+            )
+            preference_refresh(contact=contact, now=now)
+            recorded += 1
+    return recorded

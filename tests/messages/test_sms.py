@@ -39,6 +39,7 @@ from saleor_mautomation.messages.sms import (
     sms_provider_update,
     sms_segments,
 )
+from saleor_mautomation.messages.tracking import click_url
 from tests.contacts.factories import make_contact, make_shop
 from tests.messages.conftest import free_port
 
@@ -493,9 +494,16 @@ def test_the_default_sms_templates_render_in_both_languages(shop, twilio):
         t.key: t for t in templates_channel_ensure(installation_id=shop.pk, channel="sms", now=T)
     }
     english, german = texter(shop), texter(shop, phone="+4915199999999", language_code="de")
+    sent = {}
     for key in ("abandoned-checkout-sms", "sms-confirm"):
-        enqueue(english, created[key], f"{key}:en")
-        enqueue(german, created[key], f"{key}:de")
+        sent[key, "en"] = enqueue(english, created[key], f"{key}:en")
+        sent[key, "de"] = enqueue(german, created[key], f"{key}:de")
+    # the shop's link goes through the app's click redirect, as an email's links do
+    cart_link = click_url(
+        app_url=APP,
+        message_id=sent["abandoned-checkout-sms", "en"].pk,
+        url="https://mailing.example",
+    )
 
     # when
     send(twilio)
@@ -513,7 +521,7 @@ def test_the_default_sms_templates_render_in_both_languages(shop, twilio):
         ),
         (
             PHONE,
-            "Mailing: your cart is still waiting. Complete your order: https://mailing.example "
+            f"Mailing: your cart is still waiting. Complete your order: {cart_link} "
             "Reply STOP to opt out.",
         ),
         (

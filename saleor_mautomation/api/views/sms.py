@@ -78,6 +78,7 @@ def twilio_inbound(request: HttpRequest, installation_id: int) -> HttpResponse:
                 from_number=request.POST.get("From", ""),
                 body=request.POST.get("Body", ""),
                 now=now,
+                message_sid=request.POST.get("MessageSid", ""),
             )
     except DatabaseError:
         logger.exception("An incoming text could not be applied")
