@@ -66,7 +66,7 @@ class DateEntry(_Model):
     at ``at_hour``. The date is a profile field or, with ``field`` "attribute", the custom
     attribute ``attribute`` (an ISO date in the contact's metadata). ``repeat``: "yearly" (every
     anniversary; 29 February on the 28th in other years) or "once"; unset, birthdays and
-    sign-ups are yearly, the rest once (``journeys/calendar.py``)."""
+    sign-ups are yearly, the rest once (``journeys/occurrences.py``)."""
 
     type: Literal["date"]
     field: Literal[

@@ -1,4 +1,4 @@
-"""Entries that are not a single event: date properties (daily, in each contact's zone),
+"""Entries that are not a single event (date and recurring entries: ``date_entries.py``):
 broadcasts (a segment snapshot at a scheduled time, optionally local time; with a test share,
 only that share at first, the rest kept until the winner is chosen) and bulk segment entries
 (a segment rebuilt by the sweep: its new members enter the segment's journeys).
@@ -12,12 +12,11 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Exists, Model, OuterRef, QuerySet
 
 from saleor_mautomation.contacts.engagement import local_zone
 from saleor_mautomation.contacts.models import Contact
@@ -76,80 +75,6 @@ def _eligible(
     contacts = contacts.exclude(Exists(runs.filter(entry_key=entry_key)))
     blockers = reentry_blockers(rule, now)
     return contacts if blockers is None else contacts.exclude(Exists(runs.filter(blockers)))
-
-
-# -- dates ------------------------------------------------------------------------------------
-
-
-def _date_condition(entry: d.DateEntry, target: date, zone: str) -> Q:
-    """Contacts whose date property fires on ``target`` (the field's value ``days_offset``
-    days before today): birthdays and sign-up anniversaries every year (29 February on the
-    28th in other years), the last order once."""
-    if entry.field == "last_order_at":
-        tz = local_zone(zone)
-        start = datetime.combine(target, time(), tzinfo=tz)
-        return Q(last_order_at__gte=start, last_order_at__lt=start + timedelta(days=1))
-    days = [target.day]
-    if (target.month, target.day) == (2, 28) and not _leap(target.year):
-        days.append(29)
-    if entry.field == "birthday":
-        return Q(birthday__month=target.month, birthday__day__in=days)
-    # Anniversaries of the sign-up, in the contact's zone (Django extracts in the current one).
-    return Q(
-        date_joined__month=target.month,
-        date_joined__day__in=days,
-        date_joined__year__lt=target.year,
-    )
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-
-
-def date_entries_sweep(*, installation_id: int, now: datetime) -> int:
-    """Enrol the contacts whose date comes today where they live, once the entry's hour has
-    come there; one run per contact and local date (the entry key), however often this runs.
-    Returns the runs started."""
-    started = 0
-    for journey, definition in _running(installation_id):
-        entry = definition.entry
-        if not isinstance(entry, d.DateEntry):
-            continue
-        with transaction.atomic():
-            Journey.objects.select_for_update().filter(pk=journey.pk).first()  # one sweeper
-            zones = (
-                Contact.objects.filter(installation_id=installation_id)
-                .order_by()
-                .values_list("time_zone", flat=True)
-                .distinct()
-            )
-            for zone in list(zones):
-                local = now.astimezone(local_zone(zone))
-                if local.hour < entry.at_hour:
-                    continue
-                target = local.date() - timedelta(days=entry.days_offset)
-                with timezone.override(local_zone(zone)):
-                    contacts = Contact.objects.filter(
-                        Q(installation_id=installation_id, time_zone=zone)
-                        & _date_condition(entry, target, zone)
-                    )
-                    key = f"date:{local.date().isoformat()}"
-                    ids = list(
-                        _eligible(journey, definition.reentry, contacts, key, now).values_list(
-                            "pk", flat=True
-                        )
-                    )
-                for chunk in _chunks(ids):
-                    runs = runs_create(
-                        journey=journey,
-                        contacts=list(Contact.objects.filter(pk__in=chunk)),
-                        now=now,
-                        entry_key=key,
-                        context={"date": {"field": entry.field, "on": local.date().isoformat()}},
-                    )
-                    runs_advance(runs, now=now)
-                    started += len(runs)
-    return started
 
 
 # -- broadcasts -------------------------------------------------------------------------------

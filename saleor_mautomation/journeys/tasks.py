@@ -12,7 +12,8 @@ from kombu.exceptions import KombuError
 
 from saleor_mautomation.core import clock
 from saleor_mautomation.journeys.actions import webhook_call
-from saleor_mautomation.journeys.entries import broadcasts_due, date_entries_sweep
+from saleor_mautomation.journeys.date_entries import calendar_entries_sweep
+from saleor_mautomation.journeys.entries import broadcasts_due
 from saleor_mautomation.journeys.vouchers import BUSY_RETRY, voucher_codes_create
 from saleor_mautomation.saleor.models import Installation
 
@@ -21,14 +22,15 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="saleor_mautomation.journeys.tasks.entries_due")
 def entries_due() -> int:
-    """Broadcasts whose time came, and date entries (birthdays, anniversaries, days after
-    the last order) whose hour came in the contacts' zones."""
+    """Broadcasts whose time came, date entries (birthdays, anniversaries, days before or
+    after any date of the profile or a custom attribute) and recurring entries whose hour came
+    in the contacts' zones, and those a missed sweep left (``journeys.date_entries``)."""
     now = clock.now()
     started = broadcasts_due(now=now)
     for installation_id in Installation.objects.filter(
         status=Installation.Status.ACTIVE
     ).values_list("id", flat=True):
-        started += date_entries_sweep(installation_id=installation_id, now=now)
+        started += calendar_entries_sweep(installation_id=installation_id, now=now)
     if started:  # their first steps at once, in the coordinator's wake-ups
         _scheduler_wake(bulk=False)
         _scheduler_wake(bulk=True)

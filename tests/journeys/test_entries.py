@@ -11,11 +11,8 @@ import pytest
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.flows.unit import unit_of_work
-from saleor_mautomation.journeys.entries import (
-    broadcasts_due,
-    date_entries_sweep,
-    segment_entries_feed,
-)
+from saleor_mautomation.journeys.date_entries import calendar_entries_sweep as date_entries_sweep
+from saleor_mautomation.journeys.entries import broadcasts_due, segment_entries_feed
 from saleor_mautomation.journeys.models import Journey, JourneyRun
 from saleor_mautomation.journeys.runner import runs_wake
 from saleor_mautomation.journeys.services import journey_publish
