@@ -41,6 +41,7 @@ TEXT_FIELDS = (
     "city",
     "time_zone",
     "lifecycle_stage",
+    "preferred_channel",  # email, sms, push or "" (contacts.channel_preference)
 )
 NUMBER_FIELDS = (
     "orders_count",
