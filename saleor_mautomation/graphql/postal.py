@@ -62,7 +62,7 @@ class PostalBatchType(graphene.ObjectType):
             template=batch.template,
             day=batch.day,
             sequence=batch.sequence,
-            status=batch.status,
+            status=PostalBatch.Status(batch.status).value,
             cards=batch.items_count,
             max_cards=batch.max_items,
             created_at=batch.created_at,
