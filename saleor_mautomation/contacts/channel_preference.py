@@ -163,7 +163,7 @@ def explanation(tallies: Sequence[Tally]) -> str:
     ]
     if not phrases:
         return "No clicks, opens or replies in the last 90 days"
-    text = ", ".join(phrases)
+    text = _listed(phrases)
     return f"{text[0].upper()}{text[1:]} in the last 90 days"
 
 

@@ -26,6 +26,10 @@ from saleor_mautomation.contacts.erasure import erasure_requests_export
 from saleor_mautomation.contacts.models import Contact, ContactSpend, EmailConsent, LifecycleStage
 from saleor_mautomation.contacts.selectors import ContactFilters, ContactSort, Page, SpendAtLeast
 from saleor_mautomation.events.models import Event
+from saleor_mautomation.graphql.channel_preference import (
+    ChannelPreferenceType,
+    resolve_contact_channel_preference,
+)
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
 from saleor_mautomation.graphql.predictions import (
@@ -248,6 +252,12 @@ class ContactType(graphene.ObjectType):
     best_send_hour = graphene.Int(
         description="Hour (0-23, the contact's time zone, else UTC) of most engagement; "
         "null below 3 opens or clicks in 180 days."
+    )
+    channel_preference = graphene.Field(
+        ChannelPreferenceType,
+        required=True,
+        resolver=resolve_contact_channel_preference,
+        description="The channel the contact answers on, learned and explained.",
     )
     segment_memberships = graphene.List(
         graphene.NonNull("saleor_mautomation.graphql.segments.MembershipType"),
