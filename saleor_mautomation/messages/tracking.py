@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.db import transaction
 from django.db.models import F
 
+from saleor_mautomation.contacts.channel_preference import SMS_CLICKED, preference_refresh
 from saleor_mautomation.contacts.consent import Evidence, consent_withdraw
 from saleor_mautomation.contacts.engagement import EMAIL_CLICKED, EMAIL_OPENED
 from saleor_mautomation.contacts.figures import engagement_email_refresh
@@ -255,7 +256,7 @@ def is_machine(
 
 
 PUSH_CLICKED = "push.clicked"
-CLICKED = {"email": EMAIL_CLICKED, "push": PUSH_CLICKED}
+CLICKED = {"email": EMAIL_CLICKED, "push": PUSH_CLICKED, "sms": SMS_CLICKED}
 
 
 def _hit_record(
@@ -287,7 +288,8 @@ def _hit_record(
         properties: dict[str, object] = {"message_id": message_id, "machine": machine}
         if url is not None:
             properties["url"] = url
-        # Only emails have an open pixel; a push notification's click is a ``push.clicked``.
+        # Only emails have an open pixel; a push notification's or SMS's click is a
+        # ``push.clicked`` or ``sms.clicked``.
         event_type = EMAIL_OPENED if kind == "open" else CLICKED.get(message.channel, EMAIL_CLICKED)
         event_record(
             installation_id=message.installation_id,
@@ -308,6 +310,7 @@ def _hit_record(
         )
         if event_type in (EMAIL_OPENED, EMAIL_CLICKED):
             engagement_email_refresh(contact=contact, now=now)
+        preference_refresh(contact=contact, now=now)
 
 
 def open_record(*, token: str, user_agent: str, now: datetime) -> None:
