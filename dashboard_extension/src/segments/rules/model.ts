@@ -10,6 +10,8 @@
  * is, so keys the builder has no editor for survive a round trip.
  */
 
+import { defaultPrediction } from "./prediction";
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
@@ -26,6 +28,7 @@ export const CONDITION_TYPES = [
   "age",
   "birthday",
   "spend",
+  "prediction",
   "consent",
   "event",
   "order",
@@ -182,6 +185,8 @@ export const defaultCondition = (type: ConditionType): JsonObject => {
       return { type, within_days: 7 };
     case "spend":
       return { type, currency: "USD", metric: "total", op: "gte", value: 100 };
+    case "prediction":
+      return defaultPrediction();
     case "consent":
       return { type, channel: "email", status: ["granted"] };
     case "event":

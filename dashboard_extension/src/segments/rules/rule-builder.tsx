@@ -66,6 +66,7 @@ import {
   withWindowMode,
   wrapInNot,
 } from "./model";
+import { PredictionFields } from "./prediction-fields";
 import { type CatalogueKind, useCatalogueNames, useCatalogueSearch, useRuleEventTypes, useRuleSegments } from "./use-rule-data";
 
 export type { DefinitionError, RuleTree } from "./model";
@@ -310,6 +311,8 @@ const ConditionFields = (props: RowProps) => {
       return <BirthdayFields {...props} />;
     case "spend":
       return <SpendFields {...props} />;
+    case "prediction":
+      return <PredictionRow {...props} />;
     case "consent":
       return <ConsentFields {...props} />;
     case "event":
@@ -657,6 +660,11 @@ const SpendFields = ({ row, errors }: RowProps) => {
       <NumberControl label={row.condition.metric === "orders" ? t("rules.field.orders") : t("rules.field.amount")} value={row.condition.value} onChange={(v) => change(setValue(tree, row.id, v))} error={hasFieldError(errors, "value")} testId="value" />
     </>
   );
+};
+
+const PredictionRow = ({ row, errors }: RowProps) => {
+  const { tree, change, disabled } = useBuilder();
+  return <PredictionFields condition={row.condition} errors={errors} disabled={disabled} onChange={(next) => change(updateCondition(tree, row.id, () => next))} />;
 };
 
 const ConsentFields = ({ row, errors }: RowProps) => {
