@@ -41,6 +41,7 @@ from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.intake.retention import deliveries_retention_sweep
 from saleor_mautomation.intake.services import DrainNudger
 from saleor_mautomation.journeys.entries import segment_entries_feed
+from saleor_mautomation.journeys.attribute_thresholds import attribute_thresholds_cross
 from saleor_mautomation.journeys.runner import runs_wake
 from saleor_mautomation.journeys.triggers import triggers_sweep
 from saleor_mautomation.saleor.models import Installation
@@ -167,14 +168,21 @@ def triggers_sweep_task(installation_id: int) -> dict[str, int]:
         browse_quiet_for=timedelta(minutes=browse_minutes),
         unit=lambda: unit_of_work(now=now),
     )
-    if counts.total:
-        logger.info("Triggers of installation %s: %s", installation_id, counts)
+    # Numeric custom attributes past the lines the shop's journeys watch (up, down, re-armed).
+    crossed = attribute_thresholds_cross(
+        installation_id=installation_id, now=now, unit=lambda: unit_of_work(now=now)
+    )
+    if counts.total or crossed:
+        logger.info(
+            "Triggers of installation %s: %s, %s crossings", installation_id, counts, crossed
+        )
     return {
         "checkout_abandoned": counts.checkout_abandoned,
         "browse_abandoned": counts.browse_abandoned,
         "customer_lapsed": counts.customer_lapsed,
         "spend_threshold_crossed": counts.spend_threshold_crossed,
     }
+        "attribute_threshold_crossed": crossed,
 
 
 # -- segments, then the journeys they enter -------------------------------------------------

@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils.text import slugify
 
+from saleor_mautomation.contacts.attributes import contact_attributes_set
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.events.models import Event
@@ -247,6 +248,11 @@ def journeys_on_changes(*, changes: dict[int, set[str]], now: datetime) -> int:
             if not candidates:
                 continue
             latest = _latest_events(candidates, _entry_filter(entry, installation_id, now))
+            if isinstance(entry, d.EventEntry) and entry.where and latest:
+                # Only the contact's newest event of the type enters, if it matches: an older
+                # matching one would enter again with each later event of the type.
+                newest = _latest_events(list(latest), Q(type=entry.event_type))
+                latest = {c: e for c, e in latest.items() if newest[c].pk == e.pk}
             for contact_id, event in latest.items():
                 key = ""
                 if isinstance(entry, d.EventEntry) and entry.entry_key:
@@ -355,10 +361,12 @@ def trigger_fire(
     saleor_user_id: str | None = None,
     segment_id: int | None = None,
     context: dict[str, Any] | None = None,
+    attributes: dict[str, str | None] | None = None,
 ) -> int:
     """An external system (weather, point of sale, CRM) starts the journeys entered by trigger
     ``key``: for one contact (by email or Saleor user id) or every current member of a
-    segment. Returns the runs started. The secret is compared in constant time."""
+    segment. Returns the runs started. The secret is compared in constant time. A single
+    contact's custom ``attributes`` (e.g. loyalty points) are set before its run starts."""
     matched = []
     for journey in Journey.objects.filter(
         status=Journey.Status.ACTIVE, current_version__isnull=False
@@ -387,8 +395,12 @@ def trigger_fire(
             contacts = contacts.filter(email=email.strip().lower())
         else:
             raise TriggerTargetMissing("Name a contact (email or saleor_user_id) or a segment_id")
+        if attributes and segment_id is not None:
+            raise TriggerTargetMissing("Attributes go with one contact, not a segment")
         for contact in contacts.iterator(chunk_size=500):
             with transaction.atomic():
+                if attributes:
+                    contact_attributes_set(contact=contact, attributes=attributes)
                 run = journey_enroll(
                     journey=journey, contact=contact, now=now, context={"trigger": context or {}}
                 )

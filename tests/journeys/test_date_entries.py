@@ -52,8 +52,9 @@ def runs(journey: Journey) -> list[tuple[int, str, dict[str, Any]]]:
     )
 
 
-def sweep(shop, *moment: int) -> int:
-    return calendar_entries_sweep(installation_id=shop.pk, now=datetime(*moment, tzinfo=UTC))
+def sweep(shop, year: int, month: int, day: int, hour: int, minute: int = 0) -> int:
+    at = datetime(year, month, day, hour, minute, tzinfo=UTC)
+    return calendar_entries_sweep(installation_id=shop.pk, now=at)
 
 
 # -- the calendar -------------------------------------------------------------------------------

@@ -646,6 +646,7 @@ def test_the_periodic_task_sweeps_the_installation_without_spend_thresholds(db):
         "browse_abandoned": 1,
         "customer_lapsed": 1,
         "spend_threshold_crossed": 0,
+        "attribute_threshold_crossed": 0,
     }
 
 
