@@ -40,8 +40,8 @@ from saleor_mautomation.flows.send import messages_send, messages_send_bulk  # n
 from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.intake.retention import deliveries_retention_sweep
 from saleor_mautomation.intake.services import DrainNudger
-from saleor_mautomation.journeys.entries import segment_entries_feed
 from saleor_mautomation.journeys.attribute_thresholds import attribute_thresholds_cross
+from saleor_mautomation.journeys.entries import segment_entries_feed
 from saleor_mautomation.journeys.runner import runs_wake
 from saleor_mautomation.journeys.triggers import triggers_sweep
 from saleor_mautomation.saleor.models import Installation
@@ -181,8 +181,8 @@ def triggers_sweep_task(installation_id: int) -> dict[str, int]:
         "browse_abandoned": counts.browse_abandoned,
         "customer_lapsed": counts.customer_lapsed,
         "spend_threshold_crossed": counts.spend_threshold_crossed,
-    }
         "attribute_threshold_crossed": crossed,
+    }
 
 
 # -- segments, then the journeys they enter -------------------------------------------------
