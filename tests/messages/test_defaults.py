@@ -48,6 +48,9 @@ KEYS = [
     "back-in-stock",
     "price-drop",
     "low-stock",
+    "check-up-reminder",
+    "monthly-tips",
+    "loyalty-milestone",
 ]
 TEMPLATES = default_templates()
 GREETING = {"en": "Hi Ada,", "de": "Hallo Ada,"}

@@ -24,6 +24,9 @@ compilation, so Jinja that wraps MJML elements sits in ``<mj-raw>``, and loops o
 - ``offers``: ``[{title, text, url}]`` (may be empty: no block)
 - ``links``: unsubscribe, preferences, confirm (double opt-in), review (post-purchase review),
   survey and draw (``{{ links.survey }}/<survey key>?score=N``, ``{{ links.draw }}/<draw key>``)
+- from the journey run: ``date`` (a date entry's field, ``on`` the day it fires and
+  ``occurrence`` the date, ISO), ``series`` (a recurring entry's ``n``, from 1, and ``on``),
+  ``event`` (the entering event's properties, e.g. an ``attribute.threshold_crossed``)
 """
 
 from __future__ import annotations
@@ -184,6 +187,9 @@ EXAMPLE_CONTEXT: dict[str, Any] = {
         "survey": "https://mautomation.example/s/7f3c9a",
         "draw": "https://mautomation.example/d/7f3c9a",
     },
+    "date": {"field": "check_up_due", "on": "2027-03-01", "occurrence": "2027-03-15"},
+    "series": {"n": 3, "on": "2027-03-01"},
+    "event": {"attribute": "loyalty_points", "threshold": 1000, "direction": "up", "value": 1040},
 }
 # Read-only (a deep copy of it is a plain dict): every shop previews and test-sends with it.
 EXAMPLE_CONTEXT = frozen(EXAMPLE_CONTEXT)
