@@ -55,8 +55,13 @@ def _nodes(name: str, field: str) -> list[dict[str, Any]]:
     return [e["node"] for e in graphql_response(name)["response"]["data"][field]["edges"]]
 
 
+# The stand-in plays Saleor, which runs on its own machine: nodes are shallow copies of their
+# template (only top-level keys change), so that it takes little of the two cores it shares with
+# the import and its database.
+
+
 def customer(i: int, template: dict[str, Any]) -> dict[str, Any]:
-    node = copy.deepcopy(template)
+    node = dict(template)
     joined = (T0 + timedelta(seconds=i)).isoformat()
     node.update(id=b64(f"User:{i}"), email=f"customer{i}@bench.example", firstName=f"C{i}")
     node.update(dateJoined=joined, updatedAt=joined)
@@ -65,7 +70,7 @@ def customer(i: int, template: dict[str, Any]) -> dict[str, Any]:
 
 def order(k: int, templates: list[dict[str, Any]]) -> dict[str, Any]:
     """Order ``k`` belongs to customer ``k % CUSTOMERS``: each has three, in USD and PLN."""
-    node = copy.deepcopy(templates[k % len(templates)])
+    node = dict(templates[k % len(templates)])
     buyer = k % CUSTOMERS
     created = (T0 + timedelta(days=30, seconds=k)).isoformat()
     email = f"customer{buyer}@bench.example"
@@ -75,7 +80,7 @@ def order(k: int, templates: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def checkout(j: int, template: dict[str, Any]) -> dict[str, Any]:
-    node = copy.deepcopy(template)
+    node = dict(template)
     node.update(id=b64(f"Checkout:{j}"), token=f"token-{j}", email=f"customer{j}@bench.example")
     return node
 
@@ -135,6 +140,28 @@ def _forgetful(standin: StandInSaleor) -> Any:
     return forget
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_s(postmaster: int) -> float:
+    """CPU seconds of the database server: the postmaster and every process it started (the
+    backend serving the import, the WAL writer, the checkpointer ...), live ones only."""
+    total = cpu_s(postmaster)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError, IndexError):
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(stat[1]) == postmaster:
+                    total += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def rss_mb() -> float:
     pages_in_core = int(Path("/proc/self/statm").read_text().split()[1])
     return round(pages_in_core * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
@@ -153,14 +180,14 @@ def main() -> None:
             postgres(durable=True) as db_url,
         ):
             _create_database(db_url)
-            figures = measure(api_url, db_url, var)
+            figures = measure(api_url, db_url, var, standin_pid=child.pid or 0)
     finally:
         parent_end.send_bytes(b"stop")
         child.join(10)
     print(json.dumps(figures), flush=True)
 
 
-def measure(api_url: str, db_url: str, var: str) -> dict[str, Any]:
+def measure(api_url: str, db_url: str, var: str, *, standin_pid: int) -> dict[str, Any]:
     os.environ.update(
         {
             "DATABASE_URL": db_url,
@@ -175,6 +202,7 @@ def measure(api_url: str, db_url: str, var: str) -> dict[str, Any]:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
 
     from saleor_mautomation.backfill.models import BackfillRun
     from saleor_mautomation.backfill.services import PagePacer, backfill_execute
@@ -184,6 +212,10 @@ def measure(api_url: str, db_url: str, var: str) -> dict[str, Any]:
     from saleor_mautomation.saleor.models import Installation
 
     call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
     now = datetime.now(tz=UTC)
     installation = Installation.objects.create(
         saleor_api_url=api_url, app_id="QXBwOjE=", auth_token=TOKEN, installed_at=now
@@ -192,10 +224,18 @@ def measure(api_url: str, db_url: str, var: str) -> dict[str, Any]:
     phases: dict[str, list[float]] = {}
     samples: list[float] = []
     tenths: dict[str, int] = {}
+    # CPU seconds (this process, the database server, the stand-in) at the first page of each
+    # resource and at its last: CPU per node is steadier than wall time on a shared machine.
+    cpu: dict[str, list[tuple[float, float, float]]] = {}
+
+    def cpu_now() -> tuple[float, float, float]:
+        return (time.process_time(), postgres_cpu_s(postmaster), cpu_s(standin_pid))
 
     def progress(run: BackfillRun) -> None:
         stamp = time.perf_counter()
         phases.setdefault(run.resource, [stamp, stamp])[1] = stamp
+        if run.resource not in cpu or run.status == BackfillRun.Status.DONE:
+            cpu.setdefault(run.resource, []).append(cpu_now())
         tenth = run.done * 10 // max(run.total or 1, 1)
         if tenths.get(run.resource) != tenth:
             tenths[run.resource] = tenth
@@ -220,6 +260,16 @@ def measure(api_url: str, db_url: str, var: str) -> dict[str, Any]:
         start, end = phases.get(resource, (0.0, 0.0))
         return round((count - settings.BACKFILL_PAGE_SIZE) / (end - start), 1) if end else None
 
+    def cpu_ms(resource: str, count: int) -> dict[str, float] | None:
+        """CPU milliseconds per node of ``resource`` (its first page left out, as in ``rate``)."""
+        marks = cpu.get(resource, [])
+        if len(marks) < 2:
+            return None
+        nodes = count - settings.BACKFILL_PAGE_SIZE
+        spent = [end - start for start, end in zip(marks[0], marks[-1], strict=True)]
+        names = ("app", "postgres", "standin")
+        return {name: round(1000 * s / nodes, 3) for name, s in zip(names, spent, strict=True)}
+
     contacts = Contact.objects.filter(installation=installation).count()
     orders = OrderRecord.objects.filter(installation=installation).count()
     return {
@@ -237,6 +287,8 @@ def measure(api_url: str, db_url: str, var: str) -> dict[str, Any]:
         "contacts_per_s": rate("customers", CUSTOMERS),
         "orders_per_s": rate("orders", ORDERS),
         "total_s": round(total_s, 1),
+        "cpu_ms_per_contact": cpu_ms("customers", CUSTOMERS),
+        "cpu_ms_per_order": cpu_ms("orders", ORDERS),
         "rss_mb_first_tenth": samples[0] if samples else None,
         "rss_mb_last_tenth": samples[-1] if samples else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -1,10 +1,11 @@
 """The backfill: page through Saleor's connections and feed every node to ``intake.ingest``.
 
-Each page is fetched with no transaction open, then ingested in one transaction that also moves
-the run's cursor and counters, so a crash anywhere leaves the run at a page boundary: the next
-run resumes after the last committed page, and no page is skipped or counted twice (ingestion
-itself is idempotent, so a page replayed after a lost commit changes nothing either). Only one
-page is in memory at a time, whatever the size of the shop.
+Each page is fetched with no transaction open (in a thread, while the page before it is
+ingested), then ingested in one transaction that also moves the run's cursor and counters, so a
+crash anywhere leaves the run at a page boundary: the next run resumes after the last committed
+page, and no page is skipped or counted twice (ingestion itself is idempotent, so a page replayed
+after a lost commit changes nothing either). At most two pages are in memory at a time (the one
+ingested, the one fetched ahead), whatever the size of the shop.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -352,6 +354,48 @@ def _release(run: BackfillRun) -> None:
     run.owner = ""
 
 
+class _PageAhead:
+    """The next page fetched in a thread while the current one is ingested, so the wait for
+    Saleor overlaps the database's work instead of adding to it.
+
+    Only a fetch runs ahead, never a commit: a page is asked with the cursor of the page before
+    it, which is committed (or not) before the fetched page is taken. When the run stops (a
+    fault, a lost lease, the deadline), the page ahead is thrown away unread; the next run asks
+    for it again from the stored cursor. The thread touches no database.
+    """
+
+    def __init__(
+        self, client: SaleorClient, resource: str, *, page_size: int, pacer: PagePacer
+    ) -> None:
+        self._client, self._resource, self._page_size, self._pacer = (
+            client,
+            resource,
+            page_size,
+            pacer,
+        )
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backfill-page")
+        self._ahead: Future[selectors.Page] | None = None
+
+    def _fetch(self, after: str | None) -> selectors.Page:
+        self._pacer.wait()
+        return selectors.page_fetch(
+            self._client, self._resource, after=after, page_size=self._page_size
+        )
+
+    def ask(self, after: str | None) -> None:
+        self._ahead = self._pool.submit(self._fetch, after)
+
+    def take(self) -> selectors.Page:
+        """The page asked for last (what its fetch raised, raised here)."""
+        assert self._ahead is not None
+        ahead, self._ahead = self._ahead, None
+        return ahead.result()
+
+    def close(self) -> None:
+        # A fetch in flight ends within its own timeouts; its page is dropped.
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def backfill_import(
     *,
     run: BackfillRun,
@@ -362,13 +406,29 @@ def backfill_import(
     deadline: float | None = None,
 ) -> Outcome:
     """Import the pages of a claimed ``run`` from its cursor until the connection ends, a fault
-    stops it (it stays resumable) or the ``deadline`` (``clock.monotonic``) passes."""
+    stops it (it stays resumable) or the ``deadline`` (``clock.monotonic``) passes. The next
+    page is fetched while one is ingested (``_PageAhead``); the cursor moves only with the
+    commit of the page it ends."""
+    ahead = _PageAhead(client, run.resource, page_size=page_size, pacer=pacer)
+    try:
+        ahead.ask(run.cursor or None)
+        return _import_pages(run, ahead, on_page=on_page, deadline=deadline)
+    finally:
+        ahead.close()
+
+
+def _import_pages(
+    run: BackfillRun,
+    ahead: _PageAhead,
+    *,
+    on_page: Callable[[BackfillRun], None] | None,
+    deadline: float | None,
+) -> Outcome:
     while True:
         try:
-            pacer.wait()
-            page = selectors.page_fetch(
-                client, run.resource, after=run.cursor or None, page_size=page_size
-            )
+            page = ahead.take()
+            if page.has_next:
+                ahead.ask(page.end_cursor)
             committed = _commit_page_retrying(run, page)
         except RetryableError as exc:
             return _stop(run, Outcome.RETRY, exc.message)

@@ -104,6 +104,20 @@ def paged(template_name, field, nodes):
     return answer
 
 
+def fail_after_first_page(standin, operation, fault=(503, {})):
+    """Saleor fails every attempt (3) at the second page of ``operation``: queued as the first
+    page is answered, since the second is asked while the first is ingested."""
+    first_page = standin.answers[operation]
+
+    def then_fail(variables):
+        if variables.get("after") is None:
+            standin.fail_next(*[fault] * 3)
+        return first_page(variables)
+
+    standin.answers[operation] = then_fail
+    return first_page
+
+
 @pytest.fixture
 def shop(standin):
     standin.answers["Customers"] = paged("customers-page", "customers", shop_customers())
@@ -218,12 +232,10 @@ def test_a_fault_mid_way_stops_at_a_page_and_the_next_run_resumes_from_its_curso
     shop, standin_installation, fault
 ):
     # given: Saleor fails every attempt (3) at the second page of customers
-    def fail_after_first_page(run):
-        if run.resource == "customers" and run.done == 3:
-            shop.fail_next(*[fault] * 3)
+    first_page = fail_after_first_page(shop, "Customers", fault)
 
     # when
-    outcomes = backfill(standin_installation, on_page=fail_after_first_page)
+    outcomes = backfill(standin_installation)
 
     # then
     assert outcomes == {"customers": Outcome.RETRY}
@@ -233,6 +245,7 @@ def test_a_fault_mid_way_stops_at_a_page_and_the_next_run_resumes_from_its_curso
     assert Contact.objects.count() == 3
     assert run_of(standin_installation, "orders").status == "pending"
     shop.requests.clear()
+    shop.answers["Customers"] = first_page
 
     # when
     outcomes = backfill(standin_installation, fresh=False)
@@ -481,7 +494,8 @@ def test_the_task_works_in_slices_and_enqueues_its_continuation(
     ]
     run = run_of(standin_installation, "customers")
     assert (run.status, run.owner, run.done, run.cursor) == ("running", "", 3, cursor(3))
-    assert len(pages_asked(shop)) == 1
+    # The second page was asked while the first was ingested, and dropped with the slice.
+    assert pages_asked(shop) == [("Customers", None, 3), ("Customers", cursor(3), 3)]
 
 
 def test_the_task_retries_later_when_saleor_is_unavailable(
@@ -574,11 +588,8 @@ def ask_status(installation, query: str = STATUS):
 
 def test_backfill_status_shows_each_resource_of_the_callers_shop(shop, standin_installation):
     # given
-    def fail_after_first_page(run):
-        if run.resource == "orders":
-            shop.fail_next(*[(503, {})] * 3)
-
-    backfill(standin_installation, on_page=fail_after_first_page)
+    fail_after_first_page(shop, "Orders")
+    backfill(standin_installation)
 
     # when
     result = ask_status(standin_installation)

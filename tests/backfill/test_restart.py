@@ -14,6 +14,7 @@ from tests.backfill.test_backfill import (
     RESOURCES,
     backfill,
     cursor,
+    fail_after_first_page,
     paged,
     pages_asked,
     run_of,
@@ -96,11 +97,9 @@ def test_a_failed_import_starts_over_from_the_first_page(
     client, shop, standin_installation, enqueued, django_capture_on_commit_callbacks
 ):
     # given: customers failed after their first page (3 of 10), orders and checkouts pending
-    def fail_after_first_page(run):
-        if run.resource == "customers" and run.done == 3:
-            shop.fail_next(*[(503, {})] * 3)
-
-    backfill(standin_installation, on_page=fail_after_first_page)
+    first_page = fail_after_first_page(shop, "Customers")
+    backfill(standin_installation)
+    shop.answers["Customers"] = first_page
     failed = run_of(standin_installation, "customers")
     assert (failed.status, failed.cursor, failed.done) == ("failed", cursor(3), 3)
     # the pending runs were made when it started, longer ago than the lease
