@@ -18,6 +18,7 @@ from django.db import transaction
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.journeys.layout import layout_layered
 from saleor_mautomation.journeys.models import Journey
+from saleor_mautomation.journeys.preset_series import preset_for_shop
 from saleor_mautomation.journeys.services import journey_create, journey_publish
 from saleor_mautomation.messages.services import templates_builtin_ensure
 
@@ -344,6 +345,70 @@ PRESETS: dict[str, Preset] = {
             " link back to the checkout, at most every three days; ends when they order."
         ),
     ),
+    # Dates, series and thresholds (journeys.date_entries, journeys.attribute_thresholds).
+    "check-up-reminder": Preset(
+        "Yearly check-up reminder",
+        {
+            "entry": {
+                "type": "date",
+                "field": "attribute",
+                "attribute": "check_up_due",
+                "repeat": "yearly",
+                "days_offset": -14,
+                "at_hour": 9,
+            },
+            "reentry": {"mode": "every_time"},
+            "start": "remind",
+            "nodes": {"remind": _send("check-up-reminder", "end"), "end": EXIT},
+        },
+        (
+            "Reminds a contact 14 days before the date in their custom attribute check_up_due"
+            " (an ISO date from Saleor's metadata, an import or the trigger API), every year, at"
+            " nine where they live."
+        ),
+    ),
+    "monthly-tips": Preset(
+        "Monthly tips",
+        {
+            # The segment and start are the shop's own, set at install (journeys.preset_series).
+            "entry": {
+                "type": "recurring",
+                "segment_id": 1,
+                "every": 1,
+                "unit": "months",
+                "start": "2026-01-01",
+                "at_hour": 10,
+            },
+            "reentry": {"mode": "every_time"},
+            "start": "tip",
+            "nodes": {"tip": _send("monthly-tips", "end"), "end": EXIT},
+        },
+        (
+            "A tip a month, on the first at ten where each reader lives, to everyone whose email"
+            " consent is granted (the segment Monthly tips readers); numbered from 1."
+        ),
+    ),
+    "loyalty-milestone": Preset(
+        "Loyalty points milestone",
+        {
+            "entry": {
+                "type": "event",
+                "event_type": "attribute.threshold_crossed",
+                "where": [
+                    {"property": "attribute", "value": "loyalty_points"},
+                    {"property": "threshold", "value": 1000},
+                    {"property": "direction", "value": "up"},
+                ],
+            },
+            "reentry": {"mode": "every_time"},
+            "start": "congratulate",
+            "nodes": {"congratulate": _send("loyalty-milestone", "end"), "end": EXIT},
+        },
+        (
+            "Congratulates a contact whose custom attribute loyalty_points reaches 1000; again"
+            " only after it has dropped below 1000 and comes back."
+        ),
+    ),
 }
 
 
@@ -363,11 +428,12 @@ def journey_preset_install(
         raise PermanentError(f"No preset {key!r}", code="unknown_preset")
     preset = PRESETS[key]
     templates_builtin_ensure(installation_id=installation_id, now=now)
+    definition = preset_for_shop(key, preset.definition, installation_id=installation_id, now=now)
     if as_draft:
         return journey_create(
             installation_id=installation_id,
             name=preset.name,
-            draft=preset.definition,
+            draft=definition,
             layout=LAYOUTS[key],
             key=key,
         )
@@ -375,7 +441,7 @@ def journey_preset_install(
         journey, created = Journey.objects.get_or_create(
             installation_id=installation_id,
             key=key,
-            defaults={"name": preset.name, "draft": preset.definition, "layout": LAYOUTS[key]},
+            defaults={"name": preset.name, "draft": definition, "layout": LAYOUTS[key]},
         )
         if created:
             journey_publish(journey=journey, now=now)

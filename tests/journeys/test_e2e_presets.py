@@ -626,5 +626,7 @@ def test_every_preset_is_driven_end_to_end_here():
     }
     programmes = {"nps-survey", "prize-draw-winners"}  # tests/programmes/test_e2e.py
     commerce = {"back-in-stock", "price-drop", "low-stock"}  # test_e2e_commerce_triggers.py
+    # test_e2e_dates_thresholds.py
+    dates = {"check-up-reminder", "monthly-tips", "loyalty-milestone"}
 
-    assert sorted(PRESETS) == sorted(covered | programmes | commerce)
+    assert sorted(PRESETS) == sorted(covered | programmes | commerce | dates)
