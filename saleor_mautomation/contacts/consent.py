@@ -16,8 +16,11 @@ from django.core import signing
 from django.db import transaction
 
 from saleor_mautomation.contacts.identity import contact_for_visitor
+from saleor_mautomation.contacts.lifecycle import consent_stage
 from saleor_mautomation.contacts.models import ConsentRecord, Contact, EmailConsent
 from saleor_mautomation.contacts.services import email_normalize
+from saleor_mautomation.contacts.signups import newsletter_subscribed_record
+from saleor_mautomation.contacts.writeback import writeback_mark
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.events.changes import PROFILE, change_note
 from saleor_mautomation.events.tallies import Tally, tallies_add
@@ -88,12 +91,18 @@ def _consent_set(
     now: datetime,
     details: dict[str, object] | None = None,
 ) -> Contact:
-    """Move the email consent to ``state`` with a ledger row; a no-op when already there."""
+    """Move the email consent to ``state`` with a ledger row; a no-op when already there.
+    The lifecycle stage follows (a contact without orders is a subscriber while consenting),
+    and a Saleor customer becomes due for the write-back (consent and stage are written)."""
     with transaction.atomic():
         if contact.email_consent != state:
             _list_growth(contact, state, now)
             contact.email_consent = state
-            contact.save(update_fields=["email_consent", "updated_at"])
+            contact.lifecycle_stage = consent_stage(contact, now=now)
+            writeback_mark(contact, now=now)
+            contact.save(
+                update_fields=["email_consent", "lifecycle_stage", "writeback_due_at", "updated_at"]
+            )
             change_note(contact.pk, PROFILE)
             _ledger(contact, action, evidence, now, details)
     return contact
@@ -142,10 +151,16 @@ def subscription_request(
 
 
 def subscription_confirm(*, token: str, evidence: Evidence, now: datetime) -> Contact:
+    """The double opt-in confirmed: consent granted, ``newsletter.subscribed`` recorded (and
+    ``contact.signed_up`` the first time, which the welcome enters on); a link opened again
+    changes and records nothing."""
     contact = contact_from_token(token, Purpose.CONFIRM)
-    return _consent_set(
-        contact, EmailConsent.GRANTED, ConsentRecord.Action.CONFIRMED, evidence, now
-    )
+    with transaction.atomic():
+        granted_before = contact.email_consent == EmailConsent.GRANTED
+        _consent_set(contact, EmailConsent.GRANTED, ConsentRecord.Action.CONFIRMED, evidence, now)
+        if not granted_before:
+            newsletter_subscribed_record(contact=contact, occurred_at=now, source=evidence.source)
+    return contact
 
 
 def consent_withdraw(*, contact: Contact, evidence: Evidence, now: datetime) -> Contact:

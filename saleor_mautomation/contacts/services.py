@@ -19,6 +19,7 @@ from saleor_mautomation.commerce.services import commerce_reassign
 from saleor_mautomation.contacts.channels_consent import channels_merge
 from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.contacts.figures import later_of
+from saleor_mautomation.contacts.lifecycle import consent_stage
 from saleor_mautomation.contacts.metadata import profile_from_metadata
 from saleor_mautomation.contacts.models import (
     ConsentRecord,
@@ -28,6 +29,7 @@ from saleor_mautomation.contacts.models import (
     EmailConsent,
     ErasedIdentity,
 )
+from saleor_mautomation.contacts.signups import signed_up_record
 from saleor_mautomation.contacts.timezones import country_time_zone
 from saleor_mautomation.core import clock
 from saleor_mautomation.events.changes import CONTACT_MERGED, PROFILE, change_note, work_note
@@ -96,6 +98,7 @@ def contact_merge(*, into: Contact, other: Contact) -> None:
         into.preferences = {**other.preferences, **into.preferences}
     if into.email_consent == EmailConsent.UNKNOWN:
         into.email_consent = other.email_consent
+        into.lifecycle_stage = consent_stage(into, now=clock.now())
     for name in (
         "birthday",
         "gender",
@@ -121,7 +124,8 @@ def contact_merge(*, into: Contact, other: Contact) -> None:
 
 
 def _apply_metadata(contact: Contact, user: payloads.User, keys: dict[str, str]) -> bool:
-    """Profile fields from mapped metadata keys; True if the email consent changed.
+    """Profile fields from mapped metadata keys; True if the email consent changed (the
+    lifecycle stage follows it: ``lifecycle``).
 
     The metadata's consent counts when it changes, not each time Saleor sends the customer:
     a value left as it was (a storefront that wrote "granted" once) says nothing new, so an
@@ -143,6 +147,7 @@ def _apply_metadata(contact: Contact, user: payloads.User, keys: dict[str, str])
     ):
         return False
     contact.email_consent = said
+    contact.lifecycle_stage = consent_stage(contact, now=clock.now())
     return True
 
 
@@ -232,6 +237,15 @@ def contact_upsert_from_user(*, installation_id: int, user: payloads.User) -> Co
                 source="saleor.metadata",
                 occurred_at=user.updated_at or clock.now(),
             )
+            if contact.email_consent == EmailConsent.GRANTED:
+                # A Saleor customer consenting in its metadata has signed up (once per
+                # contact, the welcome's entry: ``signups``).
+                signed_up_record(
+                    contact=contact,
+                    via="account",
+                    occurred_at=user.updated_at or clock.now(),
+                    source="saleor.metadata",
+                )
     return contact
 
 
@@ -323,6 +337,7 @@ _USER_FIELDS = (
     "time_zone",
     "metadata_consent_seen",
     "email_consent",
+    "lifecycle_stage",
     "first_name",
     "last_name",
     "language_code",

@@ -158,6 +158,7 @@ EXPECTED = {
     "events": sorted(
         [
             "customer.created",
+            "contact.signed_up",  # the captured customer consents in its metadata
             "checkout.created",
             "checkout.updated",
             "order.placed",
