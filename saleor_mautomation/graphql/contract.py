@@ -34,6 +34,22 @@ ENTRIES: list[dict[str, Any]] = [
     },
     {"type": "segment_entered", "segment_id": 1},
     {"type": "date", "field": "birthday", "days_offset": -3, "at_hour": 10},
+    {
+        "type": "date",
+        "field": "attribute",
+        "attribute": "check_up_due",
+        "repeat": "yearly",
+        "days_offset": -14,
+        "at_hour": 9,
+    },
+    {
+        "type": "recurring",
+        "segment_id": 1,
+        "every": 1,
+        "unit": "months",
+        "start": "2027-01-31",
+        "at_hour": 10,
+    },
     {"type": "trigger", "key": "rainy-day"},
     {"type": "manual"},
     {
