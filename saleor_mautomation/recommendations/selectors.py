@@ -10,36 +10,29 @@ Cards carry the channel's prices and currency.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count
 
-from saleor_mautomation.catalogue.models import CatalogueSettings, Category, Product
-from saleor_mautomation.catalogue.selectors import (
-    ProductCard,
-    product_cards,
-    recommendable_products,
-)
-from saleor_mautomation.commerce.models import OrderRecord
+from saleor_mautomation.catalogue.models import CatalogueSettings, Product
+from saleor_mautomation.catalogue.selectors import ProductCard, product_url
 from saleor_mautomation.contacts.models import Contact, ContactAlias
 from saleor_mautomation.contacts.services import email_normalize
 from saleor_mautomation.core import clock
-from saleor_mautomation.core.sql import sql_rows
-from saleor_mautomation.events.models import Event
-from saleor_mautomation.recommendations.engine import NOT_PURCHASES, blend, pair_score
+from saleor_mautomation.recommendations import reads
+from saleor_mautomation.recommendations.engine import blend, pair_score
 from saleor_mautomation.recommendations.models import (
     ContactProduct,
     OrderProduct,
     ProductOrders,
     ProductPair,
-    RecommendationState,
 )
+from saleor_mautomation.recommendations.reads import Facts, Head
+from saleor_mautomation.recommendations.reads import History as _History
 from saleor_mautomation.recommendations.reasons import (
     ALSO_IN_CATEGORY,
     BESTSELLER,
@@ -63,10 +56,10 @@ MAX_FIRST = 50
 PARTNERS = 200
 # Seeds whose partners one statement reads (a batch's seeds in a few statements).
 SEEDS_PER_READ = 100
-SEEDS = 5
-RECENT_ORDERS = 5
-RECENT_VIEWS = 50
-VIEWED = "product.viewed"
+SEEDS = reads.SEEDS
+RECENT_ORDERS = reads.RECENT_ORDERS
+RECENT_VIEWS = reads.RECENT_VIEWS
+VIEWED = reads.VIEWED
 
 
 @dataclass(frozen=True)
@@ -101,65 +94,70 @@ class Request:
 
 
 class _Batch:
-    """What the requests of one batch share, each read once: the tables' version, the
-    consumable product types, each channel's verdict per product (recommendable, and of which
-    product type), product and category names, best-seller lists, the partners of each seed
-    set and the contacts' histories."""
+    """What the requests of one batch share, each read once: the installation's head (the
+    tables' version, the consumable product types, the URL patterns), each channel's facts per
+    product (recommendable, of which product type, its card), category names, best-seller
+    lists, the partners of each seed set and the contacts' histories."""
 
     def __init__(self, installation_id: int) -> None:
         self.installation_id = installation_id
-        self._version: int | None = None
-        self._consumable: set[str] | None = None
-        self.kinds: dict[str, dict[str, str | None]] = {}  # channel -> product -> type
-        self.names: dict[str, str | None] = {}
+        self._head: Head | None = None
+        self.facts: dict[str, dict[str, Facts | None]] = {}  # channel -> product -> facts
         self.sales: dict[tuple[str, str | None], tuple[list[tuple[str, int]], int]] = {}
         self.partners: dict[tuple[tuple[str, ...], int], list[Candidate]] = {}
-        self.product_categories: dict[str, tuple[str, str] | None] = {}
         self.unsold: dict[tuple[str, str], tuple[list[str], int]] = {}
         self.category_names: dict[str, str | None] = {}
         self.histories: dict[int, _History] = {}
         self.seed_pairs: dict[str, list[tuple[str, str, int, int, int]]] = {}
+        # Products whose names reasons give (the seeds of bought together): read with the
+        # next facts read of any channel.
+        self.named: set[str] = set()
+
+    def head(self) -> Head:
+        if self._head is None:
+            self._head = reads.head(self.installation_id)
+        return self._head
 
     def tables_version(self) -> int:
-        if self._version is None:
-            self._version = (
-                RecommendationState.objects.filter(installation_id=self.installation_id)
-                .values_list("version", flat=True)
-                .first()
-            ) or 0
-        return self._version
+        return self.head().version
 
-    def consumable(self) -> set[str]:
-        if self._consumable is None:
-            self._consumable = set(
-                CatalogueSettings.objects.filter(installation_id=self.installation_id)
-                .values_list("consumable_product_types", flat=True)
-                .first()
-                or []
-            )
-        return self._consumable
+    def consumable(self) -> frozenset[str]:
+        return self.head().consumable
 
-    def product_kinds(self, channel_slug: str, product_ids: Iterable[str]) -> dict[str, str | None]:
-        """Each product's type name if it is recommendable in the channel, else None."""
-        known = self.kinds.setdefault(channel_slug, {})
-        unknown = set(product_ids) - known.keys()
-        if unknown:
-            found = dict(
-                recommendable_products(self.installation_id, channel_slug)
-                .filter(saleor_id__in=unknown)
-                .values_list("saleor_id", "product_type_name")
-            )
-            for product_id in unknown:
+    def facts_of(self, channel_slug: str, product_ids: Iterable[str]) -> dict[str, Facts | None]:
+        """Each product's facts in the channel (None: the catalogue does not know it), those
+        not read yet read in one statement with the names reasons wait for."""
+        known = self.facts.setdefault(channel_slug, {})
+        wanted = set(product_ids)
+        unknown = wanted - known.keys()
+        names = {p for p in self.named if not any(p in f for f in self.facts.values())}
+        if unknown or (names and wanted):
+            found = reads.facts(self.installation_id, channel_slug, unknown | names)
+            for product_id in unknown | names:
                 known[product_id] = found.get(product_id)
         return known
 
+    def product_kinds(self, channel_slug: str, product_ids: Iterable[str]) -> dict[str, str | None]:
+        """Each product's type name if it is recommendable in the channel, else None."""
+        ids = set(product_ids)
+        known = self.facts_of(channel_slug, ids)
+        return {p: (f.kind if (f := known[p]) is not None else None) for p in ids}
+
     def product_names(self, product_ids: Iterable[str]) -> dict[str, str]:
-        unknown = set(product_ids) - self.names.keys()
-        if unknown:
-            found = _names(self.installation_id, unknown)
-            for product_id in unknown:
-                self.names[product_id] = found.get(product_id)
-        return {p: n for p in product_ids if (n := self.names.get(p)) is not None}
+        """Names from any channel's facts, the unknown read with the default channel's."""
+        names: dict[str, str] = {}
+        missing = set(product_ids)
+        for known in self.facts.values():
+            for product_id in list(missing):
+                if product_id in known:
+                    missing.discard(product_id)
+                    if (found := known[product_id]) is not None:
+                        names[product_id] = found.name
+        if missing:
+            channel = next(iter(self.facts), "")
+            known = self.facts_of(channel, missing)
+            names.update({p: f.name for p in missing if (f := known[p]) is not None})
+        return names
 
     def pairs_of(self, seeds: Sequence[str]) -> list[tuple[str, str, int, int, int]]:
         """The seeds' top partners (``_top_partners``), each seed's read once per batch."""
@@ -172,26 +170,25 @@ class _Batch:
                 self.seed_pairs[row[0]].append(row)
         return [row for seed in seeds for row in self.seed_pairs[seed]]
 
-    def categories_of(self, product_ids: Iterable[str]) -> dict[str, tuple[str, str] | None]:
+    def categories_of(
+        self, channel_slug: str, product_ids: Iterable[str]
+    ) -> dict[str, tuple[str, str] | None]:
         """Each product's category (Saleor id, name), None if the catalogue knows none."""
-        unknown = set(product_ids) - self.product_categories.keys()
-        if unknown:
-            found = {
-                saleor_id: (category_id, name)
-                for saleor_id, category_id, name in Product.objects.filter(
-                    installation_id=self.installation_id,
-                    saleor_id__in=unknown,
-                    category__isnull=False,
-                ).values_list("saleor_id", "category__saleor_id", "category__name")
-            }
-            for product_id in unknown:
-                self.product_categories[product_id] = found.get(product_id)
-        return self.product_categories
+        ids = set(product_ids)
+        known = self.facts_of(channel_slug, ids)
+        return {
+            p: (f.category_id, f.category)
+            if (f := known[p]) is not None and f.category_id is not None
+            else None
+            for p in ids
+        }
 
     def category_products(
         self, channel_slug: str, category_id: str, taken: set[str], n: int
     ) -> list[str]:
         """The first ``n`` recommendable products of the category by name, but ``taken``."""
+        from saleor_mautomation.catalogue.selectors import recommendable_products
+
         listed, limit = self.unsold.get((channel_slug, category_id), ([], 0))
         rest = [p for p in listed if p not in taken]
         if len(rest) < n and len(listed) >= limit:  # not all read yet
@@ -209,7 +206,32 @@ class _Batch:
     def histories_read(self, contact_ids: Iterable[int]) -> None:
         wanted = set(contact_ids) - self.histories.keys()
         if wanted:
-            self.histories.update(_histories(wanted))
+            self.histories.update(reads.histories(wanted))
+
+    def cards(self, channel_slug: str, product_ids: Iterable[str]) -> dict[str, ProductCard]:
+        """Cards of the products in the channel, from their facts (as
+        ``catalogue.selectors.product_cards`` makes them)."""
+        known = self.facts_of(channel_slug, product_ids)
+        patterns = CatalogueSettings(product_url_patterns=dict(self.head().url_patterns))
+        cards: dict[str, ProductCard] = {}
+        for product_id in product_ids:
+            found = known[product_id]
+            if found is None:
+                continue
+            cards[product_id] = ProductCard(
+                id=found.id,
+                name=found.name,
+                slug=found.slug,
+                url=product_url(
+                    patterns, channel_slug, Product(saleor_id=found.id, slug=found.slug)
+                ),
+                image=found.image,
+                price=found.price,
+                currency=found.currency,
+                category=found.category,
+                available=found.kind is not None,
+            )
+        return cards
 
 
 @dataclass
@@ -267,9 +289,12 @@ def recommend_many(installation_id: int, requests: Sequence[Request]) -> list[li
             for seed in _partner_seeds(request, batch)
         ]
     )
-    batch.categories_of(
-        product_id for request in requests for product_id in _category_seeds(request, batch)
-    )
+    seeded: dict[str, set[str]] = {}
+    for request in requests:
+        seeded.setdefault(request.channel_slug, set()).update(_category_seeds(request, batch))
+    for channel, product_ids in seeded.items():
+        if product_ids:
+            batch.categories_of(channel, product_ids)
     chosen: list[list[Candidate]] = []
     for request in requests:
         first = _first(request)
@@ -292,14 +317,13 @@ def recommend_many(installation_id: int, requests: Sequence[Request]) -> list[li
     for request, candidates in zip(requests, chosen, strict=True):
         wanted.setdefault(request.channel_slug, set()).update(c.product_id for c in candidates)
     cards = {
-        channel: product_cards(installation_id, channel, sorted(ids)) if ids else {}
-        for channel, ids in wanted.items()
+        channel: batch.cards(channel, sorted(ids)) if ids else {} for channel, ids in wanted.items()
     }
     return [
         [
             Recommendation(
                 product=cards[request.channel_slug][c.product_id],
-                why=c.reason,
+                why=_named(batch, c.reason),
                 score=round(c.score, 6),
             )
             for c in candidates
@@ -307,6 +331,17 @@ def recommend_many(installation_id: int, requests: Sequence[Request]) -> list[li
         ]
         for request, candidates in zip(requests, chosen, strict=True)
     ]
+
+
+def _named(batch: _Batch, reason: Reason) -> Reason:
+    """The reason with the name of the product it names by id (bought together's seed: its
+    name is read with the candidates' facts, not in a statement of its own)."""
+    if "product_id" not in reason.params:
+        return reason
+    params = dict(reason.params)
+    product_id = params.pop("product_id")
+    name = batch.product_names([product_id]).get(product_id)
+    return Reason(reason.code, {"product": name} | params)
 
 
 def _first(request: Request) -> int:
@@ -336,101 +371,7 @@ def _partner_seeds(request: Request, batch: _Batch) -> list[str]:
     return history.seeds()
 
 
-# -- the contact's history ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _History:
-    bought: frozenset[str]  # products of the contact's counted orders
-    ordered: tuple[str, ...]  # products of their recent orders, newest first
-    viewed: tuple[str, ...]  # products they viewed, newest first
-    categories: tuple[str, ...]  # categories of both, most frequent first
-
-    @staticmethod
-    def empty() -> _History:
-        return _History(frozenset(), (), (), ())
-
-    @staticmethod
-    def of(contact_id: int) -> _History:
-        return _histories({contact_id}).get(contact_id, _History.empty())
-
-    def seeds(self) -> list[str]:
-        return list(dict.fromkeys([*self.ordered[:SEEDS], *self.viewed[:SEEDS]]))
-
-
-def _histories(contact_ids: set[int]) -> dict[int, _History]:
-    """The histories of the contacts: what they bought, their ``RECENT_ORDERS`` newest
-    counted orders' products and their ``RECENT_VIEWS`` newest views (one query each for all
-    the contacts, the newest rows per contact picked by a window function)."""
-    ids = sorted(contact_ids)
-    bought: dict[int, set[str]] = {}
-    for contact_id, product_id in ContactProduct.objects.filter(contact_id__in=ids).values_list(
-        "contact_id", "product_id"
-    ):
-        bought.setdefault(contact_id, set()).add(product_id)
-    ordered: dict[int, list[str]] = {}
-    categories: dict[int, Counter[str]] = {}
-    orders = (
-        OrderRecord.objects.filter(contact_id__in=ids)
-        .exclude(status__in=NOT_PURCHASES)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("contact_id")],
-                order_by=[F("placed_at").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank__lte=RECENT_ORDERS)
-        .order_by("contact_id", "rank")
-        .values_list("contact_id", "lines")
-    )
-    for contact_id, lines in orders:
-        for line in lines or []:
-            if isinstance(line, dict) and isinstance(line.get("product_id"), str):
-                ordered.setdefault(contact_id, []).append(line["product_id"])
-                if line.get("category_id"):
-                    categories.setdefault(contact_id, Counter())[str(line["category_id"])] += 1
-    viewed: dict[int, list[str]] = {}
-    views = (
-        Event.objects.filter(contact_id__in=ids, type=VIEWED)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("contact_id")],
-                order_by=[F("occurred_at").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank__lte=RECENT_VIEWS)
-        .order_by("contact_id", "rank")
-        .values_list("contact_id", "properties")
-    )
-    for contact_id, properties in views:
-        if not isinstance(properties, dict):
-            continue
-        if isinstance(properties.get("product_id"), str):
-            viewed.setdefault(contact_id, []).append(properties["product_id"])
-        if properties.get("category_id"):
-            categories.setdefault(contact_id, Counter())[str(properties["category_id"])] += 1
-    return {
-        contact_id: _History(
-            bought=frozenset(bought.get(contact_id, ())),
-            ordered=tuple(dict.fromkeys(ordered.get(contact_id, []))),
-            viewed=tuple(dict.fromkeys(viewed.get(contact_id, []))),
-            categories=tuple(c for c, _ in categories.get(contact_id, Counter()).most_common()),
-        )
-        for contact_id in ids
-    }
-
-
 # -- strategies -----------------------------------------------------------------------------------
-
-
-def _names(installation_id: int, product_ids: Iterable[str]) -> dict[str, str]:
-    return dict(
-        Product.objects.filter(
-            installation_id=installation_id, saleor_id__in=set(product_ids)
-        ).values_list("saleor_id", "name")
-    )
 
 
 def _bought_together(ask: _Ask) -> list[Candidate]:
@@ -459,7 +400,7 @@ def _top_partners(
     params = [value for seed in seeds for value in (installation_id, seed, PARTNERS)]
     return [
         (seed, other, together, seed_orders or 0, other_orders or 0)
-        for seed, other, together, seed_orders, other_orders in sql_rows(sql, params, prepare=False)
+        for seed, other, together, seed_orders, other_orders in reads.rows(sql, params)
     ]
 
 
@@ -484,15 +425,13 @@ def _partners_read(batch: _Batch, seeds: Sequence[str], wanted: int) -> list[Can
         if other not in best or score > best[other][0]:
             best[other] = (score, seed, together)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:wanted]
-    names = batch.product_names({best[other][1] for other, _ in ranked})
+    batch.named.update(best[other][1] for other, _ in ranked)
     return [
         Candidate(
             other,
             score,
-            Reason(
-                BOUGHT_TOGETHER,
-                {"product": names.get(best[other][1]), "orders": best[other][2]},
-            ),
+            # The seed's name is put in by ``_named`` once the facts are read.
+            Reason(BOUGHT_TOGETHER, {"product_id": best[other][1], "orders": best[other][2]}),
         )
         for other, score in ranked
     ]
@@ -552,34 +491,32 @@ def _bestsellers(ask: _Ask) -> list[Candidate]:
     ]
 
 
-def _context_category(batch: _Batch, context: Sequence[str]) -> tuple[str, str] | None:
+def _context_category(
+    batch: _Batch, channel_slug: str, context: Sequence[str]
+) -> tuple[str, str] | None:
     """The (Saleor id, name) of the category of the first context product the catalogue
     knows with one."""
-    found = batch.categories_of(context)
+    found = batch.categories_of(channel_slug, context)
     return next((category for p in context if (category := found[p]) is not None), None)
 
 
 def _category(
-    batch: _Batch, history: _History, context: Sequence[str]
+    batch: _Batch, channel_slug: str, history: _History, context: Sequence[str]
 ) -> tuple[str, str | None] | None:
     """The context's category, else the contact's favourite (most frequent in their recent
     orders and views)."""
     if context:
-        return _context_category(batch, context)
+        return _context_category(batch, channel_slug, context)
     if not history.categories:
         return None
     favourite = history.categories[0]
     if favourite not in batch.category_names:
-        batch.category_names[favourite] = (
-            Category.objects.filter(installation_id=batch.installation_id, saleor_id=favourite)
-            .values_list("name", flat=True)
-            .first()
-        )
+        batch.category_names[favourite] = reads.category_name(batch.installation_id, favourite)
     return favourite, batch.category_names[favourite] or None
 
 
 def _bestsellers_in_category(ask: _Ask) -> list[Candidate]:
-    category = _category(ask.batch, ask.history, ask.context)
+    category = _category(ask.batch, ask.channel_slug, ask.history, ask.context)
     if category is None:
         return []
     category_id, name = category
@@ -597,7 +534,7 @@ def _bestsellers_in_category(ask: _Ask) -> list[Candidate]:
 def _similar(ask: _Ask) -> list[Candidate]:
     """Products of the context's category: its best-sellers first, then the others by name."""
     seeds = ask.context or ask.history.seeds()
-    category = _category(ask.batch, ask.history, seeds[:1]) if seeds else None
+    category = _category(ask.batch, ask.channel_slug, ask.history, seeds[:1]) if seeds else None
     if category is None:
         return []
     category_id, name = category
