@@ -339,6 +339,11 @@ class Shop:
         keys = (str(given["survey"]), str(given["draw"]))
         return self._run_seed("e2e_programmes_seed", stamp, *keys)
 
+    def seed_predictions(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The rule builder's predictions (``e2e_predictions_seed``): ``phase`` "gate" runs the
+        nightly refresh below its gate, "fitted" writes a fitted night's rows; the fits."""
+        return self._run_seed("e2e_predictions_seed", str(given["stamp"]), str(given["phase"]))
+
     def seed_backfill(self, given: dict[str, Any]) -> dict[str, Any]:
         """From now on the stand-in Saleor answers the backfill with pages of ``customers`` and
         ``orders`` (and the captured checkouts), each page ``delay`` seconds late; the counts."""
@@ -388,6 +393,7 @@ def dashboard_server(shop: Shop, config: dict[str, Any], mailbox: Mailbox) -> Th
         "broadcasts": shop.seed_broadcasts,
         "backfill": shop.seed_backfill,
         "programmes": shop.seed_programmes,
+        "predictions": shop.seed_predictions,
     }
 
     class Handler(BaseHTTPRequestHandler):
