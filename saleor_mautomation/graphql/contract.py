@@ -149,6 +149,17 @@ EVERY_NODE: dict[str, Any] = {
         "webhook": {
             "type": "webhook",
             "url": "https://crm.example.com/hooks/journey",
+            "next": "send-preferred",
+        },
+        "send-preferred": {
+            "type": "send_preferred",
+            "templates": {
+                "email": "abandoned-checkout-1",
+                "sms": "abandoned-checkout-sms",
+                "push": "abandoned-checkout-push",
+            },
+            "fallback": ["sms", "push", "email"],
+            "at_best_hour": False,
             "next": "list-add",
         },
         "list-add": {"type": "list_add", "list": "reminded", "next": "list-remove"},

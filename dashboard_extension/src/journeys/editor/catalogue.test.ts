@@ -43,6 +43,7 @@ describe("node catalogue", () => {
       send_email: ["nodes.n.template"],
       send_sms: ["nodes.n.template"],
       send_push: ["nodes.n.template"],
+      send_preferred: ["nodes.n.templates.email", "nodes.n.templates.sms"],
       update_profile: ["nodes.n.fields"],
       webhook: ["nodes.n.url"],
       list_add: ["nodes.n.list"],

@@ -4,6 +4,7 @@
  * palette, the canvas nodes, the side panel and the validation mirror all read this table,
  * so a type added to the language is added here once.
  */
+import { preferredDefaults } from "./preferred-channel";
 import type { EntryType, JsonObject, NodeType } from "./types";
 
 export type Output = {
@@ -171,6 +172,8 @@ export const NODE_SPECS: Record<NodeType, TypeSpec> = {
   send_email: send("send_email", "email"),
   send_sms: send("send_sms", "sms"),
   send_push: send("send_push", "push"),
+  // its channels and their templates: the side panel's PreferredChannelsFields
+  send_preferred: spec("send_preferred", "message", NEXT, preferredDefaults, [f("at_best_hour", "bool")]),
   give_voucher: spec(
     "give_voucher",
     "action",
@@ -204,6 +207,7 @@ export const OUTPUT_FIELDS: Record<NodeType, readonly string[]> = {
   send_email: ["next"],
   send_sms: ["next"],
   send_push: ["next"],
+  send_preferred: ["next"],
   give_voucher: ["next"],
   update_profile: ["next"],
   webhook: ["next"],

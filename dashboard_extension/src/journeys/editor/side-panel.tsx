@@ -10,6 +10,7 @@ import { ENTRY_ID, stepType } from "./convert";
 import { type JourneyFacts, splitNodeIds } from "./broadcast-test";
 import { fieldError, innerErrors } from "./field-errors";
 import { Field } from "./fields";
+import { PreferredChannelsFields } from "./preferred-fields";
 import type { Action, Selection } from "./reducer";
 import type { Json } from "./types";
 import { isEntryType, isNodeType, isObject } from "./types";
@@ -90,6 +91,13 @@ const NodeForm = ({ node, journey, dispatch, problems, readOnly, extras }: NodeF
         )}
         {node.id === ENTRY_ID && (
           <ProgrammeFields config={config} onChange={(next) => dispatch({ type: "configure", id: node.id, config: next, at: now(), field: "where" })} />
+        )}
+        {type === "send_preferred" && (
+          <PreferredChannelsFields
+            config={config}
+            problems={problems}
+            onChange={(next) => dispatch({ type: "configure", id: node.id, config: next, at: now(), field: "templates" })}
+          />
         )}
         {spec && spec.fields.length === 0 && (
           <Text size={2} color="default2">

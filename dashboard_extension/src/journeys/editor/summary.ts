@@ -3,6 +3,7 @@
  * `60 / 40`), as message descriptors, and the global ids of the app's API against the
  * integer ids a definition stores (`segment_id`).
  */
+import { preferredSummary } from "./preferred-channel";
 import type { Json, JsonObject } from "./types";
 import { isObject } from "./types";
 
@@ -46,6 +47,10 @@ export const summaryOf = (config: JsonObject): Line => {
       const subjects = Array.isArray(config.subject_variants) ? config.subject_variants.length : 0;
       if (!str(config.template)) return null;
       return subjects >= 2 ? { id: "editor.summary.subjectTest", values: { template: str(config.template), count: subjects } } : { text: str(config.template) };
+    }
+    case "send_preferred": {
+      const order = preferredSummary(config);
+      return order ? { text: order } : null;
     }
     case "give_voucher": {
       const values = isObject(config.values) ? Object.values(config.values) : [];

@@ -19,6 +19,7 @@ export const NODE_TYPES = [
   "send_email",
   "send_sms",
   "send_push",
+  "send_preferred",
   "give_voucher",
   "update_profile",
   "webhook",

@@ -8,6 +8,7 @@
 import { DATE_FIELDS, OUTPUT_FIELDS, PROFILE_FIELDS, REENTRY_MODES, WAITING_TYPES, outputsOf } from "./catalogue";
 import { checkBroadcastTest } from "./broadcast-test";
 import { ENTRY_ID } from "./convert";
+import { checkPreferred } from "./preferred-channel";
 import { checkSubjectVariants } from "./subject-test";
 import type { Definition, Json, JsonObject, NodeType } from "./types";
 import { ENTRY_TYPES, isNodeType, isObject } from "./types";
@@ -225,6 +226,10 @@ const checkNode = (type: NodeType, node: JsonObject, add: Add) => {
     case "send_push":
       checkSend(node, add);
       if (type === "send_email") checkSubjectVariants(node.subject_variants, add);
+      if (node.at_best_hour !== undefined && typeof node.at_best_hour !== "boolean") add("at_best_hour", "boolean");
+      break;
+    case "send_preferred":
+      checkPreferred(node, add);
       if (node.at_best_hour !== undefined && typeof node.at_best_hour !== "boolean") add("at_best_hour", "boolean");
       break;
     case "give_voucher":
