@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 
 from saleor_mautomation.contacts.config import contacts_config
+from saleor_mautomation.contacts.send_times import shop_send_time_refresh
 from saleor_mautomation.contacts.sweeps import email_engagement_sweep, lifecycle_sweep, rfm_sweep
 from saleor_mautomation.core import clock
 from saleor_mautomation.flows import drain
@@ -254,12 +255,14 @@ def segments_sweep() -> None:
 
 @shared_task(name="saleor_mautomation.flows.tasks.contacts_sweep")
 def contacts_sweep(installation_id: int) -> None:
-    """RFM quintiles, time-driven lifecycle stages and 30/90-day email counts."""
+    """RFM quintiles, time-driven lifecycle stages, 30/90-day email counts and the send-time
+    profiles (those whose window slid, then the shop's)."""
     config = contacts_config(installation_id)
     now = clock.now()
     lifecycle_sweep(installation_id=installation_id, config=config, now=now)
     rfm_sweep(installation_id=installation_id, now=now)
     email_engagement_sweep(installation_id=installation_id, now=now)
+    shop_send_time_refresh(installation_id=installation_id, now=now)
 
 
 @shared_task(name="saleor_mautomation.flows.tasks.nightly")

@@ -23,12 +23,12 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from saleor_mautomation.contacts.models import Contact, PushSubscription
+from saleor_mautomation.contacts.send_times import SendTimes
 from saleor_mautomation.events.changes import MESSAGE_QUEUED, work_note
 from saleor_mautomation.messages.channels import Channel, channel_spec
 from saleor_mautomation.messages.models import Message, Template, TemplateVersion
 from saleor_mautomation.messages.outbox import Origin
 from saleor_mautomation.messages.providers import SUBJECT_KEY
-from saleor_mautomation.messages.rules import next_hour
 from saleor_mautomation.messages.services import template_current
 
 
@@ -114,7 +114,6 @@ class _Contact:
     phone: str
     language: str
     time_zone: str
-    best_send_hour: int | None
 
 
 def _address(
@@ -144,11 +143,21 @@ def messages_enqueue_bulk(
         return []
     contact_ids = {contact_id for _, contact_id, _, _ in rows}
     contacts = {
-        pk: _Contact(email, phone, (language or "")[:2].lower(), zone, hour)
-        for pk, email, phone, language, zone, hour in Contact.objects.filter(
+        pk: _Contact(email, phone, (language or "")[:2].lower(), zone)
+        for pk, email, phone, language, zone in Contact.objects.filter(
             installation_id=installation_id, pk__in=contact_ids
-        ).values_list("pk", "email", "phone", "language_code", "time_zone", "best_send_hour")
+        ).values_list("pk", "email", "phone", "language_code", "time_zone")
     }
+    # Each contact's best moment within 24 hours (contacts.send_time), read only when asked.
+    send_times = SendTimes(installation_id, now)
+    profiles: dict[int, tuple[dict[str, int], int, int]] = {}
+    if any(group.at_best_hour for group in groups):
+        profiles = {
+            pk: (weights, clicks, opens)
+            for pk, weights, clicks, opens in Contact.objects.filter(
+                installation_id=installation_id, pk__in=contact_ids
+            ).values_list("pk", "send_time_weights", "send_time_clicks", "send_time_opens")
+        }
     pushable: set[int] = set()
     if any(group.template.channel == Channel.PUSH for group in groups):
         pushable = set(
@@ -158,7 +167,6 @@ def messages_enqueue_bulk(
         )
     channels = [channel_spec(group.template.channel).channel for group in groups]
     versions: dict[tuple[int, str], TemplateVersion | None] = {}
-    zones: dict[tuple[str, int], datetime] = {}
     keys: list[str] = []
     queued: dict[str, Any] = {
         name: [] for name in ("keys", "contacts", "groups", "versions", "addresses")
@@ -179,11 +187,11 @@ def messages_enqueue_bulk(
             keys.append("")
             continue
         send_after = now
-        if group.at_best_hour and contact.best_send_hour is not None:
-            zone = (contact.time_zone, contact.best_send_hour)
-            if zone not in zones:
-                zones[zone] = next_hour(now, time_zone=zone[0], hour=zone[1])
-            send_after = zones[zone]
+        if group.at_best_hour:
+            weights, clicks, opens = profiles[contact_id]
+            send_after = send_times.moment(
+                time_zone=contact.time_zone, weights=weights, clicks=clicks, opens=opens
+            )
         keys.append(key)
         queued["keys"].append(key)
         queued["contacts"].append(contact_id)

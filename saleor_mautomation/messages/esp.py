@@ -13,6 +13,7 @@ from django.db import transaction
 from saleor_mautomation.contacts.consent import Evidence, consent_withdraw
 from saleor_mautomation.contacts.figures import engagement_email_refresh
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.contacts.send_times import contact_send_time_refresh
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.messages.funnel import Reached, message_reached
 from saleor_mautomation.messages.models import Message, Suppression
@@ -94,4 +95,5 @@ def esp_event_apply(
             consent_withdraw(contact=contact, evidence=Evidence(source=f"esp.{esp}"), now=now)
         if event_type in {"opened", "clicked"}:
             engagement_email_refresh(contact=contact, now=now)
+            contact_send_time_refresh(contact=contact, now=now)
     return True

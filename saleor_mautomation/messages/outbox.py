@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.contacts.send_times import SendTimes
 from saleor_mautomation.events.changes import MESSAGE_QUEUED, work_note
 from saleor_mautomation.messages.channels import channel_spec
 from saleor_mautomation.messages.models import Message, Template, TemplateVersion
 from saleor_mautomation.messages.providers import SUBJECT_KEY
-from saleor_mautomation.messages.rules import next_hour
 from saleor_mautomation.messages.services import (
     SMS_CONFIRM,
     template_current,
@@ -44,13 +44,10 @@ def _outbox_row(
     dedupe_key: str,
     now: datetime,
     context: dict[str, Any] | None,
-    at_best_hour: bool,
+    send_after: datetime,
     origin: Origin | None,
     subject: str = "",
 ) -> Message:
-    send_after = now
-    if at_best_hour and contact.best_send_hour is not None:
-        send_after = next_hour(now, time_zone=contact.time_zone, hour=contact.best_send_hour)
     journey = origin or Origin()
     return Message(
         installation_id=contact.installation_id,
@@ -107,6 +104,7 @@ def messages_enqueue(items: Sequence[Outgoing], *, now: datetime) -> list[int | 
     where the contact has no address on the channel or the template no content.
     ``UnknownChannel`` (nothing queued) when a template's channel is not declared."""
     versions: dict[tuple[int, str], TemplateVersion | None] = {}
+    send_times: dict[int, SendTimes] = {}
     rows: list[Message | None] = []
     for item in items:
         address = address_of(item.contact, item.template.channel)
@@ -117,6 +115,18 @@ def messages_enqueue(items: Sequence[Outgoing], *, now: datetime) -> list[int | 
         if address is None or version is None:
             rows.append(None)
             continue
+        send_after = now
+        if item.at_best_hour:  # the contact's best moment within 24 hours (contacts.send_time)
+            contact = item.contact
+            times = send_times.setdefault(
+                contact.installation_id, SendTimes(contact.installation_id, now)
+            )
+            send_after = times.moment(
+                time_zone=contact.time_zone,
+                weights=contact.send_time_weights,
+                clicks=contact.send_time_clicks,
+                opens=contact.send_time_opens,
+            )
         rows.append(
             _outbox_row(
                 contact=item.contact,
@@ -126,7 +136,7 @@ def messages_enqueue(items: Sequence[Outgoing], *, now: datetime) -> list[int | 
                 dedupe_key=item.dedupe_key,
                 now=now,
                 context=item.context,
-                at_best_hour=item.at_best_hour,
+                send_after=send_after,
                 origin=item.origin,
                 subject=item.subject,
             )

@@ -30,6 +30,7 @@ from saleor_mautomation.contacts.consent import Evidence, consent_withdraw
 from saleor_mautomation.contacts.engagement import EMAIL_CLICKED, EMAIL_OPENED
 from saleor_mautomation.contacts.figures import engagement_email_refresh
 from saleor_mautomation.contacts.models import Contact, EmailConsent
+from saleor_mautomation.contacts.send_times import contact_send_time_refresh
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.messages import tokens
 from saleor_mautomation.messages.funnel import message_reached
@@ -310,6 +311,7 @@ def _hit_record(
         )
         if event_type in (EMAIL_OPENED, EMAIL_CLICKED):
             engagement_email_refresh(contact=contact, now=now)
+        contact_send_time_refresh(contact=contact, now=now)  # its hour-of-week profile
         preference_refresh(contact=contact, now=now)
 
 

@@ -25,8 +25,8 @@ NOW = datetime(2026, 12, 1, 10, 37, tzinfo=UTC)  # a Tuesday, 11:37 in Berlin
 TUE_19 = 1 * 24 + 19
 
 
-def berlin(*args: int) -> datetime:
-    return datetime(*args, tzinfo=BERLIN).astimezone(UTC)
+def berlin(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
 def test_slots_are_local_hours_of_the_week_from_monday():

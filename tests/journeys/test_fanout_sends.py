@@ -50,7 +50,8 @@ PEOPLE: list[dict[str, Any]] = [
     {"language_code": "en"},
     {"language_code": "de-DE"},  # the German version
     {"time_zone": "America/Los_Angeles"},  # 00:05 there: quiet hours, deferred
-    {"best_send_hour": 18},  # a node sending at the best hour waits for 18:00 Berlin
+    # a node sending at the best hour waits for Tuesday 18:00 Berlin (contacts.send_time)
+    {"send_time_weights": {"42": 6}, "send_time_clicks": 3},
     {"email_consent": "withdrawn"},  # suppressed: no consent
     {"email": None},  # no address: the step fails
     {"suppressed": True},  # a suppressed address
@@ -421,7 +422,11 @@ def test_a_bulk_enqueue_queues_the_rows_messages_enqueue_queues(db, channel):
                 installation=shop, email="a@example.com", phone="+4915112345678"
             ),
             Contact.objects.create(
-                installation=shop, email=None, language_code="de", best_send_hour=7
+                installation=shop,
+                email=None,
+                language_code="de",
+                send_time_weights={"31": 6},
+                send_time_clicks=3,
             ),
         ]
         PushSubscription.objects.create(
