@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 def sql_rows(sql: str, params: Sequence[Any], *, prepare: bool) -> list[tuple[Any, ...]]:
@@ -43,3 +43,70 @@ def values_source(
         return f"({values}) AS v({', '.join(names)})"
     columns = ", ".join(f"column{n} AS {name}" for n, name in enumerate(names, start=1))
     return f"(SELECT {columns} FROM ({values})) AS v"  # noqa: S608
+
+
+def unnest_upsert(
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    *,
+    conflict: Sequence[str] = (),
+    update: Sequence[str] | None = None,
+    where: str = "",
+    returning: Sequence[str] = (),
+) -> str:
+    """``INSERT INTO table ... SELECT FROM unnest(arrays)``: one row per element of the arrays
+    (PostgreSQL only). Its parameters are one array per column, in ``columns``' order, each
+    ``(column, type)`` bound in binary as an array of that type (``%b::type[]``), so the text
+    is the same for any number of rows: prepared once per connection, never parsed for values
+    (a multi-row ``VALUES`` has a placeholder per value and a new text per row count).
+
+    ``conflict``: the ON CONFLICT target; a row meeting a stored one sets the ``update``
+    columns from it (every column but the target when ``None``; ``DO NOTHING`` when empty),
+    and only where ``where`` holds (a condition on ``table`` and ``excluded``). ``returning``:
+    columns of the rows written. Names are the caller's own columns, never input.
+    """
+    names = [name for name, _ in columns]
+    arrays = ", ".join(f"%b::{kind}[]" for _, kind in columns)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608 - the caller's columns
+        f"SELECT * FROM unnest({arrays})"
+    )
+    if conflict:
+        sets = [name for name in names if name not in conflict] if update is None else update
+        sql += f" ON CONFLICT ({', '.join(conflict)}) "
+        if sets:
+            sql += "DO UPDATE SET " + ", ".join(f"{name} = excluded.{name}" for name in sets)
+            sql += f" WHERE {where}" if where else ""
+        else:
+            sql += "DO NOTHING"
+    if returning:
+        sql += f" RETURNING {', '.join(returning)}"
+    return sql
+
+
+def model_columns(model: type[models.Model], names: Sequence[str]) -> list[tuple[str, str]]:
+    """``(column, PostgreSQL type)`` of the model's fields ``names`` (names or attnames), for
+    ``unnest_upsert``."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    fields = [_field(model, name) for name in names]
+    return [(str(field.column), str(field.db_type(connection))) for field in fields]
+
+
+def model_arrays(
+    model: type[models.Model], names: Sequence[str], rows: Sequence[models.Model], *, add: bool
+) -> list[list[Any]]:
+    """The values of the fields ``names`` of model instances, one array per field, as the ORM
+    would send them (``add``: as for an insert, else as for an update; JSON as ``Jsonb``)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    fields = [_field(model, name) for name in names]
+    return [
+        [field.get_db_prep_save(field.pre_save(row, add), connection) for row in rows]
+        for field in fields
+    ]
+
+
+def _field(model: type[models.Model], name: str) -> Any:
+    for field in model._meta.concrete_fields:
+        if name in (field.name, field.attname):
+            return field
+    raise LookupError(f"{model.__name__} has no column {name!r}")
