@@ -53,7 +53,7 @@ export type PlacedErrors = { byRow: Record<string, RowError[]>; general: Definit
 export type FieldKind = "text" | "number" | "boolean" | "date";
 
 export const PROFILE_FIELDS: Record<FieldKind, readonly string[]> = {
-  text: ["email", "first_name", "last_name", "gender", "language_code", "country", "city", "time_zone", "lifecycle_stage"],
+  text: ["email", "first_name", "last_name", "gender", "language_code", "country", "city", "time_zone", "lifecycle_stage", "preferred_channel"],
   number: [
     "orders_count",
     "rfm_recency",
@@ -94,6 +94,8 @@ export const SPEND_METRICS: readonly string[] = ["total", "orders", "average_ord
 export const CONSENT_STATUSES: readonly string[] = ["unknown", "pending", "granted", "withdrawn"];
 export const EMAIL_ACTIONS: readonly string[] = ["opened", "clicked", "delivered", "bounced", "complained", "unsubscribed"];
 export const WHERE_OPERATORS: readonly string[] = ["eq", "ne", "in", "has", "gt", "gte", "lt", "lte"];
+/** The learned channel a contact answers on (contacts/channel_preference.py). */
+export const PREFERRED_CHANNELS: readonly string[] = ["email", "sms", "push"];
 export const LIFECYCLE_STAGES: readonly string[] = [
   "prospect",
   "subscriber",

@@ -32,6 +32,7 @@ import {
   type JsonObject,
   levelOf,
   LIFECYCLE_STAGES,
+  PREFERRED_CHANNELS,
   operatorsFor,
   OPERATORS,
   type PlacedErrors,
@@ -534,6 +535,7 @@ const ProfileFields = ({ row, errors }: RowProps) => {
   const fieldOptions = (Object.keys(PROFILE_FIELDS) as (keyof typeof PROFILE_FIELDS)[]).flatMap((k) =>
     PROFILE_FIELDS[k].map((f) => ({ value: f, label: t("rules.profile.fieldOption", { field: t(`rules.profile.${f}`), kind: t(`rules.kind.${k}`) }) })),
   );
+  const suggested = field === "lifecycle_stage" ? LIFECYCLE_STAGES : field === "preferred_channel" ? PREFERRED_CHANNELS : null;
   return (
     <>
       <SelectControl label={t("rules.field.field")} value={field} options={fieldOptions} onChange={(v) => change(setProfileField(tree, row.id, v))} error={hasFieldError(errors, "field")} testId="profile-field" width="260px" />
@@ -550,12 +552,12 @@ const ProfileFields = ({ row, errors }: RowProps) => {
         value={row.condition.value}
         onChange={(v) => change(setValue(tree, row.id, v))}
         error={hasFieldError(errors, "value")}
-        list={field === "lifecycle_stage" ? listId : undefined}
+        list={suggested ? listId : undefined}
       />
-      {field === "lifecycle_stage" && (
+      {suggested && (
         <datalist id={listId}>
-          {LIFECYCLE_STAGES.map((stage) => (
-            <option key={stage} value={stage} />
+          {suggested.map((value) => (
+            <option key={value} value={value} />
           ))}
         </datalist>
       )}
