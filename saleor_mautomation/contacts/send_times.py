@@ -149,12 +149,14 @@ def shop_send_time_refresh(*, installation_id: int, now: datetime) -> ShopSendTi
     return shop
 
 
-def shop_send_time(*, installation_id: int, now: datetime) -> ShopSendTime:
+def shop_send_time(*, installation_id: int, now: datetime, save: bool = True) -> ShopSendTime:
     """The shop's stored profile; computed now when it has none yet (a shop before its first
-    night), saved unless another process saved one meanwhile (then that one)."""
+    night), and saved (``save``) unless another process saved one meanwhile (then that one)."""
     shop = ShopSendTime.objects.filter(installation_id=installation_id).first()
     if shop is None:
         computed = _shop_computed(installation_id, now=now, recount=False)
+        if not save:
+            return computed
         ShopSendTime.objects.bulk_create([computed], ignore_conflicts=True)
         shop = ShopSendTime.objects.get(installation_id=installation_id)
     return shop

@@ -36,6 +36,7 @@ from saleor_mautomation.graphql.predictions import (
     ContactPredictionsType,
     resolve_contact_predictions,
 )
+from saleor_mautomation.graphql.send_time import SendTimeType, resolve_contact_send_time
 from saleor_mautomation.journeys.models import JourneyRun
 from saleor_mautomation.journeys.privacy import broadcast_waits_export, runs_export
 from saleor_mautomation.messages.privacy import messages_export
@@ -258,6 +259,12 @@ class ContactType(graphene.ObjectType):
         required=True,
         resolver=resolve_contact_channel_preference,
         description="The channel the contact answers on, learned and explained.",
+    )
+    send_time = graphene.Field(
+        SendTimeType,
+        required=True,
+        resolver=resolve_contact_send_time,
+        description="The contact's best hour of the week to send at, learned and explained.",
     )
     segment_memberships = graphene.List(
         graphene.NonNull("saleor_mautomation.graphql.segments.MembershipType"),

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from saleor_mautomation.contacts.models import Contact, ShopSendTime
+from saleor_mautomation.graphql.contacts import to_global_id
 from saleor_mautomation.journeys.models import Journey
 from saleor_mautomation.journeys.services import journey_publish
 from saleor_mautomation.messages import tokens
@@ -239,3 +240,61 @@ def test_a_broadcast_without_the_option_goes_when_it_is_due(shop: Shop):
         "quiet hours",
         utc(2, 3, 13),
     )
+
+
+SEND_TIME = """query C($id: ID!) { contact(id: $id) { sendTime {
+  source weekday hour clicks opens timeZone nextMoment explanation
+  priorWeight minInteractions shopContacts } } }"""
+
+
+def test_the_profile_explains_each_contacts_send_time(shop: Shop):
+    # given: the engaged contacts and the shop's profile of the night before
+    contacts = engaged_contacts(shop)
+    shop.tick(utc(2, 3, 3, 15))  # the nightly chain
+    shop.at(SEND_AT)
+
+    # when: the Dashboard asks for each one's send time
+    said = {
+        name: shop.dashboard(SEND_TIME, id=to_global_id("Contact", contact.pk))["data"]["contact"][
+            "sendTime"
+        ]
+        for name, contact in contacts.items()
+    }
+
+    # then: Ada's own Tuesday evening; Dan's proxy opens do not count: the shop's best hour
+    common = {"priorWeight": 10, "minInteractions": 3, "shopContacts": 3}
+    assert said["ada"] == {
+        "source": "CONTACT",
+        "weekday": 1,
+        "hour": 19,
+        "clicks": 3,
+        "opens": 0,
+        "timeZone": "Europe/Berlin",
+        "nextMoment": "2026-02-03T18:00:00+00:00",
+        "explanation": "Usually engages Tue 19-20h, from 3 clicks.",
+        **common,
+    }
+    assert said["bob"] == {
+        "source": "CONTACT",
+        "weekday": 3,
+        "hour": 7,
+        "clicks": 0,
+        "opens": 3,
+        "timeZone": "America/New_York",
+        "nextMoment": "2026-02-04T00:00:00+00:00",
+        "explanation": "Usually engages Thu 7-8h, from 3 opens.",
+        **common,
+    }
+    assert said["dan"] == {
+        "source": "SHOP",
+        "weekday": 1,
+        "hour": 19,
+        "clicks": 4,
+        "opens": 3,
+        "timeZone": "Europe/London",
+        "nextMoment": "2026-02-03T19:00:00+00:00",
+        "explanation": "Not enough data: the shop's best hour, Tue 19-20h.",
+        **common,
+    }
+    assert said["cy"]["timeZone"] == "Europe/Berlin"  # none of its own: the shop's
+    assert said["cy"]["nextMoment"] == "2026-02-03T18:00:00+00:00"

@@ -16,6 +16,7 @@ import { useIntl } from "react-intl";
 
 import { ENTRY_SPECS, NODE_SPECS, branchIndex } from "./catalogue";
 import { commerceEntry, commerceTrigger } from "./commerce";
+import { THRESHOLD_TRIGGER, thresholdEntry } from "./date-entries";
 import { programmeEntry, programmeTrigger } from "./programme-triggers";
 import type { NodeFigures } from "../../analytics/node-figures";
 import type { Counts } from "./counts";
@@ -232,7 +233,8 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, figures = n
       const [kind, type, trigger] = item.split(":");
       const preset = trigger ? commerceTrigger(trigger) : null; // a commerce trigger's event entry
       const programme = trigger ? programmeTrigger(trigger) : null; // a survey's or draw's event entry
-      const config = preset ? commerceEntry(preset) : programme ? programmeEntry(programme) : null;
+      const threshold = trigger === THRESHOLD_TRIGGER ? thresholdEntry() : null; // a line crossed
+      const config = preset ? commerceEntry(preset) : programme ? programmeEntry(programme) : threshold;
       if (kind === "entry") dispatch({ type: "setEntry", entryType: type as EntryType, position, ...(config ? { config } : {}) });
       else dispatch({ type: "addNode", nodeType: type as NodeType, position });
     },

@@ -65,6 +65,7 @@ describe("node catalogue", () => {
       event: ["entry.event_type"],
       segment_entered: ["entry.segment_id"],
       date: [],
+      recurring: ["entry.segment_id"],
       trigger: ["entry.key"],
       manual: [],
       broadcast: ["entry.segment_id", "entry.send_at"],

@@ -4,6 +4,7 @@
  * palette, the canvas nodes, the side panel and the validation mirror all read this table,
  * so a type added to the language is added here once.
  */
+import { DATE_ENTRY_FIELDS, recurringDefaults } from "./date-entries";
 import { preferredDefaults } from "./preferred-channel";
 import type { EntryType, JsonObject, NodeType } from "./types";
 
@@ -92,7 +93,7 @@ const spec = (
   fields,
 });
 
-export const DATE_FIELDS = ["birthday", "date_joined", "last_order_at"] as const;
+export const DATE_FIELDS = DATE_ENTRY_FIELDS;
 export const PROFILE_FIELDS = [
   "first_name",
   "last_name",
@@ -114,9 +115,13 @@ export const ENTRY_SPECS: Record<EntryType, TypeSpec> = {
   segment_entered: spec("segment_entered", "entry", [ENTRY_OUTPUT], () => ({}), [
     f("segment_id", "segment", { required: true }),
   ]),
+  // the date, its repeat and offset: the side panel's DateEntryFields (date-entries.ts)
   date: spec("date", "entry", [ENTRY_OUTPUT], () => ({ field: "birthday", days_offset: 0, at_hour: 9 }), [
-    f("field", "dateField", { required: true, options: DATE_FIELDS }),
-    f("days_offset", "int", { min: -60, max: 3650 }),
+    f("at_hour", "int", { min: 0, max: 23 }),
+  ]),
+  // its interval and first date: the side panel's RecurringFields
+  recurring: spec("recurring", "entry", [ENTRY_OUTPUT], () => recurringDefaults(), [
+    f("segment_id", "segment", { required: true }),
     f("at_hour", "int", { min: 0, max: 23 }),
   ]),
   trigger: spec("trigger", "entry", [ENTRY_OUTPUT], () => ({ key: "" }), [f("key", "text", { required: true })]),

@@ -5,6 +5,7 @@ import { useIntl } from "react-intl";
 import { DRAG_MIME } from "./canvas";
 import { ENTRY_SPECS, type Family, NODE_SPECS, PALETTE_ORDER, type TypeSpec } from "./catalogue";
 import { COMMERCE_TRIGGERS, commerceEntry } from "./commerce";
+import { THRESHOLD_TRIGGER, thresholdEntry } from "./date-entries";
 import { PROGRAMME_TRIGGERS, programmeEntry } from "./programme-triggers";
 import type { EntryType, JsonObject, NodeType } from "./types";
 import { ENTRY_TYPES, NODE_TYPES } from "./types";
@@ -125,6 +126,24 @@ export const Palette = memo(({ onPick, full = false }: PaletteProps) => {
                   {intl.formatMessage({ id: trigger.labelId })}
                 </Button>
               ))}
+              <Text size={1} color="default2" paddingTop={1}>
+                {intl.formatMessage({ id: "dates.editor.group" })}
+              </Text>
+              <Button
+                variant="secondary"
+                size="small"
+                draggable
+                data-testid="palette-threshold"
+                title={intl.formatMessage({ id: "dates.editor.threshold.description" })}
+                onDragStart={(event) => {
+                  event.dataTransfer.setData(DRAG_MIME, `entry:event:${THRESHOLD_TRIGGER}`);
+                  event.dataTransfer.effectAllowed = "copy";
+                }}
+                onClick={() => onPick({ kind: "entry", type: "event", config: thresholdEntry() })}
+                justifyContent="flex-start"
+              >
+                {intl.formatMessage({ id: "dates.editor.threshold" })}
+              </Button>
             </>
           )}
         </Box>

@@ -4,6 +4,7 @@ import { useIntl } from "react-intl";
 
 import { ENTRY_SPECS, NODE_SPECS, REENTRY_MODES } from "./catalogue";
 import { CommerceFields } from "./commerce-fields";
+import { DateEntryFields, RecurringFields, ThresholdFields } from "./date-fields";
 import { ProgrammeFields } from "./programme-fields";
 import type { CanvasNode, EditorDoc } from "./convert";
 import { ENTRY_ID, stepType } from "./convert";
@@ -91,6 +92,15 @@ const NodeForm = ({ node, journey, dispatch, problems, readOnly, extras }: NodeF
         )}
         {node.id === ENTRY_ID && (
           <ProgrammeFields config={config} onChange={(next) => dispatch({ type: "configure", id: node.id, config: next, at: now(), field: "where" })} />
+        )}
+        {node.id === ENTRY_ID && (
+          <ThresholdFields config={config} onChange={(next) => dispatch({ type: "configure", id: node.id, config: next, at: now(), field: "where" })} />
+        )}
+        {node.id === ENTRY_ID && type === "date" && (
+          <DateEntryFields config={config} onChange={(next) => dispatch({ type: "configure", id: node.id, config: next, at: now(), field: "field" })} />
+        )}
+        {node.id === ENTRY_ID && type === "recurring" && (
+          <RecurringFields config={config} onChange={(next) => dispatch({ type: "configure", id: node.id, config: next, at: now(), field: "start" })} />
         )}
         {type === "send_preferred" && (
           <PreferredChannelsFields

@@ -70,7 +70,12 @@ export const summaryOf = (config: JsonObject): Line => {
     case "event":
       return str(config.event_type) ? { text: str(config.event_type) } : null;
     case "date":
-      return { id: "editor.summary.date", values: { field: str(config.field), offset: typeof config.days_offset === "number" ? config.days_offset : 0 } };
+      return {
+        id: "editor.summary.date",
+        values: { field: str(config.attribute) || str(config.field), offset: typeof config.days_offset === "number" ? config.days_offset : 0 },
+      };
+    case "recurring":
+      return { id: "editor.summary.recurring", values: { every: typeof config.every === "number" ? config.every : 1, unit: str(config.unit) || "months", start: str(config.start) } };
     case "trigger":
       return str(config.key) ? { text: `/api/triggers/${str(config.key)}` } : null;
     case "segment_entered":

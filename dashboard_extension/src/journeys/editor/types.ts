@@ -7,7 +7,7 @@
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-export const ENTRY_TYPES = ["event", "segment_entered", "date", "trigger", "manual", "broadcast"] as const;
+export const ENTRY_TYPES = ["event", "segment_entered", "date", "recurring", "trigger", "manual", "broadcast"] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
 export const NODE_TYPES = [

@@ -5,10 +5,11 @@
  * `reentry.days`, ...), so one mapping (`problemTarget`) puts both on the canvas. The shop
  * checks (`journey_check`: templates, segments, lists, channels exist) stay on the server.
  */
-import { DATE_FIELDS, OUTPUT_FIELDS, PROFILE_FIELDS, REENTRY_MODES, WAITING_TYPES, outputsOf } from "./catalogue";
+import { OUTPUT_FIELDS, PROFILE_FIELDS, REENTRY_MODES, WAITING_TYPES, outputsOf } from "./catalogue";
 import { checkBroadcastTest } from "./broadcast-test";
 import { ENTRY_ID } from "./convert";
 import { checkPreferred } from "./preferred-channel";
+import { checkDateEntry, checkRecurring, checkThreshold, isThresholdEntry } from "./date-entries";
 import { checkSubjectVariants } from "./subject-test";
 import type { Definition, Json, JsonObject, NodeType } from "./types";
 import { ENTRY_TYPES, isNodeType, isObject } from "./types";
@@ -98,6 +99,7 @@ const checkEntry = (entry: Json | undefined, add: Add) => {
     case "event":
       if (!text(entry.event_type)) add("entry.event_type", "required");
       checkWhere(entry.where, add, "entry.where");
+      if (isThresholdEntry(entry)) checkThreshold(entry, add);
       if (entry.entry_key !== undefined && entry.entry_key !== null && typeof entry.entry_key !== "string") {
         add("entry.entry_key", "text");
       }
@@ -106,10 +108,10 @@ const checkEntry = (entry: Json | undefined, add: Add) => {
       if (!isInt(entry.segment_id, 1, Number.MAX_SAFE_INTEGER)) add("entry.segment_id", "required");
       break;
     case "date":
-      if (!(DATE_FIELDS as readonly Json[]).includes(entry.field ?? null)) add("entry.field", "choice");
-      if (entry.days_offset !== undefined && !isInt(entry.days_offset, -60, 3650))
-        add("entry.days_offset", "range", { min: -60, max: 3650 });
-      if (entry.at_hour !== undefined && !isInt(entry.at_hour, 0, 23)) add("entry.at_hour", "range", { min: 0, max: 23 });
+      checkDateEntry(entry, add);
+      break;
+    case "recurring":
+      checkRecurring(entry, add);
       break;
     case "trigger":
       if (typeof entry.key !== "string" || !TRIGGER_KEY.test(entry.key)) add("entry.key", "trigger_key");
