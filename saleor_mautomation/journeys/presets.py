@@ -48,33 +48,55 @@ def _voucher(then: str, percent: int, days: int, prefix: str) -> dict[str, Any]:
     }
 
 
+def _ordered_within(yes: str, no: str, **timeout: int) -> dict[str, Any]:
+    """Wait for an order: ``yes`` as soon as one is placed, ``no`` after ``timeout``."""
+    return {
+        "type": "wait_for_event",
+        "event_type": "order.placed",
+        "timeout": timeout,
+        "on_event": yes,
+        "on_timeout": no,
+    }
+
+
 EXIT = {"type": "exit"}
 ORDERED = {"event_type": "order.placed"}
 
 PRESETS: dict[str, Preset] = {
+    # The welcome programme (docs/journeys.md#the-welcome-programme): entered once per
+    # contact on a Saleor registration or a confirmed newsletter subscription; buyers get
+    # cross- and up-sell, the others a unique code, and whoever buys later joins the buyers.
     "welcome-series": Preset(
         "Welcome series",
         {
-            "entry": {"type": "event", "event_type": "customer.created"},
+            "entry": {"type": "event", "event_type": "contact.signed_up"},
             "start": "welcome",
             "nodes": {
-                "welcome": _send("welcome-1", "pause-1"),
-                "pause-1": _wait("second", days=2),
-                "second": _send("welcome-2", "pause-2", best_hour=True),
-                "pause-2": _wait("ordered", days=3),
-                "ordered": {
+                "welcome": _send("welcome-1", "pause"),
+                "pause": _wait("bought", days=2),
+                "bought": {
                     "type": "condition",
                     "condition": {"type": "order"},
-                    "yes": "end",
-                    "no": "third",
+                    "yes": "cross-sell",
+                    "no": "code",
                 },
-                "third": _send("welcome-3", "end", best_hour=True),
+                "cross-sell": _send("welcome-buyer-1", "pause-buyer", best_hour=True),
+                "pause-buyer": _wait("up-sell", days=5),
+                "up-sell": _send("welcome-buyer-2", "end", best_hour=True),
+                "code": _voucher("incentive", 10, 14, "HELLO"),
+                "incentive": _send("welcome-incentive", "bought-after-code", best_hour=True),
+                "bought-after-code": _ordered_within("settle", "reminder", days=5),
+                "reminder": _send("welcome-reminder", "bought-after-reminder", best_hour=True),
+                "bought-after-reminder": _ordered_within("settle", "end", days=7),
+                "settle": _wait("cross-sell", days=2),
                 "end": EXIT,
             },
         },
         (
-            "Greets a new customer account with three emails over five days; the third goes only to"
-            " those who have not ordered yet."
+            "Welcomes a new customer account or confirmed newsletter subscriber once, at once;"
+            " two days later a buyer gets two longer emails with products that go with what"
+            " they bought, anyone else a 10% code valid for two weeks and a reminder. Whoever"
+            " orders after the code joins the buyers' emails two days later."
         ),
     ),
     "abandoned-checkout": Preset(

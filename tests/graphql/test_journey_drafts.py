@@ -230,8 +230,8 @@ def test_the_gallery_lists_every_preset_with_a_description_and_a_layout(
         "layout": LAYOUTS["welcome-series"],
     }
     assert welcome["layout"]["entry"] == {"x": 0.0, "y": 0.0}
-    assert welcome["layout"]["ordered"]["y"] < welcome["layout"]["third"]["y"]
-    assert welcome["layout"]["third"]["y"] < welcome["layout"]["end"]["y"]
+    assert welcome["layout"]["bought"]["y"] < welcome["layout"]["cross-sell"]["y"]
+    assert welcome["layout"]["cross-sell"]["y"] < welcome["layout"]["end"]["y"]
 
 
 def test_a_preset_installs_as_a_draft_each_time_and_goes_live_only_when_asked(

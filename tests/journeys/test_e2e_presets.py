@@ -101,49 +101,7 @@ def run_of(preset: str) -> JourneyRun:
     return JourneyRun.objects.get(journey__key=preset, contact=ada())
 
 
-# -- welcome series -----------------------------------------------------------------------------
-
-
-def test_welcome_series_mails_at_sign_up_then_two_and_five_days_later(shop):
-    # given
-    shop.install("welcome-series")
-    name = shop_of(shop.shop)["name"]
-
-    # when: Ada registers
-    shop.deliver(signed_up(days=0))
-
-    # then: one email at once, one two days later, one five days later; none a minute early
-    first = shop.tick(day(0))
-    assert outline(first) == [("welcome-1", EMAIL, day(0), f"Welcome to {name}, Ada!")]
-    assert shop.tick(day(2) - MINUTE) == []
-    second = shop.tick(day(2))
-    assert outline(second) == [("welcome-2", EMAIL, day(2), f"What you can expect from {name}")]
-    assert shop.tick(day(5) - MINUTE) == []
-    third = shop.tick(day(5))
-    assert outline(third) == [("welcome-3", EMAIL, day(5), f"Picked for you at {name}")]
-    assert shop.tick(day(60)) == []
-    for mail in [*first, *second, *third]:
-        assert_marketing(mail)
-    run = run_of("welcome-series")
-    assert (run.status, run.exit_reason, run.exited_at) == ("exited", "end", day(5))
-
-
-def test_welcome_series_skips_its_last_email_once_the_customer_ordered(shop):
-    # given
-    shop.install("welcome-series")
-    shop.deliver(signed_up(days=0))
-    assert [m.template for m in shop.tick(day(0))] == ["welcome-1"]
-    assert [m.template for m in shop.tick(day(2))] == ["welcome-2"]
-
-    # when: she orders on day 3
-    shop.deliver(ordered(days=3))
-
-    # then: the "ordered yet?" branch ends the run without the third email
-    assert shop.tick(day(5)) == []
-    assert shop.tick(day(60)) == []
-    run = run_of("welcome-series")
-    assert (run.status, run.exit_reason, run.exited_at) == ("exited", "end", day(5))
-    assert Message.objects.filter(contact=ada()).count() == 2
+# -- welcome series (its branches: test_welcome.py) ---------------------------------------------
 
 
 def test_a_delivery_saleor_did_not_sign_starts_nothing(shop):
@@ -613,7 +571,7 @@ def test_the_prize_draw_invitation_mails_a_contact_added_by_hand_a_link_that_ent
 
 def test_every_preset_is_driven_end_to_end_here():
     covered = {
-        "welcome-series",
+        "welcome-series",  # test_welcome.py
         "abandoned-checkout",
         "browse-abandonment",
         "win-back",
