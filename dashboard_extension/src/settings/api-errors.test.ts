@@ -26,6 +26,11 @@ describe("locateRefusal", () => {
     expect(sms("A messaging service SID is MG followed by 32 hex digits")).toBe("messagingServiceSid");
     expect(sms("The auth token is required")).toBe("authToken");
     expect(sms("Give a sender number or a messaging service")).toBe("fromNumber");
+    const provider = (message: string) =>
+      locateRefusal({ code: "INVALID_PROVIDER", message }, ["kind", "smtpHost", "smtpPort", "smtpSecurity", "maxPerSecond", "connections", "esp"]).field;
+    expect(provider("connections is between 0 (the default) and 32")).toBe("connections");
+    expect(provider("max_per_second cannot be negative")).toBe("maxPerSecond");
+    expect(provider("An SMTP server needs a host and a port")).toBe("smtpHost");
   });
 
   it("puts a consent text version's refusal at its field", () => {

@@ -33,6 +33,7 @@ const RULES: Rule[] = [
   { code: "INVALID_ATTRIBUTION", field: "openDays", when: /^openDays/ },
   { code: "INVALID_PROVIDER", field: "smtpSecurity", when: /smtp_security/ },
   { code: "INVALID_PROVIDER", field: "maxPerSecond", when: /max_per_second/ },
+  { code: "INVALID_PROVIDER", field: "connections", when: /^connections/ },
   { code: "INVALID_PROVIDER", field: "smtpHost", when: /SMTP server|host/i },
   { code: "INVALID_PROVIDER", field: "esp", when: /anymail/ },
   { code: "ADDRESS_NOT_ALLOWED", field: "smtpHost" },

@@ -24,6 +24,7 @@ describe("email provider", () => {
         smtpUsername: "mailer",
         esp: "",
         maxPerSecond: 0,
+        connections: 0,
       },
     });
     const typed = checkEmail(initial, { ...initial, smtpPassword: "s3cret pass" });
@@ -36,6 +37,29 @@ describe("email provider", () => {
 
   it("sends nothing when nothing changed", () => {
     expect(checkEmail(initial, { ...initial })).toEqual({ ok: true, changed: [], input: {} });
+  });
+
+  it("sends the parallel connections, a whole number from 0 (the deployment's default) to 32", () => {
+    expect(initial.connections).toBe("0");
+    expect(emailForm({ ...smtpProvider(), connections: 6 }).connections).toBe("6");
+    expect(checkEmail(initial, { ...initial, connections: " 8 " })).toEqual({
+      ok: true,
+      changed: ["connections"],
+      input: expect.objectContaining({ kind: "smtp", maxPerSecond: 0, connections: 8 }) as unknown,
+    });
+    expect(checkEmail(initial, { ...initial, connections: "32" })).toMatchObject({ ok: true, input: { connections: 32 } });
+    expect(checkEmail(initial, { ...initial, connections: "33" })).toEqual({
+      ok: false,
+      errors: { connections: { id: "settings.error.range", values: { low: 0, high: 32 } } },
+    });
+    expect(checkEmail(initial, { ...initial, connections: "2.5" })).toEqual({
+      ok: false,
+      errors: { connections: { id: "settings.error.wholeNumber", values: { low: 0, high: 32 } } },
+    });
+    expect(checkEmail(initial, { ...initial, connections: "" })).toEqual({
+      ok: false,
+      errors: { connections: { id: "settings.error.wholeNumber", values: { low: 0, high: 32 } } },
+    });
   });
 
   it("wants a host and a port for SMTP, an anymail name and a JSON object for an ESP", () => {

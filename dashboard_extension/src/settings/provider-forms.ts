@@ -23,7 +23,12 @@ export type EmailForm = {
   /** A replacement for the ESP's settings as a JSON object; empty: keep them. */
   espSettings: string;
   maxPerSecond: string;
+  /** Parallel connections (0 to `MAX_CONNECTIONS`); 0: the deployment's default. */
+  connections: string;
 };
+
+/** The most parallel connections a shop may give its provider (messages/providers.py). */
+export const MAX_CONNECTIONS = 32;
 
 export const emailForm = (p: EmailProvider): EmailForm => ({
   kind: p.kind,
@@ -35,6 +40,7 @@ export const emailForm = (p: EmailProvider): EmailForm => ({
   esp: p.esp,
   espSettings: "",
   maxPerSecond: String(p.maxPerSecond),
+  connections: String(p.connections),
 });
 
 const parseObject = (textValue: string): Record<string, unknown> | null => {
@@ -50,9 +56,11 @@ export const checkEmail = (initial: EmailForm, form: EmailForm): Checked<keyof E
   const errors: FieldErrors<keyof EmailForm> = {};
   const port = wholeNumber(form.smtpPort, 1, 65535);
   const rate = nonNegative(form.maxPerSecond);
+  const connections = wholeNumber(form.connections, 0, MAX_CONNECTIONS);
   const espSettings = form.espSettings.trim() ? parseObject(form.espSettings) : undefined;
   if (!(EMAIL_KINDS as readonly string[]).includes(form.kind)) errors.kind = { id: "settings.error.required" };
   if (isError(rate)) errors.maxPerSecond = rate;
+  if (isError(connections)) errors.connections = connections;
   if (form.kind === "smtp") {
     if (!form.smtpHost.trim()) errors.smtpHost = { id: "settings.error.required" };
     if (isError(port)) errors.smtpPort = port;
@@ -73,6 +81,7 @@ export const checkEmail = (initial: EmailForm, form: EmailForm): Checked<keyof E
     smtpUsername: form.smtpUsername.trim(),
     esp: form.esp.trim(),
     maxPerSecond: rate,
+    connections,
   };
   if (form.smtpPassword) input.smtpPassword = form.smtpPassword;
   if (espSettings) input.espSettings = espSettings;
@@ -174,4 +183,4 @@ export const checkSenderAndEmail = (initial: SenderEmailForm, form: SenderEmailF
 };
 
 const SENDER_KEYS = ["senderName", "fromEmail", "replyTo"] as const;
-const EMAIL_KEYS = ["kind", "smtpHost", "smtpPort", "smtpSecurity", "smtpUsername", "smtpPassword", "esp", "espSettings", "maxPerSecond"] as const;
+const EMAIL_KEYS = ["kind", "smtpHost", "smtpPort", "smtpSecurity", "smtpUsername", "smtpPassword", "esp", "espSettings", "maxPerSecond", "connections"] as const;

@@ -47,6 +47,7 @@ const EMAIL_PROVIDER_FIELDS = /* GraphQL */ `
     esp
     hasEspSettings
     maxPerSecond
+    connections
   }
 `;
 

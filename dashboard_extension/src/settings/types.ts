@@ -39,6 +39,8 @@ export type EmailProvider = {
   esp: string;
   hasEspSettings: boolean;
   maxPerSecond: number;
+  /** Parallel connections to it across all workers (0 to 32); 0: the deployment's default. */
+  connections: number;
 };
 
 export type SmsProvider = {

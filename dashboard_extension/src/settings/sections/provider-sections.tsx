@@ -49,6 +49,9 @@ export const SenderEmailSection = ({ settings, provider }: { settings: AppSettin
           error={errors.kind}
         />
         <TextField name="maxPerSecond" label={t("settings.maxPerSecond")} hint={t("settings.maxPerSecondHint")} value={form.maxPerSecond} onChange={(v) => set("maxPerSecond", v)} error={errors.maxPerSecond} />
+        {form.kind !== "default" && (
+          <TextField name="connections" label={t("settings.email.connections")} hint={t("settings.email.connectionsHint")} value={form.connections} onChange={(v) => set("connections", v)} error={errors.connections} />
+        )}
       </FieldRow>
       {form.kind === "smtp" && (
         <FieldRow>
