@@ -10,12 +10,14 @@ Cards carry the channel's prices and currency.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count
 
 from saleor_mautomation.catalogue.models import CatalogueSettings, Product
@@ -453,6 +455,10 @@ def _sales(ask: _Ask, category_id: str | None, limit: int) -> list[tuple[str, in
     days = _window_days()
     key = f"rec-sales2:{installation_id}:{version}:{today}:{days}:{channel_slug}:{category_id}"
     cached: tuple[list[tuple[str, int]], int] | None = cache.get(key)
+    if cached is None and category_id is not None and limit <= PARTNERS:
+        cached = _category_sales(installation_id, channel_slug, version, days).get(
+            category_id, ([], PARTNERS)
+        )
     if cached is not None and _enough(cached, limit):
         ask.batch.sales[(channel_slug, category_id)] = cached
         return cached[0][:limit]
@@ -474,6 +480,51 @@ def _sales(ask: _Ask, category_id: str | None, limit: int) -> list[tuple[str, in
     cache.set(key, (sales, read), settings.RECOMMENDATIONS_CACHE_SECONDS)
     ask.batch.sales[(channel_slug, category_id)] = (sales, read)
     return sales[:limit]
+
+
+# Every category's best-sellers of a channel, read in one statement and kept in the process:
+# (installation, version, day, window, channel) -> (read at, category -> (list, rows read)).
+_CATEGORY_SALES: dict[
+    tuple[int, int, str, int, str], tuple[float, dict[str, tuple[list[tuple[str, int]], int]]]
+] = {}
+_CATEGORY_SALES_KEPT = 16
+
+
+def _category_sales(
+    installation_id: int, channel_slug: str, version: int, days: int
+) -> dict[str, tuple[list[tuple[str, int]], int]]:
+    """Each category's ``PARTNERS`` best-selling products in the channel over the window, most
+    first (as ``_sales`` ranks one category's), in one statement for all the categories: a
+    contact's favourite category is then never a statement of its own. Kept in the process
+    per version of the tables and day, for ``RECOMMENDATIONS_CACHE_SECONDS`` at most."""
+    today = clock.now().date()
+    key = (installation_id, version, today.isoformat(), days, channel_slug)
+    kept = _CATEGORY_SALES.get(key)
+    now = time.monotonic()
+    if kept is not None and now - kept[0] < settings.RECOMMENDATIONS_CACHE_SECONDS:
+        return kept[1]
+    ledger = OrderProduct._meta.db_table
+    since = connection.ops.adapt_datefield_value(today - timedelta(days=days))
+    ranked = reads.rows(
+        "SELECT category_id, product_id, n FROM (SELECT category_id, product_id, "  # noqa: S608
+        "count(*) AS n, row_number() OVER (PARTITION BY category_id "
+        "ORDER BY count(*) DESC, product_id) AS r "
+        f"FROM {ledger} WHERE installation_id = %s AND channel_slug = %s AND day > %s "
+        "GROUP BY category_id, product_id) t WHERE r <= %s ORDER BY category_id, r",
+        [installation_id, channel_slug, since, PARTNERS],
+    )
+    lists: dict[str, tuple[list[tuple[str, int]], int]] = {}
+    for category_id, product_id, orders in ranked:
+        lists.setdefault(category_id, ([], PARTNERS))[0].append((product_id, int(orders)))
+    while len(_CATEGORY_SALES) >= _CATEGORY_SALES_KEPT:
+        del _CATEGORY_SALES[next(iter(_CATEGORY_SALES))]
+    _CATEGORY_SALES[key] = (now, lists)
+    return lists
+
+
+def recommendations_cache_clear() -> None:
+    """Forget what the process keeps (tests start each from nothing)."""
+    _CATEGORY_SALES.clear()
 
 
 def _enough(known: tuple[list[tuple[str, int]], int], limit: int) -> bool:
