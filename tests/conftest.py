@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from saleor_mautomation.contacts.config import contacts_config_clear_cache
+from saleor_mautomation.recommendations.selectors import recommendations_cache_clear
 from saleor_mautomation.saleor import jwks, selectors
 from saleor_mautomation.saleor.models import Installation
 from saleor_mautomation.segments.membership import segments_cache_clear
@@ -25,6 +26,7 @@ def _app_settings(settings):
     selectors.clear_cache()
     contacts_config_clear_cache()
     segments_cache_clear()
+    recommendations_cache_clear()
 
 
 @pytest.fixture
