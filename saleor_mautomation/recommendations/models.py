@@ -109,9 +109,12 @@ class ProductOrders(models.Model):
     objects: ClassVar[models.Manager[ProductOrders]]
 
     class Meta:
+        # With the count in the index: a look-up's popularity probes never visit the table.
         constraints = [
             models.UniqueConstraint(
-                fields=["installation", "product_id"], name="rec_product_orders"
+                fields=["installation", "product_id"],
+                include=["orders"],
+                name="rec_product_orders",
             )
         ]
 
@@ -140,10 +143,13 @@ class ProductPair(models.Model):
                 fields=["installation", "product_id", "other_id"], name="rec_product_pair"
             )
         ]
-        # A product's strongest partners first, read without a sort.
+        # A product's strongest partners first, read without a sort and from the index alone
+        # (the partner in it): 200 partners are a few index pages, not 200 table pages.
         indexes = [
             models.Index(
-                "installation", "product_id", models.F("orders").desc(), name="rec_pair_top"
+                fields=["installation", "product_id", "-orders"],
+                include=["other_id"],
+                name="rec_pair_top_covering",
             )
         ]
 
