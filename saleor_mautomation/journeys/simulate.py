@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from saleor_mautomation.contacts.channel_preference import channels_reachable
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.engine import Facts, RunState, advance
@@ -41,6 +42,16 @@ def _holds(contact: Contact, node: d.Condition, now: datetime) -> bool:
     return Contact.objects.filter(pk=contact.pk).filter(condition).exists()
 
 
+def _facts(contact: Contact, reachable: frozenset[str]) -> Facts:
+    """What a call knows of the contact at first: a send-on-the-preferred-channel step
+    chooses as it would for real (the learned channel, where the contact can be reached)."""
+    return Facts(
+        time_zone=contact.time_zone,
+        preferred_channel=contact.preferred_channel,
+        reachable=reachable,
+    )
+
+
 def journey_simulate(
     definition: d.JourneyDefinition,
     *,
@@ -51,7 +62,8 @@ def journey_simulate(
     """What the journey would do for the contact, step by step, from ``now``."""
     trace: list[TraceStep] = []
     state = RunState(run_id=0, node=definition.start, node_entered_at=now)
-    facts = Facts(time_zone=contact.time_zone)
+    reachable = channels_reachable([contact])[contact.pk]
+    facts = _facts(contact, reachable)
     clock = now
     for _ in range(MAX_CALLS):
         outcome = advance(definition, state, facts, clock)
@@ -80,7 +92,7 @@ def journey_simulate(
         trace.append(
             TraceStep(clock, outcome.state.node, "waiting", {"until": outcome.wake_at.isoformat()})
         )
-        state, facts = outcome.state, Facts(time_zone=contact.time_zone)
+        state, facts = outcome.state, _facts(contact, reachable)
         if isinstance(waiting_at, d.WaitForEvent) and events_happen:
             moment = state.node_entered_at
             facts = replace(facts, events_since_node=((waiting_at.event_type, moment),))

@@ -18,6 +18,7 @@ from saleor_mautomation.journeys.definition import journey_parse
 from saleor_mautomation.journeys.engine import Action, Facts, RunState, advance
 from saleor_mautomation.journeys.models import Journey, RunStep
 from saleor_mautomation.journeys.services import journey_enroll, journey_publish
+from saleor_mautomation.journeys.simulate import journey_simulate
 from saleor_mautomation.journeys.validation import journey_check
 from saleor_mautomation.messages.models import Message
 from saleor_mautomation.messages.outbox import message_enqueue
@@ -264,3 +265,31 @@ def test_a_step_needs_a_template_for_each_channel_of_its_fallback_order(
 
     assert message in str(refused.value.errors)
     assert all(e.field.startswith("nodes.send") for e in refused.value.errors)
+
+
+def test_testing_a_journey_with_a_contact_shows_the_channel_it_would_take(shop):
+    # given: Ada prefers SMS but has no phone number; she can be reached by email
+    ada = make_contact(
+        shop, email="ada@example.com", email_consent="granted", preferred_channel="sms"
+    )
+    definition = _definition(PREFERRED)
+
+    # when
+    trace = journey_simulate(definition, contact=ada, now=T)
+
+    # then
+    assert [(step.node, step.kind, step.detail) for step in trace] == [
+        ("send", "passed", {}),
+        (
+            "send",
+            "send_email",
+            {
+                "template": "welcome-2",
+                "at_best_hour": False,
+                "channel": "email",
+                "choice": "fallback",
+            },
+        ),
+        ("end", "passed", {}),
+        ("end", "exited", {"reason": "end"}),
+    ]
