@@ -1,3 +1,4 @@
+import { createIntl } from "react-intl";
 import { describe, expect, it } from "vitest";
 
 import deDates from "../../i18n/de/dates.json";
@@ -31,6 +32,7 @@ import {
   withThresholdValue,
 } from "./date-entries";
 import type { JsonObject } from "./types";
+import { summaryOf } from "./summary";
 import { validateDefinition as validate } from "./validate";
 
 const problems = (check: (entry: JsonObject, add: (f: string, c: string) => void) => void, entry: JsonObject) => {
@@ -101,6 +103,19 @@ describe("recurring entries", () => {
     expect(nextOccurrences({ start: "2027-01-31", every: 1, unit: "months" }, "2027-02-01")).toEqual(["2027-02-28", "2027-03-31", "2027-04-30"]);
     expect(nextOccurrences({ start: "2027-01-31", every: 2, unit: "weeks" }, "2027-01-01", 2)).toEqual(["2027-01-31", "2027-02-14"]);
     expect(nextOccurrences({ start: "31.01.2027" }, "2027-01-01")).toEqual([]);
+  });
+
+  it("are summed up on the canvas in words, in English and German", () => {
+    const said = (locale: string, messages: Record<string, string>, entry: JsonObject) => {
+      const summary = summaryOf({ type: "recurring", ...entry });
+      return createIntl({ locale, messages }).formatMessage({ id: (summary as { id: string }).id }, (summary as { values: Record<string, string | number> }).values);
+    };
+    const en = enEditor as Record<string, string>;
+    const de = deEditor as Record<string, string>;
+    expect(said("en", en, { every: 1, unit: "months", start: "2027-01-31" })).toBe("every month from 2027-01-31");
+    expect(said("en", en, { every: 2, unit: "weeks", start: "2027-01-31" })).toBe("every 2 weeks from 2027-01-31");
+    expect(said("de", de, { every: 1, unit: "months", start: "2027-01-31" })).toBe("monatlich ab 2027-01-31");
+    expect(said("de", de, { every: 10, unit: "days", start: "2027-01-31" })).toBe("alle 10 Tage ab 2027-01-31");
   });
 
   it("start monthly on the first of next month, at nine", () => {
