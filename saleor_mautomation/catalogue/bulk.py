@@ -21,6 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 
 from saleor_mautomation.catalogue.models import (
@@ -41,6 +42,7 @@ from saleor_mautomation.catalogue.services import (
     events_between,
     product_fields_set,
 )
+from saleor_mautomation.core.sql import model_arrays, model_columns, sql_rows, unnest_upsert
 from saleor_mautomation.saleor import payloads
 
 PRODUCT_FIELDS = [
@@ -128,12 +130,11 @@ def _categories(
         (named if node.name else bare).append(row)
     for rows, fields in ((named, ["name", "slug"]), (bare, [])):
         if rows:
-            Category.objects.bulk_create(
+            _upsert(
+                Category,
                 rows,
-                update_conflicts=True,
-                unique_fields=["installation", "saleor_id"],
-                update_fields=["parent", "synced_at", *fields]
-                + (["seen_sync"] if seen_sync else []),
+                unique=["installation", "saleor_id"],
+                fields=["parent", "synced_at", *fields] + (["seen_sync"] if seen_sync else []),
             )
     return dict(
         Category.objects.filter(installation_id=installation_id, saleor_id__in=given).values_list(
@@ -151,7 +152,8 @@ def _collections(
     given = {node.id: node for node in nodes}
     if not given:
         return {}
-    Collection.objects.bulk_create(
+    _upsert(
+        Collection,
         [
             Collection(
                 installation_id=installation_id,
@@ -163,9 +165,8 @@ def _collections(
             )
             for node in given.values()
         ],
-        update_conflicts=True,
-        unique_fields=["installation", "saleor_id"],
-        update_fields=["name", "slug", "synced_at"] + (["seen_sync"] if seen_sync else []),
+        unique=["installation", "saleor_id"],
+        fields=["name", "slug", "synced_at"] + (["seen_sync"] if seen_sync else []),
     )
     return dict(
         Collection.objects.filter(installation_id=installation_id, saleor_id__in=given).values_list(
@@ -279,14 +280,34 @@ def _variant(
     return variant, created, fresh
 
 
+def _upsert(model: type[Any], rows: list[Any], *, unique: list[str], fields: list[str]) -> None:
+    """Rows inserted, or where one meets a stored row on ``unique``, that row's ``fields`` set:
+    on PostgreSQL one ``core.sql.unnest_upsert`` statement (its text the same for any number of
+    rows), elsewhere Django's ``bulk_create`` with ``update_conflicts``, which means the same.
+    Rows without a primary key get one from the table."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=unique, update_fields=fields
+        )
+        return
+    keyed = rows[0].pk is not None
+    names = [f.attname for f in model._meta.concrete_fields if keyed or not f.primary_key]
+    sql = unnest_upsert(
+        model._meta.db_table,
+        model_columns(model, names),
+        conflict=[column for column, _ in model_columns(model, unique)],
+        update=[column for column, _ in model_columns(model, fields)],
+    )
+    sql_rows(sql, model_arrays(model, names, rows, add=True), prepare=True)
+
+
 def _update(model: type[Any], rows: list[Any], fields: list[str]) -> None:
     """Rows that exist written back in one statement: an insert that meets each on its id
     (Django's ``bulk_update`` builds a CASE per field whose cost grows with the square of the
     rows in Python: 2 s for a page of 300 variants)."""
-    if rows:
-        model.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["id"], update_fields=fields
-        )
+    _upsert(model, rows, unique=["id"], fields=fields)
 
 
 def _write(model: type[Any], writes: _Writes, fields: list[str]) -> None:

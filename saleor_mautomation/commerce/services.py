@@ -18,7 +18,7 @@ from django.db.models import Case, CharField, DateTimeField, Value, When
 from psycopg.types.json import Jsonb
 
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
-from saleor_mautomation.core.sql import sql_rows
+from saleor_mautomation.core.sql import sql_rows, unnest_upsert
 from saleor_mautomation.saleor import payloads
 
 
@@ -351,27 +351,23 @@ def _orders_upsert_unnest(
         for order, contact_id in orders
     ]
     fields = [f for f in OrderRecord._meta.concrete_fields if not f.primary_key]
-    columns = [str(f.column) for f in fields]
     params: list[Any] = []
     for field in fields:
         values = [row[field.attname] for row in rows]
         if field.attname == "lines":
             values = [Jsonb(value) for value in values]
         params.append(values)
-    arrays = ", ".join(f"%b::{f.db_type(connection)}[]" for f in fields)
     table = OrderRecord._meta.db_table
     checkouts = CheckoutRecord._meta.db_table
-    updated = ", ".join(
-        f"{column} = excluded.{column}"
-        for column in columns
-        if column not in {"installation_id", "saleor_id"}
+    upsert = unnest_upsert(
+        table,
+        [(str(f.column), str(f.db_type(connection))) for f in fields],
+        conflict=["installation_id", "saleor_id"],
+        where=f"{table}.source_updated_at <= excluded.source_updated_at",
+        returning=["saleor_id", "checkout_saleor_id", "placed_at"],
     )
     sql = (
-        f"WITH upserted AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - ours
-        f"SELECT * FROM unnest({arrays}) "
-        f"ON CONFLICT (installation_id, saleor_id) DO UPDATE SET {updated} "
-        f"WHERE {table}.source_updated_at <= excluded.source_updated_at "
-        "RETURNING saleor_id, checkout_saleor_id, placed_at), "
+        f"WITH upserted AS ({upsert}), "  # noqa: S608 - ours
         "completing AS (SELECT DISTINCT ON (u.checkout_saleor_id) u.* FROM upserted u "
         "JOIN unnest(%s::text[]) WITH ORDINALITY AS page(saleor_id, n) USING (saleor_id) "
         "WHERE u.checkout_saleor_id <> '' ORDER BY u.checkout_saleor_id, page.n DESC), "

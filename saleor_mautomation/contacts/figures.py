@@ -27,7 +27,7 @@ from saleor_mautomation.contacts.models import (
     EmailConsent,
 )
 from saleor_mautomation.contacts.writeback import predicted_of, writeback_mark
-from saleor_mautomation.core.sql import sql_rows
+from saleor_mautomation.core.sql import model_columns, sql_rows, unnest_upsert
 from saleor_mautomation.events.changes import PROFILE, change_note
 from saleor_mautomation.events.models import Event
 
@@ -355,16 +355,13 @@ def _spend_upsert_unnest(
 ) -> tuple[str, list[Any]]:
     """``_spend_upsert_sql`` with each column as one array (the same text for any rows)."""
     table = ContactSpend._meta.db_table
-    by_name = {field.name: field for field in ContactSpend._meta.concrete_fields}
-    fields = [by_name[n] for n in ("contact", "currency", "orders", "total", "average_order_value")]
-    casts = ", ".join(f"%b::{field.db_type(connection)}[]" for field in fields)
-    upsert = (
-        f"INSERT INTO {table} (contact_id, currency, orders, total, average_order_value) "  # noqa: S608
-        f"SELECT * FROM unnest({casts}) ON CONFLICT (contact_id, currency) DO UPDATE SET "
-        "orders = excluded.orders, total = excluded.total, "
-        "average_order_value = excluded.average_order_value "
-        f"WHERE {table}.orders <> excluded.orders OR {table}.total <> excluded.total "
-        f"OR {table}.average_order_value <> excluded.average_order_value"
+    figures = ("orders", "total", "average_order_value")
+    changed = " OR ".join(f"{table}.{name} <> excluded.{name}" for name in figures)
+    upsert = unnest_upsert(
+        table,
+        model_columns(ContactSpend, ["contact", "currency", *figures]),
+        conflict=["contact_id", "currency"],
+        where=changed,
     )
     # Decimals as they are: the columns' numeric type rounds them, as the ORM's values are.
     return upsert, [

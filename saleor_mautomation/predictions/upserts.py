@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
+
+from saleor_mautomation.core.sql import model_columns, sql_rows, unnest_upsert
 
 # Column -> the PostgreSQL array type its values travel as.
 ArrayColumns = dict[str, tuple[str, Sequence[Any]]]
@@ -49,21 +51,11 @@ def _unnest_upsert(
     constants: dict[str, Any],
     conflict: Sequence[str],
 ) -> None:
-    quote = connection.ops.quote_name
-    names = [*columns, *constants]
-    arrays = ", ".join(f"%s::{kind}[]" for kind, _ in columns.values())
-    updated = [name for name in names if name not in conflict]
-    # Names are the model's own columns, quoted; every value is a parameter.
-    table = quote(model._meta.db_table)
-    insert = f"INSERT INTO {table} ({', '.join(map(quote, names))}) "
-    select = f"SELECT u.*{', %s' * len(constants)} FROM unnest({arrays}) "  # noqa: S608
-    alias = f"AS u({', '.join(map(quote, columns))}) "
-    sets = ", ".join(f"{quote(name)} = EXCLUDED.{quote(name)}" for name in updated)
-    sql = (
-        f"{insert}{select}{alias}"
-        f"ON CONFLICT ({', '.join(map(quote, conflict))}) DO UPDATE SET {sets}"
-    )
-    # The constants' placeholders come first in the statement (in its SELECT list).
-    params = list(constants.values()) + [list(array) for _, array in columns.values()]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    # The constants travel as arrays too (one value per row): the statement stays one shape.
+    count = len(next(iter(columns.values()))[1]) if columns else 0
+    typed = [(name, kind) for name, (kind, _) in columns.items()]
+    typed += model_columns(model, list(constants))
+    sql = unnest_upsert(model._meta.db_table, typed, conflict=conflict)
+    arrays = [list(array) for _, array in columns.values()]
+    arrays += [[value] * count for value in constants.values()]
+    sql_rows(sql, arrays, prepare=True)
