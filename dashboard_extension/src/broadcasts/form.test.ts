@@ -57,6 +57,20 @@ describe("checkForm", () => {
     expect(checkForm({ ...local, date: "2026-11-30" }, BERLIN, NOW).problems).toEqual({ time: "broadcasts.error.localPassed" });
   });
 
+  it("sends at each recipient's best time within 24 hours, not with local time", () => {
+    const best = checkForm({ ...filled, schedule: "at", date: "2026-12-02", time: "09:00", bestTime: true }, BERLIN, NOW);
+    expect(best.ok && best.definition.entry).toEqual({
+      type: "broadcast",
+      segment_id: 7,
+      send_at: "2026-12-02T08:00:00+00:00",
+      best_time: true,
+    });
+    const now = checkForm({ ...filled, bestTime: true }, BERLIN, NOW);
+    expect(now.ok && now.definition.entry).toEqual({ type: "broadcast", segment_id: 7, send_at: "2026-12-01T08:00:00+00:00", best_time: true });
+    const local = { ...filled, schedule: "local" as const, date: "2026-12-01", time: "09:00", bestTime: true };
+    expect(checkForm(local, BERLIN, NOW)).toEqual({ ok: false, problems: { time: "broadcasts.error.bestTimeLocal" } });
+  });
+
   it("tests two templates on a share, the winner by clicks going to the rest", () => {
     const ab = { ...filled, mode: "templates" as const, templateB: "sale-2", sharePercent: "10", waitHours: "6" };
     expect(checkForm(ab, BERLIN, NOW)).toEqual({

@@ -21,6 +21,7 @@ export type BroadcastForm = {
   schedule: ScheduleMode;
   date: string; // "2026-12-01"
   time: string; // "09:00"
+  bestTime: boolean; // each recipient's best moment within 24 hours (entry.best_time)
 };
 
 export const EMPTY_FORM: BroadcastForm = {
@@ -35,6 +36,7 @@ export const EMPTY_FORM: BroadcastForm = {
   schedule: "now",
   date: "",
   time: "",
+  bestTime: false,
 };
 
 export type Field = "name" | "segmentId" | "template" | "templateB" | "subject0" | "subject1" | "sharePercent" | "waitHours" | "date" | "time";
@@ -110,6 +112,7 @@ export const checkForm = (form: BroadcastForm, zone: string, now: number): Check
     if (!problems.subject1 && subjects[0] !== "" && subjects[0] === subjects[1]) problems.subject1 = "broadcasts.error.sameSubject";
   }
   if (form.mode === "templates" && form.schedule === "local") problems.time = "broadcasts.error.testLocal";
+  if (form.bestTime && form.schedule === "local") problems.time = "broadcasts.error.bestTimeLocal";
   const schedule = scheduleOf(form, zone, now);
   Object.assign(problems, { ...schedule.problems, ...problems });
   if (Object.keys(problems).length > 0 || segment === null) return { ok: false, problems };
@@ -117,6 +120,7 @@ export const checkForm = (form: BroadcastForm, zone: string, now: number): Check
   const sendAt = schedule.sendAt ?? new Date(now).toISOString().replace(/\.\d{3}Z$/, "+00:00");
   const entry: Record<string, unknown> = { type: "broadcast", segment_id: segment, send_at: sendAt };
   if (form.schedule === "local") entry.local_time = true;
+  if (form.bestTime) entry.best_time = true;
   const end = { type: "exit" };
   if (form.mode === "templates") {
     entry.test = { split: "ab", share_percent: share, wait_hours: wait, metric: "click" };

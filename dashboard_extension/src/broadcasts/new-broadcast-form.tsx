@@ -1,4 +1,4 @@
-import { Box, Button, Input, Select, Text } from "@saleor/macaw-ui";
+import { Box, Button, Checkbox, Input, Select, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 import { useIntl } from "react-intl";
 import { useNavigate } from "react-router-dom";
@@ -273,6 +273,12 @@ const FormBody = ({ choices }: { choices: Choices }) => {
         </Box>
         <Text as="p" size={3} color="default2" data-testid="broadcast-zone">
           {form.schedule === "local" ? t("broadcasts.scheduleMode.localHelp") : t("broadcasts.scheduleMode.zone", { zone: zoneSaid(zone, nowMs) })}
+        </Text>
+        <Checkbox checked={form.bestTime} onCheckedChange={(checked) => change({ bestTime: checked === true })} data-testid="broadcast-best-time">
+          <Text size={3}>{t("broadcasts.field.bestTime")}</Text>
+        </Checkbox>
+        <Text as="p" size={3} color="default2" data-testid="broadcast-best-time-help">
+          {t("broadcasts.field.bestTimeHelp")}
         </Text>
       </Section>
 

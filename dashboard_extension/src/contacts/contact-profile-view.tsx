@@ -14,6 +14,7 @@ import { ContactActions } from "./contact-actions";
 import { ContactConsentLedger } from "./contact-consent-ledger";
 import { ContactFigures, LastOrder, Memberships } from "./contact-figures";
 import { ContactChannelPreference } from "./contact-channel-preference";
+import { ContactSendTime } from "./contact-send-time";
 import { ContactPredictionsSection } from "./contact-predictions";
 import { ContactRuns } from "./contact-runs";
 import { ContactTimeline } from "./contact-timeline";
@@ -124,6 +125,7 @@ export const ContactProfileView = ({ contactId }: { contactId: string }) => {
       <ContactFigures contact={contact} />
       <ContactPredictionsSection predictions={contact.predictions} />
       <ContactChannelPreference contactId={contact.id} />
+      <ContactSendTime contactId={contact.id} />
       <Box display="grid" gap={6} __gridTemplateColumns="repeat(auto-fit, minmax(320px, 1fr))">
         <LastOrder order={contact.lastOrder} />
         <Memberships memberships={contact.segmentMemberships} segments={query.data.segments} />
