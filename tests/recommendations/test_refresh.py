@@ -146,3 +146,39 @@ def test_an_order_committed_late_is_counted_within_the_margin(installation):
 
 def test_a_refresh_of_an_installation_gone_does_nothing(db):
     assert recommendations_refresh_task(10**9) == {"counted": 0, "taken_back": 0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_leaves_its_tables_vacuumed_for_index_only_reads():
+    # given a shop with an order of two products, outside any transaction (as the nightly
+    # task runs)
+    from django.db import connection
+
+    shop = make_installation(saleor_api_url="https://vacuum.example/graphql/")
+    buyer = rows.contact(shop)
+    rows.order(shop, buyer, [rows.line("Tee"), rows.line("Socks")])
+
+    def vacuums() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, vacuum_count FROM pg_stat_user_tables WHERE relname IN "
+                "('mautomation_productpair', 'mautomation_productorders', "
+                "'mautomation_contactproduct', 'mautomation_orderproduct')"
+            )
+            return dict(cursor.fetchall())
+
+    before = vacuums()
+
+    # when it is rebuilt
+    recommendations_rebuild(installation_id=shop.pk, now=rows.NOW)
+
+    # then the tables a look-up reads were vacuumed once each (the ledger is left to
+    # autovacuum), and hold the rebuild's rows
+    after = vacuums()
+    assert {name: after[name] - before[name] for name in after} == {
+        "mautomation_productpair": 1,
+        "mautomation_productorders": 1,
+        "mautomation_contactproduct": 1,
+        "mautomation_orderproduct": 0,
+    }
+    assert ProductPair.objects.filter(installation=shop).count() == 2
