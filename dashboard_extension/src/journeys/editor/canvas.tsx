@@ -18,6 +18,7 @@ import { ENTRY_SPECS, NODE_SPECS, branchIndex } from "./catalogue";
 import { commerceEntry, commerceTrigger } from "./commerce";
 import { THRESHOLD_TRIGGER, thresholdEntry } from "./date-entries";
 import { programmeEntry, programmeTrigger } from "./programme-triggers";
+import { signupEntry, signupTrigger } from "./signup-triggers";
 import type { NodeFigures } from "../../analytics/node-figures";
 import type { Counts } from "./counts";
 import type { CanvasEdge, CanvasNode, EditorDoc } from "./convert";
@@ -234,7 +235,14 @@ export const Canvas = ({ doc, selection, dispatch, problems, counts, figures = n
       const preset = trigger ? commerceTrigger(trigger) : null; // a commerce trigger's event entry
       const programme = trigger ? programmeTrigger(trigger) : null; // a survey's or draw's event entry
       const threshold = trigger === THRESHOLD_TRIGGER ? thresholdEntry() : null; // a line crossed
-      const config = preset ? commerceEntry(preset) : programme ? programmeEntry(programme) : threshold;
+      const signup = trigger ? signupTrigger(trigger) : null; // a sign-up's event entry
+      const config = preset
+        ? commerceEntry(preset)
+        : programme
+          ? programmeEntry(programme)
+          : signup
+            ? signupEntry(signup)
+            : threshold;
       if (kind === "entry") dispatch({ type: "setEntry", entryType: type as EntryType, position, ...(config ? { config } : {}) });
       else dispatch({ type: "addNode", nodeType: type as NodeType, position });
     },

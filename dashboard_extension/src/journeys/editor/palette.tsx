@@ -7,6 +7,7 @@ import { ENTRY_SPECS, type Family, NODE_SPECS, PALETTE_ORDER, type TypeSpec } fr
 import { COMMERCE_TRIGGERS, commerceEntry } from "./commerce";
 import { THRESHOLD_TRIGGER, thresholdEntry } from "./date-entries";
 import { PROGRAMME_TRIGGERS, programmeEntry } from "./programme-triggers";
+import { SIGNUP_TRIGGERS, signupEntry } from "./signup-triggers";
 import type { EntryType, JsonObject, NodeType } from "./types";
 import { ENTRY_TYPES, NODE_TYPES } from "./types";
 
@@ -121,6 +122,27 @@ export const Palette = memo(({ onPick, full = false }: PaletteProps) => {
                     event.dataTransfer.effectAllowed = "copy";
                   }}
                   onClick={() => onPick({ kind: "entry", type: "event", config: programmeEntry(trigger) })}
+                  justifyContent="flex-start"
+                >
+                  {intl.formatMessage({ id: trigger.labelId })}
+                </Button>
+              ))}
+              <Text size={1} color="default2" paddingTop={1}>
+                {intl.formatMessage({ id: "signups.editor.group" })}
+              </Text>
+              {SIGNUP_TRIGGERS.map((trigger) => (
+                <Button
+                  key={`signup:${trigger.id}`}
+                  variant="secondary"
+                  size="small"
+                  draggable
+                  data-testid={`palette-signup-${trigger.id}`}
+                  title={intl.formatMessage({ id: trigger.descriptionId })}
+                  onDragStart={(event) => {
+                    event.dataTransfer.setData(DRAG_MIME, `entry:event:${trigger.id}`);
+                    event.dataTransfer.effectAllowed = "copy";
+                  }}
+                  onClick={() => onPick({ kind: "entry", type: "event", config: signupEntry(trigger) })}
                   justifyContent="flex-start"
                 >
                   {intl.formatMessage({ id: trigger.labelId })}
