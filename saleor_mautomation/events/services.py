@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
 from saleor_mautomation.core import clock
+from saleor_mautomation.core.sql import sql_rows, unnest_upsert
 from saleor_mautomation.events.changes import ANY_CHANGE, change_note
 from saleor_mautomation.events.models import Event
 
@@ -24,6 +25,23 @@ _ROW = "(%s, %s, %s, %s, %s, %s, %s, %s)"
 _ON_CONFLICT = " ON CONFLICT (installation_id, dedupe_key) DO NOTHING RETURNING contact_id, type"
 _INSERT = _COLUMNS + _ROW + _ON_CONFLICT
 _FLUSH_ROWS = 500  # rows per INSERT: 4,000 parameters, far below any driver's limit
+# ``events_flush`` on PostgreSQL; the properties travel as JSON text, cast by the array's type.
+_UNNEST = unnest_upsert(
+    Event._meta.db_table,
+    [
+        ("installation_id", "bigint"),
+        ("contact_id", "bigint"),
+        ("type", "text"),
+        ("occurred_at", "timestamptz"),
+        ("recorded_at", "timestamptz"),
+        ("source", "text"),
+        ("properties", "jsonb"),
+        ("dedupe_key", "text"),
+    ],
+    conflict=["installation_id", "dedupe_key"],
+    update=[],
+    returning=["contact_id", "type"],
+)
 
 _pending: ContextVar[list[list[Any]] | None] = ContextVar("events_pending", default=None)
 
@@ -125,6 +143,12 @@ def events_flush() -> None:
     if not pending:
         return
     rows, pending[:] = list(pending), []
+    if connection.vendor == "postgresql":
+        # One statement of one array per column, whatever the rows (prepared once).
+        arrays = [list(column) for column in zip(*rows, strict=True)]
+        for contact_id, type in sql_rows(_UNNEST, arrays, prepare=True):
+            change_note(contact_id, f"event:{type}")
+        return
     for start in range(0, len(rows), _FLUSH_ROWS):
         chunk = rows[start : start + _FLUSH_ROWS]
         sql = _COLUMNS + ", ".join([_ROW] * len(chunk)) + _ON_CONFLICT
