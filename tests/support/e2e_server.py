@@ -344,6 +344,10 @@ class Shop:
         nightly refresh below its gate, "fitted" writes a fitted night's rows; the fits."""
         return self._run_seed("e2e_predictions_seed", str(given["stamp"]), str(given["phase"]))
 
+    def seed_recommendations(self, given: dict[str, Any]) -> dict[str, Any]:
+        """A contact with recommendations (``e2e_recommendations_seed``): its id, the products."""
+        return self._run_seed("e2e_recommendations_seed", str(given["stamp"]))
+
     def seed_backfill(self, given: dict[str, Any]) -> dict[str, Any]:
         """From now on the stand-in Saleor answers the backfill with pages of ``customers`` and
         ``orders`` (and the captured checkouts), each page ``delay`` seconds late; the counts."""
@@ -394,6 +398,7 @@ def dashboard_server(shop: Shop, config: dict[str, Any], mailbox: Mailbox) -> Th
         "backfill": shop.seed_backfill,
         "programmes": shop.seed_programmes,
         "predictions": shop.seed_predictions,
+        "recommendations": shop.seed_recommendations,
     }
 
     class Handler(BaseHTTPRequestHandler):

@@ -16,6 +16,7 @@ import { ContactFigures, LastOrder, Memberships } from "./contact-figures";
 import { ContactChannelPreference } from "./contact-channel-preference";
 import { ContactSendTime } from "./contact-send-time";
 import { ContactPredictionsSection } from "./contact-predictions";
+import { ContactRecommendations } from "./contact-recommendations";
 import { ContactRuns } from "./contact-runs";
 import { ContactTimeline } from "./contact-timeline";
 import { ConsentChip, StageText } from "./consent-chip";
@@ -130,6 +131,7 @@ export const ContactProfileView = ({ contactId }: { contactId: string }) => {
         <LastOrder order={contact.lastOrder} />
         <Memberships memberships={contact.segmentMemberships} segments={query.data.segments} />
       </Box>
+      <ContactRecommendations contactId={contact.id} lastOrderChannel={contact.lastOrder?.channel ?? null} />
       <ContactRuns contactId={contact.id} />
       <ContactConsentLedger contactId={contact.id} />
       <ContactTimeline contactId={contact.id} />
