@@ -6,7 +6,7 @@ its card).
 
 A single look-up (the storefront's, a product page's) costs one round trip per statement, and
 on a busy machine a round trip is scheduled like any other process: fewer statements, written
-here without the ORM's per-query compilation, are most of what a look-up's time was (ADR 0040).
+here without the ORM's per-query compilation, are most of what a look-up's time was (ADR 0043).
 """
 
 from __future__ import annotations
