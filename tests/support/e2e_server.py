@@ -315,6 +315,10 @@ class Shop:
         ``stamp``; their ids, emails and names."""
         return self._run_seed("e2e_contacts_seed", str(given.get("stamp", "seed")))
 
+    def seed_send_time(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The send-time test's two people (``e2e_send_time_seed``), named with ``stamp``."""
+        return self._run_seed("e2e_send_time_seed", str(given.get("stamp", "seed")))
+
     def seed_operations(self, given: dict[str, Any]) -> dict[str, Any]:
         """The operations test's failed delivery and message (``e2e_operations_seed``); their
         ids and errors."""
@@ -392,6 +396,7 @@ def dashboard_server(shop: Shop, config: dict[str, Any], mailbox: Mailbox) -> Th
         "order": shop.seed_order,
         "analytics": shop.seed_analytics,
         "contacts": shop.seed_contacts,
+        "send-time": shop.seed_send_time,
         "segments": shop.seed_segments,
         "operations": shop.seed_operations,
         "broadcasts": shop.seed_broadcasts,
