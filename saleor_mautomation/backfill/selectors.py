@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
+import httpx
 import pydantic
 from django.db.models import Max
 
 from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.saleor import documents, payloads
-from saleor_mautomation.saleor.client import SaleorClient, graphql_error
+from saleor_mautomation.saleor.client import SaleorClient, graphql_error, partial_of
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +142,12 @@ def page_fetch(client: SaleorClient, resource: str, *, after: str | None, page_s
     forced: list[str] = []  # left out of the one record asked alone, which is then skipped
     for _ in range(MAX_PAGE_TRIES):
         variables = {"first": first, "after": after}
-        result = client.execute_partial(_document(spec, [*dropped, *forced]), variables)
+        response = client.post(_document(spec, [*dropped, *forced]), variables)
+        if not dropped and not forced:
+            whole = _page_whole(spec, response)
+            if whole is not None:
+                return _checked(spec, whole, after)
+        result = partial_of(response)
         connection: Any = (result.data or {}).get(spec.field)
         if isinstance(connection, dict) and isinstance(connection.get("pageInfo"), dict):
             # Saleor nulled only nullable parts: a part the record can do without is reported,
@@ -191,6 +199,53 @@ def page_fetch(client: SaleorClient, resource: str, *, after: str | None, page_s
     )
 
 
+class _PageInfo(pydantic.BaseModel):
+    has_next_page: bool | None = pydantic.Field(None, alias="hasNextPage")
+    end_cursor: str | None = pydantic.Field(None, alias="endCursor")
+
+
+@functools.cache
+def _answer_model(spec: Connection) -> type[pydantic.BaseModel]:
+    """Saleor's whole answer to a page of ``spec``'s connection, every node parsed by its
+    model: no errors, and each node as the model wants it (else ``_page_whole`` refuses it)."""
+    edge = pydantic.create_model(f"{spec.field}Edge", node=(spec.model, ...))
+    connection = pydantic.create_model(
+        f"{spec.field}Connection",
+        total_count=(int | None, pydantic.Field(None, alias="totalCount")),
+        page_info=(_PageInfo, pydantic.Field(alias="pageInfo")),
+        edges=(list[edge], ...),  # type: ignore[valid-type]
+    )
+    data = pydantic.create_model(
+        f"{spec.field}Data", connection=(connection, pydantic.Field(alias=spec.field))
+    )
+    return pydantic.create_model(
+        f"{spec.field}Answer", data=(data, ...), errors=(list[Any] | None, None)
+    )
+
+
+def _page_whole(spec: Connection, response: httpx.Response) -> Page | None:
+    """The page when Saleor answered all of it, parsed straight from its body (JSON to models
+    in one pass: a page of 100 orders is read in about two thirds of the time of ``json.loads``
+    and ``model_validate``); ``None`` for anything else (an error, a node that does not parse),
+    which ``_page`` takes apart node by node."""
+    if response.status_code != 200:
+        return None
+    try:
+        answer: Any = _answer_model(spec).model_validate_json(response.content)
+    except pydantic.ValidationError:
+        return None
+    if answer.errors:
+        return None
+    connection = answer.data.connection
+    return Page(
+        nodes=[edge.node for edge in connection.edges],
+        invalid=0,
+        total=connection.total_count,
+        end_cursor=connection.page_info.end_cursor,
+        has_next=bool(connection.page_info.has_next_page),
+    )
+
+
 def _page(
     spec: Connection,
     resource: str,
@@ -206,7 +261,9 @@ def _page(
             invalid += 1
             continue
         try:
-            nodes.append(spec.model.model_validate(edge["node"]))
+            # From JSON text, as ``_page_whole`` and the webhooks parse theirs (a JSON number
+            # becomes the Decimal it spells: 90.0 is Decimal("90") from text, "90.0" from float).
+            nodes.append(spec.model.model_validate_json(json.dumps(edge["node"])))
         except (pydantic.ValidationError, KeyError, TypeError) as exc:
             invalid += 1
             logger.warning("Backfill of %s: a node does not parse, skipped: %s", resource, exc)

@@ -110,6 +110,31 @@ def error_code(error: Mapping[str, Any]) -> str:
     return codes[0] if codes else ""
 
 
+def partial_of(response: httpx.Response) -> Partial:
+    """The ``data`` and ``errors`` of Saleor's answer (``SaleorClient.post``)."""
+    try:
+        payload = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PermanentError(
+            f"Saleor answered HTTP {response.status_code} with a body that is not JSON",
+            code="saleor_bad_response",
+        ) from exc
+    if not isinstance(payload, dict):
+        raise PermanentError(
+            f"Saleor answered HTTP {response.status_code} with no GraphQL response",
+            code="saleor_bad_response",
+        )
+    listed = payload.get("errors")
+    errors = tuple(e for e in listed if isinstance(e, dict)) if isinstance(listed, list) else ()
+    data = payload.get("data")
+    if not errors and (response.status_code >= 400 or not isinstance(data, dict)):
+        raise PermanentError(
+            f"Saleor answered HTTP {response.status_code} without data",
+            code="saleor_bad_response",
+        )
+    return Partial(data=data if isinstance(data, dict) else None, errors=errors)
+
+
 @dataclass(frozen=True)
 class SaleorClient:
     api_url: str
@@ -133,6 +158,12 @@ class SaleorClient:
         nullable parent (one alias of a batched mutation, a nullable part of a node), and each
         error's ``path`` says where. Transport faults and a refused token still raise.
         """
+        return partial_of(self.post(document, variables))
+
+    def post(self, document: str, variables: Mapping[str, Any] | None = None) -> httpx.Response:
+        """Send a query or mutation; Saleor's HTTP answer, its body not parsed (for a caller that
+        parses it itself, ``partial_of`` otherwise). Transport faults and a refused token
+        raise."""
         headers = {"Content-Type": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -146,27 +177,7 @@ class SaleorClient:
         )
         if response.status_code in (401, 403):
             raise TokenInvalid(f"Saleor refused the app token (HTTP {response.status_code})")
-        try:
-            payload = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise PermanentError(
-                f"Saleor answered HTTP {response.status_code} with a body that is not JSON",
-                code="saleor_bad_response",
-            ) from exc
-        if not isinstance(payload, dict):
-            raise PermanentError(
-                f"Saleor answered HTTP {response.status_code} with no GraphQL response",
-                code="saleor_bad_response",
-            )
-        listed = payload.get("errors")
-        errors = tuple(e for e in listed if isinstance(e, dict)) if isinstance(listed, list) else ()
-        data = payload.get("data")
-        if not errors and (response.status_code >= 400 or not isinstance(data, dict)):
-            raise PermanentError(
-                f"Saleor answered HTTP {response.status_code} without data",
-                code="saleor_bad_response",
-            )
-        return Partial(data=data if isinstance(data, dict) else None, errors=errors)
+        return response
 
     def paginate(
         self,
