@@ -308,6 +308,33 @@ PRESETS: dict[str, Preset] = {
     ),
     # Commerce triggers (journeys.commerce_triggers): the entry's filters are the editor's
     # "viewed or carted in the last N days" and "at least X % cheaper".
+    "win-back-card": Preset(
+        "Win-back card by post",
+        {
+            "entry": {"type": "event", "event_type": "customer.lapsed"},
+            "reentry": {"mode": "after_days", "days": 180},
+            "goal": ORDERED,
+            "start": "code",
+            "nodes": {
+                "code": _voucher("card", 15, 60, "CARD"),
+                "card": {
+                    "type": "send_postal",
+                    "template": "win-back-card",
+                    "max_per_batch": 500,
+                    "cutoff_hour": 15,
+                    "next": "pause",
+                },
+                "pause": _wait("reminder", days=14),
+                "reminder": _send("win-back-3", "end", best_hour=True),
+                "end": EXIT,
+            },
+        },
+        (
+            "A postcard for customers who stopped ordering, with a 15% code of their own (those"
+            " who agreed to post and have an address in Saleor; the day's print batch is"
+            " downloaded as CSV for the printer), and a last-call email two weeks later."
+        ),
+    ),
     "back-in-stock": Preset(
         "Back in stock",
         {
