@@ -5,6 +5,7 @@ query, and only for runs whose journey has such a step."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from saleor_mautomation.contacts.channel_preference import channels_reachable
 from saleor_mautomation.journeys import definition as d
@@ -26,3 +27,15 @@ def reachable_channels(
         if run.contact is not None and _sends_preferred(definition)
     }
     return channels_reachable(list(contacts.values())) if contacts else {}
+
+
+def channels_sent(raw: dict[str, Any]) -> set[str]:
+    """The channels a (raw) definition's steps may send on: a preset installs their default
+    templates."""
+    sent: set[str] = set()
+    for node in raw.get("nodes", {}).values():
+        if node.get("type") in d.SENDS:
+            sent.add(d.SENDS[node["type"]])
+        elif node.get("type") == "send_preferred":
+            sent |= set(node.get("templates", {}))
+    return sent

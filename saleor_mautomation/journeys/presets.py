@@ -18,9 +18,10 @@ from django.db import transaction
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.journeys.layout import layout_layered
 from saleor_mautomation.journeys.models import Journey
+from saleor_mautomation.journeys.preferred import channels_sent
 from saleor_mautomation.journeys.preset_series import preset_for_shop
 from saleor_mautomation.journeys.services import journey_create, journey_publish
-from saleor_mautomation.messages.services import templates_builtin_ensure
+from saleor_mautomation.messages.services import templates_builtin_ensure, templates_channel_ensure
 
 
 class Preset(NamedTuple):
@@ -123,6 +124,43 @@ PRESETS: dict[str, Preset] = {
         (
             "Reminds a shopper of a checkout left without an order: an email at once, another a day"
             " later, then a 10% code two days after that. Ends when they order."
+        ),
+    ),
+    # The first reminder on the channel the customer answers on (contacts.channel_preference),
+    # where they can be reached; the second by email.
+    "abandoned-checkout-preferred": Preset(
+        "Abandoned checkout on the preferred channel",
+        {
+            "entry": {
+                "type": "event",
+                "event_type": "checkout.abandoned",
+                "entry_key": "checkout_id",
+            },
+            "reentry": {"mode": "every_time"},
+            "goal": ORDERED,
+            "start": "remind",
+            "nodes": {
+                "remind": {
+                    "type": "send_preferred",
+                    "templates": {
+                        "email": "abandoned-checkout-1",
+                        "push": "abandoned-checkout-push",
+                        "sms": "abandoned-checkout-sms",
+                    },
+                    "fallback": ["email", "push", "sms"],
+                    "at_best_hour": False,
+                    "next": "pause",
+                },
+                "pause": _wait("second", hours=23),
+                "second": _send("abandoned-checkout-2", "end"),
+                "end": EXIT,
+            },
+        },
+        (
+            "Reminds of a cart left behind an hour after its last change, on the channel the"
+            " customer answers on (the one they click, open or reply on most, where they can be"
+            " reached; otherwise email, then web push, then SMS), and by email a day later."
+            " An order from the checkout ends it."
         ),
     ),
     "browse-abandonment": Preset(
@@ -477,6 +515,8 @@ def journey_preset_install(
         raise PermanentError(f"No preset {key!r}", code="unknown_preset")
     preset = PRESETS[key]
     templates_builtin_ensure(installation_id=installation_id, now=now)
+    for channel in channels_sent(preset.definition) - {"email"}:  # its SMS and push defaults
+        templates_channel_ensure(installation_id=installation_id, channel=channel, now=now)
     definition = preset_for_shop(key, preset.definition, installation_id=installation_id, now=now)
     if as_draft:
         return journey_create(
