@@ -24,5 +24,7 @@ STOREFRONT_FIELDS = frozenset(
         "pushPublicKey",
         "consentText",
         "recommendations",
+        "personalisation",
+        "setPostalConsent",
     }
 )

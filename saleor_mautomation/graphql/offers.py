@@ -9,6 +9,7 @@ message already sent keeps the offer's text it was rendered with.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import graphene
@@ -23,6 +24,8 @@ from saleor_mautomation.graphql.errors import definition_errors
 from saleor_mautomation.messages.models import Offer
 from saleor_mautomation.messages.offers import offer_condition_check
 
+CHANNEL = re.compile(r"^[a-z0-9][a-z0-9\-_]{0,254}$")
+
 
 class OfferType(graphene.ObjectType):
     class Meta:
@@ -35,6 +38,13 @@ class OfferType(graphene.ObjectType):
     condition = GenericScalar(description="A segment definition; null: fits everyone.")
     priority = graphene.Int(required=True)
     active = graphene.Boolean(required=True)
+    starts_at = graphene.DateTime(description="Valid from (null: now).")
+    ends_at = graphene.DateTime(description="Valid until before (null: no end).")
+    channels = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Saleor channel slugs it is for; empty: every channel.",
+    )
 
     @staticmethod
     def resolve_id(root: Offer, info: graphene.ResolveInfo) -> str:
@@ -47,6 +57,9 @@ class OfferInput(graphene.InputObjectType):
     url = graphene.String(required=True)
     condition = GenericScalar()
     priority = graphene.Int(default_value=0)
+    starts_at = graphene.DateTime()
+    ends_at = graphene.DateTime()
+    channels = graphene.List(graphene.NonNull(graphene.String))
 
 
 def _checked(input: dict[str, Any]) -> dict[str, Any]:
@@ -61,12 +74,21 @@ def _checked(input: dict[str, Any]) -> dict[str, Any]:
         raise GraphQLError("An https:// link", extensions={"code": "INVALID_URL"}) from exc
     with definition_errors():
         offer_condition_check(input.get("condition"))
+    starts_at, ends_at = input.get("starts_at"), input.get("ends_at")
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        raise GraphQLError("An end after the start", extensions={"code": "INVALID_DATES"})
+    channels = sorted(set(input.get("channels") or []))
+    if len(channels) > 20 or not all(CHANNEL.match(slug) for slug in channels):
+        raise GraphQLError("Up to 20 Saleor channel slugs", extensions={"code": "INVALID_CHANNELS"})
     return {
         "title": title,
         "text": input.get("text") or "",
         "url": input["url"],
         "condition": input.get("condition"),
         "priority": input.get("priority") or 0,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "channels": channels,
     }
 
 

@@ -28,11 +28,14 @@ from saleor_mautomation.graphql.installation import InstallationMutation, Instal
 from saleor_mautomation.graphql.journey_presets import JourneyPresetsMutation, JourneyPresetsQuery
 from saleor_mautomation.graphql.journeys import JourneysMutation, JourneysQuery
 from saleor_mautomation.graphql.offers import OffersMutation, OffersQuery
+from saleor_mautomation.graphql.personalisation import PersonalisationQuery
 from saleor_mautomation.graphql.pickers import PickersQuery
 from saleor_mautomation.graphql.postal import PostalMutation, PostalQuery
+from saleor_mautomation.graphql.postal_consent import PostalConsentMutation
 from saleor_mautomation.graphql.prediction_fits import PredictionFitsQuery
 from saleor_mautomation.graphql.recommendations import RecommendationsQuery
 from saleor_mautomation.graphql.retry_failure import RetryFailureMutation
+from saleor_mautomation.graphql.segment_storefront import SegmentStorefrontMutation
 from saleor_mautomation.graphql.segments import SegmentsMutation, SegmentsQuery
 from saleor_mautomation.graphql.sender_domain import SenderDomainQuery
 from saleor_mautomation.graphql.settings import SettingsMutation, SettingsQuery
@@ -60,6 +63,7 @@ class Query(
     JourneysQuery,
     JourneyPresetsQuery,
     OffersQuery,
+    PersonalisationQuery,
     PickersQuery,
     PostalQuery,
     PredictionFitsQuery,
@@ -96,8 +100,10 @@ class Mutation(
     JourneyPresetsMutation,
     OffersMutation,
     PostalMutation,
+    PostalConsentMutation,
     RetryFailureMutation,
     SegmentsMutation,
+    SegmentStorefrontMutation,
     SettingsMutation,
     StorefrontMutation,
     SurveysMutation,

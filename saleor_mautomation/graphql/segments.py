@@ -106,6 +106,9 @@ class SegmentType(graphene.ObjectType):
     revision = graphene.Int(required=True)
     status = graphene.Field(SegmentStatusEnum, required=True)
     is_builtin = graphene.Boolean(required=True)
+    storefront_visible = graphene.Boolean(
+        required=True, description="Storefronts may ask whether their visitor is in it."
+    )
     time_dependent = graphene.Boolean(
         required=True, description="Changes with time alone (swept periodically)."
     )

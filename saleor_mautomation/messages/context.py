@@ -187,7 +187,12 @@ def recipient_contexts(
         ids = [contact.pk for contact in group]
         checkouts = _newest(CheckoutRecord, ids, "-last_change_at", completed_at__isnull=True)
         orders = _newest(OrderRecord, ids, "-placed_at")
-        offers = offers_for_contacts(installation_id=installation_id, contact_ids=ids, now=moment)
+        offers = offers_for_contacts(
+            installation_id=installation_id,
+            contact_ids=ids,
+            now=moment,
+            channels={contact.pk: _channel(checkouts, orders, contact.pk) for contact in group},
+        )
         for contact in group:
             contexts[contact.pk] = _context(
                 contact,
@@ -208,6 +213,14 @@ def recipient_contexts(
             now=moment,
         )
     return contexts
+
+
+def _channel(
+    checkouts: Mapping[int, CheckoutRecord], orders: Mapping[int, OrderRecord], contact_id: int
+) -> str | None:
+    """The channel of the shop the contact last met (``_context``'s ``shop``)."""
+    checkout, order = checkouts.get(contact_id), orders.get(contact_id)
+    return checkout.channel_slug if checkout else order.channel_slug if order else None
 
 
 def _newest(model: Any, contact_ids: list[int], order: str, **where: Any) -> dict[int, Any]:

@@ -33,6 +33,7 @@ from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.journeys.models import Journey, JourneyRun
 from saleor_mautomation.journeys.services import journey_enroll, journey_publish
 from saleor_mautomation.messages.models import Message, Offer, Template
+from saleor_mautomation.postal.models import PostalBatch
 from saleor_mautomation.programmes.models import Draw, DrawEntry, Survey
 from saleor_mautomation.segments.membership import segment_rebuild
 from saleor_mautomation.segments.models import Membership
@@ -114,6 +115,18 @@ def shops(db):
     )
     draw = Draw.objects.create(installation=a, key="summer", name="Summer", created_at=T)
     DrawEntry.objects.create(installation=a, draw=draw, contact=contact, entered_at=T)
+    batch = PostalBatch.objects.create(
+        installation=a,
+        journey_id=journey.pk,
+        journey_name="Welcome",
+        node="card",
+        template="win-back-card",
+        day=T.date(),
+        max_items=10,
+        status=PostalBatch.Status.CLOSED,
+        created_at=T,
+        closes_at=T,
+    )
     seeds.ids = {
         "Contact": contact.pk,
         "Segment": segment.pk,
@@ -126,6 +139,7 @@ def shops(db):
         "SmsTemplate": sms.pk,
         "Survey": survey.pk,
         "Draw": draw.pk,
+        "PostalBatch": batch.pk,
         "SegmentMembership": Membership.objects.get(segment=segment, contact=contact).pk,
         "CsvImport": ImportJob.objects.create(
             installation=a, kind="contacts", file_name="a.csv", total=1, created_at=T, updated_at=T
@@ -171,6 +185,8 @@ ID_ARGS: dict[tuple[str, str, str], str] = {
     ("Mutation", "updateDraw", "id"): "Draw",
     ("Mutation", "deleteDraw", "id"): "Draw",
     ("Mutation", "runDraw", "id"): "Draw",
+    ("Mutation", "markPostalBatchSent", "id"): "PostalBatch",
+    ("Mutation", "setSegmentStorefrontVisible", "id"): "Segment",
     ("Mutation", "updateJourneyDraft", "id"): "Journey",
     ("Mutation", "publishJourney", "id"): "Journey",
     ("Mutation", "setJourneyStatus", "id"): "Journey",
@@ -203,6 +219,7 @@ OTHER_ARGS: dict[str, dict[str, Any]] = {
     },
     "updateDraw": {"input": {"name": "Hijacked", "winnersCount": 3}},
     "runDraw": {"seed": "hijacked"},
+    "setSegmentStorefrontVisible": {"visible": True},
     "updateJourneyDraft": {"draft": {}, "name": "Hijacked"},
     "setJourneyStatus": {"status": "paused"},
     "createChannelTemplateVersion": {"language": "en", "text": "Hijacked"},
