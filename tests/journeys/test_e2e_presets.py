@@ -587,5 +587,6 @@ def test_every_preset_is_driven_end_to_end_here():
     preferred = {"abandoned-checkout-preferred"}  # test_e2e_preferred_preset.py
     # test_e2e_dates_thresholds.py
     dates = {"check-up-reminder", "monthly-tips", "loyalty-milestone"}
+    postal = {"win-back-card"}  # test_e2e_postal_preset.py
 
-    assert sorted(PRESETS) == sorted(covered | programmes | commerce | preferred | dates)
+    assert sorted(PRESETS) == sorted(covered | programmes | commerce | preferred | dates | postal)
