@@ -163,7 +163,14 @@ EVERY_NODE: dict[str, Any] = {
             "next": "list-add",
         },
         "list-add": {"type": "list_add", "list": "reminded", "next": "list-remove"},
-        "list-remove": {"type": "list_remove", "list": "newsletter-paused", "next": "exit"},
+        "list-remove": {"type": "list_remove", "list": "newsletter-paused", "next": "send-postal"},
+        "send-postal": {
+            "type": "send_postal",
+            "template": "win-back-card",
+            "max_per_batch": 500,
+            "cutoff_hour": 15,
+            "next": "exit",
+        },
         "exit": {"type": "exit"},
     },
 }

@@ -199,6 +199,19 @@ export const NODE_SPECS: Record<NodeType, TypeSpec> = {
   webhook: spec("webhook", "action", NEXT, () => ({ url: "" }), [f("url", "url", { required: true })]),
   list_add: listChange("list_add"),
   list_remove: listChange("list_remove"),
+  // a card by post into the step's print batch (postal/services.py): the card's key, a cap
+  // per batch, the cut-off hour in UTC
+  send_postal: spec(
+    "send_postal",
+    "message",
+    NEXT,
+    () => ({ template: "win-back-card", max_per_batch: 1000, cutoff_hour: 12 }),
+    [
+      f("template", "text", { required: true }),
+      f("max_per_batch", "int", { min: 1, max: 100000 }),
+      f("cutoff_hour", "int", { min: 0, max: 23 }),
+    ],
+  ),
   exit: spec("exit", "end", [], () => ({}), []),
 };
 
@@ -218,6 +231,7 @@ export const OUTPUT_FIELDS: Record<NodeType, readonly string[]> = {
   webhook: ["next"],
   list_add: ["next"],
   list_remove: ["next"],
+  send_postal: ["next"],
   exit: [],
 };
 

@@ -48,6 +48,8 @@ export const summaryOf = (config: JsonObject): Line => {
       if (!str(config.template)) return null;
       return subjects >= 2 ? { id: "editor.summary.subjectTest", values: { template: str(config.template), count: subjects } } : { text: str(config.template) };
     }
+    case "send_postal":
+      return str(config.template) ? { text: str(config.template) } : null;
     case "send_preferred": {
       const order = preferredSummary(config);
       return order ? { text: order } : null;

@@ -25,6 +25,7 @@ export const NODE_TYPES = [
   "webhook",
   "list_add",
   "list_remove",
+  "send_postal",
   "exit",
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];

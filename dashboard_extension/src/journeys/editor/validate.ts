@@ -230,6 +230,13 @@ const checkNode = (type: NodeType, node: JsonObject, add: Add) => {
       if (type === "send_email") checkSubjectVariants(node.subject_variants, add);
       if (node.at_best_hour !== undefined && typeof node.at_best_hour !== "boolean") add("at_best_hour", "boolean");
       break;
+    case "send_postal":
+      checkSend(node, add);
+      if (node.max_per_batch !== undefined && !isInt(node.max_per_batch, 1, 100000))
+        add("max_per_batch", "range", { min: 1, max: 100000 });
+      if (node.cutoff_hour !== undefined && !isInt(node.cutoff_hour, 0, 23))
+        add("cutoff_hour", "range", { min: 0, max: 23 });
+      break;
     case "send_preferred":
       checkPreferred(node, add);
       if (node.at_best_hour !== undefined && typeof node.at_best_hour !== "boolean") add("at_best_hour", "boolean");
