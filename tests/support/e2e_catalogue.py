@@ -1,15 +1,28 @@
 """The stand-in Saleor's catalogue for the app's pages in the browser tests: the captured products
 (``products-page``) with their variants and categories, answered as Saleor answers the rule
 builder's pickers (``products(search:, where: {ids:})``, ``categories(filter: {search:, ids:})``,
-``productVariants(ids:)``), a connection of what matches, at most ``first``."""
+``productVariants(ids:)``), a connection of what matches, at most ``first``; and the app's
+full sync of the catalogue (``sync_answers``) over the same products."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from graphql import parse
+
+from saleor_mautomation.saleor import documents
+from tests.support.saleor_catalogue import OPERATIONS, SaleorCatalogue
 from tests.support.samples import graphql_response
+from tests.support.standin import Answer
 
 ROOTS = ("products", "categories", "productVariants")
+# The app's document of each full-sync operation (saleor_mautomation/saleor/graphql/).
+DOCUMENTS = {
+    "CatalogueCategories": "catalogue_categories",
+    "CatalogueCollections": "catalogue_collections",
+    "CatalogueProducts": "catalogue_products",
+}
 
 
 def _products() -> list[dict[str, Any]]:
@@ -54,3 +67,44 @@ def catalogue_answer(root: str, arguments: dict[str, Any]) -> dict[str, Any]:
     ]
     given = arguments.get("filter") or {}
     return _connection(_matching(variants, given.get("search"), arguments.get("ids")), first)
+
+
+def sync_answers() -> dict[str, Callable[[dict[str, Any]], Answer]]:
+    """The full sync's queries (``CatalogueCategories``, ``CatalogueCollections``,
+    ``CatalogueProducts``) answered over the captured products as Saleor would
+    (``tests.support.saleor_catalogue``: its paging, its limits, exactly the fields asked), with
+    the captured ids: two categories, no collection, two products, six variants listed in
+    ``default-channel`` at their captured prices, each with the captured quantity in stock."""
+    catalogue = SaleorCatalogue()
+    categories: dict[str, dict[str, Any]] = {}
+    for node in _products():
+        given = node["category"]
+        if given["id"] not in categories:
+            row = catalogue.category(given["name"], given["slug"])
+            row["id"] = given["id"]
+            categories[given["id"]] = row
+        variants = [
+            (
+                variant["name"],
+                {"default-channel": variant["pricing"]["price"]["gross"]["amount"]},
+                [(variant["quantityAvailable"], 0)],
+            )
+            for variant in node["variants"]
+        ]
+        product = catalogue.product(
+            node["name"],
+            node["slug"],
+            category=categories[given["id"]],
+            variants=variants,
+        )
+        product["id"] = node["id"]
+        for row, variant in zip(product["variants"], node["variants"], strict=True):
+            row["id"] = variant["id"]
+    answers: dict[str, Callable[[dict[str, Any]], Answer]] = {}
+    for operation, connection in OPERATIONS.items():
+        answer = catalogue.answer(connection)
+        document = parse(documents.load(DOCUMENTS[operation]))
+        answers[operation] = lambda variables, answer=answer, document=document: answer(
+            document, variables
+        )
+    return answers

@@ -59,6 +59,7 @@ from tests.support.dns_standin import DnsStandin
 from tests.support.e2e_backfill import backfill_answers
 from tests.support.e2e_catalogue import ROOTS as CATALOGUE_ROOTS
 from tests.support.e2e_catalogue import catalogue_answer
+from tests.support.e2e_catalogue import sync_answers as catalogue_sync_answers
 from tests.support.e2e_operations_seed import DNS_ZONE
 from tests.support.keys import SigningKey, dashboard_claims, signing_key
 from tests.support.standin import (
@@ -100,6 +101,7 @@ class ShopStandIn(StandInSaleor):
                 "Orders": empty_page("orders"),
                 "Checkouts": empty_page("checkouts"),
                 "Channels": lambda variables: (200, {"data": {"channels": [CHANNEL]}}),
+                **catalogue_sync_answers(),
             }
         )
 

@@ -139,7 +139,7 @@ class SaleorCatalogue:
     def remove(self, connection: str, row: dict[str, Any]) -> None:
         self.rows[connection].remove(row)
 
-    def _answer(self, connection: str):
+    def answer(self, connection: str):
         def answer(document: DocumentNode, variables: dict[str, Any]) -> Answer:
             first = variables.get("first")
             if isinstance(first, int) and first > PAGINATION_LIMIT:
@@ -179,4 +179,4 @@ class SaleorCatalogue:
 
     def install(self, standin: DocumentStandIn) -> None:
         for operation, connection in OPERATIONS.items():
-            standin.documents[operation] = self._answer(connection)
+            standin.documents[operation] = self.answer(connection)
