@@ -224,7 +224,7 @@ def advance(
                 )
                 params = {
                     "template": node.templates[channel],
-                    "at_best_hour": node.at_best_hour,
+                    "at_best_hour": node.at_best_hour or _best_time(definition),
                     "channel": channel,
                     "choice": choice,
                 }
