@@ -74,7 +74,8 @@ def test_a_customer_who_answers_on_sms_gets_the_reminder_as_a_text_not_an_email(
 
     # then: no email; the text is in the outbox (this shop has no Twilio account: it waits)
     assert mails == []
-    (text,) = Message.objects.filter(contact=ada(), journey__key=PRESET)
+    (text,) = Message.objects.filter(contact=ada(), journey__key=PRESET).select_related("template")
+    assert text.template is not None
     assert (text.channel, text.to_address, text.template.key) == (
         "sms",
         "+4915112345678",
