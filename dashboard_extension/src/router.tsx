@@ -113,6 +113,10 @@ export const createAppRouter = () =>
             lazy: async () => ({ Component: (await import("./pages/programmes-page")).ProgrammesPage }),
           },
           {
+            path: path(ROUTE_PATTERNS.postal),
+            lazy: async () => ({ Component: (await import("./pages/postal-page")).PostalPage }),
+          },
+          {
             path: path(ROUTE_PATTERNS.survey),
             lazy: async () => ({ Component: (await import("./pages/survey-page")).SurveyPage }),
           },

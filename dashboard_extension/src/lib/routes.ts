@@ -30,6 +30,7 @@ export type AppRoute =
   | { name: "programmes" }
   | { name: "survey"; surveyId: string }
   | { name: "draw"; drawId: string }
+  | { name: "postal" }
   | { name: "operations" }
   | { name: "imports" }
   | { name: "customerWidget" }
@@ -60,6 +61,7 @@ export const ROUTE_PATTERNS: Record<RouteName, string> = {
   programmes: "/programmes",
   survey: "/surveys/:surveyId",
   draw: "/draws/:drawId",
+  postal: "/postal",
   operations: "/operations",
   imports: "/imports",
   customerWidget: "/widgets/customer",
@@ -135,6 +137,8 @@ export const matchRoute = (pathname: string): AppRoute | null => {
       return second === undefined ? { name: "settings" } : null;
     case "operations":
       return second === undefined ? { name: "operations" } : null;
+    case "postal":
+      return second === undefined ? { name: "postal" } : null;
     case "imports":
       return second === undefined ? { name: "imports" } : null;
     case "templates": {

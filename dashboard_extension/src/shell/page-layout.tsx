@@ -52,6 +52,9 @@ export const PageLayout = ({ children, navigation }: { children: ReactNode; navi
             <NavItem to={pathFor({ name: "programmes" })} testId="nav-programmes">
               <FormattedMessage id="programmes.nav" />
             </NavItem>
+            <NavItem to={pathFor({ name: "postal" })} testId="nav-postal">
+              <FormattedMessage id="postal.nav" />
+            </NavItem>
             <NavItem to={pathFor({ name: "contacts" })} testId="nav-contacts">
               <FormattedMessage id="contacts.nav" />
             </NavItem>
