@@ -64,6 +64,8 @@ export const LABELLED_TYPES = [
   "email.unsubscribed",
   "sms.delivered",
   "sms.failed",
+  "sms.clicked",
+  "sms.replied",
   "push.clicked",
   "segment.entered",
   "segment.exited",
