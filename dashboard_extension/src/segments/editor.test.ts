@@ -15,6 +15,7 @@ const saved: SavedSegment = {
   revision: 2,
   status: "ACTIVE",
   isBuiltin: false,
+  storefrontVisible: false,
   timeDependent: false,
   memberCount: 3,
   evaluatedAt: null,

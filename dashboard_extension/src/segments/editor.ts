@@ -19,6 +19,7 @@ export type SavedSegment = {
   revision: number;
   status: "ACTIVE" | "ARCHIVED";
   isBuiltin: boolean;
+  storefrontVisible: boolean;
   timeDependent: boolean;
   memberCount: number;
   evaluatedAt: string | null;

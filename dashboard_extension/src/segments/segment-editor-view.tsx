@@ -15,6 +15,7 @@ import { useAppLocale } from "../providers/locale-provider";
 import { PageTitle } from "../shell/page-layout";
 import { type Draft, draftOf, isDirty, nameProblem, NAME_MAX, newDraft, type Refusal, refusalOf, type SavedSegment, withRevision } from "./editor";
 import { membersCsvFileName } from "./members-csv";
+import { StorefrontVisible } from "./storefront-visible";
 import { PREVIEW_DEBOUNCE_MS, previewFreshness } from "./preview";
 import { RuleBuilder } from "./rules/rule-builder";
 import { type DefinitionError, type RuleTree, toDefinition } from "./rules/model";
@@ -179,6 +180,7 @@ const SegmentEditor = ({ saved }: { saved: SavedSegment | null }) => {
           )}
         </Text>
       )}
+      {saved && <StorefrontVisible segment={saved} disabled={archived} />}
       {refusal && refusal.general.length > 0 && (
         <StatusCard tone="critical" testId="segment-refusal">
           <Box role="alert" display="flex" flexDirection="column" gap={1}>

@@ -24,6 +24,7 @@ const SEGMENT_FIELDS = `fragment SegmentFields on Segment {
   revision
   status
   isBuiltin
+  storefrontVisible
   timeDependent
   memberCount
   evaluatedAt
