@@ -11,8 +11,9 @@ it (or none: a first sweep counts too, as spend's does) records "up"; a value be
 after an "up" records "down", which re-arms "up". A value missing or not a number is no reading:
 nothing is recorded and the last direction stands (Saleor's metadata replacing an attribute
 set by another system is not a crossing). Each crossing is numbered per contact, attribute and
-line in its dedupe key, so a sweep repeated or run twice at once records it once; the last
-direction is read from the events themselves, no other state is kept. A sweep sees the value
+line in its dedupe key, so a sweep repeated or run twice at once records it once; the side a
+contact was last seen on is read from the events themselves (an odd number of crossings: above),
+no other state is kept. A sweep sees the value
 as it is then: a dip and a return between two sweeps (a minute apart) is not seen.
 
 The event's properties: ``attribute``, ``threshold`` and ``value`` (numbers), ``direction``
@@ -28,9 +29,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, DecimalField, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, DecimalField, OuterRef, Q, Subquery, When
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Mod
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.events.models import Event
@@ -107,19 +108,27 @@ def attribute_thresholds_cross(
 
 def _crossing(installation_id: int, line: Line) -> Any:
     """The contacts whose value now stands on the other side of ``line`` than their last
-    recorded crossing says (one query per page; the events read on their contact index)."""
+    recorded crossing says. Crossings alternate (up, down, up), so the last one was up exactly
+    when their number is odd: the contacts with an odd number are read once (a hashed subquery
+    of the line's events), not per contact; the number itself only for the rows returned."""
     threshold = json_number(line.threshold)
     crossings = Event.objects.filter(
         installation_id=installation_id,
-        contact=OuterRef("pk"),
+        contact__isnull=False,
         type=ATTRIBUTE_THRESHOLD_CROSSED,
         properties__attribute=line.attribute,
         properties__threshold=threshold,
     )
-    last = crossings.order_by("-occurred_at", "-pk").annotate(
-        direction=KeyTextTransform("direction", "properties")
+    above = (
+        crossings.order_by()
+        .values("contact_id")
+        .annotate(parity=Mod(Count("*"), 2))
+        .filter(parity=1)
+        .values("contact_id")
     )
-    counted = crossings.order_by().values("contact").annotate(n=Count("*")).values("n")
+    counted = (
+        crossings.filter(contact=OuterRef("pk")).order_by().values("contact").annotate(n=Count("*"))
+    )
     number = DecimalField(max_digits=30, decimal_places=10)
     return (
         Contact.objects.filter(installation_id=installation_id)
@@ -131,13 +140,12 @@ def _crossing(installation_id: int, line: Line) -> Any:
                 default=None,
                 output_field=number,
             ),
-            last=Subquery(last.values("direction")[:1], output_field=CharField()),
         )
         .filter(
-            (Q(level__gte=line.threshold) & (Q(last__isnull=True) | Q(last=DOWN)))
-            | (Q(level__lt=line.threshold) & Q(last=UP))
+            (Q(level__gte=line.threshold) & ~Q(pk__in=above))
+            | (Q(level__lt=line.threshold) & Q(pk__in=above))
         )
-        .annotate(crossings=Coalesce(Subquery(counted), 0))
+        .annotate(crossings=Coalesce(Subquery(counted.values("n")), 0))
         .values("pk", "level", "crossings")
     )
 
