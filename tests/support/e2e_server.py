@@ -321,6 +321,10 @@ class Shop:
         """The send-time test's two people (``e2e_send_time_seed``), named with ``stamp``."""
         return self._run_seed("e2e_send_time_seed", str(given.get("stamp", "seed")))
 
+    def seed_channel_preference(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The channel-preference test's contact (``e2e_channel_preference_seed``)."""
+        return self._run_seed("e2e_channel_preference_seed", str(given.get("stamp", "seed")))
+
     def seed_operations(self, given: dict[str, Any]) -> dict[str, Any]:
         """The operations test's failed delivery and message (``e2e_operations_seed``); their
         ids and errors."""
@@ -344,6 +348,11 @@ class Shop:
         stamp = str(given.get("stamp", "seed"))
         keys = (str(given["survey"]), str(given["draw"]))
         return self._run_seed("e2e_programmes_seed", stamp, *keys)
+
+    def seed_postal(self, given: dict[str, Any]) -> dict[str, Any]:
+        """A postal step's open batch of three cards (``e2e_postal_seed``); the journey's name
+        and the cards' names."""
+        return self._run_seed("e2e_postal_seed", str(given.get("stamp", "seed")))
 
     def seed_predictions(self, given: dict[str, Any]) -> dict[str, Any]:
         """The rule builder's predictions (``e2e_predictions_seed``): ``phase`` "gate" runs the
@@ -399,11 +408,13 @@ def dashboard_server(shop: Shop, config: dict[str, Any], mailbox: Mailbox) -> Th
         "analytics": shop.seed_analytics,
         "contacts": shop.seed_contacts,
         "send-time": shop.seed_send_time,
+        "channel-preference": shop.seed_channel_preference,
         "segments": shop.seed_segments,
         "operations": shop.seed_operations,
         "broadcasts": shop.seed_broadcasts,
         "backfill": shop.seed_backfill,
         "programmes": shop.seed_programmes,
+        "postal": shop.seed_postal,
         "predictions": shop.seed_predictions,
         "recommendations": shop.seed_recommendations,
     }
