@@ -5,6 +5,7 @@ they are in; never an unflagged segment, an archived one, or anything of another
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -64,7 +65,7 @@ def shop(standin_installation, time_machine):
     Segment.objects.filter(pk=segment(shop, "old", visible=True, members=[jane]).pk).update(
         status="archived"
     )
-    offers = [
+    offers: list[tuple[dict[str, Any], int, dict[str, Any]]] = [
         (
             {"title": "Free shipping", "text": "On every order this week"},
             1,

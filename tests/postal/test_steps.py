@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from saleor_mautomation.contacts.channels_consent import channel_consent_set
 from saleor_mautomation.contacts.consent import Evidence
+from saleor_mautomation.contacts.models import ErasureRequest
 from saleor_mautomation.flows.erasure import erasure_now
 from saleor_mautomation.journeys.models import JourneyRun, RunStep
 from saleor_mautomation.journeys.runner import runs_advance
@@ -188,7 +189,12 @@ def test_an_erased_persons_card_keeps_its_count_not_their_address(shop):
     journey_enroll(journey=journey, contact=ada, now=T)
 
     # when
-    erasure_now(installation_id=shop.pk, contact_id=ada.pk, source="dashboard", now=T)
+    erasure_now(
+        installation_id=shop.pk,
+        contact_id=ada.pk,
+        source=ErasureRequest.Source.DASHBOARD,
+        now=T,
+    )
 
     # then
     item = PostalItem.objects.get()
