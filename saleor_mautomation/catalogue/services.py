@@ -248,9 +248,13 @@ def events_between(
     return events
 
 
-def _effective(listing: VariantChannelListing) -> Decimal | None:
+def effective_price(listing: VariantChannelListing) -> Decimal | None:
+    """What a customer pays: the lower of the listing's price and its discounted price."""
     prices = [p for p in (listing.base_price, listing.discounted_price) if p is not None]
     return min(prices) if prices else None
+
+
+_effective = effective_price  # the name bulk.py imports
 
 
 def _variant_listings(variant: Variant, listings: Sequence[payloads.VariantListing]) -> None:

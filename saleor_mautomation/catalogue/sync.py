@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
@@ -27,7 +27,7 @@ import pydantic
 from django.db import DatabaseError, DataError, IntegrityError, OperationalError, transaction
 from django.db.models import F, Max
 
-from saleor_mautomation.catalogue import bulk, services
+from saleor_mautomation.catalogue import bulk, discounts, services
 from saleor_mautomation.catalogue.models import CatalogueSync
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError, RetryableError
@@ -87,6 +87,8 @@ class Page:
     end_cursor: str | None
     has_next: bool
     observed: datetime
+    # Products: their variants' discounted prices by (variant id, channel) (``discounts``).
+    discounted: dict[discounts.Key, payloads.Amount] = field(default_factory=dict)
 
 
 def page_fetch(client: SaleorClient, phase: str, *, after: str | None, page_size: int) -> Page:
@@ -254,6 +256,9 @@ def _commit_page(sync: CatalogueSync, page: Page) -> bool:
         if held is None:
             return False
         stored = _apply(sync, phase, page.nodes, page.observed)
+        discounts.discounted_prices_apply(
+            installation_id=sync.installation_id, prices=page.discounted, observed=page.observed
+        )
         fields: dict[str, Any] = {
             "cursor": page.end_cursor or sync.cursor,
             COUNTERS[phase]: F(COUNTERS[phase]) + stored,
@@ -283,6 +288,17 @@ def _commit_retrying(sync: CatalogueSync, page: Page) -> bool:
             if attempt + 1 == PAGE_COMMIT_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
+
+
+def _discounted(client: SaleorClient, page: Page) -> dict[discounts.Key, payloads.Amount]:
+    """The page's discounted prices; none when Saleor refuses the query (the deliveries still
+    bring them). A transient fault stops the sync as a page's would."""
+    products = [node for node in page.nodes if isinstance(node, payloads.CatalogueProduct)]
+    try:
+        return discounts.page_discounted_prices(client, products)
+    except PermanentError as exc:
+        logger.warning("Catalogue sync: discounted prices not read: %s", exc.message)
+        return {}
 
 
 def _sweep(sync: CatalogueSync) -> bool:
@@ -346,6 +362,8 @@ def catalogue_sync_run(
         try:
             pacer.wait()
             page = page_fetch(client, sync.phase, after=sync.cursor or None, page_size=page_size)
+            if sync.phase == Phase.PRODUCTS:
+                page = replace(page, discounted=_discounted(client, page))
             committed = _commit_retrying(sync, page)
         except RetryableError as exc:
             return _stop(sync, Outcome.RETRY, exc.message)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphql import parse
+from graphql import DocumentNode, parse
 
 from saleor_mautomation.saleor import documents
-from tests.support.saleor_catalogue import OPERATIONS, SaleorCatalogue
+from tests.support.saleor_catalogue import OPERATIONS, PRICES, SaleorCatalogue
 from tests.support.samples import graphql_response
 from tests.support.standin import Answer
 
@@ -22,6 +22,7 @@ DOCUMENTS = {
     "CatalogueCategories": "catalogue_categories",
     "CatalogueCollections": "catalogue_collections",
     "CatalogueProducts": "catalogue_products",
+    PRICES: "catalogue_variant_prices",
 }
 
 
@@ -71,8 +72,9 @@ def catalogue_answer(root: str, arguments: dict[str, Any]) -> dict[str, Any]:
 
 def sync_answers() -> dict[str, Callable[[dict[str, Any]], Answer]]:
     """The full sync's queries (``CatalogueCategories``, ``CatalogueCollections``,
-    ``CatalogueProducts``) answered over the captured products as Saleor would
-    (``tests.support.saleor_catalogue``: its paging, its limits, exactly the fields asked), with
+    ``CatalogueProducts``, ``CatalogueVariantPrices``) answered over the captured products as
+    Saleor would (``tests.support.saleor_catalogue``: its paging, its limits, exactly the fields
+    asked), with
     the captured ids: two categories, no collection, two products, six variants listed in
     ``default-channel`` at their captured prices, each with the captured quantity in stock."""
     catalogue = SaleorCatalogue()
@@ -101,10 +103,15 @@ def sync_answers() -> dict[str, Callable[[dict[str, Any]], Answer]]:
         for row, variant in zip(product["variants"], node["variants"], strict=True):
             row["id"] = variant["id"]
     answers: dict[str, Callable[[dict[str, Any]], Answer]] = {}
+
+    def bound(
+        answer: Callable[[DocumentNode, dict[str, Any]], Answer], document: DocumentNode
+    ) -> Callable[[dict[str, Any]], Answer]:
+        return lambda variables: answer(document, variables)
+
     for operation, connection in OPERATIONS.items():
-        answer = catalogue.answer(connection)
-        document = parse(documents.load(DOCUMENTS[operation]))
-        answers[operation] = lambda variables, answer=answer, document=document: answer(
-            document, variables
+        answers[operation] = bound(
+            catalogue.answer(connection), parse(documents.load(DOCUMENTS[operation]))
         )
+    answers[PRICES] = bound(catalogue.prices_answer, parse(documents.load(DOCUMENTS[PRICES])))
     return answers

@@ -49,7 +49,7 @@ def _fitted(shop: int, stamp: str, now: datetime) -> None:
         PredictionFit,
     )
 
-    fits = (
+    fits: tuple[tuple[str, str, str, dict[str, float], int, int, float], ...] = (
         ("bgnbd", "", "fitted", {"r": 0.24, "alpha": 4.4, "a": 0.79, "b": 2.4}, 812, 240, 400.0),
         ("gamma_gamma", "USD", "fitted", {"p": 6.2, "q": 3.7, "gamma": 15.4}, 700, 200, 0.0),
         ("gamma_gamma", "EUR", "not_enough_data", {}, 112, 3, 0.0),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from graphql import DocumentNode
@@ -28,6 +29,7 @@ OPERATIONS = {
     "CatalogueCollections": "collections",
     "CatalogueProducts": "products",
 }
+PRICES = "CatalogueVariantPrices"
 
 
 def cursor(row: dict[str, Any]) -> str:
@@ -51,6 +53,10 @@ class SaleorCatalogue:
         default_factory=lambda: {"categories": [], "collections": [], "products": []}
     )
     next_pk: int = 1
+    # The channels' flat-rate tax (Saleor's tax configuration): the rate, and whether prices
+    # are entered with it (then ``pricing``'s gross is the entered price, else its net).
+    tax_rate: Decimal = Decimal(0)
+    prices_entered_with_tax: bool = True
 
     def _pk(self) -> int:
         self.next_pk += 1
@@ -136,6 +142,67 @@ class SaleorCatalogue:
         self.rows["products"].append(row)
         return row
 
+    def discount(self, variant: dict[str, Any], channel: str, amount: float | None) -> None:
+        """The variant's discounted price in the channel (Saleor's promotions); None: none."""
+        variant.setdefault("_discounted", {})[channel] = amount
+
+    def _taxed(self, amount: Decimal, currency: str) -> dict[str, Any]:
+        """Saleor's calculate_flat_rate_tax: the entered side exact, the other quantized."""
+        rate = 1 + self.tax_rate / 100
+        if self.prices_entered_with_tax:
+            gross, net = amount, (amount / rate).quantize(Decimal("0.01"))
+        else:
+            net, gross = amount, (amount * rate).quantize(Decimal("0.01"))
+        return {
+            "gross": {"amount": float(gross), "currency": currency},
+            "net": {"amount": float(net), "currency": currency},
+        }
+
+    def _pricing(self, variant: dict[str, Any], channel: str) -> dict[str, Any] | None:
+        listing = next(
+            (x for x in variant["channelListings"] if x["channel"]["slug"] == channel), None
+        )
+        if listing is None or listing["price"] is None:
+            return None
+        currency = listing["price"]["currency"]
+        price = Decimal(str(listing["price"]["amount"]))
+        discounted = variant.get("_discounted", {}).get(channel)
+        # Saleor's listing.discounted_price is the price when no promotion applies.
+        paid = price if discounted is None else Decimal(str(discounted))
+        return {
+            "price": self._taxed(paid, currency),
+            "priceUndiscounted": self._taxed(price, currency),
+        }
+
+    def prices_answer(self, document: DocumentNode, variables: dict[str, Any]) -> Answer:
+        """``productVariants(ids:, channel:, first:)`` with each variant's pricing there."""
+        first = variables.get("first")
+        if isinstance(first, int) and first > PAGINATION_LIMIT:
+            return 200, {
+                "data": {"productVariants": None},
+                "errors": [
+                    {
+                        "message": f"Requesting {first} records on the `productVariants` "
+                        f"connection exceeds the `first` limit of {PAGINATION_LIMIT} records.",
+                        "locations": [{"line": 2, "column": 3}],
+                        "path": ["productVariants"],
+                        "extensions": {"exception": {"code": "AssertionError"}},
+                    }
+                ],
+            }
+        ids = set(variables.get("ids") or [])
+        channel = str(variables.get("channel") or "")
+        variants = [
+            variant
+            for product in self.rows["products"]
+            for variant in product["variants"]
+            if variant["id"] in ids
+        ][:first]
+        nodes = [{"id": v["id"], "pricing": self._pricing(v, channel)} for v in variants]
+        return execute(
+            document, variables, {"productVariants": {"edges": [{"node": n} for n in nodes]}}
+        )
+
     def remove(self, connection: str, row: dict[str, Any]) -> None:
         self.rows[connection].remove(row)
 
@@ -180,3 +247,4 @@ class SaleorCatalogue:
     def install(self, standin: DocumentStandIn) -> None:
         for operation, connection in OPERATIONS.items():
             standin.documents[operation] = self.answer(connection)
+        standin.documents[PRICES] = self.prices_answer
