@@ -34,7 +34,7 @@ export type BranchFigure = { branch: number; label: string; rate: number; winner
 export type SplitFigures = { kind: "split"; metric: string; verdict: string; branches: BranchFigure[] };
 export type NodeFigures = SendFigures | SplitFigures;
 
-const SEND_TYPES = new Set(["send_email", "send_sms", "send_push"]);
+const SEND_TYPES = new Set(["send_email", "send_sms", "send_push", "send_preferred"]);
 
 /** Figures per node id; `typeOf` gives a node's type in the definition the canvas shows. */
 export const nodeFigures = (

@@ -20,6 +20,17 @@ describe("sendTemplateKeys", () => {
     expect([...keys].sort()).toEqual(["email/welcome", "push/back-in-stock", "sms/welcome"]);
   });
 
+  it("names each channel's template of a send-on-the-preferred-channel step", () => {
+    const keys = sendTemplateKeys(
+      definition({
+        a: { type: "send_preferred", templates: { email: "cart-mail", sms: "cart-text", push: "" }, fallback: ["email", "sms", "push"], next: "x" },
+        x: { type: "exit" },
+      }),
+    );
+
+    expect([...keys].sort()).toEqual(["email/cart-mail", "sms/cart-text"]);
+  });
+
   it("skips what a partial draft lacks", () => {
     expect([...sendTemplateKeys(definition({ a: { type: "send_email" }, b: { type: "send_email", template: "" }, c: null, d: { template: "x" } }))]).toEqual([]);
     expect([...sendTemplateKeys({})]).toEqual([]);

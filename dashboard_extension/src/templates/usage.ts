@@ -1,5 +1,6 @@
 /**
- * Which journeys use a template: the send nodes (send_email, send_sms, send_push) of each
+ * Which journeys use a template: the send nodes (send_email, send_sms, send_push, and each
+ * channel's template of a send_preferred) of each
  * journey's published version and of its draft name templates by key. A template is known by
  * its channel and key, as a send node's type and `template` name it.
  */
@@ -41,6 +42,11 @@ export const sendTemplateKeys = (definition: unknown): Set<string> => {
     const channel = SEND_CHANNELS[node.type];
     if (channel && typeof node.template === "string" && node.template !== "") {
       keys.add(usageKey(channel, node.template));
+    }
+    if (node.type === "send_preferred" && isRecord(node.templates)) {
+      for (const [name, key] of Object.entries(node.templates)) {
+        if (typeof key === "string" && key !== "") keys.add(usageKey(name, key));
+      }
     }
   }
   return keys;
