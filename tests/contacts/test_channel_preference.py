@@ -202,3 +202,18 @@ def test_the_stored_preference_follows_the_contacts_events(db):
         {"email": 0.5, "sms": 2.0},
         NOW - 10 * DAY,
     )
+
+
+def test_a_refresh_reads_the_events_once_and_writes_only_a_change(db, django_assert_num_queries):
+    # given
+    shop = make_shop("prefs")
+    ada = make_contact(shop)
+    make_event(ada, "email.clicked", NOW - DAY, properties={"machine": False})
+
+    # when / then: one read of the events, one update of the contact
+    with django_assert_num_queries(2):
+        preference_refresh(contact=ada, now=NOW)
+    # nothing changed since: the read only
+    with django_assert_num_queries(1):
+        preference_refresh(contact=ada, now=NOW)
+    assert Contact.objects.get(pk=ada.pk).channel_scores == {"email": 2.0}
