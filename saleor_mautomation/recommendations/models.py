@@ -109,12 +109,11 @@ class ProductOrders(models.Model):
     objects: ClassVar[models.Manager[ProductOrders]]
 
     class Meta:
-        # With the count in the index: a look-up's popularity probes never visit the table.
+        # No count in the index (INCLUDE): SQLite would leave a unique constraint with one out
+        # entirely, and the refresh's upsert needs it there too.
         constraints = [
             models.UniqueConstraint(
-                fields=["installation", "product_id"],
-                include=["orders"],
-                name="rec_product_orders",
+                fields=["installation", "product_id"], name="rec_product_orders"
             )
         ]
 
