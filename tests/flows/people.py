@@ -24,6 +24,7 @@ from saleor_mautomation.journeys.models import (
     RunStep,
 )
 from saleor_mautomation.messages.models import Message, MessageAttempt, Suppression
+from saleor_mautomation.postal.models import PostalItem
 from saleor_mautomation.predictions.models import ContactPrediction, ContactValuePrediction
 from saleor_mautomation.programmes.models import Draw, DrawEntry, Survey, SurveyAnswer
 from saleor_mautomation.recommendations.models import ContactProduct, OrderProduct
@@ -218,6 +219,22 @@ def a_person(shop: Installation) -> Person:
     )
     draw = Draw.objects.create(installation=shop, key="summer", name="Summer", created_at=T)
     DrawEntry.objects.create(installation=shop, draw=draw, contact=contact, entered_at=T)
+    PostalItem.objects.create(
+        installation=shop,
+        contact=contact,
+        dedupe_key="journey-run:1:card:0",
+        journey_id=1,
+        node="card",
+        status="skipped",
+        reason="the batch is full (1 cards)",
+        name="Augusta Lovelace",
+        address_line_1="12 St James's Square",
+        postal_code="SW1Y 4JH",
+        city="LONDON",
+        country="GB",
+        fields={"greeting": "Dear Augusta,"},
+        created_at=T,
+    )
     user = {"id": USER, "email": EMAIL, "firstName": "Augusta", "lastName": "Lovelace"}
     _delivery(shop, "CUSTOMER_UPDATED", {"user": user}, "processed", 2)
     failed = _delivery(shop, "ORDER_CREATED", {"order": {"user": {"id": USER}}}, "failed", 1)
