@@ -9,8 +9,6 @@ every page the app asks for is answered as Saleor would answer that document
 (``tests/support/standin_errors.py``).
 """
 
-import copy
-
 import pytest
 from graphql import parse
 
@@ -20,50 +18,10 @@ from saleor_mautomation.backfill.services import Outcome
 from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.saleor.documents import with_fragments
 from tests.backfill.test_backfill import ask_status, backfill, cursor, run_of, shop_orders
+from tests.support.order_shapes import order_row
 from tests.support.standin_errors import DocumentStandIn, connection_rows
 
 ORDERS = ("orders", "edges", "node")
-
-
-def money(amount, currency):
-    return {"amount": amount, "currency": currency}
-
-
-def order_row(node):
-    """A captured order node completed to a row holding every field the app's document asks
-    for (the capture asked for fewer), with Saleor's values for a paid demo order."""
-    row = copy.deepcopy(node)
-    currency = row["total"]["gross"]["currency"]
-    row.update(
-        authorizeStatus="FULL",
-        origin="CHECKOUT",
-        languageCodeEnum="EN_US",
-        voucherCode=None,
-        externalReference=None,
-        metadata=[],
-        billingAddress=None,
-        shippingAddress=None,
-        subtotal={"gross": row["total"]["gross"]},
-        shippingPrice={"gross": money(0.0, currency)},
-        totalCharged=row["total"]["gross"],
-        fulfillments=[],
-    )
-    row["channel"] = {
-        "id": "Q2hhbm5lbDox",
-        "name": row["channel"]["slug"],
-        "defaultCountry": {"code": "US"},
-        **row["channel"],
-    }
-    for line in row["lines"]:
-        amount = line["unitPrice"]["gross"]["amount"] * line["quantity"]
-        line.update(
-            productVariantId=line["variant"]["id"],
-            thumbnail=None,
-            totalPrice={"gross": money(amount, currency)},
-        )
-        line["variant"].update(name=line["variantName"], sku=line["productSku"])
-        line["variant"]["product"]["productType"] = {"id": "UHJvZHVjdFR5cGU6MQ==", "name": "Shoes"}
-    return row
 
 
 def stored_orders():
