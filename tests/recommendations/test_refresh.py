@@ -154,6 +154,8 @@ def test_a_rebuild_leaves_its_tables_vacuumed_for_index_only_reads():
     # task runs)
     from django.db import connection
 
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's; SQLite's rebuild vacuums nothing")
     shop = make_installation(saleor_api_url="https://vacuum.example/graphql/")
     buyer = rows.contact(shop)
     rows.order(shop, buyer, [rows.line("Tee"), rows.line("Socks")])
