@@ -40,6 +40,7 @@ from saleor_mautomation.graphql.send_time import SendTimeType, resolve_contact_s
 from saleor_mautomation.journeys.models import JourneyRun
 from saleor_mautomation.journeys.privacy import broadcast_waits_export, runs_export
 from saleor_mautomation.messages.privacy import messages_export
+from saleor_mautomation.postal.privacy import postal_export
 from saleor_mautomation.predictions.privacy import predictions_export
 from saleor_mautomation.programmes.privacy import programmes_export
 from saleor_mautomation.recommendations.selectors import recommendations_export
@@ -499,6 +500,7 @@ class ContactsQuery(graphene.ObjectType):
             **memberships_export(contact_id=contact_id),
             "erasure_requests": erasure_requests_export(contact_id=contact_id),
             **programmes_export(contact_id=contact_id),
+            **postal_export(contact_id=contact_id),
             **predictions_export(contact_id=contact_id),
             **recommendations_export(contact_id=contact_id),
         }

@@ -43,6 +43,7 @@ EXPORT_SECTIONS = {
     "Message": "messages",
     "OrderProduct": "counted_order_products",
     "OrderRecord": "orders",
+    "PostalItem": "postal_cards",
     "PushSubscription": "push_subscriptions",
     "StaticListMember": "static_lists",
     "SurveyAnswer": "survey_answers",
