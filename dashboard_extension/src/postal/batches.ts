@@ -1,12 +1,11 @@
 /**
  * Print batches (saleor_mautomation/postal): what the list shows of a batch and what the admin
- * may do with it. A download closes an open batch (its cards are then final), so the CSV is
- * fetched like the segment members' (`GET <csvPath>` with the App Bridge token, retried once
- * after a refresh) and handed to the browser as a Blob; marking sent to print needs a closed
- * batch (the server refuses an open one with BATCH_OPEN).
+ * may do with it. A download closes an open batch (its cards are then final); the CSV is
+ * fetched like the segment members' (lib/app-file) and handed to the browser as a Blob. Marking
+ * sent to print needs a closed batch (the server refuses an open one with BATCH_OPEN).
  */
-import { AUTHORIZATION_BEARER_HEADER, type ClientBridge, GraphQLRequestError, SALEOR_API_URL_HEADER } from "../lib/graphql";
-import { withTokenRetry } from "../lib/token-retry";
+import { type Fetch, fetchAppFile } from "../lib/app-file";
+import { type ClientBridge, GraphQLRequestError } from "../lib/graphql";
 
 export type PostalBatchStatus = "OPEN" | "CLOSED" | "SENT";
 
@@ -51,8 +50,6 @@ export const csvFileName = (batch: Pick<PostalBatch, "day" | "node" | "sequence"
 export const fillPercent = (batch: Pick<PostalBatch, "cards" | "maxCards">): number =>
   batch.maxCards > 0 ? Math.min(100, Math.round((batch.cards / batch.maxCards) * 100)) : 0;
 
-type Fetch = (input: string, init: RequestInit) => Promise<Response>;
-
 /** The batch's CSV, or a GraphQLRequestError (shown like any failed call) for a refused one. */
 export const fetchBatchCsv = async ({
   csvPath,
@@ -69,26 +66,5 @@ export const fetchBatchCsv = async ({
 }): Promise<Blob> => {
   if (!/^\/api\/postal\/batches\/\d{1,18}\.csv$/.test(csvPath))
     throw new GraphQLRequestError({ ok: false, code: "NOT_FOUND", message: `Not a batch's CSV: ${csvPath}` });
-  const url = new URL(csvPath, origin).toString();
-  const response = await withTokenRetry(
-    bridge,
-    (token) =>
-      fetch(url, {
-        method: "GET",
-        headers: { [AUTHORIZATION_BEARER_HEADER]: token, [SALEOR_API_URL_HEADER]: bridge.getState().saleorApiUrl ?? "" },
-        signal,
-      }),
-    (answer) => answer.status === 401,
-    { signal },
-  );
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new GraphQLRequestError({
-      ok: false,
-      code: "HTTP_ERROR",
-      status: response.status,
-      message: body?.error?.message ?? `The app answered HTTP ${response.status}.`,
-    });
-  }
-  return response.blob();
+  return fetchAppFile({ path: csvPath, origin, bridge, fetch, signal });
 };
