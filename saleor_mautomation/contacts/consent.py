@@ -16,7 +16,7 @@ from django.core import signing
 from django.db import transaction
 
 from saleor_mautomation.contacts.identity import contact_for_visitor
-from saleor_mautomation.contacts.lifecycle import consent_stage
+from saleor_mautomation.contacts.lifecycle import stage_of
 from saleor_mautomation.contacts.models import ConsentRecord, Contact, EmailConsent
 from saleor_mautomation.contacts.services import email_normalize
 from saleor_mautomation.contacts.signups import newsletter_subscribed_record
@@ -98,7 +98,7 @@ def _consent_set(
         if contact.email_consent != state:
             _list_growth(contact, state, now)
             contact.email_consent = state
-            contact.lifecycle_stage = consent_stage(contact, now=now)
+            contact.lifecycle_stage = stage_of(contact, now=now)
             writeback_mark(contact, now=now)
             contact.save(
                 update_fields=["email_consent", "lifecycle_stage", "writeback_due_at", "updated_at"]

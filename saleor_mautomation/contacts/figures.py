@@ -20,11 +20,10 @@ from psycopg.types.json import Jsonb
 
 from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.contacts import engagement
-from saleor_mautomation.contacts.config import contacts_config
+from saleor_mautomation.contacts.lifecycle import stage_of
 from saleor_mautomation.contacts.models import (
     Contact,
     ContactSpend,
-    EmailConsent,
 )
 from saleor_mautomation.contacts.writeback import predicted_of, writeback_mark
 from saleor_mautomation.core.sql import model_columns, sql_rows, unnest_upsert
@@ -183,24 +182,13 @@ def _order_figures_apply(
         )
     ]
     figures = engagement.engagement_of(facts)
-    config = contacts_config(contact.installation_id)
     contact.orders_count = figures.orders_count
     contact.first_order_at = figures.first_order_at
     contact.last_order_at = figures.last_order_at
     contact.favourite_categories = figures.favourite_categories
     contact.predicted_next_order_at = figures.predicted_next_order_at
     contact.prediction_basis = figures.prediction_basis
-    contact.lifecycle_stage = engagement.lifecycle_stage(
-        orders_count=figures.orders_count,
-        last_order_at=figures.last_order_at,
-        subscribed=contact.email_consent == EmailConsent.GRANTED,
-        now=now,
-        thresholds=engagement.Thresholds(
-            lapsing_after_days=config.lapsing_after_days,
-            lapsed_after_days=config.lapsed_after_days,
-            vip_min_orders=config.vip_min_orders,
-        ),
-    )
+    contact.lifecycle_stage = stage_of(contact, now=now)
     return figures.spend
 
 

@@ -19,7 +19,7 @@ from saleor_mautomation.commerce.services import commerce_reassign
 from saleor_mautomation.contacts.channels_consent import channels_merge
 from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.contacts.figures import later_of
-from saleor_mautomation.contacts.lifecycle import consent_stage
+from saleor_mautomation.contacts.lifecycle import stage_of
 from saleor_mautomation.contacts.metadata import profile_from_metadata
 from saleor_mautomation.contacts.models import (
     ConsentRecord,
@@ -98,7 +98,7 @@ def contact_merge(*, into: Contact, other: Contact) -> None:
         into.preferences = {**other.preferences, **into.preferences}
     if into.email_consent == EmailConsent.UNKNOWN:
         into.email_consent = other.email_consent
-        into.lifecycle_stage = consent_stage(into, now=clock.now())
+        into.lifecycle_stage = stage_of(into, now=clock.now())
     for name in (
         "birthday",
         "gender",
@@ -147,7 +147,7 @@ def _apply_metadata(contact: Contact, user: payloads.User, keys: dict[str, str])
     ):
         return False
     contact.email_consent = said
-    contact.lifecycle_stage = consent_stage(contact, now=clock.now())
+    contact.lifecycle_stage = stage_of(contact, now=clock.now())
     return True
 
 
