@@ -1,12 +1,12 @@
 """Send-time optimisation, pure: when a contact engages, by local hour of the week, and the
 next best moment to send to them.
 
-A contact's profile is the weight of each of the week's 168 local hours ("slots": Monday
-0-1h is 0, Sunday 23-24h is 167) over the last 180 days: a click (of an email, a push
-notification or an SMS link) weighs 2, a human open of an email 1. Privacy-proxy opens and link-scanner
-clicks (``is_machine``) never count: they say when a machine fetched the message, not when a
-person read it. Each moment is placed in the contact's own zone (the shop's when the contact
-has none), so a DST change moves nobody's evening.
+A contact's profile is the weight of each of the week's 168 local hours ("slots": Monday 0-1h is
+0, Sunday 23-24h is 167) over the last 180 days: a click (of an email, a push notification or an
+SMS link) weighs 2, a human open of an email 1. Privacy-proxy opens and link-scanner clicks
+(``is_machine``) never count: they say when a machine fetched the message, not when a person
+read it. Each moment is placed in the contact's own zone (the shop's when the contact has none),
+so a DST change moves nobody's evening.
 
 The shop's profile is its contacts' profiles summed. A contact with fewer than
 ``MIN_INTERACTIONS`` human interactions takes the shop's profile as it is (one or two opens
