@@ -58,6 +58,10 @@ class Contact(models.Model):
     birthday = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=32, blank=True, default="")
     metadata = models.JSONField(default=dict, blank=True)
+    # Metadata keys another system wrote (trigger API, imports): key -> {"at": ISO time,
+    # "saleor": Saleor's value then or null}; a Saleor delivery merges around them
+    # (contacts/attributes.py, ADR 0047).
+    attribute_writes = models.JSONField(default=dict, blank=True)
     is_customer = models.BooleanField(default=False)
     email_consent = models.CharField(
         max_length=16, choices=EmailConsent.choices, default=EmailConsent.UNKNOWN
