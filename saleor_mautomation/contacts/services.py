@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from saleor_mautomation.commerce.services import commerce_reassign
+from saleor_mautomation.contacts.attributes import metadata_from_saleor
 from saleor_mautomation.contacts.channels_consent import channels_merge
 from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.contacts.figures import later_of
@@ -167,7 +168,8 @@ def _apply_user(contact: Contact, user: payloads.User) -> None:
     contact.last_name = user.last_name or contact.last_name
     contact.language_code = user.language_code or ""
     contact.date_joined = user.date_joined or contact.date_joined
-    contact.metadata = {item.key: item.value for item in user.metadata}
+    saleor = {item.key: item.value for item in user.metadata}
+    metadata_from_saleor(contact, saleor, at=user.updated_at or clock.now())
     contact.source_updated_at = user.updated_at or contact.source_updated_at
     if address is not None:
         contact.country = address.country.code if address.country else contact.country
@@ -343,6 +345,7 @@ _USER_FIELDS = (
     "language_code",
     "date_joined",
     "metadata",
+    "attribute_writes",
     "source_updated_at",
     "country",
     "city",
