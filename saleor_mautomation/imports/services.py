@@ -23,6 +23,7 @@ from enum import StrEnum
 
 from django.db import transaction
 
+from saleor_mautomation.contacts.attributes import attributes_apply
 from saleor_mautomation.contacts.channels_consent import channel_consent_set
 from saleor_mautomation.contacts.consent import Evidence, consent_imported
 from saleor_mautomation.contacts.models import ConsentRecord, Contact, EmailConsent
@@ -223,10 +224,8 @@ def _contact_apply(job: ImportJob, row: Row, known: set[str]) -> Result:
     if phone and contact.phone != phone:
         contact.phone = phone
         changed.append("phone")
-    attributes = {k: v for k, v in row.attributes.items() if contact.metadata.get(k) != v}
-    if attributes:
-        contact.metadata = {**contact.metadata, **attributes}
-        changed.append("metadata")
+    if attributes_apply(contact, row.attributes, now=clock.now()):
+        changed += ["metadata", "attribute_writes"]
     if changed:
         contact.save(update_fields=[*changed, "updated_at"])
     if created:
