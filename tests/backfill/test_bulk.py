@@ -17,6 +17,7 @@ from saleor_mautomation.backfill import services
 from saleor_mautomation.backfill.models import BackfillRun
 from saleor_mautomation.backfill.services import Outcome, PagePacer, backfill_execute
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
+from saleor_mautomation.contacts.attributes import contact_attributes_set
 from saleor_mautomation.contacts.figures import engagement_deferred, engagement_touch
 from saleor_mautomation.contacts.models import ConsentRecord, Contact, ContactSpend
 from saleor_mautomation.contacts.writeback import DEBOUNCE
@@ -61,6 +62,8 @@ def given(installation, nodes):
         first_name="Old",
         source_updated_at=OLD,
     )
+    # A loyalty system's attribute (trigger API), which Saleor's customer does not have.
+    contact_attributes_set(contact=known, attributes={"loyalty_points": "120"}, now=OLD)
     ContactSpend.objects.create(contact=known, currency="EUR", orders=1, total=Decimal(5))
     fourth = nodes[3]
     Contact.objects.create(
@@ -123,6 +126,8 @@ def state(installation):
                 "favourite_categories",
                 "source_updated_at",
                 "merged_into__saleor_user_id",
+                "metadata",
+                "attribute_writes",
             ),
             key=str,
         ),
@@ -196,6 +201,10 @@ def test_a_bulk_page_leaves_what_its_nodes_one_by_one_leave(standin, standin_ins
     assert bulk["due"] == sorted(str(c.email) for c in customers_known)
     robert = Contact.objects.get(installation=standin_installation, email=ROBERT)
     assert (robert.first_name, robert.orders_count) == ("Robert", 3)
+    assert (robert.metadata["loyalty_points"], robert.attribute_writes) == (
+        "120",
+        {"loyalty_points": {"at": OLD.isoformat(), "saleor": None}},
+    )
     assert sorted(robert.spend.values_list("currency", "orders", "total")) == [
         ("PLN", 2, Decimal("2359.7200")),
         ("USD", 1, Decimal("1047.4800")),
