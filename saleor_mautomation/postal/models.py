@@ -9,6 +9,19 @@ from typing import ClassVar
 from django.db import models
 from django.db.models import Q
 
+# A card's address as the print partner reads it, in its CSV's order.
+ADDRESS_FIELDS = (
+    "name",
+    "company",
+    "address_line_1",
+    "address_line_2",
+    "postal_code",
+    "city",
+    "city_area",
+    "country_area",
+    "country",
+)
+
 
 class PostalBatch(models.Model):
     """One print run of one journey step: open until its cut-off (``closes_at``) or its

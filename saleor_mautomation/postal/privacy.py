@@ -6,23 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from saleor_mautomation.postal.models import PostalItem
+from saleor_mautomation.postal.models import ADDRESS_FIELDS, PostalItem
 
-FIELDS = (
-    "status",
-    "reason",
-    "name",
-    "company",
-    "address_line_1",
-    "address_line_2",
-    "postal_code",
-    "city",
-    "city_area",
-    "country_area",
-    "country",
-    "language",
-    "fields",
-)
+FIELDS = ("status", "reason", *ADDRESS_FIELDS, "language", "fields")
 
 
 def postal_export(*, contact_id: int) -> dict[str, list[dict[str, Any]]]:

@@ -6,19 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from saleor_mautomation.core.csv_stream import csv_stream
-from saleor_mautomation.postal.models import PostalBatch, PostalItem
+from saleor_mautomation.postal.models import ADDRESS_FIELDS, PostalBatch, PostalItem
 
 EXPORT_CHUNK = 2_000
 CSV_COLUMNS = (
-    "name",
-    "company",
-    "address_line_1",
-    "address_line_2",
-    "postal_code",
-    "city",
-    "city_area",
-    "country_area",
-    "country",
+    *ADDRESS_FIELDS,
     "template",
     "language",
     "greeting",
@@ -52,20 +44,7 @@ def _rows(batch: PostalBatch) -> Iterator[list[object]]:
         page = list(
             PostalItem.objects.filter(batch=batch, status=PostalItem.Status.ADDED, pk__gt=after)
             .order_by("pk")
-            .values_list(
-                "pk",
-                "name",
-                "company",
-                "address_line_1",
-                "address_line_2",
-                "postal_code",
-                "city",
-                "city_area",
-                "country_area",
-                "country",
-                "language",
-                "fields",
-            )[:EXPORT_CHUNK]
+            .values_list("pk", *ADDRESS_FIELDS, "language", "fields")[:EXPORT_CHUNK]
         )
         if not page:
             return
