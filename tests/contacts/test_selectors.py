@@ -487,6 +487,7 @@ def test_export_holds_everything_about_the_contact_and_nothing_else(shop):
         "birthday": "2025-01-01",
         "gender": "",
         "metadata": {"shoe_size": "38"},
+        "attribute_writes": {},
         "is_customer": False,
         "email_consent": "granted",
         "phone": "+4915112345678",
