@@ -89,8 +89,8 @@ class User(Payload):
     is_confirmed: bool = True
     language_code: str | None = None
     external_reference: str | None = None
-    metadata: list[MetadataItem] = []
-    private_metadata: list[MetadataItem] = []
+    metadata: list[MetadataItem] = Field(default_factory=list)
+    private_metadata: list[MetadataItem] = Field(default_factory=list)
     default_billing_address: Address | None = None
     default_shipping_address: Address | None = None
 
@@ -141,10 +141,10 @@ class Checkout(Payload):
     voucher_code: str | None = None
     channel: Channel
     user: UserRef | None = None
-    metadata: list[MetadataItem] = []
+    metadata: list[MetadataItem] = Field(default_factory=list)
     billing_address: Address | None = None
     shipping_address: Address | None = None
-    lines: list[CheckoutLine] = []
+    lines: list[CheckoutLine] = Field(default_factory=list)
     subtotal_price: TaxedMoney | None = None
     total_price: TaxedMoney | None = None
     charge_status: str | None = None
@@ -188,7 +188,7 @@ class Order(Payload):
     external_reference: str | None = None
     channel: Channel
     user: UserRef | None = None
-    metadata: list[MetadataItem] = []
+    metadata: list[MetadataItem] = Field(default_factory=list)
     billing_address: Address | None = None
     shipping_address: Address | None = None
     total: TaxedMoney
@@ -196,8 +196,8 @@ class Order(Payload):
     shipping_price: TaxedMoney | None = None
     total_charged: Money | None = None
     total_refunded: Money | None = None
-    lines: list[OrderLine] = []
-    fulfillments: list[Fulfillment] = []
+    lines: list[OrderLine] = Field(default_factory=list)
+    fulfillments: list[Fulfillment] = Field(default_factory=list)
 
 
 class AppRef(Payload):
