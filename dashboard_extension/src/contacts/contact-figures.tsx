@@ -94,13 +94,6 @@ export const ContactFigures = ({ contact }: { contact: ContactProfile }) => {
               : t("contacts.figures.engagement.never")}
           </Text>
         </Fact>
-        <Fact label={t("contacts.figures.bestHour")} testId="figure-best-hour">
-          <Text size={3}>
-            {contact.bestSendHour === null
-              ? t("contacts.figures.bestHour.none")
-              : intl.formatMessage({ id: "contacts.figures.bestHour.value" }, { hour: String(contact.bestSendHour).padStart(2, "0") })}
-          </Text>
-        </Fact>
         <Fact label={t("contacts.figures.categories")} testId="figure-categories">
           <Text size={3}>{contact.favouriteCategories.length ? contact.favouriteCategories.join(", ") : "–"}</Text>
         </Fact>

@@ -45,7 +45,6 @@ export const CONTACT_QUERY = `query ContactProfile($id: ID!) {
     lastEngagementAt
     emailOpens30d
     emailClicks30d
-    bestSendHour
     favouriteCategories
     spend { currency total orders averageOrderValue }
     rfm { recency frequency monetary }

@@ -81,7 +81,6 @@ export type ContactProfile = {
   lastEngagementAt: string | null;
   emailOpens30d: number;
   emailClicks30d: number;
-  bestSendHour: number | null;
   favouriteCategories: string[];
   spend: (Money & { averageOrderValue: string })[];
   rfm: { recency: number | null; frequency: number | null; monetary: number | null } | null;
