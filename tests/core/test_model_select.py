@@ -1,7 +1,7 @@
 """``core.sql.model_select``: model instances from one prepared statement, as the ORM loads them
 (the backfill's ``contacts_prefetched`` reads a page's contacts with it), on PostgreSQL."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -52,6 +52,7 @@ def test_every_column_is_what_the_orm_reads_and_the_instance_saves_as_a_stored_r
         assert _values(contact) == _values(Contact.objects.get(pk=contact.pk))
     assert found[0].metadata == {"tier": "gold", "n": [1, 2]}
     assert found[0].last_order_at == T0
+    assert found[0].last_order_at.utcoffset() == timedelta(0)
     assert found[0].installation == shop
     assert (found[0]._state.adding, found[0]._state.db) == (False, "default")
 
