@@ -281,7 +281,8 @@ def test_drained_deliveries_move_the_customer_between_stages(client, key, shop):
         total="20.00",
     )
 
-    # when: registered, then (another batch, a day later) ordered
+    # when: registered (the captured customer consents to email in its metadata: a subscriber),
+    # then (another batch, a day later) ordered
     with time_machine.travel(d.T0 + timedelta(hours=1)):
         assert d.post(client, key, shop.saleor_api_url, register).status_code == 200
         deliveries_drain(batch_size=10, max_batches=10, max_attempts=3)
@@ -296,7 +297,7 @@ def test_drained_deliveries_move_the_customer_between_stages(client, key, shop):
         .values_list("segment__key", "exited_at")
     )
     assert [(key, left is None) for key, left in stays] == [
-        ("stage-prospect", False),
+        ("stage-subscriber", False),
         ("stage-first-time-buyer", True),
     ]
     types = list(
@@ -305,8 +306,8 @@ def test_drained_deliveries_move_the_customer_between_stages(client, key, shop):
         .values_list("type", "properties__segment")
     )
     assert types == [
-        ("segment.entered", "stage-prospect"),
-        ("segment.exited", "stage-prospect"),
+        ("segment.entered", "stage-subscriber"),
+        ("segment.exited", "stage-subscriber"),
         ("segment.entered", "stage-first-time-buyer"),
     ]
 

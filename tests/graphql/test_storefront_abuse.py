@@ -286,7 +286,12 @@ def test_the_confirmation_link_opened_in_a_browser_joins_it(client, shop):
 
     # then
     assert answer == {"data": {"confirmSubscription": {"preferences": {"emailConsent": "granted"}}}}
-    assert Event.objects.get().contact_id == pending.pk
+    # the browser's view joined the confirmed contact, beside the confirmation's own events
+    assert sorted(Event.objects.values_list("type", "contact_id")) == [
+        ("contact.signed_up", pending.pk),
+        ("newsletter.subscribed", pending.pk),
+        ("product.viewed", pending.pk),
+    ]
     assert list(Contact.objects.all()) == [pending]
 
 
