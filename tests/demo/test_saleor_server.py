@@ -558,6 +558,7 @@ ANSWERED = {
     "catalogue_categories",
     "catalogue_collections",
     "catalogue_products",
+    "catalogue_variant_prices",
     "channels",
     "shop",
     "voucher_add_codes",
