@@ -28,7 +28,15 @@ beforeAll(async () => {
   seeded = (await response.json()) as Seeded;
 }, 120_000);
 
-const save = (page: Page, app: FrameLocator, name: string) => saveWholePage(page, app, name);
+/** The whole page saved, then the frame back at its height: a dialog opened after a screenshot
+ * is centred in the frame, and in a frame grown to a long profile it would lie below the view. */
+const save = async (page: Page, app: FrameLocator, name: string) => {
+  const height = await page.evaluate(() => window.e2eHost.frame.style.height);
+  await saveWholePage(page, app, name);
+  await page.evaluate((h) => {
+    window.e2eHost.frame.style.height = h;
+  }, height);
+};
 
 const text = async (locator: Locator) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
 

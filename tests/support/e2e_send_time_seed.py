@@ -35,11 +35,14 @@ def _last(weekday: int, hour: int, minute: int, now: datetime, weeks_back: int) 
 def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
     from django.db import transaction
 
+    from saleor_mautomation.contacts import send_time
     from saleor_mautomation.contacts.channel_preference import preference_refresh
     from saleor_mautomation.contacts.figures import engagement_email_refresh
     from saleor_mautomation.contacts.models import Contact
     from saleor_mautomation.contacts.send_times import (
+        contact_profile,
         contact_send_time_refresh,
+        shop_profile,
         shop_send_time_refresh,
     )
     from saleor_mautomation.events.services import event_record
@@ -82,7 +85,14 @@ def seed(*, stamp: str, now: datetime) -> dict[str, Any]:
                 "id": to_global_id("Contact", contact.pk),
                 "name": f"{first} {last} {stamp}",
             }
-        shop_send_time_refresh(installation_id=shop, now=now)
+        shop_row = shop_send_time_refresh(installation_id=shop, now=now)
+        # The shop's hour depends on every contact of the browser tests' shop (other specs
+        # click too), so the test reads it from here rather than assuming this seed's clicks win.
+        alan = Contact.objects.get(email=f"alan.{stamp}@example.com")
+        best = send_time.best_slot(contact_profile(alan), shop_profile(shop_row))
+        assert best.source == "shop"
+        assert best.slot is not None
+        people["shopSlot"] = {"weekday": best.slot // 24, "hour": best.slot % 24}
     return people
 
 
