@@ -261,6 +261,9 @@ def test_no_worker_answering_a_ping_is_a_warning(settings, tmp_path):
 def test_a_worker_answering_the_ping_is_named(settings, tmp_path):
     # given: a worker on the same broker (its own app: only the broker is shared)
     settings.WORKER_NICE = 0  # the worker runs in this process
+    # the ping waits up to 5 s: a worker just started consumes the filesystem broker's
+    # control queue only after its first poll, which took over 1 s now and then (1 run in 3)
+    settings.BROKER_HANDOFF_TIMEOUT = 5
     worker_app = _filesystem_broker(tmp_path, "worker")
 
     # when
