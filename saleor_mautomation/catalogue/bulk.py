@@ -38,9 +38,9 @@ from saleor_mautomation.catalogue.services import (
     VariantState,
     _effective,
     _newer,
-    _quantity,
     events_between,
     product_fields_set,
+    variant_fields_set,
 )
 from saleor_mautomation.core.sql import model_arrays, model_columns, sql_rows, unnest_upsert
 from saleor_mautomation.saleor import payloads
@@ -264,19 +264,7 @@ def _variant(
             source_updated_at=node.updated_at or observed,
         )
     variant.product = product
-    if created or _newer(node.updated_at, variant.source_updated_at):
-        variant.name = node.name or ""
-        variant.sku = node.sku or ""
-        if node.track_inventory is not None:
-            variant.track_inventory = node.track_inventory
-        variant.source_updated_at = node.updated_at or variant.source_updated_at
-    fresh = _newer(observed, variant.observed_at)
-    if fresh:
-        quantity = _quantity(node)
-        if quantity is not None:
-            variant.quantity_available = quantity
-        variant.observed_at = observed
-    variant.in_stock = variant.quantity_available > 0 or not variant.track_inventory
+    fresh = variant_fields_set(variant, node, observed=observed, created=created)
     return variant, created, fresh
 
 

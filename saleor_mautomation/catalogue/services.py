@@ -307,19 +307,7 @@ def _variant_store(
     else:
         before = _state(variant)
     variant.product = product
-    if created or _newer(node.updated_at, variant.source_updated_at):
-        variant.name = node.name or ""
-        variant.sku = node.sku or ""
-        if node.track_inventory is not None:
-            variant.track_inventory = node.track_inventory
-        variant.source_updated_at = node.updated_at or variant.source_updated_at
-    fresh = _newer(observed, variant.observed_at)
-    if fresh:
-        quantity = _quantity(node)
-        if quantity is not None:
-            variant.quantity_available = quantity
-        variant.observed_at = observed
-    variant.in_stock = variant.quantity_available > 0 or not variant.track_inventory
+    fresh = variant_fields_set(variant, node, observed=observed, created=created)
     variant.save()
     if fresh and node.channel_listings is not None:
         _variant_listings(variant, node.channel_listings)
@@ -636,3 +624,24 @@ def catalogue_settings_update(
         settings.consumable_product_types = list(dict.fromkeys(n.strip() for n in names))
     settings.save()
     return settings
+
+
+def variant_fields_set(
+    variant: Variant, node: payloads.CatalogueVariant, *, observed: datetime, created: bool
+) -> bool:
+    """A variant's name, SKU and inventory tracking from ``node`` when it is newer, its stock
+    when ``observed`` is; True if the stock was fresh (its listings are then applied too)."""
+    if created or _newer(node.updated_at, variant.source_updated_at):
+        variant.name = node.name or ""
+        variant.sku = node.sku or ""
+        if node.track_inventory is not None:
+            variant.track_inventory = node.track_inventory
+        variant.source_updated_at = node.updated_at or variant.source_updated_at
+    fresh = _newer(observed, variant.observed_at)
+    if fresh:
+        quantity = _quantity(node)
+        if quantity is not None:
+            variant.quantity_available = quantity
+        variant.observed_at = observed
+    variant.in_stock = variant.quantity_available > 0 or not variant.track_inventory
+    return fresh
