@@ -198,6 +198,24 @@ class MessageAttempt(models.Model):
         return f"{self.message_id} {self.outcome}"
 
 
+class ShortLink(models.Model):
+    """A link of a text in short: ``/s/<code>`` leads to ``target`` through the click record
+    of ``message`` (``messages.short_links``). The code is random (10 base-62 characters,
+    unique over all shops); the row names the installation and message it belongs to, so a
+    code resolves to that message only. Written in bulk as a batch's texts are rendered."""
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=16, unique=True)
+    target = models.TextField()
+    created_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[ShortLink]]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.message_id}"
+
+
 class Suppression(models.Model):
     """An address no marketing message goes to: hard bounce, complaint, or by hand."""
 
