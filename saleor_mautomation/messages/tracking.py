@@ -332,6 +332,12 @@ def click_record(*, token: str, user_agent: str, now: datetime) -> str:
     return click.url
 
 
+def link_click_record(*, message_id: int, url: str, user_agent: str, now: datetime) -> None:
+    """A link whose message and target the app looked up itself was followed (a text's short
+    link, ``short_links``): recorded as ``click_record`` records a signed one."""
+    _hit_record(message_id=message_id, kind="click", url=url, user_agent=user_agent, now=now)
+
+
 def unsubscribe_record(
     *, contact: Contact, evidence: Evidence, now: datetime, message_token: str = ""
 ) -> Contact:
