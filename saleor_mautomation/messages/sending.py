@@ -251,6 +251,9 @@ def _chunk_deliver(
         except RetryableError as exc:
             done = dict.fromkeys((ready.message.pk for ready in items), exc)
         else:
+            prepare = getattr(lane.senders[0], "prepare", None)
+            if prepare is not None:  # a text's links: the chunk's short links in one INSERT
+                prepare([(ready.message, ready.context) for ready in items], reads.now)
             if lane.pace is None:  # one transport, its own throttle
                 for ready in items:
                     taken.add(ready.message.pk)

@@ -13,7 +13,8 @@ of each message (delivered, undelivered, failed) and incoming texts, where the c
 keywords STOP and START withdraw and grant SMS consent.
 
 The body is personalised by the same sandboxed Jinja2 environment as email's plain-text part
-(``rendering.render``), then counted in segments (GSM-7 or UCS-2, as the carriers bill).
+(``rendering.render``), its links made short links of the app (``short_links``, written for a
+whole chunk at once), then counted in segments (GSM-7 or UCS-2, as the carriers bill).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -52,7 +54,7 @@ from saleor_mautomation.messages.models import Message, SmsProvider, Suppression
 from saleor_mautomation.messages.providers import Accepted, OutcomeUnknown, Refused
 from saleor_mautomation.messages.rendering import Compiled, RenderFailed, render
 from saleor_mautomation.messages.services import suppression_add
-from saleor_mautomation.messages.tracking import click_url
+from saleor_mautomation.messages.short_links import texts_shortened
 
 logger = logging.getLogger(__name__)
 
@@ -106,18 +108,23 @@ def sms_text(source: str, context: dict[str, Any]) -> str:
     return render(Compiled(subject="", preheader="", html="", text=source), context).text.strip()
 
 
-# An http(s) URL in a text, without the punctuation that ends a sentence after it.
-_URL = re.compile(r"https?://[^\s<>\"']*[^\s<>\"'.,;:!?)]")
-
-
-def sms_links_tracked(body: str, *, app_url: str, message_id: int) -> str:
-    """``body`` with each http(s) URL replaced by the app's click redirect (as an email's
-    links are), so a click on a text's link counts as the contact's engagement on SMS
-    (``sms.clicked``, read by ``contacts.channel_preference``). The longer link may cost a
-    segment more; the segments are counted on the body that is sent."""
-    return _URL.sub(
-        lambda match: click_url(app_url=app_url, message_id=message_id, url=match[0]), body
-    )
+def sms_texts_prepared(
+    items: Sequence[tuple[Message, dict[str, Any]]], *, app_url: str, now: datetime
+) -> dict[int, str | RenderFailed]:
+    """The bodies of a chunk's texts as they go out, by message id: each rendered, its links
+    replaced by short links (``short_links``: every code of the chunk written in one INSERT),
+    so a click on a text's link counts as the contact's engagement on SMS (``sms.clicked``)
+    and costs few characters; a text that does not render, its ``RenderFailed``."""
+    prepared: dict[int, str | RenderFailed] = {}
+    rendered: list[tuple[Message, str]] = []
+    for message, context in items:
+        assert message.template_version is not None
+        try:
+            rendered.append((message, sms_text(message.template_version.text, context)))
+        except RenderFailed as exc:
+            prepared[message.pk] = exc
+    prepared.update(texts_shortened(rendered, app_url=app_url, now=now))
+    return prepared
 
 
 # -- the provider -------------------------------------------------------------------------------
@@ -224,14 +231,19 @@ class SmsSender:
         self.interval = 1 / provider.max_per_second if provider.max_per_second > 0 else 0.0
         self.status_callback = sms_webhook_urls(app_url, provider.installation_id)[0]
         self.app_url = app_url
+        self._prepared: dict[int, str | RenderFailed] = {}
+
+    def prepare(self, items: Sequence[tuple[Message, dict[str, Any]]], now: datetime) -> None:
+        """Render a chunk's texts and write their short links, before any is handed over
+        (called by the sender with the chunk's ready messages: one INSERT for them all)."""
+        self._prepared.update(sms_texts_prepared(items, app_url=self.app_url, now=now))
 
     def hand_over(self, message: Message, context: dict[str, Any], now: datetime) -> Accepted:
-        assert message.template_version is not None
-        try:
-            body = sms_text(message.template_version.text, context)
-        except RenderFailed as exc:
-            raise Refused(str(exc)) from exc
-        body = sms_links_tracked(body, app_url=self.app_url, message_id=message.pk)
+        if message.pk not in self._prepared:  # handed over without its chunk's preparation
+            self.prepare([(message, context)], now)
+        body = self._prepared.pop(message.pk)
+        if isinstance(body, RenderFailed):
+            raise Refused(str(body)) from body
         segments = sms_segments(body)
         if not body or segments.count > MAX_SEGMENTS:
             raise Refused(f"The SMS is empty or longer than {MAX_SEGMENTS} segments")
