@@ -272,6 +272,9 @@ EMAIL_MAX_PER_SECOND = float(env.get("EMAIL_MAX_PER_SECOND", "0"))
 # mid-chunk leaves at most that many in doubt (``unknown``, never sent twice; ADR 0028).
 SEND_BULK_BATCH = int(env.get("SEND_BULK_BATCH", "500"))
 SEND_BULK_CHUNK = int(env.get("SEND_BULK_CHUNK", "50"))
+# Days a text's short link (/s/<code>, messages/short_links.py) leads to its target after the
+# text was sent; older codes answer 404 (default 90, days).
+SMS_SHORT_LINK_DAYS = int(env.get("SMS_SHORT_LINK_DAYS", "90"))
 # Days a raw webhook body is kept after it was received (intake/retention.py says which go).
 DELIVERY_RETENTION_DAYS = int(env.get("DELIVERY_RETENTION_DAYS", "30"))
 # Backfill: nodes per page (Saleor allows at most 100) and the least time between the starts

@@ -354,6 +354,12 @@ GROUPS: list[Group] = [
                 "at most that many `unknown`, none sent twice "
                 "([ADR 0028](adr/0028-broadcast-sends-are-recorded-per-chunk.md))"
             ),
+            "SMS_SHORT_LINK_DAYS": Doc(
+                "how long a text's short link (`/s/<code>`, [channels.md](channels.md#short-"
+                "links-in-texts)) leads to its target after the text was sent; an older code "
+                "answers 404",
+                unit="days",
+            ),
             "DNS_NAMESERVERS": Doc(
                 "the nameservers (comma-separated `host` or `host:port`) the sender-domain "
                 "check asks; empty: the system's resolvers (`/etc/resolv.conf`)"
