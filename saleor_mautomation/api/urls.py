@@ -17,6 +17,7 @@ from saleor_mautomation.api.views import (
     webhooks,
 )
 from saleor_mautomation.api.views import pages as pages_views
+from saleor_mautomation.api.views import short_links as short_links_views
 from saleor_mautomation.api.views import tracking as tracking_views
 
 urlpatterns = [
@@ -49,6 +50,7 @@ urlpatterns = [
     path("v/<str:token>", codes.coupon_page, name="coupon"),
     path("v/<str:token>/<str:kind>.<str:fmt>", codes.coupon_image, name="coupon-image"),
     path("s/<str:token>/<slug:key>", surveys.survey_page, name="survey"),
+    path("s/<str:code>", short_links_views.short_link_redirect, name="short-link"),
     path("d/<str:token>/<slug:key>", draws.draw_page, name="draw"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
