@@ -15,6 +15,7 @@ from saleor_mautomation.catalogue.models import (
 )
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
 from saleor_mautomation.contacts.models import (
+    AttributeRequest,
     ConsentRecord,
     ConsentText,
     Contact,
@@ -36,6 +37,8 @@ from saleor_mautomation.journeys.models import (
     JourneyVersion,
     JourneyVoucher,
     RunStep,
+    ThresholdLine,
+    ThresholdSide,
 )
 from saleor_mautomation.messages.models import (
     EmailProvider,
@@ -66,7 +69,7 @@ from saleor_mautomation.recommendations.models import (
     ProductPair,
     RecommendationState,
 )
-from saleor_mautomation.saleor.models import Installation
+from saleor_mautomation.saleor.models import ApiKey, Installation
 from saleor_mautomation.segments.models import (
     Membership,
     Segment,
@@ -76,6 +79,8 @@ from saleor_mautomation.segments.models import (
 )
 
 __all__ = [
+    "ApiKey",
+    "AttributeRequest",
     "AttributionSettings",
     "BackfillRun",
     "BroadcastRest",
@@ -142,6 +147,8 @@ __all__ = [
     "SurveyAnswer",
     "Template",
     "TemplateVersion",
+    "ThresholdLine",
+    "ThresholdSide",
     "Variant",
     "VariantChannelListing",
 ]

@@ -452,3 +452,27 @@ class ShopSendTime(models.Model):
 
     def __str__(self) -> str:
         return f"send-time profile of installation {self.installation_id}"
+
+
+class AttributeRequest(models.Model):
+    """A call of the attributes endpoint by its ``Idempotency-Key``: the same key again
+    answers what the first call answered and writes nothing; with another body it is refused.
+    Kept a week (``attribute_requests_prune``)."""
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    key = models.CharField(max_length=100)
+    body_digest = models.CharField(max_length=64)
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[AttributeRequest]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "key"], name="attribute_request_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"attributes call {self.key} of installation {self.installation_id}"

@@ -207,3 +207,50 @@ class JourneyVoucher(models.Model):
 
     def __str__(self) -> str:
         return f"voucher {self.saleor_voucher_id} of {self.version_id}/{self.node}"
+
+
+class ThresholdLine(models.Model):
+    """A line on a numeric custom attribute that an active journey names (or once named):
+    ``journeys/attribute_thresholds.py``. ``watched`` while an active journey names it; when
+    it becomes watched, every contact's side is read afresh without recording crossings (the
+    baseline). ``swept_at``: the safety-net sweep's watermark (contacts whose row changed
+    since, less an overlap, are read again)."""
+
+    installation = models.ForeignKey("mautomation.Installation", on_delete=models.CASCADE)
+    attribute = models.CharField(max_length=100)
+    threshold = models.DecimalField(max_digits=30, decimal_places=10)
+    watched = models.BooleanField(default=True)
+    baselined_at = models.DateTimeField()
+    swept_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[ThresholdLine]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "attribute", "threshold"], name="threshold_line_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attribute} at {self.threshold} ({self.installation_id})"
+
+
+class ThresholdSide(models.Model):
+    """A contact at or above a line (a contact without a row is below it), and the crossings
+    recorded for it so far (the next crossing's number, in its event's dedupe key)."""
+
+    line = models.ForeignKey(ThresholdLine, on_delete=models.CASCADE, db_index=False)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    above = models.BooleanField()
+    crossings = models.PositiveIntegerField(default=0)
+
+    objects: ClassVar[models.Manager[ThresholdSide]]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["line", "contact"], name="threshold_side_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"contact {self.contact_id} {'above' if self.above else 'below'} {self.line_id}"

@@ -61,3 +61,23 @@ class Installation(models.Model):
             return [str(origin) for origin in self.dashboard_origins]
         parts = urlsplit(self.saleor_api_url)
         return [f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"]
+
+
+class ApiKey(models.Model):
+    """A shop-level key another system shows to the app's API (``POST
+    /api/installations/<id>/attributes``): ``mau_<prefix>_<secret>``, given once when made. Only
+    the prefix (to find the row) and the SHA-256 of the whole key are kept, so a leaked
+    database names no usable key; the secret is 32 random bytes, a slow hash adds nothing."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[ApiKey]]
+
+    def __str__(self) -> str:
+        return f"API key {self.prefix} ({self.name}) of installation {self.installation_id}"
