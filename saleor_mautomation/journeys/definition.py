@@ -54,6 +54,25 @@ class EventEntry(_Model):
     where: list[PropertyFilter] = Field(default_factory=list, max_length=10)
     # One active run per contact and this event property (e.g. per checkout).
     entry_key: str | None = None
+    # On "attribute.threshold_crossed" only: publishing also enrols, once, the contacts already
+    # at or above the line (journeys/attribute_thresholds.py); off, only crossings from then on.
+    enter_already_above: bool = False
+
+    @model_validator(mode="after")
+    def _already_above(self) -> EventEntry:
+        if not self.enter_already_above:
+            return self
+        named = {f.property: (f.op, f.value) for f in self.where}
+        if self.event_type != "attribute.threshold_crossed" or not {
+            "attribute",
+            "threshold",
+        } <= set(named):
+            raise ValueError("enter_already_above needs an attribute threshold entry with its line")
+        if set(named) - {"attribute", "threshold", "direction"} or named.get(
+            "direction", ("eq", "up")
+        ) != ("eq", "up"):
+            raise ValueError("enter_already_above: only with the direction up and no other filter")
+        return self
 
 
 class SegmentEntry(_Model):
