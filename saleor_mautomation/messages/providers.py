@@ -297,6 +297,28 @@ def _host(url: str) -> str:
     return urlsplit(url).hostname or "localhost"
 
 
+# The headers of a mail an ESP's API is given as headers (From, To, Subject and Date are
+# fields of its own).
+ESP_HEADERS = frozenset(
+    {"Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id", "Reply-To"}
+)
+
+
+def esp_email(mail: Mail, sender: str, to: str, backend: Any) -> EmailMultiAlternatives:
+    """The mail as Django's message, for a django-anymail backend to turn into its ESP's
+    payload (one API call each here; several in one call in ``esp_batch``)."""
+    email = EmailMultiAlternatives(
+        subject=mail.header("Subject") or "",
+        body=mail.text,
+        from_email=sender,
+        to=[to],
+        headers={name: value for name, value in mail.headers if name in ESP_HEADERS},
+        connection=backend,
+    )
+    email.attach_alternative(mail.html, "text/html")
+    return email
+
+
 def _transmit(mail: Mail, sender: str, to: str, backend: Any) -> str:
     """Hand over the message; returns the provider's id when it gives one."""
     if isinstance(backend, SmtpBackend):
@@ -305,19 +327,7 @@ def _transmit(mail: Mail, sender: str, to: str, backend: Any) -> str:
         assert backend.connection is not None
         backend.connection.sendmail(_envelope_from(sender), [to], mime_bytes(mail))
         return ""
-    email = EmailMultiAlternatives(
-        subject=mail.header("Subject") or "",
-        body=mail.text,
-        from_email=sender,
-        to=[to],
-        headers={
-            name: value
-            for name, value in mail.headers
-            if name in {"Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id"}
-        },
-        connection=backend,
-    )
-    email.attach_alternative(mail.html, "text/html")
+    email = esp_email(mail, sender, to, backend)
     email.send()
     status = getattr(email, "anymail_status", None)  # set by django-anymail's backends
     return str(getattr(status, "message_id", None) or "")
@@ -425,45 +435,7 @@ class EmailSender:
         return twin
 
     def hand_over(self, message: Message, context: dict[str, Any], now: datetime) -> Accepted:
-        version = message.template_version
-        assert version is not None
-        # A subject-line test's variant replaces the version's subject, rendered the same way
-        # (a variant that fails to render refuses the message, as the version's would).
-        subject = str(context.get(SUBJECT_KEY) or version.subject)
-        try:
-            rendered = render(
-                Compiled(subject, version.preheader, version.html, version.text), context
-            )
-        except RenderFailed as exc:
-            raise Refused(str(exc)) from exc
-        app_url = self.app_url
-        shop = context.get("shop") or shop_of(self.installation)
-        shop_url = urlsplit(str(shop["url"]))
-        html = tracked_html(
-            rendered.html,
-            message_id=message.pk,
-            app_url=app_url,
-            shop_origin=f"{shop_url.scheme}://{shop_url.netloc}",
-            utm={
-                "utm_source": "mautomation",
-                "utm_medium": "email",
-                "utm_campaign": version.template.key,
-            },
-            skip_prefixes=(f"{app_url}/u/", f"{app_url}/p/"),
-        )
-        list_host = _host(app_url)
-        mail = build_mail(
-            message=message,
-            sender=self.sender,
-            reply_to=self.reply_to,
-            subject=rendered.subject,
-            html=html,
-            text=rendered.text,
-            unsubscribe_url=context["links"]["unsubscribe"],
-            list_id=f"{shop['name']} <i{self.installation.pk}.{list_host}>",
-            message_id=message_id_header(message, app_url),
-            now=now,
-        )
+        mail = self.compose(message, context, now)
         try:
             provider_id = self._transmit(mail, message.to_address)
         except (HeaderInvalid, BadHeaderError) as exc:
@@ -494,8 +466,51 @@ class EmailSender:
             raise Refused(f"{exc.__class__.__name__}: {exc}") from exc
         return Accepted(
             provider_id=provider_id,
-            subject=rendered.subject[:300],
+            subject=(mail.header("Subject") or "")[:300],
             message_id=mail.header("Message-ID") or "",
+        )
+
+    def compose(self, message: Message, context: dict[str, Any], now: datetime) -> Mail:
+        """The message rendered for its recipient with its tracked links and headers;
+        ``Refused`` when its template does not render."""
+        version = message.template_version
+        assert version is not None
+        # A subject-line test's variant replaces the version's subject, rendered the same way
+        # (a variant that fails to render refuses the message, as the version's would).
+        subject = str(context.get(SUBJECT_KEY) or version.subject)
+        try:
+            rendered = render(
+                Compiled(subject, version.preheader, version.html, version.text), context
+            )
+        except RenderFailed as exc:
+            raise Refused(str(exc)) from exc
+        app_url = self.app_url
+        shop = context.get("shop") or shop_of(self.installation)
+        shop_url = urlsplit(str(shop["url"]))
+        html = tracked_html(
+            rendered.html,
+            message_id=message.pk,
+            app_url=app_url,
+            shop_origin=f"{shop_url.scheme}://{shop_url.netloc}",
+            utm={
+                "utm_source": "mautomation",
+                "utm_medium": "email",
+                "utm_campaign": version.template.key,
+            },
+            skip_prefixes=(f"{app_url}/u/", f"{app_url}/p/"),
+        )
+        list_host = _host(app_url)
+        return build_mail(
+            message=message,
+            sender=self.sender,
+            reply_to=self.reply_to,
+            subject=rendered.subject,
+            html=html,
+            text=rendered.text,
+            unsubscribe_url=context["links"]["unsubscribe"],
+            list_id=f"{shop['name']} <i{self.installation.pk}.{list_host}>",
+            message_id=message_id_header(message, app_url),
+            now=now,
         )
 
     def _transmit(self, mail: Mail, to: str) -> str:
