@@ -26,6 +26,7 @@ import httpx
 import requests
 from django.db import connections
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
 
 from saleor_mautomation.core.errors import NetworkInTransaction, PermanentError, RetryableError
 
@@ -202,3 +203,13 @@ def pinned_session(session: requests.Session, *, allow_private: bool) -> request
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
+
+
+def request_never_sent(exc: requests.RequestException) -> bool:
+    """Whether a ``requests`` failure surely happened before the request reached the peer (no
+    connection was made): anything later may have left, and an ESP or Twilio may have acted
+    on it."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.ConnectionError) and isinstance(reason, NewConnectionError)

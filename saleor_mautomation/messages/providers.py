@@ -109,10 +109,12 @@ class Provider:
 @dataclass(frozen=True)
 class PoolDefaults:
     """The deployment's limits (``EMAIL_CONNECTIONS``, ``EMAIL_MAX_PER_SECOND``): those of its
-    own provider (``EMAIL_URL``), and the connections of a shop's provider that sets none."""
+    own provider (``EMAIL_URL``), and the connections of a shop's provider that sets none;
+    whether ESPs' batch APIs are used (``EMAIL_ESP_BATCH``)."""
 
     connections: int = 4
     rate: float = 0.0
+    batch: bool = True  # a campaign goes to an ESP in its batch calls (``esp_batch``)
 
 
 def _limits(stored: EmailProvider | None, defaults: PoolDefaults) -> Limits:

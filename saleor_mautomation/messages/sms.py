@@ -37,7 +37,6 @@ from twilio.http import HttpClient
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
-from urllib3.exceptions import NewConnectionError
 
 from saleor_mautomation.contacts.channel_preference import SMS_REPLIED, preference_refresh
 from saleor_mautomation.contacts.channels_consent import (
@@ -48,6 +47,7 @@ from saleor_mautomation.contacts.channels_consent import (
 from saleor_mautomation.contacts.consent import Evidence
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
+from saleor_mautomation.core.http import request_never_sent
 from saleor_mautomation.events.services import event_record
 from saleor_mautomation.messages.funnel import message_reached
 from saleor_mautomation.messages.models import Message, SmsProvider, Suppression
@@ -204,14 +204,6 @@ def twilio_error(status: int, code: int | None, text: str) -> MautomationError:
     return Refused(f"{code or status} {text}")
 
 
-def _unsent(exc: requests.RequestException) -> bool:
-    """Whether the request surely never reached Twilio (no connection was made)."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(exc, requests.ConnectionError) and isinstance(reason, NewConnectionError)
-
-
 def twilio_client(provider: SmsProvider, *, http_client: HttpClient | None = None) -> Client:
     return Client(
         provider.account_sid,
@@ -276,7 +268,7 @@ class SmsSender:
         except TwilioServiceException as exc:
             raise twilio_error(int(exc.status), exc.code, str(exc.title)) from exc
         except requests.RequestException as exc:
-            if _unsent(exc):
+            if request_never_sent(exc):
                 raise RetryableError(f"Twilio unreachable: {exc.__class__.__name__}") from exc
             raise OutcomeUnknown(f"No answer from Twilio: {exc.__class__.__name__}") from exc
         return str(created.sid)
