@@ -40,6 +40,7 @@ from saleor_mautomation.messages.channels import (
     channel_spec,
 )
 from saleor_mautomation.messages.codes import with_code_images
+from saleor_mautomation.messages.esp_batch import batchable, hand_over_batches
 from saleor_mautomation.messages.funnel import with_message_links
 from saleor_mautomation.messages.lanes import (
     Handed,
@@ -265,7 +266,10 @@ def _chunk_deliver(
                 continue
             lane.pace.reserve(len(items))
             try:
-                hand_over_all(items, lane, now=reads.now, taken=taken, done=done)
+                # A campaign to an ESP with a batch API: many messages per call (esp_batch).
+                batched = senders.bulk and len(items) > 1 and batchable(lane)
+                deliver = hand_over_batches if batched else hand_over_all
+                deliver(items, lane, now=reads.now, taken=taken, done=done)
             finally:
                 for ready in items:  # what was handed over is recorded, even after a fault
                     if ready.message.pk in done:
