@@ -73,7 +73,7 @@ def texter(shop, name: str, phone: str) -> Contact:
 def click_the_texts_link(client, twilio, phone: str) -> None:  # noqa: F811
     """The person follows the link of the text Twilio delivered to ``phone``."""
     (body,) = [r["form"]["Body"] for r in twilio.created if r["form"]["To"] == phone]
-    (link,) = re.findall(r"https://marketing\.example(/t/c/\S+)", body)
+    (link,) = re.findall(r"https://marketing\.example(/s/[A-Za-z0-9]{10})", body)
     response = client.get(link, headers={"User-Agent": BROWSER})
     assert response.status_code == 302
     assert response["Location"] == "https://shop.example/new"
