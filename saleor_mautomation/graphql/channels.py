@@ -48,6 +48,7 @@ from saleor_mautomation.messages.services import (
     template_text_version_create,
     templates_channel_ensure,
 )
+from saleor_mautomation.messages.short_links import links_counted
 from saleor_mautomation.messages.sms import sms_provider_update, sms_segments, sms_webhook_urls
 
 # Storefront writes per client (customer, anonymous id or IP) and hour.
@@ -412,7 +413,11 @@ class ChannelsQuery(ChannelsStorefrontQuery):
     sms_provider = graphene.Field(SmsProviderType, required=True)
     push_settings = graphene.Field(PushSettingsType, required=True)
     sms_segments = graphene.Field(
-        SmsSegmentsType, required=True, text=graphene.String(required=True)
+        SmsSegmentsType,
+        required=True,
+        text=graphene.String(required=True),
+        description="The segments of the text as it goes out: each link counted as long as "
+        "the app's short link it becomes",
     )
 
     @staticmethod
@@ -426,7 +431,7 @@ class ChannelsQuery(ChannelsStorefrontQuery):
     @staticmethod
     def resolve_sms_segments(root: Any, info: graphene.ResolveInfo, text: str) -> SmsSegmentsType:
         dashboard_installation_id(info)
-        segments = sms_segments(text[:5000])
+        segments = sms_segments(links_counted(text[:5000], app_url=settings.APP_URL))
         return SmsSegmentsType(
             encoding=segments.encoding, count=segments.count, units=segments.units
         )

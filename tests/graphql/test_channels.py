@@ -470,3 +470,16 @@ def test_the_editor_counts_segments(client, standin_installation):
 
     assert gsm["data"]["smsSegments"] == {"encoding": "GSM-7", "count": 2, "units": 161}
     assert unicode["data"]["smsSegments"] == {"encoding": "UCS-2", "count": 1, "units": 15}
+
+
+def test_the_editor_counts_each_link_as_the_short_link_it_becomes(
+    client, standin_installation, settings_app
+):
+    # given: 120 characters and a link of 60; the short link is 38 (the app's /s/<10>)
+    text = "a" * 119 + " https://shop.example/autumn?utm_source=sms&utm_campaign=sale"
+
+    # when
+    counted = ask(client, standin_installation, SEGMENTS, text=text)
+
+    # then: 158 characters as sent, one segment (180 as typed would be two)
+    assert counted["data"]["smsSegments"] == {"encoding": "GSM-7", "count": 1, "units": 158}
