@@ -9,7 +9,7 @@ and made into its ESP's payload by django-anymail's own payload class for that E
 that carries them is ours: the payloads' message objects in one body, posted on the
 provider's pinned session to the ESP's batch endpoint under the shop's API URL.
 
-What each answer means for its message (ADR 0048):
+What each answer means for its message (ADR 0049):
 
 - accepted: ``Accepted`` with the ESP's message id, the id its delivery and bounce reports
   name (``Message.provider_id``);

@@ -1,4 +1,4 @@
-"""A campaign to an ESP with a batch API goes in a few calls of distinct messages (ADR 0048):
+"""A campaign to an ESP with a batch API goes in a few calls of distinct messages (ADR 0049):
 each message rendered for its recipient (its own Message-ID and List-Unsubscribe), each
 answer mapped to its message's outcome, and a call without an answer leaving its messages
 ``unknown``, never sent twice. The ESPs are stand-ins on loopback (``esp_standins.py``)."""
