@@ -49,7 +49,11 @@ def _send_all(*, broadcast: bool, batch: int, chunk: int) -> dict[str, int]:
                 chunk=chunk,
                 broadcast=broadcast,
                 per_connection=settings.EMAIL_MESSAGES_PER_CONNECTION,
-                pool=PoolDefaults(settings.EMAIL_CONNECTIONS, settings.EMAIL_MAX_PER_SECOND),
+                pool=PoolDefaults(
+                    settings.EMAIL_CONNECTIONS,
+                    settings.EMAIL_MAX_PER_SECOND,
+                    batch=settings.EMAIL_ESP_BATCH,
+                ),
                 outcomes=outcomes,
             )
             message_steps_follow(message_ids=outcomes)  # each run's log: what became of it

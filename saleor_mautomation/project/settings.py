@@ -267,6 +267,9 @@ EMAIL_MESSAGES_PER_CONNECTION = int(env.get("EMAIL_MESSAGES_PER_CONNECTION", "10
 # messages per second; 0: no limit).
 EMAIL_CONNECTIONS = int(env.get("EMAIL_CONNECTIONS", "4"))
 EMAIL_MAX_PER_SECOND = float(env.get("EMAIL_MAX_PER_SECOND", "0"))
+# Campaigns to an ESP with a batch API (Postmark, Mailjet, Resend) go many distinct messages
+# per API call (messages/esp_batch.py, ADR 0049); off (0) sends one per call (default on, a flag).
+EMAIL_ESP_BATCH = _flag("EMAIL_ESP_BATCH", default=True)
 # Broadcast messages claimed by the bulk sender at a time (default 500, messages), and how many
 # of them share one record of attempts and outcomes (default 50, messages): a sender lost
 # mid-chunk leaves at most that many in doubt (``unknown``, never sent twice; ADR 0028).

@@ -344,6 +344,12 @@ GROUPS: list[Group] = [
                 "messages per second all workers hand to the deployment's email provider "
                 "(0: no limit); real-time messages never wait behind a campaign's reservations"
             ),
+            "EMAIL_ESP_BATCH": Doc(
+                "on: a campaign to Postmark, Mailjet or Resend goes in their batch calls, many "
+                "distinct messages per call, each answered alone "
+                "([ADR 0049](adr/0049-a-campaign-goes-to-an-esp-in-its-batch-calls-each-message-"
+                "rendered-alone-and-answered-alone.md)); off: one message per call"
+            ),
             "SEND_BULK_BATCH": Doc(
                 "broadcast messages the bulk sender (`messages_send_bulk`, queue `bulk`) "
                 "claims at a time; real-time messages have their own sender on `sending`"
