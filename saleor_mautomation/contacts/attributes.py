@@ -17,7 +17,7 @@ from datetime import datetime
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core import clock
-from saleor_mautomation.events.changes import PROFILE, change_note
+from saleor_mautomation.events.changes import ATTRIBUTES, PROFILE, change_note
 
 KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
 MAX_ATTRIBUTES = 50
@@ -77,6 +77,7 @@ def contact_attributes_set(
         return False
     contact.save(update_fields=["metadata", "attribute_writes", "updated_at"])
     change_note(contact.pk, PROFILE)
+    change_note(contact.pk, ATTRIBUTES)
     return True
 
 

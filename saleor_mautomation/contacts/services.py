@@ -34,7 +34,13 @@ from saleor_mautomation.contacts.signups import signed_up_record
 from saleor_mautomation.contacts.timezones import country_time_zone
 from saleor_mautomation.core import clock
 from saleor_mautomation.core.sql import model_select
-from saleor_mautomation.events.changes import CONTACT_MERGED, PROFILE, change_note, work_note
+from saleor_mautomation.events.changes import (
+    ATTRIBUTES,
+    CONTACT_MERGED,
+    PROFILE,
+    change_note,
+    work_note,
+)
 from saleor_mautomation.events.services import events_move
 from saleor_mautomation.saleor import payloads
 
@@ -227,9 +233,12 @@ def contact_upsert_from_user(*, installation_id: int, user: payloads.User) -> Co
         consent_changed = _apply_metadata(
             contact, user, contacts_config(installation_id).metadata_keys
         )
+        metadata = contact.metadata
         _apply_user(contact, user)
         contact.save()
         change_note(contact.pk, PROFILE)
+        if contact.metadata != metadata:
+            change_note(contact.pk, ATTRIBUTES)
         if consent_changed:
             ConsentRecord.objects.create(
                 installation_id=installation_id,

@@ -15,6 +15,9 @@ from contextvars import ContextVar
 
 PROFILE = "profile"
 ANY_CHANGE = "*"  # e.g. a merge: the contact gained another's whole history
+# A custom attribute (a metadata key) changed: the lines on it are read again
+# (``journeys.attribute_thresholds``).
+ATTRIBUTES = "attributes"
 
 # Follow-up work a lower layer leaves for the coordinator (``flows``) to do once the unit's
 # own writes are done, still in its transaction (``work_note``), or after its commit.

@@ -13,6 +13,8 @@ clean exit the unit finishes in this order, inside the caller's transaction:
    requested erasures (before anything reads the person again);
 3a. credit the contacts' new orders to the message that earned them (``analytics``), which
    records an ``order.attributed`` event;
+3b. record the crossings of the lines on the custom attributes the unit changed
+   (``journeys.attribute_thresholds``);
 4. re-evaluate the segments the changes can affect, once;
 5. feed the journeys (waiting runs advance, new events and segment entries enrol), each run
    isolated: a failing run is marked failed and the others go on;
@@ -48,6 +50,7 @@ from saleor_mautomation.events.services import events_batched, events_flush
 from saleor_mautomation.flows.erasure import erasures_run
 from saleor_mautomation.flows.merges import merges_complete
 from saleor_mautomation.flows.send import send_soon
+from saleor_mautomation.journeys.attribute_thresholds import attribute_crossings_on_changes
 from saleor_mautomation.journeys.services import journeys_on_changes
 from saleor_mautomation.segments.membership import memberships_refresh
 
@@ -94,6 +97,8 @@ def unit_finish(unit: Unit) -> None:
             erasures_run(now=unit.now)
             events_flush()
         if attributions_on_changes(changes=unit.changes, now=unit.now):
+            events_flush()
+        if attribute_crossings_on_changes(changes=unit.changes, now=unit.now):
             events_flush()
         changes = _take(unit.changes)
         if not changes:

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from saleor_mautomation.contacts.attributes import contact_attributes_set
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.core import clock
 from saleor_mautomation.core.errors import PermanentError
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.events.tallies import tallies_add
@@ -53,6 +54,7 @@ def journey_publish(
         raise JourneyRefused(problems)
     if warnings is not None:
         warnings.extend(problems)
+    previous = journey.current_version
     with transaction.atomic():
         last = JourneyVersion.objects.filter(journey=journey).aggregate(n=Max("number"))["n"]
         version = JourneyVersion.objects.create(
@@ -65,7 +67,17 @@ def journey_publish(
         journey.current_version = version
         journey.status = Journey.Status.ACTIVE
         journey.save(update_fields=["current_version", "status", "updated_at"])
+    _thresholds_follow(journey, previous, now)
     return version
+
+
+def _thresholds_follow(journey: Journey, previous: JourneyVersion | None, now: datetime) -> None:
+    """The lines on custom attributes follow the active journeys (a new line's baseline; an
+    entry's ``enter_already_above``). Imported here: that module enrols through this one."""
+    from saleor_mautomation.journeys.attribute_thresholds import thresholds_activated
+
+    before = version_definition(previous) if previous is not None else None
+    thresholds_activated(journey=journey, previous=before, now=now)
 
 
 def reentry_blockers(rule: d.Reentry, now: datetime) -> Q | None:
@@ -314,6 +326,8 @@ def journey_status_set(*, journey: Journey, status: str) -> Journey:
         )
     journey.status = status
     journey.save(update_fields=["status", "updated_at"])
+    # The same version before and after: its lines are watched or not, nobody is enrolled.
+    _thresholds_follow(journey, journey.current_version, clock.now())
     return journey
 
 

@@ -158,12 +158,12 @@ def test_a_removal_saleor_agrees_with_later_is_forgotten(client, key, standin_in
 def test_a_threshold_journey_neither_crosses_down_nor_loses_its_reading_on_a_delivery(
     client, key, standin_installation, feed
 ):
-    # given: the points crossed 1000 up through the API and the sweep saw it
+    # given: the points crossed 1000 up through the API (read at once, the sweep finds nothing)
     templates_builtin_ensure(installation_id=standin_installation.pk, now=d.T0)
     journey_on(standin_installation, POINTS)
     saleor(client, key, standin_installation, "CUSTOMER_CREATED", 0, tier="gold")
     api(client, 1, loyalty_points=1200)
-    assert sweep(standin_installation, d.T0) == 1
+    assert sweep(standin_installation, d.T0) == 0
     contact = Contact.objects.get(email=EMAIL)
     assert [p["direction"] for _, p in crossings(contact)] == ["up"]
 
@@ -194,3 +194,22 @@ def test_an_import_records_its_keys_as_the_api_does(db):
         {"points": {"at": at(0), "saleor": None}},
     )
     assert attributes_apply(contact, {"points": "10"}, now=d.T0) is False
+
+
+def test_saleors_delivery_raising_the_points_records_the_crossing_as_it_is_drained(
+    client, key, standin_installation
+):
+    # given: a milestone journey on 1000 points; Ada at 900 in Saleor's metadata
+    templates_builtin_ensure(installation_id=standin_installation.pk, now=d.T0)
+    journey = journey_on(standin_installation, POINTS)
+    saleor(client, key, standin_installation, "CUSTOMER_CREATED", 0, loyalty_points="900")
+    contact = Contact.objects.get(email=EMAIL)
+    assert crossings(contact) == []
+
+    # when: Saleor's next delivery says 1200
+    saleor(client, key, standin_installation, "CUSTOMER_UPDATED", 1, loyalty_points="1200")
+
+    # then: the drain recorded the crossing and entered the journey; the sweep finds nothing
+    assert [(p["direction"], p["value"]) for _, p in crossings(contact)] == [("up", 1200)]
+    assert list(journey.runs.values_list("contact_id", flat=True)) == [contact.pk]
+    assert sweep(standin_installation, d.T0) == 0

@@ -1,6 +1,8 @@
 """``attribute.threshold_crossed`` on PostgreSQL: numeric custom attributes crossing the lines the
 shop's journeys watch, up once, down, re-armed; no reading is no crossing; the event enters
-journeys and counts in segments' conditions; the trigger endpoint's ``attributes``."""
+journeys and counts in segments' conditions; the baseline when a line becomes watched and the
+entry's ``enter_already_above``; crossings read at write time (the trigger endpoint's
+``attributes``) and the sweep's watermark (ADR 0048)."""
 
 from __future__ import annotations
 
@@ -20,9 +22,11 @@ from saleor_mautomation.journeys.attribute_thresholds import (
     attribute_thresholds_cross,
     watched_lines,
 )
-from saleor_mautomation.journeys.models import Journey, JourneyRun
-from saleor_mautomation.journeys.services import journey_publish
+from saleor_mautomation.journeys.models import Journey, JourneyRun, ThresholdLine, ThresholdSide
+from saleor_mautomation.journeys.runner import runs_wake
+from saleor_mautomation.journeys.services import journey_publish, journey_status_set
 from saleor_mautomation.messages.services import templates_builtin_ensure
+from saleor_mautomation.segments.errors import DefinitionInvalid
 from saleor_mautomation.segments.membership import segment_rebuild
 from saleor_mautomation.segments.services import segment_create
 from tests.contacts.factories import make_contact, make_shop
@@ -116,7 +120,8 @@ def test_crossed_up_once_down_once_then_up_again_each_numbered(shop):
     points(ada, "1200")
     assert sweep(shop) == 1
 
-    prefix = f"{ATTRIBUTE_THRESHOLD_CROSSED}:{ada.pk}:loyalty_points:1000"
+    line = ThresholdLine.objects.get()
+    prefix = f"{ATTRIBUTE_THRESHOLD_CROSSED}:{ada.pk}:loyalty_points:1000:line{line.pk}"
     base = {"attribute": "loyalty_points", "threshold": 1000}
     assert crossings(ada) == [
         (f"{prefix}:1", {**base, "direction": "up", "value": 1000}),
@@ -132,7 +137,7 @@ def test_a_missing_or_non_numeric_value_is_no_reading_and_crosses_nothing(shop):
     make_contact(shop, metadata={"loyalty_points": "1e9"})
     make_contact(shop, metadata={"loyalty_points": "99999999999999999999"})
     make_contact(shop)
-    assert sweep(shop) == 1  # a first sweep counts a value already above the line
+    assert sweep(shop) == 1  # a contact coming with a value above the line crossed it
 
     points(ada, None)  # Saleor's metadata replaced without the key
     assert sweep(shop) == 0
@@ -252,3 +257,190 @@ def test_attributes_for_a_whole_segment_are_refused(client, shop, points_feed):
 
     assert response.status_code == 400
     assert not JourneyRun.objects.exists()
+
+
+# -- the baseline when a line becomes watched ---------------------------------------------------
+
+
+def sides() -> dict[int, tuple[bool, int]]:
+    return {
+        contact_id: (above, n)
+        for contact_id, above, n in ThresholdSide.objects.values_list(
+            "contact_id", "above", "crossings"
+        )
+    }
+
+
+def entered(journey: Journey) -> list[int]:
+    runs = JourneyRun.objects.filter(journey=journey).order_by("pk")
+    return list(runs.values_list("contact_id", flat=True))
+
+
+def test_a_journey_on_a_new_line_records_who_is_above_without_entering_them(shop):
+    # given: Ada already above 1000, Bea below, Cy with no reading
+    ada = make_contact(shop, email_consent="granted", metadata={"loyalty_points": "1500"})
+    bea = make_contact(shop, email_consent="granted", metadata={"loyalty_points": "900"})
+    make_contact(shop, email_consent="granted", metadata={"loyalty_points": "n/a"})
+
+    # when
+    journey = journey_on(shop, [*POINTS, {"property": "direction", "value": "up"}])
+
+    # then: the baseline: Ada above, nobody crossed, nobody entered
+    assert sides() == {ada.pk: (True, 0)}
+    assert sweep(shop) == 0
+    assert not Event.objects.filter(type=ATTRIBUTE_THRESHOLD_CROSSED).exists()
+    assert not JourneyRun.objects.filter(journey=journey).exists()
+
+    # when: Bea crosses up from then on, Ada down
+    points(bea, "1000")
+    points(ada, "800")
+    assert sweep(shop, T + timedelta(minutes=1)) == 2
+
+    # then
+    assert [p["direction"] for _, p in crossings(bea)] == ["up"]
+    assert [p["direction"] for _, p in crossings(ada)] == ["down"]
+    assert sides() == {ada.pk: (False, 1), bea.pk: (True, 1)}
+    assert list(
+        JourneyRun.objects.filter(journey=journey).values_list("contact_id", flat=True)
+    ) == [bea.pk]
+
+
+def test_a_line_no_longer_watched_is_read_afresh_when_watched_again(shop):
+    # given: Ada crossed up once while the journey was active
+    ada = make_contact(shop, metadata={"loyalty_points": "10"})
+    journey = journey_on(shop, POINTS)
+    points(ada, "1200")
+    assert sweep(shop) == 1
+
+    # when: paused, she drops below and back above, then is below when it resumes
+    journey_status_set(journey=journey, status=Journey.Status.PAUSED)
+    assert list(ThresholdLine.objects.values_list("watched", flat=True)) == [False]
+    points(ada, "500")
+    assert sweep(shop) == 0  # nobody watches the line
+    journey_status_set(journey=journey, status=Journey.Status.ACTIVE)
+
+    # then: the resume read her side (below) without a crossing; the next rise is her second
+    assert sides() == {ada.pk: (False, 1)}
+    assert sweep(shop) == 0
+    points(ada, "1000")
+    assert sweep(shop) == 1
+    assert [(key.rsplit(":", 1)[1], p["direction"]) for key, p in crossings(ada)] == [
+        ("1", "up"),
+        ("2", "up"),
+    ]
+
+
+def test_enter_already_above_enrols_those_above_once_with_their_value(shop):
+    # given
+    ada = make_contact(shop, email_consent="granted", metadata={"loyalty_points": "1500"})
+    make_contact(shop, email_consent="granted", metadata={"loyalty_points": "900"})
+    entry = {
+        "type": "event",
+        "event_type": ATTRIBUTE_THRESHOLD_CROSSED,
+        "where": [*POINTS, {"property": "direction", "value": "up"}],
+        "enter_already_above": True,
+    }
+
+    # when
+    journey = journey_on(shop, [], entry=entry)
+
+    # then: Ada's run, as a crossing's would be, woken by the scheduler; no event recorded
+    runs = list(JourneyRun.objects.filter(journey=journey).values_list("contact_id", "context"))
+    assert runs == [
+        (
+            ada.pk,
+            {
+                "event": {
+                    "attribute": "loyalty_points",
+                    "threshold": 1000,
+                    "direction": "up",
+                    "value": 1500,
+                    "already_above": True,
+                }
+            },
+        )
+    ]
+    assert not Event.objects.filter(type=ATTRIBUTE_THRESHOLD_CROSSED).exists()
+    with unit_of_work(now=T):
+        assert runs_wake(now=T, limit=10) == 1
+    assert JourneyRun.objects.get(journey=journey).node == "end"
+
+    # when: published again with the option still on
+    journey_publish(journey=journey, now=T + timedelta(hours=1))
+
+    # then: nobody enters twice
+    assert JourneyRun.objects.filter(journey=journey).count() == 1
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        [*POINTS, {"property": "direction", "value": "down"}],
+        [*POINTS, {"property": "value", "op": "gt", "value": 5}],
+        [{"property": "attribute", "value": "loyalty_points"}],
+    ],
+)
+def test_enter_already_above_is_refused_without_a_line_or_with_another_filter(shop, where):
+    journey = Journey.objects.create(
+        installation=shop,
+        key="bad",
+        name="bad",
+        draft={
+            "entry": {
+                "type": "event",
+                "event_type": ATTRIBUTE_THRESHOLD_CROSSED,
+                "where": where,
+                "enter_already_above": True,
+            },
+            "start": "end",
+            "nodes": {"end": {"type": "exit"}},
+        },
+    )
+
+    with pytest.raises(DefinitionInvalid):
+        journey_publish(journey=journey, now=T)
+
+    assert not ThresholdLine.objects.exists()
+
+
+# -- when crossings are read ---------------------------------------------------------------------
+
+
+def test_the_trigger_endpoints_attributes_cross_at_once(client, shop, points_feed):
+    # given
+    milestone = journey_on(shop, [*POINTS, {"property": "direction", "value": "up"}])
+    ada = make_contact(shop, email="ada@example.com", email_consent="granted")
+    ThresholdLine.objects.update(swept_at=T)
+
+    # when
+    response = post(client, {"email": "ada@example.com", "attributes": {"loyalty_points": 1000}})
+
+    # then: recorded and entered in the request, nothing left for the sweep
+    assert response.status_code == 202
+    assert [p["value"] for _, p in crossings(ada)] == [1000]
+    assert list(
+        JourneyRun.objects.filter(journey=milestone).values_list("contact_id", flat=True)
+    ) == [ada.pk]
+    assert sweep(shop) == 0
+
+
+def test_the_sweep_reads_only_the_contacts_changed_since_its_last_run(shop):
+    # given: a swept line; Ada's points rise without her row's updated_at moving (as if
+    # written before the last sweep)
+    ada = make_contact(shop, metadata={"loyalty_points": "10"})
+    journey_on(shop, POINTS)
+    assert sweep(shop) == 0
+    long_ago = Contact.objects.get(pk=ada.pk).updated_at - timedelta(hours=1)
+    Contact.objects.filter(pk=ada.pk).update(
+        metadata={"loyalty_points": "2000"}, updated_at=long_ago
+    )
+
+    # when / then: not read
+    assert sweep(shop) == 0
+
+    # when: her row changes again
+    ada.refresh_from_db()
+    ada.save()
+
+    # then
+    assert sweep(shop) == 1
