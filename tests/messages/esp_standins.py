@@ -7,8 +7,9 @@ including a batch where some messages are refused.
 Each records every request; ``inactive`` addresses are refused as the ESP refuses a suppressed
 recipient, ``invalid`` ones as it refuses an address it cannot parse. ``fail_next`` queues
 whole answers (``(status, json)``, ``"drop"``: close without answering, ``"hold"``: keep the
-request and answer nothing until ``release``). Also runs as a process of its own
-(``python -m tests.messages.esp_standins postmark PORT``) for the benchmark and worker tests.
+request and answer nothing until ``release``); ``hold_at`` holds one request by its number.
+Also runs as a process of its own (``python -m tests.messages.esp_standins postmark PORT``)
+for the benchmark.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class StandInEsp:
     port: int = 0
     delay: float = 0.0  # seconds before each answer (a real API is tens of ms away)
     count_only: bool = False  # keep no bodies (the benchmark's many requests)
+    hold_at: int = 0  # the request of this number (from 1) is kept and never answered
     _released: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -78,6 +80,8 @@ class StandInEsp:
                 received if not self.count_only else Received(received.path, {}, None)
             )
             fault = self.faults.pop(0) if self.faults else None
+            if len(self.requests) == self.hold_at:
+                fault = "hold"
         if fault is not None:
             return fault
         return self.answer(received)
