@@ -18,6 +18,8 @@ answered from the generated shop the way Saleor 3.23.28 answers them.
 - ``updatePrivateMetadata`` per alias (``saleor/graphql/meta/mutations/base.py``): a user id
   that is no user of the shop raises ``PermissionDenied`` at its alias; a malformed id is the
   mutation's own ``GRAPHQL_ERROR`` on ``id``; an empty key ``REQUIRED`` on ``input``.
+- ``productVariants(channel:)`` answers each variant's ``pricing`` in that channel, its
+  promotion's price against its listing's (``demo.catalogue_nodes.variant_pricing``).
 - Vouchers through ``demo.vouchers`` (Saleor's discount module modelled rule by rule).
 
 Every answer is a source object cut to the document's selection (``graphql_answers.selected``).
@@ -48,7 +50,11 @@ from graphql import (
 )
 
 from saleor_mautomation.demo import config
-from saleor_mautomation.demo.catalogue_nodes import catalogue_category, catalogue_product
+from saleor_mautomation.demo.catalogue_nodes import (
+    catalogue_category,
+    catalogue_product,
+    variant_in_channel,
+)
 from saleor_mautomation.demo.graphql_answers import selected
 from saleor_mautomation.demo.vouchers import Channel, SaleorVouchers
 from saleor_mautomation.saleor.manifest import APP_IDENTIFIER, APP_NAME
@@ -375,18 +381,28 @@ class DemoSaleorApi:
             # The generated shop has no collections.
             return connection(root, [], arguments, selects_edges=_selects_edges(node))
         if root == "productVariants":
-            ids = arguments.get("ids")
-            nodes = (
-                self.shop.variants(ids)
-                if ids is not None
-                else self.shop.variants(
-                    [v["id"] for p in self.shop.products for v in p["variants"]]
-                )
+            return connection(
+                root, self._variants(arguments), arguments, selects_edges=_selects_edges(node)
             )
-            return connection(root, nodes, arguments, selects_edges=_selects_edges(node))
         if root == "updatePrivateMetadata":
             return self._private_metadata(caller, arguments)
         return self.discounts.resolve(root, arguments)
+
+    def _variants(self, arguments: dict[str, Any]) -> list[Node]:
+        """``productVariants``: with ``channel``, in that channel's context (each variant's
+        ``pricing`` there; a channel the shop does not have: none, as ``visible_to_user``
+        gives a caller with product permissions), else without pricing."""
+        ids = arguments.get("ids")
+        wanted = (
+            ids if ids is not None else [v["id"] for p in self.shop.products for v in p["variants"]]
+        )
+        channel = arguments.get("channel")
+        if channel is not None and not any(c["slug"] == channel for c in self.shop.channels):
+            return []
+        return [
+            variant_in_channel(self.shop, variant, channel)
+            for variant in self.shop.variants(wanted)
+        ]
 
     def webhooks(self) -> list[Node]:
         """The app's webhooks as Saleor made them from its manifest at installation

@@ -12,8 +12,12 @@ any of them to a document's selection:
 
 - two channels, ``default-channel`` (USD) and ``channel-eur`` (EUR);
 - a catalogue of 7 categories and 84 products (12 per category) with 1 to 4 variants each,
-  prices per category in USD (EUR: 95 % of the USD price), thumbnails at the demo Saleor's
-  ``/thumbnails/<product slug>.svg``;
+  a listing price per channel in its currency (USD from the category's range, ending in .99;
+  EUR the shop's own price list, about 95 % of the USD one and ending in .95), thumbnails at
+  the demo Saleor's ``/thumbnails/<product slug>.svg``; stock in one warehouse (one variant in
+  nine sold out); and, from the anchor on, a few variants on promotion in each channel
+  (``PROMOTIONS``: 15 to 25 % off, drawn by a generator of their own so the rest of the shop
+  is what it was before promotions existed);
 - ``customers`` customers who joined over the two years before the anchor (more of them
   recently), in nine countries (US 34 %, DE 16 %, GB 12 %, FR 10 %, PL 8 %, CA 6 %, ES, NL 5 %,
   IT 4 %) with an address (the app derives the time zone from its country), the country's
@@ -35,8 +39,16 @@ in Saleor's connection shape (``totalCount``, ``pageInfo``, ``edges { cursor nod
 the Dashboard's pickers; ``node(id)`` finds any node by its global id.
 
 Live additions (``add_customer``, ``add_order``, which also replaces an order by id,
-``upsert_checkout``, ``remove_checkout``) take a lock: the simulator and the demo Saleor's
-threads share one shop, and readers get snapshots.
+``upsert_checkout``, ``remove_checkout``) and catalogue moves (``stock_set``,
+``discount_set``, ``listing_visible_set``) take a lock: the simulator and the demo Saleor's
+threads share one shop, and readers get snapshots. Every one is journaled, so the demo Saleor
+answers the full sync after a restart with what the deliveries said.
+
+Prices: ``listing_price`` is a variant's price in a channel (its channel listing's),
+``discounted_price`` what a customer pays there (the promotion's price, else the listing's),
+and ``price(variant, currency)`` the latter in the channel of that currency, which orders and
+checkouts charge: the generated history was placed before the promotions started, at listing
+prices; what the simulator orders meanwhile pays the discounted price.
 """
 
 from __future__ import annotations
@@ -47,12 +59,19 @@ import random
 import threading
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.conf import settings
 
 from saleor_mautomation.demo import config
-from saleor_mautomation.demo.shop_data import CATEGORIES, CHANNELS, SEASON, SHOP_NAME
+from saleor_mautomation.demo.shop_data import (
+    CATEGORIES,
+    CHANNELS,
+    PROMOTIONS,
+    SEASON,
+    SHOP_NAME,
+)
 from saleor_mautomation.demo.shop_nodes import (
     PRODUCTS_PER_CATEGORY,
     Node,
@@ -71,6 +90,26 @@ from saleor_mautomation.demo.shop_nodes import (
 )
 
 KINDS = ("customers", "orders", "checkouts")
+# What the journal keeps of the catalogue's moves (``{"kind": ..., "node": ...}`` lines).
+CATALOGUE_KINDS = ("stock", "discount", "listing")
+CENT = Decimal("0.01")
+
+
+def cents(amount: Decimal) -> Decimal:
+    """An amount rounded to the cent as Saleor's ``quantize_price`` does (half up)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent_off(price: float, percent: int) -> float:
+    """``price`` less ``percent`` %, as a percentage promotion of Saleor's reduces it (the
+    discount rounded half up to the cent, then taken off)."""
+    amount = Decimal(str(price))
+    return float(amount - cents(amount * percent / 100))
+
+
+def stock_of(variant_number: int) -> int:
+    """A generated variant's stock: none for one in nine, else 5 to 64."""
+    return 0 if variant_number % 9 == 0 else (variant_number * 37) % 60 + 5
 
 
 # -- the shop ----------------------------------------------------------------------------------
@@ -98,7 +137,10 @@ class Shop:
         self.categories: list[Node] = []
         self.products: list[Node] = []
         self.affinity: dict[str, int] = {}  # a customer's favourite category (its index)
-        self._prices: dict[str, dict[str, float]] = {}
+        self._prices: dict[str, dict[str, float]] = {}  # variant id -> currency -> listing
+        self._discounts: dict[tuple[str, str], float] = {}  # (variant id, channel slug)
+        self._stock: dict[str, int] = {}  # variant id -> quantity in the one warehouse
+        self._unlisted: set[tuple[str, str]] = set()  # (product id, channel slug)
         self._variants: dict[str, Node] = {}
         self._lists: dict[str, list[Node]] = {kind: [] for kind in KINDS}
         self._index: dict[str, Node] = {}
@@ -138,7 +180,38 @@ class Shop:
         return self.channel(channel_for(address["country"]["code"] if address else "US"))
 
     def price(self, variant_id: str, currency: str) -> float:
-        return self._prices[variant_id][currency]
+        """What a customer pays for the variant now in the channel of ``currency``."""
+        channel = next(c["slug"] for c in self.channels if c["currencyCode"] == currency)
+        return self.discounted_price(variant_id, channel)
+
+    def listing_price(self, variant_id: str, channel: str) -> float:
+        return self._prices[variant_id][self.channel(channel)["currencyCode"]]
+
+    def discounted_price(self, variant_id: str, channel: str) -> float:
+        """The variant's price in ``channel`` after the promotion it is in, if any."""
+        with self._lock:
+            found = self._discounts.get((variant_id, channel))
+        return self.listing_price(variant_id, channel) if found is None else found
+
+    def discounts(self) -> dict[tuple[str, str], float]:
+        """The discounted prices now: (variant id, channel slug) -> price."""
+        with self._lock:
+            return dict(self._discounts)
+
+    def stock(self, variant_id: str) -> int:
+        with self._lock:
+            return self._stock[variant_id]
+
+    def listed_visibly(self, product_id: str, channel: str) -> bool:
+        """Whether the product is visible in the channel's listings (it may be taken out)."""
+        with self._lock:
+            return (product_id, channel) not in self._unlisted
+
+    def variant(self, variant_id: str) -> Node | None:
+        return self._variants.get(variant_id)
+
+    def product(self, product_id: str) -> Node | None:
+        return next((p for p in self.products if p["id"] == product_id), None)
 
     def variants(self, ids: Iterable[str]) -> list[Node]:
         wanted = list(ids)
@@ -199,6 +272,41 @@ class Shop:
             del self._index[checkout_id]
             self._write("checkout-removed", {"id": checkout_id})
 
+    def stock_set(self, variant_id: str, quantity: int, *, journal: bool = True) -> int:
+        """The variant's new stock; the quantity it had."""
+        with self._lock:
+            before = self._stock[variant_id]
+            self._stock[variant_id] = quantity
+            if journal:
+                self._write("stock", {"id": variant_id, "quantity": quantity})
+        return before
+
+    def discount_set(
+        self, variant_id: str, channel: str, price: float | None, *, journal: bool = True
+    ) -> float:
+        """The variant's price in ``channel`` after its promotion (None: the promotion ended);
+        the price paid there before."""
+        with self._lock:
+            before = self.discounted_price(variant_id, channel)
+            if price is None or price >= self.listing_price(variant_id, channel):
+                self._discounts.pop((variant_id, channel), None)
+            else:
+                self._discounts[(variant_id, channel)] = price
+            if journal:
+                self._write("discount", {"id": variant_id, "channel": channel, "price": price})
+        return before
+
+    def listing_visible_set(
+        self, product_id: str, channel: str, visible: bool, *, journal: bool = True
+    ) -> None:
+        with self._lock:
+            if visible:
+                self._unlisted.discard((product_id, channel))
+            else:
+                self._unlisted.add((product_id, channel))
+            if journal:
+                self._write("listing", {"id": product_id, "channel": channel, "visible": visible})
+
     def _put(self, kind: str, node: Node, *, journal: bool = True) -> None:
         with self._lock:
             nodes = self._lists[kind]
@@ -236,8 +344,17 @@ class Shop:
                     entry = json.loads(line)
                 except json.JSONDecodeError:
                     continue  # a line cut short by a crash
+                node = entry["node"]
                 if entry["kind"] == "checkout-removed":
-                    self.remove_checkout(entry["node"]["id"])
+                    self.remove_checkout(node["id"])
+                elif entry["kind"] == "stock":
+                    self.stock_set(node["id"], int(node["quantity"]), journal=False)
+                elif entry["kind"] == "discount":
+                    self.discount_set(node["id"], node["channel"], node["price"], journal=False)
+                elif entry["kind"] == "listing":
+                    self.listing_visible_set(
+                        node["id"], node["channel"], bool(node["visible"]), journal=False
+                    )
                 else:
                     self._put(entry["kind"], entry["node"], journal=False)
         self._journal = path
@@ -283,9 +400,10 @@ def _catalogue(shop: Shop, rng: random.Random) -> None:
                 }
                 usd = round(base * (1 + 0.25 * v), 2)
                 shop._prices[variant["id"]] = {
-                    currency: round(usd * factor, 2)
+                    currency: usd if factor == 1 else max(round(usd * factor) - 0.05, 0.95)
                     for _pk, _s, _n, currency, _c, factor in CHANNELS
                 }
+                shop._stock[variant["id"]] = stock_of(pk * 10 + v + 1)
                 shop._variants[variant["id"]] = variant
                 variants.append(variant)
                 variant_pk += 1
@@ -395,7 +513,21 @@ def generate_shop(
         )
         shop.add_order(_history(shop, rng, order, moment))
     _open_checkouts(shop, rng, customers // 50)
+    _promotions(shop, seed)
     return shop
+
+
+def _promotions(shop: Shop, seed: int) -> None:
+    """The promotions running at the anchor: per channel, ``PROMOTIONS`` variants (of as
+    many products) at 15, 20 or 25 % off, from a generator of their own."""
+    rng = random.Random(f"{seed}:promotions")  # noqa: S311 (a reproducible shop)
+    for channel in shop.channels:
+        products = rng.sample(shop.products, PROMOTIONS)
+        for product in products:
+            variant = rng.choice(product["variants"])
+            listing = shop.listing_price(variant["id"], channel["slug"])
+            off = percent_off(listing, rng.choice((15, 20, 25)))
+            shop.discount_set(variant["id"], channel["slug"], off, journal=False)
 
 
 def _open_checkouts(shop: Shop, rng: random.Random, count: int) -> None:

@@ -308,10 +308,14 @@ COUNTRIES: tuple[Country, ...] = (
 )
 
 CHANNELS = (
-    # (pk, slug, name, currency, default country, price factor against the USD catalogue)
+    # (pk, slug, name, currency, default country, price factor against the USD catalogue: the
+    # channel's listing prices are the USD ones times it, rounded to a whole amount less 0.05)
     (1, "default-channel", "Channel-USD", "USD", "US", 1.0),
     (2, "channel-eur", "Channel-EUR", "EUR", "DE", 0.95),
 )
+
+# Variants on promotion in each channel when the shop is generated (each of another product).
+PROMOTIONS = 4
 
 # Relative order volume per month (January first): a December peak, a quiet late winter.
 SEASON = (0.75, 0.7, 0.85, 0.9, 1.0, 0.95, 0.9, 0.95, 1.0, 1.1, 1.45, 1.8)

@@ -27,7 +27,27 @@ at random (``SCENARIOS``' weights) by ``step()``:
   checkout quiet for longer than the abandonment window: the journey's goal, an order;
 - ``order``: a new order, ORDER_CREATED and ORDER_FULLY_PAID;
 - ``fulfil``: ORDER_FULFILLED for a paid, unfulfilled order (the post-purchase journey's wait);
-- ``refund``: ORDER_REFUNDED and ORDER_FULLY_REFUNDED for a recent fulfilled order.
+- ``refund``: ORDER_REFUNDED and ORDER_FULLY_REFUNDED for a recent fulfilled order;
+- ``stock``: a stock count as a staff user's ``productVariantStocksUpdate`` makes Saleor send
+  it (``update_or_create_variant_stocks``): PRODUCT_VARIANT_OUT_OF_STOCK or
+  PRODUCT_VARIANT_BACK_IN_STOCK when the quantity crosses zero, then
+  PRODUCT_VARIANT_STOCK_UPDATED, each with the variant as it now is. A variant the simulator
+  sold out comes back ``restock_after`` (3 minutes) later, oldest first; otherwise a variant of
+  a product someone showed interest in lately (``interest``: what the simulator's signed-in
+  visitors viewed and its checkouts held, with their channel) sells out or runs low (1 to 3
+  left: the app's low-stock moment for the carts holding it); now and then one of the shop's
+  sold-out variants comes back;
+- ``price``: PRODUCT_VARIANT_DISCOUNTED_PRICE_UPDATED as Saleor's discounted-price task sends
+  it when a promotion starts or ends in a channel: a variant of a product of interest 10 to 30
+  % off in the interested customer's channel (the app's price drop), or, ``promotion_length``
+  (10 minutes) after the simulator started one, its end (the listing price again);
+- ``listing``: PRODUCT_UPDATED as ``productChannelListingUpdate`` sends it: a product taken
+  out of a channel's listings (``visibleInListings`` false: no longer recommended there), or
+  one taken out earlier put back.
+
+Each catalogue move is the demo shop's too (``Shop.stock_set``, ``discount_set``,
+``listing_visible_set``, journaled), and every delivery is cut from the same nodes the demo
+Saleor answers (``demo.catalogue_nodes``), so a later full sync sees what the deliveries said.
 
 A scenario that has nothing to act on (no order to fulfil) places an order instead. A refused
 or failed call is logged in one line and the simulator goes on; each action logs one INFO line.
@@ -52,8 +72,9 @@ from django.conf import settings
 from graphql import FieldNode, FragmentDefinitionNode, OperationDefinitionNode, parse
 
 from saleor_mautomation.demo import config
+from saleor_mautomation.demo.catalogue_nodes import catalogue_product, catalogue_variant
 from saleor_mautomation.demo.graphql_answers import selected
-from saleor_mautomation.demo.shop import Shop
+from saleor_mautomation.demo.shop import Shop, percent_off
 from saleor_mautomation.demo.shop_nodes import (
     Node,
     basket,
@@ -80,6 +101,18 @@ SCENARIOS = {
     "order": 18,
     "fulfil": 13,
     "refund": 3,
+    "stock": 6,
+    "price": 4,
+    "listing": 2,
+}
+# Subject of each event's payload, by the start of its type's name (the first that matches).
+SUBJECTS = {
+    "Customer": "user",
+    "Account": "user",
+    "Checkou": "checkout",
+    "Order": "order",
+    "ProductVariant": "productVariant",
+    "Product": "product",
 }
 TRACK = """
 mutation DemoTrack($anonymousId: String, $events: [TrackEventInput!]!) {
@@ -143,11 +176,11 @@ def _subscription(event: str) -> tuple[Any, dict[str, FragmentDefinitionNode]]:
 def webhook_payload(
     event: str, subject: Node, *, issued_at: datetime, principal: Node | None, **extra: Any
 ) -> dict[str, Any]:
-    """A delivery's body as Saleor sends it: the envelope and ``subject`` (the user, checkout
-    or order) cut to the event's subscription."""
+    """A delivery's body as Saleor sends it: the envelope and ``subject`` (the user, checkout,
+    order, product or variant) cut to the event's subscription; ``extra`` the event's other
+    fields (a price change's ``channel``, ``previousPrice`` and ``newPrice``)."""
     spec = SPECS_BY_EVENT[event]
-    key = {"Customer": "user", "Account": "user", "Checkou": "checkout", "Order": "order"}
-    name = next(v for k, v in key.items() if spec.typename.startswith(k))
+    name = next(v for k, v in SUBJECTS.items() if spec.typename.startswith(k))
     source = {
         "__typename": spec.typename,
         "issuedAt": stamp(issued_at),
@@ -186,6 +219,8 @@ class Simulator:
         client: httpx.Client | None = None,
         abandon_lag: timedelta = timedelta(minutes=14),
         abandoned_after: timedelta = timedelta(minutes=15),
+        restock_after: timedelta = timedelta(minutes=3),
+        promotion_length: timedelta = timedelta(minutes=10),
         now: Callable[[], datetime] = lambda: datetime.now(tz=UTC),
     ) -> None:
         self.app_url = app_url.rstrip("/")
@@ -197,7 +232,13 @@ class Simulator:
         self.now = now
         self.key = config.signing_key()
         self.api_url = config.saleor_api_url()
+        self.restock_after = restock_after
+        self.promotion_length = promotion_length
         self.visitors: list[str] = []  # recent anonymous ids, for guests who come back
+        # Products someone viewed signed in or held in a checkout lately, with the channel.
+        self.interest: list[tuple[str, str]] = []
+        self.sold_out: dict[str, datetime] = {}  # variants this simulator sold out, since
+        self.promoted: dict[tuple[str, str], datetime] = {}  # promotions it started, since
         # Each scenario once first (in a random order), so a new demo shows them all at once.
         self.first_round = rng.sample(list(SCENARIOS), len(SCENARIOS))
 
@@ -321,7 +362,12 @@ class Simulator:
         user = self._customer() if signed_in else None
         category = self.shop.categories[self._favourite(user)]
         products = [p for p in self.shop.products if p["category"]["id"] == category["id"]]
-        viewed = self.rng.sample(products, self.rng.randint(1, 4))
+        return self.view(user, category, self.rng.sample(products, self.rng.randint(1, 4)))
+
+    def view(self, user: Node | None, category: Node, viewed: list[Node]) -> Action:
+        """A visit: the category, then each of ``viewed``, by ``user`` (None: a visitor), in
+        the channel the storefront shows them (each view names it, as a storefront knows it)."""
+        channel = self.shop.channel_of(user)["slug"]
         events = [
             {
                 "type": "CATEGORY_VIEWED",
@@ -336,6 +382,7 @@ class Simulator:
                         "product_id": product["id"],
                         "category_id": category["id"],
                         "slug": product["slug"],
+                        "channel": channel,
                     },
                 }
                 for product in viewed
@@ -345,7 +392,13 @@ class Simulator:
         who = user["email"] if user else "a visitor"
         action = Action("browse", category["id"], detail=f"{who} viewed {len(viewed)}: {names}")
         self._track(action, events, user=user)
+        if user is not None:
+            self._interested([p["id"] for p in viewed], channel)
         return action
+
+    def _interested(self, product_ids: list[str], channel: str) -> None:
+        kept = [i for i in self.interest if i[0] not in product_ids or i[1] != channel]
+        self.interest = [*kept, *((p, channel) for p in product_ids)][-60:]
 
     def _abandon(self) -> Action:
         changed = self.now() - self.abandon_lag
@@ -379,6 +432,8 @@ class Simulator:
         )
         self.shop.upsert_checkout(checkout)
         self._send(action, "CHECKOUT_UPDATED", checkout, changed, principal)
+        held = list(dict.fromkeys(line["variant"]["product"]["id"] for line in checkout["lines"]))
+        self._interested(held, checkout["channel"]["slug"])
         return action
 
     def _recover(self) -> Action:
@@ -473,3 +528,142 @@ class Simulator:
         self._send(action, "ORDER_REFUNDED", refunded, now, STAFF)
         self._send(action, "ORDER_FULLY_REFUNDED", refunded, now, STAFF)
         return action
+
+    # -- the catalogue
+
+    def _variant_sent(self, action: Action, event: str, variant: Node, at: datetime) -> None:
+        node = catalogue_variant(self.shop, variant)
+        self._send(action, event, node, at, STAFF)
+
+    def _interesting_variants(self, wanted: Callable[[Node, str], bool]) -> list[tuple[Node, str]]:
+        """The variants (with the channel) of the products of interest, newest interest first,
+        that ``wanted`` keeps."""
+        found = []
+        for product_id, channel in reversed(self.interest):
+            product = self.shop.product(product_id)
+            for variant in product["variants"] if product else []:
+                if wanted(variant, channel):
+                    found.append((variant, channel))
+        return found
+
+    def stock_set(self, variant_id: str, quantity: int) -> Action:
+        """A staff user sets the variant's stock: OUT_OF_STOCK or BACK_IN_STOCK when it
+        crosses zero, then STOCK_UPDATED (``update_or_create_variant_stocks``)."""
+        now = self.now()
+        variant = self.shop.variant(variant_id)
+        assert variant is not None, variant_id
+        before = self.shop.stock_set(variant_id, quantity)
+        if before > 0 >= quantity:
+            self.sold_out[variant_id] = now
+        elif quantity > 0:
+            self.sold_out.pop(variant_id, None)
+        name = f"{variant['product']['name']} ({variant['name']})"
+        action = Action("stock", variant_id, detail=f"{name}: {before} -> {quantity}")
+        if before > 0 >= quantity:
+            self._variant_sent(action, "PRODUCT_VARIANT_OUT_OF_STOCK", variant, now)
+        elif before <= 0 < quantity:
+            self._variant_sent(action, "PRODUCT_VARIANT_BACK_IN_STOCK", variant, now)
+        self._variant_sent(action, "PRODUCT_VARIANT_STOCK_UPDATED", variant, now)
+        return action
+
+    def price_set(self, variant_id: str, channel: str, price: float | None) -> Action:
+        """A promotion starts (``price``) or ends (None) for the variant in ``channel``:
+        PRODUCT_VARIANT_DISCOUNTED_PRICE_UPDATED with the price paid before and now."""
+        now = self.now()
+        variant = self.shop.variant(variant_id)
+        assert variant is not None, variant_id
+        before = self.shop.discount_set(variant_id, channel, price)
+        after = self.shop.discounted_price(variant_id, channel)
+        if price is None:
+            self.promoted.pop((variant_id, channel), None)
+        else:
+            self.promoted[(variant_id, channel)] = now
+        currency = self.shop.channel(channel)["currencyCode"]
+        name = f"{variant['product']['name']} ({variant['name']})"
+        action = Action(
+            "price",
+            variant_id,
+            detail=f"{name} in {channel}: {before:.2f} -> {after:.2f} {currency}",
+        )
+        body = webhook_payload(
+            "PRODUCT_VARIANT_DISCOUNTED_PRICE_UPDATED",
+            catalogue_variant(self.shop, variant),
+            issued_at=now,
+            principal=None,
+            channel=self.shop.channel(channel),
+            previousPrice={"amount": before, "currency": currency},
+            newPrice={"amount": after, "currency": currency},
+        )
+        self._deliver(action, "PRODUCT_VARIANT_DISCOUNTED_PRICE_UPDATED", body)
+        return action
+
+    def listing_set(self, product_id: str, channel: str, visible: bool) -> Action:
+        """A staff user takes the product out of the channel's listings or puts it back:
+        PRODUCT_UPDATED (``productChannelListingUpdate``)."""
+        now = self.now()
+        product = self.shop.product(product_id)
+        assert product is not None, product_id
+        self.shop.listing_visible_set(product_id, channel, visible)
+        change = "back in" if visible else "out of"
+        action = Action("listing", product_id, detail=f"{product['name']} {change} {channel}")
+        node = catalogue_product(self.shop, product)
+        self._send(action, "PRODUCT_UPDATED", node, now, STAFF)
+        return action
+
+    def _stock(self) -> Action:
+        now = self.now()
+        due = sorted((at, v) for v, at in self.sold_out.items() if at <= now - self.restock_after)
+        if due:
+            return self.stock_set(due[0][1], self.rng.randint(12, 40))
+        if self.rng.random() < 0.2:
+            sold_out = [
+                v["id"]
+                for p in self.shop.products
+                for v in p["variants"]
+                if self.shop.stock(v["id"]) <= 0
+            ]
+            if sold_out:
+                return self.stock_set(self.rng.choice(sold_out), self.rng.randint(12, 40))
+        in_stock = self._interesting_variants(lambda v, _c: self.shop.stock(v["id"]) > 3)
+        if in_stock:
+            variant = self.rng.choice(in_stock[:8])[0]
+        else:
+            variant = self.rng.choice(self.rng.choice(self.shop.products)["variants"])
+        left = 0 if self.rng.random() < 0.5 else self.rng.randint(1, 3)
+        return self.stock_set(variant["id"], left)
+
+    def _price(self) -> Action:
+        now = self.now()
+        due = sorted(
+            (at, key) for key, at in self.promoted.items() if at <= now - self.promotion_length
+        )
+        if due:
+            variant_id, channel = due[0][1]
+            return self.price_set(variant_id, channel, None)
+        discounts = self.shop.discounts()
+        if len(discounts) > 6 * len(self.shop.channels):
+            variant_id, channel = self.rng.choice(sorted(discounts))
+            return self.price_set(variant_id, channel, None)
+        candidates = self._interesting_variants(lambda v, c: (v["id"], c) not in discounts)
+        if candidates:
+            variant, channel = self.rng.choice(candidates[:8])
+        else:
+            variant = self.rng.choice(self.rng.choice(self.shop.products)["variants"])
+            channel = self.rng.choice(self.shop.channels)["slug"]
+        listing = self.shop.listing_price(variant["id"], channel)
+        return self.price_set(
+            variant["id"], channel, percent_off(listing, self.rng.choice((10, 15, 20, 25, 30)))
+        )
+
+    def _listing(self) -> Action:
+        hidden = [
+            (p["id"], c["slug"])
+            for p in self.shop.products
+            for c in self.shop.channels
+            if not self.shop.listed_visibly(p["id"], c["slug"])
+        ]
+        if hidden:
+            product_id, channel = hidden[0]
+            return self.listing_set(product_id, channel, True)
+        product = self.rng.choice(self.shop.products)
+        return self.listing_set(product["id"], self.rng.choice(self.shop.channels)["slug"], False)

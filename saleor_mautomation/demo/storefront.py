@@ -125,6 +125,15 @@ def _inline_json(value: Any) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+def _price_cell(shop: Any, variant_id: str, channel: str, currency: str) -> str:
+    """The price paid in the channel, the listing's struck through beside a promotion's."""
+    paid = shop.discounted_price(variant_id, channel)
+    listing = shop.listing_price(variant_id, channel)
+    if paid < listing:
+        return f"<s>{listing:.2f}</s> {paid:.2f} {currency}"
+    return f"{paid:.2f} {currency}"
+
+
 def product(shop: Any, channel: str, slug: str, *, app_url: str | None = None) -> Page:
     found = next((p for p in shop.products if p["slug"] == slug), None)
     if found is None or not any(c["slug"] == channel for c in shop.channels):
@@ -132,7 +141,7 @@ def product(shop: Any, channel: str, slug: str, *, app_url: str | None = None) -
     currency = shop.channel(channel)["currencyCode"]
     rows = "".join(
         f"<tr><td>{html.escape(v['name'])}</td><td>{html.escape(v['sku'])}</td>"
-        f"<td>{shop.price(v['id'], currency):.2f} {currency}</td></tr>"
+        f"<td>{_price_cell(shop, v['id'], channel, currency)}</td></tr>"
         for v in found["variants"]
     )
     image = found["thumbnail"]["url"] if found.get("thumbnail") else ""
@@ -150,6 +159,7 @@ def product(shop: Any, channel: str, slug: str, *, app_url: str | None = None) -
                 "product_id": found["id"],
                 "category_id": found["category"]["id"],
                 "slug": found["slug"],
+                "channel": channel,
             },
         }
         body += (

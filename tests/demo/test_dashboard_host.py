@@ -283,6 +283,7 @@ def test_a_product_page_sends_a_product_view_the_app_s_api_takes(demo_saleor):
             "product_id": product["id"],
             "category_id": product["category"]["id"],
             "slug": product["slug"],
+            "channel": channel,
         },
     }
     document = re.search(r"const query = `(.*?)`;", storefront.TRACK_SCRIPT, re.S)

@@ -9,14 +9,17 @@ import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from graphql import parse, validate
 
+from saleor_mautomation.catalogue.sync import Outcome, catalogue_sync_execute
 from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.demo import config
+from saleor_mautomation.demo.saleor_server import make_server
 from saleor_mautomation.demo.shop import Shop, generate_shop
 from saleor_mautomation.demo.simulator import SCENARIOS, TRACK, Simulator
 from saleor_mautomation.events.models import Event
@@ -24,6 +27,7 @@ from saleor_mautomation.flows.drain import deliveries_drain
 from saleor_mautomation.graphql.schema import schema as app_schema
 from saleor_mautomation.intake.models import Delivery
 from saleor_mautomation.journeys.triggers import checkouts_abandon
+from saleor_mautomation.saleor.services import saleor_client
 from tests.conftest import make_installation
 
 CUSTOMERS = 80
@@ -76,12 +80,42 @@ def shop(demo_settings) -> Shop:
 
 
 @pytest.fixture
-def demo_installation(demo_settings, transactional_db):
+def demo_saleor(demo_settings, shop) -> Iterator[int]:
+    """The demo Saleor over ``shop`` on a free loopback port (its port)."""
+    server = make_server(host="127.0.0.1", port=0, shop=shop, app_url="http://localhost:8080")
+    demo_settings.DEMO_SALEOR_PORT = int(server.server_address[1])
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield demo_settings.DEMO_SALEOR_PORT
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def demo_installation(demo_settings, demo_saleor, transactional_db):
     return make_installation(
         saleor_api_url=config.saleor_api_url(),
+        auth_token=config.app_token(),
         jwks={"keys": [config.signing_key().public_jwk]},
         storefront_origins=[config.saleor_origin()],
     )
+
+
+class NoPause:
+    def wait(self) -> None:
+        pass
+
+
+def catalogue_synced(installation) -> None:
+    """The app's full catalogue sync from the demo Saleor, as the install starts it."""
+    outcome = catalogue_sync_execute(
+        installation_id=installation.pk,
+        client=saleor_client(installation),
+        fresh=True,
+        page_size=50,
+        pacer=NoPause(),
+    )
+    assert outcome == Outcome.DONE
 
 
 def drain() -> None:
@@ -95,30 +129,36 @@ def test_the_storefront_document_validates_against_the_apps_schema():
 def test_every_scenario_goes_through_the_real_intake_and_becomes_records(
     live_app, demo_installation, shop, log_lines
 ):
-    # given
+    # given the app's catalogue synced from the demo Saleor, as the install does
     generated_orders = {o["id"] for o in shop.orders}
+    catalogue_synced(demo_installation)
     simulator = Simulator(live_app, shop, random.Random(4))
 
     # when
     actions = [simulator.step() for _ in range(60)]
     drain()
 
-    # then every call was accepted, the first seven steps ran one scenario each (the shop has
+    # then every call was accepted, the first ten steps ran one scenario each (the shop has
     # checkouts old enough to recover and paid orders to ship), one log line per step
     assert [a.line() for a in actions if not a.accepted] == []
     assert set(Counter(a.scenario for a in actions)) == set(SCENARIOS)
-    assert sorted(a.scenario for a in actions[:7]) == sorted(SCENARIOS)
+    assert sorted(a.scenario for a in actions[: len(SCENARIOS)]) == sorted(SCENARIOS)
     assert len(log_lines) == 60
     assert {r.levelno for r in log_lines} == {logging.INFO}
-    # every delivery stored once and processed
+    # every delivery stored once and processed (the catalogue's too: each names a variant or
+    # product the sync stored)
     sent = Counter(c.name for a in actions for c in a.calls if c.name != "trackEvents")
     assert Delivery.objects.count() == sum(sent.values())
     assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.PROCESSED}
-    # each Saleor event is one event in the app's log
+    assert {"PRODUCT_VARIANT_STOCK_UPDATED", "PRODUCT_UPDATED"} <= set(sent)
+    assert "PRODUCT_VARIANT_DISCOUNTED_PRICE_UPDATED" in sent
+    # each customer, checkout and order event is one event in the app's log
     recorded = Counter(
         Event.objects.filter(type__in=RECORDED.values()).values_list("type", flat=True)
     )
-    assert recorded == Counter({RECORDED[name]: count for name, count in sent.items()})
+    assert recorded == Counter(
+        {RECORDED[name]: count for name, count in sent.items() if name in RECORDED}
+    )
     # the new customers are contacts, the new orders are records
     new_customers = shop.customers[CUSTOMERS:]
     assert len(new_customers) == sent["CUSTOMER_CREATED"]
@@ -182,8 +222,8 @@ def test_a_refused_delivery_is_logged_and_the_simulator_goes_on(
     # given no installation for the demo Saleor
     simulator = Simulator(live_app, shop, random.Random(1))
 
-    # when: the first seven steps, one of each scenario
-    actions = [simulator.step() for _ in range(7)]
+    # when: the first steps, one of each scenario
+    actions = [simulator.step() for _ in range(len(SCENARIOS))]
 
     # then
     assert all(not a.accepted for a in actions)
@@ -191,7 +231,7 @@ def test_a_refused_delivery_is_logged_and_the_simulator_goes_on(
     visits = {(c.status, c.error) for a in actions for c in a.calls if c.name == "trackEvents"}
     assert statuses == {401}
     assert visits == {(401, "UNAUTHENTICATED")}  # a signed-in customer's: no shop knows the token
-    assert [r.levelno for r in log_lines] == [logging.WARNING] * 7
+    assert [r.levelno for r in log_lines] == [logging.WARNING] * len(SCENARIOS)
     assert Delivery.objects.count() == 0
 
 
