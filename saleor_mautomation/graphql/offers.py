@@ -18,6 +18,7 @@ from django.core.validators import URLValidator
 from graphene.types.generic import GenericScalar
 from graphql import GraphQLError
 
+from saleor_mautomation.contacts.send_times import shop_zone
 from saleor_mautomation.graphql.contacts import from_global_id, to_global_id
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import definition_errors
@@ -177,6 +178,15 @@ class SetOfferActive(graphene.Mutation):
 
 class OffersQuery(graphene.ObjectType):
     offers = graphene.List(graphene.NonNull(OfferType), required=True)
+    shop_time_zone = graphene.String(
+        required=True,
+        description="The shop's zone: the one most of its contacts are in (send time's nightly "
+        "pick), UTC before any has one. The Dashboard enters and shows offers' dates in it.",
+    )
+
+    @staticmethod
+    def resolve_shop_time_zone(root: Any, info: graphene.ResolveInfo) -> str:
+        return shop_zone(dashboard_installation_id(info)) or "UTC"
 
     @staticmethod
     def resolve_offers(root: Any, info: graphene.ResolveInfo) -> list[Offer]:

@@ -2,7 +2,9 @@
 deleted; another shop's offer is out of reach."""
 
 import base64
+from datetime import UTC, datetime
 
+from saleor_mautomation.contacts.models import ShopSendTime
 from saleor_mautomation.messages.models import Offer
 from tests.conftest import make_installation
 from tests.graphql.test_contacts import ask
@@ -145,3 +147,71 @@ def test_another_shops_offer_can_be_neither_edited_nor_deleted(client, standin_i
     assert edit["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert delete["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert Offer.objects.get(pk=theirs.pk).title == "Ten off"
+
+
+def test_the_shops_time_zone_is_its_contacts_zone_else_utc(client, standin_installation):
+    # given: before the nightly pass, then after it picked the contacts' zone
+    before = ask(client, standin_installation, "{ shopTimeZone }")
+    ShopSendTime.objects.create(
+        installation=standin_installation, time_zone="Europe/Berlin", computed_at=NOW
+    )
+    other = make_installation(saleor_api_url="https://other.example/graphql/")
+    ShopSendTime.objects.create(installation=other, time_zone="America/Chicago", computed_at=NOW)
+
+    # when
+    after = ask(client, standin_installation, "{ shopTimeZone }")
+
+    # then
+    assert before["data"] == {"shopTimeZone": "UTC"}
+    assert after["data"] == {"shopTimeZone": "Europe/Berlin"}
+
+
+def test_an_edit_keeps_the_dates_and_channels_it_is_given(client, standin_installation):
+    # given
+    offer = _offer(standin_installation)
+    offer_id = base64.b64encode(f"Offer:{offer.pk}".encode()).decode()
+
+    # when
+    edited = ask(
+        client,
+        standin_installation,
+        UPDATE_WHEN,
+        id=offer_id,
+        input={
+            "title": "Ten off",
+            "url": "https://shop.example/ten",
+            "startsAt": "2026-12-01T08:00:00+00:00",
+            "endsAt": "2026-12-24T23:00:00+00:00",
+            "channels": ["channel-pln", "default-channel"],
+        },
+    )
+    refused = ask(
+        client,
+        standin_installation,
+        UPDATE_WHEN,
+        id=offer_id,
+        input={
+            "title": "Ten off",
+            "url": "https://shop.example/ten",
+            "startsAt": "2026-12-24T23:00:00+00:00",
+            "endsAt": "2026-12-24T23:00:00+00:00",
+        },
+    )
+
+    # then
+    assert edited["data"]["updateOffer"]["offer"] == {
+        "startsAt": "2026-12-01T08:00:00+00:00",
+        "endsAt": "2026-12-24T23:00:00+00:00",
+        "channels": ["channel-pln", "default-channel"],
+    }
+    assert refused["errors"][0]["extensions"]["code"] == "INVALID_DATES"
+    offer.refresh_from_db()
+    assert (offer.starts_at, offer.ends_at) == (
+        datetime(2026, 12, 1, 8, tzinfo=UTC),
+        datetime(2026, 12, 24, 23, tzinfo=UTC),
+    )
+
+
+UPDATE_WHEN = """mutation U($id: ID!, $input: OfferInput!) { updateOffer(id: $id, input: $input) {
+  offer { startsAt endsAt channels } } }"""
+NOW = datetime(2026, 12, 1, 3, tzinfo=UTC)
