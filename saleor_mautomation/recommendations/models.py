@@ -116,6 +116,16 @@ class ProductOrders(models.Model):
                 fields=["installation", "product_id"], name="rec_product_orders"
             )
         ]
+        # A look-up's partners each read their orders from the index alone on PostgreSQL
+        # (about 2,000 per ``personalised`` look-up: no table page each). SQLite makes it
+        # without the count.
+        indexes = [
+            models.Index(
+                fields=["installation", "product_id"],
+                include=["orders"],
+                name="rec_product_orders_count",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.product_id}: {self.orders} orders"
