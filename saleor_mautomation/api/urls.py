@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 
 from saleor_mautomation.api.views import (
+    attributes,
     codes,
     dashboard,
     draws,
@@ -25,6 +26,11 @@ urlpatterns = [
     path("api/register", register.register, name="register"),
     path("api/esp/", include("anymail.urls")),
     path("api/triggers/<slug:key>", triggers.trigger, name="trigger"),
+    path(
+        "api/installations/<int:installation_id>/attributes",
+        attributes.attributes,
+        name="attributes",
+    ),
     path("api/sms/twilio/<int:installation_id>/status", sms.twilio_status, name="sms-status"),
     path("api/sms/twilio/<int:installation_id>/inbound", sms.twilio_inbound, name="sms-inbound"),
     path("api/webhooks/saleor", webhooks.saleor_webhook, name="saleor-webhook"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphene
 
 from saleor_mautomation.graphql.analytics import AnalyticsQuery
+from saleor_mautomation.graphql.api_keys import ApiKeysMutation, ApiKeysQuery
 from saleor_mautomation.graphql.backfill import BackfillMutation, BackfillQuery
 from saleor_mautomation.graphql.broadcast_cancel import BroadcastCancelMutation
 from saleor_mautomation.graphql.broadcast_pause import BroadcastPauseMutation
@@ -51,6 +52,7 @@ from saleor_mautomation.graphql.webhooks_sync import WebhooksSyncMutation
 class Query(
     InstallationQuery,
     AnalyticsQuery,
+    ApiKeysQuery,
     ContactsQuery,
     ConsentTextsQuery,
     BackfillQuery,
@@ -84,6 +86,7 @@ class Query(
 
 class Mutation(
     InstallationMutation,
+    ApiKeysMutation,
     BackfillMutation,
     CatalogueSyncMutation,
     CatalogueSettingsMutation,
