@@ -25,7 +25,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import _support  # type: ignore[import-not-found]
+import _support
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 MESSAGES = max(100, int(int(os.environ.get("BENCH_MESSAGES", "5000")) * SCALE))
@@ -87,7 +87,7 @@ def queue(shop: Any, mode: str, now: datetime) -> list[str]:
             ],
             now=now,
         )
-    return [c.email for c in contacts]
+    return [str(c.email) for c in contacts]
 
 
 def cpu() -> float:

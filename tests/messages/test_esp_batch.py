@@ -88,7 +88,7 @@ def queued(shop, addresses: list[str], *, broadcast: bool = True) -> list[Messag
         ],
         now=T,
     )
-    return list(Message.objects.filter(pk__in=ids).order_by("pk"))
+    return list(Message.objects.filter(pk__in=[i for i in ids if i]).order_by("pk"))
 
 
 def send(*, at: datetime = T, connections: int = 1, **arguments: Any) -> dict[str, int]:
