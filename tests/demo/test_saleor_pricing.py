@@ -5,6 +5,7 @@ prices are entered), which the app's full sync reads as its discounted prices.""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from tests.support.demo_saleor import assert_valid_answer
 pytest_plugins = ["tests.demo.saleor_fixtures"]  # demo_saleor, shop
 
 
-def prices(demo_saleor, channel: str, ids: list[str]) -> dict[str, dict | None]:
+def prices(demo_saleor, channel: str, ids: list[str]) -> dict[str, Any]:
     document = documents.load("catalogue_variant_prices")
     variables = {"channel": channel, "ids": ids, "first": len(ids)}
     answer = demo_saleor.as_app(document, variables)

@@ -22,6 +22,7 @@ from saleor_mautomation.demo.shop import Shop, generate_shop, load_shop, percent
 from saleor_mautomation.demo.shop_data import PROMOTIONS
 from saleor_mautomation.demo.shop_nodes import stamp
 from saleor_mautomation.demo.simulator import STAFF, webhook_payload
+from saleor_mautomation.saleor import payloads
 from saleor_mautomation.saleor.webhooks import SPECS_BY_EVENT
 from tests.support.samples import schema_sdl
 
@@ -38,6 +39,12 @@ def schema() -> GraphQLSchema:
 @cache
 def shop() -> Shop:
     return generate_shop(seed=7, customers=300, anchor=ANCHOR, origin=ORIGIN)
+
+
+def variant_of(s: Shop, variant_id: str) -> dict[str, Any]:
+    found = s.variant(variant_id)
+    assert found is not None
+    return found
 
 
 def all_variants(s: Shop) -> list[dict[str, Any]]:
@@ -75,7 +82,7 @@ def test_a_few_variants_are_on_promotion_in_each_channel_and_history_paid_listin
         assert price in {percent_off(listing, p) for p in (15, 20, 25)}
         assert s.discounted_price(variant_id, channel) == price
     for ids in per_channel.values():
-        assert len({s.variant(v)["product"]["id"] for v in ids}) == PROMOTIONS
+        assert len({variant_of(s, v)["product"]["id"] for v in ids}) == PROMOTIONS
     # what a customer pays now is the promotion's price, in the channel of the currency
     (variant_id, channel), price = sorted(discounts.items())[0]
     currency = s.channel(channel)["currencyCode"]
@@ -103,7 +110,7 @@ def test_pricing_in_a_channel_is_the_promotion_against_the_listing_taxed_as_ente
     plain = next(v for v in all_variants(s) if (v["id"], "default-channel") not in s.discounts())
     plain_price = s.listing_price(plain["id"], "default-channel")
 
-    eur = variant_pricing(s, s.variant(variant_id), channel)
+    eur = variant_pricing(s, variant_of(s, variant_id), channel)
     usd = variant_pricing(s, plain, "default-channel")
 
     def net(gross: float) -> float:
@@ -216,13 +223,24 @@ def test_every_catalogue_delivery_is_what_saleors_schema_gives_for_its_subscript
     assert executed == {"event": body}
     parsed = spec.parse(json.dumps(body))
     assert parsed.typename == spec.typename
-    if event == "PRODUCT_UPDATED":
+    if isinstance(parsed, payloads.ProductEvent):
+        assert parsed.product is not None
+        assert parsed.product.channel_listings is not None
+        assert parsed.product.variants is not None
+        assert parsed.product.variants[0].stocks is not None
         listings = {x.channel.slug: x.visible_in_listings for x in parsed.product.channel_listings}
         assert listings == {"default-channel": True, "channel-eur": False}
         assert parsed.product.variants[0].stocks[0].quantity == 0
     else:
+        assert isinstance(parsed, payloads.VariantEvent)
+        assert parsed.product_variant is not None
+        assert parsed.product_variant.stocks is not None
+        assert parsed.product_variant.channel_listings is not None
         assert [x.quantity for x in parsed.product_variant.stocks] == [0]
-        prices = {x.channel.slug: x.price.amount for x in parsed.product_variant.channel_listings}
+        prices = {
+            x.channel.slug: x.price.amount if x.price else None
+            for x in parsed.product_variant.channel_listings
+        }
         variant_id = product["variants"][0]["id"]
         assert prices == {c: Decimal(str(s.listing_price(variant_id, c))) for c in CHANNELS}
 
@@ -255,6 +273,9 @@ def test_a_discounted_price_delivery_is_what_saleors_schema_gives():
     # then
     assert execute_checked(spec.subscription, {"event": source}) == {"event": body}
     parsed = spec.parse(json.dumps(body))
+    assert isinstance(parsed, payloads.VariantPriceEvent)
+    assert parsed.channel is not None
+    assert parsed.new_price is not None
     assert (parsed.channel.slug, parsed.new_price.amount, parsed.new_price.currency) == (
         "channel-eur",
         Decimal("15.96"),
