@@ -74,6 +74,9 @@ const OFFER_FIELDS = /* GraphQL */ `
     priority
     active
     condition
+    startsAt
+    endsAt
+    channels
   }
 `;
 
@@ -104,6 +107,7 @@ export const OFFERS_QUERY = /* GraphQL */ `
     offers {
       ...SettingsOffer
     }
+    shopTimeZone
   }
   ${OFFER_FIELDS}
 `;

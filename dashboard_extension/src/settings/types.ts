@@ -65,6 +65,11 @@ export type Offer = {
   priority: number;
   active: boolean;
   condition: Json;
+  /** Valid from (null: at once) and until before (null: no end), UTC instants. */
+  startsAt: string | null;
+  endsAt: string | null;
+  /** Saleor channel slugs; empty: every channel. */
+  channels: string[];
 };
 
 export type BackfillStatus = {

@@ -37,7 +37,7 @@ export const useOffers = () => {
   const client = useGraphQLClient();
   return useQuery({
     queryKey: settingsKey("offers"),
-    queryFn: ({ signal }) => client.request<{ offers: Offer[] }>(OFFERS_QUERY, {}, { signal }).then((data) => data.offers),
+    queryFn: ({ signal }) => client.request<{ offers: Offer[]; shopTimeZone: string }>(OFFERS_QUERY, {}, { signal }),
   });
 };
 
