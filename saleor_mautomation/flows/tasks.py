@@ -22,6 +22,7 @@ from celery import chain, shared_task
 from django.conf import settings
 from django.db import transaction
 
+from saleor_mautomation.contacts.attribute_requests import attribute_requests_prune
 from saleor_mautomation.contacts.config import contacts_config
 from saleor_mautomation.contacts.send_times import shop_send_time_refresh
 from saleor_mautomation.contacts.sweeps import email_engagement_sweep, lifecycle_sweep, rfm_sweep
@@ -288,6 +289,7 @@ def erasures_sweep() -> int:
 
 @shared_task(name="saleor_mautomation.flows.tasks.deliveries_retention_sweep")
 def deliveries_retention_sweep_task() -> int:
-    """Daily: raw webhook bodies are kept ``DELIVERY_RETENTION_DAYS`` (intake.retention)."""
+    """Daily: raw webhook bodies are kept ``DELIVERY_RETENTION_DAYS`` (intake.retention); the
+    attributes endpoint's idempotency keys a week (contacts.attribute_requests)."""
     swept = deliveries_retention_sweep(now=clock.now(), days=settings.DELIVERY_RETENTION_DAYS)
-    return swept.deleted + swept.blanked
+    return swept.deleted + swept.blanked + attribute_requests_prune(now=clock.now())

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from saleor_mautomation.contacts.models import AttributeRequest, Contact
+from saleor_mautomation.core import clock
 from saleor_mautomation.events.models import Event
+from saleor_mautomation.flows.tasks import deliveries_retention_sweep_task
 from saleor_mautomation.journeys.attribute_thresholds import ATTRIBUTE_THRESHOLD_CROSSED
 from saleor_mautomation.journeys.models import JourneyRun
 from saleor_mautomation.messages.services import templates_builtin_ensure
@@ -292,3 +294,20 @@ def test_an_uninstalled_shops_key_is_403(client, db):
     response = post(client, shop.pk, {"email": "ada@example.com", "attributes": {"points": 5}}, key)
 
     assert response.status_code == 403
+
+
+def test_idempotency_keys_are_forgotten_after_a_week_by_the_daily_retention_sweep(db):
+    # given
+    shop = make_shop("kept")
+    now = clock.now()
+    for key, days in (("old", 8), ("recent", 6)):
+        AttributeRequest.objects.create(
+            installation=shop, key=key, body_digest="0" * 64, created_at=now - timedelta(days=days)
+        )
+
+    # when
+    swept = deliveries_retention_sweep_task()
+
+    # then
+    assert swept == 1
+    assert list(AttributeRequest.objects.values_list("key", flat=True)) == ["recent"]
