@@ -84,10 +84,14 @@ def head(installation_id: int) -> Head:
 
 @dataclass(frozen=True)
 class History:
-    bought: frozenset[str]  # products of the contact's counted orders
+    bought: frozenset[str]  # products of the contact's counted orders (all, or see below)
     ordered: tuple[str, ...]  # products of their recent orders, newest first
     viewed: tuple[str, ...]  # products they viewed, newest first
     categories: tuple[str, ...]  # categories of both, most frequent first
+    # False: ``bought`` holds only the first ``BOUGHT_READ`` of the contact's products (a
+    # wholesale buyer's thousands are not read for a look-up); whether they bought a
+    # candidate is then read for the candidates (``bought_among``).
+    bought_all: bool = True
 
     @staticmethod
     def empty() -> History:
@@ -97,10 +101,18 @@ class History:
         return list(dict.fromkeys([*self.ordered[:SEEDS], *self.viewed[:SEEDS]]))
 
 
+# Up to this many contacts (a look-up's one, a small batch's), each contact's newest orders and
+# views are read from its own index range with a LIMIT, and at most ``BOUGHT_READ`` of its
+# bought products: what a look-up reads does not grow with the contact's history (a buyer of
+# 60,000 orders cost 500 ms of window function over all of them, ADR 0048). A larger batch reads
+# all its contacts' rows in one window function each.
+PER_CONTACT = 20
+BOUGHT_READ = 500
+
+
 def histories(contact_ids: Iterable[int]) -> dict[int, History]:
     """The histories of the contacts in one statement: what they bought, their
-    ``RECENT_ORDERS`` newest counted orders' products and their ``RECENT_VIEWS`` newest views
-    (each contact's newest rows picked by a window function)."""
+    ``RECENT_ORDERS`` newest counted orders' products and their ``RECENT_VIEWS`` newest views."""
     ids = sorted(set(contact_ids))
     if not ids:
         return {}
@@ -110,21 +122,10 @@ def histories(contact_ids: Iterable[int]) -> dict[int, History]:
         Event._meta.db_table,
     )
     statuses = sorted(NOT_PURCHASES)
-    sql = (
-        f"SELECT 0, contact_id, product_id, NULL, 0 FROM {owned} "  # noqa: S608
-        f"WHERE contact_id IN ({_in(ids)}) "
-        "UNION ALL "
-        "SELECT 1, contact_id, NULL, lines, rank FROM (SELECT contact_id, lines, row_number() "
-        "OVER (PARTITION BY contact_id ORDER BY placed_at DESC, id DESC) AS rank "
-        f"FROM {orders} WHERE contact_id IN ({_in(ids)}) AND status NOT IN ({_in(statuses)})) o "
-        "WHERE rank <= %s "
-        "UNION ALL "
-        "SELECT 2, contact_id, NULL, properties, rank FROM (SELECT contact_id, properties, "
-        "row_number() OVER (PARTITION BY contact_id ORDER BY occurred_at DESC, id DESC) AS rank "
-        f"FROM {events} WHERE contact_id IN ({_in(ids)}) AND type = %s) e WHERE rank <= %s "
-        "ORDER BY 1, 2, 5"
-    )
-    params = [*ids, *ids, *statuses, RECENT_ORDERS, *ids, VIEWED, RECENT_VIEWS]
+    if len(ids) <= PER_CONTACT:
+        sql, params = _histories_per_contact(ids, owned, orders, events, statuses)
+    else:
+        sql, params = _histories_windowed(ids, owned, orders, events, statuses)
     bought: dict[int, set[str]] = {}
     ordered: dict[int, list[str]] = {}
     viewed: dict[int, list[str]] = {}
@@ -146,15 +147,80 @@ def histories(contact_ids: Iterable[int]) -> dict[int, History]:
                 viewed.setdefault(contact_id, []).append(properties["product_id"])
             if properties.get("category_id"):
                 categories.setdefault(contact_id, Counter())[str(properties["category_id"])] += 1
+    capped = len(ids) <= PER_CONTACT
     return {
         contact_id: History(
             bought=frozenset(bought.get(contact_id, ())),
             ordered=tuple(dict.fromkeys(ordered.get(contact_id, []))),
             viewed=tuple(dict.fromkeys(viewed.get(contact_id, []))),
             categories=tuple(c for c, _ in categories.get(contact_id, Counter()).most_common()),
+            bought_all=not capped or len(bought.get(contact_id, ())) <= BOUGHT_READ,
         )
         for contact_id in ids
     }
+
+
+def _histories_per_contact(
+    ids: Sequence[int], owned: str, orders: str, events: str, statuses: Sequence[str]
+) -> tuple[str, list[Any]]:
+    """Each contact's rows by its own indexes: ``BOUGHT_READ`` + 1 bought products (one more
+    says there are more), the newest orders (``order_contact``, backwards) and views
+    (``event_contact_time``), each numbered newest first."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for n, contact_id in enumerate(ids):
+        parts += [
+            # The NULL typed as the JSON columns below (SQLite takes any type's name).
+            "SELECT * FROM (SELECT 0 AS kind, contact_id, product_id, "  # noqa: S608
+            f"CAST(NULL AS jsonb) AS document, 0 AS rank FROM {owned} "
+            f"WHERE contact_id = %s LIMIT %s) b{n}",
+            f"SELECT * FROM (SELECT 1, contact_id, NULL, lines, row_number() "  # noqa: S608
+            "OVER (ORDER BY placed_at DESC, id DESC) "
+            f"FROM {orders} WHERE contact_id = %s AND status NOT IN ({_in(statuses)}) "
+            f"ORDER BY placed_at DESC, id DESC LIMIT %s) o{n}",
+            f"SELECT * FROM (SELECT 2, contact_id, NULL, properties, row_number() "  # noqa: S608
+            "OVER (ORDER BY occurred_at DESC, id DESC) "
+            f"FROM {events} WHERE contact_id = %s AND type = %s "
+            f"ORDER BY occurred_at DESC, id DESC LIMIT %s) e{n}",
+        ]
+        params += [contact_id, BOUGHT_READ + 1, contact_id, *statuses, RECENT_ORDERS]
+        params += [contact_id, VIEWED, RECENT_VIEWS]
+    return " UNION ALL ".join(parts) + " ORDER BY 1, 2, 5", params
+
+
+def _histories_windowed(
+    ids: Sequence[int], owned: str, orders: str, events: str, statuses: Sequence[str]
+) -> tuple[str, list[Any]]:
+    """All the contacts' rows at once, each contact's newest picked by a window function."""
+    sql = (
+        f"SELECT 0, contact_id, product_id, NULL, 0 FROM {owned} "  # noqa: S608
+        f"WHERE contact_id IN ({_in(ids)}) "
+        "UNION ALL "
+        "SELECT 1, contact_id, NULL, lines, rank FROM (SELECT contact_id, lines, row_number() "
+        "OVER (PARTITION BY contact_id ORDER BY placed_at DESC, id DESC) AS rank "
+        f"FROM {orders} WHERE contact_id IN ({_in(ids)}) AND status NOT IN ({_in(statuses)})) o "
+        "WHERE rank <= %s "
+        "UNION ALL "
+        "SELECT 2, contact_id, NULL, properties, rank FROM (SELECT contact_id, properties, "
+        "row_number() OVER (PARTITION BY contact_id ORDER BY occurred_at DESC, id DESC) AS rank "
+        f"FROM {events} WHERE contact_id IN ({_in(ids)}) AND type = %s) e WHERE rank <= %s "
+        "ORDER BY 1, 2, 5"
+    )
+    return sql, [*ids, *ids, *statuses, RECENT_ORDERS, *ids, VIEWED, RECENT_VIEWS]
+
+
+def bought_among(contact_id: int, product_ids: Iterable[str]) -> set[str]:
+    """Which of the products the contact bought (for a contact whose history holds only some
+    of what they bought)."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return set()
+    found = rows(
+        f"SELECT product_id FROM {ContactProduct._meta.db_table} "  # noqa: S608
+        f"WHERE contact_id = %s AND product_id IN ({_in(ids)})",
+        [contact_id, *ids],
+    )
+    return {str(product_id) for (product_id,) in found}
 
 
 def category_name(installation_id: int, category_id: str) -> str | None:

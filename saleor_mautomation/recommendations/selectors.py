@@ -11,7 +11,7 @@ Cards carry the channel's prices and currency.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -111,6 +111,8 @@ class _Batch:
         self.category_names: dict[str, str | None] = {}
         self.histories: dict[int, _History] = {}
         self.seed_pairs: dict[str, list[tuple[str, str, int, int, int]]] = {}
+        # contact -> product -> bought, for contacts whose history holds only some of it
+        self.owned: dict[int, dict[str, bool]] = {}
         # Products whose names reasons give (the seeds of bought together): read with the
         # next facts read of any channel.
         self.named: set[str] = set()
@@ -204,6 +206,16 @@ class _Batch:
             self.unsold[(channel_slug, category_id)] = (listed, limit)
             rest = [p for p in listed if p not in taken]
         return rest[:n]
+
+    def bought_among(self, contact_id: int, product_ids: Iterable[str]) -> set[str]:
+        """Which of the products the contact bought, each product read once per batch."""
+        ids = set(product_ids)
+        known = self.owned.setdefault(contact_id, {})
+        unknown = ids - known.keys()
+        if unknown:
+            found = reads.bought_among(contact_id, unknown)
+            known.update({p: p in found for p in unknown})
+        return {p for p in ids if known[p]}
 
     def histories_read(self, contact_ids: Iterable[int]) -> None:
         wanted = set(contact_ids) - self.histories.keys()
@@ -310,7 +322,7 @@ def recommend_many(installation_id: int, requests: Sequence[Request]) -> list[li
         )
         context = list(dict.fromkeys(request.product_ids))
         hidden = {*context, *request.exclude_ids}
-        rules = _Rules(batch, request.channel_slug, hidden, history.bought)
+        rules = _Rules(batch, request.channel_slug, hidden, history, request.contact_id)
         ask = _Ask(
             installation_id, request.channel_slug, history, context, first * 5 + 20, rules, batch
         )
@@ -648,22 +660,34 @@ class _Rules:
     batch."""
 
     def __init__(
-        self, batch: _Batch, channel_slug: str, hidden: set[str], bought: frozenset[str]
+        self,
+        batch: _Batch,
+        channel_slug: str,
+        hidden: set[str],
+        history: _History,
+        contact_id: int | None = None,
     ) -> None:
         self.batch = batch
         self.channel_slug = channel_slug
         self.hidden = hidden
-        self.bought = bought
+        self.history = history
+        self.contact_id = contact_id
 
     def keep(self, candidates: Sequence[Candidate]) -> list[Candidate]:
         wanted = [c for c in candidates if c.product_id not in self.hidden]
         kinds = self.batch.product_kinds(self.channel_slug, {c.product_id for c in wanted})
-        return [c for c in wanted if self._allowed(c.product_id, kinds[c.product_id])]
+        bought = self._bought({c.product_id for c in wanted if kinds[c.product_id] is not None})
+        return [c for c in wanted if self._allowed(c.product_id, kinds[c.product_id], bought)]
 
-    def _allowed(self, product_id: str, kind: str | None) -> bool:
-        return kind is not None and (
-            product_id not in self.bought or kind in self.batch.consumable()
-        )
+    def _bought(self, product_ids: set[str]) -> frozenset[str] | set[str]:
+        """What the contact bought among the products: from their history, or read for the
+        products when it holds only some of it."""
+        if self.history.bought_all or self.contact_id is None:
+            return self.history.bought
+        return self.batch.bought_among(self.contact_id, product_ids)
+
+    def _allowed(self, product_id: str, kind: str | None, bought: Set[str]) -> bool:
+        return kind is not None and (product_id not in bought or kind in self.batch.consumable())
 
 
 def visitor_contact_id(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from saleor_mautomation.recommendations import reads
 from saleor_mautomation.recommendations.selectors import (
     STRATEGIES,
     Request,
@@ -388,3 +389,61 @@ def test_a_batchs_statements_do_not_grow_with_its_recipients(shop):
     # the candidates' facts with the seeds' names), where the ORM's reads cost 20
     assert len(many) == len(few) == 9
     assert [sql[1] for sql in many].count("(SELECT") == 1  # settings and version together
+
+
+def test_a_contact_who_bought_more_than_a_look_up_reads_is_never_shown_what_they_bought(shop):
+    # given the first buyer (the tee, the socks, the pin) also bought 510 other products in 17
+    # orders of 30: more than the 500 a look-up reads with their history
+    installation, buyers = shop
+    for n in range(17):
+        rows.order(
+            installation,
+            buyers[0],
+            [rows.line(f"Bulk:{n}-{i}") for i in range(30)],
+            placed_at=rows.NOW - timedelta(days=40),
+        )
+    recommendations_rebuild(installation_id=installation.pk, now=rows.NOW)
+    history = reads.histories([buyers[0].pk])[buyers[0].pk]
+    assert (len(history.bought), history.bought_all) == (reads.BOUGHT_READ + 1, False)
+
+    # when they look at the tee, and when their personalised products are asked for
+    together = recommend(
+        installation.pk,
+        strategy="bought_together",
+        channel_slug="default-channel",
+        contact_id=buyers[0].pk,
+        product_ids=[TEE],
+    )
+    personalised = recommend(
+        installation.pk,
+        strategy="personalised",
+        channel_slug="default-channel",
+        contact_id=buyers[0].pk,
+        first=10,
+    )
+
+    # then the pin and the socks, which they bought, are shown in neither (read for the
+    # candidates), and nothing else is recommendable in the shop
+    assert together == []
+    assert personalised == []
+
+
+def test_histories_read_contact_by_contact_equal_those_of_a_large_batch(shop):
+    # given the 20 buyers and a visitor with views (21 contacts: more than a look-up's few)
+    installation, buyers = shop
+    visitor = rows.contact(installation, email="")
+    for minutes, product_id in enumerate([SOCKS, TEE, PIN, SOCKS]):
+        rows.viewed(visitor, product_id, rows.NOW + timedelta(minutes=minutes), "Category:X")
+    rows.order(installation, buyers[0], [rows.line(MUG)], placed_at=rows.NOW + timedelta(hours=1))
+    people = [b.pk for b in buyers] + [visitor.pk]
+    assert len(people) > reads.PER_CONTACT
+
+    # when the histories are read for all of them at once (a window function over each
+    # contact's rows) and for each alone (each contact's index range, newest first)
+    together = reads.histories(people)
+    alone = {person: reads.histories([person])[person] for person in people}
+
+    # then they are the same, and the visitor's views are newest first, each once
+    assert together == alone
+    assert alone[visitor.pk].viewed == (SOCKS, PIN, TEE)
+    assert alone[buyers[0].pk].ordered[0] == MUG
