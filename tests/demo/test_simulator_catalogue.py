@@ -18,6 +18,7 @@ from saleor_mautomation.catalogue.models import (
     VariantChannelListing,
 )
 from saleor_mautomation.contacts.models import Contact
+from saleor_mautomation.demo import config
 from saleor_mautomation.demo.shop import Shop, percent_off
 from saleor_mautomation.demo.simulator import Action, Simulator
 from saleor_mautomation.events.models import Event
@@ -72,6 +73,32 @@ def catalogue_state(installation_id: int) -> dict:
             ).values_list("product__saleor_id", "channel_slug", "visible_in_listings", "price_min")
         ),
     }
+
+
+RECENTLY_VIEWED = """
+query Shown($channel: String!) {
+  recommendations(strategy: RECENTLY_VIEWED, channel: $channel, first: 10) {
+    product { id price currency }
+  }
+}
+"""
+
+
+def recently_viewed(simulator: Simulator, customer: dict, channel: str) -> list[dict]:
+    """The storefront's recommendations for the signed-in customer, as the demo storefront
+    asks for them."""
+    response = simulator.client.post(
+        f"{simulator.app_url}/graphql/",
+        json={"query": RECENTLY_VIEWED, "variables": {"channel": channel}},
+        headers={
+            "Saleor-Api-Url": config.saleor_api_url(),
+            "Origin": config.saleor_origin(),
+            "Authorization": f"Bearer {simulator._customer_token(customer)}",
+        },
+    )
+    body = response.json()
+    assert "errors" not in body, body
+    return [item["product"] for item in body["data"]["recommendations"]]
 
 
 @pytest.fixture
@@ -177,6 +204,14 @@ def test_a_price_drop_in_the_viewer_s_channel_reaches_them_and_a_full_sync_agree
     assert list(
         JourneyRun.objects.filter(journey=journey).values_list("contact_id", flat=True)
     ) == [contact.pk]
+    # the storefront's recommendations show the customer what they viewed at its EUR price now
+    shown = recently_viewed(ready, customer, "channel-eur")
+    in_stock = [v["id"] for v in product["variants"] if shop.stock(v["id"]) > 0]
+    lowest = min(shop.discounted_price(v, "channel-eur") for v in in_stock)
+    assert [(p["id"], Decimal(p["price"]), p["currency"]) for p in shown] == [
+        (product["id"], Decimal(str(lowest)), "EUR")
+    ]
+    assert lowest == percent_off(listing, 20)
 
 
 def test_after_every_kind_of_move_a_full_sync_finds_what_the_deliveries_said(
