@@ -46,7 +46,7 @@ from anymail.backends.resend import EmailBackend as ResendBackend
 from anymail.exceptions import AnymailError
 from django.core.mail import BadHeaderError
 
-from saleor_mautomation.core.errors import MautomationError, RetryableError
+from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
 from saleor_mautomation.core.http import request_never_sent
 from saleor_mautomation.messages.lanes import Handed, Lane, Ready, hand_over_one
 from saleor_mautomation.messages.mime import HeaderInvalid, Mail
@@ -303,6 +303,8 @@ def _post(sender: EmailSender, api: BatchApi, parts: list[_Part]) -> list[Handed
     params["timeout"] = backend.timeout
     try:
         response = backend.session.request(**params)
+    except (PermanentError, RetryableError) as exc:  # the API's host resolves to a private address
+        return [exc] * len(parts)
     except requests.RequestException as exc:
         sender._drop()  # the next call opens a new connection
         name = exc.__class__.__name__

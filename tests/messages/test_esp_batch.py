@@ -93,11 +93,11 @@ def queued(shop, addresses: list[str], *, broadcast: bool = True) -> list[Messag
 
 def send(*, at: datetime = T, connections: int = 1, **arguments: Any) -> dict[str, int]:
     arguments.setdefault("broadcast", True)
+    arguments.setdefault("allow_private", True)
     return messages_send_due(
         now=at,
         app_url=APP,
         default_from="Linden <shop@linden.example>",
-        allow_private=True,
         limit=500,
         pool=PoolDefaults(connections=connections, batch=arguments.pop("batch", True)),
         **arguments,
@@ -364,3 +364,19 @@ def test_real_time_messages_and_a_deployment_without_batches_send_one_per_call(s
         "cy@example.com",
     ]
     assert {s for s, _ in statuses(journey + broadcast)} == {"sent"}
+
+
+def test_an_api_url_on_a_private_address_is_never_called(shop, postmark):
+    # given: the shop's Postmark API URL is on loopback, which this deployment refuses
+    messages = queued(shop, ["ada@example.com", "bo@example.com"])
+
+    # when
+    counts = send(chunk=10, allow_private=False)
+
+    # then: no call was made; both failed with the reason
+    assert counts == {"failed": 2}
+    assert postmark.requests == []
+    assert {r for _, r in statuses(messages)} == {
+        "127.0.0.1 resolves to a loopback or private address (127.0.0.1); "
+        "set SALEOR_ALLOW_LOOPBACK to allow it"
+    }
