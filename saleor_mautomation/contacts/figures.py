@@ -7,7 +7,6 @@ marked for the write-back to Saleor.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,13 +17,13 @@ from django.db import connection, transaction
 from django.db.models import JSONField
 from psycopg.types.json import Jsonb
 
-from saleor_mautomation.commerce.models import OrderRecord
 from saleor_mautomation.contacts import engagement
 from saleor_mautomation.contacts.lifecycle import stage_of
 from saleor_mautomation.contacts.models import (
     Contact,
     ContactSpend,
 )
+from saleor_mautomation.contacts.order_facts import OrderHistory, order_histories
 from saleor_mautomation.contacts.writeback import predicted_of, writeback_mark
 from saleor_mautomation.core.sql import model_columns, sql_rows, unnest_upsert
 from saleor_mautomation.events.changes import PROFILE, change_note
@@ -68,14 +67,13 @@ def engagement_orders_refresh_many(*, contacts: Sequence[Contact], now: datetime
     written in one statement (other databases write them contact by contact)."""
     if not contacts:
         return
-    orders = _order_rows_of([contact.pk for contact in contacts])
+    histories = order_histories([contact.pk for contact in contacts])
     if connection.vendor != "postgresql":
         for contact in contacts:
-            orders_of = orders.get(contact.pk, [])
-            engagement_orders_refresh(contact=contact, now=now, order_rows=orders_of)
+            engagement_orders_refresh(contact=contact, now=now, history=histories[contact.pk])
         return
     spends = [
-        _order_figures_apply(contact, now=now, order_rows=orders.get(contact.pk, []))
+        _order_figures_apply(contact, now=now, history=histories[contact.pk])
         for contact in contacts
     ]
     # The write-back's predicted items of the buyers in one read, not two queries each.
@@ -138,17 +136,17 @@ def engagement_refresh(*, contact: Contact, now: datetime) -> None:
 
 
 def engagement_orders_refresh(
-    *, contact: Contact, now: datetime, order_rows: list[tuple[Any, ...]] | None = None
+    *, contact: Contact, now: datetime, history: OrderHistory | None = None
 ) -> None:
     """Recompute the figures an order can change (counts, dates, spend, prediction, stage).
 
     The email figures are left alone: they change only with email events
     (``engagement_email_refresh``) and as their windows slide (the nightly sweep). ``contact``
-    must be locked by the caller's transaction. ``order_rows``: its orders' ``_ORDER_FACTS``
+    must be locked by the caller's transaction. ``history``: its orders (``order_histories``)
     when the caller read them already.
     """
     with transaction.atomic(savepoint=False):
-        spend = _order_figures_apply(contact, now=now, order_rows=order_rows)
+        spend = _order_figures_apply(contact, now=now, history=history)
         writeback_mark(contact, now=now, spend={c: s.total for c, s in spend.items()})
         _figures_save(contact, ORDER_FIGURES, spend)
 
@@ -164,78 +162,22 @@ def engagement_email_refresh(*, contact: Contact, now: datetime) -> None:
 
 
 def _order_figures_apply(
-    contact: Contact, *, now: datetime, order_rows: list[tuple[Any, ...]] | None = None
+    contact: Contact, *, now: datetime, history: OrderHistory | None = None
 ) -> dict[str, engagement.Spend]:
     """Set the order figures on the instance (the caller saves it) from one read of the
-    contact's orders; returns the spend per currency, kept in its own table."""
-    facts = [
-        engagement.OrderFact(
-            placed_at=placed_at,
-            status=status,
-            currency=currency,
-            total_gross=total_gross,
-            total_refunded=total_refunded,
-            lines=lines,
-        )
-        for placed_at, status, currency, total_gross, total_refunded, lines in (
-            _order_rows(contact.pk) if order_rows is None else order_rows
-        )
-    ]
-    figures = engagement.engagement_of(facts)
+    contact's orders (``order_histories``); returns the spend per currency, kept in its own
+    table."""
+    if history is None:
+        history = order_histories([contact.pk])[contact.pk]
+    figures = engagement.engagement_of(history.facts)
     contact.orders_count = figures.orders_count
     contact.first_order_at = figures.first_order_at
     contact.last_order_at = figures.last_order_at
-    contact.favourite_categories = figures.favourite_categories
+    contact.favourite_categories = history.favourite_categories
     contact.predicted_next_order_at = figures.predicted_next_order_at
     contact.prediction_basis = figures.prediction_basis
     contact.lifecycle_stage = stage_of(contact, now=now)
     return figures.spend
-
-
-_ORDER_FACTS = ("placed_at", "status", "currency", "total_gross", "total_refunded", "lines")
-
-
-def _order_rows(contact_id: int) -> list[tuple[Any, ...]]:
-    """The columns of the contact's orders that its figures come from.
-
-    On PostgreSQL a plain statement: its driver returns these types as the ORM does (but the
-    JSON, which Django's loader leaves as text), and compiling the ORM query costs more than
-    running it on this path, taken per order event. Other backends need the ORM's conversions.
-    """
-    if connection.vendor != "postgresql":
-        return list(OrderRecord.objects.filter(contact_id=contact_id).values_list(*_ORDER_FACTS))
-    rows = sql_rows(
-        f"SELECT {', '.join(_ORDER_FACTS)} FROM {OrderRecord._meta.db_table} "  # noqa: S608
-        "WHERE contact_id = %s",
-        [contact_id],
-        prepare=True,
-    )
-    return [
-        (*row[:-1], json.loads(row[-1]) if isinstance(row[-1], str) else row[-1]) for row in rows
-    ]
-
-
-def _order_rows_of(contact_ids: Sequence[int]) -> dict[int, list[tuple[Any, ...]]]:
-    """``_order_rows`` of many contacts in one query, by contact."""
-    found: dict[int, list[tuple[Any, ...]]] = {}
-    if connection.vendor != "postgresql":
-        orm_rows = OrderRecord.objects.filter(contact_id__in=contact_ids).values_list(
-            "contact_id", *_ORDER_FACTS
-        )
-        for contact_id, *facts in orm_rows:
-            found.setdefault(contact_id, []).append(tuple(facts))
-        return found
-    rows = sql_rows(
-        f"SELECT contact_id, {', '.join(_ORDER_FACTS)} FROM {OrderRecord._meta.db_table} "  # noqa: S608
-        "WHERE contact_id = ANY(%s)",
-        [list(contact_ids)],
-        prepare=True,
-    )
-    for contact_id, *facts in rows:
-        lines = facts[-1]
-        facts[-1] = json.loads(lines) if isinstance(lines, str) else lines
-        found.setdefault(contact_id, []).append(tuple(facts))
-    return found
 
 
 def _email_figures_apply(contact: Contact, *, now: datetime) -> None:
