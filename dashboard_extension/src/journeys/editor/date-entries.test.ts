@@ -15,7 +15,9 @@ import {
   addMonths,
   checkDateEntry,
   checkRecurring,
+  canEnterAlreadyAbove,
   checkThreshold,
+  entersAlreadyAbove,
   nextOccurrences,
   occurrence,
   offsetOf,
@@ -28,6 +30,7 @@ import {
   withDirection,
   withEvery,
   withOffset,
+  withEnterAlreadyAbove,
   withThresholdAttribute,
   withThresholdValue,
 } from "./date-entries";
@@ -153,6 +156,26 @@ describe("attribute thresholds", () => {
     expect(thresholdOf(withDirection(entry, null)).direction).toBeNull();
   });
 
+  it("also enter those already above: off by default, on for upward or any direction, dropped with down", () => {
+    const line = withThresholdValue(withThresholdAttribute(thresholdEntry(), "loyalty_points"), 1000);
+    expect(entersAlreadyAbove(line)).toBe(false);
+    expect("enter_already_above" in line).toBe(false);
+    expect(canEnterAlreadyAbove(line)).toBe(true);
+
+    const on = withEnterAlreadyAbove(line, true);
+    expect(on.enter_already_above).toBe(true);
+    expect(problems(checkThreshold, on)).toEqual([]);
+    expect(canEnterAlreadyAbove(withDirection(on, null))).toBe(true);
+    expect(withDirection(on, null).enter_already_above).toBe(true);
+
+    const down = withDirection(on, "down");
+    expect(canEnterAlreadyAbove(down)).toBe(false);
+    expect("enter_already_above" in down).toBe(false);
+    expect(problems(checkThreshold, { ...down, enter_already_above: true })).toEqual([["entry.enter_already_above", "already_above_upward"]]);
+
+    expect(withEnterAlreadyAbove(on, false)).toEqual(line);
+  });
+
   it("read the loyalty preset's entry", () => {
     const preset = (presets as unknown as { key: string; definition: { entry: JsonObject } }[]).find((p) => p.key === "loyalty-milestone");
     expect(thresholdOf(preset!.definition.entry)).toEqual({ attribute: "loyalty_points", threshold: 1000, direction: "up" });
@@ -181,8 +204,11 @@ describe("messages", () => {
     ...DIRECTIONS.map((d) => `dates.editor.direction.${d}`),
     "dates.editor.when.before",
     "dates.editor.when.after",
+    "dates.editor.threshold.alreadyAbove",
+    "dates.editor.threshold.alreadyAbove.on",
+    "dates.editor.threshold.alreadyAbove.off",
   ];
-  const problemIds = ["attribute_key", "attribute_only", "iso_date", "threshold_attribute", "threshold_value"].map((c) => `editor.problem.${c}`);
+  const problemIds = ["attribute_key", "attribute_only", "iso_date", "threshold_attribute", "threshold_value", "already_above_upward"].map((c) => `editor.problem.${c}`);
 
   it.each([
     ["en", enDates as Record<string, string>, enEditor as Record<string, string>],

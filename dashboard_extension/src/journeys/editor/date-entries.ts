@@ -9,7 +9,9 @@
  *   keep the start's day or the month's last (31 Jan, 28 Feb, 31 Mar), as the server counts;
  * - "Attribute crossed a line" is an event entry on `attribute.threshold_crossed` whose filters
  *   name the attribute, the line and the direction; the server watches the lines such entries
- *   name.
+ *   name. It reacts to crossings from the moment the journey is active: whoever is already above
+ *   when it is published is not crossing. `enter_already_above` (off by default; upward or any
+ *   direction only) also enrols those, once, at publication.
  */
 import type { Json, JsonObject } from "./types";
 import { isObject } from "./types";
@@ -182,11 +184,28 @@ export const thresholdOf = (config: JsonObject): Threshold => {
 export const withThresholdAttribute = (config: JsonObject, key: string): JsonObject => withEq(config, "attribute", key.trim() === "" ? null : key.trim());
 export const withThresholdValue = (config: JsonObject, value: number | null): JsonObject =>
   withEq(config, "threshold", value === null || !Number.isFinite(value) ? null : value);
-export const withDirection = (config: JsonObject, direction: Direction | null): JsonObject => withEq(config, "direction", direction);
+/** A downward entry cannot enter those already above: the option goes with "down". */
+export const withDirection = (config: JsonObject, direction: Direction | null): JsonObject => {
+  const next = withEq(config, "direction", direction);
+  return direction === "down" ? withEnterAlreadyAbove(next, false) : next;
+};
+
+/** Whether publishing also enrols the contacts already at or above the line. */
+export const entersAlreadyAbove = (config: JsonObject): boolean => config.enter_already_above === true;
+
+/** The option can be offered: the entry is not downward. */
+export const canEnterAlreadyAbove = (config: JsonObject): boolean => thresholdOf(config).direction !== "down";
+
+/** On: `enter_already_above: true`; off: the key is left out (the server's default). */
+export const withEnterAlreadyAbove = (config: JsonObject, on: boolean): JsonObject => {
+  const { enter_already_above: _old, ...rest } = config;
+  return on ? { ...rest, enter_already_above: true } : rest;
+};
 
 /** What the server needs to watch a line: the attribute and a number (entry.where). */
 export const checkThreshold = (entry: JsonObject, add: Add): void => {
   const { attribute, threshold } = thresholdOf(entry);
   if (!ATTRIBUTE_KEY.test(attribute)) add("entry.where", "threshold_attribute");
   else if (threshold === null) add("entry.where", "threshold_value");
+  if (entersAlreadyAbove(entry) && !canEnterAlreadyAbove(entry)) add("entry.enter_already_above", "already_above_upward");
 };

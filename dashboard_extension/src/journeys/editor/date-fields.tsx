@@ -1,4 +1,4 @@
-import { Box, Input, Select, Text } from "@saleor/macaw-ui";
+import { Box, Checkbox, Input, Select, Text } from "@saleor/macaw-ui";
 import { useIntl } from "react-intl";
 
 import {
@@ -9,6 +9,8 @@ import {
   type Repeat,
   UNITS,
   type Unit,
+  canEnterAlreadyAbove,
+  entersAlreadyAbove,
   isThresholdEntry,
   nextOccurrences,
   offsetOf,
@@ -17,6 +19,7 @@ import {
   withAttribute,
   withDateField,
   withDirection,
+  withEnterAlreadyAbove,
   withEvery,
   withOffset,
   withRepeat,
@@ -167,6 +170,20 @@ export const ThresholdFields = ({ config, onChange }: Props) => {
         onChange={(value: string) => onChange(withDirection(config, value === "any" ? null : (value as Direction)))}
         data-testid="field-threshold-direction"
       />
+      {canEnterAlreadyAbove(config) && (
+        <Box display="flex" flexDirection="column" gap={1}>
+          <Checkbox
+            checked={entersAlreadyAbove(config)}
+            onCheckedChange={(checked) => onChange(withEnterAlreadyAbove(config, checked === true))}
+            data-testid="field-threshold-already-above"
+          >
+            <Text size={3}>{t("dates.editor.threshold.alreadyAbove")}</Text>
+          </Checkbox>
+          <Text size={2} color="default2">
+            {t(entersAlreadyAbove(config) ? "dates.editor.threshold.alreadyAbove.on" : "dates.editor.threshold.alreadyAbove.off")}
+          </Text>
+        </Box>
+      )}
     </Box>
   );
 };
