@@ -6,7 +6,7 @@ number is read where the text is one (``-12``, ``1200``, ``2.5``). The lines are
 shop's active journeys wait for: an entry (or a wait-for-event step) on this event filtered on
 ``attribute`` = a key and ``threshold`` = a number (the journey editor writes exactly that).
 
-State (ADR 0048): a ``ThresholdLine`` per line ever watched, ``watched`` while an active journey
+State (ADR 0050): a ``ThresholdLine`` per line ever watched, ``watched`` while an active journey
 names it, and a ``ThresholdSide`` per contact at or above it (no row: below) with the crossings
 recorded so far. When a line becomes watched (a journey naming it is published or resumed), the
 sides are read from the values as they are, recording nothing: a journey reacts to crossings

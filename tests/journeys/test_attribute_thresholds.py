@@ -2,7 +2,7 @@
 shop's journeys watch, up once, down, re-armed; no reading is no crossing; the event enters
 journeys and counts in segments' conditions; the baseline when a line becomes watched and the
 entry's ``enter_already_above``; crossings read at write time (the trigger endpoint's
-``attributes``) and the sweep's watermark (ADR 0048)."""
+``attributes``) and the sweep's watermark (ADR 0050)."""
 
 from __future__ import annotations
 
