@@ -132,9 +132,7 @@ def model_select(
     sql = f"SELECT {columns} FROM {model._meta.db_table} WHERE {where} {suffix}"  # noqa: S608
     rows: Sequence[Sequence[Any]] = sql_rows(sql, params, prepare=prepare)
     convert = [
-        (n, field.from_db_value)
-        for n, field in enumerate(fields)
-        if hasattr(field, "from_db_value")
+        (n, _from_db(field)) for n, field in enumerate(fields) if hasattr(field, "from_db_value")
     ]
     if convert:
         rows = [_converted(list(row), convert, connection) for row in rows]
@@ -151,6 +149,24 @@ def model_select(
         state.db = DEFAULT_DB_ALIAS
         instances.append(instance)
     return instances
+
+
+def _from_db(field: models.Field[Any, Any]) -> Any:
+    """The field's ``from_db_value``; for a JSON field with the default decoder, one that makes
+    the empty object and array without the decoder: most of a contact's ten JSON columns hold
+    one, and decoding them was half of reading a backfill page's contacts."""
+    decode = field.from_db_value  # type: ignore[attr-defined]
+    if not isinstance(field, models.JSONField) or field.decoder is not None:
+        return decode
+
+    def from_db_value(value: Any, expression: Any, connection: Any) -> Any:
+        if value == "{}":
+            return {}
+        if value == "[]":
+            return []
+        return decode(value, expression, connection)
+
+    return from_db_value
 
 
 def _converted(row: list[Any], convert: Sequence[tuple[int, Any]], connection: Any) -> list[Any]:

@@ -73,3 +73,21 @@ def test_nothing_found_is_an_empty_list(shop):
 
     assert [c.email for c in found] == ["a@example.com"]
     assert none == []
+
+
+def test_empty_json_values_are_new_objects_of_each_instance(shop):
+    # given: two contacts whose JSON columns are empty but for one object and one array
+    make_contact(shop, email="a@example.com", metadata={"tier": "gold"}, segments=["vip"])
+    make_contact(shop, email="b@example.com")
+
+    # when
+    first, second = model_select(Contact, "installation_id = %s", [shop.pk], suffix="ORDER BY id")
+
+    # then
+    assert (first.metadata, first.segments) == ({"tier": "gold"}, ["vip"])
+    assert (second.metadata, second.segments, second.preferences) == ({}, [], {})
+    assert second.metadata is not second.preferences
+    second.metadata["tier"] = "silver"
+    second.segments.append("new")
+    (again,) = model_select(Contact, "email = %s", ["b@example.com"])
+    assert (again.metadata, again.segments, again.preferences) == ({}, [], {})
