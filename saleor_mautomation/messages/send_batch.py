@@ -53,21 +53,19 @@ class BatchReads:
             self.rules[installation_id] = rules_of(installation_id)[0]
         self.suppressed: dict[tuple[int, str], str] = {
             (installation_id, address): reason
-            for installation_id, address, reason in Suppression.objects.filter(
-                installation_id__in=list(self.rules),
-                address__in={m.to_address.lower() for m in messages},
-            ).values_list("installation_id", "address", "reason")
+            for installation_id, address, reason in _suppressions(
+                list(self.rules), list({m.to_address.lower() for m in messages})
+            )
         }
         self.recent: dict[tuple[int, str], list[tuple[int, datetime]]] = {}
         marketing = [m for m in messages if m.contact_id and m.kind == Template.Kind.MARKETING]
         if marketing:
             window = max(self.rules[m.installation_id].cap(m.channel)[1] for m in marketing)
-            for pk, contact_id, channel, sent_at in Message.objects.filter(
-                contact_id__in={m.contact_id for m in marketing},
-                channel__in={m.channel for m in marketing},
-                kind=Template.Kind.MARKETING,
-                sent_at__gte=now - timedelta(hours=window),
-            ).values_list("pk", "contact_id", "channel", "sent_at"):
+            for pk, contact_id, channel, sent_at in _recent(
+                list({m.contact_id for m in marketing if m.contact_id}),
+                list({m.channel for m in marketing}),
+                now - timedelta(hours=window),
+            ):
                 if sent_at is not None and contact_id is not None:
                     self.recent.setdefault((contact_id, channel), []).append((pk, sent_at))
         contacts = {m.contact_id: m.contact for m in messages if m.contact is not None}
@@ -105,6 +103,42 @@ class BatchReads:
         self.suppressed.setdefault((message.installation_id, message.to_address.lower()), reason)
 
 
+# PostgreSQL: the batch's addresses and contacts as one bound array each (an ``IN`` list of
+# five hundred placeholders costs more to build and parse than the query takes to run).
+_SUPPRESSIONS = (
+    f"SELECT installation_id, address, reason FROM {Suppression._meta.db_table} "  # noqa: S608
+    "WHERE installation_id = ANY(%s) AND address = ANY(%s)"
+)
+_RECENT = (
+    f"SELECT id, contact_id, channel, sent_at FROM {Message._meta.db_table} "  # noqa: S608
+    "WHERE contact_id = ANY(%s) AND channel = ANY(%s) AND kind = %s AND sent_at >= %s"
+)
+
+
+def _suppressions(installation_ids: list[int], addresses: list[str]) -> list[tuple[Any, ...]]:
+    if connection.vendor == "postgresql":
+        return _rows(_SUPPRESSIONS, [installation_ids, addresses])
+    return list(
+        Suppression.objects.filter(
+            installation_id__in=installation_ids, address__in=addresses
+        ).values_list("installation_id", "address", "reason")
+    )
+
+
+def _recent(contact_ids: list[int], channels: list[str], since: datetime) -> list[tuple[Any, ...]]:
+    """Marketing messages sent to these contacts on these channels since ``since``."""
+    if connection.vendor == "postgresql":
+        return _rows(_RECENT, [contact_ids, channels, Template.Kind.MARKETING, since])
+    return list(
+        Message.objects.filter(
+            contact_id__in=contact_ids,
+            channel__in=channels,
+            kind=Template.Kind.MARKETING,
+            sent_at__gte=since,
+        ).values_list("pk", "contact_id", "channel", "sent_at")
+    )
+
+
 def attempts_start(message_ids: Iterable[int], *, now: datetime) -> None:
     """One statement: the attempt of each message of a chunk, recorded before any of them
     is handed over (``messages_recover`` reads an unfinished attempt as a send in doubt)."""
@@ -113,11 +147,17 @@ def attempts_start(message_ids: Iterable[int], *, now: datetime) -> None:
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in ("message_id", "started_at", "outcome", "detail"))
+    source = _unnest(("id",)) if connection.vendor == "postgresql" else _values(("id",), len(ids))
     _rows(  # the chunk's rows in one INSERT, without an ORM instance per message
         f"INSERT INTO {quote(MessageAttempt._meta.db_table)} ({columns}) "  # noqa: S608
         f"SELECT v.id, %s{_CASTS.get(connection.vendor, {}).get('sent_at', '')}, %s, %s "
-        f"FROM {_values(('id',), len(ids))}",
-        [connection.ops.adapt_datetimefield_value(now), "started", "", *ids],
+        f"FROM {source}",
+        [
+            connection.ops.adapt_datetimefield_value(now),
+            "started",
+            "",
+            *([ids] if connection.vendor == "postgresql" else ids),
+        ],
     )
 
 
@@ -142,41 +182,19 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 def _write(messages: dict[int, Message], outcomes: dict[int, Outcome], now: datetime) -> None:
     """Two statements: each message still ``sending`` gets its outcome (its other columns as
     this batch holds them: nobody else writes a claimed message), then every attempt."""
-    adapt = connection.ops.adapt_datetimefield_value
-    params: list[Any] = []
+    columns: list[list[Any]] = [[] for _ in ("id", *_MESSAGE_COLUMNS)]
+    details: list[Any] = []
     for pk, outcome in outcomes.items():
         message = messages[pk]
         fields = {name: getattr(message, name) for name in _FIELDS} | outcome.fields
-        params += [pk, outcome.status, outcome.reason, adapt(fields["sent_at"])]
-        params += [fields["subject"], fields["message_id"], fields["provider_id"]]
-        params.append(adapt(fields["send_after"]))
-    names = ("id", *_MESSAGE_COLUMNS)
-    attempts: list[Any] = []
-    for pk, outcome in outcomes.items():
-        attempts += [
-            pk,
-            outcome.status,
-            outcome.reason if outcome.detail is None else outcome.detail,
-        ]
-    quote = connection.ops.quote_name
-    table = quote(Message._meta.db_table)
-    sets = ", ".join(f"{quote(column)} = v.{column}" for column in _MESSAGE_COLUMNS)
-    attempt_table = quote(MessageAttempt._meta.db_table)
+        # (str: psycopg would write an enum by its name, a TextChoices member's upper-case)
+        row = (pk, str(outcome.status), outcome.reason, *(fields[name] for name in _FIELDS))
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+        details.append(outcome.reason if outcome.detail is None else outcome.detail)
     with transaction.atomic():
-        changed = _rows(
-            f"UPDATE {table} SET {sets} FROM {_values(names, len(outcomes))} "  # noqa: S608
-            f"WHERE {table}.{quote('id')} = v.id AND {table}.{quote('status')} = %s "
-            f"RETURNING {table}.{quote('id')}",
-            [*params, Status.SENDING],
-        )
-        _rows(
-            f"UPDATE {attempt_table} SET {quote('finished_at')} = %s, "  # noqa: S608
-            f"{quote('outcome')} = v.outcome, {quote('detail')} = v.detail "
-            f"FROM {_values(('id', 'outcome', 'detail'), len(outcomes))} "
-            f"WHERE {attempt_table}.{quote('message_id')} = v.id "
-            f"AND {attempt_table}.{quote('finished_at')} IS NULL",
-            [adapt(now), *attempts],
-        )
+        changed = _messages_update(columns)
+        _attempts_finish(columns[0], columns[1], details, now)
         tallies_add(
             Tally(
                 installation_id=messages[pk].installation_id,
@@ -187,6 +205,62 @@ def _write(messages: dict[int, Message], outcomes: dict[int, Outcome], now: date
             for (pk,) in changed
             if outcomes[pk].status == Status.SENT
         )
+
+
+_TYPES = {"id": "bigint", "sent_at": "timestamptz", "send_after": "timestamptz"}
+
+
+def _unnest(names: tuple[str, ...]) -> str:
+    """PostgreSQL: a ``FROM`` source ``v`` of one array per column. The text has a placeholder
+    per column whatever the chunk's size: a ``VALUES`` list of fifty outcomes had four
+    hundred, and psycopg splitting that text to bind them was a fifth of a sender's CPU."""
+    arrays = ", ".join(f"%s::{_TYPES.get(name, 'text')}[]" for name in names)
+    return f"unnest({arrays}) AS v({', '.join(names)})"
+
+
+def _messages_update(columns: list[list[Any]]) -> list[tuple[Any, ...]]:
+    """The outcome of each message still ``sending``; the ids it changed."""
+    names = ("id", *_MESSAGE_COLUMNS)
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        source, params = _unnest(names), list(columns)
+    else:
+        adapt = connection.ops.adapt_datetimefield_value
+        dates = {names.index("sent_at"), names.index("send_after")}
+        source, params = _values(names, len(columns[0])), []
+        for row in zip(*columns, strict=True):
+            params += [adapt(v) if n in dates else v for n, v in enumerate(row)]
+    quote = connection.ops.quote_name
+    table = quote(Message._meta.db_table)
+    sets = ", ".join(f"{quote(column)} = v.{column}" for column in _MESSAGE_COLUMNS)
+    return _rows(
+        f"UPDATE {table} SET {sets} FROM {source} "  # noqa: S608
+        f"WHERE {table}.{quote('id')} = v.id AND {table}.{quote('status')} = %s "
+        f"RETURNING {table}.{quote('id')}",
+        [*params, Status.SENDING],
+    )
+
+
+def _attempts_finish(
+    ids: list[int], statuses: list[Any], details: list[Any], now: datetime
+) -> None:
+    """Every attempt of these messages still open gets its outcome and detail."""
+    names = ("id", "outcome", "detail")
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        source, params = _unnest(names), [ids, statuses, details]
+    else:
+        source, params = _values(names, len(ids)), []
+        for row in zip(ids, statuses, details, strict=True):
+            params += row
+    quote = connection.ops.quote_name
+    table = quote(MessageAttempt._meta.db_table)
+    _rows(
+        f"UPDATE {table} SET {quote('finished_at')} = %s, "  # noqa: S608
+        f"{quote('outcome')} = v.outcome, {quote('detail')} = v.detail FROM {source} "
+        f"WHERE {table}.{quote('message_id')} = v.id AND {table}.{quote('finished_at')} IS NULL",
+        [connection.ops.adapt_datetimefield_value(now), *params],
+    )
 
 
 def outcomes_write(
