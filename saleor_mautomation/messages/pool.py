@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from saleor_mautomation.messages.models import ProviderPace, ProviderSlot
@@ -128,6 +128,17 @@ def slots_acquire(
     the ids of the slots it got (none: all are held). ``first``: the slots' rows are made
     if the pool has none yet."""
     capacity = max(capacity, 1)
+    if not first and connection.vendor == "postgresql":  # a chunk's renewal: one statement
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _ACQUIRE,
+                [
+                    *(now + LEASE, key, holder),  # renewed
+                    *(key, capacity, holder, now, max(wanted, 0)),  # free
+                    *(holder, now + LEASE),  # taken
+                ],
+            )
+            return [int(pk) for (pk,) in cursor.fetchall()]
     with transaction.atomic():
         if first:
             ProviderSlot.objects.bulk_create(
@@ -146,6 +157,20 @@ def slots_acquire(
         if free:
             ProviderSlot.objects.filter(pk__in=free).update(holder=holder, expires_at=now + LEASE)
     return free
+
+
+_SLOTS = ProviderSlot._meta.db_table
+# The holder's slots renewed and up to ``wanted`` free ones taken, in one statement (five round
+# trips and three ORM statements per chunk before). A slot the holder has is renewed, never
+# taken again: the free ones are another holder's or nobody's.
+_ACQUIRE = (
+    f"WITH renewed AS (UPDATE {_SLOTS} SET expires_at = %s "  # noqa: S608 - the model's table
+    "WHERE key = %s AND holder = %s RETURNING id), "
+    f"free AS (SELECT id FROM {_SLOTS} WHERE key = %s AND slot < %s AND holder <> %s "
+    "AND (holder = '' OR expires_at < %s) ORDER BY slot LIMIT %s FOR UPDATE SKIP LOCKED) "
+    f"UPDATE {_SLOTS} SET holder = %s, expires_at = %s FROM free "
+    f"WHERE {_SLOTS}.id = free.id RETURNING {_SLOTS}.id"
+)
 
 
 def slots_release(*, key: str, holder: str) -> None:
