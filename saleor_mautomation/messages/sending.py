@@ -28,11 +28,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.core.errors import RetryableError
+from saleor_mautomation.core.sql import model_select
 from saleor_mautomation.messages.channels import (
     ChannelSpec,
     Opening,
@@ -67,6 +68,7 @@ from saleor_mautomation.messages.send_batch import (
     outcomes_write,
 )
 from saleor_mautomation.messages.services import suppression_add
+from saleor_mautomation.saleor.models import Installation
 
 logger = logging.getLogger(__name__)
 
@@ -282,15 +284,36 @@ def _chunk_deliver(
 
 
 def _claimed(ids: list[int]) -> dict[int, Message]:
-    """The claimed messages in sending order, each template version read once per batch and
-    shared by its messages (a broadcast's thousand rows do not each carry its HTML)."""
-    messages = {
-        m.pk: m
-        for m in Message.objects.select_related("contact", "installation")
-        .defer("installation__auth_token", "installation__jwks")  # its status is what is read
-        .filter(pk__in=ids)
-        .order_by("installation_id", "channel", "pk")
-    }
+    """The claimed messages in sending order with their contacts and installations, each
+    template version read once per batch and shared by its messages (a broadcast's thousand
+    rows do not each carry its HTML). On PostgreSQL messages and contacts are read by
+    ``core.sql.model_select`` (one bound array each, no ``Model.__init__`` per row: a bulk
+    batch's 500 messages and contacts through the ORM's join were a sixth of a sender's CPU)."""
+    if connection.vendor == "postgresql":
+        rows = model_select(
+            Message, "id = ANY(%s)", [ids], suffix="ORDER BY installation_id, channel, id"
+        )
+        contacts = {
+            contact.pk: contact
+            for contact in model_select(
+                Contact, "id = ANY(%s)", [list({m.contact_id for m in rows if m.contact_id})]
+            )
+        }
+        shops = Installation.objects.defer("auth_token", "jwks").in_bulk(
+            {m.installation_id for m in rows}
+        )
+        for message in rows:
+            message.installation = shops[message.installation_id]
+            message.contact = contacts.get(message.contact_id) if message.contact_id else None
+        messages = {m.pk: m for m in rows}
+    else:
+        messages = {
+            m.pk: m
+            for m in Message.objects.select_related("contact", "installation")
+            .defer("installation__auth_token", "installation__jwks")  # its status is read
+            .filter(pk__in=ids)
+            .order_by("installation_id", "channel", "pk")
+        }
     versions = TemplateVersion.objects.select_related("template").in_bulk(
         {m.template_version_id for m in messages.values() if m.template_version_id}
     )
