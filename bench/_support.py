@@ -96,3 +96,51 @@ def copy_rows(model: Any, rows: Iterable[Mapping[str, Any]]) -> int:
                 )
                 written += 1
     return written
+
+
+def rows_generate(
+    model: Any,
+    count: int,
+    *,
+    varying: Mapping[str, str],
+    start: int = 0,
+    batch: int = 200_000,
+    progress: Any = None,
+    **fixed: Any,
+) -> int:
+    """Insert ``count`` rows of ``model`` in set-based statements (PostgreSQL's
+    ``generate_series``, ``batch`` rows each): no Python object per row, so a million rows take
+    seconds of the server's time and no memory here. Every concrete column gets the value an
+    instance built with ``fixed`` would save (its defaults, ``auto_now_add`` too), except the
+    ``varying`` ones: an SQL expression of ``g`` each, the row's number from ``start``
+    (``"'person' || g || '@bench.example'"``). ``progress(done)`` after each statement."""
+    from django.db import connection
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    known = {f.name for f in fields} | {f.attname for f in fields}
+    unknown = set(varying) - known
+    if unknown:
+        raise LookupError(f"{model.__name__} has no column {sorted(unknown)}")
+    instance = model(**fixed)
+    columns, values, params = [], [], []
+    for field in fields:
+        columns.append(connection.ops.quote_name(field.column))
+        expression = varying.get(field.name, varying.get(field.attname))
+        if expression is not None:
+            values.append(expression)
+        else:
+            values.append("%s")
+            params.append(field.get_db_prep_save(field.pre_save(instance, add=True), connection))
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "  # noqa: S608 - the model's
+        f"SELECT {', '.join(values)} FROM generate_series(%s, %s) AS g"
+    )
+    done = 0
+    with connection.cursor() as cursor:
+        for first in range(start, start + count, batch):
+            last = min(first + batch, start + count) - 1
+            cursor.execute(sql, [*params, first, last])
+            done += last - first + 1
+            if progress is not None:
+                progress(done)
+    return done
