@@ -40,6 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tools")]
 
+from _support import rows_generate  # noqa: E402
 from pgserver import _create_database, postgres  # type: ignore[import-not-found]  # noqa: E402
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
@@ -47,6 +48,9 @@ CONTACTS = max(500, int(1_000_000 * SCALE))
 SENDERS = int(os.environ.get("BENCH_SENDERS", "2"))
 BARE = min(CONTACTS, int(os.environ.get("BENCH_BARE", "5000")))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "3600"))
+# Seconds between progress reads: each counts the outbox by status, a scan of every message
+# that at a million would take a share of the cores from the senders if done every 2 s.
+POLL = float(os.environ.get("BENCH_POLL", str(max(2.0, 20 * SCALE))))
 # Milliseconds the sink waits before it answers a message's data (0: at once, as on loopback;
 # a relay across a network answers a few to tens of milliseconds later).
 DELAY = float(os.environ.get("BENCH_SINK_DELAY_MS", "0")) / 1000
@@ -195,13 +199,15 @@ def wait_for_port(port: int) -> None:
 
 def setup(now: Any) -> int:
     """The shop, its contacts, the segment and the broadcast journey due now."""
+    from django.db import connection
+
     from saleor_mautomation.contacts.models import Contact
     from saleor_mautomation.journeys.models import Journey
     from saleor_mautomation.journeys.services import journey_publish
     from saleor_mautomation.messages.models import SendingRules
     from saleor_mautomation.messages.services import templates_builtin_ensure
     from saleor_mautomation.saleor.models import Installation
-    from saleor_mautomation.segments.membership import segment_rebuild
+    from saleor_mautomation.segments.models import Membership, Segment
     from saleor_mautomation.segments.services import segment_create
 
     shop = Installation.objects.create(
@@ -216,25 +222,37 @@ def setup(now: Any) -> int:
     SendingRules.objects.update_or_create(
         installation=shop, defaults={"quiet_start_hour": None, "quiet_end_hour": None}
     )
-    for first in range(0, CONTACTS, 10_000):
-        Contact.objects.bulk_create(
-            Contact(
-                installation=shop,
-                email=f"person{n}@{DOMAIN}",
-                first_name=f"Person {n}",
-                email_consent="granted",
-                language_code="en",
-                time_zone="Europe/Berlin",
-            )
-            for n in range(first, min(first + 10_000, CONTACTS))
-        )
     segment = segment_create(
         installation_id=shop.pk,
         name="Consenting",
         definition={"version": 1, "root": {"type": "consent", "status": ["granted"]}},
         now=now,
     )
-    segment_rebuild(segment=segment, now=now)
+    # Set-based (seconds for a million, no row in this process's memory): the contacts, then
+    # the memberships and contact segment keys segment_rebuild would give them (its entry
+    # events, which nothing of a broadcast reads, are left out), then fresh statistics.
+    rows_generate(
+        Contact,
+        CONTACTS,
+        varying={"email": f"'person' || g || '@{DOMAIN}'", "first_name": "'Person ' || g"},
+        progress=lambda done: log(f"  {done:,} contacts"),
+        installation=shop,
+        email_consent="granted",
+        language_code="en",
+        time_zone="Europe/Berlin",
+        segments=[segment.key],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Membership._meta.db_table} "  # noqa: S608 - the model's own table
+            "(installation_id, segment_id, contact_id, entered_at, exited_at, entry_pending) "
+            f"SELECT installation_id, %s, id, %s, NULL, false FROM {Contact._meta.db_table} "
+            "WHERE installation_id = %s",
+            [segment.pk, now, shop.pk],
+        )
+        cursor.execute(f"ANALYZE {Contact._meta.db_table}")
+        cursor.execute(f"ANALYZE {Membership._meta.db_table}")
+    Segment.objects.filter(pk=segment.pk).update(evaluated_at=now)
     journey = Journey.objects.create(
         installation=shop,
         key="bench",
@@ -304,7 +322,93 @@ def bare_loop(installation_id: int, port: int) -> float:
     return BARE / (time.perf_counter() - started)
 
 
+def run(
+    processes: dict[str, subprocess.Popen[bytes]], env: dict[str, str], var: str, shop: int
+) -> tuple[float, float, float, dict[str, float], dict[int, float]]:
+    """Start the processes, wait for the broadcast to be sent, stop them, then the bare loop:
+    its emails/s and CPU ms per email, when the processes started, peak RSS per process, the
+    workers' CPU seconds."""
+    from django.db import connection
+    from django.db.models import Count
+
+    from saleor_mautomation.messages.models import Message
+
+    redis_port = int(env["CELERY_BROKER_URL"].rsplit(":", 1)[1].split("/")[0])
+    sink_port = int(env["EMAIL_URL"].rsplit(":", 1)[1])
+    out = str(Path(var) / "sink.json")
+    logs = Path(var)
+    processes["redis"] = subprocess.Popen(
+        ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    processes["sink"] = subprocess.Popen(
+        [sys.executable, __file__, "--sink", str(sink_port), out], env=env
+    )
+    wait_for_port(redis_port)
+    wait_for_port(sink_port)
+    cli = [sys.executable, "-m", "saleor_mautomation.cli"]
+    log(f"starting the scheduler and {SENDERS} bulk workers ...")
+    started = time.time()
+    for n in range(SENDERS):
+        processes[f"worker{n}"] = subprocess.Popen(
+            [
+                *cli,
+                "worker",
+                "--queues",
+                "bulk,sending",
+                "--concurrency",
+                "1",
+                "--hostname",
+                f"b{n}@%h",
+            ],
+            env=env,
+            stdout=(logs / f"worker{n}.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+    processes["scheduler"] = subprocess.Popen(
+        [*cli, "scheduler"],
+        env=env,
+        stdout=(logs / "scheduler.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    peaks: dict[str, float] = {}
+    cpu: dict[int, float] = {}  # each worker process's CPU seconds, last seen
+    done = 0
+    while time.time() - started < TIMEOUT:
+        time.sleep(POLL)
+        for name, process in processes.items():
+            for pid in [process.pid, *descendants(process.pid)]:
+                key = name if pid == process.pid else f"{name}.child"
+                peaks[key] = max(peaks.get(key, 0.0), peak_rss_mb(pid))
+                if name.startswith("worker"):
+                    cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
+        statuses = dict(Message.objects.values_list("status").annotate(n=Count("pk")))
+        done = sum(n for status, n in statuses.items() if status not in {"queued", "sending"})
+        log(f"{time.time() - started:5.0f}s {statuses}")
+        if done >= CONTACTS:
+            break
+    for name in ("scheduler", *(f"worker{n}" for n in range(SENDERS))):
+        processes[name].send_signal(signal.SIGTERM)
+    for name in ("scheduler", *(f"worker{n}" for n in range(SENDERS))):
+        try:
+            processes[name].wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            processes[name].kill()
+    log(f"bare loop: {BARE:,} messages over one connection ...")
+    cpu_before = time.process_time()
+    bare = bare_loop(shop, sink_port)
+    bare_cpu = (time.process_time() - cpu_before) * 1000 / BARE
+    connection.close()
+    processes["sink"].send_signal(signal.SIGTERM)
+    processes["sink"].wait(timeout=60)
+    processes["redis"].terminate()
+    processes["redis"].wait(timeout=30)
+    return bare, bare_cpu, started, peaks, cpu
+
+
 def main() -> None:
+    # Stopped (SIGTERM): the with blocks' exits still stop PostgreSQL and remove its files.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with (
         tempfile.TemporaryDirectory(prefix="bench-broadcast-") as var,
         postgres(durable=True) as url,
@@ -334,80 +438,21 @@ def main() -> None:
         from django.db import connection
 
         from saleor_mautomation.core import clock
-        from saleor_mautomation.messages.models import Message
 
         log(f"filling {CONTACTS:,} consenting contacts ...")
+        seeding = time.perf_counter()
         installation_id = setup(clock.now())
+        seed_s = time.perf_counter() - seeding
+        log(f"filled in {seed_s:.1f}s")
         connection.close()
         out = str(Path(var) / "sink.json")
         processes: dict[str, subprocess.Popen[bytes]] = {}
-        logs = Path(var)
-        processes["redis"] = subprocess.Popen(
-            ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        processes["sink"] = subprocess.Popen(
-            [sys.executable, __file__, "--sink", str(sink_port), out], env=env
-        )
-        wait_for_port(redis_port)
-        wait_for_port(sink_port)
-        cli = [sys.executable, "-m", "saleor_mautomation.cli"]
-        log(f"starting the scheduler and {SENDERS} bulk workers ...")
-        started = time.time()
-        for n in range(SENDERS):
-            processes[f"worker{n}"] = subprocess.Popen(
-                [
-                    *cli,
-                    "worker",
-                    "--queues",
-                    "bulk,sending",
-                    "--concurrency",
-                    "1",
-                    "--hostname",
-                    f"b{n}@%h",
-                ],
-                env=env,
-                stdout=(logs / f"worker{n}.log").open("wb"),
-                stderr=subprocess.STDOUT,
-            )
-        processes["scheduler"] = subprocess.Popen(
-            [*cli, "scheduler"],
-            env=env,
-            stdout=(logs / "scheduler.log").open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        peaks: dict[str, float] = {}
-        cpu: dict[int, float] = {}  # each worker process's CPU seconds, last seen
-        done = 0
-        while time.time() - started < TIMEOUT:
-            time.sleep(2)
-            for name, process in processes.items():
-                for pid in [process.pid, *descendants(process.pid)]:
-                    key = name if pid == process.pid else f"{name}.child"
-                    peaks[key] = max(peaks.get(key, 0.0), peak_rss_mb(pid))
-                    if name.startswith("worker"):
-                        cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
-            statuses = dict(
-                Message.objects.values_list("status").annotate(n=django.db.models.Count("pk"))
-            )
-            done = sum(n for status, n in statuses.items() if status not in {"queued", "sending"})
-            log(f"{time.time() - started:5.0f}s {statuses}")
-            if done >= CONTACTS:
-                break
-        for name in ("scheduler", *(f"worker{n}" for n in range(SENDERS))):
-            processes[name].send_signal(signal.SIGTERM)
-        for name in ("scheduler", *(f"worker{n}" for n in range(SENDERS))):
-            try:
-                processes[name].wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                processes[name].kill()
-        log(f"bare loop: {BARE:,} messages over one connection ...")
-        bare = bare_loop(installation_id, sink_port)
-        connection.close()
-        processes["sink"].send_signal(signal.SIGTERM)
-        processes["sink"].wait(timeout=60)
-        processes["redis"].terminate()
-        processes["redis"].wait(timeout=30)
+        try:
+            bare, bare_cpu, started, peaks, cpu = run(processes, env, var, installation_id)
+        finally:  # an interrupted run leaves no process behind
+            for process in processes.values():
+                if process.poll() is None:
+                    process.kill()
         result = json.loads(Path(out).read_text())
     counts = Counter({k: v for k, v in result["counts"].items() if k.endswith(DOMAIN)})
     expected = {f"person{n}@{DOMAIN}" for n in range(CONTACTS)}
@@ -425,6 +470,9 @@ def main() -> None:
         "missing": missing,
         "peak_rss_mb": {k: round(v) for k, v in sorted(peaks.items())},
         "bare_per_s": round(bare),
+        # The bare loop's CPU per message (render, MIME, smtplib; this process only).
+        "bare_cpu_ms_per_email": round(bare_cpu, 2),
+        "seed_s": round(seed_s, 1),
         # The workers' CPU per message (fan-out and sending together), whatever the load.
         "worker_cpu_ms_per_email": round(sum(cpu.values()) * 1000 / max(CONTACTS, 1), 2),
         "load": Path("/proc/loadavg").read_text().split()[:3],
