@@ -377,6 +377,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_mautomation.flows.tasks.deliveries_retention_sweep",
         "schedule": crontab(hour=2, minute=45),
     },
+    # Texts' short links past SMS_SHORT_LINK_DAYS (they answer 404 already).
+    "short-links-purge": {
+        "task": "saleor_mautomation.messages.tasks.short_links_purge",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # CSV imports whose task was lost (broker down at the hand-off, a worker gone).
     "imports-sweep": {
         "task": "saleor_mautomation.imports.tasks.csv_imports_sweep",

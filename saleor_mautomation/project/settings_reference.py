@@ -363,7 +363,7 @@ GROUPS: list[Group] = [
             "SMS_SHORT_LINK_DAYS": Doc(
                 "how long a text's short link (`/s/<code>`, [channels.md](channels.md#short-"
                 "links-in-texts)) leads to its target after the text was sent; an older code "
-                "answers 404",
+                "answers 404, and the nightly purge (03:15 UTC) deletes it",
                 unit="days",
             ),
             "DNS_NAMESERVERS": Doc(
