@@ -135,3 +135,29 @@ def short_link_target(*, code: str, now: datetime, max_age: timedelta) -> tuple[
     if now - created_at > max_age:
         raise ShortLinkExpired("The link has expired")
     return message_id, target
+
+
+PURGE_BATCH = 10_000
+
+
+def short_links_purge(*, now: datetime, max_age: timedelta, batch: int = PURGE_BATCH) -> int:
+    """Delete the codes older than ``max_age`` (they answer 404 already), oldest first, in
+    batches of ``batch`` by id; how many went. Codes are written in id order as time goes,
+    so the first younger code's id, found along the primary key, bounds the old ones: no
+    scan of the table by date (a code written a moment late goes on the next night)."""
+    cutoff = now - max_age
+    old = ShortLink.objects.filter(created_at__lt=cutoff)
+    bound = (
+        ShortLink.objects.filter(created_at__gte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if bound is not None:
+        old = old.filter(pk__lt=bound)
+    deleted = 0
+    while True:
+        ids = list(old.order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return deleted
+        deleted += ShortLink.objects.filter(pk__in=ids).delete()[0]

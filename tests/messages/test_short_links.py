@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.messages.models import Message, MessageAttempt, ShortLink
-from saleor_mautomation.messages.short_links import links_counted, short_code
+from saleor_mautomation.messages.short_links import links_counted, short_code, short_links_purge
 from saleor_mautomation.messages.sms import sms_provider_update, sms_segments
+from saleor_mautomation.messages.tasks import short_links_purge_task
 from tests.contacts.factories import make_shop
 from tests.messages.test_sms import (
     APP,
@@ -230,3 +231,34 @@ def test_segments_are_counted_with_each_link_as_long_as_its_short_link():
     # then
     assert counted == f"Hi Ada, new in: {APP}/s/0000000000"
     assert sms_segments(counted).units == 16 + len(APP) + 13
+
+
+def test_the_nightly_purge_deletes_the_codes_past_their_days_only(shop, settings, time_machine):  # noqa: F811
+    # given: codes written 91, 90 and 1 day(s) before the night, links living 90 days
+    settings.SMS_SHORT_LINK_DAYS = 90
+    night = T + timedelta(days=200)
+    message = enqueue(texter(shop), sms_template(shop, text=NEWS), "news:ada")
+    written = {
+        days: ShortLink.objects.create(
+            installation=shop,
+            message=message,
+            code=short_code(),
+            target=f"https://shop.example/{days}",
+            created_at=night - timedelta(days=days),
+        )
+        for days in (91, 90, 1)
+    }
+    entry = settings.CELERY_BEAT_SCHEDULE["short-links-purge"]
+    time_machine.move_to(night, tick=False)
+
+    # when
+    deleted = short_links_purge_task()
+    again = short_links_purge(now=night, max_age=timedelta(days=90), batch=1)
+
+    # then: the code exactly 90 days old still leads somewhere, as the redirect has it
+    assert entry["task"] == short_links_purge_task.name
+    assert (deleted, again) == (1, 0)
+    assert set(ShortLink.objects.values_list("code", flat=True)) == {
+        written[90].code,
+        written[1].code,
+    }
