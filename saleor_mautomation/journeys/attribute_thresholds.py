@@ -44,7 +44,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, DecimalField, QuerySet, When
+from django.db.models import Case, DecimalField, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -123,7 +123,7 @@ def watched_lines(installation_id: int) -> list[Line]:
 # -- lines and their baseline -------------------------------------------------------------------
 
 
-def _levels(installation_id: int, attribute: str) -> QuerySet[Contact]:
+def _levels(installation_id: int, attribute: str) -> Any:  # annotated: no plain QuerySet type
     """The installation's contacts with ``level``: the attribute as a number, NULL if none."""
     number = DecimalField(max_digits=30, decimal_places=10)
     return (
@@ -241,7 +241,7 @@ def _enter_above(
         with transaction.atomic():
             runs = runs_create(journey=journey, contacts=page, now=now, entry_key="")
             for run, contact in zip(runs, page, strict=True):
-                level = contact.level  # type: ignore[attr-defined]
+                level = contact.level
                 run.context = {
                     "event": {
                         "attribute": row.attribute,
