@@ -371,7 +371,10 @@ class DemoSaleorApi:
                 search=arguments.get("search"), ids=where.get("ids")
             )
             nodes = [catalogue_product(self.shop, product) for product in nodes]
-            return connection(root, nodes, arguments, selects_edges=_selects_edges(node))
+            page = connection(root, nodes, arguments, selects_edges=_selects_edges(node))
+            if caller.kind == "app" and not where and not page["pageInfo"]["hasNextPage"]:
+                self.shop.catalogue_read_set()  # the app's full sync read its last page
+            return page
         if root == "categories":
             given = arguments.get("filter") or {}
             nodes = self.shop.categories_matching(search=given.get("search"), ids=given.get("ids"))

@@ -142,6 +142,9 @@ class Shop:
         self._stock: dict[str, int] = {}  # variant id -> quantity in the one warehouse
         self._unlisted: set[tuple[str, str]] = set()  # (product id, channel slug)
         self._variants: dict[str, Node] = {}
+        # Whether the app has read the whole catalogue once (its full sync's last page): the
+        # simulator moves the catalogue only then, so no delivery names what the app lacks.
+        self.catalogue_read = False
         self._lists: dict[str, list[Node]] = {kind: [] for kind in KINDS}
         self._index: dict[str, Node] = {}
         self._position: dict[str, int] = {}
@@ -307,6 +310,12 @@ class Shop:
             if journal:
                 self._write("listing", {"id": product_id, "channel": channel, "visible": visible})
 
+    def catalogue_read_set(self) -> None:
+        with self._lock:
+            if not self.catalogue_read:
+                self.catalogue_read = True
+                self._write("catalogue-read", {})
+
     def _put(self, kind: str, node: Node, *, journal: bool = True) -> None:
         with self._lock:
             nodes = self._lists[kind]
@@ -347,6 +356,8 @@ class Shop:
                 node = entry["node"]
                 if entry["kind"] == "checkout-removed":
                     self.remove_checkout(node["id"])
+                elif entry["kind"] == "catalogue-read":
+                    self.catalogue_read = True
                 elif entry["kind"] == "stock":
                     self.stock_set(node["id"], int(node["quantity"]), journal=False)
                 elif entry["kind"] == "discount":

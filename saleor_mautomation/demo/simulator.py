@@ -45,7 +45,10 @@ at random (``SCENARIOS``' weights) by ``step()``:
   out of a channel's listings (``visibleInListings`` false: no longer recommended there), or
   one taken out earlier put back.
 
-Each catalogue move is the demo shop's too (``Shop.stock_set``, ``discount_set``,
+The catalogue's scenarios wait until the app has read the whole catalogue once (the last page
+of its full sync from the demo Saleor, remembered in the journal): before that, each is a
+``browse``, so no delivery names a variant the app does not have yet. Each catalogue move is
+the demo shop's too (``Shop.stock_set``, ``discount_set``,
 ``listing_visible_set``, journaled), and every delivery is cut from the same nodes the demo
 Saleor answers (``demo.catalogue_nodes``), so a later full sync sees what the deliveries said.
 
@@ -105,6 +108,8 @@ SCENARIOS = {
     "price": 4,
     "listing": 2,
 }
+# The scenarios that move the catalogue: drawn once the app has read it (``Shop.catalogue_read``).
+CATALOGUE_SCENARIOS = ("stock", "price", "listing")
 # Subject of each event's payload, by the start of its type's name (the first that matches).
 SUBJECTS = {
     "Customer": "user",
@@ -254,6 +259,8 @@ class Simulator:
             scenario = self.first_round.pop()
         else:
             scenario = self.rng.choices(list(SCENARIOS), weights=list(SCENARIOS.values()))[0]
+        if scenario in CATALOGUE_SCENARIOS and not self.shop.catalogue_read:
+            scenario = "browse"  # the app has not read the catalogue yet: nothing to move
         action = getattr(self, f"_{scenario}")()
         if action.accepted:
             logger.info("Demo shop: %s", action.line())

@@ -72,6 +72,8 @@ def test_the_full_sync_stores_the_demo_shop(demo_saleor, db):
         auth_token=config.app_token(),
     )
 
+    read_before = demo_saleor.shop.catalogue_read
+
     # when
     outcome = catalogue_sync_execute(
         installation_id=installation.pk,
@@ -83,6 +85,8 @@ def test_the_full_sync_stores_the_demo_shop(demo_saleor, db):
 
     # then
     assert outcome == Outcome.DONE
+    # the demo shop knows the app has its catalogue (the simulator may move it now)
+    assert (read_before, demo_saleor.shop.catalogue_read) == (False, True)
     sync = CatalogueSync.objects.get()
     variants = sum(len(p["variants"]) for p in demo_saleor.shop.products)
     assert (sync.categories, sync.collections, sync.products, sync.variants) == (

@@ -165,9 +165,11 @@ def test_the_catalogue_s_moves_are_journaled_and_come_back(settings, tmp_path):
     s.discount_set(variant["id"], "channel-eur", 9.5)
     s.discount_set(*promoted, None)
     s.listing_visible_set(product["id"], "default-channel", False)
+    s.catalogue_read_set()
     again = load_shop()
 
     # then
+    assert (s.catalogue_read, again.catalogue_read) == (True, True)
     assert again.stock(variant["id"]) == 0
     assert again.discounted_price(variant["id"], "channel-eur") == 9.5
     assert promoted not in again.discounts()

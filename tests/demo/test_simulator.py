@@ -21,7 +21,7 @@ from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.demo import config
 from saleor_mautomation.demo.saleor_server import make_server
 from saleor_mautomation.demo.shop import Shop, generate_shop
-from saleor_mautomation.demo.simulator import SCENARIOS, TRACK, Simulator
+from saleor_mautomation.demo.simulator import CATALOGUE_SCENARIOS, SCENARIOS, TRACK, Simulator
 from saleor_mautomation.events.models import Event
 from saleor_mautomation.flows.drain import deliveries_drain
 from saleor_mautomation.graphql.schema import schema as app_schema
@@ -219,7 +219,8 @@ def test_an_abandoned_checkout_is_found_by_the_sweep_a_minute_after_it_was_sent(
 def test_a_refused_delivery_is_logged_and_the_simulator_goes_on(
     live_app, demo_settings, shop, log_lines
 ):
-    # given no installation for the demo Saleor
+    # given no installation for the demo Saleor (whose catalogue the app has read)
+    shop.catalogue_read_set()
     simulator = Simulator(live_app, shop, random.Random(1))
 
     # when: the first steps, one of each scenario
@@ -264,3 +265,24 @@ def test_run_acts_until_stopped(live_app, demo_installation, shop, demo_settings
     # then
     assert not thread.is_alive()
     assert Delivery.objects.count() >= 5
+
+
+def test_the_catalogue_moves_only_once_the_app_has_read_it(demo_settings, shop):
+    # given an app that does not answer (the actions' scenarios are what is looked at)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+    # when: the first round before the app's full sync read the last page, then after
+    first, second = (
+        Simulator(closed, shop, random.Random(5)),
+        Simulator(closed, shop, random.Random(5)),
+    )
+    before = [first.step().scenario for _ in SCENARIOS]
+    shop.catalogue_read_set()
+    after = [second.step().scenario for _ in SCENARIOS]
+
+    # then: no catalogue scenario ran before (each was a visit), each ran once after
+    assert [s for s in before if s in CATALOGUE_SCENARIOS] == []
+    assert before.count("browse") == 1 + len(CATALOGUE_SCENARIOS)
+    assert sorted(s for s in after if s in CATALOGUE_SCENARIOS) == sorted(CATALOGUE_SCENARIOS)
