@@ -317,8 +317,8 @@ def subjects(s: Shop) -> dict[str, list[dict[str, Any]]]:
 SUBJECT = {"Customer": "user", "Account": "user", "Checkout": "checkout", "Order": "order"}
 
 
-# The events the simulator sends: of customers, checkouts and orders (the catalogue's are not
-# simulated; the demo Saleor answers the catalogue's full sync instead).
+# The events the simulator sends of customers, checkouts and orders (the catalogue's are
+# checked in test_shop_catalogue.py).
 SIMULATED = [
     event
     for event, spec in SPECS_BY_EVENT.items()
