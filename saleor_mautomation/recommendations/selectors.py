@@ -163,6 +163,24 @@ class _Batch:
             names.update({p: f.name for p in missing if (f := known[p]) is not None})
         return names
 
+    def category_name(self, category_id: str) -> str | None:
+        """The category's name (None: the catalogue has no name for it): from the facts of a
+        product of it read already (its best-sellers were), else read."""
+        if category_id not in self.category_names:
+            found = next(
+                (
+                    f.category
+                    for known in self.facts.values()
+                    for f in known.values()
+                    if f is not None and f.category_id == category_id
+                ),
+                None,
+            )
+            if found is None:
+                found = reads.category_name(self.installation_id, category_id)
+            self.category_names[category_id] = found or None
+        return self.category_names[category_id]
+
     def pairs_of(self, seeds: Sequence[str]) -> list[tuple[str, str, int, int, int]]:
         """The seeds' top partners (``_top_partners``), each seed's read once per batch."""
         unknown = [seed for seed in dict.fromkeys(seeds) if seed not in self.seed_pairs]
@@ -348,14 +366,19 @@ def recommend_many(installation_id: int, requests: Sequence[Request]) -> list[li
 
 
 def _named(batch: _Batch, reason: Reason) -> Reason:
-    """The reason with the name of the product it names by id (bought together's seed: its
-    name is read with the candidates' facts, not in a statement of its own)."""
-    if "product_id" not in reason.params:
-        return reason
-    params = dict(reason.params)
-    product_id = params.pop("product_id")
-    name = batch.product_names([product_id]).get(product_id)
-    return Reason(reason.code, {"product": name} | params)
+    """The reason with the name of the product or category it names by id (bought
+    together's seed, a contact's favourite category: read with the candidates' facts, not in
+    a statement of their own)."""
+    if "product_id" in reason.params:
+        params = dict(reason.params)
+        product_id = params.pop("product_id")
+        name = batch.product_names([product_id]).get(product_id)
+        return Reason(reason.code, {"product": name} | params)
+    if "category_id" in reason.params:
+        params = dict(reason.params)
+        category_id = params.pop("category_id")
+        return Reason(reason.code, {"category": batch.category_name(category_id)} | params)
+    return reason
 
 
 def _first(request: Request) -> int:
@@ -565,30 +588,31 @@ def _context_category(
 
 def _category(
     batch: _Batch, channel_slug: str, history: _History, context: Sequence[str]
-) -> tuple[str, str | None] | None:
+) -> tuple[str, dict[str, str | None]] | None:
     """The context's category, else the contact's favourite (most frequent in their recent
-    orders and views)."""
+    orders and views): its Saleor id and what a reason names it by. The favourite is named by
+    id, its name put in by ``_named`` from the facts of its best-sellers that are read anyway
+    (a statement of its own only when none of them was)."""
     if context:
-        return _context_category(batch, channel_slug, context)
+        found = _context_category(batch, channel_slug, context)
+        return None if found is None else (found[0], {"category": found[1]})
     if not history.categories:
         return None
     favourite = history.categories[0]
-    if favourite not in batch.category_names:
-        batch.category_names[favourite] = reads.category_name(batch.installation_id, favourite)
-    return favourite, batch.category_names[favourite] or None
+    return favourite, {"category_id": favourite}
 
 
 def _bestsellers_in_category(ask: _Ask) -> list[Candidate]:
     category = _category(ask.batch, ask.channel_slug, ask.history, ask.context)
     if category is None:
         return []
-    category_id, name = category
+    category_id, named = category
     days = _window_days()
     return [
         Candidate(
             product_id,
             float(orders),
-            Reason(BESTSELLER_IN_CATEGORY, {"category": name, "orders": orders, "days": days}),
+            Reason(BESTSELLER_IN_CATEGORY, {**named, "orders": orders, "days": days}),
         )
         for product_id, orders in _sales(ask, category_id, ask.wanted)
     ]
@@ -600,10 +624,10 @@ def _similar(ask: _Ask) -> list[Candidate]:
     category = _category(ask.batch, ask.channel_slug, ask.history, seeds[:1]) if seeds else None
     if category is None:
         return []
-    category_id, name = category
+    category_id, named = category
     wanted = ask.wanted
     sold = _sales(ask, category_id, wanted)
-    reason = Reason(ALSO_IN_CATEGORY, {"category": name})
+    reason = Reason(ALSO_IN_CATEGORY, named)
     ranked = [Candidate(p, float(orders), reason) for p, orders in sold]
     if len(ranked) < wanted:
         taken = {c.product_id for c in ranked} | set(seeds)
