@@ -498,7 +498,7 @@ def lookups(installation_id: int, figures: dict[str, Any]) -> None:
 
 def slowest(installation_id: int, strategy: str, timings: list[float], contacts: list[int]) -> None:
     """The five slowest look-ups with their contact's orders and bought products (a look-up's
-    time grew with the contact's history before ADR 0048), beside the median contact's."""
+    time grew with the contact's history before ADR 0051), beside the median contact's."""
     from saleor_mautomation.commerce.models import OrderRecord
     from saleor_mautomation.recommendations.models import ContactProduct
 

@@ -104,7 +104,7 @@ class History:
 # Up to this many contacts (a look-up's one, a small batch's), each contact's newest orders and
 # views are read from its own index range with a LIMIT, and at most ``BOUGHT_READ`` of its
 # bought products: what a look-up reads does not grow with the contact's history (a buyer of
-# 60,000 orders cost 500 ms of window function over all of them, ADR 0048). A larger batch reads
+# 60,000 orders cost 500 ms of window function over all of them, ADR 0051). A larger batch reads
 # all its contacts' rows in one window function each.
 PER_CONTACT = 20
 BOUGHT_READ = 500
