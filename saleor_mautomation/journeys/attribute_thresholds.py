@@ -51,7 +51,7 @@ from django.utils import timezone
 
 from saleor_mautomation.contacts.models import Contact
 from saleor_mautomation.events.changes import ANY_CHANGE, ATTRIBUTES
-from saleor_mautomation.events.services import event_record
+from saleor_mautomation.events.services import event_add, events_batched
 from saleor_mautomation.journeys import definition as d
 from saleor_mautomation.journeys.entries import _eligible, _running
 from saleor_mautomation.journeys.models import Journey, JourneyRun, ThresholdLine, ThresholdSide
@@ -69,6 +69,7 @@ _NUMBER = re.compile(NUMBER)
 # after the sweep began but stamped before it (a long backfill page) is not missed.
 SWEEP_OVERLAP = timedelta(minutes=5)
 ENROL_PAGE = 2000
+SIDES_PER_STATEMENT = 2000  # 8,000 parameters
 
 
 @dataclass(frozen=True, order=True)
@@ -294,32 +295,36 @@ def crossings_of(
 
 
 def _apply(installation_id: int, crossings: Sequence[Crossing], now: datetime) -> int:
-    """Record the crossings' events and move their sides forward (never back: a side already
-    moved as far by another evaluation stays); returns the events recorded."""
-    recorded = 0
-    for line_id, contact_id, _above, number, properties in crossings:
-        recorded += event_record(
-            installation_id=installation_id,
-            contact_id=contact_id,
-            type=ATTRIBUTE_THRESHOLD_CROSSED,
-            occurred_at=now,
-            source=SOURCE,
-            dedupe_key=f"{ATTRIBUTE_THRESHOLD_CROSSED}:{contact_id}:{properties['attribute']}:"
-            f"{properties['threshold']}:line{line_id}:{number}",
-            properties=properties,
-        )
-    if crossings:
-        table = ThresholdSide._meta.db_table
-        marks = ", ".join(["(%s, %s, %s, %s)"] * len(crossings))
+    """Record the crossings' events (one statement for them all) and move their sides forward
+    (never back: a side already moved as far by another evaluation stays); returns the
+    crossings (one found by two evaluations at once is written once, by its dedupe key)."""
+    if not crossings:
+        return 0
+    with events_batched():
+        for line_id, contact_id, _above, number, properties in crossings:
+            event_add(
+                installation_id=installation_id,
+                contact_id=contact_id,
+                type=ATTRIBUTE_THRESHOLD_CROSSED,
+                occurred_at=now,
+                source=SOURCE,
+                dedupe_key=f"{ATTRIBUTE_THRESHOLD_CROSSED}:{contact_id}:"
+                f"{properties['attribute']}:{properties['threshold']}:line{line_id}:{number}",
+                properties=properties,
+            )
+    table = ThresholdSide._meta.db_table
+    for start in range(0, len(crossings), SIDES_PER_STATEMENT):
+        chunk = crossings[start : start + SIDES_PER_STATEMENT]
+        marks = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (line_id, contact_id, above, crossings) "  # noqa: S608
                 f"VALUES {marks} ON CONFLICT (line_id, contact_id) DO UPDATE "
                 f"SET above = excluded.above, crossings = excluded.crossings "
                 f"WHERE {table}.crossings < excluded.crossings",
-                [value for crossing in crossings for value in crossing[:4]],
+                [value for crossing in chunk for value in crossing[:4]],
             )
-    return recorded
+    return len(crossings)
 
 
 def attribute_crossings_on_changes(*, changes: Mapping[int, set[str]], now: datetime) -> int:
@@ -354,7 +359,7 @@ def attribute_thresholds_cross(
 ) -> int:
     """The safety net (the derived-triggers sweep, every minute): the lines follow the
     active journeys, then the contacts changed since the last sweep (less the overlap) are
-    read against every watched line, a page per unit of work; returns the events recorded."""
+    read against every watched line, a page per unit of work; returns the crossings."""
     started = timezone.now()
     lines = threshold_lines_sync(installation_id=installation_id)
     if not lines:
