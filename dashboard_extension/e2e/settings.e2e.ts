@@ -80,6 +80,23 @@ const unlabelled = async (app: FrameLocator): Promise<string[]> => {
 const notifications = async ({ host }: Embedded) =>
   (await host.actions("notification")).map(({ payload }) => ({ status: payload.status, title: payload.title }));
 
+/** A row's header and cells as shown (the browser's narrow spaces as plain ones). */
+const cells = async (row: Locator) => (await row.locator("th, td").allTextContents()).map((cell) => cell.replace(/\s+/g, " ").trim());
+const text = async (locator: Locator) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
+/** "2027-01-10 09:00": an instant on `zone`'s clock. */
+const onClock = (iso: string, zone: string) => new Intl.DateTimeFormat("sv-SE", { timeZone: zone, dateStyle: "short", timeStyle: "short" }).format(new Date(iso));
+
+/** `shot` with the frame grown to the app's content, then the frame back at its height (a
+ * dialog opened after it is centred in the frame and would lie below the view). */
+const grownFor = async (page: Page, app: FrameLocator, shot: () => Promise<unknown>) => {
+  const height = await page.evaluate(() => window.e2eHost.frame.style.height);
+  await growFrame(page, app);
+  await shot();
+  await page.evaluate((h) => {
+    window.e2eHost.frame.style.height = h;
+  }, height);
+};
+
 const saves = (embedded: Embedded, operation: string) => embedded.apiCalls.filter((call) => call.operationName === operation).length;
 
 const openSettings = async () => {
@@ -222,26 +239,44 @@ describe("settings", () => {
     expect(await stored()).toEqual(storedBefore);
   });
 
-  test("an offer is created, deactivated after a confirmation, and activated again", async () => {
+  test("an offer is created with dates on the shop's clock and a channel, deactivated after a confirmation, and activated again", async () => {
     const title = `Free shipping ${Date.now()}`;
+    const zone = (await graphql<{ shopTimeZone: string }>(`query E2EShopZone { shopTimeZone }`)).data!.shopTimeZone;
     const embedded = await openSettings();
     const { app, page } = embedded;
     const form = section(app, "new-offer");
+    expect(await text(form.getByTestId("offer-zone"))).toContain(`Dates and times on the shop's clock: ${zone === "UTC" ? "UTC." : `${zone} (UTC`}`);
+    await form.getByRole("checkbox", { name: "Default Channel (USD)" }).waitFor();
     await field(form, "Title").fill(title);
     await field(form, "Link").fill("http://shop.example/free");
+    await field(form, "Starts on").fill("2027-01-10");
+    await field(form, "Start time").fill("09:00");
+    await field(form, "Ends on").fill("2027-01-10");
+    await field(form, "End time").fill("08:00");
     await form.getByRole("button", { name: "Save" }).click();
     expect(await field(form, "Link").getAttribute("aria-invalid")).toBe("true");
+    expect(await field(form, "Ends on").getAttribute("aria-invalid")).toBe("true");
+    expect(await form.getByText("The end comes after the start").count()).toBe(1);
     expect(await field(form, "Title").getAttribute("aria-invalid")).toBe("false");
     expect(saves(embedded, "SettingsCreateOffer")).toBe(0);
 
     await field(form, "Link").fill("https://shop.example/free");
     await field(form, "Priority").fill("5");
+    await field(form, "Ends on").fill("2027-01-24");
+    await field(form, "End time").fill("18:00");
+    await form.getByRole("checkbox", { name: "Default Channel (USD)" }).click();
+    await grownFor(page, app, () => form.screenshot({ path: join(e2e().screenshotsDir, "settings-offer-new.png") }));
     await form.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: "Offer created" }]);
     const row = app.getByTestId("offer-row").filter({ hasText: title });
     await row.waitFor();
-    expect((await row.locator("th, td").allTextContents()).slice(0, 4)).toEqual([title, "https://shop.example/free", "5", "Active"]);
+    expect((await cells(row)).slice(0, 6)).toEqual([title, "https://shop.example/free", "5", "Jan 10, 2027, 9:00 AM until Jan 24, 2027, 6:00 PM", "Default Channel", "Scheduled"]);
     expect(await field(section(app, "new-offer"), "Title").inputValue()).toBe("");
+    await grownFor(page, app, () => app.getByTestId("settings-section-offers").screenshot({ path: join(e2e().screenshotsDir, "settings-offers-en.png") }));
+    // stored as the instants the shop's clock shows then
+    const created = (await graphql<{ offers: { id: string; title: string; startsAt: string; endsAt: string; channels: string[] }[] }>(`query E2EOffers { offers { id title startsAt endsAt channels } }`)).data!.offers.filter((o) => o.title === title);
+    expect(created.map((o) => [onClock(o.startsAt, zone), onClock(o.endsAt, zone), o.channels])).toEqual([["2027-01-10 09:00", "2027-01-24 18:00", ["default-channel"]]]);
+    offerIds.push(...created.map((o) => o.id));
 
     await row.getByRole("button", { name: `Deactivate ${title}` }).click();
     await app.getByRole("alertdialog", { name: `Deactivate ${title}?` }).waitFor();
@@ -249,16 +284,53 @@ describe("settings", () => {
     await page.waitForTimeout(400); // its fade-in
     await page.screenshot({ path: join(e2e().screenshotsDir, "settings-offer-confirm.png") });
     await app.getByTestId("confirm-dialog-confirm").click();
-    await expect.poll(async () => (await row.locator("td").allTextContents())[2]).toBe("Inactive");
+    await expect.poll(async () => (await cells(row))[5]).toBe("Inactive");
     await row.getByRole("button", { name: `Activate ${title}` }).click();
-    await expect.poll(async () => (await row.locator("td").allTextContents())[2]).toBe("Active");
+    await expect.poll(async () => (await cells(row))[5]).toBe("Scheduled");
     expect(await notifications(embedded)).toEqual([
       { status: "success", title: "Offer created" },
       { status: "success", title: `${title} is inactive` },
       { status: "success", title: `${title} is active` },
     ]);
-    offerIds.push(...(await graphql<{ offers: { id: string; title: string }[] }>(`query E2EOffers { offers { id title } }`)).data!.offers.filter((o) => o.title === title).map((o) => o.id));
     expect(offerIds).toHaveLength(1);
+  });
+
+  test("offers show their status, dates and channels in German, and an edit keeps what it does not change", async () => {
+    const stamp = Date.now();
+    const make = async (title: string, input: Record<string, unknown>) =>
+      (await graphql<{ createOffer: { offer: { id: string } } }>(`mutation E2ECreateOffer($input: OfferInput!) { createOffer(input: $input) { offer { id } } }`, {
+        input: { title, url: "https://shop.example/o", ...input },
+      })).data!.createOffer.offer.id;
+    const ended = `Sommer ${stamp}`;
+    const running = `Winter ${stamp}`;
+    const gone = `Kanal weg ${stamp}`;
+    offerIds.push(
+      await make(ended, { startsAt: "2026-06-01T00:00:00+00:00", endsAt: "2026-09-01T00:00:00+00:00" }),
+      await make(running, { startsAt: "2026-11-01T00:00:00+00:00", channels: ["default-channel"] }),
+      await make(gone, { channels: ["old-channel"] }),
+    );
+    const embedded = await openApp({ path: "/settings", locale: "de" });
+    const { app, page } = embedded;
+    await app.getByRole("heading", { name: "Einstellungen", level: 1 }).waitFor();
+    const offers = app.getByTestId("settings-section-offers");
+    const row = (title: string) => app.getByTestId("offer-row").filter({ hasText: title });
+    await row(gone).waitFor();
+    expect((await cells(row(ended)))[5]).toBe("Beendet");
+    expect((await cells(row(running))).slice(4, 6)).toEqual(["Default Channel", "Aktiv"]);
+    expect((await cells(row(gone))).slice(3, 6)).toEqual(["Immer", "old-channel", "Aktiv"]);
+    expect(await text(offers.getByTestId("offers-zone"))).toMatch(/^Daten nach der Uhr des Shops: /);
+    await grownFor(page, app, () => offers.screenshot({ path: join(e2e().screenshotsDir, "settings-offers-de.png") }));
+
+    await row(gone).getByRole("button", { name: `${gone} bearbeiten` }).click();
+    const dialog = app.getByRole("dialog", { name: `${gone} bearbeiten` });
+    await dialog.waitFor();
+    expect(await dialog.getByRole("checkbox", { name: "old-channel (nicht mehr in Saleor)" }).getAttribute("aria-checked")).toBe("true");
+    await field(dialog, "Endet am").fill("2030-01-01");
+    await dialog.getByRole("button", { name: "Speichern" }).click();
+    await dialog.waitFor({ state: "detached" });
+    const stored = (await graphql<{ offers: { title: string; endsAt: string | null; channels: string[] }[] }>(`query E2EOffersEdited { offers { title endsAt channels } }`)).data!.offers.find((o) => o.title === gone);
+    expect(stored?.channels).toEqual(["old-channel"]);
+    expect(stored?.endsAt).not.toBeNull();
   });
 
   test("an offer is edited in a dialog, its refusal at its field, and deleted after a confirmation", async () => {
@@ -290,7 +362,7 @@ describe("settings", () => {
     await dialog.waitFor({ state: "detached" });
     const editedRow = app.getByTestId("offer-row").filter({ hasText: edited });
     await editedRow.waitFor();
-    expect((await editedRow.locator("th, td").allTextContents()).slice(0, 4)).toEqual([`${edited}This week only`, "https://shop.example/fifteen", "3", "Active"]);
+    expect((await cells(editedRow)).slice(0, 6)).toEqual([`${edited}This week only`, "https://shop.example/fifteen", "3", "Always", "All channels", "Active"]);
     expect(await app.getByTestId("offer-row").filter({ hasText: title }).count()).toBe(0);
     expect(saves(embedded, "SettingsUpdateOffer")).toBe(1);
 

@@ -81,8 +81,11 @@ export const offerStatus = (offer: Dated, now: number): OfferStatus => {
   return "active";
 };
 
-/** The zone as the form names it: "Europe/Berlin (UTC+01:00)", the offset at `now` (ms). */
-export const zoneNamed = (zone: string, now: number): string => `${zone} (${offsetLabel(now, zone)})`;
+/** The zone as the form names it: "Europe/Berlin (UTC+01:00)", the offset at `now` (ms); "UTC" alone. */
+export const zoneNamed = (zone: string, now: number): string => {
+  const offset = offsetLabel(now, zone);
+  return offset === zone ? zone : `${zone} (${offset})`;
+};
 
 /** The channels ticked, sorted as the API keeps them. */
 export const channelsChecked = (channels: readonly string[]): string[] => [...new Set(channels)].sort();

@@ -99,7 +99,7 @@ const OfferFields = ({ state, prefix, zone }: { state: SectionState<OfferDraft>;
         <TextField name={`${prefix}Priority`} label={t("settings.offers.priority")} hint={t("settings.offers.priorityHint")} value={form.priority} onChange={(v) => set("priority", v)} error={errors.priority} />
       </FieldRow>
       <TextField name={`${prefix}Text`} label={t("settings.offers.text")} value={form.text} onChange={(v) => set("text", v)} error={errors.text} />
-      <Box display="grid" gap={4} __gridTemplateColumns="repeat(auto-fit, minmax(150px, 1fr))" alignItems="start">
+      <Box display="grid" gap={4} __gridTemplateColumns="repeat(auto-fit, minmax(200px, 1fr))" alignItems="start">
         <WhenField state={state} name={prefix} field="startDate" type="date" />
         <WhenField state={state} name={prefix} field="startTime" type="time" />
         <WhenField state={state} name={prefix} field="endDate" type="date" />
