@@ -410,7 +410,7 @@ describe("templates", () => {
     await smsText.fill("Sale: 5€ off {{ contact.first_name }}");
     await expect.poll(() => text(counter)).toBe("GSM-7: 42 characters, 1 segment (160 characters each)");
     await expect.poll(() => text(app.getByTestId("text-preview-text"))).toBe("Sale: 5€ off Ada");
-    await expect.poll(() => text(app.getByTestId("sms-segments-rendered"))).toBe("As the example contact gets it: GSM-7: 17 characters, 1 segment (160 characters each)");
+    await expect.poll(() => text(app.getByTestId("sms-segments-rendered"))).toBe("As the example contact gets it, links shortened: GSM-7: 17 characters, 1 segment (160 characters each)");
     await screenshot(page, "template-sms");
 
     // when: saved
