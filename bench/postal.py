@@ -2,11 +2,13 @@
 
 ``BENCH_SCALE`` x 20,000 consenting contacts with an address wait before a journey's postal
 step (one batch, no cap reached); the scheduler's ``runs_wake`` batches (``flows.tasks``'
-size) are run until every run has passed the step: cards/s. Then the batch is downloaded as
-its CSV is (``postal.selectors.batch_csv``, pages of 2,000): rows/s, the CSV's size and the
-most memory the stream held at once (tracemalloc's peak while it is read, against the size
-of the whole file). Runs ``BENCH_RUNS`` times (default 3) on a throwaway PostgreSQL and
-prints one JSON line: the medians with the load average.
+size) are run until every run has passed the step: cards/s, and the CPU each card took, of
+this process and of its PostgreSQL backend (read from ``/proc``: the database is local),
+which the machine's load barely changes (cards/s on two cores shared with others does).
+Then the batch is downloaded as its CSV is (``postal.selectors.batch_csv``, pages of 2,000):
+rows/s, the CSV's size and the most memory the stream held at once (tracemalloc's peak while
+it is read, against the size of the whole file). Runs ``BENCH_RUNS`` times (default 3) on a
+throwaway PostgreSQL and prints one JSON line: the medians with the load average.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from _support import bench_database, django_ready, loadavg, median, peak_rss_mb
 
@@ -23,6 +26,21 @@ SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 CONTACTS = max(100, int(20_000 * SCALE))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 WAKE_BATCH = 500
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu() -> float | None:
+    """Seconds of CPU this connection's PostgreSQL backend has used (None if not local)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
 def main() -> None:
@@ -37,6 +55,8 @@ def main() -> None:
         from saleor_mautomation.saleor.models import Installation
 
         adds, rows_rate, peaks, sizes = [], [], [], []
+        app_cpu: list[float] = []
+        db_cpu: list[float] = []
         for run in range(RUNS):
             start = datetime(2026, 6, 15, 6, 0, tzinfo=UTC)
             shop = Installation.objects.create(
@@ -93,10 +113,15 @@ def main() -> None:
                     context={"voucher": {"code": f"WB-{contact.pk}"}},
                 )
             now = start + timedelta(hours=2)
+            db_before, cpu_before = backend_cpu(), time.process_time()
             began = time.perf_counter()
             while runs_wake(now=now, limit=WAKE_BATCH):
                 pass
             adds.append(CONTACTS / (time.perf_counter() - began))
+            app_cpu.append((time.process_time() - cpu_before) * 1000 / CONTACTS)
+            db_after = backend_cpu()
+            if db_before is not None and db_after is not None:
+                db_cpu.append((db_after - db_before) * 1000 / CONTACTS)
             assert JourneyRun.objects.filter(journey=journey, status="exited").count() == CONTACTS
             batch = PostalBatch.objects.get(installation=shop)
             assert batch.items_count == CONTACTS
@@ -108,7 +133,10 @@ def main() -> None:
             tracemalloc.stop()
             sizes.append(size / 1e6)
             print(
-                f"[postal] run {run + 1}: {adds[-1]:.0f} cards/s, CSV {rows_rate[-1]:.0f} rows/s,"
+                f"[postal] run {run + 1}: {adds[-1]:.0f} cards/s"
+                f" (CPU per card: app {app_cpu[-1]:.2f} ms, database"
+                f" {db_cpu[-1] if db_cpu else float('nan'):.2f} ms),"
+                f" CSV {rows_rate[-1]:.0f} rows/s,"
                 f" {sizes[-1]:.1f} MB, peak {peaks[-1]:.1f} MB, load {loadavg()}",
                 flush=True,
             )
@@ -119,6 +147,8 @@ def main() -> None:
                 "contacts": CONTACTS,
                 "runs": RUNS,
                 "cards_per_s": round(median(adds), 1),
+                "app_cpu_ms_per_card": round(median(app_cpu), 3),
+                "db_cpu_ms_per_card": round(median(db_cpu), 3) if db_cpu else None,
                 "csv_rows_per_s": round(median(rows_rate), 1),
                 "csv_mb": round(median(sizes), 2),
                 "csv_stream_peak_mb": round(median(peaks), 2),

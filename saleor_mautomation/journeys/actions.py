@@ -22,6 +22,7 @@ from saleor_mautomation.contacts.writeback import writeback_mark
 from saleor_mautomation.core import http
 from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.journeys.models import JourneyRun, RunStep
+from saleor_mautomation.journeys.postal_steps import PostalCards
 from saleor_mautomation.messages.models import Template
 from saleor_mautomation.messages.outbox import Origin, Outgoing, messages_enqueue
 from saleor_mautomation.segments.models import StaticList, StaticListMember
@@ -124,6 +125,8 @@ class Effects:
     sends: list[tuple[RunStep, Outgoing]] = field(default_factory=list)
     # Each version's send nodes' A/B variants (``origins.send_origin``).
     variants: dict[tuple[int, str], tuple[str, int] | None] = field(default_factory=dict)
+    # The batch's postal cards, added together (``postal_steps``).
+    postal: PostalCards = field(default_factory=PostalCards)
 
     def template(self, installation_id: int, key: str) -> Template | None:
         """A batch looks each template up once."""
@@ -137,6 +140,7 @@ class Effects:
         self.lists[(run.installation_id, key)].append((run.person_id, add))
 
     def flush(self) -> None:
+        self.postal.flush(self.now)
         self._sends_flush()
         self._lists_flush()
 

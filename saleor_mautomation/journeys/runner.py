@@ -42,7 +42,6 @@ from saleor_mautomation.journeys.goals import goal_orders
 from saleor_mautomation.journeys.models import Journey, JourneyRun, JourneyVersion, RunStep
 from saleor_mautomation.journeys.origins import BROADCAST_KEY, forced_branches, send_origin
 from saleor_mautomation.journeys.outcomes import MESSAGE_STEP, QUEUED
-from saleor_mautomation.journeys.postal_steps import postal_step
 from saleor_mautomation.journeys.preferred import reachable_channels
 from saleor_mautomation.journeys.vouchers import (
     VOUCHER_PENDING,
@@ -420,8 +419,8 @@ def _act(
         case "list_add" | "list_remove":
             effects.list_change(run, str(params["list"]), add=action.kind == "list_add")
             detail = {"list": params["list"]}
-        case "send_postal":
-            detail = postal_step(run, definition, action.node, effects.now)
+        case "send_postal":  # added with the batch's others (``effects.flush``)
+            return [effects.postal.add(run, definition, action.node, effects.now)]
         case "send_email" | "send_sms" | "send_push":
             raise AssertionError("sends are acted on above")
         case _:

@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 CONTACTS = 40
 WAKE = "saleor_mautomation.flows.tasks.runs_wake"
-# Inside runs_wake's transaction, once the fifth card of its batch is written.
-AFTER_FIVE_CARDS = Pause(prefix='INSERT INTO "mautomation_postalitem"', count=5)
+# Inside runs_wake's transaction, once its batch's cards are written (one statement, on a
+# cursor of its own that the worker's hook does not see) and the batch's count is raised.
+AFTER_THE_CARDS = Pause(prefix='UPDATE "mautomation_postalbatch"', contains=("items_count",))
 
 
 @pytest.fixture
@@ -52,9 +53,9 @@ def test_a_worker_killed_mid_batch_adds_nobody_twice(start):
     contacts = [addressed(shop, n) for n in range(CONTACTS)]
     for contact in contacts:
         journey_enroll(journey=journey, contact=contact, now=T - timedelta(hours=2))
-    doomed, other = start(pause=AFTER_FIVE_CARDS), start()
+    doomed, other = start(pause=AFTER_THE_CARDS), start()
 
-    # when: the first worker stops after its fifth card, in its open transaction
+    # when: the first worker stops once its 40 cards are written, in its open transaction
     doomed.run([WAKE], now=T)
     backend = doomed.paused()
 
