@@ -108,6 +108,9 @@ SCENARIOS = {
     "price": 4,
     "listing": 2,
 }
+# A variant that runs low is taken from at least this many to 1-3: the app's default low-stock
+# threshold (CatalogueSettings.low_stock_threshold), so the move is its low-stock moment.
+LOW_FROM = 5
 # The scenarios that move the catalogue: drawn once the app has read it (``Shop.catalogue_read``).
 CATALOGUE_SCENARIOS = ("stock", "price", "listing")
 # Subject of each event's payload, by the start of its type's name (the first that matches).
@@ -631,7 +634,7 @@ class Simulator:
             ]
             if sold_out:
                 return self.stock_set(self.rng.choice(sold_out), self.rng.randint(12, 40))
-        in_stock = self._interesting_variants(lambda v, _c: self.shop.stock(v["id"]) > 3)
+        in_stock = self._interesting_variants(lambda v, _c: self.shop.stock(v["id"]) >= LOW_FROM)
         if in_stock:
             variant = self.rng.choice(in_stock[:8])[0]
         else:

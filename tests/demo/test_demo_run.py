@@ -153,11 +153,27 @@ def test_the_demo_installs_itself_and_the_shop_lives(demo: Demo) -> None:
                 "SELECT DISTINCT event FROM mautomation_delivery WHERE status = 'processed'"
             )
         }
-        wanted = {"CUSTOMER_CREATED", "CHECKOUT_CREATED", "ORDER_CREATED", "ORDER_FULFILLED"}
+        wanted = {
+            "CUSTOMER_CREATED",
+            "CHECKOUT_CREATED",
+            "ORDER_CREATED",
+            "ORDER_FULFILLED",
+            # the catalogue's, once the app's full sync has read it
+            "PRODUCT_VARIANT_STOCK_UPDATED",
+            "PRODUCT_VARIANT_DISCOUNTED_PRICE_UPDATED",
+        }
         return events if wanted <= events else set()
 
     wait_for(simulated, what="processed deliveries of each kind")
     assert demo.count("SELECT count(*) FROM mautomation_delivery WHERE status = 'rejected'") == 0
+    # none of the catalogue's named what the app's catalogue lacks
+    assert (
+        demo.count(
+            "SELECT count(*) FROM mautomation_delivery WHERE event LIKE 'PRODUCT%' "
+            "AND status IN ('ignored', 'failed')"
+        )
+        == 0
+    )
 
     # journeys ran, and their mail reached the catcher over SMTP and the mail page
     wait_for(lambda: demo.count("SELECT count(*) FROM mautomation_journeyrun"), what="runs")
