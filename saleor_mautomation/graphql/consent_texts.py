@@ -25,8 +25,8 @@ from saleor_mautomation.graphql.errors import domain_errors
 
 ConsentChannelEnum = graphene.Enum(
     "ConsentChannel",
-    [("EMAIL", "email"), ("SMS", "sms"), ("PUSH", "push")],
-    description="What a consent is for: email, text messages or web push.",
+    [("EMAIL", "email"), ("SMS", "sms"), ("PUSH", "push"), ("POSTAL", "postal")],
+    description="What a consent is for: email, text messages, web push or cards by post.",
 )
 
 
