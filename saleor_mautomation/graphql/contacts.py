@@ -30,6 +30,7 @@ from saleor_mautomation.graphql.channel_preference import (
     ChannelPreferenceType,
     resolve_contact_channel_preference,
 )
+from saleor_mautomation.graphql.contact_postal import ContactPostalType, resolve_contact_postal
 from saleor_mautomation.graphql.context import dashboard_installation_id
 from saleor_mautomation.graphql.errors import domain_errors
 from saleor_mautomation.graphql.predictions import (
@@ -217,6 +218,12 @@ class ContactType(graphene.ObjectType):
     email_consent = graphene.Field(EmailConsentEnum, required=True)
     sms_consent = graphene.Field(EmailConsentEnum, required=True)
     push_consent = graphene.Field(EmailConsentEnum, required=True)
+    postal = graphene.Field(
+        ContactPostalType,
+        required=True,
+        resolver=resolve_contact_postal,
+        description="Consent to cards by post, when it changed and its evidence.",
+    )
     lifecycle_stage = graphene.Field(LifecycleStageEnum, required=True)
     orders_count = graphene.Int(required=True)
     first_order_at = graphene.DateTime()
