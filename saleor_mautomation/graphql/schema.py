@@ -17,6 +17,7 @@ from saleor_mautomation.graphql.catalogue_sync_restart import CatalogueSyncMutat
 from saleor_mautomation.graphql.channel_template_preview import ChannelTemplatePreviewQuery
 from saleor_mautomation.graphql.channels import ChannelsMutation, ChannelsQuery
 from saleor_mautomation.graphql.consent_texts import ConsentTextsMutation, ConsentTextsQuery
+from saleor_mautomation.graphql.contact_postal import ContactPostalMutation
 from saleor_mautomation.graphql.contacts import ContactsQuery
 from saleor_mautomation.graphql.discard_failure import DiscardFailureMutation
 from saleor_mautomation.graphql.draw_run import DrawRunMutation
@@ -92,6 +93,7 @@ class Mutation(
     CatalogueSettingsMutation,
     WebhooksSyncMutation,
     ConsentTextsMutation,
+    ContactPostalMutation,
     BroadcastCancelMutation,
     BroadcastPauseMutation,
     BroadcastResumeMutation,
