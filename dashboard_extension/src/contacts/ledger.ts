@@ -4,7 +4,7 @@
  * version the person saw and the client's address where there was one.
  */
 
-export const LEDGER_CHANNELS = ["EMAIL", "SMS", "PUSH"] as const;
+export const LEDGER_CHANNELS = ["EMAIL", "SMS", "PUSH", "POSTAL"] as const;
 export const LEDGER_ACTIONS = ["REQUESTED", "CONFIRMED", "WITHDRAWN", "PREFERENCES"] as const;
 
 export type LedgerEntry = {
