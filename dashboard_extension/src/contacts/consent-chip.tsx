@@ -11,7 +11,7 @@ const toneColors = {
 } as const;
 
 /** A consent as a chip in its tone (the customer widget's labels), with its channel if given. */
-export const ConsentChip = ({ consent, channel, testId }: { consent: string; channel?: "email" | "sms" | "push"; testId?: string }) => (
+export const ConsentChip = ({ consent, channel, testId }: { consent: string; channel?: "email" | "sms" | "push" | "postal"; testId?: string }) => (
   <Chip size="large" {...toneColors[consentTone(consent)]} data-testid={testId} data-consent={consent}>
     <Text size={2}>
       {channel && (
