@@ -12,6 +12,7 @@ import { useAppLocale } from "../providers/locale-provider";
 import { PageTitle } from "../shell/page-layout";
 import { ContactActions } from "./contact-actions";
 import { ContactConsentLedger } from "./contact-consent-ledger";
+import { ContactPostalConsent } from "./contact-postal-consent";
 import { ContactFigures, LastOrder, Memberships } from "./contact-figures";
 import { ContactChannelPreference } from "./contact-channel-preference";
 import { ContactSendTime } from "./contact-send-time";
@@ -51,11 +52,11 @@ const Header = ({ contact, name }: { contact: ContactProfile; name: string }) =>
           </Text>
           <StageText stage={contact.lifecycleStage} />
         </Box>
-        {(["email", "sms", "push"] as const).map((channel) => (
+        {(["email", "sms", "push", "postal"] as const).map((channel) => (
           <ConsentChip
             key={channel}
             channel={channel}
-            consent={{ email: contact.emailConsent, sms: contact.smsConsent, push: contact.pushConsent }[channel]}
+            consent={{ email: contact.emailConsent, sms: contact.smsConsent, push: contact.pushConsent, postal: contact.postal.consent }[channel]}
             testId={`contact-consent-${channel}`}
           />
         ))}
@@ -133,6 +134,7 @@ export const ContactProfileView = ({ contactId }: { contactId: string }) => {
       </Box>
       <ContactRecommendations contactId={contact.id} lastOrderChannel={contact.lastOrder?.channel ?? null} />
       <ContactRuns contactId={contact.id} />
+      <ContactPostalConsent contactId={contact.id} />
       <ContactConsentLedger contactId={contact.id} />
       <ContactTimeline contactId={contact.id} />
     </>

@@ -37,6 +37,7 @@ export const CONTACT_QUERY = `query ContactProfile($id: ID!) {
     emailConsent
     smsConsent
     pushConsent
+    postal { consent }
     ordersCount
     firstOrderAt
     lastOrderAt

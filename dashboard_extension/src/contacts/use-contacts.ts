@@ -73,6 +73,7 @@ export type ContactProfile = {
   emailConsent: Consent;
   smsConsent: Consent;
   pushConsent: Consent;
+  postal: { consent: Consent };
   ordersCount: number;
   firstOrderAt: string | null;
   lastOrderAt: string | null;
