@@ -52,9 +52,31 @@ class ShortLinkExpired(PermanentError):
     code = "short_link_expired"
 
 
+_SPACE = len(ALPHABET) ** CODE_LENGTH
+_UNBIASED = 2**64 // _SPACE * _SPACE  # 64 random bits below this map evenly onto the codes
+
+
+def short_codes(count: int) -> list[str]:
+    """``count`` new random codes from one read of the system's randomness (``secrets``:
+    unguessable): 64 bits each, drawn again when above the largest multiple of 62**10 (one
+    time in 22), so every code is as likely as any other."""
+    codes: list[str] = []
+    while len(codes) < count:
+        raw = secrets.token_bytes(8 * (count - len(codes) + 2))
+        for start in range(0, len(raw), 8):
+            number = int.from_bytes(raw[start : start + 8], "big")
+            if number >= _UNBIASED or len(codes) == count:
+                continue
+            chars = []
+            for _ in range(CODE_LENGTH):
+                number, digit = divmod(number, len(ALPHABET))
+                chars.append(ALPHABET[digit])
+            codes.append("".join(chars))
+    return codes
+
+
 def short_code() -> str:
-    """A new random code (``secrets``: unguessable)."""
-    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return short_codes(1)[0]
 
 
 def short_url(app_url: str, code: str) -> str:
@@ -84,7 +106,6 @@ def texts_shortened(
                 links[target] = ShortLink(
                     installation_id=message.installation_id,
                     message_id=message.pk,
-                    code=short_code(),
                     target=target,
                     created_at=now,
                 )
@@ -107,6 +128,8 @@ def _rows_write(rows: list[ShortLink]) -> None:
     if not rows:
         return
     for attempt in range(_TRIES):
+        for row, code in zip(rows, short_codes(len(rows)), strict=True):
+            row.code = code
         try:
             with transaction.atomic():
                 ShortLink.objects.bulk_create(rows)
@@ -114,8 +137,6 @@ def _rows_write(rows: list[ShortLink]) -> None:
         except IntegrityError:
             if attempt == _TRIES - 1:
                 raise
-            for row in rows:
-                row.code = short_code()
 
 
 def short_link_target(*, code: str, now: datetime, max_age: timedelta) -> tuple[int, str]:
