@@ -8,8 +8,9 @@ presets, then times what the scheduler runs every minute:
 - ``calendar_entries_sweep`` at 09:00 UTC (a due moment in a dozen zones): the first sweep of
   the day, which enters that day's reminders (the first steps run too: messages queued), then
   the same sweep again (nothing new: the steady state of every other minute);
-- ``attribute_thresholds_cross``: after the first sweep recorded everyone already over 1000, a
-  sweep with nothing changed, then one after 1% of the contacts' points changed.
+- ``attribute_thresholds_cross``: the first sweep (the preset's publication already recorded who
+  is over 1000, so it records nothing), a sweep with nothing changed, then one after 1% of the
+  contacts' points changed (``bench/attribute_thresholds.py`` has the per-change figures).
 
 Each timing is the median of ``BENCH_REPEAT`` (3) runs where the run changes nothing; prints one
 JSON line with the statement counts and the load average beside each figure. No target is set by
