@@ -255,3 +255,41 @@ def test_after_every_kind_of_move_a_full_sync_finds_what_the_deliveries_said(
     assert VariantChannelListing.objects.get(
         variant__saleor_id=running[0], channel_slug=running[1]
     ).price == Decimal(str(shop.listing_price(*running)))
+
+
+def test_a_carted_variant_running_low_starts_the_low_stock_journey(ready, demo_installation, shop):
+    # given: the low-stock preset live; a checkout the simulator left holds a variant in stock
+    journey = journey_preset_install(
+        installation_id=demo_installation.pk, key="low-stock", now=datetime.now(tz=UTC)
+    )
+    left = ready._abandon()
+    checkout = shop.node(left.subject)
+    assert checkout is not None
+    variant_id = checkout["lines"][0]["variant"]["id"]
+    if shop.stock(variant_id) < 5:
+        ready.stock_set(variant_id, 20)
+    drain()
+    before = shop.stock(variant_id)
+
+    # when: the stock scenario runs it down to 2 (the app's threshold is 5)
+    low = ready.stock_set(variant_id, 2)
+    drain()
+    swept = catalogue_events_sweep()
+
+    # then: a stock update alone, the catalogue's low-stock moment, the carted contact's trigger
+    assert low.events == ["PRODUCT_VARIANT_STOCK_UPDATED"]
+    assert low.accepted
+    assert list(
+        CatalogueEvent.objects.filter(kind="stock_low").values_list("variant_saleor_id", "data")
+    ) == [(variant_id, {"quantity": 2, "previous": before, "threshold": 5})]
+    contact = Contact.objects.get(email=checkout["email"])
+    assert swept["recorded"] == 1
+    told = Event.objects.get(type="product.stock_low")
+    assert (told.contact_id, told.properties["interest"], told.properties["quantity"]) == (
+        contact.pk,
+        "carted",
+        2,
+    )
+    assert list(
+        JourneyRun.objects.filter(journey=journey).values_list("contact_id", flat=True)
+    ) == [contact.pk]
