@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import psycopg
 from django.db import DataError, connection, transaction
 
 from saleor_mautomation.core.sql import values_source
@@ -172,9 +173,19 @@ def _values(names: tuple[str, ...], rows: int) -> str:
 
 
 def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """Through Django's cursor (its statement hooks see it; the text differs with the chunk's
-    size, so a prepared statement would not be reused anyway)."""
-    with connection.cursor() as cursor:
+    """Through Django's cursor wrapper (its statement hooks and query log see it, its errors
+    are Django's). On PostgreSQL around a psycopg cursor that binds server-side: the arrays
+    go in binary, not quoted element by element into the text (Django's client-side cursor
+    spent a third of a chunk's outcome write quoting them)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    # (django-stubs type the wrapped cursor as a wrapper; Django passes the driver's cursor)
+    with wrap(raw) as cursor:  # type: ignore[arg-type]
         cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
 
