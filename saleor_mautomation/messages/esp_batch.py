@@ -51,15 +51,13 @@ from saleor_mautomation.core.http import request_never_sent
 from saleor_mautomation.messages.lanes import Handed, Lane, Ready, hand_over_one
 from saleor_mautomation.messages.mime import HeaderInvalid, Mail
 from saleor_mautomation.messages.providers import (
+    ESP_NOT_SENT,
     Accepted,
     EmailSender,
     OutcomeUnknown,
     Refused,
     esp_email,
 )
-
-# Statuses of a whole call's refusal after which nothing was sent and a later try may pass.
-_NOT_SENT = frozenset({400, 401, 403, 404, 413, 422, 429})
 
 
 @dataclass
@@ -285,7 +283,7 @@ def _whole_call(response: requests.Response, answer: Any, api: BatchApi) -> Maut
     text = (
         f"{api.esp} answered {response.status_code} to the batch: {_answer_text(response, answer)}"
     )
-    if response.status_code in _NOT_SENT:
+    if response.status_code in ESP_NOT_SENT:
         return RetryableError(text)
     return OutcomeUnknown(text)
 

@@ -31,7 +31,13 @@ from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
+import requests
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailError,
+    AnymailRecipientsRefused,
+    AnymailRequestsAPIError,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
@@ -39,7 +45,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
-from saleor_mautomation.core.http import resolve_checked
+from saleor_mautomation.core.http import request_never_sent, resolve_checked
 from saleor_mautomation.messages.context import shop_of
 from saleor_mautomation.messages.mime import HeaderInvalid, Mail, encode_address, mime_bytes
 from saleor_mautomation.messages.models import EmailProvider, Message, SendingRules, Template
@@ -56,6 +62,10 @@ MAX_CONNECTIONS = 32
 # The message context's key of a subject that replaces the template version's for this
 # message (a journey's subject-line test, ``outbox.Outgoing.subject``).
 SUBJECT_KEY = "_subject"
+# An ESP's answers to a call after which it surely sent nothing and a later try may pass (its
+# checks of the request, the credentials, the rate); after any other answer, or none, the
+# message may have gone.
+ESP_NOT_SENT = frozenset({400, 401, 403, 404, 413, 422, 429})
 
 
 class ProviderInvalid(PermanentError):
@@ -335,6 +345,24 @@ def _transmit(mail: Mail, sender: str, to: str, backend: Any) -> str:
     return str(getattr(status, "message_id", None) or "")
 
 
+def esp_call_failed(exc: AnymailRequestsAPIError, esp: str) -> MautomationError:
+    """What an ESP call that failed says of its message: nothing sent (retried later) only when
+    no connection was made or the ESP refused the request; otherwise it may have gone
+    (``OutcomeUnknown``), so it is never sent again."""
+    name = exc.__class__.__name__
+    response = exc.response
+    if response is None:
+        cause = exc.__cause__
+        name = cause.__class__.__name__ if cause is not None else name
+        if isinstance(cause, requests.RequestException) and request_never_sent(cause):
+            return RetryableError(f"{esp} unreachable: {name}")
+        return OutcomeUnknown(f"No answer from {esp}: {name}")
+    text = f"{esp} answered {response.status_code}: {response.text[:300]}"
+    if response.status_code in ESP_NOT_SENT:
+        return RetryableError(text)
+    return OutcomeUnknown(text)
+
+
 def sender_of(stored: SendingRules, installation: Installation, *, default_from: str) -> str:
     """The From header: the address set (else the deployment's ``DEFAULT_FROM_EMAIL``) with
     the sender name set, else the name given with the address set ("Linden <hi@...>"), else
@@ -454,8 +482,11 @@ class EmailSender:
             if 500 <= exc.smtp_code < 600:
                 raise Refused(f"{exc.smtp_code} {exc}") from exc
             raise RetryableError(f"{exc.smtp_code} {exc}") from exc
+        except AnymailRequestsAPIError as exc:
+            # (Before OSError: django-anymail's HTTP errors are OSErrors too.)
+            self._drop()  # the next message opens a new session
+            raise esp_call_failed(exc, str(self.backend.esp_name).lower()) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            # (django-anymail's HTTP errors are OSErrors too: the ESP may be back later.)
             self._drop()  # the next message opens a new connection
             raise RetryableError(f"{exc.__class__.__name__}: {exc}") from exc
         except AnymailRecipientsRefused as exc:

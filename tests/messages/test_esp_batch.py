@@ -380,3 +380,65 @@ def test_an_api_url_on_a_private_address_is_never_called(shop, postmark):
         "127.0.0.1 resolves to a loopback or private address (127.0.0.1); "
         "set SALEOR_ALLOW_LOOPBACK to allow it"
     }
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        ("hold", "No answer from postmark: ReadTimeout"),
+        ("drop", "No answer from postmark: ConnectionError"),
+        (
+            (500, {"ErrorCode": 500, "Message": "Internal server error"}),
+            'postmark answered 500: {"ErrorCode": 500, "Message": "Internal server error"}',
+        ),
+    ],
+)
+def test_a_single_call_that_may_have_reached_the_esp_is_never_sent_twice(
+    shop, postmark, fault, reason
+):
+    # given: a journey's message (one call of its own) and Postmark failing that call
+    use(shop, "postmark", {"server_token": "pm-token", "api_url": postmark.url, "timeout": 0.5})
+    messages = queued(shop, ["ada@example.com"], broadcast=False)
+    postmark.fail_next(fault)
+
+    # when: the real-time sender, then a recovery and the sender again later
+    first = send(broadcast=False)
+    postmark.release()
+    recovered = messages_recover(now=T + timedelta(minutes=30))
+    later = send(broadcast=False, at=T + timedelta(hours=1))
+
+    # then: it may have gone, so it is unknown and never sent again
+    assert (first, recovered, later) == ({"unknown": 1}, 0, {})
+    assert statuses(messages) == [("unknown", reason)]
+    assert len(postmark.requests) == 1
+
+
+def test_a_single_call_the_esp_refused_is_sent_on_the_retry(shop, postmark):
+    # given: Postmark refuses the first call for its rate
+    messages = queued(shop, ["ada@example.com"], broadcast=False)
+    postmark.fail_next((429, {"ErrorCode": 429, "Message": "Rate limit exceeded"}))
+
+    # when
+    first = send(broadcast=False)
+    waiting = statuses(messages)
+    later = send(broadcast=False, at=T + timedelta(hours=1))
+
+    # then: nothing was sent by the refused call; the retry sends it once
+    assert (first, later) == ({"queued": 1}, {"sent": 1})
+    assert waiting == [
+        ("queued", 'postmark answered 429: {"ErrorCode": 429, "Message": "Rate limit exceeded"}')
+    ]
+    assert postmark.recipients == ["ada@example.com"]
+
+
+def test_a_single_call_to_an_unreachable_esp_is_retried(shop):
+    # given: nothing listens at the API URL
+    use(shop, "postmark", {"server_token": "pm-token", "api_url": "http://127.0.0.1:9/"})
+    messages = queued(shop, ["ada@example.com"], broadcast=False)
+
+    # when
+    counts = send(broadcast=False)
+
+    # then: never connected, so never sent: it waits for a retry
+    assert counts == {"queued": 1}
+    assert statuses(messages) == [("queued", "postmark unreachable: ConnectionError")]
