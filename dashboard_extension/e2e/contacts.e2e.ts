@@ -249,4 +249,34 @@ describe("contacts", () => {
     await save(page, app, "contacts-profile-de.png");
     expect(embedded.errors).toEqual([]);
   });
+
+  test("postal consent beside the other channels, recorded by the admin only with how the person agreed", async () => {
+    const embedded = await openApp({ path: `/contacts/${encodeURIComponent(seeded.alan.id)}` });
+    const { app } = embedded;
+    const card = app.getByTestId("contact-postal-consent");
+    await card.getByTestId("postal-consent-said").waitFor();
+    expect(await text(app.getByTestId("contact-consent-postal"))).toBe("Post: not asked");
+    expect(await text(card.getByTestId("postal-consent-said"))).toBe("Never asked");
+    expect(await shown(card.getByTestId("postal-consent-address"))).toBe("Address for cards No address yet: cards are skipped until Saleor has one");
+
+    await card.getByTestId("postal-consent-open").click();
+    const dialog = app.getByTestId("postal-consent-dialog");
+    await dialog.getByTestId("postal-consent-submit").click();
+    await expect.poll(() => text(dialog)).toContain("Say how the person agreed, e.g. a signed form at the shop");
+    await dialog.getByRole("textbox").fill("Signed form at the Berlin shop,\n14 June");
+    await dialog.getByTestId("postal-consent-submit").click();
+    await dialog.waitFor({ state: "detached" });
+
+    await expect.poll(() => notifications(embedded)).toEqual([{ status: "success", title: "Postal consent recorded" }]);
+    await expect.poll(() => text(app.getByTestId("contact-consent-postal"))).toBe("Post: granted");
+    expect(await text(card.getByTestId("postal-consent-said"))).toMatch(/^Recorded by \S+@\S+: Signed form at the Berlin shop, 14 June$/);
+    expect(await text(card.getByTestId("postal-consent-open"))).toBe("Record withdrawal…");
+    const ledger = app.getByTestId("contact-consent-ledger");
+    await ledger.getByTestId("consent-ledger-row").first().waitFor();
+    const row = await Promise.all((await ledger.getByTestId("consent-ledger-row").first().locator("td").all()).map(text));
+    expect(row.slice(1)).toEqual(["Post", "Confirmed", "dashboard", "None sent"]);
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: join(e2e().screenshotsDir, "contacts-postal-consent.png") });
+    expect(embedded.errors).toEqual([]);
+  });
 });
