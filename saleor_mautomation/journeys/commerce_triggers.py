@@ -121,13 +121,18 @@ def _interests(
     """Per contact, its interest in the product in the ``INTEREST_DAYS`` up to ``until``:
     views (``product.viewed``), carts (``cart.added``) and checkouts holding it
     (``checkout.created``/``updated``)."""
-    carted = Q(type=CART_ADDED, product=product_id) | Q(
+    # (A JSON key compared as JSON: an alias of its text compared to the id is read as a JSON
+    # document by SQLite, which the id is not.)
+    carted = Q(type=CART_ADDED, properties__product_id=product_id) | Q(
         JSONListHas("properties", "product_ids", product_id), type__in=CHECKOUT_TYPES
     )
-    wanted = carted if carted_only else carted | Q(type=PRODUCT_VIEWED, product=product_id)
+    wanted = (
+        carted
+        if carted_only
+        else carted | Q(type=PRODUCT_VIEWED, properties__product_id=product_id)
+    )
     rows = (
-        Event.objects.alias(product=KT("properties__product_id"))
-        .annotate(channel=KT("properties__channel"))
+        Event.objects.annotate(channel=KT("properties__channel"))
         .filter(wanted, installation_id=installation_id, contact_id__isnull=False)
         .filter(occurred_at__gte=until - timedelta(days=INTEREST_DAYS), occurred_at__lte=until)
         .values_list("contact_id", "type", "occurred_at", "channel")
