@@ -13,9 +13,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import psycopg
+import pydantic_core
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import signals
 from django.db.models.base import ModelState
+from psycopg.types.json import Jsonb
 
 M = TypeVar("M", bound=models.Model)
 
@@ -75,6 +77,50 @@ def unnest_upsert(
         f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608 - the caller's columns
         f"SELECT * FROM unnest({arrays})"
     )
+    return sql + _on_conflict(names, conflict, update, where, returning)
+
+
+def json_upsert(
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    *,
+    conflict: Sequence[str] = (),
+    update: Sequence[str] | None = None,
+    where: str = "",
+    returning: Sequence[str] = (),
+) -> str:
+    """``unnest_upsert`` with the rows as one JSON document (``jsonb_to_recordset``): its one
+    parameter is ``json_rows(rows)``, each row an object keyed by column name.
+
+    Binding a column as an array costs Python a call per value (psycopg's list dumper); the
+    document is written in one pass by pydantic-core, and the database reads each value with
+    its type's input function: ``numeric(14, 4)`` rounds as a cast does, a text too long for
+    its ``varchar(n)`` is refused as an INSERT of it is. About half the Python of a backfill
+    page of orders' statement for a third more of the database's work on it: worth it for
+    wide rows, with JSON in them, where the app's CPU is the limit."""
+    names = [name for name, _ in columns]
+    record = ", ".join(f"{name} {kind}" for name, kind in columns)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608 - the caller's columns
+        f"SELECT * FROM jsonb_to_recordset(%b::jsonb) AS r({record})"
+    )
+    return sql + _on_conflict(names, conflict, update, where, returning)
+
+
+def json_rows(rows: Sequence[Mapping[str, Any]]) -> Jsonb:
+    """The parameter of ``json_upsert``: the rows serialised by pydantic-core (a ``Decimal`` as
+    its digits, an aware datetime in ISO 8601 with its offset, a dict or list as JSON)."""
+    return Jsonb(rows, dumps=pydantic_core.to_json)
+
+
+def _on_conflict(
+    names: Sequence[str],
+    conflict: Sequence[str],
+    update: Sequence[str] | None,
+    where: str,
+    returning: Sequence[str],
+) -> str:
+    sql = ""
     if conflict:
         sets = [name for name in names if name not in conflict] if update is None else update
         sql += f" ON CONFLICT ({', '.join(conflict)}) "
