@@ -35,6 +35,7 @@ from saleor_mautomation.journeys.services import journey_enroll, journey_publish
 from saleor_mautomation.messages.models import Message, Offer, Template
 from saleor_mautomation.postal.models import PostalBatch
 from saleor_mautomation.programmes.models import Draw, DrawEntry, Survey
+from saleor_mautomation.saleor.api_keys import api_key_create
 from saleor_mautomation.segments.membership import segment_rebuild
 from saleor_mautomation.segments.models import Membership
 from saleor_mautomation.segments.services import segment_create
@@ -140,6 +141,7 @@ def shops(db):
         "Survey": survey.pk,
         "Draw": draw.pk,
         "PostalBatch": batch.pk,
+        "ApiKey": api_key_create(installation_id=a.pk, name="A's loyalty system", now=T)[0].pk,
         "SegmentMembership": Membership.objects.get(segment=segment, contact=contact).pk,
         "CsvImport": ImportJob.objects.create(
             installation=a, kind="contacts", file_name="a.csv", total=1, created_at=T, updated_at=T
@@ -179,6 +181,7 @@ ID_ARGS: dict[tuple[str, str, str], str] = {
     ("Mutation", "setOfferActive", "id"): "Offer",
     ("Mutation", "updateOffer", "id"): "Offer",
     ("Mutation", "deleteOffer", "id"): "Offer",
+    ("Mutation", "revokeApiKey", "id"): "ApiKey",
     ("Query", "survey", "id"): "Survey",
     ("Mutation", "updateSurvey", "id"): "Survey",
     ("Mutation", "deleteSurvey", "id"): "Survey",
