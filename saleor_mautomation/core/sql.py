@@ -9,6 +9,7 @@ Elsewhere (SQLite) Django's cursor runs the same statement. Errors are Django's 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -80,6 +81,10 @@ def unnest_upsert(
     return sql + _on_conflict(names, conflict, update, where, returning)
 
 
+# A type's modifier, ``(14, 4)`` of ``numeric(14, 4)``.
+_MODIFIER = re.compile(r"\(.*\)$")
+
+
 def json_upsert(
     table: str,
     columns: Sequence[tuple[str, str]],
@@ -93,18 +98,29 @@ def json_upsert(
     parameter is ``json_rows(rows)``, each row an object keyed by column name.
 
     Binding a column as an array costs Python a call per value (psycopg's list dumper); the
-    document is written in one pass by pydantic-core, and the database reads each value with
-    its type's input function: ``numeric(14, 4)`` rounds as a cast does, a text too long for
-    its ``varchar(n)`` is refused as an INSERT of it is. About half the Python of a backfill
-    page of orders' statement for a third more of the database's work on it: worth it for
-    wide rows, with JSON in them, where the app's CPU is the limit."""
+    document is written in one pass by pydantic-core, and the database reads each value as
+    its type without a modifier, then casts it to the column's type as ``unnest_upsert``'s
+    arrays are cast (``numeric(14, 4)`` rounds, a ``varchar(n)`` cuts a longer text). A
+    backfill page's upsert of orders takes 40% less of the app's CPU this way and a sixth
+    more of the database's: worth it for wide rows, with JSON in them, where the app's CPU
+    is the limit."""
     names = [name for name, _ in columns]
-    record = ", ".join(f"{name} {kind}" for name, kind in columns)
     sql = (
         f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608 - the caller's columns
-        f"SELECT * FROM jsonb_to_recordset(%b::jsonb) AS r({record})"
+        f"SELECT * FROM {json_source(columns, 'r')}"
     )
     return sql + _on_conflict(names, conflict, update, where, returning)
+
+
+def json_source(columns: Sequence[tuple[str, str]], alias: str) -> str:
+    """A ``FROM`` source ``alias`` of the rows of one ``json_rows`` parameter (``%b``), its
+    ``(column, type)`` columns read and cast as ``json_upsert`` does (an ``UPDATE ... FROM``)."""
+    record = ", ".join(f"{name} {_MODIFIER.sub('', kind)}" for name, kind in columns)
+    cast = ", ".join(f"{name}::{kind} AS {name}" for name, kind in columns)
+    return (
+        f"(SELECT {cast} FROM jsonb_to_recordset(%b::jsonb) "  # noqa: S608 - the caller's
+        f"AS j({record})) AS {alias}"
+    )
 
 
 def json_rows(rows: Sequence[Mapping[str, Any]]) -> Jsonb:

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from django.db import DataError, connection, transaction
+from django.db import connection
 
-from saleor_mautomation.core.sql import json_rows, json_upsert, sql_rows
+from saleor_mautomation.core.sql import json_rows, json_source, json_upsert, sql_rows
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
 T1 = datetime(2026, 6, 2, 9, 30, 15, 123456, tzinfo=UTC)
@@ -73,8 +73,9 @@ def test_the_text_is_the_same_for_any_number_of_rows_and_reads_typed_columns():
 
     # then
     assert sql == (
-        "INSERT INTO t_json (shop, key, n) SELECT * FROM jsonb_to_recordset(%b::jsonb) "
-        "AS r(shop bigint, key varchar(8), n integer) "
+        "INSERT INTO t_json (shop, key, n) SELECT * FROM (SELECT shop::bigint AS shop, "
+        "key::varchar(8) AS key, n::integer AS n FROM jsonb_to_recordset(%b::jsonb) "
+        "AS j(shop bigint, key varchar, n integer)) AS r "
         "ON CONFLICT (shop, key) DO UPDATE SET n = excluded.n RETURNING id"
     )
 
@@ -128,14 +129,36 @@ def test_known_rows_are_updated_only_where_the_condition_holds(table):
     assert rows_of(table) == [(1, "a", 5, None, None, T1, None), (1, "b", 9, None, None, T0, None)]
 
 
-def test_no_rows_write_nothing_and_a_value_too_long_for_its_column_is_refused(table):
+def test_no_rows_write_nothing_and_a_text_too_long_is_cut_as_the_arrays_cast_it(table):
     # given
-    sql = json_upsert(table, COLUMNS, conflict=["shop", "key"], returning=["id"])
+    sql = json_upsert(table, COLUMNS, conflict=["shop", "key"], returning=["key"])
 
     # when
-    written = write(sql, [])
-    with pytest.raises(DataError), transaction.atomic():
-        write(sql, [row("short"), row("much-too-long")])
+    nothing = write(sql, [])
+    written = write(sql, [row("much-too-long", 1)])
 
-    # then: nothing written, not even the row that fits (an INSERT of it is refused alike)
-    assert (written, rows_of(table)) == ([], [])
+    # then
+    assert nothing == []
+    assert written == [("much-too",)]
+    assert rows_of(table) == [(1, "much-too", 1, None, None, None, None)]
+
+
+def test_a_json_source_updates_rows_by_key_with_the_columns_cast(table):
+    # given
+    write(json_upsert(table, COLUMNS, conflict=["shop", "key"]), [row("a", 1), row("b", 1)])
+    source = json_source(
+        [("key", "varchar(8)"), ("n", "integer"), ("amount", "numeric(12, 4)")], "v"
+    )
+
+    # when
+    sql_rows(
+        f"UPDATE {table} SET n = v.n, amount = v.amount FROM {source} WHERE {table}.key = v.key",  # noqa: S608
+        [json_rows([{"key": "b", "n": 7, "amount": Decimal("0.123456")}])],
+        prepare=False,
+    )
+
+    # then
+    assert rows_of(table) == [
+        (1, "a", 1, None, None, None, None),
+        (1, "b", 7, None, Decimal("0.1235"), None, None),
+    ]
