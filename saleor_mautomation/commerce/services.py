@@ -7,6 +7,7 @@ every delivery. Only inserts that may lose a race take a savepoint of their own.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,10 +16,9 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, DateTimeField, Value, When
-from psycopg.types.json import Jsonb
 
 from saleor_mautomation.commerce.models import CheckoutRecord, OrderRecord
-from saleor_mautomation.core.sql import sql_rows, unnest_upsert
+from saleor_mautomation.core.sql import json_rows, json_upsert, sql_rows
 from saleor_mautomation.saleor import payloads
 
 
@@ -289,7 +289,7 @@ def orders_upsert(
     if not orders:
         return
     if connection.vendor == "postgresql":
-        sql, params = _orders_upsert_unnest(installation_id, orders)
+        sql, params = _orders_upsert_json(installation_id, orders)
         sql_rows(sql, params, prepare=True)
         return
     written: set[str] = set()
@@ -329,18 +329,18 @@ def orders_upsert(
             )
 
 
-def _orders_upsert_unnest(
+def _orders_upsert_json(
     installation_id: int, orders: Sequence[tuple[payloads.Order, int | None]]
 ) -> tuple[str, list[Any]]:
     """``orders_upsert`` on PostgreSQL as one statement whose text is the same for any number
-    of orders: each column travels as one array (``unnest``), so the statement is prepared
-    once per connection and its parameters are not parsed out of a long text page after page.
-    The completion of the checkouts is a CTE over the rows the upsert wrote (``RETURNING``),
-    the later order of a checkout in the batch winning.
+    of orders (prepared once per connection): the orders travel as one JSON document
+    (``core.sql.json_upsert``), written by pydantic-core in one pass instead of a binary array
+    per column and a JSON text per order's lines, the larger part of building a backfill page's
+    statement. The completion of the checkouts is a CTE over the rows the upsert wrote
+    (``RETURNING``), the later order of a checkout in the batch winning.
 
-    Values are the Python values the ORM would send for these fields on PostgreSQL (no model
-    instance per row): text, integers, booleans, ``Decimal``, aware datetimes, and the lines as
-    ``Jsonb``.
+    Values are the Python values the ORM would send for these fields (no model instance per
+    row): text, integers, booleans, ``Decimal``, aware datetimes, and the lines as JSON.
     """
     rows = [
         {
@@ -350,23 +350,25 @@ def _orders_upsert_unnest(
         }
         for order, contact_id in orders
     ]
+    return _orders_upsert_sql(), [json_rows(rows), [o.id for o, _ in orders], installation_id]
+
+
+@functools.cache
+def _orders_upsert_sql() -> str:
+    """Its parameters: the orders' rows (``json_rows``, keyed by the fields' attnames, which
+    are their columns), their ids in the page's order, the installation."""
     fields = [f for f in OrderRecord._meta.concrete_fields if not f.primary_key]
-    params: list[Any] = []
-    for field in fields:
-        values = [row[field.attname] for row in rows]
-        if field.attname == "lines":
-            values = [Jsonb(value) for value in values]
-        params.append(values)
+    assert all(f.attname == f.column for f in fields)
     table = OrderRecord._meta.db_table
     checkouts = CheckoutRecord._meta.db_table
-    upsert = unnest_upsert(
+    upsert = json_upsert(
         table,
         [(str(f.column), str(f.db_type(connection))) for f in fields],
         conflict=["installation_id", "saleor_id"],
         where=f"{table}.source_updated_at <= excluded.source_updated_at",
         returning=["saleor_id", "checkout_saleor_id", "placed_at"],
     )
-    sql = (
+    return (
         f"WITH upserted AS ({upsert}), "  # noqa: S608 - ours
         "completing AS (SELECT DISTINCT ON (u.checkout_saleor_id) u.* FROM upserted u "
         "JOIN unnest(%s::text[]) WITH ORDINALITY AS page(saleor_id, n) USING (saleor_id) "
@@ -376,7 +378,6 @@ def _orders_upsert_unnest(
         "WHERE c.installation_id = %s AND c.saleor_id = completing.checkout_saleor_id) "
         "SELECT count(*) FROM upserted"
     )
-    return sql, [*params, [order.id for order, _ in orders], installation_id]
 
 
 def commerce_anonymise(*, installation_id: int, contact_id: int | None, email: str | None) -> None:
