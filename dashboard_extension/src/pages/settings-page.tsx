@@ -3,6 +3,7 @@ import { useIntl } from "react-intl";
 
 import { ErrorState } from "../components/error-state";
 import { LoadingState } from "../components/loading-state";
+import { ApiKeysSection } from "../settings/sections/api-keys-section";
 import { BackfillSection } from "../settings/sections/backfill-section";
 import { CatalogueSection } from "../settings/sections/catalogue-section";
 import { ConsentTextsSection } from "../settings/sections/consent-texts-section";
@@ -40,6 +41,7 @@ export const SettingsPage = () => {
           <OffersSection />
           <BackfillSection />
           <CatalogueSection />
+          <ApiKeysSection />
         </Box>
       )}
     </>
