@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import JSONField
-from psycopg.types.json import Jsonb
+from django.db.models import Field
 
 from saleor_mautomation.contacts import engagement
 from saleor_mautomation.contacts.lifecycle import stage_of
@@ -25,7 +25,13 @@ from saleor_mautomation.contacts.models import (
 )
 from saleor_mautomation.contacts.order_facts import OrderHistory, order_histories
 from saleor_mautomation.contacts.writeback import predicted_of, writeback_mark
-from saleor_mautomation.core.sql import model_columns, sql_rows, unnest_upsert
+from saleor_mautomation.core.sql import (
+    json_rows,
+    json_source,
+    json_upsert,
+    model_columns,
+    sql_rows,
+)
 from saleor_mautomation.events.changes import PROFILE, change_note
 from saleor_mautomation.events.models import Event
 
@@ -239,68 +245,76 @@ def _figures_save(
 def _figures_save_many(saves: Sequence[tuple[Contact, dict[str, engagement.Spend]]]) -> None:
     """``_figures_save`` of the order figures of many contacts, in one statement (PostgreSQL):
     their spend rows brought in line (stale currencies deleted, the others upserted) as CTEs of
-    one UPDATE of the contacts. Each column travels as one array (``unnest``) cast to its
-    column's type, so the statement's text is the same for any number of contacts: prepared
-    once per connection, never parsed for its parameters."""
+    one UPDATE of the contacts. The contacts' figures and their spend travel as one JSON
+    document each (``core.sql.json_rows``, values as the ORM would send them), read back with
+    each column's type, so the statement's text is the same for any number of contacts:
+    prepared once per connection, never parsed for its parameters."""
     if not saves:
         return
-    by_name = {field.name: field for field in Contact._meta.concrete_fields}
-    fields = [by_name[name] for name in [*ORDER_FIGURES, *_MARKED]]
-    columns = [str(field.column) for field in fields]
+    fields = _order_figure_fields()
     contacts = [contact for contact, _ in saves]
-    arrays: list[list[Any]] = [[contact.pk for contact in contacts]]
-    # The instances' values as the ORM would send them on PostgreSQL (it wraps JSON only).
-    for field in fields:
-        values = [field.pre_save(contact, add=False) for contact in contacts]
-        arrays.append([Jsonb(v) for v in values] if isinstance(field, JSONField) else values)
-    casts = ", ".join(["%b::bigint[]", *(f"%b::{field.db_type(connection)}[]" for field in fields)])
-    table = Contact._meta.db_table
-    update = (
-        f"UPDATE {table} SET {', '.join(f'{c} = v.{c}' for c in columns)} "  # noqa: S608
-        f"FROM unnest({casts}) AS v(id, {', '.join(columns)}) WHERE {table}.id = v.id"
-    )
-    spend_table = ContactSpend._meta.db_table
+    rows = [
+        {
+            "id": contact.pk,
+            **{column: field.pre_save(contact, add=False) for column, field in fields},
+        }
+        for contact in contacts
+    ]
     kept = [f"{contact.pk}:{currency}" for contact, spend in saves for currency in spend]
-    delete = (
-        f"DELETE FROM {spend_table} WHERE contact_id = ANY(%b::bigint[]) "  # noqa: S608 - ours
-        "AND NOT (contact_id::text || ':' || currency = ANY(%b::text[]))"
-    )
     spent = [
-        (contact.pk, currency, figures)
+        {
+            "contact_id": contact.pk,
+            "currency": currency,
+            "orders": figures.orders,
+            # Decimals as they are: the columns' numeric type rounds them, as the ORM's are.
+            "total": figures.total,
+            "average_order_value": figures.average_order_value,
+        }
         for contact, spend in saves
         for currency, figures in spend.items()
     ]
-    upsert, upsert_params = _spend_upsert_unnest(spent)
     sql_rows(
-        f"WITH s0 AS ({delete}), s1 AS ({upsert}) {update}",
-        [[contact.pk for contact in contacts], kept, *upsert_params, *arrays],
+        _figures_save_many_sql(),
+        [[contact.pk for contact in contacts], kept, json_rows(spent), json_rows(rows)],
         prepare=True,
     )
     for contact in contacts:
         change_note(contact.pk, PROFILE)
 
 
-def _spend_upsert_unnest(
-    rows: Sequence[tuple[int, str, engagement.Spend]],
-) -> tuple[str, list[Any]]:
-    """``_spend_upsert_sql`` with each column as one array (the same text for any rows)."""
-    table = ContactSpend._meta.db_table
+@cache
+def _order_figure_fields() -> list[tuple[str, Field[Any, Any]]]:
+    """``(column, field)`` of what an order refresh saves."""
+    by_name = {field.name: field for field in Contact._meta.concrete_fields}
+    return [(str(by_name[name].column), by_name[name]) for name in [*ORDER_FIGURES, *_MARKED]]
+
+
+@cache
+def _figures_save_many_sql() -> str:
+    """Its parameters: the contacts' ids and their kept ``id:currency`` (arrays), the spend
+    rows and the contacts' rows (``json_rows``)."""
+    spend_table = ContactSpend._meta.db_table
+    delete = (
+        f"DELETE FROM {spend_table} WHERE contact_id = ANY(%b::bigint[]) "  # noqa: S608 - ours
+        "AND NOT (contact_id::text || ':' || currency = ANY(%b::text[]))"
+    )
     figures = ("orders", "total", "average_order_value")
-    changed = " OR ".join(f"{table}.{name} <> excluded.{name}" for name in figures)
-    upsert = unnest_upsert(
-        table,
+    upsert = json_upsert(
+        spend_table,
         model_columns(ContactSpend, ["contact", "currency", *figures]),
         conflict=["contact_id", "currency"],
-        where=changed,
+        where=" OR ".join(f"{spend_table}.{name} <> excluded.{name}" for name in figures),
     )
-    # Decimals as they are: the columns' numeric type rounds them, as the ORM's values are.
-    return upsert, [
-        [contact_id for contact_id, _, _ in rows],
-        [currency for _, currency, _ in rows],
-        [figures.orders for _, _, figures in rows],
-        [figures.total for _, _, figures in rows],
-        [figures.average_order_value for _, _, figures in rows],
-    ]
+    fields = _order_figure_fields()
+    source = json_source(
+        [("id", "bigint"), *((c, str(field.db_type(connection))) for c, field in fields)], "v"
+    )
+    table = Contact._meta.db_table
+    update = (
+        f"UPDATE {table} SET {', '.join(f'{c} = v.{c}' for c, _ in fields)} "  # noqa: S608
+        f"FROM {source} WHERE {table}.id = v.id"
+    )
+    return f"WITH s0 AS ({delete}), s1 AS ({upsert}) {update}"
 
 
 def _contact_update_sql(contact: Contact, names: Sequence[str]) -> tuple[str, list[Any]]:
