@@ -24,8 +24,9 @@ const useT = () => {
   return (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
 };
 
-/** Copies `text`, saying so (or that the browser refused) in a Dashboard notification. */
-const CopyButton = ({ text, label, testId }: { text: string; label: string; testId: string }) => {
+/** Copies `text`, saying so (or that the browser refused) in a Dashboard notification; the
+ * button names what it copies ("Copy key", "Copy command"). */
+const CopyButton = ({ text, label, button, testId }: { text: string; label: string; button: string; testId: string }) => {
   const t = useT();
   const notify = useNotify();
   const copy = () => {
@@ -35,8 +36,8 @@ const CopyButton = ({ text, label, testId }: { text: string; label: string; test
       .catch(() => notify({ status: "warning", title: t("settings.apiKeys.copyFailed") }));
   };
   return (
-    <Button type="button" variant="secondary" onClick={copy} aria-label={t("settings.apiKeys.copy", { label })} data-testid={testId}>
-      {t("settings.apiKeys.copyShort")}
+    <Button type="button" variant="secondary" onClick={copy} data-testid={testId}>
+      {button}
     </Button>
   );
 };
@@ -74,14 +75,14 @@ const CreatedDialog = ({ created, onClose }: { created: CreatedApiKey | null; on
             <Box flexGrow="1" __minWidth="280px">
               <CodeBlock text={created.key} testId="api-key-secret" label={t("settings.apiKeys.theKey")} />
             </Box>
-            <CopyButton text={created.key} label={t("settings.apiKeys.theKey")} testId="api-key-copy" />
+            <CopyButton text={created.key} label={t("settings.apiKeys.theKey")} button={t("settings.apiKeys.copyKey")} testId="api-key-copy" />
           </Box>
           <Text as="p" size={3} color="default2">
             {t("settings.apiKeys.curlIntro", { id: created.installationId })}
           </Text>
           <CodeBlock text={curl} testId="api-key-curl" label={t("settings.apiKeys.curl")} />
           <Box display="flex" justifyContent="space-between" gap={3} flexWrap="wrap">
-            <CopyButton text={curl} label={t("settings.apiKeys.curl")} testId="api-key-copy-curl" />
+            <CopyButton text={curl} label={t("settings.apiKeys.curl")} button={t("settings.apiKeys.copyCurl")} testId="api-key-copy-curl" />
             <Button variant="primary" onClick={onClose} data-testid="api-key-done">
               {t("settings.apiKeys.done")}
             </Button>
@@ -131,9 +132,12 @@ const NewKey = ({ onCreated }: { onCreated: (created: CreatedApiKey) => void }) 
           data-testid="api-key-name"
         />
       </Box>
-      <Button type="submit" variant="primary" disabled={create.isPending} data-testid="api-key-create">
-        {t("settings.apiKeys.create")}
-      </Button>
+      {/* Level with the input (52px high), above its helper text. */}
+      <Box __paddingTop="10px">
+        <Button type="submit" variant="primary" disabled={create.isPending} data-testid="api-key-create">
+          {t("settings.apiKeys.create")}
+        </Button>
+      </Box>
     </Box>
   );
 };
