@@ -27,6 +27,7 @@ from saleor_mautomation.contacts.figures import engagement_deferred
 from saleor_mautomation.contacts.services import contacts_prefetched
 from saleor_mautomation.contacts.writeback import writeback_mark_all
 from saleor_mautomation.core import clock
+from saleor_mautomation.core.collector import collector_frozen
 from saleor_mautomation.core.errors import PermanentError, RetryableError
 from saleor_mautomation.events.services import events_batched
 from saleor_mautomation.intake import ingest
@@ -475,24 +476,27 @@ def backfill_execute(
     client = saleor_client(installation)
     owner = uuid.uuid4().hex
     outcomes: dict[str, Outcome] = {}
-    for resource in resources:
-        claimed = backfill_claim(
-            installation_id=installation_id, resource=resource, owner=owner, now=clock.now()
-        )
-        if isinstance(claimed, Outcome):
-            outcomes[resource] = claimed
-            continue
-        outcome = backfill_import(
-            run=claimed,
-            client=client,
-            page_size=page_size,
-            pacer=pacer,
-            on_page=on_page,
-            deadline=deadline,
-        )
-        outcomes[resource] = outcome
-        if outcome in {Outcome.RETRY, Outcome.PAUSED}:
-            break
+    # The pages' objects come and go by the thousand: the collector leaves the process's older
+    # objects alone meanwhile (a third of the app's CPU on orders went to walking them).
+    with collector_frozen():
+        for resource in resources:
+            claimed = backfill_claim(
+                installation_id=installation_id, resource=resource, owner=owner, now=clock.now()
+            )
+            if isinstance(claimed, Outcome):
+                outcomes[resource] = claimed
+                continue
+            outcome = backfill_import(
+                run=claimed,
+                client=client,
+                page_size=page_size,
+                pacer=pacer,
+                on_page=on_page,
+                deadline=deadline,
+            )
+            outcomes[resource] = outcome
+            if outcome in {Outcome.RETRY, Outcome.PAUSED}:
+                break
     finished = set(outcomes.values()) <= {Outcome.DONE, Outcome.FAILED, Outcome.IDLE}
     if finished and Outcome.DONE in outcomes.values():
         # The import set the figures of many customers at once (a customer without orders

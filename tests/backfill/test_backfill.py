@@ -7,8 +7,10 @@ a guest); the three captured checkouts (no email) and one of edward.cook. Pages 
 
 import base64
 import copy
+import gc
 import json
 import re
+import weakref
 from decimal import Decimal
 from io import StringIO
 
@@ -225,6 +227,38 @@ def test_backfill_imports_customers_orders_and_checkouts(shop, standin_installat
         ("Checkouts", None, 3),
         ("Checkouts", cursor(3), 3),
     ]
+
+
+class Cycle:
+    """An object in a reference cycle: only the collector frees it."""
+
+    def __init__(self):
+        self.me = self
+
+
+def test_the_collector_leaves_older_objects_alone_during_the_import(shop, standin_installation):
+    # given: a cycle made before the import, dropped in its first page
+    assert gc.get_freeze_count() == 0
+    older = [Cycle()]
+    gone = weakref.ref(older[0])
+    frozen, kept = [], []
+
+    def on_page(run):
+        older.clear()
+        gc.collect()
+        frozen.append(gc.get_freeze_count() > 0)
+        kept.append(gone() is not None)
+
+    # when
+    outcomes = backfill(standin_installation, on_page=on_page)
+
+    # then: every page ran frozen, the cycle outlived them, then the collector freed it
+    assert outcomes == {resource: Outcome.DONE for resource in RESOURCES}
+    assert frozen == [True] * 9
+    assert kept == [True] * 9
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert gone() is None
 
 
 @pytest.mark.parametrize("fault", [(503, {}), "drop"], ids=["503", "dropped"])
