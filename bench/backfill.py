@@ -5,7 +5,9 @@ answering the backfill's paged queries with nodes made on the fly from the captu
 (``BENCH_SCALE`` x 100,000 customers, three times as many orders, a few checkouts), then runs
 the backfill in this process as ``mautomation backfill`` does. Prints progress, then one JSON
 line: contacts/s, orders/s, total seconds and peak RSS (with RSS samples along the way: flat
-RSS is the claim that the import never holds the shop in memory), and the load average.
+RSS is the claim that the import never holds the shop in memory), CPU milliseconds per node
+(the app, its main thread that ingests, PostgreSQL, the stand-in), the time in Python's garbage
+collector, and the load average.
 
 Set ``BACKFILL_MIN_PAGE_INTERVAL=0`` to measure without the rate limit (default 0.2 s). The
 captured order page answered fewer fields than the app's document asks for;
@@ -19,6 +21,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
+import gc
 import json
 import multiprocessing
 import os
@@ -174,6 +177,23 @@ def rss_mb() -> float:
     return round(pages_in_core * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
 
 
+class _CollectorClock:
+    """A ``gc.callbacks`` entry adding up the time of each collection (it holds the GIL, so
+    collections in different threads never overlap) and counting them per generation."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = [0, 0, 0]
+        self._start = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+            return
+        self.seconds += time.perf_counter() - self._start
+        self.collections[info["generation"]] += 1
+
+
 def main() -> None:
     context = multiprocessing.get_context("fork")
     parent_end, child_end = context.Pipe()
@@ -231,12 +251,19 @@ def measure(api_url: str, db_url: str, var: str, *, standin_pid: int) -> dict[st
     phases: dict[str, list[float]] = {}
     samples: list[float] = []
     tenths: dict[str, int] = {}
-    # CPU seconds (this process, the database server, the stand-in) at the first page of each
-    # resource and at its last: CPU per node is steadier than wall time on a shared machine.
-    cpu: dict[str, list[tuple[float, float, float]]] = {}
+    # CPU seconds (this process, its main thread, the database server, the stand-in) at the
+    # first page of each resource and at its last: CPU per node is steadier than wall time on
+    # a shared machine. The main thread ingests; the page ahead is fetched and parsed in
+    # another, which runs while the main one waits for the database.
+    cpu: dict[str, list[tuple[float, float, float, float]]] = {}
 
-    def cpu_now() -> tuple[float, float, float]:
-        return (time.process_time(), postgres_cpu_s(postmaster), cpu_s(standin_pid))
+    def cpu_now() -> tuple[float, float, float, float]:
+        return (
+            time.process_time(),
+            time.thread_time(),
+            postgres_cpu_s(postmaster),
+            cpu_s(standin_pid),
+        )
 
     def progress(run: BackfillRun) -> None:
         stamp = time.perf_counter()
@@ -251,6 +278,8 @@ def measure(api_url: str, db_url: str, var: str, *, standin_pid: int) -> dict[st
             rate = run.done / elapsed if elapsed else 0
             log(f"{run.resource}: {run.done:,}/{run.total:,} {rate:,.0f}/s rss {samples[-1]} MB")
 
+    collector = _CollectorClock()
+    gc.callbacks.append(collector)
     began = time.perf_counter()
     outcomes = backfill_execute(
         installation_id=installation.pk,
@@ -261,6 +290,7 @@ def measure(api_url: str, db_url: str, var: str, *, standin_pid: int) -> dict[st
         on_page=progress,
     )
     total_s = time.perf_counter() - began
+    gc.callbacks.remove(collector)
 
     def rate(resource: str, count: int) -> float | None:
         # The first page's time is not in its phase: count the others' nodes only.
@@ -274,7 +304,7 @@ def measure(api_url: str, db_url: str, var: str, *, standin_pid: int) -> dict[st
             return None
         nodes = count - settings.BACKFILL_PAGE_SIZE
         spent = [end - start for start, end in zip(marks[0], marks[-1], strict=True)]
-        names = ("app", "postgres", "standin")
+        names = ("app", "app_main_thread", "postgres", "standin")
         return {name: round(1000 * s / nodes, 3) for name, s in zip(names, spent, strict=True)}
 
     contacts = Contact.objects.filter(installation=installation).count()
@@ -299,6 +329,10 @@ def measure(api_url: str, db_url: str, var: str, *, standin_pid: int) -> dict[st
         "rss_mb_first_tenth": samples[0] if samples else None,
         "rss_mb_last_tenth": samples[-1] if samples else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # Seconds in Python's garbage collector during the import, and its collections of
+        # each generation (generation 2 walks every object it tracks).
+        "collector_s": round(collector.seconds, 2),
+        "collections": collector.collections,
         # The machine is shared: its load beside the figures (1, 5 and 15 minutes, at the end).
         "loadavg": [round(load, 2) for load in os.getloadavg()],
     }
