@@ -48,7 +48,7 @@ from django.core.mail import BadHeaderError
 
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
 from saleor_mautomation.core.http import request_never_sent
-from saleor_mautomation.messages.lanes import Handed, Lane, Ready, hand_over_one
+from saleor_mautomation.messages.lanes import Handed, Lane, Ready, hand_over_one, threads_run
 from saleor_mautomation.messages.mime import HeaderInvalid, Mail
 from saleor_mautomation.messages.providers import (
     ESP_NOT_SENT,
@@ -380,20 +380,7 @@ def hand_over_batches(
                 faults.append(exc)
                 stopped.set()
 
-    threads = [
-        threading.Thread(target=run, args=(sender,), daemon=True)
-        for sender in senders[: work.qsize()]
-    ]
-    for thread in threads:
-        thread.start()
-    try:
-        for thread in threads:
-            thread.join()
-    finally:
-        with lock:
-            stopped.set()
-    if faults:
-        raise faults[0]
+    threads_run(run, senders[: work.qsize()], lock=lock, stopped=stopped, faults=faults)
 
 
 def _group_send(

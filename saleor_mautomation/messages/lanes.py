@@ -22,9 +22,9 @@ import queue
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from saleor_mautomation.core.errors import MautomationError, PermanentError, RetryableError
 from saleor_mautomation.messages.channels import ChannelSpec, Opening, Sender
@@ -38,6 +38,8 @@ from saleor_mautomation.messages.pool import (
     slots_trim,
 )
 from saleor_mautomation.messages.providers import Accepted, OutcomeUnknown
+
+S = TypeVar("S")  # a sender of any channel, or of email only (the ESP batch calls)
 
 
 @dataclass
@@ -211,18 +213,28 @@ def hand_over_all(
                 return
             done[ready.message.pk] = handed
 
-    threads = [
-        threading.Thread(target=run, args=(sender,), daemon=True)
-        for sender in lane.senders[: len(items)]
-    ]
+    threads_run(run, lane.senders[: len(items)], lock=lock, stopped=stopped, faults=faults)
+
+
+def threads_run(
+    run: Callable[[S], None],
+    senders: Sequence[S],
+    *,
+    lock: threading.Lock,
+    stopped: threading.Event,
+    faults: list[BaseException],
+) -> None:
+    """``run`` for each sender in a thread of its own, waited for. Interrupted here (a time
+    limit, a signal), ``stopped`` is set so no thread takes more work: what the caller hands
+    back as never sent stays unsent, what is in hand stays in doubt. The first fault a thread
+    put in ``faults`` is raised here."""
+    threads = [threading.Thread(target=run, args=(sender,), daemon=True) for sender in senders]
     for thread in threads:
         thread.start()
     try:
         for thread in threads:
             thread.join()
     finally:
-        # Interrupted here (a time limit, a signal): no thread takes another message, so what
-        # the caller hands back as never sent stays unsent; the ones in hand stay in doubt.
         with lock:
             stopped.set()
     if faults:
