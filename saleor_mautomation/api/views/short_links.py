@@ -16,9 +16,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
+from saleor_mautomation.api.views.tracking import NO_STORE, notice_page
 from saleor_mautomation.core import clock
 from saleor_mautomation.flows.unit import unit_of_work
 from saleor_mautomation.messages.short_links import (
@@ -30,23 +30,9 @@ from saleor_mautomation.messages.tracking import link_click_record
 
 logger = logging.getLogger(__name__)
 
-NO_STORE = "no-store"
-
 
 def _page(status: int, title: str, text: str) -> HttpResponse:
-    body = format_html(
-        '<!doctype html><html lang="en"><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="robots" content="noindex"><title>{}</title>'
-        '<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;'
-        'padding:0 1rem;color:#222"><h1 style="font-size:1.4rem">{}</h1><p>{}</p></body></html>',
-        title,
-        title,
-        text,
-    )
-    response = HttpResponse(body, status=status)
-    response["Cache-Control"] = NO_STORE
-    return response
+    return notice_page(status, title, title, text)
 
 
 UNKNOWN = (

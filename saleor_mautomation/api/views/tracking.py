@@ -49,20 +49,30 @@ def open_pixel(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _not_found() -> HttpResponse:
+def notice_page(status: int, title: str, heading: str, text: str) -> HttpResponse:
+    """A small page saying why a link leads nowhere, never cached or indexed."""
     body = format_html(
         '<!doctype html><html lang="en"><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="robots" content="noindex"><title>{}</title>'
         '<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;'
         'padding:0 1rem;color:#222"><h1 style="font-size:1.4rem">{}</h1><p>{}</p></body></html>',
+        title,
+        heading,
+        text,
+    )
+    response = HttpResponse(body, status=status)
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+def _not_found() -> HttpResponse:
+    return notice_page(
+        404,
         "Link not found",
         "This link is not valid",
         "The link may have been copied incompletely. Please open it again from the email.",
     )
-    response = HttpResponse(body, status=404)
-    response["Cache-Control"] = NO_STORE
-    return response
 
 
 @require_safe
