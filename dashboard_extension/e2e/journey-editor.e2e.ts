@@ -167,7 +167,7 @@ describe("journey editor", () => {
       number: 1,
       definition: {
         version: 1,
-        entry: { ...expected.entry, where: [] },
+        entry: { ...expected.entry, where: [], enter_already_above: false },
         reentry: { mode: "once", days: null },
         goal: null,
         holdout_percent: 0,
