@@ -39,7 +39,11 @@ from saleor_mautomation.graphql.predictions import (
 )
 from saleor_mautomation.graphql.send_time import SendTimeType, resolve_contact_send_time
 from saleor_mautomation.journeys.models import JourneyRun
-from saleor_mautomation.journeys.privacy import broadcast_waits_export, runs_export
+from saleor_mautomation.journeys.privacy import (
+    broadcast_waits_export,
+    runs_export,
+    threshold_sides_export,
+)
 from saleor_mautomation.messages.privacy import messages_export
 from saleor_mautomation.postal.privacy import postal_export
 from saleor_mautomation.predictions.privacy import predictions_export
@@ -504,6 +508,7 @@ class ContactsQuery(graphene.ObjectType):
             "messages": messages_export(contact_id=contact_id),
             "journey_runs": runs_export(contact_id=contact_id),
             "broadcast_waits": broadcast_waits_export(contact_id=contact_id),
+            "threshold_sides": threshold_sides_export(contact_id=contact_id),
             **memberships_export(contact_id=contact_id),
             "erasure_requests": erasure_requests_export(contact_id=contact_id),
             **programmes_export(contact_id=contact_id),

@@ -7,7 +7,8 @@ exits (``erased``). What the journey did for the shop stays, as it does in the m
 (counted, blanked) and the orders it brought (anonymous): that the run entered, which
 branches it took, whether it reached the goal and what that was worth. A place in the rest
 of a broadcast waiting for its test's winner (``BroadcastRest``) is deleted: that message
-never goes.
+never goes. The contact's side of each attribute line its journeys watch (``ThresholdSide``)
+goes with the contact's row.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from saleor_mautomation.contacts.selectors import export_row
-from saleor_mautomation.journeys.models import BroadcastRest, JourneyRun, RunStep
+from saleor_mautomation.journeys.models import BroadcastRest, JourneyRun, RunStep, ThresholdSide
 
 ERASED = "erased"
 
@@ -63,4 +64,21 @@ def broadcast_waits_export(*, contact_id: int) -> list[dict[str, Any]]:
         for name, number in BroadcastRest.objects.filter(contact_id=contact_id)
         .order_by("pk")
         .values_list("version__journey__name", "version__number")
+    ]
+
+
+def threshold_sides_export(*, contact_id: int) -> list[dict[str, Any]]:
+    """The attribute lines the contact is at or above, each with its crossings so far."""
+    return [
+        {
+            "attribute": attribute,
+            "threshold": str(threshold.normalize()),
+            "above": above,
+            "crossings": crossings,
+        }
+        for attribute, threshold, above, crossings in ThresholdSide.objects.filter(
+            contact_id=contact_id
+        )
+        .order_by("line__attribute", "line__threshold")
+        .values_list("line__attribute", "line__threshold", "above", "crossings")
     ]

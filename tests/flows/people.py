@@ -22,6 +22,8 @@ from saleor_mautomation.journeys.models import (
     JourneyRun,
     JourneyVersion,
     RunStep,
+    ThresholdLine,
+    ThresholdSide,
 )
 from saleor_mautomation.messages.models import Message, MessageAttempt, Suppression
 from saleor_mautomation.postal.models import PostalItem
@@ -217,6 +219,14 @@ def a_person(shop: Installation) -> Person:
         comment=f"Call me on {PHONE}",
         answered_at=T,
     )
+    line = ThresholdLine.objects.create(
+        installation=shop,
+        attribute="loyalty_points",
+        threshold=Decimal("1000"),
+        baselined_at=T,
+        swept_at=T,
+    )
+    ThresholdSide.objects.create(line=line, contact=contact, above=True, crossings=1)
     draw = Draw.objects.create(installation=shop, key="summer", name="Summer", created_at=T)
     DrawEntry.objects.create(installation=shop, draw=draw, contact=contact, entered_at=T)
     PostalItem.objects.create(

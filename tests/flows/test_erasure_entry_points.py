@@ -47,6 +47,7 @@ EXPORT_SECTIONS = {
     "PushSubscription": "push_subscriptions",
     "StaticListMember": "static_lists",
     "SurveyAnswer": "survey_answers",
+    "ThresholdSide": "threshold_sides",
 }
 
 
