@@ -421,20 +421,24 @@ def _top_partners(
 ) -> list[tuple[str, str, int, int, int]]:
     """(seed, other, orders together, the seed's orders, the other's orders) of each seed's
     ``PARTNERS`` strongest partners, in one statement (each seed's partners read from the top
-    of its index range: a best-seller's thousands of partners are not all read)."""
+    of its index range: a best-seller's thousands of partners are not all read; the seed's own
+    popularity read once, not joined to each of its partners' rows)."""
     pairs, popularity = ProductPair._meta.db_table, ProductOrders._meta.db_table
     one = (
-        "SELECT p.product_id, p.other_id, p.orders, s.orders AS seed_orders, "  # noqa: S608
-        f"o.orders AS other_orders FROM {pairs} p "
-        f"LEFT JOIN {popularity} s "
-        "ON s.installation_id = p.installation_id AND s.product_id = p.product_id "
+        "SELECT p.product_id, p.other_id, p.orders, "  # noqa: S608
+        f"(SELECT orders FROM {popularity} WHERE installation_id = %s AND product_id = %s) "
+        f"AS seed_orders, o.orders AS other_orders FROM {pairs} p "
         f"LEFT JOIN {popularity} o "
         "ON o.installation_id = p.installation_id AND o.product_id = p.other_id "
         "WHERE p.installation_id = %s AND p.product_id = %s "
         "ORDER BY p.orders DESC LIMIT %s"
     )
     sql = " UNION ALL ".join(f"SELECT * FROM ({one}) AS s{i}" for i in range(len(seeds)))  # noqa: S608
-    params = [value for seed in seeds for value in (installation_id, seed, PARTNERS)]
+    params = [
+        value
+        for seed in seeds
+        for value in (installation_id, seed, installation_id, seed, PARTNERS)
+    ]
     return [
         (seed, other, together, seed_orders or 0, other_orders or 0)
         for seed, other, together, seed_orders, other_orders in reads.rows(sql, params)
